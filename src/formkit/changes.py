@@ -1,0 +1,145 @@
+"""Change between rounds (动态管理): the catalogue compared with the previous round's workbook.
+
+A merge archives the previous consolidated workbook into outbox/历史/ when its inputs differ, and
+compares with the newest archived round (or the workbook named by --compare). Re-running on the same
+inputs finds the same baseline, so the outputs stay byte-identical.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formkit import normalize
+from formkit.identity import PROPERTY_PREFIX
+from formkit.write.common import Styles, print_setup, write_text
+
+HISTORY_DIR = "历史"
+DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
+COMPARED = ("风险等级", "风险点", "防控措施", "工作程序")
+
+
+@dataclass
+class Changes:
+    baseline: str | None                     # the compared workbook, relative to the working folder
+    rows: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r["变化"]] = out.get(r["变化"], 0) + 1
+        return out
+
+    def to_json(self) -> dict:
+        return {"baseline": self.baseline, "counts": self.counts()}
+
+
+def workbook_digest(path: Path) -> str | None:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/custom.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    marker = f'name="{DIGEST_PROPERTY}"'
+    at = xml.find(marker)
+    if at < 0:
+        return None
+    start = xml.find("<vt:lpwstr>", at)
+    end = xml.find("</vt:lpwstr>", start)
+    return xml[start + len("<vt:lpwstr>"):end] if start >= 0 and end > start else None
+
+
+def archive_previous(current: Path, digest: str) -> None:
+    """Move the previous round's workbook into outbox/历史/ when it came from other inputs."""
+    if not current.is_file():
+        return
+    old = workbook_digest(current)
+    if old == digest:
+        return
+    history = current.parent / HISTORY_DIR
+    history.mkdir(parents=True, exist_ok=True)
+    n = len(list(history.glob("*.xlsx"))) + 1
+    shutil.copy2(current, history / f"{n:03d}_{current.stem}_{(old or 'unknown')[:8]}.xlsx")
+
+
+def find_baseline(outbox: Path, digest: str) -> Path | None:
+    history = outbox / HISTORY_DIR
+    if not history.is_dir():
+        return None
+    for path in sorted(history.glob("*.xlsx"), reverse=True):
+        if workbook_digest(path) != digest:
+            return path
+    return None
+
+
+def read_catalogue(path: Path) -> dict[str, dict]:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
+    rows = wb.get_sheet_by_name("风险目录").to_python(skip_empty_area=False)
+    if not rows:
+        return {}
+    head = [normalize.to_text(h) for h in rows[0]]
+    out = {}
+    for row in rows[1:]:
+        item = {h: normalize.to_text(v) for h, v in zip(head, row, strict=False)}
+        if item.get("风险编号"):
+            out[item["风险编号"]] = item
+    return out
+
+
+def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes:
+    if baseline is None:
+        return Changes(None)
+    try:
+        rel = str(baseline.resolve().relative_to(root.resolve()))
+    except ValueError:
+        rel = baseline.name
+    before = read_catalogue(baseline)
+    now = {r["风险编号"]: r for r in catalogue}
+    out = Changes(rel)
+
+    def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
+        return {"变化": kind, "风险编号": r["风险编号"], "部门": r.get("部门", ""), "层级": r.get("层级", ""),
+                "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new}
+
+    for rid, r in now.items():
+        if rid not in before:
+            out.rows.append(entry("新增", r, "风险等级", "", r["风险等级"]))
+            continue
+        b = before[rid]
+        for item in COMPARED:
+            old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
+            if old != new:
+                kind = {"风险等级": "等级变化", "风险点": "风险点变化"}.get(item, "措施变化")
+                out.rows.append(entry(kind, r, item, old, new))
+    for rid, b in before.items():
+        if rid not in now:
+            out.rows.append(entry("删除", b, "风险等级", b.get("风险等级", ""), ""))
+    order = {"新增": 0, "删除": 1, "等级变化": 2, "风险点变化": 3, "措施变化": 4}
+    out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
+    return out
+
+
+def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
+    ws = wb.add_worksheet("变化")
+    write_text(ws, 0, 0, "与上一轮相比的变化（动态管理）", st.title)
+    if changes.baseline is None:
+        write_text(ws, 1, 0, "没有可比较的上一轮汇总（outbox/历史/ 中没有往期工作簿，也未用 --compare 指定）。", st.subtitle)
+        return
+    counts = changes.counts()
+    summary = "，".join(f"{k} {v} 条" for k, v in counts.items()) or "没有变化"
+    write_text(ws, 1, 0, f"比较对象：{changes.baseline}。{summary}。", st.subtitle)
+    cols = [("变化", 10), ("风险编号", 16), ("部门", 14), ("层级", 6), ("姓名", 8), ("风险点", 36), ("项目", 10),
+            ("变化前", 36), ("变化后", 36)]
+    for j, (label, width) in enumerate(cols):
+        ws.set_column(j, j, width)
+        ws.write_string(3, j, label, st.head)
+    for i, row in enumerate(changes.rows, 4):
+        for j, (label, _) in enumerate(cols):
+            write_text(ws, i, j, row.get(label, ""), st.cell)
+    ws.freeze_panes(4, 0)
+    print_setup(ws, 3, len(cols) - 1)

@@ -1,0 +1,223 @@
+"""The `formkit` command: a thin layer over the library, in Chinese.
+
+Each command calls one library function and turns FormkitError into a clear message and exit code.
+Heavy modules are imported inside the commands, so `formkit --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from formkit import __version__
+from formkit.errors import FormkitError
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix="用法：")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--dir", type=Path, default=Path("."), metavar="目录",
+                        help="工作目录（含 formkit.toml、inbox/、outbox/），默认为当前目录")
+    common.add_argument("--quiet", "-q", action="store_true", help="不显示进度和摘要，只输出错误")
+
+    p = argparse.ArgumentParser(
+        prog="formkit", formatter_class=_Formatter, add_help=False,
+        description="廉政风险防控表单工具：生成表单、读取报送文件、校验、汇总成廉政风险目录。",
+        epilog="常用流程：formkit init 活动目录 → 编辑名册 → formkit generate → 收到的文件放进 inbox/ → formkit merge")
+    p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+    p.add_argument("--version", action="version", version=f"formkit {__version__}", help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", metavar="命令", title="命令")
+
+    def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_text, description=description, parents=[common],
+                           formatter_class=_Formatter, add_help=False)
+        c.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+        return c
+
+    c = command("init", "新建一个活动工作目录",
+                "新建工作目录：示例 formkit.toml、示例名册（名册.xlsx）、空的 inbox/ 与 outbox/。目录中已有 formkit.toml 时不覆盖。")
+    c.add_argument("target", type=Path, metavar="目录", help="要新建的工作目录")
+
+    c = command("generate", "生成空白表单（下发用）",
+                "生成下发的表单到 outbox/templates/。risks 阶段：附件1 一份，附件2、附件4 每个部门一份，附件3 每人一份"
+                "（名册无人员名单时每部门一份）；measures 阶段：根据 inbox/ 中已接收的风险点预填附件5（每人）和附件6（每部门）。")
+    c.add_argument("--stage", choices=("risks", "measures"), default="risks", help="阶段：risks（默认）或 measures")
+    c.add_argument("--department", action="append", metavar="代码", help="只生成这些部门的表单（可重复）")
+
+    c = command("merge", "读取 inbox/ 并汇总",
+                "读取 inbox/ 中的全部文件（含压缩包、邮件），校验、汇总，写出 outbox/廉政风险目录.xlsx、公示、反馈和 report.json。"
+                "退出码：0 全部接收；1 有退回或无法读取的文件（结果照常写出）；2 未执行（配置有误或没有 inbox/）。")
+    c.add_argument("--compare", type=Path, metavar="工作簿", help="与指定的往期汇总工作簿比较（默认：outbox/历史/ 中最近的一份）")
+
+    c = command("check", "校验单个文件（不汇总）",
+                "逐个校验报送文件并列出问题，不汇总、不写文件。退出码：0 没有错误；1 有错误。")
+    c.add_argument("files", type=Path, nargs="+", metavar="文件", help="要校验的文件（.xlsx/.xls/.ods/.et/.zip/.eml）")
+
+    c = command("demo", "生成并汇总一个演示活动",
+                "在目录中生成演示活动（示范学院、8 个部门、40 名教职工、含典型错误的报送文件），并运行 merge。")
+    c.add_argument("target", type=Path, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo）")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 0
+    try:
+        return COMMANDS[args.command](args)
+    except FormkitError as exc:
+        print(f"错误：{exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\n已中断。", file=sys.stderr)
+        return 130
+
+
+def _say(args, text: str = "") -> None:
+    if not args.quiet:
+        print(text)
+
+
+def cmd_init(args) -> int:
+    from formkit.workspace import init_workdir
+
+    root = init_workdir(args.target)
+    _say(args, f"已创建工作目录 {root}：")
+    _say(args, "  formkit.toml   活动配置（单位名称、主要领导、各阶段日期、公示选项）")
+    _say(args, "  名册.xlsx      部门名单（必填）与人员名单（可选）")
+    _say(args, "  inbox/         收到的报送文件放在这里")
+    _say(args, "  outbox/        formkit 的全部输出")
+    _say(args, f"下一步：编辑 formkit.toml 和 名册.xlsx，然后运行 formkit generate --dir {root}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from formkit.config import load_config
+    from formkit.generate import generate_campaign
+    from formkit.progress import Progress
+
+    cfg = load_config(args.dir)
+    progress = Progress(enabled=False if args.quiet else None)
+    accepted = None
+    if args.stage == "measures":
+        from formkit.pipeline import analyse
+
+        if not cfg.inbox.is_dir():
+            raise FormkitError(f"找不到 {cfg.inbox}；measures 阶段需要根据 inbox/ 中已接收的附件3、附件4 预填。")
+        accepted = analyse(cfg, progress=progress)
+    paths = generate_campaign(cfg, args.stage, args.department,
+                              progress=lambda d, t: progress("生成", d, t), accepted=accepted)
+    _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
+    if accepted is not None:
+        _say(args, f"其中预填了 {len(accepted.catalogue)} 条已接收的风险点。")
+    return 0
+
+
+def _summary(args, result) -> None:
+    from formkit import findings as F
+    from formkit.pipeline import STATUS_ZH
+    from formkit.submissions import grid
+
+    if args.quiet:
+        return
+    a = result.analysis
+    counts: dict[str, int] = {}
+    for r in a.inputs:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    print("—— 汇总完成 ——")
+    print(f"收到文件 {len(a.inputs)} 份：" + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
+          + (f"；跳过 {len(a.skipped)} 个临时/系统文件" if a.skipped else ""))
+    levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
+    print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
+          f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")
+    problems = [r for r in a.inputs if r.status in ("returned", "rejected")]
+    if problems:
+        print(f"需要处理的文件 {len(problems)} 份：")
+        for r in problems[:12]:
+            first = next((f for f in r.findings if f.severity == F.ERROR), None)
+            where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
+            print(f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"[:160])
+        if len(problems) > 12:
+            print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
+    owing = [d for d in grid(a) if d.outstanding()]
+    if owing:
+        print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
+    out = result.outputs
+    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/），邮件草稿 {len(out.get('mail_drafts', []))} 份")
+    print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
+
+
+def cmd_merge(args) -> int:
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.progress import Progress
+
+    cfg = load_config(args.dir)
+    if not cfg.inbox.is_dir():
+        raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
+    progress = Progress(enabled=False if args.quiet else None)
+    result = merge(cfg, compare_with=args.compare, progress=progress)
+    progress.close()
+    _summary(args, result)
+    return result.exit_code
+
+
+def cmd_check(args) -> int:
+    from formkit import findings as F
+    from formkit.config import CONFIG_NAME, load_config, standalone_config
+    from formkit.intake import expand_file
+    from formkit.pipeline import STATUS_ZH, analyse
+
+    cfg = load_config(args.dir) if (args.dir / CONFIG_NAME).is_file() else standalone_config(args.dir)
+    raws, skipped = [], []
+    for path in args.files:
+        if not path.is_file():
+            raise FormkitError(f"找不到文件 {path}")
+        r, s = expand_file(path, path.parent)
+        raws += r
+        skipped += s
+    a = analyse(cfg, raws=raws, skipped=skipped, campaign_rules=False)
+    errors = 0
+    for res in a.inputs:
+        n_err = res.count(F.ERROR)
+        errors += n_err
+        label = "有错误" if n_err else ("无法读取" if res.status == "rejected" else "通过")
+        if res.status == "duplicate":
+            label = STATUS_ZH["duplicate"]
+        print(f"{res.path}：{res.form or '未识别'}，{label}（错误 {n_err}，提醒 {res.count(F.WARNING)}）")
+        for f in res.findings:
+            if f.severity == F.INFO and args.quiet:
+                continue
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            print(f"  {F.SEVERITY_ZH[f.severity]} {where} [{f.code}] {f.message}")
+    return 1 if errors or any(r.status == "rejected" for r in a.inputs) else 0
+
+
+def cmd_demo(args) -> int:
+    from formkit.config import load_config
+    from formkit.demo import build_demo
+    from formkit.merge import merge
+    from formkit.progress import Progress
+
+    target = args.target
+    if target is None:
+        target, n = Path("formkit-demo"), 2
+        while target.exists():
+            target, n = Path(f"formkit-demo-{n}"), n + 1
+    build_demo(target)
+    _say(args, f"演示活动已生成：{target.resolve()}")
+    cfg = load_config(target)
+    progress = Progress(enabled=False if args.quiet else None)
+    result = merge(cfg, progress=progress)
+    _summary(args, result)
+    return 0
+
+
+COMMANDS = {"init": cmd_init, "generate": cmd_generate, "merge": cmd_merge, "check": cmd_check, "demo": cmd_demo}

@@ -1,0 +1,291 @@
+"""The campaign configuration: formkit.toml and the roster workbook.
+
+Both are the coordinator's files: a mistake in them stops the command with a Chinese message that
+names the file, the sheet, the row and the field (ConfigError, exit 2).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from formkit import normalize
+from formkit.errors import ConfigError
+
+CONFIG_NAME = "formkit.toml"
+DEPARTMENT_TYPES = ("党政部门", "教学系部", "党支部", "其他")
+RANKS = ("院级领导", "中层干部", "党支部书记", "一般干部", "专任教师", "其他")
+
+DEFAULT_PHASES = {
+    1: ("统一思想认识", date(2023, 2, 20), date(2023, 2, 28)),
+    2: ("排查廉政风险", date(2023, 3, 1), date(2023, 3, 31)),
+    3: ("制定防控措施", date(2023, 4, 1), date(2023, 5, 15)),
+    4: ("监督检查考核", date(2023, 5, 16), date(2023, 6, 20)),
+}
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    name: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name: str
+    type: str
+    head: str
+    leader: str          # 分管领导
+    headcount: int       # 应报人数
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    staff_no: str
+    name: str
+    department: str      # department code
+    post: str
+    rank: str
+
+
+@dataclass
+class Roster:
+    departments: dict[str, Department]
+    staff: list[Person] = field(default_factory=list)
+
+    def find_department(self, text: object) -> Department | None:
+        key = normalize.fold(text)
+        if not key:
+            return None
+        for d in self.departments.values():
+            if key in {normalize.fold(d.name), normalize.fold(d.code), *map(normalize.fold, d.aliases)}:
+                return d
+        return None
+
+    def people_of(self, code: str) -> list[Person]:
+        return [p for p in self.staff if p.department == code]
+
+    def find_person(self, code: str | None, name: object, staff_no: object = None) -> Person | None:
+        name_key, no_key = normalize.fold(name), normalize.fold(staff_no)
+        pool = [p for p in self.staff if code is None or p.department == code]
+        if no_key:
+            by_no = [p for p in pool if normalize.fold(p.staff_no) == no_key]
+            if len(by_no) == 1 and (not name_key or normalize.fold(by_no[0].name) == name_key):
+                return by_no[0]
+        by_name = [p for p in pool if normalize.fold(p.name) == name_key]
+        return by_name[0] if len(by_name) == 1 else None
+
+
+@dataclass
+class Publication:
+    show_names: bool = False
+    show_staff_no: bool = False
+    show_phone: bool = False
+    date: date | None = None
+
+
+@dataclass
+class Config:
+    root: Path
+    institution: str
+    main_leader: str
+    campaign: str
+    year: int
+    phases: dict[int, Phase]
+    roster_file: str
+    roster: Roster
+    publication: Publication
+    office: str = "廉政风险防控工作领导小组办公室"
+    contact: str = ""
+
+    @property
+    def campaign_id(self) -> str:
+        """What the form identity carries: forms of another campaign are told apart by it."""
+        return self.campaign
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    def deadline(self, phase: int) -> date:
+        return self.phases[phase].end
+
+    def fingerprint(self) -> str:
+        """A digest of what affects reading and validation (for the cache)."""
+        h = hashlib.sha256()
+        h.update((self.root / CONFIG_NAME).read_bytes())
+        h.update((self.root / self.roster_file).read_bytes())
+        return h.hexdigest()[:16]
+
+
+def _as_date(value: object, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    parsed, _ = normalize.parse_date(value)
+    if parsed is None:
+        raise ConfigError(f"{CONFIG_NAME} 中 {where} 不是有效日期（应写成 2023-03-31）：{value!r}")
+    return parsed
+
+
+def load_config(root: Path) -> Config:
+    root = Path(root)
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；请先运行 formkit init 创建工作目录，或用 --dir 指定工作目录。")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{CONFIG_NAME} 格式有误：{exc}") from None
+
+    def section(name: str) -> dict:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"{CONFIG_NAME} 中 [{name}] 应是一个表（section）")
+        return value
+
+    inst, camp, pub = section("institution"), section("campaign"), section("publication")
+    name = inst.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 name（单位名称）")
+    main_leader = inst.get("main_leader", "")
+    if not isinstance(main_leader, str) or not main_leader.strip():
+        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 main_leader（单位主要领导姓名）")
+    year = camp.get("year", date.today().year)
+    if not isinstance(year, int):
+        raise ConfigError(f"{CONFIG_NAME} 的 [campaign] year 应是整数年份，如 2023")
+    campaign = camp.get("name") or f"{year}年度廉政风险防控"
+    roster_file = camp.get("roster", "名册.xlsx")
+
+    phases: dict[int, Phase] = {}
+    raw_phases = section("phases")
+    for number, (pname, start, end) in DEFAULT_PHASES.items():
+        given = raw_phases.get(str(number), {})
+        if not isinstance(given, dict):
+            raise ConfigError(f"{CONFIG_NAME} 的 [phases.{number}] 应是一个表，含 start 与 end")
+        s = _as_date(given.get("start", start.replace(year=year)), f"[phases.{number}] start")
+        e = _as_date(given.get("end", end.replace(year=year)), f"[phases.{number}] end")
+        if e < s:
+            raise ConfigError(f"{CONFIG_NAME} 的 [phases.{number}] 结束日期 {e} 早于开始日期 {s}")
+        phases[number] = Phase(number, str(given.get("name", pname)), s, e)
+
+    publication = Publication(
+        show_names=bool(pub.get("show_names", False)),
+        show_staff_no=bool(pub.get("show_staff_no", False)),
+        show_phone=bool(pub.get("show_phone", False)),
+        date=_as_date(pub["date"], "[publication] date") if "date" in pub else None,
+    )
+    roster = load_roster(root / roster_file, roster_file)
+    return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
+                  year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
+                  office=str(inst.get("office", "廉政风险防控工作领导小组办公室")), contact=str(inst.get("contact", "")))
+
+
+DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",
+                "应报人数": "headcount", "简称": "aliases"}
+STAFF_COLUMNS = {"工号": "staff_no", "姓名": "name", "部门代码": "department", "岗位": "post", "职务层级": "rank"}
+
+
+def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[str], file: str) -> list[dict]:
+    """Rows of a roster sheet as dicts keyed by field, with the Excel row number under '_row'."""
+    header_at = None
+    for i, row in enumerate(rows[:10]):
+        labels = {normalize.label_key(c) for c in row}
+        if {normalize.label_key(c) for c in required} <= labels:
+            header_at = i
+            break
+    if header_at is None:
+        raise ConfigError(f"名册 {file} 的工作表“{sheet}”找不到表头，应包含：{'、'.join(sorted(required))}")
+    index = {}
+    for j, cell in enumerate(rows[header_at]):
+        key = normalize.label_key(cell)
+        for label, fieldname in columns.items():
+            if key == normalize.label_key(label):
+                index[fieldname] = j
+    out = []
+    for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+        values = {f: normalize.to_text(row[j]) if j < len(row) else "" for f, j in index.items()}
+        if not any(values.values()):
+            continue
+        values["_row"] = i
+        out.append(values)
+    return out
+
+
+def load_roster(path: Path, name: str) -> Roster:
+    if not path.is_file():
+        raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        sheets = {s: wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in wb.sheet_names}
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ConfigError(f"名册 {name} 无法打开：{exc}；请用 Excel/WPS 另存为 .xlsx") from None
+    if "部门" not in sheets:
+        raise ConfigError(f"名册 {name} 中没有名为“部门”的工作表")
+    rows = _table(sheets["部门"], "部门", DEPT_COLUMNS, {"代码", "名称", "部门负责人", "分管领导", "应报人数"}, name)
+    departments: dict[str, Department] = {}
+    code_rows: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for r in rows:
+        where = f"名册 {name} 工作表“部门”第 {r['_row']} 行"
+        code = r.get("code", "")
+        if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 12:
+            raise ConfigError(f"{where}“代码”应为不超过 12 位的字母或数字（如 JWC），现为“{code}”")
+        if code in departments:
+            raise ConfigError(f"{where}“代码”{code} 与第 {code_rows[code]} 行重复")
+        for f, label in (("name", "名称"), ("head", "部门负责人"), ("leader", "分管领导")):
+            if not r.get(f):
+                raise ConfigError(f"{where}“{label}”不能为空")
+        if normalize.fold(r["name"]) in names:
+            raise ConfigError(f"{where}“名称”{r['name']} 与第 {names[normalize.fold(r['name'])]} 行重复")
+        names[normalize.fold(r["name"])] = r["_row"]
+        dtype = r.get("type") or "其他"
+        if dtype not in DEPARTMENT_TYPES:
+            raise ConfigError(f"{where}“类型”只能是 {'、'.join(DEPARTMENT_TYPES)}，现为“{dtype}”")
+        try:
+            headcount = int(float(r.get("headcount") or 0))
+            if headcount < 0:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”") from None
+        aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
+        code_rows[code] = r["_row"]
+        departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases)
+    if not departments:
+        raise ConfigError(f"名册 {name} 的“部门”工作表中没有任何部门")
+    staff: list[Person] = []
+    if "人员" in sheets:
+        seen: dict[str, int] = {}
+        for r in _table(sheets["人员"], "人员", STAFF_COLUMNS, {"工号", "姓名", "部门代码"}, name):
+            where = f"名册 {name} 工作表“人员”第 {r['_row']} 行"
+            if not r.get("staff_no") or not r.get("name"):
+                raise ConfigError(f"{where}“工号”和“姓名”不能为空")
+            if r["staff_no"] in seen:
+                raise ConfigError(f"{where}工号 {r['staff_no']} 与第 {seen[r['staff_no']]} 行重复")
+            seen[r["staff_no"]] = r["_row"]
+            if r.get("department") not in departments:
+                raise ConfigError(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
+            rank = r.get("rank") or "其他"
+            if rank not in RANKS:
+                raise ConfigError(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
+            staff.append(Person(r["staff_no"], r["name"], r["department"], r.get("post", ""), rank))
+    return Roster(departments, staff)
+
+
+def standalone_config(root: Path) -> Config:
+    """For `formkit check` outside a working folder: no roster, so roster checks are skipped."""
+    phases = {n: Phase(n, name, s, e) for n, (name, s, e) in DEFAULT_PHASES.items()}
+    return Config(root=Path(root), institution="", main_leader="", campaign="", year=DEFAULT_PHASES[1][1].year,
+                  phases=phases, roster_file="", roster=Roster({}), publication=Publication())

@@ -1,0 +1,228 @@
+"""The one catalogue of finding codes, and the Finding record.
+
+A finding names the place (sheet, cell), the field, the value and says in Chinese how to fix it.
+Every code used anywhere in formkit is declared here, with its severity and message template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+
+SEVERITY_ZH = {ERROR: "错误", WARNING: "提醒", INFO: "说明"}
+
+
+@dataclass(frozen=True)
+class Code:
+    slug: str
+    severity: str
+    title: str
+    template: str
+
+
+CODES: dict[str, Code] = {}
+
+
+def _code(slug: str, severity: str, title: str, template: str) -> str:
+    CODES[slug] = Code(slug, severity, title, template)
+    return slug
+
+
+# -- the file as a whole (an input with one of these is rejected) -------------------------------
+FILE_EMPTY = _code("file-empty", ERROR, "空文件", "文件是空的（0 字节），请重新导出表单后发送。")
+FILE_UNKNOWN_FORMAT = _code(
+    "file-unknown-format", ERROR, "不是 Excel 工作簿",
+    "文件不是 Excel/WPS 工作簿（{detail}），可能是改了扩展名的其他文件；请用 Excel 或 WPS 打开下发的表单填写后另存为 .xlsx 再发送。")
+FILE_CORRUPT = _code(
+    "file-corrupt", ERROR, "文件已损坏",
+    "文件已损坏，无法打开（{detail}）；请重新保存为 .xlsx 后再发送。")
+FILE_ENCRYPTED = _code(
+    "file-encrypted", ERROR, "文件设有密码",
+    "工作簿设有打开密码，无法读取；请在 Excel/WPS 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新发送。")
+FILE_UNSAFE = _code(
+    "file-unsafe", ERROR, "文件结构异常",
+    "文件结构异常，出于安全原因未读取（{detail}）；请重新导出表单后发送。")
+FILE_TOO_LARGE = _code(
+    "file-too-large", ERROR, "文件过大",
+    "文件过大（{detail}），超出正常表单的范围；请只保留填写好的表单工作表后重新发送。")
+FILE_READ_FAILED = _code(
+    "file-read-failed", ERROR, "读取失败",
+    "读取文件时程序异常中止（{detail}），该文件未处理；请另存为新的 .xlsx 后重新发送。")
+FILE_NOT_A_FORM = _code(
+    "file-not-a-form", ERROR, "不是本次表单",
+    "文件中找不到本次廉政风险防控的表单（附件1–附件6）；请使用下发的表单模板填写。")
+FILE_MACROS = _code(
+    "file-macros", INFO, "含有宏",
+    "文件含有宏（VBA）；formkit 只读取单元格的值，不运行也不保留宏。")
+ARCHIVE_UNSAFE_PATH = _code(
+    "archive-unsafe-path", ERROR, "压缩包路径不安全",
+    "压缩包中的“{value}”使用了绝对路径或“..”，出于安全原因未读取；请把表单直接放在压缩包里重新打包。")
+ARCHIVE_TOO_DEEP = _code(
+    "archive-too-deep", ERROR, "压缩包嵌套过深",
+    "压缩包嵌套层数过多（超过 {detail} 层），未读取；请解压后直接发送表单。")
+ARCHIVE_CORRUPT = _code(
+    "archive-corrupt", ERROR, "压缩包已损坏",
+    "压缩包已损坏或不完整（{detail}）；请重新打包后发送。")
+MAIL_CORRUPT = _code(
+    "mail-corrupt", ERROR, "邮件无法解析",
+    "邮件文件无法解析（{detail}）；请直接发送表单附件。")
+MAIL_NO_ATTACHMENT = _code(
+    "mail-no-attachment", WARNING, "邮件没有附件",
+    "邮件“{value}”中没有找到表单附件；请确认附件已添加后重新发送。")
+
+# -- identity -------------------------------------------------------------------------------------
+IDENTITY_MISSING = _code(
+    "identity-missing", INFO, "未找到表单标识",
+    "文件中没有找到隐藏的表单标识（可能是复制到了新工作簿），已按标题和表头识别为{value}。")
+IDENTITY_MISMATCH = _code(
+    "identity-mismatch", WARNING, "表单标识不一致",
+    "表单的隐藏标识互相矛盾（{detail}）；已按{value}处理，请使用下发的原始表单填写。")
+IDENTITY_CAMPAIGN = _code(
+    "identity-campaign", ERROR, "不是本轮表单",
+    "该表单属于“{value}”，不是本轮活动（{detail}）的表单；请使用本轮下发的表单重新填写。")
+FORM_VERSION = _code(
+    "form-version", WARNING, "表单版本较旧",
+    "表单版本为 {value}，当前为 {detail}；已尽量读取，今后请使用新下发的表单。")
+MULTIPLE_FORMS = _code(
+    "multiple-forms", WARNING, "一个文件含多张表单",
+    "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）请分别用单独的文件发送。")
+
+# -- header block -----------------------------------------------------------------------------------
+DEPARTMENT_UNKNOWN = _code(
+    "department-unknown", ERROR, "部门不在名册中",
+    "部门“{value}”不在本次名册中；请填写名册中的部门全称（如：{detail}）。")
+DEPARTMENT_MISMATCH = _code(
+    "department-mismatch", ERROR, "部门与表单不符",
+    "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
+PERSON_MISMATCH = _code(
+    "person-mismatch", ERROR, "姓名与表单不符",
+    "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；请使用本人的表单填写。")
+PERSON_UNKNOWN = _code(
+    "person-unknown", WARNING, "人员不在名册中",
+    "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")
+STAFF_NO_MISMATCH = _code(
+    "staff-no-mismatch", WARNING, "工号与姓名不符",
+    "工号“{value}”与名册中{detail}的工号不一致；请核对工号。")
+
+# -- table and cells ----------------------------------------------------------------------------------
+TABLE_NOT_FOUND = _code(
+    "table-not-found", ERROR, "找不到表头",
+    "找不到表格的表头行（应包含：{detail}）；请不要删除或改写表头。")
+COLUMN_MISSING = _code(
+    "column-missing", ERROR, "缺少必填列",
+    "表格缺少“{field}”列；请使用下发的表单，不要删除列。")
+COLUMN_RENAMED = _code(
+    "column-renamed", INFO, "列名已识别",
+    "表头“{value}”已按“{field}”读取。")
+COLUMN_EXTRA = _code(
+    "column-extra", INFO, "多余的列",
+    "“{value}”列不属于本表单，其内容未汇总；如需说明请写在“备注”列。")
+REQUIRED = _code("required", ERROR, "必填项为空", "“{field}”为必填项，请填写。")
+EXPECTED = _code("expected", WARNING, "建议填写", "“{field}”未填写，建议补充。")
+INVALID_CHOICE = _code(
+    "invalid-choice", ERROR, "不在可选范围",
+    "“{field}”只能填写：{detail}；当前为“{value}”，请从下拉列表中选择。")
+CHOICE_NORMALISED = _code(
+    "choice-normalised", WARNING, "已按规范值读取",
+    "“{field}”填写为“{value}”，已按“{detail}”读取；今后请从下拉列表中选择。")
+INVALID_LEVEL = _code(
+    "invalid-level", ERROR, "风险等级无效",
+    "风险等级只能填写一级、二级或三级；当前为“{value}”，请从下拉列表中选择。")
+LEVEL_NORMALISED = _code(
+    "level-normalised", WARNING, "风险等级已规范",
+    "风险等级填写为“{value}”，已按“{detail}”读取；今后请从下拉列表中选择一级、二级或三级。")
+INVALID_DATE = _code(
+    "invalid-date", ERROR, "日期无效",
+    "“{field}”不是有效日期（“{value}”）；请按 2023-03-15 的格式填写。")
+DATE_AS_TEXT = _code(
+    "date-as-text", INFO, "日期为文本",
+    "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")
+TOO_LONG = _code(
+    "too-long", ERROR, "内容过长",
+    "“{field}”内容过长（{value} 字，最多 {detail} 字）；请精简后填写。")
+FORMULA_UNCACHED = _code(
+    "formula-uncached", ERROR, "公式没有计算结果",
+    "该单元格是公式（{value}）但没有保存计算结果；请直接填写内容，不要使用公式。")
+FORMULA_ERROR = _code(
+    "formula-error", ERROR, "单元格显示错误值",
+    "该单元格显示错误值 {value}；请改为直接填写内容。")
+FORMULA_CACHED = _code(
+    "formula-cached", INFO, "公式已取计算结果",
+    "该单元格是公式（{value}），已按其显示的结果读取。")
+NO_ROWS = _code(
+    "no-rows", ERROR, "表格没有内容",
+    "表格中没有填写任何{detail}；请至少填写一行。")
+DUPLICATE_ROW = _code(
+    "duplicate-row", WARNING, "重复的行",
+    "这一行与第 {detail} 行内容相同；如确属重复请删除。")
+MAJOR_NOT_LEVEL1 = _code(
+    "major-not-level1", WARNING, "三重一大但非一级",
+    "该风险涉及“三重一大”，但风险等级为{value}；按实施方案，涉及“三重一大”的一般应评为一级，请核实。")
+POWER_ITEM_UNKNOWN = _code(
+    "power-item-unknown", WARNING, "权力事项不在权力清单中",
+    "关联权力事项“{value}”不在本部门附件2（权力清单）中；请填写权力清单中的事项名称，或补充权力清单。")
+RISK_ID_UNKNOWN = _code(
+    "risk-id-unknown", ERROR, "风险编号不存在",
+    "风险编号“{value}”不在已登记的风险中；请不要修改预填的风险编号，新增风险请先补报附件3/附件4。")
+MEASURE_UNMATCHED = _code(
+    "measure-unmatched", ERROR, "措施对应不到风险点",
+    "风险点“{value}”与本人已登记的风险点都对不上；请按附件3中的风险点原文填写，或使用预填的附件5。")
+RISK_WITHOUT_MEASURE = _code(
+    "risk-without-measure", ERROR, "风险点没有防控措施",
+    "风险点 {value}（{detail}）没有防控措施；请为每个已登记的风险点填写防控措施。")
+PREFILLED_CHANGED = _code(
+    "prefilled-changed", WARNING, "预填内容被修改",
+    "预填的“{field}”被改为“{value}”（原为“{detail}”）；已按原值汇总。")
+LEADER_ROLE = _code(
+    "leader-role", ERROR, "职务与机构不符",
+    "“{value}”只能用于{detail}；请改正机构或职务。")
+LEADER_COUNT = _code(
+    "leader-count", ERROR, "人数不符",
+    "{detail}应当有且只有一名，当前为 {value} 名；请核对。")
+
+# -- merge outcomes ----------------------------------------------------------------------------------
+ROW_NOT_MERGED = _code(
+    "row-not-merged", INFO, "该行未汇总",
+    "这一行未汇总进目录：{detail}。")
+SUPERSEDED = _code(
+    "superseded", INFO, "已被新提交替代",
+    "同一表单有更新的提交（{value}），本文件未汇总。")
+DUPLICATE_FILE = _code(
+    "duplicate-file", INFO, "重复文件",
+    "与“{value}”内容完全相同，按重复文件处理。")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str
+    sheet: str | None = None
+    cell: str | None = None
+    field: str | None = None
+    value: str | None = None
+    # Position inside the form's table (0-based data row, column key) so feedback can point at the
+    # same cell of a freshly laid out form; not part of report.json.
+    row: int | None = dc_field(default=None, compare=False)
+    key: str | None = dc_field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code, "severity": self.severity, "sheet": self.sheet, "cell": self.cell,
+            "field": self.field, "value": self.value, "message": self.message,
+        }
+
+
+def make(code: str, *, sheet: str | None = None, cell: str | None = None, field: str | None = None,
+         value: object = None, detail: object = "", row: int | None = None, key: str | None = None) -> Finding:
+    """Build a finding of a catalogued code; the message is rendered from the code's template."""
+    spec = CODES[code]
+    text_value = "" if value is None else str(value)
+    shown = text_value if len(text_value) <= 60 else text_value[:57] + "…"
+    message = spec.template.format(field=field or "", value=shown, detail=detail, sheet=sheet or "")
+    return Finding(code, spec.severity, message, sheet, cell, field,
+                   None if value is None else text_value, row, key)

@@ -1,0 +1,373 @@
+"""Writing forms: blank, pre-filled (stage measures), or filled with a submitter's values (feedback, demo).
+
+One function, write_form, lays out a declaration as a workbook: title, header block, the table with
+dropdowns and input help, sign-off, a 填表说明 sheet, print setup, protection, and the identity in
+three carriers. generate_campaign decides which workbooks a stage needs.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from formkit import text
+from formkit.config import Config, Department, Person
+from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
+from formkit.layout import TITLE_ROW, Layout
+from formkit.spec import FormSpec, load_forms
+
+FONT = "宋体"
+EXTRA_BLANK_ROWS = 5     # blank rows left under pre-filled rows of a measure form
+
+SUPERVISION = {   # level → (直接管理, 监督负责) as roles; resolved to names from the roster
+    "一级": ("分管领导", "单位主要领导"),
+    "二级": ("部门负责人", "分管领导"),
+    "三级": ("部门负责人", "部门负责人"),
+}
+
+
+def supervision(level: str, department: Department | None, main_leader: str) -> tuple[str, str]:
+    """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown)."""
+    roles = SUPERVISION.get(level)
+    if roles is None:
+        return "", ""
+    names = {
+        "分管领导": department.leader if department else "分管领导",
+        "部门负责人": department.head if department else "部门负责人",
+        "单位主要领导": main_leader or "单位主要领导",
+    }
+    return names[roles[0]], names[roles[1]]
+
+
+@dataclass
+class FormContent:
+    header: dict[str, object] = field(default_factory=dict)
+    rows: list[dict[str, object]] = field(default_factory=list)
+    signoff: dict[str, object] = field(default_factory=dict)
+    prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or "未命名"
+
+
+class _Formats:
+    def __init__(self, wb: xlsxwriter.Workbook):
+        base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+
+        def fmt(**kw: object) -> object:
+            return wb.add_format({**base, **kw})
+
+        self.form_no = fmt(bold=True, font_size=12)
+        self.title = fmt(bold=True, font_size=18, align="center", font_name="黑体")
+        self.subtitle = fmt(font_size=11, align="center", italic=False)
+        self.label = fmt(bold=True, bg_color="#E7E6E6", border=1, align="right", text_wrap=True)
+        self.value = fmt(locked=False, border=1, bottom=1, text_wrap=True)
+        self.value_text = fmt(locked=False, border=1, num_format="@", text_wrap=True)
+        self.value_date = fmt(locked=False, border=1, num_format="yyyy-mm-dd", align="left")
+        self.prefilled = fmt(bg_color="#F2F2F2", border=1, text_wrap=True)
+        self.colhead = fmt(bold=True, bg_color="#D9E1F2", border=1, align="center", text_wrap=True)
+        self.cell = fmt(locked=False, border=1, text_wrap=True)
+        self.cell_text = fmt(locked=False, border=1, num_format="@", text_wrap=True)
+        self.cell_date = fmt(locked=False, border=1, num_format="yyyy-mm-dd")
+        self.cell_pre = fmt(bg_color="#F2F2F2", border=1, text_wrap=True, num_format="@")
+        self.seq = fmt(border=1, align="center", locked=False)
+        self.note = fmt(font_size=10, font_color="#595959", text_wrap=True, valign="top")
+        self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
+        self.mark_text = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
+                             text_wrap=True, num_format="@")
+
+
+def _write_value(ws, row: int, col: int, value: object, fmt) -> None:
+    """User text is always written as text: never a formula, never a link."""
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(row, col, value if isinstance(value, datetime) else datetime(value.year, value.month, value.day), fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "是" if value else "否", fmt)
+    elif isinstance(value, int | float):
+        ws.write_number(row, col, value, fmt)
+    else:
+        s = str(value)
+        rc = ws.write_string(row, col, s[:32767], fmt)
+        if rc not in (0, -2):
+            raise ValueError(f"xlsxwriter write_string returned {rc}")
+
+
+def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Identity,
+               content: FormContent | None = None, *,
+               department: Department | None = None,
+               marks: dict[tuple[int | None, str], str] | None = None,
+               extra: Callable[[xlsxwriter.Workbook, Layout], None] | None = None) -> Layout:
+    """Write one form workbook. marks: {(data row or None for header/sign-off, key): comment} to highlight."""
+    content = content or FormContent()
+    marks = marks or {}
+    n_rows = max(spec.blank_rows, content.prefilled_rows + EXTRA_BLANK_ROWS if content.prefilled_rows else 0,
+                 len(content.rows) + (EXTRA_BLANK_ROWS if content.rows else 0))
+    lay = Layout(spec, n_rows)
+    if isinstance(target, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    wb = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target),
+                             {"strings_to_formulas": False, "strings_to_urls": False,
+                              "strings_to_numbers": False, "in_memory": True})
+    fm = _Formats(wb)
+    ws = wb.add_worksheet(spec.sheet_name)
+    last = lay.ncols - 1
+
+    for i, col in enumerate(spec.columns):
+        ws.set_column(i, i, col.width)
+    ws.write_string(0, 0, spec.id, fm.form_no)
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last, f"{cfg.institution}{spec.title}", fm.title)
+    ws.set_row(TITLE_ROW, 32)
+    ws.merge_range(TITLE_ROW + 1, 0, TITLE_ROW + 1, last, f"（{cfg.campaign}）", fm.subtitle)
+
+    def mark_or(key: tuple[int | None, str], normal, marked):
+        return marked if key in marks else normal
+
+    def comment(row: int, col: int, key: tuple[int | None, str]) -> None:
+        if key in marks:
+            ws.write_comment(row, col, marks[key], {"x_scale": 2.2, "y_scale": 1.6, "font_name": FONT})
+
+    def pair_block(fields, positions, values, prefix_key):
+        for f in fields:
+            r, c = positions[f.key]
+            ws.write_string(r, c, f.label, fm.label)
+            value = values.get(f.key, "")
+            locked = bool(f.prefill) and f.lock and value not in ("", None)
+            if locked:
+                normal = fm.prefilled
+            elif f.type == "date":
+                normal = fm.value_date
+            elif f.is_text_format:
+                normal = fm.value_text
+            else:
+                normal = fm.value
+            key = (None, f.key)
+            style = mark_or(key, normal, fm.mark_text if f.is_text_format else fm.mark)
+            ws.merge_range(r, c + 1, r, c + 2, "", style)
+            _write_value(ws, r, c + 1, value, style)
+            comment(r, c + 1, key)
+            if not locked and f.allowed:
+                ws.data_validation(r, c + 1, r, c + 1, {
+                    "validate": "list", "source": list(f.allowed), "error_type": "warning",
+                    "input_title": f.label[:32], "input_message": (f.help or "请从下拉列表中选择")[:255],
+                    "error_message": f"请从下拉列表中选择：{'、'.join(f.allowed)}"[:255]})
+            elif not locked and f.type == "date":
+                ws.data_validation(r, c + 1, r, c + 1, {
+                    "validate": "any", "input_title": f.label[:32], "input_message": "请填写日期，如 2023-03-15"})
+
+    pair_block(spec.header, lay.labels, content.header, "h")
+
+    hr = lay.table_row
+    ws.set_row(hr, 36)
+    for i, col in enumerate(spec.columns):
+        ws.write_string(hr, i, col.label, fm.colhead)
+    for r in range(n_rows):
+        values = content.rows[r] if r < len(content.rows) else {}
+        pre_row = r < content.prefilled_rows
+        xr = lay.first_data + r
+        for i, col in enumerate(spec.columns):
+            value = values.get(col.key, "")
+            if col.type == "seq":
+                value = value or (r + 1 if (values or pre_row) else "")
+                normal = fm.seq
+            elif pre_row and col.prefill:
+                normal = fm.cell_pre
+            elif col.type == "date":
+                normal = fm.cell_date
+            elif col.is_text_format:
+                normal = fm.cell_text
+            else:
+                normal = fm.cell
+            key = (r, col.key)
+            style = mark_or(key, normal, fm.mark_text if col.is_text_format else fm.mark)
+            _write_value(ws, xr, i, value, style)
+            comment(xr, i, key)
+    first, end = lay.first_data, lay.first_data + n_rows - 1
+    for i, col in enumerate(spec.columns):
+        if col.prefill and content.prefilled_rows:
+            continue
+        opts: dict = {"input_title": col.label[:32]}
+        if col.allowed:
+            opts.update({"validate": "list", "source": list(col.allowed), "error_type": "warning",
+                         "input_message": (col.help or f"请从下拉列表中选择：{'、'.join(col.allowed)}")[:255],
+                         "error_title": "请从列表中选择",
+                         "error_message": f"{col.label}只能填写：{'、'.join(col.allowed)}"[:255]})
+        elif col.type == "date":
+            opts.update({"validate": "any", "input_message": "请填写日期，如 2023-03-15"})
+        elif col.help:
+            opts.update({"validate": "any", "input_message": col.help[:255]})
+        else:
+            continue
+        ws.data_validation(first, i, end, i, opts)
+    if content.prefilled_rows:   # measure forms: input help on the columns left to fill
+        for i, col in enumerate(spec.columns):
+            if col.prefill or col.type == "seq":
+                continue
+            if col.allowed:
+                ws.data_validation(first, i, end, i, {
+                    "validate": "list", "source": list(col.allowed), "error_type": "warning",
+                    "input_title": col.label[:32],
+                    "input_message": (col.help or f"请从下拉列表中选择：{'、'.join(col.allowed)}")[:255]})
+            elif col.help:
+                ws.data_validation(first, i, end, i, {"validate": "any", "input_title": col.label[:32],
+                                                       "input_message": col.help[:255]})
+
+    pair_block(spec.signoff, lay.signoff_labels, content.signoff, "s")
+    note_row = lay.end_row + 1
+    ws.merge_range(note_row, 0, note_row, last,
+                   "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头。", fm.note)
+
+    ws.freeze_panes(lay.first_data, 0)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(hr)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.print_area(0, 0, note_row, last)
+    ws.protect("", {"insert_rows": True, "delete_rows": True, "format_columns": True, "format_rows": True,
+                    "sort": True, "autofilter": True})
+    ws.activate()
+
+    _instructions_sheet(wb, spec, cfg, department, ident)
+    if extra:
+        extra(wb, lay)
+    _identity(wb, ident, cfg, spec)
+    wb.close()
+    return lay
+
+
+def _instructions_sheet(wb, spec: FormSpec, cfg: Config, department: Department | None, ident: Identity) -> None:
+    ws = wb.add_worksheet("填表说明")
+    body = text.render(
+        "instructions.txt.j2", form=spec, institution=cfg.institution, department=department,
+        person=ident.person, deadline=cfg.deadline(spec.phase), phase=cfg.phases[spec.phase],
+        office=cfg.office, contact=cfg.contact,
+        required=[f.label for f in (*spec.header, *spec.columns) if f.need == "req"])
+    title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
+    para = wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
+    ws.set_column(0, 0, 110)
+    for i, line in enumerate(line for line in body.splitlines() if line.strip()):
+        ws.write_string(i, 0, line.strip() if i < 2 else line, title if i < 2 else para)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.protect("")
+
+
+def _identity(wb, ident: Identity, cfg: Config, spec: FormSpec) -> None:
+    meta = wb.add_worksheet(META_SHEET)
+    for i, (k, v) in enumerate(ident.meta_rows()):
+        meta.write_string(i, 0, k)
+        meta.write_string(i, 1, v)
+    meta.protect("")
+    meta.very_hidden()
+    for k, v in ident.short().items():
+        wb.set_custom_property(PROPERTY_PREFIX + k, v or "-")
+    wb.define_name(DEFINED_NAME, ident.defined_name_formula())
+    year = cfg.phases[spec.phase].start
+    wb.set_properties({
+        "title": spec.full_title, "subject": cfg.campaign, "author": cfg.office, "company": cfg.institution,
+        "comments": "由 formkit 生成；请直接在本文件中填写后发送。",
+        "created": datetime(year.year, year.month, year.day),
+    })
+
+
+# -- which workbooks a stage needs -------------------------------------------------------------
+
+
+def form_file_name(spec: FormSpec, who: str) -> str:
+    return _safe_name(f"{spec.id}_{spec.title}_{who}") + ".xlsx"
+
+
+def header_prefill(spec: FormSpec, cfg: Config, dept: Department | None, person: Person | None) -> dict:
+    values = {"department": dept.name if dept else "", "dept_head": dept.head if dept else ""}
+    if person:
+        values.update(name=person.name, staff_no=person.staff_no, post=person.post, rank=person.rank)
+    return {f.key: values[f.prefill] for f in spec.header if f.prefill and values.get(f.prefill)}
+
+
+def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: Person | None,
+                 risks: tuple[str, ...] = ()) -> Identity:
+    return Identity(form=spec.id, version=spec.version, campaign=cfg.campaign_id,
+                    department=dept.code if dept else "", person=person.name if person else "",
+                    staff_no=person.staff_no if person else "", risks=risks)
+
+
+def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
+                      progress: Callable[[int, int], None] | None = None, accepted: object = None) -> list[Path]:
+    """Write the blank forms of a stage into outbox/templates/; returns the written paths.
+
+    accepted: for stage measures, the analysis of the inbox (formkit.pipeline.Analysis) whose accepted
+    risks pre-fill 附件5 and 附件6.
+    """
+    from formkit.errors import ConfigError
+
+    forms = load_forms()
+    roster = cfg.roster
+    chosen = list(roster.departments.values())
+    if departments:
+        unknown = [c for c in departments if c not in roster.departments]
+        if unknown:
+            raise ConfigError(f"名册中没有部门代码 {'、'.join(unknown)}；可用的代码：{'、'.join(roster.departments)}")
+        chosen = [roster.departments[c] for c in departments]
+    out = cfg.outbox / "templates"
+    jobs: list[tuple[Path, FormSpec, Identity, FormContent, Department | None]] = []
+    for spec in forms.values():
+        if spec.stage != stage:
+            continue
+        if spec.scope == "coordinator":
+            if not departments:
+                jobs.append((out / form_file_name(spec, cfg.institution), spec, identity_for(spec, cfg, None, None),
+                             FormContent(), None))
+            continue
+        for dept in chosen:
+            folder = out / _safe_name(dept.name)
+            if spec.scope == "department":
+                content = FormContent(header=header_prefill(spec, cfg, dept, None))
+                risks: tuple[str, ...] = ()
+                if spec.is_measure_form and accepted is not None:
+                    content.rows = accepted.measure_rows(spec, dept.code, None)
+                    content.prefilled_rows = len(content.rows)
+                    risks = tuple(str(r["risk_id"]) for r in content.rows)
+                jobs.append((folder / form_file_name(spec, dept.name), spec,
+                             identity_for(spec, cfg, dept, None, risks), content, dept))
+                continue
+            people = roster.people_of(dept.code)
+            if not people and spec.is_measure_form and accepted is not None:
+                people = accepted.people_with_risks(dept.code)
+            if not people:
+                jobs.append((folder / form_file_name(spec, f"{dept.name}_本部门人员通用"), spec,
+                             identity_for(spec, cfg, dept, None),
+                             FormContent(header=header_prefill(spec, cfg, dept, None)), dept))
+                continue
+            for person in people:
+                content = FormContent(header=header_prefill(spec, cfg, dept, person))
+                risks = ()
+                if spec.is_measure_form and accepted is not None:
+                    content.rows = accepted.measure_rows(spec, dept.code, person.name)
+                    content.prefilled_rows = len(content.rows)
+                    risks = tuple(str(r["risk_id"]) for r in content.rows)
+                name = f"{person.name}_{person.staff_no}" if person.staff_no else person.name
+                jobs.append((folder / form_file_name(spec, name), spec,
+                             identity_for(spec, cfg, dept, person, risks), content, dept))
+    written = []
+    for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
+        write_form(path, spec, cfg, ident, content, department=dept)
+        written.append(path)
+        if progress:
+            progress(i, len(jobs))
+    return written
+
+
+__all__ = ["FormContent", "generate_campaign", "supervision", "write_form", "xl_rowcol_to_cell"]

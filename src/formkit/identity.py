@@ -1,0 +1,107 @@
+"""A form's identity: which form, which declaration version, which campaign, whose.
+
+It is written into three carriers that survive Excel, WPS and LibreOffice saves (string custom
+document properties, a hidden `_meta` sheet, a workbook defined name) and cross-checked when read.
+No single carrier is trusted; when all are gone the reader falls back to title and header labels.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, fields
+
+from defusedxml import ElementTree
+
+META_SHEET = "_meta"
+DEFINED_NAME = "formkit_identity"
+PROPERTY_PREFIX = "formkit."
+
+
+@dataclass(frozen=True)
+class Identity:
+    form: str
+    version: str
+    campaign: str
+    department: str = ""     # roster code
+    person: str = ""         # 姓名 for personal forms
+    staff_no: str = ""
+    risks: tuple[str, ...] = ()   # 风险编号 of the pre-filled rows (measure forms)
+
+    def short(self) -> dict[str, str]:
+        """The fields small enough for a document property or a defined name (no risk list)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "risks"}
+
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.form, self.campaign, self.department, self.person)
+
+    def meta_rows(self) -> list[tuple[str, str]]:
+        rows = list(self.short().items())
+        rows += [("risk", r) for r in self.risks]
+        return rows
+
+    def defined_name_formula(self) -> str:
+        text = json.dumps(self.short(), ensure_ascii=False, separators=(",", ":"))
+        return '="' + text.replace('"', '""') + '"'
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, str], risks: tuple[str, ...] = ()) -> Identity | None:
+        data = {k: ("" if v in ("-", None) else str(v)) for k, v in data.items()}
+        if not data.get("form"):
+            return None
+        return cls(form=str(data.get("form", "")), version=str(data.get("version", "")),
+                   campaign=str(data.get("campaign", "")), department=str(data.get("department", "")),
+                   person=str(data.get("person", "")), staff_no=str(data.get("staff_no", "")), risks=risks)
+
+
+def from_meta_rows(rows: list[list]) -> Identity | None:
+    data: dict[str, str] = {}
+    risks: list[str] = []
+    for row in rows:
+        if len(row) < 2:
+            continue
+        key, value = str(row[0]).strip(), row[1]
+        value = "" if value is None else (str(int(value)) if isinstance(value, float) and value.is_integer() else str(value))
+        if key == "risk":
+            risks.append(value)
+        elif key:
+            data[key] = value
+    return Identity.from_mapping(data, tuple(risks))
+
+
+_NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def from_custom_properties(zf: zipfile.ZipFile) -> Identity | None:
+    try:
+        xml = zf.read("docProps/custom.xml")
+    except KeyError:
+        return None
+    root = ElementTree.fromstring(xml)
+    data = {}
+    for prop in root.iter(_NS_CUSTOM):
+        name = prop.get("name", "")
+        if name.startswith(PROPERTY_PREFIX) and len(prop):
+            value = prop[0].text or ""
+            data[name[len(PROPERTY_PREFIX):]] = value
+    return Identity.from_mapping(data)
+
+
+def from_defined_name(zf: zipfile.ZipFile) -> Identity | None:
+    try:
+        xml = zf.read("xl/workbook.xml")
+    except KeyError:
+        return None
+    root = ElementTree.fromstring(xml)
+    for dn in root.iter(f"{_NS_MAIN}definedName"):
+        if dn.get("name") == DEFINED_NAME and dn.text:
+            text = dn.text.strip().lstrip("=").strip()
+            if text.startswith('"') and text.endswith('"'):
+                text = text[1:-1].replace('""', '"')
+            try:
+                data = json.loads(text)
+            except ValueError:
+                return None
+            return Identity.from_mapping(data) if isinstance(data, dict) else None
+    return None

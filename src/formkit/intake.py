@@ -1,0 +1,853 @@
+"""Intake: turn whatever came back in inbox/ into a flat, sorted list of raw inputs.
+
+Returned forms arrive as workbooks (.xlsx/.xlsm/.xls/.et/.ods), zip archives of them (often made by
+Windows Chinese zip tools, with GBK member names), and saved mails (.eml) whose attachment names are
+RFC 2047/2231-encoded in GB2312/GBK/GB18030.  This module opens the containers, decodes the names,
+sniffs each file's real format from its bytes (never from its extension) and runs `safety.check_workbook`
+on every workbook, so that the reading stage only ever sees bytes that are safe to parse.
+
+Paths are relative to the working folder, in posix form; a member of a container is named
+`container!member` ("inbox/a.zip!教务处/附件4.xlsx", "inbox/m.eml!附件3.xlsx",
+"inbox/m.eml!x.zip!y.xlsx").  A "!" inside a member name is shown as "！" so the notation stays
+unambiguous.  The inbox is only ever read.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.utils
+import io
+import os
+import re
+import struct
+import time
+import unicodedata
+import urllib.parse
+import warnings
+import zipfile
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import Message
+from pathlib import Path
+
+from . import findings, safety
+from .findings import Finding
+
+WORKBOOK_KINDS = ("xlsx", "ods", "xls")
+
+MAX_ARCHIVE_DEPTH = 3
+"""Archives inside archives: inbox/a.zip!b.zip!c.zip!form.xlsx is fine, one more level is refused."""
+
+MAX_NESTING = 8
+"""Containers of any kind (zip or mail, e.g. a mail forwarded as an attachment of a mail) one inside the
+other; deeper is refused as ARCHIVE_TOO_DEEP."""
+
+# Extensions that say "this was meant to be a form": inside a mail such an attachment is reported even
+# when it cannot be read, whereas a .jpg or .docx attachment is merely listed as skipped.
+SPREADSHEET_EXTS = frozenset({
+    ".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".et", ".ett", ".ods", ".ots", ".csv",
+    ".zip", ".eml",
+})
+
+SKIP_LOCK = "Office 临时锁定文件，已跳过"
+SKIP_LO_LOCK = "LibreOffice/WPS 锁定文件，已跳过"
+SKIP_SYSTEM = "系统生成的文件，已跳过"
+SKIP_MAC = "macOS 附带的资源文件，已跳过"
+SKIP_HIDDEN = "隐藏文件，已跳过"
+
+
+@dataclass
+class RawInput:
+    """One file or container member to be read as a form (or reported as unreadable).
+
+    `rejection` set means: do not parse; report it.  A rejected input has `kind` None (even when its
+    bytes looked like a workbook that failed a safety check), so nothing keyed on `kind` parses it.
+    An input with `kind` set has passed `safety.check_workbook`.
+    """
+
+    path: str
+    data: bytes | None
+    kind: str | None
+    mtime: float | None
+    mail: dict | None
+    rejection: Finding | None
+    has_macros: bool = False
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+# -- names ------------------------------------------------------------------------------------------------
+
+def skip_reason(name: str) -> str | None:
+    """Why a file or member with this (base) name is not an input at all, or None."""
+    base = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if base.startswith("~$"):
+        return SKIP_LOCK
+    if base.startswith(".~lock.") and base.endswith("#"):
+        return SKIP_LO_LOCK
+    if base.lower() in ("thumbs.db", "desktop.ini", "ehthumbs.db"):
+        return SKIP_SYSTEM
+    if base == ".DS_Store" or base.startswith("._"):
+        return SKIP_MAC
+    if base.startswith("."):
+        return SKIP_HIDDEN
+    return None
+
+
+def _clean_name(name: str) -> str:
+    """A member or attachment name fit for a path: NFC, no control characters, "!" shown as "！"."""
+    name = unicodedata.normalize("NFC", name)
+    name = "".join(ch for ch in name if ch.isprintable() or ch == " ")
+    return name.replace("!", "！").strip()
+
+
+def _ext(name: str) -> str:
+    base = name.rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base[dot:].lower() if dot > 0 else ""
+
+
+def _rel(path: Path, root: Path) -> str:
+    """`path` relative to the working folder, posix; as given when it lies outside."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# -- sniffing ---------------------------------------------------------------------------------------------
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+_BINARY_MAGICS = (
+    (b"%PDF", "PDF 文件"),
+    (b"Rar!\x1a\x07", "RAR 压缩包，请改用 zip 格式"),
+    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包，请改用 zip 格式"),
+    (b"\x1f\x8b", "gzip 压缩文件"),
+    (b"\x89PNG", "图片"),
+    (b"\xff\xd8\xff", "图片"),
+    (b"GIF8", "图片"),
+    (b"BM", "图片"),
+    (b"{\\rtf", "RTF 文档"),
+    (b"MZ", "可执行程序"),
+)
+
+
+def _describe(data: bytes) -> str:
+    """A few words on what unknown bytes look like, for FILE_UNKNOWN_FORMAT."""
+    head = data[:4096]
+    for magic, what in _BINARY_MAGICS:
+        if head.startswith(magic):
+            return what
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "图片"
+    text = _as_text(head)
+    if text is None:
+        return "无法识别的格式"
+    low = text.lstrip("\ufeff \t\r\n").lower()
+    if low.startswith(("<!doctype html", "<html", "<head", "<meta", "<table", "<body")) or "<html" in low[:2048]:
+        return "HTML 网页"
+    if low.startswith("<?xml"):
+        if "excel.sheet" in low or "urn:schemas-microsoft-com:office:spreadsheet" in low:
+            return "Excel 2003 XML 表格"
+        return "XML 文本"
+    if low.startswith("mime-version:") or "multipart/related" in low[:2048]:
+        return "MHTML 单文件网页"
+    first = low.split("\n", 1)[0]
+    if "," in first or "\t" in first or ";" in first or "，" in first:
+        return "CSV/文本"
+    return "文本文件"
+
+
+def _as_text(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    if b"\x00" in head:
+        return None
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return head.decode(enc)
+        except UnicodeDecodeError:
+            # the 4 KiB cut may split a character: retry without the last few bytes
+            try:
+                return head[:-4].decode(enc)
+            except UnicodeDecodeError:
+                continue
+    return None
+
+
+_MAIL_HEADERS = ("from", "date", "subject", "received", "message-id", "mime-version", "to", "return-path")
+_HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]*:")
+
+
+def _looks_like_mail(data: bytes) -> bool:
+    """An RFC 5322 message: a header block (with From and another usual header) up to a blank line."""
+    head = data[:65536]
+    if not _HEADER_LINE.match(head):
+        return False
+    end = re.search(rb"\r?\n\r?\n", head)
+    block = head[: end.start()] if end else head
+    names = set()
+    for line in block.splitlines():
+        if line[:1] in (b" ", b"\t"):
+            continue
+        m = _HEADER_LINE.match(line)
+        if not m:
+            return False
+        names.add(m.group(0)[:-1].decode("ascii").lower())
+    return "from" in names and len(names & set(_MAIL_HEADERS)) >= 2
+
+
+@dataclass
+class _Sniffed:
+    what: str                 # "workbook" | "zip" | "mail" | "reject"
+    kind: str | None = None
+    rejection: Finding | None = None
+    detail: str = ""          # for rejections of unknown format
+    has_macros: bool = False
+
+
+def _unknown(detail: str) -> _Sniffed:
+    return _Sniffed("reject", rejection=findings.make(findings.FILE_UNKNOWN_FORMAT, detail=detail), detail=detail)
+
+
+def _zip_flavour(data: bytes, name: str) -> _Sniffed:
+    zf, problem = safety.open_zip(data)
+    if zf is None:
+        assert problem is not None
+        if problem.code == findings.FILE_CORRUPT and _ext(name) == ".zip":
+            return _Sniffed("reject", rejection=findings.make(
+                findings.ARCHIVE_CORRUPT, detail="无法打开压缩包，文件可能不完整"))
+        return _Sniffed("reject", rejection=problem)
+    with zf:
+        names = zf.namelist()
+        lower = {n.lower(): n for n in names}
+        if "xl/workbook.xml" in lower:
+            return _Sniffed("workbook", kind="xlsx", has_macros="xl/vbaproject.bin" in lower)
+        if "mimetype" in lower:
+            info = zf.getinfo(lower["mimetype"])
+            mime = b""
+            if info.file_size <= 256:
+                try:
+                    mime = safety.read_member(zf, info).strip()
+                except safety.UnsafeInput as exc:
+                    return _Sniffed("reject", rejection=exc.finding)
+            if mime in (_ODS_MIME, _ODS_MIME + b"-template"):
+                return _Sniffed("workbook", kind="ods")
+            if mime.startswith(b"application/vnd.oasis.opendocument.text"):
+                return _unknown("OpenDocument 文本文档")
+            if mime.startswith(b"application/vnd.oasis.opendocument."):
+                return _unknown("OpenDocument 文档")
+        if "xl/workbook.bin" in lower:
+            return _unknown("Excel 二进制工作簿（.xlsb），请另存为 .xlsx")
+        if "word/document.xml" in lower:
+            return _unknown("Word 文档")
+        if "ppt/presentation.xml" in lower:
+            return _unknown("PowerPoint 演示文稿")
+        if "[content_types].xml" in lower:
+            return _unknown("Office 文档")
+    return _Sniffed("zip")
+
+
+def _ole_flavour(data: bytes) -> _Sniffed:
+    import msoffcrypto  # slow imports, only needed for OLE files
+    import olefile
+
+    # Third-party parsers of hostile bytes: any exception means "damaged", never a crash of intake.
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ole = olefile.OleFileIO(io.BytesIO(data))
+            try:
+                if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                    return _Sniffed("reject", rejection=findings.make(findings.FILE_ENCRYPTED))
+                if ole.exists("WordDocument"):
+                    return _unknown("Word 文档（.doc）")
+                if ole.exists("PowerPoint Document"):
+                    return _unknown("PowerPoint 演示文稿（.ppt）")
+                if any(entry[0].startswith("__substg1.0_") for entry in ole.listdir()):
+                    return _unknown("Outlook 邮件（.msg），请直接发送表单附件")
+                has_workbook = ole.exists("Workbook") or ole.exists("Book")
+            finally:
+                ole.close()
+    except Exception:  # noqa: BLE001
+        return _Sniffed("reject", rejection=findings.make(findings.FILE_CORRUPT, detail="OLE 复合文档结构损坏"))
+    if has_workbook:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                encrypted = msoffcrypto.OfficeFile(io.BytesIO(data)).is_encrypted()
+        except Exception:  # noqa: BLE001 - unreadable BIFF: the reader will say so
+            encrypted = False
+        if encrypted:
+            return _Sniffed("reject", rejection=findings.make(findings.FILE_ENCRYPTED))
+    # Legacy .xls, and WPS .et (an OLE file of BIFF records, whatever its stream names).
+    return _Sniffed("workbook", kind="xls")
+
+
+def _sniff(data: bytes, name: str = "") -> _Sniffed:
+    if not data:
+        return _Sniffed("reject", rejection=findings.make(findings.FILE_EMPTY))
+    if data[:4] in _ZIP_MAGICS:
+        return _zip_flavour(data, name)
+    if data[:8] == _OLE_MAGIC:
+        return _ole_flavour(data)
+    if _ext(name) == ".eml" or _looks_like_mail(data):
+        return _Sniffed("mail")
+    return _unknown(_describe(data))
+
+
+def sniff(data: bytes) -> tuple[str | None, Finding | None]:
+    """The workbook kind of `data` ("xlsx", "ods", "xls"), or why it is not one.
+
+    From the bytes only: a zip holding xl/workbook.xml is xlsx (.xlsm too), a zip whose mimetype is
+    ODF spreadsheet is ods, an OLE compound file is an encrypted workbook (FILE_ENCRYPTED) or a legacy
+    .xls/.et; empty → FILE_EMPTY, an unopenable zip → FILE_CORRUPT, anything else (including a plain
+    zip or a mail, which `expand_file` opens instead) → FILE_UNKNOWN_FORMAT saying what it looks like.
+    Does not run the safety checks (see `safety.check_workbook`).
+    """
+    found = _sniff(data)
+    if found.what == "workbook":
+        return found.kind, None
+    if found.what == "zip":
+        return None, findings.make(findings.FILE_UNKNOWN_FORMAT, detail="压缩包而非工作簿")
+    if found.what == "mail":
+        return None, findings.make(findings.FILE_UNKNOWN_FORMAT, detail="邮件文件")
+    return None, found.rejection
+
+
+# -- zip member names -------------------------------------------------------------------------------------
+
+def _unicode_path_extra(extra: bytes, raw: bytes) -> str | None:
+    """The Info-ZIP Unicode Path extra field (0x7075), written by 7-Zip and WinRAR next to a legacy name."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4:pos + 4 + size]
+        pos += 4 + size
+        if tag == 0x7075 and len(body) > 5 and body[0] == 1:
+            (crc,) = struct.unpack_from("<L", body, 1)
+            if crc == zlib.crc32(raw):
+                try:
+                    return body[5:].decode("utf-8")
+                except UnicodeDecodeError:
+                    return None
+    return None
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """A member's name as its author saw it.  Without the UTF-8 flag (bit 0x800) zipfile decodes the name
+    as cp437; Windows Chinese zip tools wrote GBK bytes, so re-encode and try the Unicode Path extra
+    field, then UTF-8, then GB18030."""
+    name = info.orig_filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    if unicode := _unicode_path_extra(info.extra, raw):
+        return unicode
+    if raw.isascii():
+        return name
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_member_path(name: str) -> bool:
+    if name.startswith(("/", "\\")) or _DRIVE.match(name):
+        return True
+    return any(part == ".." for part in re.split(r"[/\\]", name))
+
+
+def _zip_mtime(info: zipfile.ZipInfo) -> float | None:
+    year, month, day, hour, minute, second = info.date_time
+    if (year, month, day, hour, minute, second) == (1980, 1, 1, 0, 0, 0) or year < 1980:
+        return None  # the "no date" placeholder of many zip writers
+    try:
+        return time.mktime(datetime(year, month, day, hour, minute, second).timetuple())
+    except (ValueError, OverflowError):
+        return None
+
+
+# -- mail headers -----------------------------------------------------------------------------------------
+
+_GB_ALIASES = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms936", "euc-cn", "csgb2312",
+               "x-euc-cn", "gb18030", "windows-936", "chinese"}
+
+
+def _codec(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    cs = charset.strip().strip('"').lower()
+    if cs in _GB_ALIASES:
+        return "gb18030"  # superset: GB2312-labelled text often holds GBK-only characters
+    return cs
+
+
+def decode_bytes(raw: bytes, charset: str | None = None) -> str:
+    """Bytes of a header or name in `charset` (GB-family read as GB18030), else UTF-8, else GB18030."""
+    tried = []
+    codec = _codec(charset)
+    for enc in (codec, "utf-8", "gb18030"):
+        if enc and enc not in tried:
+            tried.append(enc)
+            try:
+                return raw.decode(enc)
+            except (UnicodeDecodeError, LookupError):
+                continue
+    return raw.decode(codec if codec and _known(codec) else "utf-8", "replace")
+
+
+def _known(codec: str) -> bool:
+    try:
+        b"".decode(codec)
+        return True
+    except LookupError:
+        return False
+
+
+def _unescape_8bit(value: str) -> str:
+    """Raw 8-bit header bytes (kept by the parser as surrogate escapes) decoded as UTF-8 or GB18030."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    try:
+        return decode_bytes(value.encode("utf-8", "surrogateescape"))
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "replace").decode("utf-8")
+
+
+def decode_words(value: str) -> str:
+    """A raw header value with RFC 2047 encoded words (and/or raw 8-bit bytes) as text."""
+    value = re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", "")
+    value = _unescape_8bit(value)
+    if "=?" not in value:
+        return value.strip()
+    try:
+        parts = email.header.decode_header(value)
+    except Exception:  # noqa: BLE001 - malformed encoded words: show the raw text
+        return value.strip()
+    out = []
+    for chunk, charset in parts:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        elif charset is None:
+            out.append(chunk.decode("raw-unicode-escape", "replace"))
+        else:
+            out.append(decode_bytes(chunk, charset))
+    return "".join(out).strip()
+
+
+_PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+_SECTION = re.compile(r"^(filename|name)\*(\d+)(\*?)$")
+
+
+def _params(value: str) -> dict[str, str]:
+    value = re.sub(r"\r?\n(?=[ \t])", "", value)
+    out: dict[str, str] = {}
+    for key, val in _PARAM.findall(";" + value.split(";", 1)[1] if ";" in value else ""):
+        val = val.strip()
+        if len(val) >= 2 and val[0] == val[-1] == '"':
+            val = re.sub(r"\\(.)", r"\1", val[1:-1])
+        out.setdefault(key.lower(), val)
+    return out
+
+
+def _pct_bytes(text: str) -> bytes:
+    return urllib.parse.unquote_to_bytes(text.encode("utf-8", "surrogateescape"))
+
+
+def _rfc2231(params: dict[str, str], key: str) -> str | None:
+    """`key*=charset''%xx` or the continuations `key*0*=`, `key*1*=`, `key*1=` … joined, then decoded."""
+    if (ext := params.get(key + "*")) is not None:
+        if ext.count("'") < 2:
+            return decode_bytes(_pct_bytes(ext))
+        charset, _lang, encoded = ext.split("'", 2)
+        return decode_bytes(_pct_bytes(encoded), charset)
+    sections = []
+    for name, val in params.items():
+        m = _SECTION.match(name)
+        if m and m.group(1) == key:
+            sections.append((int(m.group(2)), bool(m.group(3)), val))
+    if not sections:
+        return None
+    sections.sort()
+    charset = None
+    raw = b""
+    for index, encoded, val in sections:
+        if encoded:
+            if index == 0 and val.count("'") >= 2:
+                charset, _lang, val = val.split("'", 2)
+            raw += _pct_bytes(val)
+        else:
+            raw += val.encode("utf-8", "surrogateescape")
+    text = decode_bytes(raw, charset)
+    # some clients split an RFC 2047 name into non-extended sections: filename*0="=?GBK?B?…?="
+    return decode_words(text) if "=?" in text else text
+
+
+def part_filename(part: Message) -> str | None:
+    """The attachment name of a mail part, decoded: RFC 2231 (filename*=gb18030''%C8…, continuations),
+    RFC 2047 inside quotes (=?GB2312?B?…?=), raw 8-bit GBK/UTF-8; from Content-Disposition's filename,
+    else Content-Type's name.  Falls back to the stdlib's `get_filename()`."""
+    raw = {}
+    for key, val in part.raw_items():
+        raw.setdefault(key.lower(), str(val))
+    found = None
+    for header, key in (("content-disposition", "filename"), ("content-type", "name")):
+        if header not in raw:
+            continue
+        params = _params(raw[header])
+        found = _rfc2231(params, key)
+        if found is None and key in params:
+            found = decode_words(params[key])
+        if found:
+            break
+    if not found or "\ufffd" in found:
+        try:
+            std = part.get_filename()
+        except Exception:  # noqa: BLE001
+            std = None
+        if std and "\ufffd" not in std and not any("\udc80" <= ch <= "\udcff" for ch in std):
+            found = std
+    if not found:
+        return None
+    base = re.split(r"[/\\]", found)[-1]
+    return _clean_name(base) or None
+
+
+def provenance(msg: Message) -> dict:
+    """{"from", "date", "subject"} of a mail, decoded; date is ISO-8601 with its timezone, or None."""
+    raw: dict[str, str] = {}
+    for key, val in msg.raw_items():
+        raw.setdefault(key.lower(), str(val))
+    date = None
+    if raw.get("date"):
+        try:
+            parsed = email.utils.parsedate_to_datetime(decode_words(raw["date"]))
+        except (TypeError, ValueError, IndexError, OverflowError):
+            parsed = None
+        if parsed is not None:
+            if parsed.tzinfo is None:  # "-0000": UTC, local offset unknown (RFC 5322 3.3)
+                parsed = parsed.replace(tzinfo=UTC)
+            date = parsed.isoformat()
+    return {"from": decode_words(raw.get("from", "")), "date": date,
+            "subject": decode_words(raw.get("subject", ""))}
+
+
+def _mail_time(mail: dict, fallback: float | None) -> float | None:
+    if mail.get("date"):
+        try:
+            return datetime.fromisoformat(mail["date"]).timestamp()
+        except (ValueError, OverflowError):
+            pass
+    return fallback
+
+
+# -- expansion --------------------------------------------------------------------------------------------
+
+class _Expander:
+    """Collects the inputs and skipped entries of one or more inbox files."""
+
+    def __init__(self) -> None:
+        self.inputs: list[RawInput] = []
+        self.skipped: list[Skipped] = []
+        self.used: set[str] = set()
+        self.budget = safety.MAX_TOTAL_BYTES
+
+    # names ---------------------------------------------------------------------------------------------
+    def unique(self, container: str, name: str) -> str:
+        path = f"{container}!{name}"
+        if path not in self.used:
+            self.used.add(path)
+            return path
+        dot = name.rfind(".")
+        stem, ext = (name[:dot], name[dot:]) if dot > 0 and "/" not in name[dot:] else (name, "")
+        n = 2
+        while f"{container}!{stem} ({n}){ext}" in self.used:
+            n += 1
+        path = f"{container}!{stem} ({n}){ext}"
+        self.used.add(path)
+        return path
+
+    def reject(self, path: str, data: bytes | None, mtime: float | None, mail: dict | None,
+               finding: Finding) -> None:
+        self.inputs.append(RawInput(path, data, None, mtime, mail, finding))
+
+    # files ---------------------------------------------------------------------------------------------
+    def disk_file(self, path: Path, rel: str) -> None:
+        self.budget = safety.MAX_TOTAL_BYTES
+        try:
+            st = path.stat()
+        except OSError as exc:
+            self.reject(rel, None, None, None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc)))
+            return
+        if not path.is_file():
+            self.skipped.append(Skipped(rel, "不是普通文件，已跳过"))
+            return
+        if st.st_size > safety.MAX_FILE_BYTES:
+            self.reject(rel, None, st.st_mtime, None, findings.make(
+                findings.FILE_TOO_LARGE, detail=f"{st.st_size / safety.MiB:.0f} MiB"))
+            return
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(safety.MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            self.reject(rel, None, st.st_mtime, None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc)))
+            return
+        if len(data) > safety.MAX_FILE_BYTES:  # grew while we looked
+            self.reject(rel, None, st.st_mtime, None, findings.make(findings.FILE_TOO_LARGE, detail="文件过大"))
+            return
+        self.handle(data, rel, path.name, st.st_mtime, None, 0, 0, "disk")
+
+    def handle(self, data: bytes, path: str, name: str, mtime: float | None, mail: dict | None,
+               zdepth: int, depth: int, where: str) -> None:
+        """One file's bytes, wherever they came from ("disk", "zip" or "mail")."""
+        found = _sniff(data, name)
+        if found.what == "workbook":
+            assert found.kind is not None
+            problem = safety.check_workbook(data, found.kind)
+            if problem is not None:
+                self.reject(path, data, mtime, mail, problem)
+            else:
+                self.inputs.append(RawInput(path, data, found.kind, mtime, mail, None, found.has_macros))
+            return
+        if found.what == "zip":
+            if zdepth >= MAX_ARCHIVE_DEPTH or depth >= MAX_NESTING:
+                limit = MAX_ARCHIVE_DEPTH if zdepth >= MAX_ARCHIVE_DEPTH else MAX_NESTING
+                self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_TOO_DEEP, detail=limit))
+            else:
+                self.expand_zip(data, path, mtime, mail, zdepth + 1, depth + 1)
+            return
+        if found.what == "mail":
+            if depth >= MAX_NESTING:
+                self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_TOO_DEEP, detail=MAX_NESTING))
+            else:
+                self.expand_mail(data, path, mtime, zdepth, depth + 1)
+            return
+        rejection = found.rejection
+        assert rejection is not None
+        if (where == "mail" and rejection.code in (findings.FILE_UNKNOWN_FORMAT, findings.FILE_EMPTY)
+                and _ext(name) not in SPREADSHEET_EXTS):
+            what = found.detail or "空文件"
+            self.skipped.append(Skipped(path, f"邮件附件不是表单（{what}），已跳过"))
+            return
+        self.reject(path, data, mtime, mail, rejection)
+
+    # zip -----------------------------------------------------------------------------------------------
+    def expand_zip(self, data: bytes, path: str, mtime: float | None, mail: dict | None,
+                   zdepth: int, depth: int) -> None:
+        zf, problem = safety.open_zip(data)
+        if zf is None:
+            assert problem is not None
+            if problem.code == findings.FILE_CORRUPT:
+                problem = findings.make(findings.ARCHIVE_CORRUPT, detail="无法打开压缩包，文件可能不完整")
+            self.reject(path, data, mtime, mail, problem)
+            return
+        before = (len(self.inputs), len(self.skipped))
+        with zf:
+            if problem := safety.check_zip_table(zf):
+                self.reject(path, data, mtime, mail, problem)
+                return
+            for info in zf.infolist():
+                self.zip_member(zf, info, path, mtime, mail, zdepth, depth)
+        if (len(self.inputs), len(self.skipped)) == before:
+            self.skipped.append(Skipped(path, "压缩包中没有文件，已跳过"))
+
+    def zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str, mtime: float | None,
+                   mail: dict | None, zdepth: int, depth: int) -> None:
+        name = member_name(info)
+        if name.endswith(("/", "\\")):
+            return  # a directory entry
+        if _unsafe_member_path(name):
+            shown = _clean_name(name)
+            self.reject(f"{container}!{shown}", None, mtime, mail,
+                        findings.make(findings.ARCHIVE_UNSAFE_PATH, value=name))
+            return
+        parts = [p for p in re.split(r"[/\\]", _clean_name(name)) if p not in ("", ".")]
+        if not parts:
+            return
+        path = self.unique(container, "/".join(parts))
+        if "__MACOSX" in parts[:-1]:
+            self.skipped.append(Skipped(path, SKIP_MAC))
+            return
+        if reason := skip_reason(parts[-1]):
+            self.skipped.append(Skipped(path, reason))
+            return
+        member_mtime = _zip_mtime(info) or mtime
+        if info.flag_bits & 0x1:
+            self.reject(path, None, member_mtime, mail, findings.make(_ARCHIVE_ENCRYPTED))
+            return
+        if info.file_size > self.budget:
+            self.reject(path, None, member_mtime, mail, findings.make(
+                findings.FILE_TOO_LARGE,
+                detail=f"解压出的文件合计超过 {safety.MAX_TOTAL_BYTES // safety.MiB} MiB 的上限"))
+            return
+        try:
+            content = safety.read_member(zf, info)
+        except safety.UnsafeInput as exc:
+            self.reject(path, None, member_mtime, mail, exc.finding)
+            return
+        self.budget -= len(content)
+        self.handle(content, path, parts[-1], member_mtime, mail, zdepth, depth, "zip")
+
+    # mail ----------------------------------------------------------------------------------------------
+    def expand_mail(self, data: bytes, path: str, mtime: float | None, zdepth: int, depth: int) -> None:
+        try:
+            msg = email.message_from_bytes(data, policy=policy.default)
+            prov = provenance(msg)
+        except Exception as exc:  # noqa: BLE001 - the stdlib parser on hostile bytes
+            self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail=type(exc).__name__))
+            return
+        if not msg.keys():
+            self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail="没有邮件头"))
+            return
+        before = len(self.inputs)
+        self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
+        if len(self.inputs) == before:
+            self.reject(path, data, mtime, prov,
+                        findings.make(findings.MAIL_NO_ATTACHMENT, value=prov["subject"] or "（无主题）"))
+
+    def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
+                   depth: int, counter: list[int], top: bool = True) -> None:
+        try:
+            ctype = part.get_content_type()
+            if ctype == "message/rfc822" and not top:
+                self.forwarded(part, path, mtime, zdepth, depth, counter)
+                return
+            if part.is_multipart():
+                for sub in part.iter_parts():
+                    self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False)
+                return
+            self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter)
+        except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
+            counter[0] += 1
+            self.skipped.append(Skipped(f"{path}!（第 {counter[0]} 个附件）", "邮件附件无法解析，已跳过"))
+
+    def forwarded(self, part: Message, path: str, mtime: float | None, zdepth: int, depth: int,
+                  counter: list[int]) -> None:
+        payload = part.get_payload()
+        inner = payload[0] if isinstance(payload, list) and payload else None
+        if not isinstance(inner, Message):
+            return
+        inner_prov = provenance(inner)
+        name = part_filename(part) or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
+        inner_path = self.unique(path, name)
+        if depth >= MAX_NESTING:
+            self.reject(inner_path, None, mtime, inner_prov,
+                        findings.make(findings.ARCHIVE_TOO_DEEP, detail=MAX_NESTING))
+            return
+        before = len(self.inputs)
+        self.mail_parts(inner, inner_path, inner_prov, _mail_time(inner_prov, mtime), zdepth, depth + 1,
+                        counter=[0])
+        if len(self.inputs) == before:
+            self.skipped.append(Skipped(inner_path, "转发的邮件中没有表单附件，已跳过"))
+
+    def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
+                   zdepth: int, depth: int, counter: list[int]) -> None:
+        filename = part_filename(part)
+        disposition = part.get_content_disposition()
+        maintype = ctype.split("/", 1)[0]
+        if filename is None and disposition != "attachment":
+            if maintype in ("text", "image", "audio", "video") or ctype in _SIGNATURE_TYPES:
+                return  # the body, an alternative of it, an inline picture, a signature
+        if maintype == "image" and (disposition == "inline" or part.get("Content-ID")) \
+                and _ext(filename or "") not in SPREADSHEET_EXTS:
+            return  # a picture shown inside the body
+        counter[0] += 1
+        if ctype == "application/ms-tnef" or (filename or "").lower() == "winmail.dat":
+            self.skipped.append(Skipped(self.unique(path, filename or "winmail.dat"),
+                                        "Outlook 专用格式附件（winmail.dat）无法读取，已跳过；"
+                                        "请发件人改用 HTML 或纯文本格式重新发送"))
+            return
+        data = part.get_payload(decode=True) or b""
+        name = filename or f"未命名附件{counter[0]}"
+        member = self.unique(path, name)
+        if len(data) > self.budget:
+            self.reject(member, None, mtime, prov, findings.make(
+                findings.FILE_TOO_LARGE, detail=f"{len(data) / safety.MiB:.0f} MiB"))
+            return
+        self.budget -= len(data)
+        self.handle(data, member, name, mtime, prov, zdepth, depth, "mail")
+
+
+_SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
+                    "application/x-pkcs7-signature", "application/pgp-encrypted"}
+
+# An encrypted (password) zip member; the lead may add a dedicated archive code to findings.py.
+_ARCHIVE_ENCRYPTED = getattr(findings, "ARCHIVE_ENCRYPTED", findings.FILE_ENCRYPTED)
+
+
+def _os_error(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return exc.strerror or type(exc).__name__
+
+
+def _sorted(exp: _Expander) -> tuple[list[RawInput], list[Skipped]]:
+    return (sorted(exp.inputs, key=lambda i: i.path), sorted(exp.skipped, key=lambda s: s.path))
+
+
+# -- public entry points ----------------------------------------------------------------------------------
+
+def expand_file(path: Path, root: Path) -> tuple[list[RawInput], list[Skipped]]:
+    """One file of any type (workbook, zip, eml, anything else) as inputs, sorted by path.
+
+    Used by `walk_inbox` for each file and by `formkit check FILE`.  Lock/system files are skipped.
+    """
+    path = Path(path)
+    rel = _rel(path, Path(root))
+    exp = _Expander()
+    if reason := skip_reason(path.name):
+        exp.skipped.append(Skipped(rel, reason))
+    else:
+        exp.disk_file(path, rel)
+    return _sorted(exp)
+
+
+def walk_inbox(root: Path, inbox: Path) -> tuple[list[RawInput], list[Skipped]]:
+    """Every input under `inbox` (recursively, through zips and mails), sorted by path string.
+
+    Raises FileNotFoundError when `inbox` is not a folder.  Hidden folders and `__MACOSX` folders are
+    skipped whole; symbolic links to folders are not followed.
+    """
+    root, inbox = Path(root), Path(inbox)
+    if not inbox.is_dir():
+        raise FileNotFoundError(str(inbox))
+    exp = _Expander()
+    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            full = here / d
+            if d.startswith(".") or d == "__MACOSX":
+                exp.skipped.append(Skipped(_rel(full, root) + "/", SKIP_MAC if d == "__MACOSX" else "隐藏文件夹，已跳过"))
+            elif full.is_symlink():
+                exp.skipped.append(Skipped(_rel(full, root) + "/", "文件夹的快捷方式（符号链接），已跳过"))
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            full = here / name
+            rel = _rel(full, root)
+            if reason := skip_reason(name):
+                exp.skipped.append(Skipped(rel, reason))
+            else:
+                exp.disk_file(full, rel)
+    return _sorted(exp)

@@ -1,0 +1,128 @@
+"""Normalisation of what people type: whitespace, full-width forms, level and 是/否 synonyms, dates as text.
+
+User text keeps its own punctuation (全角括号 stay); only labels and enumerated values are folded with NFKC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
+_ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+
+
+def to_text(value: object) -> str:
+    """A cell value as the text a person sees: 1.0 → '1', dates ISO, whitespace tidied."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, timedelta | time):
+        return str(value)
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line).strip()
+
+
+def fold(value: object) -> str:
+    """A comparison key: NFKC (full-width → half-width), no whitespace, no quotes, lower case."""
+    text = unicodedata.normalize("NFKC", to_text(value))
+    return _ALL_SPACE.sub("", text).translate(_QUOTES).lower()
+
+
+def label_key(value: object) -> str:
+    """A label as a comparison key: folded, trailing colon and a （…） note removed."""
+    text = fold(value).rstrip(":：")
+    return text
+
+
+_LEVEL_WORDS = {
+    "一级": "一级", "二级": "二级", "三级": "三级",
+    "一": "一级", "二": "二级", "三": "三级",
+    "1": "一级", "2": "二级", "3": "三级", "1级": "一级", "2级": "二级", "3级": "三级",
+    "i": "一级", "ii": "二级", "iii": "三级", "i级": "一级", "ii级": "二级", "iii级": "三级",
+    "高": "一级", "中": "二级", "低": "三级", "高风险": "一级", "中风险": "二级", "低风险": "三级",
+    "一级风险": "一级", "二级风险": "二级", "三级风险": "三级",
+    "1级风险": "一级", "2级风险": "二级", "3级风险": "三级",
+    "i级风险": "一级", "ii级风险": "二级", "iii级风险": "三级",
+    "高级": "一级", "中级": "二级", "低级": "三级",
+}
+
+
+def _roman(text: str) -> str:
+    # NFKC turns Ⅰ Ⅱ Ⅲ into I II III; lower() done by fold.
+    return text
+
+
+def level(value: object) -> tuple[str | None, bool]:
+    """(canonical level or None when not recognisable, whether the input differed from the canonical)."""
+    raw = to_text(value)
+    key = _roman(fold(raw))
+    canon = _LEVEL_WORDS.get(key)
+    return canon, canon is not None and raw != canon
+
+
+_YES = {"是", "y", "yes", "√", "✓", "✔", "有", "涉及", "true", "1", "对"}
+_NO = {"否", "n", "no", "×", "✗", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是"}
+
+
+def yesno(value: object) -> tuple[str | None, bool]:
+    raw = to_text(value)
+    key = fold(raw)
+    if key in _YES:
+        return "是", raw != "是"
+    if key in _NO:
+        return "否", raw != "否"
+    return None, False
+
+
+def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) -> tuple[str | None, bool]:
+    raw = to_text(value)
+    key = fold(raw)
+    for c in choices:
+        if fold(c) == key:
+            return c, raw != c
+    for alias, target in synonyms.items():
+        if fold(alias) == key:
+            return target, True
+    return None, False
+
+
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def parse_date(value: object) -> tuple[date | None, bool]:
+    """(date or None, whether it was written as text). Excel serial numbers in a date cell count as dates."""
+    if isinstance(value, datetime):
+        return value.date(), False
+    if isinstance(value, date):
+        return value, False
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 20000 < value < 80000:  # an Excel serial date that lost its format
+            return date(1899, 12, 30) + timedelta(days=int(value)), True
+        return None, False
+    text = unicodedata.normalize("NFKC", to_text(value)).replace(" ", "")
+    if not text:
+        return None, False
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m[1]), int(m[2]), int(m[3])), True
+            except ValueError:
+                return None, True
+    return None, True

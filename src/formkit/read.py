@@ -1,0 +1,406 @@
+"""Reading a returned workbook into a Submission: values by python-calamine, positions by label.
+
+The reader never trusts positions: it finds the form by its identity (or, when every carrier is
+gone, by title and labels), the table by its header labels, the header block and sign-off by their
+labels, and keeps the A1 reference of every value. openpyxl is not used on the hot path: identity
+carriers and formula cells are read straight from the zip's XML, and only when a sheet has formulas.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from defusedxml import ElementTree
+from python_calamine import CalamineWorkbook
+
+from formkit import findings as F
+from formkit import identity as ident_mod
+from formkit import normalize
+from formkit.identity import META_SHEET, Identity
+from formkit.spec import Field, FormSpec
+
+MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
+_NOTE_PREFIXES = ("填表说明", "注：", "注:", "说明：", "说明:", "备注：")
+
+
+def a1(row: int, col: int) -> str:
+    """0-based (row, col) → 'B7'."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class Row:
+    excel_row: int                         # 1-based row number in the submitter's sheet
+    values: dict[str, object]              # column key → value as read (str, float, date …)
+    refs: dict[str, str]                   # column key → A1
+    extra: dict[str, str] = field(default_factory=dict)   # unknown columns: label → text
+
+
+@dataclass
+class Submission:
+    form: str
+    sheet: str
+    identity: Identity | None
+    header: dict[str, object]
+    header_refs: dict[str, str]
+    signoff: dict[str, object]
+    signoff_refs: dict[str, str]
+    rows: list[Row]
+    column_refs: dict[str, str]           # column key → A1 of its header cell
+    findings: list[F.Finding] = field(default_factory=list)
+    formula_cells: dict[str, str] = field(default_factory=dict)   # A1 → formula text (read cached values)
+
+
+class NotAForm(Exception):
+    """The workbook holds no recognisable form."""
+
+
+# -- identity carriers ----------------------------------------------------------------------------
+
+
+def _zip_identities(data: bytes) -> list[tuple[str, Identity]]:
+    out = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for name, fn in (("文档属性", ident_mod.from_custom_properties), ("定义名称", ident_mod.from_defined_name)):
+                try:
+                    found = fn(zf)
+                except Exception:  # a damaged carrier is simply absent  # noqa: BLE001
+                    found = None
+                if found:
+                    out.append((name, found))
+    except zipfile.BadZipFile:
+        pass
+    return out
+
+
+def _consensus(carriers: list[tuple[str, Identity]]) -> tuple[Identity | None, F.Finding | None]:
+    if not carriers:
+        return None, None
+    counts = Counter(i.key() for _, i in carriers)
+    best_key, _ = counts.most_common(1)[0]
+    chosen = next(i for _, i in carriers if i.key() == best_key)
+    meta = next((i for n, i in carriers if n == "隐藏工作表" and i.key() == best_key), None)
+    if meta and meta.risks and not chosen.risks:
+        chosen = meta
+    if len(counts) > 1:
+        detail = "；".join(f"{n}：{i.form}/{i.department or '-'}/{i.person or '-'}" for n, i in carriers)
+        return chosen, F.make(F.IDENTITY_MISMATCH, value=f"{chosen.form}（{chosen.department or ''}{chosen.person and '/' + chosen.person}）",
+                              detail=detail)
+    return chosen, None
+
+
+# -- formulas and error cells (xlsx only: calamine turns both into '') -----------------------------
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _sheet_member(zf: zipfile.ZipFile, sheet: str) -> str | None:
+    try:
+        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return None
+    rid = next((s.get(f"{_REL_NS}id") for s in wb.iter(f"{_NS}sheet") if s.get("name") == sheet), None)
+    for rel in rels:
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _formula_cells(data: bytes, sheet: str) -> dict[str, tuple[str, bool, str | None]]:
+    """A1 → (formula text, has a cached value, error value such as '#REF!' or None)."""
+    out: dict[str, tuple[str, bool, str | None]] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            member = _sheet_member(zf, sheet)
+            if not member:
+                return out
+            xml = zf.read(member)
+    except (KeyError, zipfile.BadZipFile):
+        return out
+    if b"<f" not in xml and b't="e"' not in xml and b"<x:f" not in xml:
+        return out
+    for _, el in ElementTree.iterparse(io.BytesIO(xml)):
+        if el.tag != f"{_NS}c":
+            continue
+        f_el = el.find(f"{_NS}f")
+        v_el = el.find(f"{_NS}v")
+        is_err = el.get("t") == "e"
+        if f_el is not None or is_err:
+            cached = v_el is not None and (v_el.text or "") != ""
+            if el.get("t") == "str" and v_el is not None:
+                cached = True
+            out[el.get("r", "")] = ((f_el.text or "") if f_el is not None else "",
+                                    cached, (v_el.text if is_err and v_el is not None else None))
+        el.clear()
+    return out
+
+
+# -- the form in a sheet ------------------------------------------------------------------------------
+
+
+def _label_keys(f: Field) -> set[str]:
+    return {normalize.label_key(x) for x in (f.label, *f.aliases)}
+
+
+def _match_header_row(grid: list[list], spec: FormSpec) -> tuple[int, int]:
+    """(row index, number of exact label matches) of the best header row candidate."""
+    keys = {k for c in spec.columns for k in _label_keys(c)}
+    best = (-1, 0)
+    for r, row in enumerate(grid[:MAX_SCAN_ROWS]):
+        n = sum(1 for cell in row if isinstance(cell, str) and normalize.label_key(cell) in keys)
+        if n > best[1]:
+            best = (r, n)
+    return best
+
+
+def _title_found(grid: list[list], spec: FormSpec) -> bool:
+    key = normalize.fold(spec.title)
+    for row in grid[:8]:
+        for cell in row:
+            if isinstance(cell, str) and key in normalize.fold(cell):
+                return True
+    return False
+
+
+def recognise(grid: list[list], forms: dict[str, FormSpec]) -> tuple[FormSpec | None, int]:
+    """The form a sheet holds, by title and table labels; with its score."""
+    best: tuple[FormSpec | None, float] = (None, 0.0)
+    for spec in forms.values():
+        _, matched = _match_header_row(grid, spec)
+        if matched < 2:
+            continue
+        score = matched / len(spec.columns) + (1.0 if _title_found(grid, spec) else 0.0)
+        if score > best[1]:
+            best = (spec, score)
+    return best[0], int(best[1] * 100)
+
+
+def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dict[str, int], dict[int, str], list]:
+    found: list[F.Finding] = []
+    mapping: dict[str, int] = {}
+    used: set[int] = set()
+    for col in spec.columns:
+        keys = _label_keys(col)
+        for j, cell in enumerate(header):
+            if j not in used and isinstance(cell, str) and normalize.label_key(cell) in keys:
+                mapping[col.key] = j
+                used.add(j)
+                break
+    # recognisably renamed columns: containment or close similarity to the label or an alias
+    candidates = []
+    for col in spec.columns:
+        if col.key in mapping:
+            continue
+        for j, cell in enumerate(header):
+            text = normalize.label_key(cell)
+            if j in used or not text:
+                continue
+            score = 0.0
+            for k in _label_keys(col):
+                if len(k) >= 2 and (k in text or text in k):
+                    score = max(score, 0.8 + min(len(k), len(text)) / max(len(k), len(text)) / 10)
+                score = max(score, SequenceMatcher(None, k, text).ratio())
+            if score >= 0.6:
+                candidates.append((score, col.key, j))
+    for score, key, j in sorted(candidates, key=lambda c: (-c[0], c[2])):
+        if key in mapping or j in used:
+            continue
+        mapping[key] = j
+        used.add(j)
+        col = spec.column(key)
+        found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
+                            value=normalize.to_text(header[j])))
+    extra = {j: normalize.to_text(c) for j, c in enumerate(header) if j not in used and normalize.to_text(c)}
+    return mapping, extra, found
+
+
+def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...]) -> tuple[dict, dict, set[int]]:
+    """Label/value pairs: a label cell, its value in the first non-empty cell to its right (or the cell
+    right of it when empty); 'label：value' in one cell also reads. Returns values, refs, rows used."""
+    wanted = {}
+    for f in fields:
+        for k in _label_keys(f):
+            wanted[k] = f
+            bare = re.sub(r"[(（].*?[)）]$", "", k)
+            wanted.setdefault(bare, f)
+    values: dict[str, object] = {}
+    refs: dict[str, str] = {}
+    used_rows: set[int] = set()
+    for r in rows:
+        if r >= len(grid):
+            break
+        row = grid[r]
+        label_cols = {}
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            k = normalize.label_key(cell)
+            if k in wanted:
+                label_cols[j] = (wanted[k], None)
+                continue
+            m = re.match(r"^(.{1,12}?)[:：](.+)$", normalize.to_text(cell), re.S)
+            if m and normalize.label_key(m[1]) in wanted:
+                label_cols[j] = (wanted[normalize.label_key(m[1])], m[2].strip())
+        for j, (f, inline) in sorted(label_cols.items()):
+            if f.key in values:
+                continue
+            used_rows.add(r)
+            if inline:
+                values[f.key], refs[f.key] = inline, a1(r, j)
+                continue
+            value, ref = "", a1(r, j + 1)
+            for k in range(j + 1, len(row)):
+                if k in label_cols:
+                    break
+                if row[k] not in ("", None):
+                    value, ref = row[k], a1(r, k)
+                    break
+            values[f.key], refs[f.key] = value, ref
+    return values, refs, used_rows
+
+
+def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
+    hr, matched = _match_header_row(grid, spec)
+    if matched < 2:
+        sub = Submission(spec.id, sheet, None, {}, {}, {}, {}, [], {})
+        sub.findings.append(F.make(F.TABLE_NOT_FOUND, sheet=sheet, cell="A1",
+                                   detail="、".join(c.label for c in spec.columns)))
+        return sub
+    header_row = grid[hr]
+    mapping, extra_cols, findings = _map_columns(header_row, spec, sheet, hr)
+    for col in spec.columns:
+        if col.key not in mapping and col.need == "req" and not col.prefill:
+            findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
+    header, header_refs, _ = _pairs_in(grid, range(0, hr), spec.header)
+    signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff)
+    seq_col = mapping.get("seq")
+    rows: list[Row] = []
+    extra_used = set()
+    for r in range(hr + 1, len(grid)):
+        line = grid[r]
+        if r in signoff_rows:
+            nonempty = [c for c in line if c not in ("", None)]
+            if len(nonempty) <= 2 * len(spec.signoff) + 1 and (seq_col is None or seq_col >= len(line)
+                                                                or line[seq_col] in ("", None)):
+                continue
+        nonempty = [(j, c) for j, c in enumerate(line) if c not in ("", None)]
+        if len(nonempty) == 1 and isinstance(nonempty[0][1], str) and \
+                nonempty[0][1].strip().startswith(_NOTE_PREFIXES):
+            continue
+        values = {}
+        refs = {}
+        for key, j in mapping.items():
+            v = line[j] if j < len(line) else ""
+            values[key] = v
+            refs[key] = a1(r, j)
+        extras = {label: normalize.to_text(line[j]) for j, label in extra_cols.items()
+                  if j < len(line) and normalize.to_text(line[j])}
+        content = [k for k, v in values.items() if k != "seq" and normalize.to_text(v)]
+        if not content and not extras:
+            continue
+        if extras:
+            extra_used.update(extras)
+        rows.append(Row(r + 1, values, refs, extras))
+    for j, label in extra_cols.items():
+        if label in extra_used:
+            findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(hr, j), value=label))
+    column_refs = {key: a1(hr, j) for key, j in mapping.items()}
+    return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
+
+
+def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submission:
+    """Read one workbook's bytes (already checked by formkit.safety). Raises NotAForm or the
+    parser's own error for files that are not forms or cannot be parsed."""
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    carriers = _zip_identities(data) if kind == "xlsx" else []
+    visible = []
+    for meta in wb.sheets_metadata:
+        if meta.name == META_SHEET:
+            try:
+                found = ident_mod.from_meta_rows(wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+            except Exception:  # noqa: BLE001 - a damaged carrier is simply absent
+                found = None
+            if found:
+                carriers.append(("隐藏工作表", found))
+        elif str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible):
+            visible.append(meta.name)
+    identity, mismatch = _consensus(carriers)
+
+    grids: dict[str, list[list]] = {}
+
+    def grid_of(name: str) -> list[list]:
+        if name not in grids:
+            grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return grids[name]
+
+    chosen: tuple[FormSpec, str] | None = None
+    recognised_by_labels = False
+    if identity and identity.form in forms:
+        spec = forms[identity.form]
+        order = sorted(visible, key=lambda n: n != spec.sheet_name)
+        for name in order:
+            if _match_header_row(grid_of(name), spec)[1] >= 2:
+                chosen = (spec, name)
+                break
+    others = []
+    if chosen is None:
+        scored = []
+        for name in visible:
+            spec, score = recognise(grid_of(name), forms)
+            if spec:
+                scored.append((score, name, spec))
+        if not scored:
+            raise NotAForm()
+        scored.sort(key=lambda s: -s[0])
+        _, name, spec = scored[0]
+        chosen = (spec, name)
+        recognised_by_labels = True
+        others = [n for _, n, _ in scored[1:]]
+        if identity and identity.form != spec.id:
+            mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
+                                          detail=f"隐藏标识为{identity.form}，表格内容为{spec.id}")
+            identity = None
+    else:
+        spec, name = chosen
+        for other in visible:
+            if other != name and other != "填表说明":
+                o_spec, _ = recognise(grid_of(other), forms)
+                if o_spec:
+                    others.append(other)
+    spec, name = chosen
+    sub = read_sheet(grid_of(name), spec, name)
+    sub.identity = identity
+    if mismatch:
+        sub.findings.insert(0, mismatch)
+    if identity is None:
+        sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
+    elif recognised_by_labels:
+        pass
+    if others:
+        sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(others)))
+    if kind == "xlsx":
+        formulas = _formula_cells(data, name)
+        sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
+        for ref, (formula, cached, err) in sorted(formulas.items()):
+            shown = f"={formula}" if formula else ""
+            if err:
+                sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))
+            elif formula and not cached:
+                sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
+            elif formula:
+                sub.findings.append(F.make(F.FORMULA_CACHED, sheet=name, cell=ref, value=shown))
+    return sub

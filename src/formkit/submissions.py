@@ -1,0 +1,97 @@
+"""Who has returned what: the department × form grid behind 提交情况, the chase mails and the summary.
+
+"As of" is never the wall clock (outputs must be reproducible): it is [campaign] as_of in formkit.toml
+when set, else the latest submission time found in the inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from formkit.pipeline import ACCEPTED, RETURNED, Analysis
+
+DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
+PERSONAL_FORMS = ("附件3", "附件5")
+
+DONE, RETURNED_ZH, MISSING, OVERDUE = "已报", "退回", "未报", "逾期"
+
+
+@dataclass
+class Cell:
+    state: str                 # 已报 / 退回 / 未报 / 逾期
+    late: bool = False         # accepted after the deadline
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PersonalCell:
+    accepted: int
+    returned: int
+    expected: int
+    state: str
+
+
+@dataclass
+class DepartmentStatus:
+    code: str
+    name: str
+    forms: dict[str, Cell]
+    personal: dict[str, PersonalCell]
+
+    def outstanding(self) -> list[str]:
+        out = [f for f, c in self.forms.items() if c.state in (MISSING, OVERDUE, RETURNED_ZH)]
+        out += [f for f, c in self.personal.items() if c.state in (MISSING, OVERDUE, RETURNED_ZH)]
+        return out
+
+
+def as_of(analysis: Analysis) -> date:
+    configured = getattr(analysis.cfg, "as_of", None)
+    if configured:
+        return configured
+    times = [r.submitted_at for r in analysis.inputs if r.submitted_at]
+    if times:
+        return datetime.fromisoformat(max(times)).date()
+    return analysis.cfg.phases[1].start
+
+
+def _submitted(res) -> date | None:
+    return datetime.fromisoformat(res.submitted_at).date() if res.submitted_at else None
+
+
+def grid(analysis: Analysis) -> list[DepartmentStatus]:
+    cfg = analysis.cfg
+    today = as_of(analysis)
+    current = [r for r in analysis.inputs if r.status in (ACCEPTED, RETURNED)]
+    out = []
+    for dept in cfg.roster.departments.values():
+        forms = {}
+        for form_id in DEPARTMENT_FORMS:
+            deadline = cfg.deadline(analysis.forms[form_id].phase)
+            mine = [r for r in current if r.form == form_id and r.department == dept.code]
+            accepted = [r for r in mine if r.status == ACCEPTED]
+            if accepted:
+                when = _submitted(accepted[0])
+                forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted])
+            elif mine:
+                forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
+            else:
+                forms[form_id] = Cell(OVERDUE if today > deadline else MISSING)
+        personal = {}
+        for form_id in PERSONAL_FORMS:
+            deadline = cfg.deadline(analysis.forms[form_id].phase)
+            mine = [r for r in current if r.form == form_id and r.department == dept.code]
+            acc = len({r.person for r in mine if r.status == ACCEPTED})
+            ret = len({r.person for r in mine if r.status == RETURNED} - {r.person for r in mine if r.status == ACCEPTED})
+            expected = dept.headcount
+            if expected and acc >= expected:
+                state = DONE
+            elif ret:
+                state = RETURNED_ZH
+            elif today > deadline:
+                state = OVERDUE
+            else:
+                state = MISSING if acc == 0 else "部分"
+            personal[form_id] = PersonalCell(acc, ret, expected, state)
+        out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
+    return out

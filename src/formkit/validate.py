@@ -1,0 +1,390 @@
+"""Validation: small rules, registered in one place, that turn a Submission into findings.
+
+Validation never raises for a submitter's mistake: it returns findings. Cell values are first
+coerced by their declared type (level and 是/否 synonyms, dates written as text), then the rules run.
+Rules of stage "file" look at one submission; rules of stage "campaign" also see what other
+submissions brought (the department's 附件2, the risks accepted so far).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from formkit import findings as F
+from formkit import normalize
+from formkit.config import Config, Department, Person
+from formkit.read import Submission
+from formkit.spec import Field, FormSpec
+
+
+@dataclass
+class CleanRow:
+    index: int                      # 0-based position among the submission's data rows
+    excel_row: int
+    values: dict[str, object]       # key → canonical value (str, or date for date columns)
+    refs: dict[str, str]
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Checked:
+    """A submission after validation: canonical values, whose it is, and its findings."""
+    sub: Submission
+    spec: FormSpec
+    header: dict[str, object]
+    signoff: dict[str, object]
+    rows: list[CleanRow]
+    department: Department | None = None
+    person: str = ""                 # 姓名 for personal forms
+    staff: Person | None = None
+    findings: list[F.Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == F.ERROR)
+
+    def key(self) -> tuple[str, ...]:
+        """Same key = same form of the same submitter: a later one supersedes the earlier."""
+        if self.spec.scope == "coordinator":
+            return (self.spec.id,)
+        dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
+        if self.spec.scope == "department":
+            return (self.spec.id, dept)
+        return (self.spec.id, dept, normalize.fold(self.person))
+
+
+Rule = Callable[["Checked", "Context"], Iterable[F.Finding]]
+
+
+@dataclass
+class Context:
+    cfg: Config
+    # filled by the pipeline before campaign rules run
+    power_items: dict[str, set[str]] = field(default_factory=dict)   # dept code → folded 权力事项 of its 附件2
+    risks: dict[str, dict] = field(default_factory=dict)             # 风险编号 → catalogue row of accepted risks
+
+
+FILE_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
+CAMPAIGN_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
+
+
+def rule(stage: str = "file", forms: tuple[str, ...] | None = None) -> Callable[[Rule], Rule]:
+    """Register a rule; forms limits it to some form ids."""
+    def register(fn: Rule) -> Rule:
+        (FILE_RULES if stage == "file" else CAMPAIGN_RULES).append((fn.__name__, fn, forms))
+        return fn
+    return register
+
+
+# -- coercion by type ---------------------------------------------------------------------------------
+
+
+def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
+    """Canonical value of one cell and at most one finding about it."""
+    where = {"sheet": sheet, "cell": ref, "field": f.label, "row": row, "key": f.key}
+    text = normalize.to_text(raw)
+    if f.type == "date":
+        if not text:
+            return "", None
+        parsed, as_text = normalize.parse_date(raw)
+        if parsed is None:
+            return text, F.make(F.INVALID_DATE, value=text, **where)
+        if as_text:
+            return parsed, F.make(F.DATE_AS_TEXT, value=text, detail=parsed.isoformat(), **where)
+        return parsed, None
+    if not text:
+        return "", None
+    if f.type == "level":
+        canon, changed = normalize.level(raw)
+        if canon is None:
+            return text, F.make(F.INVALID_LEVEL, value=text, **where)
+        return canon, F.make(F.LEVEL_NORMALISED, value=text, detail=canon, **where) if changed else None
+    if f.type == "yesno":
+        canon, changed = normalize.yesno(raw)
+        if canon is None:
+            return text, F.make(F.INVALID_CHOICE, value=text, detail="是、否", **where)
+        return canon, F.make(F.CHOICE_NORMALISED, value=text, detail=canon, **where) if changed else None
+    if f.type == "choice":
+        canon, changed = normalize.choice(raw, f.choices, f.synonyms)
+        if canon is None:
+            return text, F.make(F.INVALID_CHOICE, value=text, detail="、".join(f.choices), **where)
+        if changed and normalize.fold(text) != normalize.fold(canon):
+            return canon, F.make(F.CHOICE_NORMALISED, value=text, detail=canon, **where)
+        return canon, None
+    if len(text) > f.max_length:
+        return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **where)
+    return text, None
+
+
+def clean(sub: Submission, spec: FormSpec) -> Checked:
+    out = Checked(sub, spec, {}, {}, [], findings=list(sub.findings))
+    formula_refs = set(sub.formula_cells)
+    for fields, raw, refs, target in ((spec.header, sub.header, sub.header_refs, out.header),
+                                      (spec.signoff, sub.signoff, sub.signoff_refs, out.signoff)):
+        for f in fields:
+            value, finding = coerce(f, raw.get(f.key, ""), sub.sheet, refs.get(f.key), None)
+            target[f.key] = value
+            if finding:
+                out.findings.append(finding)
+    for i, r in enumerate(sub.rows):
+        values = {}
+        for f in spec.columns:
+            if f.key not in r.values:
+                continue
+            value, finding = coerce(f, r.values[f.key], sub.sheet, r.refs.get(f.key), i)
+            values[f.key] = value
+            if finding:
+                out.findings.append(finding)
+        out.rows.append(CleanRow(i, r.excel_row, values, dict(r.refs), dict(r.extra)))
+    if formula_refs:   # formula findings carry the cell only; attach the field for feedback
+        by_ref = {ref: (row.index, key) for row in out.rows for key, ref in row.refs.items()}
+        out.findings = [
+            F.Finding(f.code, f.severity, f.message, f.sheet, f.cell,
+                      spec.column(by_ref[f.cell][1]).label, f.value, *by_ref[f.cell])
+            if f.cell in by_ref and f.code.startswith("formula") else f
+            for f in out.findings]
+    return out
+
+
+def check_file(sub: Submission, spec: FormSpec, ctx: Context) -> Checked:
+    """Coerce values and run every file rule; never raises for what the submitter wrote."""
+    checked = clean(sub, spec)
+    for _, fn, forms in FILE_RULES:
+        if forms is None or spec.id in forms:
+            checked.findings.extend(fn(checked, ctx))
+    return checked
+
+
+def check_campaign(checked: Checked, ctx: Context) -> list[F.Finding]:
+    found: list[F.Finding] = []
+    for _, fn, forms in CAMPAIGN_RULES:
+        if forms is None or checked.spec.id in forms:
+            found.extend(fn(checked, ctx))
+    checked.findings.extend(found)
+    return found
+
+
+# -- file rules -----------------------------------------------------------------------------------------
+
+
+def _text(v: object) -> str:
+    return v.isoformat() if isinstance(v, date) else normalize.to_text(v)
+
+
+@rule()
+def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    ident = c.sub.identity
+    if ident and ident.campaign and ctx.cfg.campaign_id and ident.campaign != ctx.cfg.campaign_id:
+        yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell="A1", value=ident.campaign, detail=ctx.cfg.campaign_id)
+    elif ident and ident.version and ident.version != c.spec.version:
+        yield F.make(F.FORM_VERSION, sheet=c.sub.sheet, cell="A1", value=ident.version, detail=c.spec.version)
+
+
+@rule()
+def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """The department written in the form, the one the form was issued to, and the roster must agree."""
+    roster = ctx.cfg.roster
+    if c.spec.scope == "coordinator" or not roster.departments:
+        return
+    ref = c.sub.header_refs.get("department")
+    written = _text(c.header.get("department", ""))
+    ident = c.sub.identity
+    issued = roster.departments.get(ident.department) if ident and ident.department else None
+    found = roster.find_department(written) if written else None
+    sample = "、".join(d.name for d in list(roster.departments.values())[:3])
+    if issued:
+        c.department = issued
+        if written and found is not issued:
+            yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
+                         detail=issued.name, key="department")
+        return
+    if ident and ident.department and written and not found:
+        yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
+                     key="department")
+        return
+    if found:
+        c.department = found
+    elif written:
+        yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
+                     key="department")
+
+
+@rule()
+def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """姓名 against the form's identity and the staff list."""
+    if c.spec.scope != "person":
+        return
+    name = _text(c.header.get("name", ""))
+    c.person = name
+    ref = c.sub.header_refs.get("name")
+    ident = c.sub.identity
+    if ident and ident.person and name and normalize.fold(name) != normalize.fold(ident.person):
+        yield F.make(F.PERSON_MISMATCH, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.person,
+                     key="name")
+        c.person = ident.person
+        return
+    roster = ctx.cfg.roster
+    if not name or not roster.staff or not c.department:
+        return
+    staff_no = _text(c.header.get("staff_no", ""))
+    match = roster.find_person(c.department.code, name, staff_no)
+    if match is None:
+        by_name = roster.find_person(c.department.code, name)
+        if by_name and staff_no:
+            c.staff = by_name
+            yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
+                         field="工号", value=staff_no, detail=by_name.name, key="staff_no")
+        else:
+            yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
+                         detail=c.department.name, key="name")
+    else:
+        c.staff = match
+
+
+@rule()
+def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
+    for f in c.spec.header:
+        if f.need in ("req", "want") and not _text(c.header.get(f.key, "")):
+            code = F.REQUIRED if f.need == "req" else F.EXPECTED
+            yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key), field=f.label, key=f.key)
+    for row in c.rows:
+        for f in c.spec.columns:
+            if f.need not in ("req", "want") or f.key not in row.values:
+                continue
+            if f.prefill and prefilled:
+                continue
+            if not _text(row.values.get(f.key, "")):
+                code = F.REQUIRED if f.need == "req" else F.EXPECTED
+                yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
+                             key=f.key)
+
+
+@rule()
+def has_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    if len(c.rows) < c.spec.min_rows and c.sub.column_refs:
+        first = min(c.sub.column_refs.values(), key=lambda ref: (len(ref), ref))
+        yield F.make(F.NO_ROWS, sheet=c.sub.sheet, cell=first, detail=c.spec.row_noun)
+
+
+@rule()
+def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    seen: dict[tuple, int] = {}
+    for row in c.rows:
+        key = tuple(normalize.fold(_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
+        if not any(key):
+            continue
+        if key in seen:
+            first_key = next((k for k in ("risk", "power_item", "measure", "name") if k in row.refs), None)
+            ref = row.refs.get(first_key) if first_key else None
+            yield F.make(F.DUPLICATE_ROW, sheet=c.sub.sheet, cell=ref, detail=seen[key], row=row.index, key=first_key)
+        else:
+            seen[key] = row.excel_row
+
+
+@rule(forms=("附件2", "附件3", "附件4"))
+def major_is_level1(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """涉及“三重一大”=是 deserves 一级 (plan, 第二阶段)."""
+    if not c.spec.column("level"):
+        return
+    for row in c.rows:
+        level = row.values.get("level")
+        if row.values.get("major") == "是" and level in ("二级", "三级"):
+            yield F.make(F.MAJOR_NOT_LEVEL1, sheet=c.sub.sheet, cell=row.refs.get("level"), field="风险等级",
+                         value=level, row=row.index, key="level")
+
+
+@rule(forms=("附件1",))
+def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """组长/副组长 only in 领导小组, 主任/副主任 only in 办公室; one 组长 and one 主任."""
+    only = {"组长": "领导小组", "副组长": "领导小组", "主任": "领导小组办公室", "副主任": "领导小组办公室"}
+    for row in c.rows:
+        role, body = row.values.get("role"), row.values.get("body")
+        if role in only and body in ("领导小组", "领导小组办公室") and body != only[role]:
+            yield F.make(F.LEADER_ROLE, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务", value=role,
+                         detail=only[role], row=row.index, key="role")
+    for role, label in (("组长", "领导小组组长"), ("主任", "领导小组办公室主任")):
+        n = sum(1 for row in c.rows if row.values.get("role") == role)
+        if n != 1 and c.rows:
+            ref = c.sub.column_refs.get("role")
+            yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=ref, field="职务", value=n, detail=label)
+
+
+# -- campaign rules -------------------------------------------------------------------------------------
+
+
+@rule(stage="campaign", forms=("附件4",))
+def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """附件4 关联权力事项 should name an item of the department's 附件2 (when one has arrived)."""
+    if not c.department or c.department.code not in ctx.power_items:
+        return
+    items = ctx.power_items[c.department.code]
+    for row in c.rows:
+        item = _text(row.values.get("power_item", ""))
+        if item and normalize.fold(item) not in items:
+            yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
+                         field="关联权力事项", value=item, row=row.index, key="power_item")
+
+
+def _similar(a: str, b: str) -> float:
+    from difflib import SequenceMatcher
+
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 1.0
+    if a in b or b in a:
+        return 0.9
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def scope_risks(c: Checked, ctx: Context) -> list[dict]:
+    """The accepted risks a measure form answers: the person's 附件3 risks, or the department's 附件4 risks."""
+    if not c.department:
+        return []
+    code = c.department.code
+    if c.spec.scope == "person":
+        who = normalize.fold(c.person)
+        return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "个人" and r["_person"] == who]
+    return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
+
+
+@rule(stage="campaign", forms=("附件5", "附件6"))
+def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """Each measure row names a registered risk (by 风险编号, or by its text on a blank 附件5), and
+    every risk in the form's scope gets a measure. The matched 风险编号 is kept in row.values['_risk_id']."""
+    scope = scope_risks(c, ctx)
+    by_id = {r["风险编号"]: r for r in scope}
+    covered: set[str] = set()
+    for row in c.rows:
+        rid = _text(row.values.get("risk_id", ""))
+        text = _text(row.values.get("risk", ""))
+        if rid:
+            if rid not in by_id:
+                yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                             value=rid, row=row.index, key="risk_id")
+                continue
+            match = by_id[rid]
+            if text and normalize.fold(text) != normalize.fold(match["风险点"]):
+                yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                             value=text, detail=match["风险点"], row=row.index, key="risk")
+        else:
+            key = normalize.fold(text)
+            best = max(scope, key=lambda r: _similar(key, normalize.fold(r["风险点"])), default=None)
+            if best is None or _similar(key, normalize.fold(best["风险点"])) < 0.75:
+                if text:
+                    yield F.make(F.MEASURE_UNMATCHED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                                 value=text, row=row.index, key="risk")
+                continue
+            match = best
+        row.values["_risk_id"] = match["风险编号"]
+        if _text(row.values.get("measure", "")):
+            covered.add(match["风险编号"])
+    matched_rows = {row.values.get("_risk_id") for row in c.rows}
+    anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
+    for r in scope:
+        rid = r["风险编号"]
+        if rid not in covered and rid not in matched_rows:
+            yield F.make(F.RISK_WITHOUT_MEASURE, sheet=c.sub.sheet, cell=anchor, value=rid, detail=r["风险点"][:30])

@@ -1,0 +1,1 @@
+"""Writers: the consolidated workbook, report.json, feedback workbooks and mails, the publication."""

@@ -1,0 +1,203 @@
+"""What goes back to a submitter: a feedback workbook and a reply-mail draft per flawed input, and a
+chase-mail draft per department that owes a form.
+
+The feedback workbook is a fresh copy of the submitter's form (same identity) holding their own values,
+each offending cell highlighted with a comment, plus a 问题说明 sheet linking to the cells: they fix
+it and send it straight back, and the corrected file supersedes the flawed one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta, timezone
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from formkit import findings as F
+from formkit import normalize, text
+from formkit.generate import FormContent, identity_for, write_form
+from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
+from formkit.submissions import as_of, grid
+from formkit.write.common import FONT, write_text
+
+CHINA = timezone(timedelta(hours=8))
+FEEDBACK_DIR = "反馈"
+CHASE_DIR = "催报"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip() or "未命名"
+
+
+def _stem(path: str) -> str:
+    last = path.split("!")[-1].split("/")[-1]
+    return _safe(last.rsplit(".", 1)[0] if "." in last else last)
+
+
+def _raw_text(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value
+    return normalize.to_text(value)
+
+
+def _content(res: InputResult) -> FormContent:
+    c = res.checked
+    sub = c.sub
+    rows = []
+    for r in sub.rows:
+        rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
+    prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
+    return FormContent(header={k: _raw_text(v) for k, v in sub.header.items()},
+                       rows=rows, signoff={k: _raw_text(v) for k, v in sub.signoff.items()},
+                       prefilled_rows=min(prefilled, len(rows)))
+
+
+def needs_feedback(res: InputResult) -> bool:
+    return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings) and res.status != "superseded" \
+        and res.status != "duplicate"
+
+
+def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> Path:
+    c = res.checked
+    cfg = analysis.cfg
+    ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
+    content = _content(res)
+    marks: dict[tuple[int | None, str], str] = {}
+    shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
+    for f in shown:
+        if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
+            if f.row is None or f.key in {col.key for col in c.spec.columns}:
+                k = (f.row, f.key)
+                marks[k] = (marks[k] + "\n" if k in marks else "") + f"【{F.SEVERITY_ZH[f.severity]}】{f.message}"
+
+    def problems_sheet(wb, lay) -> None:
+        ws = wb.add_worksheet("问题说明")
+        head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "font_name": FONT})
+        cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top", "font_name": FONT})
+        link = wb.add_format({"border": 1, "font_color": "#0563C1", "underline": 1, "valign": "top", "font_name": FONT})
+        err = wb.add_format({"border": 1, "bg_color": "#FFC7CE", "valign": "top", "font_name": FONT})
+        warn = wb.add_format({"border": 1, "bg_color": "#FFEB9C", "valign": "top", "font_name": FONT})
+        title = wb.add_format({"bold": True, "font_size": 14, "font_name": "黑体"})
+        ws.write_string(0, 0, f"《{c.spec.full_title}》需要修改的地方（共 {len(shown)} 处）", title)
+        ws.write_string(1, 0, "点击“位置”可跳到表单中对应的单元格；黄色单元格为需要修改处，批注中有说明。改好后直接发回本文件。")
+        for j, (h, w) in enumerate((("序号", 6), ("程度", 8), ("位置", 10), ("字段", 14), ("填写内容", 24),
+                                     ("说明与改正方法", 70))):
+            ws.set_column(j, j, w)
+            ws.write_string(3, j, h, head)
+        sheet = c.spec.sheet_name
+        for i, f in enumerate(shown, 4):
+            ws.write_number(i, 0, i - 3, cell)
+            ws.write_string(i, 1, F.SEVERITY_ZH[f.severity], err if f.severity == F.ERROR else warn)
+            target = lay.a1(f.row, f.key) if (f.key and (f.row, f.key) in marks) else None
+            if target:
+                ws.write_url(i, 2, f"internal:'{sheet}'!{target}", link, target)
+            else:
+                ws.write_string(i, 2, "整张表", cell)
+            write_text(ws, i, 3, f.field or "", cell)
+            write_text(ws, i, 4, f.value or "", cell)
+            write_text(ws, i, 5, f.message, cell)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)
+    return path
+
+
+def _mail(subject: str, body: str, to: str, sender: str, when: date,
+          attachment: Path | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    if to:
+        msg["To"] = to
+    if sender:
+        msg["From"] = sender
+    msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
+    msg["X-Unsent"] = "1"          # Outlook and Thunderbird open it as a draft to send
+    msg.set_content(body, charset="utf-8")
+    if attachment is not None:
+        msg.add_attachment(attachment.read_bytes(), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           filename=attachment.name)
+    return msg
+
+
+def write_feedback(analysis: Analysis) -> list[Path]:
+    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms."""
+    cfg = analysis.cfg
+    out = cfg.outbox / FEEDBACK_DIR
+    written: list[Path] = []
+    used: set[Path] = set()
+    today = as_of(analysis)
+    for res in analysis.inputs:
+        if not needs_feedback(res):
+            continue
+        dept = res.checked.department.name if res.checked and res.checked.department else "未识别部门"
+        folder = out / _safe(dept)
+        base = _stem(res.path)
+        path = folder / f"{base}_反馈.xlsx"
+        n = 2
+        while path in used:
+            path, n = folder / f"{base}_{n}_反馈.xlsx", n + 1
+        used.add(path)
+        attachment = None
+        if res.checked is not None and res.status != REJECTED:
+            attachment = write_feedback_workbook(analysis, res, path)
+            written.append(attachment)
+        form_title = res.checked.spec.full_title if res.checked else "报送的表单"
+        deadline = cfg.deadline(res.checked.spec.phase) if res.checked else today
+        if deadline < today:
+            deadline = today
+        shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
+        who = (res.person or dept) if res.checked else "各位老师"
+        body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
+                           file_name=res.path.split("!")[-1].split("/")[-1], findings=shown,
+                           errors=sum(1 for f in shown if f.severity == F.ERROR),
+                           warnings=sum(1 for f in shown if f.severity == F.WARNING),
+                           attachment=attachment.name if attachment else "（原文件无法读取，请重新发送）",
+                           deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
+        state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
+        subject = f"【{state}】{form_title}" + (f"（{who}）" if res.checked else f"（{res.path.split('/')[-1]}）")
+        to = (res.raw.mail or {}).get("from", "")
+        msg = _mail(subject, body, to, cfg.contact, today, attachment)
+        eml = path.with_suffix(".eml")
+        eml.parent.mkdir(parents=True, exist_ok=True)
+        eml.write_bytes(bytes(msg))
+        written.append(eml)
+    written += write_chase(analysis)
+    return written
+
+
+def write_chase(analysis: Analysis) -> list[Path]:
+    cfg = analysis.cfg
+    today = as_of(analysis)
+    out = cfg.outbox / CHASE_DIR
+    written = []
+    for d in grid(analysis):
+        items = []
+        returned = False
+        for fid, cell in d.forms.items():
+            spec = analysis.forms[fid]
+            if cfg.phases[spec.phase].start <= today and cell.state != "已报":
+                items.append(f"{spec.full_title}（{cell.state}）")
+                returned |= cell.state == "退回"
+        for fid, p in d.personal.items():
+            spec = analysis.forms[fid]
+            if cfg.phases[spec.phase].start <= today and p.expected and p.accepted < p.expected:
+                items.append(f"{spec.full_title}：应报 {p.expected} 人，已收到合格 {p.accepted} 人")
+                returned |= p.returned > 0
+        if not items:
+            continue
+        dept = cfg.roster.departments[d.code]
+        deadline = max((cfg.deadline(analysis.forms[f].phase) for f in ("附件2", "附件3", "附件4")
+                        if cfg.phases[analysis.forms[f].phase].start <= today), default=today)
+        body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
+                           deadline=deadline.isoformat(), institution=cfg.institution, office=cfg.office)
+        msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)
+        path = out / f"{_safe(dept.name)}_催报.eml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bytes(msg))
+        written.append(path)
+    return written

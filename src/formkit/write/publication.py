@@ -1,0 +1,386 @@
+"""The publication (公示): the public view of the risk catalogue, as a print-ready .xlsx and a static HTML page.
+
+What goes public is forms.md "Publication (公示)": 序号 · 单位/科室 · 岗位 · 风险类别 · 风险点 · 主要表现形式 ·
+风险等级 · 防控措施 · 部门负责人 · 责任领导, grouped by department in roster order, 序号 restarting in each
+department. Personal names, 工号 and phone numbers appear only when [publication] in formkit.toml says so.
+
+Both outputs depend on the analysis and the configuration only (the date is the configured publication date,
+else the start of phase 4; never the clock), so the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from formkit.spec import LEVELS, templates_dir
+from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
+
+SUBDIR = "公示"
+FILE_STEM = "廉政风险目录（公示）"
+TEMPLATE = "publication.html.j2"
+
+# (label, width in Excel characters); the HTML uses the widths as proportions.
+PUBLIC_COLUMNS: list[tuple[str, float]] = [
+    ("序号", 5.5),
+    ("单位/科室", 13.0),
+    ("岗位", 13.0),
+    ("风险类别", 9.0),
+    ("风险点", 28.0),
+    ("主要表现形式", 34.0),
+    ("风险等级", 8.5),
+    ("防控措施", 38.0),
+    ("部门负责人", 10.5),
+    ("责任领导", 9.0),
+]
+# Columns only the configuration adds ([publication] show_names / show_staff_no / show_phone), after 岗位.
+NAME_COLUMN = ("姓名", 8.0)
+STAFF_NO_COLUMN = ("工号", 10.0)
+PHONE_COLUMN = ("联系电话", 13.0)
+
+# the catalogue row keys each public column is taken from (the others are computed)
+_FROM_CATALOGUE = {"岗位": "岗位", "风险类别": "风险类别", "风险点": "风险点", "主要表现形式": "主要表现形式",
+                   "风险等级": "风险等级", "防控措施": "防控措施", "姓名": "姓名", "联系电话": "联系电话"}
+_CENTERED = {"序号", "风险类别", "风险等级", "部门负责人", "责任领导", "姓名", "工号", "联系电话"}
+_UNGROUPED = "未归属部门"
+
+
+# -- the public rows --------------------------------------------------------------------------------------
+
+
+def public_columns(analysis) -> list[tuple[str, float]]:
+    """PUBLIC_COLUMNS plus 姓名 / 工号 / 联系电话 when the configuration publishes them.
+
+    联系电话 needs both show_phone and a row that carries a phone: the catalogue has no phone numbers
+    of its own, and an always-empty column would only suggest that something is missing.
+    """
+    pub = analysis.cfg.publication
+    cols = list(PUBLIC_COLUMNS)
+    after = "岗位"
+    if pub.show_names:
+        cols.insert(_index(cols, after) + 1, NAME_COLUMN)
+        after = NAME_COLUMN[0]
+    if pub.show_staff_no:
+        cols.insert(_index(cols, after) + 1, STAFF_NO_COLUMN)
+        after = STAFF_NO_COLUMN[0]
+    if pub.show_phone and any(_text(r.get("联系电话")) for r in analysis.catalogue):
+        cols.insert(_index(cols, after) + 1, PHONE_COLUMN)
+    return cols
+
+
+def _index(cols: list[tuple[str, float]], label: str) -> int:
+    return next(i for i, (lab, _) in enumerate(cols) if lab == label)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def publication_rows(analysis) -> list[dict]:
+    """The public rows, grouped by department in roster order, 序号 restarting in each department.
+
+    Each row holds the public column labels (public_columns) plus "_dept" (roster code, "" when unknown) and
+    "_department" (the group's name). Rows of departments missing from the roster come last, by name.
+    Within a department the catalogue order is kept (department risks, then personal risks).
+    """
+    cfg = analysis.cfg
+    departments = cfg.roster.departments
+    labels = [label for label, _ in public_columns(analysis)]
+    order = {code: i for i, code in enumerate(departments)}
+    buckets: dict[str, list[dict]] = {}
+    for r in analysis.catalogue:
+        code = r.get("_dept") or ""
+        key = code if code in departments else "\0" + (_text(r.get("部门")) or _UNGROUPED)
+        buckets.setdefault(key, []).append(r)
+    keys = sorted(buckets, key=lambda k: (0, order[k], "") if k in order else (1, 0, k))
+    out: list[dict] = []
+    for key in keys:
+        dept = departments.get(key)
+        name = dept.name if dept else key[1:]
+        for n, r in enumerate(buckets[key], 1):
+            personal = r.get("层级") == "个人"
+            row: dict = {}
+            for label in labels:
+                if label == "序号":
+                    row[label] = n
+                elif label == "单位/科室":
+                    row[label] = _text(r.get("部门")) or name
+                elif label == "部门负责人":
+                    row[label] = dept.head if dept else ""
+                elif label == "责任领导":
+                    row[label] = dept.leader if dept else ""
+                elif label == "工号":
+                    row[label] = _text(r.get("_staff_no")) if personal else ""
+                elif label == "姓名":
+                    row[label] = _text(r.get("姓名")) if personal else ""
+                else:
+                    row[label] = _text(r.get(_FROM_CATALOGUE[label]))
+            row["_dept"] = dept.code if dept else ""
+            row["_department"] = name
+            out.append(row)
+    return out
+
+
+@dataclass
+class _Group:
+    code: str
+    name: str
+    head: str
+    leader: str
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def levels(self) -> dict[str, int]:
+        return _level_counts(self.rows)
+
+
+def _groups(analysis, rows: Iterable[dict]) -> list[_Group]:
+    departments = analysis.cfg.roster.departments
+    groups: list[_Group] = []
+    for row in rows:
+        if not groups or (groups[-1].code, groups[-1].name) != (row["_dept"], row["_department"]):
+            dept = departments.get(row["_dept"])
+            groups.append(_Group(row["_dept"], row["_department"], dept.head if dept else "",
+                                 dept.leader if dept else ""))
+        groups[-1].rows.append(row)
+    return groups
+
+
+def _level_counts(rows: Iterable[dict]) -> dict[str, int]:
+    counts = dict.fromkeys(LEVELS, 0)
+    for r in rows:
+        level = r.get("风险等级", "")
+        if level in counts:
+            counts[level] += 1
+    return counts
+
+
+def publication_date(cfg) -> date:
+    """The configured publication date, else the start of phase 4 (监督检查考核); never today."""
+    return cfg.publication.date or cfg.phases[4].start
+
+
+def _zh_date(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _zh_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 105 → 一百零五 (for the 一、二、… of group headings)."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
+                                     ("一" + _zh_number(rest) if rest < 20 else _zh_number(rest)))
+        return _DIGITS[n // 100] + "百" + tail
+    return str(n)
+
+
+def _summary(counts: dict[str, int], total: int) -> str:
+    parts = "、".join(f"{level} {counts[level]} 个" for level in LEVELS)
+    return f"共登记廉政风险点 {total} 个，其中{parts}。"
+
+
+def _heading(index: int, group: _Group) -> str:
+    counts = group.levels
+    parts = "、".join(f"{level} {counts[level]}" for level in LEVELS if counts[level])
+    return f"{_zh_number(index)}、{group.name}　共 {len(group.rows)} 项" + (f"（{parts}）" if parts else "")
+
+
+def _titles(analysis) -> tuple[str, str]:
+    cfg = analysis.cfg
+    return (f"{cfg.institution}廉政风险目录（公示）",
+            f"{cfg.campaign}　　公示日期：{_zh_date(publication_date(cfg))}")
+
+
+def _notice(cfg) -> str:
+    contact = f"（{cfg.contact}）" if getattr(cfg, "contact", "") else ""
+    return f"对公示内容如有意见或建议，请向{cfg.office}反映{contact}。"
+
+
+# -- the workbook ----------------------------------------------------------------------------------------------
+
+_LINE_PT = 13.5         # one line of 10 pt 宋体
+_WIDE_PX, _NARROW_PX = 13.4, 6.7
+
+
+def _text_px(text: str) -> float:
+    return sum(_WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else _NARROW_PX for ch in text)
+
+
+def _row_height(values: list[str], widths: list[float]) -> float:
+    """An explicit height for a row of wrapped text.
+
+    Excel fits wrapped rows itself, LibreOffice and WPS do not always: the estimate keeps every line
+    visible everywhere (and the output deterministic).
+    """
+    lines = 1
+    for text, width in zip(values, widths, strict=True):
+        avail = max(width * 7 + 5 - 8, _WIDE_PX)      # column width in pixels, less the cell padding
+        n = sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n")) if text else 1
+        lines = max(lines, n)
+    return min(409.0, round(lines * _LINE_PT + 4, 1))
+
+
+
+def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "公示") -> None:
+    """Add the 公示 sheet to an open xlsxwriter workbook (the consolidated workbook uses it too)."""
+    cols = public_columns(analysis)
+    rows = publication_rows(analysis)
+    groups = _groups(analysis, rows)
+    last = len(cols) - 1
+    title, subtitle = _titles(analysis)
+
+    def fmt(**kw):
+        return wb.add_format({"font_name": "宋体", "font_size": 10, "valign": "vcenter", **kw})
+
+    f_title = fmt(bold=True, font_size=16, font_name="黑体", align="center")
+    f_sub = fmt(font_color="#595959", align="center")
+    f_summary = fmt(align="center")
+    f_group = fmt(bold=True, font_size=11, bg_color="#EDF2F9", border=1, align="left")
+    f_center = fmt(border=1, align="center", text_wrap=True)
+    f_note = fmt(font_color="#595959", text_wrap=True, valign="top")
+
+    ws = wb.add_worksheet(sheet_name)
+    for c, (_, width) in enumerate(cols):
+        ws.set_column(c, c, width)
+    ws.set_row(0, 28)
+    ws.merge_range(0, 0, 0, last, "", f_title)
+    write_text(ws, 0, 0, title, f_title)
+    ws.merge_range(1, 0, 1, last, "", f_sub)
+    write_text(ws, 1, 0, subtitle, f_sub)
+    ws.merge_range(2, 0, 2, last, "", f_summary)
+    write_text(ws, 2, 0, _summary(_level_counts(rows), len(rows)), f_summary)
+
+    header_row = 3
+    ws.set_row(header_row, 22)
+    for c, (label, _) in enumerate(cols):
+        write_text(ws, header_row, c, label, styles.head)
+
+    r = header_row + 1
+    if not groups:
+        ws.merge_range(r, 0, r, last, "", styles.cell)
+        write_text(ws, r, 0, "暂无已登记的廉政风险点。", styles.cell)
+        r += 1
+    for gi, group in enumerate(groups, 1):
+        ws.set_row(r, 20)
+        ws.merge_range(r, 0, r, last, "", f_group)
+        write_text(ws, r, 0, _heading(gi, group), f_group)
+        r += 1
+        for row in group.rows:
+            ws.set_row(r, _row_height([cell_text(row[label]) for label, _ in cols], [w for _, w in cols]))
+            for c, (label, _) in enumerate(cols):
+                value = row[label]
+                if label == "序号":
+                    ws.write_number(r, c, value, styles.num)
+                elif label == "风险等级":
+                    write_text(ws, r, c, value, styles.level1 if value == LEVELS[0] else f_center)
+                else:
+                    write_text(ws, r, c, value, f_center if label in _CENTERED else styles.cell)
+            r += 1
+    ws.merge_range(r + 1, 0, r + 1, last, "", f_note)
+    write_text(ws, r + 1, 0, _notice(analysis.cfg), f_note)
+
+    print_setup(ws, header_row, last)
+    ws.center_horizontally()
+    ws.print_area(0, 0, r + 1, last)
+    ws.freeze_panes(header_row + 1, 0)
+
+
+# -- the HTML page ----------------------------------------------------------------------------------------------
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # autoescape=True for every template of this environment: formkit.text's select_autoescape(["html"])
+    # would not escape "publication.html.j2" (the name ends in .j2).
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "text")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_publication_html(analysis) -> str:
+    """The static publication page (self-contained: inline CSS, no scripts, no external assets)."""
+    cols = public_columns(analysis)
+    rows = publication_rows(analysis)
+    groups = _groups(analysis, rows)
+    total_width = sum(w for _, w in cols)
+    title, _ = _titles(analysis)
+    cfg = analysis.cfg
+    columns = [{"label": label, "pct": f"{100 * w / total_width:.2f}",
+                "cls": "c" if label in _CENTERED else "t"} for label, w in cols]
+    return _environment().get_template(TEMPLATE).render(
+        title=title,
+        institution=cfg.institution,
+        campaign=cfg.campaign,
+        date=_zh_date(publication_date(cfg)),
+        summary=_summary(_level_counts(rows), len(rows)),
+        total=len(rows),
+        levels=_level_counts(rows),
+        level_names=LEVELS,
+        columns=columns,
+        groups=[{"anchor": f"d{i}", "heading": _zh_number(i), "name": g.name, "head": g.head,
+                 "leader": g.leader, "count": len(g.rows), "levels": g.levels, "rows": g.rows}
+                for i, g in enumerate(groups, 1)],
+        notice=_notice(cfg),
+    )
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_publication(analysis, outdir: Path) -> list[Path]:
+    """Write 公示/廉政风险目录（公示）.xlsx and .html under outdir (the outbox); returns both paths.
+
+    outdir may also be the 公示 folder itself.
+    """
+    outdir = Path(outdir)
+    folder = outdir if outdir.name == SUBDIR else outdir / SUBDIR
+    cfg = analysis.cfg
+    title, subtitle = _titles(analysis)
+    xlsx = folder / f"{FILE_STEM}.xlsx"
+    with atomic_workbook(xlsx, created=datetime.combine(publication_date(cfg), time()), title=title,
+                         subject=cfg.campaign, company=cfg.institution) as wb:
+        write_publication_sheet(wb, Styles(wb), analysis)
+    html = folder / f"{FILE_STEM}.html"
+    _atomic_write_text(html, render_publication_html(analysis))
+    for path in (xlsx, html):
+        os.chmod(path, 0o644)     # a publication is meant to be shared (mkstemp creates files 0600)
+    return [xlsx, html]

@@ -1,0 +1,59 @@
+"""outbox/report.json: the machine-readable result of a merge (contract in interfaces.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from formkit import __version__
+
+
+def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) -> dict:
+    inputs = []
+    for res in analysis.inputs:
+        entry = {
+            "path": res.path,
+            "sha256": res.sha256,
+            "form": res.form,
+            "department": res.department,
+            "person": res.person,
+            "status": res.status,
+            "findings": [f.to_json() for f in res.findings],
+            "container": res.path.split("!")[0] if "!" in res.path else None,
+            "submitted_at": res.submitted_at,
+            "order_basis": res.order_basis or None,
+            "superseded_by": res.superseded_by,
+            "duplicate_of": res.duplicate_of,
+        }
+        if res.raw.mail:
+            entry["mail"] = res.raw.mail
+        inputs.append(entry)
+    counts: dict[str, int] = {}
+    for res in analysis.inputs:
+        counts[res.status] = counts.get(res.status, 0) + 1
+    data = {
+        "formkit": __version__,
+        "campaign": analysis.cfg.campaign,
+        "institution": analysis.cfg.institution,
+        "inputs": inputs,
+        "skipped": [{"path": s.path, "reason": s.reason} for s in analysis.skipped],
+        "summary": {"inputs": len(analysis.inputs), **{k: counts[k] for k in sorted(counts)}},
+        "catalogue": {
+            "rows": len(analysis.catalogue),
+            "personal": sum(1 for r in analysis.catalogue if r["层级"] == "个人"),
+            "department": sum(1 for r in analysis.catalogue if r["层级"] == "部门"),
+            "with_measure": sum(1 for r in analysis.catalogue if r["防控措施"]),
+            "powers": len(analysis.powers),
+            "leaders": len(analysis.leaders),
+        },
+        "outputs": outputs,
+    }
+    if changes is not None:
+        data["changes"] = changes
+    return data
+
+
+def write_report(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,330 @@
+"""outbox/廉政风险目录.xlsx: the consolidated workbook the leadership group and auditors open.
+
+Sheets: 说明, 风险目录, 汇总 (with native charts), 提交情况, 问题清单, 权力清单, 领导小组, 公示, and 变化
+when a previous round exists. Written by xlsxwriter in constant-memory mode: each sheet row by row,
+so a catalogue of a million rows costs no more memory than one of a hundred.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from formkit import __version__
+from formkit import findings as F
+from formkit.pipeline import STATUS_ZH, Analysis
+from formkit.submissions import DONE, MISSING, OVERDUE, RETURNED_ZH, as_of, grid
+from formkit.write.common import Styles, atomic_workbook, print_setup, write_text
+
+CATALOGUE_COLUMNS: list[tuple[str, float]] = [
+    ("风险编号", 16), ("层级", 6), ("部门", 14), ("岗位", 14), ("姓名", 8), ("风险类别", 10), ("风险点", 36),
+    ("主要表现形式", 32), ("风险等级", 8), ("涉及三重一大", 8), ("关联权力事项", 16), ("责任人", 8),
+    ("关键环节", 8), ("防控措施", 40), ("工作程序", 30), ("完成时限", 10), ("直接管理", 10), ("监督负责", 10),
+    ("来源文件", 30), ("来源SHA256", 18), ("来源位置", 12), ("提交时间", 19), ("措施来源文件", 30),
+    ("措施来源位置", 12),
+]
+POWER_COLUMNS = [("部门", 14), ("序号", 6), ("权力事项", 26), ("权力类别", 10), ("职权依据", 30), ("行使岗位", 14),
+                 ("责任人", 8), ("运行流程", 30), ("涉及三重一大", 8), ("备注", 14), ("来源文件", 30), ("来源位置", 12)]
+LEADER_COLUMNS = [("序号", 6), ("机构", 16), ("职务", 8), ("姓名", 10), ("本职", 20), ("联系电话", 14), ("备注", 14),
+                  ("来源文件", 30), ("来源位置", 12)]
+LEVELS = ("一级", "二级", "三级")
+SHEETS = ("说明", "风险目录", "汇总", "提交情况", "问题清单", "权力清单", "领导小组", "公示")
+
+
+def stamp(analysis: Analysis) -> datetime:
+    """The workbook's time: from the inputs, never the wall clock (reproducible outputs)."""
+    d = as_of(analysis)
+    return datetime(d.year, d.month, d.day)
+
+
+def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows, *, level_col: str | None = None,
+           set_widths: bool = True) -> int:
+    """A header row and data rows of dicts; returns the next free row."""
+    for j, (label, width) in enumerate(columns):
+        if set_widths:
+            ws.set_column(j, j, width)
+        ws.write_string(top, j, label, st.head)
+    r = top
+    for r, row in enumerate(rows, top + 1):
+        for j, (label, _) in enumerate(columns):
+            value = row.get(label, "")
+            fmt = st.level1 if (label == level_col and value == "一级") else st.cell
+            if isinstance(value, int) and not isinstance(value, bool):
+                ws.write_number(r, j, value, st.center)
+            else:
+                write_text(ws, r, j, value, fmt)
+    return r + 1
+
+
+def write_workbook(analysis: Analysis, path: Path, changes=None, properties: dict[str, str] | None = None) -> Path:
+    cfg = analysis.cfg
+    with atomic_workbook(path, constant_memory=True, created=stamp(analysis),
+                         title=f"{cfg.institution}廉政风险目录", subject=cfg.campaign, company=cfg.institution) as wb:
+        for name, value in (properties or {}).items():
+            wb.set_custom_property(name, value)
+        st = Styles(wb)
+        _cover(wb, st, analysis)
+        _catalogue(wb, st, analysis)
+        _summary(wb, st, analysis)
+        _submissions(wb, st, analysis)
+        _findings(wb, st, analysis)
+        _powers(wb, st, analysis)
+        _leaders(wb, st, analysis)
+        from formkit.write.publication import write_publication_sheet
+
+        write_publication_sheet(wb, st, analysis, sheet_name="公示")
+        if changes is not None:
+            from formkit.changes import write_changes_sheet
+
+            write_changes_sheet(wb, st, changes)
+    return path
+
+
+def _cover(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("说明")
+    cfg = a.cfg
+    ws.set_column(0, 0, 6)
+    ws.set_column(1, 1, 44)
+    ws.set_column(2, 2, 66)
+    ws.set_column(3, 12, 12)
+    write_text(ws, 0, 0, f"{cfg.institution}廉政风险目录", st.title)
+    counts = Counter(r.status for r in a.inputs)
+    lines = [
+        ("活动", cfg.campaign),
+        ("单位", cfg.institution),
+        ("数据截至", as_of(a).isoformat()),
+        ("工具版本", f"formkit {__version__}"),
+        ("收到文件", f"{len(a.inputs)} 份：" + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))),
+        ("风险点", f"{len(a.catalogue)} 条（部门 {sum(1 for r in a.catalogue if r['层级'] == '部门')}，"
+                 f"个人 {sum(1 for r in a.catalogue if r['层级'] == '个人')}），"
+                 f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条"),
+        ("核对方法", "每份文件的 SHA-256 列在下表；用同一批文件重新运行 formkit merge，得到的工作簿与本文件逐字节相同。"
+                 "风险目录每一行的“来源文件”“来源位置”指向报送文件中的单元格。"),
+    ]
+    for i, (k, v) in enumerate(lines, 2):
+        write_text(ws, i, 1, k, st.total_label)
+        write_text(ws, i, 2, v, st.cell)
+    top = len(lines) + 3
+    write_text(ws, top, 0, "收到的文件", st.h2)
+    cols = [("序号", 6), ("文件", 44), ("SHA-256", 66), ("所在压缩包/邮件", 24), ("表单", 8), ("部门", 12),
+            ("姓名", 8), ("状态", 10), ("错误", 6), ("提醒", 6), ("提交时间", 20), ("时间依据", 12), ("被替代为", 30)]
+    names = {d.code: d.name for d in cfg.roster.departments.values()}
+    rows = [{
+        "序号": i, "文件": r.path, "SHA-256": r.sha256, "所在压缩包/邮件": r.path.split("!")[0] if "!" in r.path else "",
+        "表单": r.form or "", "部门": names.get(r.department or "", ""), "姓名": r.person or "",
+        "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
+        "提交时间": r.submitted_at or "", "时间依据": r.order_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
+    } for i, r in enumerate(a.inputs, 1)]
+    for j, (label, _) in enumerate(cols):
+        ws.write_string(top + 1, j, label, st.head)
+    for i, row in enumerate(rows, top + 2):
+        for j, (label, _) in enumerate(cols):
+            v = row[label]
+            if isinstance(v, int):
+                ws.write_number(i, j, v, st.center)
+            else:
+                write_text(ws, i, j, v, st.cell)
+    print_setup(ws, top + 1, len(cols) - 1)
+
+
+def _catalogue(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("风险目录")
+    end = _table(ws, st, 0, CATALOGUE_COLUMNS, a.catalogue, level_col="风险等级")
+    ws.freeze_panes(1, 1)
+    ws.autofilter(0, 0, max(end - 1, 1), len(CATALOGUE_COLUMNS) - 1)
+    print_setup(ws, 0, len(CATALOGUE_COLUMNS) - 1)
+
+
+def _summary(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("汇总")
+    cfg = a.cfg
+    ws.set_column(0, 0, 18)
+    ws.set_column(1, 12, 9)
+    write_text(ws, 0, 0, f"{cfg.institution}廉政风险排查汇总", st.title)
+    write_text(ws, 1, 0, f"{cfg.campaign}，数据截至 {as_of(a).isoformat()}", st.subtitle)
+    by = Counter((r["_dept"], r["层级"], r["风险等级"]) for r in a.catalogue)
+    depts = list(cfg.roster.departments.values())
+
+    # 1. department × level, department and personal risks apart
+    top = 3
+    write_text(ws, top, 0, "一、各部门风险点数量（按等级）", st.h2)
+    head = ["部门", "部门风险·一级", "部门风险·二级", "部门风险·三级", "个人风险·一级", "个人风险·二级", "个人风险·三级", "合计"]
+    for j, h in enumerate(head):
+        ws.write_string(top + 1, j, h, st.head)
+    first = top + 2
+    totals = [0] * 7
+    for i, d in enumerate(depts):
+        r = first + i
+        write_text(ws, r, 0, d.name, st.cell)
+        values = [by[(d.code, "部门", lv)] for lv in LEVELS] + [by[(d.code, "个人", lv)] for lv in LEVELS]
+        values.append(sum(values))
+        for j, v in enumerate(values):
+            ws.write_number(r, j + 1, v, st.num)
+            totals[j] += v
+    total_row = first + len(depts)
+    write_text(ws, total_row, 0, "合计", st.total_label)
+    for j, v in enumerate(totals):
+        ws.write_number(total_row, j + 1, v, st.total)
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    colours = {"一级": "#C00000", "二级": "#ED7D31", "三级": "#70AD47"}
+    for k, lv in enumerate(LEVELS):
+        # levels by department: department and personal risks added, as one stacked bar per department
+        chart.add_series({
+            "name": lv,
+            "categories": ["汇总", first, 0, total_row - 1, 0],
+            "values": ["汇总", first, 1 + k, total_row - 1, 1 + k],
+            "fill": {"color": colours[lv]}, "gap": 60,
+        })
+    # personal risks stacked on top of department risks of the same level
+    for k, lv in enumerate(LEVELS):
+        chart.add_series({
+            "name": f"{lv}（个人）",
+            "categories": ["汇总", first, 0, total_row - 1, 0],
+            "values": ["汇总", first, 4 + k, total_row - 1, 4 + k],
+            "fill": {"color": colours[lv], "transparency": 50}, "gap": 60,
+        })
+    chart.set_title({"name": "各部门风险点等级分布", "name_font": {"name": "黑体", "size": 12}})
+    chart.set_x_axis({"name": "风险点数", "num_font": {"name": "宋体"}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart.set_size({"width": 640, "height": max(280, 28 * len(depts) + 120)})
+    ws.insert_chart(top + 1, 9, chart)
+
+    # 2. category × level
+    top = max(total_row + 3, top + 1 + (max(280, 28 * len(depts) + 120) // 20) + 2)
+    write_text(ws, top, 0, "二、风险类别分布", st.h2)
+    cats = []
+    for spec_id in ("附件4", "附件3"):
+        for c in a.forms[spec_id].column("category").choices:
+            if c not in cats:
+                cats.append(c)
+    cat_by = Counter((r["风险类别"], r["风险等级"]) for r in a.catalogue)
+    for j, h in enumerate(["风险类别", *LEVELS, "合计"]):
+        ws.write_string(top + 1, j, h, st.head)
+    first_c = top + 2
+    for i, c in enumerate(cats):
+        write_text(ws, first_c + i, 0, c, st.cell)
+        values = [cat_by[(c, lv)] for lv in LEVELS]
+        for j, v in enumerate([*values, sum(values)]):
+            ws.write_number(first_c + i, j + 1, v, st.num)
+    last_c = first_c + len(cats) - 1
+    chart2 = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for k, lv in enumerate(LEVELS):
+        chart2.add_series({"name": lv, "categories": ["汇总", first_c, 0, last_c, 0],
+                           "values": ["汇总", first_c, 1 + k, last_c, 1 + k], "fill": {"color": colours[lv]}})
+    chart2.set_title({"name": "风险类别分布", "name_font": {"name": "黑体", "size": 12}})
+    chart2.set_legend({"position": "bottom"})
+    chart2.set_size({"width": 520, "height": 300})
+    ws.insert_chart(top + 1, 9, chart2)
+
+    # 3. personal-form completion
+    top = max(last_c + 3, top + 17)
+    write_text(ws, top, 0, "三、个人自查表完成情况", st.h2)
+    for j, h in enumerate(["部门", "应报人数", "附件3已报", "附件3完成率", "附件5已报", "附件5完成率"]):
+        ws.write_string(top + 1, j, h, st.head)
+    people3 = Counter(r["_dept"] for r in {(r["_dept"], r["_person"]): r for r in a.catalogue
+                                           if r["层级"] == "个人"}.values())
+    acc5 = Counter(res.department for res in a.accepted("附件5"))
+    r = top + 2
+    for d in depts:
+        write_text(ws, r, 0, d.name, st.cell)
+        ws.write_number(r, 1, d.headcount, st.num)
+        ws.write_number(r, 2, people3[d.code], st.num)
+        ws.write_number(r, 3, people3[d.code] / d.headcount if d.headcount else 0, st.pct)
+        ws.write_number(r, 4, acc5[d.code], st.num)
+        ws.write_number(r, 5, acc5[d.code] / d.headcount if d.headcount else 0, st.pct)
+        r += 1
+    write_text(ws, r, 0, "合计", st.total_label)
+    headcount = sum(d.headcount for d in depts)
+    n3, n5 = sum(people3.values()), sum(acc5.values())
+    ws.write_number(r, 1, headcount, st.total)
+    ws.write_number(r, 2, n3, st.total)
+    ws.write_number(r, 3, n3 / headcount if headcount else 0, st.pct)
+    ws.write_number(r, 4, n5, st.total)
+    ws.write_number(r, 5, n5 / headcount if headcount else 0, st.pct)
+
+    # 4. every 一级 risk with who manages and who answers for it
+    top = r + 3
+    write_text(ws, top, 0, "四、一级风险点及分级监管", st.h2)
+    cols = [("风险编号", 18), ("部门", 14), ("层级", 6), ("岗位", 14), ("风险点", 40), ("直接管理", 10), ("监督负责", 10),
+            ("防控措施", 40)]
+    level1 = [r for r in a.catalogue if r["风险等级"] == "一级"]
+    end = _table(ws, st, top + 1, cols, level1, set_widths=False)
+    if not level1:
+        write_text(ws, top + 2, 0, "（暂无一级风险点）", st.subtitle)
+        end = top + 3
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.print_area(0, 0, end, 16)
+
+
+_STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn"}
+
+
+def _submissions(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("提交情况")
+    cfg = a.cfg
+    write_text(ws, 0, 0, "各部门表单报送情况", st.title)
+    deadlines = "；".join(f"{fid} {cfg.deadline(a.forms[fid].phase).isoformat()}" for fid in ("附件2", "附件3", "附件4",
+                                                                                           "附件5", "附件6"))
+    write_text(ws, 1, 0, f"截止日期：{deadlines}。数据截至 {as_of(a).isoformat()}。"
+                        "已报=已接收；退回=有错误待修改；未报=尚未收到；逾期=已过截止日期仍未收到。", st.subtitle)
+    head = ["部门", "附件2 权力清单", "附件4 部门风险", "附件6 部门措施", "附件3 个人自查（已报/应报）", "附件3 退回",
+            "附件5 个人措施（已报/应报）", "附件5 退回"]
+    widths = [18, 14, 14, 14, 18, 10, 18, 10]
+    for j, (h, w) in enumerate(zip(head, widths, strict=True)):
+        ws.set_column(j, j, w)
+        ws.write_string(3, j, h, st.head)
+    r = 4
+    for d in grid(a):
+        write_text(ws, r, 0, d.name, st.cell)
+        for j, fid in enumerate(("附件2", "附件4", "附件6"), 1):
+            cell = d.forms[fid]
+            label = cell.state + ("（逾期）" if cell.late else "")
+            ws.write_string(r, j, label, getattr(st, _STATE_STYLE[cell.state]))
+        for j, fid in ((4, "附件3"), (6, "附件5")):
+            p = d.personal[fid]
+            ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}）", getattr(st, _STATE_STYLE[p.state]))
+            ws.write_number(r, j + 1, p.returned, st.num)
+        r += 1
+    leaders = [res for res in a.inputs if res.form == "附件1" and res.status in ("accepted", "returned")]
+    write_text(ws, r + 1, 0, "附件1 领导小组名单", st.total_label)
+    state = DONE if any(x.status == "accepted" for x in leaders) else (RETURNED_ZH if leaders else MISSING)
+    ws.write_string(r + 1, 1, state, getattr(st, _STATE_STYLE[state]))
+    ws.freeze_panes(4, 1)
+    print_setup(ws, 3, len(head) - 1)
+
+
+def _findings(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("问题清单")
+    cols = [("序号", 6), ("文件", 36), ("状态", 9), ("表单", 7), ("部门", 12), ("姓名", 8), ("程度", 6), ("代码", 18),
+            ("工作表", 9), ("单元格", 8), ("字段", 12), ("填写内容", 20), ("说明与改正方法", 60)]
+    names = {d.code: d.name for d in a.cfg.roster.departments.values()}
+    rows = []
+    for res, f in a.findings():
+        rows.append({"序号": len(rows) + 1, "文件": res.path, "状态": STATUS_ZH[res.status], "表单": res.form or "",
+                     "部门": names.get(res.department or "", ""), "姓名": res.person or "",
+                     "程度": F.SEVERITY_ZH[f.severity], "代码": f.code, "工作表": f.sheet or "", "单元格": f.cell or "",
+                     "字段": f.field or "", "填写内容": f.value or "", "说明与改正方法": f.message})
+    end = _table(ws, st, 0, cols, rows)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(end - 1, 1), len(cols) - 1)
+    print_setup(ws, 0, len(cols) - 1)
+
+
+def _powers(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("权力清单")
+    end = _table(ws, st, 0, POWER_COLUMNS, a.powers)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(end - 1, 1), len(POWER_COLUMNS) - 1)
+    print_setup(ws, 0, len(POWER_COLUMNS) - 1)
+
+
+def _leaders(wb, st: Styles, a: Analysis) -> None:
+    ws = wb.add_worksheet("领导小组")
+    write_text(ws, 0, 0, f"{a.cfg.institution}廉政风险防控工作领导小组和办公室成员名单", st.title)
+    _table(ws, st, 2, LEADER_COLUMNS, a.leaders)
+    print_setup(ws, 2, len(LEADER_COLUMNS) - 1)

@@ -1,0 +1,135 @@
+"""generate → fill by label as a person would → merge, for every form; then the measures stage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+
+from formkit.generate import generate_campaign
+from formkit.merge import merge
+from formkit.pipeline import analyse
+from tests.helpers import fill
+
+
+def _find(paths: list[Path], *parts: str) -> Path:
+    return next(p for p in paths if all(x in str(p) for x in parts))
+
+
+def _rows(path: Path, sheet: str) -> list[dict]:
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    head = rows[0]
+    return [dict(zip(head, r, strict=False)) for r in rows[1:]]
+
+
+def fill_risk_stage(cfg, inbox: Path) -> list[Path]:
+    paths = generate_campaign(cfg, "risks")
+    out = []
+    out.append(fill(_find(paths, "附件1"), inbox / "附件1.xlsx", header={"填报人": "纪检监察室"}, rows=[
+        {"机构": "领导小组", "职务": "组长", "姓名": "周校长", "本职": "党委书记"},
+        {"机构": "领导小组", "职务": "成员", "姓名": "刘副院长", "本职": "副院长"},
+        {"机构": "领导小组办公室", "职务": "主任", "姓名": "孙主任", "本职": "纪检监察室主任", "联系电话": "0371-6000001"},
+    ]))
+    out.append(fill(_find(paths, "附件2", "教务处"), inbox / "教务处权力清单.xlsx",
+                    header={"填报人": "王芳", "填报日期": "2023-03-10"}, rows=[
+        {"权力事项": "考试管理", "权力类别": "执行", "职权依据": "学生考试管理办法", "行使岗位": "考务专员",
+         "涉及“三重一大”": "否"},
+        {"权力事项": "教材选用", "权力类别": "决策", "职权依据": "教材管理办法", "行使岗位": "教务科",
+         "涉及“三重一大”": "是"},
+    ]))
+    out.append(fill(_find(paths, "附件4", "教务处"), inbox / "教务处风险点.xlsx", rows=[
+        {"岗位(环节)": "教材选用", "关联权力事项": "教材选用", "风险类别": "岗位职责", "风险点": "教材选用中收受回扣",
+         "主要表现形式": "指定教材供应商", "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"},
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+         "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"},
+    ]))
+    out.append(fill(_find(paths, "附件3", "张伟"), inbox / "张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+    ]))
+    out.append(fill(_find(paths, "附件3", "李娜"), inbox / "李娜.xlsx", rows=[
+        {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "主要表现形式": "为熟人考生提供方便", "风险等级": "二级"},
+    ]))
+    return out
+
+
+def test_every_risk_form_round_trips(cfg, workdir):
+    fill_risk_stage(cfg, workdir / "inbox")
+    result = merge(cfg)
+    statuses = {r.path: r.status for r in result.analysis.inputs}
+    assert set(statuses.values()) == {"accepted"}, statuses
+    assert result.exit_code == 0
+    cat = _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")
+    assert len(cat) == 5
+    by_point = {r["风险点"]: r for r in cat}
+    row = by_point["教材选用中收受回扣"]
+    assert (row["层级"], row["部门"], row["风险等级"], row["直接管理"], row["监督负责"]) == \
+        ("部门", "教务处", "一级", "刘副院长", "周校长")
+    assert row["风险编号"] == "JWC-B01"
+    assert row["来源文件"] == "inbox/教务处风险点.xlsx"
+    assert row["来源位置"].startswith("附件4!E")
+    personal = by_point["成绩修改审批把关不严"]
+    assert (personal["层级"], personal["姓名"], personal["岗位"], personal["风险编号"]) == \
+        ("个人", "张伟", "教务科科长", "JWC-0012-01")
+    assert (personal["直接管理"], personal["监督负责"]) == ("王芳", "刘副院长")
+    powers = _rows(workdir / "outbox/廉政风险目录.xlsx", "权力清单")
+    assert [p["权力事项"] for p in powers] == ["考试管理", "教材选用"]
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    assert report["catalogue"]["rows"] == 5
+    assert {i["form"] for i in report["inputs"]} == {"附件1", "附件2", "附件3", "附件4"}
+    assert next(i for i in report["inputs"] if i["path"] == "inbox/张伟.xlsx")["person"] == "张伟"
+
+
+def test_measures_stage_prefills_and_covers(cfg, workdir):
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    a5 = _find(paths, "附件5", "张伟")
+    ws = openpyxl.load_workbook(a5)["附件5"]
+    ids = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("JWC-0012")]
+    assert ids == ["JWC-0012-01", "JWC-0012-02"]
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "成绩修改实行双人复核并留痕", "完成时限": "2023-05-01"},
+        "JWC-0012-02": {"防控措施": "签订廉洁承诺书，拒绝宴请"},
+    })
+    a6 = _find(paths, "附件6", "教务处")
+    fill(a6, workdir / "inbox/教务处措施.xlsx", by_risk_id={
+        "JWC-B01": {"关键环节": "决策", "防控措施": "教材选用集体决策", "工作程序": "提出—论证—集体决定—公示"},
+    })
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/张伟_措施.xlsx"].status == "accepted"
+    dept = by_path["inbox/教务处措施.xlsx"]
+    # JWC-B02 was pre-filled but left without a measure
+    assert dept.status == "returned"
+    codes = {(f.sheet, f.code) for f in dept.findings}
+    assert ("附件6", "required") in codes
+    cat = {r["风险编号"]: r for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")}
+    assert cat["JWC-0012-01"]["防控措施"] == "成绩修改实行双人复核并留痕"
+    assert cat["JWC-0012-01"]["措施来源文件"] == "inbox/张伟_措施.xlsx"
+    assert cat["JWC-B01"]["防控措施"] in (None, "")   # its 附件6 was returned
+
+
+def test_same_inputs_same_numbers_and_bytes(cfg, workdir):
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    first = (workdir / "outbox/廉政风险目录.xlsx").read_bytes()
+    report1 = (workdir / "outbox/report.json").read_bytes()
+    shutil.rmtree(workdir / "outbox")
+    merge(cfg)
+    assert (workdir / "outbox/廉政风险目录.xlsx").read_bytes() == first
+    assert (workdir / "outbox/report.json").read_bytes() == report1
+    merge(cfg)   # and again, with the previous round in place
+    assert (workdir / "outbox/廉政风险目录.xlsx").read_bytes() == first
+
+
+def test_another_file_never_renumbers(cfg, workdir):
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    before = {r["风险点"]: r["风险编号"] for r in analyse(cfg).catalogue}
+    (inbox / "李娜.xlsx").unlink()
+    after = {r["风险点"]: r["风险编号"] for r in analyse(cfg).catalogue}
+    assert "考试期间受人情干扰" not in after
+    assert all(before[k] == v for k, v in after.items())
