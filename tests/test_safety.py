@@ -6,11 +6,11 @@ import io
 import timeit
 import zipfile
 
-from tests import hostile as H
 import pytest
 
 from formkit import findings as F
 from formkit import safety
+from tests import hostile as H
 
 
 def code(finding):

@@ -8,8 +8,8 @@ final statuses → catalogue, 权力清单 and 领导小组 rows.
 from __future__ import annotations
 
 import hashlib
-import zlib
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone

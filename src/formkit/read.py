@@ -216,7 +216,7 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
                 score = max(score, SequenceMatcher(None, k, text).ratio())
             if score >= 0.6:
                 candidates.append((score, col.key, j))
-    for score, key, j in sorted(candidates, key=lambda c: (-c[0], c[2])):
+    for _score, key, j in sorted(candidates, key=lambda c: (-c[0], c[2])):
         if key in mapping or j in used:
             continue
         mapping[key] = j
