@@ -268,3 +268,13 @@ def test_check_is_fast_on_a_normal_form():
     assert safety.check_workbook(data, "xlsx") is None
     per_check = min(timeit.repeat(lambda: safety.check_workbook(data, "xlsx"), number=50, repeat=3)) / 50
     assert per_check < 0.005
+
+
+def test_long_text_in_a_sheet_is_not_a_long_tag():
+    import random
+    rng = random.Random(0)
+    text = "".join(rng.choice("abcdefghij klmnopqrstuvwxyz") for _ in range(3 * safety.MAX_TAG_BYTES // 2))
+    cell = f'<row r="1"><c r="A1" t="inlineStr"><is><t>{text}</t></is></c></row>'
+    assert safety.check_workbook(with_sheet(cell), "xlsx") is None
+    far = cell + '<row r="9"><c r="XFD9"><v>1</v></c></row>'
+    assert code(safety.check_workbook(with_sheet(far), "xlsx")) == F.FILE_TOO_LARGE

@@ -726,19 +726,14 @@ class _Expander:
 
     def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
                    depth: int, counter: list[int], top: bool = True) -> None:
-        try:
-            ctype = part.get_content_type()
-            if ctype == "message/rfc822" and not top:
-                self.forwarded(part, path, mtime, zdepth, depth, counter)
-                return
-            if part.is_multipart():
-                for sub in part.iter_parts():
-                    self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False)
-                return
+        ctype = _content_type(part)
+        if ctype == "message/rfc822" and not top:
+            self.forwarded(part, path, mtime, zdepth, depth, counter)
+        elif part.is_multipart():
+            for sub in part.iter_parts():
+                self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False)
+        else:
             self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter)
-        except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
-            counter[0] += 1
-            self.skipped.append(Skipped(f"{path}!（第 {counter[0]} 个附件）", "邮件附件无法解析，已跳过"))
 
     def forwarded(self, part: Message, path: str, mtime: float | None, zdepth: int, depth: int,
                   counter: list[int]) -> None:
@@ -746,8 +741,12 @@ class _Expander:
         inner = payload[0] if isinstance(payload, list) and payload else None
         if not isinstance(inner, Message):
             return
-        inner_prov = provenance(inner)
-        name = part_filename(part) or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
+        try:
+            inner_prov = provenance(inner)
+            name = part_filename(part)
+        except Exception:  # noqa: BLE001 - malformed headers of the forwarded mail
+            inner_prov, name = {"from": "", "date": None, "subject": ""}, None
+        name = name or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:
             self.reject(inner_path, None, mtime, inner_prov,
@@ -761,13 +760,20 @@ class _Expander:
 
     def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
                    zdepth: int, depth: int, counter: list[int]) -> None:
-        filename = part_filename(part)
-        disposition = part.get_content_disposition()
+        try:
+            filename = part_filename(part)
+            disposition = part.get_content_disposition()
+            content_id = part.get("Content-ID")
+            data = part.get_payload(decode=True) or b""
+        except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
+            counter[0] += 1
+            self.skipped.append(Skipped(self.unique(path, f"第{counter[0]}个附件"), "邮件附件无法解析，已跳过"))
+            return
         maintype = ctype.split("/", 1)[0]
         if filename is None and disposition != "attachment":
             if maintype in ("text", "image", "audio", "video") or ctype in _SIGNATURE_TYPES:
                 return  # the body, an alternative of it, an inline picture, a signature
-        if maintype == "image" and (disposition == "inline" or part.get("Content-ID")) \
+        if maintype == "image" and (disposition == "inline" or content_id) \
                 and _ext(filename or "") not in SPREADSHEET_EXTS:
             return  # a picture shown inside the body
         counter[0] += 1
@@ -776,7 +782,6 @@ class _Expander:
                                         "Outlook 专用格式附件（winmail.dat）无法读取，已跳过；"
                                         "请发件人改用 HTML 或纯文本格式重新发送"))
             return
-        data = part.get_payload(decode=True) or b""
         name = filename or f"未命名附件{counter[0]}"
         member = self.unique(path, name)
         if len(data) > self.budget:
@@ -785,6 +790,13 @@ class _Expander:
             return
         self.budget -= len(data)
         self.handle(data, member, name, mtime, prov, zdepth, depth, "mail")
+
+
+def _content_type(part: Message) -> str:
+    try:
+        return part.get_content_type()
+    except Exception:  # noqa: BLE001 - a broken Content-Type header reads as data
+        return "application/octet-stream"
 
 
 _SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",

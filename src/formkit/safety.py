@@ -313,6 +313,7 @@ _PLAIN_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')  # how Excel, WPS, 
 _NOT_PLAIN_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[0-9])[\s/>]')
 _BIG_REF = re.compile(rb'<c r="(?:[A-Z]{3}|A[YZ]|[B-Z][A-Z]|[A-Z]{1,2}[0-9]{6})')  # col > AX or row > 99999
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_TAG_END = re.compile(rb'<[^<>"\']*(?:(?:"[^"]*"|\'[^\']*\')[^<>"\']*)*>')  # one complete tag, quote-aware
 _TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^<>"\']|"[^"]*"|\'[^\']*\')*)')
 _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)')
 _DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*["\']([^"\']*)["\']')
@@ -410,18 +411,25 @@ class _SlowScan(_SheetScan):
 
 def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
     """The member's XML cut at tag starts: each segment ends just before a `<`, so no tag is ever split
-    between two segments.  Bounded: a tag longer than MAX_TAG_BYTES is refused."""
+    between two segments (a `>` inside an attribute value cannot fool this).  Text after the last tag of
+    a chunk is dropped once that tag is known to be complete.  Bounded: a tag longer than MAX_TAG_BYTES is
+    refused."""
     carry = b""
     for chunk in iter_member(zf, info):
         buf = carry + chunk if carry else chunk
         cut = buf.rfind(b"<")
-        if cut <= 0:
-            if cut == 0 and len(buf) > MAX_TAG_BYTES:
-                raise UnsafeInput(_unsafe(f"“{_short(info.filename)}”含有异常长的 XML 标签"))
-            carry = buf if cut == 0 else b""
+        if cut < 0:  # text only: nothing a reader would position
+            carry = b""
             continue
-        yield buf[:cut]
-        carry = buf[cut:]
+        if cut > 0:
+            yield buf[:cut]
+            buf = buf[cut:]
+        end = _TAG_END.match(buf)
+        if end is not None and len(buf) > CHUNK:
+            yield buf[: end.end()]  # a complete tag followed by a long text: keep the tag, drop the text
+            carry = b""
+            continue
+        carry = buf
         if len(carry) > MAX_TAG_BYTES:
             raise UnsafeInput(_unsafe(f"“{_short(info.filename)}”含有异常长的 XML 标签"))
     if carry:

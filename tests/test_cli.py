@@ -1,0 +1,123 @@
+"""The command line: Chinese help for every command, documented in the README, exit codes of the contract."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from formkit.cli import COMMANDS, main
+
+ROOT = Path(__file__).resolve().parents[1]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "formkit", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_every_command_has_chinese_help_and_is_in_the_readme(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：")
+    assert "显示帮助并退出" in out
+    description = out.split("\n\n")[1]
+    assert CJK.search(description), description
+    assert f"`formkit {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_top_level_help_lists_commands_in_chinese():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "廉政风险防控" in result.stdout
+    for command in COMMANDS:
+        assert command in result.stdout
+
+
+def test_init_then_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "活动"
+    assert run("init", str(target)).returncode == 0
+    assert (target / "formkit.toml").is_file() and (target / "名册.xlsx").is_file()
+    assert (target / "inbox").is_dir() and (target / "outbox").is_dir()
+    again = run("init", str(target))
+    assert again.returncode == 2
+    assert "已经存在" in again.stderr
+    assert "Traceback" not in again.stderr
+
+
+def test_generate_on_a_fresh_init(tmp_path):
+    target = tmp_path / "w"
+    run("init", str(target))
+    result = run("generate", "--dir", str(target), "--quiet")
+    assert result.returncode == 0, result.stderr
+    files = sorted((target / "outbox/templates").rglob("*.xlsx"))
+    # 附件1 + (附件2, 附件4, generic 附件3) × 4 departments of the example roster
+    assert len(files) == 1 + 3 * 4
+
+
+def test_merge_without_config_or_inbox_exits_2(tmp_path):
+    result = run("merge", "--dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "formkit.toml" in result.stderr and "Traceback" not in result.stderr
+    run("init", str(tmp_path / "w"))
+    (tmp_path / "w/inbox").rmdir()
+    result = run("merge", "--dir", str(tmp_path / "w"))
+    assert result.returncode == 2
+    assert "inbox" in result.stderr
+
+
+def test_bad_roster_names_sheet_row_and_field(workdir):
+    from formkit.workspace import write_roster
+
+    write_roster(workdir / "名册.xlsx", [("JWC", "教务处", "党政部门", "王芳", "刘副院长", "很多")])
+    result = run("merge", "--dir", str(workdir))
+    assert result.returncode == 2
+    assert "“部门”第 2 行" in result.stderr and "应报人数" in result.stderr
+
+
+def test_merge_exit_codes_and_summary(workdir):
+    empty = run("merge", "--dir", str(workdir))
+    assert empty.returncode == 0, empty.stderr
+    assert "汇总完成" in empty.stdout
+    (workdir / "inbox/坏文件.xlsx").write_bytes(b"not a workbook at all")
+    bad = run("merge", "--dir", str(workdir))
+    assert bad.returncode == 1
+    assert "无法读取" in bad.stdout
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    assert report["inputs"][0]["status"] == "rejected"
+    quiet = run("merge", "--dir", str(workdir), "--quiet")
+    assert quiet.returncode == 1 and quiet.stdout == ""
+
+
+def test_check_exit_codes(workdir, cfg):
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    good = fill(form, workdir / "good.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    bad = fill(form, workdir / "bad.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "四级"}])
+    ok = run("check", "--dir", str(workdir), str(good))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "通过" in ok.stdout
+    failed = run("check", "--dir", str(workdir), str(bad))
+    assert failed.returncode == 1
+    assert "附件3!E" in failed.stdout and "invalid-level" in failed.stdout
+    missing = run("check", str(workdir / "nothing.xlsx"))
+    assert missing.returncode == 2 and "找不到文件" in missing.stderr
+
+
+def test_demo_runs_end_to_end(tmp_path):
+    result = run("demo", str(tmp_path / "demo"))
+    assert result.returncode == 0, result.stderr
+    assert "汇总工作簿" in result.stdout
+    assert (tmp_path / "demo/outbox/廉政风险目录.xlsx").is_file()
+    assert "Traceback" not in result.stderr

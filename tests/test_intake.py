@@ -1,0 +1,436 @@
+"""intake: from an inbox of files, zips and mails to a flat, sorted list of raw inputs."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import struct
+import time
+import zlib
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from formkit import findings as F
+from formkit import intake, safety
+from tests import hostile as H
+
+# -- sniff -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("build, kind", [
+    (H.tiny_xlsx, "xlsx"),
+    (H.xlsm_with_macro, "xlsx"),
+    (H.tiny_ods, "ods"),
+    (H.legacy_xls, "xls"),
+    (lambda: H.ole_file({"Book": b"\x09\x08" + b"\0" * 20}), "xls"),  # an OLE workbook of another kind (.et?)
+])
+def test_sniff_workbooks(build, kind):
+    assert intake.sniff(build()) == (kind, None)
+
+
+@pytest.mark.parametrize("build, code, words", [
+    (H.empty, F.FILE_EMPTY, "0 字节"),
+    (H.csv_renamed, F.FILE_UNKNOWN_FORMAT, "CSV/文本"),
+    (H.html_renamed, F.FILE_UNKNOWN_FORMAT, "HTML 网页"),
+    (H.pdf, F.FILE_UNKNOWN_FORMAT, "PDF 文件"),
+    (H.png, F.FILE_UNKNOWN_FORMAT, "图片"),
+    (lambda: "请查收".encode(), F.FILE_UNKNOWN_FORMAT, "文本文件"),
+    (lambda: bytes(range(256)) * 4, F.FILE_UNKNOWN_FORMAT, "无法识别的格式"),
+    (H.docx_like, F.FILE_UNKNOWN_FORMAT, "Word 文档"),
+    (H.legacy_doc, F.FILE_UNKNOWN_FORMAT, "Word 文档"),
+    (H.gbk_zip, F.FILE_UNKNOWN_FORMAT, "压缩包而非工作簿"),
+    (H.make_eml, F.FILE_UNKNOWN_FORMAT, "邮件"),
+    (H.truncated_xlsx, F.FILE_CORRUPT, "不完整"),
+    (H.encrypted_xlsx, F.FILE_ENCRYPTED, "密码"),
+    (lambda: H.legacy_xls(encrypted=True), F.FILE_ENCRYPTED, "密码"),
+    (H.too_many_members, F.FILE_UNSAFE, "2500"),
+])
+def test_sniff_rejections(build, code, words):
+    kind, finding = intake.sniff(build())
+    assert kind is None
+    assert finding.code == code
+    assert words in finding.message
+
+
+# -- a realistic inbox ---------------------------------------------------------------------------------------
+
+ZIP_TIME = time.mktime(datetime(2024, 3, 5, 9, 30, 0).timetuple())
+MAIL_TIME = datetime.fromisoformat("2023-03-07T10:15:00+08:00").timestamp()
+PROVENANCE = {"from": "张三 <zhangsan@example.edu.cn>", "date": "2023-03-07T10:15:00+08:00",
+              "subject": "附件4 教务处"}
+
+
+def write(root: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    write(tmp_path / "inbox", {
+        "教务处/附件4.xlsx": H.tiny_xlsx(),
+        "教务处/~$附件4.xlsx": b"\0" * 162,
+        "财务处/附件4.xlsm": H.xlsm_with_macro(),
+        "财务处/.~lock.附件4.xlsm#": b"lock",
+        ".DS_Store": b"\0\0\0\1Bud1",
+        "Thumbs.db": b"\0",
+        "desktop.ini": b"[.ShellClassInfo]",
+        ".hidden/附件4.xlsx": H.tiny_xlsx(),
+        "gbk.zip": H.gbk_zip(),
+        "traversal.zip": H.traversal_zip(),
+        "depth2.zip": H.nested_zip(2),
+        "depth5.zip": H.nested_zip(5),
+        "junk.zip": H.junk_zip(),
+        "truncated.zip": H.truncated_xlsx(),
+        "empty.zip": H.raw_zip([]),
+        "m2047.eml": H.make_eml(style="rfc2047"),
+        "forwarded.eml": H.forwarded_eml(),
+        "inline.eml": H.inline_image_eml(),
+        "same-names.eml": H.make_eml([("附件4.xlsx", H.tiny_xlsx()), ("附件4.xlsx", H.tiny_xlsx({"A1": "另一份"}))]),
+        "mixed.eml": H.make_eml([("附件4.xlsx", H.tiny_xlsx())], extra_parts=[
+            H.attachment_part("签名.jpg", H.png(), "image/jpeg"),
+            H.attachment_part("说明.docx", H.docx_like()),
+            H.attachment_part("打包.zip", H.gbk_zip(), "application/zip"),
+            H.attachment_part("附件3.xlsx", H.encrypted_xlsx()),
+        ]),
+        "说明.txt": "各部门请于3月31日前报送".encode(),
+        "加密.xlsx": H.encrypted_xlsx(),
+        "空.xlsx": b"",
+        "网页.xls": H.html_renamed(),
+        "旧版.xls": H.legacy_xls(),
+        "表格.ods": H.tiny_ods(),
+        "炸弹.xlsx": H.far_cell_hidden(),
+        "伪装.xlsx": H.make_zip({"附件4.xlsx": H.tiny_xlsx()}),  # a zip of forms named .xlsx
+    })
+    return tmp_path / "inbox"
+
+
+def outcome(inputs):
+    return {i.path: (i.kind, i.rejection.code if i.rejection else None) for i in inputs}
+
+
+def test_walk_inbox(inbox: Path):
+    inputs, skipped = intake.walk_inbox(inbox.parent, inbox)
+    got = outcome(inputs)
+    xlsx = ("xlsx", None)
+    assert got == {
+        "inbox/depth2.zip!第2层.zip!附件4.xlsx": xlsx,
+        "inbox/depth5.zip!第2层.zip!第3层.zip!第4层.zip": (None, F.ARCHIVE_TOO_DEEP),
+        "inbox/forwarded.eml!附件3 李四.eml!附件4.xlsx": xlsx,
+        "inbox/gbk.zip!附件3（张三）.xlsx": xlsx,
+        "inbox/gbk.zip!教务处/附件4_部门岗位风险点自查表.xlsx": xlsx,
+        "inbox/inline.eml": (None, F.MAIL_NO_ATTACHMENT),
+        "inbox/junk.zip!forms/说明.txt": (None, F.FILE_UNKNOWN_FORMAT),
+        "inbox/junk.zip!forms/附件4.xlsx": xlsx,
+        "inbox/m2047.eml!附件4.xlsx": xlsx,
+        "inbox/mixed.eml!打包.zip!附件3（张三）.xlsx": xlsx,
+        "inbox/mixed.eml!打包.zip!教务处/附件4_部门岗位风险点自查表.xlsx": xlsx,
+        "inbox/mixed.eml!附件3.xlsx": (None, F.FILE_ENCRYPTED),
+        "inbox/mixed.eml!附件4.xlsx": xlsx,
+        "inbox/same-names.eml!附件4 (2).xlsx": xlsx,
+        "inbox/same-names.eml!附件4.xlsx": xlsx,
+        "inbox/traversal.zip!../evil.xlsx": (None, F.ARCHIVE_UNSAFE_PATH),
+        "inbox/traversal.zip!/abs.xlsx": (None, F.ARCHIVE_UNSAFE_PATH),
+        "inbox/traversal.zip!C:\\Windows\\win.xlsx": (None, F.ARCHIVE_UNSAFE_PATH),
+        "inbox/traversal.zip!a/../../b.xlsx": (None, F.ARCHIVE_UNSAFE_PATH),
+        "inbox/traversal.zip!正常/附件4.xlsx": xlsx,
+        "inbox/truncated.zip": (None, F.ARCHIVE_CORRUPT),
+        "inbox/伪装.xlsx!附件4.xlsx": xlsx,
+        "inbox/加密.xlsx": (None, F.FILE_ENCRYPTED),
+        "inbox/旧版.xls": ("xls", None),
+        "inbox/炸弹.xlsx": (None, F.FILE_TOO_LARGE),
+        "inbox/空.xlsx": (None, F.FILE_EMPTY),
+        "inbox/网页.xls": (None, F.FILE_UNKNOWN_FORMAT),
+        "inbox/表格.ods": ("ods", None),
+        "inbox/说明.txt": (None, F.FILE_UNKNOWN_FORMAT),
+        "inbox/财务处/附件4.xlsm": xlsx,
+        "inbox/教务处/附件4.xlsx": xlsx,
+    }
+    assert {s.path: s.reason for s in skipped} == {
+        "inbox/.DS_Store": intake.SKIP_MAC,
+        "inbox/.hidden/": "隐藏文件夹，已跳过",
+        "inbox/Thumbs.db": intake.SKIP_SYSTEM,
+        "inbox/desktop.ini": intake.SKIP_SYSTEM,
+        "inbox/empty.zip": "压缩包中没有文件，已跳过",
+        "inbox/junk.zip!__MACOSX/forms/._x.xlsx": intake.SKIP_MAC,
+        "inbox/junk.zip!forms/.DS_Store": intake.SKIP_MAC,
+        "inbox/junk.zip!forms/~$附件4.xlsx": intake.SKIP_LOCK,
+        "inbox/mixed.eml!签名.jpg": "邮件附件不是表单（图片），已跳过",
+        "inbox/mixed.eml!说明.docx": "邮件附件不是表单（Word 文档），已跳过",
+        "inbox/财务处/.~lock.附件4.xlsm#": intake.SKIP_LO_LOCK,
+        "inbox/教务处/~$附件4.xlsx": intake.SKIP_LOCK,
+    }
+    # every accepted input carries its bytes, and only accepted inputs carry a kind
+    for i in inputs:
+        assert (i.kind is None) == (i.rejection is not None)
+        if i.kind:
+            assert i.data and intake.sniff(i.data)[0] == i.kind
+    macros = {i.path for i in inputs if i.has_macros}
+    assert macros == {"inbox/财务处/附件4.xlsm"}
+
+
+def test_walk_is_sorted_and_deterministic(inbox: Path):
+    first, skipped = intake.walk_inbox(inbox.parent, inbox)
+    assert [i.path for i in first] == sorted(i.path for i in first)
+    assert [s.path for s in skipped] == sorted(s.path for s in skipped)
+    again, skipped_again = intake.walk_inbox(inbox.parent, inbox)
+    assert [(i.path, i.data, i.kind, i.mtime, i.mail, i.rejection) for i in first] == \
+        [(i.path, i.data, i.kind, i.mtime, i.mail, i.rejection) for i in again]
+    assert skipped == skipped_again
+
+
+def test_member_paths_use_the_bang_notation(inbox: Path):
+    inputs, _ = intake.walk_inbox(inbox.parent, inbox)
+    for i in inputs:
+        assert i.path.startswith("inbox/")
+        container = i.path.split("!")[0]
+        assert (inbox.parent / container).is_file(), i.path
+
+
+def test_inbox_is_never_modified(inbox: Path):
+    def snapshot():
+        return {p: (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+                for p in sorted(inbox.rglob("*")) if p.is_file()}
+    before = snapshot()
+    intake.walk_inbox(inbox.parent, inbox)
+    assert snapshot() == before
+
+
+def test_missing_inbox(tmp_path: Path):
+    with pytest.raises(FileNotFoundError):
+        intake.walk_inbox(tmp_path, tmp_path / "inbox")
+
+
+# -- zips --------------------------------------------------------------------------------------------------
+
+def expand(tmp_path: Path, name: str, data: bytes):
+    write(tmp_path, {name: data})
+    return intake.expand_file(tmp_path / name, tmp_path)
+
+
+def test_gbk_names_decode(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "回执.zip", H.gbk_zip())
+    assert [i.path for i in inputs] == ["回执.zip!教务处/附件4_部门岗位风险点自查表.xlsx", "回执.zip!附件3（张三）.xlsx"]
+    assert all(i.mtime == ZIP_TIME for i in inputs)
+
+
+def test_unicode_path_extra_field_wins(tmp_path: Path):
+    legacy = "附件4.xlsx".encode("gb18030")
+    utf8 = "附件4（修改）.xlsx".encode()
+    extra = struct.pack("<HHBL", 0x7075, 5 + len(utf8), 1, zlib.crc32(legacy)) + utf8
+    data = H.raw_zip([H.RawEntry(legacy, H.tiny_xlsx())])
+    # splice the extra field into the central directory entry (raw_zip writes none)
+    cd = data.index(b"PK\x01\x02")
+    head = bytearray(data[cd:cd + 46])
+    struct.pack_into("<H", head, 30, len(extra))
+    end = data.index(b"PK\x05\x06")
+    central = bytes(head) + legacy + extra
+    eocd = bytearray(data[end:])
+    struct.pack_into("<L", eocd, 12, len(central))
+    inputs, _ = expand(tmp_path, "a.zip", data[:cd] + central + bytes(eocd))
+    assert [i.path for i in inputs] == ["a.zip!附件4（修改）.xlsx"]
+
+
+def test_traversal_members_are_not_read(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "t.zip", H.traversal_zip())
+    unsafe = {i.path: i for i in inputs if i.rejection and i.rejection.code == F.ARCHIVE_UNSAFE_PATH}
+    assert {i.rejection.value for i in unsafe.values()} == {
+        "../evil.xlsx", "/abs.xlsx", "C:\\Windows\\win.xlsx", "a/../../b.xlsx"}
+    assert all(i.data is None for i in unsafe.values())
+    assert "“../evil.xlsx”" in unsafe["t.zip!../evil.xlsx"].rejection.message
+
+
+@pytest.mark.parametrize("depth, ok", [(1, True), (2, True), (3, True), (4, False), (5, False)])
+def test_archive_depth(tmp_path: Path, depth: int, ok: bool):
+    inputs, _ = expand(tmp_path, "n.zip", H.nested_zip(depth))
+    assert len(inputs) == 1
+    (only,) = inputs
+    if ok:
+        assert only.kind == "xlsx" and only.path.count("!") == depth
+    else:
+        assert only.rejection.code == F.ARCHIVE_TOO_DEEP
+        assert only.path.count("!") == intake.MAX_ARCHIVE_DEPTH
+        assert "3 层" in only.rejection.message
+
+
+def test_zip_table_is_checked_before_any_member_is_read(tmp_path: Path, monkeypatch):
+    def must_not_read(*args, **kwargs):
+        raise AssertionError("a member was read")
+    monkeypatch.setattr(safety, "read_member", must_not_read)
+    bomb = H.raw_zip([H.RawEntry(b"a.xlsx", H.tiny_xlsx()),
+                      H.RawEntry(b"big.xml", b"<a/>", declared_size=100 * safety.MiB)])
+    inputs, _ = expand(tmp_path, "bomb.zip", bomb)
+    assert outcome(inputs) == {"bomb.zip": (None, F.FILE_TOO_LARGE)}
+
+
+def test_member_lying_about_its_size(tmp_path: Path):
+    liar = H.raw_zip([H.RawEntry(b"a.xlsx", H.tiny_xlsx(), declared_size=1000)])
+    inputs, _ = expand(tmp_path, "liar.zip", liar)
+    assert outcome(inputs) == {"liar.zip!a.xlsx": (None, F.FILE_UNSAFE)}
+    assert "成员大小与声明不符" in inputs[0].rejection.message
+
+
+def test_encrypted_zip_member(tmp_path: Path):
+    data = H.raw_zip([H.RawEntry(b"a.xlsx", H.tiny_xlsx(), flags=0x1)])
+    inputs, _ = expand(tmp_path, "locked.zip", data)
+    assert inputs[0].rejection.code in (getattr(F, "ARCHIVE_ENCRYPTED", F.FILE_ENCRYPTED), F.FILE_ENCRYPTED)
+
+
+def test_expanded_bytes_are_bounded_per_inbox_file(tmp_path: Path, monkeypatch):
+    inner = H.make_zip({"a.xlsx": H.tiny_xlsx(), "b.xlsx": H.tiny_xlsx()})
+    outer = H.make_zip({"1.zip": inner, "2.zip": inner})
+    monkeypatch.setattr(safety, "MAX_TOTAL_BYTES", 2 * len(inner) + 4 * len(H.tiny_xlsx()) - 1)
+    inputs, _ = expand(tmp_path, "o.zip", outer)
+    assert [i.rejection.code if i.rejection else "ok" for i in inputs] == ["ok", "ok", "ok", F.FILE_TOO_LARGE]
+
+
+def test_unsafe_workbook_inside_a_zip_is_rejected_with_its_bytes(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "z.zip", H.make_zip({"far.xlsx": H.far_cell_hidden()}))
+    assert outcome(inputs) == {"z.zip!far.xlsx": (None, F.FILE_TOO_LARGE)}
+    assert inputs[0].data == H.far_cell_hidden()
+
+
+def test_zip_holding_a_mail(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "z.zip", H.make_zip({"回复.eml": H.make_eml()}))
+    assert outcome(inputs) == {"z.zip!回复.eml!附件4.xlsx": ("xlsx", None)}
+    assert inputs[0].mail == PROVENANCE
+
+
+# -- mails -------------------------------------------------------------------------------------------------
+
+NAME = "附件3_个人岗位风险点自查表（李四）.xlsx"
+
+
+@pytest.mark.parametrize("style", ["rfc2047", "rfc2047-q", "rfc2047-utf8", "rfc2231", "rfc2231-continued",
+                                   "raw-gbk", "ascii"])
+def test_attachment_names_decode(tmp_path: Path, style: str):
+    name = "form-3.xlsx" if style == "ascii" else NAME
+    inputs, skipped = expand(tmp_path, "m.eml", H.make_eml([(name, H.tiny_xlsx())], style=style))
+    assert [i.path for i in inputs] == [f"m.eml!{name}"]
+    assert inputs[0].kind == "xlsx" and inputs[0].data == H.tiny_xlsx()
+    assert skipped == []
+
+
+def test_gb2312_label_with_gbk_only_characters(tmp_path: Path):
+    name = "附件3（朱镕基）.xlsx"  # 镕 is in GBK, not in GB2312: clients label such words GB2312 anyway
+    word = "=?GB2312?B?" + base64.b64encode(name.encode("gbk")).decode() + "?="
+    part = (f'Content-Type: application/octet-stream; name="{word}"\r\nContent-Transfer-Encoding: base64\r\n'
+            f'Content-Disposition: attachment; filename="{word}"\r\n\r\n'
+            + base64.b64encode(H.tiny_xlsx()).decode())
+    inputs, _ = expand(tmp_path, "m.eml", H.make_eml([], extra_parts=[part]))
+    assert [i.path for i in inputs] == [f"m.eml!{name}"]
+
+
+def test_mail_provenance(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "m.eml", H.make_eml())
+    (only,) = inputs
+    assert only.mail == PROVENANCE
+    assert only.mtime == MAIL_TIME
+
+
+@pytest.mark.parametrize("date, expected", [
+    ("Tue, 7 Mar 2023 10:15:00 +0800", "2023-03-07T10:15:00+08:00"),
+    ("Tue, 07 Mar 2023 02:15:00 -0000", "2023-03-07T02:15:00+00:00"),
+    ("2023年3月7日", None),
+    (None, None),
+])
+def test_mail_date(tmp_path: Path, date, expected):
+    inputs, _ = expand(tmp_path, "m.eml", H.make_eml(date=date))
+    assert inputs[0].mail["date"] == expected
+
+
+def test_raw_8bit_headers(tmp_path: Path):
+    mail = H.make_eml(subject="report", from_="reply@example.edu.cn")
+    mail = mail.replace(b"Subject: report", "Subject: 附件4 回执".encode("gbk"))
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert inputs[0].mail["subject"] == "附件4 回执"
+
+
+def test_forwarded_mail_keeps_its_own_provenance(tmp_path: Path):
+    inputs, skipped = expand(tmp_path, "fw.eml", H.forwarded_eml())
+    (only,) = inputs
+    assert only.path == "fw.eml!附件3 李四.eml!附件4.xlsx"
+    assert only.mail == {"from": "lisi@example.edu.cn", "date": "2023-03-07T10:15:00+08:00",
+                         "subject": "附件3 李四"}
+    assert [s.path for s in skipped] == []
+
+
+def test_mail_without_a_form(tmp_path: Path):
+    inputs, skipped = expand(tmp_path, "m.eml", H.inline_image_eml())
+    (only,) = inputs
+    assert (only.path, only.kind, only.rejection.code, only.rejection.value) == \
+        ("m.eml", None, F.MAIL_NO_ATTACHMENT, "表格稍后发送")
+    assert only.mail["subject"] == "表格稍后发送"
+    assert skipped == []  # the inline logo is part of the body, not a skipped attachment
+
+
+def test_mail_with_only_a_picture(tmp_path: Path):
+    mail = H.make_eml([], extra_parts=[H.attachment_part("扫描件.png", H.png(), "image/png")])
+    inputs, skipped = expand(tmp_path, "m.eml", mail)
+    assert outcome(inputs) == {"m.eml": (None, F.MAIL_NO_ATTACHMENT)}
+    assert [(s.path, s.reason) for s in skipped] == [("m.eml!扫描件.png", "邮件附件不是表单（图片），已跳过")]
+
+
+def test_winmail_dat_is_explained(tmp_path: Path):
+    part = H.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + b"\0" * 40, "application/ms-tnef")
+    _, skipped = expand(tmp_path, "m.eml", H.make_eml([], extra_parts=[part]))
+    assert "winmail.dat" in skipped[0].reason
+
+
+def test_unreadable_mail(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "m.eml", b"\x00\x01\x02 not a mail")
+    assert outcome(inputs) == {"m.eml": (None, F.MAIL_CORRUPT)}
+
+
+def test_mail_recognised_without_its_extension(tmp_path: Path):
+    inputs, _ = expand(tmp_path, "回复邮件", H.make_eml())
+    assert [i.path for i in inputs] == ["回复邮件!附件4.xlsx"]
+
+
+def test_decode_words():
+    assert intake.decode_words(H.header("附件4 教务处", "gb2312")) == "附件4 教务处"
+    assert intake.decode_words("=?utf-8?b?6ZmE5Lu2?= =?utf-8?b?NA==?=") == "附件4"
+    assert intake.decode_words("Re: =?gbk?Q?=B8=BD=BC=FE4?= 回执") == "Re: 附件4 回执"
+    assert intake.decode_words("=?x-unknown?B?YWJj?=") == "abc"
+
+
+# -- single files ------------------------------------------------------------------------------------------
+
+def test_expand_file_keeps_disk_mtime(tmp_path: Path):
+    write(tmp_path, {"inbox/a.xlsx": H.tiny_xlsx()})
+    os.utime(tmp_path / "inbox/a.xlsx", (1_700_000_000, 1_700_000_000))
+    inputs, skipped = intake.expand_file(tmp_path / "inbox/a.xlsx", tmp_path)
+    assert [(i.path, i.kind, i.mtime) for i in inputs] == [("inbox/a.xlsx", "xlsx", 1_700_000_000)]
+    assert skipped == []
+
+
+def test_expand_file_outside_the_working_folder(tmp_path: Path):
+    write(tmp_path, {"elsewhere/a.xlsx": H.tiny_xlsx()})
+    (tmp_path / "work").mkdir()
+    inputs, _ = intake.expand_file(tmp_path / "elsewhere/a.xlsx", tmp_path / "work")
+    assert inputs[0].path == (tmp_path / "elsewhere/a.xlsx").as_posix()
+
+
+def test_expand_file_skips_a_lock_file(tmp_path: Path):
+    write(tmp_path, {"~$a.xlsx": b"\0" * 162})
+    assert intake.expand_file(tmp_path / "~$a.xlsx", tmp_path) == ([], [intake.Skipped("~$a.xlsx", intake.SKIP_LOCK)])
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("~$附件4.xlsx", intake.SKIP_LOCK),
+    (".~lock.附件4.xlsx#", intake.SKIP_LO_LOCK),
+    (".DS_Store", intake.SKIP_MAC),
+    ("._附件4.xlsx", intake.SKIP_MAC),
+    ("Thumbs.db", intake.SKIP_SYSTEM),
+    ("desktop.ini", intake.SKIP_SYSTEM),
+    (".gitkeep", intake.SKIP_HIDDEN),
+    ("附件4.xlsx", None),
+    ("a/~$b.xlsx", intake.SKIP_LOCK),
+])
+def test_skip_reason(name, reason):
+    assert intake.skip_reason(name) == reason
