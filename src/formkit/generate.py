@@ -21,30 +21,11 @@ from formkit import text
 from formkit.config import Config, Department, Person
 from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
 from formkit.layout import TITLE_ROW, Layout
+from formkit.levels import supervision
 from formkit.spec import FormSpec, load_forms
 
 FONT = "宋体"
 EXTRA_BLANK_ROWS = 5     # blank rows left under pre-filled rows of a measure form
-
-SUPERVISION = {   # level → (直接管理, 监督负责) as roles; resolved to names from the roster
-    "一级": ("分管领导", "单位主要领导"),
-    "二级": ("部门负责人", "分管领导"),
-    "三级": ("部门负责人", "部门负责人"),
-}
-
-
-def supervision(level: str, department: Department | None, main_leader: str) -> tuple[str, str]:
-    """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown)."""
-    roles = SUPERVISION.get(level)
-    if roles is None:
-        return "", ""
-    names = {
-        "分管领导": department.leader if department else "分管领导",
-        "部门负责人": department.head if department else "部门负责人",
-        "单位主要领导": main_leader or "单位主要领导",
-    }
-    return names[roles[0]], names[roles[1]]
-
 
 @dataclass
 class FormContent:

@@ -17,8 +17,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from formkit import findings as F
 from formkit import normalize
 from formkit.config import Config, Person
-from formkit.generate import supervision
 from formkit.intake import RawInput, Skipped, walk_inbox
+from formkit.levels import supervision
 from formkit.read import NotAForm, Submission, read_workbook
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file

@@ -1,0 +1,24 @@
+"""Supervision by risk level (plan, 第四阶段): who manages a risk directly and who answers for it."""
+
+from __future__ import annotations
+
+from formkit.config import Department
+
+SUPERVISION = {   # level → (直接管理, 监督负责) as roles; resolved to names from the roster
+    "一级": ("分管领导", "单位主要领导"),
+    "二级": ("部门负责人", "分管领导"),
+    "三级": ("部门负责人", "部门负责人"),
+}
+
+
+def supervision(level: str, department: Department | None, main_leader: str) -> tuple[str, str]:
+    """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown)."""
+    roles = SUPERVISION.get(level)
+    if roles is None:
+        return "", ""
+    names = {
+        "分管领导": department.leader if department else "分管领导",
+        "部门负责人": department.head if department else "部门负责人",
+        "单位主要领导": main_leader or "单位主要领导",
+    }
+    return names[roles[0]], names[roles[1]]
