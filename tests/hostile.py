@@ -187,17 +187,14 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0" if name else b""
         return (raw.ljust(64, b"\0") + struct.pack("<HBB3L", len(raw), kind, 1, nostream, right, child)
                 + b"\0" * 16 + b"\0" * 4 + b"\0" * 16 + struct.pack("<LQ", start, size))
-    directory = entry("Root Entry", 5, 1 if names else nostream, nostream, end, 0)
+    entries = [entry("Root Entry", 5, 1 if names else nostream, nostream, end, 0)]
     for i, (name, data) in enumerate(zip(names, datas, strict=True)):
         right = i + 2 if i + 1 < len(names) else nostream
-        directory += entry(name, 2, nostream, right, starts[i], len(data))
-    empty = b"\0" * 64 + struct.pack("<HBB3L", 0, 0, 0, nostream, nostream, nostream) + b"\0" * 36 + \
-        struct.pack("<LQ", 0, 0)
-    directory = directory.ljust(n_dir * sector, b"\0")
-    while len(directory) < n_dir * sector:  # pragma: no cover
-        directory += empty
-    for k in range(len(names) + 1, n_dir * 4):
-        directory = directory[: k * 128] + empty + directory[(k + 1) * 128:]
+        entries.append(entry(name, 2, nostream, right, starts[i], len(data)))
+    unused = (b"\0" * 64 + struct.pack("<HBB3L", 0, 0, 0, nostream, nostream, nostream) + b"\0" * 36
+              + struct.pack("<LQ", 0, 0))
+    entries += [unused] * (n_dir * 4 - len(entries))
+    directory = b"".join(entries)
     header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
               + struct.pack("<5H6s6L", 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6, 0, 1, first_dir, 0, 4096, end)
               + struct.pack("<2L", 0, end) + struct.pack("<L", 0)

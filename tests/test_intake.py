@@ -434,3 +434,13 @@ def test_expand_file_skips_a_lock_file(tmp_path: Path):
 ])
 def test_skip_reason(name, reason):
     assert intake.skip_reason(name) == reason
+
+
+def test_deeply_nested_mime_parts_stop(tmp_path: Path):
+    body = H.attachment_part("a.xlsx", H.tiny_xlsx())
+    for i in range(intake.MAX_MIME_LEVELS + 10):
+        body = f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n{body}\r\n--b{i}--'
+    mail = ("From: a@example.edu.cn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + body).encode()
+    inputs, skipped = expand(tmp_path, "deep.eml", mail)
+    assert outcome(inputs) == {"deep.eml": (None, F.MAIL_NO_ATTACHMENT)}
+    assert [s.reason for s in skipped] == ["邮件结构嵌套过深，其余部分已跳过"]

@@ -262,7 +262,7 @@ def test_column_letters_round_trip():
 
 
 def test_check_is_fast_on_a_normal_form():
-    """The real figure (about 0.25 ms on the development machine) is in the module docstring; this only
+    """The real figure (about 0.25 ms on the development machine) is in check_workbook's docstring; this only
     guards against an order-of-magnitude regression on a slow CI machine."""
     data = H.tiny_xlsx({f"{col}{row}": f"第{row}行内容" for col in "ABCDEFGHIJ" for row in range(1, 31)})
     assert safety.check_workbook(data, "xlsx") is None

@@ -67,6 +67,9 @@ ARCHIVE_TOO_DEEP = _code(
 ARCHIVE_CORRUPT = _code(
     "archive-corrupt", ERROR, "压缩包已损坏",
     "压缩包已损坏或不完整（{detail}）；请重新打包后发送。")
+ARCHIVE_ENCRYPTED = _code(
+    "archive-encrypted", ERROR, "压缩包设有密码",
+    "压缩包中的文件设有解压密码，无法读取；请不加密码重新打包，或直接发送表单。")
 MAIL_CORRUPT = _code(
     "mail-corrupt", ERROR, "邮件无法解析",
     "邮件文件无法解析（{detail}）；请直接发送表单附件。")

@@ -45,6 +45,9 @@ MAX_NESTING = 8
 """Containers of any kind (zip or mail, e.g. a mail forwarded as an attachment of a mail) one inside the
 other; deeper is refused as ARCHIVE_TOO_DEEP."""
 
+MAX_MIME_LEVELS = 50
+"""multipart parts inside multipart parts of one mail; real mails use three or four."""
+
 # Extensions that say "this was meant to be a form": inside a mail such an attachment is reported even
 # when it cannot be read, whereas a .jpg or .docx attachment is merely listed as skipped.
 SPREADSHEET_EXTS = frozenset({
@@ -676,8 +679,7 @@ class _Expander:
         if name.endswith(("/", "\\")):
             return  # a directory entry
         if _unsafe_member_path(name):
-            shown = _clean_name(name)
-            self.reject(f"{container}!{shown}", None, mtime, mail,
+            self.reject(self.unique(container, _clean_name(name)), None, mtime, mail,
                         findings.make(findings.ARCHIVE_UNSAFE_PATH, value=name))
             return
         parts = [p for p in re.split(r"[/\\]", _clean_name(name)) if p not in ("", ".")]
@@ -725,13 +727,16 @@ class _Expander:
                         findings.make(findings.MAIL_NO_ATTACHMENT, value=prov["subject"] or "（无主题）"))
 
     def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
-                   depth: int, counter: list[int], top: bool = True) -> None:
+                   depth: int, counter: list[int], top: bool = True, level: int = 0) -> None:
         ctype = _content_type(part)
         if ctype == "message/rfc822" and not top:
             self.forwarded(part, path, mtime, zdepth, depth, counter)
         elif part.is_multipart():
+            if level >= MAX_MIME_LEVELS:
+                self.skipped.append(Skipped(self.unique(path, "（嵌套过深的部分）"), "邮件结构嵌套过深，其余部分已跳过"))
+                return
             for sub in part.iter_parts():
-                self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False)
+                self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False, level=level + 1)
         else:
             self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter)
 
