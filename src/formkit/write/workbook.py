@@ -38,12 +38,10 @@ def stamp(analysis: Analysis) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows, *, level_col: str | None = None,
-           set_widths: bool = True) -> int:
+def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows, *, level_col: str | None = None) -> int:
     """A header row and data rows of dicts; returns the next free row."""
     for j, (label, width) in enumerate(columns):
-        if set_widths:
-            ws.set_column(j, j, width)
+        ws.set_column(j, j, width)
         ws.write_string(top, j, label, st.head)
     r = top
     for r, row in enumerate(rows, top + 1):
@@ -54,6 +52,30 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows, *, 
                 ws.write_number(r, j, value, st.center)
             else:
                 write_text(ws, r, j, value, fmt)
+    return r + 1
+
+
+def _span_table(ws, st: Styles, top: int, columns: list[tuple[str, int]], rows: list[dict]) -> int:
+    """A table whose columns span several sheet columns (merged cells), rows high enough for their text."""
+    def put(r: int, col: int, span: int, value: object, fmt) -> None:
+        if span > 1:
+            ws.merge_range(r, col, r, col + span - 1, "", fmt)
+        write_text(ws, r, col, value, fmt)
+
+    col = 0
+    for label, span in columns:
+        put(top, col, span, label, st.head)
+        col += span
+    r = top
+    for r, row in enumerate(rows, top + 1):
+        col, lines = 0, 1
+        for label, span in columns:
+            text = str(row.get(label, ""))
+            chars_per_line = max(1, int((18 if col == 0 else 8.5 * span) / 2))
+            lines = max(lines, -(-len(text) // chars_per_line))
+            put(r, col, span, text, st.level1 if label == "风险等级" and text == "一级" else st.cell)
+            col += span
+        ws.set_row(r, 14 * min(lines, 8))
     return r + 1
 
 
@@ -140,7 +162,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     ws = wb.add_worksheet("汇总")
     cfg = a.cfg
     ws.set_column(0, 0, 18)
-    ws.set_column(1, 12, 9)
+    ws.set_column(1, 11, 8.5)
     write_text(ws, 0, 0, f"{cfg.institution}廉政风险排查汇总", st.title)
     write_text(ws, 1, 0, f"{cfg.campaign}，数据截至 {as_of(a).isoformat()}", st.subtitle)
     by = Counter((r["_dept"], r["层级"], r["风险等级"]) for r in a.catalogue)
@@ -149,50 +171,46 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     # 1. department × level, department and personal risks apart
     top = 3
     write_text(ws, top, 0, "一、各部门风险点数量（按等级）", st.h2)
-    head = ["部门", "部门风险·一级", "部门风险·二级", "部门风险·三级", "个人风险·一级", "个人风险·二级", "个人风险·三级", "合计"]
+    head = ["部门", "部门风险·一级", "部门风险·二级", "部门风险·三级", "个人风险·一级", "个人风险·二级", "个人风险·三级",
+            "一级合计", "二级合计", "三级合计", "合计"]
+    ws.set_row(top + 1, 30)
     for j, h in enumerate(head):
         ws.write_string(top + 1, j, h, st.head)
     first = top + 2
-    totals = [0] * 7
+    totals = [0] * (len(head) - 1)
     for i, d in enumerate(depts):
         r = first + i
         write_text(ws, r, 0, d.name, st.cell)
-        values = [by[(d.code, "部门", lv)] for lv in LEVELS] + [by[(d.code, "个人", lv)] for lv in LEVELS]
-        values.append(sum(values))
+        dept = [by[(d.code, "部门", lv)] for lv in LEVELS]
+        personal = [by[(d.code, "个人", lv)] for lv in LEVELS]
+        values = dept + personal + [a + b for a, b in zip(dept, personal, strict=True)] + [sum(dept) + sum(personal)]
         for j, v in enumerate(values):
-            ws.write_number(r, j + 1, v, st.num)
+            ws.write_number(r, j + 1, v, st.total if j == len(values) - 1 else st.num)
             totals[j] += v
     total_row = first + len(depts)
     write_text(ws, total_row, 0, "合计", st.total_label)
     for j, v in enumerate(totals):
         ws.write_number(total_row, j + 1, v, st.total)
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     colours = {"一级": "#C00000", "二级": "#ED7D31", "三级": "#70AD47"}
-    for k, lv in enumerate(LEVELS):
-        # levels by department: department and personal risks added, as one stacked bar per department
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for k, lv in enumerate(LEVELS):   # levels by department, department and personal risks together
         chart.add_series({
             "name": lv,
             "categories": ["汇总", first, 0, total_row - 1, 0],
-            "values": ["汇总", first, 1 + k, total_row - 1, 1 + k],
+            "values": ["汇总", first, 7 + k, total_row - 1, 7 + k],
             "fill": {"color": colours[lv]}, "gap": 60,
-        })
-    # personal risks stacked on top of department risks of the same level
-    for k, lv in enumerate(LEVELS):
-        chart.add_series({
-            "name": f"{lv}（个人）",
-            "categories": ["汇总", first, 0, total_row - 1, 0],
-            "values": ["汇总", first, 4 + k, total_row - 1, 4 + k],
-            "fill": {"color": colours[lv], "transparency": 50}, "gap": 60,
+            "data_labels": {"value": False},
         })
     chart.set_title({"name": "各部门风险点等级分布", "name_font": {"name": "黑体", "size": 12}})
-    chart.set_x_axis({"name": "风险点数", "num_font": {"name": "宋体"}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}})
+    chart.set_x_axis({"name": "风险点数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
     chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
-    chart.set_size({"width": 640, "height": max(280, 28 * len(depts) + 120)})
-    ws.insert_chart(top + 1, 9, chart)
+    chart_height = max(300, 36 * len(depts) + 120)
+    chart.set_size({"width": 560, "height": chart_height})
+    ws.insert_chart(top + 1, len(head) + 1, chart)
 
     # 2. category × level
-    top = max(total_row + 3, top + 1 + (max(280, 28 * len(depts) + 120) // 20) + 2)
+    top = max(total_row + 3, top + 1 + chart_height // 20 + 2)
     write_text(ws, top, 0, "二、风险类别分布", st.h2)
     cats = []
     for spec_id in ("附件4", "附件3"):
@@ -216,7 +234,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     chart2.set_title({"name": "风险类别分布", "name_font": {"name": "黑体", "size": 12}})
     chart2.set_legend({"position": "bottom"})
     chart2.set_size({"width": 520, "height": 300})
-    ws.insert_chart(top + 1, 9, chart2)
+    ws.insert_chart(top + 1, len(head) + 1, chart2)
 
     # 3. personal-form completion
     top = max(last_c + 3, top + 17)
@@ -247,10 +265,11 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     # 4. every 一级 risk with who manages and who answers for it
     top = r + 3
     write_text(ws, top, 0, "四、一级风险点及分级监管", st.h2)
-    cols = [("风险编号", 18), ("部门", 14), ("层级", 6), ("岗位", 14), ("风险点", 40), ("直接管理", 10), ("监督负责", 10),
-            ("防控措施", 40)]
+    # columns of this sheet are narrow (A is 18, the rest 8.5): long texts span several merged cells
+    cols = [("风险编号", 1), ("部门", 2), ("层级", 1), ("岗位", 2), ("风险点", 5), ("直接管理", 1), ("监督负责", 1),
+            ("防控措施", 6)]
     level1 = [r for r in a.catalogue if r["风险等级"] == "一级"]
-    end = _table(ws, st, top + 1, cols, level1, set_widths=False)
+    end = _span_table(ws, st, top + 1, cols, level1)
     if not level1:
         write_text(ws, top + 2, 0, "（暂无一级风险点）", st.subtitle)
         end = top + 3
@@ -258,7 +277,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, end, 16)
+    ws.print_area(0, 0, end, 21)
 
 
 _STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn"}

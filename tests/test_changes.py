@@ -1,0 +1,64 @@
+"""Change between rounds (动态管理): the 变化 sheet compares with the previous round."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import openpyxl
+
+from formkit.generate import generate_campaign
+from formkit.merge import merge
+from tests.helpers import fill
+from tests.test_roundtrip import fill_risk_stage
+
+
+def _changes(path) -> list[tuple]:
+    ws = openpyxl.load_workbook(path, read_only=True)["变化"]
+    rows = list(ws.iter_rows(values_only=True))
+    return [tuple(r[:2]) + (r[6], r[7], r[8]) for r in rows[4:] if r and r[0]]
+
+
+def test_second_round_lists_added_removed_and_changed(cfg, workdir):
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    first = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx", read_only=True)["变化"]
+    assert "没有可比较的上一轮" in str(first["A2"].value)
+
+    # round 2: 李娜 withdraws her form, 张伟 raises a level, 财务处 sends its 附件4 for the first time
+    (inbox / "李娜.xlsx").unlink()
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    fill(form, inbox / "张伟.xlsx", header={"填表日期": "2023-03-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "一级"},
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+    ])
+    cw = next(p for p in paths if "附件4" in p.name and "财务处" in p.name)
+    fill(cw, inbox / "财务处.xlsx", rows=[{"岗位(环节)": "出纳", "风险类别": "岗位职责", "风险点": "挪用公款",
+                                           "风险等级": "一级", "涉及“三重一大”": "是"}])
+    result = merge(cfg)
+    changes = _changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert ("新增", "CWC-B01", "风险等级", None, "一级") in changes
+    assert ("删除", "JWC-0013-01", "风险等级", "二级", None) in changes
+    assert ("等级变化", "JWC-0012-01", "风险等级", "二级", "一级") in changes
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    assert report["changes"]["counts"] == {"新增": 1, "删除": 1, "等级变化": 1}
+    assert report["changes"]["baseline"].startswith("outbox/历史/")
+    assert result.report["changes"] == report["changes"]
+    # re-running round 2 compares with the same baseline: the same bytes
+    before = (workdir / "outbox/廉政风险目录.xlsx").read_bytes()
+    merge(cfg)
+    assert (workdir / "outbox/廉政风险目录.xlsx").read_bytes() == before
+
+
+def test_compare_with_a_named_workbook(cfg, workdir, tmp_path):
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    old = tmp_path / "上一轮.xlsx"
+    os.replace(workdir / "outbox/廉政风险目录.xlsx", old)
+    (inbox / "张伟.xlsx").unlink()
+    merge(cfg, compare_with=old)
+    changes = _changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {c[1] for c in changes if c[0] == "删除"} == {"JWC-0012-01", "JWC-0012-02"}
