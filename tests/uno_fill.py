@@ -1,0 +1,86 @@
+"""Type values into forms with LibreOffice itself, as a person would (run by the system python with `uno`).
+
+    python3 uno_fill.py SOFFICE JOBS.json
+
+Each job: {"src": path, "dst": path, "header": {label: text}, "rows": [{column label: text}]}. Values are
+entered with setFormula, which interprets them exactly like typing into the cell (so "2023/3/5" may become
+a date and "00789" a number in a General cell). The filled document is saved as .xlsx by LibreOffice.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name, p.Value = name, value
+    return p
+
+
+def norm(text):
+    return "".join(str(text).split()).rstrip(":：")
+
+
+def main():
+    soffice, jobs_file = sys.argv[1], sys.argv[2]
+    with open(jobs_file, encoding="utf-8") as fh:
+        jobs = json.load(fh)
+    profile = tempfile.mkdtemp(prefix="lo-uno-")
+    pipe = f"formkit_uno_{os.getpid()}"
+    proc = subprocess.Popen([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--invisible",
+                             "--nologo", "--norestore", f"--accept=pipe,name={pipe};urp;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    ctx = None
+    for _ in range(300):
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            break
+        except Exception:  # noqa: BLE001 - not listening yet
+            time.sleep(0.2)
+    if ctx is None:
+        proc.kill()
+        raise SystemExit("LibreOffice did not start")
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    try:
+        for job in jobs:
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(job["src"]), "_blank", 0,
+                                               (prop("Hidden", True),))
+            sheet = doc.Sheets.getByIndex(0)
+            cursor = sheet.createCursor()
+            cursor.gotoEndOfUsedArea(False)
+            end = cursor.RangeAddress
+            grid = sheet.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow).getDataArray()
+            for label, value in job.get("header", {}).items():
+                r, c = next((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if norm(v) == norm(label))
+                sheet.getCellByPosition(c + 1, r).setFormula(value)
+            labels = {norm(k) for row in job.get("rows", []) for k in row}
+            if labels:
+                hr = max(range(len(grid)), key=lambda r: sum(norm(v) in labels for v in grid[r]))
+                cols = {norm(v): c for c, v in enumerate(grid[hr]) if norm(v) in labels}
+                for i, values in enumerate(job["rows"]):
+                    for label, value in values.items():
+                        sheet.getCellByPosition(cols[norm(label)], hr + 1 + i).setFormula(value)
+            doc.storeToURL(uno.systemPathToFileUrl(job["dst"]), (prop("FilterName", "Calc MS Excel 2007 XML"),))
+            doc.close(True)
+    finally:
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - the office process goes away during terminate
+            pass
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
