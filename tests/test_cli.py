@@ -121,3 +121,11 @@ def test_demo_runs_end_to_end(tmp_path):
     assert "汇总工作簿" in result.stdout
     assert (tmp_path / "demo/outbox/廉政风险目录.xlsx").is_file()
     assert "Traceback" not in result.stderr
+
+
+def test_every_finding_code_is_in_the_readme_catalogue():
+    from formkit.findings import markdown_table
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- codes:start (python -m formkit.findings) -->\n")[1].split("<!-- codes:end -->")[0]
+    assert section == markdown_table(), "README 的问题代码目录已过时：运行 python -m formkit.findings 重新生成"

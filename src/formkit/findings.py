@@ -229,3 +229,19 @@ def make(code: str, *, sheet: str | None = None, cell: str | None = None, field:
     message = spec.template.format(field=field or "", value=shown, detail=detail, sheet=sheet or "")
     return Finding(code, spec.severity, message, sheet, cell, field,
                    None if value is None else text_value, row, key)
+
+
+def markdown_table() -> str:
+    """The code catalogue as the README's Markdown table (`python -m formkit.findings` prints it)."""
+    def cell(text: str) -> str:
+        for key, shown in (("{field}", "〈字段〉"), ("{value}", "〈值〉"), ("{detail}", "〈详情〉"), ("{sheet}", "〈工作表〉")):
+            text = text.replace(key, shown)
+        return text.replace("|", "｜")
+
+    lines = ["| 代码 | 程度 | 名称 | 说明（模板） |", "|---|---|---|---|"]
+    lines += [f"| `{c.slug}` | {SEVERITY_ZH[c.severity]} | {c.title} | {cell(c.template)} |" for c in CODES.values()]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")
