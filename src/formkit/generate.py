@@ -49,7 +49,7 @@ class _Formats:
         self.form_no = fmt(bold=True, font_size=12)
         self.title = fmt(bold=True, font_size=18, align="center", font_name="黑体")
         self.subtitle = fmt(font_size=11, align="center", italic=False)
-        self.label = fmt(bold=True, bg_color="#E7E6E6", border=1, align="right", text_wrap=True)
+        self.label = fmt(bold=True, bg_color="#E7E6E6", border=1, align="right", shrink=True)
         self.value = fmt(locked=False, border=1, bottom=1, text_wrap=True)
         self.value_text = fmt(locked=False, border=1, num_format="@", text_wrap=True)
         self.value_date = fmt(locked=False, border=1, num_format="yyyy-mm-dd", align="left")
@@ -64,6 +64,18 @@ class _Formats:
         self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
         self.mark_text = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              text_wrap=True, num_format="@")
+
+
+def text_lines(value: object, width: float) -> int:
+    """How many lines a wrapped cell of this width needs (CJK characters are two units wide)."""
+    if value in (None, ""):
+        return 1
+    units = 0
+    lines = 0
+    for part in str(value).split("\n"):
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in part)
+        lines += max(1, -(-units // max(1, int(width) - 1)))
+    return lines
 
 
 def _write_value(ws, row: int, col: int, value: object, fmt) -> None:
@@ -155,6 +167,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         values = content.rows[r] if r < len(content.rows) else {}
         pre_row = r < content.prefilled_rows
         xr = lay.first_data + r
+        lines = max((text_lines(values.get(c.key, ""), c.width) for c in spec.columns), default=1)
+        if lines > 1:
+            ws.set_row(xr, 15 * min(lines, 12))
         for i, col in enumerate(spec.columns):
             value = values.get(col.key, "")
             if col.type == "seq":
@@ -240,6 +255,8 @@ def _instructions_sheet(wb, spec: FormSpec, cfg: Config, department: Department 
     ws.set_column(0, 0, 110)
     for i, line in enumerate(line for line in body.splitlines() if line.strip()):
         ws.write_string(i, 0, line.strip() if i < 2 else line, title if i < 2 else para)
+        if i >= 2:
+            ws.set_row(i, 16 * text_lines(line, 110))
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)

@@ -31,9 +31,9 @@ Design (the hot path spawns no process):
 
 Limits and caveats:
 
-* ``mem_limit`` caps the worker's whole *address space*, which starts as a copy of the parent's (with
-  fork). A worker whose address space already fills most of the cap at start refuses to start, and
-  ``map`` raises ``RuntimeError`` saying so rather than charging every item with "memory".
+* ``mem_limit`` is headroom: the worker's address space (``RLIMIT_AS``) is capped at its size at start,
+  a copy of the parent's with fork, plus ``mem_limit``. However large the parent has grown, every
+  item gets the same room; an allocation beyond it fails (MemoryError, or an abort in native code).
 * ``workers=0`` runs ``fn`` in the calling process, without isolation, memory cap or timeout: for
   debugging only. Exceptions (including ``MemoryError``) still become outcomes; a crash is a crash.
 * Workers disable ``faulthandler`` if inherited: a crash is reported as an ``Outcome``, not as a Python
@@ -177,21 +177,21 @@ def _address_space() -> int | None:
 
 
 def _apply_mem_limit(limit: int | None) -> None:
+    """Cap the worker's address space at what it has at start plus ``limit`` bytes of headroom.
+
+    A forked worker starts as a copy of its parent, whose size depends on what the parent holds (a big
+    merge, a long test session); counting the cap from there keeps the headroom for one item constant.
+    """
     if not limit or resource is None or not hasattr(resource, "RLIMIT_AS"):
         return
+    total = (_address_space() or 0) + limit
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
+        total = min(total, hard)
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, (total, total))
     except (ValueError, OSError):  # not supported here (e.g. some macOS versions): run uncapped
         return
-    used = _address_space()
-    if used is not None and used > 0.8 * limit:
-        raise RuntimeError(
-            f"the worker's address space is already {used >> 20} MiB at start, "
-            f"too close to mem_limit={limit >> 20} MiB; raise mem_limit"
-        )
 
 
 def _sigmask(how: int) -> set | None:
@@ -354,8 +354,8 @@ class WorkerPool:
     """A pool of long-lived worker processes that isolates each item's failure.
 
     ``workers``: number of processes (default ``os.cpu_count()`` clamped to 2..4; ``0`` runs in-process
-    without any isolation, for debugging). ``mem_limit``: bytes of address space per worker
-    (``RLIMIT_AS``; ``None`` or 0 for none). ``timeout``: seconds per item (``None`` for none).
+    without any isolation, for debugging). ``mem_limit``: bytes of address space a worker may
+    add to what it has at start (``RLIMIT_AS``; ``None`` or 0 for none). ``timeout``: seconds per item (``None`` for none).
     ``initializer``: called once in each worker after the cap is set. ``chunksize``: items per message
     (each still answered and charged on its own). ``start_method``: ``fork`` on Linux by default.
     """

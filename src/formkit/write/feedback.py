@@ -9,6 +9,7 @@ it and send it straight back, and the corrected file supersedes the flawed one.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -58,7 +59,9 @@ def needs_feedback(res: InputResult) -> bool:
         and res.status != "duplicate"
 
 
-def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> Path:
+def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> tuple[Path, list[F.Finding]]:
+    """The feedback workbook, and its errors and warnings placed where they are in it (the submitter's rows are
+    laid out afresh, so a cell may sit elsewhere than in their own file): the reply mail cites those."""
     c = res.checked
     cfg = analysis.cfg
     ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
@@ -102,8 +105,10 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         ws.fit_to_pages(1, 0)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)
-    return path
+    lay = write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)
+    cited = [replace(f, sheet=c.spec.sheet_name, cell=lay.a1(f.row, f.key)) if f.key and (f.row, f.key) in marks
+             else replace(f, sheet=None, cell=None) for f in shown]
+    return path, cited
 
 
 def _mail(subject: str, body: str, to: str, sender: str, when: date,
@@ -124,9 +129,38 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date,
     return msg
 
 
+def _clear_previous(outbox: Path) -> None:
+    """Remove the drafts an earlier merge wrote, so none outlives its reason (a reply about a file that has
+    since been superseded, a chase for a department that has since delivered). Only formkit's own names."""
+    for folder, suffixes in ((outbox / FEEDBACK_DIR, ("_反馈.xlsx", "_反馈.eml")), (outbox / CHASE_DIR, ("_催报.eml",))):
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for sub in [folder, *(d for d in folder.iterdir() if d.is_dir() and not d.is_symlink())]:
+            for p in sub.iterdir():
+                if p.name.endswith(suffixes) and p.is_file() and not p.is_symlink():
+                    p.unlink()
+            if sub != folder and not any(sub.iterdir()):
+                sub.rmdir()
+
+
+def _open_deadline(analysis: Analysis, today: date) -> date:
+    """The deadline of the phase under way (or the next one) as of today: for inputs whose form is unknown."""
+    return min((p.end for p in analysis.cfg.phases.values() if p.end >= today), default=today)
+
+
+def _unreadable_body(who: str, file_name: str, findings: list[F.Finding], deadline: date, cfg) -> str:
+    """The reply to an input that could not be read: the reason, and no attachment to point at."""
+    lines = [f"{who}：", "", f"您好！您报送的文件“{file_name}”无法作为表单读取，未能汇总，原因如下：", ""]
+    lines += [f"{i}. {f.message}" for i, f in enumerate(findings, 1)]
+    lines += ["", f"请按上述说明处理后，于 {deadline.isoformat()} 前重新发送该表单（请使用下发的表单模板填写）。", "",
+              cfg.office, cfg.institution, ""]
+    return "\n".join(lines)
+
+
 def write_feedback(analysis: Analysis) -> list[Path]:
     """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms."""
     cfg = analysis.cfg
+    _clear_previous(cfg.outbox)
     out = cfg.outbox / FEEDBACK_DIR
     written: list[Path] = []
     used: set[Path] = set()
@@ -134,7 +168,10 @@ def write_feedback(analysis: Analysis) -> list[Path]:
     for res in analysis.inputs:
         if not needs_feedback(res):
             continue
-        dept = res.checked.department.name if res.checked and res.checked.department else "未识别部门"
+        if res.checked and res.checked.spec.scope == "coordinator":
+            dept = cfg.office            # 附件1 is the office's own form
+        else:
+            dept = res.checked.department.name if res.checked and res.checked.department else "未识别部门"
         folder = out / _safe(dept)
         base = _stem(res.path)
         path = folder / f"{base}_反馈.xlsx"
@@ -143,21 +180,25 @@ def write_feedback(analysis: Analysis) -> list[Path]:
             path, n = folder / f"{base}_{n}_反馈.xlsx", n + 1
         used.add(path)
         attachment = None
+        shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
         if res.checked is not None and res.status != REJECTED:
-            attachment = write_feedback_workbook(analysis, res, path)
+            attachment, shown = write_feedback_workbook(analysis, res, path)
             written.append(attachment)
         form_title = res.checked.spec.full_title if res.checked else "报送的表单"
-        deadline = cfg.deadline(res.checked.spec.phase) if res.checked else today
+        deadline = cfg.deadline(res.checked.spec.phase) if res.checked else _open_deadline(analysis, today)
         if deadline < today:
             deadline = today
-        shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
         who = (res.person or dept) if res.checked else "各位老师"
-        body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
-                           file_name=res.path.split("!")[-1].split("/")[-1], findings=shown,
-                           errors=sum(1 for f in shown if f.severity == F.ERROR),
-                           warnings=sum(1 for f in shown if f.severity == F.WARNING),
-                           attachment=attachment.name if attachment else "（原文件无法读取，请重新发送）",
-                           deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
+        file_name = res.path.split("!")[-1].split("/")[-1]
+        if attachment is None:
+            body = _unreadable_body(who, file_name, shown, deadline, cfg)
+        else:
+            body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
+                               file_name=file_name, findings=shown,
+                               errors=sum(1 for f in shown if f.severity == F.ERROR),
+                               warnings=sum(1 for f in shown if f.severity == F.WARNING),
+                               attachment=attachment.name,
+                               deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
         state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
         subject = f"【{state}】{form_title}" + (f"（{who}）" if res.checked else f"（{res.path.split('/')[-1]}）")
         to = (res.raw.mail or {}).get("from", "")
@@ -177,22 +218,24 @@ def write_chase(analysis: Analysis) -> list[Path]:
     written = []
     for d in grid(analysis):
         items = []
+        phases: set[int] = set()      # the phases of the listed forms: the mail names their deadline
         returned = False
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
             if cfg.phases[spec.phase].start <= today and cell.state != "已报":
                 items.append(f"{spec.full_title}（{cell.state}）")
+                phases.add(spec.phase)
                 returned |= cell.state == "退回"
         for fid, p in d.personal.items():
             spec = analysis.forms[fid]
             if cfg.phases[spec.phase].start <= today and p.expected and p.accepted < p.expected:
                 items.append(f"{spec.full_title}：应报 {p.expected} 人，已收到合格 {p.accepted} 人")
+                phases.add(spec.phase)
                 returned |= p.returned > 0
         if not items:
             continue
         dept = cfg.roster.departments[d.code]
-        deadline = max((cfg.deadline(analysis.forms[f].phase) for f in ("附件2", "附件3", "附件4")
-                        if cfg.phases[analysis.forms[f].phase].start <= today), default=today)
+        deadline = max((cfg.deadline(phase) for phase in phases), default=today)
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            deadline=deadline.isoformat(), institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)

@@ -1,0 +1,321 @@
+"""What goes back to submitters: feedback workbooks and reply drafts for flawed inputs, the correction loop
+(fix the feedback workbook, send it back, it supersedes the flawed one), chase drafts, rejected inputs."""
+
+from __future__ import annotations
+
+import email
+import json
+import re
+import shutil
+import zipfile
+from email import policy
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from formkit import identity as ident_mod
+from formkit.generate import generate_campaign
+from formkit.merge import merge
+from formkit.pipeline import analyse
+from tests.conftest import libreoffice_convert
+from tests.helpers import fill, form_sheet, table_header_row
+from tests.test_roundtrip import _find, fill_risk_stage
+
+FLAWED = "inbox/财务处风险点.xlsx"
+FEEDBACK = "outbox/反馈/财务处/财务处风险点_反馈.xlsx"
+YELLOW = "FFFFFF00"
+A4_LABELS = ["序号", "岗位(环节)", "关联权力事项", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及“三重一大”", "责任人",
+             "备注"]
+CORRECTIONS = {("风险等级", "四级"): "二级", ("风险等级", "高"): "一级", ("风险点", None): "报销审核把关不严"}
+
+
+def setup_inbox(cfg, root: Path) -> None:
+    """财务处 sends a flawed 附件4, 机电工程系 everything due in phase 2, 教务处 nothing; plus one corrupt file."""
+    inbox = root / "inbox"
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件4", "财务处"), root / FLAWED, header={"填表日期": "2023-03-10"}, rows=[
+        {"岗位(环节)": "出纳", "风险类别": "岗位职责", "风险点": "挪用公款", "主要表现形式": "私自转账",
+         "风险等级": "四级", "责任人": "刘洋"},                                     # invalid level
+        {"岗位(环节)": "会计", "风险类别": "业务流程", "风险点": "", "主要表现形式": "虚假报销",
+         "风险等级": "二级", "责任人": "王磊"},                                     # required cell left empty
+        {"岗位(环节)": "采购", "风险类别": "业务流程", "风险点": "采购中收受回扣", "主要表现形式": "指定供应商",
+         "风险等级": "高", "责任人": "赵强"},                                       # a synonym: read as 一级, warned
+    ])
+    fill(_find(paths, "附件2", "机电工程系"), inbox / "机电权力清单.xlsx",
+         header={"填报人": "陈立", "填报日期": "2023-03-05"}, rows=[
+             {"权力事项": "实训设备采购", "权力类别": "执行", "职权依据": "采购管理办法", "行使岗位": "实训室",
+              "涉及“三重一大”": "否"}])
+    fill(_find(paths, "附件4", "机电工程系"), inbox / "机电风险点.xlsx", header={"填表日期": "2023-03-06"}, rows=[
+        {"岗位(环节)": "实训室", "关联权力事项": "实训设备采购", "风险类别": "业务流程", "风险点": "设备验收走过场",
+         "主要表现形式": "不按合同验收", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "陈立"}])
+    fill(_find(paths, "附件3", "陈静"), inbox / "陈静.xlsx", header={"填表日期": "2023-03-07"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "学生成绩评定不公", "主要表现形式": "人情分", "风险等级": "三级"}])
+    (inbox / "损坏的表.xlsx").write_bytes(b"PK\x03\x04" + b"\x00garbage" * 40)
+
+
+def inputs(root: Path) -> dict[str, dict]:
+    report = json.loads((root / "outbox/report.json").read_text(encoding="utf-8"))
+    return {i["path"]: i for i in report["inputs"]}
+
+
+def table_rows(path: Path) -> list[dict]:
+    """The non-empty table rows of a form (label → value), read with openpyxl."""
+    ws = form_sheet(openpyxl.load_workbook(path))
+    hr, cols = table_header_row(ws, A4_LABELS)
+    out = []
+    for r in range(hr + 1, hr + 40):
+        row = {label: ws.cell(row=r, column=c).value for label, c in cols.items() if label != "序号"}
+        if row["风险类别"] or row["主要表现形式"]:      # (the sign-off labels below sit in the same columns)
+            out.append({k: v for k, v in row.items() if v not in (None, "")})
+    return out
+
+
+def links(wb) -> list[tuple[str, str, str]]:
+    """(sheet, cell, message) of every row of 问题说明 that links to a cell."""
+    ws = wb["问题说明"]
+    out = []
+    for row in ws.iter_rows(min_row=1):
+        for cell in row:
+            link = cell.hyperlink
+            if link is None:
+                continue
+            where = link.location or (link.target or "").lstrip("#")
+            m = re.fullmatch(r"'?(.+?)'?!\$?([A-Z]+)\$?(\d+)", where)
+            assert m, where
+            out.append((m[1], f"{m[2]}{m[3]}", ws.cell(row=cell.row, column=6).value))
+    return out
+
+
+def read_eml(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def identity_of(path: Path):
+    """(custom properties, _meta sheet) carriers of a workbook; the defined name must agree with the properties."""
+    with zipfile.ZipFile(path) as zf:
+        props, name = ident_mod.from_custom_properties(zf), ident_mod.from_defined_name(zf)
+    assert name == props, path.name
+    meta = ident_mod.from_meta_rows([list(r) for r in openpyxl.load_workbook(path)["_meta"].iter_rows(values_only=True)])
+    return props, meta
+
+
+# -- the feedback workbook and its mail ---------------------------------------------------------------------
+
+
+def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
+    setup_inbox(cfg, workdir)
+    result = merge(cfg)
+    flawed = inputs(workdir)[FLAWED]
+    assert flawed["status"] == "returned"
+    shown = [f for f in flawed["findings"] if f["severity"] in ("error", "warning")]
+    assert {f["code"] for f in shown} == {"invalid-level", "required", "level-normalised"}
+    path = workdir / FEEDBACK
+    assert path.is_file() and FEEDBACK in result.outputs["feedback"]
+
+    # a fresh copy of the same form, with the same identity
+    props, meta = identity_of(path)
+    sent_props, sent_meta = identity_of(workdir / FLAWED)
+    assert props == sent_props and meta == sent_meta
+    assert (props.form, props.department) == ("附件4", "CWC")
+    wb = openpyxl.load_workbook(path)
+    assert wb["_meta"].sheet_state == "veryHidden"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["附件4", "填表说明", "问题说明"]
+    # the submitter's own values, as they wrote them (四级 and 高 are not "corrected" behind their back)
+    assert table_rows(path) == table_rows(workdir / FLAWED)
+    assert [r["风险等级"] for r in table_rows(path)] == ["四级", "二级", "高"]
+
+    # every error and warning: listed in 问题说明, linked to its cell, which is yellow and commented
+    ws = wb["附件4"]
+    listed = links(wb)
+    assert sorted(m for _, _, m in listed) == sorted(f["message"] for f in shown)
+    assert {(s, c) for s, c, _ in listed} == {("附件4", f["cell"]) for f in shown}   # same layout as sent
+    for sheet, ref, message in listed:
+        cell = wb[sheet][ref]
+        assert cell.fill.fgColor.rgb == YELLOW, ref
+        assert cell.comment is not None and message in cell.comment.text, ref
+    flagged = {ref for _, ref, _ in listed}
+    for row in ws.iter_rows(min_row=8, max_row=10):
+        for cell in row:
+            if cell.coordinate not in flagged:
+                assert cell.fill.fgColor.rgb != YELLOW and cell.comment is None, cell.coordinate
+
+    # the reply draft beside it
+    eml = path.with_suffix(".eml")
+    assert eml.is_file()
+    msg = read_eml(eml)
+    assert re.search(r"[\u4e00-\u9fff]", msg["Subject"]) and "附件4" in msg["Subject"]
+    body = msg.get_body(("plain",)).get_content()
+    assert cfg.deadline(2).isoformat() in body
+    for f in shown:
+        assert f["message"] in body
+    assert sorted(re.findall(r"(附件4)!([A-Z]+\d+)（", body)) == sorted((s, c) for s, c, _ in listed)
+    attachments = list(msg.iter_attachments())
+    assert [a.get_filename() for a in attachments] == [path.name]
+    assert attachments[0].get_content() == path.read_bytes()
+    assert attachments[0].get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    # nothing for the clean inputs
+    for name in ("机电权力清单", "机电风险点", "陈静"):
+        assert inputs(workdir)[f"inbox/{name}.xlsx"]["status"] == "accepted"
+        assert not list((workdir / "outbox/反馈").rglob(f"{name}_反馈.*"))
+
+
+def test_mail_cites_the_cells_of_the_attached_workbook(cfg, workdir):
+    """A row left blank between two filled ones: the feedback lays the rows out afresh, and the mail must
+    point at the cells of the workbook it attaches (the one to correct), not of the file that was sent."""
+    paths = generate_campaign(cfg, "risks", departments=["CWC"])
+    sent = fill(_find(paths, "附件3", "王磊"), workdir / "inbox/王磊.xlsx", header={"填表日期": "2023-03-14"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "报销审核不严", "主要表现形式": "放宽报销标准", "风险等级": "二级"},
+        {},
+        {"风险类别": "岗位职责", "风险点": "收受礼品", "主要表现形式": "节日收礼", "风险等级": "四级"}])
+    result = merge(cfg)
+    finding = next(f for f in inputs(workdir)["inbox/王磊.xlsx"]["findings"] if f["code"] == "invalid-level")
+    assert openpyxl.load_workbook(sent)["附件3"][finding["cell"]].value == "四级"     # report: the sender's cell
+    path = workdir / next(p for p in result.outputs["feedback"] if p.endswith("王磊_反馈.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    [(sheet, ref, _)] = links(wb)
+    assert wb[sheet][ref].value == "四级" and wb[sheet][ref].fill.fgColor.rgb == YELLOW
+    assert ref != finding["cell"]                                                  # the blank row is gone
+    body = read_eml(path.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert f"{sheet}!{ref}（风险等级）" in body and f"!{finding['cell']}" not in body
+
+
+# -- the loop: correct the feedback workbook, send it back ---------------------------------------------------
+
+
+def correct(path: Path) -> None:
+    """Fix every flagged cell, following the 问题说明 links, and date the form later."""
+    wb = openpyxl.load_workbook(path)
+    header = {c.value: c.column for c in wb["附件4"][7] if c.value}
+    for sheet, ref, _ in links(wb):
+        cell = wb[sheet][ref]
+        label = next(k for k, col in header.items() if col == cell.column)
+        cell.value = CORRECTIONS[(label, cell.value)]
+    wb.save(path)
+    fill(path, header={"填表日期": "2023-03-20"})
+
+
+@pytest.mark.parametrize("via", ["openpyxl", "libreoffice"])
+def test_corrected_feedback_supersedes_the_flawed_form(cfg, workdir, tmp_path, via):
+    setup_inbox(cfg, workdir)
+    merge(cfg)
+    fixed = tmp_path / "财务处风险点_修改.xlsx"
+    shutil.copyfile(workdir / FEEDBACK, fixed)
+    correct(fixed)
+    if via == "libreoffice":
+        fixed = libreoffice_convert(fixed, "xlsx", tmp_path / "lo")
+    shutil.copyfile(fixed, workdir / "inbox/财务处风险点_修改.xlsx")
+
+    result = merge(cfg)
+    got = inputs(workdir)
+    corrected = got["inbox/财务处风险点_修改.xlsx"]
+    assert corrected["status"] == "accepted", corrected["findings"]
+    assert corrected["form"] == "附件4" and corrected["department"] == "CWC"
+    assert not [f for f in corrected["findings"] if f["code"].startswith("identity")]
+    assert got[FLAWED]["status"] == "superseded"
+    assert got[FLAWED]["superseded_by"] == "inbox/财务处风险点_修改.xlsx"
+    cat = {r["风险编号"]: r for r in result.analysis.catalogue if r["_dept"] == "CWC"}
+    assert [(r["风险点"], r["风险等级"]) for r in cat.values()] == [
+        ("挪用公款", "二级"), ("报销审核把关不严", "二级"), ("采购中收受回扣", "一级")]
+    assert all(r["来源文件"] == "inbox/财务处风险点_修改.xlsx" for r in cat.values())
+    # the superseded file's feedback is not left lying around to be sent again
+    assert not (workdir / FEEDBACK).exists() and not (workdir / FEEDBACK).with_suffix(".eml").exists()
+    assert not [p for p in result.outputs["feedback"] if "财务处" in p]
+    chase = read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+    assert "附件4" not in chase and "附件2" in chase
+
+
+def test_measure_form_feedback_keeps_its_prefilled_risks(cfg, workdir):
+    """A returned 附件6: its feedback keeps the pre-filled risks (values and identity) and, completed, is accepted."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件6", "教务处"), workdir / "inbox/教务处措施.xlsx", header={"填表日期": "2023-04-10"},
+         by_risk_id={"JWC-B01": {"关键环节": "决策", "防控措施": "教材选用集体决策", "工作程序": "提出—论证—集体决定"}})
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处措施.xlsx"]["status"] == "returned"
+    path = workdir / next(p for p in result.outputs["feedback"] if p.endswith("教务处措施_反馈.xlsx"))
+    props, meta = identity_of(path)
+    assert meta.risks == ("JWC-B01", "JWC-B02") and props.key() == meta.key()
+    wb = openpyxl.load_workbook(path)
+    assert {ref for _, ref, _ in links(wb)} >= {"F9", "G9", "H9"}        # the empty cells of JWC-B02's row
+    assert [wb["附件6"].cell(row=r, column=2).value for r in (8, 9)] == ["JWC-B01", "JWC-B02"]
+    fixed = workdir / "inbox/教务处措施_改.xlsx"
+    shutil.copyfile(path, fixed)
+    fill(fixed, header={"填表日期": "2023-04-12"},
+         by_risk_id={"JWC-B02": {"关键环节": "执行", "防控措施": "试题保密分级管理", "工作程序": "命题—审题—封存"}})
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/教务处措施_改.xlsx"]["status"] == "accepted"
+    assert got["inbox/教务处措施.xlsx"]["superseded_by"] == "inbox/教务处措施_改.xlsx"
+    cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue}
+    assert (cat["JWC-B01"], cat["JWC-B02"]) == ("教材选用集体决策", "试题保密分级管理")
+
+
+# -- chase drafts and rejected inputs ------------------------------------------------------------------------
+
+
+def test_chase_drafts_name_what_is_missing(cfg, workdir):
+    setup_inbox(cfg, workdir)
+    result = merge(cfg)
+    chase = workdir / "outbox/催报"
+    assert sorted(p.name for p in chase.iterdir()) == ["教务处_催报.eml", "财务处_催报.eml"]
+    assert all(f"outbox/催报/{p.name}" in result.outputs["mail_drafts"] for p in chase.iterdir())
+    msg = read_eml(chase / "教务处_催报.eml")
+    assert "催报" in msg["Subject"] and "教务处" in msg["Subject"]
+    body = msg.get_body(("plain",)).get_content()
+    for form in ("附件2 部门权力清单", "附件4 部门岗位风险点自查表", "附件3 个人岗位风险点自查表"):
+        assert form in body
+    assert "应报 2 人" in body
+    assert cfg.deadline(2).isoformat() in body
+    assert "附件5" not in body and "附件6" not in body          # phase 3 has not begun yet
+    cwc = read_eml(chase / "财务处_催报.eml").get_body(("plain",)).get_content()
+    assert "附件4 部门岗位风险点自查表（退回）" in cwc
+
+    # the department that delivers too: no chase left behind for it
+    (workdir / "inbox/损坏的表.xlsx").unlink()
+    paths = generate_campaign(cfg, "risks", departments=["JWC"])
+    fill(_find(paths, "附件2", "教务处"), workdir / "inbox/教务处权力清单.xlsx",
+         header={"填报人": "王芳", "填报日期": "2023-03-08"},
+         rows=[{"权力事项": "考试管理", "权力类别": "执行", "职权依据": "考试管理办法", "行使岗位": "考务专员",
+               "涉及“三重一大”": "否"}])
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/教务处风险点.xlsx", header={"填表日期": "2023-03-08"},
+         rows=[{"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+                "风险等级": "二级", "主要表现形式": "考前透露题目", "责任人": "李娜"}])
+    for name in ("张伟", "李娜"):
+        fill(_find(paths, "附件3", name), workdir / f"inbox/{name}.xlsx", header={"填表日期": "2023-03-09"},
+             rows=[{"风险类别": "外部环境", "风险点": f"{name}受人情干扰", "主要表现形式": "打招呼", "风险等级": "三级"}])
+    merge(cfg)
+    assert sorted(p.name for p in chase.iterdir()) == ["财务处_催报.eml"]
+
+
+def test_rejected_input_gets_a_mail_but_no_workbook(cfg, workdir):
+    setup_inbox(cfg, workdir)
+    result = merge(cfg)
+    bad = inputs(workdir)["inbox/损坏的表.xlsx"]
+    assert bad["status"] == "rejected"
+    reason = bad["findings"][0]["message"]
+    drafts = [workdir / p for p in result.outputs["mail_drafts"] if "损坏的表" in p]
+    assert len(drafts) == 1
+    assert not [p for p in result.outputs["feedback"] if "损坏的表" in p]
+    assert not list(drafts[0].parent.glob("损坏的表*.xlsx"))
+    msg = read_eml(drafts[0])
+    assert re.search(r"[\u4e00-\u9fff]", msg["Subject"]) and "损坏的表.xlsx" in msg["Subject"]
+    body = msg.get_body(("plain",)).get_content()
+    assert reason in body
+    assert "损坏的表.xlsx" in body
+    assert not list(msg.iter_attachments())
+    assert "黄色" not in body and "批注" not in body     # there is no workbook to point at
+    assert cfg.deadline(2).isoformat() in body          # the open phase's deadline, not "today"
+
+
+def test_chase_names_the_deadline_of_the_forms_it_lists(cfg, workdir):
+    """In phase 3 a department that owes only phase-3 forms is given the phase-3 deadline."""
+    setup_inbox(cfg, workdir)
+    paths = generate_campaign(cfg, "measures", accepted=merge(cfg).analysis, departments=["JDX"])
+    fill(_find(paths, "附件6", "机电工程系"), workdir / "inbox/机电措施.xlsx", header={"填表日期": "2023-04-03"},
+         by_risk_id={"JDX-B01": {"关键环节": "执行", "防控措施": "验收双人签字", "工作程序": "到货—验收—签字—入账"}})
+    merge(cfg)
+    body = read_eml(workdir / "outbox/催报/机电工程系_催报.eml").get_body(("plain",)).get_content()
+    assert "附件5 个人岗位风险防控措施表" in body and "附件6" not in body and "附件4" not in body
+    assert cfg.deadline(3).isoformat() in body and cfg.deadline(2).isoformat() not in body
