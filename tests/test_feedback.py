@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
+import hashlib
 import json
 import re
 import shutil
@@ -116,7 +118,10 @@ def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
     # a fresh copy of the same form, with the same identity
     props, meta = identity_of(path)
     sent_props, sent_meta = identity_of(workdir / FLAWED)
-    assert props == sent_props and meta == sent_meta
+    sent_sha = hashlib.sha256((workdir / FLAWED).read_bytes()).hexdigest()
+    # the same identity, plus which submission it corrects (so the corrected file supersedes it)
+    assert props == dataclasses.replace(sent_props, corrects=sent_sha[:16])
+    assert meta == dataclasses.replace(sent_meta, corrects=sent_sha[:16])
     assert (props.form, props.department) == ("附件4", "CWC")
     wb = openpyxl.load_workbook(path)
     assert wb["_meta"].sheet_state == "veryHidden"

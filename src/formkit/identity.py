@@ -27,6 +27,7 @@ class Identity:
     person: str = ""         # 姓名 for personal forms
     staff_no: str = ""
     risks: tuple[str, ...] = ()   # 风险编号 of the pre-filled rows (measure forms)
+    corrects: str = ""       # on a feedback workbook: sha256 (first 16) of the submission it corrects
 
     def short(self) -> dict[str, str]:
         """The fields small enough for a document property or a defined name (no risk list)."""
@@ -51,7 +52,8 @@ class Identity:
             return None
         return cls(form=str(data.get("form", "")), version=str(data.get("version", "")),
                    campaign=str(data.get("campaign", "")), department=str(data.get("department", "")),
-                   person=str(data.get("person", "")), staff_no=str(data.get("staff_no", "")), risks=risks)
+                   person=str(data.get("person", "")), staff_no=str(data.get("staff_no", "")), risks=risks,
+                   corrects=str(data.get("corrects", "")))
 
 
 def from_meta_rows(rows: list[list]) -> Identity | None:

@@ -8,6 +8,7 @@ it and send it straight back, and the corrected file supersedes the flawed one.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -65,6 +66,8 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     c = res.checked
     cfg = analysis.cfg
     ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
+    # the corrected file supersedes this one whatever dates it carries
+    ident = dataclasses.replace(ident, corrects=res.sha256[:16])
     content = _content(res)
     marks: dict[tuple[int | None, str], str] = {}
     shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]

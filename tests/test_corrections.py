@@ -1,0 +1,39 @@
+"""A corrected feedback workbook supersedes the flawed submission even when its dates say otherwise."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+
+from formkit.generate import generate_campaign
+from formkit.merge import merge
+from tests import hostile
+from tests.helpers import fill
+
+
+def test_corrected_feedback_wins_over_a_later_dated_mail(cfg, workdir, tmp_path):
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    flawed = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+    mail = hostile.make_eml([("张伟自查表.xlsx", flawed.read_bytes())], subject="附件3 张伟",
+                            date="Mon, 20 Mar 2023 09:00:00 +0800")
+    (workdir / "inbox/张伟.eml").write_bytes(mail)
+    merge(cfg)
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
+
+    # the teacher fixes the level in the feedback workbook; 填表日期 stays 2023-03-18
+    wb = openpyxl.load_workbook(feedback)
+    ws = wb["附件3"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "四级")
+    cell.value = "二级"
+    wb.save(workdir / "inbox/张伟_改.xlsx")
+    result = merge(cfg)
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    by_path = {i["path"]: i for i in report["inputs"]}
+    assert by_path["inbox/张伟_改.xlsx"]["status"] == "accepted"
+    assert by_path["inbox/张伟.eml!张伟自查表.xlsx"]["status"] == "superseded"
+    assert by_path["inbox/张伟.eml!张伟自查表.xlsx"]["superseded_by"] == "inbox/张伟_改.xlsx"
+    assert "更正反馈" in by_path["inbox/张伟_改.xlsx"]["order_basis"]
+    assert [r["风险等级"] for r in result.analysis.catalogue] == ["二级"]
