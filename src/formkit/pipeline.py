@@ -174,6 +174,24 @@ def _when(result: InputResult) -> tuple[float, str]:
     return 0.0, "文件名顺序"
 
 
+def _corrections_last(members: list[InputResult]) -> None:
+    """A file made from formkit's feedback on another submission comes after it, whatever its dates."""
+    for _ in range(len(members)):
+        moved = False
+        for i, res in enumerate(members):
+            ident = res.checked.sub.identity if res.checked else None
+            target = ident.corrects if ident else ""
+            j = next((k for k, other in enumerate(members) if target and other.sha256.startswith(target)), None)
+            if j is not None and j > i:
+                members.insert(j, members.pop(i))
+                if res.order_basis:
+                    res.order_basis += "（更正反馈）"
+                moved = True
+                break
+        if not moved:
+            return
+
+
 def _iso(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else ""
 
@@ -236,6 +254,7 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
     current: list[InputResult] = []
     for members in groups.values():
         members.sort(key=lambda r: (_when(r)[0], r.path))
+        _corrections_last(members)
         latest = members[-1]
         current.append(latest)
         for older in members[:-1]:
