@@ -42,7 +42,7 @@ def fold(value: object) -> str:
 
 
 def label_key(value: object) -> str:
-    """A label as a comparison key: folded, trailing colon and a （…） note removed."""
+    """A label as a comparison key: folded, trailing colon removed."""
     text = fold(value).rstrip(":：")
     return text
 

@@ -228,9 +228,13 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
     return mapping, extra, found
 
 
-def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...]) -> tuple[dict, dict, set[int]]:
+def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
+              strict: bool = False) -> tuple[dict, dict, set[int]]:
     """Label/value pairs: a label cell, its value in the first non-empty cell to its right (or the cell
-    right of it when empty); 'label：value' in one cell also reads. Returns values, refs, rows used."""
+    right of it when empty); 'label：value' in one cell also reads. Returns values, refs, rows used.
+    strict (the sign-off, searched among the table's rows): a row counts only when every non-empty cell
+    in it is a label or a label's value, so a data row holding a label-like value (岗位 = 部门负责人)
+    is neither taken for the sign-off nor dropped from the table."""
     wanted = {}
     for f in fields:
         for k in _label_keys(f):
@@ -255,6 +259,19 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...]) -> tuple
             m = re.match(r"^(.{1,12}?)[:：](.+)$", normalize.to_text(cell), re.S)
             if m and normalize.label_key(m[1]) in wanted:
                 label_cols[j] = (wanted[normalize.label_key(m[1])], m[2].strip())
+        if strict and label_cols:
+            accounted = set(label_cols)
+            for j, (_f, inline) in label_cols.items():
+                if inline:
+                    continue
+                for k in range(j + 1, len(row)):
+                    if k in label_cols:
+                        break
+                    if row[k] not in ("", None):
+                        accounted.add(k)
+                        break
+            if any(c not in ("", None) and j not in accounted for j, c in enumerate(row)):
+                continue
         for j, (f, inline) in sorted(label_cols.items()):
             if f.key in values:
                 continue
@@ -275,8 +292,9 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...]) -> tuple
 
 def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
     hr, matched = _match_header_row(grid, spec)
-    if matched < 2:
-        sub = Submission(spec.id, sheet, None, {}, {}, {}, {}, [], {})
+    if matched < 2:   # the header block still says whose form it is
+        header, header_refs, _ = _pairs_in(grid, range(0, min(len(grid), MAX_SCAN_ROWS)), spec.header)
+        sub = Submission(spec.id, sheet, None, header, header_refs, {}, {}, [], {})
         sub.findings.append(F.make(F.TABLE_NOT_FOUND, sheet=sheet, cell="A1",
                                    detail="、".join(c.label for c in spec.columns)))
         return sub
@@ -286,17 +304,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
         if col.key not in mapping and col.need == "req" and not col.prefill:
             findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
     header, header_refs, _ = _pairs_in(grid, range(0, hr), spec.header)
-    signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff)
-    seq_col = mapping.get("seq")
+    signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True)
     rows: list[Row] = []
     extra_used = set()
     for r in range(hr + 1, len(grid)):
         line = grid[r]
-        if r in signoff_rows:
-            nonempty = [c for c in line if c not in ("", None)]
-            if len(nonempty) <= 2 * len(spec.signoff) + 1 and (seq_col is None or seq_col >= len(line)
-                                                                or line[seq_col] in ("", None)):
-                continue
+        if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
+            continue
         nonempty = [(j, c) for j, c in enumerate(line) if c not in ("", None)]
         if len(nonempty) == 1 and isinstance(nonempty[0][1], str) and \
                 nonempty[0][1].strip().startswith(_NOTE_PREFIXES):
@@ -363,6 +377,11 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
             spec, score = recognise(grid_of(name), forms)
             if spec:
                 scored.append((score, name, spec))
+        if not scored and identity and identity.form in forms and visible:
+            # ours by its identity, but the table's header row is gone: read_sheet says table-not-found,
+            # so the submitter gets feedback instead of a rejection as "not one of our forms"
+            spec = forms[identity.form]
+            scored.append((0, spec.sheet_name if spec.sheet_name in visible else visible[0], spec))
         if not scored:
             raise NotAForm()
         scored.sort(key=lambda s: -s[0])

@@ -52,7 +52,8 @@ class Checked:
         dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
         if self.spec.scope == "department":
             return (self.spec.id, dept)
-        return (self.spec.id, dept, normalize.fold(self.person))
+        # a personal form without a name is nobody's in particular: it supersedes nothing
+        return (self.spec.id, dept, normalize.fold(self.person) or f"#{id(self)}")
 
 
 Rule = Callable[["Checked", "Context"], Iterable[F.Finding]]
@@ -229,25 +230,27 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if not name or not roster.staff or not c.department:
         return
     staff_no = _text(c.header.get("staff_no", ""))
+    # find_person falls back to the name when the 工号 names nobody (or someone else), so a wrong 工号
+    # shows as a match whose own 工号 differs from the one written
     match = roster.find_person(c.department.code, name, staff_no)
     if match is None:
-        by_name = roster.find_person(c.department.code, name)
-        if by_name and staff_no:
-            c.staff = by_name
-            yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
-                         field="工号", value=staff_no, detail=by_name.name, key="staff_no")
-        else:
-            yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
-                         detail=c.department.name, key="name")
-    else:
-        c.staff = match
+        yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
+                     detail=c.department.name, key="name")
+        return
+    c.staff = match
+    if staff_no and normalize.fold(staff_no) != normalize.fold(match.staff_no):
+        yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
+                     field="工号", value=staff_no, detail=match.name, key="staff_no")
 
 
 @rule()
 def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
+    # a formula cell without a usable value already has its finding: one finding per cell
+    broken = {f.cell for f in c.findings if f.code in (F.FORMULA_ERROR, F.FORMULA_UNCACHED)}
     for f in c.spec.header:
-        if f.need in ("req", "want") and not _text(c.header.get(f.key, "")):
+        if f.need in ("req", "want") and not _text(c.header.get(f.key, "")) \
+                and c.sub.header_refs.get(f.key) not in broken:
             code = F.REQUIRED if f.need == "req" else F.EXPECTED
             yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key), field=f.label, key=f.key)
     for row in c.rows:
@@ -256,7 +259,7 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue
             if f.prefill and prefilled:
                 continue
-            if not _text(row.values.get(f.key, "")):
+            if not _text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
                              key=f.key)
@@ -357,6 +360,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     every risk in the form's scope gets a measure. The matched 风险编号 is kept in row.values['_risk_id']."""
     scope = scope_risks(c, ctx)
     by_id = {r["风险编号"]: r for r in scope}
+    prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     covered: set[str] = set()
     for row in c.rows:
         rid = _text(row.values.get("risk_id", ""))
@@ -377,6 +381,11 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 if text:
                     yield F.make(F.MEASURE_UNMATCHED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, row=row.index, key="risk")
+                elif prefilled and "risk_id" in row.refs:
+                    # a row added under the pre-filled ones, naming no risk: required_and_expected skips
+                    # pre-filled columns there, so without this its measure would vanish unreported
+                    yield F.make(F.REQUIRED, sheet=c.sub.sheet, cell=row.refs["risk_id"], field="风险编号",
+                                 row=row.index, key="risk_id")
                 continue
             match = best
         row.values["_risk_id"] = match["风险编号"]

@@ -1,0 +1,339 @@
+"""Reading returned workbooks that people (and their programs) rearranged, renamed, copied or re-typed.
+
+Every test checks what was read against what was written, and that every value keeps the A1 reference
+of the cell it came from (Row.refs, header_refs, signoff_refs), looked up independently with openpyxl.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from formkit import normalize
+from formkit.pipeline import analyse
+from formkit.read import Submission, read_workbook
+from tests import hostile
+from tests.helpers import fill, form_sheet, table_header_row
+from tests.test_rules import (
+    FORMS,
+    GOOD_HEADER,
+    RISK3,
+    RISK3B,
+    RISK4,
+    RISK4B,
+    blank,
+    check_messages,
+    run,
+    submit,
+    triples,
+)
+
+# column label → key, for every form
+KEYS = {form: {c.label: c.key for c in spec.columns} for form, spec in FORMS.items()}
+
+
+def read(path: Path) -> Submission:
+    sub = read_workbook(path.read_bytes(), "xlsx", FORMS)
+    check_messages(sub.findings)
+    return sub
+
+
+def shown(v: object) -> str:
+    return normalize.to_text(v.date() if isinstance(v, datetime) and v.time() == datetime.min.time() else v)
+
+
+def assert_refs(path: Path, sub: Submission) -> None:
+    """Every value read sits in the cell its reference names (openpyxl's view of the same file)."""
+    ws = openpyxl.load_workbook(path)[sub.sheet]
+    for row in sub.rows:
+        for key, ref in row.refs.items():
+            assert shown(ws[ref].value) == shown(row.values[key]), (ref, key, row.values[key])
+            assert int("".join(ch for ch in ref if ch.isdigit())) == row.excel_row
+    for values, refs in ((sub.header, sub.header_refs), (sub.signoff, sub.signoff_refs)):
+        for key, ref in refs.items():
+            cell = shown(ws[ref].value)
+            # a value typed as "标签：值" in one cell points at that cell
+            assert cell == shown(values[key]) or cell.endswith(shown(values[key])), (ref, key, values[key])
+
+
+def as_read(sub: Submission) -> list[dict[str, str]]:
+    """The rows as {column label: text}, without empty cells and 序号."""
+    label = {c.key: c.label for c in FORMS[sub.form].columns}
+    return [{label[k]: normalize.to_text(v) for k, v in r.values.items() if k != "seq" and normalize.to_text(v)}
+            for r in sub.rows]
+
+
+def as_filled(rows: list[dict]) -> list[dict[str, str]]:
+    return [{k: normalize.to_text(v) for k, v in r.items() if normalize.to_text(v)} for r in rows]
+
+
+# -- rearranging a filled form in place (its identity carriers stay) ------------------------------------------
+
+
+def rearrange(path: Path, form: str, *, order: list[str] | None = None, extra: tuple[int, str, list] | None = None,
+              down: int = 0, right: int = 0, gap: int = 0) -> Path:
+    """Move the form's cells: the table's columns into `order` (labels), an extra column inserted at
+    position extra[0] (0-based, among the table's columns) with header extra[1] and values extra[2],
+    everything moved down/right, and `gap` empty rows inserted between the header block and the table."""
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    spec = FORMS[form]
+    hr, cols = table_header_row(ws, [c.label for c in spec.columns])
+    signoff_labels = {f.label for f in spec.signoff}
+    end = next(r for r in range(hr + 1, ws.max_row + 1)
+               if any(ws.cell(r, c).value in signoff_labels for c in range(1, 8)))
+    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    for rng in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(rng))
+    for r, c in cells:
+        ws.cell(r, c).value = None
+    order = order or [c.label for c in spec.columns]
+    new_col = {cols[label]: i + 1 for i, label in enumerate(order)}
+    if extra:
+        new_col = {old: (new + 1 if new > extra[0] else new) for old, new in new_col.items()}
+    for (r, c), v in cells.items():
+        r2 = r + down + (gap if r >= hr else 0)
+        c2 = new_col.get(c, c) if hr <= r < end else c
+        ws.cell(r2, c2 + right).value = v
+    if extra:
+        at, label, values = extra
+        ws.cell(hr + down + gap, at + 1 + right).value = label
+        for i, v in enumerate(values):
+            ws.cell(hr + down + gap + 1 + i, at + 1 + right).value = v
+    wb.save(path)
+    return path
+
+
+ROWS3 = [RISK3, RISK3B, {**RISK3, "风险点": "监考中徇私", "风险等级": "一级", "涉及“三重一大”": "否", "备注": "第三行"}]
+
+
+@pytest.mark.parametrize("down,right,gap", [(0, 0, 0), (3, 2, 0), (0, 1, 4)])
+def test_reordered_columns_extra_column_and_moved_table(cfg, down, right, gap):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=ROWS3)
+    order = ["风险等级", "序号", "风险点", "备注", "风险类别", "涉及“三重一大”", "主要表现形式"]
+    rearrange(path, "附件3", order=order, extra=(2, "联系电话", ["13800000000", "", "13900000000"]),
+              down=down, right=right, gap=gap)
+    sub = read(path)
+    assert sub.identity is not None and sub.identity.person == "张伟"
+    assert as_read(sub) == as_filled(ROWS3)
+    assert [r.extra for r in sub.rows] == [{"联系电话": "13800000000"}, {}, {"联系电话": "13900000000"}]
+    assert {f.code for f in sub.findings} == {"column-extra"}
+    assert sub.header["name"] == "张伟" and sub.header["date"] == GOOD_HEADER["附件3"]["填表日期"]
+    assert_refs(path, sub)
+    # the whole pipeline agrees, and the catalogue points at the moved cells
+    a_res = run(cfg)[path.name]
+    assert a_res.status == "accepted"
+    assert triples(a_res) == {(f.sheet, f.cell, f.code) for f in sub.findings}
+
+
+def test_columns_of_another_program_row_one(cfg):
+    """A table rebuilt from A1 (no title, no header block): values still read where they are."""
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4, RISK4B])
+    src = form_sheet(openpyxl.load_workbook(path))
+    hr, cols = table_header_row(src, [c.label for c in FORMS["附件4"].columns])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    for rng in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(rng))
+    for row in ws.iter_rows():
+        for c in row:
+            c.value = None
+    for j, label in enumerate(reversed(list(cols))):
+        ws.cell(1, j + 1).value = label
+        for i in range(2):
+            ws.cell(2 + i, j + 1).value = src.cell(hr + 1 + i, cols[label]).value
+    wb.save(path)
+    sub = read(path)
+    assert as_read(sub) == as_filled([RISK4, RISK4B])
+    assert sub.column_refs["seq"] == f"{openpyxl.utils.get_column_letter(len(cols))}1"
+    assert_refs(path, sub)
+
+
+def test_recognisably_renamed_columns(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    renamed = {"风险点": "风险点描述", "风险等级": "风险等级（高/中/低）", "主要表现形式": " 主要表现\n形式 ",
+               "涉及“三重一大”": "是否涉及三重一大"}
+    refs = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value in renamed:
+                refs[c.value] = c.coordinate
+                c.value = renamed[c.value]
+    wb.save(path)
+    sub = read(path)
+    assert as_read(sub) == as_filled([RISK3, RISK3B])
+    # aliases and spacing are read silently; a label with a note added is read and said so
+    assert [(f.cell, f.code, f.field, f.value) for f in sub.findings] == [
+        (refs["风险等级"], "column-renamed", "风险等级", "风险等级（高/中/低）")]
+    assert_refs(path, sub)
+
+
+def test_identity_lost_recognised_by_title_and_labels(cfg):
+    filled = submit(cfg, "附件4", "CWC", name="tmp.xlsx", rows=[RISK4, RISK4B])
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"                     # an empty first sheet, the form in the second
+    ws = wb.create_sheet("部门风险点")
+    for row in form_sheet(openpyxl.load_workbook(filled)).iter_rows():
+        for c in row:
+            if c.value is not None:
+                ws.cell(c.row, c.column, c.value)
+    dst = filled.with_name("copied.xlsx")
+    wb.save(dst)
+    filled.unlink()
+    sub = read(dst)
+    assert (sub.form, sub.sheet, sub.identity) == ("附件4", "部门风险点", None)
+    assert [(f.sheet, f.cell, f.code) for f in sub.findings] == [("部门风险点", None, "identity-missing")]
+    assert "附件4" in sub.findings[0].message
+    assert as_read(sub) == as_filled([RISK4, RISK4B])
+    assert_refs(dst, sub)
+    res = run(cfg)["copied.xlsx"]
+    assert (res.status, res.form, res.department) == ("accepted", "附件4", "CWC")
+
+
+def _tamper(path: Path, carrier: str) -> None:
+    data = path.read_bytes()
+    if carrier == "custom-property":
+        xml = hostile.members(data)["docProps/custom.xml"]
+        data = hostile.rewrite_members(data, {"docProps/custom.xml": xml.replace("张伟".encode(), "李娜".encode())})
+    elif carrier == "defined-name":
+        xml = hostile.members(data)["xl/workbook.xml"]
+        assert "张伟".encode() in xml
+        data = hostile.rewrite_members(data, {"xl/workbook.xml": xml.replace("张伟".encode(), "李娜".encode())})
+    else:
+        wb = openpyxl.load_workbook(path)
+        meta = wb["_meta"]
+        cell = next(c for r in meta.iter_rows() for c in r if c.value == "张伟")
+        cell.value = "李娜"
+        wb.save(path)
+        data = path.read_bytes()
+    path.write_bytes(data)
+
+
+@pytest.mark.parametrize("carrier", ["custom-property", "defined-name", "meta-sheet"])
+def test_one_identity_carrier_tampered(cfg, carrier):
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    _tamper(path, carrier)
+    sub = read(path)
+    assert sub.identity is not None and (sub.identity.department, sub.identity.person) == ("JWC", "张伟")
+    assert [(f.code, f.severity) for f in sub.findings] == [("identity-mismatch", "warning")]
+    assert "李娜" in sub.findings[0].message
+    res = run(cfg)[path.name]
+    assert (res.status, res.person) == ("accepted", "张伟")
+    assert triples(res) == {(None, None, "identity-mismatch")}
+
+
+def test_header_value_typed_into_the_label_cell(cfg):
+    path = fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "inline.xlsx",
+                header={"岗位": "干事", "职务层级": "一般干部", "填表日期": date(2023, 3, 6)})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    name_label = next(c for r in ws.iter_rows() for c in r if c.value == "姓名")
+    no_label = next(c for r in ws.iter_rows() for c in r if c.value == "工号")
+    name_label.value = "姓名：孙悟空"
+    no_label.value = "工号: 00789"
+    ws.cell(no_label.row, no_label.column + 1).value = None
+    wb.save(path)
+    fill(path, rows=[RISK3])
+    sub = read(path)
+    assert (sub.header["name"], sub.header_refs["name"]) == ("孙悟空", name_label.coordinate)
+    assert (sub.header["staff_no"], sub.header_refs["staff_no"]) == ("00789", no_label.coordinate)
+    assert sub.header["post"] == "干事" and sub.header["department"] == "教务处"
+    assert_refs(path, sub)
+    res = run(cfg)["inline.xlsx"]
+    assert res.person == "孙悟空" and res.checked.header["staff_no"] == "00789"
+
+
+def test_rows_beyond_the_blank_rows_and_below_the_signoff(cfg):
+    spec = FORMS["附件3"]
+    many = [{**RISK3, "风险点": f"风险点第{i + 1}条"} for i in range(spec.blank_rows)]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=many, signoff={"本人签字": "张伟", "审定日期": "2023年3月20日"})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, [c.label for c in spec.columns])
+    below = ws.max_row + 2                        # under the sign-off block and the note line
+    added = [{**RISK3B, "风险点": "续写的风险点一"}, {**RISK3B, "风险点": "续写的风险点二", "备注": "注：后补"}]
+    for i, values in enumerate(added):
+        for label, v in values.items():
+            ws.cell(below + i, cols[label]).value = v
+    wb.save(path)
+    sub = read(path)
+    assert as_read(sub) == as_filled(many + added)
+    assert [r.excel_row for r in sub.rows][-2:] == [below, below + 1]
+    assert sub.signoff["self_sign"] == "张伟" and sub.signoff["approve_date"] == "2023年3月20日"
+    assert_refs(path, sub)
+    a_res = run(cfg)[path.name]
+    assert a_res.status == "accepted"
+    assert len(a_res.checked.rows) == spec.blank_rows + 2
+
+
+def test_data_row_that_looks_like_a_signoff_label_is_kept(cfg):
+    """岗位(环节) = 部门负责人 is a real post, and also the sign-off's label without （签字）."""
+    rows = [RISK4, {**RISK4B, "岗位(环节)": "部门负责人", "责任人": "王芳"}]
+    path = submit(cfg, "附件4", "JWC", rows=rows, signoff={"部门负责人（签字）": "王芳", "主管领导审定": "刘副院长"})
+    sub = read(path)
+    assert as_read(sub) == as_filled(rows)
+    assert (sub.signoff["head_sign"], sub.signoff["approver"]) == ("王芳", "刘副院长")
+    assert_refs(path, sub)
+
+
+def test_whitespace_and_full_width_normalisation(cfg):
+    path = fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "ws.xlsx",
+                header={"姓名": " 张　伟 ", "部门": "　教务处 ", "岗位": "教务科科长", "职务层级": " 中层干部　",
+                        "填表日期": date(2023, 3, 6)},
+                rows=[{"风险类别": "　岗位职责 ", "风险点": "  成绩修改\u3000审批 \n\n 把关不严  ",
+                       "主要表现形式": "违规\t同意", "风险等级": "２级", "涉及“三重一大”": " 否 "}])
+    a = analyse(cfg)
+    res = a.inputs[0]
+    # 张伟 found in the roster despite the spaces; only the level spelt with a full-width digit is reported
+    assert (res.status, res.person, res.department) == ("accepted", "张 伟", "JWC")
+    assert triples(res) == {("附件3", res.checked.rows[0].refs["level"], "level-normalised")}
+    (row,) = a.catalogue
+    assert (row["风险编号"], row["风险类别"], row["风险点"], row["主要表现形式"], row["风险等级"], row["涉及三重一大"]) == \
+        ("JWC-0012-01", "岗位职责", "成绩修改 审批\n把关不严", "违规 同意", "二级", "否")
+    assert_refs(path, read(path))
+
+
+def test_staff_no_with_leading_zeros_stays_text(cfg):
+    path = fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "no.xlsx",
+                header={"姓名": "新同事", "工号": "00789", "岗位": "干事", "职务层级": "一般干部", **GOOD_HEADER["附件3"]},
+                rows=[RISK3])
+    sub = read(path)
+    assert sub.header["staff_no"] == "00789"
+    assert_refs(path, sub)
+    res = run(cfg)["no.xlsx"]
+    assert res.checked.header["staff_no"] == "00789"
+    assert triples(res) == {("附件3", sub.header_refs["name"], "person-unknown")}
+
+
+@pytest.mark.parametrize("typed,finding", [
+    (date(2023, 3, 5), None), (datetime(2023, 3, 5, 0, 0), None), (45000, None),   # a serial in a date cell
+    ("2023-03-05", "date-as-text"), ("2023年3月5日", "date-as-text"), ("3月5日", "invalid-date"),
+])
+def test_dates_as_dates_and_as_text(cfg, typed, finding):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": typed})
+    sub = read(path)
+    assert_refs(path, sub)
+    res = run(cfg)[path.name]
+    want = date(2023, 3, 15) if typed == 45000 else date(2023, 3, 5)
+    expected = set() if finding is None else {("附件3", sub.header_refs["date"], finding)}
+    assert triples(res) == expected
+    if finding != "invalid-date":
+        assert res.checked.header["date"] == want
+
+
+def test_xlsm_values_read_macros_reported(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", name="tmp.xlsx", rows=[RISK3, RISK3B])
+    xlsm = cfg.inbox / "张伟.xlsm"
+    xlsm.write_bytes(hostile.add_members(path.read_bytes(), {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 60}))
+    path.unlink()
+    a = analyse(cfg)
+    (res,) = a.inputs
+    assert res.raw.has_macros and res.status == "accepted"
+    assert triples(res) == {(None, None, "file-macros")}
+    assert [r["风险点"] for r in a.catalogue] == [RISK3["风险点"], RISK3B["风险点"]]
+    assert all(r["来源文件"] == "inbox/张伟.xlsm" for r in a.catalogue)

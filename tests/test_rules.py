@@ -1,0 +1,720 @@
+"""One test per finding code that reading and validation produce, on real workbooks.
+
+Every test writes a real form (write_form / generate_campaign), fills it by its labels as a person would
+(tests.helpers.fill, openpyxl), drops it into inbox/, runs the real analysis and asserts the exact
+(sheet, cell, code) triples and the input's status. Expected cells are found in the filled file with
+openpyxl by their labels, never from formkit's own layout. The helpers at the top are shared with
+test_reading.py and test_properties.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from formkit import findings as F
+from formkit import validate
+from formkit.generate import FormContent, generate_campaign, header_prefill, identity_for, write_form
+from formkit.identity import Identity
+from formkit.merge import merge
+from formkit.pipeline import InputResult, analyse
+from formkit.spec import load_forms
+from tests import hostile
+from tests.helpers import fill, form_sheet, table_header_row
+
+FORMS = load_forms()
+DAY = date(2023, 3, 10)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+_serial = itertools.count(1)
+
+# -- a complete, valid return of every form: tests change one thing in it ------------------------------
+
+GOOD_HEADER = {
+    "附件1": {"填报人": "纪检监察室", "填报日期": DAY},
+    "附件2": {"填报人": "王芳", "填报日期": DAY},
+    "附件3": {"填表日期": DAY},
+    "附件4": {"填表日期": DAY},
+    "附件5": {"填表日期": DAY},
+    "附件6": {"填表日期": DAY},
+}
+LEADERS = [
+    {"机构": "领导小组", "职务": "组长", "姓名": "周校长", "本职": "党委书记"},
+    {"机构": "领导小组", "职务": "成员", "姓名": "刘副院长", "本职": "副院长"},
+    {"机构": "领导小组办公室", "职务": "主任", "姓名": "孙主任", "本职": "纪检监察室主任"},
+]
+POWER = {"权力事项": "考试管理", "权力类别": "执行", "职权依据": "学生考试管理办法", "行使岗位": "考务专员",
+         "涉及“三重一大”": "否"}
+RISK3 = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}
+RISK3B = {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}
+RISK4 = {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+         "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}
+RISK4B = {"岗位(环节)": "教材选用", "关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "教材选用中收受回扣",
+          "主要表现形式": "指定教材供应商", "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"}
+GOOD_ROWS = {"附件1": LEADERS, "附件2": [POWER], "附件3": [RISK3], "附件4": [RISK4]}
+MEASURE5 = {"防控措施": "成绩修改实行双人复核并留痕", "完成时限": "2023-05-01"}
+MEASURE6 = {"关键环节": "执行", "防控措施": "试卷保密室双人管理", "工作程序": "命题—审核—封存—启封", "完成时限": "2023-05-01"}
+
+
+def blank(cfg, form: str, dept: str | None = None, person: str | None = None, *, ident: Identity | None = None,
+          content: FormContent | None = None, extra=None, campaign_cfg=None) -> Path:
+    """A freshly generated form (not in the inbox), as generate would write it for dept/person."""
+    spec = FORMS[form]
+    d = cfg.roster.departments[dept] if dept else None
+    p = next(x for x in cfg.roster.staff if x.name == person) if person else None
+    issuing = campaign_cfg or cfg
+    path = cfg.root / "blank" / f"{next(_serial)}_{form}.xlsx"
+    write_form(path, spec, issuing, ident or identity_for(spec, issuing, d, p),
+               content or FormContent(header=header_prefill(spec, cfg, d, p)), department=d, extra=extra)
+    return path
+
+
+def submit(cfg, form: str, dept: str | None = None, person: str | None = None, *, name: str | None = None,
+           src: Path | None = None, header: dict | None = None, rows: list[dict] | None = None,
+           signoff: dict | None = None, by_risk_id: dict | None = None, **blank_kw) -> Path:
+    """Fill a form (a complete valid return unless told otherwise) and put it into inbox/ as name."""
+    src = src or blank(cfg, form, dept, person, **blank_kw)
+    dst = cfg.inbox / (name or f"{next(_serial)}_{form}.xlsx")
+    hdr = {**GOOD_HEADER[form], **(header or {})}
+    default_rows = GOOD_ROWS.get(form) if by_risk_id is None else None
+    return fill(src, dst, header=hdr, rows=default_rows if rows is None else rows, signoff=signoff,
+                by_risk_id=by_risk_id)
+
+
+def run(cfg) -> dict[str, InputResult]:
+    """analyse(cfg) of the inbox; results by file name."""
+    return {Path(r.path).name: r for r in analyse(cfg).inputs}
+
+
+def triples(res: InputResult, *, keep_row_not_merged: bool = False) -> set[tuple]:
+    check_messages(res.findings)
+    return {(f.sheet, f.cell, f.code) for f in res.findings
+            if keep_row_not_merged or f.code != F.ROW_NOT_MERGED}
+
+
+def check_messages(found) -> None:
+    """Every rendered message is Chinese and has no template placeholder left."""
+    for f in found:
+        assert f.code in F.CODES, f.code
+        assert CJK.search(f.message), f.message
+        value = f.value or ""
+        rest = f.message.replace(value if len(value) <= 60 else value[:57] + "…", "") if value else f.message
+        assert "{" not in rest and "}" not in rest, f.message   # (what the submitter typed may hold braces)
+
+
+# -- where things are in a filled workbook, found with openpyxl by label ---------------------------------
+
+
+def sheet(path: Path):
+    return form_sheet(openpyxl.load_workbook(path))
+
+
+def value_ref(path: Path, label: str) -> str:
+    """A1 of the input cell right of a header or sign-off label."""
+    from formkit import normalize
+
+    ws = sheet(path)
+    key = normalize.label_key(label)
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and normalize.label_key(c.value) == key:
+                return f"{get_column_letter(c.column + 1)}{c.row}"
+    raise LookupError(label)
+
+
+def table_ref(path: Path, form: str, label: str, i: int | None = None) -> str:
+    """A1 of a column's header cell (i None) or of its i-th data row (0-based)."""
+    ws = sheet(path)
+    hr, cols = table_header_row(ws, [c.label for c in FORMS[form].columns])
+    return f"{get_column_letter(cols[label])}{hr + 1 + (i if i is not None else -1)}"
+
+
+def risk_stage(cfg) -> list[Path]:
+    """Accepted 附件3 (张伟, two risks) and 附件4 (教务处, two risks) in the inbox; the measures stage
+    generated from them (附件5/附件6 pre-filled with JWC-0012-01/02 and JWC-B01/02)."""
+    submit(cfg, "附件3", "JWC", "张伟", name="张伟_附件3.xlsx", rows=[RISK3, RISK3B])
+    submit(cfg, "附件4", "JWC", name="教务处_附件4.xlsx", rows=[RISK4, RISK4B])
+    a = analyse(cfg)
+    assert {r.status for r in a.inputs} == {"accepted"}, [(r.path, r.findings) for r in a.inputs]
+    return generate_campaign(cfg, "measures", departments=["JWC"], accepted=a)
+
+
+def pick(paths: list[Path], *parts: str) -> Path:
+    return next(p for p in paths if all(x in p.name for x in parts))
+
+
+# -- the baseline: a complete return has no findings at all -----------------------------------------------
+
+
+@pytest.mark.parametrize("form,dept,person", [("附件1", None, None), ("附件2", "JWC", None),
+                                              ("附件3", "JWC", "张伟"), ("附件4", "JWC", None)])
+def test_complete_return_has_no_findings(cfg, form, dept, person):
+    submit(cfg, form, dept, person, name="ok.xlsx")
+    res = run(cfg)["ok.xlsx"]
+    assert (res.status, triples(res)) == ("accepted", set())
+
+
+# -- required / expected ---------------------------------------------------------------------------------
+
+
+def test_required_header_field(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"岗位": ""})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "岗位"), "required")}
+    assert res.status == "returned"
+    f = next(f for f in res.findings if f.code == "required")
+    assert f.field == "岗位" and f.severity == "error"
+
+
+def test_required_table_cell(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, {**RISK3B, "风险点": ""}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险点", 1), "required")}
+    assert res.status == "returned"
+    # the returned file's rows are each named, with their row
+    assert {(f.cell, f.code) for f in res.findings if f.code == F.ROW_NOT_MERGED} == {
+        (table_ref(path, "附件3", "序号", 0), "row-not-merged"), (table_ref(path, "附件3", "序号", 1), "row-not-merged")}
+
+
+def test_expected_header_and_table(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": ""}, rows=[{**RISK3, "主要表现形式": ""}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "expected"),
+                            ("附件3", table_ref(path, "附件3", "主要表现形式", 0), "expected")}
+    assert res.status == "accepted"
+    assert all(f.severity == "warning" for f in res.findings)
+
+
+# -- choices and levels ------------------------------------------------------------------------------------
+
+
+def test_invalid_choice(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "风险类别": "廉洁风险", "涉及“三重一大”": "也许"}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险类别", 0), "invalid-choice"),
+                            ("附件3", table_ref(path, "附件3", "涉及“三重一大”", 0), "invalid-choice")}
+    assert res.status == "returned"
+    assert {f.value for f in res.findings if f.code == "invalid-choice"} == {"廉洁风险", "也许"}
+
+
+def test_choice_normalised(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"职务层级": "中层"},
+                  rows=[{**RISK3, "风险类别": "岗位职责风险", "风险等级": "一级", "涉及“三重一大”": "√"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", value_ref(path, "职务层级"), "choice-normalised"),
+                            ("附件3", table_ref(path, "附件3", "风险类别", 0), "choice-normalised"),
+                            ("附件3", table_ref(path, "附件3", "涉及“三重一大”", 0), "choice-normalised")}
+    assert res.status == "accepted"
+    (row,) = a.catalogue
+    assert (row["风险类别"], row["涉及三重一大"]) == ("岗位职责", "是")
+
+
+def test_invalid_level(cfg):
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险等级": "特级"}, {**RISK4B, "风险等级": "四级"}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件4", table_ref(path, "附件4", "风险等级", 0), "invalid-level"),
+                            ("附件4", table_ref(path, "附件4", "风险等级", 1), "invalid-level")}
+    assert res.status == "returned"
+
+
+LEVEL_VARIANTS = ["高", 1, "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级", " 一级 "]
+
+
+def test_level_normalised(cfg):
+    rows = [{**RISK3, "风险点": f"风险点{i}", "风险等级": v} for i, v in enumerate(LEVEL_VARIANTS)]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    # " 一级 " is 一级 once its spaces are tidied: no finding for it
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险等级", i), "level-normalised")
+                            for i in range(len(LEVEL_VARIANTS) - 1)}
+    assert res.status == "accepted"
+    assert [f.value for f in res.findings] == ["高", "1", "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级"]
+    assert all("一级" in f.message for f in res.findings)
+    assert [r["风险等级"] for r in a.catalogue] == ["一级"] * len(LEVEL_VARIANTS)
+
+
+def test_major_not_level1(cfg):
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "涉及“三重一大”": "是"}, RISK4B])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件4", table_ref(path, "附件4", "风险等级", 0), "major-not-level1")}
+    assert res.status == "accepted"
+    assert res.findings[0].value == "二级"
+
+
+# -- dates, lengths, rows -------------------------------------------------------------------------------------
+
+
+def test_invalid_date(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023-02-30"}, signoff={"审定日期": "三月底"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "invalid-date"),
+                            ("附件3", value_ref(path, "审定日期"), "invalid-date")}
+    assert res.status == "returned"
+
+
+@pytest.mark.parametrize("typed", ["2023/3/5", "2023年3月5日", "2023.03.05", "２０２３－３－５"])
+def test_date_as_text(cfg, typed):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": typed})
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-as-text")}
+    assert res.status == "accepted"
+    assert res.findings[0].value == typed and "2023-03-05" in res.findings[0].message
+    assert res.checked.header["date"] == date(2023, 3, 5)
+
+
+def test_real_date_has_no_finding(cfg):
+    submit(cfg, "附件3", "JWC", "张伟", name="d.xlsx", header={"填表日期": date(2023, 3, 5)})
+    res = run(cfg)["d.xlsx"]
+    assert triples(res) == set() and res.checked.header["date"] == date(2023, 3, 5)
+
+
+def test_too_long(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "风险点": "很" * 301}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险点", 0), "too-long")}
+    assert res.status == "returned"
+    assert res.findings[0].value == "301" and "300" in res.findings[0].message
+
+
+def test_no_rows(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "序号"), "no-rows")}
+    assert res.status == "returned"
+    assert "风险点" in res.findings[0].message
+
+
+def test_duplicate_row(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, {**RISK3, "风险点": " 成绩修改审批把关不严 "}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险点", 2), "duplicate-row")}
+    assert res.status == "accepted"
+    first_row = table_ref(path, "附件3", "风险点", 0)[1:]
+    assert f"第 {first_row} 行" in res.findings[0].message
+
+
+# -- campaign rules: 附件4 against 附件2, measures against risks ------------------------------------------------
+
+
+def test_power_item_unknown(cfg):
+    submit(cfg, "附件2", "JWC", name="jwc2.xlsx")                       # declares 考试管理
+    submit(cfg, "附件2", "CWC", name="cwc2.xlsx", rows=[{**POWER, "权力事项": "教材征订"}])
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4, {**RISK4B, "关联权力事项": "教材征订"},
+                                            {**RISK4, "风险点": "监考不严", "关联权力事项": " 考试　管理 "}])
+    got = run(cfg)
+    res = got[path.name]
+    # 教材征订 is in 财务处's 权力清单, not in 教务处's: only the department's own 附件2 counts
+    assert triples(res) == {("附件4", table_ref(path, "附件4", "关联权力事项", 1), "power-item-unknown")}
+    assert res.status == "accepted"
+    assert got["jwc2.xlsx"].status == got["cwc2.xlsx"].status == "accepted"
+
+
+def test_power_items_not_checked_without_the_departments_list(cfg):
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "随便写的事项"}])
+    assert triples(run(cfg)[path.name]) == set()
+
+
+def test_risk_id_unknown(cfg):
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
+                  rows=[{"风险编号": "JWC-0012-99", "风险点": "新增的风险", **MEASURE5}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "risk-id-unknown")}
+    assert res.status == "returned"
+
+
+def test_measure_unmatched_on_a_blank_form(cfg):
+    risk_stage(cfg)
+    src = blank(cfg, "附件5", "JWC", "张伟")         # not pre-filled: rows matched by their text
+    path = submit(cfg, "附件5", src=src, rows=[
+        {"风险点": "成绩修改审批 把关不严", **MEASURE5},
+        {"风险点": "接受学生家长宴请", **MEASURE5, "防控措施": "拒绝宴请"},
+        {"风险点": "与本人风险毫不相干的内容", **MEASURE5, "防控措施": "另一条措施"},
+    ])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 2), "measure-unmatched")}
+    assert res.status == "returned"
+
+
+def _delete_row_of(path: Path, risk_id: str) -> None:
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == risk_id)
+    ws.delete_rows(row)
+    wb.save(path)
+
+
+def test_risk_without_measure_when_a_prefilled_row_is_deleted(cfg):
+    paths = risk_stage(cfg)
+    p5 = submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), by_risk_id={"JWC-0012-01": MEASURE5})
+    _delete_row_of(p5, "JWC-0012-02")
+    p6 = submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), by_risk_id={"JWC-B02": MEASURE6})
+    _delete_row_of(p6, "JWC-B01")
+    got = run(cfg)
+    assert triples(got[p5.name]) == {("附件5", table_ref(p5, "附件5", "风险编号"), "risk-without-measure")}
+    assert triples(got[p6.name]) == {("附件6", table_ref(p6, "附件6", "风险编号"), "risk-without-measure")}
+    assert [f.value for f in got[p5.name].findings if f.code == "risk-without-measure"] == ["JWC-0012-02"]
+    assert [f.value for f in got[p6.name].findings if f.code == "risk-without-measure"] == ["JWC-B01"]
+    assert got[p5.name].status == got[p6.name].status == "returned"
+
+
+def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
+    """A measure typed into an added row of a pre-filled 附件5, naming no risk, must not vanish."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
+                  rows=[{"防控措施": "再补充一条：每学期自查一次", "完成时限": "2023-06-01"}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "required")}
+    assert res.status == "returned"
+
+
+def test_prefilled_changed(cfg):
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={
+        "JWC-0012-01": {**MEASURE5, "风险点": "改写过的风险点"}, "JWC-0012-02": MEASURE5})
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "prefilled-changed")}
+    assert res.status == "accepted"
+    row = next(r for r in a.catalogue if r["风险编号"] == "JWC-0012-01")
+    assert (row["风险点"], row["防控措施"]) == ("成绩修改审批把关不严", MEASURE5["防控措施"])
+
+
+# -- whose form: department, person, 工号, campaign -----------------------------------------------------------
+
+
+def test_department_unknown(cfg):
+    src = blank(cfg, "附件2")                          # issued to no department
+    path = submit(cfg, "附件2", src=src, header={"部门": "后勤处", "部门负责人": "钱主任"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件2", value_ref(path, "部门"), "department-unknown")}
+    assert res.status == "returned"
+    assert "教务处" in res.findings[0].message          # the message names departments of the roster
+
+
+def test_department_named_by_the_submitter(cfg):
+    src = blank(cfg, "附件2")
+    submit(cfg, "附件2", src=src, name="d.xlsx", header={"部门": " 财务处 ", "部门负责人": "赵强"})
+    res = run(cfg)["d.xlsx"]
+    assert (res.status, res.department, triples(res)) == ("accepted", "CWC", set())
+
+
+def test_department_mismatch(cfg):
+    path = submit(cfg, "附件2", "JWC", header={"部门": "财务处"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件2", value_ref(path, "部门"), "department-mismatch")}
+    assert res.status == "returned" and res.department == "JWC"
+
+
+def test_person_mismatch(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "李娜"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-mismatch")}
+    assert res.status == "returned" and res.person == "张伟"
+
+
+def test_person_unknown(cfg):
+    src = blank(cfg, "附件3", "JWC")                  # the department's general form: no person in it
+    path = submit(cfg, "附件3", src=src, header={"姓名": "孙悟空", "岗位": "干事", "职务层级": "一般干部"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-unknown")}
+    assert res.status == "accepted" and res.person == "孙悟空"
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["own-form", "general-form"])
+def test_staff_no_mismatch(cfg, general):
+    if general:   # 张伟 on the department's general form, with 李娜's 工号
+        src = blank(cfg, "附件3", "JWC")
+        header = {"姓名": "张伟", "工号": "0013", "岗位": "教务科科长", "职务层级": "中层干部"}
+    else:         # 李娜's own pre-filled form with a 工号 nobody has
+        src = blank(cfg, "附件3", "JWC", "李娜")
+        header = {"工号": "9999"}
+    path = submit(cfg, "附件3", src=src, header=header)
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", value_ref(path, "工号"), "staff-no-mismatch")}
+    assert res.status == "accepted"
+    assert res.findings[0].value == header["工号"]
+    who = "张伟" if general else "李娜"
+    assert who in res.findings[0].message
+    # the roster's 工号 numbers the risk
+    assert a.catalogue[0]["风险编号"] == ("JWC-0012-01" if general else "JWC-0013-01")
+
+
+def test_identity_campaign(cfg):
+    other = dataclasses.replace(cfg, campaign="2022年度廉政风险防控")
+    path = submit(cfg, "附件3", "JWC", "张伟", campaign_cfg=other)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", "A1", "identity-campaign")}
+    assert res.status == "returned"
+    assert "2022年度廉政风险防控" in res.findings[0].message and "2023年度廉政风险防控" in res.findings[0].message
+
+
+# -- 附件1 ---------------------------------------------------------------------------------------------------
+
+
+def test_leader_role(cfg):
+    rows = [LEADERS[0], {"机构": "领导小组", "职务": "主任", "姓名": "孙主任", "本职": "纪检监察室主任"},
+            {"机构": "领导小组办公室", "职务": "副组长", "姓名": "钱副主任", "本职": "纪检干事"}]
+    path = submit(cfg, "附件1", rows=rows)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 1), "leader-role"),
+                            ("附件1", table_ref(path, "附件1", "职务", 2), "leader-role")}
+    assert res.status == "returned"
+
+
+def test_leader_count(cfg):
+    rows = [LEADERS[0], {**LEADERS[1], "职务": "组长"}]       # two 组长, no 主任
+    path = submit(cfg, "附件1", rows=rows)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
+    assert sorted(f.value for f in res.findings if f.code == "leader-count") == ["0", "2"]
+    assert res.status == "returned"
+
+
+# -- formulas ------------------------------------------------------------------------------------------------
+
+
+def _formula_form(cfg, write) -> Path:
+    """张伟's 附件3 with two good rows, where write(ws, row, col) puts a formula into row 0's 风险点."""
+    spec = FORMS["附件3"]
+    d, p = cfg.roster.departments["JWC"], cfg.roster.staff[0]
+    rows = [{"category": "岗位职责", "risk": "占位", "manifest": "表现", "level": "二级"},
+            {"category": "思想道德", "risk": "接受宴请", "manifest": "吃请", "level": "三级"}]
+
+    def extra(wb, lay):
+        write(wb.get_worksheet_by_name("附件3"), *lay.data_cell(0, "risk"))
+
+    content = FormContent(header={**header_prefill(spec, cfg, d, p), "date": DAY}, rows=rows)
+    return blank(cfg, "附件3", ident=identity_for(spec, cfg, d, p), content=content, extra=extra)
+
+
+def test_formula_uncached(cfg):
+    path = fill(blank(cfg, "附件3", "JWC", "张伟"), cfg.inbox / "f.xlsx", header=GOOD_HEADER["附件3"],
+                rows=[{**RISK3, "风险点": '=CONCATENATE("成绩","修改")'}])   # openpyxl: no cached value
+    res = run(cfg)["f.xlsx"]
+    cell = table_ref(path, "附件3", "风险点", 0)
+    assert ("附件3", cell, "formula-uncached") in triples(res)
+    assert triples(res) <= {("附件3", cell, "formula-uncached"), ("附件3", cell, "required")}
+    assert res.status == "returned"
+    f = next(f for f in res.findings if f.code == "formula-uncached")
+    assert (f.field, f.severity, f.value) == ("风险点", "error", '=CONCATENATE("成绩","修改")')
+
+
+@pytest.mark.parametrize("with_formula", [True, False], ids=["formula", "bare-error-value"])
+def test_formula_error(cfg, with_formula):
+    src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, "=1/0", None, "#DIV/0!"))
+    data = src.read_bytes()
+    if not with_formula:   # an error value with no formula left (as some tools save it)
+        xml = hostile.members(data)["xl/worksheets/sheet1.xml"]
+        assert b"<f>1/0</f>" in xml
+        data = hostile.rewrite_members(data, {"xl/worksheets/sheet1.xml": xml.replace(b"<f>1/0</f>", b"")})
+    (cfg.inbox / "e.xlsx").write_bytes(data)
+    res = run(cfg)["e.xlsx"]
+    cell = table_ref(src, "附件3", "风险点", 0)
+    assert ("附件3", cell, "formula-error") in triples(res)
+    assert triples(res) <= {("附件3", cell, "formula-error"), ("附件3", cell, "required")}
+    assert res.status == "returned"
+    assert next(f for f in res.findings if f.code == "formula-error").value == "#DIV/0!"
+
+
+def test_formula_cached(cfg):
+    src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, '="成绩"&"修改把关不严"', None, "成绩修改把关不严"))
+    shutil.copyfile(src, cfg.inbox / "c.xlsx")
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", table_ref(src, "附件3", "风险点", 0), "formula-cached")}
+    assert res.status == "accepted"
+    assert res.findings[0].severity == "info" and res.findings[0].field == "风险点"
+    assert [r["风险点"] for r in a.catalogue] == ["成绩修改把关不严", "接受宴请"]
+
+
+# -- the table's columns -------------------------------------------------------------------------------------
+
+
+def _edit(path: Path, fn) -> Path:
+    wb = openpyxl.load_workbook(path)
+    fn(form_sheet(wb))
+    wb.save(path)
+    return path
+
+
+def delete_table_column(ws, form: str, label: str) -> None:
+    """Delete a column of the table only (its header and data cells; cells right of it move left),
+    leaving the header block and sign-off above and below in place."""
+    hr, cols = table_header_row(ws, [c.label for c in FORMS[form].columns])
+    gone, last = cols[label], max(cols.values())
+    end = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, 2).value in {
+        f.label for f in FORMS[form].signoff})
+    for r in range(hr, end):
+        for c in range(gone, last + 1):
+            ws.cell(r, c).value = ws.cell(r, c + 1).value if c < last else None
+
+
+def test_column_renamed(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    ref = table_ref(path, "附件3", "风险等级")
+    _edit(path, lambda ws: setattr(ws[ref], "value", "风险等级（高/中/低）"))
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", ref, "column-renamed")}
+    assert res.status == "accepted"
+    assert (res.findings[0].field, res.findings[0].value) == ("风险等级", "风险等级（高/中/低）")
+    assert a.catalogue[0]["风险等级"] == "二级"
+
+
+def test_column_extra(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    head = table_ref(path, "附件3", "备注")
+    col = chr(ord(head[0]) + 1)
+    row = int(head[1:])
+
+    def add(ws):
+        ws[f"{col}{row}"] = "联系人"
+        ws[f"{col}{row + 1}"] = "张伟本人"
+
+    _edit(path, add)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", f"{col}{row}", "column-extra")}
+    assert res.status == "accepted" and res.findings[0].value == "联系人"
+    assert res.checked.rows[0].extra == {"联系人": "张伟本人"}
+
+
+def test_column_missing(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    first = table_ref(path, "附件3", "序号")
+    _edit(path, lambda ws: delete_table_column(ws, "附件3", "风险点"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", first, "column-missing")}
+    assert res.findings[0].field == "风险点"
+    assert res.status == "returned"
+
+
+def test_table_not_found(cfg):
+    """The identity says 附件3 but the table's header row was overwritten: feedback, not a rejection."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+
+    def scribble(ws):
+        hr, _ = table_header_row(ws, [c.label for c in FORMS["附件3"].columns])
+        for c in ws[hr]:
+            if c.value:
+                c.value = f"第{c.column}列"
+
+    _edit(path, scribble)
+    result = merge(cfg)
+    res = next(r for r in result.analysis.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", "A1", "table-not-found")}
+    assert res.status == "returned"
+    assert (res.form, res.department, res.person) == ("附件3", "JWC", "张伟")
+    assert result.outputs["feedback"], "a returned form gets its feedback workbook"
+    issues = openpyxl.load_workbook(cfg.outbox / "廉政风险目录.xlsx", read_only=True)["问题清单"]
+    assert any("table-not-found" in row for row in issues.iter_rows(values_only=True))
+
+
+def test_form_version(cfg):
+    spec = FORMS["附件3"]
+    d, p = cfg.roster.departments["JWC"], cfg.roster.staff[0]
+    old = dataclasses.replace(identity_for(spec, cfg, d, p), version="0")
+    path = submit(cfg, "附件3", "JWC", "张伟", ident=old)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", "A1", "form-version")}
+    assert res.status == "accepted"
+
+
+# -- several forms, no identity ------------------------------------------------------------------------------
+
+
+def _copy_cells(src_ws, dst_ws) -> None:
+    for row in src_ws.iter_rows():
+        for c in row:
+            if c.value is not None:
+                dst_ws.cell(c.row, c.column, c.value)
+
+
+def test_multiple_forms(cfg):
+    other = submit(cfg, "附件2", "JWC", name="tmp.xlsx")
+    path = submit(cfg, "附件4", "JWC", name="two.xlsx")
+    wb = openpyxl.load_workbook(path)
+    _copy_cells(form_sheet(openpyxl.load_workbook(other)), wb.create_sheet("附件2"))
+    wb.save(path)
+    other.unlink()
+    res = run(cfg)["two.xlsx"]
+    assert triples(res) == {("附件4", None, "multiple-forms")}
+    assert res.status == "accepted" and res.form == "附件4"
+    assert "附件2" in res.findings[0].message
+
+
+def test_identity_missing(cfg):
+    filled = submit(cfg, "附件3", "JDX", "陈静", name="tmp.xlsx", rows=[RISK3])
+    wb = openpyxl.Workbook()
+    wb.active.title = "Sheet1"
+    _copy_cells(form_sheet(openpyxl.load_workbook(filled)), wb.active)
+    wb.save(cfg.inbox / "copied.xlsx")
+    filled.unlink()
+    res = run(cfg)["copied.xlsx"]
+    assert triples(res) == {("Sheet1", None, "identity-missing")}
+    assert res.status == "accepted"
+    assert (res.form, res.department, res.person) == ("附件3", "JDX", "陈静")
+
+
+# -- the registry and the catalogue of codes -------------------------------------------------------------------
+
+# the codes reading and validation produce, each with its test above (or in test_reading.py)
+VALIDATION_CODES = {
+    "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
+    "invalid-date", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "risk-without-measure", "prefilled-changed",
+    "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "staff-no-mismatch",
+    "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
+    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",
+    "identity-missing", "identity-mismatch", "row-not-merged",
+}
+
+
+def _codes_used_in(module) -> set[str]:
+    import inspect
+
+    names = set(re.findall(r"\bF\.([A-Z][A-Z0-9_]+)\b", inspect.getsource(module)))
+    return {getattr(F, n) for n in names if isinstance(getattr(F, n, None), str) and getattr(F, n) in F.CODES}
+
+
+def test_registry_and_codes_are_consistent():
+    from formkit import pipeline, read
+
+    # every code has a severity, a Chinese title and a Chinese template that renders with any values
+    for slug, code in F.CODES.items():
+        assert code.slug == slug and code.severity in F.SEVERITY_ZH
+        assert CJK.search(code.title) and CJK.search(code.template), slug
+        f = F.make(slug, sheet="附件3", cell="C9", field="风险点", value="某值", detail="某说明")
+        check_messages([f])
+        assert (f.sheet, f.cell, f.severity) == ("附件3", "C9", code.severity)
+    # every code reading and validation use is catalogued and tested
+    used = _codes_used_in(read) | _codes_used_in(validate) | {F.ROW_NOT_MERGED}
+    assert used <= set(F.CODES)
+    assert used <= VALIDATION_CODES, used - VALIDATION_CODES
+    assert VALIDATION_CODES <= set(F.CODES)
+    assert F.ROW_NOT_MERGED in _codes_used_in(pipeline)
+    # the rule registry: unique names, known forms, both stages populated, rules are callables
+    for registry in (validate.FILE_RULES, validate.CAMPAIGN_RULES):
+        assert registry
+        names = [name for name, _, _ in registry]
+        assert len(names) == len(set(names))
+        for name, fn, forms in registry:
+            assert callable(fn) and fn.__name__ == name
+            assert forms is None or set(forms) <= set(FORMS), (name, forms)
+    assert not {n for n, _, _ in validate.FILE_RULES} & {n for n, _, _ in validate.CAMPAIGN_RULES}
+
+
+def test_message_shows_a_long_value_shortened():
+    f = F.make(F.INVALID_CHOICE, field="风险类别", value="长" * 100, detail="岗位职责")
+    assert f.value == "长" * 100 and "长" * 57 + "…" in f.message and "长" * 58 not in f.message
