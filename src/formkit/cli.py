@@ -175,11 +175,12 @@ def cmd_check(args) -> int:
     from formkit.intake import expand_file
     from formkit.pipeline import STATUS_ZH, analyse
 
-    cfg = load_config(args.dir) if (args.dir / CONFIG_NAME).is_file() else standalone_config(args.dir)
-    raws, skipped = [], []
     for path in args.files:
         if not path.is_file():
             raise FormkitError(f"找不到文件 {path}")
+    cfg = load_config(args.dir) if (args.dir / CONFIG_NAME).is_file() else standalone_config(args.dir)
+    raws, skipped = [], []
+    for path in args.files:
         r, s = expand_file(path, path.parent)
         raws += r
         skipped += s
