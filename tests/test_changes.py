@@ -14,8 +14,9 @@ from tests.test_roundtrip import fill_risk_stage
 
 
 def _changes(path) -> list[tuple]:
-    ws = openpyxl.load_workbook(path, read_only=True)["变化"]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(path, read_only=True)     # read_only keeps the file open until close()
+    rows = list(wb["变化"].iter_rows(values_only=True))
+    wb.close()
     return [tuple(r[:2]) + (r[6], r[7], r[8]) for r in rows[4:] if r and r[0]]
 
 
@@ -23,8 +24,9 @@ def test_second_round_lists_added_removed_and_changed(cfg, workdir):
     inbox = workdir / "inbox"
     fill_risk_stage(cfg, inbox)
     merge(cfg)
-    first = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx", read_only=True)["变化"]
-    assert "没有可比较的上一轮" in str(first["A2"].value)
+    book = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx", read_only=True)
+    assert "没有可比较的上一轮" in str(book["变化"]["A2"].value)
+    book.close()
 
     # round 2: 李娜 withdraws her form, 张伟 raises a level, 财务处 sends its 附件4 for the first time
     (inbox / "李娜.xlsx").unlink()

@@ -19,8 +19,9 @@ def _find(paths: list[Path], *parts: str) -> Path:
 
 
 def _rows(path: Path, sheet: str) -> list[dict]:
-    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
-    rows = list(ws.iter_rows(values_only=True))
+    wb = openpyxl.load_workbook(path, read_only=True)     # read_only keeps the file open until close()
+    rows = list(wb[sheet].iter_rows(values_only=True))
+    wb.close()
     head = rows[0]
     return [dict(zip(head, r, strict=False)) for r in rows[1:]]
 

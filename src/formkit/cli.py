@@ -111,9 +111,12 @@ def cmd_generate(args) -> int:
 
         if not cfg.inbox.is_dir():
             raise FormkitError(f"找不到 {cfg.inbox}；measures 阶段需要根据 inbox/ 中已接收的附件3、附件4 预填。")
-        accepted = analyse(cfg, progress=progress)
+        from formkit.cache import open_store
+
+        accepted = analyse(cfg, progress=progress, store=open_store(cfg.outbox, cfg))   # merge's cache
     paths = generate_campaign(cfg, args.stage, args.department,
                               progress=lambda d, t: progress("生成", d, t), accepted=accepted)
+    progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
     if accepted is not None:
         _say(args, f"其中预填了 {len(accepted.catalogue)} 条已接收的风险点。")
@@ -163,10 +166,35 @@ def cmd_merge(args) -> int:
     if not cfg.inbox.is_dir():
         raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
     progress = Progress(enabled=False if args.quiet else None)
-    result = merge(cfg, compare_with=args.compare, progress=progress)
+    timings = _timings()
+    result = merge(cfg, compare_with=args.compare, progress=progress, timings=timings)
     progress.close()
     _summary(args, result)
+    _print_timings(timings)
     return result.exit_code
+
+
+def _timings() -> dict | None:
+    """FORMKIT_TIMINGS=1: merge prints the seconds each stage took, and its peak memory, to stderr as one
+    JSON line (bench/bench.py reads it)."""
+    import os
+    import time
+
+    return {"_start": time.perf_counter()} if os.environ.get("FORMKIT_TIMINGS") else None
+
+
+def _print_timings(timings: dict | None) -> None:
+    if timings is None:
+        return
+    import json
+    import resource
+    import time
+
+    timings["total"] = time.perf_counter() - timings.pop("_start")
+    timings["rss_self"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024          # bytes (Linux: KiB)
+    timings["rss_workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print("FORMKIT_TIMINGS " + json.dumps({k: round(v, 4) if isinstance(v, float) else v
+                                           for k, v in timings.items()}), file=sys.stderr)
 
 
 def cmd_check(args) -> int:
@@ -217,6 +245,7 @@ def cmd_demo(args) -> int:
     cfg = load_config(target)
     progress = Progress(enabled=False if args.quiet else None)
     result = merge(cfg, progress=progress)
+    progress.close()
     _summary(args, result)
     return 0
 

@@ -20,6 +20,7 @@ import email.utils
 import io
 import os
 import re
+import stat
 import struct
 import time
 import unicodedata
@@ -55,6 +56,10 @@ SPREADSHEET_EXTS = frozenset({
     ".zip", ".eml",
 })
 
+CONTAINER_EXTS = frozenset({".zip", ".eml"})
+"""A lazy walk opens files with these extensions itself (to unpack them); every other file is a
+workbook to the reader until its bytes say otherwise."""
+
 SKIP_LOCK = "Office 临时锁定文件，已跳过"
 SKIP_LO_LOCK = "LibreOffice/WPS 锁定文件，已跳过"
 SKIP_SYSTEM = "系统生成的文件，已跳过"
@@ -62,22 +67,95 @@ SKIP_MAC = "macOS 附带的资源文件，已跳过"
 SKIP_HIDDEN = "隐藏文件，已跳过"
 
 
-@dataclass
 class RawInput:
     """One file or container member to be read as a form (or reported as unreadable).
 
     `rejection` set means: do not parse; report it.  A rejected input has `kind` None (even when its
     bytes looked like a workbook that failed a safety check), so nothing keyed on `kind` parses it.
-    An input with `kind` set has passed `safety.check_workbook`.
+    An input with `kind` set has passed `safety.check_workbook` (in a lazy walk: has been sniffed, and
+    the reader runs the safety checks before parsing).
+
+    A lazy walk (`walk_inbox(..., lazy=True)`, used by merge) keeps no file's bytes, so that the parent
+    process of a merge of 100,000 forms does not hold them all: a plain file is not even opened (it has
+    `source`, the file on disk, `kind` None and no rejection yet: the reader reads, sniffs, checks and
+    parses it in a worker process); a workbook inside a zip on disk has `origin` (the zip) and `member`
+    (its place in the zip's table), for the reader to unpack.  `data` then reads the bytes when asked for (and
+    does not keep them).  Other members (inside mails, nested zips) hold their bytes until `release()`,
+    after which `data` unpacks them again from `origin`, the container on disk.
     """
 
-    path: str
-    data: bytes | None
-    kind: str | None
-    mtime: float | None
-    mail: dict | None
-    rejection: Finding | None
-    has_macros: bool = False
+    __slots__ = ("path", "_data", "kind", "mtime", "mail", "rejection", "has_macros", "source", "origin", "member")
+
+    def __init__(self, path: str, data: bytes | None, kind: str | None, mtime: float | None, mail: dict | None,
+                 rejection: Finding | None, has_macros: bool = False, source: str | None = None,
+                 origin: str | None = None, member: int | None = None) -> None:
+        self.path = path
+        self._data = data
+        self.kind = kind
+        self.mtime = mtime
+        self.mail = mail
+        self.rejection = rejection
+        self.has_macros = has_macros
+        self.source = source        # a file on disk not opened yet (lazy walk)
+        self.origin = origin        # the container on disk a member came from
+        self.member = member        # the member's place in `origin`, a zip (lazy walk)
+
+    @property
+    def data(self) -> bytes | None:
+        if self._data is not None:
+            return self._data
+        try:
+            if self.source is not None:
+                return Path(self.source).read_bytes()
+            if self.origin is not None and self.member is not None:
+                return read_zip_member(self.origin, self.member)
+        except (OSError, zipfile.BadZipFile, IndexError, safety.UnsafeInput):
+            return None
+        if self.origin is not None and "!" in self.path:
+            root = _root_of(Path(self.origin), self.path.split("!", 1)[0])
+            inputs, _ = expand_file(Path(self.origin), root)
+            return next((i._data for i in inputs if i.path == self.path), None)
+        return None
+
+    @property
+    def pending(self) -> bool:
+        """Not opened yet (lazy walk): the reader sniffs, checks and reads it."""
+        return self.source is not None and self.kind is None and self.rejection is None
+
+    def release(self) -> None:
+        """Drop the bytes of a member once read (`data` unpacks them again from `origin` if asked)."""
+        if self.origin is not None and self.source is None:
+            self._data = None
+
+    def _key(self) -> tuple:
+        return (self.path, self.data, self.kind, self.mtime, self.mail, self.rejection, self.has_macros)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RawInput):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        size = len(self._data) if self._data is not None else None
+        return (f"RawInput(path={self.path!r}, bytes={size}, kind={self.kind!r}, mtime={self.mtime!r}, "
+                f"rejection={self.rejection.code if self.rejection else None!r}, source={self.source!r})")
+
+
+def read_zip_member(zip_path: str, member: int) -> bytes:
+    """One member (by its place in the table) of a zip on disk, within the safety limits (raises
+    safety.UnsafeInput, IndexError, OSError, zipfile.BadZipFile)."""
+    with zipfile.ZipFile(zip_path) as zf:
+        return safety.read_member(zf, zf.infolist()[member])
+
+
+def _root_of(origin: Path, container_rel: str) -> Path:
+    """The working folder of a container on disk, from its path relative to it."""
+    root = Path(os.path.abspath(origin))
+    for _ in Path(container_rel).parts:
+        root = root.parent
+    return root
 
 
 @dataclass
@@ -568,11 +646,14 @@ def _mail_time(mail: dict, fallback: float | None) -> float | None:
 class _Expander:
     """Collects the inputs and skipped entries of one or more inbox files."""
 
-    def __init__(self) -> None:
+    def __init__(self, lazy: bool = False) -> None:
         self.inputs: list[RawInput] = []
         self.skipped: list[Skipped] = []
         self.used: set[str] = set()
         self.budget = safety.MAX_TOTAL_BYTES
+        self.lazy = lazy
+        self.origin: str | None = None      # the disk file being expanded
+        self.disk_zip = False               # expanding that file as a zip: its members can be named, not held
 
     # names ---------------------------------------------------------------------------------------------
     def unique(self, container: str, name: str) -> str:
@@ -591,52 +672,64 @@ class _Expander:
 
     def reject(self, path: str, data: bytes | None, mtime: float | None, mail: dict | None,
                finding: Finding) -> None:
-        self.inputs.append(RawInput(path, data, None, mtime, mail, finding))
+        self.inputs.append(RawInput(path, data, None, mtime, mail, finding, origin=self.origin))
 
     # files ---------------------------------------------------------------------------------------------
-    def disk_file(self, path: Path, rel: str) -> None:
+    def disk_file(self, path: Path, rel: str, *, eager: bool = False) -> None:
         self.budget = safety.MAX_TOTAL_BYTES
+        self.origin = None
         try:
             st = path.stat()
         except OSError as exc:
             self.reject(rel, None, None, None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc)))
             return
-        if not path.is_file():
+        if not stat.S_ISREG(st.st_mode):
             self.skipped.append(Skipped(rel, "不是普通文件，已跳过"))
             return
         if st.st_size > safety.MAX_FILE_BYTES:
             self.reject(rel, None, st.st_mtime, None, findings.make(
                 findings.FILE_TOO_LARGE, detail=f"{st.st_size / safety.MiB:.0f} MiB"))
             return
-        try:
-            with path.open("rb") as fh:
-                data = fh.read(safety.MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            self.reject(rel, None, st.st_mtime, None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc)))
+        if self.lazy and not eager and _ext(path.name) not in CONTAINER_EXTS:
+            # a plain file: read, sniffed and checked by the reader, in a worker (see RawInput)
+            self.inputs.append(RawInput(rel, None, None, st.st_mtime, None, None, source=str(path)))
             return
-        if len(data) > safety.MAX_FILE_BYTES:  # grew while we looked
-            self.reject(rel, None, st.st_mtime, None, findings.make(findings.FILE_TOO_LARGE, detail="文件过大"))
+        data, problem = read_disk_file(path)
+        if problem is not None:
+            self.reject(rel, None, st.st_mtime, None, problem)
             return
+        assert data is not None
+        self.origin = str(path)
         self.handle(data, rel, path.name, st.st_mtime, None, 0, 0, "disk")
+        self.origin = None
 
     def handle(self, data: bytes, path: str, name: str, mtime: float | None, mail: dict | None,
-               zdepth: int, depth: int, where: str) -> None:
-        """One file's bytes, wherever they came from ("disk", "zip" or "mail")."""
+               zdepth: int, depth: int, where: str, member: int | None = None) -> None:
+        """One file's bytes, wherever they came from ("disk", "zip" or "mail"); member: its place in the zip
+        on disk it came from, when a lazy walk may name it instead of holding its bytes."""
         found = _sniff(data, name)
         if found.what == "workbook":
             assert found.kind is not None
-            problem = safety.check_workbook(data, found.kind)
+            # a lazy walk leaves the safety checks to the reader, which runs them again anyway
+            problem = None if self.lazy else safety.check_workbook(data, found.kind)
             if problem is not None:
                 self.reject(path, data, mtime, mail, problem)
             else:
-                self.inputs.append(RawInput(path, data, found.kind, mtime, mail, None, found.has_macros))
+                origin = self.origin if "!" in path else None
+                keep = None if (self.lazy and member is not None) else data
+                self.inputs.append(RawInput(path, keep, found.kind, mtime, mail, None, found.has_macros,
+                                            origin=origin, member=member if keep is None else None))
             return
         if found.what == "zip":
             if zdepth >= MAX_ARCHIVE_DEPTH or depth >= MAX_NESTING:
                 limit = MAX_ARCHIVE_DEPTH if zdepth >= MAX_ARCHIVE_DEPTH else MAX_NESTING
                 self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_TOO_DEEP, detail=limit))
             else:
-                self.expand_zip(data, path, mtime, mail, zdepth + 1, depth + 1)
+                self.disk_zip = where == "disk"
+                try:
+                    self.expand_zip(data, path, mtime, mail, zdepth + 1, depth + 1)
+                finally:
+                    self.disk_zip = False
             return
         if found.what == "mail":
             if depth >= MAX_NESTING:
@@ -668,13 +761,13 @@ class _Expander:
             if problem := safety.check_zip_table(zf):
                 self.reject(path, data, mtime, mail, problem)
                 return
-            for info in zf.infolist():
-                self.zip_member(zf, info, path, mtime, mail, zdepth, depth)
+            for index, info in enumerate(zf.infolist()):
+                self.zip_member(zf, info, path, mtime, mail, zdepth, depth, index)
         if (len(self.inputs), len(self.skipped)) == before:
             self.skipped.append(Skipped(path, "压缩包中没有文件，已跳过"))
 
     def zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str, mtime: float | None,
-                   mail: dict | None, zdepth: int, depth: int) -> None:
+                   mail: dict | None, zdepth: int, depth: int, index: int = 0) -> None:
         name = member_name(info)
         if name.endswith(("/", "\\")):
             return  # a directory entry
@@ -707,7 +800,12 @@ class _Expander:
             self.reject(path, None, member_mtime, mail, exc.finding)
             return
         self.budget -= len(content)
-        self.handle(content, path, parts[-1], member_mtime, mail, zdepth, depth, "zip")
+        named = index if (self.lazy and self.disk_zip and zdepth == 1 and self.origin is not None) else None
+        nested, self.disk_zip = self.disk_zip, False
+        try:
+            self.handle(content, path, parts[-1], member_mtime, mail, zdepth, depth, "zip", member=named)
+        finally:
+            self.disk_zip = nested
 
     # mail ----------------------------------------------------------------------------------------------
     def expand_mail(self, data: bytes, path: str, mtime: float | None, zdepth: int, depth: int) -> None:
@@ -823,31 +921,60 @@ def _sorted(exp: _Expander) -> tuple[list[RawInput], list[Skipped]]:
 
 # -- public entry points ----------------------------------------------------------------------------------
 
-def expand_file(path: Path, root: Path) -> tuple[list[RawInput], list[Skipped]]:
+def expand_file(path: Path, root: Path, *, lazy: bool = False) -> tuple[list[RawInput], list[Skipped]]:
     """One file of any type (workbook, zip, eml, anything else) as inputs, sorted by path.
 
-    Used by `walk_inbox` for each file and by `formkit check FILE`.  Lock/system files are skipped.
+    Used by `formkit check FILE` and by the reader for a file a lazy walk took for a workbook but whose
+    bytes are a zip or a mail.  Lock/system files are skipped.  `lazy`: as in `walk_inbox`, except that
+    the file itself is always opened (its members are sniffed but not yet safety-checked).
     """
     path = Path(path)
     rel = _rel(path, Path(root))
-    exp = _Expander()
+    exp = _Expander(lazy)
     if reason := skip_reason(path.name):
         exp.skipped.append(Skipped(rel, reason))
     else:
-        exp.disk_file(path, rel)
+        exp.disk_file(path, rel, eager=True)
     return _sorted(exp)
 
 
-def walk_inbox(root: Path, inbox: Path) -> tuple[list[RawInput], list[Skipped]]:
+def read_disk_file(path: Path) -> tuple[bytes | None, Finding | None]:
+    """The bytes of a file on disk, or why they cannot be had (too large, unreadable)."""
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(safety.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc))
+    if len(data) > safety.MAX_FILE_BYTES:  # grew while we looked
+        return None, findings.make(findings.FILE_TOO_LARGE, detail="文件过大")
+    return data, None
+
+
+def classify(data: bytes, name: str) -> tuple[str, str | None, Finding | None, bool]:
+    """What a disk file's bytes are, as a walk would treat them: ("workbook", kind, None, has_macros),
+    ("container", None, None, False) for a zip or a mail to unpack, or ("reject", None, finding, False)."""
+    found = _sniff(data, name)
+    if found.what == "workbook":
+        return "workbook", found.kind, None, found.has_macros
+    if found.what in ("zip", "mail"):
+        return "container", None, None, False
+    return "reject", None, found.rejection, False
+
+
+def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[RawInput], list[Skipped]]:
     """Every input under `inbox` (recursively, through zips and mails), sorted by path string.
 
     Raises FileNotFoundError when `inbox` is not a folder.  Hidden folders and `__MACOSX` folders are
     skipped whole; symbolic links to folders are not followed.
+
+    lazy: plain files (any extension but .zip and .eml) are not opened: they come back pending (see
+    RawInput), to be read, sniffed and safety-checked by the reader in its worker processes; containers
+    are unpacked here, their members sniffed but their safety checks also left to the reader.
     """
     root, inbox = Path(root), Path(inbox)
     if not inbox.is_dir():
         raise FileNotFoundError(str(inbox))
-    exp = _Expander()
+    exp = _Expander(lazy)
     for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
         here = Path(dirpath)
         keep = []

@@ -398,9 +398,13 @@ class WorkerPool:
 
     # -- public API
 
-    def map(self, items: Iterable[Any], progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+    def map(self, items: Iterable[Any], progress: Callable[[int, int], None] | None = None,
+            on_result: Callable[[int, Outcome], None] | None = None) -> list[Outcome]:
         """Run ``fn`` on every item; one ``Outcome`` per item, in input order.
 
+        ``on_result(index, outcome)``, if given, receives each outcome as soon as its item completes (in
+        completion order) and the outcomes are not kept: ``map`` then returns an empty list, and a caller
+        with many large results never holds them all at once.
         ``progress(done, total)`` is called after each item completes (in completion order). An exception
         from it, or KeyboardInterrupt, kills the busy workers and propagates; the pool stays usable.
         """
@@ -412,8 +416,8 @@ class WorkerPool:
         self._mapping = True
         try:
             if self.size == 0:
-                return self._map_in_process(items, progress)
-            return self._map(items, progress)
+                return self._map_in_process(items, progress, on_result)
+            return self._map(items, progress, on_result)
         except BaseException:
             for w in list(self._workers):
                 if w.pending or w.broken:
@@ -487,7 +491,7 @@ class WorkerPool:
 
     # -- in-process (debugging)
 
-    def _map_in_process(self, items: list[Any], progress) -> list[Outcome]:
+    def _map_in_process(self, items: list[Any], progress, on_result=None) -> list[Outcome]:
         results = []
         for item in items:
             try:
@@ -496,13 +500,16 @@ class WorkerPool:
                 reason, detail = _classify(exc)
                 out = Outcome(False, reason=reason, detail=detail)
             results.append(out)
+            if on_result is not None:
+                on_result(len(results) - 1, out)
+                results[-1] = None  # type: ignore[call-overload]
             if progress is not None:
                 progress(len(results), len(items))
-        return results
+        return [] if on_result is not None else results
 
     # -- the dispatch loop
 
-    def _map(self, items: list[Any], progress) -> list[Outcome]:
+    def _map(self, items: list[Any], progress, on_result=None) -> list[Outcome]:
         self._ensure_workers()
         total = len(items)
         results: list[Outcome | None] = [None] * total
@@ -675,11 +682,15 @@ class WorkerPool:
                 batch, finished[:] = finished[:], []
                 for _i in batch:
                     done += 1
+                    if on_result is not None:
+                        outcome, results[_i] = results[_i], None
+                        items[_i] = None  # the item is done with too
+                        on_result(_i, outcome)  # type: ignore[arg-type]
                     if progress is not None:
                         progress(done, total)
                         if self._closed:
                             raise RuntimeError("WorkerPool was closed during map")
-        return results  # type: ignore[return-value]
+        return [] if on_result is not None else results  # type: ignore[return-value]
 
     def _deadline(self, w: _Worker) -> float | None:
         if not w.ready:

@@ -35,32 +35,127 @@ def inputs_digest(analysis: Analysis) -> str:
 
 
 def merge(cfg: Config, *, compare_with: Path | None = None,
-          progress: Callable[[str, int, int], None] | None = None) -> MergeResult:
+          progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None,
+          cache: bool = True) -> MergeResult:
+    """Analyse the inbox and write every output.
+
+    cache: keep what reading each input gave under outbox/ (formkit.cache), and take it from there for
+    inputs whose bytes were read before. timings: when given, seconds spent per stage are added to it
+    (the CLI prints them to stderr when FORMKIT_TIMINGS=1).
+
+    The feedback (a workbook and a mail per flawed input) is written by a second process while this one
+    writes the consolidated workbook and the publication: both cores work (fork only; elsewhere, one
+    after the other).
+    """
+    from formkit.cache import MemoryStore, open_store
+    from formkit.pipeline import _timed
     from formkit.write.feedback import write_feedback
     from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
 
-    analysis = analyse(cfg, progress=progress)
     out = cfg.outbox
-    out.mkdir(parents=True, exist_ok=True)
-    digest = inputs_digest(analysis)
-    target = out / WORKBOOK_NAME
-    archive_previous(target, digest)
-    baseline = compare_with if compare_with is not None else find_baseline(out, digest)
-    changes = compare(analysis.catalogue, baseline, cfg.root)
+    store = open_store(out, cfg) if cache else MemoryStore()
+    analysis = analyse(cfg, progress=progress, store=store, timings=timings)
+    with _timed(timings, "compare"):
+        out.mkdir(parents=True, exist_ok=True)
+        digest = inputs_digest(analysis)
+        target = out / WORKBOOK_NAME
+        archive_previous(target, digest)
+        baseline = compare_with if compare_with is not None else find_baseline(out, digest)
+        changes = compare(analysis.catalogue, baseline, cfg.root)
 
     def rel(p: Path) -> str:
         return p.relative_to(cfg.root).as_posix()
 
-    write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest})
-    outputs = {"workbook": rel(target)}
-    for p in write_publication(analysis, out / "公示"):
-        outputs["publication_" + p.suffix.lstrip(".")] = rel(p)
-    feedback = write_feedback(analysis)
+    store.flush()
+    feedback_job = _in_child(lambda report: write_feedback(analysis, progress=report))
+    try:
+        with _timed(timings, "write_workbook"):
+            write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)
+        outputs = {"workbook": rel(target)}
+        with _timed(timings, "write_publication"):
+            for p in write_publication(analysis, out / "公示", progress=progress):
+                outputs["publication_" + p.suffix.lstrip(".")] = rel(p)
+        with _timed(timings, "write_feedback"):      # what is left of it once the rest is written
+            if feedback_job is not None:
+                feedback = feedback_job.wait(progress)
+            else:
+                feedback = write_feedback(analysis, progress=(lambda d, t: progress("写出反馈", d, t))
+                                          if progress else None)
+    finally:
+        if feedback_job is not None:
+            feedback_job.stop()
     outputs["feedback"] = [rel(p) for p in feedback if p.suffix == ".xlsx"]
     outputs["mail_drafts"] = [rel(p) for p in feedback if p.suffix == ".eml"]
     outputs["report"] = rel(out / "report.json")
-    data = report_data(analysis, outputs, changes.to_json())
-    write_report(out / "report.json", data)
+    with _timed(timings, "write_report"):
+        data = report_data(analysis, outputs, changes.to_json())
+        write_report(out / "report.json", data)
+        if progress:
+            progress("写出报告", 1, 1)
+    if store.persistent:
+        with _timed(timings, "cache"):
+            store.keep_only({r.sha256 for r in analysis.inputs if r.sha256})
+    if timings is not None:
+        timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses
     return MergeResult(analysis, outputs, data)
+
+
+class _Child:
+    """fn(report) running in a forked process; report(done, total) is seen here through shared memory."""
+
+    def __init__(self, fn: Callable) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork")
+        self._done = ctx.RawValue("q", 0)
+        self._total = ctx.RawValue("q", 0)
+        self._recv, send = ctx.Pipe(duplex=False)
+
+        def report(done: int, total: int) -> None:
+            self._total.value, self._done.value = total, done
+
+        def body() -> None:
+            try:
+                result = ("ok", fn(report))
+            except BaseException:  # noqa: BLE001 - handed to the parent, which raises it
+                import traceback
+
+                result = ("error", traceback.format_exc())
+            send.send(result)
+            send.close()
+
+        self._proc = ctx.Process(target=body, name="formkit-feedback", daemon=True)
+        self._proc.start()
+        send.close()
+
+    def wait(self, progress: Callable[[str, int, int], None] | None = None):
+        while not self._recv.poll(0.1):
+            if progress and self._total.value:
+                progress("写出反馈", self._done.value, self._total.value)
+            if not self._proc.is_alive() and not self._recv.poll(0.05):
+                code = self._proc.exitcode
+                raise RuntimeError(f"the process writing the feedback ended without a result (exit code {code})")
+        status, value = self._recv.recv()
+        self._proc.join()
+        if status != "ok":
+            raise RuntimeError(f"writing the feedback failed:\n{value}")
+        if progress and self._total.value:
+            progress("写出反馈", self._total.value, self._total.value)
+        return value
+
+    def stop(self) -> None:
+        if self._proc.is_alive():
+            self._proc.kill()
+        self._proc.join(5)
+        self._recv.close()
+
+
+def _in_child(fn: Callable) -> _Child | None:
+    import multiprocessing
+    import sys
+
+    if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
+        return None
+    return _Child(fn)

@@ -1,25 +1,46 @@
 """The analysis shared by merge, check and generate --stage measures.
 
-inbox → intake (walk, unpack, sniff) → read (isolated workers) → validate (file rules) →
+inbox → intake (walk, unpack, sniff) → read (isolated workers: safety checks, parse, file rules) →
 statuses (duplicate, superseded) → risk numbering → campaign rules (measures against risks) →
 final statuses → catalogue, 权力清单 and 领导小组 rows.
+
+Scale: a merge of 100,000 returned forms must fit in well under a GiB. So the parent process never
+holds every file's bytes (a lazy walk hands the workers paths; they read, sniff, check, parse and
+run the file rules, and send back a compact result), nor every parsed submission: each input keeps a
+`Brief` (form, whose it is, 填表日期, findings), and its `Checked` submission lives in a store (the
+cache, formkit.cache) from which it is loaded when the campaign rules, the catalogue or the feedback
+need its rows, and dropped again. The catalogue rows themselves are compact (`CatalogueRow`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
+from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize
+from formkit.cache import MemoryStore, Reader, Refs, Store, dumps, loads
 from formkit.config import Config, Person
-from formkit.intake import RawInput, Skipped, walk_inbox
+from formkit.intake import (
+    RawInput,
+    Skipped,
+    classify,
+    expand_file,
+    read_disk_file,
+    read_zip_member,
+    walk_inbox,
+)
 from formkit.levels import supervision
-from formkit.read import NotAForm, Submission, read_workbook
+from formkit.read import NotAForm, read_workbook
+from formkit.safety import UnsafeInput
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file
 
@@ -28,17 +49,52 @@ ACCEPTED, RETURNED, SUPERSEDED, DUPLICATE, REJECTED = "accepted", "returned", "s
 STATUS_ZH = {ACCEPTED: "已接收", RETURNED: "退回修改", SUPERSEDED: "已被替代", DUPLICATE: "重复", REJECTED: "无法读取"}
 
 
-@dataclass
+@dataclass(slots=True)
+class Brief:
+    """What the analysis needs of a readable input without loading its rows."""
+    form: str
+    key: tuple
+    department: str | None          # roster code
+    person: str | None              # 姓名, personal forms only
+    filled: date | None             # 填表日期
+    corrects: str                   # identity.corrects: the submission a feedback-made file corrects
+    kind: str
+    has_macros: bool
+    findings: list[F.Finding]       # the file's own findings (file rules)
+
+
 class InputResult:
-    raw: RawInput
-    sha256: str
-    status: str = REJECTED
-    checked: Checked | None = None
-    findings: list[F.Finding] = field(default_factory=list)
-    superseded_by: str | None = None
-    duplicate_of: str | None = None
-    submitted_at: str | None = None     # ISO time of submission, from the inputs only
-    order_basis: str = ""               # which clue decided "later": 邮件日期 / 填表日期 / 文件修改时间 / 文件名顺序
+    """One input of the analysis: its status, findings and, when readable, its checked submission.
+
+    `checked` is loaded from the analysis's store when asked for (and a few are kept decoded); its
+    `findings` is this input's `findings` list, so what campaign rules add shows in both.
+    """
+
+    __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
+                 "order_basis", "brief", "_outcome", "_store", "_refs")
+
+    def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
+        self.raw = raw
+        self.sha256 = sha256
+        self.status = status
+        self.findings: list[F.Finding] = []
+        self.superseded_by: str | None = None
+        self.duplicate_of: str | None = None
+        self.submitted_at: str | None = None     # ISO time of submission, from the inputs only
+        self.order_basis = ""                    # which clue decided "later": 邮件日期 / 填表日期 / 文件修改时间 / 文件名顺序
+        self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
+        self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
+        self._store: Store | None = None
+        self._refs: Refs | None = None
+
+    @property
+    def checked(self) -> Checked | None:
+        if self.brief is None or self._store is None or self._refs is None:
+            return None
+        c = self._store.load_checked(self.sha256, self._refs)
+        if c is not None:
+            c.findings = self.findings
+        return c
 
     @property
     def path(self) -> str:
@@ -46,42 +102,114 @@ class InputResult:
 
     @property
     def form(self) -> str | None:
-        return self.checked.spec.id if self.checked else None
+        return self.brief.form if self.brief else None
 
     @property
     def department(self) -> str | None:
-        d = self.checked.department if self.checked else None
-        return d.code if d else None
+        return self.brief.department if self.brief else None
 
     @property
     def person(self) -> str | None:
-        return (self.checked.person or None) if self.checked and self.checked.spec.scope == "person" else None
+        return self.brief.person if self.brief else None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    def __repr__(self) -> str:
+        return f"InputResult({self.path!r}, {self.status}, form={self.form!r}, findings={len(self.findings)})"
+
 
 # -- reading one input (runs inside an isolated worker) ---------------------------------------------
 
+_JOB: dict = {}
 
-def read_input(item: tuple[bytes, str]) -> tuple[str, Submission | F.Finding]:
-    """Check, then read one workbook; every failure becomes a rejection finding, never an exception."""
+
+def _init_worker(cfg: Config | None, reader: tuple | None) -> None:
+    """Each worker: the configuration (for the file rules), the declarations, the cache to look in."""
+    forms = load_forms()
+    _JOB.clear()
+    _JOB.update(forms=forms, ctx=Context(cfg) if cfg is not None else None,
+                refs=Refs(forms, cfg.roster if cfg is not None else None), reader=Reader(reader))
+
+
+def _check(data: bytes, kind: str, has_macros: bool) -> tuple[tuple, Checked | None]:
+    """Safety checks, parse, file rules: (outcome, checked). Every failure is an outcome, never an exception."""
     from python_calamine import CalamineError, PasswordError
 
     from formkit.safety import check_workbook
 
-    data, kind = item
     problem = check_workbook(data, kind)
     if problem:
-        return "reject", problem
+        return ("intake", problem), None
+    forms = _JOB["forms"]
     try:
-        return "ok", read_workbook(data, kind, load_forms())
+        sub = read_workbook(data, kind, forms)
     except NotAForm:
-        return "reject", F.make(F.FILE_NOT_A_FORM)
+        return ("read", F.make(F.FILE_NOT_A_FORM)), None
     except PasswordError:
-        return "reject", F.make(F.FILE_ENCRYPTED)
+        return ("read", F.make(F.FILE_ENCRYPTED)), None
     except (CalamineError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as exc:
-        return "reject", F.make(F.FILE_CORRUPT, detail=_short(exc))
+        return ("read", F.make(F.FILE_CORRUPT, detail=_short(exc))), None
+    ctx = _JOB["ctx"]
+    if ctx is None:             # read only (no configuration): the submission itself
+        return ("sub", sub), None
+    c = check_file(sub, forms[sub.form], ctx)
+    if has_macros:
+        c.findings.insert(0, F.make(F.FILE_MACROS))
+    filled = c.header.get("date")
+    ident = c.sub.identity
+    brief = Brief(
+        form=c.spec.id, key=c.key(), department=c.department.code if c.department else None,
+        person=(c.person or None) if c.spec.scope == "person" else None,
+        filled=filled if isinstance(filled, date) else None, corrects=(ident.corrects if ident else "") or "",
+        kind=kind, has_macros=has_macros, findings=list(c.findings))
+    return ("ok", brief), c
+
+
+def read_input(item: tuple) -> tuple:
+    """Read one input in a worker: ("file", path, name) for a file on disk not yet opened, ("member", zip,
+    place, kind, has_macros) for a workbook in a zip on disk, ("data", sha, bytes, kind, has_macros) for
+    bytes in hand (a member of a mail or of a nested zip). Returns (sha256, brief blob, checked
+    blob or None, "new" | "hit"); the brief holds the outcome (see `Brief`, `_outcome`).
+
+    A file already in the cache (same bytes) is not parsed again: its brief comes from the cache, its
+    checked submission stays there. The result crossing back to the parent is a few KB at most.
+    """
+    if not _JOB:
+        _init_worker(None, None)
+    refs = _JOB["refs"]
+    if item[0] == "file":
+        _, source, name = item
+        data, problem = read_disk_file(Path(source))
+        if problem is not None:
+            return ("", dumps(("intake", problem)), None, "uncached")
+        assert data is not None
+        sha = hashlib.sha256(data).hexdigest()
+        cached = _JOB["reader"].get_brief(sha)
+        if cached is not None:
+            return (sha, cached, None, "hit")
+        what, kind, rejection, has_macros = classify(data, name)
+        if what == "container":
+            return (sha, dumps(("container", None)), None, "new")
+        if what == "reject":
+            return (sha, dumps(("intake", rejection)), None, "new")
+        assert kind is not None
+    elif item[0] == "member":
+        _, origin, member, kind, has_macros = item
+        try:
+            data = read_zip_member(origin, member)
+        except UnsafeInput as exc:
+            return ("", dumps(("intake", exc.finding)), None, "uncached")
+        except (OSError, zipfile.BadZipFile, IndexError) as exc:
+            return ("", dumps(("intake", F.make(F.FILE_READ_FAILED, detail=_short(exc)))), None, "uncached")
+        sha = hashlib.sha256(data).hexdigest()
+        cached = _JOB["reader"].get_brief(sha)
+        if cached is not None:
+            return (sha, cached, None, "hit")
+    else:
+        _, sha, data, kind, has_macros = item
+    outcome, checked = _check(data, kind, has_macros)
+    return (sha, dumps(outcome), dumps(checked, refs, compress=True) if checked is not None else None, "new")
 
 
 def _short(exc: BaseException) -> str:
@@ -92,29 +220,181 @@ def _short(exc: BaseException) -> str:
 _OUTCOME_ZH = {"crashed": "读取程序异常退出", "memory": "超出内存上限", "timeout": "读取超时", "exception": "读取出错"}
 
 
-def read_all(raws: list[RawInput], progress: Callable[[int, int], None] | None = None) -> list:
-    """Read every readable input in isolated workers; results in input order."""
+def _failed(o) -> F.Finding:
+    detail = _OUTCOME_ZH.get(o.reason or "", "读取失败")
+    if o.reason == "exception":
+        detail += f"：{o.detail[:80]}"
+    return F.make(F.FILE_READ_FAILED, detail=detail)
+
+
+@contextmanager
+def _timed(timings: dict | None, name: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
+
+
+def read_all(results: list[InputResult], cfg: Config | None, store: Store,
+             progress: Callable[[int, int], None] | None = None,
+             root: Path | None = None) -> tuple[list[InputResult], list[Skipped]]:
+    """Read every input in isolated, long-lived workers; set each one's sha256 and outcome.
+
+    Inputs with bytes in hand are looked up in the store first; pending files are looked up by the
+    worker once it has hashed them. A pending file that turns out to be a zip or a mail is unpacked here
+    and its members read in turn. Returns the inputs (containers replaced by their members, sorted by
+    path) and what unpacking them skipped. The outcome of each input does not depend on the order in
+    which the workers finish.
+    """
     from formkit.isolate import WorkerPool
 
-    items = [(r.data, r.kind) for r in raws]
-    if not items:
-        return []
-    workers = 1 if len(items) < 8 else None
-    with WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0) as pool:
-        outcomes = pool.map(items, progress=progress)
-    results = []
-    for o in outcomes:
-        if o.ok:
-            results.append(o.value)
-        else:
-            detail = _OUTCOME_ZH.get(o.reason or "", "读取失败")
-            if o.reason == "exception":
-                detail += f"：{o.detail[:80]}"
-            results.append(("reject", F.make(F.FILE_READ_FAILED, detail=detail)))
-    return results
+    forms = load_forms()
+    refs = Refs(forms, cfg.roster if cfg is not None else None)
+    for res in results:
+        res._store, res._refs = store, refs
+    total = len(results)
+    done = [0]
+
+    def tick(n: int = 1) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    late_skipped: list[Skipped] = []
+    pool: WorkerPool | None = None
+    try:
+        batch = results
+        while batch:
+            todo: list[tuple[list[InputResult], tuple]] = []
+            by_sha: dict[str, list[InputResult]] = {}
+            for res in batch:
+                raw = res.raw
+                if raw.rejection is not None:
+                    data = raw.data
+                    res.sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
+                    res._outcome = ("intake", raw.rejection)
+                    tick()
+                elif raw.pending:
+                    todo.append(([res], ("file", raw.source, Path(raw.source).name)))
+                elif raw._data is None and raw.member is not None:      # named in a zip on disk
+                    todo.append(([res], ("member", raw.origin, raw.member, raw.kind, raw.has_macros)))
+                else:
+                    data = raw.data
+                    assert data is not None and raw.kind is not None
+                    res.sha256 = sha = hashlib.sha256(data).hexdigest()
+                    if sha in by_sha:           # the same bytes twice: read once
+                        by_sha[sha].append(res)
+                        continue
+                    cached = store.get_brief(sha)
+                    if cached is not None:
+                        res._outcome = loads(cached)
+                        store.hits += 1
+                        tick()
+                        continue
+                    by_sha[sha] = [res]
+                    todo.append((by_sha[sha], ("data", sha, data, raw.kind, raw.has_macros)))
+            if not todo:
+                break
+            if pool is None:
+                workers = 1 if len(todo) < 8 else None
+                pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
+                                  initializer=partial(_init_worker, cfg, store.reader()),
+                                  chunksize=4 if len(todo) >= 64 else 1)
+
+            def receive(j: int, o, todo=todo) -> None:
+                owners, item = todo[j]
+                if o.ok:
+                    sha, brief, checked, how = o.value
+                    if how == "new" and sha:
+                        store.put(sha, brief, checked)
+                    if how == "hit":
+                        store.hits += 1
+                    elif sha:
+                        store.misses += 1
+                    outcome = loads(brief)
+                else:
+                    sha = owners[0].sha256
+                    if not sha and item[0] in ("file", "member"):     # the worker died before it said; hash here
+                        data = owners[0].raw.data
+                        sha = hashlib.sha256(data).hexdigest() if data is not None else ""
+                    outcome = ("read", _failed(o))
+                for res in owners:
+                    res.sha256, res._outcome = sha, outcome
+                    res.raw.release()
+                tick(len(owners))
+
+            pool.map([item for _, item in todo], on_result=receive)
+            store.flush()
+            # members of the same bytes as one read: the same outcome
+            for owners in by_sha.values():
+                for res in owners[1:]:
+                    res._outcome = owners[0]._outcome
+            # files that are containers after all: unpack them here, read their members next round
+            batch = []
+            for res in [r for r in results if r._outcome and r._outcome[0] == "container"]:
+                raw = res.raw
+                members, skipped = expand_file(Path(raw.source), root if root is not None else cfg.root, lazy=True)
+                late_skipped += skipped
+                new = [InputResult(m) for m in members]
+                for m in new:
+                    m._store, m._refs = store, refs
+                i = results.index(res)
+                results[i:i + 1] = new
+                total += len(new) - 1
+                done[0] -= 1
+                batch += new
+    finally:
+        if pool is not None:
+            pool.close()
+    results.sort(key=lambda r: r.path)
+    return results, late_skipped
 
 
 # -- the analysis ----------------------------------------------------------------------------------------
+
+
+class CatalogueRow(Mapping):
+    """One row of 风险目录: its column labels (and _dept, _person, _staff_no) to values.
+
+    A mapping like the dict it replaces (r["风险点"], r.get(...), dict(r), == a dict), stored as one list:
+    300,000 rows as dicts would repeat the 28 keys 300,000 times.
+    """
+
+    __slots__ = ("_v",)
+    KEYS = ("风险编号", "层级", "部门", "岗位", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及三重一大",
+            "关联权力事项", "责任人", "关键环节", "防控措施", "工作程序", "完成时限", "直接管理", "监督负责", "来源文件",
+            "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no")
+    _INDEX = {k: i for i, k in enumerate(KEYS)}
+
+    def __init__(self, values: list) -> None:
+        self._v = values
+
+    def __getitem__(self, key: str) -> object:
+        i = self._INDEX.get(key)
+        if i is None:
+            raise KeyError(key)
+        return self._v[i]
+
+    def __setitem__(self, key: str, value: object) -> None:
+        self._v[self._INDEX[key]] = value
+
+    def get(self, key: str, default: object = None) -> object:
+        i = self._INDEX.get(key)
+        return default if i is None else self._v[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._INDEX
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
+
+    def __repr__(self) -> str:
+        return f"CatalogueRow({dict(self)!r})"
 
 
 @dataclass
@@ -124,9 +404,11 @@ class Analysis:
     inputs: list[InputResult]
     skipped: list[Skipped]
     ctx: Context
-    catalogue: list[dict] = field(default_factory=list)
+    catalogue: list[CatalogueRow] = field(default_factory=list)
     powers: list[dict] = field(default_factory=list)
     leaders: list[dict] = field(default_factory=list)
+    store: Store | None = None
+    _by_scope: dict | None = field(default=None, repr=False)
 
     def accepted(self, form: str | None = None) -> list[InputResult]:
         return [i for i in self.inputs if i.status == ACCEPTED and (form is None or i.form == form)]
@@ -134,22 +416,28 @@ class Analysis:
     def findings(self) -> list[tuple[InputResult, F.Finding]]:
         return [(i, f) for i in self.inputs for f in i.findings]
 
+    def _scoped(self) -> dict:
+        if self._by_scope is None:
+            index: dict = {}
+            for r in self.catalogue:
+                index.setdefault((r["_dept"], r["层级"]), []).append(r)
+                if r["层级"] == "个人":
+                    index.setdefault((r["_dept"], r["层级"], r["_person"]), []).append(r)
+            self._by_scope = index
+        return self._by_scope
+
     # used by generate --stage measures
     def measure_rows(self, spec: FormSpec, dept: str, person: str | None) -> list[dict]:
         level = "个人" if spec.scope == "person" else "部门"
         who = normalize.fold(person) if person else None
-        rows = []
-        for r in self.catalogue:
-            if r["_dept"] != dept or r["层级"] != level or (who is not None and r["_person"] != who):
-                continue
-            rows.append({"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
-                         "direct": r["直接管理"], "supervisor": r["监督负责"]})
-        return rows
+        key = (dept, level) if who is None else (dept, level, who)
+        return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
+                 "direct": r["直接管理"], "supervisor": r["监督负责"]} for r in self._scoped().get(key, [])]
 
     def people_with_risks(self, dept: str) -> list[Person]:
         seen: dict[str, Person] = {}
-        for r in self.catalogue:
-            if r["_dept"] == dept and r["层级"] == "个人" and r["_person"] not in seen:
+        for r in self._scoped().get((dept, "个人"), []):
+            if r["_person"] not in seen:
                 seen[r["_person"]] = Person(r.get("_staff_no", ""), r["姓名"], dept, r["岗位"], "")
         return list(seen.values())
 
@@ -165,8 +453,8 @@ def _when(result: InputResult) -> tuple[float, str]:
             return ts.timestamp(), "邮件日期"
         except ValueError:
             pass
-    if result.checked:
-        filled = result.checked.header.get("date")
+    if result.brief:
+        filled = result.brief.filled
         if isinstance(filled, date):
             return datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp(), "填表日期"
     if result.raw.mtime:
@@ -179,8 +467,7 @@ def _corrections_last(members: list[InputResult]) -> None:
     for _ in range(len(members)):
         moved = False
         for i, res in enumerate(members):
-            ident = res.checked.sub.identity if res.checked else None
-            target = ident.corrects if ident else ""
+            target = res.brief.corrects if res.brief else ""
             j = next((k for k, other in enumerate(members) if target and other.sha256.startswith(target)), None)
             if j is not None and j > i:
                 members.insert(j, members.pop(i))
@@ -211,46 +498,74 @@ def risk_id(checked: Checked, n: int) -> str:
     return f"{dept}-B{n:02d}"
 
 
+@contextmanager
+def _risks_of(ctx: Context, checked: Checked, by_dept: dict[str, dict]) -> Iterator[None]:
+    """The campaign rules of a measure form look at the accepted risks of its own department only
+    (validate.scope_risks); hand them that department's risks, in the same order, instead of scanning
+    every risk of the campaign for each form (quadratic at 100,000 forms)."""
+    everything = ctx.risks
+    code = checked.department.code if checked.department else None
+    ctx.risks = by_dept.get(code, {}) if code is not None else {}
+    try:
+        yield
+    finally:
+        ctx.risks = everything
+
+
 def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None,
             raws: list[RawInput] | None = None, skipped: list[Skipped] | None = None,
-            campaign_rules: bool = True) -> Analysis:
-    """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone."""
-    forms = load_forms()
-    if raws is None:
-        raws, skipped = walk_inbox(cfg.root, cfg.inbox)
-    ctx = Context(cfg)
-    results = [InputResult(r, hashlib.sha256(r.data).hexdigest() if r.data is not None else "") for r in raws]
+            campaign_rules: bool = True, *, store: Store | None = None, timings: dict | None = None) -> Analysis:
+    """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone.
 
-    # rejections found by intake; byte-identical duplicates
+    store: where read outcomes are kept and looked up (formkit.cache; default: in memory, for this run).
+    timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse").
+    """
+    forms = load_forms()
+    store = store if store is not None else MemoryStore()
+    with _timed(timings, "intake"):
+        if raws is None:
+            raws, skipped = walk_inbox(cfg.root, cfg.inbox, lazy=True)
+        results = [InputResult(r) for r in raws]
+    with _timed(timings, "read"):
+        results, late_skipped = read_all(results, cfg, store,
+                                         (lambda d, t: progress("读取", d, t)) if progress else None, cfg.root)
+    skipped = sorted([*(skipped or []), *late_skipped], key=lambda s: s.path) if late_skipped else (skipped or [])
+    with _timed(timings, "analyse"):
+        analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress)
+    return analysis
+
+
+def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult], skipped: list[Skipped],
+             store: Store, campaign_rules: bool, progress: Callable[[str, int, int], None] | None) -> Analysis:
+    ctx = Context(cfg)
+    _SHARED.clear()
+
+    # rejections found by intake; byte-identical duplicates; what reading gave
     first_of: dict[str, InputResult] = {}
-    to_read: list[InputResult] = []
     for res in results:
-        if res.raw.rejection is not None:
-            res.status, res.findings = REJECTED, [res.raw.rejection]
+        stage, value = res._outcome or ("read", F.make(F.FILE_READ_FAILED, detail="读取失败"))
+        if stage == "intake":
+            res.status, res.findings = REJECTED, [value]
             continue
         if res.sha256 in first_of:
             res.status, res.duplicate_of = DUPLICATE, first_of[res.sha256].path
             res.findings = [F.make(F.DUPLICATE_FILE, value=res.duplicate_of)]
             continue
         first_of[res.sha256] = res
-        to_read.append(res)
-
-    read = read_all([r.raw for r in to_read], (lambda d, t: progress("读取", d, t)) if progress else None)
-    for res, (outcome, value) in zip(to_read, read, strict=True):
-        if outcome == "reject":
+        if stage != "ok":
             res.status, res.findings = REJECTED, [value]
             continue
-        res.checked = check_file(value, forms[value.form], ctx)
-        if res.raw.has_macros:
-            res.checked.findings.insert(0, F.make(F.FILE_MACROS))
+        res.brief = value
+        res.findings = list(value.findings)
+        res.raw.kind, res.raw.has_macros = value.kind, value.has_macros
 
     # supersede: the latest submission of each (form, department, person) is the current one
     groups: dict[tuple, list[InputResult]] = {}
     for res in results:
-        if res.checked:
+        if res.brief:
             ts, basis = _when(res)
             res.submitted_at, res.order_basis = _iso(ts), basis
-            groups.setdefault(res.checked.key(), []).append(res)
+            groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
     for members in groups.values():
         members.sort(key=lambda r: (_when(r)[0], r.path))
@@ -259,43 +574,62 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
         current.append(latest)
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
-            older.checked.findings.append(F.make(F.SUPERSEDED, value=latest.path))
+            older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
 
-    by_form = lambda form_id: sorted((r for r in current if r.form == form_id), key=lambda r: r.path)  # noqa: E731
+    by_form: dict[str, list[InputResult]] = {}
+    for res in sorted(current, key=lambda r: r.path):
+        by_form.setdefault(res.form or "", []).append(res)
+    n_current, n_done = len(current), 0
+
+    def step() -> None:
+        nonlocal n_done
+        n_done += 1
+        if progress and (n_done % 64 == 0 or n_done == n_current):
+            progress("校验", n_done, n_current)
 
     # 附件2 first: the power items each department declared (latest readable one counts)
-    for res in by_form("附件2"):
-        if res.checked.department:
-            ctx.power_items[res.checked.department.code] = {
-                normalize.fold(r.values.get("power_item", "")) for r in res.checked.rows}
+    for res in by_form.get("附件2", []):
+        if res.department:
+            c = res.checked
+            ctx.power_items[res.department] = {normalize.fold(r.values.get("power_item", "")) for r in c.rows}
 
     def settle(res: InputResult) -> None:
-        res.status = RETURNED if res.checked.errors else ACCEPTED
+        res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
 
     for form_id in ("附件1", "附件2", "附件3", "附件4"):
-        for res in by_form(form_id):
+        for res in by_form.get(form_id, []):
+            c = res.checked
             if campaign_rules:
-                check_campaign(res.checked, ctx)
+                check_campaign(c, ctx)
             settle(res)
-            if res.status == ACCEPTED and res.checked.spec.is_risk_form:
-                for row in res.checked.rows:
-                    rid = risk_id(res.checked, row.index + 1)
-                    ctx.risks[rid] = _risk_row(cfg, res, row, rid)
+            if res.status == ACCEPTED and c.spec.is_risk_form:
+                for row in c.rows:
+                    rid = risk_id(c, row.index + 1)
+                    ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
+            step()
+    # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
+    by_dept: dict[str, dict] = {}
+    for rid, r in ctx.risks.items():
+        by_dept.setdefault(r["_dept"], {})[rid] = r
     for form_id in ("附件5", "附件6"):
-        for res in by_form(form_id):
+        for res in by_form.get(form_id, []):
+            c = res.checked
             if campaign_rules:
-                check_campaign(res.checked, ctx)
+                with _risks_of(ctx, c, by_dept):
+                    check_campaign(c, ctx)
             settle(res)
+            if res.status == ACCEPTED:
+                _apply_measures(ctx, res, c)
+            step()
     for res in results:
-        if res.checked:
-            res.findings = res.checked.findings
-            if res.status in (RETURNED, SUPERSEDED):
-                reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
-                for row in res.checked.rows:
-                    anchor = next(iter(row.refs.values()), None)
-                    res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=res.checked.sub.sheet, cell=anchor,
-                                               detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
-    analysis = Analysis(cfg, forms, results, skipped or [], ctx)
+        if res.brief and res.status in (RETURNED, SUPERSEDED):
+            c = res.checked
+            reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
+            for row in c.rows:
+                anchor = next(iter(row.refs.values()), None)
+                res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
+                                           detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
+    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store)
     _consolidate(analysis)
     return analysis
 
@@ -304,66 +638,74 @@ def _text(v: object) -> str:
     return v.isoformat() if isinstance(v, date) else normalize.to_text(v)
 
 
-def _risk_row(cfg: Config, res: InputResult, row, rid: str) -> dict:
-    c = res.checked
+_SHARED: dict[str, str] = {}
+
+
+def _shared(text: str) -> str:
+    """One object for the many equal short values of the catalogue (levels, categories, posts, names):
+    300,000 rows would otherwise hold 300,000 copies of 二级."""
+    return _SHARED.setdefault(text, text) if len(text) <= 24 else text
+
+
+def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> CatalogueRow:
     v = row.values
-    level = _text(v.get("level"))
+    level = _shared(_text(v.get("level")))
     direct, supervisor = supervision(level, c.department, cfg.main_leader)
     personal = c.spec.scope == "person"
     anchor = row.refs.get("risk") or next(iter(row.refs.values()), "")
-    return {
-        "风险编号": rid,
-        "层级": c.spec.level,
-        "部门": c.department.name if c.department else "",
-        "岗位": _text(c.header.get("post")) if personal else _text(v.get("post")),
-        "姓名": c.person if personal else "",
-        "风险类别": _text(v.get("category")),
-        "风险点": _text(v.get("risk")),
-        "主要表现形式": _text(v.get("manifest")),
-        "风险等级": level,
-        "涉及三重一大": _text(v.get("major")),
-        "关联权力事项": _text(v.get("power_item")),
-        "责任人": _text(v.get("owner")) if not personal else c.person,
-        "关键环节": "",
-        "防控措施": "",
-        "工作程序": "",
-        "完成时限": "",
-        "直接管理": direct,
-        "监督负责": supervisor,
-        "来源文件": res.path,
-        "来源SHA256": res.sha256,
-        "来源位置": f"{c.sub.sheet}!{anchor}",
-        "提交时间": res.submitted_at or "",
-        "措施来源文件": "",
-        "措施来源位置": "",
-        "_dept": c.department.code if c.department else "",
-        "_person": normalize.fold(c.person) if personal else "",
-        "_staff_no": c.staff.staff_no if c.staff else "",
-        "_order": (res.path, row.index),
-    }
+    person = _shared(c.person)
+    return CatalogueRow([
+        rid,                                                            # 风险编号
+        c.spec.level,                                                   # 层级
+        c.department.name if c.department else "",                      # 部门
+        _shared(_text(c.header.get("post")) if personal else _text(v.get("post"))),  # 岗位
+        person if personal else "",                                     # 姓名
+        _shared(_text(v.get("category"))),                              # 风险类别
+        _text(v.get("risk")),                                           # 风险点
+        _text(v.get("manifest")),                                       # 主要表现形式
+        level,                                                          # 风险等级
+        _shared(_text(v.get("major"))),                                 # 涉及三重一大
+        _shared(_text(v.get("power_item"))),                            # 关联权力事项
+        _shared(_text(v.get("owner"))) if not personal else person,     # 责任人
+        "", "", "", "",                                                 # 关键环节 防控措施 工作程序 完成时限
+        direct,                                                         # 直接管理
+        supervisor,                                                     # 监督负责
+        res.path,                                                       # 来源文件
+        res.sha256,                                                     # 来源SHA256
+        f"{c.sub.sheet}!{anchor}",                                      # 来源位置
+        res.submitted_at or "",                                         # 提交时间
+        "", "",                                                         # 措施来源文件 措施来源位置
+        c.department.code if c.department else "",                      # _dept
+        _shared(normalize.fold(c.person)) if personal else "",          # _person
+        c.staff.staff_no if c.staff else "",                            # _staff_no
+    ])
+
+
+def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
+    """An accepted measure form's rows into the risks they answer (matched by the campaign rules)."""
+    for row in c.rows:
+        rid = row.values.get("_risk_id")
+        target = ctx.risks.get(rid) if rid else None
+        if target is None:
+            continue
+        anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
+        for key, col in (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"),
+                         ("完成时限", "deadline")):
+            value = _text(row.values.get(col, ""))
+            if value:
+                if key in ("关键环节", "完成时限"):
+                    value = _shared(value)
+                target[key] = f"{target[key]}；{value}" if target[key] and value not in target[key] else value
+        target["措施来源文件"] = res.path
+        target["措施来源位置"] = f"{c.sub.sheet}!{anchor}"
 
 
 def _consolidate(a: Analysis) -> None:
     ctx, cfg = a.ctx, a.cfg
-    for res in a.accepted("附件5") + a.accepted("附件6"):
-        c = res.checked
-        for row in c.rows:
-            rid = row.values.get("_risk_id")
-            target = ctx.risks.get(rid) if rid else None
-            if target is None:
-                continue
-            anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
-            for key, col in (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"),
-                             ("完成时限", "deadline")):
-                value = _text(row.values.get(col, ""))
-                if value:
-                    target[key] = f"{target[key]}；{value}" if target[key] and value not in target[key] else value
-            target["措施来源文件"] = res.path
-            target["措施来源位置"] = f"{c.sub.sheet}!{anchor}"
     dept_order = {code: i for i, code in enumerate(cfg.roster.departments)}
     staff_order = {(p.department, normalize.fold(p.name)): i for i, p in enumerate(cfg.roster.staff)}
 
-    def order(r: dict) -> tuple:
+    def order(r: CatalogueRow) -> tuple:
         personal = r["层级"] == "个人"
         return (dept_order.get(r["_dept"], 10**6), personal,
                 staff_order.get((r["_dept"], r["_person"]), 10**6), r["_person"], r["风险编号"])

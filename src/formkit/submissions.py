@@ -62,13 +62,16 @@ def _submitted(res) -> date | None:
 def grid(analysis: Analysis) -> list[DepartmentStatus]:
     cfg = analysis.cfg
     today = as_of(analysis)
-    current = [r for r in analysis.inputs if r.status in (ACCEPTED, RETURNED)]
+    current: dict[tuple, list] = {}        # (form, department) → its current inputs, in input order
+    for r in analysis.inputs:
+        if r.status in (ACCEPTED, RETURNED):
+            current.setdefault((r.form, r.department), []).append(r)
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
         for form_id in DEPARTMENT_FORMS:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
-            mine = [r for r in current if r.form == form_id and r.department == dept.code]
+            mine = current.get((form_id, dept.code), [])
             accepted = [r for r in mine if r.status == ACCEPTED]
             if accepted:
                 when = _submitted(accepted[0])
@@ -80,7 +83,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
         personal = {}
         for form_id in PERSONAL_FORMS:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
-            mine = [r for r in current if r.form == form_id and r.department == dept.code]
+            mine = current.get((form_id, dept.code), [])
             acc = len({r.person for r in mine if r.status == ACCEPTED})
             ret = len({r.person for r in mine if r.status == RETURNED} - {r.person for r in mine if r.status == ACCEPTED})
             expected = dept.headcount

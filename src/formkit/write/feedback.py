@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
@@ -160,17 +161,21 @@ def _unreadable_body(who: str, file_name: str, findings: list[F.Finding], deadli
     return "\n".join(lines)
 
 
-def write_feedback(analysis: Analysis) -> list[Path]:
-    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms."""
+def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms.
+    progress(done, total): how many flawed inputs are done."""
     cfg = analysis.cfg
     _clear_previous(cfg.outbox)
     out = cfg.outbox / FEEDBACK_DIR
     written: list[Path] = []
     used: set[Path] = set()
     today = as_of(analysis)
+    total = sum(1 for res in analysis.inputs if needs_feedback(res)) if progress else 0
     for res in analysis.inputs:
         if not needs_feedback(res):
             continue
+        if progress:
+            progress(len(used), total)
         if res.checked and res.checked.spec.scope == "coordinator":
             dept = cfg.office            # 附件1 is the office's own form
         else:
@@ -210,6 +215,8 @@ def write_feedback(analysis: Analysis) -> list[Path]:
         eml.parent.mkdir(parents=True, exist_ok=True)
         eml.write_bytes(bytes(msg))
         written.append(eml)
+    if progress:
+        progress(total, total)
     written += write_chase(analysis)
     return written
 

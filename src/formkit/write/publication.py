@@ -14,7 +14,8 @@ import math
 import os
 import tempfile
 import unicodedata
-from collections.abc import Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -24,6 +25,7 @@ import jinja2
 
 from formkit.spec import LEVELS, templates_dir
 from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
+from formkit.write.fastrows import RowWriter
 
 SUBDIR = "公示"
 FILE_STEM = "廉政风险目录（公示）"
@@ -89,74 +91,82 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def publication_rows(analysis) -> list[dict]:
-    """The public rows, grouped by department in roster order, 序号 restarting in each department.
-
-    Each row holds the public column labels (public_columns) plus "_dept" (roster code, "" when unknown) and
-    "_department" (the group's name). Rows of departments missing from the roster come last, by name.
-    Within a department the catalogue order is kept (department risks, then personal risks).
-    """
-    cfg = analysis.cfg
-    departments = cfg.roster.departments
-    labels = [label for label, _ in public_columns(analysis)]
-    order = {code: i for i, code in enumerate(departments)}
-    buckets: dict[str, list[dict]] = {}
-    for r in analysis.catalogue:
-        code = r.get("_dept") or ""
-        key = code if code in departments else "\0" + (_text(r.get("部门")) or _UNGROUPED)
-        buckets.setdefault(key, []).append(r)
-    keys = sorted(buckets, key=lambda k: (0, order[k], "") if k in order else (1, 0, k))
-    out: list[dict] = []
-    for key in keys:
-        dept = departments.get(key)
-        name = dept.name if dept else key[1:]
-        for n, r in enumerate(buckets[key], 1):
-            personal = r.get("层级") == "个人"
-            row: dict = {}
-            for label in labels:
-                if label == "序号":
-                    row[label] = n
-                elif label == "单位/科室":
-                    row[label] = _text(r.get("部门")) or name
-                elif label == "部门负责人":
-                    row[label] = dept.head if dept else ""
-                elif label == "责任领导":
-                    row[label] = dept.leader if dept else ""
-                elif label == "工号":
-                    row[label] = _text(r.get("_staff_no")) if personal else ""
-                elif label == "姓名":
-                    row[label] = _text(r.get("姓名")) if personal else ""
-                else:
-                    row[label] = _text(r.get(_FROM_CATALOGUE[label]))
-            row["_dept"] = dept.code if dept else ""
-            row["_department"] = name
-            out.append(row)
-    return out
-
-
 @dataclass
 class _Group:
     code: str
     name: str
     head: str
     leader: str
-    rows: list[dict] = field(default_factory=list)
+    source: list = field(default_factory=list)       # the group's catalogue rows (references, in order)
+    labels: list[str] = field(default_factory=list)
 
     @property
     def levels(self) -> dict[str, int]:
-        return _level_counts(self.rows)
+        return _level_counts(self.source)
+
+    @property
+    def count(self) -> int:
+        return len(self.source)
+
+    @property
+    def rows(self) -> Iterator[dict]:
+        """The group's public rows, made as they are read (not held)."""
+        for n, r in enumerate(self.source, 1):
+            yield _public_row(self, n, r)
 
 
-def _groups(analysis, rows: Iterable[dict]) -> list[_Group]:
-    departments = analysis.cfg.roster.departments
-    groups: list[_Group] = []
-    for row in rows:
-        if not groups or (groups[-1].code, groups[-1].name) != (row["_dept"], row["_department"]):
-            dept = departments.get(row["_dept"])
-            groups.append(_Group(row["_dept"], row["_department"], dept.head if dept else "",
-                                 dept.leader if dept else ""))
-        groups[-1].rows.append(row)
+def _public_row(group: _Group, n: int, r) -> dict:
+    personal = r.get("层级") == "个人"
+    row: dict = {}
+    for label in group.labels:
+        if label == "序号":
+            row[label] = n
+        elif label == "单位/科室":
+            row[label] = _text(r.get("部门")) or group.name
+        elif label == "部门负责人":
+            row[label] = group.head
+        elif label == "责任领导":
+            row[label] = group.leader
+        elif label == "工号":
+            row[label] = _text(r.get("_staff_no")) if personal else ""
+        elif label == "姓名":
+            row[label] = _text(r.get("姓名")) if personal else ""
+        else:
+            row[label] = _text(r.get(_FROM_CATALOGUE[label]))
+    row["_dept"] = group.code
+    row["_department"] = group.name
+    return row
+
+
+def _public_groups(analysis, labels: list[str] | None = None) -> list[_Group]:
+    """The catalogue by department in roster order (departments missing from the roster last, by name)."""
+    cfg = analysis.cfg
+    departments = cfg.roster.departments
+    labels = labels if labels is not None else [label for label, _ in public_columns(analysis)]
+    order = {code: i for i, code in enumerate(departments)}
+    buckets: dict[str, list] = {}
+    for r in analysis.catalogue:
+        code = r.get("_dept") or ""
+        key = code if code in departments else "\0" + (_text(r.get("部门")) or _UNGROUPED)
+        buckets.setdefault(key, []).append(r)
+    keys = sorted(buckets, key=lambda k: (0, order[k], "") if k in order else (1, 0, k))
+    groups = []
+    for key in keys:
+        dept = departments.get(key)
+        groups.append(_Group(dept.code if dept else "", dept.name if dept else key[1:], dept.head if dept else "",
+                             dept.leader if dept else "", buckets[key], labels))
     return groups
+
+
+def publication_rows(analysis) -> list[dict]:
+    """The public rows, grouped by department in roster order, 序号 restarting in each department.
+
+    Each row holds the public column labels (public_columns) plus "_dept" (roster code, "" when unknown) and
+    "_department" (the group's name). Rows of departments missing from the roster come last, by name.
+    Within a department the catalogue order is kept (department risks, then personal risks).
+    (The writers do not build this list: they take each group's rows as they go.)
+    """
+    return [row for g in _public_groups(analysis) for row in g.rows]
 
 
 def _level_counts(rows: Iterable[dict]) -> dict[str, int]:
@@ -204,7 +214,7 @@ def _summary(counts: dict[str, int], total: int) -> str:
 def _heading(index: int, group: _Group) -> str:
     counts = group.levels
     parts = "、".join(f"{level} {counts[level]}" for level in LEVELS if counts[level])
-    return f"{_zh_number(index)}、{group.name}　共 {len(group.rows)} 项" + (f"（{parts}）" if parts else "")
+    return f"{_zh_number(index)}、{group.name}　共 {group.count} 项" + (f"（{parts}）" if parts else "")
 
 
 def _titles(analysis) -> tuple[str, str]:
@@ -224,8 +234,24 @@ _LINE_PT = 13.5         # one line of 10 pt 宋体
 _WIDE_PX, _NARROW_PX = 13.4, 6.7
 
 
+_NARROW: dict[int, None] | None = None
+
+
+def _narrow_table() -> dict[int, None]:
+    """A str.translate table deleting every BMP character that is not wide (east Asian width W, F or A)."""
+    global _NARROW
+    if _NARROW is None:
+        _NARROW = {cp: None for cp in range(0x10000) if unicodedata.east_asian_width(chr(cp)) not in "WFA"}
+    return _NARROW
+
+
 def _text_px(text: str) -> float:
-    return sum(_WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else _NARROW_PX for ch in text)
+    if text.isascii():
+        return _NARROW_PX * len(text)
+    if max(text) > "\uffff":        # beyond the BMP: character by character
+        return sum(_WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else _NARROW_PX for ch in text)
+    wide = len(text.translate(_narrow_table()))
+    return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
 
 
 def _row_height(values: list[str], widths: list[float]) -> float:
@@ -237,17 +263,21 @@ def _row_height(values: list[str], widths: list[float]) -> float:
     lines = 1
     for text, width in zip(values, widths, strict=True):
         avail = max(width * 7 + 5 - 8, _WIDE_PX)      # column width in pixels, less the cell padding
-        n = sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n")) if text else 1
+        if "\n" not in text and len(text) * _WIDE_PX <= avail:
+            continue                                    # one line, whatever its characters
+        n = sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
         lines = max(lines, n)
     return min(409.0, round(lines * _LINE_PT + 4, 1))
 
 
-
-def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "公示") -> None:
+def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "公示",
+                            progress: Callable[[str, int, int], None] | None = None) -> None:
     """Add the 公示 sheet to an open xlsxwriter workbook (the consolidated workbook uses it too)."""
     cols = public_columns(analysis)
-    rows = publication_rows(analysis)
-    groups = _groups(analysis, rows)
+    labels = [label for label, _ in cols]
+    widths = [w for _, w in cols]
+    groups = _public_groups(analysis, labels)
+    total = sum(g.count for g in groups)
     last = len(cols) - 1
     title, subtitle = _titles(analysis)
 
@@ -270,34 +300,60 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
     ws.merge_range(1, 0, 1, last, "", f_sub)
     write_text(ws, 1, 0, subtitle, f_sub)
     ws.merge_range(2, 0, 2, last, "", f_summary)
-    write_text(ws, 2, 0, _summary(_level_counts(rows), len(rows)), f_summary)
+    write_text(ws, 2, 0, _summary(_level_counts(analysis.catalogue), total), f_summary)
 
     header_row = 3
     ws.set_row(header_row, 22)
     for c, (label, _) in enumerate(cols):
         write_text(ws, header_row, c, label, styles.head)
 
+    formats = [styles.num if label == "序号" else f_center if label in _CENTERED else styles.cell for label in labels]
+    level_at, seq_at = labels.index("风险等级"), labels.index("序号")
+    writer = RowWriter(ws)
     r = header_row + 1
     if not groups:
         ws.merge_range(r, 0, r, last, "", styles.cell)
         write_text(ws, r, 0, "暂无已登记的廉政风险点。", styles.cell)
         r += 1
+    done = 0
     for gi, group in enumerate(groups, 1):
         ws.set_row(r, 20)
         ws.merge_range(r, 0, r, last, "", f_group)
         write_text(ws, r, 0, _heading(gi, group), f_group)
         r += 1
-        for row in group.rows:
-            ws.set_row(r, _row_height([cell_text(row[label]) for label, _ in cols], [w for _, w in cols]))
-            for c, (label, _) in enumerate(cols):
-                value = row[label]
-                if label == "序号":
-                    ws.write_number(r, c, value, styles.num)
-                elif label == "风险等级":
-                    write_text(ws, r, c, value, styles.level1 if value == LEVELS[0] else f_center)
-                else:
-                    write_text(ws, r, c, value, f_center if label in _CENTERED else styles.cell)
-            r += 1
+        if writer.usable:
+            heights: deque[float] = deque()
+
+            def rows_of(g: _Group = group, heights: deque = heights) -> Iterator[list]:
+                for row in g.rows:
+                    values = [cell_text(row[label]) for label in labels]
+                    heights.append(_row_height(values, widths))
+                    out: list = values
+                    out[seq_at] = row["序号"]
+                    if values[level_at] == LEVELS[0]:
+                        out[level_at] = (LEVELS[0], styles.level1)
+                    yield out
+
+            def heights_of(heights: deque = heights) -> Iterator[float]:
+                while True:
+                    yield heights.popleft()
+
+            r = writer.write_rows(r, rows_of(), formats, heights_of())
+        else:
+            for row in group.rows:
+                ws.set_row(r, _row_height([cell_text(row[label]) for label in labels], widths))
+                for c, label in enumerate(labels):
+                    value = row[label]
+                    if label == "序号":
+                        ws.write_number(r, c, value, styles.num)
+                    elif label == "风险等级":
+                        write_text(ws, r, c, value, styles.level1 if value == LEVELS[0] else f_center)
+                    else:
+                        write_text(ws, r, c, value, formats[c])
+                r += 1
+        done += group.count
+        if progress:
+            progress("写出公示", done, total)
     ws.merge_range(r + 1, 0, r + 1, last, "", f_note)
     write_text(ws, r + 1, 0, _notice(analysis.cfg), f_note)
 
@@ -324,39 +380,48 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def render_publication_html(analysis) -> str:
-    """The static publication page (self-contained: inline CSS, no scripts, no external assets)."""
+def _html_context(analysis) -> dict:
     cols = public_columns(analysis)
-    rows = publication_rows(analysis)
-    groups = _groups(analysis, rows)
+    groups = _public_groups(analysis, [label for label, _ in cols])
     total_width = sum(w for _, w in cols)
     title, _ = _titles(analysis)
     cfg = analysis.cfg
     columns = [{"label": label, "pct": f"{100 * w / total_width:.2f}",
                 "cls": "c" if label in _CENTERED else "t"} for label, w in cols]
-    return _environment().get_template(TEMPLATE).render(
+    levels = _level_counts(analysis.catalogue)
+    total = len(analysis.catalogue)
+    return dict(
         title=title,
         institution=cfg.institution,
         campaign=cfg.campaign,
         date=_zh_date(publication_date(cfg)),
-        summary=_summary(_level_counts(rows), len(rows)),
-        total=len(rows),
-        levels=_level_counts(rows),
+        summary=_summary(levels, total),
+        total=total,
+        levels=levels,
         level_names=LEVELS,
         columns=columns,
         groups=[{"anchor": f"d{i}", "heading": _zh_number(i), "name": g.name, "head": g.head,
-                 "leader": g.leader, "count": len(g.rows), "levels": g.levels, "rows": g.rows}
+                 "leader": g.leader, "count": g.count, "levels": g.levels, "rows": g.rows}   # rows: made as read
                 for i, g in enumerate(groups, 1)],
         notice=_notice(cfg),
     )
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
+def render_publication_html(analysis) -> str:
+    """The static publication page (self-contained: inline CSS, no scripts, no external assets)."""
+    return _environment().get_template(TEMPLATE).render(**_html_context(analysis))
+
+
+def _atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (or text in pieces, as a template streams it) to path, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+            if isinstance(text, str):
+                fh.write(text)
+            else:
+                fh.writelines(text)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -366,21 +431,22 @@ def _atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def write_publication(analysis, outdir: Path) -> list[Path]:
+def write_publication(analysis, outdir: Path, progress: Callable[[str, int, int], None] | None = None) -> list[Path]:
     """Write 公示/廉政风险目录（公示）.xlsx and .html under outdir (the outbox); returns both paths.
 
-    outdir may also be the 公示 folder itself.
+    outdir may also be the 公示 folder itself. Both are written as their rows come (the page is
+    streamed from the template), so a catalogue of any size costs no more memory than its rows.
     """
     outdir = Path(outdir)
     folder = outdir if outdir.name == SUBDIR else outdir / SUBDIR
     cfg = analysis.cfg
     title, subtitle = _titles(analysis)
     xlsx = folder / f"{FILE_STEM}.xlsx"
-    with atomic_workbook(xlsx, created=datetime.combine(publication_date(cfg), time()), title=title,
-                         subject=cfg.campaign, company=cfg.institution) as wb:
-        write_publication_sheet(wb, Styles(wb), analysis)
+    with atomic_workbook(xlsx, constant_memory=True, created=datetime.combine(publication_date(cfg), time()),
+                         title=title, subject=cfg.campaign, company=cfg.institution) as wb:
+        write_publication_sheet(wb, Styles(wb), analysis, progress=progress)
     html = folder / f"{FILE_STEM}.html"
-    _atomic_write_text(html, render_publication_html(analysis))
+    _atomic_write_text(html, _environment().get_template(TEMPLATE).generate(**_html_context(analysis)))
     for path in (xlsx, html):
         os.chmod(path, 0o644)     # a publication is meant to be shared (mkstemp creates files 0600)
     return [xlsx, html]

@@ -2,12 +2,15 @@
 
 Sheets: 说明, 风险目录, 汇总 (with native charts), 提交情况, 问题清单, 权力清单, 领导小组, 公示, and 变化
 when a previous round exists. Written by xlsxwriter in constant-memory mode: each sheet row by row,
-so a catalogue of a million rows costs no more memory than one of a hundred.
+so a catalogue of a million rows costs no more memory than one of a hundred. The big tables go
+through formkit.write.fastrows (whole rows of XML at a time) and take their rows from iterators:
+`write_catalogue_workbook` streams rows it is given without holding them.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +18,8 @@ from formkit import __version__
 from formkit import findings as F
 from formkit.pipeline import STATUS_ZH, Analysis
 from formkit.submissions import DONE, MISSING, OVERDUE, RETURNED_ZH, as_of, grid
-from formkit.write.common import Styles, atomic_workbook, print_setup, write_text
+from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
+from formkit.write.fastrows import RowWriter
 
 CATALOGUE_COLUMNS: list[tuple[str, float]] = [
     ("风险编号", 16), ("层级", 6), ("部门", 14), ("岗位", 14), ("姓名", 8), ("风险类别", 10), ("风险点", 36),
@@ -38,21 +42,62 @@ def stamp(analysis: Analysis) -> datetime:
     return datetime(d.year, d.month, d.day)
 
 
-def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows, *, level_col: str | None = None) -> int:
-    """A header row and data rows of dicts; returns the next free row."""
+def _cell(value: object) -> object:
+    """What a table cell holds: text, or a whole number (written as a number)."""
+    if type(value) is str:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return cell_text(value)
+
+
+def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Iterable[Mapping], *,
+           level_col: str | None = None) -> int:
+    """A header row and data rows of mappings (any iterable: rows are not held); returns the next free row.
+    Text in the cell format, whole numbers centred, 一级 in the level column highlighted."""
     for j, (label, width) in enumerate(columns):
         ws.set_column(j, j, width)
         ws.write_string(top, j, label, st.head)
+    labels = [label for label, _ in columns]
+    level_at = labels.index(level_col) if level_col in labels else None
+    writer = RowWriter(ws)
+    if writer.usable:
+        center, level1 = st.center, st.level1
+
+        def values() -> Iterator[list]:
+            for row in rows:
+                out = []
+                for label in labels:
+                    v = _cell(row.get(label, ""))
+                    out.append(v if type(v) is str else (v, center))
+                if level_at is not None and out[level_at] == "一级":
+                    out[level_at] = ("一级", level1)
+                yield out
+
+        return writer.write_rows(top + 1, values(), [st.cell] * len(labels))
     r = top
     for r, row in enumerate(rows, top + 1):
-        for j, (label, _) in enumerate(columns):
+        for j, label in enumerate(labels):
             value = row.get(label, "")
-            fmt = st.level1 if (label == level_col and value == "一级") else st.cell
+            fmt = st.level1 if (j == level_at and value == "一级") else st.cell
             if isinstance(value, int) and not isinstance(value, bool):
                 ws.write_number(r, j, value, st.center)
             else:
                 write_text(ws, r, j, value, fmt)
     return r + 1
+
+
+def _counted(rows: Iterable, progress: Callable[[str, int, int], None] | None, stage: str, total: int) -> Iterator:
+    """rows, reporting progress every 2,000."""
+    if progress is None:
+        yield from rows
+        return
+    n = 0
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n % 2000 == 0:
+            progress(stage, n, total)
+    progress(stage, n, max(n, total))
 
 
 def _span_table(ws, st: Styles, top: int, columns: list[tuple[str, int]], rows: list[dict]) -> int:
@@ -79,15 +124,17 @@ def _span_table(ws, st: Styles, top: int, columns: list[tuple[str, int]], rows: 
     return r + 1
 
 
-def write_workbook(analysis: Analysis, path: Path, changes=None, properties: dict[str, str] | None = None) -> Path:
+def write_workbook(analysis: Analysis, path: Path, changes=None, properties: dict[str, str] | None = None,
+                   progress: Callable[[str, int, int], None] | None = None) -> Path:
     cfg = analysis.cfg
+    stage = "写出汇总工作簿"
     with atomic_workbook(path, constant_memory=True, created=stamp(analysis),
                          title=f"{cfg.institution}廉政风险目录", subject=cfg.campaign, company=cfg.institution) as wb:
         for name, value in (properties or {}).items():
             wb.set_custom_property(name, value)
         st = Styles(wb)
         _cover(wb, st, analysis)
-        _catalogue(wb, st, analysis)
+        _catalogue(wb, st, _counted(analysis.catalogue, progress, stage, len(analysis.catalogue)))
         _summary(wb, st, analysis)
         _submissions(wb, st, analysis)
         _findings(wb, st, analysis)
@@ -100,6 +147,17 @@ def write_workbook(analysis: Analysis, path: Path, changes=None, properties: dic
             from formkit.changes import write_changes_sheet
 
             write_changes_sheet(wb, st, changes)
+        if progress:
+            progress(stage, 1, 1)
+    return path
+
+
+def write_catalogue_workbook(path: Path, rows: Iterable[Mapping], *, created: datetime | None = None,
+                             progress: Callable[[str, int, int], None] | None = None, total: int = 0) -> Path:
+    """A workbook holding only the 风险目录 sheet, written as rows come (they are not held): the catalogue
+    writer of the consolidated workbook on its own (bench/bench.py --writer-rows)."""
+    with atomic_workbook(path, constant_memory=True, created=created, title="廉政风险目录") as wb:
+        _catalogue(wb, Styles(wb), _counted(rows, progress, "写出风险目录", total))
     return path
 
 
@@ -132,27 +190,33 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
     cols = [("序号", 6), ("文件", 44), ("SHA-256", 66), ("所在压缩包/邮件", 24), ("表单", 8), ("部门", 12),
             ("姓名", 8), ("状态", 10), ("错误", 6), ("提醒", 6), ("提交时间", 20), ("时间依据", 12), ("被替代为", 30)]
     names = {d.code: d.name for d in cfg.roster.departments.values()}
-    rows = [{
+    rows = ({
         "序号": i, "文件": r.path, "SHA-256": r.sha256, "所在压缩包/邮件": r.path.split("!")[0] if "!" in r.path else "",
         "表单": r.form or "", "部门": names.get(r.department or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
         "提交时间": r.submitted_at or "", "时间依据": r.order_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
-    } for i, r in enumerate(a.inputs, 1)]
+    } for i, r in enumerate(a.inputs, 1))
     for j, (label, _) in enumerate(cols):
         ws.write_string(top + 1, j, label, st.head)
-    for i, row in enumerate(rows, top + 2):
-        for j, (label, _) in enumerate(cols):
-            v = row[label]
-            if isinstance(v, int):
-                ws.write_number(i, j, v, st.center)
-            else:
-                write_text(ws, i, j, v, st.cell)
+    writer = RowWriter(ws)
+    labels = [label for label, _ in cols]
+    if writer.usable:
+        writer.write_rows(top + 2, ([_cell(row[k]) if type(row[k]) is str else (row[k], st.center) for k in labels]
+                                    for row in rows), [st.cell] * len(labels))
+    else:
+        for i, row in enumerate(rows, top + 2):
+            for j, label in enumerate(labels):
+                v = row[label]
+                if isinstance(v, int):
+                    ws.write_number(i, j, v, st.center)
+                else:
+                    write_text(ws, i, j, v, st.cell)
     print_setup(ws, top + 1, len(cols) - 1)
 
 
-def _catalogue(wb, st: Styles, a: Analysis) -> None:
+def _catalogue(wb, st: Styles, rows: Iterable[Mapping]) -> None:
     ws = wb.add_worksheet("风险目录")
-    end = _table(ws, st, 0, CATALOGUE_COLUMNS, a.catalogue, level_col="风险等级")
+    end = _table(ws, st, 0, CATALOGUE_COLUMNS, rows, level_col="风险等级")
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(end - 1, 1), len(CATALOGUE_COLUMNS) - 1)
     print_setup(ws, 0, len(CATALOGUE_COLUMNS) - 1)
@@ -322,12 +386,11 @@ def _findings(wb, st: Styles, a: Analysis) -> None:
     cols = [("序号", 6), ("文件", 36), ("状态", 9), ("表单", 7), ("部门", 12), ("姓名", 8), ("程度", 6), ("代码", 18),
             ("工作表", 9), ("单元格", 8), ("字段", 12), ("填写内容", 20), ("说明与改正方法", 60)]
     names = {d.code: d.name for d in a.cfg.roster.departments.values()}
-    rows = []
-    for res, f in a.findings():
-        rows.append({"序号": len(rows) + 1, "文件": res.path, "状态": STATUS_ZH[res.status], "表单": res.form or "",
-                     "部门": names.get(res.department or "", ""), "姓名": res.person or "",
-                     "程度": F.SEVERITY_ZH[f.severity], "代码": f.code, "工作表": f.sheet or "", "单元格": f.cell or "",
-                     "字段": f.field or "", "填写内容": f.value or "", "说明与改正方法": f.message})
+    rows = ({"序号": n, "文件": res.path, "状态": STATUS_ZH[res.status], "表单": res.form or "",
+             "部门": names.get(res.department or "", ""), "姓名": res.person or "",
+             "程度": F.SEVERITY_ZH[f.severity], "代码": f.code, "工作表": f.sheet or "", "单元格": f.cell or "",
+             "字段": f.field or "", "填写内容": f.value or "", "说明与改正方法": f.message}
+            for n, (res, f) in enumerate(((res, f) for res in a.inputs for f in res.findings), 1))
     end = _table(ws, st, 0, cols, rows)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(end - 1, 1), len(cols) - 1)

@@ -1,0 +1,360 @@
+"""What reading and checking each input produced, kept by the SHA-256 of the input's bytes.
+
+A merge reads every input in a worker process (see formkit.pipeline): sniff, safety checks, parse,
+file-level validation. The outcome of one input depends only on its bytes and on what formkit does
+with them: the formkit version and code, the form declarations and the campaign's configuration and
+roster. So it is kept, and a later merge that meets the same bytes again takes the outcome from here
+instead of reading the file: merging after one new form arrived reads one form.
+
+The store has two parts per input:
+
+* a *brief*, small: the outcome ("ok", "container", or a rejection with its stage and finding) and,
+  for a readable form, what the analysis needs of every input (form, whose it is, 填表日期, findings);
+* the *checked* submission itself (formkit.validate.Checked), compressed, loaded only when the
+  analysis needs the rows (campaign rules, the catalogue, feedback) and dropped again. At 100,000
+  inputs the parent process holds briefs, not 100,000 submissions: this store is also the spill.
+
+`DiskStore` is an SQLite file under outbox/ (deleting outbox/ resets it); `MemoryStore` keeps the
+same blobs in a dict (formkit check, tests, a merge told not to cache). Keys are the SHA-256 of the
+input's bytes inside a *scope*: a digest of formkit's version and source, the declarations, the
+configuration and the roster. Opening a DiskStore of another scope empties it, so an outcome is
+only ever served for the same bytes read by the same code under the same configuration.
+
+Blobs are pickles. Unpickling only rebuilds formkit's own classes, dates and built-in containers
+(`_Unpickler.find_class`); the form declarations, departments and people are not stored but named
+(`Refs`) and taken from the current configuration when loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import zlib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+FILE_NAME = ".formkit-cache.sqlite"
+SCHEMA = "1"
+_PROTOCOL = 5
+_ZLIB_LEVEL = 1
+
+
+def code_digest() -> str:
+    """A digest of formkit's own source files: a changed reader or rule invalidates the cache even when
+    the version number did not change (as during development)."""
+    h = hashlib.sha256()
+    base = Path(__file__).resolve().parent
+    for path in sorted(base.rglob("*.py")):
+        h.update(path.relative_to(base).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def scope_of(cfg) -> str:
+    """The digest outcomes are kept under: formkit version and code, declarations, configuration."""
+    from formkit import __version__
+    from formkit.spec import declarations_digest
+
+    parts = [SCHEMA, __version__, code_digest(), declarations_digest(), cfg.fingerprint() if cfg.roster_file else ""]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+# -- pickling with named references ---------------------------------------------------------------------
+
+
+class Refs:
+    """The shared objects a checked submission points at, named instead of stored: form declarations by
+    id, departments by code, people by their place in the roster."""
+
+    def __init__(self, forms: dict, roster) -> None:
+        self.forms = forms
+        self.departments = roster.departments if roster is not None else {}
+        self.staff = list(roster.staff) if roster is not None else []
+        self._staff_index: dict[int, int] | None = None
+
+    def name(self, obj: Any) -> tuple | None:
+        from formkit.config import Department, Person
+        from formkit.spec import FormSpec
+
+        t = type(obj)
+        if t is FormSpec:
+            return ("S", obj.id) if self.forms.get(obj.id) is obj else None
+        if t is Department:
+            return ("D", obj.code) if self.departments.get(obj.code) is obj else None
+        if t is Person:
+            if self._staff_index is None:
+                self._staff_index = {id(p): i for i, p in enumerate(self.staff)}
+            i = self._staff_index.get(id(obj))
+            return ("P", i) if i is not None else None
+        return None
+
+    def resolve(self, pid: tuple) -> Any:
+        kind, key = pid
+        if kind == "S":
+            return self.forms[key]
+        if kind == "D":
+            return self.departments[key]
+        if kind == "P":
+            return self.staff[key]
+        raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, refs: Refs | None) -> None:
+        super().__init__(file, _PROTOCOL)
+        self.refs = refs
+
+    # reducer_override, unlike persistent_id, is not called for str, int, float, list, dict…: the few
+    # objects it sees are the dataclasses of a submission (persistent_id cost 1.3 µs on each of ~750
+    # objects per form)
+    def reducer_override(self, obj: Any) -> Any:  # noqa: D401 - pickle's hook
+        if self.refs is not None:
+            name = self.refs.name(obj)
+            if name is not None:
+                return _ref, name
+        return NotImplemented
+
+
+_LOADING: list[Refs] = []
+
+
+def _ref(kind: str, key: Any) -> Any:
+    """A named shared object, resolved against the configuration of the load in progress."""
+    if not _LOADING:
+        raise pickle.UnpicklingError("no references to resolve")
+    return _LOADING[-1].resolve((kind, key))
+
+
+_SAFE_BUILTINS = {"set", "frozenset", "tuple", "list", "dict", "bytearray", "complex", "slice", "range"}
+_SAFE_MODULES = {"datetime": {"date", "datetime", "time", "timedelta", "timezone"}}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if module == "formkit" or module.startswith("formkit."):
+            return super().find_class(module, name)
+        if module == "builtins" and name in _SAFE_BUILTINS:
+            return super().find_class(module, name)
+        if name in _SAFE_MODULES.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"the cache may not load {module}.{name}")
+
+
+def dumps(obj: Any, refs: Refs | None = None, compress: bool = False) -> bytes:
+    buf = io.BytesIO()
+    _Pickler(buf, refs).dump(obj)
+    data = buf.getvalue()
+    return zlib.compress(data, _ZLIB_LEVEL) if compress else data
+
+
+def loads(blob: bytes, refs: Refs | None = None, compressed: bool = False) -> Any:
+    if compressed:
+        blob = zlib.decompress(blob)
+    if refs is not None:
+        _LOADING.append(refs)
+    try:
+        return _Unpickler(io.BytesIO(blob)).load()
+    finally:
+        if refs is not None:
+            _LOADING.pop()
+
+
+# -- stores -------------------------------------------------------------------------------------------------
+
+
+class Store:
+    """Outcomes by SHA-256: brief (bytes) and checked (compressed bytes or None)."""
+
+    persistent = False
+
+    def __init__(self) -> None:
+        self._decoded: OrderedDict[str, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    # raw blobs
+    def get_brief(self, sha: str) -> bytes | None:
+        raise NotImplementedError
+
+    def get_checked(self, sha: str) -> bytes | None:
+        raise NotImplementedError
+
+    def put(self, sha: str, brief: bytes, checked: bytes | None) -> None:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.flush()
+
+    def reader(self) -> tuple | None:
+        """What a worker process needs to look outcomes up itself (None: it cannot)."""
+        return None
+
+    # decoded checked submissions, a few kept (the feedback asks for the same one several times)
+    def load_checked(self, sha: str, refs: Refs) -> Any:
+        hit = self._decoded.get(sha)
+        if hit is not None:
+            self._decoded.move_to_end(sha)
+            return hit
+        blob = self.get_checked(sha)
+        if blob is None:
+            return None
+        obj = loads(blob, refs, compressed=True)
+        self._decoded[sha] = obj
+        if len(self._decoded) > 32:
+            self._decoded.popitem(last=False)
+        return obj
+
+    def forget(self, sha: str) -> None:
+        self._decoded.pop(sha, None)
+
+
+class MemoryStore(Store):
+    def __init__(self) -> None:
+        super().__init__()
+        self._data: dict[str, tuple[bytes, bytes | None]] = {}
+
+    def get_brief(self, sha: str) -> bytes | None:
+        hit = self._data.get(sha)
+        return hit[0] if hit else None
+
+    def get_checked(self, sha: str) -> bytes | None:
+        hit = self._data.get(sha)
+        return hit[1] if hit else None
+
+    def put(self, sha: str, brief: bytes, checked: bytes | None) -> None:
+        self._data[sha] = (brief, checked)
+
+
+class DiskStore(Store):
+    """outbox/.formkit-cache.sqlite. Safe to delete; a store of another scope is emptied on opening."""
+
+    persistent = True
+
+    def __init__(self, path: Path, scope: str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.scope = scope
+        self._pid = os.getpid()
+        self._pending = 0
+        self._db = self._connect()
+
+    def _connect(self):
+        import sqlite3
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            db = self._open(sqlite3)
+        except sqlite3.DatabaseError:       # not a database (damaged, or something else under that name)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(str(self.path) + suffix)
+                except OSError:
+                    pass
+            db = self._open(sqlite3)
+        return db
+
+    def _open(self, sqlite3):
+        db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS outcome (sha TEXT PRIMARY KEY, brief BLOB NOT NULL, checked BLOB)")
+        row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
+        if row is None or row[0] != self.scope:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM outcome")
+            db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('scope', ?)", (self.scope,))
+            db.execute("COMMIT")
+        return db
+
+    @property
+    def db(self):
+        if os.getpid() != self._pid:        # a forked child: never use the parent's connection
+            self._pid = os.getpid()
+            self._pending = 0
+            self._db = self._connect()
+        return self._db
+
+    def get_brief(self, sha: str) -> bytes | None:
+        row = self.db.execute("SELECT brief FROM outcome WHERE sha = ?", (sha,)).fetchone()
+        return row[0] if row else None
+
+    def get_checked(self, sha: str) -> bytes | None:
+        row = self.db.execute("SELECT checked FROM outcome WHERE sha = ?", (sha,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, sha: str, brief: bytes, checked: bytes | None) -> None:
+        db = self.db
+        if not self._pending:
+            db.execute("BEGIN")
+        db.execute("INSERT OR REPLACE INTO outcome (sha, brief, checked) VALUES (?, ?, ?)", (sha, brief, checked))
+        self._pending += 1
+        if self._pending >= 2000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending and os.getpid() == self._pid:
+            self._db.execute("COMMIT")
+            self._pending = 0
+
+    def keep_only(self, shas: set[str]) -> None:
+        """Drop outcomes of inputs that are gone (the store does not grow round after round)."""
+        self.flush()
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS keep (sha TEXT PRIMARY KEY)")
+        db.execute("BEGIN")
+        db.execute("DELETE FROM keep")
+        db.executemany("INSERT OR IGNORE INTO keep (sha) VALUES (?)", ((s,) for s in shas))
+        db.execute("DELETE FROM outcome WHERE sha NOT IN (SELECT sha FROM keep)")
+        db.execute("DELETE FROM keep")
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.flush()
+        if os.getpid() == self._pid:
+            self._db.close()
+
+    def reader(self) -> tuple | None:
+        return (str(self.path), self.scope)
+
+
+class Reader:
+    """A worker's read-only view of a DiskStore (opened after fork, in the worker)."""
+
+    def __init__(self, spec: tuple | None) -> None:
+        self.spec = spec
+        self._db = None
+        self._pid = None
+
+    def get_brief(self, sha: str) -> bytes | None:
+        if self.spec is None:
+            return None
+        if self._db is None or self._pid != os.getpid():
+            import sqlite3
+
+            path, scope = self.spec
+            try:
+                db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30, check_same_thread=False)
+                row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
+            except sqlite3.Error:
+                self.spec = None
+                return None
+            if row is None or row[0] != scope:
+                self.spec = None
+                return None
+            self._db, self._pid = db, os.getpid()
+        try:
+            row = self._db.execute("SELECT brief FROM outcome WHERE sha = ?", (sha,)).fetchone()
+        except Exception:  # noqa: BLE001 - a cache that cannot be read is a cache miss
+            return None
+        return row[0] if row else None
+
+
+def open_store(outbox: Path, cfg) -> DiskStore:
+    return DiskStore(Path(outbox) / FILE_NAME, scope_of(cfg))

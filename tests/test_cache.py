@@ -1,0 +1,126 @@
+"""The merge cache (formkit.cache): same outputs with and without it, keyed by the bytes, reset by outbox/."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+
+from formkit import cache
+from formkit.config import load_config
+from formkit.merge import merge
+from formkit.pipeline import analyse
+from formkit.workspace import write_roster
+from tests.conftest import DEPARTMENTS, STAFF
+from tests.helpers import fill
+
+
+def _risk_forms(cfg, inbox: Path) -> list[Path]:
+    from formkit.generate import generate_campaign
+
+    paths = generate_campaign(cfg)
+    pick = lambda *parts: next(p for p in paths if all(x in str(p) for x in parts))  # noqa: E731
+    return [
+        fill(pick("附件3", "张伟"), inbox / "张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[
+            {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}]),
+        fill(pick("附件3", "李娜"), inbox / "李娜.xlsx", rows=[
+            {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "风险等级": "四级"}]),
+        fill(pick("附件4", "教务处"), inbox / "教务处风险点.xlsx", rows=[
+            {"岗位(环节)": "教材选用", "关联权力事项": "教材选用", "风险类别": "岗位职责", "风险点": "教材选用中收受回扣",
+             "主要表现形式": "指定教材供应商", "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"}]),
+    ]
+
+
+def _outputs(root: Path) -> dict[str, bytes]:
+    out = root / "outbox"
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith(".formkit-cache") and p.suffix != ".eml"}
+
+
+def test_second_merge_comes_from_the_cache_with_the_same_outputs(workdir, cfg):
+    _risk_forms(cfg, workdir / "inbox")
+    timings: dict = {}
+    first = merge(cfg, timings=timings)
+    assert timings["cache_hits"] == 0 and timings["cache_misses"] == 3
+    assert (workdir / "outbox" / cache.FILE_NAME).is_file()
+    before = _outputs(workdir)
+    again: dict = {}
+    second = merge(load_config(workdir), timings=again)
+    assert again["cache_hits"] == 3 and again["cache_misses"] == 0
+    assert _outputs(workdir) == before
+    assert second.report == first.report
+    # the cached submission is there when asked for, findings and all
+    res = next(r for r in second.analysis.inputs if r.path.endswith("李娜.xlsx"))
+    assert res.status == "returned" and res.checked.sub.sheet == "附件3"
+    assert res.checked.findings is res.findings
+
+
+def test_a_new_form_is_the_only_one_read(workdir, cfg):
+    forms = _risk_forms(cfg, workdir / "inbox")
+    late = forms.pop()
+    shutil.move(late, workdir / "late.xlsx")
+    merge(cfg)
+    shutil.move(workdir / "late.xlsx", late)
+    timings: dict = {}
+    result = merge(load_config(workdir), timings=timings)
+    assert (timings["cache_hits"], timings["cache_misses"]) == (2, 1)
+    assert len(result.analysis.catalogue) == 2
+
+
+def test_changed_bytes_are_read_again_even_with_the_same_time(workdir, cfg):
+    forms = _risk_forms(cfg, workdir / "inbox")
+    merge(cfg)
+    target = forms[1]
+    st = target.stat()
+    fill(target, rows=[{"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "风险等级": "二级"}])
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))        # same time, other bytes
+    timings: dict = {}
+    result = merge(load_config(workdir), timings=timings)
+    assert timings["cache_misses"] == 1
+    assert next(r for r in result.analysis.inputs if r.path.endswith("李娜.xlsx")).status == "accepted"
+
+
+def test_a_changed_roster_or_outbox_reset_empties_the_cache(workdir, cfg):
+    _risk_forms(cfg, workdir / "inbox")
+    merge(cfg)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0301", "赵六", "JDX", "专任教师", "专任教师")])
+    timings: dict = {}
+    merge(load_config(workdir), timings=timings)
+    assert timings["cache_hits"] == 0
+    shutil.rmtree(workdir / "outbox")
+    timings = {}
+    merge(load_config(workdir), timings=timings)
+    assert timings["cache_hits"] == 0 and timings["cache_misses"] == 3
+
+
+def test_analyse_without_a_store_still_loads_checked_submissions(workdir, cfg):
+    _risk_forms(cfg, workdir / "inbox")
+    a = analyse(cfg)
+    assert {r.checked.spec.id for r in a.inputs} == {"附件3", "附件4"}
+    assert all(r.checked.spec is a.forms[r.form] for r in a.inputs)        # named, not copied
+    assert not (workdir / "outbox" / cache.FILE_NAME).exists()
+
+
+def test_the_cache_loads_only_formkit_data():
+    class Evil:
+        def __reduce__(self):
+            return (os.system, ("echo owned",))
+
+    blob = pickle.dumps(Evil())
+    with pytest.raises(pickle.UnpicklingError):
+        cache.loads(blob)
+    assert cache.loads(cache.dumps({"a": [1, 2.5, "三"]})) == {"a": [1, 2.5, "三"]}
+
+
+def test_a_damaged_cache_file_is_replaced(workdir, cfg):
+    _risk_forms(cfg, workdir / "inbox")
+    (workdir / "outbox").mkdir(exist_ok=True)
+    (workdir / "outbox" / cache.FILE_NAME).write_bytes(b"not a database" * 100)
+    timings: dict = {}
+    merge(cfg, timings=timings)
+    assert timings["cache_misses"] == 3
+    store = cache.open_store(workdir / "outbox", cfg)
+    assert store.get_brief("0" * 64) is None

@@ -1,0 +1,55 @@
+"""The progress bar: counts and time left on a terminal, nothing otherwise; every merge stage reports."""
+
+from __future__ import annotations
+
+import io
+
+from formkit.merge import merge
+from formkit.progress import Progress
+from tests.test_cache import _risk_forms
+
+
+class Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_silent_when_not_a_terminal():
+    out = io.StringIO()
+    p = Progress(stream=out, min_seconds=0)
+    for i in range(1, 11):
+        p("读取", i, 10)
+    p.close()
+    assert out.getvalue() == ""
+
+
+def test_counts_and_time_left_on_a_terminal():
+    out = Tty()
+    p = Progress(stream=out, min_seconds=0)
+    p.last = -1.0
+    p("读取", 1, 4)
+    p("读取", 4, 4)
+    p("写出反馈", 2, 3)
+    p.close()
+    text = out.getvalue()
+    assert "读取" in text and "1/4" in text and "剩余约" in text and "4/4" in text
+    assert text.count("\n") == 2 and text.endswith("\n")        # one line per stage, ended
+
+
+def test_quiet_overrides_the_terminal():
+    out = Tty()
+    p = Progress(enabled=False, stream=out, min_seconds=0)
+    p("读取", 1, 1)
+    assert out.getvalue() == ""
+
+
+def test_every_merge_stage_reports(workdir, cfg):
+    _risk_forms(cfg, workdir / "inbox")
+    seen: dict[str, tuple[int, int]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        seen[stage] = (done, total)
+
+    merge(cfg, progress=progress)
+    assert set(seen) >= {"读取", "校验", "写出汇总工作簿", "写出公示", "写出反馈", "写出报告"}
+    assert all(done == total for done, total in seen.values()), seen
