@@ -7,9 +7,12 @@ inputs finds the same baseline, so the outputs stay byte-identical.
 
 from __future__ import annotations
 
-import io
+import codecs
+import html
+import re
 import shutil
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,20 +78,88 @@ def find_baseline(outbox: Path, digest: str) -> Path | None:
     return None
 
 
-def read_catalogue(path: Path) -> dict[str, dict]:
+_CELL = re.compile(r'<c r="([A-Z]+)[0-9]+"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>", re.S)
+_VALUE = re.compile(r"<v>(.*?)</v>", re.S)
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"')
+_REL = re.compile(r'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"')
+
+
+class _NotOurs(Exception):
+    """Not a sheet formkit wrote (shared strings, formulas …): read it with python-calamine instead."""
+
+
+def _sheet_part(zf: zipfile.ZipFile, name: str) -> str:
+    book = zf.read("xl/workbook.xml").decode("utf-8")
+    rels = dict((i, t) for i, t in _REL.findall(zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")))
+    for sheet, rid in _SHEET.findall(book):
+        if html.unescape(sheet) == name and rid in rels:
+            target = rels[rid]
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise KeyError(name)
+
+
+def _text_of(attrs: str, body: str | None) -> str:
+    if not body:
+        return ""
+    if 't="inlineStr"' in attrs:
+        text = "".join(_TEXT.findall(body))
+        return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), html.unescape(text))
+    if "t=" in attrs or "<f" in body:
+        raise _NotOurs
+    v = _VALUE.search(body)
+    return normalize.to_text(float(v.group(1))) if v else ""
+
+
+def _stream_rows(path: Path, sheet: str) -> Iterator[dict[str, str]]:
+    """The rows of a sheet formkit wrote (inline strings), column letter → text, read as the zip inflates:
+    a 300,000-row catalogue never sits in memory whole."""
+    with zipfile.ZipFile(path) as zf, zf.open(_sheet_part(zf, sheet)) as fh:
+        decode = codecs.getincrementaldecoder("utf-8")()
+        rest = ""
+        while True:
+            chunk = fh.read(1 << 20)
+            rest += decode.decode(chunk, final=not chunk)
+            *rows, rest = rest.split("</row>")
+            for row in rows:
+                yield {col: _text_of(attrs, body) for col, attrs, body in _CELL.findall(row)}
+            if not chunk:
+                break
+
+
+def iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
+    """The rows of a workbook's 风险目录 sheet, header label → text, one at a time."""
+    first = True
+    try:
+        rows = _stream_rows(path, "风险目录")
+        head = next(rows, None)
+        if head is None:
+            return
+        labels = {col: normalize.to_text(v) for col, v in head.items()}
+        for row in rows:
+            first = False
+            yield {labels[c]: normalize.to_text(v) for c, v in row.items() if c in labels}
+        return
+    except _NotOurs:
+        if not first:
+            raise RuntimeError(f"{path}: 风险目录 changes its cell encoding half way") from None
+    except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        pass
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(path.read_bytes()))
-    rows = wb.get_sheet_by_name("风险目录").to_python(skip_empty_area=False)
-    if not rows:
-        return {}
-    head = [normalize.to_text(h) for h in rows[0]]
-    out = {}
-    for row in rows[1:]:
-        item = {h: normalize.to_text(v) for h, v in zip(head, row, strict=False)}
-        if item.get("风险编号"):
-            out[item["风险编号"]] = item
-    return out
+    wb = CalamineWorkbook.from_path(str(path))
+    grid = wb.get_sheet_by_name("风险目录").to_python(skip_empty_area=False)
+    if not grid:
+        return
+    head = [normalize.to_text(h) for h in grid[0]]
+    for row in grid[1:]:
+        yield {h: normalize.to_text(v) for h, v in zip(head, row, strict=False)}
+
+
+def read_catalogue(path: Path) -> dict[str, dict]:
+    """风险编号 → row, for the whole 风险目录 of a workbook (compare streams it instead)."""
+    return {item["风险编号"]: item for item in iter_catalogue(path) if item.get("风险编号")}
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes:
@@ -98,7 +169,6 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes
         rel = str(baseline.resolve().relative_to(root.resolve()))
     except ValueError:
         rel = baseline.name
-    before = read_catalogue(baseline)
     now = {r["风险编号"]: r for r in catalogue}
     out = Changes(rel)
 
@@ -106,11 +176,26 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes
         return {"变化": kind, "风险编号": r["风险编号"], "部门": r.get("部门", ""), "层级": r.get("层级", ""),
                 "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new}
 
+    # the baseline is streamed: only what changed is kept (a later row of the same 风险编号 counts)
+    before: dict[str, dict] = {}          # 风险编号 → its baseline row, only for rows that differ or are gone
+    seen: set[str] = set()
+    for b in iter_catalogue(baseline):
+        rid = b.get("风险编号")
+        if not rid:
+            continue
+        seen.add(rid)
+        r = now.get(rid)
+        if r is None or any(b.get(item, "") != normalize.to_text(r.get(item, "")) for item in COMPARED):
+            before[rid] = {k: b.get(k, "") for k in ("风险编号", "部门", "层级", "姓名", *COMPARED)}
+        else:
+            before.pop(rid, None)
     for rid, r in now.items():
-        if rid not in before:
+        if rid not in seen:
             out.rows.append(entry("新增", r, "风险等级", "", r["风险等级"]))
             continue
-        b = before[rid]
+        b = before.get(rid)
+        if b is None:
+            continue
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
             if old != new:

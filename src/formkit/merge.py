@@ -48,7 +48,7 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     after the other).
     """
     from formkit.cache import MemoryStore, open_store
-    from formkit.pipeline import _timed
+    from formkit.pipeline import _timed, frozen_heap
     from formkit.write.feedback import write_feedback
     from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
@@ -69,7 +69,8 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
         return p.relative_to(cfg.root).as_posix()
 
     store.flush()
-    feedback_job = _in_child(lambda report: write_feedback(analysis, progress=report))
+    with frozen_heap():
+        feedback_job = _in_child(lambda report: write_feedback(analysis, progress=report))
     try:
         with _timed(timings, "write_workbook"):
             write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)

@@ -14,6 +14,7 @@ need its rows, and dropped again. The catalogue rows themselves are compact (`Ca
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import time
 import zipfile
@@ -228,6 +229,18 @@ def _failed(o) -> F.Finding:
 
 
 @contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Fork inside this: the objects the parent holds are kept out of the children's garbage collections
+    (gc.freeze), which would otherwise write to every one of them and so copy the parent's whole heap
+    into each child (copy-on-write)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextmanager
 def _timed(timings: dict | None, name: str) -> Iterator[None]:
     t0 = time.perf_counter()
     try:
@@ -299,9 +312,10 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                 break
             if pool is None:
                 workers = 1 if len(todo) < 8 else None
-                pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
-                                  initializer=partial(_init_worker, cfg, store.reader()),
-                                  chunksize=4 if len(todo) >= 64 else 1)
+                with frozen_heap():
+                    pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
+                                      initializer=partial(_init_worker, cfg, store.reader()),
+                                      chunksize=4 if len(todo) >= 64 else 1)
 
             def receive(j: int, o, todo=todo) -> None:
                 owners, item = todo[j]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from xlsxwriter.utility import xl_col_to_name
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")
 _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL_CHAR = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _MAX_UTF16 = 32767
@@ -37,6 +38,8 @@ def _utf16_cut(text: str) -> str:
 
 def xml_text(text: str) -> tuple[str, bool]:
     """(the text escaped for an inline string, whether it needs xml:space="preserve") as xlsxwriter does it."""
+    if not _SPECIAL.search(text):         # nearly every cell: nothing to do
+        return text, False
     if _CONTROL.search(text):
         text = _ESCAPED_ESCAPE.sub(r"_x005F\1", text)
         text = _CONTROL_CHAR.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
@@ -98,6 +101,7 @@ class RowWriter:
         default = ws.default_row_height
         r = first
         buf: list[str] = []
+        special = _SPECIAL.search
         for values in rows:
             n = r + 1
             head = f'<row r="{n}">'
@@ -114,9 +118,12 @@ class RowWriter:
                     value, fmt = value
                     style = self._s(fmt)
                 if type(value) is str and value:
-                    text, preserve = xml_text(_utf16_cut(value))
-                    space = ' xml:space="preserve"' if preserve else ""
-                    parts.append(f'<c r="{cols[j]}{n}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                    if special(value) or len(value) > 16383:
+                        text, preserve = xml_text(_utf16_cut(value))
+                        space = ' xml:space="preserve"' if preserve else ""
+                        parts.append(f'<c r="{cols[j]}{n}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                    else:
+                        parts.append(f'<c r="{cols[j]}{n}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
                 elif value is None or value == "":
                     if style:
                         parts.append(f'<c r="{cols[j]}{n}"{style}/>')
