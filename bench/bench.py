@@ -347,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     if do_baseline:
         print(f"| peak RSS, baseline | {mib(max(x['max_rss'] for x in runs['baseline']))} | |")
 
-    stages = [k for k in full[0]["timings"] if k not in ("total", "cache_hits", "cache_misses")]
+    stages = [k for k in full[0]["timings"]
+              if k not in ("total", "cache_hits", "cache_misses") and not k.startswith("rss_")]
     print("\nwhere a merge spends its time (FORMKIT_TIMINGS=1; median seconds)\n")
     print("| stage | full merge | re-merge |")
     print("|---|---:|---:|")

@@ -87,3 +87,15 @@ def test_escaping():
     assert xml_text("a&b<c>") == ("a&amp;b&lt;c&gt;", False)
     assert xml_text(" x") == (" x", True)
     assert xml_text("\x01_x0041_") == ("_x0001__x005F_x0041_", False)
+
+
+def test_rich_text_lookalike_through_write_text(tmp_path):
+    from formkit.write.common import WORKBOOK_OPTIONS, write_text
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"), {**WORKBOOK_OPTIONS, "constant_memory": True})
+    ws = wb.add_worksheet("s")
+    write_text(ws, 0, 0, "<r>&</r>", wb.add_format({"border": 1}))
+    write_text(ws, 0, 1, "<r><t>x</t></r>")
+    wb.close()
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert (ws["A1"].value, ws["B1"].value) == ("<r>&</r>", "<r><t>x</t></r>")
