@@ -290,6 +290,7 @@ def test_nothing_is_lost(cfg):
             if row.get("措施来源文件"):
                 merged.add((row["措施来源文件"], _row_number(row["措施来源位置"])))
     issues = {(r["文件"], r["代码"], r["单元格"] or None) for r in _sheet_rows(book["问题清单"])}
+    book.close()
 
     checked_rows = 0
     for res in result.analysis.inputs:

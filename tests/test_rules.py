@@ -617,8 +617,11 @@ def test_table_not_found(cfg):
     assert res.status == "returned"
     assert (res.form, res.department, res.person) == ("附件3", "JWC", "张伟")
     assert result.outputs["feedback"], "a returned form gets its feedback workbook"
-    issues = openpyxl.load_workbook(cfg.outbox / "廉政风险目录.xlsx", read_only=True)["问题清单"]
-    assert any("table-not-found" in row for row in issues.iter_rows(values_only=True))
+    book = openpyxl.load_workbook(cfg.outbox / "廉政风险目录.xlsx", read_only=True)
+    try:
+        assert any("table-not-found" in row for row in book["问题清单"].iter_rows(values_only=True))
+    finally:
+        book.close()
 
 
 def test_form_version(cfg):
