@@ -15,7 +15,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from formkit import text
 from formkit.config import Config, Department, Person
@@ -35,8 +34,10 @@ class FormContent:
     prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
 
 
-def _safe_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or "未命名"
+def safe_name(name: str) -> str:
+    """A file or folder name from user text: no path separators, no characters Windows refuses, no '!'
+    (the container-path separator of report.json)."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip() or "未命名"
 
 
 class _Formats:
@@ -129,7 +130,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         if key in marks:
             ws.write_comment(row, col, marks[key], {"x_scale": 2.2, "y_scale": 1.6, "font_name": FONT})
 
-    def pair_block(fields, positions, values, prefix_key):
+    def pair_block(fields, positions, values):
         for f in fields:
             r, c = positions[f.key]
             ws.write_string(r, c, f.label, fm.label)
@@ -157,7 +158,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 ws.data_validation(r, c + 1, r, c + 1, {
                     "validate": "any", "input_title": f.label[:32], "input_message": "请填写日期，如 2023-03-15"})
 
-    pair_block(spec.header, lay.labels, content.header, "h")
+    pair_block(spec.header, lay.labels, content.header)
 
     hr = lay.table_row
     ws.set_row(hr, 36)
@@ -217,7 +218,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 ws.data_validation(first, i, end, i, {"validate": "any", "input_title": col.label[:32],
                                                        "input_message": col.help[:255]})
 
-    pair_block(spec.signoff, lay.signoff_labels, content.signoff, "s")
+    pair_block(spec.signoff, lay.signoff_labels, content.signoff)
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
                    "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头。", fm.note)
@@ -285,7 +286,7 @@ def _identity(wb, ident: Identity, cfg: Config, spec: FormSpec) -> None:
 
 
 def form_file_name(spec: FormSpec, who: str) -> str:
-    return _safe_name(f"{spec.id}_{spec.title}_{who}") + ".xlsx"
+    return safe_name(f"{spec.id}_{spec.title}_{who}") + ".xlsx"
 
 
 def header_prefill(spec: FormSpec, cfg: Config, dept: Department | None, person: Person | None) -> dict:
@@ -330,7 +331,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                              FormContent(), None))
             continue
         for dept in chosen:
-            folder = out / _safe_name(dept.name)
+            folder = out / safe_name(dept.name)
             if spec.scope == "department":
                 content = FormContent(header=header_prefill(spec, cfg, dept, None))
                 risks: tuple[str, ...] = ()
@@ -368,4 +369,4 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     return written
 
 
-__all__ = ["FormContent", "generate_campaign", "supervision", "write_form", "xl_rowcol_to_cell"]
+__all__ = ["FormContent", "generate_campaign", "safe_name", "supervision", "write_form"]

@@ -60,15 +60,10 @@ _LEVEL_WORDS = {
 }
 
 
-def _roman(text: str) -> str:
-    # NFKC turns Ⅰ Ⅱ Ⅲ into I II III; lower() done by fold.
-    return text
-
-
 def level(value: object) -> tuple[str | None, bool]:
     """(canonical level or None when not recognisable, whether the input differed from the canonical)."""
     raw = to_text(value)
-    key = _roman(fold(raw))
+    key = fold(raw)   # NFKC already turns Ⅰ Ⅱ Ⅲ into I II III
     canon = _LEVEL_WORDS.get(key)
     return canon, canon is not None and raw != canon
 

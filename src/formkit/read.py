@@ -22,6 +22,7 @@ from formkit import findings as F
 from formkit import identity as ident_mod
 from formkit import normalize
 from formkit.identity import META_SHEET, Identity
+from formkit.safety import col_letters
 from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
@@ -30,12 +31,7 @@ _NOTE_PREFIXES = ("填表说明", "注：", "注:", "说明：", "说明:", "备
 
 def a1(row: int, col: int) -> str:
     """0-based (row, col) → 'B7'."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
+    return f"{col_letters(col + 1)}{row + 1}"
 
 
 @dataclass
@@ -362,7 +358,6 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
         return grids[name]
 
     chosen: tuple[FormSpec, str] | None = None
-    recognised_by_labels = False
     if identity and identity.form in forms:
         spec = forms[identity.form]
         order = sorted(visible, key=lambda n: n != spec.sheet_name)
@@ -387,7 +382,6 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
         scored.sort(key=lambda s: -s[0])
         _, name, spec = scored[0]
         chosen = (spec, name)
-        recognised_by_labels = True
         others = [n for _, n, _ in scored[1:]]
         if identity and identity.form != spec.id:
             mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
@@ -407,8 +401,6 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
         sub.findings.insert(0, mismatch)
     if identity is None:
         sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
-    elif recognised_by_labels:
-        pass
     if others:
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(others)))
     if kind == "xlsx":

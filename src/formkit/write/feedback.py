@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize, text
-from formkit.generate import FormContent, identity_for, write_form
+from formkit.generate import FormContent, identity_for, safe_name, write_form
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
 from formkit.submissions import as_of, grid
 from formkit.write.common import FONT, write_text
@@ -30,13 +29,9 @@ FEEDBACK_DIR = "反馈"
 CHASE_DIR = "催报"
 
 
-def _safe(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip() or "未命名"
-
-
 def _stem(path: str) -> str:
     last = path.split("!")[-1].split("/")[-1]
-    return _safe(last.rsplit(".", 1)[0] if "." in last else last)
+    return safe_name(last.rsplit(".", 1)[0] if "." in last else last)
 
 
 def _raw_text(value: object) -> object:
@@ -185,7 +180,7 @@ def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | No
             dept = cfg.office            # 附件1 is the office's own form
         else:
             dept = res.checked.department.name if res.checked and res.checked.department else "未识别部门"
-        folder = out / _safe(dept)
+        folder = out / safe_name(dept)
         base = _stem(res.path)
         path = folder / f"{base}_反馈.xlsx"
         n = 2
@@ -254,7 +249,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            deadline=deadline.isoformat(), institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)
-        path = out / f"{_safe(dept.name)}_催报.eml"
+        path = out / f"{safe_name(dept.name)}_催报.eml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(bytes(msg))
         written.append(path)
