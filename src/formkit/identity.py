@@ -7,7 +7,9 @@ No single carrier is trusted; when all are gone the reader falls back to title a
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import zipfile
 from dataclasses import dataclass, fields
 
@@ -80,6 +82,45 @@ def from_custom_properties(zf: zipfile.ZipFile) -> Identity | None:
         xml = zf.read("docProps/custom.xml")
     except KeyError:
         return None
+    return from_custom_xml(xml)
+
+
+def _utf16(xml: bytes) -> bool:
+    return xml[:2] in (b"\xff\xfe", b"\xfe\xff") or xml[1:2] == b"\x00" or xml[:1] == b"\x00"
+
+
+# Fast paths for the two carriers as Excel, WPS, LibreOffice and xlsxwriter write them (any namespace
+# prefix, attributes in any order, entities); anything else goes to the XML parser.
+_PROPERTY = re.compile(rb'<(?:[\w.-]+:)?property\s([^>]*?)>\s*<(?:[\w.-]+:)?\w+\s*>([^<]*)</')
+_DEFINED = re.compile(rb'<(?:[\w.-]+:)?definedName\s([^>]*?)>([^<]*)</')
+_NAME_ATTR = re.compile(rb'(?:^|\s)name\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
+
+
+def _attr_name(attrs: bytes) -> str | None:
+    m = _NAME_ATTR.search(attrs)
+    return html.unescape((m[1] if m[1] is not None else m[2]).decode("utf-8")) if m else None
+
+
+def _custom_fast(xml: bytes) -> Identity | None:
+    data = {}
+    for attrs, value in _PROPERTY.findall(xml):
+        name = _attr_name(attrs)
+        if name and name.startswith(PROPERTY_PREFIX):
+            data[name[len(PROPERTY_PREFIX):]] = html.unescape(value.decode("utf-8"))
+    return Identity.from_mapping(data)
+
+
+def from_custom_xml(xml: bytes) -> Identity | None:
+    """The identity in docProps/custom.xml (string properties named formkit.*)."""
+    if PROPERTY_PREFIX.encode() not in xml and not _utf16(xml):
+        return None
+    if not _utf16(xml):
+        try:
+            found = _custom_fast(xml)
+        except UnicodeDecodeError:
+            found = None
+        if found is not None:
+            return found
     root = ElementTree.fromstring(xml)
     data = {}
     for prop in root.iter(_NS_CUSTOM):
@@ -95,15 +136,33 @@ def from_defined_name(zf: zipfile.ZipFile) -> Identity | None:
         xml = zf.read("xl/workbook.xml")
     except KeyError:
         return None
+    return from_workbook_xml(xml)
+
+
+def from_workbook_xml(xml: bytes) -> Identity | None:
+    """The identity in the defined name formkit_identity of xl/workbook.xml."""
+    if DEFINED_NAME.encode() not in xml and not _utf16(xml):
+        return None
+    if not _utf16(xml):
+        try:
+            for attrs, value in _DEFINED.findall(xml):
+                if _attr_name(attrs) == DEFINED_NAME and value.strip():
+                    return _from_formula(html.unescape(value.decode("utf-8")))
+        except UnicodeDecodeError:
+            pass
     root = ElementTree.fromstring(xml)
     for dn in root.iter(f"{_NS_MAIN}definedName"):
         if dn.get("name") == DEFINED_NAME and dn.text:
-            text = dn.text.strip().lstrip("=").strip()
-            if text.startswith('"') and text.endswith('"'):
-                text = text[1:-1].replace('""', '"')
-            try:
-                data = json.loads(text)
-            except ValueError:
-                return None
-            return Identity.from_mapping(data) if isinstance(data, dict) else None
+            return _from_formula(dn.text)
     return None
+
+
+def _from_formula(text: str) -> Identity | None:
+    text = text.strip().lstrip("=").strip()
+    if text.startswith('"') and text.endswith('"'):
+        text = text[1:-1].replace('""', '"')
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    return Identity.from_mapping(data) if isinstance(data, dict) else None

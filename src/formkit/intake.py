@@ -942,7 +942,11 @@ def read_disk_file(path: Path) -> tuple[bytes | None, Finding | None]:
     """The bytes of a file on disk, or why they cannot be had (too large, unreadable)."""
     try:
         with path.open("rb") as fh:
-            data = fh.read(safety.MAX_FILE_BYTES + 1)
+            # read(n) allocates n bytes up front: ask for the file's size (+1 to see it grow), not the cap
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(min(size, safety.MAX_FILE_BYTES) + 1)
+            if len(data) > size and len(data) <= safety.MAX_FILE_BYTES:   # grew while we looked
+                data += fh.read(safety.MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         return None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc))
     if len(data) > safety.MAX_FILE_BYTES:  # grew while we looked

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
@@ -16,6 +17,9 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
 def to_text(value: object) -> str:
     """A cell value as the text a person sees: 1.0 → '1', dates ISO, whitespace tidied."""
+    if type(value) is str and (not value or (value.isprintable() and value[0] != " " and value[-1] != " "
+                                             and "  " not in value)):
+        return value      # already tidy: one line, no unusual space, nothing to trim (most cells)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -37,14 +41,25 @@ def to_text(value: object) -> str:
 
 def fold(value: object) -> str:
     """A comparison key: NFKC (full-width → half-width), no whitespace, no quotes, lower case."""
-    text = unicodedata.normalize("NFKC", to_text(value))
-    return _ALL_SPACE.sub("", text).translate(_QUOTES).lower()
+    text = to_text(value)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    # printable text has no whitespace but " " (isprintable is False for every other space character)
+    text = text.replace(" ", "") if text.isprintable() else _ALL_SPACE.sub("", text)
+    return text.translate(_QUOTES).lower()
 
 
 def label_key(value: object) -> str:
     """A label as a comparison key: folded, trailing colon removed."""
-    text = fold(value).rstrip(":：")
-    return text
+    if type(value) is str and len(value) <= 64:
+        return _label_key_str(value)
+    return fold(value).rstrip(":：")
+
+
+@lru_cache(maxsize=32768)
+def _label_key_str(value: str) -> str:
+    """label_key of a short string, memoised: the same labels and choices recur in every form."""
+    return fold(value).rstrip(":：")
 
 
 _LEVEL_WORDS = {

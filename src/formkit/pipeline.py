@@ -137,14 +137,14 @@ def _check(data: bytes, kind: str, has_macros: bool) -> tuple[tuple, Checked | N
     """Safety checks, parse, file rules: (outcome, checked). Every failure is an outcome, never an exception."""
     from python_calamine import CalamineError, PasswordError
 
-    from formkit.safety import check_workbook
+    from formkit.safety import inspect_workbook
 
-    problem = check_workbook(data, kind)
+    problem, kept = inspect_workbook(data, kind)
     if problem:
         return ("intake", problem), None
     forms = _JOB["forms"]
     try:
-        sub = read_workbook(data, kind, forms)
+        sub = read_workbook(data, kind, forms, kept)
     except NotAForm:
         return ("read", F.make(F.FILE_NOT_A_FORM)), None
     except PasswordError:

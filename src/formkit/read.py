@@ -11,9 +11,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from defusedxml import ElementTree
 from python_calamine import CalamineWorkbook
@@ -22,7 +24,7 @@ from formkit import findings as F
 from formkit import identity as ident_mod
 from formkit import normalize
 from formkit.identity import META_SHEET, Identity
-from formkit.safety import col_letters
+from formkit.safety import KEPT_PARTS, col_letters
 from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
@@ -64,19 +66,54 @@ class NotAForm(Exception):
 # -- identity carriers ----------------------------------------------------------------------------
 
 
-def _zip_identities(data: bytes) -> list[tuple[str, Identity]]:
+class Parts:
+    """The zip members of an .xlsx the reader needs besides the cells: the identity carriers, the sheet
+    map and the sheet XML (for formulas and error cells).  Served from what `safety.inspect_workbook`
+    already inflated; anything else is read from the zip, opened once, on demand."""
+
+    def __init__(self, data: bytes, kept: dict[str, bytes | None] | None = None) -> None:
+        self._data = data
+        self._kept: dict[str, bytes | None] = dict(kept or {})
+        self._absent: set[str] = set()
+        self._zip: zipfile.ZipFile | None = None
+
+    def get(self, name: str) -> bytes | None:
+        value = self._kept.get(name)
+        if value is not None or name in self._absent:
+            return value
+        try:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(io.BytesIO(self._data))
+            value = self._zip.read(name)
+        except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError):
+            self._absent.add(name)
+            return None
+        self._kept[name] = value
+        return value
+
+    def sheets(self) -> list[bytes] | None:
+        """Every sheet part, when all of them are in hand (a file that went through `inspect_workbook`
+        with no sheet over its KEEP_BYTES); else None."""
+        found = [v for k, v in self._kept.items() if k not in KEPT_PARTS]
+        return None if not found or any(v is None for v in found) else found  # type: ignore[return-value]
+
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
+
+def _zip_identities(parts: Parts) -> list[tuple[str, Identity]]:
     out = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for name, fn in (("文档属性", ident_mod.from_custom_properties), ("定义名称", ident_mod.from_defined_name)):
-                try:
-                    found = fn(zf)
-                except Exception:  # a damaged carrier is simply absent  # noqa: BLE001
-                    found = None
-                if found:
-                    out.append((name, found))
-    except zipfile.BadZipFile:
-        pass
+    for name, member, fn in (("文档属性", "docProps/custom.xml", ident_mod.from_custom_xml),
+                             ("定义名称", "xl/workbook.xml", ident_mod.from_workbook_xml)):
+        xml = parts.get(member)
+        try:
+            found = fn(xml) if xml else None
+        except Exception:  # a damaged carrier is simply absent  # noqa: BLE001
+            found = None
+        if found:
+            out.append((name, found))
     return out
 
 
@@ -102,11 +139,27 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
 
-def _sheet_member(zf: zipfile.ZipFile, sheet: str) -> str | None:
+_FORMULA_HINT = re.compile(rb"""<(?:[\w.-]+:)?f[\s/>]|\st\s*=\s*["']e["']""")
+"""A formula (`<f>`, `<x:f …>`) or an error cell (t="e") somewhere in a sheet's XML; `<formula1>` of a
+data validation does not count."""
+
+
+def _has_formula(xml: bytes) -> bool:
+    if b"<f>" in xml or b"<f " in xml or b"<f/" in xml or b't="e"' in xml or b"t='e'" in xml:
+        return True
+    if b":f" in xml or b"<f\n" in xml or b"<f\t" in xml or b"<f\r" in xml or b'"e"' in xml or b"'e'" in xml:
+        return _FORMULA_HINT.search(xml) is not None     # prefixed tags, spaced attributes: the regex decides
+    return False
+
+
+def _sheet_member(parts: Parts, sheet: str) -> str | None:
+    book, rels_xml = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
+    if not book or not rels_xml:
+        return None
     try:
-        wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError):
+        wb = ElementTree.fromstring(book)
+        rels = ElementTree.fromstring(rels_xml)
+    except ElementTree.ParseError:
         return None
     rid = next((s.get(f"{_REL_NS}id") for s in wb.iter(f"{_NS}sheet") if s.get("name") == sheet), None)
     for rel in rels:
@@ -116,48 +169,61 @@ def _sheet_member(zf: zipfile.ZipFile, sheet: str) -> str | None:
     return None
 
 
-def _formula_cells(data: bytes, sheet: str) -> dict[str, tuple[str, bool, str | None]]:
+def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str | None]]:
     """A1 → (formula text, has a cached value, error value such as '#REF!' or None)."""
     out: dict[str, tuple[str, bool, str | None]] = {}
+    in_hand = parts.sheets()
+    if in_hand is not None and not any(map(_has_formula, in_hand)):
+        return out          # the usual case: no sheet has a formula or an error cell
+    member = _sheet_member(parts, sheet)
+    xml = parts.get(member) if member else None
+    if not xml or not _has_formula(xml):
+        return out
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            member = _sheet_member(zf, sheet)
-            if not member:
-                return out
-            xml = zf.read(member)
-    except (KeyError, zipfile.BadZipFile):
-        return out
-    if b"<f" not in xml and b't="e"' not in xml and b"<x:f" not in xml:
-        return out
-    for _, el in ElementTree.iterparse(io.BytesIO(xml)):
-        if el.tag != f"{_NS}c":
-            continue
-        f_el = el.find(f"{_NS}f")
-        v_el = el.find(f"{_NS}v")
-        is_err = el.get("t") == "e"
-        if f_el is not None or is_err:
-            cached = v_el is not None and (v_el.text or "") != ""
-            if el.get("t") == "str" and v_el is not None:
-                cached = True
-            out[el.get("r", "")] = ((f_el.text or "") if f_el is not None else "",
-                                    cached, (v_el.text if is_err and v_el is not None else None))
-        el.clear()
+        for _, el in ElementTree.iterparse(io.BytesIO(xml)):
+            if el.tag != f"{_NS}c":
+                continue
+            f_el = el.find(f"{_NS}f")
+            v_el = el.find(f"{_NS}v")
+            is_err = el.get("t") == "e"
+            if f_el is not None or is_err:
+                cached = v_el is not None and (v_el.text or "") != ""
+                if el.get("t") == "str" and v_el is not None:
+                    cached = True
+                out[el.get("r", "")] = ((f_el.text or "") if f_el is not None else "",
+                                        cached, (v_el.text if is_err and v_el is not None else None))
+            el.clear()
+    except ElementTree.ParseError:
+        pass
     return out
 
 
 # -- the form in a sheet ------------------------------------------------------------------------------
 
 
-def _label_keys(f: Field) -> set[str]:
-    return {normalize.label_key(x) for x in (f.label, *f.aliases)}
+@lru_cache(maxsize=512)
+def _label_keys(f: Field) -> frozenset[str]:
+    return frozenset(normalize.label_key(x) for x in (f.label, *f.aliases))
+
+
+@lru_cache(maxsize=64)
+def _column_keys(spec: FormSpec) -> tuple[frozenset[str], int]:
+    """Every column label key of a form, and the longest cell text that could fold to one of them
+    (generous: whitespace, quotes and full-width forms shrink when folded)."""
+    keys = frozenset(k for c in spec.columns for k in _label_keys(c))
+    return keys, 4 * max(map(len, keys)) + 16
 
 
 def _match_header_row(grid: list[list], spec: FormSpec) -> tuple[int, int]:
     """(row index, number of exact label matches) of the best header row candidate."""
-    keys = {k for c in spec.columns for k in _label_keys(c)}
+    keys, longest = _column_keys(spec)
+    label_key = normalize.label_key
     best = (-1, 0)
     for r, row in enumerate(grid[:MAX_SCAN_ROWS]):
-        n = sum(1 for cell in row if isinstance(cell, str) and normalize.label_key(cell) in keys)
+        n = 0
+        for cell in row:
+            if type(cell) is str and cell and len(cell) <= longest and label_key(cell) in keys:
+                n += 1
         if n > best[1]:
             best = (r, n)
     return best
@@ -224,6 +290,21 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
     return mapping, extra, found
 
 
+_INLINE_PAIR = re.compile(r"^(.{1,12}?)[:：](.+)$", re.S)
+
+
+@lru_cache(maxsize=64)
+def _wanted(fields: tuple[Field, ...]) -> dict[str, Field]:
+    """Label key → field, also without a trailing parenthesis (签字（盖章） → 签字)."""
+    wanted: dict[str, Field] = {}
+    for f in fields:
+        for k in _label_keys(f):
+            wanted[k] = f
+            bare = re.sub(r"[(（].*?[)）]$", "", k)
+            wanted.setdefault(bare, f)
+    return wanted
+
+
 def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
               strict: bool = False) -> tuple[dict, dict, set[int]]:
     """Label/value pairs: a label cell, its value in the first non-empty cell to its right (or the cell
@@ -231,12 +312,8 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     strict (the sign-off, searched among the table's rows): a row counts only when every non-empty cell
     in it is a label or a label's value, so a data row holding a label-like value (岗位 = 部门负责人)
     is neither taken for the sign-off nor dropped from the table."""
-    wanted = {}
-    for f in fields:
-        for k in _label_keys(f):
-            wanted[k] = f
-            bare = re.sub(r"[(（].*?[)）]$", "", k)
-            wanted.setdefault(bare, f)
+    wanted = _wanted(fields)
+    label_key = normalize.label_key
     values: dict[str, object] = {}
     refs: dict[str, str] = {}
     used_rows: set[int] = set()
@@ -246,15 +323,17 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
         row = grid[r]
         label_cols = {}
         for j, cell in enumerate(row):
-            if not isinstance(cell, str) or not cell.strip():
+            if type(cell) is not str or not cell:
                 continue
-            k = normalize.label_key(cell)
+            k = label_key(cell)
             if k in wanted:
                 label_cols[j] = (wanted[k], None)
                 continue
-            m = re.match(r"^(.{1,12}?)[:：](.+)$", normalize.to_text(cell), re.S)
-            if m and normalize.label_key(m[1]) in wanted:
-                label_cols[j] = (wanted[normalize.label_key(m[1])], m[2].strip())
+            if ":" not in cell and "：" not in cell:
+                continue
+            m = _INLINE_PAIR.match(normalize.to_text(cell))
+            if m and label_key(m[1]) in wanted:
+                label_cols[j] = (wanted[label_key(m[1])], m[2].strip())
         if strict and label_cols:
             accounted = set(label_cols)
             for j, (_f, inline) in label_cols.items():
@@ -286,8 +365,19 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
-def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
-    hr, matched = _match_header_row(grid, spec)
+def _is_note(line: list) -> bool:
+    """A row whose only non-empty cell is a note (注：…, 填表说明…)."""
+    found = None
+    for c in line:
+        if c != "" and c is not None:
+            if found is not None:
+                return False
+            found = c
+    return isinstance(found, str) and found.strip().startswith(_NOTE_PREFIXES)
+
+
+def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[int, int] | None = None) -> Submission:
+    hr, matched = header_row or _match_header_row(grid, spec)
     if matched < 2:   # the header block still says whose form it is
         header, header_refs, _ = _pairs_in(grid, range(0, min(len(grid), MAX_SCAN_ROWS)), spec.header)
         sub = Submission(spec.id, sheet, None, header, header_refs, {}, {}, [], {})
@@ -303,25 +393,25 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
     signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True)
     rows: list[Row] = []
     extra_used = set()
+    to_text = normalize.to_text
+    mapping_items = list(mapping.items())
+    ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
             continue
-        nonempty = [(j, c) for j, c in enumerate(line) if c not in ("", None)]
-        if len(nonempty) == 1 and isinstance(nonempty[0][1], str) and \
-                nonempty[0][1].strip().startswith(_NOTE_PREFIXES):
+        if _is_note(line):
             continue
-        values = {}
-        refs = {}
-        for key, j in mapping.items():
-            v = line[j] if j < len(line) else ""
-            values[key] = v
-            refs[key] = a1(r, j)
-        extras = {label: normalize.to_text(line[j]) for j, label in extra_cols.items()
-                  if j < len(line) and normalize.to_text(line[j])}
-        content = [k for k, v in values.items() if k != "seq" and normalize.to_text(v)]
-        if not content and not extras:
+        width = len(line)
+        values = {key: (line[j] if j < width else "") for key, j in mapping_items}
+        extras = {}
+        for j, label in extra_cols.items():
+            if j < width and (text := to_text(line[j])):
+                extras[label] = text
+        if not extras and not any(to_text(v) for k, v in values.items() if k != "seq"):
             continue
+        number = str(r + 1)
+        refs = {key: letters + number for key, letters in ref_letters}
         if extras:
             extra_used.update(extras)
         rows.append(Row(r + 1, values, refs, extras))
@@ -332,11 +422,22 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str) -> Submission:
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
 
 
-def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submission:
-    """Read one workbook's bytes (already checked by formkit.safety). Raises NotAForm or the
-    parser's own error for files that are not forms or cannot be parsed."""
+def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
+                  kept: dict[str, bytes] | None = None) -> Submission:
+    """Read one workbook's bytes (already checked by formkit.safety; `kept`: the parts
+    `safety.inspect_workbook` inflated). Raises NotAForm or the parser's own error for files that are
+    not forms or cannot be parsed."""
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    carriers = _zip_identities(data) if kind == "xlsx" else []
+    parts = Parts(data, kept) if kind == "xlsx" else None
+    try:
+        return _read_workbook(wb, parts, forms)
+    finally:
+        if parts is not None:
+            parts.close()
+
+
+def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec]) -> Submission:
+    carriers = _zip_identities(parts) if parts is not None else []
     visible = []
     for meta in wb.sheets_metadata:
         if meta.name == META_SHEET:
@@ -358,12 +459,15 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
         return grids[name]
 
     chosen: tuple[FormSpec, str] | None = None
+    matched_row: tuple[int, int] | None = None
     if identity and identity.form in forms:
         spec = forms[identity.form]
         order = sorted(visible, key=lambda n: n != spec.sheet_name)
         for name in order:
-            if _match_header_row(grid_of(name), spec)[1] >= 2:
+            found = _match_header_row(grid_of(name), spec)
+            if found[1] >= 2:
                 chosen = (spec, name)
+                matched_row = found
                 break
     others = []
     if chosen is None:
@@ -395,7 +499,7 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
                 if o_spec:
                     others.append(other)
     spec, name = chosen
-    sub = read_sheet(grid_of(name), spec, name)
+    sub = read_sheet(grid_of(name), spec, name, matched_row)
     sub.identity = identity
     if mismatch:
         sub.findings.insert(0, mismatch)
@@ -403,8 +507,8 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec]) -> Submiss
         sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
     if others:
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(others)))
-    if kind == "xlsx":
-        formulas = _formula_cells(data, name)
+    if parts is not None:
+        formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
         for ref, (formula, cached, err) in sorted(formulas.items()):
             shown = f"={formula}" if formula else ""

@@ -403,13 +403,15 @@ class _SheetScan:
             self.max_col = max(self.max_col, col)
 
 
-def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: list[bytes] | None = None) -> Iterator[bytes]:
     """The member's XML cut at tag starts: each segment ends just before a `<`, so no tag is ever split
     between two segments (a `>` inside an attribute value cannot fool this).  Text after the last tag of
     a chunk is dropped once that tag is known to be complete.  Bounded: a tag longer than MAX_TAG_BYTES is
-    refused."""
+    refused.  `sink`, when given, receives every inflated chunk (the member whole, for a later reader)."""
     carry = b""
     for chunk in iter_member(zf, info):
+        if sink is not None:
+            sink.append(chunk)
         buf = carry + chunk if carry else chunk
         cut = buf.rfind(b"<")
         if cut < 0:  # text only: nothing a reader would position
@@ -485,22 +487,28 @@ def _member_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
         return None
 
 
-def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Finding | None:
-    """Prolog, dimension and cells of one sheet part (see `_SheetScan` for the tiers)."""
+def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes | None] | None = None) -> Finding | None:
+    """Prolog, dimension and cells of one sheet part (see `_SheetScan` for the tiers).  With `keep`, a
+    sheet found safe and of at most KEEP_BYTES is stored there whole under its member name."""
     for tier in (1, 2, 3):
+        sink: list[bytes] | None = [] if keep is not None and info.file_size <= KEEP_BYTES else None
         try:
-            return _scan_sheet_pass(zf, info, _SheetScan(tier))
+            problem = _scan_sheet_pass(zf, info, _SheetScan(tier), sink)
         except _Retry:
             continue
+        if problem is None and keep is not None:   # None: safe, but too large to keep
+            keep[info.filename.replace("\\", "/")] = b"".join(sink) if sink is not None else None
+        return problem
     raise AssertionError("the positional tier never retries")  # pragma: no cover
 
 
-def _scan_sheet_pass(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetScan) -> Finding | None:
+def _scan_sheet_pass(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetScan,
+                     sink: list[bytes] | None = None) -> Finding | None:
     name = info.filename
     head = b""  # the prolog, until the root element is seen
     in_prolog = True
     before_data = True
-    for seg in _segments(zf, info):
+    for seg in _segments(zf, info, sink):
         if in_prolog and not head and _PROLOG_OK.match(seg):
             in_prolog = False  # the usual case: declaration, then the root element
         if in_prolog:
@@ -571,7 +579,20 @@ def _sheet_parts(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
     return [members[n] for n in sorted(names)]
 
 
+KEEP_BYTES = 8 * MiB
+"""Largest sheet part `inspect_workbook` hands on to the reader whole (larger ones are read again)."""
+
+KEPT_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/custom.xml")
+"""Small parts `inspect_workbook` keeps for the reader: the identity carriers and the sheet map."""
+
+
 def check_workbook(data: bytes, kind: str) -> Finding | None:
+    """Whether `data` (already sniffed as `kind`) is safe to hand to a workbook reader; see
+    `inspect_workbook`."""
+    return inspect_workbook(data, kind)[0]
+
+
+def inspect_workbook(data: bytes, kind: str) -> tuple[Finding | None, dict[str, bytes | None]]:
     """Whether `data` (already sniffed as `kind`) is safe to hand to a workbook reader.
 
     xlsx: the zip table (`check_zip_table`), no duplicate member names, no DTD in any XML part, and for
@@ -584,32 +605,41 @@ def check_workbook(data: bytes, kind: str) -> Finding | None:
     """
     if kind == XLS:
         if len(data) > MAX_MEMBER_BYTES:
-            return _too_large(f"文件有 {_mib(len(data))}，超过 {_mib(MAX_MEMBER_BYTES)} 的上限")
-        return None
+            return _too_large(f"文件有 {_mib(len(data))}，超过 {_mib(MAX_MEMBER_BYTES)} 的上限"), {}
+        return None, {}
     if kind not in (OOXML, ODS):
         raise ValueError(f"check_workbook: unknown kind {kind!r}")
+    keep: dict[str, bytes | None] = {}
     zf, problem = open_zip(data)
     if zf is None:
-        return problem
+        return problem, keep
     with zf:
         if problem := check_zip_table(zf):
-            return problem
+            return problem, keep
         members: dict[str, zipfile.ZipInfo] = {}
         for info in zf.infolist():
             name = info.filename.replace("\\", "/")
             if name in members:
-                return _unsafe(f"压缩包内有重名成员“{_short(name)}”")
+                return _unsafe(f"压缩包内有重名成员“{_short(name)}”"), keep
             members[name] = info
         try:
             sheets = _sheet_parts(zf, members, data) if kind == OOXML else []
             for info in sheets:
-                if problem := _scan_sheet(zf, info):
-                    return problem
+                if problem := _scan_sheet(zf, info, keep):
+                    return problem, keep
             scanned = {id(info) for info in sheets}
             for name, info in members.items():
                 if id(info) not in scanned and name.endswith((".xml", ".rels")) and info.file_size:
                     if problem := _check_prolog(zf, info, data):
-                        return problem
+                        return problem, keep
+            if kind == OOXML:
+                for name in KEPT_PARTS:
+                    info = members.get(name)
+                    if info is not None and name not in keep and info.file_size <= KEEP_BYTES:
+                        try:
+                            keep[name] = read_member(zf, info)
+                        except UnsafeInput:   # a damaged carrier is simply absent
+                            pass
         except UnsafeInput as exc:
-            return exc.finding
-    return None
+            return exc.finding, keep
+    return None, keep

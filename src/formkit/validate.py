@@ -84,8 +84,12 @@ def rule(stage: str = "file", forms: tuple[str, ...] | None = None) -> Callable[
 
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
     """Canonical value of one cell and at most one finding about it."""
-    where = {"sheet": sheet, "cell": ref, "field": f.label, "row": row, "key": f.key}
     text = normalize.to_text(raw)
+    if f.type == "text":        # most cells: no dict of where-it-is unless there is a finding
+        if len(text) > f.max_length:
+            return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **_at(f, sheet, ref, row))
+        return text, None
+    where = _at(f, sheet, ref, row)
     if f.type == "date":
         if not text:
             return "", None
@@ -117,6 +121,10 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
     if len(text) > f.max_length:
         return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **where)
     return text, None
+
+
+def _at(f: Field, sheet: str, ref: str | None, row: int | None) -> dict:
+    return {"sheet": sheet, "cell": ref, "field": f.label, "row": row, "key": f.key}
 
 
 def clean(sub: Submission, spec: FormSpec) -> Checked:
