@@ -49,7 +49,7 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     """
     from formkit.cache import MemoryStore, open_store
     from formkit.pipeline import _timed, frozen_heap
-    from formkit.write.feedback import write_feedback
+    from formkit.write.feedback import plan_feedback, write_chase
     from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
@@ -69,8 +69,10 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
         return p.relative_to(cfg.root).as_posix()
 
     store.flush()
+    jobs = plan_feedback(analysis)
+    share = _Share(len(jobs))
     with frozen_heap():
-        feedback_job = _in_child(lambda report: write_feedback(analysis, progress=report))
+        feedback_job = _in_child(lambda report: _feedback_share(analysis, jobs, share, share.take_front, report))
     try:
         with _timed(timings, "write_workbook"):
             write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)
@@ -79,11 +81,12 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
             for p in write_publication(analysis, out / "公示", progress=progress):
                 outputs["publication_" + p.suffix.lstrip(".")] = rel(p)
         with _timed(timings, "write_feedback"):      # what is left of it once the rest is written
+            report = (lambda d, t: progress("写出反馈", d, t)) if progress else None
+            # this process takes jobs from the end while the other one takes them from the start
+            done = _feedback_share(analysis, jobs, share, share.take_back, report)
             if feedback_job is not None:
-                feedback = feedback_job.wait(progress)
-            else:
-                feedback = write_feedback(analysis, progress=(lambda d, t: progress("写出反馈", d, t))
-                                          if progress else None)
+                done += feedback_job.wait(progress)
+            feedback = [p for _, paths in sorted(done) for p in paths] + write_chase(analysis)
     finally:
         if feedback_job is not None:
             feedback_job.stop()
@@ -101,6 +104,53 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses
     return MergeResult(analysis, outputs, data)
+
+
+class _Share:
+    """Jobs 0..n-1 shared by two processes (fork): one takes them from the start, the other from the end,
+    until they meet; whichever finishes its other work first does more of them."""
+
+    def __init__(self, n: int) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
+            else multiprocessing.get_context()
+        self.n = n
+        self._lock = ctx.Lock()
+        self._front = ctx.RawValue("q", 0)
+        self._back = ctx.RawValue("q", n)
+
+    def take_front(self) -> int | None:
+        with self._lock:
+            i = self._front.value
+            if i >= self._back.value:
+                return None
+            self._front.value = i + 1
+            return i
+
+    def take_back(self) -> int | None:
+        with self._lock:
+            i = self._back.value - 1
+            if i < self._front.value:
+                return None
+            self._back.value = i
+            return i
+
+    def taken(self) -> int:
+        return self._front.value + self.n - self._back.value
+
+
+def _feedback_share(analysis: Analysis, jobs: list, share: _Share, take: Callable[[], int | None],
+                    report: Callable[[int, int], None] | None) -> list[tuple[int, list[Path]]]:
+    """Write feedback jobs while `take` hands out one: [(job number, files written)]."""
+    from formkit.write.feedback import write_feedback_job
+
+    done = []
+    while (i := take()) is not None:
+        done.append((i, write_feedback_job(analysis, jobs[i])))
+        if report:
+            report(share.taken(), share.n)
+    return done
 
 
 class _Child:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -161,21 +161,25 @@ def _unreadable_body(who: str, file_name: str, findings: list[F.Finding], deadli
     return "\n".join(lines)
 
 
-def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms.
-    progress(done, total): how many flawed inputs are done."""
+@dataclass(frozen=True)
+class FeedbackJob:
+    """One flawed input's feedback: where its workbook (when it has one) and its reply draft go."""
+    index: int            # in analysis.inputs
+    path: Path            # the workbook's path; the draft is the same with .eml
+    dept: str
+
+
+def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
+    """Every flawed input's feedback, its file names decided in input order (so they do not depend on
+    which process writes which), after removing the drafts of an earlier merge."""
     cfg = analysis.cfg
     _clear_previous(cfg.outbox)
     out = cfg.outbox / FEEDBACK_DIR
-    written: list[Path] = []
+    jobs: list[FeedbackJob] = []
     used: set[Path] = set()
-    today = as_of(analysis)
-    total = sum(1 for res in analysis.inputs if needs_feedback(res)) if progress else 0
-    for res in analysis.inputs:
+    for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
             continue
-        if progress:
-            progress(len(used), total)
         if res.checked and res.checked.spec.scope == "coordinator":
             dept = cfg.office            # 附件1 is the office's own form
         else:
@@ -187,36 +191,60 @@ def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | No
         while path in used:
             path, n = folder / f"{base}_{n}_反馈.xlsx", n + 1
         used.add(path)
-        attachment = None
-        shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
-        if res.checked is not None and res.status != REJECTED:
-            attachment, shown = write_feedback_workbook(analysis, res, path)
-            written.append(attachment)
-        form_title = res.checked.spec.full_title if res.checked else "报送的表单"
-        deadline = cfg.deadline(res.checked.spec.phase) if res.checked else _open_deadline(analysis, today)
-        if deadline < today:
-            deadline = today
-        who = (res.person or dept) if res.checked else "各位老师"
-        file_name = res.path.split("!")[-1].split("/")[-1]
-        if attachment is None:
-            body = _unreadable_body(who, file_name, shown, deadline, cfg)
-        else:
-            body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
-                               file_name=file_name, findings=shown,
-                               errors=sum(1 for f in shown if f.severity == F.ERROR),
-                               warnings=sum(1 for f in shown if f.severity == F.WARNING),
-                               attachment=attachment.name,
-                               deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
-        state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
-        subject = f"【{state}】{form_title}" + (f"（{who}）" if res.checked else f"（{res.path.split('/')[-1]}）")
-        to = (res.raw.mail or {}).get("from", "")
-        msg = _mail(subject, body, to, cfg.contact, today, attachment)
-        eml = path.with_suffix(".eml")
-        eml.parent.mkdir(parents=True, exist_ok=True)
-        eml.write_bytes(bytes(msg))
-        written.append(eml)
+        jobs.append(FeedbackJob(i, path, dept))
+    return jobs
+
+
+def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
+    """The feedback workbook (unless the input could not be read) and the reply draft of one job."""
+    cfg = analysis.cfg
+    today = as_of(analysis)
+    res = analysis.inputs[job.index]
+    dept, path = job.dept, job.path
+    written: list[Path] = []
+    attachment = None
+    shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
+    if res.checked is not None and res.status != REJECTED:
+        attachment, shown = write_feedback_workbook(analysis, res, path)
+        written.append(attachment)
+    form_title = res.checked.spec.full_title if res.checked else "报送的表单"
+    deadline = cfg.deadline(res.checked.spec.phase) if res.checked else _open_deadline(analysis, today)
+    if deadline < today:
+        deadline = today
+    who = (res.person or dept) if res.checked else "各位老师"
+    file_name = res.path.split("!")[-1].split("/")[-1]
+    if attachment is None:
+        body = _unreadable_body(who, file_name, shown, deadline, cfg)
+    else:
+        body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
+                           file_name=file_name, findings=shown,
+                           errors=sum(1 for f in shown if f.severity == F.ERROR),
+                           warnings=sum(1 for f in shown if f.severity == F.WARNING),
+                           attachment=attachment.name,
+                           deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
+    state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
+    subject = f"【{state}】{form_title}" + (f"（{who}）" if res.checked else f"（{res.path.split('/')[-1]}）")
+    to = (res.raw.mail or {}).get("from", "")
+    msg = _mail(subject, body, to, cfg.contact, today, attachment)
+    eml = path.with_suffix(".eml")
+    eml.parent.mkdir(parents=True, exist_ok=True)
+    eml.write_bytes(bytes(msg))
+    written.append(eml)
+    return written
+
+
+def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> list[Path]:
+    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms.
+    progress(done, total): how many flawed inputs are done. (formkit.merge shares the jobs between two
+    processes instead: `plan_feedback`, `write_feedback_job`, `write_chase`.)"""
+    jobs = plan_feedback(analysis)
+    written: list[Path] = []
+    for done, job in enumerate(jobs):
+        if progress:
+            progress(done, len(jobs))
+        written += write_feedback_job(analysis, job)
     if progress:
-        progress(total, total)
+        progress(len(jobs), len(jobs))
     written += write_chase(analysis)
     return written
 
