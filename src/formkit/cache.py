@@ -40,6 +40,9 @@ FILE_NAME = ".formkit-cache.sqlite"
 SCHEMA = "1"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
+DECODED_KEPT = 64
+"""Decoded checked submissions a store keeps (about 20-50 KB each): a campaign of about a thousand forms
+is unpickled about twice; none is held longer than it is needed."""
 
 
 def code_digest() -> str:
@@ -195,7 +198,8 @@ class Store:
         """What a worker process needs to look outcomes up itself (None: it cannot)."""
         return None
 
-    # decoded checked submissions, a few kept (the feedback asks for the same one several times)
+    # decoded checked submissions, the latest DECODED_KEPT kept: the analysis asks for each one a few times
+    # (campaign rules, catalogue rows, rows not merged) and the feedback, forked after it, once more
     def load_checked(self, sha: str, refs: Refs) -> Any:
         hit = self._decoded.get(sha)
         if hit is not None:
@@ -206,7 +210,7 @@ class Store:
             return None
         obj = loads(blob, refs, compressed=True)
         self._decoded[sha] = obj
-        if len(self._decoded) > 32:
+        if len(self._decoded) > DECODED_KEPT:
             self._decoded.popitem(last=False)
         return obj
 

@@ -14,6 +14,7 @@ unambiguous.  The inbox is only ever read.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.header
 import email.utils
@@ -301,15 +302,15 @@ def _unknown(detail: str) -> _Sniffed:
     return _Sniffed("reject", rejection=findings.make(findings.FILE_UNKNOWN_FORMAT, detail=detail), detail=detail)
 
 
-def _zip_flavour(data: bytes, name: str) -> _Sniffed:
-    zf, problem = safety.open_zip(data)
+def _zip_flavour(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -> _Sniffed:
+    zf, problem = (opened, None) if opened is not None else safety.open_zip(data)
     if zf is None:
         assert problem is not None
         if problem.code == findings.FILE_CORRUPT and _ext(name) == ".zip":
             return _Sniffed("reject", rejection=findings.make(
                 findings.ARCHIVE_CORRUPT, detail="无法打开压缩包，文件可能不完整"))
         return _Sniffed("reject", rejection=problem)
-    with zf:
+    with zf if opened is None else contextlib.nullcontext(zf):
         names = zf.namelist()
         lower = {n.lower(): n for n in names}
         if "xl/workbook.xml" in lower:
@@ -375,11 +376,11 @@ def _ole_flavour(data: bytes) -> _Sniffed:
     return _Sniffed("workbook", kind="xls")
 
 
-def _sniff(data: bytes, name: str = "") -> _Sniffed:
+def _sniff(data: bytes, name: str = "", opened: zipfile.ZipFile | None = None) -> _Sniffed:
     if not data:
         return _Sniffed("reject", rejection=findings.make(findings.FILE_EMPTY))
     if data[:4] in _ZIP_MAGICS:
-        return _zip_flavour(data, name)
+        return _zip_flavour(data, name, opened)
     if data[:8] == _OLE_MAGIC:
         return _ole_flavour(data)
     if _ext(name) == ".eml" or _looks_like_mail(data):
@@ -954,10 +955,11 @@ def read_disk_file(path: Path) -> tuple[bytes | None, Finding | None]:
     return data, None
 
 
-def classify(data: bytes, name: str) -> tuple[str, str | None, Finding | None, bool]:
+def classify(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -> tuple[str, str | None, Finding | None, bool]:
     """What a disk file's bytes are, as a walk would treat them: ("workbook", kind, None, has_macros),
-    ("container", None, None, False) for a zip or a mail to unpack, or ("reject", None, finding, False)."""
-    found = _sniff(data, name)
+    ("container", None, None, False) for a zip or a mail to unpack, or ("reject", None, finding, False).
+    `opened`: the zip over `data` when the caller already opened it (it stays open)."""
+    found = _sniff(data, name, opened)
     if found.what == "workbook":
         return "workbook", found.kind, None, found.has_macros
     if found.what in ("zip", "mail"):

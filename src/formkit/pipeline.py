@@ -41,7 +41,7 @@ from formkit.intake import (
 )
 from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
-from formkit.safety import UnsafeInput
+from formkit.safety import UnsafeInput, open_zip
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file
 
@@ -133,13 +133,14 @@ def _init_worker(cfg: Config | None, reader: tuple | None) -> None:
                 refs=Refs(forms, cfg.roster if cfg is not None else None), reader=Reader(reader))
 
 
-def _check(data: bytes, kind: str, has_macros: bool) -> tuple[tuple, Checked | None]:
+def _check(data: bytes, kind: str, has_macros: bool,
+           opened: zipfile.ZipFile | None = None) -> tuple[tuple, Checked | None]:
     """Safety checks, parse, file rules: (outcome, checked). Every failure is an outcome, never an exception."""
     from python_calamine import CalamineError, PasswordError
 
     from formkit.safety import inspect_workbook
 
-    problem, kept = inspect_workbook(data, kind)
+    problem, kept = inspect_workbook(data, kind, opened)
     if problem:
         return ("intake", problem), None
     forms = _JOB["forms"]
@@ -179,6 +180,7 @@ def read_input(item: tuple) -> tuple:
     if not _JOB:
         _init_worker(None, None)
     refs = _JOB["refs"]
+    opened = None
     if item[0] == "file":
         _, source, name = item
         data, problem = read_disk_file(Path(source))
@@ -189,10 +191,16 @@ def read_input(item: tuple) -> tuple:
         cached = _JOB["reader"].get_brief(sha)
         if cached is not None:
             return (sha, cached, None, "hit")
-        what, kind, rejection, has_macros = classify(data, name)
+        if data[:4] == b"PK\x03\x04":         # the zip is opened once, for sniffing and the safety checks
+            opened, _ = open_zip(data)
+        what, kind, rejection, has_macros = classify(data, name, opened)
         if what == "container":
+            if opened is not None:
+                opened.close()
             return (sha, dumps(("container", None)), None, "new")
         if what == "reject":
+            if opened is not None:
+                opened.close()
             return (sha, dumps(("intake", rejection)), None, "new")
         assert kind is not None
     elif item[0] == "member":
@@ -209,7 +217,7 @@ def read_input(item: tuple) -> tuple:
             return (sha, cached, None, "hit")
     else:
         _, sha, data, kind, has_macros = item
-    outcome, checked = _check(data, kind, has_macros)
+    outcome, checked = _check(data, kind, has_macros, opened)
     return (sha, dumps(outcome), dumps(checked, refs, compress=True) if checked is not None else None, "new")
 
 

@@ -145,11 +145,16 @@ data validation does not count."""
 
 
 def _has_formula(xml: bytes) -> bool:
-    if b"<f>" in xml or b"<f " in xml or b"<f/" in xml or b't="e"' in xml or b"t='e'" in xml:
-        return True
-    if b":f" in xml or b"<f\n" in xml or b"<f\t" in xml or b"<f\r" in xml or b'"e"' in xml or b"'e'" in xml:
-        return _FORMULA_HINT.search(xml) is not None     # prefixed tags, spaced attributes: the regex decides
-    return False
+    """Whether a sheet's cells hold a formula or an error value: a few byte searches over the cells
+    (up to the end of sheetData, so the `<formula1>` of data validations after it does not count), the
+    regex only where they cannot tell."""
+    end = xml.rfind(b"sheetData>")
+    if end < 0:
+        end = len(xml)
+    if xml.find(b"<f", 0, end) < 0 and xml.find(b":f", 0, end) < 0 and xml.find(b'"e"', 0, end) < 0 \
+            and xml.find(b"'e'", 0, end) < 0:
+        return False
+    return _FORMULA_HINT.search(xml, 0, end) is not None
 
 
 def _sheet_member(parts: Parts, sheet: str) -> str | None:

@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from formkit.spec import LEVELS, templates_dir
 from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
@@ -254,12 +255,26 @@ def _text_px(text: str) -> float:
     return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
 
 
+_HEIGHTS: dict[tuple, float] = {}
+
+
 def _row_height(values: list[str], widths: list[float]) -> float:
     """An explicit height for a row of wrapped text.
 
     Excel fits wrapped rows itself, LibreOffice and WPS do not always: the estimate keeps every line
-    visible everywhere (and the output deterministic).
+    visible everywhere (and the output deterministic). Remembered for a while: the 公示 sheet is written
+    twice (in the consolidated workbook and on its own).
     """
+    key = (*values, *widths)
+    height = _HEIGHTS.get(key)
+    if height is None:
+        if len(_HEIGHTS) >= 65536:
+            _HEIGHTS.clear()
+        height = _HEIGHTS[key] = _estimate_height(values, widths)
+    return height
+
+
+def _estimate_height(values: list[str], widths: list[float]) -> float:
     lines = 1
     for text, width in zip(values, widths, strict=True):
         avail = max(width * 7 + 5 - 8, _WIDE_PX)      # column width in pixels, less the cell padding
@@ -401,10 +416,31 @@ def _html_context(analysis) -> dict:
         level_names=LEVELS,
         columns=columns,
         groups=[{"anchor": f"d{i}", "heading": _zh_number(i), "name": g.name, "head": g.head,
-                 "leader": g.leader, "count": g.count, "levels": g.levels, "rows": g.rows}   # rows: made as read
+                 "leader": g.leader, "count": g.count, "levels": g.levels,
+                 "rows": _rows_html(g, columns)}   # rows: made as read
                 for i, g in enumerate(groups, 1)],
         notice=_notice(cfg),
     )
+
+
+def _rows_html(group: _Group, columns: list[dict]) -> Iterator[Markup]:
+    """The group's table rows as HTML, every value escaped; made as they are read (a template loop per
+    cell costs ten times as much)."""
+    cells = [(c["label"], f'<td class="{c["cls"]}">') for c in columns]
+    top = LEVELS[0]
+    for row in group.rows:
+        parts = ['      <tr class="lv1">' if row["风险等级"] == top else "      <tr>"]
+        for label, open_td in cells:
+            value = row[label]
+            if label == "风险等级":
+                inner = escape(value)
+                if value in LEVELS:
+                    inner = f'<span class="pill lv{LEVELS.index(value) + 1}">{inner}</span>'
+                parts.append(f'<td class="c level">{inner}</td>')
+            else:
+                parts.append(f"{open_td}{escape(value)}</td>")
+        parts.append("</tr>")
+        yield Markup("".join(parts))
 
 
 def render_publication_html(analysis) -> str:
