@@ -41,6 +41,9 @@ SCHEMA = "1"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
 DECODED_KEPT = 64
+HOLD_MAX = 4096
+"""Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
+30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
 """Decoded checked submissions a store keeps (about 20-50 KB each): a campaign of about a thousand forms
 is unpickled about twice; none is held longer than it is needed."""
 
@@ -68,21 +71,35 @@ def scope_of(cfg) -> str:
 # -- pickling with named references ---------------------------------------------------------------------
 
 
+_NAMED: set[type] = set()      # FormSpec, Department, Person, filled in by the first Refs
+
+
+def _named_types() -> None:
+    if not _NAMED:
+        from formkit.config import Department, Person
+        from formkit.spec import FormSpec
+
+        _NAMED.update((FormSpec, Department, Person))
+
+
 class Refs:
     """The shared objects a checked submission points at, named instead of stored: form declarations by
     id, departments by code, people by their place in the roster."""
 
     def __init__(self, forms: dict, roster) -> None:
+        _named_types()
         self.forms = forms
         self.departments = roster.departments if roster is not None else {}
         self.staff = list(roster.staff) if roster is not None else []
         self._staff_index: dict[int, int] | None = None
 
     def name(self, obj: Any) -> tuple | None:
+        t = type(obj)
+        if t not in _NAMED:
+            return None
         from formkit.config import Department, Person
         from formkit.spec import FormSpec
 
-        t = type(obj)
         if t is FormSpec:
             return ("S", obj.id) if self.forms.get(obj.id) is obj else None
         if t is Department:
@@ -175,6 +192,7 @@ class Store:
 
     def __init__(self) -> None:
         self._decoded: OrderedDict[str, Any] = OrderedDict()
+        self._held: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
 
@@ -200,7 +218,15 @@ class Store:
 
     # decoded checked submissions, the latest DECODED_KEPT kept: the analysis asks for each one a few times
     # (campaign rules, catalogue rows, rows not merged) and the feedback, forked after it, once more
+    def hold(self, sha: str, blob: bytes, refs: Refs) -> None:
+        """Decode a checked submission now and keep it for this run (a campaign small enough, decoded
+        while the workers are still reading, when this process has time to spare)."""
+        self._held[sha] = loads(blob, refs, compressed=True)
+
     def load_checked(self, sha: str, refs: Refs) -> Any:
+        held = self._held.get(sha)
+        if held is not None:
+            return held
         hit = self._decoded.get(sha)
         if hit is not None:
             self._decoded.move_to_end(sha)
@@ -216,6 +242,7 @@ class Store:
 
     def forget(self, sha: str) -> None:
         self._decoded.pop(sha, None)
+        self._held.pop(sha, None)
 
 
 class MemoryStore(Store):

@@ -96,9 +96,14 @@ _DEFINED = re.compile(rb'<(?:[\w.-]+:)?definedName\s([^>]*?)>([^<]*)</')
 _NAME_ATTR = re.compile(rb'(?:^|\s)name\s*=\s*(?:"([^"]*)"|\'([^\']*)\')')
 
 
+def _text(raw: bytes) -> str:
+    text = raw.decode("utf-8")
+    return html.unescape(text) if "&" in text else text
+
+
 def _attr_name(attrs: bytes) -> str | None:
     m = _NAME_ATTR.search(attrs)
-    return html.unescape((m[1] if m[1] is not None else m[2]).decode("utf-8")) if m else None
+    return _text(m[1] if m[1] is not None else m[2]) if m else None
 
 
 def _custom_fast(xml: bytes) -> Identity | None:
@@ -106,7 +111,7 @@ def _custom_fast(xml: bytes) -> Identity | None:
     for attrs, value in _PROPERTY.findall(xml):
         name = _attr_name(attrs)
         if name and name.startswith(PROPERTY_PREFIX):
-            data[name[len(PROPERTY_PREFIX):]] = html.unescape(value.decode("utf-8"))
+            data[name[len(PROPERTY_PREFIX):]] = _text(value)
     return Identity.from_mapping(data)
 
 
@@ -147,7 +152,7 @@ def from_workbook_xml(xml: bytes) -> Identity | None:
         try:
             for attrs, value in _DEFINED.findall(xml):
                 if _attr_name(attrs) == DEFINED_NAME and value.strip():
-                    return _from_formula(html.unescape(value.decode("utf-8")))
+                    return _from_formula(_text(value))
         except UnicodeDecodeError:
             pass
     root = ElementTree.fromstring(xml)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formkit import __version__
-from formkit.changes import DIGEST_PROPERTY, archive_previous, compare, find_baseline
 from formkit.config import Config
 from formkit.pipeline import ACCEPTED, Analysis, analyse
 from formkit.spec import declarations_digest
@@ -49,14 +48,23 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     """
     from formkit.cache import MemoryStore, open_store
     from formkit.pipeline import _timed, frozen_heap
+
+    def import_writers() -> None:      # while the workers read: this process is mostly waiting then
+        import formkit.changes
+        import formkit.write.feedback
+        import formkit.write.publication
+        import formkit.write.report
+        import formkit.write.workbook  # noqa: F401
+
+    out = cfg.outbox
+    store = open_store(out, cfg) if cache else MemoryStore()
+    analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers)
+    from formkit.changes import DIGEST_PROPERTY, archive_previous, compare, find_baseline
     from formkit.write.feedback import plan_feedback, write_chase
     from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
 
-    out = cfg.outbox
-    store = open_store(out, cfg) if cache else MemoryStore()
-    analysis = analyse(cfg, progress=progress, store=store, timings=timings)
     with _timed(timings, "compare"):
         out.mkdir(parents=True, exist_ok=True)
         digest = inputs_digest(analysis)

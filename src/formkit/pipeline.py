@@ -28,7 +28,7 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize
-from formkit.cache import MemoryStore, Reader, Refs, Store, dumps, loads
+from formkit.cache import HOLD_MAX, MemoryStore, Reader, Refs, Store, dumps, loads
 from formkit.config import Config, Person
 from formkit.intake import (
     RawInput,
@@ -260,7 +260,8 @@ def _timed(timings: dict | None, name: str) -> Iterator[None]:
 
 def read_all(results: list[InputResult], cfg: Config | None, store: Store,
              progress: Callable[[int, int], None] | None = None,
-             root: Path | None = None) -> tuple[list[InputResult], list[Skipped]]:
+             root: Path | None = None, while_reading: Callable[[], None] | None = None,
+             ) -> tuple[list[InputResult], list[Skipped]]:
     """Read every input in isolated, long-lived workers; set each one's sha256 and outcome.
 
     Inputs with bytes in hand are looked up in the store first; pending files are looked up by the
@@ -285,6 +286,13 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
 
     late_skipped: list[Skipped] = []
     pool: WorkerPool | None = None
+    idle = [while_reading]
+    hold = total <= HOLD_MAX
+
+    def first_result() -> None:        # the workers are busy: time for while_reading
+        if idle[0] is not None:
+            fn, idle[0] = idle[0], None
+            fn()
     try:
         batch = results
         while batch:
@@ -326,11 +334,14 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                                       chunksize=4 if len(todo) >= 64 else 1)
 
             def receive(j: int, o, todo=todo) -> None:
+                first_result()
                 owners, item = todo[j]
                 if o.ok:
                     sha, brief, checked, how = o.value
                     if how == "new" and sha:
                         store.put(sha, brief, checked)
+                        if checked is not None and hold:
+                            store.hold(sha, checked, refs)
                     if how == "hit":
                         store.hits += 1
                     elif sha:
@@ -370,6 +381,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
     finally:
         if pool is not None:
             pool.close()
+    first_result()
     results.sort(key=lambda r: r.path)
     return results, late_skipped
 
@@ -520,14 +532,22 @@ def risk_id(checked: Checked, n: int) -> str:
     return f"{dept}-B{n:02d}"
 
 
-@contextmanager
-def _risks_of(ctx: Context, checked: Checked, by_dept: dict[str, dict]) -> Iterator[None]:
-    """The campaign rules of a measure form look at the accepted risks of its own department only
-    (validate.scope_risks); hand them that department's risks, in the same order, instead of scanning
-    every risk of the campaign for each form (quadratic at 100,000 forms)."""
-    everything = ctx.risks
+def _scope_key(checked: Checked) -> tuple:
+    """Which accepted risks a measure form answers (validate.scope_risks): its person's, or its
+    department's own."""
     code = checked.department.code if checked.department else None
-    ctx.risks = by_dept.get(code, {}) if code is not None else {}
+    if checked.spec.scope == "person":
+        return (code, "个人", normalize.fold(checked.person))
+    return (code, "部门", "")
+
+
+@contextmanager
+def _risks_of(ctx: Context, checked: Checked, by_scope: dict[tuple, dict]) -> Iterator[None]:
+    """The campaign rules of a measure form look at the accepted risks of its own scope only
+    (validate.scope_risks); hand them those risks, in the same order, instead of scanning every risk of
+    the campaign (or of the department) for each form: quadratic at 100,000 forms."""
+    everything = ctx.risks
+    ctx.risks = by_scope.get(_scope_key(checked), {}) if checked.department else {}
     try:
         yield
     finally:
@@ -536,11 +556,14 @@ def _risks_of(ctx: Context, checked: Checked, by_dept: dict[str, dict]) -> Itera
 
 def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None,
             raws: list[RawInput] | None = None, skipped: list[Skipped] | None = None,
-            campaign_rules: bool = True, *, store: Store | None = None, timings: dict | None = None) -> Analysis:
+            campaign_rules: bool = True, *, store: Store | None = None, timings: dict | None = None,
+            while_reading: Callable[[], None] | None = None) -> Analysis:
     """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone.
 
     store: where read outcomes are kept and looked up (formkit.cache; default: in memory, for this run).
     timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse").
+    while_reading: called once while the workers read (this process mostly waits then), e.g. to import
+    what writing the outputs needs.
     """
     forms = load_forms()
     store = store if store is not None else MemoryStore()
@@ -550,7 +573,8 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
         results = [InputResult(r) for r in raws]
     with _timed(timings, "read"):
         results, late_skipped = read_all(results, cfg, store,
-                                         (lambda d, t: progress("读取", d, t)) if progress else None, cfg.root)
+                                         (lambda d, t: progress("读取", d, t)) if progress else None, cfg.root,
+                                         while_reading=while_reading)
     skipped = sorted([*(skipped or []), *late_skipped], key=lambda s: s.path) if late_skipped else (skipped or [])
     with _timed(timings, "analyse"):
         analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress)
@@ -630,14 +654,15 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
-    by_dept: dict[str, dict] = {}
+    by_scope: dict[tuple, dict] = {}
     for rid, r in ctx.risks.items():
-        by_dept.setdefault(r["_dept"], {})[rid] = r
+        key = (r["_dept"], r["层级"], r["_person"] if r["层级"] == "个人" else "")
+        by_scope.setdefault(key, {})[rid] = r
     for form_id in ("附件5", "附件6"):
         for res in by_form.get(form_id, []):
             c = res.checked
             if campaign_rules:
-                with _risks_of(ctx, c, by_dept):
+                with _risks_of(ctx, c, by_scope):
                     check_campaign(c, ctx)
             settle(res)
             if res.status == ACCEPTED:

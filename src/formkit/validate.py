@@ -8,6 +8,7 @@ submissions brought (the department's 附件2, the risks accepted so far).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -283,7 +284,13 @@ def has_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 @rule()
 def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     seen: dict[tuple, int] = {}
-    for row in c.rows:
+    # rows can only be duplicates when their main column folds the same: fold the others only then
+    main = next((k for k in ("risk", "power_item", "measure", "name") if any(k in r.values for r in c.rows)), None)
+    mains = [normalize.fold(_text(r.values.get(main, ""))) if main else "" for r in c.rows]
+    counts = Counter(mains)
+    for row, first in zip(c.rows, mains, strict=True):
+        if counts[first] < 2:
+            continue
         key = tuple(normalize.fold(_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
         if not any(key):
             continue

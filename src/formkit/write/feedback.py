@@ -13,8 +13,12 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.message import Message
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, getaddresses
 from pathlib import Path
 
 from formkit import findings as F
@@ -111,25 +115,39 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     return path, cited
 
 
+_XLSX_TYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _addresses(text: str) -> str:
+    """Addresses as typed ('王五 <w@x.cn>, …'), display names encoded (RFC 2047) where they are not ASCII."""
+    return ", ".join(formataddr((name, addr), charset="utf-8") for name, addr in getaddresses([text]) if addr or name)
+
+
 def _mail(subject: str, body: str, to: str, sender: str, when: date,
-          attachment: Path | None = None) -> EmailMessage:
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    if to:
-        msg["To"] = to
-    if sender:
-        msg["From"] = sender
-    msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
-    msg["X-Unsent"] = "1"          # Outlook and Thunderbird open it as a draft to send
-    msg.set_content(body, charset="utf-8")
-    if attachment is not None:
-        data = attachment.read_bytes()
-        msg.add_attachment(data, maintype="application",
-                           subtype="vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           filename=attachment.name)
+          attachment: Path | None = None) -> Message:
+    """A draft: UTF-8 text (base64), the attachment's name per RFC 2231. Built with the email.mime classes
+    (compat32): a fifth of the time of EmailMessage's header refolding, the same message to a reader."""
+    text = MIMEText(body, "plain", "utf-8")
+    data = attachment.read_bytes() if attachment is not None else b""
+    if attachment is None:
+        msg: Message = text
+    else:
+        msg = MIMEMultipart()
+        part = MIMEApplication(data, _XLSX_TYPE)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", attachment.name))
+        for sub in (text, part):
+            del sub["MIME-Version"]          # once, on the message itself
+            msg.attach(sub)
         # a boundary derived from the content: the same inputs give the same draft, byte for byte
         digest = hashlib.sha256(subject.encode() + body.encode() + data).hexdigest()[:24]
         msg.set_boundary(f"formkit-{digest}")
+    msg["Subject"] = Header(subject, "utf-8")
+    if to:
+        msg["To"] = _addresses(to)
+    if sender:
+        msg["From"] = _addresses(sender)
+    msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
+    msg["X-Unsent"] = "1"          # Outlook and Thunderbird open it as a draft to send
     return msg
 
 
