@@ -10,7 +10,8 @@ The store has two parts per input:
 
 * a *brief*, small: the outcome ("ok", "container", or a rejection with its stage and finding) and,
   for a readable form, what the analysis needs of every input (form, whose it is, 填表日期, findings);
-* the *checked* submission itself (formkit.validate.Checked), compressed, loaded only when the
+* the *checked* submission itself (formkit.validate.Checked), pickled (not compressed: on a few KB zlib
+  costs more than the pickling), loaded only when the
   analysis needs the rows (campaign rules, the catalogue, feedback) and dropped again. At 100,000
   inputs the parent process holds briefs, not 100,000 submissions: this store is also the spill.
 
@@ -171,7 +172,8 @@ def dumps(obj: Any, refs: Refs | None = None, compress: bool = False) -> bytes:
 
 
 def loads(blob: bytes, refs: Refs | None = None, compressed: bool = False) -> Any:
-    if compressed:
+    """compressed: the blob may be zlib-compressed (told apart by its first byte: a pickle starts 0x80)."""
+    if compressed and blob[:1] != b"\x80":
         blob = zlib.decompress(blob)
     if refs is not None:
         _LOADING.append(refs)
@@ -186,7 +188,7 @@ def loads(blob: bytes, refs: Refs | None = None, compressed: bool = False) -> An
 
 
 class Store:
-    """Outcomes by SHA-256: brief (bytes) and checked (compressed bytes or None)."""
+    """Outcomes by SHA-256: brief (bytes) and checked (bytes or None)."""
 
     persistent = False
 

@@ -218,7 +218,8 @@ def read_input(item: tuple) -> tuple:
     else:
         _, sha, data, kind, has_macros = item
     outcome, checked = _check(data, kind, has_macros, opened)
-    return (sha, dumps(outcome), dumps(checked, refs, compress=True) if checked is not None else None, "new")
+    # not compressed: zlib costs more than pickling on blobs of a few KB (0.07 ms a form, for half the size)
+    return (sha, dumps(outcome), dumps(checked, refs) if checked is not None else None, "new")
 
 
 def _short(exc: BaseException) -> str:
