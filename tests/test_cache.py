@@ -124,3 +124,49 @@ def test_a_damaged_cache_file_is_replaced(workdir, cfg):
     assert timings["cache_misses"] == 3
     store = cache.open_store(workdir / "outbox", cfg)
     assert store.get_brief("0" * 64) is None
+
+
+def _feedback_files(root: Path) -> dict[str, tuple[int, bytes]]:
+    folder = root / "outbox" / "反馈"
+    return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(folder.rglob("*_反馈.xlsx"))}
+
+
+def test_unchanged_feedback_workbooks_are_left_in_place(workdir, cfg):
+    """A feedback workbook that would come out the same is not written again (a province's re-merge would
+    otherwise rewrite thousands); a changed finding, a changed input or a hand-edited copy rewrites it."""
+    _risk_forms(cfg, workdir / "inbox")
+    merge(cfg)
+    first = _feedback_files(workdir)
+    assert "教务处/李娜_反馈.xlsx" in first
+    merge(load_config(workdir))
+    assert _feedback_files(workdir) == first                      # same mtime: left alone
+    # the same flawed file under another name: another feedback workbook, the old one removed
+    (workdir / "inbox/李娜.xlsx").rename(workdir / "inbox/李娜-风险点.xlsx")
+    merge(load_config(workdir))
+    names = _feedback_files(workdir)
+    assert "教务处/李娜-风险点_反馈.xlsx" in names and "教务处/李娜_反馈.xlsx" not in names
+    assert names["教务处/教务处风险点_反馈.xlsx"] == first["教务处/教务处风险点_反馈.xlsx"]      # untouched
+    kept = _feedback_files(workdir)
+    # someone opened the feedback workbook in outbox/ and saved it: it is made again, as it should be
+    target = workdir / "outbox/反馈/教务处/李娜-风险点_反馈.xlsx"
+    target.write_bytes(target.read_bytes() + b"")
+    os.utime(target, ns=(1, 1))
+    merge(load_config(workdir))
+    again = _feedback_files(workdir)
+    assert again["教务处/李娜-风险点_反馈.xlsx"][0] != 1 and again["教务处/李娜-风险点_反馈.xlsx"][1] == kept[
+        "教务处/李娜-风险点_反馈.xlsx"][1]
+    # a different flaw in the input: a different workbook
+    from formkit.generate import generate_campaign
+
+    pick = next(p for p in generate_campaign(load_config(workdir)) if "附件3" in str(p) and "李娜" in str(p))
+    fill(pick, workdir / "inbox/李娜-风险点.xlsx", rows=[
+        {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "风险等级": "五级"}])
+    merge(load_config(workdir))
+    changed = _feedback_files(workdir)["教务处/李娜-风险点_反馈.xlsx"]
+    assert changed[1] != kept["教务处/李娜-风险点_反馈.xlsx"][1]
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workdir / "outbox/反馈/教务处/李娜-风险点_反馈.xlsx")
+    assert any("五级" in str(c.value) for row in wb["问题说明"].iter_rows() for c in row)
+    wb.close()

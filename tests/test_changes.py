@@ -64,3 +64,20 @@ def test_compare_with_a_named_workbook(cfg, workdir, tmp_path):
     merge(cfg, compare_with=old)
     changes = _changes(workdir / "outbox/廉政风险目录.xlsx")
     assert {c[1] for c in changes if c[0] == "删除"} == {"JWC-0012-01", "JWC-0012-02"}
+
+
+def test_kept_rows_are_what_reading_the_workbook_gives(tmp_path):
+    """The next round compares with the rows kept in the cache when the workbook was written
+    (changes.compared_rows) instead of reading the workbook again: both must give the same values."""
+    from formkit.changes import KEPT, compared_rows, iter_catalogue
+    from formkit.write.workbook import write_catalogue_workbook
+
+    tricky = ["  前后空格  ", "两行\n文字", "制表\t符", "全角　空格", "=1+1", "<r>x</r>", "_x0041_", "控制\x07字符",
+              "a&b<c>", "00123", "一级", "", "很长" * 3000]
+    catalogue = []
+    for i, text in enumerate(tricky, 1):
+        catalogue.append({"风险编号": f"JWC-B{i:02d}", "部门": "教务处", "层级": "部门", "姓名": "", "风险等级": "二级",
+                          "风险点": text, "防控措施": text[::-1], "工作程序": i, "主要表现形式": "x"})
+    path = write_catalogue_workbook(tmp_path / "目录.xlsx", catalogue)
+    read = [tuple(row.get(k, "") for k in KEPT) for row in iter_catalogue(path)]
+    assert read == compared_rows(catalogue)

@@ -42,6 +42,7 @@ SCHEMA = "1"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
 DECODED_KEPT = 64
+CATALOGUES_KEPT = 4
 HOLD_MAX = 4096
 """Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
 30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
@@ -214,6 +215,13 @@ class Store:
     def close(self) -> None:
         self.flush()
 
+    # what a later 变化 comparison needs of a written catalogue, by the workbook's digest (formkit.changes)
+    def put_catalogue(self, digest: str, rows: list) -> None:
+        pass
+
+    def get_catalogue(self, digest: str) -> list | None:
+        return None
+
     def reader(self) -> tuple | None:
         """What a worker process needs to look outcomes up itself (None: it cannot)."""
         return None
@@ -298,10 +306,12 @@ class DiskStore(Store):
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS outcome (sha TEXT PRIMARY KEY, brief BLOB NOT NULL, checked BLOB)")
+        db.execute("CREATE TABLE IF NOT EXISTS catalogue (digest TEXT PRIMARY KEY, rows BLOB NOT NULL, at INTEGER)")
         row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
         if row is None or row[0] != self.scope:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DELETE FROM outcome")
+            db.execute("DELETE FROM catalogue")
             db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('scope', ?)", (self.scope,))
             db.execute("COMMIT")
         return db
@@ -335,6 +345,27 @@ class DiskStore(Store):
         if self._pending and os.getpid() == self._pid:
             self._db.execute("COMMIT")
             self._pending = 0
+
+    def put_catalogue(self, digest: str, rows: list) -> None:
+        """Keep the rows of the catalogue written under `digest` (the latest CATALOGUES_KEPT are kept)."""
+        self.flush()
+        db = self.db
+        blob = zlib.compress(pickle.dumps(rows, _PROTOCOL), 6)
+        db.execute("BEGIN")
+        at = (db.execute("SELECT MAX(at) FROM catalogue").fetchone()[0] or 0) + 1
+        db.execute("INSERT OR REPLACE INTO catalogue (digest, rows, at) VALUES (?, ?, ?)", (digest, blob, at))
+        db.execute("DELETE FROM catalogue WHERE at <= ?", (at - CATALOGUES_KEPT,))
+        db.execute("COMMIT")
+
+    def get_catalogue(self, digest: str) -> list | None:
+        row = self.db.execute("SELECT rows FROM catalogue WHERE digest = ?", (digest,)).fetchone()
+        if row is None:
+            return None
+        try:
+            rows = _Unpickler(io.BytesIO(zlib.decompress(row[0]))).load()
+        except Exception:  # noqa: BLE001 - a damaged entry is simply absent
+            return None
+        return rows if isinstance(rows, list) and all(type(r) is tuple for r in rows) else None
 
     def keep_only(self, shas: set[str]) -> None:
         """Drop outcomes of inputs that are gone (the store does not grow round after round)."""

@@ -12,13 +12,13 @@ import html
 import re
 import shutil
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from formkit import normalize
 from formkit.identity import PROPERTY_PREFIX
-from formkit.write.common import Styles, print_setup, write_text
+from formkit.write.common import Styles, cell_text, print_setup, write_text
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
@@ -162,7 +162,27 @@ def read_catalogue(path: Path) -> dict[str, dict]:
     return {item["风险编号"]: item for item in iter_catalogue(path) if item.get("风险编号")}
 
 
-def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes:
+KEPT = ("风险编号", "部门", "层级", "姓名", *COMPARED)
+"""What a comparison needs of each row of a baseline catalogue."""
+
+
+def _as_read(value: object) -> str:
+    """A catalogue value as reading the written workbook back gives it (iter_catalogue)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return normalize.to_text(cell_text(value))
+
+
+def compared_rows(catalogue: Iterable[Mapping]) -> list[tuple[str, ...]]:
+    """The rows of a catalogue as a later comparison reads them from its workbook (KEPT, in order): kept
+    with the workbook's digest (formkit.cache), so the next round need not read the workbook again."""
+    return [tuple(_as_read(r.get(k, "")) for k in KEPT) for r in catalogue]
+
+
+def compare(catalogue: list[dict], baseline: Path | None, root: Path,
+            known: list[tuple[str, ...]] | None = None) -> Changes:
+    """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
+    `compared_rows` gave them when it was written (then the workbook is not read)."""
     if baseline is None:
         return Changes(None)
     try:
@@ -179,7 +199,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path) -> Changes
     # the baseline is streamed: only what changed is kept (a later row of the same 风险编号 counts)
     before: dict[str, dict] = {}          # 风险编号 → its baseline row, only for rows that differ or are gone
     seen: set[str] = set()
-    for b in iter_catalogue(baseline):
+    rows = (dict(zip(KEPT, t, strict=True)) for t in known) if known is not None else iter_catalogue(baseline)
+    for b in rows:
         rid = b.get("风险编号")
         if not rid:
             continue

@@ -96,6 +96,13 @@ def _write_value(ws, row: int, col: int, value: object, fmt) -> None:
             raise ValueError(f"xlsxwriter write_string returned {rc}")
 
 
+def form_layout(spec: FormSpec, content: FormContent) -> Layout:
+    """Where everything of a form holding `content` goes (as write_form lays it out)."""
+    n_rows = max(spec.blank_rows, content.prefilled_rows + EXTRA_BLANK_ROWS if content.prefilled_rows else 0,
+                 len(content.rows) + (EXTRA_BLANK_ROWS if content.rows else 0))
+    return Layout(spec, n_rows)
+
+
 def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Identity,
                content: FormContent | None = None, *,
                department: Department | None = None,
@@ -104,9 +111,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     """Write one form workbook. marks: {(data row or None for header/sign-off, key): comment} to highlight."""
     content = content or FormContent()
     marks = marks or {}
-    n_rows = max(spec.blank_rows, content.prefilled_rows + EXTRA_BLANK_ROWS if content.prefilled_rows else 0,
-                 len(content.rows) + (EXTRA_BLANK_ROWS if content.rows else 0))
-    lay = Layout(spec, n_rows)
+    lay = form_layout(spec, content)
+    n_rows = lay.n_rows
     if isinstance(target, Path):
         target.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target),

@@ -59,8 +59,15 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     out = cfg.outbox
     store = open_store(out, cfg) if cache else MemoryStore()
     analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers)
-    from formkit.changes import DIGEST_PROPERTY, archive_previous, compare, find_baseline
-    from formkit.write.feedback import plan_feedback, write_chase
+    from formkit.changes import (
+        DIGEST_PROPERTY,
+        archive_previous,
+        compare,
+        compared_rows,
+        find_baseline,
+        workbook_digest,
+    )
+    from formkit.write.feedback import plan_feedback, record_feedback, write_chase
     from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
@@ -71,7 +78,10 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
         target = out / WORKBOOK_NAME
         archive_previous(target, digest)
         baseline = compare_with if compare_with is not None else find_baseline(out, digest)
-        changes = compare(analysis.catalogue, baseline, cfg.root)
+        before = workbook_digest(baseline) if baseline is not None else None
+        changes = compare(analysis.catalogue, baseline, cfg.root,
+                          known=store.get_catalogue(before) if before else None)
+        store.put_catalogue(digest, compared_rows(analysis.catalogue))
 
     def rel(p: Path) -> str:
         return p.relative_to(cfg.root).as_posix()
@@ -95,6 +105,7 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
             if feedback_job is not None:
                 done += feedback_job.wait(progress)
             feedback = [p for _, paths in sorted(done) for p in paths] + write_chase(analysis)
+            record_feedback(analysis, jobs)
     finally:
         if feedback_job is not None:
             feedback_job.stop()

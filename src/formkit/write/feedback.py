@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize, text
-from formkit.generate import FormContent, identity_for, safe_name, write_form
+from formkit.generate import FormContent, form_layout, identity_for, safe_name, write_form
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
 from formkit.submissions import as_of, grid
 from formkit.write.common import FONT, write_text
@@ -61,6 +63,30 @@ def needs_feedback(res: InputResult) -> bool:
         and res.status != "duplicate"
 
 
+def _marks(res: InputResult, c) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
+    """The errors and warnings shown, and the comments of the cells they mark: {(row or None, key): text}."""
+    marks: dict[tuple[int | None, str], str] = {}
+    shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
+    for f in shown:
+        if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
+            if f.row is None or f.key in {col.key for col in c.spec.columns}:
+                k = (f.row, f.key)
+                marks[k] = (marks[k] + "\n" if k in marks else "") + f"【{F.SEVERITY_ZH[f.severity]}】{f.message}"
+    return shown, marks
+
+
+def _cited(c, shown: list[F.Finding], marks: dict, lay) -> list[F.Finding]:
+    return [replace(f, sheet=c.spec.sheet_name, cell=lay.a1(f.row, f.key)) if f.key and (f.row, f.key) in marks
+            else replace(f, sheet=None, cell=None) for f in shown]
+
+
+def feedback_citations(res: InputResult) -> list[F.Finding]:
+    """What write_feedback_workbook returns besides the path, without writing the workbook (it is there)."""
+    c = res.checked
+    shown, marks = _marks(res, c)
+    return _cited(c, shown, marks, form_layout(c.spec, _content(res)))
+
+
 def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> tuple[Path, list[F.Finding]]:
     """The feedback workbook, and its errors and warnings placed where they are in it (the submitter's rows are
     laid out afresh, so a cell may sit elsewhere than in their own file): the reply mail cites those."""
@@ -70,13 +96,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     # the corrected file supersedes this one whatever dates it carries
     ident = dataclasses.replace(ident, corrects=res.sha256[:16])
     content = _content(res)
-    marks: dict[tuple[int | None, str], str] = {}
-    shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
-    for f in shown:
-        if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
-            if f.row is None or f.key in {col.key for col in c.spec.columns}:
-                k = (f.row, f.key)
-                marks[k] = (marks[k] + "\n" if k in marks else "") + f"【{F.SEVERITY_ZH[f.severity]}】{f.message}"
+    shown, marks = _marks(res, c)
 
     def problems_sheet(wb, lay) -> None:
         ws = wb.add_worksheet("问题说明")
@@ -110,9 +130,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
 
     path.parent.mkdir(parents=True, exist_ok=True)
     lay = write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)
-    cited = [replace(f, sheet=c.spec.sheet_name, cell=lay.a1(f.row, f.key)) if f.key and (f.row, f.key) in marks
-             else replace(f, sheet=None, cell=None) for f in shown]
-    return path, cited
+    return path, _cited(c, shown, marks, lay)
 
 
 _XLSX_TYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -151,18 +169,65 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date,
     return msg
 
 
-def _clear_previous(outbox: Path) -> None:
+MANIFEST = ".formkit-feedback.json"
+"""Under outbox/反馈/: each feedback workbook's digest (what it was made from) with its size and
+modification time, so that a later merge leaves a workbook that would come out the same as it is."""
+
+
+def _clear_previous(outbox: Path, keep: set[Path] = frozenset()) -> None:  # type: ignore[assignment]
     """Remove the drafts an earlier merge wrote, so none outlives its reason (a reply about a file that has
-    since been superseded, a chase for a department that has since delivered). Only formkit's own names."""
+    since been superseded, a chase for a department that has since delivered). Only formkit's own names;
+    not the workbooks in `keep` (unchanged since they were written)."""
     for folder, suffixes in ((outbox / FEEDBACK_DIR, ("_反馈.xlsx", "_反馈.eml")), (outbox / CHASE_DIR, ("_催报.eml",))):
         if not folder.is_dir() or folder.is_symlink():
             continue
         for sub in [folder, *(d for d in folder.iterdir() if d.is_dir() and not d.is_symlink())]:
             for p in sub.iterdir():
-                if p.name.endswith(suffixes) and p.is_file() and not p.is_symlink():
+                if p.name.endswith(suffixes) and p.is_file() and not p.is_symlink() and p not in keep:
                     p.unlink()
             if sub != folder and not any(sub.iterdir()):
                 sub.rmdir()
+
+
+def _digest(scope: str, res: InputResult, path: Path) -> str:
+    """What a feedback workbook is made from: the input's bytes (by hash) read by this formkit under this
+    configuration (scope, as formkit.cache keys its outcomes), its status, the findings it shows, its name."""
+    h = hashlib.sha256(f"{scope}\0{res.sha256}\0{res.status}\0{path.name}".encode())
+    for f in res.findings:
+        if f.severity in (F.ERROR, F.WARNING):
+            h.update(b"\0" + repr(f).encode())
+    return h.hexdigest()
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def record_feedback(analysis: Analysis, jobs: list[FeedbackJob]) -> None:
+    """Write the manifest of the feedback workbooks now in place (see MANIFEST)."""
+    folder = analysis.cfg.outbox / FEEDBACK_DIR
+    entries = {}
+    for job in jobs:
+        stat = _stat(job.path) if job.digest else None
+        if stat is not None:
+            entries[job.path.relative_to(folder).as_posix()] = [job.digest, *stat]
+    if entries or (folder / MANIFEST).exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / (MANIFEST + ".tmp")
+        tmp.write_text(json.dumps(entries, ensure_ascii=False, sort_keys=True, indent=0), encoding="utf-8")
+        os.replace(tmp, folder / MANIFEST)
 
 
 def _open_deadline(analysis: Analysis, today: date) -> date:
@@ -185,23 +250,32 @@ class FeedbackJob:
     index: int            # in analysis.inputs
     path: Path            # the workbook's path; the draft is the same with .eml
     dept: str
+    digest: str = ""      # what the workbook is made from ("" when the input gets no workbook)
+    keep: bool = False    # the workbook in place was made from the same: leave it
 
 
 def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     """Every flawed input's feedback, its file names decided in input order (so they do not depend on
-    which process writes which), after removing the drafts of an earlier merge."""
+    which process writes which), after removing the drafts of an earlier merge; a feedback workbook that
+    would come out the same as the one in place (same digest, untouched since) is kept."""
+    from formkit.cache import scope_of
+
     cfg = analysis.cfg
-    _clear_previous(cfg.outbox)
     out = cfg.outbox / FEEDBACK_DIR
+    scope = scope_of(cfg)
+    recorded = _manifest(out)
     jobs: list[FeedbackJob] = []
     used: set[Path] = set()
     for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
             continue
-        if res.checked and res.checked.spec.scope == "coordinator":
+        brief = res.brief
+        if brief is not None and brief.form in analysis.forms and analysis.forms[brief.form].scope == "coordinator":
             dept = cfg.office            # 附件1 is the office's own form
+        elif brief is not None and brief.department in cfg.roster.departments:
+            dept = cfg.roster.departments[brief.department].name
         else:
-            dept = res.checked.department.name if res.checked and res.checked.department else "未识别部门"
+            dept = "未识别部门"
         folder = out / safe_name(dept)
         base = _stem(res.path)
         path = folder / f"{base}_反馈.xlsx"
@@ -209,7 +283,11 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         while path in used:
             path, n = folder / f"{base}_{n}_反馈.xlsx", n + 1
         used.add(path)
-        jobs.append(FeedbackJob(i, path, dept))
+        digest = _digest(scope, res, path) if res.brief is not None and res.status != REJECTED else ""
+        entry = recorded.get(path.relative_to(out).as_posix())
+        keep = bool(digest) and isinstance(entry, list) and entry == [digest, *(_stat(path) or [])]
+        jobs.append(FeedbackJob(i, path, dept, digest, keep))
+    _clear_previous(cfg.outbox, keep={job.path for job in jobs if job.keep})
     return jobs
 
 
@@ -222,7 +300,10 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     written: list[Path] = []
     attachment = None
     shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
-    if res.checked is not None and res.status != REJECTED:
+    if job.keep:
+        attachment, shown = path, feedback_citations(res)
+        written.append(attachment)
+    elif res.checked is not None and res.status != REJECTED:
         attachment, shown = write_feedback_workbook(analysis, res, path)
         written.append(attachment)
     form_title = res.checked.spec.full_title if res.checked else "报送的表单"
@@ -263,6 +344,7 @@ def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | No
         written += write_feedback_job(analysis, job)
     if progress:
         progress(len(jobs), len(jobs))
+    record_feedback(analysis, jobs)
     written += write_chase(analysis)
     return written
 
