@@ -51,5 +51,5 @@ def test_every_merge_stage_reports(workdir, cfg):
         seen[stage] = (done, total)
 
     merge(cfg, progress=progress)
-    assert set(seen) >= {"读取", "校验", "写出汇总工作簿", "写出公示", "写出反馈", "写出报告"}
+    assert set(seen) >= {"读取", "校验", "写出汇总工作簿", "写出公示与反馈", "写出报告"}
     assert all(done == total for done, total in seen.values()), seen

@@ -215,6 +215,10 @@ class Store:
     def close(self) -> None:
         self.flush()
 
+    def has_outcomes(self) -> bool:
+        """Whether anything is kept (a first merge finds nothing)."""
+        return False
+
     # what a later 变化 comparison needs of a written catalogue, by the workbook's digest (formkit.changes)
     def put_catalogue(self, digest: str, rows: list) -> None:
         pass
@@ -271,6 +275,9 @@ class MemoryStore(Store):
     def put(self, sha: str, brief: bytes, checked: bytes | None) -> None:
         self._data[sha] = (brief, checked)
 
+    def has_outcomes(self) -> bool:
+        return bool(self._data)
+
 
 class DiskStore(Store):
     """outbox/.formkit-cache.sqlite. Safe to delete; a store of another scope is emptied on opening."""
@@ -323,6 +330,9 @@ class DiskStore(Store):
             self._pending = 0
             self._db = self._connect()
         return self._db
+
+    def has_outcomes(self) -> bool:
+        return self.db.execute("SELECT 1 FROM outcome LIMIT 1").fetchone() is not None
 
     def get_brief(self, sha: str) -> bytes | None:
         row = self.db.execute("SELECT brief FROM outcome WHERE sha = ?", (sha,)).fetchone()

@@ -68,7 +68,6 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
         workbook_digest,
     )
     from formkit.write.feedback import plan_feedback, record_feedback, write_chase
-    from formkit.write.publication import write_publication
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
 
@@ -87,28 +86,29 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
         return p.relative_to(cfg.root).as_posix()
 
     store.flush()
-    jobs = plan_feedback(analysis)
-    share = _Share(len(jobs))
+    # the publication and the feedback jobs are shared by two processes: the other one starts with the
+    # publication while this one writes the consolidated workbook, then both take feedback jobs
+    tasks: list = [PUBLICATION, *plan_feedback(analysis)]
+    share = _Share(len(tasks))
     with frozen_heap():
-        feedback_job = _in_child(lambda report: _feedback_share(analysis, jobs, share, share.take_front, report))
+        other = _in_child(lambda report: _share_work(analysis, tasks, share, share.take_front, report))
     try:
         with _timed(timings, "write_workbook"):
             write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)
         outputs = {"workbook": rel(target)}
-        with _timed(timings, "write_publication"):
-            for p in write_publication(analysis, out / "公示", progress=progress):
+        with _timed(timings, "write_publication_feedback"):      # what is left of them once the workbook is written
+            report = (lambda d, t: progress("写出公示与反馈", d, t)) if progress else None
+            done = _share_work(analysis, tasks, share, share.take_back, report)
+            if other is not None:
+                done += other.wait(progress)
+            done.sort(key=lambda item: item[0])
+            for p in done[0][1]:                     # task 0: the publication
                 outputs["publication_" + p.suffix.lstrip(".")] = rel(p)
-        with _timed(timings, "write_feedback"):      # what is left of it once the rest is written
-            report = (lambda d, t: progress("写出反馈", d, t)) if progress else None
-            # this process takes jobs from the end while the other one takes them from the start
-            done = _feedback_share(analysis, jobs, share, share.take_back, report)
-            if feedback_job is not None:
-                done += feedback_job.wait(progress)
-            feedback = [p for _, paths in sorted(done) for p in paths] + write_chase(analysis)
-            record_feedback(analysis, jobs)
+            feedback = [p for _, paths in done[1:] for p in paths] + write_chase(analysis)
+            record_feedback(analysis, tasks[1:])
     finally:
-        if feedback_job is not None:
-            feedback_job.stop()
+        if other is not None:
+            other.stop()
     outputs["feedback"] = [rel(p) for p in feedback if p.suffix == ".xlsx"]
     outputs["mail_drafts"] = [rel(p) for p in feedback if p.suffix == ".eml"]
     outputs["report"] = rel(out / "report.json")
@@ -159,14 +159,23 @@ class _Share:
         return self._front.value + self.n - self._back.value
 
 
-def _feedback_share(analysis: Analysis, jobs: list, share: _Share, take: Callable[[], int | None],
-                    report: Callable[[int, int], None] | None) -> list[tuple[int, list[Path]]]:
-    """Write feedback jobs while `take` hands out one: [(job number, files written)]."""
+PUBLICATION = "publication"
+"""The task of writing 公示 (xlsx and html) among the feedback jobs of a merge."""
+
+
+def _share_work(analysis: Analysis, tasks: list, share: _Share, take: Callable[[], int | None],
+                report: Callable[[int, int], None] | None) -> list[tuple[int, list[Path]]]:
+    """Do tasks (the publication, feedback jobs) while `take` hands out one: [(task number, files written)]."""
     from formkit.write.feedback import write_feedback_job
+    from formkit.write.publication import write_publication
 
     done = []
     while (i := take()) is not None:
-        done.append((i, write_feedback_job(analysis, jobs[i])))
+        task = tasks[i]
+        if task == PUBLICATION:
+            done.append((i, write_publication(analysis, analysis.cfg.outbox / "公示")))
+        else:
+            done.append((i, write_feedback_job(analysis, task)))
         if report:
             report(share.taken(), share.n)
     return done
@@ -203,7 +212,7 @@ class _Child:
     def wait(self, progress: Callable[[str, int, int], None] | None = None):
         while not self._recv.poll(0.1):
             if progress and self._total.value:
-                progress("写出反馈", self._done.value, self._total.value)
+                progress("写出公示与反馈", self._done.value, self._total.value)
             if not self._proc.is_alive() and not self._recv.poll(0.05):
                 code = self._proc.exitcode
                 raise RuntimeError(f"the process writing the feedback ended without a result (exit code {code})")
@@ -212,7 +221,7 @@ class _Child:
         if status != "ok":
             raise RuntimeError(f"writing the feedback failed:\n{value}")
         if progress and self._total.value:
-            progress("写出反馈", self._total.value, self._total.value)
+            progress("写出公示与反馈", self._total.value, self._total.value)
         return value
 
     def stop(self) -> None:

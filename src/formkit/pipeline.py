@@ -259,6 +259,28 @@ def _timed(timings: dict | None, name: str) -> Iterator[None]:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
 
 
+def _cached_here(res: InputResult, store: Store) -> bool:
+    """Read and hash an input on disk in this process; when the store knows its bytes, take the outcome
+    from there (True). Otherwise (or when it cannot be read here) it goes to a worker (False)."""
+    raw = res.raw
+    try:
+        if raw.pending:
+            data, problem = read_disk_file(Path(raw.source))
+            if problem is not None or data is None:
+                return False
+        else:
+            data = read_zip_member(raw.origin, raw.member)
+    except (UnsafeInput, OSError, zipfile.BadZipFile, IndexError):
+        return False
+    sha = hashlib.sha256(data).hexdigest()
+    cached = store.get_brief(sha)
+    if cached is None:
+        return False
+    res.sha256, res._outcome = sha, loads(cached)
+    store.hits += 1
+    return True
+
+
 def read_all(results: list[InputResult], cfg: Config | None, store: Store,
              progress: Callable[[int, int], None] | None = None,
              root: Path | None = None, while_reading: Callable[[], None] | None = None,
@@ -289,6 +311,9 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
     pool: WorkerPool | None = None
     idle = [while_reading]
     hold = total <= HOLD_MAX
+    # a store that holds outcomes (a merge after an earlier one): hash the files here and send only the
+    # ones it does not know to the workers; an empty one (a first merge): every file goes to the workers
+    prehash = store.has_outcomes()
 
     def first_result() -> None:        # the workers are busy: time for while_reading
         if idle[0] is not None:
@@ -306,10 +331,13 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                     res.sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
                     res._outcome = ("intake", raw.rejection)
                     tick()
-                elif raw.pending:
-                    todo.append(([res], ("file", raw.source, Path(raw.source).name)))
-                elif raw._data is None and raw.member is not None:      # named in a zip on disk
-                    todo.append(([res], ("member", raw.origin, raw.member, raw.kind, raw.has_macros)))
+                elif raw.pending or (raw._data is None and raw.member is not None):
+                    if prehash and _cached_here(res, store):
+                        tick()
+                    elif raw.pending:
+                        todo.append(([res], ("file", raw.source, Path(raw.source).name)))
+                    else:                                               # named in a zip on disk
+                        todo.append(([res], ("member", raw.origin, raw.member, raw.kind, raw.has_macros)))
                 else:
                     data = raw.data
                     assert data is not None and raw.kind is not None
@@ -325,9 +353,9 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                         continue
                     by_sha[sha] = [res]
                     todo.append((by_sha[sha], ("data", sha, data, raw.kind, raw.has_macros)))
-            if not todo:
+            if not todo and not any(r._outcome and r._outcome[0] == "container" for r in batch):
                 break
-            if pool is None:
+            if todo and pool is None:
                 workers = 1 if len(todo) < 8 else None
                 with frozen_heap():
                     pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
@@ -359,7 +387,9 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                     res.raw.release()
                 tick(len(owners))
 
-            pool.map([item for _, item in todo], on_result=receive)
+            if todo:
+                assert pool is not None
+                pool.map([item for _, item in todo], on_result=receive)
             store.flush()
             # members of the same bytes as one read: the same outcome
             for owners in by_sha.values():

@@ -1,6 +1,6 @@
 """A progress bar with counts and time left on a terminal; silent otherwise or with --quiet.
 
-Callers report (stage, done, total); each stage gets its own line (读取, 校验, 写出汇总工作簿, 写出公示, 写出反馈 …
+Callers report (stage, done, total); each stage gets its own line (读取, 校验, 写出汇总工作簿, 写出公示与反馈 …
 for merge; 生成 for generate). Nothing is shown for work shorter than `min_seconds`.
 """
 
