@@ -312,7 +312,8 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
     idle = [while_reading]
     hold = total <= HOLD_MAX
     # a store that holds outcomes (a merge after an earlier one): hash the files here and send only the
-    # ones it does not know to the workers; an empty one (a first merge): every file goes to the workers
+    # ones it does not know to the workers; an empty one (a first merge): every file goes to the workers,
+    # which then do not look in it either
     prehash = store.has_outcomes()
 
     def first_result() -> None:        # the workers are busy: time for while_reading
@@ -359,7 +360,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                 workers = 1 if len(todo) < 8 else None
                 with frozen_heap():
                     pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
-                                      initializer=partial(_init_worker, cfg, store.reader()),
+                                      initializer=partial(_init_worker, cfg, store.reader() if prehash else None),
                                       chunksize=4 if len(todo) >= 64 else 1)
 
             def receive(j: int, o, todo=todo) -> None:
