@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| peak RSS, baseline | {mib(max(x['max_rss'] for x in runs['baseline']))} | |")
 
     stages = [k for k in full[0]["timings"]
-              if k not in ("total", "cache_hits", "cache_misses") and not k.startswith("rss_")]
+              if k not in ("total", "cache_hits", "cache_misses") and not k.startswith(("rss_", "cpu_"))]
     print("\nwhere a merge spends its time (FORMKIT_TIMINGS=1; median seconds)\n")
     print("| stage | full merge | re-merge |")
     print("|---|---:|---:|")
@@ -380,6 +380,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| process start and imports (wall − total) | "
           f"{med([x['wall'] - x['timings']['total'] for x in full]):.2f} | "
           f"{med([x['wall'] - x['timings']['total'] for x in remerge]):.2f} |")
+    parts = [k for k in full[0]["timings"] if k.startswith("cpu_")]
+    if parts:
+        per = {k: med([x["timings"].get(k, 0) for x in full]) * 1000 / n_inputs for k in parts}
+        floor_per = 1000 * floor1 / n_inputs
+        print("\nwhat reading one input costs in the workers (CPU ms per input, full merge; floor: inflating the "
+              "needed members, one process)\n")
+        print("| part of the read stage | CPU per input | × the floor |")
+        print("|---|---:|---:|")
+        names = {"cpu_io": "read the file, SHA-256, sniff", "cpu_safety": "safety checks (zip table, XML prolog, "
+                 "cell references: inflates the sheets)", "cpu_parse": "parse: python-calamine (open, the form "
+                 "sheet and _meta)", "cpu_labels": "find the form by its labels, identity, formulas",
+                 "cpu_rules": "file rules", "cpu_encode": "encode the result for the parent"}
+        for k in parts:
+            print(f"| {names.get(k, k)} | {per[k]:.3f} ms | {per[k] / floor_per:.1f}× |")
+        total = sum(per.values())
+        print(f"| all of it | {total:.3f} ms | {total / floor_per:.1f}× |")
+        print(f"| floor: open the zip, inflate the sheet XML and sharedStrings | {floor_per:.3f} ms | 1.0× |")
     hits = remerge[-1]["timings"].get("cache_hits"), remerge[-1]["timings"].get("cache_misses")
     print(f"\nre-merge cache: {hits[0]} inputs from the cache, {hits[1]} read")
     print(f"peak RSS, merge parent alone: {mib(max(x['timings'].get('rss_self', 0) for x in full))}; "

@@ -170,3 +170,18 @@ def test_unchanged_feedback_workbooks_are_left_in_place(workdir, cfg):
     wb = openpyxl.load_workbook(workdir / "outbox/反馈/教务处/李娜-风险点_反馈.xlsx")
     assert any("五级" in str(c.value) for row in wb["问题说明"].iter_rows() for c in row)
     wb.close()
+
+
+def test_a_timed_merge_reports_the_parts_of_reading(workdir, cfg):
+    """FORMKIT_TIMINGS: the workers' CPU time per part of reading (bench/bench.py prints it against the floor)."""
+    from formkit.pipeline import READ_PARTS
+
+    _risk_forms(cfg, workdir / "inbox")
+    timings: dict = {}
+    merge(cfg, timings=timings)
+    parts = {k: v for k, v in timings.items() if k.startswith("cpu_")}
+    assert set(parts) == {f"cpu_{p}" for p in READ_PARTS}
+    assert all(v >= 0 for v in parts.values()) and parts["cpu_parse"] > 0 and parts["cpu_safety"] > 0
+    assert sum(parts.values()) < timings["read"] * 2 + 1       # CPU of at most two workers in that time
+    untimed = merge(load_config(workdir))                       # and nothing of it without timings
+    assert untimed.analysis.inputs

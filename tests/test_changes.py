@@ -6,6 +6,7 @@ import json
 import os
 
 import openpyxl
+import pytest
 
 from formkit.generate import generate_campaign
 from formkit.merge import merge
@@ -80,4 +81,27 @@ def test_kept_rows_are_what_reading_the_workbook_gives(tmp_path):
                           "风险点": text, "防控措施": text[::-1], "工作程序": i, "主要表现形式": "x"})
     path = write_catalogue_workbook(tmp_path / "目录.xlsx", catalogue)
     read = [tuple(row.get(k, "") for k in KEPT) for row in iter_catalogue(path)]
-    assert read == compared_rows(catalogue)
+    assert read == list(compared_rows(catalogue))
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])
+def test_the_next_round_compares_without_reading_the_previous_workbook(cfg, workdir, monkeypatch, cache):
+    """The previous catalogue's rows come from the cache under outbox/ (a province's catalogue would take
+    half a minute to read back); with outbox/.formkit-cache.sqlite deleted, from the workbook: the same."""
+    import formkit.changes
+
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    (inbox / "李娜.xlsx").unlink()
+    if cache == "deleted":
+        (workdir / "outbox/.formkit-cache.sqlite").unlink()
+        merge(cfg)
+    else:
+        def no_reading(path):
+            raise AssertionError(f"read {path}")
+
+        with monkeypatch.context() as m:
+            m.setattr(formkit.changes, "iter_catalogue", no_reading)
+            merge(cfg)
+    assert _changes(workdir / "outbox/廉政风险目录.xlsx") == [("删除", "JWC-0013-01", "风险等级", "二级", None)]

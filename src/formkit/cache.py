@@ -34,15 +34,17 @@ import os
 import pickle
 import zlib
 from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 FILE_NAME = ".formkit-cache.sqlite"
-SCHEMA = "1"
+SCHEMA = "2"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
 DECODED_KEPT = 64
-CATALOGUES_KEPT = 4
+CATALOGUES_KEPT = 2          # this round and the one before: what find_baseline compares with
+_CATALOGUE_WIDTH = 8            # formkit.changes.KEPT
 HOLD_MAX = 4096
 """Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
 30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
@@ -220,10 +222,10 @@ class Store:
         return False
 
     # what a later 变化 comparison needs of a written catalogue, by the workbook's digest (formkit.changes)
-    def put_catalogue(self, digest: str, rows: list) -> None:
+    def put_catalogue(self, digest: str, rows: Iterable[tuple]) -> None:
         pass
 
-    def get_catalogue(self, digest: str) -> list | None:
+    def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
         return None
 
     def reader(self) -> tuple | None:
@@ -312,16 +314,22 @@ class DiskStore(Store):
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS outcome (sha TEXT PRIMARY KEY, brief BLOB NOT NULL, checked BLOB)")
-        db.execute("CREATE TABLE IF NOT EXISTS catalogue (digest TEXT PRIMARY KEY, rows BLOB NOT NULL, at INTEGER)")
         row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
-        if row is None or row[0] != self.scope:
+        if row is None or row[0] != self.scope:   # another formkit, declarations or configuration: start afresh
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM outcome")
-            db.execute("DELETE FROM catalogue")
+            for table in ("outcome", "catalogue", "catalogue_row"):
+                db.execute(f"DROP TABLE IF EXISTS {table}")
+            self._create(db)
             db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('scope', ?)", (self.scope,))
             db.execute("COMMIT")
         return db
+
+    @staticmethod
+    def _create(db) -> None:
+        db.execute("CREATE TABLE outcome (sha TEXT PRIMARY KEY, brief BLOB NOT NULL, checked BLOB)")
+        db.execute("CREATE TABLE catalogue (digest TEXT PRIMARY KEY, at INTEGER)")
+        db.execute("CREATE TABLE catalogue_row (digest TEXT, n INTEGER, "
+                   f"{', '.join(f'c{i} TEXT' for i in range(_CATALOGUE_WIDTH))}, PRIMARY KEY (digest, n))")
 
     @property
     def db(self):
@@ -356,26 +364,31 @@ class DiskStore(Store):
             self._db.execute("COMMIT")
             self._pending = 0
 
-    def put_catalogue(self, digest: str, rows: list) -> None:
-        """Keep the rows of the catalogue written under `digest` (the latest CATALOGUES_KEPT are kept)."""
+    def put_catalogue(self, digest: str, rows: Iterable[tuple]) -> None:
+        """Keep the rows of the catalogue written under `digest`, one table row each (the latest
+        CATALOGUES_KEPT catalogues are kept)."""
         self.flush()
         db = self.db
-        blob = zlib.compress(pickle.dumps(rows, _PROTOCOL), 6)
+        if db.execute("SELECT 1 FROM catalogue WHERE digest = ?", (digest,)).fetchone() is not None:
+            return                          # the same inputs make the same catalogue: kept already
         db.execute("BEGIN")
         at = (db.execute("SELECT MAX(at) FROM catalogue").fetchone()[0] or 0) + 1
-        db.execute("INSERT OR REPLACE INTO catalogue (digest, rows, at) VALUES (?, ?, ?)", (digest, blob, at))
-        db.execute("DELETE FROM catalogue WHERE at <= ?", (at - CATALOGUES_KEPT,))
+        db.execute("DELETE FROM catalogue_row WHERE digest = ?", (digest,))
+        db.execute("INSERT OR REPLACE INTO catalogue (digest, at) VALUES (?, ?)", (digest, at))
+        db.executemany(f"INSERT INTO catalogue_row VALUES (?, ?{', ?' * _CATALOGUE_WIDTH})",
+                       ((digest, n, *row) for n, row in enumerate(rows)))
+        for (old,) in db.execute("SELECT digest FROM catalogue WHERE at <= ?", (at - CATALOGUES_KEPT,)).fetchall():
+            db.execute("DELETE FROM catalogue_row WHERE digest = ?", (old,))
+            db.execute("DELETE FROM catalogue WHERE digest = ?", (old,))
         db.execute("COMMIT")
 
-    def get_catalogue(self, digest: str) -> list | None:
-        row = self.db.execute("SELECT rows FROM catalogue WHERE digest = ?", (digest,)).fetchone()
-        if row is None:
+    def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
+        """The rows kept for `digest`, streamed in their order; None when they are not kept."""
+        if self.db.execute("SELECT 1 FROM catalogue WHERE digest = ?", (digest,)).fetchone() is None:
             return None
-        try:
-            rows = _Unpickler(io.BytesIO(zlib.decompress(row[0]))).load()
-        except Exception:  # noqa: BLE001 - a damaged entry is simply absent
-            return None
-        return rows if isinstance(rows, list) and all(type(r) is tuple for r in rows) else None
+        cursor = self.db.execute(f"SELECT {', '.join(f'c{i}' for i in range(_CATALOGUE_WIDTH))} FROM catalogue_row "
+                                 "WHERE digest = ? ORDER BY n", (digest,))
+        return iter(cursor)
 
     def keep_only(self, shas: set[str]) -> None:
         """Drop outcomes of inputs that are gone (the store does not grow round after round)."""

@@ -173,14 +173,14 @@ def _as_read(value: object) -> str:
     return normalize.to_text(cell_text(value))
 
 
-def compared_rows(catalogue: Iterable[Mapping]) -> list[tuple[str, ...]]:
+def compared_rows(catalogue: Iterable[Mapping]) -> Iterator[tuple[str, ...]]:
     """The rows of a catalogue as a later comparison reads them from its workbook (KEPT, in order): kept
     with the workbook's digest (formkit.cache), so the next round need not read the workbook again."""
-    return [tuple(_as_read(r.get(k, "")) for k in KEPT) for r in catalogue]
+    return (tuple(_as_read(r.get(k, "")) for k in KEPT) for r in catalogue)
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
-            known: list[tuple[str, ...]] | None = None) -> Changes:
+            known: Iterable[tuple[str, ...]] | None = None) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read)."""
     if baseline is None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
+from time import thread_time
 
 from formkit import findings as F
 from formkit import normalize
@@ -125,12 +126,48 @@ class InputResult:
 _JOB: dict = {}
 
 
-def _init_worker(cfg: Config | None, reader: tuple | None) -> None:
-    """Each worker: the configuration (for the file rules), the declarations, the cache to look in."""
+def _init_worker(cfg: Config | None, reader: tuple | None, timed: bool = False) -> None:
+    """Each worker: the configuration (for the file rules), the declarations, the cache to look in;
+    timed: report the CPU time of each part of reading with every result (FORMKIT_TIMINGS)."""
+    import formkit.read
+
     forms = load_forms()
     _JOB.clear()
     _JOB.update(forms=forms, ctx=Context(cfg) if cfg is not None else None,
-                refs=Refs(forms, cfg.roster if cfg is not None else None), reader=Reader(reader))
+                refs=Refs(forms, cfg.roster if cfg is not None else None), reader=Reader(reader),
+                cpu=_Laps() if timed else None)
+    formkit.read.PARSE_CPU = [0.0] if timed else None
+
+
+READ_PARTS = ("io", "safety", "parse", "labels", "rules", "encode")
+"""The parts of reading one input whose CPU time a timed merge reports (timings "cpu_<part>"): reading the
+file, hashing and sniffing it; the safety checks; python-calamine; finding the form by its labels
+(read.read_workbook less calamine); the file rules; encoding the result for the parent."""
+
+
+class _Laps:
+    """CPU time of this worker's thread, lap by lap, by part (READ_PARTS)."""
+
+    def __init__(self) -> None:
+        self.at = thread_time()
+        self.parts = dict.fromkeys(READ_PARTS, 0.0)
+
+    def lap(self, part: str) -> None:
+        now = thread_time()
+        self.parts[part] += now - self.at
+        self.at = now
+
+    def take(self) -> tuple[float, ...]:
+        import formkit.read
+
+        parse = formkit.read.PARSE_CPU
+        if parse is not None:                    # calamine's share of the label reading
+            self.parts["labels"] -= parse[0]
+            self.parts["parse"] += parse[0]
+            parse[0] = 0.0
+        out = tuple(self.parts[p] for p in READ_PARTS)
+        self.parts = dict.fromkeys(READ_PARTS, 0.0)
+        return out
 
 
 def _check(data: bytes, kind: str, has_macros: bool,
@@ -140,12 +177,19 @@ def _check(data: bytes, kind: str, has_macros: bool,
 
     from formkit.safety import inspect_workbook
 
+    laps = _JOB.get("cpu")
+    if laps:
+        laps.lap("io")
     problem, kept = inspect_workbook(data, kind, opened)
+    if laps:
+        laps.lap("safety")
     if problem:
         return ("intake", problem), None
     forms = _JOB["forms"]
     try:
         sub = read_workbook(data, kind, forms, kept)
+        if laps:
+            laps.lap("labels")
     except NotAForm:
         return ("read", F.make(F.FILE_NOT_A_FORM)), None
     except PasswordError:
@@ -156,6 +200,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
     if ctx is None:             # read only (no configuration): the submission itself
         return ("sub", sub), None
     c = check_file(sub, forms[sub.form], ctx)
+    if laps:
+        laps.lap("rules")
     if has_macros:
         c.findings.insert(0, F.make(F.FILE_MACROS))
     filled = c.header.get("date")
@@ -181,6 +227,8 @@ def read_input(item: tuple) -> tuple:
         _init_worker(None, None)
     refs = _JOB["refs"]
     opened = None
+    if _JOB.get("cpu"):
+        _JOB["cpu"].at = thread_time()
     if item[0] == "file":
         _, source, name = item
         data, problem = read_disk_file(Path(source))
@@ -219,7 +267,12 @@ def read_input(item: tuple) -> tuple:
         _, sha, data, kind, has_macros = item
     outcome, checked = _check(data, kind, has_macros, opened)
     # not compressed: zlib costs more than pickling on blobs of a few KB (0.07 ms a form, for half the size)
-    return (sha, dumps(outcome), dumps(checked, refs) if checked is not None else None, "new")
+    result = (sha, dumps(outcome), dumps(checked, refs) if checked is not None else None, "new")
+    laps = _JOB.get("cpu")
+    if laps:
+        laps.lap("encode")
+        return (*result, laps.take())
+    return result
 
 
 def _short(exc: BaseException) -> str:
@@ -284,7 +337,7 @@ def _cached_here(res: InputResult, store: Store) -> bool:
 def read_all(results: list[InputResult], cfg: Config | None, store: Store,
              progress: Callable[[int, int], None] | None = None,
              root: Path | None = None, while_reading: Callable[[], None] | None = None,
-             ) -> tuple[list[InputResult], list[Skipped]]:
+             cpu: dict | None = None) -> tuple[list[InputResult], list[Skipped]]:
     """Read every input in isolated, long-lived workers; set each one's sha256 and outcome.
 
     Inputs with bytes in hand are looked up in the store first; pending files are looked up by the
@@ -360,14 +413,18 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                 workers = 1 if len(todo) < 8 else None
                 with frozen_heap():
                     pool = WorkerPool(read_input, workers=workers, mem_limit=2 << 30, timeout=60.0,
-                                      initializer=partial(_init_worker, cfg, store.reader() if prehash else None),
+                                      initializer=partial(_init_worker, cfg, store.reader() if prehash else None,
+                                                          cpu is not None),
                                       chunksize=4 if len(todo) >= 64 else 1)
 
             def receive(j: int, o, todo=todo) -> None:
                 first_result()
                 owners, item = todo[j]
                 if o.ok:
-                    sha, brief, checked, how = o.value
+                    sha, brief, checked, how = o.value[:4]
+                    if cpu is not None and len(o.value) > 4:
+                        for part, seconds in zip(READ_PARTS, o.value[4], strict=True):
+                            cpu[f"cpu_{part}"] = cpu.get(f"cpu_{part}", 0.0) + seconds
                     if how == "new" and sha:
                         store.put(sha, brief, checked)
                         if checked is not None and hold:
@@ -593,7 +650,8 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
     """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone.
 
     store: where read outcomes are kept and looked up (formkit.cache; default: in memory, for this run).
-    timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse").
+    timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse"), and the CPU
+    seconds the workers spent on each part of reading ("cpu_io", "cpu_safety", … see READ_PARTS).
     while_reading: called once while the workers read (this process mostly waits then), e.g. to import
     what writing the outputs needs.
     """
@@ -606,7 +664,7 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
     with _timed(timings, "read"):
         results, late_skipped = read_all(results, cfg, store,
                                          (lambda d, t: progress("读取", d, t)) if progress else None, cfg.root,
-                                         while_reading=while_reading)
+                                         while_reading=while_reading, cpu=timings)
     skipped = sorted([*(skipped or []), *late_skipped], key=lambda s: s.path) if late_skipped else (skipped or [])
     with _timed(timings, "analyse"):
         analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress)

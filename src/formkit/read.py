@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from time import thread_time
 
 from defusedxml import ElementTree
 from python_calamine import CalamineWorkbook
@@ -370,6 +371,13 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
+def _has_text(value: object) -> bool:
+    """normalize.to_text(value) != "", quicker for the usual one-line text."""
+    if type(value) is str and value.isprintable():
+        return bool(value) and not value.isspace()
+    return normalize.to_text(value) != ""
+
+
 def _is_note(line: list) -> bool:
     """A row whose only non-empty cell is a note (注：…, 填表说明…)."""
     found = None
@@ -413,7 +421,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
-        if not extras and not any(to_text(v) for k, v in values.items() if k != "seq"):
+        if not extras and not any(_has_text(v) for k, v in values.items() if k != "seq"):
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
@@ -427,12 +435,28 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
 
 
+PARSE_CPU: list[float] | None = None
+"""When a list (FORMKIT_TIMINGS in a merge's workers), the CPU seconds spent inside python-calamine are
+added to its first item: the bench tells the parse apart from the rest of reading."""
+
+
+def _cells(wb: CalamineWorkbook, name: str) -> list[list]:
+    t0 = thread_time() if PARSE_CPU is not None else 0.0
+    grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    if PARSE_CPU is not None:
+        PARSE_CPU[0] += thread_time() - t0
+    return grid
+
+
 def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
                   kept: dict[str, bytes] | None = None) -> Submission:
     """Read one workbook's bytes (already checked by formkit.safety; `kept`: the parts
     `safety.inspect_workbook` inflated). Raises NotAForm or the parser's own error for files that are
     not forms or cannot be parsed."""
+    t0 = thread_time() if PARSE_CPU is not None else 0.0
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if PARSE_CPU is not None:
+        PARSE_CPU[0] += thread_time() - t0
     parts = Parts(data, kept) if kind == "xlsx" else None
     try:
         return _read_workbook(wb, parts, forms)
@@ -447,7 +471,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     for meta in wb.sheets_metadata:
         if meta.name == META_SHEET:
             try:
-                found = ident_mod.from_meta_rows(wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False))
+                found = ident_mod.from_meta_rows(_cells(wb, META_SHEET))
             except Exception:  # noqa: BLE001 - a damaged carrier is simply absent
                 found = None
             if found:
@@ -460,7 +484,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
 
     def grid_of(name: str) -> list[list]:
         if name not in grids:
-            grids[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            grids[name] = _cells(wb, name)
         return grids[name]
 
     chosen: tuple[FormSpec, str] | None = None

@@ -138,16 +138,25 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
             target[f.key] = value
             if finding:
                 out.findings.append(finding)
+    columns = spec.columns
     for i, r in enumerate(sub.rows):
         values = {}
-        for f in spec.columns:
-            if f.key not in r.values:
+        raw_values, raw_refs = r.values, r.refs
+        for f in columns:
+            if f.key not in raw_values:
                 continue
-            value, finding = coerce(f, r.values[f.key], sub.sheet, r.refs.get(f.key), i)
+            raw_value = raw_values[f.key]
+            if f.type == "text" and type(raw_value) is str and raw_value.isprintable() \
+                    and len(raw_value) <= f.max_length and raw_value[:1] != " " and raw_value[-1:] != " " \
+                    and "  " not in raw_value:
+                values[f.key] = raw_value        # tidy text within its length: coerce would return it as is
+                continue
+            value, finding = coerce(f, raw_value, sub.sheet, raw_refs.get(f.key), i)
             values[f.key] = value
             if finding:
                 out.findings.append(finding)
-        out.rows.append(CleanRow(i, r.excel_row, values, dict(r.refs), dict(r.extra)))
+        # the cell references and extra columns are the submission's own (never changed): shared, not copied
+        out.rows.append(CleanRow(i, r.excel_row, values, raw_refs, r.extra))
     if formula_refs:   # formula findings carry the cell only; attach the field for feedback
         by_ref = {ref: (row.index, key) for row in out.rows for key, ref in row.refs.items()}
         out.findings = [

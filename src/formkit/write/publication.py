@@ -255,26 +255,12 @@ def _text_px(text: str) -> float:
     return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
 
 
-_HEIGHTS: dict[tuple, float] = {}
-
-
 def _row_height(values: list[str], widths: list[float]) -> float:
     """An explicit height for a row of wrapped text.
 
     Excel fits wrapped rows itself, LibreOffice and WPS do not always: the estimate keeps every line
-    visible everywhere (and the output deterministic). Remembered for a while: the 公示 sheet is written
-    twice (in the consolidated workbook and on its own).
+    visible everywhere (and the output deterministic).
     """
-    key = (*values, *widths)
-    height = _HEIGHTS.get(key)
-    if height is None:
-        if len(_HEIGHTS) >= 65536:
-            _HEIGHTS.clear()
-        height = _HEIGHTS[key] = _estimate_height(values, widths)
-    return height
-
-
-def _estimate_height(values: list[str], widths: list[float]) -> float:
     lines = 1
     for text, width in zip(values, widths, strict=True):
         avail = max(width * 7 + 5 - 8, _WIDE_PX)      # column width in pixels, less the cell padding
