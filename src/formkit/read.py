@@ -311,6 +311,12 @@ def _wanted(fields: tuple[Field, ...]) -> dict[str, Field]:
     return wanted
 
 
+@lru_cache(maxsize=64)
+def _longest_label(fields: tuple[Field, ...]) -> int:
+    """The longest cell text that could fold to one of these labels (generous, as _column_keys)."""
+    return 4 * max((len(k) for k in _wanted(fields)), default=0) + 16
+
+
 def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
               strict: bool = False) -> tuple[dict, dict, set[int]]:
     """Label/value pairs: a label cell, its value in the first non-empty cell to its right (or the cell
@@ -319,6 +325,7 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     in it is a label or a label's value, so a data row holding a label-like value (岗位 = 部门负责人)
     is neither taken for the sign-off nor dropped from the table."""
     wanted = _wanted(fields)
+    longest = _longest_label(fields)
     label_key = normalize.label_key
     values: dict[str, object] = {}
     refs: dict[str, str] = {}
@@ -331,11 +338,13 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
         for j, cell in enumerate(row):
             if type(cell) is not str or not cell:
                 continue
-            k = label_key(cell)
-            if k in wanted:
-                label_cols[j] = (wanted[k], None)
-                continue
-            if ":" not in cell and "：" not in cell:
+            if len(cell) <= longest:       # a longer cell cannot fold to a label (a data row's text)
+                k = label_key(cell)
+                if k in wanted:
+                    label_cols[j] = (wanted[k], None)
+                    continue
+            head = cell[:64]                # 'label：value': the colon comes within a label's length
+            if ":" not in head and "：" not in head:
                 continue
             m = _INLINE_PAIR.match(normalize.to_text(cell))
             if m and label_key(m[1]) in wanted:
