@@ -42,9 +42,10 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
     inputs whose bytes were read before. timings: when given, seconds spent per stage are added to it
     (the CLI prints them to stderr when FORMKIT_TIMINGS=1).
 
-    The feedback (a workbook and a mail per flawed input) is written by a second process while this one
-    writes the consolidated workbook and the publication: both cores work (fork only; elsewhere, one
-    after the other).
+    Both cores write: while this process writes the consolidated workbook, a forked one writes the
+    publication and starts on the feedback (a workbook and a mail per flawed input); then both take
+    feedback jobs, one from each end of the list (fork only; elsewhere, one after the other). Feedback
+    workbooks that would come out the same as the ones in place are left alone (write.feedback.plan_feedback).
     """
     from formkit.cache import MemoryStore, open_store
     from formkit.pipeline import _timed, frozen_heap

@@ -262,7 +262,8 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
 
     cfg = analysis.cfg
     out = cfg.outbox / FEEDBACK_DIR
-    scope = scope_of(cfg)
+    # the scope the merge's store was opened with (computed once a run, from the code as it started)
+    scope = getattr(analysis.store, "scope", "") or scope_of(cfg)
     recorded = _manifest(out)
     jobs: list[FeedbackJob] = []
     used: set[Path] = set()
