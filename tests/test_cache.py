@@ -185,3 +185,24 @@ def test_a_timed_merge_reports_the_parts_of_reading(workdir, cfg):
     assert sum(parts.values()) < timings["read"] * 2 + 1       # CPU of at most two workers in that time
     untimed = merge(load_config(workdir))                       # and nothing of it without timings
     assert untimed.analysis.inputs
+
+
+def test_a_second_merge_takes_zipped_forms_from_the_cache_too(workdir, cfg):
+    """After a first merge the files are hashed in the merging process, members of zips on disk included,
+    and only unknown bytes go to the workers."""
+    import zipfile
+
+    inbox = workdir / "inbox"
+    forms = _risk_forms(cfg, inbox)
+    with zipfile.ZipFile(inbox / "教务处.zip", "w") as zf:
+        for path in forms[:2]:
+            zf.write(path, path.name)
+            path.unlink()
+    first: dict = {}
+    merge(cfg, timings=first)
+    assert (first["cache_hits"], first["cache_misses"]) == (0, 3)
+    again: dict = {}
+    result = merge(load_config(workdir), timings=again)
+    assert (again["cache_hits"], again["cache_misses"]) == (3, 0)
+    assert sorted(r.path.split("/")[-1] for r in result.analysis.inputs) == [
+        "教务处.zip!张伟.xlsx", "教务处.zip!李娜.xlsx", "教务处风险点.xlsx"]

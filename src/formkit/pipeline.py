@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
 import time
 import zipfile
 import zlib
@@ -42,7 +43,7 @@ from formkit.intake import (
 )
 from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
-from formkit.safety import UnsafeInput, open_zip
+from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file
 
@@ -312,17 +313,28 @@ def _timed(timings: dict | None, name: str) -> Iterator[None]:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - t0
 
 
+PREHASH_MAX = 8 << 20
+"""Largest input this process reads to look it up in the cache; a larger one (an odd file, a hostile one)
+goes to a worker, so that this process never holds it."""
+
+
 def _cached_here(res: InputResult, store: Store) -> bool:
     """Read and hash an input on disk in this process; when the store knows its bytes, take the outcome
     from there (True). Otherwise (or when it cannot be read here) it goes to a worker (False)."""
     raw = res.raw
     try:
         if raw.pending:
+            if os.stat(raw.source).st_size > PREHASH_MAX:
+                return False
             data, problem = read_disk_file(Path(raw.source))
             if problem is not None or data is None:
                 return False
         else:
-            data = read_zip_member(raw.origin, raw.member)
+            with zipfile.ZipFile(raw.origin) as zf:
+                info = zf.infolist()[raw.member]
+                if info.file_size > PREHASH_MAX:
+                    return False
+                data = read_member(zf, info)
     except (UnsafeInput, OSError, zipfile.BadZipFile, IndexError):
         return False
     sha = hashlib.sha256(data).hexdigest()
