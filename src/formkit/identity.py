@@ -89,6 +89,11 @@ def _utf16(xml: bytes) -> bool:
     return xml[:2] in (b"\xff\xfe", b"\xfe\xff") or xml[1:2] == b"\x00" or xml[:1] == b"\x00"
 
 
+def _plain(xml: bytes) -> bool:
+    """Whether the fast regex paths apply: UTF-8, no CDATA sections (the parser handles anything else)."""
+    return not _utf16(xml) and b"<![CDATA[" not in xml
+
+
 # Fast paths for the two carriers as Excel, WPS, LibreOffice and xlsxwriter write them (any namespace
 # prefix, attributes in any order, entities); anything else goes to the XML parser.
 _PROPERTY = re.compile(rb'<(?:[\w.-]+:)?property\s([^>]*?)>\s*<(?:[\w.-]+:)?\w+\s*>([^<]*)</')
@@ -119,7 +124,7 @@ def from_custom_xml(xml: bytes) -> Identity | None:
     """The identity in docProps/custom.xml (string properties named formkit.*)."""
     if PROPERTY_PREFIX.encode() not in xml and not _utf16(xml):
         return None
-    if not _utf16(xml):
+    if _plain(xml):
         try:
             found = _custom_fast(xml)
         except UnicodeDecodeError:
@@ -148,7 +153,7 @@ def from_workbook_xml(xml: bytes) -> Identity | None:
     """The identity in the defined name formkit_identity of xl/workbook.xml."""
     if DEFINED_NAME.encode() not in xml and not _utf16(xml):
         return None
-    if not _utf16(xml):
+    if _plain(xml):
         try:
             for attrs, value in _DEFINED.findall(xml):
                 if _attr_name(attrs) == DEFINED_NAME and value.strip():
