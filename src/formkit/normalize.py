@@ -41,6 +41,17 @@ def to_text(value: object) -> str:
 
 def fold(value: object) -> str:
     """A comparison key: NFKC (full-width → half-width), no whitespace, no quotes, lower case."""
+    if type(value) is str and len(value) <= 32:
+        return _fold_short(value)       # choices, levels, names, labels: the same few recur in every form
+    return _fold(value)
+
+
+@lru_cache(maxsize=32768)
+def _fold_short(value: str) -> str:
+    return _fold(value)
+
+
+def _fold(value: object) -> str:
     text = to_text(value)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)

@@ -232,6 +232,8 @@ def _match_header_row(grid: list[list], spec: FormSpec) -> tuple[int, int]:
                 n += 1
         if n > best[1]:
             best = (r, n)
+            if n >= len(spec.columns):      # every column's label: the header row (no later row beats it)
+                break
     return best
 
 
@@ -323,15 +325,18 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     right of it when empty); 'label：value' in one cell also reads. Returns values, refs, rows used.
     strict (the sign-off, searched among the table's rows): a row counts only when every non-empty cell
     in it is a label or a label's value, so a data row holding a label-like value (岗位 = 部门负责人)
-    is neither taken for the sign-off nor dropped from the table."""
+    is neither taken for the sign-off nor dropped from the table; the rows are searched from the bottom
+    (where the sign-off is) and the search stops once every field is found."""
     wanted = _wanted(fields)
     longest = _longest_label(fields)
     label_key = normalize.label_key
     values: dict[str, object] = {}
     refs: dict[str, str] = {}
     used_rows: set[int] = set()
-    for r in rows:
-        if r >= len(grid):
+    rows = range(rows.start, min(rows.stop, len(grid)))
+    n_fields = len({f.key for f in fields})
+    for r in (reversed(rows) if strict else rows):
+        if strict and len(values) == n_fields:
             break
         row = grid[r]
         label_cols = {}
