@@ -7,6 +7,7 @@ import hashlib
 import os
 import struct
 import time
+import zipfile
 import zlib
 from datetime import datetime
 from pathlib import Path
@@ -444,3 +445,19 @@ def test_deeply_nested_mime_parts_stop(tmp_path: Path):
     inputs, skipped = expand(tmp_path, "deep.eml", mail)
     assert outcome(inputs) == {"deep.eml": (None, F.MAIL_NO_ATTACHMENT)}
     assert [s.reason for s in skipped] == ["邮件结构嵌套过深，其余部分已跳过"]
+
+
+def test_members_of_a_zip_on_disk_are_read_from_one_open_archive_but_never_stale(tmp_path: Path):
+    """A department's archive of many forms is opened once for all its members (its table is not parsed
+    again for each), and an archive replaced on disk is opened afresh."""
+    archive = tmp_path / "报送.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for i in range(3):
+            zf.writestr(f"表{i}.xlsx", f"first {i}".encode())
+    assert [intake.read_zip_member(str(archive), i) for i in range(3)] == [b"first 0", b"first 1", b"first 2"]
+    kept = intake.open_zip_on_disk(str(archive))
+    assert intake.open_zip_on_disk(str(archive)) is kept
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("表0.xlsx", b"second, longer")
+    assert intake.read_zip_member(str(archive), 0) == b"second, longer"
+    assert intake.open_zip_on_disk(str(archive)) is not kept

@@ -147,8 +147,27 @@ class RawInput:
 def read_zip_member(zip_path: str, member: int) -> bytes:
     """One member (by its place in the table) of a zip on disk, within the safety limits (raises
     safety.UnsafeInput, IndexError, OSError, zipfile.BadZipFile)."""
-    with zipfile.ZipFile(zip_path) as zf:
-        return safety.read_member(zf, zf.infolist()[member])
+    zf = open_zip_on_disk(zip_path)
+    return safety.read_member(zf, zf.infolist()[member])
+
+
+_LAST_ZIP: list = []        # [(path, size, mtime_ns), ZipFile]: the zip the last member came from
+
+
+def open_zip_on_disk(zip_path: str) -> zipfile.ZipFile:
+    """The zip at zip_path, kept open for the next member: the members of one archive are read one after
+    the other, and parsing its table again for each of 2,000 members would cost seconds. Opened afresh
+    when the file on disk changed."""
+    st = os.stat(zip_path)
+    key = (zip_path, st.st_size, st.st_mtime_ns)
+    if _LAST_ZIP and _LAST_ZIP[0] == key:
+        return _LAST_ZIP[1]
+    if _LAST_ZIP:
+        _LAST_ZIP[1].close()
+        _LAST_ZIP.clear()
+    zf = zipfile.ZipFile(zip_path)
+    _LAST_ZIP[:] = [key, zf]
+    return zf
 
 
 def _root_of(origin: Path, container_rel: str) -> Path:

@@ -37,13 +37,14 @@ from formkit.intake import (
     Skipped,
     classify,
     expand_file,
+    open_zip_on_disk,
     read_disk_file,
     read_zip_member,
     walk_inbox,
 )
 from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
-from formkit.safety import UnsafeInput, open_zip, read_member
+from formkit.safety import UnsafeInput, open_zip
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file
 
@@ -330,11 +331,10 @@ def _cached_here(res: InputResult, store: Store) -> bool:
             if problem is not None or data is None:
                 return False
         else:
-            with zipfile.ZipFile(raw.origin) as zf:
-                info = zf.infolist()[raw.member]
-                if info.file_size > PREHASH_MAX:
-                    return False
-                data = read_member(zf, info)
+            info = open_zip_on_disk(raw.origin).infolist()[raw.member]
+            if info.file_size > PREHASH_MAX:
+                return False
+            data = read_zip_member(raw.origin, raw.member)
     except (UnsafeInput, OSError, zipfile.BadZipFile, IndexError):
         return False
     sha = hashlib.sha256(data).hexdigest()
