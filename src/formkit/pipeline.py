@@ -544,6 +544,7 @@ class Analysis:
     leaders: list[dict] = field(default_factory=list)
     store: Store | None = None
     _by_scope: dict | None = field(default=None, repr=False)
+    as_of: date | None = field(default=None, repr=False)     # submissions.as_of, once computed
 
     def accepted(self, form: str | None = None) -> list[InputResult]:
         return [i for i in self.inputs if i.status == ACCEPTED and (form is None or i.form == form)]

@@ -46,6 +46,14 @@ class DepartmentStatus:
 
 
 def as_of(analysis: Analysis) -> date:
+    """The date the outputs speak of: the configured one, else the latest submission's. Computed once per
+    analysis (every feedback job asks for it: at 100,000 inputs, a scan of all of them per job)."""
+    if analysis.as_of is None:
+        analysis.as_of = _as_of(analysis)
+    return analysis.as_of
+
+
+def _as_of(analysis: Analysis) -> date:
     configured = getattr(analysis.cfg, "as_of", None)
     if configured:
         return configured
