@@ -461,3 +461,26 @@ def test_members_of_a_zip_on_disk_are_read_from_one_open_archive_but_never_stale
         zf.writestr("表0.xlsx", b"second, longer")
     assert intake.read_zip_member(str(archive), 0) == b"second, longer"
     assert intake.open_zip_on_disk(str(archive)) is not kept
+
+
+def _is_inherited(path: str, kept_id: int, conn) -> None:
+    conn.send(id(intake.open_zip_on_disk(path)) == kept_id)
+
+
+def test_a_forked_worker_never_reads_through_the_parents_open_archive(tmp_path: Path):
+    """A descriptor inherited through fork shares its file position with the parent and every other worker:
+    concurrent reads through it would interleave. Each process opens the archive itself."""
+    import multiprocessing
+
+    archive = tmp_path / "报送.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("表.xlsx", b"x" * 100)
+    kept = intake.open_zip_on_disk(str(archive))
+    ctx = multiprocessing.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_is_inherited, args=(str(archive), id(kept), send))
+    child.start()
+    inherited = recv.recv()
+    child.join(10)
+    assert inherited is False
+    assert intake.open_zip_on_disk(str(archive)) is kept         # this process keeps its own

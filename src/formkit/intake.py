@@ -151,15 +151,16 @@ def read_zip_member(zip_path: str, member: int) -> bytes:
     return safety.read_member(zf, zf.infolist()[member])
 
 
-_LAST_ZIP: list = []        # [(path, size, mtime_ns), ZipFile]: the zip the last member came from
+_LAST_ZIP: list = []        # [(pid, path, size, mtime_ns), ZipFile]: the zip the last member came from
 
 
 def open_zip_on_disk(zip_path: str) -> zipfile.ZipFile:
     """The zip at zip_path, kept open for the next member: the members of one archive are read one after
     the other, and parsing its table again for each of 2,000 members would cost seconds. Opened afresh
-    when the file on disk changed."""
+    when the file on disk changed, and in a forked process (a descriptor inherited through fork shares
+    its file position with the parent's and the other workers': never read through it)."""
     st = os.stat(zip_path)
-    key = (zip_path, st.st_size, st.st_mtime_ns)
+    key = (os.getpid(), zip_path, st.st_size, st.st_mtime_ns)
     if _LAST_ZIP and _LAST_ZIP[0] == key:
         return _LAST_ZIP[1]
     if _LAST_ZIP:
