@@ -186,8 +186,8 @@ def test_a_timed_merge_reports_the_parts_of_reading(workdir, cfg):
 
 
 def test_a_second_merge_takes_zipped_forms_from_the_cache_too(workdir, cfg):
-    """After a first merge the files are hashed in the merging process, members of zips on disk included,
-    and only unknown bytes go to the workers."""
+    """A second merge serves the members of a zip on disk from the cache too (looked up by their bytes in
+    the merging process since the first merge filled the cache), and reads nothing again."""
     import zipfile
 
     inbox = workdir / "inbox"
@@ -204,3 +204,40 @@ def test_a_second_merge_takes_zipped_forms_from_the_cache_too(workdir, cfg):
     assert (again["cache_hits"], again["cache_misses"]) == (3, 0)
     assert sorted(r.path.split("/")[-1] for r in result.analysis.inputs) == [
         "教务处.zip!张伟.xlsx", "教务处.zip!李娜.xlsx", "教务处风险点.xlsx"]
+
+
+def test_a_zip_replaced_with_the_same_size_and_time_is_read_again(workdir, cfg):
+    """File times are coarse: an archive replaced at once (or with its time put back) keeps its size and
+    time. Nothing kept from one merge, not even the open archive, may serve the next one the old bytes."""
+    import hashlib
+    import io
+    import zipfile
+
+    inbox = workdir / "inbox"
+    zhang = _risk_forms(cfg, inbox)[0]
+
+    def workbook(comment: bytes) -> bytes:          # the same form, a different (same-length) zip comment
+        buf = io.BytesIO(zhang.read_bytes())
+        with zipfile.ZipFile(buf, "a") as zf:
+            zf.comment = comment
+        return buf.getvalue()
+
+    archive = inbox / "教务处.zip"
+
+    def put(member: bytes, ns: int) -> None:
+        tmp = inbox.parent / "新.zip"
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+            zf.writestr("张伟.xlsx", member)
+        os.utime(tmp, ns=(ns, ns))
+        os.replace(tmp, archive)                    # a new file under the old name
+
+    first, second = workbook(b"aaaa"), workbook(b"bbbb")
+    assert len(first) == len(second) and first != second
+    zhang.unlink()
+    put(first, 1_700_000_000_000_000_000)
+    merge(cfg)
+    merge(load_config(workdir))                     # from the cache: this process opened the archive itself
+    put(second, 1_700_000_000_000_000_000)
+    result = merge(load_config(workdir))
+    member = next(r for r in result.analysis.inputs if r.path.endswith("教务处.zip!张伟.xlsx"))
+    assert member.sha256 == hashlib.sha256(second).hexdigest()

@@ -43,13 +43,13 @@ SCHEMA = "2"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
 DECODED_KEPT = 64
-CATALOGUES_KEPT = 2          # this round and the one before: what find_baseline compares with
-_CATALOGUE_WIDTH = 8            # formkit.changes.KEPT
+"""Decoded checked submissions a store keeps besides the held ones (about 20-50 KB each): above HOLD_MAX
+inputs each is unpickled about twice; none is held longer than it is needed."""
 HOLD_MAX = 4096
 """Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
 30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
-"""Decoded checked submissions a store keeps (about 20-50 KB each): a campaign of about a thousand forms
-is unpickled about twice; none is held longer than it is needed."""
+CATALOGUES_KEPT = 2          # this round and the one before: what find_baseline compares with
+_CATALOGUE_WIDTH = 8         # formkit.changes.KEPT
 
 
 def code_digest() -> str:
@@ -256,10 +256,6 @@ class Store:
             self._decoded.popitem(last=False)
         return obj
 
-    def forget(self, sha: str) -> None:
-        self._decoded.pop(sha, None)
-        self._held.pop(sha, None)
-
 
 class MemoryStore(Store):
     def __init__(self) -> None:
@@ -373,8 +369,7 @@ class DiskStore(Store):
             return                          # the same inputs make the same catalogue: kept already
         db.execute("BEGIN")
         at = (db.execute("SELECT MAX(at) FROM catalogue").fetchone()[0] or 0) + 1
-        db.execute("DELETE FROM catalogue_row WHERE digest = ?", (digest,))
-        db.execute("INSERT OR REPLACE INTO catalogue (digest, at) VALUES (?, ?)", (digest, at))
+        db.execute("INSERT INTO catalogue (digest, at) VALUES (?, ?)", (digest, at))
         db.executemany(f"INSERT INTO catalogue_row VALUES (?, ?{', ?' * _CATALOGUE_WIDTH})",
                        ((digest, n, *row) for n, row in enumerate(rows)))
         for (old,) in db.execute("SELECT digest FROM catalogue WHERE at <= ?", (at - CATALOGUES_KEPT,)).fetchall():

@@ -163,12 +163,19 @@ def open_zip_on_disk(zip_path: str) -> zipfile.ZipFile:
     key = (os.getpid(), zip_path, st.st_size, st.st_mtime_ns)
     if _LAST_ZIP and _LAST_ZIP[0] == key:
         return _LAST_ZIP[1]
-    if _LAST_ZIP:
-        _LAST_ZIP[1].close()
-        _LAST_ZIP.clear()
+    close_zip_on_disk()
     zf = zipfile.ZipFile(zip_path)
     _LAST_ZIP[:] = [key, zf]
     return zf
+
+
+def close_zip_on_disk() -> None:
+    """Close the archive open_zip_on_disk keeps. Called when a read of the inbox ends: file times are
+    coarse (a rewrite within the same few milliseconds keeps size and time), so a kept archive must not
+    outlive the read it served."""
+    if _LAST_ZIP:
+        _LAST_ZIP[1].close()
+        _LAST_ZIP.clear()
 
 
 def _root_of(origin: Path, container_rel: str) -> Path:

@@ -216,11 +216,11 @@ class _Child:
                 progress("写出公示与反馈", self._done.value, self._total.value)
             if not self._proc.is_alive() and not self._recv.poll(0.05):
                 code = self._proc.exitcode
-                raise RuntimeError(f"the process writing the feedback ended without a result (exit code {code})")
+                raise RuntimeError(f"the process writing the publication and feedback ended without a result (exit code {code})")
         status, value = self._recv.recv()
         self._proc.join()
         if status != "ok":
-            raise RuntimeError(f"writing the feedback failed:\n{value}")
+            raise RuntimeError(f"writing the publication and feedback failed:\n{value}")
         if progress and self._total.value:
             progress("写出公示与反馈", self._total.value, self._total.value)
         return value

@@ -30,12 +30,14 @@ from time import thread_time
 
 from formkit import findings as F
 from formkit import normalize
+from formkit import read as read_mod
 from formkit.cache import HOLD_MAX, MemoryStore, Reader, Refs, Store, dumps, loads
 from formkit.config import Config, Person
 from formkit.intake import (
     RawInput,
     Skipped,
     classify,
+    close_zip_on_disk,
     expand_file,
     open_zip_on_disk,
     read_disk_file,
@@ -44,7 +46,7 @@ from formkit.intake import (
 )
 from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
-from formkit.safety import UnsafeInput, open_zip
+from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, check_campaign, check_file
 
@@ -131,14 +133,12 @@ _JOB: dict = {}
 def _init_worker(cfg: Config | None, reader: tuple | None, timed: bool = False) -> None:
     """Each worker: the configuration (for the file rules), the declarations, the cache to look in;
     timed: report the CPU time of each part of reading with every result (FORMKIT_TIMINGS)."""
-    import formkit.read
-
     forms = load_forms()
     _JOB.clear()
     _JOB.update(forms=forms, ctx=Context(cfg) if cfg is not None else None,
                 refs=Refs(forms, cfg.roster if cfg is not None else None), reader=Reader(reader),
                 cpu=_Laps() if timed else None)
-    formkit.read.PARSE_CPU = [0.0] if timed else None
+    read_mod.PARSE_CPU = [0.0] if timed else None
 
 
 READ_PARTS = ("io", "safety", "parse", "labels", "rules", "encode")
@@ -160,9 +160,7 @@ class _Laps:
         self.at = now
 
     def take(self) -> tuple[float, ...]:
-        import formkit.read
-
-        parse = formkit.read.PARSE_CPU
+        parse = read_mod.PARSE_CPU
         if parse is not None:                    # calamine's share of the label reading
             self.parts["labels"] -= parse[0]
             self.parts["parse"] += parse[0]
@@ -244,13 +242,11 @@ def read_input(item: tuple) -> tuple:
         if data[:4] == b"PK\x03\x04":         # the zip is opened once, for sniffing and the safety checks
             opened, _ = open_zip(data)
         what, kind, rejection, has_macros = classify(data, name, opened)
+        if what != "workbook" and opened is not None:
+            opened.close()
         if what == "container":
-            if opened is not None:
-                opened.close()
             return (sha, dumps(("container", None)), None, "new")
         if what == "reject":
-            if opened is not None:
-                opened.close()
             return (sha, dumps(("intake", rejection)), None, "new")
         assert kind is not None
     elif item[0] == "member":
@@ -331,10 +327,11 @@ def _cached_here(res: InputResult, store: Store) -> bool:
             if problem is not None or data is None:
                 return False
         else:
-            info = open_zip_on_disk(raw.origin).infolist()[raw.member]
+            archive = open_zip_on_disk(raw.origin)
+            info = archive.infolist()[raw.member]
             if info.file_size > PREHASH_MAX:
                 return False
-            data = read_zip_member(raw.origin, raw.member)
+            data = read_member(archive, info)
     except (UnsafeInput, OSError, zipfile.BadZipFile, IndexError):
         return False
     sha = hashlib.sha256(data).hexdigest()
@@ -374,16 +371,17 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
 
     late_skipped: list[Skipped] = []
     pool: WorkerPool | None = None
-    idle = [while_reading]
     hold = total <= HOLD_MAX
     # a store that holds outcomes (a merge after an earlier one): hash the files here and send only the
     # ones it does not know to the workers; an empty one (a first merge): every file goes to the workers,
     # which then do not look in it either
     prehash = store.has_outcomes()
+    close_zip_on_disk()                # an archive kept from an earlier read may have been rewritten since
 
-    def first_result() -> None:        # the workers are busy: time for while_reading
-        if idle[0] is not None:
-            fn, idle[0] = idle[0], None
+    def first_result() -> None:        # the workers are busy: time for while_reading (once)
+        nonlocal while_reading
+        if while_reading is not None:
+            fn, while_reading = while_reading, None
             fn()
     try:
         batch = results
@@ -482,6 +480,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
     finally:
         if pool is not None:
             pool.close()
+        close_zip_on_disk()
     first_result()
     results.sort(key=lambda r: r.path)
     return results, late_skipped
@@ -636,11 +635,16 @@ def risk_id(checked: Checked, n: int) -> str:
 
 def _scope_key(checked: Checked) -> tuple:
     """Which accepted risks a measure form answers (validate.scope_risks): its person's, or its
-    department's own."""
+    department's own; the same key as _risk_scope of those risks."""
     code = checked.department.code if checked.department else None
     if checked.spec.scope == "person":
         return (code, "个人", normalize.fold(checked.person))
     return (code, "部门", "")
+
+
+def _risk_scope(r: CatalogueRow) -> tuple:
+    """A catalogue row's scope: (department, 层级, folded 姓名 of a personal risk or "")."""
+    return (r["_dept"], r["层级"], r["_person"] if r["层级"] == "个人" else "")
 
 
 @contextmanager
@@ -759,8 +763,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
     by_scope: dict[tuple, dict] = {}
     for rid, r in ctx.risks.items():
-        key = (r["_dept"], r["层级"], r["_person"] if r["层级"] == "个人" else "")
-        by_scope.setdefault(key, {})[rid] = r
+        by_scope.setdefault(_risk_scope(r), {})[rid] = r
     for form_id in ("附件5", "附件6"):
         for res in by_form.get(form_id, []):
             c = res.checked

@@ -385,13 +385,6 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
-def _has_text(value: object) -> bool:
-    """normalize.to_text(value) != "", quicker for the usual one-line text."""
-    if type(value) is str and value.isprintable():
-        return bool(value) and not value.isspace()
-    return normalize.to_text(value) != ""
-
-
 def _is_note(line: list) -> bool:
     """A row whose only non-empty cell is a note (注：…, 填表说明…)."""
     found = None
@@ -435,7 +428,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
-        if not extras and not any(_has_text(v) for k, v in values.items() if k != "seq"):
+        if not extras and not any(to_text(v) for k, v in values.items() if k != "seq"):
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}

@@ -145,13 +145,7 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
         for f in columns:
             if f.key not in raw_values:
                 continue
-            raw_value = raw_values[f.key]
-            if f.type == "text" and type(raw_value) is str and raw_value.isprintable() \
-                    and len(raw_value) <= f.max_length and raw_value[:1] != " " and raw_value[-1:] != " " \
-                    and "  " not in raw_value:
-                values[f.key] = raw_value        # tidy text within its length: coerce would return it as is
-                continue
-            value, finding = coerce(f, raw_value, sub.sheet, raw_refs.get(f.key), i)
+            value, finding = coerce(f, raw_values[f.key], sub.sheet, raw_refs.get(f.key), i)
             values[f.key] = value
             if finding:
                 out.findings.append(finding)

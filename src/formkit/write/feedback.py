@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.header import Header
@@ -174,7 +174,7 @@ MANIFEST = ".formkit-feedback.json"
 modification time, so that a later merge leaves a workbook that would come out the same as it is."""
 
 
-def _clear_previous(outbox: Path, keep: set[Path] = frozenset()) -> None:  # type: ignore[assignment]
+def _clear_previous(outbox: Path, keep: Collection[Path] = ()) -> None:
     """Remove the drafts an earlier merge wrote, so none outlives its reason (a reply about a file that has
     since been superseded, a chase for a department that has since delivered). Only formkit's own names;
     not the workbooks in `keep` (unchanged since they were written)."""
@@ -297,6 +297,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     cfg = analysis.cfg
     today = as_of(analysis)
     res = analysis.inputs[job.index]
+    c = res.checked
     dept, path = job.dept, job.path
     written: list[Path] = []
     attachment = None
@@ -304,14 +305,14 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     if job.keep:
         attachment, shown = path, feedback_citations(res)
         written.append(attachment)
-    elif res.checked is not None and res.status != REJECTED:
+    elif c is not None and res.status != REJECTED:
         attachment, shown = write_feedback_workbook(analysis, res, path)
         written.append(attachment)
-    form_title = res.checked.spec.full_title if res.checked else "报送的表单"
-    deadline = cfg.deadline(res.checked.spec.phase) if res.checked else _open_deadline(analysis, today)
+    form_title = c.spec.full_title if c else "报送的表单"
+    deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today)
     if deadline < today:
         deadline = today
-    who = (res.person or dept) if res.checked else "各位老师"
+    who = (res.person or dept) if c else "各位老师"
     file_name = res.path.split("!")[-1].split("/")[-1]
     if attachment is None:
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
@@ -323,30 +324,13 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            attachment=attachment.name,
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
-    subject = f"【{state}】{form_title}" + (f"（{who}）" if res.checked else f"（{res.path.split('/')[-1]}）")
+    subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
     to = (res.raw.mail or {}).get("from", "")
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
     eml.parent.mkdir(parents=True, exist_ok=True)
     eml.write_bytes(bytes(msg))
     written.append(eml)
-    return written
-
-
-def write_feedback(analysis: Analysis, progress: Callable[[int, int], None] | None = None) -> list[Path]:
-    """Feedback workbooks and reply drafts for every flawed input; chase drafts for missing forms.
-    progress(done, total): how many flawed inputs are done. (formkit.merge shares the jobs between two
-    processes instead: `plan_feedback`, `write_feedback_job`, `write_chase`.)"""
-    jobs = plan_feedback(analysis)
-    written: list[Path] = []
-    for done, job in enumerate(jobs):
-        if progress:
-            progress(done, len(jobs))
-        written += write_feedback_job(analysis, job)
-    if progress:
-        progress(len(jobs), len(jobs))
-    record_feedback(analysis, jobs)
-    written += write_chase(analysis)
     return written
 
 
