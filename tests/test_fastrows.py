@@ -59,6 +59,18 @@ def test_same_xml_as_xlsxwriter(tmp_path):
     assert _sheet_xml(tmp_path / "fast.xlsx") == _sheet_xml(tmp_path / "slow.xlsx")
 
 
+def test_row_mixes_same_xml_as_xlsxwriter(tmp_path):
+    """A row is checked for anything to escape as a whole (its texts joined by newlines); every mix of plain and
+    tricky cells, in every position, still gives xlsxwriter's XML."""
+    short = ["", "普通", " 前导", "结尾 ", "末尾换行\n", "\n开头换行", "中间\n换行", "中间 \n 空格", "a&b",
+             "_x0041_", "控制\x01", "\u3000全角空格", "_x00", "41_"]
+    rows = [[a, b, c] for a in short for b in short for c in short[:5]]
+    heights = [None] * len(rows)
+    _write(tmp_path / "slow.xlsx", rows, heights, fast=False)
+    _write(tmp_path / "fast.xlsx", rows, heights, fast=True)
+    assert _sheet_xml(tmp_path / "fast.xlsx") == _sheet_xml(tmp_path / "slow.xlsx")
+
+
 # control characters (written as _xHHHH_, which openpyxl does not decode) and CR (which XML parsers turn into
 # LF) are compared with xlsxwriter's own XML above instead
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)

@@ -22,6 +22,10 @@ from xlsxwriter.utility import xl_col_to_name
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")
+_ROW_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s$", re.M)
+"""_SPECIAL over a row's non-empty texts joined by newlines: no match means no cell of the row needs
+escaping or xml:space (every cell starts after a newline or at the start, and ends before one or at the end);
+a match (or a newline inside a cell next to a space) only sends the row's cells through _SPECIAL one by one."""
 _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL_CHAR = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _MAX_UTF16 = 32767
@@ -101,8 +105,10 @@ class RowWriter:
         default = ws.default_row_height
         r = first
         buf: list[str] = []
-        special = _SPECIAL.search
+        special, row_special = _SPECIAL.search, _ROW_SPECIAL.search
         for values in rows:
+            texts = [v for v in values if type(v) is str and v]
+            plain = not texts or not row_special("\n".join(texts))
             n = r + 1
             head = f'<row r="{n}">'
             if heights is not None:
@@ -114,11 +120,13 @@ class RowWriter:
             parts = [head]
             for j, value in enumerate(values):
                 style = styles[j]
+                checked = plain
                 if type(value) is tuple:            # (value, format) for a cell in another format
                     value, fmt = value
                     style = self._s(fmt)
+                    checked = False
                 if type(value) is str and value:
-                    if special(value) or len(value) > 16383:
+                    if (not checked and special(value)) or len(value) > 16383:
                         text, preserve = xml_text(_utf16_cut(value))
                         space = ' xml:space="preserve"' if preserve else ""
                         parts.append(f'<c r="{cols[j]}{n}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
