@@ -20,11 +20,12 @@ import os
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from time import thread_time
 
@@ -529,6 +530,15 @@ class CatalogueRow(Mapping):
 
     def __repr__(self) -> str:
         return f"CatalogueRow({dict(self)!r})"
+
+    @classmethod
+    def picker(cls, keys: Sequence[str]) -> Callable[[CatalogueRow], tuple] | None:
+        """A function giving a row's values of `keys`, in that order (for writing rows out); None when one of
+        the keys is not a column or there are fewer than two."""
+        if len(keys) < 2 or any(k not in cls._INDEX for k in keys):
+            return None
+        get = itemgetter(*(cls._INDEX[k] for k in keys))
+        return lambda row: get(row._v)
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from formkit import __version__
 from formkit import findings as F
-from formkit.pipeline import STATUS_ZH, Analysis
+from formkit.pipeline import STATUS_ZH, Analysis, CatalogueRow
 from formkit.submissions import DONE, MISSING, OVERDUE, RETURNED_ZH, as_of, grid
 from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
 from formkit.write.fastrows import RowWriter
@@ -64,12 +64,16 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
     if writer.usable:
         center, level1 = st.center, st.level1
 
+        pick = CatalogueRow.picker(labels)
+
+        def cell(v: object) -> object:
+            v = _cell(v)
+            return v if type(v) is str else (v, center)
+
         def values() -> Iterator[list]:
             for row in rows:
-                out = []
-                for label in labels:
-                    v = _cell(row.get(label, ""))
-                    out.append(v if type(v) is str else (v, center))
+                raw = pick(row) if pick is not None and type(row) is CatalogueRow else [row.get(k, "") for k in labels]
+                out = [v if type(v) is str else cell(v) for v in raw]
                 if level_at is not None and out[level_at] == "一级":
                     out[level_at] = ("一级", level1)
                 yield out
