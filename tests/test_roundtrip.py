@@ -134,3 +134,34 @@ def test_another_file_never_renumbers(cfg, workdir):
     after = {r["风险点"]: r["风险编号"] for r in analyse(cfg).catalogue}
     assert "考试期间受人情干扰" not in after
     assert all(before[k] == v for k, v in after.items())
+
+
+def _overlapping_validations(path: Path) -> list[str]:
+    """Cells covered by more than one data validation in any sheet (Excel repairs such a file on opening)."""
+    wb = openpyxl.load_workbook(path)
+    out = []
+    for ws in wb.worksheets:
+        seen: dict[tuple[int, int], str] = {}
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                for row in range(rng.min_row, rng.max_row + 1):
+                    for col in range(rng.min_col, rng.max_col + 1):
+                        if (row, col) in seen:
+                            out.append(f"{path.name} {ws.title}!{rng.coord} ({seen[row, col]})")
+                        seen[row, col] = str(dv.sqref)
+    return out
+
+
+def test_no_cell_has_two_validations(cfg, workdir):
+    """Every generated form (both stages, blank and pre-filled) and every feedback workbook: one data validation
+    per cell at most."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "risks")
+    paths += generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核"}})        # JWC-0012-02 left without a measure: feedback
+    merge(cfg)
+    feedback = sorted((workdir / "outbox/反馈").rglob("*.xlsx"))
+    assert any("张伟" in p.name for p in feedback), feedback
+    assert any("附件5" in p.name for p in paths) and any("附件6" in p.name for p in paths)
+    assert [x for p in [*paths, *feedback] for x in _overlapping_validations(p)] == []

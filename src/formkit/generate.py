@@ -211,19 +211,6 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         else:
             continue
         ws.data_validation(first, i, end, i, opts)
-    if content.prefilled_rows:   # measure forms: input help on the columns left to fill
-        for i, col in enumerate(spec.columns):
-            if col.prefill or col.type == "seq":
-                continue
-            if col.allowed:
-                ws.data_validation(first, i, end, i, {
-                    "validate": "list", "source": list(col.allowed), "error_type": "warning",
-                    "input_title": col.label[:32],
-                    "input_message": (col.help or f"请从下拉列表中选择：{'、'.join(col.allowed)}")[:255]})
-            elif col.help:
-                ws.data_validation(first, i, end, i, {"validate": "any", "input_title": col.label[:32],
-                                                       "input_message": col.help[:255]})
-
     pair_block(spec.signoff, lay.signoff_labels, content.signoff)
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
