@@ -111,8 +111,39 @@ def test_check_exit_codes(workdir, cfg):
     failed = run("check", "--dir", str(workdir), str(bad))
     assert failed.returncode == 1
     assert "附件3!E" in failed.stdout and "invalid-level" in failed.stdout
-    missing = run("check", str(workdir / "nothing.xlsx"))
-    assert missing.returncode == 2 and "找不到文件" in missing.stderr
+    missing = run("check", str(workdir / "nothing.xlsx"), str(good), cwd=workdir.parent)  # the others still checked
+    assert missing.returncode == 1 and "nothing.xlsx：找不到文件" in missing.stdout and "通过" in missing.stdout
+
+
+def test_check_in_a_working_folder_applies_the_campaign_rules(workdir, cfg):
+    """A measure form that merge would return for a 风险编号 nobody registered is not passed by check either:
+    in a working folder, check looks at the risks the inbox holds (and leaves the checked file out of them)."""
+    import openpyxl
+
+    from formkit.generate import generate_campaign
+    from formkit.pipeline import analyse
+    from tests.helpers import fill
+    from tests.test_roundtrip import fill_risk_stage
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    a5 = next(p for p in paths if "附件5" in p.name and "张伟" in p.name)
+    good = fill(a5, workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "2023-05-01"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    bad = workdir / "张伟_措施_改过编号.xlsx"
+    wb = openpyxl.load_workbook(good)
+    cell = next(c for row in wb["附件5"].iter_rows() for c in row if c.value == "JWC-0012-02")
+    cell.value = "JWC-0012-09"
+    wb.save(bad)
+    ok = run("check", "--dir", str(workdir), str(good))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "对照收件箱" in ok.stdout and "通过" in ok.stdout
+    failed = run("check", "--dir", str(workdir), str(bad))
+    assert failed.returncode == 1, failed.stdout
+    assert f"附件5!{cell.coordinate} [risk-id-unknown]" in failed.stdout
+    alone = run("check", str(bad), cwd=workdir.parent)      # no working folder: the file rules only
+    assert alone.returncode == 0 and "risk-id-unknown" not in alone.stdout, alone.stdout
 
 
 def test_demo_runs_end_to_end(tmp_path):
