@@ -477,8 +477,11 @@ def test_leader_count(cfg):
     rows = [LEADERS[0], {**LEADERS[1], "职务": "组长"}]       # two 组长, no 主任
     path = submit(cfg, "附件1", rows=rows)
     res = run(cfg)[path.name]
-    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
-    assert sorted(f.value for f in res.findings if f.code == "leader-count") == ["0", "2"]
+    # two 组长: both cells, where one has to change; no 主任: the column
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "leader-count"),
+                            ("附件1", table_ref(path, "附件1", "职务", 1), "leader-count"),
+                            ("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
+    assert sorted(f.value for f in res.findings if f.code == "leader-count") == ["0", "2", "2"]
     assert res.status == "returned"
 
 

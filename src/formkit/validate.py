@@ -327,10 +327,14 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(F.LEADER_ROLE, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务", value=role,
                          detail=only[role], row=row.index, key="role")
     for role, label in (("组长", "领导小组组长"), ("主任", "领导小组办公室主任")):
-        n = sum(1 for row in c.rows if row.values.get("role") == role)
-        if n != 1 and c.rows:
-            ref = c.sub.column_refs.get("role")
-            yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=ref, field="职务", value=n, detail=label)
+        holders = [row for row in c.rows if row.values.get("role") == role]
+        if len(holders) > 1:        # each of them, where the submitter has to choose
+            for row in holders:
+                yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务",
+                             value=len(holders), detail=label, row=row.index, key="role")
+        elif not holders and c.rows:   # nobody: the column
+            yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
+                         value=0, detail=label)
 
 
 # -- campaign rules -------------------------------------------------------------------------------------
