@@ -228,6 +228,20 @@ def test_one_identity_carrier_tampered(cfg, carrier):
     assert triples(res) == {(None, None, "identity-mismatch")}
 
 
+def test_identity_mismatch_names_the_field_that_differs(cfg):
+    """Only the campaign differs between the carriers: the warning shows the campaign of each carrier."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    data = path.read_bytes()
+    xml = hostile.members(data)["docProps/custom.xml"]
+    assert cfg.campaign_id.encode() in xml
+    path.write_bytes(hostile.rewrite_members(
+        data, {"docProps/custom.xml": xml.replace(cfg.campaign_id.encode(), b"2022-old")}))
+    sub = read(path)
+    (f,) = [f for f in sub.findings if f.code == "identity-mismatch"]
+    assert f"文档属性：活动 2022-old；定义名称：活动 {cfg.campaign_id}；隐藏工作表：活动 {cfg.campaign_id}" in f.message
+    assert "姓名" not in f.message and "部门" not in f.message
+
+
 def test_header_value_typed_into_the_label_cell(cfg):
     path = fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "inline.xlsx",
                 header={"岗位": "干事", "职务层级": "一般干部", "填表日期": date(2023, 3, 6)})

@@ -118,6 +118,10 @@ def _zip_identities(parts: Parts) -> list[tuple[str, Identity]]:
     return out
 
 
+_KEY_FIELDS = (("表单", "form"), ("活动", "campaign"), ("部门", "department"), ("姓名", "person"))
+"""The fields of Identity.key(), as a mismatch names them."""
+
+
 def _consensus(carriers: list[tuple[str, Identity]]) -> tuple[Identity | None, F.Finding | None]:
     if not carriers:
         return None, None
@@ -127,8 +131,10 @@ def _consensus(carriers: list[tuple[str, Identity]]) -> tuple[Identity | None, F
     meta = next((i for n, i in carriers if n == "隐藏工作表" and i.key() == best_key), None)
     if meta and meta.risks and not chosen.risks:
         chosen = meta
-    if len(counts) > 1:
-        detail = "；".join(f"{n}：{i.form}/{i.department or '-'}/{i.person or '-'}" for n, i in carriers)
+    if len(counts) > 1:       # each carrier's values where they differ
+        differ = [(zh, a) for zh, a in _KEY_FIELDS if len({getattr(i, a) for _, i in carriers}) > 1]
+        detail = "；".join(f"{n}：" + "，".join(f"{zh} {getattr(i, a) or '（空）'}" for zh, a in differ)
+                          for n, i in carriers)
         return chosen, F.make(F.IDENTITY_MISMATCH, value=f"{chosen.form}（{chosen.department or ''}{chosen.person and '/' + chosen.person}）",
                               detail=detail)
     return chosen, None
