@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,8 +28,9 @@ def test_every_command_has_chinese_help_and_is_in_the_readme(command, capsys):
         main([command, "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    assert out.startswith("用法：")
+    assert out.startswith(f"用法：formkit {command} ")
     assert "显示帮助并退出" in out
+    assert "options" not in out and "usage" not in out
     description = out.split("\n\n")[1]
     assert CJK.search(description), description
     assert f"`formkit {command}" in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -40,6 +42,19 @@ def test_top_level_help_lists_commands_in_chinese():
     assert "廉政风险防控" in result.stdout
     for command in COMMANDS:
         assert command in result.stdout
+
+
+@pytest.mark.parametrize("args, says", [
+    (["generate", "--stage", "x"], "参数 --stage：无效的取值 'x'"),
+    (["merge", "--bogus"], "无法识别的参数：--bogus"),
+    (["check"], "缺少必需的参数：文件"),
+    (["bogus"], "无效的取值 'bogus'"),
+])
+def test_usage_errors_in_chinese(args, says):
+    result = run(*args)
+    assert result.returncode == 2
+    assert says in result.stderr and "错误" in result.stderr, result.stderr
+    assert "error" not in result.stderr and "usage" not in result.stderr
 
 
 def test_init_then_refuses_to_overwrite(tmp_path):
@@ -136,9 +151,11 @@ def test_check_in_a_working_folder_applies_the_campaign_rules(workdir, cfg):
     cell = next(c for row in wb["附件5"].iter_rows() for c in row if c.value == "JWC-0012-02")
     cell.value = "JWC-0012-09"
     wb.save(bad)
+    shutil.rmtree(workdir / "outbox", ignore_errors=True)
     ok = run("check", "--dir", str(workdir), str(good))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "对照收件箱" in ok.stdout and "通过" in ok.stdout
+    assert not (workdir / "outbox").exists()          # check writes nothing
     failed = run("check", "--dir", str(workdir), str(bad))
     assert failed.returncode == 1, failed.stdout
     assert f"附件5!{cell.coordinate} [risk-id-unknown]" in failed.stdout

@@ -13,10 +13,49 @@ from pathlib import Path
 from formkit import __version__
 from formkit.errors import FormkitError
 
+_ZH = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "位置参数",
+    "show this help message and exit": "显示帮助并退出",
+    "show program's version number and exit": "显示版本号并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：错误：%(message)s\n（运行 formkit --help 或 formkit 命令 --help 查看用法）\n",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "无效的取值：%(value)r",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多只能有一个值",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "参数 %s 必须提供其中一个",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "没有命令 %(parser_name)r（可用：%(choices)s）",
+    "can't open '%(filename)s': %(error)s": "无法打开“%(filename)s”：%(error)s",
+}
+"""argparse's own texts (usage, headings, errors), in Chinese: argparse looks each one up through its module's
+`_` and `ngettext` when it uses it, so they are replaced there (texts not listed stay as they are)."""
+
+
+def _zh(message: str) -> str:
+    return _ZH.get(message, message)
+
+
+def _zh_n(singular: str, plural: str, n: int) -> str:
+    return _zh(singular if n == 1 else plural)
+
+
+argparse._ = _zh                 # type: ignore[attr-defined]
+argparse.ngettext = _zh_n        # type: ignore[attr-defined]
+
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix="用法：")
+    pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -55,7 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--compare", type=Path, metavar="工作簿", help="与指定的往期汇总工作簿比较（默认：outbox/历史/ 中最近的一份）")
 
     c = command("check", "校验单个文件（不汇总）",
-                "逐个校验报送文件并列出问题，不汇总、不写文件。退出码：0 没有错误；1 有错误。")
+                "逐个校验报送文件并列出问题，不汇总、不写出结果文件；在工作目录中运行时还对照 inbox/ 中已接收的表单"
+                "（附件4 的关联权力事项、附件5/6 的风险编号与风险点）。退出码：0 没有错误；1 有错误或找不到文件。")
     c.add_argument("files", type=Path, nargs="+", metavar="文件", help="要校验的文件（.xlsx/.xls/.ods/.et/.zip/.eml）")
 
     c = command("demo", "生成并汇总一个演示活动",
@@ -219,7 +259,7 @@ def cmd_check(args) -> int:
         skipped += s
     base = None
     if in_campaign and cfg.inbox.is_dir() and files:
-        from formkit.cache import open_store
+        from formkit.cache import FILE_NAME, MemoryStore, open_store
         from formkit.intake import walk_inbox
         from formkit.progress import Progress
 
@@ -227,7 +267,9 @@ def cmd_check(args) -> int:
         inbox, _ = walk_inbox(cfg.root, cfg.inbox, lazy=True)
         others = [r for r in inbox if (cfg.root / r.path.split("!", 1)[0]).resolve() not in mine]
         progress = Progress(enabled=False if args.quiet else None)
-        base = analyse(cfg, progress=progress, raws=others, skipped=[], store=open_store(cfg.outbox, cfg)).ctx
+        # merge's cache when there is one (check itself writes no outputs: it does not start one)
+        store = open_store(cfg.outbox, cfg) if (cfg.outbox / FILE_NAME).is_file() else MemoryStore()
+        base = analyse(cfg, progress=progress, raws=others, skipped=[], store=store).ctx
         progress.close()
         _say(args, f"对照收件箱（{cfg.inbox.name}/）中已接收的表单核对：风险点 {len(base.risks)} 条，"
                    f"权力清单 {len(base.power_items)} 个部门")
