@@ -341,8 +341,28 @@ def test_measure_unmatched_on_a_blank_form(cfg):
         {"风险点": "接受学生家长宴请", **MEASURE5, "防控措施": "拒绝宴请"},
         {"风险点": "与本人风险毫不相干的内容", **MEASURE5, "防控措施": "另一条措施"},
     ])
-    res = run(cfg)[path.name]
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 2), "measure-unmatched")}
+    (f,) = [f for f in res.findings if f.code == "measure-unmatched"]
+    assert f.severity == "warning" and "本人已登记的风险点（附件3）" in f.message and "没有汇总" in f.message
+    # "a blank 附件5 is still accepted: its rows are matched to the person's risks by text, unmatched ones reported"
+    assert res.status == "accepted"
+    measures = {r["风险点"]: r["防控措施"] for r in a.catalogue if r["姓名"] == "张伟"}
+    assert measures["接受学生家长宴请"] == "拒绝宴请"
+    assert "另一条措施" not in measures.values()
+
+
+def test_blank_measure_form_matching_nothing_is_returned(cfg):
+    """A blank 附件5 from someone with no accepted 附件3 answers no registered risk: returned, not accepted empty."""
+    risk_stage(cfg)
+    src = blank(cfg, "附件5", "JWC", "李娜")
+    path = submit(cfg, "附件5", src=src, rows=[{"风险点": "凭印象写的风险", **MEASURE5},
+                                               {"风险点": "另一条对不上的", **MEASURE5}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "measure-unmatched"),
+                            ("附件5", table_ref(path, "附件5", "风险点", 1), "measure-unmatched"),
+                            ("附件5", table_ref(path, "附件5", "风险点"), "measures-match-nothing")}
     assert res.status == "returned"
 
 
@@ -679,7 +699,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "risk-without-measure", "prefilled-changed",
+    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "prefilled-changed",
     "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",

@@ -172,8 +172,13 @@ RISK_ID_UNKNOWN = _code(
     "risk-id-unknown", ERROR, "风险编号不存在",
     "风险编号“{value}”不在已登记的风险中；请不要修改预填的风险编号，新增风险请先补报附件3/附件4。")
 MEASURE_UNMATCHED = _code(
-    "measure-unmatched", ERROR, "措施对应不到风险点",
-    "风险点“{value}”与本人已登记的风险点都对不上；请按附件3中的风险点原文填写，或使用预填的附件5。")
+    "measure-unmatched", WARNING, "措施对应不到风险点",
+    "风险点“{value}”与{detail}都对不上，这一行的措施没有汇总（其他行照常汇总）；请按登记时的风险点原文填写，"
+    "或使用预填的措施表。")
+MEASURES_MATCH_NOTHING = _code(
+    "measures-match-nothing", ERROR, "措施表对应不到任何风险点",
+    "表中 {value} 行措施与{detail}都对不上，整张表没有可以汇总的措施；请先报送或改正风险点登记表，"
+    "再按其中的风险点原文填写，或使用预填的措施表。")
 RISK_WITHOUT_MEASURE = _code(
     "risk-without-measure", ERROR, "风险点没有防控措施",
     "风险点 {value}（{detail}）没有防控措施；请为每个已登记的风险点填写防控措施。")

@@ -383,7 +383,9 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     scope = scope_risks(c, ctx)
     by_id = {r["风险编号"]: r for r in scope}
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
+    registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
+    unmatched = 0
     for row in c.rows:
         rid = _text(row.values.get("risk_id", ""))
         text = _text(row.values.get("risk", ""))
@@ -401,8 +403,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             best = max(scope, key=lambda r: _similar(key, normalize.fold(r["风险点"])), default=None)
             if best is None or _similar(key, normalize.fold(best["风险点"])) < 0.75:
                 if text:
+                    # a warning: the file is still accepted, its matched rows merged (forms.md, 附件5) …
+                    unmatched += 1
                     yield F.make(F.MEASURE_UNMATCHED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
-                                 value=text, row=row.index, key="risk")
+                                 value=text, row=row.index, key="risk", detail=registered)
                 elif prefilled and "risk_id" in row.refs:
                     # a row added under the pre-filled ones, naming no risk: required_and_expected skips
                     # pre-filled columns there, so without this its measure would vanish unreported
@@ -415,6 +419,9 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             covered.add(match["风险编号"])
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
+    if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
+        yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
+                     value=unmatched, detail=registered)
     for r in scope:
         rid = r["风险编号"]
         if rid not in covered and rid not in matched_rows:
