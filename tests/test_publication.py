@@ -346,3 +346,19 @@ def test_chromium_prints_a4_landscape(tmp_path, chromium):
     for w, h in boxes:
         assert w > h, f"page {w}x{h} is not landscape"
         assert abs(w - 841.9) <= 2 and abs(h - 595.3) <= 2, f"page {w}x{h} is not A4"
+
+
+def test_row_heights_fit_the_wrapped_text():
+    """The explicit row height of the 公示 sheet: one line while the text fits the column (14 wide characters in
+    a column 28 wide), a line more for each further width of text, newlines counted, narrow characters half."""
+    from formkit.write.publication import _LINE_PT, _row_height
+
+    def lines(text: str, width: float = 28.0) -> float:
+        return (_row_height([text, "短"], [width, 9.0]) - 4) / _LINE_PT
+
+    assert lines("风" * 14) == 1 and lines("风" * 15) == 2 and lines("风" * 29) == 3
+    assert lines("a" * 28) == 1 and lines("a" * 29) == 2          # narrow characters: half the width
+    assert lines("风险\n点\n") == 3 and lines("") == 1
+    assert lines("😀" * 15) == 2                                   # beyond the BMP: wide too
+    assert lines("风" * 15, width=38.0) == 1
+    assert _row_height(["风" * 10_000], [28.0]) == 409.0            # Excel's largest row height

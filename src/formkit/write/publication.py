@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -255,6 +255,28 @@ def _text_px(text: str) -> float:
     return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
 
 
+@cache
+def _column_space(widths: tuple[float, ...]) -> tuple[tuple[float, int], ...]:
+    """Per column: the width in pixels less the cell padding, and the most characters that always fit on one
+    line there (n wide characters fit when n × _WIDE_PX ≤ that width)."""
+    out = []
+    for width in widths:
+        avail = max(width * 7 + 5 - 8, _WIDE_PX)
+        fits = int(avail // _WIDE_PX)
+        while (fits + 1) * _WIDE_PX <= avail:
+            fits += 1
+        while fits and fits * _WIDE_PX > avail:
+            fits -= 1
+        out.append((avail, fits))
+    return tuple(out)
+
+
+@lru_cache(maxsize=32768)
+def _text_lines(text: str, avail: float) -> int:
+    """Lines a text wraps to in a column `avail` pixels wide (the catalogue repeats many texts)."""
+    return sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
+
+
 def _row_height(values: list[str], widths: list[float]) -> float:
     """An explicit height for a row of wrapped text.
 
@@ -262,12 +284,12 @@ def _row_height(values: list[str], widths: list[float]) -> float:
     visible everywhere (and the output deterministic).
     """
     lines = 1
-    for text, width in zip(values, widths, strict=True):
-        avail = max(width * 7 + 5 - 8, _WIDE_PX)      # column width in pixels, less the cell padding
-        if "\n" not in text and len(text) * _WIDE_PX <= avail:
+    for text, (avail, fits) in zip(values, _column_space(tuple(widths)), strict=True):
+        if len(text) <= fits and "\n" not in text:
             continue                                    # one line, whatever its characters
-        n = sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
-        lines = max(lines, n)
+        n = _text_lines(text, avail)
+        if n > lines:
+            lines = n
     return min(409.0, round(lines * _LINE_PT + 4, 1))
 
 
