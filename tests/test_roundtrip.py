@@ -165,3 +165,33 @@ def test_no_cell_has_two_validations(cfg, workdir):
     assert any("张伟" in p.name for p in feedback), feedback
     assert any("附件5" in p.name for p in paths) and any("附件6" in p.name for p in paths)
     assert [x for p in [*paths, *feedback] for x in _overlapping_validations(p)] == []
+
+
+def test_two_people_with_the_same_name_are_two_people(workdir):
+    """Two 张伟 in 教务处 (工号 0012 and 0014) each return their own 附件3: neither supersedes the other, both
+    are in the catalogue, 提交情况 counts two, and each one's 附件5 is pre-filled with his own risks."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "张伟", "JWC", "实验员", "一般干部")])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "risks")
+    first, second = _find(paths, "附件3", "张伟_0012"), _find(paths, "附件3", "张伟_0014")
+    fill(first, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    fill(second, workdir / "inbox/张伟(1).xlsx", header={"填表日期": "2023-03-13"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "实验耗材采购把关不严", "主要表现形式": "虚报耗材", "风险等级": "三级"}])
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs} == {
+        "inbox/张伟.xlsx": "accepted", "inbox/张伟(1).xlsx": "accepted"}
+    cat = {r["风险编号"]: r["风险点"] for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")}
+    assert cat == {"JWC-0012-01": "成绩修改审批把关不严", "JWC-0014-01": "实验耗材采购把关不严"}
+    jwc = next(d for d in grid(result.analysis) if d.code == "JWC")
+    assert jwc.personal["附件3"].accepted == 2
+    measures = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    for who, risk in (("张伟_0012", "成绩修改审批把关不严"), ("张伟_0014", "实验耗材采购把关不严")):
+        ws = openpyxl.load_workbook(_find(measures, "附件5", who))["附件5"]
+        texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+        assert risk in texts and ({"成绩修改审批把关不严", "实验耗材采购把关不严"} - {risk}).isdisjoint(texts), who

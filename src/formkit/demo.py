@@ -947,7 +947,7 @@ class _Builder:
                 self.box.put(f"{folder}/{form_file_name(a6, dept.name)}", self.form("附件6", dept, None, content, ids),
                              _at(4, 25, 10, 0))
             for i, p in enumerate(self.people(code)):
-                rows = analysis.measure_rows(a5, code, p.name)
+                rows = analysis.measure_rows(a5, code, p)
                 if not rows or p.name in _NO_MEASURES_PEOPLE:
                     continue
                 filled_rows = [{**r, "measure": rng.choice(_topic(str(r["risk"])).personal),

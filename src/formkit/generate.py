@@ -347,7 +347,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                 content = FormContent(header=header_prefill(spec, cfg, dept, person))
                 risks = ()
                 if spec.is_measure_form and accepted is not None:
-                    content.rows = accepted.measure_rows(spec, dept.code, person.name)
+                    content.rows = accepted.measure_rows(spec, dept.code, person)
                     content.prefilled_rows = len(content.rows)
                     risks = tuple(str(r["risk_id"]) for r in content.rows)
                 name = f"{person.name}_{person.staff_no}" if person.staff_no else person.name

@@ -39,6 +39,13 @@ def to_text(value: object) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
+def person_key(staff_no: object, name: object) -> str:
+    """Who a person is, for telling people apart: the 工号 when there is one ("#0012"), else the folded 姓名
+    (two 张伟 in one department are two people; the same 张伟 written as "张 伟" is one)."""
+    number = fold(staff_no)
+    return f"#{number.upper()}" if number else fold(name)
+
+
 def fold(value: object) -> str:
     """A comparison key: NFKC (full-width → half-width), no whitespace, no quotes, lower case."""
     if type(value) is str and len(value) <= 32:

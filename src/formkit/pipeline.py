@@ -172,7 +172,7 @@ class _Laps:
 
 
 def _check(data: bytes, kind: str, has_macros: bool,
-           opened: zipfile.ZipFile | None = None) -> tuple[tuple, Checked | None]:
+           opened: zipfile.ZipFile | None = None, sha: str = "") -> tuple[tuple, Checked | None]:
     """Safety checks, parse, file rules: (outcome, checked). Every failure is an outcome, never an exception."""
     from python_calamine import CalamineError, PasswordError
 
@@ -208,7 +208,7 @@ def _check(data: bytes, kind: str, has_macros: bool,
     filled = c.header.get("date")
     ident = c.sub.identity
     brief = Brief(
-        form=c.spec.id, key=c.key(), department=c.department.code if c.department else None,
+        form=c.spec.id, key=c.key(sha or hashlib.sha256(data).hexdigest()), department=c.department.code if c.department else None,
         person=(c.person or None) if c.spec.scope == "person" else None,
         filled=filled if isinstance(filled, date) else None, corrects=(ident.corrects if ident else "") or "",
         kind=kind, has_macros=has_macros, findings=list(c.findings))
@@ -264,7 +264,7 @@ def read_input(item: tuple) -> tuple:
             return (sha, cached, None, "hit")
     else:
         _, sha, data, kind, has_macros = item
-    outcome, checked = _check(data, kind, has_macros, opened)
+    outcome, checked = _check(data, kind, has_macros, opened, sha)
     # not compressed: zlib costs more than pickling on blobs of a few KB (0.07 ms a form, for half the size)
     result = (sha, dumps(outcome), dumps(checked, refs) if checked is not None else None, "new")
     laps = _JOB.get("cpu")
@@ -572,9 +572,10 @@ class Analysis:
         return self._by_scope
 
     # used by generate --stage measures
-    def measure_rows(self, spec: FormSpec, dept: str, person: str | None) -> list[dict]:
+    def measure_rows(self, spec: FormSpec, dept: str, person: Person | None) -> list[dict]:
+        """The accepted risks a measure form of `dept` (and of `person`, for 附件5) answers."""
         level = "个人" if spec.scope == "person" else "部门"
-        who = normalize.fold(person) if person else None
+        who = normalize.person_key(person.staff_no, person.name) if person else None
         key = (dept, level) if who is None else (dept, level, who)
         return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
                  "direct": r["直接管理"], "supervisor": r["监督负责"]} for r in self._scoped().get(key, [])]
@@ -648,12 +649,12 @@ def _scope_key(checked: Checked) -> tuple:
     department's own; the same key as _risk_scope of those risks."""
     code = checked.department.code if checked.department else None
     if checked.spec.scope == "person":
-        return (code, "个人", normalize.fold(checked.person))
+        return (code, "个人", checked.person_key)
     return (code, "部门", "")
 
 
 def _risk_scope(r: CatalogueRow) -> tuple:
-    """A catalogue row's scope: (department, 层级, folded 姓名 of a personal risk or "")."""
+    """A catalogue row's scope: (department, 层级, the person (normalize.person_key) of a personal risk or "")."""
     return (r["_dept"], r["层级"], r["_person"] if r["层级"] == "个人" else "")
 
 
@@ -846,7 +847,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         res.submitted_at or "",                                         # 提交时间
         "", "",                                                         # 措施来源文件 措施来源位置
         c.department.code if c.department else "",                      # _dept
-        _shared(normalize.fold(c.person)) if personal else "",          # _person
+        _shared(c.person_key) if personal else "",                      # _person (normalize.person_key)
         c.staff.staff_no if c.staff else "",                            # _staff_no
     ])
 
@@ -873,7 +874,7 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
 def _consolidate(a: Analysis) -> None:
     ctx, cfg = a.ctx, a.cfg
     dept_order = {code: i for i, code in enumerate(cfg.roster.departments)}
-    staff_order = {(p.department, normalize.fold(p.name)): i for i, p in enumerate(cfg.roster.staff)}
+    staff_order = {(p.department, normalize.person_key(p.staff_no, p.name)): i for i, p in enumerate(cfg.roster.staff)}
 
     def order(r: CatalogueRow) -> tuple:
         personal = r["层级"] == "个人"

@@ -92,8 +92,9 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
         for form_id in PERSONAL_FORMS:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
             mine = current.get((form_id, dept.code), [])
-            acc = len({r.person for r in mine if r.status == ACCEPTED})
-            ret = len({r.person for r in mine if r.status == RETURNED} - {r.person for r in mine if r.status == ACCEPTED})
+            # people told apart by 工号 where known (two 张伟 are two people): the inputs' supersession keys
+            acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
+            ret = len({r.brief.key for r in mine if r.status == RETURNED} - {r.brief.key for r in mine if r.status == ACCEPTED})
             expected = dept.headcount
             if expected and acc >= expected:
                 state = DONE

@@ -43,18 +43,25 @@ class Checked:
     findings: list[F.Finding] = field(default_factory=list)
 
     @property
+    def person_key(self) -> str:
+        """Whose personal form this is (normalize.person_key): the 工号 of the roster entry it was matched to,
+        else the folded 姓名; "" when neither is known."""
+        return normalize.person_key(self.staff.staff_no if self.staff else "", self.person)
+
+    @property
     def errors(self) -> int:
         return sum(1 for f in self.findings if f.severity == F.ERROR)
 
-    def key(self) -> tuple[str, ...]:
-        """Same key = same form of the same submitter: a later one supersedes the earlier."""
+    def key(self, anonymous: str = "") -> tuple[str, ...]:
+        """Same key = same form of the same submitter: a later one supersedes the earlier. anonymous: what sets
+        apart a personal form that names nobody (its SHA-256: it supersedes nothing, nothing supersedes it)."""
         if self.spec.scope == "coordinator":
             return (self.spec.id,)
         dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
         if self.spec.scope == "department":
             return (self.spec.id, dept)
         # a personal form without a name is nobody's in particular: it supersedes nothing
-        return (self.spec.id, dept, normalize.fold(self.person) or f"#{id(self)}")
+        return (self.spec.id, dept, self.person_key or f"?{anonymous or id(self)}")
 
 
 Rule = Callable[["Checked", "Context"], Iterable[F.Finding]]
@@ -371,7 +378,7 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
         return []
     code = c.department.code
     if c.spec.scope == "person":
-        who = normalize.fold(c.person)
+        who = c.person_key
         return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "个人" and r["_person"] == who]
     return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
 
