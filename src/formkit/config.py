@@ -7,9 +7,10 @@ names the file, the sheet, the row and the field (ConfigError, exit 2).
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from formkit import normalize
@@ -149,7 +150,29 @@ class Config:
         return h.hexdigest()[:16]
 
 
+_YES = {"true", "yes", "y", "1", "是", "显示", "公开", "开"}
+_NO = {"false", "no", "n", "0", "否", "不显示", "不公开", "关", ""}
+
+
+def _as_bool(value: object, where: str) -> bool:
+    """A switch: true/false as TOML writes it, or the words a person types ("是"/"否", "yes"/"no", 1/0);
+    anything else is an error (a privacy switch must never be turned on by a typo)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    raise ConfigError(f"{CONFIG_NAME} 中 {where} 应写 true（是）或 false（否），不加引号：{value!r}")
+
+
 def _as_date(value: object, where: str) -> date:
+    if isinstance(value, datetime):         # 2023-03-31T17:00:00 in TOML: the day counts
+        return value.date()
     if isinstance(value, date):
         return value
     parsed, _ = normalize.parse_date(value)
@@ -158,15 +181,39 @@ def _as_date(value: object, where: str) -> date:
     return parsed
 
 
+def _read_toml(path: Path) -> dict:
+    """formkit.toml as Windows editors save it too: UTF-8 with or without a byte order mark, or GBK (Notepad's
+    "ANSI" on a Chinese system); a syntax error is named by line, with that line and the usual causes."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise ConfigError(f"{CONFIG_NAME} 不是文本文件或编码无法识别；请用记事本打开后“另存为”，编码选 UTF-8。") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where, shown = "", ""
+        if m:
+            line_no = int(m[1])
+            where = f"第 {line_no} 行第 {m[2]} 列附近"
+            lines = text.splitlines()
+            if 0 < line_no <= len(lines):
+                shown = f"：{lines[line_no - 1].strip()[:80]}"
+        raise ConfigError(f"{CONFIG_NAME} 格式有误（{where or '位置不明'}{shown}）。常见原因：文字没有加英文双引号"
+                          f"（应写 name = \"某某学院\"）、用了中文标点（＝、“”）、同一项写了两次、[节名] 写错。"
+                          f"（解析器原文：{exc}）") from None
+
+
 def load_config(root: Path) -> Config:
     root = Path(root)
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；请先运行 formkit init 创建工作目录，或用 --dir 指定工作目录。")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{CONFIG_NAME} 格式有误：{exc}") from None
+    raw = _read_toml(path)
 
     def section(name: str) -> dict:
         value = raw.get(name, {})
@@ -200,9 +247,9 @@ def load_config(root: Path) -> Config:
         phases[number] = Phase(number, str(given.get("name", pname)), s, e)
 
     publication = Publication(
-        show_names=bool(pub.get("show_names", False)),
-        show_staff_no=bool(pub.get("show_staff_no", False)),
-        show_phone=bool(pub.get("show_phone", False)),
+        show_names=_as_bool(pub.get("show_names", False), "[publication] show_names"),
+        show_staff_no=_as_bool(pub.get("show_staff_no", False), "[publication] show_staff_no"),
+        show_phone=_as_bool(pub.get("show_phone", False), "[publication] show_phone"),
         date=_as_date(pub["date"], "[publication] date") if "date" in pub else None,
     )
     roster = load_roster(root / roster_file, roster_file)
