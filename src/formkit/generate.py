@@ -7,8 +7,10 @@ three carriers. generate_campaign decides which workbooks a stage needs.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,10 +36,31 @@ class FormContent:
     prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
 
 
-def safe_name(name: str) -> str:
+NAME_BYTES = 150
+"""The longest file or folder name formkit makes from user text, in UTF-8 bytes (50 Chinese characters):
+file systems allow 255 bytes a name, and formkit adds suffixes (_2_反馈.xlsx, _催报.eml)."""
+
+
+def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     """A file or folder name from user text: no path separators, no characters Windows refuses, no '!'
-    (the container-path separator of report.json)."""
-    return re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip() or "未命名"
+    (the container-path separator of report.json), no dot at the end (Windows drops it); a long one is cut
+    and ends in ~ and six characters of its SHA-256, so two long names that start alike stay apart."""
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip().rstrip(".").strip() or "未命名"
+    if len(text.encode("utf-8")) <= max_bytes:
+        return text
+    tag = "~" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+    budget = max_bytes - len(tag)
+    cut = text.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip()
+    return cut + tag
+
+
+def department_folders(roster) -> dict[str, str]:
+    """Department code → the name of its folders and files: the name made safe, and the code added where two
+    departments come out the same (招生/就业处 and 招生:就业处 both give 招生_就业处; compared case-blind, as
+    Windows and macOS folders are). The same whichever departments a run writes."""
+    names = {code: safe_name(d.name) for code, d in roster.departments.items()}
+    seen = Counter(n.casefold() for n in names.values())
+    return {code: n if seen[n.casefold()] == 1 else safe_name(f"{n}_{code}") for code, n in names.items()}
 
 
 class _Formats:
@@ -314,6 +337,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
             raise ConfigError(f"名册中没有部门代码 {'、'.join(unknown)}；可用的代码：{'、'.join(roster.departments)}")
         chosen = [roster.departments[c] for c in departments]
     out = cfg.outbox / "templates"
+    folders = department_folders(roster)
     jobs: list[tuple[Path, FormSpec, Identity, FormContent, Department | None]] = []
     for spec in forms.values():
         if spec.stage != stage:
@@ -324,7 +348,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                              FormContent(), None))
             continue
         for dept in chosen:
-            folder = out / safe_name(dept.name)
+            folder = out / folders[dept.code]
             if spec.scope == "department":
                 content = FormContent(header=header_prefill(spec, cfg, dept, None))
                 risks: tuple[str, ...] = ()
@@ -354,7 +378,12 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                 jobs.append((folder / form_file_name(spec, name), spec,
                              identity_for(spec, cfg, dept, person, risks), content, dept))
     written = []
+    taken: set[str] = set()
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
+        first, n = path, 2
+        while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each
+            path, n = first.with_name(f"{first.stem}_{n}{first.suffix}"), n + 1
+        taken.add(path.as_posix().casefold())
         write_form(path, spec, cfg, ident, content, department=dept)
         written.append(path)
         if progress:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize, text
-from formkit.generate import FormContent, form_layout, identity_for, safe_name, write_form
+from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
 from formkit.submissions import as_of, grid
 from formkit.write.common import FONT, write_text
@@ -267,17 +267,20 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     recorded = _manifest(out)
     jobs: list[FeedbackJob] = []
     used: set[Path] = set()
+    folders = department_folders(cfg.roster)
     for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
             continue
         brief = res.brief
+        folder_name = ""
         if brief is not None and brief.form in analysis.forms and analysis.forms[brief.form].scope == "coordinator":
             dept = cfg.office            # 附件1 is the office's own form
         elif brief is not None and brief.department in cfg.roster.departments:
             dept = cfg.roster.departments[brief.department].name
+            folder_name = folders[brief.department]
         else:
             dept = "未识别部门"
-        folder = out / safe_name(dept)
+        folder = out / (folder_name or safe_name(dept))
         base = _stem(res.path)
         path = folder / f"{base}_反馈.xlsx"
         n = 2
@@ -338,6 +341,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
     cfg = analysis.cfg
     today = as_of(analysis)
     out = cfg.outbox / CHASE_DIR
+    folders = department_folders(cfg.roster)
     written = []
     for d in grid(analysis):
         items = []
@@ -362,7 +366,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            deadline=deadline.isoformat(), institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)
-        path = out / f"{safe_name(dept.name)}_催报.eml"
+        path = out / f"{folders[d.code]}_催报.eml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(bytes(msg))
         written.append(path)

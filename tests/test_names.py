@@ -1,0 +1,60 @@
+"""File and folder names made from what users type: long names, names that clash once made safe."""
+
+from __future__ import annotations
+
+import json
+
+from formkit.config import load_config
+from formkit.generate import NAME_BYTES, generate_campaign, safe_name
+from formkit.merge import merge
+from formkit.workspace import write_roster
+from tests.conftest import STAFF
+from tests.helpers import fill
+
+
+def test_safe_name_cuts_long_names_apart():
+    a, b = "部" * 80 + "甲", "部" * 80 + "乙"
+    assert len(safe_name(a).encode()) <= NAME_BYTES and safe_name(a) != safe_name(b)
+    assert safe_name(a).startswith("部" * 40) and safe_name(a)[-7] == "~"
+    assert safe_name("招生/就业处") == "招生_就业处" and safe_name("结尾的点.") == "结尾的点"
+    assert safe_name("短名") == "短名"
+
+
+def test_long_and_clashing_department_names(workdir):
+    """An 80-character department name, and three departments whose names come out the same once made safe:
+    every department gets its own folder and every form is written (they used to overwrite each other)."""
+    long_name = "继续教育学院" + "（社区教育学院、老年大学、职业技能培训与鉴定中心）" * 3
+    departments = [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2),
+                   ("LNG", long_name, "教学系部", "陈立", "刘副院长", 0),
+                   ("A1", "招生/就业处", "党政部门", "甲", "刘副院长", 0),
+                   ("A2", "招生_就业处", "党政部门", "乙", "刘副院长", 0),
+                   ("A3", "招生:就业处", "党政部门", "丙", "刘副院长", 0)]
+    write_roster(workdir / "名册.xlsx", departments, [s for s in STAFF if s[2] == "JWC"])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "risks")
+    assert len(set(paths)) == len(paths) and all(p.is_file() for p in paths)
+    folders = {p.parent.name for p in paths if p.parent != cfg.outbox / "templates"}
+    assert {"招生_就业处_A1", "招生_就业处_A2", "招生_就业处_A3", "教务处"} <= folders
+    assert all(len(part.encode()) <= 255 for p in paths for part in p.parts)
+    # each of the clashing departments' 附件4 names its own department
+    import openpyxl
+    for code in ("A1", "A2", "A3"):
+        p = next(p for p in paths if p.parent.name == f"招生_就业处_{code}" and p.name.startswith("附件4"))
+        wb = openpyxl.load_workbook(p)
+        assert wb.custom_doc_props["formkit.department"].value == code
+
+
+def test_a_flawed_input_with_a_long_name_gets_its_feedback(workdir, cfg):
+    """An 82-character file name: the feedback workbook's name is cut (the merge used to stop with a traceback)."""
+    paths = generate_campaign(cfg, "risks")
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    name = "关于报送" + "教务处教务科科长张伟同志个人岗位廉政风险点自查情况的" * 3 + ".xlsx"
+    assert len(name) >= 82 and len(name.encode()) <= 255
+    fill(form, workdir / "inbox" / name, rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "四级"}])
+    result = merge(cfg)
+    assert result.exit_code == 1
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    assert [i["status"] for i in report["inputs"]] == ["returned"]
+    feedback = list((workdir / "outbox/反馈").rglob("*_反馈.xlsx"))
+    assert len(feedback) == 1 and len(feedback[0].name.encode()) <= 255 and feedback[0].name.startswith("关于报送")
+    assert feedback[0].with_suffix(".eml").is_file()
