@@ -58,3 +58,30 @@ def test_a_flawed_input_with_a_long_name_gets_its_feedback(workdir, cfg):
     feedback = list((workdir / "outbox/反馈").rglob("*_反馈.xlsx"))
     assert len(feedback) == 1 and len(feedback[0].name.encode()) <= 255 and feedback[0].name.startswith("关于报送")
     assert feedback[0].with_suffix(".eml").is_file()
+
+
+def test_no_personal_forms_owed_by_a_department_of_nobody(workdir):
+    """应报人数 0: its personal forms are 无需报送 in 提交情况, not overdue, and no chase asks for them."""
+    from formkit.submissions import grid
+
+    departments = [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("LXB", "离退休工作处", "党政部门", "孙立", "刘副院长", 0)]
+    write_roster(workdir / "名册.xlsx", departments, [s for s in STAFF if s[2] == "JWC"])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "risks")
+    fill(next(p for p in paths if "附件3" in p.name and "张伟" in p.name), workdir / "inbox/张伟.xlsx",
+         header={"填表日期": "2023-06-30"},          # after every deadline: whatever is missing is overdue
+         rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    result = merge(cfg)
+    by_code = {d.code: d for d in grid(result.analysis)}
+    assert by_code["LXB"].personal["附件3"].state == "无需报送" and by_code["JWC"].personal["附件3"].state == "逾期"
+    import openpyxl
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "0/0（无需报送）" in texts and "0/0（逾期）" not in texts
+    import email
+    from email import policy
+
+    bodies = {p.name: email.message_from_bytes(p.read_bytes(), policy=policy.default).get_body().get_content()
+              for p in (workdir / "outbox").rglob("*_催报.eml")}
+    assert "个人岗位风险点自查表" in bodies["教务处_催报.eml"]       # the check can see it where it is owed
+    assert all("个人岗位风险点自查表" not in body for name, body in bodies.items() if "离退休" in name)

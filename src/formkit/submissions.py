@@ -15,6 +15,7 @@ DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
 PERSONAL_FORMS = ("附件3", "附件5")
 
 DONE, RETURNED_ZH, MISSING, OVERDUE = "已报", "退回", "未报", "逾期"
+NOT_REQUIRED = "无需报送"      # personal forms of a department whose 应报人数 is 0
 
 
 @dataclass
@@ -100,6 +101,8 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = DONE
             elif ret:
                 state = RETURNED_ZH
+            elif not expected:            # nobody has to: not overdue (what did come is counted)
+                state = DONE if acc else NOT_REQUIRED
             elif today > deadline:
                 state = OVERDUE
             else:

@@ -17,7 +17,7 @@ from pathlib import Path
 from formkit import __version__
 from formkit import findings as F
 from formkit.pipeline import STATUS_ZH, Analysis, CatalogueRow
-from formkit.submissions import DONE, MISSING, OVERDUE, RETURNED_ZH, as_of, grid
+from formkit.submissions import DONE, MISSING, NOT_REQUIRED, OVERDUE, RETURNED_ZH, as_of, grid
 from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
 from formkit.write.fastrows import RowWriter
 
@@ -348,7 +348,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     ws.print_area(0, 0, end, 21)
 
 
-_STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn"}
+_STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn", NOT_REQUIRED: "cell"}
 
 
 def _submissions(wb, st: Styles, a: Analysis) -> None:
