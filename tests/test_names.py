@@ -85,3 +85,20 @@ def test_no_personal_forms_owed_by_a_department_of_nobody(workdir):
               for p in (workdir / "outbox").rglob("*_催报.eml")}
     assert "个人岗位风险点自查表" in bodies["教务处_催报.eml"]       # the check can see it where it is owed
     assert all("个人岗位风险点自查表" not in body for name, body in bodies.items() if "离退休" in name)
+
+
+def test_outputs_follow_the_umask(workdir, cfg):
+    """Every output can be opened by whoever may open the folder: the workbooks moved into place from a temporary
+    file (0600) get the umask's permissions like the rest (the consolidated workbook used to stay 0600)."""
+    import os
+    import stat
+
+    generate_campaign(cfg, "risks")
+    merge(cfg)
+    mask = os.umask(0)
+    os.umask(mask)
+    expected = 0o666 & ~mask
+    modes = {p.relative_to(workdir).as_posix(): stat.S_IMODE(p.stat().st_mode)
+             for p in (workdir / "outbox").rglob("*") if p.is_file() and not p.name.startswith(".")}
+    assert "outbox/廉政风险目录.xlsx" in modes and "outbox/公示/廉政风险目录（公示）.html" in modes
+    assert {k: v for k, v in modes.items() if v != expected} == {}

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
 import xlsxwriter
@@ -42,6 +43,15 @@ def write_text(ws, row: int, col: int, value: object, fmt=None) -> None:
         raise ValueError(f"xlsxwriter write_string returned {rc} at row {row}, col {col}")
 
 
+@cache
+def file_mode() -> int:
+    """The permissions a new file gets from the umask (mkstemp's temporary files are 0600: a file moved into
+    place from one is given these, like every other output)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_workbook(path: Path, *, constant_memory: bool = False, created: datetime | None = None,
                     title: str = "", subject: str = "", company: str = "") -> Iterator[xlsxwriter.Workbook]:
@@ -56,6 +66,7 @@ def atomic_workbook(path: Path, *, constant_memory: bool = False, created: datet
     try:
         yield wb
         wb.close()
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         try:

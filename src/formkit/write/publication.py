@@ -25,7 +25,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from formkit.spec import LEVELS, templates_dir
-from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
+from formkit.write.common import Styles, atomic_workbook, cell_text, file_mode, print_setup, write_text
 from formkit.write.fastrows import RowWriter
 
 SUBDIR = "公示"
@@ -466,6 +466,7 @@ def _atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
                 fh.write(text)
             else:
                 fh.writelines(text)
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -491,6 +492,4 @@ def write_publication(analysis, outdir: Path, progress: Callable[[str, int, int]
         write_publication_sheet(wb, Styles(wb), analysis, progress=progress)
     html = folder / f"{FILE_STEM}.html"
     _atomic_write_text(html, _environment().get_template(TEMPLATE).generate(**_html_context(analysis)))
-    for path in (xlsx, html):
-        os.chmod(path, 0o644)     # a publication is meant to be shared (mkstemp creates files 0600)
     return [xlsx, html]
