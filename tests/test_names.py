@@ -102,3 +102,62 @@ def test_outputs_follow_the_umask(workdir, cfg):
              for p in (workdir / "outbox").rglob("*") if p.is_file() and not p.name.startswith(".")}
     assert "outbox/廉政风险目录.xlsx" in modes and "outbox/公示/廉政风险目录（公示）.html" in modes
     assert {k: v for k, v in modes.items() if v != expected} == {}
+
+
+def _deep_folder(base, name: str, levels: int) -> int:
+    """Folders `levels` deep under base (made through directory descriptors: the path outgrows PATH_MAX);
+    returns a descriptor of the deepest."""
+    import os
+
+    fd = os.open(base, os.O_RDONLY)
+    for _ in range(levels):
+        os.mkdir(name, dir_fd=fd)
+        deeper = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = deeper
+    return fd
+
+
+def test_folders_that_cannot_be_opened_are_reported_and_the_rest_merged(workdir, cfg, monkeypatch):
+    """A folder without permission (as a read-only chmod leaves it) and a folder chain longer than the system's
+    path limit: each is an input of its own, rejected as inbox-unreadable, with no feedback draft; the merge goes
+    on with everything else (it used to stop with a traceback, or drop the folder silently)."""
+    import os
+    from pathlib import Path
+
+    paths = generate_campaign(cfg, "risks")
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    fill(form, workdir / "inbox/张伟.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    for folder in ("noperm", "noaccess"):
+        (workdir / "inbox" / folder).mkdir()
+        fill(form, workdir / "inbox" / folder / "李娜.xlsx")
+    fd = _deep_folder(workdir / "inbox", "教务处收表文件夹", 200)     # 200 × 25 bytes: over 4096
+    with open(os.open("附件3.xlsx", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "wb") as fh:
+        fh.write(form.read_bytes())
+    os.close(fd)
+    real_scandir, real_is_symlink = os.scandir, Path.is_symlink
+
+    def scandir(path="."):          # tests run as root, whom permissions do not stop: refuse as the system would
+        if str(path).endswith("noperm"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    def is_symlink(self):
+        if self.name == "noaccess":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_is_symlink(self)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setattr(Path, "is_symlink", is_symlink)
+    result = merge(cfg)
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    by_path = {i["path"]: i for i in report["inputs"]}
+    assert by_path["inbox/张伟.xlsx"]["status"] == "accepted"
+    unreadable = {p: i["findings"][0] for p, i in by_path.items() if i["status"] == "rejected"}
+    assert set(unreadable) >= {"inbox/noperm/", "inbox/noaccess/"} and len(unreadable) == 3, sorted(by_path)
+    deep = next(p for p in unreadable if p.startswith("inbox/教务处收表文件夹/"))
+    assert {f["code"] for f in unreadable.values()} == {"inbox-unreadable"}
+    assert "没有读取权限" in unreadable["inbox/noperm/"]["message"] and "路径过长" in unreadable[deep]["message"]
+    assert result.exit_code == 1
+    drafts = [p.name for p in (workdir / "outbox").rglob("*.eml")]
+    assert not any("noperm" in d or "noaccess" in d or "教务处收表文件夹" in d for d in drafts), drafts

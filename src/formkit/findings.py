@@ -52,6 +52,10 @@ FILE_TOO_LARGE = _code(
 FILE_READ_FAILED = _code(
     "file-read-failed", ERROR, "读取失败",
     "读取文件时程序异常中止（{detail}），该文件未处理；请另存为新的 .xlsx 后重新发送。")
+INBOX_UNREADABLE = _code(
+    "inbox-unreadable", ERROR, "收件箱中无法打开",
+    "收件箱中的“{value}”无法打开（{detail}），其中的文件没有处理；请在本机检查它的权限，或缩短过深的文件夹路径，"
+    "然后重新运行 merge。")
 FILE_NOT_A_FORM = _code(
     "file-not-a-form", ERROR, "不是本次表单",
     "文件中找不到本次廉政风险防控的表单（附件1–附件6）；请使用下发的表单模板填写。")

@@ -18,6 +18,7 @@ import contextlib
 import email
 import email.header
 import email.utils
+import errno
 import io
 import os
 import re
@@ -708,8 +709,8 @@ class _Expander:
         self.origin = None
         try:
             st = path.stat()
-        except OSError as exc:
-            self.reject(rel, None, None, None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc)))
+        except OSError as exc:      # on the coordinator's side: permissions, a path too long
+            self.reject(rel, None, None, None, findings.make(findings.INBOX_UNREADABLE, value=rel, detail=_os_error(exc)))
             return
         if not stat.S_ISREG(st.st_mode):
             self.skipped.append(Skipped(rel, "不是普通文件，已跳过"))
@@ -940,6 +941,8 @@ _ARCHIVE_ENCRYPTED = getattr(findings, "ARCHIVE_ENCRYPTED", findings.FILE_ENCRYP
 def _os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "路径过长：文件夹层数太多或名称太长"
     return exc.strerror or type(exc).__name__
 
 
@@ -1008,14 +1011,29 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[Raw
     if not inbox.is_dir():
         raise FileNotFoundError(str(inbox))
     exp = _Expander(lazy)
-    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False):
+
+    def unreadable(where: Path, exc: OSError) -> None:
+        """A folder that cannot be listed or entered: reported (its files cannot be), the walk goes on."""
+        rel = _rel(where, root) + "/"
+        exp.reject(rel, None, None, None, findings.make(findings.INBOX_UNREADABLE, value=rel, detail=_os_error(exc)))
+
+    def walk_error(exc: OSError) -> None:
+        unreadable(Path(exc.filename) if exc.filename else inbox, exc)
+
+    for dirpath, dirnames, filenames in os.walk(inbox, followlinks=False, onerror=walk_error):
         here = Path(dirpath)
         keep = []
         for d in sorted(dirnames):
             full = here / d
             if d.startswith(".") or d == "__MACOSX":
                 exp.skipped.append(Skipped(_rel(full, root) + "/", SKIP_MAC if d == "__MACOSX" else "隐藏文件夹，已跳过"))
-            elif full.is_symlink():
+                continue
+            try:
+                link = full.is_symlink()
+            except OSError as exc:          # a folder without x permission, a path over PATH_MAX
+                unreadable(full, exc)
+                continue
+            if link:
                 exp.skipped.append(Skipped(_rel(full, root) + "/", "文件夹的快捷方式（符号链接），已跳过"))
             else:
                 keep.append(d)

@@ -59,8 +59,9 @@ def _content(res: InputResult) -> FormContent:
 
 
 def needs_feedback(res: InputResult) -> bool:
+    """Errors or warnings the sender can act on (not a folder of the coordinator's own inbox that cannot be opened)."""
     return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings) and res.status != "superseded" \
-        and res.status != "duplicate"
+        and res.status != "duplicate" and not any(f.code == F.INBOX_UNREADABLE for f in res.findings)
 
 
 def _marks(res: InputResult, c) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
