@@ -37,3 +37,34 @@ def test_corrected_feedback_wins_over_a_later_dated_mail(cfg, workdir, tmp_path)
     assert by_path["inbox/张伟.eml!张伟自查表.xlsx"]["superseded_by"] == "inbox/张伟_改.xlsx"
     assert "更正反馈" in by_path["inbox/张伟_改.xlsx"]["order_basis"]
     assert [r["风险等级"] for r in result.analysis.catalogue] == ["二级"]
+
+
+def _risk(level: str, point: str = "成绩修改审批把关不严") -> list[dict]:
+    return [{"风险类别": "岗位职责", "风险点": point, "风险等级": level}]
+
+
+def test_a_tie_on_one_clue_goes_to_the_next(cfg, workdir, tmp_path):
+    """"Later" goes clue by clue: two attachments of one mail share its Date, so their 填表日期 decide (not the
+    file names); two files with the same 填表日期 go by their file times. The earlier of each pair is superseded."""
+    import os
+
+    paths = generate_campaign(cfg)
+    zhang = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    # one mail, two versions: b.xlsx sorts after a.xlsx by name, but a.xlsx was filled later
+    newer = fill(zhang, tmp_path / "a.xlsx", header={"填表日期": "2023-03-20"}, rows=_risk("二级"))
+    older = fill(zhang, tmp_path / "b.xlsx", header={"填表日期": "2023-03-10"}, rows=_risk("三级"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml(
+        [("a.xlsx", newer.read_bytes()), ("b.xlsx", older.read_bytes())], date="Mon, 20 Mar 2023 09:00:00 +0800"))
+    # two files, one 填表日期: the corrected one (name sorting first) was saved a week later
+    fixed = fill(li, workdir / "inbox/李娜-修改.xlsx", header={"填表日期": "2023-03-12"}, rows=_risk("二级", "考务泄密"))
+    first = fill(li, workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-12"}, rows=_risk("四级", "考务泄密"))
+    os.utime(first, (1678600000, 1678600000))
+    os.utime(fixed, (1678600000 + 7 * 86400, 1678600000 + 7 * 86400))
+    merge(cfg)
+    by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    assert (by_path["inbox/张伟.eml!a.xlsx"]["status"], by_path["inbox/张伟.eml!b.xlsx"]["status"]) == \
+        ("accepted", "superseded")
+    assert by_path["inbox/张伟.eml!a.xlsx"]["order_basis"] == "填表日期"
+    assert (by_path["inbox/李娜-修改.xlsx"]["status"], by_path["inbox/李娜.xlsx"]["status"]) == ("accepted", "superseded")
+    assert by_path["inbox/李娜-修改.xlsx"]["order_basis"] == "文件修改时间"

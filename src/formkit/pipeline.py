@@ -608,6 +608,29 @@ def _when(result: InputResult) -> tuple[float, str]:
     return 0.0, "文件名顺序"
 
 
+_TIE_BASES = ("填表日期", "文件修改时间")
+
+
+def _order(result: InputResult) -> tuple[float, float, float]:
+    """How late an input is, clue by clue (README "哪份提交更新"): its first clue (_when), then its 填表日期, then
+    its file time, so that a tie on one clue goes to the next (two attachments of one mail share the mail's
+    Date; a corrected file often keeps its 填表日期). The path decides what is still equal."""
+    filled = result.brief.filled if result.brief else None
+    day = datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp() if isinstance(filled, date) else 0.0
+    return _when(result)[0], day, result.raw.mtime or 0.0
+
+
+def _deciding_clue(latest: InputResult, previous: InputResult) -> str:
+    """The clue that put `latest` after `previous`."""
+    a, b = _order(latest), _order(previous)
+    if a[0] != b[0]:
+        return _when(latest)[1]
+    for basis, x, y in zip(_TIE_BASES, a[1:], b[1:], strict=True):
+        if x != y:
+            return basis
+    return "文件名顺序"
+
+
 def _corrections_last(members: list[InputResult]) -> None:
     """A file made from formkit's feedback on another submission comes after it, whatever its dates."""
     for _ in range(len(members)):
@@ -739,7 +762,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
     for members in groups.values():
-        members.sort(key=lambda r: (_when(r)[0], r.path))
+        members.sort(key=lambda r: (*_order(r), r.path))
+        if len(members) > 1:
+            members[-1].order_basis = _deciding_clue(members[-1], members[-2])
         _corrections_last(members)
         latest = members[-1]
         current.append(latest)
