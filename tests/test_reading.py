@@ -399,3 +399,33 @@ def test_identity_carriers_read_the_same_by_regex_and_by_parser(variant):
     ns = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
     parsed = {e.get("name")[len("formkit."):]: e[0].text or "" for e in ET.fromstring(custom).iter(ns)}
     assert ident_mod.Identity.from_mapping(parsed) == expected
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
+    """One post with three risks, its 岗位(环节) and 责任人 merged over their rows (common in Chinese forms): every
+    row reads with the merged value, and an info finding says so (the rows used to lack them: returned)."""
+    from tests.conftest import libreoffice_convert
+
+    rows = [{**RISK4, "风险点": f"风险{i}", "岗位(环节)": "教材科" if i == 0 else "", "责任人": "王芳" if i == 0 else ""}
+            for i in range(3)]
+    path = submit(cfg, "附件4", "JWC", rows=rows, name="merged.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["岗位(环节)", "责任人"])
+    for label in ("岗位(环节)", "责任人"):
+        letter = openpyxl.utils.get_column_letter(cols[label])
+        ws.merge_cells(f"{letter}{hr + 1}:{letter}{hr + 3}")
+    wb.save(path)
+    if fmt == "xls":
+        converted = libreoffice_convert(path, "xls", tmp_path / "lo")
+        path.unlink()
+        path = cfg.inbox / "merged.xls"
+        path.write_bytes(converted.read_bytes())
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", res.findings
+    sub = res.checked
+    assert [(r.values["post"], r.values["owner"]) for r in sub.rows] == [("教材科", "王芳")] * 3
+    post = openpyxl.utils.get_column_letter(cols["岗位(环节)"])
+    assert ("附件4", f"{post}{hr + 1}", "merged-rows") in triples(res)
+    assert [r.refs["post"] for r in sub.rows] == [f"{post}{hr + 1 + i}" for i in range(3)]

@@ -703,7 +703,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",
-    "identity-missing", "identity-mismatch", "row-not-merged",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows",
 }
 
 

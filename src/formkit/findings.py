@@ -125,6 +125,9 @@ COLUMN_MISSING = _code(
 COLUMN_RENAMED = _code(
     "column-renamed", INFO, "列名已识别",
     "表头“{value}”已按“{field}”读取。")
+MERGED_ROWS = _code(
+    "merged-rows", INFO, "合并单元格",
+    "“{field}”在{detail}是合并单元格，已按这几行都填写了“{value}”处理。")
 COLUMN_EXTRA = _code(
     "column-extra", INFO, "多余的列",
     "“{value}”列不属于本表单，其内容未汇总；如需说明请写在“备注”列。")

@@ -402,7 +402,31 @@ def _is_note(line: list) -> bool:
     return isinstance(found, str) and found.strip().startswith(_NOTE_PREFIXES)
 
 
-def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[int, int] | None = None) -> Submission:
+def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, int, int, int]]:
+    """Cells merged down over several rows under row `below` (the table's header): each covered row gets the
+    top row's values in those columns (one post with several risks, its 岗位 merged over their rows), as a
+    person reading the table understands them. Returns the ranges filled, (r0, c0, r1, c1), 0-based."""
+    filled = []
+    for (r0, c0), (r1, c1) in sorted(merged or ()):
+        if r1 <= r0 or r0 <= below or r0 >= len(grid):
+            continue
+        top = grid[r0]
+        values = [top[c] if c < len(top) else "" for c in range(c0, c1 + 1)]
+        if all(v in ("", None) for v in values):
+            continue
+        for r in range(r0 + 1, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            row[c0:c1 + 1] = values
+        filled.append((r0, c0, r1, c1))
+    return filled
+
+
+def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[int, int] | None = None,
+               merged: list | None = None) -> Submission:
+    """The form in a sheet's cells. merged: the sheet's merged ranges ((r0, c0), (r1, c1)), 0-based, where
+    the reader knows them (python-calamine: .xlsx and .xls)."""
     hr, matched = header_row or _match_header_row(grid, spec)
     if matched < 2:   # the header block still says whose form it is
         header, header_refs, _ = _pairs_in(grid, range(0, min(len(grid), MAX_SCAN_ROWS)), spec.header)
@@ -412,6 +436,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         return sub
     header_row = grid[hr]
     mapping, extra_cols, findings = _map_columns(header_row, spec, sheet, hr)
+    by_col = {j: key for key, j in mapping.items()}
+    for r0, c0, r1, _c1 in _fill_merged(grid, merged or [], hr):
+        key = by_col.get(c0)
+        if key is not None:
+            findings.append(F.make(F.MERGED_ROWS, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
+                                   value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     for col in spec.columns:
         if col.key not in mapping and col.need == "req" and not col.prefill:
             findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
@@ -453,12 +483,15 @@ PARSE_CPU: list[float] | None = None
 added to its first item: the bench tells the parse apart from the rest of reading."""
 
 
-def _cells(wb: CalamineWorkbook, name: str) -> list[list]:
+def _cells(wb: CalamineWorkbook, name: str) -> tuple[list[list], list]:
+    """A sheet's cells from A1, and its merged ranges (an empty list where the format does not say: .ods)."""
     t0 = thread_time() if PARSE_CPU is not None else 0.0
-    grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    sheet = wb.get_sheet_by_name(name)
+    grid = sheet.to_python(skip_empty_area=False)
+    merged = sheet.merged_cell_ranges or []
     if PARSE_CPU is not None:
         PARSE_CPU[0] += thread_time() - t0
-    return grid
+    return grid, merged
 
 
 def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
@@ -484,7 +517,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     for meta in wb.sheets_metadata:
         if meta.name == META_SHEET:
             try:
-                found = ident_mod.from_meta_rows(_cells(wb, META_SHEET))
+                found = ident_mod.from_meta_rows(_cells(wb, META_SHEET)[0])
             except Exception:  # noqa: BLE001 - a damaged carrier is simply absent
                 found = None
             if found:
@@ -494,10 +527,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     identity, mismatch = _consensus(carriers)
 
     grids: dict[str, list[list]] = {}
+    merges: dict[str, list] = {}
 
     def grid_of(name: str) -> list[list]:
         if name not in grids:
-            grids[name] = _cells(wb, name)
+            grids[name], merges[name] = _cells(wb, name)
         return grids[name]
 
     chosen: tuple[FormSpec, str] | None = None
@@ -541,7 +575,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 if o_spec:
                     others.append(other)
     spec, name = chosen
-    sub = read_sheet(grid_of(name), spec, name, matched_row)
+    sub = read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
     sub.identity = identity
     if mismatch:
         sub.findings.insert(0, mismatch)
