@@ -7,6 +7,7 @@ gets the status it gets alone, and the merge's peak memory stays under a bound m
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import shutil
@@ -74,6 +75,8 @@ def test_hostile_inbox_merges_with_reasons(cfg, workdir, tmp_path):
                                                    style="rfc2231"))
     (inbox / "~$张伟.xlsx").write_bytes(b"lock")
     (inbox / "宏.xlsm").write_bytes(hostile.add_members(form, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 60}))
+    earlier = (inbox / "张伟.xlsx").stat().st_mtime - 3600   # sent before 张伟.xlsx (which stays the current one)
+    os.utime(inbox / "宏.xlsm", (earlier, earlier))
     code, report = _merge(workdir)
     assert code == 1
     by_path = {i["path"]: i for i in report["inputs"]}

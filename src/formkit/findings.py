@@ -148,6 +148,9 @@ LEVEL_NORMALISED = _code(
 INVALID_DATE = _code(
     "invalid-date", ERROR, "日期无效",
     "“{field}”不是有效日期（“{value}”）；请按 2023-03-15 的格式填写。")
+DATE_UNCLEAR = _code(
+    "date-unclear", WARNING, "日期无法识别",
+    "“{field}”不是可以识别的日期（“{value}”），未按日期使用；请按 2023-03-15 的格式填写。")
 DATE_AS_TEXT = _code(
     "date-as-text", INFO, "日期为文本",
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")

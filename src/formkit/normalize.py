@@ -128,9 +128,44 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
 
 
 _DATE_PATTERNS = [
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$"),
+    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 ]
+_TIME_OF_DAY = re.compile(r"(?:(?<=[日号])|\s+|T)(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?$")
+_DAY_FIRST_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+
+
+def _cn_number(text: str) -> int:
+    """一 … 三十一, as written in a Chinese date."""
+    if "十" not in text:
+        return _CN_DIGITS[text]
+    tens, _, units = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+
+
+def _text_date(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of a date typed as text: 2023-03-15, 2023/3/15, 2023.3.15, 2023年3月15日 (号),
+    20230315, with a time of day after it or not; 二〇二三年三月十五日; 15/3/2023 or 3/15/2023 where the
+    order is plain (a number over 12 is the day; 5/3/2023 could be either: None)."""
+    text = _TIME_OF_DAY.sub("", text.strip()).replace(" ", "")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return int(m[1]), int(m[2]), int(m[3])
+    m = _DAY_FIRST_OR_MONTH_FIRST.match(text)
+    if m:
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        if a > 12 >= b:
+            return year, b, a
+        if b > 12 >= a:
+            return year, a, b
+        return None
+    m = _CN_DATE.match(text)
+    if m:
+        return int("".join(str(_CN_DIGITS[c]) for c in m[1])), _cn_number(m[2]), _cn_number(m[3])
+    return None
 
 
 def parse_date(value: object) -> tuple[date | None, bool]:
@@ -143,14 +178,13 @@ def parse_date(value: object) -> tuple[date | None, bool]:
         if 20000 < value < 80000:  # an Excel serial date that lost its format
             return date(1899, 12, 30) + timedelta(days=int(value)), True
         return None, False
-    text = unicodedata.normalize("NFKC", to_text(value)).replace(" ", "")
-    if not text:
+    text = unicodedata.normalize("NFKC", to_text(value))
+    if not text.strip():
         return None, False
-    for pattern in _DATE_PATTERNS:
-        m = pattern.match(text)
-        if m:
-            try:
-                return date(int(m[1]), int(m[2]), int(m[3])), True
-            except ValueError:
-                return None, True
-    return None, True
+    found = _text_date(text)
+    if found is None:
+        return None, True
+    try:
+        return date(*found), True
+    except ValueError:
+        return None, True

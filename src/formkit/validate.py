@@ -102,8 +102,8 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         if not text:
             return "", None
         parsed, as_text = normalize.parse_date(raw)
-        if parsed is None:
-            return text, F.make(F.INVALID_DATE, value=text, **where)
+        if parsed is None:      # an error where the date is required; else a warning (forms.md: 填表日期 is "want")
+            return text, F.make(F.INVALID_DATE if f.need == "req" else F.DATE_UNCLEAR, value=text, **where)
         if as_text:
             return parsed, F.make(F.DATE_AS_TEXT, value=text, detail=parsed.isoformat(), **where)
         return parsed, None
