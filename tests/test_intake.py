@@ -377,10 +377,32 @@ def test_mail_with_only_a_picture(tmp_path: Path):
     assert [(s.path, s.reason) for s in skipped] == [("m.eml!扫描件.png", "邮件附件不是表单（图片），已跳过")]
 
 
-def test_winmail_dat_is_explained(tmp_path: Path):
-    part = H.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + b"\0" * 40, "application/ms-tnef")
-    _, skipped = expand(tmp_path, "m.eml", H.make_eml([], extra_parts=[part]))
-    assert "winmail.dat" in skipped[0].reason
+@pytest.mark.parametrize("name, ctype, says", [
+    ("winmail.dat", "application/ms-tnef", "winmail.dat"),
+    ("smime.p7m", "application/pkcs7-mime", "S/MIME"),
+    ("回复.msg", "application/vnd.ms-outlook", ".msg"),
+])
+def test_attachments_wrapping_the_form_are_explained(tmp_path: Path, name, ctype, says):
+    """Outlook's winmail.dat, an S/MIME body, an attached .msg: the form may be inside, formkit cannot reach it.
+    The attachment is an input rejected with the reason (so 问题清单 and the reply draft say what to do), not a
+    mail 'without attachments'."""
+    part = H.attachment_part(name, b"\x78\x9f\x3e\x22" + b"\0" * 40, ctype)
+    inputs, skipped = expand(tmp_path, "m.eml", H.make_eml([], extra_parts=[part]))
+    assert outcome(inputs) == {f"m.eml!{name}": (None, F.MAIL_ATTACHMENT_UNREADABLE)}
+    assert says in inputs[0].rejection.message and skipped == []
+
+
+def test_a_forwarded_mail_sent_base64_encoded_is_read(tmp_path: Path):
+    inner = H.make_eml()          # a mail with 附件4.xlsx attached
+    import base64
+
+    b64 = base64.encodebytes(inner).decode()
+    mail = ("From: a@example.edu.cn\r\nSubject: Fw: 附件4\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+            "见转发\r\n--b\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n"
+            'Content-Disposition: attachment; filename="fw.eml"\r\n\r\n' + b64 + "\r\n--b--\r\n").encode()
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert [(i.path, i.kind) for i in inputs] == [("m.eml!fw.eml!附件4.xlsx", "xlsx")]
 
 
 def test_unreadable_mail(tmp_path: Path):

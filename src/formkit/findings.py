@@ -80,6 +80,10 @@ MAIL_CORRUPT = _code(
 MAIL_NO_ATTACHMENT = _code(
     "mail-no-attachment", WARNING, "邮件没有附件",
     "邮件“{value}”中没有找到表单附件；请确认附件已添加后重新发送。")
+MAIL_ATTACHMENT_UNREADABLE = _code(
+    "mail-attachment-unreadable", ERROR, "邮件附件无法读取",
+    "邮件附件“{value}”是{detail}，无法从中取出表格；请把填好的表格（.xlsx）直接作为附件重新发送"
+    "（Outlook 请用 HTML 或纯文本格式，不要加密或数字签名）。")
 
 # -- identity -------------------------------------------------------------------------------------
 IDENTITY_MISSING = _code(

@@ -14,6 +14,7 @@ unambiguous.  The inbox is only ever read.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import email
 import email.header
@@ -21,6 +22,7 @@ import email.utils
 import errno
 import io
 import os
+import quopri
 import re
 import stat
 import struct
@@ -871,6 +873,23 @@ class _Expander:
                   counter: list[int]) -> None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
+        encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+        if encoding in ("base64", "quoted-printable") and (not isinstance(inner, Message) or not inner.keys()):
+            # a forwarded mail sent encoded (RFC 2046 forbids it, some clients do it): the stdlib reads the
+            # encoded text as a mail without headers; decode it and read that
+            try:
+                body = inner.get_payload() if isinstance(inner, Message) else payload
+                text = body.encode("ascii", "replace") if isinstance(body, str) else b""
+                raw = base64.b64decode(text) if encoding == "base64" else quopri.decodestring(text)
+                inner = email.message_from_bytes(raw, policy=policy.default) if raw else None
+            except Exception:  # noqa: BLE001 - the stdlib parser on hostile bytes
+                inner = None
+            if inner is None or not inner.keys():
+                counter[0] += 1
+                self.reject(self.unique(path, f"第{counter[0]}个附件（转发的邮件）"), None, mtime, None,
+                            findings.make(findings.MAIL_ATTACHMENT_UNREADABLE, value="转发的邮件",
+                                          detail="无法解析的转发邮件"))
+                return
         if not isinstance(inner, Message):
             return
         try:
@@ -899,7 +918,9 @@ class _Expander:
             data = part.get_payload(decode=True) or b""
         except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
             counter[0] += 1
-            self.skipped.append(Skipped(self.unique(path, f"第{counter[0]}个附件"), "邮件附件无法解析，已跳过"))
+            name = f"第{counter[0]}个附件"
+            self.reject(self.unique(path, name), None, mtime, prov,
+                        findings.make(findings.MAIL_ATTACHMENT_UNREADABLE, value=name, detail="无法解析的邮件部分"))
             return
         maintype = ctype.split("/", 1)[0]
         if filename is None and disposition != "attachment":
@@ -909,10 +930,12 @@ class _Expander:
                 and _ext(filename or "") not in SPREADSHEET_EXTS:
             return  # a picture shown inside the body
         counter[0] += 1
-        if ctype == "application/ms-tnef" or (filename or "").lower() == "winmail.dat":
-            self.skipped.append(Skipped(self.unique(path, filename or "winmail.dat"),
-                                        "Outlook 专用格式附件（winmail.dat）无法读取，已跳过；"
-                                        "请发件人改用 HTML 或纯文本格式重新发送"))
+        if (what := _opaque_attachment(ctype, filename)) is not None:
+            # the form may well be inside, but there is no way to it here: an input rejected with the reason
+            # (a reply draft says what to do), not a mail "without attachments"
+            name = filename or ("winmail.dat" if "tnef" in ctype else f"第{counter[0]}个附件")
+            self.reject(self.unique(path, name), None, mtime, prov,
+                        findings.make(findings.MAIL_ATTACHMENT_UNREADABLE, value=name, detail=what))
             return
         name = filename or f"未命名附件{counter[0]}"
         member = self.unique(path, name)
@@ -922,6 +945,18 @@ class _Expander:
             return
         self.budget -= len(data)
         self.handle(data, member, name, mtime, prov, zdepth, depth, "mail")
+
+
+def _opaque_attachment(ctype: str, filename: str | None) -> str | None:
+    """What an attachment is when it wraps the form in a format formkit cannot open (None otherwise)."""
+    name = (filename or "").lower()
+    if ctype == "application/ms-tnef" or name == "winmail.dat":
+        return "Outlook 专用格式（winmail.dat，RTF 邮件）"
+    if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime") or name.endswith(".p7m"):
+        return "加密或签名的邮件内容（S/MIME）"
+    if ctype == "application/vnd.ms-outlook" or name.endswith(".msg"):
+        return "Outlook 邮件文件（.msg）"
+    return None
 
 
 def _content_type(part: Message) -> str:
