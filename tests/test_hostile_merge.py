@@ -98,6 +98,8 @@ def test_hostile_inbox_merges_with_reasons(cfg, workdir, tmp_path):
     mail = next(i for p, i in by_path.items() if p.startswith("inbox/邮件.eml!"))
     assert mail["path"] == "inbox/邮件.eml!李娜的表.xlsx"
     assert mail["status"] == "duplicate"
+    # … and says whose form it repeats (form, department and person of the input it duplicates)
+    assert (mail["form"], mail["department"], mail["person"]) == ("附件3", "JWC", "李娜")
     macro = by_path["inbox/宏.xlsm"]
     assert macro["form"] == "附件3" and any(f["code"] == "file-macros" for f in macro["findings"])
     assert any(s["path"] == "inbox/~$张伟.xlsx" for s in report["skipped"])

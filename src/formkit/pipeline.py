@@ -78,7 +78,7 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "brief", "_outcome", "_store", "_refs")
+                 "order_basis", "brief", "same_as", "_outcome", "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -90,6 +90,7 @@ class InputResult:
         self.submitted_at: str | None = None     # ISO time of submission, from the inputs only
         self.order_basis = ""                    # which clue decided "later": 邮件日期 / 填表日期 / 文件修改时间 / 文件名顺序
         self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
+        self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
         self._store: Store | None = None
         self._refs: Refs | None = None
@@ -108,16 +109,22 @@ class InputResult:
         return self.raw.path
 
     @property
+    def _said(self) -> Brief | None:
+        """What reading said of this input (of the input it repeats, for a duplicate: report.json names the
+        form, department and person of every input it can)."""
+        return self.brief or (self.same_as.brief if self.same_as is not None else None)
+
+    @property
     def form(self) -> str | None:
-        return self.brief.form if self.brief else None
+        return self._said.form if self._said else None
 
     @property
     def department(self) -> str | None:
-        return self.brief.department if self.brief else None
+        return self._said.department if self._said else None
 
     @property
     def person(self) -> str | None:
-        return self.brief.person if self.brief else None
+        return self._said.person if self._said else None
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -742,7 +749,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.status, res.findings = REJECTED, [value]
             continue
         if res.sha256 in first_of:
-            res.status, res.duplicate_of = DUPLICATE, first_of[res.sha256].path
+            res.same_as = first_of[res.sha256]
+            res.status, res.duplicate_of = DUPLICATE, res.same_as.path
             res.findings = [F.make(F.DUPLICATE_FILE, value=res.duplicate_of)]
             continue
         first_of[res.sha256] = res
