@@ -429,3 +429,27 @@ def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
     post = openpyxl.utils.get_column_letter(cols["岗位(环节)"])
     assert ("附件4", f"{post}{hr + 1}", "merged-rows") in triples(res)
     assert [r.refs["post"] for r in sub.rows] == [f"{post}{hr + 1 + i}" for i in range(3)]
+
+
+def test_a_transposed_form_keeps_its_identity(cfg):
+    """The table turned on its side (labels down column A): the workbook is still 附件3 by its identity, reported
+    as table-not-found, not taken for another form that a few labels in one row happen to suggest."""
+    from openpyxl.cell.cell import MergedCell
+
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B], name="transposed.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    values = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if not isinstance(c, MergedCell)}
+    for rng in list(ws.merged_cells.ranges):
+        ws.unmerge_cells(str(rng))
+    for (r, c) in values:
+        ws.cell(r, c).value = None
+    for (r, c), v in values.items():
+        if v is not None:
+            ws.cell(c, r).value = v
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert (res.form, res.department, res.person) == ("附件3", "JWC", "张伟")
+    assert "table-not-found" in {f.code for f in res.findings}
+    assert res.status == "returned"
+    assert not {"identity-missing", "identity-mismatch"} & {f.code for f in res.findings}

@@ -552,6 +552,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             spec, score = recognise(grid_of(name), forms)
             if spec:
                 scored.append((score, name, spec))
+        if identity and identity.form in forms:
+            # the identity names a form whose table is not found: another form is believed only on strong
+            # evidence (its title and at least half its column labels), not on a few labels that a rearranged
+            # sheet (a transposed table, say) happens to show in one row
+            scored = [s for s in scored if s[0] >= 150]
         if not scored and identity and identity.form in forms and visible:
             # ours by its identity, but the table's header row is gone: read_sheet says table-not-found,
             # so the submitter gets feedback instead of a rejection as "not one of our forms"

@@ -240,6 +240,11 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     c.person = name
     ref = c.sub.header_refs.get("name")
     ident = c.sub.identity
+    if not name and ident and ident.person:     # 姓名 empty or not found (required_and_expected says so):
+        c.person = ident.person                 # whose form it is, by its identity
+        if ctx.cfg.roster.staff and c.department:
+            c.staff = ctx.cfg.roster.find_person(c.department.code, ident.person, ident.staff_no)
+        return
     if ident and ident.person and name and normalize.fold(name) != normalize.fold(ident.person):
         yield F.make(F.PERSON_MISMATCH, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.person,
                      key="name")
