@@ -453,3 +453,27 @@ def test_a_transposed_form_keeps_its_identity(cfg):
     assert "table-not-found" in {f.code for f in res.findings}
     assert res.status == "returned"
     assert not {"identity-missing", "identity-mismatch"} & {f.code for f in res.findings}
+
+
+def test_a_cell_merged_down_in_the_sign_off_is_not_copied(cfg):
+    """Only table cells are filled down: a sign-off value merged over the row below it (where 审定日期 sits) does
+    not become that row's value."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="signoff.xlsx", signoff={"审定领导": "刘副院长"})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "审定领导")
+    below = next(c for row in ws.iter_rows() for c in row if c.value == "审定日期")
+    value = ws.cell(label.row, label.column + 1)
+    for rng in [r for r in ws.merged_cells.ranges if value.coordinate in r or
+                ws.cell(below.row, label.column + 1).coordinate in r]:
+        ws.unmerge_cells(str(rng))
+    if below.row == label.row + 1:
+        ws.merge_cells(start_row=label.row, start_column=label.column + 1, end_row=below.row, end_column=label.column + 1)
+    else:       # 审定日期 on the same row: merge the value down over the empty row below instead
+        ws.merge_cells(start_row=label.row, start_column=label.column + 1, end_row=label.row + 1,
+                       end_column=label.column + 1)
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.checked.signoff.get("approver") == "刘副院长"
+    assert normalize.to_text(res.checked.signoff.get("approve_date", "")) != "刘副院长"
+    assert "merged-rows" not in {f.code for f in res.findings}

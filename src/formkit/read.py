@@ -436,17 +436,19 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         return sub
     header_row = grid[hr]
     mapping, extra_cols, findings = _map_columns(header_row, spec, sheet, hr)
-    by_col = {j: key for key, j in mapping.items()}
-    for r0, c0, r1, _c1 in _fill_merged(grid, merged or [], hr):
-        key = by_col.get(c0)
-        if key is not None:
-            findings.append(F.make(F.MERGED_ROWS, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
-                                   value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     for col in spec.columns:
         if col.key not in mapping and col.need == "req" and not col.prefill:
             findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
     header, header_refs, _ = _pairs_in(grid, range(0, hr), spec.header)
     signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True)
+    # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
+    by_col = {j: key for key, j in mapping.items()}
+    table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
+    for r0, c0, r1, _c1 in _fill_merged(grid, table_merges, hr):
+        key = by_col.get(c0)
+        if key is not None:
+            findings.append(F.make(F.MERGED_ROWS, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
+                                   value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     rows: list[Row] = []
     extra_used = set()
     to_text = normalize.to_text
