@@ -195,3 +195,34 @@ def test_two_people_with_the_same_name_are_two_people(workdir):
         ws = openpyxl.load_workbook(_find(measures, "附件5", who))["附件5"]
         texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
         assert risk in texts and ({"成绩修改审批把关不严", "实验耗材采购把关不严"} - {risk}).isdisjoint(texts), who
+
+
+def test_a_risk_form_re_sent_after_its_measures_keeps_their_numbers(cfg, workdir):
+    """张伟's 附件3 and 附件5 are accepted; then he re-sends 附件3 with his two risks in the other order and a new
+    one on top. Each risk keeps its 风险编号 (and so its measure); the new one gets the next number; his accepted
+    附件5 stays accepted, with a warning that the new risk still needs a measure (numbers used to follow row
+    positions: the measures moved to the wrong risks, or his 附件5 was returned)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "成绩修改双人复核", "完成时限": "2023-05-01"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "2023-05-01"}})
+    assert {r.path: r.status for r in merge(cfg).analysis.inputs}["inbox/张伟_措施.xlsx"] == "accepted"
+    first = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    fill(first, workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "教材征订中收受好处", "主要表现形式": "指定书商", "风险等级": "二级"},
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+    ])
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert (status["inbox/张伟.xlsx"], status["inbox/张伟_重报.xlsx"]) == ("superseded", "accepted")
+    cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")
+           if r["姓名"] == "张伟"}
+    assert cat == {"JWC-0012-01": ("成绩修改审批把关不严", "成绩修改双人复核"),
+                   "JWC-0012-02": ("接受学生家长宴请", "拒绝宴请"),
+                   "JWC-0012-03": ("教材征订中收受好处", None)}
+    measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert measures.status == "accepted"
+    assert [(f.code, f.value) for f in measures.findings if f.code.startswith("risk-")] == \
+        [("risk-registered-later", "JWC-0012-03")]

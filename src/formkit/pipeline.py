@@ -666,6 +666,58 @@ def _person_code(checked: Checked) -> str:
     return f"P{digest}"
 
 
+def _row_numbers(versions: list[InputResult]) -> dict[int, int]:
+    """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
+    index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
+    once); each later one keeps the number a row's 风险点 had before (the same text, else the most similar
+    at 0.8 or more) and gives a new row its own place's number if no other risk had it, else the next
+    number nobody had. So a form re-sent with rows reordered,
+    inserted or deleted keeps the numbers that its accepted measures (附件5/6) carry."""
+    from formkit.validate import _similar
+
+    known: dict[str, int] = {}          # folded 风险点 → its number, as the versions so far gave it
+    top = 0
+    numbers: dict[int, int] = {}
+    for res in versions:
+        c = res.checked
+        if c is None:
+            continue
+        texts = [normalize.fold(_text(row.values.get("risk"))) for row in c.rows]
+        if not known and not numbers:
+            numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
+        else:
+            numbers, used = {}, set()
+            for row, text in zip(c.rows, texts, strict=True):
+                n = known.get(text)
+                if text and n is not None and n not in used:
+                    numbers[row.index] = n
+                    used.add(n)
+            for row, text in zip(c.rows, texts, strict=True):
+                if row.index in numbers or not text:
+                    continue
+                free = [(t, n) for t, n in known.items() if n not in used]
+                best = max(free, key=lambda tn: (_similar(text, tn[0]), -tn[1]), default=None)
+                if best is not None and _similar(text, best[0]) >= 0.8:
+                    numbers[row.index] = best[1]
+                    used.add(best[1])
+            taken = used | set(known.values())
+            for row in c.rows:
+                if row.index in numbers:
+                    continue
+                n = row.index + 1              # a new row: its own place, when no other risk has that number …
+                if n in taken:
+                    top += 1                   # … else the next number nobody had
+                    while top in taken:
+                        top += 1
+                    n = top
+                numbers[row.index] = n
+                used.add(n)
+                taken.add(n)
+        top = max(top, *numbers.values(), 0)
+        known.update({t: numbers[row.index] for row, t in zip(c.rows, texts, strict=True) if t})
+    return numbers
+
+
 def risk_id(checked: Checked, n: int) -> str:
     """Deterministic and stable: the department code, the submitter, the row's place in its own file."""
     dept = checked.department.code if checked.department else "X"
@@ -769,6 +821,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.submitted_at, res.order_basis = _iso(ts), basis
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
+    numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     for members in groups.values():
         members.sort(key=lambda r: (*_order(r), r.path))
         if len(members) > 1:
@@ -776,6 +829,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         _corrections_last(members)
         latest = members[-1]
         current.append(latest)
+        if len(members) > 1 and latest.form in forms and forms[latest.form].is_risk_form:
+            numbered[latest.path] = _row_numbers(members)
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
@@ -807,8 +862,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 check_campaign(c, ctx)
             settle(res)
             if res.status == ACCEPTED and c.spec.is_risk_form:
+                numbers = numbered.get(res.path, {})
                 for row in c.rows:
-                    rid = risk_id(c, row.index + 1)
+                    rid = risk_id(c, numbers.get(row.index, row.index + 1))
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue

@@ -434,7 +434,11 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
                      value=unmatched, detail=registered)
+    carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     for r in scope:
         rid = r["风险编号"]
         if rid not in covered and rid not in matched_rows:
-            yield F.make(F.RISK_WITHOUT_MEASURE, sheet=c.sub.sheet, cell=anchor, value=rid, detail=r["风险点"][:30])
+            # a pre-filled form owes a measure for each risk it was pre-filled with; a risk registered since
+            # (its 附件3/4 re-sent with a new row) is not this form's mistake
+            code = F.RISK_REGISTERED_LATER if prefilled and rid not in carried else F.RISK_WITHOUT_MEASURE
+            yield F.make(code, sheet=c.sub.sheet, cell=anchor, value=rid, detail=r["风险点"][:30])
