@@ -177,3 +177,44 @@ def test_every_finding_code_is_in_the_readme_catalogue():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- codes:start (python -m formkit.findings) -->\n")[1].split("<!-- codes:end -->")[0]
     assert section == markdown_table(), "README 的问题代码目录已过时：运行 python -m formkit.findings 重新生成"
+
+
+def test_a_second_command_on_the_same_folder_waits_its_turn(workdir):
+    """Two merges at once would write the same outputs and cache together: the second stops with a message."""
+    from formkit.lock import working_folder_lock
+
+    with working_folder_lock(workdir / "outbox"):
+        second = run("merge", "--dir", str(workdir))
+        generate = run("generate", "--dir", str(workdir))
+    assert second.returncode == 2 and "另一个 formkit 命令正在处理这个工作目录" in second.stderr
+    assert generate.returncode == 2 and "Traceback" not in generate.stderr
+    assert run("merge", "--dir", str(workdir)).returncode == 0          # the lock goes with the process
+
+
+@pytest.mark.parametrize("make", ["missing", "empty", "roster"])
+def test_compare_with_a_wrong_file_says_so(workdir, make):
+    target = {"missing": workdir / "无.xlsx", "empty": workdir / "空.xlsx", "roster": workdir / "名册.xlsx"}[make]
+    if make == "empty":
+        target.write_bytes(b"")
+    result = run("merge", "--dir", str(workdir), "--compare", str(target))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "比较" in result.stderr or "风险目录" in result.stderr, result.stderr
+    assert not (workdir / "outbox/report.json").exists()       # nothing merged
+
+
+def test_an_output_that_cannot_be_written_is_a_chinese_error(workdir, cfg, monkeypatch, capsys):
+    """A read-only outbox (tests run as root, whom permissions do not stop: the refusal is simulated where the
+    workbook is moved into place) gives a Chinese message and exit 2, not a traceback."""
+    import os
+
+    real = os.replace
+
+    def refuse(src, dst, *a, **k):
+        if str(dst).endswith("廉政风险目录.xlsx"):
+            raise PermissionError(13, "Permission denied", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "没有权限读写" in err and "廉政风险目录.xlsx" in err

@@ -296,6 +296,8 @@ class DiskStore(Store):
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             db = self._open(sqlite3)
+        except sqlite3.OperationalError:    # locked, busy, read-only: not damage (never delete what another uses)
+            raise
         except sqlite3.DatabaseError:       # not a database (damaged, or something else under that name)
             for suffix in ("", "-wal", "-shm", "-journal"):
                 try:

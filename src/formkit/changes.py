@@ -128,6 +128,24 @@ def _stream_rows(path: Path, sheet: str) -> Iterator[dict[str, str]]:
                 break
 
 
+def check_baseline(path: Path) -> None:
+    """A workbook named with --compare must be one whose 风险目录 can be read; else a FormkitError saying so
+    (before anything is merged)."""
+    from python_calamine import CalamineWorkbook
+
+    from formkit.errors import FormkitError
+
+    if not path.is_file():
+        raise FormkitError(f"找不到用于比较的工作簿 {path}；请指定 formkit 写出的 廉政风险目录.xlsx（或 outbox/历史/ 中的一份）。")
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception as exc:  # noqa: BLE001 - whatever python-calamine says of a file that is no workbook
+        raise FormkitError(f"无法读取用于比较的工作簿 {path}（{type(exc).__name__}）；请指定 formkit 写出的"
+                           " 廉政风险目录.xlsx（或 outbox/历史/ 中的一份）。") from None
+    if "风险目录" not in names:
+        raise FormkitError(f"{path} 中没有“风险目录”工作表，不是 formkit 写出的汇总工作簿；请指定 廉政风险目录.xlsx。")
+
+
 def iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
     """The rows of a workbook's 风险目录 sheet, header label → text, one at a time."""
     first = True

@@ -104,6 +104,19 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _os_message(exc: OSError) -> str:
+    import errno
+
+    where = f"“{exc.filename}”" if exc.filename else "文件"
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有权限读写{where}；请检查它和所在文件夹的权限（是否只读、是否属于别的用户）后重新运行。"
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘空间不足，无法写入{where}；请清理磁盘后重新运行。"
+    if exc.errno == errno.EROFS:
+        return f"{where}所在的磁盘是只读的；请把工作目录放到可写的位置。"
+    return f"无法读写{where}（{exc.strerror or type(exc).__name__}）。"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -115,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:          # the coordinator's disk: permissions, space, a read-only folder
+        print(f"错误：{_os_message(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        sqlite3 = sys.modules.get("sqlite3")
+        if sqlite3 is not None and isinstance(exc, sqlite3.Error):   # the read cache under outbox/
+            print(f"错误：读取结果缓存（outbox/.formkit-cache.sqlite）无法使用（{exc}）；请检查 outbox/ 的权限，"
+                  "或删除该文件后重新运行（它只是缓存）。", file=sys.stderr)
+            return 2
+        raise
     except KeyboardInterrupt:
         print("\n已中断。", file=sys.stderr)
         return 130
@@ -140,10 +163,17 @@ def cmd_init(args) -> int:
 
 def cmd_generate(args) -> int:
     from formkit.config import load_config
+    from formkit.lock import working_folder_lock
+
+    cfg = load_config(args.dir)
+    with working_folder_lock(cfg.outbox):
+        return _generate(args, cfg)
+
+
+def _generate(args, cfg) -> int:
     from formkit.generate import generate_campaign
     from formkit.progress import Progress
 
-    cfg = load_config(args.dir)
     progress = Progress(enabled=False if args.quiet else None)
     accepted = None
     if args.stage == "measures":
@@ -205,6 +235,10 @@ def cmd_merge(args) -> int:
     cfg = load_config(args.dir)
     if not cfg.inbox.is_dir():
         raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
+    if args.compare is not None:
+        from formkit.changes import check_baseline
+
+        check_baseline(args.compare)
     progress = Progress(enabled=False if args.quiet else None)
     timings = _timings()
     result = merge(cfg, compare_with=args.compare, progress=progress, timings=timings)

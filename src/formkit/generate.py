@@ -332,6 +332,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     roster = cfg.roster
     chosen = list(roster.departments.values())
     if departments:
+        departments = list(dict.fromkeys(departments))      # --department JWC --department JWC: once
         unknown = [c for c in departments if c not in roster.departments]
         if unknown:
             raise ConfigError(f"名册中没有部门代码 {'、'.join(unknown)}；可用的代码：{'、'.join(roster.departments)}")

@@ -36,6 +36,16 @@ def inputs_digest(analysis: Analysis) -> str:
 def merge(cfg: Config, *, compare_with: Path | None = None,
           progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None,
           cache: bool = True) -> MergeResult:
+    """Analyse the inbox and write every output (see _merge), one merge at a time on a working folder."""
+    from formkit.lock import working_folder_lock
+
+    with working_folder_lock(cfg.outbox):
+        return _merge(cfg, compare_with=compare_with, progress=progress, timings=timings, cache=cache)
+
+
+def _merge(cfg: Config, *, compare_with: Path | None = None,
+           progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None,
+           cache: bool = True) -> MergeResult:
     """Analyse the inbox and write every output.
 
     cache: keep what reading each input gave under outbox/ (formkit.cache), and take it from there for
@@ -199,6 +209,8 @@ class _Child:
         def body() -> None:
             try:
                 result = ("ok", fn(report))
+            except OSError as exc:  # a folder not writable, a full disk: the parent says so in Chinese
+                result = ("oserror", (exc.errno, exc.strerror, exc.filename))
             except BaseException:  # noqa: BLE001 - handed to the parent, which raises it
                 import traceback
 
@@ -219,6 +231,8 @@ class _Child:
                 raise RuntimeError(f"the process writing the publication and feedback ended without a result (exit code {code})")
         status, value = self._recv.recv()
         self._proc.join()
+        if status == "oserror":
+            raise OSError(*value)
         if status != "ok":
             raise RuntimeError(f"writing the publication and feedback failed:\n{value}")
         if progress and self._total.value:
