@@ -161,3 +161,42 @@ def test_folders_that_cannot_be_opened_are_reported_and_the_rest_merged(workdir,
     assert result.exit_code == 1
     drafts = [p.name for p in (workdir / "outbox").rglob("*.eml")]
     assert not any("noperm" in d or "noaccess" in d or "教务处收表文件夹" in d for d in drafts), drafts
+
+
+def test_generate_again_removes_forms_of_departments_and_people_gone(workdir):
+    """The roster changed (a department removed, a person moved): forms generated for them before are removed
+    (a coordinator sends each department its folder), the measures stage's forms are left to that stage."""
+    from tests.conftest import DEPARTMENTS
+
+    cfg = load_config(workdir)
+    first = generate_campaign(cfg, "risks")
+    measures = generate_campaign(cfg, "measures")
+    assert any("财务处" in p.parts[-2] for p in first)
+    moved = [s if s[1] != "李娜" else (s[0], s[1], "JDX", s[3], s[4]) for s in STAFF if s[2] != "CWC"]
+    write_roster(workdir / "名册.xlsx", [d for d in DEPARTMENTS if d[0] != "CWC"], moved)
+    removed: list = []
+    again = generate_campaign(load_config(workdir), "risks", removed=removed)
+    templates = workdir / "outbox/templates"
+    assert {p.name[:3] for p in (templates / "财务处").iterdir()} == {"附件5", "附件6"}   # the other stage's
+    generate_campaign(load_config(workdir), "measures", removed=removed)
+    assert not (templates / "财务处").exists()
+    assert not list((templates / "教务处").glob("附件3_*李娜*")) and list((templates / "机电工程系").glob("附件3_*李娜*"))
+    assert {p.name for p in removed} >= {p.name for p in first if "财务处" in p.parts[-2] or "李娜" in p.name} - \
+        {p.name for p in again}
+    assert all(p.is_file() for p in again)
+    assert all(p.is_file() for p in measures if "财务处" not in p.parts[-2] and "李娜" not in p.name)
+
+
+def test_a_department_without_staff_list_keeps_its_blank_measure_form(workdir):
+    """No staff list: once one person's 附件3 is accepted, the measures stage writes his pre-filled 附件5 and
+    still the department's blank one for everybody else."""
+    from formkit.pipeline import analyse
+
+    departments = [("CWC", "财务处", "党政部门", "赵强", "张副院长", 5)]
+    write_roster(workdir / "名册.xlsx", departments, [])
+    cfg = load_config(workdir)
+    blank = next(p for p in generate_campaign(cfg, "risks") if p.name.startswith("附件3"))
+    fill(blank, workdir / "inbox/孙某.xlsx", header={"姓名": "孙某", "岗位": "会计", "职务层级": "一般干部"},
+         rows=[{"风险类别": "岗位职责", "风险点": "报销审核把关不严", "风险等级": "二级"}])
+    names = sorted(p.name for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if p.name.startswith("附件5"))
+    assert len(names) == 2 and any("本部门人员通用" in n for n in names) and any("孙某" in n for n in names), names

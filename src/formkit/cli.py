@@ -184,10 +184,13 @@ def _generate(args, cfg) -> int:
         from formkit.cache import open_store
 
         accepted = analyse(cfg, progress=progress, store=open_store(cfg.outbox, cfg))   # merge's cache
+    removed: list = []
     paths = generate_campaign(cfg, args.stage, args.department,
-                              progress=lambda d, t: progress("生成", d, t), accepted=accepted)
+                              progress=lambda d, t: progress("生成", d, t), accepted=accepted, removed=removed)
     progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
+    if removed:
+        _say(args, f"删除了 {len(removed)} 份上次生成、现已不在名册中的表单（部门或人员已删除或调动）。")
     if accepted is not None:
         _say(args, f"其中预填了 {len(accepted.catalogue)} 条已接收的风险点。")
     return 0

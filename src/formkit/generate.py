@@ -320,8 +320,13 @@ def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: P
 
 
 def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
-                      progress: Callable[[int, int], None] | None = None, accepted: object = None) -> list[Path]:
+                      progress: Callable[[int, int], None] | None = None, accepted: object = None,
+                      removed: list[Path] | None = None) -> list[Path]:
     """Write the blank forms of a stage into outbox/templates/; returns the written paths.
+
+    Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
+    the roster, a person moved to another department) are removed, within the departments written; their
+    paths are added to `removed`.
 
     accepted: for stage measures, the analysis of the inbox (formkit.pipeline.Analysis) whose accepted
     risks pre-fill 附件5 and 附件6.
@@ -361,13 +366,15 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                              identity_for(spec, cfg, dept, None, risks), content, dept))
                 continue
             people = roster.people_of(dept.code)
-            if not people and spec.is_measure_form and accepted is not None:
-                people = accepted.people_with_risks(dept.code)
             if not people:
+                # no staff list: one form for anyone in the department; at the measures stage also one pre-filled
+                # for each person whose risks were accepted (the others still need the blank one)
                 jobs.append((folder / form_file_name(spec, f"{dept.name}_本部门人员通用"), spec,
                              identity_for(spec, cfg, dept, None),
                              FormContent(header=header_prefill(spec, cfg, dept, None)), dept))
-                continue
+                if not (spec.is_measure_form and accepted is not None):
+                    continue
+                people = accepted.people_with_risks(dept.code)
             for person in people:
                 content = FormContent(header=header_prefill(spec, cfg, dept, person))
                 risks = ()
@@ -389,7 +396,32 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         written.append(path)
         if progress:
             progress(i, len(jobs))
+    gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
+                        [out / folders[c] for c in departments] if departments else None)
+    for path in gone:
+        path.unlink()
+        if path.parent != out and not any(path.parent.iterdir()):
+            path.parent.rmdir()
+    if removed is not None:
+        removed.extend(gone)
     return written
+
+
+def _stale_forms(out: Path, written: list[Path], form_ids: list[str], folders: list[Path] | None) -> list[Path]:
+    """formkit's forms of these ids under outbox/templates/ (in `folders`, or anywhere) not among `written`."""
+    if not out.is_dir():
+        return []
+    keep = {p.resolve() for p in written}
+    prefixes = tuple(f"{fid}_" for fid in form_ids)
+    places = folders if folders is not None else [out, *sorted(p for p in out.iterdir() if p.is_dir())]
+    stale = []
+    for place in places:
+        if not place.is_dir() or place.is_symlink():
+            continue
+        for p in sorted(place.iterdir()):
+            if p.is_file() and p.suffix == ".xlsx" and p.name.startswith(prefixes) and p.resolve() not in keep:
+                stale.append(p)
+    return stale
 
 
 __all__ = ["FormContent", "generate_campaign", "safe_name", "supervision", "write_form"]
