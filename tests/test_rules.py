@@ -723,7 +723,7 @@ VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "prefilled-changed",
-    "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "staff-no-mismatch",
+    "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",
     "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows",
@@ -767,3 +767,20 @@ def test_registry_and_codes_are_consistent():
 def test_message_shows_a_long_value_shortened():
     f = F.make(F.INVALID_CHOICE, field="风险类别", value="长" * 100, detail="岗位职责")
     assert f.value == "长" * 100 and "长" * 57 + "…" in f.message and "长" * 58 not in f.message
+
+
+def test_person_moved_to_another_department(cfg, workdir):
+    """张伟 (0012) moved from 教务处 to 机电工程系 in the roster after he returned his 教务处 附件3: still his form,
+    matched by 工号 (the same 风险编号), with a warning naming his new department."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(s[0], s[1], "JDX" if s[1] == "张伟" else s[2], s[3], s[4])
+                                                     for s in STAFF])
+    a = analyse(load_config(workdir))
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-moved")}
+    assert "机电工程系" in next(f for f in res.findings if f.code == "person-moved").message
+    assert res.status == "accepted" and [r["风险编号"] for r in a.catalogue] == ["JWC-0012-01"]

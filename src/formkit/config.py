@@ -103,6 +103,15 @@ class Roster:
         found = by_name.get((code, name_key), [])
         return found[0] if len(found) == 1 else None
 
+    def find_moved(self, name: object, staff_no: object) -> Person | None:
+        """The one person of the whole staff list with this 工号 and this 姓名 (someone moved to another
+        department since their form was made), or None."""
+        name_key, no_key = normalize.fold(name), normalize.fold(staff_no)
+        if not no_key or not name_key:
+            return None
+        found = [p for p in self.staff if normalize.fold(p.staff_no) == no_key and normalize.fold(p.name) == name_key]
+        return found[0] if len(found) == 1 else None
+
 
 @dataclass
 class Publication:

@@ -115,6 +115,9 @@ PERSON_MISMATCH = _code(
 PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",
     "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")
+PERSON_MOVED = _code(
+    "person-moved", WARNING, "人员已调到其他部门",
+    "“{value}”在名册中属于{detail}，不在本表的部门；本表仍按表中的部门汇总（风险编号不变），请核对或请办公室更新名册。")
 STAFF_NO_MISMATCH = _code(
     "staff-no-mismatch", WARNING, "工号与姓名不符",
     "工号“{value}”与名册中{detail}的工号不一致；请核对工号。")

@@ -258,6 +258,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # shows as a match whose own 工号 differs from the one written
     match = roster.find_person(c.department.code, name, staff_no)
     if match is None:
+        moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
+        if moved is not None and moved.department in roster.departments:
+            # moved since the form was made: still the same person (工号), so the same 风险编号
+            c.staff = moved
+            yield F.make(F.PERSON_MOVED, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
+                         detail=roster.departments[moved.department].name, key="name")
+            return
         yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                      detail=c.department.name, key="name")
         return
