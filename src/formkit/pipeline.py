@@ -606,10 +606,8 @@ def _when(result: InputResult) -> tuple[float, str]:
             return ts.timestamp(), "邮件日期"
         except ValueError:
             pass
-    if result.brief:
-        filled = result.brief.filled
-        if isinstance(filled, date):
-            return datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp(), "填表日期"
+    if (filled := _filled_ts(result)) is not None:
+        return filled, "填表日期"
     if result.raw.mtime:
         return result.raw.mtime, "文件修改时间"
     return 0.0, "文件名顺序"
@@ -618,13 +616,17 @@ def _when(result: InputResult) -> tuple[float, str]:
 _TIE_BASES = ("填表日期", "文件修改时间")
 
 
+def _filled_ts(result: InputResult) -> float | None:
+    """The input's 填表日期 (the start of that day in China), as a timestamp; None when it has none."""
+    filled = result.brief.filled if result.brief else None
+    return datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp() if isinstance(filled, date) else None
+
+
 def _order(result: InputResult) -> tuple[float, float, float]:
     """How late an input is, clue by clue (README "哪份提交更新"): its first clue (_when), then its 填表日期, then
     its file time, so that a tie on one clue goes to the next (two attachments of one mail share the mail's
     Date; a corrected file often keeps its 填表日期). The path decides what is still equal."""
-    filled = result.brief.filled if result.brief else None
-    day = datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp() if isinstance(filled, date) else 0.0
-    return _when(result)[0], day, result.raw.mtime or 0.0
+    return _when(result)[0], _filled_ts(result) or 0.0, result.raw.mtime or 0.0
 
 
 def _deciding_clue(latest: InputResult, previous: InputResult) -> str:
