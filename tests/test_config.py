@@ -50,3 +50,36 @@ def test_a_syntax_error_names_the_line_in_chinese(workdir):
     message = exc.value.message
     assert "格式有误（第 " in message and "行第" in message and "name = 测试职业学院" in message
     assert "英文双引号" in message
+
+
+def _roster(workdir, departments, staff, staff_sheet: str = "人员"):
+    import openpyxl
+
+    from formkit.workspace import write_roster
+
+    write_roster(workdir / "名册.xlsx", departments, staff)
+    if staff_sheet != "人员":
+        wb = openpyxl.load_workbook(workdir / "名册.xlsx")
+        wb["人员"].title = staff_sheet
+        wb.save(workdir / "名册.xlsx")
+
+
+STAFF = [("0012", "张伟", "jwc", "教务科科长", "中层干部"), ("0013", "李娜", "JWC", "考务专员", "一般干部")]
+
+
+def test_roster_as_coordinators_type_it(workdir):
+    """A staff sheet named "人员 " is the staff sheet; department codes in lower case are the same codes;
+    an empty 应报人数 is the number of people the staff list names."""
+    _roster(workdir, [(" jwc ", "教务处", "党政部门", "王芳", "刘副院长", "")], STAFF, staff_sheet="人员 ")
+    cfg = load_config(workdir)
+    assert list(cfg.roster.departments) == ["JWC"]
+    assert cfg.roster.departments["JWC"].headcount == 2
+    assert [p.name for p in cfg.roster.people_of("JWC")] == ["张伟", "李娜"]
+
+
+@pytest.mark.parametrize("headcount, says", [("", "“应报人数”不能为空"), ("3.5", "应为非负整数")])
+def test_a_headcount_that_cannot_be_meant(workdir, headcount, says):
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2),
+                      ("CWC", "财务处", "党政部门", "赵强", "张副院长", headcount)], STAFF)
+    with pytest.raises(ConfigError, match=says):
+        load_config(workdir)

@@ -6,6 +6,7 @@ names the file, the sheet, the row and the field (ConfigError, exit 2).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import tomllib
@@ -308,6 +309,8 @@ def load_roster(path: Path, name: str) -> Roster:
         sheets = {s: wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in wb.sheet_names}
     except (CalamineError, OSError, ValueError) as exc:
         raise ConfigError(f"名册 {name} 无法打开：{exc}；请用 Excel/WPS 另存为 .xlsx") from None
+    # a sheet named "人员 " (a space typed after the name) is that sheet
+    sheets = {s.strip().replace("\u3000", ""): v for s, v in reversed(list(sheets.items()))}
     if "部门" not in sheets:
         raise ConfigError(f"名册 {name} 中没有名为“部门”的工作表")
     rows = _table(sheets["部门"], "部门", DEPT_COLUMNS, {"代码", "名称", "部门负责人", "分管领导", "应报人数"}, name)
@@ -316,7 +319,7 @@ def load_roster(path: Path, name: str) -> Roster:
     names: dict[str, int] = {}
     for r in rows:
         where = f"名册 {name} 工作表“部门”第 {r['_row']} 行"
-        code = r.get("code", "")
+        code = r.get("code", "").strip().upper()       # jwc and JWC are one code (it starts every 风险编号)
         if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 12:
             raise ConfigError(f"{where}“代码”应为不超过 12 位的字母或数字（如 JWC），现为“{code}”")
         if code in departments:
@@ -330,12 +333,15 @@ def load_roster(path: Path, name: str) -> Roster:
         dtype = r.get("type") or "其他"
         if dtype not in DEPARTMENT_TYPES:
             raise ConfigError(f"{where}“类型”只能是 {'、'.join(DEPARTMENT_TYPES)}，现为“{dtype}”")
-        try:
-            headcount = int(float(r.get("headcount") or 0))
-            if headcount < 0:
-                raise ValueError
-        except ValueError:
-            raise ConfigError(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”") from None
+        headcount = -1                                  # empty: the staff list's count, below
+        if r.get("headcount"):
+            try:
+                number = float(r["headcount"])
+                if number < 0 or not number.is_integer():
+                    raise ValueError
+                headcount = int(number)
+            except ValueError:
+                raise ConfigError(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”") from None
         aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
         code_rows[code] = r["_row"]
         departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases)
@@ -351,12 +357,20 @@ def load_roster(path: Path, name: str) -> Roster:
             if r["staff_no"] in seen:
                 raise ConfigError(f"{where}工号 {r['staff_no']} 与第 {seen[r['staff_no']]} 行重复")
             seen[r["staff_no"]] = r["_row"]
-            if r.get("department") not in departments:
+            r["department"] = r.get("department", "").strip().upper()
+            if r["department"] not in departments:
                 raise ConfigError(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
             rank = r.get("rank") or "其他"
             if rank not in RANKS:
                 raise ConfigError(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
             staff.append(Person(r["staff_no"], r["name"], r["department"], r.get("post", ""), rank))
+    for code, dept in list(departments.items()):
+        if dept.headcount < 0:               # 应报人数 left empty: as many as the staff list names
+            listed = sum(1 for p in staff if p.department == code)
+            if not listed:
+                raise ConfigError(f"名册 {name} 工作表“部门”第 {code_rows[code]} 行“应报人数”不能为空"
+                                  "（人员名单中也没有这个部门的人；不需要报个人表的部门请填 0）")
+            departments[code] = dataclasses.replace(dept, headcount=listed)
     return Roster(departments, staff)
 
 
