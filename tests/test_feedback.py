@@ -272,10 +272,11 @@ def test_chase_drafts_name_what_is_missing(cfg, workdir):
     for form in ("附件2 部门权力清单", "附件4 部门岗位风险点自查表", "附件3 个人岗位风险点自查表"):
         assert form in body
     assert "应报 2 人" in body
-    assert cfg.deadline(2).isoformat() in body
+    assert "尚未收到：张伟、李娜" in body                       # who, from the staff list
+    assert f"（未报，截止 {cfg.deadline(2).isoformat()}）" in body or f"（逾期，截止 {cfg.deadline(2).isoformat()}）" in body
     assert "附件5" not in body and "附件6" not in body          # phase 3 has not begun yet
     cwc = read_eml(chase / "财务处_催报.eml").get_body(("plain",)).get_content()
-    assert "附件4 部门岗位风险点自查表（退回）" in cwc
+    assert f"附件4 部门岗位风险点自查表（退回，截止 {cfg.deadline(2).isoformat()}）" in cwc
 
     # the department that delivers too: no chase left behind for it
     (workdir / "inbox/损坏的表.xlsx").unlink()

@@ -78,6 +78,8 @@ def test_no_personal_forms_owed_by_a_department_of_nobody(workdir):
     ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert "0/0（无需报送）" in texts and "0/0（逾期）" not in texts
+    leaders = next(row for row in ws.iter_rows(values_only=True) if row[0] == "附件1 领导小组名单")
+    assert leaders[1] == "逾期"                                  # phase 1 ended long before, nothing came
     import email
     from email import policy
 
@@ -200,3 +202,17 @@ def test_a_department_without_staff_list_keeps_its_blank_measure_form(workdir):
          rows=[{"风险类别": "岗位职责", "风险点": "报销审核把关不严", "风险等级": "二级"}])
     names = sorted(p.name for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if p.name.startswith("附件5"))
     assert len(names) == 2 and any("本部门人员通用" in n for n in names) and any("孙某" in n for n in names), names
+
+
+def test_personal_forms_all_in_but_some_late(workdir, cfg):
+    """Both people of 教务处 returned 附件3, one after the deadline: 已报, and the sheet says some came late."""
+    paths = generate_campaign(cfg, "risks")
+    for name, day in (("张伟", "2023-03-20"), ("李娜", "2023-04-03")):
+        fill(next(p for p in paths if "附件3" in p.name and name in p.name), workdir / f"inbox/{name}.xlsx",
+             header={"填表日期": day}, rows=[{"风险类别": "岗位职责", "风险点": f"{name}的风险", "风险等级": "二级"}])
+    merge(cfg)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "教务处")
+    assert row[4] == "2/2（已报，有逾期）"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from formkit import normalize
 from formkit.pipeline import ACCEPTED, RETURNED, Analysis
 
 DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
@@ -31,6 +32,9 @@ class PersonalCell:
     returned: int
     expected: int
     state: str
+    late: bool = False                                        # some accepted after the deadline
+    missing: list[str] = field(default_factory=list)          # with a staff list: who has sent nothing accepted
+    to_fix: list[str] = field(default_factory=list)           # … and whose form was returned
 
 
 @dataclass
@@ -97,6 +101,16 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
             ret = len({r.brief.key for r in mine if r.status == RETURNED} - {r.brief.key for r in mine if r.status == ACCEPTED})
             expected = dept.headcount
+            late = any((when := _submitted(r)) is not None and when > deadline for r in mine if r.status == ACCEPTED)
+            done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
+            fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED} - done
+            missing, to_fix = [], []
+            for p in cfg.roster.people_of(dept.code):
+                key = normalize.person_key(p.staff_no, p.name)
+                if key in fixing:
+                    to_fix.append(p.name)
+                elif key not in done:
+                    missing.append(p.name)
             if expected and acc >= expected:
                 state = DONE
             elif ret:
@@ -107,6 +121,6 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = OVERDUE
             else:
                 state = MISSING if acc == 0 else "部分"
-            personal[form_id] = PersonalCell(acc, ret, expected, state)
+            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix)
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
     return out

@@ -346,26 +346,25 @@ def write_chase(analysis: Analysis) -> list[Path]:
     written = []
     for d in grid(analysis):
         items = []
-        phases: set[int] = set()      # the phases of the listed forms: the mail names their deadline
         returned = False
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
             if cfg.phases[spec.phase].start <= today and cell.state != "已报":
-                items.append(f"{spec.full_title}（{cell.state}）")
-                phases.add(spec.phase)
+                items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）")
                 returned |= cell.state == "退回"
         for fid, p in d.personal.items():
             spec = analysis.forms[fid]
             if cfg.phases[spec.phase].start <= today and p.expected and p.accepted < p.expected:
-                items.append(f"{spec.full_title}：应报 {p.expected} 人，已收到合格 {p.accepted} 人")
-                phases.add(spec.phase)
+                who = "".join(f"；{label}：{'、'.join(names[:30])}{'等' if len(names) > 30 else ''}"
+                              for label, names in (("尚未收到", p.missing), ("退回待修改", p.to_fix)) if names)
+                items.append(f"{spec.full_title}（截止 {cfg.deadline(spec.phase).isoformat()}）：应报 {p.expected} 人，"
+                             f"已收到合格 {p.accepted} 人{who}")
                 returned |= p.returned > 0
         if not items:
             continue
         dept = cfg.roster.departments[d.code]
-        deadline = max((cfg.deadline(phase) for phase in phases), default=today)
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
-                           deadline=deadline.isoformat(), institution=cfg.institution, office=cfg.office)
+                           institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)
         path = out / f"{folders[d.code]}_催报.eml"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -374,12 +374,15 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
             ws.write_string(r, j, label, getattr(st, _STATE_STYLE[cell.state]))
         for j, fid in ((4, "附件3"), (6, "附件5")):
             p = d.personal[fid]
-            ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}）", getattr(st, _STATE_STYLE[p.state]))
+            late = "，有逾期" if p.late and p.state == DONE else ""     # every form in, some after the deadline
+            ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}{late}）", getattr(st, _STATE_STYLE[p.state]))
             ws.write_number(r, j + 1, p.returned, st.num)
         r += 1
     leaders = [res for res in a.inputs if res.form == "附件1" and res.status in ("accepted", "returned")]
     write_text(ws, r + 1, 0, "附件1 领导小组名单", st.total_label)
-    state = DONE if any(x.status == "accepted" for x in leaders) else (RETURNED_ZH if leaders else MISSING)
+    overdue = as_of(a) > cfg.deadline(a.forms["附件1"].phase)
+    state = DONE if any(x.status == "accepted" for x in leaders) else \
+        (RETURNED_ZH if leaders else (OVERDUE if overdue else MISSING))
     ws.write_string(r + 1, 1, state, getattr(st, _STATE_STYLE[state]))
     ws.freeze_panes(4, 1)
     print_setup(ws, 3, len(head) - 1)
