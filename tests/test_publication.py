@@ -121,6 +121,10 @@ def test_rows_carry_no_personal_data_by_default(tmp_path):
         assert "姓名" not in row and "工号" not in row and "联系电话" not in row
         assert PERSON not in map(str, row.values()) and STAFF_NO not in map(str, row.values())
         assert "王责任" not in row.values()          # 责任人 is not a public column
+    # a person's own post would name them (one 文秘 in 党政办公室): blank on personal rows; a department's
+    # 岗位(环节) is a step of its work and stays
+    posts = {(r["_dept"], r["岗位"]) for r in publication_rows(analysis)}
+    assert ("DZB", "文秘") not in posts and any(post for _, post in posts)
 
 
 def test_rows_show_names_and_staff_no_when_configured(tmp_path):

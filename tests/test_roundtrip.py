@@ -226,3 +226,20 @@ def test_a_risk_form_re_sent_after_its_measures_keeps_their_numbers(cfg, workdir
     assert measures.status == "accepted"
     assert [(f.code, f.value) for f in measures.findings if f.code.startswith("risk-")] == \
         [("risk-registered-later", "JWC-0012-03")]
+
+
+def test_a_risk_answered_by_two_rows_cites_both(cfg, workdir):
+    """Two 附件6 rows answer JWC-B01: both measures are joined, and 措施来源位置 names both cells."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    path = fill(_find(paths, "附件6", "教务处"), workdir / "inbox/教务处措施.xlsx", by_risk_id={
+        "JWC-B01": {"关键环节": "决策", "防控措施": "集体决策", "工作程序": "提出—论证—决定", "完成时限": "长期"},
+        "JWC-B02": {"关键环节": "执行", "防控措施": "试卷双人保管", "工作程序": "命题—封存", "完成时限": "长期"}},
+        rows=[{"风险编号": "JWC-B01", "防控措施": "结果公示", "关键环节": "监督", "工作程序": "公示—反馈", "完成时限": "长期"}])
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施.xlsx"] == "accepted"
+    row = next(r for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录") if r["风险编号"] == "JWC-B01")
+    assert row["防控措施"] == "集体决策；结果公示"
+    places = row["措施来源位置"].split("；")
+    ws = openpyxl.load_workbook(path)["附件6"]
+    assert [ws[p.split("!")[1]].value for p in places] == ["集体决策", "结果公示"]

@@ -958,8 +958,12 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                 if key in ("关键环节", "完成时限"):
                     value = _shared(value)
                 target[key] = f"{target[key]}；{value}" if target[key] and value not in target[key] else value
-        target["措施来源文件"] = res.path
-        target["措施来源位置"] = f"{c.sub.sheet}!{anchor}"
+        where = f"{c.sub.sheet}!{anchor}"
+        if target["措施来源文件"] == res.path and target["措施来源位置"]:   # a risk answered by several rows
+            if where not in target["措施来源位置"].split("；"):
+                target["措施来源位置"] += "；" + where
+        else:
+            target["措施来源文件"], target["措施来源位置"] = res.path, where
 
 
 def _consolidate(a: Analysis) -> None:

@@ -132,6 +132,8 @@ def _public_row(group: _Group, n: int, r) -> dict:
             row[label] = _text(r.get("_staff_no")) if personal else ""
         elif label == "姓名":
             row[label] = _text(r.get("姓名")) if personal else ""
+        elif label == "岗位" and personal and "姓名" not in group.labels:
+            row[label] = ""         # a person's own post names them as surely as their name: only with show_names
         else:
             row[label] = _text(r.get(_FROM_CATALOGUE[label]))
     row["_dept"] = group.code
