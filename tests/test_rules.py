@@ -721,7 +721,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "prefilled-changed",
     "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
@@ -784,3 +784,18 @@ def test_person_moved_to_another_department(cfg, workdir):
     assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-moved")}
     assert "机电工程系" in next(f for f in res.findings if f.code == "person-moved").message
     assert res.status == "accepted" and [r["风险编号"] for r in a.catalogue] == ["JWC-0012-01"]
+
+
+def test_a_date_years_away_is_a_typo(cfg):
+    """填表日期 2033-03-20 (for 2023): a warning at its cell, and not the submission time: 数据截至 stays in 2023."""
+    from formkit.submissions import as_of
+
+    import os
+
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2033-03-20"})
+    os.utime(path, (1679000000, 1679000000))          # saved 2023-03-16: the time it goes by instead
+    submit(cfg, "附件3", "JWC", "李娜", header={"填表日期": "2023-03-12"})
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert ("附件3", value_ref(path, "填表日期"), "date-implausible") in triples(res)
+    assert res.status == "accepted" and as_of(a).year == 2023

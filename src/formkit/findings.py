@@ -158,6 +158,9 @@ INVALID_DATE = _code(
 DATE_UNCLEAR = _code(
     "date-unclear", WARNING, "日期无法识别",
     "“{field}”不是可以识别的日期（“{value}”），未按日期使用；请按 2023-03-15 的格式填写。")
+DATE_IMPLAUSIBLE = _code(
+    "date-implausible", WARNING, "日期不在本轮活动期间",
+    "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")
 DATE_AS_TEXT = _code(
     "date-as-text", INFO, "日期为文本",
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")

@@ -213,6 +213,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
     if has_macros:
         c.findings.insert(0, F.make(F.FILE_MACROS))
     filled = c.header.get("date")
+    if any(f.code == F.DATE_IMPLAUSIBLE and f.key == "date" for f in c.findings):
+        filled = None           # a year typed wrong is not the time it was sent
     ident = c.sub.identity
     brief = Brief(
         form=c.spec.id, key=c.key(sha or hashlib.sha256(data).hexdigest()), department=c.department.code if c.department else None,

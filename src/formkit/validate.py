@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from formkit import findings as F
 from formkit import normalize
@@ -191,6 +191,32 @@ def check_campaign(checked: Checked, ctx: Context) -> list[F.Finding]:
 
 def _text(v: object) -> str:
     return v.isoformat() if isinstance(v, date) else normalize.to_text(v)
+
+
+def campaign_window(cfg) -> tuple[date, date] | None:
+    """The dates a form of this campaign can plausibly carry: a year either side of its phases (None outside a
+    working folder, where there is no campaign to speak of)."""
+    if not getattr(cfg, "campaign", "") or not cfg.phases:
+        return None
+    start = min(p.start for p in cfg.phases.values())
+    end = max(p.end for p in cfg.phases.values())
+    return start - timedelta(days=366), end + timedelta(days=366)
+
+
+@rule()
+def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """A date years away from the campaign (2033 for 2023) is a typo: said, and not used as the submission time
+    (it would move 数据截至 and make everyone else late)."""
+    window = campaign_window(ctx.cfg)
+    if window is None:
+        return
+    for fields, values, refs in ((c.spec.header, c.header, c.sub.header_refs),
+                                 (c.spec.signoff, c.signoff, c.sub.signoff_refs)):
+        for f in fields:
+            v = values.get(f.key)
+            if f.type == "date" and isinstance(v, date) and not window[0] <= v <= window[1]:
+                yield F.make(F.DATE_IMPLAUSIBLE, sheet=c.sub.sheet, cell=refs.get(f.key), field=f.label,
+                             value=v.isoformat(), detail=f"{window[0].year + 1}–{window[1].year - 1} 年", key=f.key)
 
 
 @rule()
