@@ -788,9 +788,9 @@ def test_person_moved_to_another_department(cfg, workdir):
 
 def test_a_date_years_away_is_a_typo(cfg):
     """填表日期 2033-03-20 (for 2023): a warning at its cell, and not the submission time: 数据截至 stays in 2023."""
-    from formkit.submissions import as_of
-
     import os
+
+    from formkit.submissions import as_of
 
     path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2033-03-20"})
     os.utime(path, (1679000000, 1679000000))          # saved 2023-03-16: the time it goes by instead
