@@ -243,3 +243,38 @@ def test_a_risk_answered_by_two_rows_cites_both(cfg, workdir):
     places = row["措施来源位置"].split("；")
     ws = openpyxl.load_workbook(path)["附件6"]
     assert [ws[p.split("!")[1]].value for p in places] == ["集体决策", "结果公示"]
+
+
+def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(cfg, workdir):
+    """教务处's 附件4 names the same 风险点 for two posts; re-sent with the rows swapped, each (岗位, 风险点) keeps
+    its number and its accepted measure. 张伟 then drops one of his two risks: the other keeps its number and
+    measure, and his accepted 附件5 is warned about the withdrawn one (risk-withdrawn), not returned."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "risks")
+    same = {"关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "收受服务对象礼品", "主要表现形式": "收礼",
+            "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"}
+    a4 = _find(paths, "附件4", "教务处")
+    fill(a4, workdir / "inbox/教务处风险点.xlsx", header={"填表日期": "2023-03-15"},
+         rows=[{**same, "岗位(环节)": "会计"}, {**same, "岗位(环节)": "出纳"}])
+    measures = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(measures, "附件6", "教务处"), workdir / "inbox/教务处措施.xlsx", by_risk_id={
+        "JWC-B01": {"关键环节": "执行", "防控措施": "措施给会计", "工作程序": "登记", "完成时限": "长期"},
+        "JWC-B02": {"关键环节": "执行", "防控措施": "措施给出纳", "工作程序": "登记", "完成时限": "长期"}})
+    fill(_find(measures, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    first = {r.path: r.status for r in merge(cfg).analysis.inputs}
+    assert first["inbox/教务处措施.xlsx"] == first["inbox/张伟_措施.xlsx"] == "accepted"
+
+    fill(a4, workdir / "inbox/教务处风险点_重报.xlsx", header={"填表日期": "2023-04-20"},
+         rows=[{**same, "岗位(环节)": "出纳"}, {**same, "岗位(环节)": "会计"}])
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert status["inbox/教务处措施.xlsx"] == status["inbox/张伟_措施.xlsx"] == "accepted"
+    cat = {r["风险编号"]: (r["岗位"], r["防控措施"]) for r in result.analysis.catalogue}
+    assert cat["JWC-B01"] == ("会计", "措施给会计") and cat["JWC-B02"] == ("出纳", "措施给出纳")
+    assert cat["JWC-0012-02"] == ("教务科科长", "拒绝宴请") and "JWC-0012-01" not in cat
+    zhang = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert [(f.code, f.value) for f in zhang.findings if f.code.startswith("risk")] == [("risk-withdrawn", "JWC-0012-01")]

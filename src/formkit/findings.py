@@ -199,6 +199,9 @@ MEASURES_MATCH_NOTHING = _code(
     "measures-match-nothing", ERROR, "措施表对应不到任何风险点",
     "表中 {value} 行措施与{detail}都对不上，整张表没有可以汇总的措施；请先报送或改正风险点登记表，"
     "再按其中的风险点原文填写，或使用预填的措施表。")
+RISK_WITHDRAWN = _code(
+    "risk-withdrawn", WARNING, "风险点已从登记表删去",
+    "风险编号“{value}”的风险点已从重新报送的风险点登记表中删去，这一行的措施不再汇总；如仍需要，请在登记表中补回。")
 RISK_REGISTERED_LATER = _code(
     "risk-registered-later", WARNING, "表中没有后来登记的风险点",
     "风险点 {value}（{detail}）是这张措施表预填之后才登记的，表中没有它；请用重新生成的措施表补报它的防控措施。")

@@ -673,52 +673,53 @@ def _person_code(checked: Checked) -> str:
 def _row_numbers(versions: list[InputResult]) -> dict[int, int]:
     """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
     index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
-    once); each later one keeps the number a row's 风险点 had before (the same text, else the most similar
-    at 0.8 or more) and gives a new row its own place's number if no other risk had it, else the next
-    number nobody had. So a form re-sent with rows reordered,
-    inserted or deleted keeps the numbers that its accepted measures (附件5/6) carry."""
+    once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
+    风险点, else the most similar 风险点 (0.8 or more); a new row takes its own place's number if no risk ever
+    had it, else the next number nobody had. So a form re-sent with rows reordered, inserted or deleted keeps
+    the numbers its accepted measures (附件5/6) carry, also where two posts name the same 风险点."""
     from formkit.validate import _similar
 
-    known: dict[str, int] = {}          # folded 风险点 → its number, as the versions so far gave it
-    top = 0
+    known: dict[int, tuple[str, str]] = {}       # number → (folded 岗位, folded 风险点) as it was last sent
     numbers: dict[int, int] = {}
     for res in versions:
         c = res.checked
         if c is None:
             continue
-        texts = [normalize.fold(_text(row.values.get("risk"))) for row in c.rows]
-        if not known and not numbers:
+        keys = [(normalize.fold(_text(row.values.get("post"))), normalize.fold(_text(row.values.get("risk"))))
+                for row in c.rows]
+        if not known:
             numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
         else:
             numbers, used = {}, set()
-            for row, text in zip(c.rows, texts, strict=True):
-                n = known.get(text)
-                if text and n is not None and n not in used:
-                    numbers[row.index] = n
-                    used.add(n)
-            for row, text in zip(c.rows, texts, strict=True):
-                if row.index in numbers or not text:
+            for same in (lambda k, o: k == o, lambda k, o: k[1] == o[1]):     # 岗位 and 风险点, then 风险点
+                for row, key in zip(c.rows, keys, strict=True):
+                    if row.index in numbers or not key[1]:
+                        continue
+                    found = [n for n, old in known.items() if n not in used and same(key, old)]
+                    if found:
+                        numbers[row.index] = min(found)
+                        used.add(min(found))
+            for row, key in zip(c.rows, keys, strict=True):
+                if row.index in numbers or not key[1]:
                     continue
-                free = [(t, n) for t, n in known.items() if n not in used]
-                best = max(free, key=lambda tn: (_similar(text, tn[0]), -tn[1]), default=None)
-                if best is not None and _similar(text, best[0]) >= 0.8:
+                scored = [(_similar(key[1], old[1]), n) for n, old in known.items() if n not in used]
+                best = max(scored, key=lambda sn: (sn[0], -sn[1]), default=None)
+                if best is not None and best[0] >= 0.8:
                     numbers[row.index] = best[1]
                     used.add(best[1])
-            taken = used | set(known.values())
+            taken = used | set(known)
+            top = max(taken, default=0)
             for row in c.rows:
                 if row.index in numbers:
                     continue
-                n = row.index + 1              # a new row: its own place, when no other risk has that number …
+                n = row.index + 1              # a new row: its own place, when no risk ever had that number …
                 if n in taken:
                     top += 1                   # … else the next number nobody had
-                    while top in taken:
-                        top += 1
                     n = top
                 numbers[row.index] = n
-                used.add(n)
                 taken.add(n)
-        top = max(top, *numbers.values(), 0)
-        known.update({t: numbers[row.index] for row, t in zip(c.rows, texts, strict=True) if t})
+                top = max(top, n)
+        known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
     return numbers
 
 

@@ -428,6 +428,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     scope = scope_risks(c, ctx)
     by_id = {r["风险编号"]: r for r in scope}
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
+    carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
     unmatched = 0
@@ -435,6 +436,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         rid = _text(row.values.get("risk_id", ""))
         text = _text(row.values.get("risk", ""))
         if rid:
+            if rid not in by_id and rid in carried:     # pre-filled, then deleted from the re-sent 附件3/4
+                yield F.make(F.RISK_WITHDRAWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                             value=rid, row=row.index, key="risk_id")
+                continue
             if rid not in by_id:
                 yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
                              value=rid, row=row.index, key="risk_id")
@@ -467,7 +472,6 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
                      value=unmatched, detail=registered)
-    carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     for r in scope:
         rid = r["风险编号"]
         if rid not in covered and rid not in matched_rows:
