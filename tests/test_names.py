@@ -216,3 +216,34 @@ def test_personal_forms_all_in_but_some_late(workdir, cfg):
     ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
     row = next(r for r in ws.iter_rows(values_only=True) if r[0] == "教务处")
     assert row[4] == "2/2（已报，有逾期）"
+
+
+def test_updates_duplicates_and_departments_without_staff_are_no_problem(workdir):
+    """A department form sent on time and updated after the deadline is not late; a resend (superseded) and a
+    byte-identical copy (duplicate) leave the exit code 0 (1 is for returned or rejected inputs); a form from a
+    department without a staff list gets no person-unknown."""
+    import shutil
+
+    departments = [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("JDX", "机电工程系", "教学系部", "陈立", "刘副院长", 0)]
+    write_roster(workdir / "名册.xlsx", departments, [s for s in STAFF if s[2] == "JWC"])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "risks")
+    row = {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+           "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}
+    a4 = next(p for p in paths if p.name.startswith("附件4") and "教务处" in p.name)
+    fill(a4, workdir / "inbox/教务处风险点.xlsx", header={"填表日期": "2023-03-20"}, rows=[row])
+    fill(a4, workdir / "inbox/教务处风险点_补充.xlsx", header={"填表日期": "2023-04-08"},
+         rows=[row, {**row, "风险点": "阅卷不公"}])
+    shutil.copyfile(workdir / "inbox/教务处风险点.xlsx", workdir / "inbox/教务处风险点_副本.xlsx")
+    generic = next(p for p in paths if p.name.startswith("附件3") and "机电工程系" in p.name)
+    fill(generic, workdir / "inbox/陈一.xlsx", header={"姓名": "陈一", "岗位": "专任教师", "职务层级": "专任教师"},
+         rows=[{"风险类别": "岗位职责", "风险点": "实训耗材管理不严", "风险等级": "三级"}])
+    result = merge(cfg)
+    assert sorted(r.status for r in result.analysis.inputs) == ["accepted", "accepted", "duplicate", "superseded"]
+    assert result.exit_code == 0
+    chen = next(r for r in result.analysis.inputs if r.path == "inbox/陈一.xlsx")
+    assert "person-unknown" not in {f.code for f in chen.findings}
+    from formkit.submissions import grid
+
+    cell = next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件4"]
+    assert (cell.state, cell.late) == ("已报", False)      # first sent on 03-20, before the 03-31 deadline

@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("merge", "读取 inbox/ 并汇总",
                 "读取 inbox/ 中的全部文件（含压缩包、邮件），校验、汇总，写出 outbox/廉政风险目录.xlsx、公示、反馈和 report.json。"
-                "退出码：0 全部接收；1 有退回或无法读取的文件（结果照常写出）；2 未执行（配置有误或没有 inbox/）。")
+                "退出码：0 没有退回或无法读取的文件；1 有退回或无法读取的文件（结果照常写出）；2 未执行（配置有误或没有 inbox/）。")
     c.add_argument("--compare", type=Path, metavar="工作簿", help="与指定的往期汇总工作簿比较（默认：outbox/历史/ 中最近的一份）")
 
     c = command("check", "校验单个文件（不汇总）",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from formkit import __version__
 from formkit.config import Config
-from formkit.pipeline import ACCEPTED, Analysis, analyse
+from formkit.pipeline import REJECTED, RETURNED, Analysis, analyse
 from formkit.spec import declarations_digest
 
 WORKBOOK_NAME = "廉政风险目录.xlsx"
@@ -23,7 +23,8 @@ class MergeResult:
 
     @property
     def exit_code(self) -> int:
-        return 0 if all(r.status == ACCEPTED for r in self.analysis.inputs) else 1
+        # 1: some input returned or rejected (interfaces.md); a superseded or duplicate one is no one's problem
+        return 1 if any(r.status in (RETURNED, REJECTED) for r in self.analysis.inputs) else 0
 
 
 def inputs_digest(analysis: Analysis) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from formkit import normalize
-from formkit.pipeline import ACCEPTED, RETURNED, Analysis
+from formkit.pipeline import ACCEPTED, RETURNED, SUPERSEDED, Analysis
 
 DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
 PERSONAL_FORMS = ("附件3", "附件5")
@@ -76,9 +76,16 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
     cfg = analysis.cfg
     today = as_of(analysis)
     current: dict[tuple, list] = {}        # (form, department) → its current inputs, in input order
+    first_sent: dict[tuple, date] = {}     # (form, department) → when it was first sent (a later update is no delay)
     for r in analysis.inputs:
         if r.status in (ACCEPTED, RETURNED):
             current.setdefault((r.form, r.department), []).append(r)
+        if r.status in (ACCEPTED, RETURNED, SUPERSEDED) and (when := _submitted(r)) is not None:
+            key = (r.form, r.department)
+            first_sent[key] = min(when, first_sent.get(key, when))
+    # whose personal forms are in, wherever filed (someone moved in the roster sent theirs under the old department)
+    done_anywhere = {fid: {r.brief.key[-1] for r in analysis.inputs if r.status == ACCEPTED and r.form == fid}
+                     for fid in PERSONAL_FORMS}
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
@@ -87,7 +94,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             mine = current.get((form_id, dept.code), [])
             accepted = [r for r in mine if r.status == ACCEPTED]
             if accepted:
-                when = _submitted(accepted[0])
+                when = first_sent.get((form_id, dept.code))
                 forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted])
             elif mine:
                 forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
@@ -109,7 +116,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
                 key = normalize.person_key(p.staff_no, p.name)
                 if key in fixing:
                     to_fix.append(p.name)
-                elif key not in done:
+                elif key not in done and key not in done_anywhere[form_id]:
                     missing.append(p.name)
             if expected and acc >= expected:
                 state = DONE

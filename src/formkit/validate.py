@@ -277,8 +277,8 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         c.person = ident.person
         return
     roster = ctx.cfg.roster
-    if not name or not roster.staff or not c.department:
-        return
+    if not name or not c.department or not roster.people_of(c.department.code):
+        return                  # no staff list for this department: nobody to check the name against
     staff_no = _text(c.header.get("staff_no", ""))
     # find_person falls back to the name when the 工号 names nobody (or someone else), so a wrong 工号
     # shows as a match whose own 工号 differs from the one written
