@@ -278,3 +278,30 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert cat["JWC-0012-02"] == ("教务科科长", "拒绝宴请") and "JWC-0012-01" not in cat
     zhang = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     assert [(f.code, f.value) for f in zhang.findings if f.code.startswith("risk")] == [("risk-withdrawn", "JWC-0012-01")]
+
+
+def test_someone_moved_answers_for_the_risks_they_sent_before(cfg, workdir):
+    """张伟 (0012) returned his 附件3 under 教务处, then the roster moved him to 机电工程系: the measures stage
+    pre-fills his 附件5 (in his new department's folder) with JWC-0012-01/02, and his filled 附件5 is accepted;
+    教务处 does not chase him, 机电工程系 does not either."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS,
+                 [(s[0], s[1], "JDX" if s[1] == "张伟" else s[2], s[3], s[4]) for s in STAFF])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    a5 = _find(paths, "附件5", "张伟")
+    assert a5.parent.name == "机电工程系"
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟_措施.xlsx"] == "accepted"
+    cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue}
+    assert (cat["JWC-0012-01"], cat["JWC-0012-02"]) == ("双人复核", "拒绝宴请")
+    from formkit.submissions import grid
+
+    assert all("张伟" not in d.personal["附件3"].missing for d in grid(result.analysis))

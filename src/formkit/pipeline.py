@@ -576,7 +576,7 @@ class Analysis:
             for r in self.catalogue:
                 index.setdefault((r["_dept"], r["层级"]), []).append(r)
                 if r["层级"] == "个人":
-                    index.setdefault((r["_dept"], r["层级"], r["_person"]), []).append(r)
+                    index.setdefault(_risk_scope(r), []).append(r)
             self._by_scope = index
         return self._by_scope
 
@@ -585,7 +585,7 @@ class Analysis:
         """The accepted risks a measure form of `dept` (and of `person`, for 附件5) answers."""
         level = "个人" if spec.scope == "person" else "部门"
         who = normalize.person_key(person.staff_no, person.name) if person else None
-        key = (dept, level) if who is None else (dept, level, who)
+        key = (dept, level) if who is None else (None if who.startswith("#") else dept, level, who)
         return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
                  "direct": r["直接管理"], "supervisor": r["监督负责"]} for r in self._scoped().get(key, [])]
 
@@ -736,13 +736,18 @@ def _scope_key(checked: Checked) -> tuple:
     department's own; the same key as _risk_scope of those risks."""
     code = checked.department.code if checked.department else None
     if checked.spec.scope == "person":
-        return (code, "个人", checked.person_key)
+        who = checked.person_key
+        return (None if who.startswith("#") else code, "个人", who)     # a 工号 is one person in any department
     return (code, "部门", "")
 
 
 def _risk_scope(r: CatalogueRow) -> tuple:
-    """A catalogue row's scope: (department, 层级, the person (normalize.person_key) of a personal risk or "")."""
-    return (r["_dept"], r["层级"], r["_person"] if r["层级"] == "个人" else "")
+    """A catalogue row's scope: (department, 层级, the person (normalize.person_key) of a personal risk or "");
+    a person known by 工号 in any department (someone moved in the roster answers for the risks they sent before)."""
+    if r["层级"] == "个人":
+        who = r["_person"]
+        return (None if who.startswith("#") else r["_dept"], "个人", who)
+    return (r["_dept"], r["层级"], "")
 
 
 @contextmanager

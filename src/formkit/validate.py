@@ -416,8 +416,9 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
         return []
     code = c.department.code
     if c.spec.scope == "person":
-        who = c.person_key
-        return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "个人" and r["_person"] == who]
+        who = c.person_key              # by 工号: the person's risks whichever department they were sent under
+        return [r for r in ctx.risks.values() if r["层级"] == "个人" and r["_person"] == who
+                and (who.startswith("#") or r["_dept"] == code)]
     return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
 
 
