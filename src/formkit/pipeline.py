@@ -670,13 +670,14 @@ def _person_code(checked: Checked) -> str:
     return f"P{digest}"
 
 
-def _row_numbers(versions: list[InputResult]) -> dict[int, int]:
+def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None) -> dict[int, int]:
     """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
     index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
     once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
     风险点, else the most similar 风险点 (0.8 or more); a new row takes its own place's number if no risk ever
     had it, else the next number nobody had. So a form re-sent with rows reordered, inserted or deleted keeps
-    the numbers its accepted measures (附件5/6) carry, also where two posts name the same 风险点."""
+    the numbers its accepted measures (附件5/6) carry, also where two posts name the same 风险点. former: filled
+    with number → every folded 风险点 the risk had (a measure form pre-filled with an earlier wording is right)."""
     from formkit.validate import _similar
 
     known: dict[int, tuple[str, str]] = {}       # number → (folded 岗位, folded 风险点) as it was last sent
@@ -720,6 +721,10 @@ def _row_numbers(versions: list[InputResult]) -> dict[int, int]:
                 taken.add(n)
                 top = max(top, n)
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
+        if former is not None:
+            for row, key in zip(c.rows, keys, strict=True):
+                if key[1]:
+                    former.setdefault(numbers[row.index], set()).add(key[1])
     return numbers
 
 
@@ -801,6 +806,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     if base is not None:
         ctx.power_items.update(base.power_items)
         ctx.risks.update(base.risks)
+        ctx.former.update(base.former)
     _SHARED.clear()
 
     # rejections found by intake; byte-identical duplicates; what reading gave
@@ -832,6 +838,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
+    worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
     for members in groups.values():
         members.sort(key=lambda r: (*_order(r), r.path))
         if len(members) > 1:
@@ -840,7 +847,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         latest = members[-1]
         current.append(latest)
         if len(members) > 1 and latest.form in forms and forms[latest.form].is_risk_form:
-            numbered[latest.path] = _row_numbers(members)
+            numbered[latest.path] = _row_numbers(members, worded.setdefault(latest.path, {}))
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
@@ -872,9 +879,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 check_campaign(c, ctx)
             settle(res)
             if res.status == ACCEPTED and c.spec.is_risk_form:
-                numbers = numbered.get(res.path, {})
+                numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
                 for row in c.rows:
-                    rid = risk_id(c, numbers.get(row.index, row.index + 1))
+                    n = numbers.get(row.index, row.index + 1)
+                    rid = risk_id(c, n)
+                    if n in wordings:
+                        ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue

@@ -73,6 +73,7 @@ class Context:
     # filled by the pipeline before campaign rules run
     power_items: dict[str, set[str]] = field(default_factory=dict)   # dept code → folded 权力事项 of its 附件2
     risks: dict[str, dict] = field(default_factory=dict)             # 风险编号 → catalogue row of accepted risks
+    former: dict[str, set[str]] = field(default_factory=dict)        # 风险编号 → folded wordings it had (re-sent)
 
 
 FILE_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
@@ -446,7 +447,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=rid, row=row.index, key="risk_id")
                 continue
             match = by_id[rid]
-            if text and normalize.fold(text) != normalize.fold(match["风险点"]):
+            if text and normalize.fold(text) != normalize.fold(match["风险点"]) \
+                    and normalize.fold(text) not in ctx.former.get(rid, ()):    # an earlier wording of it is no change
                 yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                              value=text, detail=match["风险点"], row=row.index, key="risk")
         else:
