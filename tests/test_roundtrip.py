@@ -324,3 +324,32 @@ def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg
     assert cat["JWC-0012-01"] == ("成绩修改审批把关不够严", "双人复核")
     measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     assert measures.status == "accepted" and "prefilled-changed" not in {f.code for f in measures.findings}
+
+
+def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
+    """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
+    (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one
+    is JWC-0012-03, and 提交情况 counts him in 机电工程系 only."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS,
+                 [(s[0], s[1], "JDX" if s[1] == "张伟" else s[2], s[3], s[4]) for s in STAFF])
+    cfg = load_config(workdir)
+    a3 = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    assert a3.parent.name == "机电工程系"
+    fill(a3, workdir / "inbox/张伟_新部门.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+        {"风险类别": "岗位职责", "风险点": "实训耗材管理不严", "主要表现形式": "虚报耗材", "风险等级": "三级"}])
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert (status["inbox/张伟.xlsx"], status["inbox/张伟_新部门.xlsx"]) == ("superseded", "accepted")
+    his = sorted((r["风险编号"], r["风险点"]) for r in result.analysis.catalogue if r["姓名"] == "张伟")
+    assert his == [("JWC-0012-01", "成绩修改审批把关不严"), ("JWC-0012-02", "接受学生家长宴请"),
+                   ("JWC-0012-03", "实训耗材管理不严")]
+    by_code = {d.code: d.personal["附件3"].accepted for d in grid(result.analysis)}
+    assert (by_code["JDX"], by_code["JWC"]) == (1, 1)        # 张伟 in 机电工程系 now; 李娜 in 教务处

@@ -728,9 +728,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     return numbers
 
 
-def risk_id(checked: Checked, n: int) -> str:
-    """Deterministic and stable: the department code, the submitter, the row's place in its own file."""
-    dept = checked.department.code if checked.department else "X"
+def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:
+    """Deterministic and stable: the department code (`dept`: the one the submitter's first version was sent
+    from, for someone who moved since), the submitter, the row's place in its own file."""
+    dept = dept or (checked.department.code if checked.department else "X")
     if checked.spec.scope == "person":
         return f"{dept}-{_person_code(checked)}-{n:02d}"
     return f"{dept}-B{n:02d}"
@@ -839,6 +840,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     current: list[InputResult] = []
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
+    first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     for members in groups.values():
         members.sort(key=lambda r: (*_order(r), r.path))
         if len(members) > 1:
@@ -848,6 +850,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         current.append(latest)
         if len(members) > 1 and latest.form in forms and forms[latest.form].is_risk_form:
             numbered[latest.path] = _row_numbers(members, worded.setdefault(latest.path, {}))
+            if members[0].department and members[0].department != latest.department:
+                first_dept[latest.path] = members[0].department     # moved: the numbers keep their prefix
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
@@ -882,7 +886,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
                 for row in c.rows:
                     n = numbers.get(row.index, row.index + 1)
-                    rid = risk_id(c, n)
+                    rid = risk_id(c, n, first_dept.get(res.path))
                     if n in wordings:
                         ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)

@@ -77,9 +77,12 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
     today = as_of(analysis)
     current: dict[tuple, list] = {}        # (form, department) → its current inputs, in input order
     first_sent: dict[tuple, date] = {}     # (form, department) → when it was first sent (a later update is no delay)
+    # a personal form counts for its person's department in the roster (someone moved sent it from the old one)
+    home = {normalize.person_key(p.staff_no, p.name): p.department for p in cfg.roster.staff}
     for r in analysis.inputs:
         if r.status in (ACCEPTED, RETURNED):
-            current.setdefault((r.form, r.department), []).append(r)
+            dept = home.get(r.brief.key[-1], r.department) if r.form in PERSONAL_FORMS else r.department
+            current.setdefault((r.form, dept), []).append(r)
         if r.status in (ACCEPTED, RETURNED, SUPERSEDED) and (when := _submitted(r)) is not None:
             key = (r.form, r.department)
             first_sent[key] = min(when, first_sent.get(key, when))

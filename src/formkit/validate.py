@@ -60,8 +60,10 @@ class Checked:
         dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
         if self.spec.scope == "department":
             return (self.spec.id, dept)
-        # a personal form without a name is nobody's in particular: it supersedes nothing
-        return (self.spec.id, dept, self.person_key or f"?{anonymous or id(self)}")
+        # a personal form without a name is nobody's in particular: it supersedes nothing; one whose person is
+        # known by 工号 is theirs whichever department it was sent from (someone moved in the roster)
+        who = self.person_key
+        return (self.spec.id, "#" if who.startswith("#") else dept, who or f"?{anonymous or id(self)}")
 
 
 Rule = Callable[["Checked", "Context"], Iterable[F.Finding]]
