@@ -86,9 +86,6 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
         if r.status in (ACCEPTED, RETURNED, SUPERSEDED) and (when := _submitted(r)) is not None:
             key = (r.form, r.department)
             first_sent[key] = min(when, first_sent.get(key, when))
-    # whose personal forms are in, wherever filed (someone moved in the roster sent theirs under the old department)
-    done_anywhere = {fid: {r.brief.key[-1] for r in analysis.inputs if r.status == ACCEPTED and r.form == fid}
-                     for fid in PERSONAL_FORMS}
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
@@ -119,7 +116,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
                 key = normalize.person_key(p.staff_no, p.name)
                 if key in fixing:
                     to_fix.append(p.name)
-                elif key not in done and key not in done_anywhere[form_id]:
+                elif key not in done:
                     missing.append(p.name)
             if expected and acc >= expected:
                 state = DONE
