@@ -353,3 +353,17 @@ def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
                    ("JWC-0012-03", "实训耗材管理不严")]
     by_code = {d.code: d.personal["附件3"].accepted for d in grid(result.analysis)}
     assert (by_code["JDX"], by_code["JWC"]) == (1, 1)        # 张伟 in 机电工程系 now; 李娜 in 教务处
+
+
+def test_posts_renamed_and_swapped_keep_their_numbers(cfg, workdir):
+    """Two posts name the same 风险点; a resend renames both posts a little and swaps the rows: each keeps the
+    number of the post it resembles (招生录取 ← 招生, 考务管理 ← 考务)."""
+    same = {"关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "泄露考试信息", "主要表现形式": "泄密",
+            "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"}
+    a4 = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    fill(a4, workdir / "inbox/v1.xlsx", header={"填表日期": "2023-03-15"},
+         rows=[{**same, "岗位(环节)": "招生"}, {**same, "岗位(环节)": "考务"}])
+    fill(a4, workdir / "inbox/v2.xlsx", header={"填表日期": "2023-03-20"},
+         rows=[{**same, "岗位(环节)": "考务管理"}, {**same, "岗位(环节)": "招生录取"}])
+    cat = {r["岗位"]: r["风险编号"] for r in analyse(cfg).catalogue}
+    assert cat == {"招生录取": "JWC-B01", "考务管理": "JWC-B02"}

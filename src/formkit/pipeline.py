@@ -697,9 +697,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                     if row.index in numbers or not key[1]:
                         continue
                     found = [n for n, old in known.items() if n not in used and same(key, old)]
-                    if found:
-                        numbers[row.index] = min(found)
-                        used.add(min(found))
+                    if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike
+                        n = max(found, key=lambda m: (_similar(key[0], known[m][0]), -m))
+                        numbers[row.index] = n
+                        used.add(n)
             for row, key in zip(c.rows, keys, strict=True):
                 if row.index in numbers or not key[1]:
                     continue
