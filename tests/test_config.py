@@ -83,3 +83,16 @@ def test_a_headcount_that_cannot_be_meant(workdir, headcount, says):
                       ("CWC", "财务处", "党政部门", "赵强", "张副院长", headcount)], STAFF)
     with pytest.raises(ConfigError, match=says):
         load_config(workdir)
+
+
+def test_a_staff_number_typed_as_a_number_matches_its_zeros(workdir):
+    """The roster's 工号 typed in Excel as the number 12 is the 0012 a form carries (and 12 beside 0012 is a
+    duplicate)."""
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2)],
+            [("12", "张伟", "JWC", "教务科科长", "中层干部"), ("0013", "李娜", "JWC", "考务专员", "一般干部")])
+    roster = load_config(workdir).roster
+    assert roster.find_person("JWC", "张伟", "0012").staff_no == "12"
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2)],
+            [("12", "张伟", "JWC", "教务科科长", "中层干部"), ("0012", "李娜", "JWC", "考务专员", "一般干部")])
+    with pytest.raises(ConfigError, match="重复"):
+        load_config(workdir)

@@ -78,7 +78,7 @@ class Roster:
             by_name: dict[tuple, list[Person]] = {}
             for p in self.staff:
                 people.setdefault(p.department, []).append(p)
-                no, name = fold(p.staff_no), fold(p.name)
+                no, name = normalize.staff_no_key(p.staff_no), fold(p.name)
                 for code in (p.department, None):
                     by_no.setdefault((code, no), []).append(p)
                     by_name.setdefault((code, name), []).append(p)
@@ -95,7 +95,7 @@ class Roster:
         return list(self._lookup()[2].get(code, ()))
 
     def find_person(self, code: str | None, name: object, staff_no: object = None) -> Person | None:
-        name_key, no_key = normalize.fold(name), normalize.fold(staff_no)
+        name_key, no_key = normalize.fold(name), normalize.staff_no_key(staff_no)
         _, _, _, by_no, by_name = self._lookup()
         if no_key:
             found = by_no.get((code, no_key), [])
@@ -107,10 +107,10 @@ class Roster:
     def find_moved(self, name: object, staff_no: object) -> Person | None:
         """The one person of the whole staff list with this 工号 and this 姓名 (someone moved to another
         department since their form was made), or None."""
-        name_key, no_key = normalize.fold(name), normalize.fold(staff_no)
+        name_key, no_key = normalize.fold(name), normalize.staff_no_key(staff_no)
         if not no_key or not name_key:
             return None
-        found = [p for p in self.staff if normalize.fold(p.staff_no) == no_key and normalize.fold(p.name) == name_key]
+        found = [p for p in self.staff if normalize.staff_no_key(p.staff_no) == no_key and normalize.fold(p.name) == name_key]
         return found[0] if len(found) == 1 else None
 
 
@@ -354,9 +354,10 @@ def load_roster(path: Path, name: str) -> Roster:
             where = f"名册 {name} 工作表“人员”第 {r['_row']} 行"
             if not r.get("staff_no") or not r.get("name"):
                 raise ConfigError(f"{where}“工号”和“姓名”不能为空")
-            if r["staff_no"] in seen:
-                raise ConfigError(f"{where}工号 {r['staff_no']} 与第 {seen[r['staff_no']]} 行重复")
-            seen[r["staff_no"]] = r["_row"]
+            no_key = normalize.staff_no_key(r["staff_no"])        # 12 and 0012 are one 工号
+            if no_key in seen:
+                raise ConfigError(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
+            seen[no_key] = r["_row"]
             r["department"] = r.get("department", "").strip().upper()
             if r["department"] not in departments:
                 raise ConfigError(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")

@@ -39,10 +39,17 @@ def to_text(value: object) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
+def staff_no_key(staff_no: object) -> str:
+    """A 工号 for comparison: folded, and without leading zeros when it is all digits (a roster typed in Excel
+    as the number 12 and a form carrying 0012 name the same person)."""
+    number = fold(staff_no)
+    return (number.lstrip("0") or "0") if number.isdigit() else number
+
+
 def person_key(staff_no: object, name: object) -> str:
     """Who a person is, for telling people apart: the 工号 when there is one ("#0012"), else the folded 姓名
     (two 张伟 in one department are two people; the same 张伟 written as "张 伟" is one)."""
-    number = fold(staff_no)
+    number = staff_no_key(staff_no)
     return f"#{number.upper()}" if number else fold(name)
 
 

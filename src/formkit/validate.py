@@ -298,7 +298,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      detail=c.department.name, key="name")
         return
     c.staff = match
-    if staff_no and normalize.fold(staff_no) != normalize.fold(match.staff_no):
+    if staff_no and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no):
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=match.name, key="staff_no")
 
