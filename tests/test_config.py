@@ -26,7 +26,7 @@ def test_publication_switches(workdir, value, shown):
 def test_a_switch_that_is_neither_is_an_error(workdir, value):
     """A privacy switch is never turned on by a typo ("否" used to count as true: any non-empty text did)."""
     _edit(workdir, "show_staff_no = false", f"show_staff_no = {value}")
-    with pytest.raises(ConfigError, match=r"\[publication\] show_staff_no 应写 true（是）或 false（否）"):
+    with pytest.raises(ConfigError, match=r"\[publication\] show_staff_no 应写 true 或 false（也可写 \"是\" 或 \"否\"）"):
         load_config(workdir)
 
 

@@ -68,3 +68,21 @@ def test_a_tie_on_one_clue_goes_to_the_next(cfg, workdir, tmp_path):
     assert by_path["inbox/张伟.eml!a.xlsx"]["order_basis"] == "填表日期"
     assert (by_path["inbox/李娜-修改.xlsx"]["status"], by_path["inbox/李娜.xlsx"]["status"]) == ("accepted", "superseded")
     assert by_path["inbox/李娜-修改.xlsx"]["order_basis"] == "文件修改时间"
+
+
+def test_a_file_saved_days_after_a_mail_of_the_same_day_is_later(cfg, workdir, tmp_path):
+    """李娜 mailed her form on 03-16 09:30 (填表日期 03-16), then corrected her own copy, same 填表日期, saved on
+    03-20 straight into inbox/: the mail's time of day does not beat a file of the same day saved later."""
+    import os
+
+    paths = generate_campaign(cfg)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    mailed = fill(li, tmp_path / "李娜.xlsx", header={"填表日期": "2023-03-16"}, rows=_risk("二级", "考务泄密"))
+    (workdir / "inbox/李娜.eml").write_bytes(hostile.make_eml([("李娜.xlsx", mailed.read_bytes())],
+                                                          date="Thu, 16 Mar 2023 09:30:00 +0800"))
+    fixed = fill(li, workdir / "inbox/李娜_改.xlsx", header={"填表日期": "2023-03-16"}, rows=_risk("一级", "考务泄密"))
+    os.utime(fixed, (1679300000, 1679300000))          # 2023-03-20
+    merge(cfg)
+    by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    assert by_path["inbox/李娜_改.xlsx"]["status"] == "accepted"
+    assert by_path["inbox/李娜.eml!李娜.xlsx"]["status"] == "superseded"

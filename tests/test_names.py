@@ -34,6 +34,7 @@ def test_long_and_clashing_department_names(workdir):
     paths = generate_campaign(cfg, "risks")
     assert len(set(paths)) == len(paths) and all(p.is_file() for p in paths)
     folders = {p.parent.name for p in paths if p.parent != cfg.outbox / "templates"}
+    assert len({p.name for p in paths}) == len(paths)      # saved together in one inbox, none overwrites another
     assert {"招生_就业处_A1", "招生_就业处_A2", "招生_就业处_A3", "教务处"} <= folders
     assert all(len(part.encode()) <= 255 for p in paths for part in p.parts)
     # each of the clashing departments' 附件4 names its own department

@@ -320,7 +320,7 @@ def cmd_check(args) -> int:
             label = STATUS_ZH["duplicate"]
         print(f"{res.path}：{res.form or '未识别'}，{label}（错误 {n_err}，提醒 {res.count(F.WARNING)}）")
         for f in res.findings:
-            if f.severity == F.INFO and args.quiet:
+            if (f.severity == F.INFO and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
                 continue
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
             print(f"  {F.SEVERITY_ZH[f.severity]} {where} [{f.code}] {f.message}")

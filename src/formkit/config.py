@@ -177,7 +177,7 @@ def _as_bool(value: object, where: str) -> bool:
             return True
         if word in _NO:
             return False
-    raise ConfigError(f"{CONFIG_NAME} 中 {where} 应写 true（是）或 false（否），不加引号：{value!r}")
+    raise ConfigError(f"{CONFIG_NAME} 中 {where} 应写 true 或 false（也可写 \"是\" 或 \"否\"），现为：{value!r}")
 
 
 def _as_date(value: object, where: str) -> date:

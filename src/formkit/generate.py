@@ -362,14 +362,14 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     content.rows = accepted.measure_rows(spec, dept.code, None)
                     content.prefilled_rows = len(content.rows)
                     risks = tuple(str(r["risk_id"]) for r in content.rows)
-                jobs.append((folder / form_file_name(spec, dept.name), spec,
+                jobs.append((folder / form_file_name(spec, folders[dept.code]), spec,
                              identity_for(spec, cfg, dept, None, risks), content, dept))
                 continue
             people = roster.people_of(dept.code)
             if not people:
                 # no staff list: one form for anyone in the department; at the measures stage also one pre-filled
                 # for each person whose risks were accepted (the others still need the blank one)
-                jobs.append((folder / form_file_name(spec, f"{dept.name}_本部门人员通用"), spec,
+                jobs.append((folder / form_file_name(spec, f"{folders[dept.code]}_本部门人员通用"), spec,
                              identity_for(spec, cfg, dept, None),
                              FormContent(header=header_prefill(spec, cfg, dept, None)), dept))
                 if not (spec.is_measure_form and accepted is not None):

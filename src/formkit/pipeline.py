@@ -625,10 +625,14 @@ def _filled_ts(result: InputResult) -> float | None:
 
 
 def _order(result: InputResult) -> tuple[float, float, float]:
-    """How late an input is, clue by clue (README "哪份提交更新"): its first clue (_when), then its 填表日期, then
-    its file time, so that a tie on one clue goes to the next (two attachments of one mail share the mail's
-    Date; a corrected file often keeps its 填表日期). The path decides what is still equal."""
-    return _when(result)[0], _filled_ts(result) or 0.0, result.raw.mtime or 0.0
+    """How late an input is, clue by clue (README "哪份提交更新"): the day of its first clue (_when), then its
+    填表日期, then its file time, so that a tie on one clue goes to the next (two attachments of one mail share
+    the mail's Date; a corrected file often keeps its 填表日期). The first clue counts by the day: a mail's Date
+    has a time of day, a 填表日期 has none, so a mail at 09:30 is not "later" than a file filled in that day and
+    saved days after. The path decides what is still equal."""
+    ts = _when(result)[0]
+    day = datetime.fromtimestamp(ts, tz=CHINA).date().toordinal() if ts else 0
+    return float(day), _filled_ts(result) or 0.0, result.raw.mtime or 0.0
 
 
 def _deciding_clue(latest: InputResult, previous: InputResult) -> str:

@@ -112,12 +112,15 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
             fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED} - done
             missing, to_fix = [], []
-            for p in cfg.roster.people_of(dept.code):
+            people = cfg.roster.people_of(dept.code)
+            twins = {p.name for p in people if sum(q.name == p.name for q in people) > 1}
+            for p in people:
                 key = normalize.person_key(p.staff_no, p.name)
+                shown = f"{p.name}（{p.staff_no}）" if p.name in twins else p.name     # two 张伟: which one
                 if key in fixing:
-                    to_fix.append(p.name)
+                    to_fix.append(shown)
                 elif key not in done:
-                    missing.append(p.name)
+                    missing.append(shown)
             if expected and acc >= expected:
                 state = DONE
             elif ret:

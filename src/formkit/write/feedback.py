@@ -314,8 +314,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         written.append(attachment)
     form_title = c.spec.full_title if c else "报送的表单"
     deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today)
-    if deadline < today:
-        deadline = today
+    if deadline <= today:       # the phase is over: a week to send it back (not "by today")
+        deadline = today + timedelta(days=7)
     who = (res.person or dept) if c else "各位老师"
     file_name = res.path.split("!")[-1].split("/")[-1]
     if attachment is None:
