@@ -54,10 +54,6 @@ argparse._ = _zh                 # type: ignore[attr-defined]
 argparse.ngettext = _zh_n        # type: ignore[attr-defined]
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter):
-    pass
-
-
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dir", type=Path, default=Path("."), metavar="目录",
@@ -65,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", "-q", action="store_true", help="不显示进度和摘要，只输出错误")
 
     p = argparse.ArgumentParser(
-        prog="formkit", formatter_class=_Formatter, add_help=False,
+        prog="formkit", formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False,
         description="廉政风险防控表单工具：生成表单、读取报送文件、校验、汇总成廉政风险目录。",
         epilog="常用流程：formkit init 活动目录 → 编辑名册 → formkit generate → 收到的文件放进 inbox/ → formkit merge")
     p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
@@ -74,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_text, description=description, parents=[common],
-                           formatter_class=_Formatter, add_help=False)
+                           formatter_class=argparse.RawDescriptionHelpFormatter, add_help=False)
         c.add_argument("-h", "--help", action="help", help="显示帮助并退出")
         return c
 

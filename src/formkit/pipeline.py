@@ -585,7 +585,7 @@ class Analysis:
         """The accepted risks a measure form of `dept` (and of `person`, for 附件5) answers."""
         level = "个人" if spec.scope == "person" else "部门"
         who = normalize.person_key(person.staff_no, person.name) if person else None
-        key = (dept, level) if who is None else (None if who.startswith("#") else dept, level, who)
+        key = (dept, level) if who is None else _person_scope(dept, who)
         return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
                  "direct": r["直接管理"], "supervisor": r["监督负责"]} for r in self._scoped().get(key, [])]
 
@@ -742,23 +742,22 @@ def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:
     return f"{dept}-B{n:02d}"
 
 
+def _person_scope(dept: str | None, who: str) -> tuple:
+    """The scope of a person's risks: (department, "个人", normalize.person_key); a person known by 工号 in any
+    department (someone moved in the roster answers for the risks they sent before)."""
+    return (None if who.startswith("#") else dept, "个人", who)
+
+
 def _scope_key(checked: Checked) -> tuple:
     """Which accepted risks a measure form answers (validate.scope_risks): its person's, or its
     department's own; the same key as _risk_scope of those risks."""
     code = checked.department.code if checked.department else None
-    if checked.spec.scope == "person":
-        who = checked.person_key
-        return (None if who.startswith("#") else code, "个人", who)     # a 工号 is one person in any department
-    return (code, "部门", "")
+    return _person_scope(code, checked.person_key) if checked.spec.scope == "person" else (code, "部门", "")
 
 
 def _risk_scope(r: CatalogueRow) -> tuple:
-    """A catalogue row's scope: (department, 层级, the person (normalize.person_key) of a personal risk or "");
-    a person known by 工号 in any department (someone moved in the roster answers for the risks they sent before)."""
-    if r["层级"] == "个人":
-        who = r["_person"]
-        return (None if who.startswith("#") else r["_dept"], "个人", who)
-    return (r["_dept"], r["层级"], "")
+    """A catalogue row's scope: (department, 层级, "") for a department's risk, _person_scope for a person's."""
+    return _person_scope(r["_dept"], r["_person"]) if r["层级"] == "个人" else (r["_dept"], r["层级"], "")
 
 
 @contextmanager

@@ -76,7 +76,8 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
     cfg = analysis.cfg
     today = as_of(analysis)
     current: dict[tuple, list] = {}        # (form, department) → its current inputs, in input order
-    first_sent: dict[tuple, date] = {}     # (form, department) → when it was first sent (a later update is no delay)
+    first_sent: dict[tuple, date] = {}     # a submitter's form (its supersession key) → when it was first sent:
+                                           # a later update is no delay
     # a personal form counts for its person's department in the roster (someone moved sent it from the old one)
     home = {normalize.person_key(p.staff_no, p.name): p.department for p in cfg.roster.staff}
     for r in analysis.inputs:
@@ -84,8 +85,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             dept = home.get(r.brief.key[-1], r.department) if r.form in PERSONAL_FORMS else r.department
             current.setdefault((r.form, dept), []).append(r)
         if r.status in (ACCEPTED, RETURNED, SUPERSEDED) and (when := _submitted(r)) is not None:
-            key = (r.form, r.department)
-            first_sent[key] = min(when, first_sent.get(key, when))
+            first_sent[r.brief.key] = min(when, first_sent.get(r.brief.key, when))
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
@@ -94,7 +94,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             mine = current.get((form_id, dept.code), [])
             accepted = [r for r in mine if r.status == ACCEPTED]
             if accepted:
-                when = first_sent.get((form_id, dept.code))
+                when = first_sent.get(accepted[0].brief.key)
                 forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted])
             elif mine:
                 forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
@@ -108,7 +108,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
             ret = len({r.brief.key for r in mine if r.status == RETURNED} - {r.brief.key for r in mine if r.status == ACCEPTED})
             expected = dept.headcount
-            late = any((when := _submitted(r)) is not None and when > deadline for r in mine if r.status == ACCEPTED)
+            late = any(first_sent.get(r.brief.key, deadline) > deadline for r in mine if r.status == ACCEPTED)
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
             fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED} - done
             missing, to_fix = [], []
