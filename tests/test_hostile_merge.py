@@ -43,7 +43,6 @@ HOSTILE = {
     "加密.xlsx": (hostile.encrypted_xlsx, "file-encrypted"),
     "单元格炸弹.xlsx": (hostile.cell_bomb, None),
     "空白炸弹.xlsx": (hostile.whitespace_bomb, None),
-    "范围声明.xlsx": (hostile.dimension_claim, None),
     "远端单元格.xlsx": (hostile.far_cell, None),
     "远端单元格2.xlsx": (hostile.far_cell_hidden, None),
     "谎报大小.xlsx": (hostile.lying_member, None),

@@ -2,7 +2,9 @@
 
     python3 uno_fill.py SOFFICE JOBS.json
 
-Each job: {"src": path, "dst": path, "header": {label: text}, "rows": [{column label: text}]}. Values are
+Each job: {"src": path, "dst": path, "header": {label: text}, "rows": [{column label: text}],
+"delete_rows": [table row index, 0 = the first row under the header]}: rows are deleted last, after
+Review > Unprotect sheet (the forms have no password), as a person tidying the table would. Values are
 entered with setFormula, which interprets them exactly like typing into the cell (so "2023/3/5" may become
 a date and "00789" a number in a General cell). The filled document is saved as .xlsx by LibreOffice.
 """
@@ -63,12 +65,17 @@ def main():
                 r, c = next((r, c) for r, row in enumerate(grid) for c, v in enumerate(row) if norm(v) == norm(label))
                 sheet.getCellByPosition(c + 1, r).setFormula(value)
             labels = {norm(k) for row in job.get("rows", []) for k in row}
+            hr = 0
             if labels:
                 hr = max(range(len(grid)), key=lambda r: sum(norm(v) in labels for v in grid[r]))
                 cols = {norm(v): c for c, v in enumerate(grid[hr]) if norm(v) in labels}
                 for i, values in enumerate(job["rows"]):
                     for label, value in values.items():
                         sheet.getCellByPosition(cols[norm(label)], hr + 1 + i).setFormula(value)
+            if job.get("delete_rows"):
+                sheet.unprotect("")
+                for i in sorted(job["delete_rows"], reverse=True):
+                    sheet.Rows.removeByIndex(hr + 1 + i, 1)
             doc.storeToURL(uno.systemPathToFileUrl(job["dst"]), (prop("FilterName", "Calc MS Excel 2007 XML"),))
             doc.close(True)
     finally:

@@ -316,9 +316,6 @@ _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _TAG_END = re.compile(rb'<[^<>"\']*(?:(?:"[^"]*"|\'[^\']*\')[^<>"\']*)*>')  # one complete tag, quote-aware
 _TAG = re.compile(rb'<(?:[\w.-]+:)?(row|c)(?=[\s/>])((?:[^<>"\']|"[^"]*"|\'[^\']*\')*)')
 _R_ATTR = re.compile(rb'(?:^|\s)r\s*=\s*["\']\$?([A-Za-z]*)\$?([0-9]*)')
-_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s[^>]*?ref\s*=\s*["\']([^"\']*)["\']')
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s/>]")
-_REF = re.compile(r"\$?([A-Za-z]{1,10})\$?([0-9]{1,12})")
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
 _ROOT = re.compile(rb"<[A-Za-z_]")
@@ -335,16 +332,6 @@ def _area_problem(where: str, max_row: int, max_col: int, what: str) -> Finding 
         return _too_large(f"工作表 {_short(where.rsplit('/', 1)[-1])} {what} {ref}，超出 {MAX_ROWS} 行、"
                           f"{MAX_COLS} 列、{MAX_CELLS_AREA // 10000} 万个单元格的上限")
     return None
-
-
-def _dimension_problem(where: str, ref: bytes) -> Finding | None:
-    text = ref.decode("ascii", "replace").strip()
-    corners = [_REF.fullmatch(part) for part in text.split(":")]
-    if not text or len(corners) > 2 or not all(corners):
-        return None  # an unreadable dimension is ignored; the cell scan is what counts
-    max_row = max(int(m.group(2)) for m in corners)
-    max_col = max(col_number(m.group(1)) for m in corners)
-    return _area_problem(where, max_row, max_col, "声明的范围达到")
 
 
 class _Retry(Exception):
@@ -488,7 +475,7 @@ def _member_head(data: bytes, info: zipfile.ZipInfo, size: int) -> bytes | None:
 
 
 def _scan_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, keep: dict[str, bytes | None] | None = None) -> Finding | None:
-    """Prolog, dimension and cells of one sheet part (see `_SheetScan` for the tiers).  With `keep`, a
+    """Prolog and cells of one sheet part (see `_SheetScan` for the tiers).  With `keep`, a
     sheet found safe and of at most KEEP_BYTES is stored there whole under its member name."""
     for tier in (1, 2, 3):
         sink: list[bytes] | None = [] if keep is not None and info.file_size <= KEEP_BYTES else None
@@ -507,7 +494,6 @@ def _scan_sheet_pass(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetSca
     name = info.filename
     head = b""  # the prolog, until the root element is seen
     in_prolog = True
-    before_data = True
     for seg in _segments(zf, info, sink):
         if in_prolog and not head and _PROLOG_OK.match(seg):
             in_prolog = False  # the usual case: declaration, then the root element
@@ -517,13 +503,6 @@ def _scan_sheet_pass(zf: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _SheetSca
                 in_prolog = False
                 if problem := _prolog_problem(head, name):
                     return problem
-        if before_data:
-            if b"dimension" in seg and (dim := _DIMENSION.search(seg)):
-                if problem := _dimension_problem(name, dim.group(1)):
-                    return problem
-                before_data = False
-            elif b"sheetData" in seg:
-                before_data = False
         scan.feed(seg)
         if problem := _area_problem(name, scan.max_row, scan.max_col, "的单元格用到"):
             return problem
@@ -597,8 +576,10 @@ def inspect_workbook(data: bytes, kind: str,
     """Whether `data` (already sniffed as `kind`) is safe to hand to a workbook reader.
 
     xlsx: the zip table (`check_zip_table`), no duplicate member names, no DTD in any XML part, and for
-    every part a reader may load as a sheet: the `<dimension ref>` and the largest cell reference against
-    MAX_ROWS / MAX_COLS / MAX_CELLS_AREA, inflating the part in bounded chunks.  ods: the zip table and no
+    every part a reader may load as a sheet: the largest cell reference against MAX_ROWS / MAX_COLS /
+    MAX_CELLS_AREA, inflating the part in bounded chunks.  The declared `<dimension ref>` is not a
+    problem by itself: LibreOffice writes A1:G1048576 (and an empty last row) after a row is deleted, and
+    python-calamine sizes a sheet by its cells, not by that claim.  ods: the zip table and no
     DTD.  xls: the file size.
 
     Returns the first problem found (or None) and the parts inflated on the way that a reader needs
