@@ -29,6 +29,8 @@ def test_corrected_feedback_wins_over_a_later_dated_mail(cfg, workdir, tmp_path)
     cell = next(c for row in ws.iter_rows() for c in row if c.value == "四级")
     cell.value = "二级"
     wb.save(workdir / "inbox/张伟_改.xlsx")
+    import os
+    os.utime(workdir / "inbox/张伟_改.xlsx", (1679100000, 1679100000))   # a clock a day behind: 2023-03-18
     result = merge(cfg)
     report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
     by_path = {i["path"]: i for i in report["inputs"]}
@@ -86,3 +88,60 @@ def test_a_file_saved_days_after_a_mail_of_the_same_day_is_later(cfg, workdir, t
     by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
     assert by_path["inbox/李娜_改.xlsx"]["status"] == "accepted"
     assert by_path["inbox/李娜.eml!李娜.xlsx"]["status"] == "superseded"
+
+
+def test_a_corrected_own_copy_is_later_whatever_clue_the_first_had(cfg, workdir, tmp_path):
+    """Clues are compared like with like. 张伟's first file had no 填表日期 (its file time is all it has: today, when
+    the checks make it); he fills in 填表日期 2023-03-20 as the feedback asks and sends his own copy again: his
+    correction is the later file (by file time), not older than a 2023 date he typed. 李娜 mailed hers on 03-28
+    (填表日期 03-20) and drops her corrected copy, same 填表日期, into inbox/: a mail's Date is not weighed
+    against a 填表日期."""
+    import os
+    import time
+
+    paths = generate_campaign(cfg)
+    zhang = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    (workdir / "inbox/第一次").mkdir()
+    first = fill(zhang, workdir / "inbox/第一次/张伟.xlsx", rows=_risk("四级"))
+    mailed = fill(li, tmp_path / "李娜.xlsx", header={"填表日期": "2023-03-20"}, rows=_risk("四级", "考务泄密"))
+    (workdir / "inbox/李娜.eml").write_bytes(hostile.make_eml([("李娜.xlsx", mailed.read_bytes())],
+                                                          date="Tue, 28 Mar 2023 10:00:00 +0800"))
+    merge(cfg)
+    now = time.time()
+    os.utime(first, (now - 60, now - 60))
+    fixed = fill(zhang, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-20"}, rows=_risk("二级"))
+    fixed_li = fill(li, workdir / "inbox/李娜_改.xlsx", header={"填表日期": "2023-03-20"}, rows=_risk("二级", "考务泄密"))
+    os.utime(fixed, (now, now))
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/张伟.xlsx"].status == "accepted"
+    assert (by_path["inbox/第一次/张伟.xlsx"].status, by_path["inbox/第一次/张伟.xlsx"].superseded_by) == \
+        ("superseded", "inbox/张伟.xlsx")
+    assert by_path["inbox/张伟.xlsx"].order_basis == "文件修改时间"
+    assert by_path[f"inbox/{fixed_li.name}"].status == "accepted"
+    assert by_path["inbox/李娜.eml!李娜.xlsx"].status == "superseded"
+    assert sorted(r["风险等级"] for r in result.analysis.catalogue) == ["二级", "二级"]
+
+
+def test_file_times_outside_the_campaign_do_not_set_the_date(cfg, workdir):
+    """A file copied or made years after the campaign carries that day as its file time: it is no submission time
+    (数据截至 would jump years and every department be late); the configured [campaign] as_of wins over all."""
+    from formkit.config import load_config
+    from formkit.submissions import as_of
+
+    paths = generate_campaign(cfg)
+    zhang = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    fill(zhang, workdir / "inbox/张伟.xlsx", rows=_risk("二级"))                 # no 填表日期: file time today
+    fill(li, workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-12"}, rows=_risk("二级", "考务泄密"))
+    result = merge(cfg)
+    assert as_of(result.analysis).isoformat() == "2023-03-12"
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/张伟.xlsx"].submitted_at is None or by_path["inbox/张伟.xlsx"].submitted_at == ""
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    assert "数据截至 2023-03-12" in str(ws["A2"].value) + str(ws["A1"].value)
+    toml = workdir / "formkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('year = 2023', 'year = 2023\nas_of = 2023-03-31'),
+                    encoding="utf-8")
+    assert as_of(merge(load_config(workdir)).analysis).isoformat() == "2023-03-31"

@@ -135,6 +135,7 @@ class Config:
     publication: Publication
     office: str = "廉政风险防控工作领导小组办公室"
     contact: str = ""
+    as_of: date | None = None       # [campaign] as_of: 数据截至, when the latest submission should not set it
 
     @property
     def campaign_id(self) -> str:
@@ -243,6 +244,7 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"{CONFIG_NAME} 的 [campaign] year 应是整数年份，如 2023")
     campaign = camp.get("name") or f"{year}年度廉政风险防控"
     roster_file = camp.get("roster", "名册.xlsx")
+    as_of = _as_date(camp["as_of"], "[campaign] as_of") if "as_of" in camp else None
 
     phases: dict[int, Phase] = {}
     raw_phases = section("phases")
@@ -265,7 +267,8 @@ def load_config(root: Path) -> Config:
     roster = load_roster(root / roster_file, roster_file)
     return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
                   year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
-                  office=str(inst.get("office", "廉政风险防控工作领导小组办公室")), contact=str(inst.get("contact", "")))
+                  office=str(inst.get("office", "廉政风险防控工作领导小组办公室")), contact=str(inst.get("contact", "")),
+                  as_of=as_of)
 
 
 DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import partial
+from functools import cmp_to_key, partial
 from operator import itemgetter
 from pathlib import Path
 from time import thread_time
@@ -49,7 +49,7 @@ from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
 from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import FormSpec, load_forms
-from formkit.validate import Checked, Context, check_campaign, check_file
+from formkit.validate import Checked, Context, campaign_window, check_campaign, check_file
 
 CHINA = timezone(timedelta(hours=8))   # submission times are shown in 北京时间
 ACCEPTED, RETURNED, SUPERSEDED, DUPLICATE, REJECTED = "accepted", "returned", "superseded", "duplicate", "rejected"
@@ -597,25 +597,32 @@ class Analysis:
         return list(seen.values())
 
 
-def _when(result: InputResult) -> tuple[float, str]:
-    """When an input was submitted, and by which clue (documented in the README)."""
+def _clues(result: InputResult) -> dict[str, float]:
+    """What tells when an input was sent, best clue first (README "哪份提交更新"): the mail's Date (a file in
+    a .eml), the 填表日期 (the start of that day in China), the file's time."""
+    out: dict[str, float] = {}
     mail_date = (result.raw.mail or {}).get("date")
     if mail_date:
         try:
             ts = datetime.fromisoformat(mail_date)
-            if ts.tzinfo is None:
-                ts = ts.replace(tzinfo=UTC)
-            return ts.timestamp(), "邮件日期"
-        except ValueError:
+            out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
+        except (ValueError, OverflowError):
             pass
     if (filled := _filled_ts(result)) is not None:
-        return filled, "填表日期"
+        out["填表日期"] = filled
     if result.raw.mtime:
-        return result.raw.mtime, "文件修改时间"
+        out["文件修改时间"] = result.raw.mtime
+    return out
+
+
+def _when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[float, str]:
+    """When an input was submitted, and by which clue: its best clue within the campaign's dates (`window`,
+    validate.campaign_window). A file copied years later, or made by a script, carries today's file time:
+    that is no submission time (it would move 数据截至 and make every department late)."""
+    for basis, ts in _clues(result).items():
+        if window is None or window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]:
+            return ts, basis
     return 0.0, "文件名顺序"
-
-
-_TIE_BASES = ("填表日期", "文件修改时间")
 
 
 def _filled_ts(result: InputResult) -> float | None:
@@ -624,26 +631,26 @@ def _filled_ts(result: InputResult) -> float | None:
     return datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp() if isinstance(filled, date) else None
 
 
-def _order(result: InputResult) -> tuple[float, float, float]:
-    """How late an input is, clue by clue (README "哪份提交更新"): the day of its first clue (_when), then its
-    填表日期, then its file time, so that a tie on one clue goes to the next (two attachments of one mail share
-    the mail's Date; a corrected file often keeps its 填表日期). The first clue counts by the day: a mail's Date
-    has a time of day, a 填表日期 has none, so a mail at 09:30 is not "later" than a file filled in that day and
-    saved days after. The path decides what is still equal."""
-    ts = _when(result)[0]
-    day = datetime.fromtimestamp(ts, tz=CHINA).date().toordinal() if ts else 0
-    return float(day), _filled_ts(result) or 0.0, result.raw.mtime or 0.0
+def _day(ts: float) -> int:
+    return datetime.fromtimestamp(ts, tz=CHINA).date().toordinal()
 
 
-def _deciding_clue(latest: InputResult, previous: InputResult) -> str:
-    """The clue that put `latest` after `previous`."""
-    a, b = _order(latest), _order(previous)
-    if a[0] != b[0]:
-        return _when(latest)[1]
-    for basis, x, y in zip(_TIE_BASES, a[1:], b[1:], strict=True):
-        if x != y:
-            return basis
-    return "文件名顺序"
+def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
+    """Whether `a` was sent after `b` (1), before (-1), and the clue that says so. Like is compared with like:
+    the first clue both inputs have that differs decides (a mail's Date against the other mail's Date, a
+    填表日期 against the other 填表日期), never one input's mail Date against the other's 填表日期 (a corrected
+    file keeps its 填表日期 but is saved after the mail that brought the first one). Mail dates and 填表日期
+    count by the day (a mail at 09:30 is not later than a file filled in that day); file times exactly. The
+    path decides what is still equal."""
+    ca, cb = _clues(a), _clues(b)
+    for basis in ("邮件日期", "填表日期", "文件修改时间"):
+        if basis in ca and basis in cb:
+            x, y = ca[basis], cb[basis]
+            if basis != "文件修改时间":
+                x, y = _day(x), _day(y)
+            if x != y:
+                return (1 if x > y else -1), basis
+    return (a.path > b.path) - (a.path < b.path), "文件名顺序"
 
 
 def _corrections_last(members: list[InputResult]) -> None:
@@ -836,9 +843,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
 
     # supersede: the latest submission of each (form, department, person) is the current one
     groups: dict[tuple, list[InputResult]] = {}
+    window = campaign_window(cfg)
     for res in results:
         if res.brief:
-            ts, basis = _when(res)
+            ts, basis = _when(res, window)
             res.submitted_at, res.order_basis = _iso(ts), basis
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
@@ -846,9 +854,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     for members in groups.values():
-        members.sort(key=lambda r: (*_order(r), r.path))
+        members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
-            members[-1].order_basis = _deciding_clue(members[-1], members[-2])
+            members[-1].order_basis = _compare(members[-1], members[-2])[1]
         _corrections_last(members)
         latest = members[-1]
         current.append(latest)
