@@ -433,6 +433,33 @@ def test_prefilled_changed(cfg):
     assert (row["风险点"], row["防控措施"]) == ("成绩修改审批把关不严", MEASURE5["防控措施"])
 
 
+def test_prefilled_level_and_supervision_changed(cfg):
+    """附件6 unprotected and its pre-filled 风险等级 and 监督负责 changed: said at those cells; the catalogue keeps
+    the risk's own level and supervision (which follow the level table)."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={
+        "JWC-B01": {**MEASURE6, "风险等级": "三级", "监督负责": "张三"}, "JWC-B02": {**MEASURE6, "风险等级": "1级"}})
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件6", table_ref(path, "附件6", "风险等级", 0), "prefilled-changed"),
+                            ("附件6", table_ref(path, "附件6", "监督负责", 0), "prefilled-changed"),
+                            ("附件6", table_ref(path, "附件6", "风险等级", 1), "level-normalised")}   # 1级: same level
+    assert res.status == "accepted"
+    row = next(r for r in a.catalogue if r["风险编号"] == "JWC-B01")
+    assert (row["风险等级"], row["防控措施"]) == ("二级", MEASURE6["防控措施"]) and row["监督负责"] != "张三"
+
+
+def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
+    """Row 2's 风险编号 overwritten with row 1's: the changed cell is the 风险编号 (its 风险点 is row 2's own
+    risk), and the measure next to it answers that risk."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={
+        "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险编号": "JWC-0012-01"}})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 1), "prefilled-changed")}
+    assert "JWC-0012-02" in res.findings[0].message
+
+
 # -- whose form: department, person, 工号, campaign -----------------------------------------------------------
 
 
@@ -457,6 +484,24 @@ def test_department_mismatch(cfg):
     res = run(cfg)[path.name]
     assert triples(res) == {("附件2", value_ref(path, "部门"), "department-mismatch")}
     assert res.status == "returned" and res.department == "JWC"
+
+
+def test_a_department_renamed_in_the_roster_keeps_its_forms(cfg, workdir):
+    """后勤 renamed in the roster (same code) after its forms went out: the forms it sent, with the old name
+    locked in them, are still its forms (a warning at the name), not returned as another department's."""
+    from formkit.config import load_config
+
+    path = submit(cfg, "附件2", "JWC")
+    roster = workdir / "名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    ws = wb["部门"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "教务处")
+    cell.value = "教务部"
+    wb.save(roster)
+    res = run(load_config(workdir))[path.name]
+    assert triples(res) == {("附件2", value_ref(path, "部门"), "department-renamed")}
+    assert res.status == "accepted" and res.department == "JWC"
+    assert "教务部" in res.findings[0].message and "教务处" in res.findings[0].message
 
 
 def test_person_mismatch(cfg):
@@ -723,7 +768,7 @@ VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "prefilled-changed",
-    "department-unknown", "department-mismatch", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
+    "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",
     "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows",

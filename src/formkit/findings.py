@@ -109,6 +109,10 @@ DEPARTMENT_UNKNOWN = _code(
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
+DEPARTMENT_RENAMED = _code(
+    "department-renamed", WARNING, "部门名称与名册不同",
+    "表内部门为“{value}”，名册中下发这份表单的部门现名“{detail}”（部门代码相同）；已按“{detail}”汇总。"
+    "如部门已更名无需处理，否则请核对部门名称。")
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
     "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；请使用本人的表单填写。")

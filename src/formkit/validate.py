@@ -245,7 +245,12 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     sample = "、".join(d.name for d in list(roster.departments.values())[:3])
     if issued:
         c.department = issued
-        if written and found is not issued:
+        if written and found is None:
+            # a name no department of the roster has: the department was renamed in the roster since its
+            # forms were made (or the name is misspelt); the form's identity says whose it is
+            yield F.make(F.DEPARTMENT_RENAMED, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
+                         detail=issued.name, key="department")
+        elif written and found is not issued:
             yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                          detail=issued.name, key="department")
         return
@@ -425,6 +430,31 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
     return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
 
 
+_PREFILLED_COLUMNS = (("post", "岗位"), ("level", "风险等级"), ("direct", "直接管理"), ("supervisor", "监督负责"))
+"""Columns a measure form is pre-filled with from its risk's catalogue row (besides 风险编号 and 风险点)."""
+
+
+def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
+    key = normalize.fold(text)
+    return next((r for r in scope if r["风险编号"] != rid and normalize.fold(r["风险点"]) == key), None)
+
+
+def _prefilled_columns_kept(c: Checked, row, match: dict) -> Iterator[F.Finding]:
+    """A pre-filled 岗位, 风险等级, 直接管理 or 监督负责 changed (the sheet unprotected): said at its cell; the
+    catalogue keeps the risk's own values."""
+    for key, column in _PREFILLED_COLUMNS:
+        field = c.spec.column(key)
+        value = _text(row.values.get(key, ""))
+        if field is None or not field.prefill or not value or key not in row.refs:
+            continue
+        was = _text(match.get(column, ""))
+        same = (normalize.level(value)[0] or value) == was if key == "level" else \
+            normalize.fold(value) == normalize.fold(was)
+        if not same:
+            yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
+                         value=value, detail=was, row=row.index, key=key)
+
+
 @rule(stage="campaign", forms=("附件5", "附件6"))
 def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """Each measure row names a registered risk (by 风险编号, or by its text on a blank 附件5), and
@@ -451,8 +481,17 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             match = by_id[rid]
             if text and normalize.fold(text) != normalize.fold(match["风险点"]) \
                     and normalize.fold(text) not in ctx.former.get(rid, ()):    # an earlier wording of it is no change
-                yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
-                             value=text, detail=match["风险点"], row=row.index, key="risk")
+                other = _risk_named(scope, text, rid)
+                if other is not None and rid in carried and other["风险编号"] in carried:
+                    # the 风险点 is another pre-filled risk's: the 风险编号 is what was changed (pasted over)
+                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
+                                 field="风险编号", value=rid, detail=other["风险编号"], row=row.index, key="risk_id")
+                    match = other
+                else:
+                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                                 value=text, detail=match["风险点"], row=row.index, key="risk")
+            if prefilled:
+                yield from _prefilled_columns_kept(c, row, match)
         else:
             key = normalize.fold(text)
             best = max(scope, key=lambda r: _similar(key, normalize.fold(r["风险点"])), default=None)
