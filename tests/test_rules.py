@@ -743,9 +743,52 @@ def test_multiple_forms(cfg):
     wb.save(path)
     other.unlink()
     res = run(cfg)["two.xlsx"]
-    assert triples(res) == {("附件4", None, "multiple-forms")}
+    hr, cols = table_header_row(wb["附件2"], ["权力事项"])
+    assert triples(res) == {("附件4", None, "multiple-forms"),
+                            ("附件2", f"{get_column_letter(cols['权力事项'])}{hr + 1}", "sheet-not-read")}
     assert res.status == "accepted" and res.form == "附件4"
-    assert "附件2" in res.findings[0].message
+    assert "附件2" in next(f for f in res.findings if f.code == "multiple-forms").message
+
+
+def _fill_sheet(ws, rows: list[dict]) -> None:
+    hr, cols = table_header_row(ws, sorted({k for r in rows for k in r}))
+    for i, values in enumerate(rows):
+        for label, value in values.items():
+            ws.cell(row=hr + 1 + i, column=cols[label], value=value)
+
+
+def test_a_filled_copy_of_the_sheet_is_read(cfg):
+    """The form's sheet copied (right-click, Copy) and the copy filled, the original left blank: the filled copy is
+    the form, and the blank original is no second form."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="copy.xlsx", rows=[])
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(form_sheet(wb))
+    copy.title = "附件3 (2)"
+    _fill_sheet(copy, [RISK3])
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith("copy.xlsx"))
+    assert (res.status, triples(res)) == ("accepted", set())
+    assert [(r["风险点"], r["来源位置"].split("!")[0]) for r in a.catalogue] == [(RISK3["风险点"], "附件3 (2)")]
+
+
+def test_a_second_filled_sheet_is_named_row_by_row(cfg):
+    """Two people's forms as two sheets of one workbook: the first is read; every filled row of the second is named
+    at its cell (sheet-not-read), so nothing disappears unreported."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="two.xlsx", rows=[RISK3])
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(form_sheet(wb))
+    copy.title = "李娜"
+    hr, cols = table_header_row(copy, ["风险点"])
+    for r in range(hr + 1, copy.max_row + 1):
+        copy.cell(row=r, column=cols["风险点"]).value = None
+    _fill_sheet(copy, [RISK3B, {**RISK3B, "风险点": "考务泄密"}])
+    wb.save(path)
+    res = run(cfg)["two.xlsx"]
+    lost = sorted(f.cell for f in res.findings if f.code == "sheet-not-read")
+    assert res.status == "accepted" and len(lost) == 2 and all(f.sheet == "李娜" for f in res.findings
+                                                                if f.code == "sheet-not-read")
+    assert "multiple-forms" in {f.code for f in res.findings}
 
 
 def test_identity_missing(cfg):
@@ -770,7 +813,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "prefilled-changed",
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
-    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms",
+    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
     "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows",
 }
 

@@ -101,6 +101,9 @@ FORM_VERSION = _code(
 MULTIPLE_FORMS = _code(
     "multiple-forms", WARNING, "一个文件含多张表单",
     "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）请分别用单独的文件发送。")
+SHEET_NOT_READ = _code(
+    "sheet-not-read", WARNING, "另一张表未读取",
+    "工作表“{sheet}”的这一行没有汇总：一个文件只读取一张表（已读取“{detail}”）；请把这张工作表另存为单独的文件发送。")
 
 # -- header block -----------------------------------------------------------------------------------
 DEPARTMENT_UNKNOWN = _code(

@@ -513,6 +513,13 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
             parts.close()
 
 
+def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
+    """The rows of a sheet that someone filled in: a value in a column that is not pre-filled (a measure form's
+    pre-filled risks alone are a blank form)."""
+    own = [f.key for f in spec.columns if not f.prefill and f.key != "seq"]
+    return [row for row in sub.rows if row.extra or any(normalize.to_text(row.values.get(k, "")) for k in own)]
+
+
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec]) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
     visible = []
@@ -538,15 +545,19 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
 
     chosen: tuple[FormSpec, str] | None = None
     matched_row: tuple[int, int] | None = None
+    read: dict[str, Submission] = {}
     if identity and identity.form in forms:
         spec = forms[identity.form]
         order = sorted(visible, key=lambda n: n != spec.sheet_name)
-        for name in order:
-            found = _match_header_row(grid_of(name), spec)
-            if found[1] >= 2:
-                chosen = (spec, name)
-                matched_row = found
-                break
+        candidates = [(name, found) for name in order if (found := _match_header_row(grid_of(name), spec))[1] >= 2]
+        if len(candidates) > 1:
+            # a copy of the form's sheet ("附件3 (2)") filled while the original stays blank: the filled one
+            for name, found in candidates:
+                read[name] = read_sheet(grid_of(name), spec, name, found, merges.get(name))
+            candidates.sort(key=lambda c: not _filled_rows(read[c[0]], spec))
+        if candidates:
+            chosen = (spec, candidates[0][0])
+            matched_row = candidates[0][1]
     others = []
     if chosen is None:
         scored = []
@@ -569,7 +580,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         scored.sort(key=lambda s: -s[0])
         _, name, spec = scored[0]
         chosen = (spec, name)
-        others = [n for _, n, _ in scored[1:]]
+        others = [(n, o_spec) for _, n, o_spec in scored[1:]]
         if identity and identity.form != spec.id:
             mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
                                           detail=f"隐藏标识为{identity.form}，表格内容为{spec.id}")
@@ -578,18 +589,29 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         spec, name = chosen
         for other in visible:
             if other != name and other != "填表说明":
-                o_spec, _ = recognise(grid_of(other), forms)
+                o_spec = spec if other in read else recognise(grid_of(other), forms)[0]
                 if o_spec:
-                    others.append(other)
+                    others.append((other, o_spec))
     spec, name = chosen
-    sub = read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
+    sub = read.get(name) or read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
     sub.identity = identity
     if mismatch:
         sub.findings.insert(0, mismatch)
     if identity is None:
         sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
-    if others:
-        sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(others)))
+    # every filled row of another form sheet is named (nothing is lost): one file is one form, and the rows
+    # of a second sheet (a second person's form in one workbook, say) are not merged
+    unread = []
+    for other, o_spec in others:
+        o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
+        rows = _filled_rows(o_sub, o_spec)
+        if rows:
+            unread.append(other)
+            for row in rows:
+                first = next((ref for key, ref in row.refs.items() if key != "seq"), None)
+                sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=first, detail=name))
+    if unread:
+        sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(unread)))
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
