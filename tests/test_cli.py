@@ -112,6 +112,19 @@ def test_merge_exit_codes_and_summary(workdir):
     assert quiet.returncode == 1 and quiet.stdout == ""
 
 
+def test_merge_summary_names_every_problem_safely(workdir):
+    """A mail without attachment is listed with its reason (a warning, the only finding it has); a file name with
+    terminal escape sequences is shown with ? for them (it must not clear or colour the coordinator's screen)."""
+    from tests import hostile
+
+    (workdir / "inbox/noatt.eml").write_bytes(hostile.make_eml([]))
+    (workdir / "inbox/张三\x1b[2J\x1b[31m红\x07.xlsx").write_bytes(b"not a workbook")
+    out = run("merge", "--dir", str(workdir)).stdout
+    line = next(x for x in out.splitlines() if "noatt.eml" in x)
+    assert line.split("：", 1)[1].strip(), line
+    assert "\x1b" not in out and "\x07" not in out and "张三?[2J?[31m红?.xlsx" in out
+
+
 def test_check_exit_codes(workdir, cfg):
     from formkit.generate import generate_campaign
     from tests.helpers import fill
@@ -128,6 +141,8 @@ def test_check_exit_codes(workdir, cfg):
     assert "附件3!E" in failed.stdout and "invalid-level" in failed.stdout
     missing = run("check", str(workdir / "nothing.xlsx"), str(good), cwd=workdir.parent)  # the others still checked
     assert missing.returncode == 1 and "nothing.xlsx：找不到文件" in missing.stdout and "通过" in missing.stdout
+    folder = run("check", "--dir", str(workdir), str(workdir / "inbox"))
+    assert folder.returncode == 1 and "是文件夹" in folder.stdout and "找不到" not in folder.stdout
 
 
 def test_check_in_a_working_folder_applies_the_campaign_rules(workdir, cfg):

@@ -290,10 +290,10 @@ def test_expanded_bytes_are_bounded_per_inbox_file(tmp_path: Path, monkeypatch):
     assert [i.rejection.code if i.rejection else "ok" for i in inputs] == ["ok", "ok", "ok", F.FILE_TOO_LARGE]
 
 
-def test_unsafe_workbook_inside_a_zip_is_rejected_with_its_bytes(tmp_path: Path):
+def test_unsafe_workbook_inside_a_zip_is_rejected_with_its_digest(tmp_path: Path):
     inputs, _ = expand(tmp_path, "z.zip", H.make_zip({"far.xlsx": H.far_cell_hidden()}))
     assert outcome(inputs) == {"z.zip!far.xlsx": (None, F.FILE_TOO_LARGE)}
-    assert inputs[0].data == H.far_cell_hidden()
+    assert inputs[0].sha256 == hashlib.sha256(H.far_cell_hidden()).hexdigest()
 
 
 def test_zip_holding_a_mail(tmp_path: Path):
@@ -506,3 +506,35 @@ def test_a_forked_worker_never_reads_through_the_parents_open_archive(tmp_path: 
     child.join(10)
     assert inherited is False
     assert intake.open_zip_on_disk(str(archive)) is kept         # this process keeps its own
+
+
+def test_rejected_members_keep_their_digest_not_their_bytes(tmp_path: Path):
+    """A zip of many unreadable 1 MiB members (each within the ratio rule): every one is reported with the digest
+    of its bytes, and none of those bytes is held on to (four such zips made the merge hold a gigabyte)."""
+    import io
+
+    members = {f"{i}.xlsx": bytes([i]) * safety.MiB for i in range(5)}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    write(tmp_path, {"inbox/填充.zip": buf.getvalue()})
+    for lazy in (False, True):
+        inputs, _ = intake.walk_inbox(tmp_path, tmp_path / "inbox", lazy=lazy)
+        assert len(inputs) == 5 and all(i.rejection is not None for i in inputs)
+        assert all(i._data is None for i in inputs)
+        assert {i.path.split("!")[1]: i.sha256 for i in inputs} == \
+            {name: hashlib.sha256(data).hexdigest() for name, data in members.items()}
+
+
+def test_links_in_the_inbox_are_not_followed(tmp_path: Path):
+    """A symbolic link to a file (outside inbox/, say /etc/passwd) is skipped like a link to a folder: never read,
+    hashed or reported as a submission."""
+    write(tmp_path, {"inbox/a.xlsx": H.tiny_xlsx(), "elsewhere/secret.txt": b"root:x:0:0"})
+    (tmp_path / "inbox/passwd.xlsx").symlink_to(tmp_path / "elsewhere/secret.txt")
+    (tmp_path / "inbox/folder").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    for lazy in (False, True):
+        inputs, skipped = intake.walk_inbox(tmp_path, tmp_path / "inbox", lazy=lazy)
+        assert [i.path for i in inputs] == ["inbox/a.xlsx"]
+        assert {s.path: s.reason.split("，")[0] for s in skipped} == {
+            "inbox/passwd.xlsx": "文件的快捷方式（符号链接）", "inbox/folder/": "文件夹的快捷方式（符号链接）"}

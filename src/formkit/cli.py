@@ -192,6 +192,12 @@ def _generate(args, cfg) -> int:
     return 0
 
 
+def _shown(path: str) -> str:
+    """A path for the terminal: a control character in a file name (an escape sequence that would clear the
+    screen or colour it) is shown as ?."""
+    return "".join(ch if ch.isprintable() else "?" for ch in path)
+
+
 def _summary(args, result) -> None:
     from formkit import findings as F
     from formkit.pipeline import STATUS_ZH
@@ -205,7 +211,7 @@ def _summary(args, result) -> None:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("—— 汇总完成 ——")
     print(f"收到文件 {len(a.inputs)} 份：" + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
-          + (f"；跳过 {len(a.skipped)} 个临时/系统文件" if a.skipped else ""))
+          + (f"；跳过 {len(a.skipped)} 个文件（临时/系统文件、邮件中的图片和文档等，见 report.json）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
           f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")
@@ -213,9 +219,9 @@ def _summary(args, result) -> None:
     if problems:
         print(f"需要处理的文件 {len(problems)} 份：")
         for r in problems[:12]:
-            first = next((f for f in r.findings if f.severity == F.ERROR), None)
+            first = next((f for f in r.findings if f.severity == F.ERROR), r.findings[0] if r.findings else None)
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
-            print(f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"[:160])
+            print(f"  [{STATUS_ZH[r.status]}] {_shown(r.path)}：{where}{first.message if first else ''}"[:160])
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
     owing = [d for d in grid(a) if d.outstanding()]
@@ -281,7 +287,11 @@ def cmd_check(args) -> int:
 
     missing = [p for p in args.files if not p.is_file()]
     for path in missing:
-        print(f"{path}：找不到文件（错误 1）")
+        if path.is_dir():
+            print(f"{_shown(str(path))}：是文件夹，不是文件；请列出其中要检查的文件（如 {_shown(str(path / '*.xlsx'))}），"
+                  f"或把整个文件夹放进 inbox/ 后运行 merge（错误 1）")
+        else:
+            print(f"{_shown(str(path))}：找不到文件（错误 1）")
     files = [p for p in args.files if p.is_file()]
     in_campaign = (args.dir / CONFIG_NAME).is_file()
     cfg = load_config(args.dir) if in_campaign else standalone_config(args.dir)
@@ -314,7 +324,7 @@ def cmd_check(args) -> int:
         label = "有错误" if n_err else ("无法读取" if res.status == "rejected" else "通过")
         if res.status == "duplicate":
             label = STATUS_ZH["duplicate"]
-        print(f"{res.path}：{res.form or '未识别'}，{label}（错误 {n_err}，提醒 {res.count(F.WARNING)}）")
+        print(f"{_shown(res.path)}：{res.form or '未识别'}，{label}（错误 {n_err}，提醒 {res.count(F.WARNING)}）")
         for f in res.findings:
             if (f.severity == F.INFO and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
                 continue

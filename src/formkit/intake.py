@@ -20,6 +20,7 @@ import email
 import email.header
 import email.utils
 import errno
+import hashlib
 import io
 import os
 import quopri
@@ -88,7 +89,8 @@ class RawInput:
     after which `data` unpacks them again from `origin`, the container on disk.
     """
 
-    __slots__ = ("path", "_data", "kind", "mtime", "mail", "rejection", "has_macros", "source", "origin", "member")
+    __slots__ = ("path", "_data", "kind", "mtime", "mail", "rejection", "has_macros", "source", "origin", "member",
+                 "sha256")
 
     def __init__(self, path: str, data: bytes | None, kind: str | None, mtime: float | None, mail: dict | None,
                  rejection: Finding | None, has_macros: bool = False, source: str | None = None,
@@ -103,6 +105,7 @@ class RawInput:
         self.source = source        # a file on disk not opened yet (lazy walk)
         self.origin = origin        # the container on disk a member came from
         self.member = member        # the member's place in `origin`, a zip (lazy walk)
+        self.sha256: str | None = None   # a rejected input's digest, taken when its bytes are dropped
 
     @property
     def data(self) -> bytes | None:
@@ -132,7 +135,8 @@ class RawInput:
             self._data = None
 
     def _key(self) -> tuple:
-        return (self.path, self.data, self.kind, self.mtime, self.mail, self.rejection, self.has_macros)
+        return (self.path, self.sha256 or self.data, self.kind, self.mtime, self.mail, self.rejection,
+                self.has_macros)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, RawInput):
@@ -703,7 +707,12 @@ class _Expander:
 
     def reject(self, path: str, data: bytes | None, mtime: float | None, mail: dict | None,
                finding: Finding) -> None:
-        self.inputs.append(RawInput(path, data, None, mtime, mail, finding, origin=self.origin))
+        """A rejected input keeps its digest, not its bytes: an inbox of zips holding hundreds of unreadable
+        members each would otherwise hold all of them until the merge ends."""
+        raw = RawInput(path, None, None, mtime, mail, finding, origin=self.origin)
+        if data is not None:
+            raw.sha256 = hashlib.sha256(data).hexdigest()
+        self.inputs.append(raw)
 
     # files ---------------------------------------------------------------------------------------------
     def disk_file(self, path: Path, rel: str, *, eager: bool = False) -> None:
@@ -1032,11 +1041,18 @@ def classify(data: bytes, name: str, opened: zipfile.ZipFile | None = None) -> t
     return "reject", None, found.rejection, False
 
 
+def _is_link(path: Path) -> bool:
+    try:
+        return path.is_symlink()
+    except OSError:                 # a path over PATH_MAX: disk_file reports it
+        return False
+
+
 def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[RawInput], list[Skipped]]:
     """Every input under `inbox` (recursively, through zips and mails), sorted by path string.
 
     Raises FileNotFoundError when `inbox` is not a folder.  Hidden folders and `__MACOSX` folders are
-    skipped whole; symbolic links to folders are not followed.
+    skipped whole; symbolic links (to folders or files) are not followed.
 
     lazy: plain files (any extension but .zip and .eml) are not opened: they come back pending (see
     RawInput), to be read, sniffed and safety-checked by the reader in its worker processes; containers
@@ -1078,6 +1094,8 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[Raw
             rel = _rel(full, root)
             if reason := skip_reason(name):
                 exp.skipped.append(Skipped(rel, reason))
+            elif _is_link(full):        # as for folders: inbox/ holds what was received, not pointers elsewhere
+                exp.skipped.append(Skipped(rel, "文件的快捷方式（符号链接），已跳过；请把文件本身放进 inbox/"))
             else:
                 exp.disk_file(full, rel)
     return _sorted(exp)

@@ -401,8 +401,8 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
             for res in batch:
                 raw = res.raw
                 if raw.rejection is not None:
-                    data = raw.data
-                    res.sha256 = hashlib.sha256(data).hexdigest() if data is not None else ""
+                    data = None if raw.sha256 else raw.data
+                    res.sha256 = raw.sha256 or (hashlib.sha256(data).hexdigest() if data is not None else "")
                     res._outcome = ("intake", raw.rejection)
                     tick()
                 elif raw.pending or (raw._data is None and raw.member is not None):
