@@ -248,3 +248,17 @@ def test_updates_duplicates_and_departments_without_staff_are_no_problem(workdir
 
     cell = next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件4"]
     assert (cell.state, cell.late) == ("已报", False)      # first sent on 03-20, before the 03-31 deadline
+
+
+def test_generate_one_department_by_code_in_any_case_or_by_name(workdir):
+    """--department cwc and --department 财务处 are the same department as CWC (a coordinator types what she sees)."""
+    import pytest
+
+    from formkit.config import ConfigError
+
+    cfg = load_config(workdir)
+    for given in (["cwc"], ["财务处"], ["CWC", "财务处"]):
+        paths = generate_campaign(cfg, "risks", departments=given)
+        assert paths and {p.parent.name for p in paths} == {"财务处"}, given
+    with pytest.raises(ConfigError, match="可用的代码"):
+        generate_campaign(cfg, "risks", departments=["后勤处"])

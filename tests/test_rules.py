@@ -511,6 +511,34 @@ def test_person_mismatch(cfg):
     assert res.status == "returned" and res.person == "张伟"
 
 
+def test_a_form_filled_by_someone_else_is_replaced_by_its_owners(cfg):
+    """李娜 filled in 张伟's form with her own name (returned); 张伟 then sends his own: it supersedes the returned
+    one (the same person's form), and 提交情况 and the chase mail no longer count a stale 退回."""
+    from formkit.submissions import grid
+
+    wrong = submit(cfg, "附件3", "JWC", "张伟", name="wrong.xlsx", header={"姓名": "李娜", "填表日期": "2023-03-10"})
+    submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-12"})
+    a = analyse(cfg)
+    by_name = {Path(r.path).name: r for r in a.inputs}
+    assert (by_name["wrong.xlsx"].status, by_name["own.xlsx"].status) == ("superseded", "accepted"), wrong
+    cell = next(d for d in grid(a) if d.code == "JWC").personal["附件3"]
+    assert cell.returned == 0 and "张伟" not in cell.to_fix + cell.missing
+
+
+def test_forms_of_a_later_phase_are_not_yet_owed(cfg):
+    """教务处 has sent everything of phases 1–2 (附件2, 附件4, both 附件3) in phase 2: it owes nothing yet (its 附件5/6
+    come in phase 3), so the screen summary does not count it; 财务处, which sent nothing, does."""
+    from formkit.submissions import owing
+
+    submit(cfg, "附件2", "JWC")
+    submit(cfg, "附件4", "JWC")
+    submit(cfg, "附件3", "JWC", "张伟")
+    submit(cfg, "附件3", "JWC", "李娜")
+    a = analyse(cfg)
+    assert a.cfg.phases[2].start <= DAY <= a.cfg.phases[2].end
+    assert [d.code for d in owing(a)] == ["CWC", "JDX"]
+
+
 def test_person_unknown(cfg):
     src = blank(cfg, "附件3", "JWC")                  # the department's general form: no person in it
     path = submit(cfg, "附件3", src=src, header={"姓名": "孙悟空", "岗位": "干事", "职务层级": "一般干部"})

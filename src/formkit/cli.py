@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
                 "生成下发的表单到 outbox/templates/。risks 阶段：附件1 一份，附件2、附件4 每个部门一份，附件3 每人一份"
                 "（名册无人员名单时每部门一份）；measures 阶段：根据 inbox/ 中已接收的风险点预填附件5（每人）和附件6（每部门）。")
     c.add_argument("--stage", choices=("risks", "measures"), default="risks", help="阶段：risks（默认）或 measures")
-    c.add_argument("--department", action="append", metavar="代码", help="只生成这些部门的表单（可重复）")
+    c.add_argument("--department", action="append", metavar="代码", help="只生成这些部门的表单（部门代码或名称，可重复）")
 
     c = command("merge", "读取 inbox/ 并汇总",
                 "读取 inbox/ 中的全部文件（含压缩包、邮件），校验、汇总，写出 outbox/廉政风险目录.xlsx、公示、反馈和 report.json。"
@@ -201,7 +201,7 @@ def _shown(path: str) -> str:
 def _summary(args, result) -> None:
     from formkit import findings as F
     from formkit.pipeline import STATUS_ZH
-    from formkit.submissions import grid
+    from formkit.submissions import owing as owing_departments
 
     if args.quiet:
         return
@@ -224,7 +224,7 @@ def _summary(args, result) -> None:
             print(f"  [{STATUS_ZH[r.status]}] {_shown(r.path)}：{where}{first.message if first else ''}"[:160])
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
-    owing = [d for d in grid(a) if d.outstanding()]
+    owing = owing_departments(a)
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
     out = result.outputs

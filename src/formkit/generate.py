@@ -337,7 +337,17 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     roster = cfg.roster
     chosen = list(roster.departments.values())
     if departments:
-        departments = list(dict.fromkeys(departments))      # --department JWC --department JWC: once
+        # by code in any case, or by name (--department 财务处, --department cwc); each once
+        by_upper = {c.upper(): c for c in roster.departments}
+
+        def code_of(given: str) -> str:
+            given = given.strip()
+            if given in roster.departments or given.upper() in by_upper:
+                return given if given in roster.departments else by_upper[given.upper()]
+            found = roster.find_department(given)
+            return found.code if found else given
+
+        departments = list(dict.fromkeys(code_of(c) for c in departments))
         unknown = [c for c in departments if c not in roster.departments]
         if unknown:
             raise ConfigError(f"名册中没有部门代码 {'、'.join(unknown)}；可用的代码：{'、'.join(roster.departments)}")

@@ -6,6 +6,7 @@ when set, else the latest submission time found in the inputs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -44,10 +45,22 @@ class DepartmentStatus:
     forms: dict[str, Cell]
     personal: dict[str, PersonalCell]
 
-    def outstanding(self) -> list[str]:
-        out = [f for f, c in self.forms.items() if c.state in (MISSING, OVERDUE, RETURNED_ZH)]
-        out += [f for f, c in self.personal.items() if c.state in (MISSING, OVERDUE, RETURNED_ZH)]
+    def outstanding(self, started: Callable[[str], bool] = lambda form: True) -> list[str]:
+        """The forms still owed, of those whose phase has `started` (what the chase mail asks for)."""
+        out = [f for f, c in self.forms.items() if started(f) and c.state != DONE]
+        out += [f for f, p in self.personal.items() if started(f) and p.expected and p.accepted < p.expected]
         return out
+
+
+def owing(analysis: Analysis) -> list[DepartmentStatus]:
+    """Departments that still owe a form whose phase has started by 数据截至 (a form of a later phase is not
+    yet owed: no chase mail asks for it, and the screen summary does not count it)."""
+    cfg, today = analysis.cfg, as_of(analysis)
+
+    def started(form: str) -> bool:
+        return cfg.phases[analysis.forms[form].phase].start <= today
+
+    return [d for d in grid(analysis) if d.outstanding(started)]
 
 
 def as_of(analysis: Analysis) -> date:

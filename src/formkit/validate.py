@@ -283,6 +283,9 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         yield F.make(F.PERSON_MISMATCH, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.person,
                      key="name")
         c.person = ident.person
+        if ctx.cfg.roster.staff and c.department:   # the form's owner by the roster, so that her own form, sent
+            # later, supersedes this one (and 提交情况 and the chase mail agree on whose form is returned)
+            c.staff = ctx.cfg.roster.find_person(c.department.code, ident.person, ident.staff_no)
         return
     roster = ctx.cfg.roster
     if not name or not c.department or not roster.people_of(c.department.code):
