@@ -96,3 +96,19 @@ def test_a_staff_number_typed_as_a_number_matches_its_zeros(workdir):
             [("12", "张伟", "JWC", "教务科科长", "中层干部"), ("0012", "李娜", "JWC", "考务专员", "一般干部")])
     with pytest.raises(ConfigError, match="重复"):
         load_config(workdir)
+
+
+def test_every_bad_roster_row_is_named_at_once(workdir):
+    """Two departments of an unknown 类型 and a person with a wrong 职务层级: all three rows in one message (the office
+    fixes the roster in one go, not one row per run)."""
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("CWC", "财务处", "行政", "赵强", "张副院长", 2),
+                      ("JDX", "机电工程系", "系部", "陈立", "刘副院长", 1)],
+            [("0012", "张伟", "JWC", "教务科科长", "中层干部"), ("0013", "李娜", "JWC", "考务专员", "科员")])
+    with pytest.raises(ConfigError) as exc:
+        load_config(workdir)
+    assert "部门”第 3 行“类型”" in exc.value.message and "部门”第 4 行“类型”" in exc.value.message
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2)],
+            [("0012", "张伟", "JWC", "教务科科长", "中层"), ("0013", "李娜", "XXX", "考务专员", "科员")])
+    with pytest.raises(ConfigError) as exc:
+        load_config(workdir)
+    assert "人员”第 2 行“职务层级”" in exc.value.message and "人员”第 3 行“部门代码”" in exc.value.message

@@ -302,6 +302,16 @@ def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[
     return out
 
 
+MAX_LISTED = 20
+"""Most roster problems one error message lists (the rest are counted)."""
+
+
+def _raise_all(problems: list[str]) -> None:
+    if problems:
+        more = f"\n…… 另有 {len(problems) - MAX_LISTED} 处" if len(problems) > MAX_LISTED else ""
+        raise ConfigError("\n".join(problems[:MAX_LISTED]) + more)
+
+
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
@@ -320,22 +330,28 @@ def load_roster(path: Path, name: str) -> Roster:
     departments: dict[str, Department] = {}
     code_rows: dict[str, int] = {}
     names: dict[str, int] = {}
+    problems: list[str] = []      # every bad row at once: the office fixes the roster in one go
     for r in rows:
         where = f"名册 {name} 工作表“部门”第 {r['_row']} 行"
         code = r.get("code", "").strip().upper()       # jwc and JWC are one code (it starts every 风险编号)
         if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 12:
-            raise ConfigError(f"{where}“代码”应为不超过 12 位的字母或数字（如 JWC），现为“{code}”")
+            problems.append(f"{where}“代码”应为不超过 12 位的字母或数字（如 JWC），现为“{code}”")
+            continue
         if code in departments:
-            raise ConfigError(f"{where}“代码”{code} 与第 {code_rows[code]} 行重复")
-        for f, label in (("name", "名称"), ("head", "部门负责人"), ("leader", "分管领导")):
-            if not r.get(f):
-                raise ConfigError(f"{where}“{label}”不能为空")
+            problems.append(f"{where}“代码”{code} 与第 {code_rows[code]} 行重复")
+            continue
+        empty = [label for f, label in (("name", "名称"), ("head", "部门负责人"), ("leader", "分管领导")) if not r.get(f)]
+        if empty:
+            problems.append(f"{where}“{'”“'.join(empty)}”不能为空")
+            continue
         if normalize.fold(r["name"]) in names:
-            raise ConfigError(f"{where}“名称”{r['name']} 与第 {names[normalize.fold(r['name'])]} 行重复")
+            problems.append(f"{where}“名称”{r['name']} 与第 {names[normalize.fold(r['name'])]} 行重复")
+            continue
         names[normalize.fold(r["name"])] = r["_row"]
         dtype = r.get("type") or "其他"
         if dtype not in DEPARTMENT_TYPES:
-            raise ConfigError(f"{where}“类型”只能是 {'、'.join(DEPARTMENT_TYPES)}，现为“{dtype}”")
+            problems.append(f"{where}“类型”只能是 {'、'.join(DEPARTMENT_TYPES)}，现为“{dtype}”")
+            continue
         headcount = -1                                  # empty: the staff list's count, below
         if r.get("headcount"):
             try:
@@ -344,10 +360,12 @@ def load_roster(path: Path, name: str) -> Roster:
                     raise ValueError
                 headcount = int(number)
             except ValueError:
-                raise ConfigError(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”") from None
+                problems.append(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”")
+                continue
         aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
         code_rows[code] = r["_row"]
         departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases)
+    _raise_all(problems)
     if not departments:
         raise ConfigError(f"名册 {name} 的“部门”工作表中没有任何部门")
     staff: list[Person] = []
@@ -356,18 +374,23 @@ def load_roster(path: Path, name: str) -> Roster:
         for r in _table(sheets["人员"], "人员", STAFF_COLUMNS, {"工号", "姓名", "部门代码"}, name):
             where = f"名册 {name} 工作表“人员”第 {r['_row']} 行"
             if not r.get("staff_no") or not r.get("name"):
-                raise ConfigError(f"{where}“工号”和“姓名”不能为空")
+                problems.append(f"{where}“工号”和“姓名”不能为空")
+                continue
             no_key = normalize.staff_no_key(r["staff_no"])        # 12 and 0012 are one 工号
             if no_key in seen:
-                raise ConfigError(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
+                problems.append(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
+                continue
             seen[no_key] = r["_row"]
             r["department"] = r.get("department", "").strip().upper()
             if r["department"] not in departments:
-                raise ConfigError(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
+                problems.append(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
+                continue
             rank = r.get("rank") or "其他"
             if rank not in RANKS:
-                raise ConfigError(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
+                problems.append(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
+                continue
             staff.append(Person(r["staff_no"], r["name"], r["department"], r.get("post", ""), rank))
+        _raise_all(problems)
     for code, dept in list(departments.items()):
         if dept.headcount < 0:               # 应报人数 left empty: as many as the staff list names
             listed = sum(1 for p in staff if p.department == code)
