@@ -325,3 +325,29 @@ def test_chase_names_the_deadline_of_the_forms_it_lists(cfg, workdir):
     body = read_eml(workdir / "outbox/催报/机电工程系_催报.eml").get_body(("plain",)).get_content()
     assert "附件5 个人岗位风险防控措施表" in body and "附件6" not in body and "附件4" not in body
     assert cfg.deadline(3).isoformat() in body and cfg.deadline(2).isoformat() not in body
+
+
+def test_drafts_are_addressed_from_the_roster(workdir):
+    """With 联系邮箱 in the roster, the chase mail goes to the department and the feedback on a file that came without
+    a mail goes to its department too (a mail's sender, when there is one, is still the addressee); a malformed
+    address is a roster error, not a broken draft."""
+    from formkit.config import load_config
+    from formkit.errors import ConfigError
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    emails = {"JWC": "jwc@example.edu.cn", "CWC": "cwc@example.edu.cn；caiwu@example.edu.cn", "JDX": ""}
+    write_roster(workdir / "名册.xlsx", [(*d, "", emails[d[0]]) for d in DEPARTMENTS], STAFF)
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-09"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+    merge(cfg)
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))
+    assert read_eml(feedback)["To"] == "jwc@example.edu.cn"
+    chase = workdir / "outbox/催报"
+    assert read_eml(chase / "财务处_催报.eml")["To"] == "cwc@example.edu.cn, caiwu@example.edu.cn"
+    assert read_eml(chase / "机电工程系_催报.eml")["To"] is None
+    write_roster(workdir / "名册.xlsx", [(*d, "", "教务处邮箱") for d in DEPARTMENTS], STAFF)
+    with pytest.raises(ConfigError, match="联系邮箱"):
+        load_config(workdir)

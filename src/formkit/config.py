@@ -46,6 +46,7 @@ class Department:
     leader: str          # 分管领导
     headcount: int       # 应报人数
     aliases: tuple[str, ...] = ()
+    email: str = ""      # 联系邮箱 (optional): the To of its chase mails and of feedback on files not sent by mail
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ def load_config(root: Path) -> Config:
 
 
 DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",
-                "应报人数": "headcount", "简称": "aliases"}
+                "应报人数": "headcount", "简称": "aliases", "联系邮箱": "email"}
 STAFF_COLUMNS = {"工号": "staff_no", "姓名": "name", "部门代码": "department", "岗位": "post", "职务层级": "rank"}
 
 
@@ -363,8 +364,13 @@ def load_roster(path: Path, name: str) -> Roster:
                 problems.append(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”")
                 continue
         aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
+        emails = [e.strip() for e in re.split(r"[,，;；、\s]+", r.get("email", "")) if e.strip()]
+        if bad := [e for e in emails if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", e)]:
+            problems.append(f"{where}“联系邮箱”“{bad[0]}”不是邮箱地址（应写成 jwc@example.edu.cn，多个用逗号分开）")
+            continue
         code_rows[code] = r["_row"]
-        departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases)
+        departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases,
+                                       ", ".join(emails))
     _raise_all(problems)
     if not departments:
         raise ConfigError(f"名册 {name} 的“部门”工作表中没有任何部门")

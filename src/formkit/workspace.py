@@ -68,8 +68,8 @@ def write_roster(path: Path, departments: list[tuple], staff: list[tuple] | None
     head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "font_name": "宋体"})
     text = wb.add_format({"num_format": "@", "font_name": "宋体"})
     ws = wb.add_worksheet("部门")
-    labels = ["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称"]
-    for i, (label, width) in enumerate(zip(labels, (10, 22, 12, 12, 12, 10, 20), strict=True)):
+    labels = ["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称", "联系邮箱"]
+    for i, (label, width) in enumerate(zip(labels, (10, 22, 12, 12, 12, 10, 20, 28), strict=True)):
         ws.write_string(0, i, label, head)
         ws.set_column(i, i, width, text if i != 5 else None)
     for r, d in enumerate(departments, 1):
@@ -81,6 +81,8 @@ def write_roster(path: Path, departments: list[tuple], staff: list[tuple] | None
     ws.data_validation(1, 2, 500, 2, {"validate": "list", "source": list(DEPARTMENT_TYPES)})
     ws.data_validation(1, 0, 500, 0, {"validate": "any", "input_title": "部门代码",
                                       "input_message": "字母或数字，不超过 12 位，如 JWC；用于风险编号"})
+    ws.data_validation(1, 7, 500, 7, {"validate": "any", "input_title": "联系邮箱（可不填）",
+                                      "input_message": "催报和反馈邮件草稿的收件人；多个用逗号分开"})
     ws.freeze_panes(1, 0)
     ws2 = wb.add_worksheet("人员")
     for i, (label, width) in enumerate(zip(["工号", "姓名", "部门代码", "岗位", "职务层级"], (12, 10, 10, 20, 12),

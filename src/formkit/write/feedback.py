@@ -329,7 +329,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
-    to = (res.raw.mail or {}).get("from", "")
+    to = (res.raw.mail or {}).get("from", "") or (c.department.email if c and c.department else "")
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
     eml.parent.mkdir(parents=True, exist_ok=True)
@@ -366,7 +366,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
         dept = cfg.roster.departments[d.code]
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            institution=cfg.institution, office=cfg.office)
-        msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, "", cfg.contact, today)
+        msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, dept.email, cfg.contact, today)
         path = out / f"{folders[d.code]}_催报.eml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(bytes(msg))
