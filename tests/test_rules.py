@@ -817,6 +817,7 @@ def test_a_second_filled_sheet_is_named_row_by_row(cfg):
     assert res.status == "accepted" and len(lost) == 2 and all(f.sheet == "李娜" for f in res.findings
                                                                 if f.code == "sheet-not-read")
     assert "multiple-forms" in {f.code for f in res.findings}
+    assert any("“考务泄密”这一行没有汇总" in f.message for f in res.findings)     # what is not merged, by its text
 
 
 def test_identity_missing(cfg):

@@ -607,9 +607,14 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         rows = _filled_rows(o_sub, o_spec)
         if rows:
             unread.append(other)
+            # the row named by what it is about: its 风险点 / 防控措施 / 权力事项 / 姓名, else its first text
+            own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
+                [f.key for f in o_spec.columns if not f.prefill and f.key != "seq"]
             for row in rows:
                 first = next((ref for key, ref in row.refs.items() if key != "seq"), None)
-                sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=first, detail=name))
+                text = next((t for k in own if (t := normalize.to_text(row.values.get(k, "")))), "")
+                sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=first, detail=name,
+                                           value=text or "、".join(row.extra.values())))
     if unread:
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(unread)))
     if parts is not None:
