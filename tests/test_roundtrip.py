@@ -308,8 +308,8 @@ def test_someone_moved_answers_for_the_risks_they_sent_before(cfg, workdir):
 
 
 def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg, workdir):
-    """张伟 rewords one 风险点 in a re-sent 附件3 after his 附件5 was accepted: the number stays, and his 附件5
-    (pre-filled with the earlier wording, untouched by him) gets no prefilled-changed warning."""
+    """张伟 rewords one 风险点 and raises another's level in a re-sent 附件3 after his 附件5 was accepted: the numbers
+    stay, and his 附件5 (pre-filled with the earlier wording and level, untouched by him) gets no prefilled-changed."""
     fill_risk_stage(cfg, workdir / "inbox")
     paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
     fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
@@ -318,10 +318,12 @@ def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg
     fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
          header={"填表日期": "2023-04-20"}, rows=[
              {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不够严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
-             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "二级"}])
     result = merge(cfg)
     cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
     assert cat["JWC-0012-01"] == ("成绩修改审批把关不够严", "双人复核")
+    # the level raised in the re-sent 附件3: the 附件5 pre-filled with the earlier level is not blamed either
+    assert next(r for r in result.analysis.catalogue if r["风险编号"] == "JWC-0012-02")["风险等级"] == "二级"
     measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     assert measures.status == "accepted" and "prefilled-changed" not in {f.code for f in measures.findings}
 

@@ -49,7 +49,7 @@ from formkit.levels import supervision
 from formkit.read import NotAForm, read_workbook
 from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import FormSpec, load_forms
-from formkit.validate import Checked, Context, campaign_window, check_campaign, check_file
+from formkit.validate import Checked, Context, campaign_window, check_campaign, check_file, former_token
 
 CHINA = timezone(timedelta(hours=8))   # submission times are shown in 北京时间
 ACCEPTED, RETURNED, SUPERSEDED, DUPLICATE, REJECTED = "accepted", "returned", "superseded", "duplicate", "rejected"
@@ -736,8 +736,11 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
                 if key[1]:
-                    former.setdefault(numbers[row.index], set()).add(key[1])
+                    level = normalize.level(row.values.get("level"))[0] or ""
+                    former.setdefault(numbers[row.index], set()).update(
+                        (key[1], former_token("post", key[0]), former_token("level", level)))
     return numbers
+
 
 
 def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:

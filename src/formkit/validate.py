@@ -433,8 +433,16 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
     return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
 
 
-_PREFILLED_COLUMNS = (("post", "岗位"), ("level", "风险等级"), ("direct", "直接管理"), ("supervisor", "监督负责"))
-"""Columns a measure form is pre-filled with from its risk's catalogue row (besides 风险编号 and 风险点)."""
+_PREFILLED_COLUMNS = (("post", "岗位"), ("level", "风险等级"))
+"""Columns a measure form is pre-filled with from the risk's own form (besides 风险编号 and 风险点) that its
+submitter must not change. 直接管理 and 监督负责 are pre-filled too, but follow the level table and the roster,
+which the office may change after the form went out (the catalogue takes them from there, not from the form)."""
+
+
+def former_token(column: str, value: str) -> str:
+    """How an earlier 岗位 or 风险等级 of a risk is kept among its earlier wordings (ctx.former): a measure form
+    pre-filled before the risk's form was re-sent carries it, and that is no change by the submitter."""
+    return f"\0{column}\0{value}"
 
 
 def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
@@ -442,18 +450,18 @@ def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
     return next((r for r in scope if r["风险编号"] != rid and normalize.fold(r["风险点"]) == key), None)
 
 
-def _prefilled_columns_kept(c: Checked, row, match: dict) -> Iterator[F.Finding]:
-    """A pre-filled 岗位, 风险等级, 直接管理 or 监督负责 changed (the sheet unprotected): said at its cell; the
-    catalogue keeps the risk's own values."""
+def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Iterator[F.Finding]:
+    """A pre-filled 岗位 or 风险等级 changed (the sheet unprotected): said at its cell; the catalogue keeps the
+    risk's own values. A value the risk had before its form was re-sent is no change (ctx.former)."""
+    earlier = ctx.former.get(match["风险编号"], ())
     for key, column in _PREFILLED_COLUMNS:
         field = c.spec.column(key)
         value = _text(row.values.get(key, ""))
         if field is None or not field.prefill or not value or key not in row.refs:
             continue
         was = _text(match.get(column, ""))
-        same = (normalize.level(value)[0] or value) == was if key == "level" else \
-            normalize.fold(value) == normalize.fold(was)
-        if not same:
+        mine = (normalize.level(value)[0] or value) if key == "level" else normalize.fold(value)
+        if mine != (was if key == "level" else normalize.fold(was)) and former_token(key, mine) not in earlier:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
                          value=value, detail=was, row=row.index, key=key)
 
@@ -494,7 +502,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, detail=match["风险点"], row=row.index, key="risk")
             if prefilled:
-                yield from _prefilled_columns_kept(c, row, match)
+                yield from _prefilled_columns_kept(c, row, match, ctx)
         else:
             key = normalize.fold(text)
             best = max(scope, key=lambda r: _similar(key, normalize.fold(r["风险点"])), default=None)
