@@ -233,3 +233,17 @@ def test_an_output_that_cannot_be_written_is_a_chinese_error(workdir, cfg, monke
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "没有权限读写" in err and "廉政风险目录.xlsx" in err
+
+
+def test_summary_piped_into_head_is_no_error(workdir):
+    """`formkit merge | head -1`: the reader has gone away (here before the first line); no Chinese disk error, no
+    traceback, and the outputs are written."""
+    import os
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    proc = subprocess.run([sys.executable, "-m", "formkit", "merge", "--dir", str(workdir)], stdout=write_end,
+                          stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write_end)
+    assert proc.returncode == 0 and "错误" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert (workdir / "outbox/廉政风险目录.xlsx").is_file()

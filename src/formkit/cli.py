@@ -124,6 +124,11 @@ def main(argv: list[str] | None = None) -> int:
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:         # the screen summary piped into `head`, which has had enough: nothing is wrong
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
+        return 0
     except OSError as exc:          # the coordinator's disk: permissions, space, a read-only folder
         print(f"错误：{_os_message(exc)}", file=sys.stderr)
         return 2
