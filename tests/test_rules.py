@@ -778,6 +778,34 @@ def test_multiple_forms(cfg):
     assert "附件2" in next(f for f in res.findings if f.code == "multiple-forms").message
 
 
+@pytest.mark.parametrize("form, also", [("附件4", "附件3"), ("附件6", "附件5")])
+def test_a_department_table_copied_without_its_title_is_not_a_personal_form(cfg, form, also):
+    """附件4's columns include all of 附件3's (附件6's all of 附件5's): its values copied into a new workbook with the
+    title lines left out are still the department's form, not a personal one full of errors."""
+    if form == "附件6":
+        src = pick(risk_stage(cfg), "附件6", "教务处")
+        path = submit(cfg, "附件6", src=src, name="tmp.xlsx", by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    else:
+        path = submit(cfg, "附件4", "JWC", name="tmp.xlsx")
+    ws = form_sheet(openpyxl.load_workbook(path))
+    title_rows = {c.row for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and (FORMS[form].title in c.value or c.value.startswith("附件"))}
+    out = openpyxl.Workbook()
+    r = 0
+    for row in ws.iter_rows():
+        if row[0].row in title_rows:
+            continue
+        r += 1
+        for c in row:
+            if c.value is not None:
+                out.active.cell(r, c.column, c.value)
+    path.unlink()
+    out.save(cfg.inbox / "copied.xlsx")
+    res = run(cfg)["copied.xlsx"]
+    assert (res.form, res.department, res.status) == (form, "JWC", "accepted"), [f.message for f in res.findings]
+    assert "identity-missing" in {f.code for f in res.findings}
+
+
 def _fill_sheet(ws, rows: list[dict]) -> None:
     hr, cols = table_header_row(ws, sorted({k for r in rows for k in r}))
     for i, values in enumerate(rows):

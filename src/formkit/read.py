@@ -253,16 +253,21 @@ def _title_found(grid: list[list], spec: FormSpec) -> bool:
 
 
 def recognise(grid: list[list], forms: dict[str, FormSpec]) -> tuple[FormSpec | None, int]:
-    """The form a sheet holds, by title and table labels; with its score."""
-    best: tuple[FormSpec | None, float] = (None, 0.0)
+    """The form a sheet holds, by title and table labels; with its score (the share of the form's column labels
+    found, plus 1 for its title). Between forms of equal score (附件3's columns are all among 附件4's, 附件5's
+    among 附件6's: a copy without its title matches both fully) the one that explains more of the header row's
+    labels wins, so a department's table is not read as a personal one."""
+    best: tuple[FormSpec | None, tuple[float, float]] = (None, (0.0, 0.0))
     for spec in forms.values():
-        _, matched = _match_header_row(grid, spec)
+        r, matched = _match_header_row(grid, spec)
         if matched < 2:
             continue
         score = matched / len(spec.columns) + (1.0 if _title_found(grid, spec) else 0.0)
-        if score > best[1]:
-            best = (spec, score)
-    return best[0], int(best[1] * 100)
+        labels = sum(1 for cell in grid[r] if type(cell) is str and cell.strip())
+        rank = (score, matched / max(labels, matched))
+        if rank > best[1]:
+            best = (spec, rank)
+    return best[0], int(best[1][0] * 100)
 
 
 def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dict[str, int], dict[int, str], list]:
