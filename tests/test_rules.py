@@ -806,6 +806,27 @@ def test_a_department_table_copied_without_its_title_is_not_a_personal_form(cfg,
     assert "identity-missing" in {f.code for f in res.findings}
 
 
+def test_a_column_filled_down_past_the_table_adds_no_rows(cfg):
+    """序号 dragged down through the sign-off, and a column of the submitter's own (是否整改 = 否) filled down every
+    row: neither makes blank rows into risks nor hides the sign-off; the added column is named once (column-extra)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="drag.xlsx", rows=[RISK3], signoff={"本人签字": "张伟"})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["序号", "风险点"])
+    extra = ws.max_column + 1
+    ws.cell(hr, extra, "是否整改")
+    for r in range(hr + 1, ws.max_row + 1):
+        ws.cell(r, cols["序号"], r - hr)
+        ws.cell(r, extra, "否")
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith("drag.xlsx"))
+    assert res.status == "accepted", [f.message for f in res.findings]
+    assert {f.code for f in res.findings} <= {"column-extra"} and "column-extra" in {f.code for f in res.findings}
+    assert [r["风险点"] for r in a.catalogue] == [RISK3["风险点"]]
+    assert res.checked.signoff.get("self_sign") == "张伟"
+
+
 def _fill_sheet(ws, rows: list[dict]) -> None:
     hr, cols = table_header_row(ws, sorted({k for r in rows for k in r}))
     for i, values in enumerate(rows):

@@ -331,13 +331,14 @@ def _longest_label(fields: tuple[Field, ...]) -> int:
 
 
 def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
-              strict: bool = False) -> tuple[dict, dict, set[int]]:
+              strict: bool = False, loose: frozenset[int] = frozenset()) -> tuple[dict, dict, set[int]]:
     """Label/value pairs: a label cell, its value in the first non-empty cell to its right (or the cell
     right of it when empty); 'label：value' in one cell also reads. Returns values, refs, rows used.
     strict (the sign-off, searched among the table's rows): a row counts only when every non-empty cell
     in it is a label or a label's value, so a data row holding a label-like value (岗位 = 部门负责人)
     is neither taken for the sign-off nor dropped from the table; the rows are searched from the bottom
-    (where the sign-off is) and the search stops once every field is found."""
+    (where the sign-off is) and the search stops once every field is found. loose: columns whose cells do not
+    count against that (序号 dragged down past the table, a column the submitter added)."""
     wanted = _wanted(fields)
     longest = _longest_label(fields)
     label_key = normalize.label_key
@@ -373,10 +374,10 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
                 for k in range(j + 1, len(row)):
                     if k in label_cols:
                         break
-                    if row[k] not in ("", None):
+                    if row[k] not in ("", None) and k not in loose:
                         accounted.add(k)
                         break
-            if any(c not in ("", None) and j not in accounted for j, c in enumerate(row)):
+            if any(c not in ("", None) and j not in accounted and j not in loose for j, c in enumerate(row)):
                 continue
         for j, (f, inline) in sorted(label_cols.items()):
             if f.key in values:
@@ -389,7 +390,7 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
             for k in range(j + 1, len(row)):
                 if k in label_cols:
                     break
-                if row[k] not in ("", None):
+                if row[k] not in ("", None) and k not in loose:
                     value, ref = row[k], a1(r, k)
                     break
             values[f.key], refs[f.key] = value, ref
@@ -445,7 +446,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if col.key not in mapping and col.need == "req" and not col.prefill:
             findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
     header, header_refs, _ = _pairs_in(grid, range(0, hr), spec.header)
-    signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True)
+    loose = frozenset(extra_cols) | ({mapping["seq"]} if "seq" in mapping else set())
+    signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True,
+                                                    loose=loose)
     # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
     by_col = {j: key for key, j in mapping.items()}
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
@@ -471,7 +474,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
-        if not extras and not any(to_text(v) for k, v in values.items() if k != "seq"):
+        if not any(to_text(v) for k, v in values.items() if k != "seq"):
+            # only a 序号 or a column of the submitter's own (filled down past the table): no data row; the
+            # column is named below (column-extra) so its content is not dropped unsaid
+            extra_used.update(extras)
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
