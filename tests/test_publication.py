@@ -56,7 +56,7 @@ def _row(dept: Department, n: int, *, level: str = "二级", post: str = "岗位
         "部门": dept.name, "岗位": post, "姓名": person, "风险类别": category, "风险点": risk,
         "主要表现形式": manifest, "风险等级": level, "涉及三重一大": "否", "关联权力事项": "", "责任人": person or "王责任",
         "关键环节": "", "防控措施": measure, "工作程序": "", "完成时限": "", "直接管理": "部门负责人",
-        "监督负责": "分管领导", "来源文件": f"inbox/{dept.name}/附件4.xlsx", "来源SHA256": "0" * 64,
+        "监督负责": {"一级": "周院长", "二级": dept.leader}.get(level, dept.head),      # the level table "来源文件": f"inbox/{dept.name}/附件4.xlsx", "来源SHA256": "0" * 64,
         "来源位置": "附件4!E7", "提交时间": "", "措施来源文件": "", "措施来源位置": "",
         "_dept": dept.code, "_person": person, "_staff_no": staff_no, "_order": ("", n),
     }
@@ -110,8 +110,12 @@ def test_rows_grouped_by_roster_order_with_seq_restarting(tmp_path):
     assert list(rows[0])[:len(BASE_LABELS)] == BASE_LABELS
     first = rows[0]
     assert first["单位/科室"] == "党政办公室" and first["部门负责人"] == "李明" and first["责任领导"] == "张建国"
-    assert rows[-1]["部门负责人"] == "孙伟" and rows[-1]["责任领导"] == "陈海涛"
+    # 责任领导 answers for the risk by its level: 二级 the 分管领导, 一级 the 单位主要领导, 三级 the 部门负责人
+    assert rows[-1]["部门负责人"] == "孙伟" and rows[-1]["责任领导"] == "周院长"
+    assert rows[1]["责任领导"] == "李明"
     assert rows[-1]["主要表现形式"] == FORMULA and rows[-1]["防控措施"] == AMP
+    # a person's measures (附件5) are filed with the office, not published; the department's are
+    assert [r["防控措施"] for r in rows if r["_dept"] == "DZB"] == ["防控措施", "防控措施", ""]
 
 
 def test_rows_carry_no_personal_data_by_default(tmp_path):
@@ -166,7 +170,7 @@ def test_xlsx_layout_values_and_text_safety(tmp_path):
     assert [ws.cell(r, 1).value for r in range(dzb + 1, cwc)] == [1, 2, 3]
     assert [ws.cell(r, 1).value for r in range(cwc + 1, zcc)] == [1, 2]
     assert [c.value for c in ws[zcc + 1]] == [1, "资产&后勤管理处", "基建工程管理", "业务流程", "工程招投标违规",
-                                                 FORMULA, "一级", AMP, "孙伟", "陈海涛"]
+                                                 FORMULA, "一级", AMP, "孙伟", "周院长"]
     formula_cell = ws.cell(zcc + 1, 6)
     assert formula_cell.data_type == "s" and formula_cell.hyperlink is None
     assert ws.cell(zcc + 1, 7).font.b                                  # 一级 highlighted

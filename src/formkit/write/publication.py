@@ -126,8 +126,10 @@ def _public_row(group: _Group, n: int, r) -> dict:
             row[label] = _text(r.get("部门")) or group.name
         elif label == "部门负责人":
             row[label] = group.head
-        elif label == "责任领导":
-            row[label] = group.leader
+        elif label == "责任领导":          # who answers for the risk by its level (plan, 第四阶段): 监督负责
+            row[label] = _text(r.get("监督负责")) or group.leader
+        elif label == "防控措施" and personal:
+            row[label] = ""         # personal measures (附件5) are filed with the office, not published (plan, 第三阶段)
         elif label == "工号":
             row[label] = _text(r.get("_staff_no")) if personal else ""
         elif label == "姓名":
