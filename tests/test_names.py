@@ -262,3 +262,20 @@ def test_generate_one_department_by_code_in_any_case_or_by_name(workdir):
         assert paths and {p.parent.name for p in paths} == {"财务处"}, given
     with pytest.raises(ConfigError, match="可用的代码"):
         generate_campaign(cfg, "risks", departments=["后勤处"])
+
+
+def test_instructions_are_numbered_in_order_and_fit_the_form(workdir):
+    """填表说明: sections numbered 一、二、三… without a gap on every form (附件1/2 have no level section); the
+    coordinator's own 附件1 is not told to mail itself to the office, and its sign-off is its 审核人."""
+    import re
+
+    import openpyxl
+
+    zh = "一二三四五六七八九十"
+    for path in generate_campaign(load_config(workdir)):
+        lines = [row[0] for row in openpyxl.load_workbook(path)["填表说明"].iter_rows(values_only=True) if row[0]]
+        numbers = [m[1] for line in lines if (m := re.match(r"([一二三四五六七八九十])、", str(line)))]
+        assert numbers == list(zh[:len(numbers)]) and len(numbers) >= 5, (path.name, numbers)
+        body = "\n".join(map(str, lines))
+        if "附件1" in path.name:
+            assert "电子邮件" not in body and "审核人" in body, body

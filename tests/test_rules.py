@@ -217,6 +217,17 @@ def test_choice_normalised(cfg):
     assert (row["风险类别"], row["涉及三重一大"]) == ("岗位职责", "是")
 
 
+@pytest.mark.parametrize("rank, level", [("院级副职", "一般风险"), ("校中层干部", "一般"), ("党政正职", "中等风险")])
+def test_the_plans_own_words_are_understood(cfg, rank, level):
+    """The plan grades 高风险、一般风险、低风险 and names 院级副职领导, 党政正职, 校中层干部: normalised with a warning,
+    not returned."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"职务层级": rank}, rows=[{**RISK3, "风险等级": level}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted" and {f.code for f in res.findings} == {"choice-normalised", "level-normalised"}
+    assert [r["风险等级"] for r in a.catalogue] == ["二级"]
+
+
 def test_invalid_level(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险等级": "特级"}, {**RISK4B, "风险等级": "四级"}])
     res = run(cfg)[path.name]
