@@ -432,6 +432,16 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     assert res.status == "returned"
 
 
+def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
+    """张伟 corrected his 岗位 on his 附件3 (the roster says 教务科科长): his 附件5 is pre-filled, locked, with the
+    岗位 he gave, not the roster's."""
+    submit(cfg, "附件3", "JWC", "张伟", header={"岗位": "教学运行科科长"}, rows=[RISK3])
+    a5 = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg)), "附件5", "张伟")
+    ws = sheet(a5)
+    ref = value_ref(a5, "岗位")
+    assert ws[ref].value == "教学运行科科长" and ws[ref].protection.locked
+
+
 def test_prefilled_changed(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={

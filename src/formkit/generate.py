@@ -392,6 +392,9 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     content.rows = accepted.measure_rows(spec, dept.code, person)
                     content.prefilled_rows = len(content.rows)
                     risks = tuple(str(r["risk_id"]) for r in content.rows)
+                    posts = [r["post"] for r in content.rows if r["post"]]
+                    if posts and "post" in content.header:      # the 岗位 of the accepted 附件3, which the
+                        content.header["post"] = posts[0]       # person may have corrected from the roster's
                 name = f"{person.name}_{person.staff_no}" if person.staff_no else person.name
                 jobs.append((folder / form_file_name(spec, name), spec,
                              identity_for(spec, cfg, dept, person, risks), content, dept))
