@@ -605,9 +605,18 @@ def test_leader_role(cfg):
             {"机构": "领导小组办公室", "职务": "副组长", "姓名": "钱副主任", "本职": "纪检干事"}]
     path = submit(cfg, "附件1", rows=rows)
     res = run(cfg)[path.name]
+    # the 主任 under 领导小组 is no 办公室主任: the office has none (the column)
     assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 1), "leader-role"),
-                            ("附件1", table_ref(path, "附件1", "职务", 2), "leader-role")}
+                            ("附件1", table_ref(path, "附件1", "职务", 2), "leader-role"),
+                            ("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
     assert res.status == "returned"
+
+
+def test_a_misplaced_second_director_is_not_counted_in_the_office(cfg):
+    rows = [*LEADERS, {"机构": "领导小组", "职务": "主任", "姓名": "钱主任", "本职": "纪检干事"}]
+    path = submit(cfg, "附件1", rows=rows)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 3), "leader-role")}
 
 
 def test_leader_count(cfg):

@@ -383,7 +383,9 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(F.LEADER_ROLE, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务", value=role,
                          detail=only[role], row=row.index, key="role")
     for role, label in (("组长", "领导小组组长"), ("主任", "领导小组办公室主任")):
-        holders = [row for row in c.rows if row.values.get("role") == role]
+        # a 主任 put under 领导小组 is no 办公室主任 (leader-role says so at its row): counted where it belongs
+        holders = [row for row in c.rows if row.values.get("role") == role and row.values.get("body") in
+                   (only[role], "", None)]
         if len(holders) > 1:        # each of them, where the submitter has to choose
             for row in holders:
                 yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务",
