@@ -481,6 +481,23 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     assert "JWC-0012-02" in res.findings[0].message
 
 
+def test_the_head_of_a_department_does_not_supervise_his_own_risks(cfg, workdir):
+    """张伟 heads 教务处: his own 三级 risk is managed and answered for by his 分管领导, not by himself, and his 二级
+    one is managed by the 分管领导 too (a department's risks keep the level table as it is)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", [("JWC", "教务处", "党政部门", "张伟", "刘副院长", 2), *DEPARTMENTS[1:]], STAFF)
+    cfg = load_config(workdir)
+    submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B])
+    submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险等级": "三级"}])
+    got = {r["风险点"]: (r["直接管理"], r["监督负责"]) for r in analyse(cfg).catalogue}
+    assert got[RISK3["风险点"]] == ("刘副院长", "刘副院长")          # 二级
+    assert got[RISK3B["风险点"]] == ("刘副院长", "刘副院长")         # 三级
+    assert got[RISK4["风险点"]] == ("张伟", "张伟")                  # the department's own 三级 risk
+
+
 # -- whose form: department, person, 工号, campaign -----------------------------------------------------------
 
 

@@ -11,8 +11,14 @@ SUPERVISION = {   # level → (直接管理, 监督负责) as roles; resolved to
 }
 
 
-def supervision(level: str, department: Department | None, main_leader: str) -> tuple[str, str]:
-    """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown)."""
+ABOVE = {"部门负责人": "分管领导", "分管领导": "单位主要领导"}
+"""Whom a role answers to: nobody manages or answers for their own risk (the plan sends 中层干部 to their
+主管领导 too), so a personal risk of the 部门负责人 goes one step up."""
+
+
+def supervision(level: str, department: Department | None, main_leader: str, person: str = "") -> tuple[str, str]:
+    """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown); `person`: whose
+    personal risk it is, never named as their own supervisor."""
     roles = SUPERVISION.get(level)
     if roles is None:
         return "", ""
@@ -21,4 +27,9 @@ def supervision(level: str, department: Department | None, main_leader: str) -> 
         "部门负责人": department.head if department else "部门负责人",
         "单位主要领导": main_leader or "单位主要领导",
     }
-    return names[roles[0]], names[roles[1]]
+    out = []
+    for role in roles:
+        while person and names[role] == person and role in ABOVE:
+            role = ABOVE[role]
+        out.append(names[role])
+    return out[0], out[1]

@@ -949,8 +949,8 @@ def _shared(text: str) -> str:
 def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> CatalogueRow:
     v = row.values
     level = _shared(_text(v.get("level")))
-    direct, supervisor = supervision(level, c.department, cfg.main_leader)
     personal = c.spec.scope == "person"
+    direct, supervisor = supervision(level, c.department, cfg.main_leader, c.person if personal else "")
     anchor = row.refs.get("risk") or next(iter(row.refs.values()), "")
     person = _shared(c.person)
     return CatalogueRow([
