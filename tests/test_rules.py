@@ -577,6 +577,18 @@ def test_forms_of_a_later_phase_are_not_yet_owed(cfg):
     assert [d.code for d in owing(a)] == ["CWC", "JDX"]
 
 
+def test_names_typed_with_spaces_or_invisible_characters_are_the_names(cfg):
+    """张　伟 (a full-width space to line the name up) and 王<zero-width space>芳 as 责任人: the catalogue says 张伟 and
+    王芳, as the roster does, so an auditor searching for them finds the rows; no finding for it."""
+    submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "张\u3000伟"}, rows=[RISK3])
+    submit(cfg, "附件4", "JWC", rows=[{**RISK4, "责任人": "王\u200b芳"}, {**RISK4B, "风险点": "教材\u200b选用回扣"}])
+    a = analyse(cfg)
+    assert all(r.status == "accepted" and not [f for f in r.findings if f.code.startswith("person")] for r in a.inputs)
+    got = {r["风险点"]: (r["姓名"], r["责任人"]) for r in a.catalogue}
+    assert got[RISK3["风险点"]] == ("张伟", "张伟") and got[RISK4["风险点"]] == ("", "王芳")
+    assert "教材选用回扣" in got          # an invisible character is removed, not made a space
+
+
 def test_person_unknown(cfg):
     src = blank(cfg, "附件3", "JWC")                  # the department's general form: no person in it
     path = submit(cfg, "附件3", src=src, header={"姓名": "孙悟空", "岗位": "干事", "职务层级": "一般干部"})

@@ -118,7 +118,7 @@ DEPARTMENT_RENAMED = _code(
     "如部门已更名无需处理，否则请核对部门名称。")
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
-    "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；请使用本人的表单填写。")
+    "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；如果就是{detail}本人，请照名册写作“{detail}”，否则请使用本人的表单填写。")
 PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",
     "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")

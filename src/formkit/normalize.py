@@ -10,7 +10,9 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b\ufeff]+")
+_SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a]+")
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))   # invisible: removed, not a space
+_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.]+")
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
@@ -34,9 +36,19 @@ def to_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, timedelta | time):
         return str(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
+
+
+def person_name(value: object) -> str:
+    """A person's name as written, tidied: a Chinese name typed with a space to line it up (张　伟, 张 伟) or an
+    invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
+    (John Smith) keep their spaces."""
+    text = to_text(value)
+    if " " in text and _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
+        return squeezed
+    return text
 
 
 def staff_no_key(staff_no: object) -> str:

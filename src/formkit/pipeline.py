@@ -965,7 +965,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         level,                                                          # 风险等级
         _shared(_text(v.get("major"))),                                 # 涉及三重一大
         _shared(_text(v.get("power_item"))),                            # 关联权力事项
-        _shared(_text(v.get("owner"))) if not personal else person,     # 责任人
+        _shared(normalize.person_name(v.get("owner"))) if not personal else person,     # 责任人
         "", "", "", "",                                                 # 关键环节 防控措施 工作程序 完成时限
         direct,                                                         # 直接管理
         supervisor,                                                     # 监督负责
@@ -1021,7 +1021,7 @@ def _consolidate(a: Analysis) -> None:
             a.powers.append({
                 "部门": c.department.name if c.department else "", "序号": row.index + 1,
                 "权力事项": _text(v.get("power_item")), "权力类别": _text(v.get("power_type")),
-                "职权依据": _text(v.get("basis")), "行使岗位": _text(v.get("post")), "责任人": _text(v.get("owner")),
+                "职权依据": _text(v.get("basis")), "行使岗位": _text(v.get("post")), "责任人": normalize.person_name(v.get("owner")),
                 "运行流程": _text(v.get("process")), "涉及三重一大": _text(v.get("major")), "备注": _text(v.get("note")),
                 "来源文件": res.path, "来源位置": f"{c.sub.sheet}!{row.refs.get('power_item', '')}",
             })
@@ -1031,7 +1031,7 @@ def _consolidate(a: Analysis) -> None:
             v = row.values
             a.leaders.append({
                 "序号": row.index + 1, "机构": _text(v.get("body")), "职务": _text(v.get("role")),
-                "姓名": _text(v.get("name")), "本职": _text(v.get("post")), "联系电话": _text(v.get("phone")),
+                "姓名": normalize.person_name(v.get("name")), "本职": _text(v.get("post")), "联系电话": _text(v.get("phone")),
                 "备注": _text(v.get("note")), "来源文件": res.path,
                 "来源位置": f"{c.sub.sheet}!{row.refs.get('name', '')}",
             })

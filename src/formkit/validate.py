@@ -270,7 +270,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """姓名 against the form's identity and the staff list."""
     if c.spec.scope != "person":
         return
-    name = _text(c.header.get("name", ""))
+    name = normalize.person_name(c.header.get("name", ""))
     c.person = name
     ref = c.sub.header_refs.get("name")
     ident = c.sub.identity
@@ -306,6 +306,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      detail=c.department.name, key="name")
         return
     c.staff = match
+    c.person = match.name           # the roster's spelling (张伟 typed as 張偉 or 张 伟 is still 张伟)
     if staff_no and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no):
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=match.name, key="staff_no")
