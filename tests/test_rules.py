@@ -577,6 +577,24 @@ def test_forms_of_a_later_phase_are_not_yet_owed(cfg):
     assert [d.code for d in owing(a)] == ["CWC", "JDX"]
 
 
+@pytest.mark.parametrize("rows_above", [0, 2])
+def test_a_required_field_whose_label_was_deleted_is_named_where_it_was(cfg, rows_above):
+    """岗位's label and value cleared (and, the second time, two rows inserted above the title): the finding names
+    the cell where 岗位 was, not no cell at all."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="nolabel.xlsx")
+    where = value_ref(path, "岗位")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "岗位")
+    ws[where].value = label.value = None
+    if rows_above:
+        ws.insert_rows(1, rows_above)
+    wb.save(path)
+    res = run(cfg)["nolabel.xlsx"]
+    moved = f"{where.rstrip('0123456789')}{int(where.lstrip('ABCDEFGHIJ')) + rows_above}"
+    assert [(f.code, f.cell) for f in res.findings if f.field == "岗位"] == [("required", moved)]
+
+
 def test_names_typed_with_spaces_or_invisible_characters_are_the_names(cfg):
     """张　伟 (a full-width space to line the name up) and 王<zero-width space>芳 as 责任人: the catalogue says 张伟 and
     王芳, as the roster does, so an auditor searching for them finds the rows; no finding for it."""

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from formkit import findings as F
 from formkit import normalize
 from formkit.config import Config, Department, Person
-from formkit.read import Submission
+from formkit.read import Submission, a1
 from formkit.spec import Field, FormSpec
 
 
@@ -312,6 +312,21 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      field="工号", value=staff_no, detail=match.name, key="staff_no")
 
 
+def _header_place(c: Checked, key: str) -> str | None:
+    """Where a header field's value belongs when its label is gone (deleted with its value): its place in the
+    generated form, moved by as many rows as the table was (rows inserted or deleted above it)."""
+    from formkit.layout import Layout
+
+    lay = Layout(c.spec, 0)
+    if key not in lay.labels:
+        return None
+    row, col = lay.header_value(key)
+    table = next(iter(c.sub.column_refs.values()), None)
+    if table:
+        row += int(table.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) - 1 - lay.table_row
+    return a1(max(row, 0), col)
+
+
 @rule()
 def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
@@ -321,7 +336,8 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if f.need in ("req", "want") and not _text(c.header.get(f.key, "")) \
                 and c.sub.header_refs.get(f.key) not in broken:
             code = F.REQUIRED if f.need == "req" else F.EXPECTED
-            yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key), field=f.label, key=f.key)
+            yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key),
+                         field=f.label, key=f.key)
     for row in c.rows:
         for f in c.spec.columns:
             if f.need not in ("req", "want") or f.key not in row.values:
