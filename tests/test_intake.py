@@ -34,7 +34,9 @@ def test_sniff_workbooks(build, kind):
 
 @pytest.mark.parametrize("build, code, words", [
     (H.empty, F.FILE_EMPTY, "0 字节"),
-    (H.csv_renamed, F.FILE_UNKNOWN_FORMAT, "CSV/文本"),
+    (H.csv_renamed, F.FILE_UNKNOWN_FORMAT, "CSV/文本；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
+    (lambda: b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
+     F.FILE_UNKNOWN_FORMAT, "Excel 2003 XML 表格；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
     (H.html_renamed, F.FILE_UNKNOWN_FORMAT, "HTML 网页"),
     (H.pdf, F.FILE_UNKNOWN_FORMAT, "PDF 文件"),
     (H.png, F.FILE_UNKNOWN_FORMAT, "图片"),

@@ -270,17 +270,18 @@ def _describe(data: bytes) -> str:
     if text is None:
         return "无法识别的格式"
     low = text.lstrip("\ufeff \t\r\n").lower()
+    resave = "；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"     # a table saved in another format: not lost
     if low.startswith(("<!doctype html", "<html", "<head", "<meta", "<table", "<body")) or "<html" in low[:2048]:
-        return "HTML 网页"
+        return "HTML 网页" + (resave if "<table" in low else "")
     if low.startswith("<?xml"):
         if "excel.sheet" in low or "urn:schemas-microsoft-com:office:spreadsheet" in low:
-            return "Excel 2003 XML 表格"
+            return "Excel 2003 XML 表格" + resave
         return "XML 文本"
     if low.startswith("mime-version:") or "multipart/related" in low[:2048]:
-        return "MHTML 单文件网页"
+        return "MHTML 单文件网页" + resave
     first = low.split("\n", 1)[0]
     if "," in first or "\t" in first or ";" in first or "，" in first:
-        return "CSV/文本"
+        return "CSV/文本" + resave
     return "文本文件"
 
 
