@@ -247,3 +247,21 @@ def test_summary_piped_into_head_is_no_error(workdir):
     os.close(write_end)
     assert proc.returncode == 0 and "错误" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert (workdir / "outbox/廉政风险目录.xlsx").is_file()
+
+
+def test_init_keeps_a_roster_already_there_and_builds_under_dir(tmp_path):
+    """The office made its roster first: init keeps it (it replaced it with the example). A relative 目录 is under
+    --dir, and the next-step line quotes a path with a space."""
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    (tmp_path / "我的 活动").mkdir()
+    write_roster(tmp_path / "我的 活动/名册.xlsx", DEPARTMENTS)
+    mine = (tmp_path / "我的 活动/名册.xlsx").read_bytes()
+    done = run("init", "--dir", str(tmp_path), "我的 活动")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "我的 活动/名册.xlsx").read_bytes() == mine and "已有的名册保留未动" in done.stdout
+    assert f"'{tmp_path / '我的 活动'}'" in done.stdout
+    assert (tmp_path / "我的 活动/formkit.toml").is_file()
+    generate = run("generate", "--dir", str(tmp_path / "我的 活动"))
+    assert generate.returncode == 0 and "提醒：" in generate.stderr and "示例文字" in generate.stderr

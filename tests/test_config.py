@@ -112,3 +112,105 @@ def test_every_bad_roster_row_is_named_at_once(workdir):
     with pytest.raises(ConfigError) as exc:
         load_config(workdir)
     assert "人员”第 2 行“职务层级”" in exc.value.message and "人员”第 3 行“部门代码”" in exc.value.message
+
+
+# -- settings in the wrong place, placeholders, phases --------------------------------------------------------
+
+def test_a_setting_in_the_wrong_section_is_an_error_an_unknown_one_a_warning(workdir):
+    """roster under [institution] would leave the example roster in use: an error naming the line; a typo'd key
+    (show_name) or section ([publicaton]) is said and ignored."""
+    _edit(workdir, 'main_leader = "周校长"', 'main_leader = "周校长"\nroster = "学院名册.xlsx"')
+    with pytest.raises(ConfigError, match=r"第 \d+ 行的 roster 应写在 \[campaign\] 下，现在在 \[institution\] 下"):
+        load_config(workdir)
+    _edit(workdir, 'roster = "学院名册.xlsx"', '')
+    _edit(workdir, "show_names = false", "show_name = true\n[publicaton]\nshow_names = true")
+    warnings = load_config(workdir).warnings
+    assert any("show_name 不是 [publication] 的设置" in w for w in warnings), warnings
+    assert any("[publicaton] 不是 formkit 的设置" in w for w in warnings), warnings
+    assert load_config(workdir).publication.show_names is False
+
+
+def test_settings_of_the_wrong_type_are_errors_not_tracebacks(workdir):
+    _edit(workdir, 'roster = "名册.xlsx"', "roster = 2023")
+    with pytest.raises(ConfigError, match=r"\[campaign\] roster（名册文件名）应是加英文双引号的文字"):
+        load_config(workdir)
+
+
+def test_example_texts_and_odd_phases_are_said(workdir):
+    _edit(workdir, 'main_leader = "周校长"', 'main_leader = "（请填写主要领导姓名）"')
+    _edit(workdir, "start = 2023-03-01", "start = 2023-02-25")            # phase 2 overlaps phase 1
+    warnings = load_config(workdir).warnings
+    assert any("还是示例文字“（请填写主要领导姓名）”" in w for w in warnings), warnings
+    assert any("第 1、2 阶段日期重叠" in w for w in warnings), warnings
+    _edit(workdir, "start = 2023-02-25\nend = 2023-03-31", "start = 2024-03-01\nend = 2024-03-31")   # a year typo
+    with pytest.raises(ConfigError, match=r"\[phases.3\] 开始日期 2023-04-01 早于第 2 阶段的开始日期 2024-03-01"):
+        load_config(workdir)
+
+
+def test_a_date_written_the_chinese_way_gets_a_date_hint(workdir):
+    _edit(workdir, "start = 2023-03-01", "start = 2023/3/1")
+    with pytest.raises(ConfigError, match=r"日期请写成 2023-03-01"):
+        load_config(workdir)
+
+
+def test_notepad_unicode_is_read(workdir):
+    path = workdir / CONFIG_NAME
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    assert load_config(workdir).institution == "测试职业学院"
+
+
+# -- the roster as offices make it ------------------------------------------------------------------------------
+
+def test_roster_as_an_office_lays_it_out(workdir):
+    """Header labels 部门名称 and 应报人数（人）, 12人, a full-width code from a Chinese input method, a 合计 row at the
+    bottom, and the staff list on a sheet called 人员名单: all read as meant (the sheet name said)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "部门"
+    ws.append(["2023年部门名单"])
+    ws.append(["代码", "部门名称", "类型", "部门负责人", "分管领导", "应报人数（人）"])
+    ws.append(["ＪＷＣ", "教务处", "党政部门", "王芳", "刘副院长", "2人"])
+    ws.append(["cwc", "财务处", "党政部门", "赵强", "张副院长", 1])
+    ws.append(["合计", "", "", "", "", 3])
+    staff = wb.create_sheet("人员名单")
+    staff.append(["工号", "姓名", "部门代码", "岗位", "职务层级"])
+    staff.append(["0012", "张伟", "JWC", "教务科科长", "中层干部"])
+    staff.append(["0013", "李娜", "ｊｗｃ", "考务专员", "一般干部"])
+    staff.append(["0101", "王磊", "CWC", "会计", "一般干部"])
+    wb.save(workdir / "名册.xlsx")
+    cfg = load_config(workdir)
+    assert list(cfg.roster.departments) == ["JWC", "CWC"]
+    assert cfg.roster.departments["JWC"].headcount == 2
+    assert [p.department for p in cfg.roster.staff] == ["JWC", "JWC", "CWC"]
+    assert any("已按表头把“人员名单”当作人员名单读取" in w for w in cfg.warnings), cfg.warnings
+
+
+def test_roster_problems_are_named_in_chinese(workdir):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "部门"
+    wb.active.append(["代码", "名称", "类型", "部门负责人", "分管领导"])
+    wb.active.append(["教务", "教务处", "党政部门", "王芳", "刘副院长"])
+    wb.save(workdir / "名册.xlsx")
+    with pytest.raises(ConfigError, match=r"缺少：应报人数"):
+        load_config(workdir)
+    wb.active.cell(1, 6, "应报人数")
+    wb.active.cell(2, 6, 2)
+    wb.save(workdir / "名册.xlsx")
+    with pytest.raises(ConfigError, match=r"“代码”应为不超过 12 位的字母或数字"):      # 教务: not letters or digits
+        load_config(workdir)
+    (workdir / "名册.xlsx").write_bytes(b"")
+    with pytest.raises(ConfigError, match="空文件"):
+        load_config(workdir)
+    (workdir / "名册.xlsx").write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 600)
+    with pytest.raises(ConfigError, match="无法作为表格打开"):
+        load_config(workdir)
+
+
+def test_a_roster_saved_under_another_extension_is_read_by_its_content(workdir):
+    (workdir / "名册.xls").write_bytes((workdir / "名册.xlsx").read_bytes())       # an .xlsx renamed .xls
+    _edit(workdir, 'roster = "名册.xlsx"', 'roster = "名册.xls"')
+    assert "JWC" in load_config(workdir).roster.departments

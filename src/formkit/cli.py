@@ -75,12 +75,14 @@ def _parser() -> argparse.ArgumentParser:
         return c
 
     c = command("init", "新建一个活动工作目录",
-                "新建工作目录：示例 formkit.toml、示例名册（名册.xlsx）、空的 inbox/ 与 outbox/。目录中已有 formkit.toml 时不覆盖。")
+                "新建工作目录：示例 formkit.toml、示例名册（名册.xlsx）、空的 inbox/ 与 outbox/。目录中已有 formkit.toml 时不覆盖"
+                "（退出码 2），已有的名册.xlsx 保留不动。相对路径的目录建在 --dir 之下。")
     c.add_argument("target", type=Path, metavar="目录", help="要新建的工作目录")
 
     c = command("generate", "生成空白表单（下发用）",
                 "生成下发的表单到 outbox/templates/。risks 阶段：附件1 一份，附件2、附件4 每个部门一份，附件3 每人一份"
-                "（名册无人员名单时每部门一份）；measures 阶段：根据 inbox/ 中已接收的风险点预填附件5（每人）和附件6（每部门）。")
+                "（名册无人员名单时每部门一份）；measures 阶段：根据 inbox/ 中已接收的风险点预填附件5（每人）和附件6（每部门）。"
+                "退出码：0 已生成；2 未执行（配置或名册有误）。")
     c.add_argument("--stage", choices=("risks", "measures"), default="risks", help="阶段：risks（默认）或 measures")
     c.add_argument("--department", action="append", metavar="代码", help="只生成这些部门的表单（部门代码或名称，可重复）")
 
@@ -91,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("check", "校验单个文件（不汇总）",
                 "逐个校验报送文件并列出问题，不汇总、不写出结果文件；在工作目录中运行时还对照 inbox/ 中已接收的表单"
-                "（附件4 的关联权力事项、附件5/6 的风险编号与风险点）。退出码：0 没有错误；1 有错误或找不到文件。")
+                "（附件4 的关联权力事项、附件5/6 的风险编号与风险点）。退出码：0 没有错误；1 有错误或找不到文件；2 未执行（配置或名册有误）。")
     c.add_argument("files", type=Path, nargs="+", metavar="文件", help="要校验的文件（.xlsx/.xls/.ods/.et/.zip/.eml）")
 
     c = command("demo", "生成并汇总一个演示活动",
@@ -110,6 +112,8 @@ def _os_message(exc: OSError) -> str:
         return f"磁盘空间不足，无法写入{where}；请清理磁盘后重新运行。"
     if exc.errno == errno.EROFS:
         return f"{where}所在的磁盘是只读的；请把工作目录放到可写的位置。"
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return f"{where}已经存在，而且不是文件夹；请换一个名称，或先把它移走。"
     return f"无法读写{where}（{exc.strerror or type(exc).__name__}）。"
 
 
@@ -144,21 +148,31 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def _warn(cfg) -> None:
+    """The configuration's warnings (a setting ignored, phases overlapping, the example leader's name left in),
+    before the command runs; on stderr, also with --quiet."""
+    for text in getattr(cfg, "warnings", ()):
+        print(f"提醒：{text}", file=sys.stderr)
+
+
 def _say(args, text: str = "") -> None:
     if not args.quiet:
         print(text)
 
 
 def cmd_init(args) -> int:
+    import shlex
+
     from formkit.workspace import init_workdir
 
-    root = init_workdir(args.target)
+    kept: list[str] = []
+    root = init_workdir(args.dir / args.target, kept=kept)      # a relative 目录 is under --dir
     _say(args, f"已创建工作目录 {root}：")
     _say(args, "  formkit.toml   活动配置（单位名称、主要领导、各阶段日期、公示选项）")
-    _say(args, "  名册.xlsx      部门名单（必填）与人员名单（可选）")
+    _say(args, "  名册.xlsx      部门名单（必填）与人员名单（可选）" + ("（已有的名册保留未动）" if "名册.xlsx" in kept else ""))
     _say(args, "  inbox/         收到的报送文件放在这里")
     _say(args, "  outbox/        formkit 的全部输出")
-    _say(args, f"下一步：编辑 formkit.toml 和 名册.xlsx，然后运行 formkit generate --dir {root}")
+    _say(args, f"下一步：编辑 formkit.toml 和 名册.xlsx，然后运行 formkit generate --dir {shlex.quote(str(root))}")
     return 0
 
 
@@ -167,6 +181,7 @@ def cmd_generate(args) -> int:
     from formkit.lock import working_folder_lock
 
     cfg = load_config(args.dir)
+    _warn(cfg)
     with working_folder_lock(cfg.outbox):
         return _generate(args, cfg)
 
@@ -215,7 +230,7 @@ def _summary(args, result) -> None:
     for r in a.inputs:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("—— 汇总完成 ——")
-    print(f"收到文件 {len(a.inputs)} 份：" + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
+    print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
           + (f"；跳过 {len(a.skipped)} 个文件（临时/系统文件、邮件中的图片和文档等，见 report.json）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
@@ -243,6 +258,7 @@ def cmd_merge(args) -> int:
     from formkit.progress import Progress
 
     cfg = load_config(args.dir)
+    _warn(cfg)
     if not cfg.inbox.is_dir():
         raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
     if args.compare is not None:
@@ -300,6 +316,7 @@ def cmd_check(args) -> int:
     files = [p for p in args.files if p.is_file()]
     in_campaign = (args.dir / CONFIG_NAME).is_file()
     cfg = load_config(args.dir) if in_campaign else standalone_config(args.dir)
+    _warn(cfg)
     raws, skipped = [], []
     for path in files:
         r, s = expand_file(path, path.parent)
@@ -344,13 +361,13 @@ def cmd_demo(args) -> int:
     from formkit.merge import merge
     from formkit.progress import Progress
 
-    target = args.target
+    target = args.dir / args.target if args.target is not None else None     # a relative 目录 is under --dir
     if target is None:
-        target, n = Path("formkit-demo"), 2
+        target, n = args.dir / "formkit-demo", 2
         while target.exists():
-            target, n = Path(f"formkit-demo-{n}"), n + 1
+            target, n = args.dir / f"formkit-demo-{n}", n + 1
     build_demo(target)
-    _say(args, f"演示活动已生成：{target.resolve()}")
+    print(f"演示活动已生成：{target.resolve()}")        # also with --quiet: where it went
     cfg = load_config(target)
     progress = Progress(enabled=False if args.quiet else None)
     result = merge(cfg, progress=progress)

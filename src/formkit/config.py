@@ -10,6 +10,7 @@ import dataclasses
 import hashlib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -62,6 +63,7 @@ class Person:
 class Roster:
     departments: dict[str, Department]
     staff: list[Person] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list, compare=False)     # said before a command runs
     # lookups by folded name, code and 工号: a campaign of 100,000 forms looks up 2,000 departments and
     # 50,000 people once per form (built on first use, rebuilt if the lists were replaced or grew)
     _index: tuple | None = field(default=None, init=False, repr=False, compare=False)
@@ -137,6 +139,7 @@ class Config:
     office: str = "廉政风险防控工作领导小组办公室"
     contact: str = ""
     as_of: date | None = None       # [campaign] as_of: 数据截至, when the latest submission should not set it
+    warnings: list[str] = field(default_factory=list)   # said by the commands before they run (not errors)
 
     @property
     def campaign_id(self) -> str:
@@ -198,7 +201,10 @@ def _read_toml(path: Path) -> dict:
     "ANSI" on a Chinese system); a syntax error is named by line, with that line and the usual causes."""
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):     # Notepad's "Unicode"
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
@@ -208,16 +214,89 @@ def _read_toml(path: Path) -> dict:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        where, shown = "", ""
+        where, shown, line = "", "", ""
         if m:
             line_no = int(m[1])
             where = f"第 {line_no} 行第 {m[2]} 列附近"
             lines = text.splitlines()
             if 0 < line_no <= len(lines):
-                shown = f"：{lines[line_no - 1].strip()[:80]}"
-        raise ConfigError(f"{CONFIG_NAME} 格式有误（{where or '位置不明'}{shown}）。常见原因：文字没有加英文双引号"
-                          f"（应写 name = \"某某学院\"）、用了中文标点（＝、“”）、同一项写了两次、[节名] 写错。"
+                line = lines[line_no - 1].strip()
+                shown = f"：{line[:80]}"
+        if re.match(r"(start|end|date|as_of)\s*=", line):
+            hint = "日期请写成 2023-03-01（年-月-日，两位月日，不加引号）"
+        else:
+            hint = ("常见原因：文字没有加英文双引号（应写 name = \"某某学院\"）、用了中文标点（＝、“”）、"
+                    "同一项写了两次、[节名] 写错")
+        raise ConfigError(f"{CONFIG_NAME} 格式有误（{where or '位置不明'}{shown}）。{hint}。"
                           f"（解析器原文：{exc}）") from None
+
+
+PLACEHOLDERS = {"某某学院", "（请填写主要领导姓名）"}
+"""What `formkit init` writes for the coordinator to replace."""
+
+KNOWN_KEYS = {
+    "institution": {"name", "main_leader", "office", "contact"},
+    "campaign": {"name", "year", "roster", "as_of"},
+    "publication": {"show_names", "show_staff_no", "show_phone", "date"},
+    "phases": {"start", "end", "name"},
+}
+
+
+def _line_of(text: str, section: str, key: str | None) -> str:
+    """'第 N 行' of a key of a section (or of the section's header), as far as a line scan can tell."""
+    current = ""
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if m := re.match(r"\[\s*([^\]]+?)\s*\]", stripped):
+            current = m[1].replace(" ", "")
+            if key is None and current == section:
+                return f"第 {n} 行"
+        elif key is not None and current == section and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return f"第 {n} 行"
+    return ""
+
+
+def _check_keys(raw: dict, data: bytes) -> list[str]:
+    """Settings formkit does not know: a known one in the wrong section is an error (roster under
+    [institution] would leave the example roster in use, unsaid); anything else a warning."""
+    try:
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", "replace")
+    home = {key: sec for sec, keys in KNOWN_KEYS.items() for key in keys if sec != "phases"}
+    warnings = []
+    for sec, value in raw.items():
+        if sec not in KNOWN_KEYS:
+            where = _line_of(text, sec, None) if isinstance(value, dict) else _line_of(text, "", sec)
+            warnings.append(f"{CONFIG_NAME} {where}的 {'[' + sec + ']' if isinstance(value, dict) else sec} "
+                            f"不是 formkit 的设置，已忽略（可用的节：{'、'.join('[' + k + ']' for k in KNOWN_KEYS)}）。")
+            continue
+        if not isinstance(value, dict):
+            continue
+        tables = {f"{sec}.{n}": v for n, v in value.items()} if sec == "phases" else {sec: value}
+        for name, table in tables.items():
+            if sec == "phases" and (name not in {f"phases.{n}" for n in DEFAULT_PHASES} or not isinstance(table, dict)):
+                warnings.append(f"{CONFIG_NAME} 的 [{name}] 不是 formkit 的设置，已忽略（阶段只有 [phases.1]–"
+                                f"[phases.{len(DEFAULT_PHASES)}]）。")
+                continue
+            for key in table:
+                if key in KNOWN_KEYS[sec]:
+                    continue
+                where = _line_of(text, name, key)
+                if key in home:
+                    raise ConfigError(f"{CONFIG_NAME} {where}的 {key} 应写在 [{home[key]}] 下，现在在 [{name}] 下；"
+                                      "请把这一行移到该节中。")
+                warnings.append(f"{CONFIG_NAME} {where}的 {key} 不是 [{name}] 的设置，已忽略"
+                                f"（可用：{'、'.join(sorted(KNOWN_KEYS[sec]))}）。")
+    return warnings
+
+
+def _text_setting(table: dict, section: str, key: str, what: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        raise ConfigError(f"{CONFIG_NAME} 的 [{section}] {key}（{what}）应是加英文双引号的文字，如 {key} = \"…\"；"
+                          f"现为 {value!r}")
+    return value.strip()
 
 
 def load_config(root: Path) -> Config:
@@ -233,18 +312,23 @@ def load_config(root: Path) -> Config:
             raise ConfigError(f"{CONFIG_NAME} 中 [{name}] 应是一个表（section）")
         return value
 
+    warnings = _check_keys(raw, path.read_bytes())
     inst, camp, pub = section("institution"), section("campaign"), section("publication")
-    name = inst.get("name")
-    if not isinstance(name, str) or not name.strip():
+    name = _text_setting(inst, "institution", "name", "单位名称")
+    if not name:
         raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 name（单位名称）")
-    main_leader = inst.get("main_leader", "")
-    if not isinstance(main_leader, str) or not main_leader.strip():
+    main_leader = _text_setting(inst, "institution", "main_leader", "单位主要领导姓名")
+    if not main_leader:
         raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 main_leader（单位主要领导姓名）")
+    for key, value, what in (("name", name, "单位名称"), ("main_leader", main_leader, "主要领导姓名")):
+        if value in PLACEHOLDERS:
+            warnings.append(f"{CONFIG_NAME} 的 [institution] {key} 还是示例文字“{value}”；请填写{what}后再生成表单"
+                            f"（它会出现在表单标题、一级风险的“监督负责”和公示中）。")
     year = camp.get("year", date.today().year)
-    if not isinstance(year, int):
+    if not isinstance(year, int) or isinstance(year, bool):
         raise ConfigError(f"{CONFIG_NAME} 的 [campaign] year 应是整数年份，如 2023")
-    campaign = camp.get("name") or f"{year}年度廉政风险防控"
-    roster_file = camp.get("roster", "名册.xlsx")
+    campaign = _text_setting(camp, "campaign", "name", "活动名称") or f"{year}年度廉政风险防控"
+    roster_file = _text_setting(camp, "campaign", "roster", "名册文件名") or "名册.xlsx"
     as_of = _as_date(camp["as_of"], "[campaign] as_of") if "as_of" in camp else None
 
     phases: dict[int, Phase] = {}
@@ -258,6 +342,18 @@ def load_config(root: Path) -> Config:
         if e < s:
             raise ConfigError(f"{CONFIG_NAME} 的 [phases.{number}] 结束日期 {e} 早于开始日期 {s}")
         phases[number] = Phase(number, str(given.get("name", pname)), s, e)
+    for number in range(2, len(phases) + 1):
+        before, now = phases[number - 1], phases[number]
+        if now.start < before.start:
+            raise ConfigError(f"{CONFIG_NAME} 的 [phases.{number}] 开始日期 {now.start} 早于第 {number - 1} 阶段的开始日期 "
+                              f"{before.start}；各阶段应按顺序排列（年份是否写错？）")
+        if now.start <= before.end:
+            warnings.append(f"{CONFIG_NAME} 的第 {number - 1}、{number} 阶段日期重叠（{before.end} 与 {now.start}）；"
+                            "如非有意，请改正。")
+    off_year = sorted({str(d.year) for p in phases.values() for d in (p.start, p.end) if d.year not in (year, year + 1)})
+    if off_year:
+        warnings.append(f"{CONFIG_NAME} 的阶段日期在 {'、'.join(off_year)} 年，与 [campaign] year = {year} 不符；"
+                        "如非有意，请改正。")
 
     publication = Publication(
         show_names=_as_bool(pub.get("show_names", False), "[publication] show_names"),
@@ -268,8 +364,9 @@ def load_config(root: Path) -> Config:
     roster = load_roster(root / roster_file, roster_file)
     return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
                   year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
-                  office=str(inst.get("office", "廉政风险防控工作领导小组办公室")), contact=str(inst.get("contact", "")),
-                  as_of=as_of)
+                  office=_text_setting(inst, "institution", "office", "办公室名称") or "廉政风险防控工作领导小组办公室",
+                  contact=_text_setting(inst, "institution", "contact", "联系方式"), as_of=as_of,
+                  warnings=warnings + roster.warnings)
 
 
 DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",
@@ -277,30 +374,85 @@ DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负
 STAFF_COLUMNS = {"工号": "staff_no", "姓名": "name", "部门代码": "department", "岗位": "post", "职务层级": "rank"}
 
 
+LABEL_ALIASES = {
+    "代码": ("部门代码", "编码", "部门编码"), "名称": ("部门名称", "单位名称", "部门", "单位"), "类型": ("部门类型",),
+    "部门负责人": ("负责人",), "分管领导": ("分管校领导", "分管院领导", "分管校(院)领导"), "应报人数": ("人数",),
+    "简称": ("别称", "曾用名"), "联系邮箱": ("邮箱", "电子邮箱", "email"), "工号": ("职工号", "教工号", "人员编号"),
+    "部门代码": ("所在部门代码",), "职务层级": ("层级", "职级"),
+}
+"""Header labels offices use for the roster's columns (a unit in brackets, 应报人数（人）, is dropped anyway)."""
+
+_UNIT = re.compile(r"[(（][^()（）]*[)）]$")
+_TOTALS = {"合计", "总计", "小计", "共计"}
+
+
+def _roster_key(cell: object) -> str:
+    key = normalize.label_key(cell)
+    return _UNIT.sub("", key) or key
+
+
+def _column_of(cell: object, columns: dict[str, str], taken: set[str]) -> str | None:
+    key = _roster_key(cell)
+    for label, fieldname in columns.items():
+        if fieldname not in taken and key == _roster_key(label):
+            return fieldname
+    for label, fieldname in columns.items():
+        if fieldname not in taken and key in {_roster_key(a) for a in LABEL_ALIASES.get(label, ())}:
+            return fieldname
+    return None
+
+
+def _header(row: list, columns: dict[str, str]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for j, cell in enumerate(row):
+        if (fieldname := _column_of(cell, columns, set(index))) is not None:
+            index[fieldname] = j
+    return index
+
+
 def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[str], file: str) -> list[dict]:
-    """Rows of a roster sheet as dicts keyed by field, with the Excel row number under '_row'."""
-    header_at = None
+    """Rows of a roster sheet as dicts keyed by field, with the Excel row number under '_row'. A 合计 row at the
+    bottom is no department."""
+    wanted = [label for label in columns if label in required]          # in the sheet's own order
+    best: tuple[int, dict[str, int]] = (-1, {})
     for i, row in enumerate(rows[:10]):
-        labels = {normalize.label_key(c) for c in row}
-        if {normalize.label_key(c) for c in required} <= labels:
-            header_at = i
+        index = _header(row, columns)
+        if sum(columns[label] in index for label in wanted) > sum(columns[label] in best[1] for label in wanted):
+            best = (i, index)
+        if all(columns[label] in index for label in wanted):
             break
-    if header_at is None:
-        raise ConfigError(f"名册 {file} 的工作表“{sheet}”找不到表头，应包含：{'、'.join(sorted(required))}")
-    index = {}
-    for j, cell in enumerate(rows[header_at]):
-        key = normalize.label_key(cell)
-        for label, fieldname in columns.items():
-            if key == normalize.label_key(label):
-                index[fieldname] = j
+    header_at, index = best
+    missing = [label for label in wanted if columns[label] not in index]
+    if missing:
+        found = f"找到的表头行（第 {header_at + 1} 行）缺少：{'、'.join(missing)}" if header_at >= 0 else "前 10 行中没有表头"
+        raise ConfigError(f"名册 {file} 的工作表“{sheet}”{found}；表头应包含：{'、'.join(wanted)}")
     out = []
     for i, row in enumerate(rows[header_at + 1:], start=header_at + 2):
         values = {f: normalize.to_text(row[j]) if j < len(row) else "" for f, j in index.items()}
         if not any(values.values()):
             continue
+        if any(normalize.fold(c) in _TOTALS for c in row[:3]):
+            continue
         values["_row"] = i
         out.append(values)
     return out
+
+
+def _find_sheet(sheets: dict[str, list], preferred: str, columns: dict[str, str], required: set[str]) -> str | None:
+    """The sheet named `preferred`, else the one whose header (first 10 rows) has the required labels."""
+    if preferred in sheets:
+        return preferred
+    for name, rows in sheets.items():
+        for row in rows[:10]:
+            index = _header(row, columns)
+            if all(columns[label] in index for label in required):
+                return name
+    return None
+
+
+def _code(value: str) -> str:
+    """A department code as typed: ＪＷＣ (a Chinese input method's full-width letters), jwc and ' JWC' are JWC."""
+    return unicodedata.normalize("NFKC", value).strip().upper()
 
 
 MAX_LISTED = 20
@@ -316,26 +468,47 @@ def _raise_all(problems: list[str]) -> None:
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
+    import io
+
     from python_calamine import CalamineError, CalamineWorkbook
 
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
+    data = path.read_bytes()
+    if not data:
+        raise ConfigError(f"名册 {name} 是空文件（0 字节）；请重新保存名册。")
+    try:     # by its content, not its extension (an .xlsx renamed .xls, a WPS .et)
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in wb.sheet_names}
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ConfigError(f"名册 {name} 无法打开：{exc}；请用 Excel/WPS 另存为 .xlsx") from None
+    except (CalamineError, OSError, ValueError, TypeError) as exc:
+        raise ConfigError(f"名册 {name} 无法作为表格打开（不是 Excel/WPS 工作簿，或文件已损坏：{type(exc).__name__}）；"
+                          "请用 Excel 或 WPS 打开名册后另存为 .xlsx。") from None
     # a sheet named "人员 " (a space typed after the name) is that sheet
     sheets = {s.strip().replace("\u3000", ""): v for s, v in reversed(list(sheets.items()))}
-    if "部门" not in sheets:
-        raise ConfigError(f"名册 {name} 中没有名为“部门”的工作表")
-    rows = _table(sheets["部门"], "部门", DEPT_COLUMNS, {"代码", "名称", "部门负责人", "分管领导", "应报人数"}, name)
+    sheets = dict(reversed(list(sheets.items())))
+    warnings: list[str] = []
+    dept_required = {"代码", "名称", "部门负责人", "分管领导", "应报人数"}
+    dept_sheet = _find_sheet(sheets, "部门", DEPT_COLUMNS, dept_required)
+    if dept_sheet is None:
+        raise ConfigError(f"名册 {name} 中没有名为“部门”的工作表（现有：{'、'.join(sheets) or '无'}）；"
+                          "请把列出各部门的工作表改名为“部门”。")
+    if dept_sheet != "部门":
+        warnings.append(f"名册 {name} 中没有名为“部门”的工作表，已按表头把“{dept_sheet}”当作部门表读取。")
+    staff_required = {"工号", "姓名", "部门代码"}
+    staff_sheet = _find_sheet({k: v for k, v in sheets.items() if k != dept_sheet}, "人员", STAFF_COLUMNS,
+                              staff_required)
+    if staff_sheet not in (None, "人员"):
+        warnings.append(f"名册 {name} 中没有名为“人员”的工作表，已按表头把“{staff_sheet}”当作人员名单读取。")
+    elif staff_sheet is None and (others := [k for k, v in sheets.items() if k != dept_sheet and any(map(any, v))]):
+        warnings.append(f"名册 {name} 中没有“人员”工作表（现有：{'、'.join([dept_sheet, *others])}），附件3 将按部门生成"
+                        "通用表；如要按人生成，请把人员名单所在的工作表改名为“人员”（表头：工号、姓名、部门代码、岗位、职务层级）。")
+    rows = _table(sheets[dept_sheet], dept_sheet, DEPT_COLUMNS, dept_required, name)
     departments: dict[str, Department] = {}
     code_rows: dict[str, int] = {}
     names: dict[str, int] = {}
     problems: list[str] = []      # every bad row at once: the office fixes the roster in one go
     for r in rows:
-        where = f"名册 {name} 工作表“部门”第 {r['_row']} 行"
-        code = r.get("code", "").strip().upper()       # jwc and JWC are one code (it starts every 风险编号)
-        if not code or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 12:
+        where = f"名册 {name} 工作表“{dept_sheet}”第 {r['_row']} 行"
+        code = _code(r.get("code", ""))       # jwc, ＪＷＣ and JWC are one code (it starts every 风险编号)
+        if not code or not code.isascii() or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 12:
             problems.append(f"{where}“代码”应为不超过 12 位的字母或数字（如 JWC），现为“{code}”")
             continue
         if code in departments:
@@ -356,7 +529,7 @@ def load_roster(path: Path, name: str) -> Roster:
         headcount = -1                                  # empty: the staff list's count, below
         if r.get("headcount"):
             try:
-                number = float(r["headcount"])
+                number = float(r["headcount"].rstrip("人名 "))      # 12人 is 12
                 if number < 0 or not number.is_integer():
                     raise ValueError
                 headcount = int(number)
@@ -375,19 +548,19 @@ def load_roster(path: Path, name: str) -> Roster:
     if not departments:
         raise ConfigError(f"名册 {name} 的“部门”工作表中没有任何部门")
     staff: list[Person] = []
-    if "人员" in sheets:
+    if staff_sheet is not None:
         seen: dict[str, int] = {}
-        for r in _table(sheets["人员"], "人员", STAFF_COLUMNS, {"工号", "姓名", "部门代码"}, name):
-            where = f"名册 {name} 工作表“人员”第 {r['_row']} 行"
-            if not r.get("staff_no") or not r.get("name"):
-                problems.append(f"{where}“工号”和“姓名”不能为空")
+        for r in _table(sheets[staff_sheet], staff_sheet, STAFF_COLUMNS, staff_required, name):
+            where = f"名册 {name} 工作表“{staff_sheet}”第 {r['_row']} 行"
+            if empty := [label for key, label in (("staff_no", "工号"), ("name", "姓名")) if not r.get(key)]:
+                problems.append(f"{where}“{'”“'.join(empty)}”不能为空")
                 continue
             no_key = normalize.staff_no_key(r["staff_no"])        # 12 and 0012 are one 工号
             if no_key in seen:
                 problems.append(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
                 continue
             seen[no_key] = r["_row"]
-            r["department"] = r.get("department", "").strip().upper()
+            r["department"] = _code(r.get("department", ""))
             if r["department"] not in departments:
                 problems.append(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
                 continue
@@ -404,7 +577,10 @@ def load_roster(path: Path, name: str) -> Roster:
                 raise ConfigError(f"名册 {name} 工作表“部门”第 {code_rows[code]} 行“应报人数”不能为空"
                                   "（人员名单中也没有这个部门的人；不需要报个人表的部门请填 0）")
             departments[code] = dataclasses.replace(dept, headcount=listed)
-    return Roster(departments, staff)
+        elif staff and dept.headcount > (listed := sum(1 for p in staff if p.department == code)) > 0:
+            warnings.append(f"名册 {name} 中{dept.name}应报 {dept.headcount} 人，人员名单只列出 {listed} 人："
+                            f"附件3 只为这 {listed} 人生成，提交情况按 {dept.headcount} 人统计。")
+    return Roster(departments, staff, warnings)
 
 
 def standalone_config(root: Path) -> Config:

@@ -106,7 +106,9 @@ def write_roster(path: Path, departments: list[tuple], staff: list[tuple] | None
     wb.close()
 
 
-def init_workdir(root: Path) -> Path:
+def init_workdir(root: Path, kept: list[str] | None = None) -> Path:
+    """A new working folder. A 名册.xlsx already there (the office made its roster first) is kept, and named in
+    `kept`; an existing formkit.toml stops it (exit code 2)."""
     root = Path(root)
     if (root / CONFIG_NAME).exists():
         raise FormkitError(f"{root / CONFIG_NAME} 已经存在；init 不会覆盖已有的活动配置。", exit_code=2)
@@ -115,5 +117,9 @@ def init_workdir(root: Path) -> Path:
     (root / "outbox").mkdir(exist_ok=True)
     write_config(root, institution="某某学院", main_leader="（请填写主要领导姓名）",
                  campaign="2023年度廉政风险防控", year=2023)
-    write_roster(root / "名册.xlsx", EXAMPLE_DEPARTMENTS)
+    if (root / "名册.xlsx").exists():
+        if kept is not None:
+            kept.append("名册.xlsx")
+    else:
+        write_roster(root / "名册.xlsx", EXAMPLE_DEPARTMENTS)
     return root
