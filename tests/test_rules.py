@@ -926,6 +926,34 @@ def test_a_filled_copy_of_the_sheet_is_read(cfg):
     assert [(r["风险点"], r["来源位置"].split("!")[0]) for r in a.catalogue] == [(RISK3["风险点"], "附件3 (2)")]
 
 
+def test_another_forms_sheet_is_not_read_as_this_form(cfg):
+    """张伟's 附件3 left blank and a filled 附件4 table pasted into a second sheet: the 附件4 rows are that form's,
+    named (by their 风险点) as not read, not taken for 张伟's risks with his header fields missing."""
+    other = submit(cfg, "附件4", "JWC", name="tmp.xlsx")
+    path = submit(cfg, "附件3", "JWC", "张伟", name="mixed.xlsx", rows=[])
+    wb = openpyxl.load_workbook(path)
+    _copy_cells(form_sheet(openpyxl.load_workbook(other)), wb.create_sheet("附件4"))
+    wb.save(path)
+    other.unlink()
+    res = run(cfg)["mixed.xlsx"]
+    assert res.form == "附件3" and res.checked.sub.sheet == "附件3"
+    lost = [f for f in res.findings if f.code == "sheet-not-read"]
+    assert [f.sheet for f in lost] == ["附件4"] and f"“{RISK4['风险点']}”" in lost[0].message
+    assert not [f for f in res.findings if f.code == "required" and f.sheet == "附件4"]
+
+
+def test_a_filled_copy_someone_hid_is_read(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", name="hid.xlsx", rows=[])
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(form_sheet(wb))
+    copy.title = "副本"
+    _fill_sheet(copy, [RISK3])
+    copy.sheet_state = "hidden"
+    wb.save(path)
+    a = analyse(cfg)
+    assert [r["风险点"] for r in a.catalogue] == [RISK3["风险点"]]
+
+
 def test_a_second_filled_sheet_is_named_row_by_row(cfg):
     """Two people's forms as two sheets of one workbook: the first is read; every filled row of the second is named
     at its cell (sheet-not-read), so nothing disappears unreported."""

@@ -533,7 +533,8 @@ def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
 
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec]) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
-    visible = []
+    visible: list[str] = []
+    hidden: list[str] = []
     for meta in wb.sheets_metadata:
         if meta.name == META_SHEET:
             try:
@@ -544,6 +545,8 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 carriers.append(("隐藏工作表", found))
         elif str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible):
             visible.append(meta.name)
+        else:
+            hidden.append(meta.name)        # a copy someone hid: read only when no visible sheet has the form
     identity, mismatch = _consensus(carriers)
 
     grids: dict[str, list[list]] = {}
@@ -559,8 +562,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     read: dict[str, Submission] = {}
     if identity and identity.form in forms:
         spec = forms[identity.form]
-        order = sorted(visible, key=lambda n: n != spec.sheet_name)
+        order = sorted(visible, key=lambda n: n != spec.sheet_name) + hidden
         candidates = [(name, found) for name in order if (found := _match_header_row(grid_of(name), spec))[1] >= 2]
+        if len(candidates) > 1:      # only sheets of this form: another form's table shares a few labels with it
+            candidates = [c for i, c in enumerate(candidates)
+                          if i == 0 or recognise(grid_of(c[0]), forms)[0] in (spec, None)]
         if len(candidates) > 1:
             # a copy of the form's sheet ("附件3 (2)") filled while the original stays blank: the filled one
             for name, found in candidates:
@@ -598,7 +604,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             identity = None
     else:
         spec, name = chosen
-        for other in visible:
+        for other in visible + hidden:
             if other != name and other != "填表说明":
                 o_spec = spec if other in read else recognise(grid_of(other), forms)[0]
                 if o_spec:
