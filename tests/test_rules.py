@@ -884,17 +884,22 @@ def test_a_department_table_copied_without_its_title_is_not_a_personal_form(cfg,
 
 
 def test_a_column_filled_down_past_the_table_adds_no_rows(cfg):
-    """序号 dragged down through the sign-off, and a column of the submitter's own (是否整改 = 否) filled down every
-    row: neither makes blank rows into risks nor hides the sign-off; the added column is named once (column-extra)."""
+    """序号 dragged down through the sign-off, a column of the submitter's own (是否整改 = 否) filled down every row,
+    涉及三重一大 = 否 and 备注 = 无 dragged down to the sign-off: none makes blank rows into risks nor hides the
+    sign-off; the added column is named once (column-extra)."""
     path = submit(cfg, "附件3", "JWC", "张伟", name="drag.xlsx", rows=[RISK3], signoff={"本人签字": "张伟"})
     wb = openpyxl.load_workbook(path)
     ws = form_sheet(wb)
-    hr, cols = table_header_row(ws, ["序号", "风险点"])
+    hr, cols = table_header_row(ws, ["序号", "风险点", "涉及“三重一大”", "备注"])
     extra = ws.max_column + 1
     ws.cell(hr, extra, "是否整改")
+    signoff = next(c.row for row in ws.iter_rows() for c in row if c.value == "本人签字")
     for r in range(hr + 1, ws.max_row + 1):
         ws.cell(r, cols["序号"], r - hr)
         ws.cell(r, extra, "否")
+        if r < signoff:          # an optional dropdown and a 备注 of 无 dragged down to the sign-off
+            ws.cell(r, cols["涉及“三重一大”"], "否")
+            ws.cell(r, cols["备注"], "无")
     wb.save(path)
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith("drag.xlsx"))

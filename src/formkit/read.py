@@ -429,6 +429,18 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
     return filled
 
 
+FILLER_TEXTS = frozenset({"无", "/", "-", "—", "——", "－", "\\", "暂无", "否"})
+"""What people drag down an optional column of blank rows; alone in a row, it makes no data row."""
+
+
+@lru_cache(maxsize=64)
+def _filler_keys(spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
+    """(optional columns, those with a dropdown): a row holding nothing but these is no data row when their
+    values are a dropdown choice or a FILLER_TEXTS placeholder."""
+    optional = frozenset(f.key for f in spec.columns if f.need != "req" and not f.prefill)
+    return optional, frozenset(f.key for f in spec.columns if f.key in optional and f.allowed)
+
+
 def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[int, int] | None = None,
                merged: list | None = None) -> Submission:
     """The form in a sheet's cells. merged: the sheet's merged ranges ((r0, c0), (r1, c1)), 0-based, where
@@ -460,6 +472,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     rows: list[Row] = []
     extra_used = set()
     to_text = normalize.to_text
+    filler, choice_keys = _filler_keys(spec)
     mapping_items = list(mapping.items())
     ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
     for r in range(hr + 1, len(grid)):
@@ -474,9 +487,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
-        if not any(to_text(v) for k, v in values.items() if k != "seq"):
-            # only a 序号 or a column of the submitter's own (filled down past the table): no data row; the
-            # column is named below (column-extra) so its content is not dropped unsaid
+        filled = [k for k, v in values.items() if k != "seq" and to_text(v)]
+        if not filled or all(k in filler for k in filled) and all(to_text(values[k]) in FILLER_TEXTS or
+                                                                 k in choice_keys for k in filled):
+            # only a 序号, an optional choice (涉及三重一大 = 否) or a 无 dragged down past the table, or a
+            # column of the submitter's own: no data row; that column is named below (column-extra) so its
+            # content is not dropped unsaid
             extra_used.update(extras)
             continue
         number = str(r + 1)
