@@ -145,3 +145,42 @@ def test_file_times_outside_the_campaign_do_not_set_the_date(cfg, workdir):
     toml.write_text(toml.read_text(encoding="utf-8").replace('year = 2023', 'year = 2023\nas_of = 2023-03-31'),
                     encoding="utf-8")
     assert as_of(merge(load_config(workdir)).analysis).isoformat() == "2023-03-31"
+
+
+def test_a_corrected_feedback_workbook_is_judged_by_when_it_came(cfg, workdir, tmp_path):
+    """A corrected feedback workbook carries the 填表日期 of the version it corrects, which says nothing of when
+    it came. 李娜 mailed v1 on 03-20 (returned), a fresh v2 on 03-24, then her corrected feedback workbook of v1 on
+    03-27: the correction is the latest. 张伟's first 附件3 came by mail on 04-05, after the 03-31 deadline
+    (填表日期 03-18), was returned, and his correction came on 04-08: his form stays late (the first sending
+    counts, not the earliest date any version carries)."""
+    import os
+
+    from formkit.submissions import grid
+
+    paths = generate_campaign(cfg)
+    zhang = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    late = fill(zhang, tmp_path / "z.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("张伟.xlsx", late.read_bytes())],
+                                                          date="Wed, 05 Apr 2023 10:00:00 +0800"))
+    v1 = fill(li, tmp_path / "l1.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级", "考务泄密"))
+    (workdir / "inbox/李娜1.eml").write_bytes(hostile.make_eml([("李娜.xlsx", v1.read_bytes())],
+                                                           date="Mon, 20 Mar 2023 10:00:00 +0800"))
+    merge(cfg)
+    for name, when in (("张伟", 1680948000), ("李娜", 1679911200)):          # 04-08 and 03-27
+        feedback = next(p for p in (workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx") if name in p.name)
+        wb = openpyxl.load_workbook(feedback)
+        cell = next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级")
+        cell.value = "二级"
+        wb.save(workdir / f"inbox/{name}_改.xlsx")
+        os.utime(workdir / f"inbox/{name}_改.xlsx", (when, when))
+    v2 = fill(li, tmp_path / "l2.xlsx", header={"填表日期": "2023-03-24"}, rows=_risk("三级", "考务泄密"))
+    (workdir / "inbox/李娜2.eml").write_bytes(hostile.make_eml([("李娜v2.xlsx", v2.read_bytes())],
+                                                           date="Fri, 24 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/李娜_改.xlsx"].status == "accepted"
+    assert by_path["inbox/李娜2.eml!李娜v2.xlsx"].superseded_by == "inbox/李娜_改.xlsx"
+    assert by_path["inbox/张伟_改.xlsx"].status == "accepted"
+    cell = next(d for d in grid(result.analysis) if d.code == "JWC").personal["附件3"]
+    assert cell.late

@@ -563,6 +563,10 @@ class Analysis:
     store: Store | None = None
     _by_scope: dict | None = field(default=None, repr=False)
     as_of: date | None = field(default=None, repr=False)     # submissions.as_of, once computed
+    first_sent: dict[tuple, str] = field(default_factory=dict, repr=False)
+    """A submitter's form (supersession key) → when its first version was sent (ISO): lateness is judged by it. The
+    first in sending order, not the earliest date: a corrected feedback workbook carries the 填表日期 of the
+    version it corrects, which may be earlier than the mail that brought that version after the deadline."""
 
     def accepted(self, form: str | None = None) -> list[InputResult]:
         return [i for i in self.inputs if i.status == ACCEPTED and (form is None or i.form == form)]
@@ -608,8 +612,8 @@ def _clues(result: InputResult) -> dict[str, float]:
             out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
         except (ValueError, OverflowError):
             pass
-    if (filled := _filled_ts(result)) is not None:
-        out["填表日期"] = filled
+    if (filled := _filled_ts(result)) is not None and not (result.brief and result.brief.corrects):
+        out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects)
     if result.raw.mtime:
         out["文件修改时间"] = result.raw.mtime
     return out
@@ -853,6 +857,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.submitted_at, res.order_basis = _iso(ts), basis
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
+    first_sent: dict[tuple, str] = {}
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
@@ -861,6 +866,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]
         _corrections_last(members)
+        if sent := next((m.submitted_at for m in members if m.submitted_at), None):
+            first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
         if len(members) > 1 and latest.form in forms and forms[latest.form].is_risk_form:
@@ -928,7 +935,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 anchor = next(iter(row.refs.values()), None)
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
-    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store)
+    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent)
     _consolidate(analysis)
     return analysis
 

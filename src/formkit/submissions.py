@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from formkit import normalize
-from formkit.pipeline import ACCEPTED, RETURNED, SUPERSEDED, Analysis
+from formkit.pipeline import ACCEPTED, RETURNED, Analysis
 
 DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
 PERSONAL_FORMS = ("附件3", "附件5")
@@ -97,8 +97,8 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
         if r.status in (ACCEPTED, RETURNED):
             dept = home.get(r.brief.key[-1], r.department) if r.form in PERSONAL_FORMS else r.department
             current.setdefault((r.form, dept), []).append(r)
-        if r.status in (ACCEPTED, RETURNED, SUPERSEDED) and (when := _submitted(r)) is not None:
-            first_sent[r.brief.key] = min(when, first_sent.get(r.brief.key, when))
+    for key, sent in analysis.first_sent.items():
+        first_sent[key] = datetime.fromisoformat(sent).date()
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
