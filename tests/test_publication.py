@@ -264,6 +264,8 @@ def test_html_escapes_and_is_self_contained(tmp_path):
     # department sections with counts, a summary by level
     assert page.count('<section class="dept"') == 3 and "图书馆" not in page
     assert "共 3 项" in page and "共 2 项" in page and "共 1 项" in page
+    # the heading names the department's 分管领导; 责任领导 is each row's own (by its level)
+    assert "分管领导：张建国" in page and "责任领导：" not in page
     assert "共登记廉政风险点 <b>6</b> 个" in page and "一级 2" in page and "三级 3" in page
 
 
