@@ -105,3 +105,14 @@ def test_the_next_round_compares_without_reading_the_previous_workbook(cfg, work
             m.setattr(formkit.changes, "iter_catalogue", no_reading)
             merge(cfg)
     assert _changes(workdir / "outbox/廉政风险目录.xlsx") == [("删除", "JWC-0013-01", "风险等级", "二级", None)]
+
+
+def test_counts_are_risk_points_not_changed_items():
+    """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
+    from formkit.changes import Changes
+
+    rows = [{"变化": "措施变化", "风险编号": "JWC-B01", "项目": "防控措施"},
+            {"变化": "措施变化", "风险编号": "JWC-B01", "项目": "工作程序"},
+            {"变化": "措施变化", "风险编号": "JWC-B02", "项目": "防控措施"},
+            {"变化": "新增", "风险编号": "JWC-B03", "项目": "风险等级"}]
+    assert Changes("outbox/历史/001.xlsx", rows).counts() == {"措施变化": 2, "新增": 1}

@@ -31,10 +31,12 @@ class Changes:
     rows: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
+        """Risk points per kind of change (one risk whose 防控措施 and 工作程序 both changed is one 措施变化, though
+        it has a row per item)."""
+        seen: dict[str, set[str]] = {}
         for r in self.rows:
-            out[r["变化"]] = out.get(r["变化"], 0) + 1
-        return out
+            seen.setdefault(r["变化"], set()).add(r["风险编号"])
+        return {kind: len(ids) for kind, ids in seen.items()}
 
     def to_json(self) -> dict:
         return {"baseline": self.baseline, "counts": self.counts()}
