@@ -49,10 +49,15 @@ def test_second_round_lists_added_removed_and_changed(cfg, workdir):
     assert report["changes"]["counts"] == {"新增": 1, "删除": 1, "等级变化": 1}
     assert report["changes"]["baseline"].startswith("outbox/历史/")
     assert result.report["changes"] == report["changes"]
-    # re-running round 2 compares with the same baseline: the same bytes
+    # re-running round 2 compares with the same baseline: the same bytes; also once a file was touched (a folder
+    # copied): the same round, not a new one archived and compared with (which emptied 变化)
     before = (workdir / "outbox/廉政风险目录.xlsx").read_bytes()
     merge(cfg)
     assert (workdir / "outbox/廉政风险目录.xlsx").read_bytes() == before
+    os.utime(inbox / "张伟.xlsx")
+    merge(cfg)
+    assert (workdir / "outbox/廉政风险目录.xlsx").read_bytes() == before
+    assert len(list((workdir / "outbox/历史").iterdir())) == 1
 
 
 def test_compare_with_a_named_workbook(cfg, workdir, tmp_path):

@@ -28,9 +28,12 @@ class MergeResult:
 
 
 def inputs_digest(analysis: Analysis) -> str:
+    """What makes one round the same as another: the inputs' bytes and what was made of them (status, which
+    one superseded which, the submission time). Not the file times themselves: a folder copied or a file
+    touched is the same round (its outputs are the same), not a new one to archive and compare with."""
     h = hashlib.sha256(f"{__version__}\0{declarations_digest()}\0{analysis.cfg.fingerprint()}".encode())
     for res in analysis.inputs:
-        h.update(f"\0{res.path}\0{res.sha256}\0{res.raw.mtime}".encode())
+        h.update(f"\0{res.path}\0{res.sha256}\0{res.status}\0{res.superseded_by}\0{res.submitted_at}".encode())
     return h.hexdigest()
 
 
