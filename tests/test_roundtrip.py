@@ -341,6 +341,11 @@ def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     write_roster(workdir / "名册.xlsx", DEPARTMENTS,
                  [(s[0], s[1], "JDX" if s[1] == "张伟" else s[2], s[3], s[4]) for s in STAFF])
     cfg = load_config(workdir)
+    merge(cfg)       # before he re-sends: 汇总 (三、个人自查表完成情况) counts him where 提交情况 does, in 机电工程系
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["汇总"]
+    start = next(c.row for c in ws["A"] if c.value == "三、个人自查表完成情况")
+    summary = {ws.cell(r, 1).value: ws.cell(r, 3).value for r in range(start + 2, start + 2 + len(DEPARTMENTS))}
+    assert (summary["机电工程系"], summary["教务处"]) == (1, 1)
     a3 = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
     assert a3.parent.name == "机电工程系"
     fill(a3, workdir / "inbox/张伟_新部门.xlsx", header={"填表日期": "2023-04-20"}, rows=[

@@ -309,9 +309,10 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     write_text(ws, top, 0, "三、个人自查表完成情况", st.h2)
     for j, h in enumerate(["部门", "应报人数", "附件3已报", "附件3完成率", "附件5已报", "附件5完成率"]):
         ws.write_string(top + 1, j, h, st.head)
-    people3 = Counter(r["_dept"] for r in {(r["_dept"], r["_person"]): r for r in a.catalogue
-                                           if r["层级"] == "个人"}.values())
-    acc5 = Counter(res.department for res in a.accepted("附件5"))
+    # the counts of 提交情况 (submissions.grid): a person counts for the department the roster now puts them in
+    status = {d.code: d.personal for d in grid(a)}
+    people3 = Counter({code: p["附件3"].accepted for code, p in status.items()})
+    acc5 = Counter({code: p["附件5"].accepted for code, p in status.items()})
     r = top + 2
     for d in depts:
         write_text(ws, r, 0, d.name, st.cell)
