@@ -607,6 +607,28 @@ def test_names_typed_with_spaces_or_invisible_characters_are_the_names(cfg):
     assert "教材选用回扣" in got          # an invisible character is removed, not made a space
 
 
+@pytest.mark.parametrize("typed", ["李娜\u200e", "李\u00ad娜", "\u202a李娜\u202c"])
+def test_direction_marks_and_soft_hyphens_are_not_part_of_a_name(cfg, typed):
+    """A left-to-right mark or a soft hyphen pasted with a name: the same person, not a second one."""
+    submit(cfg, "附件3", "JWC", "李娜", header={"姓名": typed}, rows=[RISK3])
+    a = analyse(cfg)
+    assert [(r.status, r.person) for r in a.inputs] == [("accepted", "李娜")]
+    assert [r["姓名"] for r in a.catalogue] == ["李娜"]
+
+
+def test_a_name_with_a_dot_of_another_kind_is_the_same_name(cfg, workdir):
+    """艾力·买买提 in the roster, typed 艾力.买买提 on his own form: his form (the dot is the name's middle dot)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "艾力·买买提", "JWC", "干事", "一般干部")])
+    cfg = load_config(workdir)
+    submit(cfg, "附件3", "JWC", "艾力·买买提", header={"姓名": "艾力.买买提"}, rows=[RISK3])
+    a = analyse(cfg)
+    assert [(r.status, r.person) for r in a.inputs] == [("accepted", "艾力·买买提")]
+
+
 def test_person_unknown(cfg):
     src = blank(cfg, "附件3", "JWC")                  # the department's general form: no person in it
     path = submit(cfg, "附件3", src=src, header={"姓名": "孙悟空", "岗位": "干事", "职务层级": "一般干部"})

@@ -568,7 +568,7 @@ def load_roster(path: Path, name: str) -> Roster:
             if rank not in RANKS:
                 problems.append(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
                 continue
-            staff.append(Person(r["staff_no"], r["name"], r["department"], r.get("post", ""), rank))
+            staff.append(Person(r["staff_no"], normalize.person_name(r["name"]), r["department"], r.get("post", ""), rank))
         _raise_all(problems)
     for code, dept in list(departments.items()):
         if dept.headcount < 0:               # 应报人数 left empty: as many as the staff list names

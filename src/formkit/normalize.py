@@ -11,8 +11,12 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002-\u200a]+")
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))   # invisible: removed, not a space
-_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.]+")
+_INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+"""Unicode format characters (category Cf, in the Basic Multilingual Plane): zero-width spaces and joiners,
+direction marks, the soft hyphen. Invisible in a cell, they are removed, not made a space."""
+_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧]+")
+_NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧"})
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
@@ -36,7 +40,7 @@ def to_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, timedelta | time):
         return str(value)
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n").translate(_ZERO_WIDTH)
+    text = _INVISIBLE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
@@ -46,8 +50,8 @@ def person_name(value: object) -> str:
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
     text = to_text(value)
-    if " " in text and _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
-        return squeezed
+    if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
+        return squeezed.translate(_NAME_DOTS)      # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提
     return text
 
 
