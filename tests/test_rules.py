@@ -498,6 +498,20 @@ def test_the_head_of_a_department_does_not_supervise_his_own_risks(cfg, workdir)
     assert got[RISK4["风险点"]] == ("张伟", "张伟")                  # the department's own 三级 risk
 
 
+def test_a_college_leaders_own_risks_answer_to_the_main_leader(cfg, workdir):
+    """刘副院长 (院级领导), listed under 教务处 whose head 王芳 reports to him: his own risks are managed and answered
+    for by the main leader (plan: 院级副职领导报党政正职审定), not by his subordinate or by himself."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0001", "刘副院长", "JWC", "副院长", "院级领导")])
+    cfg = load_config(workdir)
+    submit(cfg, "附件3", "JWC", "刘副院长", rows=[RISK3, RISK3B])
+    got = {r["风险点"]: (r["直接管理"], r["监督负责"]) for r in analyse(cfg).catalogue}
+    assert got == {RISK3["风险点"]: ("周校长", "周校长"), RISK3B["风险点"]: ("周校长", "周校长")}
+
+
 # -- whose form: department, person, 工号, campaign -----------------------------------------------------------
 
 

@@ -16,9 +16,15 @@ ABOVE = {"部门负责人": "分管领导", "分管领导": "单位主要领导"
 主管领导 too), so a personal risk of the 部门负责人 goes one step up."""
 
 
-def supervision(level: str, department: Department | None, main_leader: str, person: str = "") -> tuple[str, str]:
+SENIOR = "院级领导"
+"""The 职务层级 of a college leader: their own risks answer to the main leader (plan: 院级副职领导报党政正职审定),
+not to the head of the office they are listed under."""
+
+
+def supervision(level: str, department: Department | None, main_leader: str, person: str = "",
+                rank: str = "") -> tuple[str, str]:
     """(直接管理, 监督负责) for a risk level, as names from the roster (role names when unknown); `person`: whose
-    personal risk it is, never named as their own supervisor."""
+    personal risk it is, never named as their own supervisor; `rank`: their 职务层级."""
     roles = SUPERVISION.get(level)
     if roles is None:
         return "", ""
@@ -27,6 +33,8 @@ def supervision(level: str, department: Department | None, main_leader: str, per
         "部门负责人": department.head if department else "部门负责人",
         "单位主要领导": main_leader or "单位主要领导",
     }
+    if rank == SENIOR:
+        names["分管领导"] = names["部门负责人"] = names["单位主要领导"]
     out = []
     for role in roles:
         while person and names[role] == person and role in ABOVE:

@@ -957,7 +957,8 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
     v = row.values
     level = _shared(_text(v.get("level")))
     personal = c.spec.scope == "person"
-    direct, supervisor = supervision(level, c.department, cfg.main_leader, c.person if personal else "")
+    rank = (c.staff.rank if c.staff else normalize.to_text(c.header.get("rank"))) if personal else ""
+    direct, supervisor = supervision(level, c.department, cfg.main_leader, c.person if personal else "", rank)
     anchor = row.refs.get("risk") or next(iter(row.refs.values()), "")
     person = _shared(c.person)
     return CatalogueRow([
