@@ -442,6 +442,15 @@ def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
     assert ws[ref].value == "教学运行科科长" and ws[ref].protection.locked
 
 
+def test_a_changed_prefilled_post_in_the_header_is_said(cfg):
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, header={"岗位": "教务处长"},
+                  by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", value_ref(path, "岗位"), "prefilled-changed")}
+    assert res.status == "accepted" and "教务科科长" in res.findings[0].message
+
+
 def test_prefilled_changed(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={

@@ -496,6 +496,15 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
     unmatched = 0
+    post = _text(c.header.get("post", ""))
+    field = c.spec.header_field("post")
+    if prefilled and scope and post and field is not None and field.prefill and (ref := c.sub.header_refs.get("post")):
+        # 附件5's 岗位 is pre-filled (locked) from the accepted 附件3: changed, it is said (the catalogue keeps its own)
+        theirs = {normalize.fold(r["岗位"]) for r in scope}
+        earlier = {t for r in scope for t in ctx.former.get(r["风险编号"], ())}
+        if normalize.fold(post) not in theirs and former_token("post", normalize.fold(post)) not in earlier:
+            yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=ref, field=field.label, value=post,
+                         detail=scope[0]["岗位"], key="post")
     for row in c.rows:
         rid = _text(row.values.get("risk_id", ""))
         text = _text(row.values.get("risk", ""))
