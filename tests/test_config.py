@@ -214,3 +214,21 @@ def test_a_roster_saved_under_another_extension_is_read_by_its_content(workdir):
     (workdir / "名册.xls").write_bytes((workdir / "名册.xlsx").read_bytes())       # an .xlsx renamed .xls
     _edit(workdir, 'roster = "名册.xlsx"', 'roster = "名册.xls"')
     assert "JWC" in load_config(workdir).roster.departments
+
+
+def test_an_as_of_years_away_is_said(workdir):
+    _edit(workdir, "year = 2023", "year = 2023\nas_of = 2031-01-01")
+    assert any("as_of = 2031-01-01" in w for w in load_config(workdir).warnings)
+
+
+def test_contact_addresses_as_people_paste_them(workdir):
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    emails = ["教务处 <jwc@x.edu.cn>", "cwc＠x.edu.cn，mailto:caiwu@x.edu.cn", ""]
+    write_roster(workdir / "名册.xlsx", [(*d, "", e) for d, e in zip(DEPARTMENTS, emails, strict=True)])
+    got = {code: d.email for code, d in load_config(workdir).roster.departments.items()}
+    assert got == {"JWC": "jwc@x.edu.cn", "CWC": "cwc@x.edu.cn, caiwu@x.edu.cn", "JDX": ""}
+    write_roster(workdir / "名册.xlsx", [(*d, "", "jwc at x") for d in DEPARTMENTS])
+    with pytest.raises(ConfigError, match="“jwc at x”不是邮箱地址"):
+        load_config(workdir)

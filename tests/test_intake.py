@@ -6,10 +6,9 @@ import base64
 import hashlib
 import os
 import struct
-import time
 import zipfile
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -60,7 +59,7 @@ def test_sniff_rejections(build, code, words):
 
 # -- a realistic inbox ---------------------------------------------------------------------------------------
 
-ZIP_TIME = time.mktime(datetime(2024, 3, 5, 9, 30, 0).timetuple())
+ZIP_TIME = datetime(2024, 3, 5, 9, 30, 0, tzinfo=timezone(timedelta(hours=8))).timestamp()   # 北京时间
 MAIL_TIME = datetime.fromisoformat("2023-03-07T10:15:00+08:00").timestamp()
 PROVENANCE = {"from": "张三 <zhangsan@example.edu.cn>", "date": "2023-03-07T10:15:00+08:00",
               "subject": "附件4 教务处"}
@@ -540,3 +539,21 @@ def test_links_in_the_inbox_are_not_followed(tmp_path: Path):
         assert [i.path for i in inputs] == ["inbox/a.xlsx"]
         assert {s.path: s.reason.split("，")[0] for s in skipped} == {
             "inbox/passwd.xlsx": "文件的快捷方式（符号链接）", "inbox/folder/": "文件夹的快捷方式（符号链接）"}
+
+
+def test_zip_member_times_are_the_senders_local_time_or_the_utc_stamp(tmp_path: Path):
+    """A zip's DOS times are the zipping computer's clock (北京时间 for the campaign's senders, whatever zone this
+    machine is in); an extended timestamp (UTC), where the tool wrote one, is taken as it is."""
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        plain = zipfile.ZipInfo("a.xlsx", (2023, 3, 20, 9, 0, 0))
+        zf.writestr(plain, H.tiny_xlsx())
+        stamped = zipfile.ZipInfo("b.xlsx", (2023, 3, 20, 9, 0, 0))
+        stamped.extra = struct.pack("<HHBi", 0x5455, 5, 1, 1679300000)
+        zf.writestr(stamped, H.tiny_xlsx({"A1": "b"}))
+    inputs, _ = expand(tmp_path, "z.zip", buf.getvalue())
+    times = {i.path: i.mtime for i in inputs}
+    assert times["z.zip!a.xlsx"] == datetime(2023, 3, 20, 9, tzinfo=timezone(timedelta(hours=8))).timestamp()
+    assert times["z.zip!b.xlsx"] == 1679300000

@@ -12,7 +12,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from formkit import normalize
@@ -350,6 +350,10 @@ def load_config(root: Path) -> Config:
         if now.start <= before.end:
             warnings.append(f"{CONFIG_NAME} 的第 {number - 1}、{number} 阶段日期重叠（{before.end} 与 {now.start}）；"
                             "如非有意，请改正。")
+    if as_of is not None and not (phases[1].start - timedelta(days=366) <= as_of <= phases[len(phases)].end
+                                  + timedelta(days=366)):
+        warnings.append(f"{CONFIG_NAME} 的 [campaign] as_of = {as_of} 与各阶段日期相差一年以上，所有未交的表都会算作逾期或"
+                        "未到期；如非有意，请改正。")
     off_year = sorted({str(d.year) for p in phases.values() for d in (p.start, p.end) if d.year not in (year, year + 1)})
     if off_year:
         warnings.append(f"{CONFIG_NAME} 的阶段日期在 {'、'.join(off_year)} 年，与 [campaign] year = {year} 不符；"
@@ -465,6 +469,30 @@ def _raise_all(problems: list[str]) -> None:
         raise ConfigError("\n".join(problems[:MAX_LISTED]) + more)
 
 
+_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+
+
+def _addresses(text: str) -> tuple[list[str], str]:
+    """The addresses of a 联系邮箱 cell as people paste them (a full-width ＠ or comma, "教务处 <jwc@x.cn>" from
+    Outlook, mailto:), and the first piece that is none."""
+    from email.utils import getaddresses
+
+    text = unicodedata.normalize("NFKC", text).replace("mailto:", "")
+    out = []
+    for piece in re.split(r"[,;、\n]+", text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        found = [addr for _, addr in getaddresses([piece]) if addr]
+        if not found and " " in piece:
+            found = piece.split()
+        for addr in found or [piece]:
+            if not _ADDRESS.fullmatch(addr):
+                return out, piece
+            out.append(addr)
+    return out, ""
+
+
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
@@ -537,9 +565,9 @@ def load_roster(path: Path, name: str) -> Roster:
                 problems.append(f"{where}“应报人数”应为非负整数，现为“{r.get('headcount')}”")
                 continue
         aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
-        emails = [e.strip() for e in re.split(r"[,，;；、\s]+", r.get("email", "")) if e.strip()]
-        if bad := [e for e in emails if not re.fullmatch(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+", e)]:
-            problems.append(f"{where}“联系邮箱”“{bad[0]}”不是邮箱地址（应写成 jwc@example.edu.cn，多个用逗号分开）")
+        emails, bad = _addresses(r.get("email", ""))
+        if bad:
+            problems.append(f"{where}“联系邮箱”“{bad}”不是邮箱地址（应写成 jwc@example.edu.cn，多个用逗号分开）")
             continue
         code_rows[code] = r["_row"]
         departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases,

@@ -27,14 +27,13 @@ import quopri
 import re
 import stat
 import struct
-import time
 import unicodedata
 import urllib.parse
 import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email import policy
 from email.message import Message
 from pathlib import Path
@@ -493,12 +492,24 @@ def _unsafe_member_path(name: str) -> bool:
     return any(part == ".." for part in re.split(r"[/\\]", name))
 
 
+_CHINA = timezone(timedelta(hours=8))
+
+
 def _zip_mtime(info: zipfile.ZipInfo) -> float | None:
+    """A member's time: the extended timestamp (UTC) where the zip tool wrote one, else its DOS date and time,
+    which are the zipping computer's local time: 北京时间 for a campaign's senders (not this machine's zone)."""
+    extra = info.extra
+    i = 0
+    while i + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, i)
+        if tag == 0x5455 and size >= 5 and extra[i + 4] & 1:       # "UT": flags, then the modification time
+            return float(struct.unpack_from("<i", extra, i + 5)[0])
+        i += 4 + size
     year, month, day, hour, minute, second = info.date_time
     if (year, month, day, hour, minute, second) == (1980, 1, 1, 0, 0, 0) or year < 1980:
         return None  # the "no date" placeholder of many zip writers
     try:
-        return time.mktime(datetime(year, month, day, hour, minute, second).timetuple())
+        return datetime(year, month, day, hour, minute, second, tzinfo=_CHINA).timestamp()
     except (ValueError, OverflowError):
         return None
 
