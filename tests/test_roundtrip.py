@@ -328,6 +328,28 @@ def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg
     assert measures.status == "accepted" and "prefilled-changed" not in {f.code for f in measures.findings}
 
 
+def test_a_resent_risk_form_that_is_returned_withdraws_nothing(cfg, workdir):
+    """张伟's 附件3 and 附件5 were accepted; he re-sends his 附件3 with an error (returned): his risks wait for the
+    correction. His accepted 附件5 is told so (risk-pending, a note), not that the risks were deleted from his form,
+    and 变化 lists them as 退回待改, not 删除."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
+         header={"填表日期": "2023-04-20"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/张伟_重报.xlsx"].status == "returned"
+    measures = by_path["inbox/张伟_措施.xlsx"]
+    assert sorted(f.value for f in measures.findings if f.code == "risk-pending") == ["JWC-0012-01", "JWC-0012-02"]
+    assert "risk-withdrawn" not in {f.code for f in measures.findings}
+    assert result.report["changes"]["counts"] == {"退回待改": 2}
+
+
 def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
     (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one

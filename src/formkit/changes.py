@@ -12,7 +12,7 @@ import html
 import re
 import shutil
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -199,10 +199,15 @@ def compared_rows(catalogue: Iterable[Mapping]) -> Iterator[tuple[str, ...]]:
     return (tuple(_as_read(r.get(k, "")) for k in KEPT) for r in catalogue)
 
 
+PENDING = "退回待改"
+"""What a risk of the baseline is when its form was re-sent and returned: not deleted, waiting for the correction."""
+
+
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
-            known: Iterable[tuple[str, ...]] | None = None) -> Changes:
+            known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = ()) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
-    `compared_rows` gave them when it was written (then the workbook is not read)."""
+    `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
+    risk forms that were returned (shown as 退回待改, not 删除)."""
     if baseline is None:
         return Changes(None)
     try:
@@ -244,8 +249,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:
-            out.rows.append(entry("删除", b, "风险等级", b.get("风险等级", ""), ""))
-    order = {"新增": 0, "删除": 1, "等级变化": 2, "风险点变化": 3, "措施变化": 4}
+            out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
+    order = {"新增": 0, "删除": 1, PENDING: 2, "等级变化": 3, "风险点变化": 4, "措施变化": 5}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 

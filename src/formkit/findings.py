@@ -209,6 +209,9 @@ MEASURES_MATCH_NOTHING = _code(
 RISK_WITHDRAWN = _code(
     "risk-withdrawn", WARNING, "风险点已从登记表删去",
     "风险编号“{value}”的风险点已从重新报送的风险点登记表中删去，这一行的措施不再汇总；如仍需要，请在登记表中补回。")
+RISK_PENDING = _code(
+    "risk-pending", INFO, "风险点所在的登记表被退回",
+    "风险编号“{value}”所在的风险点登记表重新报送后被退回修改，这个风险点暂不汇总；登记表改正并接收后，这一行的措施一并汇总，无需重报本表。")
 RISK_REGISTERED_LATER = _code(
     "risk-registered-later", WARNING, "表中没有后来登记的风险点",
     "风险点 {value}（{detail}）是这张措施表预填之后才登记的，表中没有它；请用重新生成的措施表补报它的防控措施。")

@@ -912,6 +912,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     if n in wordings:
                         ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
+            elif res.status == RETURNED and c.spec.is_risk_form and res.path in numbered:
+                # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted)
+                for row in c.rows:
+                    n = numbered[res.path].get(row.index, row.index + 1)
+                    ctx.pending.add(risk_id(c, n, first_dept.get(res.path)))
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
     by_scope: dict[tuple, dict] = {}

@@ -76,6 +76,8 @@ class Context:
     power_items: dict[str, set[str]] = field(default_factory=dict)   # dept code → folded 权力事项 of its 附件2
     risks: dict[str, dict] = field(default_factory=dict)             # 风险编号 → catalogue row of accepted risks
     former: dict[str, set[str]] = field(default_factory=dict)        # 风险编号 → folded wordings it had (re-sent)
+    pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
+                                                      # until it is corrected, but not withdrawn either
 
 
 FILE_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
@@ -509,6 +511,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         rid = _text(row.values.get("risk_id", ""))
         text = _text(row.values.get("risk", ""))
         if rid:
+            if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it
+                yield F.make(F.RISK_PENDING, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                             value=rid, row=row.index, key="risk_id")
+                continue
             if rid not in by_id and rid in carried:     # pre-filled, then deleted from the re-sent 附件3/4
                 yield F.make(F.RISK_WITHDRAWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
                              value=rid, row=row.index, key="risk_id")
