@@ -351,3 +351,18 @@ def test_drafts_are_addressed_from_the_roster(workdir):
     write_roster(workdir / "名册.xlsx", [(*d, "", "教务处邮箱") for d in DEPARTMENTS], STAFF)
     with pytest.raises(ConfigError, match="联系邮箱"):
         load_config(workdir)
+
+
+def test_feedback_on_a_forwarded_mail_goes_to_who_forwarded_it(cfg, workdir):
+    """教务处's head forwarded 张伟's mail to the office: the reply draft goes to the head (who sent it to the office),
+    not to 张伟's address inside the forwarded mail."""
+    from tests import hostile
+
+    paths = generate_campaign(cfg)
+    flawed = fill(_find(paths, "附件3", "张伟"), workdir / "张伟.xlsx", header={"填表日期": "2023-03-09"},
+                  rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+    inner = hostile.make_eml([("张伟.xlsx", flawed.read_bytes())], from_="zhangwei@example.edu.cn")
+    (workdir / "inbox/转发.eml").write_bytes(hostile.forwarded_eml(inner))
+    merge(cfg)
+    draft = next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))
+    assert "zhangsan@example.edu.cn" in read_eml(draft)["To"]

@@ -357,8 +357,9 @@ def test_forwarded_mail_keeps_its_own_provenance(tmp_path: Path):
     inputs, skipped = expand(tmp_path, "fw.eml", H.forwarded_eml())
     (only,) = inputs
     assert only.path == "fw.eml!附件3 李四.eml!附件4.xlsx"
+    # its own sender and date; a reply goes to whoever forwarded it to the office
     assert only.mail == {"from": "lisi@example.edu.cn", "date": "2023-03-07T10:15:00+08:00",
-                         "subject": "附件3 李四"}
+                         "subject": "附件3 李四", "forwarded_by": "张三 <zhangsan@example.edu.cn>"}
     assert [s.path for s in skipped] == []
 
 

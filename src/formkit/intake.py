@@ -880,7 +880,7 @@ class _Expander:
                    depth: int, counter: list[int], top: bool = True, level: int = 0) -> None:
         ctype = _content_type(part)
         if ctype == "message/rfc822" and not top:
-            self.forwarded(part, path, mtime, zdepth, depth, counter)
+            self.forwarded(part, path, mtime, zdepth, depth, counter, prov)
         elif part.is_multipart():
             if level >= MAX_MIME_LEVELS:
                 self.skipped.append(Skipped(self.unique(path, "（嵌套过深的部分）"), "邮件结构嵌套过深，其余部分已跳过"))
@@ -891,7 +891,7 @@ class _Expander:
             self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter)
 
     def forwarded(self, part: Message, path: str, mtime: float | None, zdepth: int, depth: int,
-                  counter: list[int]) -> None:
+                  counter: list[int], outer: dict | None = None) -> None:
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
@@ -918,6 +918,8 @@ class _Expander:
             name = part_filename(part)
         except Exception:  # noqa: BLE001 - malformed headers of the forwarded mail
             inner_prov, name = {"from": "", "date": None, "subject": ""}, None
+        if outer and (sender := outer.get("forwarded_by") or outer.get("from")):
+            inner_prov["forwarded_by"] = sender      # who sent it to the office: whom a reply goes to
         name = name or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:

@@ -329,7 +329,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
-    to = (res.raw.mail or {}).get("from", "") or (c.department.email if c and c.department else "")
+    mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
+    to = mail.get("forwarded_by") or mail.get("from", "") or (c.department.email if c and c.department else "")
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
     eml.parent.mkdir(parents=True, exist_ok=True)
