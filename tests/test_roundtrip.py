@@ -11,7 +11,7 @@ import openpyxl
 from formkit.generate import generate_campaign
 from formkit.merge import merge
 from formkit.pipeline import analyse
-from tests.helpers import fill
+from tests.helpers import fill, form_sheet, table_header_row
 
 
 def _find(paths: list[Path], *parts: str) -> Path:
@@ -326,6 +326,38 @@ def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg
     assert next(r for r in result.analysis.catalogue if r["风险编号"] == "JWC-0012-02")["风险等级"] == "二级"
     measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     assert measures.status == "accepted" and "prefilled-changed" not in {f.code for f in measures.findings}
+
+
+def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir):
+    """张伟's 附件5 was accepted; he registers one more risk; the measure form generated again holds his accepted
+    measures (and the new risk, empty): filling only the new one and sending it back keeps all three in the
+    catalogue, nothing dropped. A date typed in 完成时限 stays a date to read (2023-05-10), also in feedback."""
+    from datetime import datetime as dt
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": dt(2023, 5, 10)}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
+         header={"填表日期": "2023-04-20"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+             {"风险类别": "岗位职责", "风险点": "考试安排徇私", "主要表现形式": "照顾熟人", "风险等级": "三级"}])
+    again = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    ws = form_sheet(openpyxl.load_workbook(again))
+    hr, cols = table_header_row(ws, ["风险编号", "防控措施", "完成时限"])
+    shown = {ws.cell(r, cols["风险编号"]).value: (ws.cell(r, cols["防控措施"]).value, ws.cell(r, cols["完成时限"]).value)
+             for r in range(hr + 1, hr + 4)}
+    assert shown == {"JWC-0012-01": ("双人复核", "2023-05-10"), "JWC-0012-02": ("拒绝宴请", None),
+                     "JWC-0012-03": (None, None)}
+    fill(again, workdir / "inbox/张伟_措施_补报.xlsx", header={"填表日期": "2023-04-25"},
+         by_risk_id={"JWC-0012-03": {"防控措施": "排考公开"}})
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟_措施_补报.xlsx"] == "accepted"
+    got = {r["风险编号"]: (r["防控措施"], r["完成时限"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert got == {"JWC-0012-01": ("双人复核", "2023-05-10"), "JWC-0012-02": ("拒绝宴请", ""),
+                   "JWC-0012-03": ("排考公开", "")}
 
 
 def test_a_resent_risk_form_that_is_returned_withdraws_nothing(cfg, workdir):

@@ -214,7 +214,8 @@ RISK_PENDING = _code(
     "风险编号“{value}”所在的风险点登记表重新报送后被退回修改，这个风险点暂不汇总；登记表改正并接收后，这一行的措施一并汇总，无需重报本表。")
 RISK_REGISTERED_LATER = _code(
     "risk-registered-later", WARNING, "表中没有后来登记的风险点",
-    "风险点 {value}（{detail}）是这张措施表预填之后才登记的，表中没有它；请用重新生成的措施表补报它的防控措施。")
+    "风险点 {value}（{detail}）是这张措施表预填之后才登记的，表中没有它；请用重新生成的措施表补报它的防控措施"
+    "（新表中已填好已接收的措施，只需补填新的风险点）。")
 RISK_WITHOUT_MEASURE = _code(
     "risk-without-measure", ERROR, "风险点没有防控措施",
     "风险点 {value}（{detail}）没有防控措施；请为每个已登记的风险点填写防控措施。")

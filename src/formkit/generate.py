@@ -18,7 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-from formkit import text
+from formkit import normalize, text
 from formkit.config import Config, Department, Person
 from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
 from formkit.layout import TITLE_ROW, Layout
@@ -213,7 +213,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 normal = fm.cell_text
             else:
                 normal = fm.cell
-            key = (r, col.key)
+            if isinstance(value, date) and col.type != "date":
+                value = normalize.to_text(value)        # a date typed in a text column (完成时限) stays a date
+            key = (r, col.key)                          # to read, not a serial number in a text cell
             style = mark_or(key, normal, fm.mark_text if col.is_text_format else fm.mark)
             _write_value(ws, xr, i, value, style)
             comment(xr, i, key)

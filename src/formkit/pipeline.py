@@ -590,8 +590,12 @@ class Analysis:
         level = "个人" if spec.scope == "person" else "部门"
         who = normalize.person_key(person.staff_no, person.name) if person else None
         key = (dept, level) if who is None else _person_scope(dept, who)
+        # with the measures already accepted for them: a form generated again (a risk added since) asks only for
+        # what is missing, and sending it back does not drop what was accepted
         return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
-                 "direct": r["直接管理"], "supervisor": r["监督负责"]} for r in self._scoped().get(key, [])]
+                 "direct": r["直接管理"], "supervisor": r["监督负责"], "measure": r["防控措施"],
+                 "procedure": r["工作程序"], "key_link": r["关键环节"], "deadline": r["完成时限"]}
+                for r in self._scoped().get(key, [])]
 
     def people_with_risks(self, dept: str) -> list[Person]:
         seen: dict[str, Person] = {}
