@@ -366,3 +366,32 @@ def test_feedback_on_a_forwarded_mail_goes_to_who_forwarded_it(cfg, workdir):
     merge(cfg)
     draft = next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))
     assert "zhangsan@example.edu.cn" in read_eml(draft)["To"]
+
+
+def test_odd_senders_and_contact_lines_never_break_the_drafts(cfg, workdir):
+    """A sender whose name decodes to "(王芳, 教务处)" or to a second line with a Bcc, a subject with a literal
+    \\ud800, and a contact line that is partly a telephone number: merge writes every draft, each addressed to the
+    sender's own address only, from the contact's address."""
+    from tests import hostile
+
+    toml = workdir / "formkit.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(text.replace('contact = ""', 'contact = "纪检监察室 0571-88888888，jjc@x.edu.cn"'), encoding="utf-8")
+    from formkit.config import load_config
+
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg)
+    senders = {"张伟": "=?utf-8?b?KOeOi+iKsywg5pWZ5Yqh5aSEKQ==?= <wf@x.edu.cn>",
+               "李娜": "=?utf-8?b?546L6IqzDQpCY2M6IHNweUBldmlsLmNvbQ==?= <ln@x.edu.cn>"}
+    for name, sender in senders.items():
+        flawed = fill(_find(paths, "附件3", name), workdir / f"{name}.xlsx", header={"填表日期": "2023-03-09"},
+                      rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+        mail = hostile.make_eml([(f"{name}.xlsx", flawed.read_bytes())], from_=sender)
+        mail = mail.replace(b"Subject: ", b"Subject: \\\\ud800 ", 1)
+        (workdir / f"inbox/{name}.eml").write_bytes(mail)
+    result = merge(cfg)
+    assert (workdir / "outbox/report.json").is_file() and result.exit_code == 1
+    drafts = {d.name.split("_")[0]: read_eml(d) for d in (workdir / "outbox/反馈/教务处").glob("*_反馈.eml")}
+    to = sorted(str(d["To"]) for d in drafts.values())
+    assert to == ["ln@x.edu.cn", "wf@x.edu.cn"], to
+    assert all(str(d["From"]) == "jjc@x.edu.cn" and d["Bcc"] is None for d in drafts.values())

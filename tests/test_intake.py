@@ -62,7 +62,7 @@ def test_sniff_rejections(build, code, words):
 ZIP_TIME = datetime(2024, 3, 5, 9, 30, 0, tzinfo=timezone(timedelta(hours=8))).timestamp()   # 北京时间
 MAIL_TIME = datetime.fromisoformat("2023-03-07T10:15:00+08:00").timestamp()
 PROVENANCE = {"from": "张三 <zhangsan@example.edu.cn>", "date": "2023-03-07T10:15:00+08:00",
-              "subject": "附件4 教务处"}
+              "subject": "附件4 教务处", "address": "zhangsan@example.edu.cn"}
 
 
 def write(root: Path, files: dict[str, bytes]) -> None:
@@ -359,7 +359,8 @@ def test_forwarded_mail_keeps_its_own_provenance(tmp_path: Path):
     assert only.path == "fw.eml!附件3 李四.eml!附件4.xlsx"
     # its own sender and date; a reply goes to whoever forwarded it to the office
     assert only.mail == {"from": "lisi@example.edu.cn", "date": "2023-03-07T10:15:00+08:00",
-                         "subject": "附件3 李四", "forwarded_by": "张三 <zhangsan@example.edu.cn>"}
+                         "subject": "附件3 李四", "address": "lisi@example.edu.cn",
+                         "forwarded_by": "zhangsan@example.edu.cn"}
     assert [s.path for s in skipped] == []
 
 
@@ -422,6 +423,21 @@ def test_decode_words():
     assert intake.decode_words("=?utf-8?b?6ZmE5Lu2?= =?utf-8?b?NA==?=") == "附件4"
     assert intake.decode_words("Re: =?gbk?Q?=B8=BD=BC=FE4?= 回执") == "Re: 附件4 回执"
     assert intake.decode_words("=?x-unknown?B?YWJj?=") == "abc"
+    # Python's escape codecs are no mail charset; a lone surrogate or a control character never gets through
+    assert intake.decode_words("=?unicode-escape?q?=5Cud800?=") == "\\ud800"
+    assert intake.decode_words("=?utf-8?b?5pWZ5Yqh5aSE?= \\ud800") == "教务处 \ufffd"
+    assert intake.decode_words("=?utf-8?q?a=07b=1B[2J?=") == "ab[2J"
+
+
+@pytest.mark.parametrize("raw, address", [
+    ("=?utf-8?b?546L6Iqz?= <wf@x.edu.cn>", "wf@x.edu.cn"),
+    ("=?utf-8?b?KOeOi+iKsywg5pWZ5Yqh5aSEKQ==?= <wf@x.edu.cn>", "wf@x.edu.cn"),    # "(王芳, 教务处)": one sender
+    ("=?utf-8?b?546L6IqzDQpCY2M6IHNweUBldmlsLmNvbQ==?= <wf@x.edu.cn>", "wf@x.edu.cn"),   # a line break in the name
+    ("=?utf-8?b?546L6Iqz?=", ""),                                                   # a name, no address
+    ("王芳@x.edu.cn", ""),                                                          # no mail program sends to it
+])
+def test_a_replys_address_comes_from_the_raw_header(raw, address):
+    assert intake.sender_address(raw) == address
 
 
 # -- single files ------------------------------------------------------------------------------------------

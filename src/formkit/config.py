@@ -469,7 +469,8 @@ def _raise_all(problems: list[str]) -> None:
         raise ConfigError("\n".join(problems[:MAX_LISTED]) + more)
 
 
-_ADDRESS = re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+")
+_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+"""An address every mail program can send to (as intake.ADDR_SPEC): 王芳@x.cn is not one."""
 
 
 def _addresses(text: str) -> tuple[list[str], str]:

@@ -15,6 +15,7 @@ unambiguous.  The inbox is only ever read.
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import email
 import email.header
@@ -520,13 +521,31 @@ _GB_ALIASES = {"gb2312", "gb_2312", "gb_2312-80", "gbk", "x-gbk", "cp936", "ms93
                "x-euc-cn", "gb18030", "windows-936", "chinese"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text_codec(codec: str) -> bool:
+    """A codec that turns bytes into text as a mail may label them: not Python's escape or transform codecs
+    (unicode-escape would turn '\\ud800' into a lone surrogate that no output can encode)."""
+    try:
+        return codecs.lookup(codec)._is_text_encoding and "escape" not in codecs.lookup(codec).name
+    except LookupError:
+        return False
+
+
 def _codec(charset: str | None) -> str | None:
     if not charset:
         return None
     cs = charset.strip().strip('"').lower()
     if cs in _GB_ALIASES:
         return "gb18030"  # superset: GB2312-labelled text often holds GBK-only characters
-    return cs
+    return cs if _text_codec(cs) else None
+
+
+def _clean_text(text: str) -> str:
+    """Decoded header text fit for every output: no lone surrogate, no control character."""
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
 
 
 def decode_bytes(raw: bytes, charset: str | None = None) -> str:
@@ -541,6 +560,7 @@ def decode_bytes(raw: bytes, charset: str | None = None) -> str:
             except (UnicodeDecodeError, LookupError):
                 continue
     return raw.decode(codec if codec and _known(codec) else "utf-8", "replace")
+
 
 
 def _known(codec: str) -> bool:
@@ -566,20 +586,22 @@ def decode_words(value: str) -> str:
     value = re.sub(r"\r?\n(?=[ \t])", "", value).replace("\r", "").replace("\n", "")
     value = _unescape_8bit(value)
     if "=?" not in value:
-        return value.strip()
+        return _clean_text(value).strip()
     try:
         parts = email.header.decode_header(value)
     except Exception:  # noqa: BLE001 - malformed encoded words: show the raw text
-        return value.strip()
+        return _clean_text(value).strip()
     out = []
     for chunk, charset in parts:
         if isinstance(chunk, str):
             out.append(chunk)
         elif charset is None:
+            # the text between encoded words, which decode_header hands back encoded as raw-unicode-escape
+            # (a literal "\\ud800" in it becomes a lone surrogate: _clean_text replaces it)
             out.append(chunk.decode("raw-unicode-escape", "replace"))
         else:
             out.append(decode_bytes(chunk, charset))
-    return "".join(out).strip()
+    return _clean_text("".join(out)).strip()
 
 
 _PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
@@ -676,7 +698,22 @@ def provenance(msg: Message) -> dict:
                 parsed = parsed.replace(tzinfo=UTC)
             date = parsed.isoformat()
     return {"from": decode_words(raw.get("from", "")), "date": date,
-            "subject": decode_words(raw.get("subject", ""))}
+            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
+
+
+ADDR_SPEC = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def sender_address(raw_from: str) -> str:
+    """The sender's address from a raw (still encoded) From header: parsed before the display name is decoded,
+    so a name that decodes to "x, <boss@evil>" or a second line cannot add a recipient to a reply; "" when
+    the header has no plain address (a Chinese mailbox name, none at all)."""
+    value = re.sub(r"\r?\n(?=[ \t])", "", raw_from)
+    try:
+        pairs = email.utils.getaddresses([value])
+    except Exception:  # noqa: BLE001 - the stdlib parser on hostile text
+        return ""
+    return next((addr for _, addr in pairs if ADDR_SPEC.fullmatch(addr)), "")
 
 
 def _mail_time(mail: dict, fallback: float | None) -> float | None:
@@ -918,8 +955,8 @@ class _Expander:
             name = part_filename(part)
         except Exception:  # noqa: BLE001 - malformed headers of the forwarded mail
             inner_prov, name = {"from": "", "date": None, "subject": ""}, None
-        if outer and (sender := outer.get("forwarded_by") or outer.get("from")):
-            inner_prov["forwarded_by"] = sender      # who sent it to the office: whom a reply goes to
+        if outer and (sender := outer.get("forwarded_by") or outer.get("address")):
+            inner_prov["forwarded_by"] = sender      # who sent it to the office (address): whom a reply goes to
         name = name or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:

@@ -26,6 +26,7 @@ from pathlib import Path
 from formkit import findings as F
 from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
+from formkit.intake import ADDR_SPEC
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
 from formkit.submissions import as_of, grid
 from formkit.write.common import FONT, write_text
@@ -138,8 +139,21 @@ _XLSX_TYPE = "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _addresses(text: str) -> str:
-    """Addresses as typed ('王五 <w@x.cn>, …'), display names encoded (RFC 2047) where they are not ASCII."""
-    return ", ".join(formataddr((name, addr), charset="utf-8") for name, addr in getaddresses([text]) if addr or name)
+    """The plain addresses in `text` ('w@x.cn, 王五 <l@x.cn>', or a contact line such as '纪检监察室 0571-8888,
+    jjc@x.cn'), display names encoded (RFC 2047) where they are not ASCII; what is no address (a telephone
+    number, a Chinese mailbox name no mail program can send to) is left out rather than breaking the draft."""
+    out = []
+    for name, addr in getaddresses([text]):
+        if not ADDR_SPEC.fullmatch(addr):
+            found = ADDR_SPEC.search(f"{name} {addr}")
+            if found is None:
+                continue
+            name, addr = "", found.group(0)
+        try:
+            out.append(formataddr((name, addr), charset="utf-8"))
+        except (UnicodeError, ValueError):
+            out.append(addr)
+    return ", ".join(dict.fromkeys(out))
 
 
 def _mail(subject: str, body: str, to: str, sender: str, when: date,
@@ -330,7 +344,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
-    to = mail.get("forwarded_by") or mail.get("from", "") or (c.department.email if c and c.department else "")
+    to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
     eml.parent.mkdir(parents=True, exist_ok=True)
