@@ -477,3 +477,14 @@ def test_a_cell_merged_down_in_the_sign_off_is_not_copied(cfg):
     assert res.checked.signoff.get("approver") == "刘副院长"
     assert normalize.to_text(res.checked.signoff.get("approve_date", "")) != "刘副院长"
     assert "merged-rows" not in {f.code for f in res.findings}
+
+
+def test_control_characters_and_lone_surrogates_are_no_text():
+    """A bell or an escape sequence (typed into a cell as _x0007_, _x001B_) or a lone surrogate: nothing anyone
+    meant to write, and what a terminal or an HTML page would act on or choke on."""
+    from formkit import normalize
+
+    assert normalize.to_text("二级\x07") == "二级"
+    assert normalize.to_text("\x1b[2J\x1b[31m全部接收\x07") == "[2J[31m全部接收"
+    assert normalize.to_text("风险\ud800点") == "风险点"
+    assert normalize.to_text("第一行\n第二行\t末") == "第一行\n第二行 末"

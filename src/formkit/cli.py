@@ -241,7 +241,7 @@ def _summary(args, result) -> None:
         for r in problems[:12]:
             first = next((f for f in r.findings if f.severity == F.ERROR), r.findings[0] if r.findings else None)
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
-            print(f"  [{STATUS_ZH[r.status]}] {_shown(r.path)}：{where}{first.message if first else ''}"[:160])
+            print(_shown(f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"[:160]))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
     owing = owing_departments(a)
@@ -351,7 +351,7 @@ def cmd_check(args) -> int:
             if (f.severity == F.INFO and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
                 continue
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
-            print(f"  {F.SEVERITY_ZH[f.severity]} {where} [{f.code}] {f.message}")
+            print(f"  {F.SEVERITY_ZH[f.severity]} {_shown(where)} [{f.code}] {_shown(f.message)}")
     return 1 if errors or any(r.status == "rejected" for r in a.inputs) else 0
 
 
