@@ -395,3 +395,21 @@ def test_odd_senders_and_contact_lines_never_break_the_drafts(cfg, workdir):
     to = sorted(str(d["To"]) for d in drafts.values())
     assert to == ["ln@x.edu.cn", "wf@x.edu.cn"], to
     assert all(str(d["From"]) == "jjc@x.edu.cn" and d["Bcc"] is None for d in drafts.values())
+
+
+def test_measure_forms_are_chased_only_once_they_were_sent_out(cfg, workdir):
+    """A late 附件3 dated 04-12 puts 数据截至 in phase 3: 附件5/6 are not asked for while no measure form was
+    generated for the department (nobody sent them one); once `generate --stage measures` made them, they are."""
+    from formkit.submissions import owing
+
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-04-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}])
+    result = merge(cfg)
+    body = read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+    assert "附件4" in body and "附件5" not in body and "附件6" not in body
+    generate_campaign(cfg, "measures", accepted=result.analysis)
+    merge(cfg)
+    body = read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+    assert "附件5" in body and "附件6" in body
+    assert "CWC" in [d.code for d in owing(merge(cfg).analysis)]

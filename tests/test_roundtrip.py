@@ -428,3 +428,16 @@ def test_posts_renamed_and_swapped_keep_their_numbers(cfg, workdir):
          rows=[{**same, "岗位(环节)": "考务管理"}, {**same, "岗位(环节)": "招生录取"}])
     cat = {r["岗位"]: r["风险编号"] for r in analyse(cfg).catalogue}
     assert cat == {"招生录取": "JWC-B01", "考务管理": "JWC-B02"}
+
+
+def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
+    """`generate --stage measures --department X` says how many accepted risks went into X's forms, not the whole
+    catalogue's count."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a = analyse(cfg)
+    jwc = sum(1 for r in a.catalogue if r["_dept"] == "JWC")
+    for departments, expected in ((["JWC"], jwc), (["JDX"], 0), (None, len(a.catalogue))):
+        prefilled: list[int] = []
+        generate_campaign(cfg, "measures", departments=departments, accepted=a, prefilled=prefilled)
+        assert prefilled == [expected], departments
+    assert 0 < jwc

@@ -201,14 +201,15 @@ def _generate(args, cfg) -> int:
 
         accepted = analyse(cfg, progress=progress, store=open_store(cfg.outbox, cfg))   # merge's cache
     removed: list = []
-    paths = generate_campaign(cfg, args.stage, args.department,
-                              progress=lambda d, t: progress("生成", d, t), accepted=accepted, removed=removed)
+    prefilled: list[int] = []
+    paths = generate_campaign(cfg, args.stage, args.department, progress=lambda d, t: progress("生成", d, t),
+                              accepted=accepted, removed=removed, prefilled=prefilled)
     progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
     if removed:
         _say(args, f"删除了 {len(removed)} 份上次生成、现已不在名册中的表单（部门或人员已删除或调动）。")
     if accepted is not None:
-        _say(args, f"其中预填了 {len(accepted.catalogue)} 条已接收的风险点。")
+        _say(args, f"其中预填了 {sum(prefilled)} 条已接收的风险点。")
     return 0
 
 
@@ -248,7 +249,9 @@ def _summary(args, result) -> None:
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
     out = result.outputs
-    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/），邮件草稿 {len(out.get('mail_drafts', []))} 份")
+    to_fix = sum(1 for r in a.inputs if r.status in ("returned", "rejected"))
+    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/），邮件草稿 {len(out.get('mail_drafts', []))} 份："
+          f"{to_fix} 份要求改正后重报（主题“请修改后重报”），其余只请核实提醒（主题“请核实”）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
 
 

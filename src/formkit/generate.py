@@ -323,12 +323,12 @@ def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: P
 
 def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
                       progress: Callable[[int, int], None] | None = None, accepted: object = None,
-                      removed: list[Path] | None = None) -> list[Path]:
+                      removed: list[Path] | None = None, prefilled: list[int] | None = None) -> list[Path]:
     """Write the blank forms of a stage into outbox/templates/; returns the written paths.
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
     the roster, a person moved to another department) are removed, within the departments written; their
-    paths are added to `removed`.
+    paths are added to `removed`; `prefilled` receives the number of accepted risks written into the forms.
 
     accepted: for stage measures, the analysis of the inbox (formkit.pipeline.Analysis) whose accepted
     risks pre-fill 附件5 and 附件6.
@@ -402,6 +402,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                              identity_for(spec, cfg, dept, person, risks), content, dept))
     written = []
     taken: set[str] = set()
+    if prefilled is not None:
+        prefilled.append(sum(content.prefilled_rows for _, _, _, content, _ in jobs))
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
         first, n = path, 2
         while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each

@@ -52,15 +52,35 @@ class DepartmentStatus:
         return out
 
 
-def owing(analysis: Analysis) -> list[DepartmentStatus]:
-    """Departments that still owe a form whose phase has started by 数据截至 (a form of a later phase is not
-    yet owed: no chase mail asks for it, and the screen summary does not count it)."""
+def owed_by(analysis: Analysis) -> Callable[[str, str], bool]:
+    """Whether a department owes a form yet: its phase has started by 数据截至, and, for a measure form (附件5/6,
+    pre-filled from the accepted risks), it has been generated for that department (outbox/templates/): a
+    department is not chased for a form it was never sent."""
+    from formkit.generate import department_folders
+
     cfg, today = analysis.cfg, as_of(analysis)
+    folders = department_folders(cfg.roster)
+    templates = cfg.outbox / "templates"
+    issued: dict[tuple[str, str], bool] = {}
 
-    def started(form: str) -> bool:
-        return cfg.phases[analysis.forms[form].phase].start <= today
+    def owed(form: str, code: str) -> bool:
+        spec = analysis.forms[form]
+        if cfg.phases[spec.phase].start > today:
+            return False
+        if not spec.is_measure_form:
+            return True
+        if (form, code) not in issued:
+            folder = templates / folders.get(code, "")
+            issued[form, code] = folder.is_dir() and any(folder.glob(f"{form}_*.xlsx"))
+        return issued[form, code]
 
-    return [d for d in grid(analysis) if d.outstanding(started)]
+    return owed
+
+
+def owing(analysis: Analysis) -> list[DepartmentStatus]:
+    """Departments that still owe a form (owed_by): what the chase mails ask for and the screen summary counts."""
+    owed = owed_by(analysis)
+    return [d for d in grid(analysis) if d.outstanding(lambda form, code=d.code: owed(form, code))]
 
 
 def as_of(analysis: Analysis) -> date:

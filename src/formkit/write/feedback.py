@@ -28,7 +28,7 @@ from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.intake import ADDR_SPEC
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
-from formkit.submissions import as_of, grid
+from formkit.submissions import as_of, grid, owed_by
 from formkit.write.common import FONT, write_text
 
 CHINA = timezone(timedelta(hours=8))
@@ -359,17 +359,18 @@ def write_chase(analysis: Analysis) -> list[Path]:
     out = cfg.outbox / CHASE_DIR
     folders = department_folders(cfg.roster)
     written = []
+    owed = owed_by(analysis)
     for d in grid(analysis):
         items = []
         returned = False
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
-            if cfg.phases[spec.phase].start <= today and cell.state != "已报":
+            if owed(fid, d.code) and cell.state != "已报":
                 items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）")
                 returned |= cell.state == "退回"
         for fid, p in d.personal.items():
             spec = analysis.forms[fid]
-            if cfg.phases[spec.phase].start <= today and p.expected and p.accepted < p.expected:
+            if owed(fid, d.code) and p.expected and p.accepted < p.expected:
                 who = "".join(f"；{label}：{'、'.join(names[:30])}{'等' if len(names) > 30 else ''}"
                               for label, names in (("尚未收到", p.missing), ("退回待修改", p.to_fix)) if names)
                 overdue = "逾期，" if p.state == "逾期" else ""
