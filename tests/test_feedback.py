@@ -413,3 +413,16 @@ def test_measure_forms_are_chased_only_once_they_were_sent_out(cfg, workdir):
     body = read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
     assert "附件5" in body and "附件6" in body
     assert "CWC" in [d.code for d in owing(merge(cfg).analysis)]
+
+
+def test_feedback_names_differing_only_in_case_are_two_files(cfg, workdir):
+    """inbox/a/Zhang.xlsx and inbox/b/zhang.xlsx, both flawed: two feedback workbooks that stay two on Windows and
+    macOS (whose file names ignore case)."""
+    paths = generate_campaign(cfg)
+    for folder, stem, name in (("a", "Zhang", "张伟"), ("b", "zhang", "李娜")):
+        (workdir / "inbox" / folder).mkdir()
+        fill(_find(paths, "附件3", name), workdir / "inbox" / folder / f"{stem}.xlsx", header={"填表日期": "2023-03-09"},
+             rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+    merge(cfg)
+    names = sorted(p.name for p in (workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
+    assert len({n.casefold() for n in names}) == 2, names

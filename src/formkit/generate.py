@@ -41,11 +41,16 @@ NAME_BYTES = 150
 file systems allow 255 bytes a name, and formkit adds suffixes (_2_反馈.xlsx, _催报.eml)."""
 
 
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])")
+
+
 def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     """A file or folder name from user text: no path separators, no characters Windows refuses, no '!'
     (the container-path separator of report.json), no dot at the end (Windows drops it); a long one is cut
     and ends in ~ and six characters of its SHA-256, so two long names that start alike stay apart."""
     text = re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip().rstrip(".").strip() or "未命名"
+    if _RESERVED.fullmatch(text.split(".", 1)[0].strip()):
+        text = "_" + text        # CON, NUL, COM1 …: Windows cannot create or open a file or folder so named
     if len(text.encode("utf-8")) <= max_bytes:
         return text
     tag = "~" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]

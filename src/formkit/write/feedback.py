@@ -281,7 +281,7 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     scope = getattr(analysis.store, "scope", "") or scope_of(cfg)
     recorded = _manifest(out)
     jobs: list[FeedbackJob] = []
-    used: set[Path] = set()
+    used: set[str] = set()
     folders = department_folders(cfg.roster)
     for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
@@ -299,9 +299,9 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         base = _stem(res.path)
         path = folder / f"{base}_反馈.xlsx"
         n = 2
-        while path in used:
+        while path.as_posix().casefold() in used:       # Zhang.xlsx and zhang.xlsx: one file on Windows and macOS
             path, n = folder / f"{base}_{n}_反馈.xlsx", n + 1
-        used.add(path)
+        used.add(path.as_posix().casefold())
         digest = _digest(scope, res, path) if res.brief is not None and res.status != REJECTED else ""
         entry = recorded.get(path.relative_to(out).as_posix())
         keep = bool(digest) and isinstance(entry, list) and entry == [digest, *(_stat(path) or [])]
