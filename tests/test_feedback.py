@@ -426,3 +426,18 @@ def test_feedback_names_differing_only_in_case_are_two_files(cfg, workdir):
     merge(cfg)
     names = sorted(p.name for p in (workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
     assert len({n.casefold() for n in names}) == 2, names
+
+
+def test_an_exclamation_mark_in_a_file_name_is_no_container(cfg, workdir):
+    """inbox/张伟(已改!).xlsx is a file, not a member of "inbox/张伟(已改": report.json names no container, the
+    feedback is named after the file and its mail names the file as it is."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟(已改!).xlsx", header={"填表日期": "2023-03-09"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}])
+    merge(cfg)
+    report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
+    (entry,) = [i for i in report["inputs"] if i["path"] == "inbox/张伟(已改!).xlsx"]
+    assert entry["container"] is None
+    (draft,) = (workdir / "outbox/反馈/教务处").glob("*_反馈.eml")
+    assert draft.name == "张伟(已改_)_反馈.eml"
+    assert "张伟(已改!).xlsx" in read_eml(draft).get_body(("plain",)).get_content()

@@ -333,7 +333,7 @@ def cmd_check(args) -> int:
 
         mine = {p.resolve() for p in files}
         inbox, _ = walk_inbox(cfg.root, cfg.inbox, lazy=True)
-        others = [r for r in inbox if (cfg.root / r.path.split("!", 1)[0]).resolve() not in mine]
+        others = [r for r in inbox if (cfg.root / r.disk).resolve() not in mine]
         progress = Progress(enabled=False if args.quiet else None)
         # merge's cache when there is one (check itself writes no outputs: it does not start one)
         store = open_store(cfg.outbox, cfg) if (cfg.outbox / FILE_NAME).is_file() else MemoryStore()

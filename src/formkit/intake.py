@@ -90,7 +90,7 @@ class RawInput:
     """
 
     __slots__ = ("path", "_data", "kind", "mtime", "mail", "rejection", "has_macros", "source", "origin", "member",
-                 "sha256")
+                 "sha256", "disk")
 
     def __init__(self, path: str, data: bytes | None, kind: str | None, mtime: float | None, mail: dict | None,
                  rejection: Finding | None, has_macros: bool = False, source: str | None = None,
@@ -106,6 +106,8 @@ class RawInput:
         self.origin = origin        # the container on disk a member came from
         self.member = member        # the member's place in `origin`, a zip (lazy walk)
         self.sha256: str | None = None   # a rejected input's digest, taken when its bytes are dropped
+        self.disk = path                 # the inbox file it is or came from (its path up to the first member
+                                         # separator: a "!" in the file's own name is not one)
 
     @property
     def data(self) -> bytes | None:
@@ -118,8 +120,8 @@ class RawInput:
                 return read_zip_member(self.origin, self.member)
         except (OSError, zipfile.BadZipFile, IndexError, safety.UnsafeInput):
             return None
-        if self.origin is not None and "!" in self.path:
-            root = _root_of(Path(self.origin), self.path.split("!", 1)[0])
+        if self.origin is not None and self.path != self.disk:
+            root = _root_of(Path(self.origin), self.disk)
             inputs, _ = expand_file(Path(self.origin), root)
             return next((i._data for i in inputs if i.path == self.path), None)
         return None
@@ -738,6 +740,7 @@ class _Expander:
         self.lazy = lazy
         self.origin: str | None = None      # the disk file being expanded
         self.disk_zip = False               # expanding that file as a zip: its members can be named, not held
+        self.disk_rel = ""                  # that file's path, as inputs from it are reported
 
     # names ---------------------------------------------------------------------------------------------
     def unique(self, container: str, name: str) -> str:
@@ -759,6 +762,7 @@ class _Expander:
         """A rejected input keeps its digest, not its bytes: an inbox of zips holding hundreds of unreadable
         members each would otherwise hold all of them until the merge ends."""
         raw = RawInput(path, None, None, mtime, mail, finding, origin=self.origin)
+        raw.disk = self.disk_rel or path
         if data is not None:
             raw.sha256 = hashlib.sha256(data).hexdigest()
         self.inputs.append(raw)
@@ -767,6 +771,7 @@ class _Expander:
     def disk_file(self, path: Path, rel: str, *, eager: bool = False) -> None:
         self.budget = safety.MAX_TOTAL_BYTES
         self.origin = None
+        self.disk_rel = rel
         try:
             st = path.stat()
         except OSError as exc:      # on the coordinator's side: permissions, a path too long
@@ -804,10 +809,12 @@ class _Expander:
             if problem is not None:
                 self.reject(path, data, mtime, mail, problem)
             else:
-                origin = self.origin if "!" in path else None
+                origin = self.origin if path != self.disk_rel else None
                 keep = None if (self.lazy and member is not None) else data
-                self.inputs.append(RawInput(path, keep, found.kind, mtime, mail, None, found.has_macros,
-                                            origin=origin, member=member if keep is None else None))
+                raw = RawInput(path, keep, found.kind, mtime, mail, None, found.has_macros,
+                               origin=origin, member=member if keep is None else None)
+                raw.disk = self.disk_rel or path
+                self.inputs.append(raw)
             return
         if found.what == "zip":
             if zdepth >= MAX_ARCHIVE_DEPTH or depth >= MAX_NESTING:

@@ -36,8 +36,15 @@ FEEDBACK_DIR = "反馈"
 CHASE_DIR = "催报"
 
 
-def _stem(path: str) -> str:
-    last = path.split("!")[-1].split("/")[-1]
+def _member(res: InputResult) -> str:
+    """The input's own file name and folders: the innermost member of a container, else the inbox file's path
+    (whose name may hold a "!", which is no member separator there)."""
+    raw = res.raw
+    return raw.path.rsplit("!", 1)[-1] if raw.path != raw.disk else raw.path
+
+
+def _stem(res: InputResult) -> str:
+    last = _member(res).split("/")[-1]
     return safe_name(last.rsplit(".", 1)[0] if "." in last else last)
 
 
@@ -296,7 +303,7 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         else:
             dept = "未识别部门"
         folder = out / (folder_name or safe_name(dept))
-        base = _stem(res.path)
+        base = _stem(res)
         path = folder / f"{base}_反馈.xlsx"
         n = 2
         while path.as_posix().casefold() in used:       # Zhang.xlsx and zhang.xlsx: one file on Windows and macOS
@@ -331,7 +338,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     if deadline <= today:       # the phase is over: a week to send it back (not "by today")
         deadline = today + timedelta(days=7)
     who = (res.person or dept) if c else "各位老师"
-    file_name = res.path.split("!")[-1].split("/")[-1]
+    file_name = _member(res).split("/")[-1]
     if attachment is None:
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
     else:

@@ -19,7 +19,7 @@ def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) 
             "person": res.person,
             "status": res.status,
             "findings": [f.to_json() for f in res.findings],
-            "container": res.path.split("!")[0] if "!" in res.path else None,
+            "container": res.raw.disk if res.raw.disk != res.path else None,
             "submitted_at": res.submitted_at,
             "order_basis": res.order_basis or None,
             "superseded_by": res.superseded_by,
