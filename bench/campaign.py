@@ -34,7 +34,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 SEED = 20230315
-GENERATOR_VERSION = "4"     # bump when the campaign's content changes: cached campaigns are rebuilt
+GENERATOR_VERSION = "5"     # bump when the campaign's content changes: cached campaigns are rebuilt
 PEOPLE_PER_DEPARTMENT = 25
 INSTITUTION = "滨江职业技术学院"
 MAIN_LEADER = "沈国华"
@@ -252,6 +252,7 @@ def _write(form_id: str, dept, person, content, risks: tuple[str, ...] = ()) -> 
 
 def build_department(index: int) -> dict:
     """Write one department's returns under inbox/<部门>/ (and the late form under late/); returns counts."""
+    from formkit import normalize
     from formkit.generate import FormContent, form_file_name, header_prefill
     from formkit.levels import supervision
 
@@ -312,12 +313,15 @@ def build_department(index: int) -> dict:
         add(f"更正/{name4}", _write("附件4", dept, None, c4), _at(filled4 + timedelta(days=4), 30), form=False)
         dept_ok = True
 
-    # 附件6: pre-filled with the accepted department risks
+    # 附件6: pre-filled with the accepted department risks, as formkit pre-fills them: the version accepted (a
+    # form with a warning as sent, a corrected one as corrected), its levels as read (高 is 一级)
     if dept_ok:
         rows6 = []
-        for n, r in enumerate(drisks, 1):
-            direct, supervisor = supervision(str(r["level"]), dept, cfg.main_leader)
-            rows6.append({"risk_id": f"{code}-B{n:02d}", "post": r["post"], "risk": r["risk"], "level": r["level"],
+        accepted4 = rows4 if flaw4 not in ERRORS else drisks
+        for n, r in enumerate(accepted4, 1):
+            level = normalize.level(r["level"])[0] or str(r["level"])
+            direct, supervisor = supervision(level, dept, cfg.main_leader)
+            rows6.append({"risk_id": f"{code}-B{n:02d}", "post": r["post"], "risk": r["risk"], "level": level,
                           "direct": direct, "supervisor": supervisor, **_measure(str(r["risk"]), rng, False)})
         filled6 = date(YEAR, 4, 10) + timedelta(days=index % 15)
         c6 = FormContent(header={**header_prefill(forms["附件6"], cfg, dept, None), "date": filled6}, rows=rows6,
@@ -362,8 +366,10 @@ def build_department(index: int) -> dict:
         s5 = {"self_sign": p.name, "approver": sign["approver"], "approve_date": filled5 + timedelta(days=1)}
         name5 = form_file_name(forms["附件5"], f"{p.name}_{p.staff_no}")
         if ok:
-            rows5 = [{"risk_id": f"{code}-{p.staff_no}-{n:02d}", "risk": r["risk"], "level": r["level"],
-                      **_measure(str(r["risk"]), prng, True)} for n, r in enumerate(picked, 1)]
+            accepted3 = rows3 if flaw not in ERRORS else picked      # as for 附件6 above
+            rows5 = [{"risk_id": f"{code}-{p.staff_no}-{n:02d}", "risk": r["risk"],
+                      "level": normalize.level(r["level"])[0] or str(r["level"]),
+                      **_measure(str(r["risk"]), prng, True)} for n, r in enumerate(accepted3, 1)]
             c5 = FormContent(header=h5, rows=rows5, signoff=s5, prefilled_rows=len(rows5))
             data5 = _write("附件5", dept, p, c5, tuple(r["risk_id"] for r in rows5))
         else:   # no pre-filled form: the risks typed by hand on a blank 附件5

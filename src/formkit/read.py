@@ -487,9 +487,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
-        filled = [k for k, v in values.items() if k != "seq" and to_text(v)]
-        if not filled or all(k in filler for k in filled) and all(to_text(values[k]) in FILLER_TEXTS or
-                                                                 k in choice_keys for k in filled):
+        for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
+            if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys
+                                                                          and t not in FILLER_TEXTS)):
+                break
+        else:
             # only a 序号, an optional choice (涉及三重一大 = 否) or a 无 dragged down past the table, or a
             # column of the submitter's own: no data row; that column is named below (column-extra) so its
             # content is not dropped unsaid
@@ -579,18 +581,23 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if identity and identity.form in forms:
         spec = forms[identity.form]
         order = sorted(visible, key=lambda n: n != spec.sheet_name) + hidden
-        candidates = [(name, found) for name in order if (found := _match_header_row(grid_of(name), spec))[1] >= 2]
-        if len(candidates) > 1:      # only sheets of this form: another form's table shares a few labels with it
-            candidates = [c for i, c in enumerate(candidates)
-                          if i == 0 or recognise(grid_of(c[0]), forms)[0] in (spec, None)]
-        if len(candidates) > 1:
-            # a copy of the form's sheet ("附件3 (2)") filled while the original stays blank: the filled one
-            for name, found in candidates:
-                read[name] = read_sheet(grid_of(name), spec, name, found, merges.get(name))
-            candidates.sort(key=lambda c: not _filled_rows(read[c[0]], spec))
-        if candidates:
-            chosen = (spec, candidates[0][0])
-            matched_row = candidates[0][1]
+        first = next(((n, f) for n in order if (f := _match_header_row(grid_of(n), spec))[1] >= 2), None)
+        if first is not None:
+            chosen, matched_row = (spec, first[0]), first[1]
+            read[first[0]] = sub = read_sheet(grid_of(first[0]), spec, first[0], first[1], merges.get(first[0]))
+            if not (_filled_rows(sub, spec) if spec.is_measure_form else sub.rows):
+                # blank: a copy of the form's sheet ("附件3 (2)", perhaps hidden) filled instead is the form; only
+                # sheets of this form (another form's table shares a few labels with it)
+                for name in order:
+                    if name in read or name == "填表说明":
+                        continue
+                    found = _match_header_row(grid_of(name), spec)
+                    if found[1] < 2 or recognise(grid_of(name), forms)[0] not in (spec, None):
+                        continue
+                    read[name] = copy = read_sheet(grid_of(name), spec, name, found, merges.get(name))
+                    if _filled_rows(copy, spec):
+                        chosen, matched_row = (spec, name), found
+                        break
     others = []
     if chosen is None:
         scored = []
