@@ -387,6 +387,34 @@ def test_measure_unmatched_on_a_blank_form(cfg):
     assert "另一条措施" not in measures.values()
 
 
+def test_numbers_typed_on_a_blank_measure_form(cfg):
+    """A blank 附件5 with the 风险编号 typed in: a row with the number and no 风险点 names its risk (no 'required'); a
+    number whose 风险点 is written otherwise is merged by the number, with a note to check it (no 'pre-filled
+    text changed': nothing was pre-filled)."""
+    risk_stage(cfg)
+    src = blank(cfg, "附件5", "JWC", "张伟")
+    path = submit(cfg, "附件5", src=src, rows=[{"风险编号": "JWC-0012-01", **MEASURE5},
+                                               {"风险编号": "JWC-0012-02", "风险点": "宴请", **MEASURE5}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 1), "risk-text-differs")}
+    assert res.status == "accepted"
+    assert sorted(r["风险编号"] for r in a.catalogue if r["防控措施"]) == ["JWC-0012-01", "JWC-0012-02"]
+
+
+def test_a_measure_as_close_to_two_risks_is_not_guessed(cfg):
+    submit(cfg, "附件3", "JWC", "李娜", rows=[{**RISK3, "风险点": "公款吃喝"}, {**RISK3, "风险点": "公款旅游"}])
+    src = blank(cfg, "附件5", "JWC", "李娜")
+    path = submit(cfg, "附件5", src=src, rows=[{"风险点": "公款", **MEASURE5}, {"风险点": "公款吃喝", **MEASURE5}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    # the vague row answers neither: 公款旅游 still has no measure
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "measure-ambiguous"),
+                            ("附件5", table_ref(path, "附件5", "风险编号"), "risk-without-measure")}
+    ambiguous = next(f for f in res.findings if f.code == "measure-ambiguous")
+    assert "“公款吃喝”" in ambiguous.message and "“公款旅游”" in ambiguous.message
+
+
 def test_blank_measure_form_matching_nothing_is_returned(cfg):
     """A blank 附件5 from someone with no accepted 附件3 answers no registered risk: returned, not accepted empty."""
     risk_stage(cfg)
@@ -1043,7 +1071,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed",
+    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",

@@ -198,6 +198,12 @@ POWER_ITEM_UNKNOWN = _code(
 RISK_ID_UNKNOWN = _code(
     "risk-id-unknown", ERROR, "风险编号不存在",
     "风险编号“{value}”不在已登记的风险中；请不要修改预填的风险编号，新增风险请先补报附件3/附件4。")
+MEASURE_AMBIGUOUS = _code(
+    "measure-ambiguous", WARNING, "措施对应的风险点不明确",
+    "风险点“{value}”与已登记的{detail}同样接近，无法确定是哪一个，这一行的措施没有汇总；请写上风险编号，或按登记时的风险点原文填写。")
+RISK_TEXT_DIFFERS = _code(
+    "risk-text-differs", WARNING, "风险点与风险编号不一致",
+    "这里写的风险点“{value}”与风险编号登记的“{detail}”不同；已按风险编号汇总，请核对风险编号是否写对。")
 MEASURE_UNMATCHED = _code(
     "measure-unmatched", WARNING, "措施对应不到风险点",
     "风险点“{value}”与{detail}都对不上，这一行的措施没有汇总（其他行照常汇总）；请按登记时的风险点原文填写，"

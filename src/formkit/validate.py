@@ -346,6 +346,8 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue
             if f.prefill and prefilled:
                 continue
+            if f.key == "risk" and c.spec.is_measure_form and _text(row.values.get("risk_id", "")):
+                continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
             if not _text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
@@ -532,14 +534,25 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
                                  field="风险编号", value=rid, detail=other["风险编号"], row=row.index, key="risk_id")
                     match = other
-                else:
+                elif prefilled:
                     yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                                 value=text, detail=match["风险点"], row=row.index, key="risk")
+                else:         # a blank form: nothing was pre-filled, the 风险编号 typed in names another wording
+                    yield F.make(F.RISK_TEXT_DIFFERS, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, detail=match["风险点"], row=row.index, key="risk")
             if prefilled:
                 yield from _prefilled_columns_kept(c, row, match, ctx)
         else:
             key = normalize.fold(text)
-            best = max(scope, key=lambda r: _similar(key, normalize.fold(r["风险点"])), default=None)
+            scored = sorted(((_similar(key, normalize.fold(r["风险点"])), i) for i, r in enumerate(scope)), reverse=True)
+            best = scope[scored[0][1]] if scored else None
+            if len(scored) > 1 and scored[0][0] >= 0.75 and scored[1][0] == scored[0][0] and scored[0][0] < 1.0:
+                # as close to two registered risks (优亲厚友 within two of them): which one is a guess
+                unmatched += 1
+                both = "、".join(f"“{scope[i]['风险点'][:20]}”" for score, i in scored if score == scored[0][0])
+                yield F.make(F.MEASURE_AMBIGUOUS, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                             value=text, row=row.index, key="risk", detail=both)
+                continue
             if best is None or _similar(key, normalize.fold(best["风险点"])) < 0.75:
                 if text:
                     # a warning: the file is still accepted, its matched rows merged (forms.md, 附件5) …
