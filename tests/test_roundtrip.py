@@ -438,6 +438,10 @@ def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
     jwc = sum(1 for r in a.catalogue if r["_dept"] == "JWC")
     for departments, expected in ((["JWC"], jwc), (["JDX"], 0), (None, len(a.catalogue))):
         prefilled: list[int] = []
-        generate_campaign(cfg, "measures", departments=departments, accepted=a, prefilled=prefilled)
+        unanswered: list[str] = []
+        generate_campaign(cfg, "measures", departments=departments, accepted=a, prefilled=prefilled,
+                          unanswered=unanswered)
         assert prefilled == [expected], departments
+        if departments == ["JDX"]:          # 陈静 sent no 附件3: her 附件5 is blank, and the coordinator is told
+            assert unanswered == ["机电工程系陈静"]
     assert 0 < jwc

@@ -202,14 +202,19 @@ def _generate(args, cfg) -> int:
         accepted = analyse(cfg, progress=progress, store=open_store(cfg.outbox, cfg))   # merge's cache
     removed: list = []
     prefilled: list[int] = []
+    unanswered: list[str] = []
     paths = generate_campaign(cfg, args.stage, args.department, progress=lambda d, t: progress("生成", d, t),
-                              accepted=accepted, removed=removed, prefilled=prefilled)
+                              accepted=accepted, removed=removed, prefilled=prefilled, unanswered=unanswered)
     progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
     if removed:
         _say(args, f"删除了 {len(removed)} 份上次生成、现已不在名册中的表单（部门或人员已删除或调动）。")
     if accepted is not None:
         _say(args, f"其中预填了 {sum(prefilled)} 条已接收的风险点。")
+        if unanswered:
+            _say(args, f"{len(unanswered)} 人还没有已接收的风险点（附件3 未报、被退回或待改正），他们的附件5 是空白表："
+                       + "、".join(unanswered[:10]) + ("等" if len(unanswered) > 10 else "")
+                       + "；附件3 接收后再运行一次即可预填。")
     return 0
 
 

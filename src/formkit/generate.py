@@ -328,12 +328,14 @@ def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: P
 
 def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
                       progress: Callable[[int, int], None] | None = None, accepted: object = None,
-                      removed: list[Path] | None = None, prefilled: list[int] | None = None) -> list[Path]:
+                      removed: list[Path] | None = None, prefilled: list[int] | None = None,
+                      unanswered: list[str] | None = None) -> list[Path]:
     """Write the blank forms of a stage into outbox/templates/; returns the written paths.
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
     the roster, a person moved to another department) are removed, within the departments written; their
-    paths are added to `removed`; `prefilled` receives the number of accepted risks written into the forms.
+    paths are added to `removed`; `prefilled` receives the number of accepted risks written into the forms, and
+    `unanswered` the people whose measure form has none (no 附件3 accepted yet: not sent, returned, pending).
 
     accepted: for stage measures, the analysis of the inbox (formkit.pipeline.Analysis) whose accepted
     risks pre-fill 附件5 and 附件6.
@@ -399,6 +401,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     content.rows = accepted.measure_rows(spec, dept.code, person)
                     content.prefilled_rows = len(content.rows)
                     risks = tuple(str(r["risk_id"]) for r in content.rows)
+                    if not content.rows and unanswered is not None:
+                        unanswered.append(f"{dept.name}{person.name}")
                     posts = [r["post"] for r in content.rows if r["post"]]
                     if posts and "post" in content.header:      # the 岗位 of the accepted 附件3, which the
                         content.header["post"] = posts[0]       # person may have corrected from the roster's
