@@ -441,3 +441,27 @@ def test_an_exclamation_mark_in_a_file_name_is_no_container(cfg, workdir):
     (draft,) = (workdir / "outbox/反馈/教务处").glob("*_反馈.eml")
     assert draft.name == "张伟(已改_)_反馈.eml"
     assert "张伟(已改!).xlsx" in read_eml(draft).get_body(("plain",)).get_content()
+
+
+def test_feedback_puts_back_a_deleted_prefilled_risk(cfg, workdir):
+    """张伟 deleted the pre-filled row of JWC-0012-02 from his 附件5 (risk-without-measure, returned): the feedback
+    workbook has the row back (风险编号, 风险点) with its 防控措施 cell marked, and the mail cites that cell."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    path = fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
+                by_risk_id={"JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    ws.protection.sheet = False
+    ws.delete_rows(next(c.row for row in ws.iter_rows() for c in row if c.value == "JWC-0012-02"))
+    wb.save(path)
+    merge(cfg)
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx"))
+    fb = openpyxl.load_workbook(feedback)["附件5"]
+    hr, cols = table_header_row(fb, ["风险编号", "风险点", "防控措施"])
+    row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == "JWC-0012-02")
+    assert fb.cell(row, cols["风险点"]).value == "接受学生家长宴请"
+    measure = fb.cell(row, cols["防控措施"])
+    assert measure.comment is not None and "JWC-0012-02" in measure.comment.text
+    body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert measure.coordinate in body

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from email.header import Header
@@ -54,7 +54,23 @@ def _raw_text(value: object) -> object:
     return normalize.to_text(value)
 
 
-def _content(res: InputResult) -> FormContent:
+def _restored(res: InputResult, risks: Mapping) -> list[dict]:
+    """Rows of a pre-filled measure form that the submitter deleted and that still owe a measure
+    (risk-without-measure): put back at the end of the feedback workbook, so that the measure is typed next to
+    its risk instead of the 风险编号 and 风险点 being retyped by hand."""
+    c = res.checked
+    if not (c.spec.is_measure_form and c.sub.identity and c.sub.identity.risks):
+        return []
+    out = []
+    for f in res.findings:
+        r = risks.get(f.value) if f.code == F.RISK_WITHOUT_MEASURE else None
+        if r is not None:
+            out.append({"risk_id": f.value, "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
+                        "direct": r["直接管理"], "supervisor": r["监督负责"]})
+    return out
+
+
+def _content(res: InputResult, risks: Mapping) -> FormContent:
     c = res.checked
     sub = c.sub
     rows = []
@@ -62,7 +78,7 @@ def _content(res: InputResult) -> FormContent:
         rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
     return FormContent(header={k: _raw_text(v) for k, v in sub.header.items()},
-                       rows=rows, signoff={k: _raw_text(v) for k, v in sub.signoff.items()},
+                       rows=rows + _restored(res, risks), signoff={k: _raw_text(v) for k, v in sub.signoff.items()},
                        prefilled_rows=min(prefilled, len(rows)))
 
 
@@ -72,10 +88,13 @@ def needs_feedback(res: InputResult) -> bool:
         and res.status != "duplicate" and not any(f.code == F.INBOX_UNREADABLE for f in res.findings)
 
 
-def _marks(res: InputResult, c) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
-    """The errors and warnings shown, and the comments of the cells they mark: {(row or None, key): text}."""
+def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
+    """The errors and warnings shown, and the comments of the cells they mark: {(row or None, key): text}. A
+    missing measure of a row put back (_restored) marks that row's 防控措施 cell."""
     marks: dict[tuple[int | None, str], str] = {}
-    shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
+    back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
+    shown = [replace(f, row=back[f.value], key="measure") if f.code == F.RISK_WITHOUT_MEASURE and f.value in back
+             else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     for f in shown:
         if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
             if f.row is None or f.key in {col.key for col in c.spec.columns}:
@@ -89,11 +108,11 @@ def _cited(c, shown: list[F.Finding], marks: dict, lay) -> list[F.Finding]:
             else replace(f, sheet=None, cell=None) for f in shown]
 
 
-def feedback_citations(res: InputResult) -> list[F.Finding]:
+def feedback_citations(res: InputResult, risks: Mapping) -> list[F.Finding]:
     """What write_feedback_workbook returns besides the path, without writing the workbook (it is there)."""
     c = res.checked
-    shown, marks = _marks(res, c)
-    return _cited(c, shown, marks, form_layout(c.spec, _content(res)))
+    shown, marks = _marks(res, c, risks)
+    return _cited(c, shown, marks, form_layout(c.spec, _content(res, risks)))
 
 
 def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> tuple[Path, list[F.Finding]]:
@@ -104,8 +123,8 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
     # the corrected file supersedes this one whatever dates it carries
     ident = dataclasses.replace(ident, corrects=res.sha256[:16])
-    content = _content(res)
-    shown, marks = _marks(res, c)
+    content = _content(res, analysis.ctx.risks)
+    shown, marks = _marks(res, c, analysis.ctx.risks)
 
     def problems_sheet(wb, lay) -> None:
         ws = wb.add_worksheet("问题说明")
@@ -328,7 +347,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     attachment = None
     shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     if job.keep:
-        attachment, shown = path, feedback_citations(res)
+        attachment, shown = path, feedback_citations(res, analysis.ctx.risks)
         written.append(attachment)
     elif c is not None and res.status != REJECTED:
         attachment, shown = write_feedback_workbook(analysis, res, path)
