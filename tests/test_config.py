@@ -229,6 +229,8 @@ def test_contact_addresses_as_people_paste_them(workdir):
     write_roster(workdir / "名册.xlsx", [(*d, "", e) for d, e in zip(DEPARTMENTS, emails, strict=True)])
     got = {code: d.email for code, d in load_config(workdir).roster.departments.items()}
     assert got == {"JWC": "jwc@x.edu.cn", "CWC": "cwc@x.edu.cn, caiwu@x.edu.cn", "JDX": ""}
-    write_roster(workdir / "名册.xlsx", [(*d, "", "jwc at x") for d in DEPARTMENTS])
-    with pytest.raises(ConfigError, match="“jwc at x”不是邮箱地址"):
-        load_config(workdir)
+    # what no mail program can send to is said and left out: one cell does not stop the campaign
+    write_roster(workdir / "名册.xlsx", [(*d, "", "jwc at x；王芳@x.edu.cn，ok@x.edu.cn") for d in DEPARTMENTS])
+    cfg = load_config(workdir)
+    assert cfg.roster.departments["JWC"].email == "ok@x.edu.cn"
+    assert any("“jwc at x”不是邮件程序能发送的地址" in w for w in cfg.warnings)

@@ -479,7 +479,7 @@ def _addresses(text: str) -> tuple[list[str], str]:
     from email.utils import getaddresses
 
     text = unicodedata.normalize("NFKC", text).replace("mailto:", "")
-    out = []
+    out, bad = [], ""
     for piece in re.split(r"[,;、\n]+", text):
         piece = piece.strip()
         if not piece:
@@ -488,10 +488,11 @@ def _addresses(text: str) -> tuple[list[str], str]:
         if not found and " " in piece:
             found = piece.split()
         for addr in found or [piece]:
-            if not _ADDRESS.fullmatch(addr):
-                return out, piece
-            out.append(addr)
-    return out, ""
+            if _ADDRESS.fullmatch(addr):
+                out.append(addr)
+            else:
+                bad = bad or piece
+    return out, bad
 
 
 def load_roster(path: Path, name: str) -> Roster:
@@ -567,9 +568,9 @@ def load_roster(path: Path, name: str) -> Roster:
                 continue
         aliases = tuple(a.strip() for a in r.get("aliases", "").replace("，", ",").split(",") if a.strip())
         emails, bad = _addresses(r.get("email", ""))
-        if bad:
-            problems.append(f"{where}“联系邮箱”“{bad}”不是邮箱地址（应写成 jwc@example.edu.cn，多个用逗号分开）")
-            continue
+        if bad:       # only the drafts' recipient: said, and left out, rather than stopping the campaign
+            warnings.append(f"{where}“联系邮箱”中的“{bad}”不是邮件程序能发送的地址（应写成 jwc@example.edu.cn，"
+                            "多个用逗号分开），催报和反馈草稿的收件人中不写它。")
         code_rows[code] = r["_row"]
         departments[code] = Department(code, r["name"], dtype, r["head"], r["leader"], headcount, aliases,
                                        ", ".join(emails))

@@ -108,12 +108,12 @@ SHEET_NOT_READ = _code(
 # -- header block -----------------------------------------------------------------------------------
 DEPARTMENT_UNKNOWN = _code(
     "department-unknown", ERROR, "部门不在名册中",
-    "部门“{value}”不在本次名册中；请填写名册中的部门全称（如：{detail}）。")
+    "部门“{value}”不在本次名册中；请填写名册中的部门全称（如：{detail}）。如果这是部门更名前的名称，请办公室在名册该部门的“简称”列写上它。")
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
 DEPARTMENT_RENAMED = _code(
-    "department-renamed", WARNING, "部门名称与名册不同",
+    "department-renamed", INFO, "部门名称与名册不同",
     "表内部门为“{value}”，名册中下发这份表单的部门现名“{detail}”（部门代码相同）；已按“{detail}”汇总。"
     "如部门已更名无需处理，否则请核对部门名称。")
 PERSON_MISMATCH = _code(

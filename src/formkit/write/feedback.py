@@ -26,7 +26,7 @@ from pathlib import Path
 from formkit import findings as F
 from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
-from formkit.intake import ADDR_SPEC
+from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
 from formkit.submissions import as_of, grid, owed_by
 from formkit.write.common import FONT, write_text
@@ -83,9 +83,15 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
 
 
 def needs_feedback(res: InputResult) -> bool:
-    """Errors or warnings the sender can act on (not a folder of the coordinator's own inbox that cannot be opened)."""
-    return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings) and res.status != "superseded" \
-        and res.status != "duplicate" and not any(f.code == F.INBOX_UNREADABLE for f in res.findings)
+    """Errors or warnings the sender can act on: not a folder of the coordinator's own inbox that cannot be opened,
+    nor a document that is plainly no spreadsheet (a signed PDF scan or a photo sent along with the forms: listed
+    as not readable as a form, but nobody is asked to send it again)."""
+    if res.status in ("superseded", "duplicate") or any(f.code == F.INBOX_UNREADABLE for f in res.findings):
+        return False
+    if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
+            and Path(res.path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
+        return False
+    return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings)
 
 
 def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
