@@ -507,6 +507,20 @@ def test_prefilled_level_changed(cfg):
     assert (row["风险等级"], row["防控措施"]) == ("二级", MEASURE6["防控措施"]) and row["监督负责"] != "张三"
 
 
+def test_a_prefilled_number_typed_over_is_named_at_the_number(cfg):
+    """The pre-filled 风险编号 of a row overwritten with a number nobody has (its 风险点 untouched): the number is
+    what changed, said at its cell (a warning, merged by the original), not an unknown number plus a missing
+    measure that a feedback workbook would then ask for twice."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={
+        "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险编号": "JWC-9999-09"}})
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 1), "prefilled-changed")}
+    assert res.status == "accepted" and "JWC-0012-02" in res.findings[0].message
+    assert next(r for r in a.catalogue if r["风险编号"] == "JWC-0012-02")["防控措施"] == MEASURE5["防控措施"]
+
+
 def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     """Row 2's 风险编号 overwritten with row 1's: the changed cell is the 风险编号 (its 风险点 is row 2's own
     risk), and the measure next to it answers that risk."""

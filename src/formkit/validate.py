@@ -522,10 +522,18 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=rid, row=row.index, key="risk_id")
                 continue
             if rid not in by_id:
-                yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
-                             value=rid, row=row.index, key="risk_id")
-                continue
-            match = by_id[rid]
+                other = _risk_named(scope, text, rid) if prefilled and text else None
+                if other is not None and other["风险编号"] in carried:
+                    # a pre-filled number overwritten, its row otherwise intact: the number was changed
+                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
+                                 field="风险编号", value=rid, detail=other["风险编号"], row=row.index, key="risk_id")
+                    match = other
+                else:
+                    yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                                 value=rid, row=row.index, key="risk_id")
+                    continue
+            else:
+                match = by_id[rid]
             if text and normalize.fold(text) != normalize.fold(match["风险点"]) \
                     and normalize.fold(text) not in ctx.former.get(rid, ()):    # an earlier wording of it is no change
                 other = _risk_named(scope, text, rid)
