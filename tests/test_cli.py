@@ -164,7 +164,8 @@ def test_check_in_a_working_folder_applies_the_campaign_rules(workdir, cfg):
     bad = workdir / "张伟_措施_改过编号.xlsx"
     wb = openpyxl.load_workbook(good)
     cell = next(c for row in wb["附件5"].iter_rows() for c in row if c.value == "JWC-0012-02")
-    cell.value = "JWC-0012-09"
+    cell.value = "JWC-0012-09"               # a number nobody has, on a row naming a risk nobody registered
+    wb["附件5"].cell(cell.row, cell.column + 1).value = "没有登记过的风险点"
     wb.save(bad)
     shutil.rmtree(workdir / "outbox", ignore_errors=True)
     ok = run("check", "--dir", str(workdir), str(good))
