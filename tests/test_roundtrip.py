@@ -344,6 +344,13 @@ def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir)
              {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
              {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
              {"风险类别": "岗位职责", "风险点": "考试安排徇私", "主要表现形式": "照顾熟人", "风险等级": "三级"}])
+    # before he sends it, the chase mail asks 教务处 for the measure of the new risk by its number
+    merge(cfg)
+    from email import policy
+    from email.parser import BytesParser
+
+    chase = BytesParser(policy=policy.default).parsebytes((workdir / "outbox/催报/教务处_催报.eml").read_bytes())
+    assert "JWC-0012-03" in chase.get_body(("plain",)).get_content()
     again = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
     ws = form_sheet(openpyxl.load_workbook(again))
     hr, cols = table_header_row(ws, ["风险编号", "防控措施", "完成时限"])
