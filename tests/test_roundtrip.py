@@ -307,9 +307,9 @@ def test_someone_moved_answers_for_the_risks_they_sent_before(cfg, workdir):
     assert all("张伟" not in d.personal["附件3"].missing for d in grid(result.analysis))
 
 
-def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg, workdir):
-    """张伟 rewords one 风险点 and raises another's level in a re-sent 附件3 after his 附件5 was accepted: the numbers
-    stay, and his 附件5 (pre-filled with the earlier wording and level, untouched by him) gets no prefilled-changed."""
+def _resend_after_measures(cfg, workdir, first_risk: str, first_level: str, second_level: str):
+    """张伟's 附件3 and 附件5 accepted, then his 附件3 re-sent (填表日期 04-20) with these wordings and levels; the
+    merge that follows."""
     fill_risk_stage(cfg, workdir / "inbox")
     paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
     fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
@@ -317,9 +317,15 @@ def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg
     merge(cfg)
     fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
          header={"填表日期": "2023-04-20"}, rows=[
-             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不够严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
-             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "二级"}])
-    result = merge(cfg)
+             {"风险类别": "岗位职责", "风险点": first_risk, "主要表现形式": "违规同意修改成绩", "风险等级": first_level},
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": second_level}])
+    return merge(cfg)
+
+
+def test_a_reworded_risk_keeps_its_number_and_its_measure_form_is_not_blamed(cfg, workdir):
+    """张伟 rewords one 风险点 and raises another's level in a re-sent 附件3 after his 附件5 was accepted: the numbers
+    stay, and his 附件5 (pre-filled with the earlier wording and level, untouched by him) gets no prefilled-changed."""
+    result = _resend_after_measures(cfg, workdir, "成绩修改审批把关不够严", "二级", "二级")
     cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
     assert cat["JWC-0012-01"] == ("成绩修改审批把关不够严", "双人复核")
     # the level raised in the re-sent 附件3: the 附件5 pre-filled with the earlier level is not blamed either
@@ -371,16 +377,7 @@ def test_a_resent_risk_form_that_is_returned_withdraws_nothing(cfg, workdir):
     """张伟's 附件3 and 附件5 were accepted; he re-sends his 附件3 with an error (returned): his risks wait for the
     correction. His accepted 附件5 is told so (risk-pending, a note), not that the risks were deleted from his form,
     and 变化 lists them as 退回待改, not 删除."""
-    fill_risk_stage(cfg, workdir / "inbox")
-    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
-    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
-        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
-    merge(cfg)
-    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
-         header={"填表日期": "2023-04-20"}, rows=[
-             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
-             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
-    result = merge(cfg)
+    result = _resend_after_measures(cfg, workdir, "成绩修改审批把关不严", "特级", "三级")
     by_path = {r.path: r for r in result.analysis.inputs}
     assert by_path["inbox/张伟_重报.xlsx"].status == "returned"
     measures = by_path["inbox/张伟_措施.xlsx"]
