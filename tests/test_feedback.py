@@ -481,3 +481,24 @@ def test_a_signed_scan_sent_with_the_forms_asks_nobody_to_resend_it(cfg, workdir
     assert status["inbox/教务处.zip!签字页.pdf"] == status["inbox/教务处.zip!照片.jpg"] == "rejected"
     drafts = [p.name for p in (workdir / "outbox/反馈").rglob("*.eml")]
     assert drafts == ["其实是CSV_反馈.eml"], drafts
+
+
+def test_feedback_on_a_blank_measure_form_adds_the_risk_left_out(cfg, workdir):
+    """A blank 附件5 answering one of 张伟's two risks by its text: the feedback holds the other risk's row (风险编号,
+    风险点) with its 防控措施 cell marked, and the screen tells replies from chase mails."""
+    import subprocess
+    import sys
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    blank5 = next(p for p in generate_campaign(cfg, "measures") if "附件5" in p.name and "通用" not in p.name
+                  and "张伟" in p.name)
+    fill(blank5, workdir / "inbox/张伟_措施.xlsx", rows=[{"风险点": "成绩修改审批把关不严", "防控措施": "双人复核"}])
+    done = subprocess.run([sys.executable, "-m", "formkit", "merge", "--dir", str(workdir)], capture_output=True,
+                          text=True)
+    assert "回复 " in done.stdout and "催报 " in done.stdout, done.stdout
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx"))
+    fb = openpyxl.load_workbook(feedback)["附件5"]
+    hr, cols = table_header_row(fb, ["风险编号", "风险点", "防控措施"])
+    row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == "JWC-0012-02")
+    assert fb.cell(row, cols["风险点"]).value == "接受学生家长宴请"
+    assert fb.cell(row, cols["防控措施"]).comment is not None

@@ -393,7 +393,7 @@ def test_numbers_typed_on_a_blank_measure_form(cfg):
     text changed': nothing was pre-filled)."""
     risk_stage(cfg)
     src = blank(cfg, "附件5", "JWC", "张伟")
-    path = submit(cfg, "附件5", src=src, rows=[{"风险编号": "JWC-0012-01", **MEASURE5},
+    path = submit(cfg, "附件5", src=src, rows=[{"风险编号": "jwc－0012－01", **MEASURE5},       # as typed: case, width
                                                {"风险编号": "JWC-0012-02", "风险点": "宴请", **MEASURE5}])
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))

@@ -254,9 +254,14 @@ def _summary(args, result) -> None:
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
     out = result.outputs
-    to_fix = sum(1 for r in a.inputs if r.status in ("returned", "rejected"))
-    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/），邮件草稿 {len(out.get('mail_drafts', []))} 份："
-          f"{to_fix} 份要求改正后重报（主题“请修改后重报”），其余只请核实提醒（主题“请核实”）")
+    from formkit.write.feedback import CHASE_DIR, needs_feedback
+
+    drafts = out.get("mail_drafts", [])
+    chase = sum(1 for p in drafts if f"/{CHASE_DIR}/" in p)
+    replies = [r for r in a.inputs if needs_feedback(r)]
+    resend = sum(1 for r in replies if r.status in ("returned", "rejected"))
+    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(replies)} 份"
+          f"（{resend} 份要求改正后重报，{len(replies) - resend} 份只请核实），催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
 
 

@@ -468,6 +468,10 @@ def former_token(column: str, value: str) -> str:
     return f"\0{column}\0{value}"
 
 
+def _id_key(rid: str) -> str:
+    return normalize.fold(rid).upper().replace("_", "-")
+
+
 def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
     key = normalize.fold(text)
     return next((r for r in scope if r["风险编号"] != rid and normalize.fold(r["风险点"]) == key), None)
@@ -495,6 +499,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     every risk in the form's scope gets a measure. The matched 风险编号 is kept in row.values['_risk_id']."""
     scope = scope_risks(c, ctx)
     by_id = {r["风险编号"]: r for r in scope}
+    typed = {_id_key(rid): rid for rid in by_id}      # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
@@ -511,6 +516,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          detail=scope[0]["岗位"], key="post")
     for row in c.rows:
         rid = _text(row.values.get("risk_id", ""))
+        rid = typed.get(_id_key(rid), rid)
         text = _text(row.values.get("risk", ""))
         if rid:
             if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it

@@ -55,11 +55,11 @@ def _raw_text(value: object) -> object:
 
 
 def _restored(res: InputResult, risks: Mapping) -> list[dict]:
-    """Rows of a pre-filled measure form that the submitter deleted and that still owe a measure
-    (risk-without-measure): put back at the end of the feedback workbook, so that the measure is typed next to
-    its risk instead of the 风险编号 and 风险点 being retyped by hand."""
+    """Risks a measure form owes a measure for and has no row for (risk-without-measure: a pre-filled row deleted,
+    a risk left out of a blank form): put at the end of the feedback workbook, so that the measure is typed next to
+    its risk instead of the 风险编号 and 风险点 being typed by hand."""
     c = res.checked
-    if not (c.spec.is_measure_form and c.sub.identity and c.sub.identity.risks):
+    if not c.spec.is_measure_form:
         return []
     out = []
     for f in res.findings:
