@@ -155,6 +155,7 @@ def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
     for f in shown:
         assert f["message"] in body
     assert sorted(re.findall(r"(附件4)!([A-Z]+\d+)（", body)) == sorted((s, c) for s, c, _ in listed)
+    assert f"单元格位置指附件《{path.name}》中的位置" in body        # not the sender's own file, which may differ
     attachments = list(msg.iter_attachments())
     assert [a.get_filename() for a in attachments] == [path.name]
     assert attachments[0].get_content() == path.read_bytes()
