@@ -314,3 +314,14 @@ def test_nothing_is_lost(cfg):
     assert checked_rows == 27
     # every finding of every input is listed in 问题清单
     assert {(r.path, f.code, f.cell) for r in result.analysis.inputs for f in r.findings} == issues
+
+
+def test_corrects_is_a_digest_or_nothing():
+    """A program retyping the custom properties may turn corrects' "-" into false or 0: that corrects nothing (it
+    made an ordinary form a 'correction', whose 填表日期 was then ignored)."""
+    from formkit.identity import Identity
+
+    base = {"form": "附件3", "version": "1", "campaign": "c", "department": "JWC"}
+    for value in ("false", "0", "-", "", "FALSE", "not-a-digest-0123"):
+        assert Identity.from_mapping({**base, "corrects": value}).corrects == "", value
+    assert Identity.from_mapping({**base, "corrects": "0123456789ABCDEF"}).corrects == "0123456789abcdef"

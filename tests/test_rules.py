@@ -228,6 +228,18 @@ def test_the_plans_own_words_are_understood(cfg, rank, level):
     assert [r["风险等级"] for r in a.catalogue] == ["二级"]
 
 
+def test_true_and_false_cells(cfg):
+    """TRUE/FALSE cells (Excel and WPS store a typed TRUE as a boolean): in a 是/否 column read as 是/否 with a note,
+    in a text column kept as shown (主要表现形式 = FALSE was 否, a text nobody wrote)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "主要表现形式": False, "涉及“三重一大”": True,
+                                                      "风险等级": "一级"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "涉及“三重一大”", 0), "choice-normalised")}
+    (row,) = a.catalogue
+    assert (row["主要表现形式"], row["涉及三重一大"]) == ("FALSE", "是")
+
+
 def test_invalid_level(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险等级": "特级"}, {**RISK4B, "风险等级": "四级"}])
     res = run(cfg)[path.name]

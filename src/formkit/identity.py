@@ -20,6 +20,13 @@ DEFINED_NAME = "formkit_identity"
 PROPERTY_PREFIX = "formkit."
 
 
+def _digest_prefix(value: object) -> str:
+    """`corrects` as formkit writes it (16 hex digits of a SHA-256), else "": a program that retypes the custom
+    properties may turn "-" into false or 0, which corrects nothing."""
+    text = str(value or "").strip().lower()
+    return text if re.fullmatch(r"[0-9a-f]{16}", text) else ""
+
+
 @dataclass(frozen=True)
 class Identity:
     form: str
@@ -55,7 +62,7 @@ class Identity:
         return cls(form=str(data.get("form", "")), version=str(data.get("version", "")),
                    campaign=str(data.get("campaign", "")), department=str(data.get("department", "")),
                    person=str(data.get("person", "")), staff_no=str(data.get("staff_no", "")), risks=risks,
-                   corrects=str(data.get("corrects", "")))
+                   corrects=_digest_prefix(data.get("corrects", "")))
 
 
 def from_meta_rows(rows: list[list]) -> Identity | None:

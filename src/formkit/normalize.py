@@ -31,8 +31,8 @@ def to_text(value: object) -> str:
         return value      # already tidy: one line, no unusual space, nothing to trim (most cells)
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
+    if isinstance(value, bool):       # a TRUE/FALSE cell, shown as the spreadsheet shows it (a 是/否 column
+        return "TRUE" if value else "FALSE"   # normalises it with a note; a text column keeps what was typed)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
