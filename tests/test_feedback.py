@@ -503,3 +503,25 @@ def test_feedback_on_a_blank_measure_form_adds_the_risk_left_out(cfg, workdir):
     row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == "JWC-0012-02")
     assert fb.cell(row, cols["风险点"]).value == "接受学生家长宴请"
     assert fb.cell(row, cols["防控措施"]).comment is not None
+
+
+def test_a_department_row_put_back_asks_for_every_cell_it_needs(cfg, workdir):
+    """附件6 with a pre-filled row deleted: the row put back in the feedback marks 关键环节, 防控措施 and 工作程序 (all
+    required), so filling what is marked is enough."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name
+              and "教务处" in p.name)
+    ids = [c.value for row in form_sheet(openpyxl.load_workbook(a6)).iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-B")]
+    path = fill(a6, workdir / "inbox/教务处_措施.xlsx", by_risk_id={ids[0]: {
+        "关键环节": "执行", "防控措施": "双人管理", "工作程序": "登记—审核", "完成时限": "长期"}})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    ws.protection.sheet = False
+    ws.delete_rows(next(c.row for row in ws.iter_rows() for c in row if c.value == ids[1]))
+    wb.save(path)
+    merge(cfg)
+    fb = openpyxl.load_workbook(next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx")))["附件6"]
+    hr, cols = table_header_row(fb, ["风险编号", "关键环节", "防控措施", "工作程序"])
+    row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == ids[1])
+    assert all(fb.cell(row, cols[label]).comment is not None for label in ("关键环节", "防控措施", "工作程序"))
