@@ -350,8 +350,15 @@ def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir)
              {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
              {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
              {"风险类别": "岗位职责", "风险点": "考试安排徇私", "主要表现形式": "照顾熟人", "风险等级": "三级"}])
-    # before he sends it, the chase mail asks 教务处 for the measure of the new risk by its number
-    merge(cfg)
+    # before he sends it, 提交情况 shows the measure owed, the screen counts 教务处 as not done, and the chase mail
+    # asks for the measure of the new risk by its number
+    from formkit.submissions import grid, owing
+
+    middle = merge(cfg).analysis
+    assert next(d for d in grid(middle) if d.code == "JWC").personal["附件5"].pending == ["JWC-0012-03"]
+    assert "JWC" in [d.code for d in owing(middle)]
+    status = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    assert any("待补措施 1 条" in str(c.value) for row in status.iter_rows() for c in row)
     from email import policy
     from email.parser import BytesParser
 

@@ -25,6 +25,7 @@ class Cell:
     state: str                 # 已报 / 退回 / 未报 / 逾期
     late: bool = False         # accepted after the deadline
     files: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)   # 附件6 accepted, then risks registered that have no measure
 
 
 @dataclass
@@ -36,6 +37,7 @@ class PersonalCell:
     late: bool = False                                        # some accepted after the deadline
     missing: list[str] = field(default_factory=list)          # with a staff list: who has sent nothing accepted
     to_fix: list[str] = field(default_factory=list)           # … and whose form was returned
+    pending: list[str] = field(default_factory=list)          # 附件5: risks registered after it was accepted
 
 
 @dataclass
@@ -47,8 +49,9 @@ class DepartmentStatus:
 
     def outstanding(self, started: Callable[[str], bool] = lambda form: True) -> list[str]:
         """The forms still owed, of those whose phase has `started` (what the chase mail asks for)."""
-        out = [f for f, c in self.forms.items() if started(f) and c.state != DONE]
-        out += [f for f, p in self.personal.items() if started(f) and p.expected and p.accepted < p.expected]
+        out = [f for f, c in self.forms.items() if started(f) and (c.state != DONE or c.pending)]
+        out += [f for f, p in self.personal.items()
+                if started(f) and (p.expected and p.accepted < p.expected or p.pending)]
         return out
 
 
@@ -119,6 +122,15 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             current.setdefault((r.form, dept), []).append(r)
     for key, sent in analysis.first_sent.items():
         first_sent[key] = datetime.fromisoformat(sent).date()
+    # risks without a measure whose measure form was accepted: registered after it (附件3/4 re-sent with a new risk)
+    answered = {(r.department, r.person) for r in analysis.accepted("附件5")}
+    pending: dict[tuple[str, str], list[str]] = {}
+    for row in analysis.catalogue:
+        if not row["防控措施"]:
+            if row["层级"] == "部门":
+                pending.setdefault((row["_dept"], "附件6"), []).append(row["风险编号"])
+            elif (row["_dept"], row["姓名"]) in answered:
+                pending.setdefault((row["_dept"], "附件5"), []).append(row["风险编号"])
     out = []
     for dept in cfg.roster.departments.values():
         forms = {}
@@ -128,7 +140,8 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
             accepted = [r for r in mine if r.status == ACCEPTED]
             if accepted:
                 when = first_sent.get(accepted[0].brief.key)
-                forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted])
+                forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted],
+                                      pending.get((dept.code, form_id), []))
             elif mine:
                 forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
             else:
@@ -164,6 +177,7 @@ def grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = OVERDUE
             else:
                 state = MISSING if acc == 0 else "部分"
-            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix)
+            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix,
+                                             pending.get((dept.code, form_id), []))
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
     return out

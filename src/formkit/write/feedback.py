@@ -389,17 +389,6 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     return written
 
 
-def _measures_owed(d, owed, without: Collection, answered: Collection[tuple]) -> list[str]:
-    """风险编号 of a department's risks registered after its measure forms were accepted (附件3/4 re-sent with a
-    new risk): the measure form counts as sent, yet these have no measure. `without`: the department's catalogue
-    rows without a measure; `answered`: (department, person) of the accepted 附件5. Risks whose measure form is
-    itself missing or returned are asked for with that form."""
-    dept_done = d.forms["附件6"].state == "已报" and owed("附件6", d.code)
-    person_owed = owed("附件5", d.code)
-    return [r["风险编号"] for r in without
-            if (dept_done if r["层级"] == "部门" else person_owed and (d.code, r["姓名"]) in answered)]
-
-
 def write_chase(analysis: Analysis) -> list[Path]:
     cfg = analysis.cfg
     today = as_of(analysis)
@@ -407,11 +396,6 @@ def write_chase(analysis: Analysis) -> list[Path]:
     folders = department_folders(cfg.roster)
     written = []
     owed = owed_by(analysis)
-    answered = {(res.department, res.person) for res in analysis.accepted("附件5")}
-    without: dict[str, list] = {}
-    for r in analysis.catalogue:
-        if not r["防控措施"]:
-            without.setdefault(r["_dept"], []).append(r)
     for d in grid(analysis):
         items = []
         returned = False
@@ -429,7 +413,9 @@ def write_chase(analysis: Analysis) -> list[Path]:
                 items.append(f"{spec.full_title}（{overdue}截止 {cfg.deadline(spec.phase).isoformat()}）：应报 {p.expected} 人，"
                              f"已收到合格 {p.accepted} 人{who}")
                 returned |= p.returned > 0
-        if lacking := _measures_owed(d, owed, without.get(d.code, ()), answered):
+        lacking = [*(d.forms["附件6"].pending if owed("附件6", d.code) else ()),
+                   *(d.personal["附件5"].pending if owed("附件5", d.code) else ())]
+        if lacking:
             ids = "、".join(lacking[:12]) + ("等" if len(lacking) > 12 else "")
             items.append(f"已接收的措施表之后新登记、还没有防控措施的风险点 {len(lacking)} 条（{ids}）：请用重新生成的措施表补报"
                          "（表中已填好已接收的措施，只需补填这几条）")

@@ -371,11 +371,12 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
         write_text(ws, r, 0, d.name, st.cell)
         for j, fid in enumerate(("附件2", "附件4", "附件6"), 1):
             cell = d.forms[fid]
-            label = cell.state + ("（逾期）" if cell.late else "")
+            label = cell.state + ("（逾期）" if cell.late else "") + (f"（待补措施 {len(cell.pending)} 条）" if cell.pending else "")
             ws.write_string(r, j, label, getattr(st, _STATE_STYLE[cell.state]))
         for j, fid in ((4, "附件3"), (6, "附件5")):
             p = d.personal[fid]
             late = "，有逾期" if p.late and p.state == DONE else ""     # every form in, some after the deadline
+            late += f"，待补措施 {len(p.pending)} 条" if p.pending else ""  # risks registered after it was accepted
             ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}{late}）", getattr(st, _STATE_STYLE[p.state]))
             ws.write_number(r, j + 1, p.returned, st.num)
         r += 1
