@@ -196,9 +196,10 @@ def _as_date(value: object, where: str) -> date:
     return parsed
 
 
-def _read_toml(path: Path) -> dict:
-    """formkit.toml as Windows editors save it too: UTF-8 with or without a byte order mark, or GBK (Notepad's
-    "ANSI" on a Chinese system); a syntax error is named by line, with that line and the usual causes."""
+def _read_toml(path: Path) -> tuple[dict, str]:
+    """formkit.toml as Windows editors save it too: UTF-8 with or without a byte order mark, UTF-16 or GBK
+    (Notepad's "Unicode" and "ANSI" on a Chinese system), and its text; a syntax error is named by line, with that
+    line and the usual causes."""
     data = path.read_bytes()
     try:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):     # Notepad's "Unicode"
@@ -211,7 +212,7 @@ def _read_toml(path: Path) -> dict:
         except UnicodeDecodeError:
             raise ConfigError(f"{CONFIG_NAME} 不是文本文件或编码无法识别；请用记事本打开后“另存为”，编码选 UTF-8。") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         where, shown, line = "", "", ""
@@ -256,13 +257,10 @@ def _line_of(text: str, section: str, key: str | None) -> str:
     return ""
 
 
-def _check_keys(raw: dict, data: bytes) -> list[str]:
+def _check_keys(raw: dict, text: str) -> list[str]:
     """Settings formkit does not know: a known one in the wrong section is an error (roster under
-    [institution] would leave the example roster in use, unsaid); anything else a warning."""
-    try:
-        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("gb18030", "replace")
+    [institution] would leave the example roster in use, unsaid); anything else a warning. `text`: the file's,
+    to name lines."""
     home = {key: sec for sec, keys in KNOWN_KEYS.items() for key in keys if sec != "phases"}
     warnings = []
     for sec, value in raw.items():
@@ -304,7 +302,7 @@ def load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；请先运行 formkit init 创建工作目录，或用 --dir 指定工作目录。")
-    raw = _read_toml(path)
+    raw, text = _read_toml(path)
 
     def section(name: str) -> dict:
         value = raw.get(name, {})
@@ -312,7 +310,7 @@ def load_config(root: Path) -> Config:
             raise ConfigError(f"{CONFIG_NAME} 中 [{name}] 应是一个表（section）")
         return value
 
-    warnings = _check_keys(raw, path.read_bytes())
+    warnings = _check_keys(raw, text)
     inst, camp, pub = section("institution"), section("campaign"), section("publication")
     name = _text_setting(inst, "institution", "name", "单位名称")
     if not name:
