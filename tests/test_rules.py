@@ -240,6 +240,27 @@ def test_true_and_false_cells(cfg):
     assert (row["主要表现形式"], row["涉及三重一大"]) == ("FALSE", "是")
 
 
+def test_common_spellings_of_choices(cfg):
+    """其它 for 其他, 决策类 for 决策 (附件2); the office's full name and 办公室主任 (附件1): read as meant, with a note,
+    not returned."""
+    a2 = submit(cfg, "附件2", "JWC", rows=[{**POWER, "权力类别": "其它"}, {**POWER, "权力事项": "教材选用", "权力类别": "决策类"}])
+    leaders = [LEADERS[0], LEADERS[1], {**LEADERS[2], "机构": "廉政风险防控工作领导小组办公室", "职务": "办公室主任"}]
+    a1 = submit(cfg, "附件1", rows=leaders)
+    got = run(cfg)
+    assert got[a2.name].status == got[a1.name].status == "accepted"
+    assert {f.code for f in got[a2.name].findings} == {f.code for f in got[a1.name].findings} == {"choice-normalised"}
+
+
+def test_power_items_named_together_in_one_cell(cfg):
+    """关联权力事项 naming two listed items (joined with 、 or one per line): each is checked, none is unknown."""
+    submit(cfg, "附件2", "JWC", rows=[POWER, {**POWER, "权力事项": "教材选用"}])
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "考试管理、教材选用"},
+                                             {**RISK4B, "关联权力事项": "考试管理\n招生录取"}])
+    res = run(cfg)[path.name]
+    (f,) = [f for f in res.findings if f.code == "power-item-unknown"]
+    assert f.value == "招生录取" and f.cell == table_ref(path, "附件4", "关联权力事项", 1)
+
+
 def test_invalid_level(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险等级": "特级"}, {**RISK4B, "风险等级": "四级"}])
     res = run(cfg)[path.name]

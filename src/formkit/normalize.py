@@ -152,6 +152,13 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
     for alias, target in synonyms.items():
         if fold(alias) == key:
             return target, True
+    # 其它 for 其他, and a choice with 类 or 权 after it (决策类, 执行权): the choice, said (choice-normalised)
+    variant = key.replace("其它", "其他")
+    if variant.endswith(("类", "权")) and len(variant) > 2:
+        variant = variant[:-1]
+    for c in choices:
+        if fold(c) == variant:
+            return c, True
     return None, False
 
 

@@ -8,6 +8,7 @@ submissions brought (the department's 附件2, the risks accepted so far).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -419,6 +420,9 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 # -- campaign rules -------------------------------------------------------------------------------------
 
 
+_ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
+
+
 @rule(stage="campaign", forms=("附件4",))
 def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """附件4 关联权力事项 should name an item of the department's 附件2 (when one has arrived)."""
@@ -427,9 +431,14 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     items = ctx.power_items[c.department.code]
     for row in c.rows:
         item = _text(row.values.get("power_item", ""))
-        if item and normalize.fold(item) not in items:
+        if not item or normalize.fold(item) in items:
+            continue
+        # several items in one cell (教学计划审批、考试成绩管理, or one per line): each must be listed
+        unknown = [part for part in _ITEM_SEPARATORS.split(item) if part.strip()
+                   and normalize.fold(part) not in items]
+        if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
-                         field="关联权力事项", value=item, row=row.index, key="power_item")
+                         field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
 
 
 def _similar(a: str, b: str) -> float:
