@@ -172,7 +172,7 @@ def test_roster_as_an_office_lays_it_out(workdir):
     ws.append(["2023年部门名单"])
     ws.append(["代码", "部门名称", "类型", "部门负责人", "分管领导", "应报人数（人）"])
     ws.append(["ＪＷＣ", "教务处", "党政部门", "王芳", "刘副院长", "2人"])
-    ws.append(["cwc", "财务处", "党政部门", "赵强", "张副院长", 1])
+    ws.append(["cwc", "财务处", "其它", "赵强", "张副院长", 1])              # 其它 for 其他
     ws.append(["合计", "", "", "", "", 3])
     staff = wb.create_sheet("人员名单")
     staff.append(["工号", "姓名", "部门代码", "岗位", "职务层级"])
@@ -181,7 +181,7 @@ def test_roster_as_an_office_lays_it_out(workdir):
     staff.append(["0101", "王磊", "CWC", "会计", "一般干部"])
     wb.save(workdir / "名册.xlsx")
     cfg = load_config(workdir)
-    assert list(cfg.roster.departments) == ["JWC", "CWC"]
+    assert list(cfg.roster.departments) == ["JWC", "CWC"] and cfg.roster.departments["CWC"].type == "其他"
     assert cfg.roster.departments["JWC"].headcount == 2
     assert [p.department for p in cfg.roster.staff] == ["JWC", "JWC", "CWC"]
     assert any("已按表头把“人员名单”当作人员名单读取" in w for w in cfg.warnings), cfg.warnings

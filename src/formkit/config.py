@@ -551,6 +551,7 @@ def load_roster(path: Path, name: str) -> Roster:
             continue
         names[normalize.fold(r["name"])] = r["_row"]
         dtype = r.get("type") or "其他"
+        dtype = normalize.choice(dtype, DEPARTMENT_TYPES, {})[0] or dtype      # 其它, 党政部门类: as meant
         if dtype not in DEPARTMENT_TYPES:
             problems.append(f"{where}“类型”只能是 {'、'.join(DEPARTMENT_TYPES)}，现为“{dtype}”")
             continue
@@ -593,6 +594,7 @@ def load_roster(path: Path, name: str) -> Roster:
                 problems.append(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
                 continue
             rank = r.get("rank") or "其他"
+            rank = normalize.choice(rank, RANKS, {})[0] or rank
             if rank not in RANKS:
                 problems.append(f"{where}“职务层级”只能是 {'、'.join(RANKS)}，现为“{rank}”")
                 continue
