@@ -123,6 +123,9 @@ def test_merge_summary_names_every_problem_safely(workdir):
     line = next(x for x in out.splitlines() if "noatt.eml" in x)
     assert line.split("：", 1)[1].strip(), line
     assert "\x1b" not in out and "\x07" not in out and "张三?[2J?[31m红?.xlsx" in out
+    from formkit.cli import _shown
+
+    assert _shown("考试管理\n招生录取\x1b") == "考试管理 招生录取?"      # a line break in a cell is a space
 
 
 def test_check_exit_codes(workdir, cfg):

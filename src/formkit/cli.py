@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 def _warn(cfg) -> None:
     """The configuration's warnings (a setting ignored, phases overlapping, the example leader's name left in),
     before the command runs; on stderr, also with --quiet."""
-    for text in getattr(cfg, "warnings", ()):
+    for text in cfg.warnings:
         print(f"提醒：{text}", file=sys.stderr)
 
 
@@ -218,10 +218,10 @@ def _generate(args, cfg) -> int:
     return 0
 
 
-def _shown(path: str) -> str:
-    """A path for the terminal: a control character in a file name (an escape sequence that would clear the
-    screen or colour it) is shown as ?."""
-    return "".join(ch if ch.isprintable() else "?" for ch in path)
+def _shown(text: str) -> str:
+    """Text for the terminal: a line break or tab (a cell typed with Alt+Enter) is a space; any other control
+    character (an escape sequence in a file name that would clear the screen or colour it) is shown as ?."""
+    return "".join(ch if ch.isprintable() else " " if ch in "\n\t" else "?" for ch in text)
 
 
 def _summary(args, result) -> None:

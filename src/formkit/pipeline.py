@@ -563,6 +563,7 @@ class Analysis:
     store: Store | None = None
     _by_scope: dict | None = field(default=None, repr=False)
     as_of: date | None = field(default=None, repr=False)     # submissions.as_of, once computed
+    statuses: list | None = field(default=None, repr=False)  # submissions.grid, once computed
     first_sent: dict[tuple, str] = field(default_factory=dict, repr=False)
     """A submitter's form (supersession key) → when its first version was sent (ISO): lateness is judged by it. The
     first in sending order, not the earliest date: a corrected feedback workbook carries the 填表日期 of the
@@ -592,10 +593,8 @@ class Analysis:
         key = (dept, level) if who is None else _person_scope(dept, who)
         # with the measures already accepted for them: a form generated again (a risk added since) asks only for
         # what is missing, and sending it back does not drop what was accepted
-        return [{"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
-                 "direct": r["直接管理"], "supervisor": r["监督负责"], "measure": r["防控措施"],
-                 "procedure": r["工作程序"], "key_link": r["关键环节"], "deadline": r["完成时限"]}
-                for r in self._scoped().get(key, [])]
+        return [{**risk_prefill(r), "measure": r["防控措施"], "procedure": r["工作程序"], "key_link": r["关键环节"],
+                 "deadline": r["完成时限"]} for r in self._scoped().get(key, [])]
 
     def people_with_risks(self, dept: str) -> list[Person]:
         seen: dict[str, Person] = {}
@@ -603,6 +602,12 @@ class Analysis:
             if r["_person"] not in seen:
                 seen[r["_person"]] = Person(r.get("_staff_no", ""), r["姓名"], dept, r["岗位"], "")
         return list(seen.values())
+
+
+def risk_prefill(r: Mapping) -> dict:
+    """The columns a measure form is pre-filled with from a catalogue row (generate, and feedback's put-back rows)."""
+    return {"risk_id": r["风险编号"], "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
+            "direct": r["直接管理"], "supervisor": r["监督负责"]}
 
 
 def _clues(result: InputResult) -> dict[str, float]:

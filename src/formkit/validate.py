@@ -486,6 +486,12 @@ def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
     return next((r for r in scope if r["风险编号"] != rid and normalize.fold(r["风险点"]) == key), None)
 
 
+def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
+    """A pre-filled 风险编号 changed to `rid` on the row of `risk` (its 风险点 says whose row it is)."""
+    return F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号", value=rid,
+                  detail=risk["风险编号"], row=row.index, key="risk_id")
+
+
 def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Iterator[F.Finding]:
     """A pre-filled 岗位 or 风险等级 changed (the sheet unprotected): said at its cell; the catalogue keeps the
     risk's own values. A value the risk had before its form was re-sent is no change (ctx.former)."""
@@ -540,8 +546,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 other = _risk_named(scope, text, rid) if prefilled and text else None
                 if other is not None and other["风险编号"] in carried:
                     # a pre-filled number overwritten, its row otherwise intact: the number was changed
-                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
-                                 field="风险编号", value=rid, detail=other["风险编号"], row=row.index, key="risk_id")
+                    yield _number_changed(c, row, rid, other)
                     match = other
                 else:
                     yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
@@ -554,8 +559,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 other = _risk_named(scope, text, rid)
                 if other is not None and rid in carried and other["风险编号"] in carried:
                     # the 风险点 is another pre-filled risk's: the 风险编号 is what was changed (pasted over)
-                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
-                                 field="风险编号", value=rid, detail=other["风险编号"], row=row.index, key="risk_id")
+                    yield _number_changed(c, row, rid, other)
                     match = other
                 elif prefilled:
                     yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",

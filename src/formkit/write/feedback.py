@@ -27,7 +27,7 @@ from formkit import findings as F
 from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
-from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult
+from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
 from formkit.submissions import as_of, grid, owed_by
 from formkit.write.common import FONT, write_text
 
@@ -65,8 +65,7 @@ def _restored(res: InputResult, risks: Mapping) -> list[dict]:
     for f in res.findings:
         r = risks.get(f.value) if f.code == F.RISK_WITHOUT_MEASURE else None
         if r is not None:
-            out.append({"risk_id": f.value, "post": r["岗位"], "risk": r["风险点"], "level": r["风险等级"],
-                        "direct": r["直接管理"], "supervisor": r["监督负责"]})
+            out.append(risk_prefill(r))
     return out
 
 
