@@ -167,6 +167,30 @@ def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
         assert not list((workdir / "outbox/反馈").rglob(f"{name}_反馈.*"))
 
 
+def test_a_column_the_submitter_added_comes_back_in_the_feedback(cfg, workdir):
+    """The submitter's own column (内部编号, inserted after the table) is not merged, but the feedback workbook,
+    which they fix and send back, keeps it: nothing they typed is lost, and it reads back the same."""
+    setup_inbox(cfg, workdir)
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, A4_LABELS)
+    extra = max(cols.values()) + 1
+    ws.cell(hr, extra, "内部编号")
+    for i in range(3):
+        ws.cell(hr + 1 + i, extra, f"K{i + 1}")
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    assert "column-extra" in {f["code"] for f in inputs(workdir)[FLAWED]["findings"]}
+    back = form_sheet(openpyxl.load_workbook(workdir / FEEDBACK))
+    hr2, cols2 = table_header_row(back, A4_LABELS + ["内部编号"])
+    col = cols2["内部编号"]
+    assert col > max(c for label, c in cols2.items() if label != "内部编号")
+    assert [back.cell(hr2 + 1 + i, col).value for i in range(3)] == ["K1", "K2", "K3"]
+    assert back.cell(hr2, col).comment is not None and "未汇总" in back.cell(hr2, col).comment.text
+    # the other columns as sent
+    assert table_rows(workdir / FEEDBACK) == table_rows(workdir / FLAWED)
+
+
 def test_mail_cites_the_cells_of_the_attached_workbook(cfg, workdir):
     """A row left blank between two filled ones: the feedback lays the rows out afresh, and the mail must
     point at the cells of the workbook it attaches (the one to correct), not of the file that was sent."""

@@ -13,7 +13,7 @@ import dataclasses
 import itertools
 import re
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -916,6 +916,78 @@ def test_column_missing(cfg):
     assert res.status == "returned"
 
 
+def test_column_dropped(cfg):
+    """A 'want' column deleted from the table (主要表现形式) is said once, as leaving its cells blank would be."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    first = table_ref(path, "附件3", "序号")
+    _edit(path, lambda ws: delete_table_column(ws, "附件3", "主要表现形式"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", first, "column-dropped")}
+    assert res.findings[0].field == "主要表现形式" and res.findings[0].severity == "warning"
+    assert res.status == "accepted"
+
+
+def test_a_repeated_header_row_is_no_data_row(cfg):
+    """The column labels copied again under the table (a second table below the first): that row is no risk, it
+    is said, and the row under it is read."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    labels = [c.label for c in FORMS["附件3"].columns]
+
+    def second_table(ws):
+        hr, cols = table_header_row(ws, labels)
+        for label, c in cols.items():
+            ws.cell(hr + 3, c, label)
+        for label, value in RISK3B.items():
+            ws.cell(hr + 4, cols[label], value)
+
+    _edit(path, second_table)
+    res = run(cfg)[path.name]
+    ref = table_ref(path, "附件3", "序号", 2)
+    assert triples(res) == {("附件3", ref, "header-repeated")}
+    assert res.status == "accepted"
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
+
+
+def test_words_in_the_seq_column_alone_are_said(cfg):
+    """合计：… typed in the 序号 column of an empty row makes no risk, and is not dropped unsaid."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    ref = table_ref(path, "附件3", "序号", 1)
+    _edit(path, lambda ws: setattr(ws[ref], "value", "合计：共1项风险点"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", ref, "row-not-read")}
+    assert res.findings[0].value == "合计：共1项风险点" and res.status == "accepted"
+    assert len(res.checked.rows) == 1
+
+
+def test_a_reworded_header_label_is_read(cfg):
+    """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
+    counts), with a note, not called missing."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": datetime(2023, 3, 10)})
+    ref = value_ref(path, "填表日期")
+    label = f"{chr(ord(ref[0]) - 1)}{ref[1:]}"
+    _edit(path, lambda ws: setattr(ws[label], "value", "填报日期"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", label, "column-renamed")}
+    assert res.checked.sub.header["date"] == date(2023, 3, 10)
+    assert res.checked.sub.header_refs["date"] == ref
+
+
+def test_a_renamed_form_sheet_behind_a_summary_sheet_is_the_form(cfg):
+    """The form's sheet renamed and the department's own short summary (序号/风险点/风险等级) put before it: the
+    sheet that shows the form is read, not the first one with a few of its labels."""
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4, RISK4B])
+    wb = openpyxl.load_workbook(path)
+    form_sheet(wb).title = "教务处"
+    summary = wb.create_sheet("重点风险", 0)
+    summary.append(["序号", "风险点", "风险等级"])
+    summary.append([1, RISK4["风险点"], RISK4["风险等级"]])
+    wb.active = 0
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and res.checked.sub.sheet == "教务处"
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK4["风险点"], RISK4B["风险点"]]
+
+
 def test_table_not_found(cfg):
     """The identity says 附件3 but the table's header row was overwritten: feedback, not a rejection."""
     path = submit(cfg, "附件3", "JWC", "张伟")
@@ -1122,7 +1194,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "column-dropped", "header-repeated", "row-not-read",
 }
 
 

@@ -145,6 +145,15 @@ MERGED_ROWS = _code(
 COLUMN_EXTRA = _code(
     "column-extra", INFO, "多余的列",
     "“{value}”列不属于本表单，其内容未汇总；如需说明请写在“备注”列。")
+COLUMN_DROPPED = _code(
+    "column-dropped", WARNING, "缺少建议填写的列",
+    "表格缺少“{field}”列，这一项无法汇总；请使用下发的表单，不要删除列。")
+HEADER_REPEATED = _code(
+    "header-repeated", INFO, "重复的表头",
+    "第 {detail} 行重复了表格的表头（{value}），未作为数据读取。")
+ROW_NOT_READ = _code(
+    "row-not-read", INFO, "未读取的文字",
+    "这一行只在“{field}”列写了“{value}”，没有作为数据读取；如需说明请写在“备注”列。")
 REQUIRED = _code("required", ERROR, "必填项为空", "“{field}”为必填项，请填写。")
 EXPECTED = _code("expected", WARNING, "建议填写", "“{field}”未填写，建议补充。")
 INVALID_CHOICE = _code(

@@ -34,6 +34,8 @@ class FormContent:
     rows: list[dict[str, object]] = field(default_factory=list)
     signoff: dict[str, object] = field(default_factory=dict)
     prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
+    extra_columns: list[str] = field(default_factory=list)  # the submitter's own columns (feedback): labels,
+    extras: list[dict[str, str]] = field(default_factory=list)  # and each row's texts in them, label → text
 
 
 NAME_BYTES = 150
@@ -241,6 +243,15 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         else:
             continue
         ws.data_validation(first, i, end, i, opts)
+    for i, label in enumerate(content.extra_columns, lay.ncols):
+        # a column the submitter added (feedback): given back after the form's own, so nothing they typed is lost
+        ws.set_column(i, i, 16)
+        ws.write_string(hr, i, label, fm.colhead)
+        ws.write_comment(hr, i, "这一列是您自己加的，不属于本表单，其内容未汇总；如需说明请写在“备注”列。",
+                         {"x_scale": 2.2, "y_scale": 1.2, "font_name": FONT})
+        for r, texts in enumerate(content.extras[:n_rows]):
+            if label in texts:
+                _write_value(ws, lay.first_data + r, i, texts[label], fm.cell)
     pair_block(spec.signoff, lay.signoff_labels, content.signoff)
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
@@ -254,7 +265,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, note_row, last)
+    ws.print_area(0, 0, note_row, last + len(content.extra_columns))
     ws.protect("", {"insert_rows": True, "delete_rows": True, "format_columns": True, "format_rows": True,
                     "sort": True, "autofilter": True})
     ws.activate()

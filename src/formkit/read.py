@@ -397,6 +397,45 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
+_SEQ_LIKE = re.compile(r"[\s(（]*[0-9０-９一二三四五六七八九十百]+[\s.、)）]*")
+"""What a 序号 cell holds when it only numbers a row (3, ３, 三, (3), 3.)."""
+
+
+def _near_labels(grid: list[list], hr: int, fields: tuple[Field, ...], values: dict, refs: dict, sheet: str,
+                 findings: list) -> None:
+    """Header-block fields whose label was reworded (填报日期 for 填表日期): a short cell above the table that is
+    close to a missing field's label (and is no other field's label or value) is read as that label, the value
+    as `_pairs_in` finds it, with a note that says so."""
+    wanted = _wanted(fields)
+    label_key = normalize.label_key
+    taken = set(refs.values())
+    for r in range(0, min(hr, len(grid))):
+        row = grid[r]
+        for j, cell in enumerate(row):
+            if type(cell) is not str or not 2 <= len(cell) <= 16 or a1(r, j) in taken:
+                continue
+            k = label_key(cell)
+            if not k or k in wanted:
+                continue
+            best = max(((SequenceMatcher(None, key, k).ratio(), f.key) for f in fields if f.key not in values
+                        for key in _label_keys(f) if len(key) >= 3), default=(0.0, ""))
+            if best[0] < 0.75:
+                continue
+            f = next(f for f in fields if f.key == best[1])
+            value, ref = "", a1(r, j + 1)
+            for c in range(j + 1, len(row)):
+                if row[c] not in ("", None):
+                    if type(row[c]) is str and label_key(row[c]) in wanted:
+                        break
+                    value, ref = row[c], a1(r, c)
+                    break
+            values[f.key], refs[f.key] = value, ref
+            taken.add(ref)
+            findings.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(r, j), field=f.label, value=cell.strip()))
+            if len(values) == len({f.key for f in fields}):
+                return
+
+
 def _is_note(line: list) -> bool:
     """A row whose only non-empty cell is a note (注：…, 填表说明…)."""
     found = None
@@ -455,9 +494,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     header_row = grid[hr]
     mapping, extra_cols, findings = _map_columns(header_row, spec, sheet, hr)
     for col in spec.columns:
-        if col.key not in mapping and col.need == "req" and not col.prefill:
-            findings.append(F.make(F.COLUMN_MISSING, sheet=sheet, cell=a1(hr, 0), field=col.label))
+        if col.key not in mapping and not col.prefill and col.need in ("req", "want"):
+            findings.append(F.make(F.COLUMN_MISSING if col.need == "req" else F.COLUMN_DROPPED, sheet=sheet,
+                                   cell=a1(hr, 0), field=col.label))
     header, header_refs, _ = _pairs_in(grid, range(0, hr), spec.header)
+    if len(header) < len({f.key for f in spec.header}):
+        _near_labels(grid, hr, spec.header, header, header_refs, sheet, findings)
     loose = frozenset(extra_cols) | ({mapping["seq"]} if "seq" in mapping else set())
     signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True,
                                                     loose=loose)
@@ -475,6 +517,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     filler, choice_keys = _filler_keys(spec)
     mapping_items = list(mapping.items())
     ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
+    own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
+                  for j in mapping.values()}
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
@@ -483,6 +527,16 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         width = len(line)
         values = {key: (line[j] if j < width else "") for key, j in mapping_items}
+        repeated = [j for j, (k, longest) in own_labels.items() if j < width and type(line[j]) is str
+                    and 0 < len(line[j]) <= longest and normalize.label_key(line[j]) == k]
+        if len(repeated) >= 2 and all(j in repeated or j not in own_labels or line[j] in ("", None)
+                                      for j in range(width)):
+            # the column labels again (a second table pasted under the first, a printout's header copied):
+            # no data row
+            findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(repeated)), detail=str(r + 1),
+                                   value="、".join(normalize.to_text(line[j]) for j in sorted(repeated)[:3]) +
+                                   ("…" if len(repeated) > 3 else "")))
+            continue
         extras = {}
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
@@ -496,6 +550,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # column of the submitter's own: no data row; that column is named below (column-extra) so its
             # content is not dropped unsaid
             extra_used.update(extras)
+            seq = to_text(values.get("seq", ""))
+            if seq and not _SEQ_LIKE.fullmatch(seq) and seq not in FILLER_TEXTS:
+                # words in the 序号 column (合计：共 3 项…): no data row, but said, not dropped
+                findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, mapping["seq"]),
+                                       field=spec.column("seq").label, value=seq))
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
@@ -580,7 +639,14 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     read: dict[str, Submission] = {}
     if identity and identity.form in forms:
         spec = forms[identity.form]
-        order = sorted(visible, key=lambda n: n != spec.sheet_name) + hidden
+        if spec.sheet_name in visible:
+            order = sorted(visible, key=lambda n: n != spec.sheet_name) + hidden
+        else:
+            # the form's sheet renamed: the sheet that shows most of the form (its title, then its column
+            # labels) before one that shows a few of its labels (the department's own summary put first)
+            def strength(n: str) -> tuple[bool, int]:
+                return _title_found(grid_of(n), spec), _match_header_row(grid_of(n), spec)[1]
+            order = sorted(visible, key=strength, reverse=True) + hidden
         first = next(((n, f) for n in order if (f := _match_header_row(grid_of(n), spec))[1] >= 2), None)
         if first is not None:
             chosen, matched_row = (spec, first[0]), first[1]

@@ -76,9 +76,11 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     for r in sub.rows:
         rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
+    extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
     return FormContent(header={k: _raw_text(v) for k, v in sub.header.items()},
                        rows=rows + _restored(res, risks), signoff={k: _raw_text(v) for k, v in sub.signoff.items()},
-                       prefilled_rows=min(prefilled, len(rows)))
+                       prefilled_rows=min(prefilled, len(rows)),
+                       extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
 
 
 def needs_feedback(res: InputResult) -> bool:
