@@ -988,6 +988,24 @@ def test_a_renamed_form_sheet_behind_a_summary_sheet_is_the_form(cfg):
     assert [r.values["risk"] for r in res.checked.rows] == [RISK4["风险点"], RISK4B["风险点"]]
 
 
+def test_a_hundred_risks_stay_in_the_forms_order(cfg):
+    """风险编号 past 99 (JWC-B100) are ordered by number, not as text (which put B100 right after B10): in the
+    catalogue and in the 附件6 pre-filled from it."""
+    rows = [{**RISK4, "风险点": f"风险点{i:03d}"} for i in range(1, 106)]
+    d = cfg.roster.departments["JWC"]
+    room = FormContent(header=header_prefill(FORMS["附件4"], cfg, d, None), rows=[{}] * 110)   # 110 blank rows
+    submit(cfg, "附件4", "JWC", name="教务处_附件4.xlsx", rows=rows, content=room)
+    a = analyse(cfg)
+    ids = [r["风险编号"] for r in a.catalogue if r["层级"] != "个人"]
+    assert ids == [f"JWC-B{i:02d}" for i in range(1, 106)]
+    assert [r["风险点"] for r in a.catalogue if r["层级"] != "个人"] == [x["风险点"] for x in rows]
+    measures = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=a), "附件6", "教务处")
+    ws = sheet(measures)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点"])
+    prefilled = [ws.cell(r, cols["风险编号"]).value for r in range(hr + 1, hr + 106)]
+    assert prefilled == ids
+
+
 def test_table_not_found(cfg):
     """The identity says 附件3 but the table's header row was overwritten: feedback, not a rejection."""
     path = submit(cfg, "附件3", "JWC", "张伟")

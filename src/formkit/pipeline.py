@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import time
 import zipfile
 import zlib
@@ -765,6 +766,16 @@ def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:
     return f"{dept}-B{n:02d}"
 
 
+_ID_NUMBER = re.compile(r"(\d+)$")
+
+
+def id_order(rid: str) -> tuple[str, int]:
+    """A risk number's place in order: its row number compared as a number (JWC-B99 before JWC-B100, which text
+    order puts after JWC-B10)."""
+    m = _ID_NUMBER.search(rid)
+    return (rid[: m.start()], int(m[1])) if m else (rid, -1)
+
+
 def _person_scope(dept: str | None, who: str) -> tuple:
     """The scope of a person's risks: (department, "个人", normalize.person_key); a person known by 工号 in any
     department (someone moved in the roster answers for the risks they sent before)."""
@@ -1033,7 +1044,7 @@ def _consolidate(a: Analysis) -> None:
     def order(r: CatalogueRow) -> tuple:
         personal = r["层级"] == "个人"
         return (dept_order.get(r["_dept"], 10**6), personal,
-                staff_order.get((r["_dept"], r["_person"]), 10**6), r["_person"], r["风险编号"])
+                staff_order.get((r["_dept"], r["_person"]), 10**6), r["_person"], id_order(r["风险编号"]))
 
     a.catalogue = sorted(ctx.risks.values(), key=order)
     for res in sorted(a.accepted("附件2"), key=lambda r: dept_order.get(r.department or "", 10**6)):
