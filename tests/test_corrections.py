@@ -184,3 +184,25 @@ def test_a_corrected_feedback_workbook_is_judged_by_when_it_came(cfg, workdir, t
     assert by_path["inbox/张伟_改.xlsx"].status == "accepted"
     cell = next(d for d in grid(result.analysis) if d.code == "JWC").personal["附件3"]
     assert cell.late
+
+
+def test_an_old_copy_attached_again_keeps_its_first_date(cfg, workdir, tmp_path):
+    """A reply that brings the corrected form and (the mail client's "reply with attachments") the first one
+    again, byte for byte: that copy is the first mail's submission, not a new one, so the correction (a later
+    mail than the first) is the current form, whatever the file names say."""
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    first = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": "2023-03-10"}, rows=_risk("五级"))
+    fixed = fill(form, tmp_path / "张伟(修改).xlsx", header={"填表日期": "2023-03-10"}, rows=_risk("二级"))
+    (workdir / "inbox/第一次.eml").write_bytes(hostile.make_eml(
+        [("附件3_张伟.xlsx", first.read_bytes())], date="Fri, 10 Mar 2023 09:00:00 +0800"))
+    (workdir / "inbox/回复.eml").write_bytes(hostile.make_eml(
+        [("附件3_张伟(修改).xlsx", fixed.read_bytes()), ("附件3_张伟.xlsx", first.read_bytes())],
+        date="Sun, 12 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    assert by_path["inbox/回复.eml!附件3_张伟(修改).xlsx"]["status"] == "accepted"
+    assert by_path["inbox/第一次.eml!附件3_张伟.xlsx"]["status"] == "superseded"
+    assert by_path["inbox/回复.eml!附件3_张伟.xlsx"]["status"] == "duplicate"
+    assert by_path["inbox/回复.eml!附件3_张伟.xlsx"]["duplicate_of"] == "inbox/第一次.eml!附件3_张伟.xlsx"
+    assert [r["风险等级"] for r in result.analysis.catalogue] == ["二级"]

@@ -848,19 +848,25 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         ctx.former.update(base.former)
     _SHARED.clear()
 
-    # rejections found by intake; byte-identical duplicates; what reading gave
+    # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same
+    # bytes the one that arrived first is the submission (an old form attached again to the mail that brings
+    # its correction keeps its first date, so the correction stays the later one)
     first_of: dict[str, InputResult] = {}
+    for res in results:
+        if res._outcome is None or res._outcome[0] != "intake":
+            kept = first_of.get(res.sha256)
+            if kept is None or _compare(res, kept)[0] < 0:
+                first_of[res.sha256] = res
     for res in results:
         stage, value = res._outcome or ("read", F.make(F.FILE_READ_FAILED, detail="读取失败"))
         if stage == "intake":
             res.status, res.findings = REJECTED, [value]
             continue
-        if res.sha256 in first_of:
+        if first_of[res.sha256] is not res:
             res.same_as = first_of[res.sha256]
             res.status, res.duplicate_of = DUPLICATE, res.same_as.path
             res.findings = [F.make(F.DUPLICATE_FILE, value=res.duplicate_of)]
             continue
-        first_of[res.sha256] = res
         if stage != "ok":
             res.status, res.findings = REJECTED, [value]
             continue
