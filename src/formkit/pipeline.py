@@ -667,6 +667,12 @@ def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
 
 
+def _mailed_earlier(a: InputResult, b: InputResult) -> bool:
+    """Whether `a` came in a mail dated a day before `b`'s mail (both in mails)."""
+    x, y = _clues(a).get("邮件日期"), _clues(b).get("邮件日期")
+    return x is not None and y is not None and _day(x) < _day(y)
+
+
 def _corrections_last(members: list[InputResult]) -> None:
     """A file made from formkit's feedback on another submission comes after it, whatever its dates."""
     for _ in range(len(members)):
@@ -849,13 +855,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     _SHARED.clear()
 
     # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same
-    # bytes the one that arrived first is the submission (an old form attached again to the mail that brings
-    # its correction keeps its first date, so the correction stays the later one)
+    # bytes the one in the earliest mail is the submission (an old form attached again to the mail that brings
+    # its correction keeps its first date, so the correction stays the later one); else the first by path
     first_of: dict[str, InputResult] = {}
     for res in results:
         if res._outcome is None or res._outcome[0] != "intake":
             kept = first_of.get(res.sha256)
-            if kept is None or _compare(res, kept)[0] < 0:
+            if kept is None or _mailed_earlier(res, kept):
                 first_of[res.sha256] = res
     for res in results:
         stage, value = res._outcome or ("read", F.make(F.FILE_READ_FAILED, detail="读取失败"))
