@@ -221,6 +221,18 @@ def test_gbk_names_decode(tmp_path: Path):
     assert all(i.mtime == ZIP_TIME for i in inputs)
 
 
+def test_gbk_names_that_are_valid_utf8_too(tmp_path: Path):
+    """Many GBK names are valid UTF-8 byte sequences as well (谢颖 → "лӱ", 学校/史小平 → "ѧУ/ʷСƽ"): the reading
+    made of Chinese characters is the one the author saw; real UTF-8 names without the flag still read as UTF-8."""
+    assert "谢颖".encode("gb18030").decode("utf-8") == "лӱ"        # the trap this test is about
+    gbk = H.make_zip({"谢颖.xlsx": H.tiny_xlsx(), "学校/史小平.xlsx": H.tiny_xlsx()}, encoding="gb18030")
+    inputs, _ = expand(tmp_path, "gbk.zip", gbk)
+    assert sorted(i.path for i in inputs) == ["gbk.zip!学校/史小平.xlsx", "gbk.zip!谢颖.xlsx"]
+    utf8 = H.raw_zip([H.RawEntry("中文名称测试.xlsx".encode(), H.tiny_xlsx())])      # UTF-8, flag not set
+    inputs, _ = expand(tmp_path, "utf8.zip", utf8)
+    assert [i.path for i in inputs] == ["utf8.zip!中文名称测试.xlsx"]
+
+
 def test_unicode_path_extra_field_wins(tmp_path: Path):
     legacy = "附件4.xlsx".encode("gb18030")
     utf8 = "附件4（修改）.xlsx".encode()

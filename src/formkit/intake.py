@@ -478,12 +478,25 @@ def member_name(info: zipfile.ZipInfo) -> str:
         return unicode
     if raw.isascii():
         return name
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return name
+    try:
+        gbk = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        gbk = None
+    try:
+        utf8 = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return gbk if gbk is not None else name
+    # bytes valid both ways: GBK names often are valid UTF-8 too (谢颖 is "лӱ" as UTF-8); the reading made of
+    # Chinese characters is the one its author saw
+    if gbk is not None and _plain_chinese(gbk) and not _plain_chinese(utf8):
+        return gbk
+    return utf8
+
+
+def _plain_chinese(text: str) -> bool:
+    """Only ASCII, CJK ideographs, CJK punctuation and full-width forms: what a Chinese file name is made of."""
+    return all(ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+               or "\u3400" <= ch <= "\u4dbf" or ch in "·—…“”‘’" for ch in text)
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
