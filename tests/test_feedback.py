@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import zipfile
+from datetime import date
 from email import policy
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from formkit import identity as ident_mod
 from formkit.generate import generate_campaign
 from formkit.merge import merge
 from formkit.pipeline import analyse
+from tests import hostile
 from tests.conftest import libreoffice_convert
 from tests.helpers import fill, form_sheet, table_header_row
 from tests.test_roundtrip import _find, fill_risk_stage
@@ -338,6 +340,19 @@ def test_rejected_input_gets_a_mail_but_no_workbook(cfg, workdir):
     assert not list(msg.iter_attachments())
     assert "黄色" not in body and "批注" not in body     # there is no workbook to point at
     assert cfg.deadline(2).isoformat() in body          # the open phase's deadline, not "today"
+
+
+def test_the_reply_to_an_unreadable_mail_is_not_dated_before_it(cfg, workdir):
+    """The only input: a mail of 10 March whose attachment cannot be read. It has no submission time, but the
+    mail's Date says when it came: the reply is dated then, not at the start of phase 1 with a deadline past."""
+    year = cfg.phases[2].start.year
+    (workdir / "inbox/教务处.eml").write_bytes(hostile.make_eml(
+        [("附件4.xlsx", b"PK\x03\x04" + b"\x00garbage" * 40)], date=f"Tue, 10 Mar {year} 09:00:00 +0800"))
+    result = merge(cfg)
+    draft = next(workdir / p for p in result.outputs["mail_drafts"] if p.endswith("_反馈.eml"))
+    msg = read_eml(draft)
+    assert msg["Date"].datetime.date() == date(year, 3, 10)
+    assert f"于 {cfg.deadline(2).isoformat()} 前重新发送" in msg.get_body(("plain",)).get_content()
 
 
 def test_chase_names_the_deadline_of_the_forms_it_lists(cfg, workdir):

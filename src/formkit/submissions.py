@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from formkit import normalize
-from formkit.pipeline import ACCEPTED, RETURNED, Analysis
+from formkit.pipeline import ACCEPTED, CHINA, RETURNED, Analysis
+from formkit.validate import campaign_window
 
 DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")
 PERSONAL_FORMS = ("附件3", "附件5")
@@ -98,9 +99,22 @@ def _as_of(analysis: Analysis) -> date:
     configured = getattr(analysis.cfg, "as_of", None)
     if configured:
         return configured
-    times = [r.submitted_at for r in analysis.inputs if r.submitted_at]
+    times = [datetime.fromisoformat(r.submitted_at) for r in analysis.inputs if r.submitted_at]
+    # a mail that brought only an unreadable file has no submission time, but its Date is when it came: the
+    # reply to it is not dated before it
+    window = campaign_window(analysis.cfg)
+    for r in analysis.inputs:
+        sent = (r.raw.mail or {}).get("date") if not r.submitted_at else None
+        try:
+            ts = datetime.fromisoformat(sent) if sent else None
+        except ValueError:
+            ts = None
+        if ts is not None:
+            ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+            if window is None or window[0] <= ts.astimezone(CHINA).date() <= window[1]:
+                times.append(ts)
     if times:
-        return datetime.fromisoformat(max(times)).date()
+        return max(times).astimezone(CHINA).date()
     return analysis.cfg.phases[1].start
 
 
