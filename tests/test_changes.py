@@ -121,3 +121,24 @@ def test_counts_are_risk_points_not_changed_items():
             {"变化": "措施变化", "风险编号": "JWC-B02", "项目": "防控措施"},
             {"变化": "新增", "风险编号": "JWC-B03", "项目": "风险等级"}]
     assert Changes("outbox/历史/001.xlsx", rows).counts() == {"措施变化": 2, "新增": 1}
+
+
+def test_a_merge_that_could_not_finish_archives_the_last_round_once(cfg, workdir, monkeypatch):
+    """Round 2 fails while its workbook is written (on Windows: the workbook open in Excel); run again, the last
+    round is in 历史/ once, and 变化 compares with it as an uninterrupted run would."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    (inbox / "李娜.xlsx").unlink()
+
+    def refused(*a, **k):
+        raise PermissionError(13, "Permission denied", str(workdir / "outbox/廉政风险目录.xlsx"))
+
+    with monkeypatch.context() as m:
+        m.setattr("formkit.write.workbook.write_workbook", refused)
+        with pytest.raises(PermissionError):
+            merge(cfg)
+    result = merge(cfg)
+    assert [p.name[:4] for p in sorted((workdir / "outbox/历史").glob("*.xlsx"))] == ["001_"]
+    assert "/历史/001_" in result.report["changes"]["baseline"]
+    assert any(c for c in _changes(workdir / "outbox/廉政风险目录.xlsx"))

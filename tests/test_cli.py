@@ -253,6 +253,83 @@ def test_summary_piped_into_head_is_no_error(workdir):
     assert (workdir / "outbox/廉政风险目录.xlsx").is_file()
 
 
+@pytest.mark.parametrize("screen", ["closed pipe", "/dev/full", "gbk"])
+def test_the_screen_does_not_change_what_merge_did(workdir, screen):
+    """A returned input makes merge exit 1 whatever becomes of its summary: piped into `head` that has gone, sent
+    to a full device, or to a GBK screen that cannot show a character of a file name (shown as ?)."""
+    import os
+
+    if screen == "/dev/full" and not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    (workdir / "inbox/坏文件😀.xlsx").write_bytes(b"not a workbook at all")
+    env = {**os.environ, **({"PYTHONIOENCODING": "gbk"} if screen == "gbk" else {})}
+    cmd = [sys.executable, "-m", "formkit", "merge", "--dir", str(workdir)]
+    if screen == "closed pipe":
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        proc = subprocess.run(cmd, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+        os.close(write_end)
+    elif screen == "/dev/full":
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, env=env)
+    else:
+        proc = subprocess.run(cmd, capture_output=True, timeout=120, env=env)
+        assert "坏文件?.xlsx".encode("gbk") in proc.stdout
+        proc.stderr = proc.stderr.decode("gbk", "replace")
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr and "错误" not in proc.stderr, proc.stderr
+    assert (workdir / "outbox/report.json").is_file()
+
+
+def test_sigterm_is_an_interruption(workdir, monkeypatch, capsys):
+    """SIGTERM or SIGHUP (the terminal window closed) ends a command as Ctrl-C does: a Chinese message, exit 130."""
+    import os
+    import signal
+
+    def killed(args):
+        os.kill(os.getpid(), signal.SIGTERM)
+        raise AssertionError("not interrupted")
+
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setitem(COMMANDS, "merge", killed)
+    assert main(["merge", "--dir", str(workdir)]) == 130
+    assert "已中断" in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) == before          # handlers put back
+
+
+def test_a_folder_in_place_of_an_output_is_named(workdir, capsys):
+    """A folder where an output goes (廉政风险目录.xlsx, report.json): said before anything is written, naming the
+    output, not a temporary file."""
+    for name in ("廉政风险目录.xlsx", "report.json"):
+        (workdir / "outbox" / name).mkdir(parents=True)
+        assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert name in err and "文件夹" in err and ".tmp" not in err, err
+        assert not [p for p in (workdir / "outbox").iterdir() if p.name != name and not p.name.startswith(".formkit")]
+        (workdir / "outbox" / name).rmdir()
+
+
+def test_a_full_disk_is_a_chinese_error_and_leaves_no_temporary_files(workdir, cfg, monkeypatch, capsys):
+    """xlsxwriter reports a failed write as its own FileCreateError (not an OSError): the disk-full message, exit
+    2, and no temporary file (nor xlsxwriter's, which hold the sheets' contents) left in outbox/."""
+    import errno
+
+    import xlsxwriter.exceptions
+    import xlsxwriter.workbook
+
+    def full(self, *a, **k):
+        raise xlsxwriter.exceptions.FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+
+    (workdir / "outbox").mkdir(exist_ok=True)
+    (workdir / "outbox/.tmp-leftover").write_bytes(b"an interrupted run's")      # swept by the next merge
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "磁盘空间不足" in err and "廉政风险目录.xlsx" in err and "Traceback" not in err, err
+    assert not [p for p in (workdir / "outbox").rglob(".tmp-*")]
+    assert not [p for p in (workdir / "outbox").rglob("tmp*")]
+
+
 def test_init_keeps_a_roster_already_there_and_builds_under_dir(tmp_path):
     """The office made its roster first: init keeps it (it replaced it with the example). A relative 目录 is under
     --dir, and the next-step line quotes a path with a space."""
@@ -269,3 +346,30 @@ def test_init_keeps_a_roster_already_there_and_builds_under_dir(tmp_path):
     assert (tmp_path / "我的 活动/formkit.toml").is_file()
     generate = run("generate", "--dir", str(tmp_path / "我的 活动"))
     assert generate.returncode == 0 and "提醒：" in generate.stderr and "示例文字" in generate.stderr
+
+
+def test_check_works_beside_a_cache_it_cannot_write(workdir, cfg, monkeypatch, capsys):
+    """check writes nothing: a merge's cache in a read-only outbox/ (simulated: tests run as root) is done
+    without, not an error."""
+    import os
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    fill(form, workdir / "inbox/李.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 0
+    good = fill(form, workdir / "good.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    outbox = str(workdir / "outbox")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if str(p).startswith(outbox) and mode & os.W_OK
+                        else real(p, mode, *a, **k))
+
+    def refuse(*a, **k):
+        raise AssertionError("the cache opened for writing")
+
+    monkeypatch.setattr("formkit.cache.open_store", refuse)
+    capsys.readouterr()
+    assert main(["check", "--dir", str(workdir), str(good)]) == 0
+    assert "通过" in capsys.readouterr().out

@@ -564,3 +564,26 @@ def test_a_department_row_put_back_asks_for_every_cell_it_needs(cfg, workdir):
     hr, cols = table_header_row(fb, ["风险编号", "关键环节", "防控措施", "工作程序"])
     row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == ids[1])
     assert all(fb.cell(row, cols[label]).comment is not None for label in ("关键环节", "防控措施", "工作程序"))
+
+
+def test_an_interrupted_merge_keeps_the_last_rounds_drafts(cfg, workdir, monkeypatch):
+    """Ctrl-C (or a failure) while the consolidated workbook is written: the feedback workbooks, reply and chase
+    drafts of the last complete merge are all still there (they were removed before anything new was
+    written); the next merge gives the same set."""
+    setup_inbox(cfg, workdir)
+    merge(cfg)
+    before = sorted(p.relative_to(workdir).as_posix() for p in (workdir / "outbox").rglob("*") if p.suffix in (".xlsx", ".eml")
+                    and ("反馈" in p.parts or "催报" in p.parts))
+    assert any("催报" in p for p in before) and any(p.endswith("_反馈.xlsx") for p in before)
+    (workdir / "inbox/陈静.xlsx").unlink()          # a new round: 陈静's form gone, so a chase for 机电工程系 changes
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("formkit.write.workbook.write_workbook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        merge(cfg)
+    after = sorted(p.relative_to(workdir).as_posix() for p in (workdir / "outbox").rglob("*") if p.suffix in (".xlsx", ".eml")
+                   and ("反馈" in p.parts or "催报" in p.parts))
+    assert set(before) <= set(after)
+    assert not list((workdir / "outbox").rglob(".tmp-*"))

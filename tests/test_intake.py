@@ -586,3 +586,11 @@ def test_zip_member_times_are_the_senders_local_time_or_the_utc_stamp(tmp_path: 
     times = {i.path: i.mtime for i in inputs}
     assert times["z.zip!a.xlsx"] == datetime(2023, 3, 20, 9, tzinfo=timezone(timedelta(hours=8))).timestamp()
     assert times["z.zip!b.xlsx"] == 1679300000
+
+
+def test_a_file_this_computer_cannot_read_is_no_senders_fault(tmp_path: Path):
+    """A file gone from the inbox while the merge ran (or one this account may not read): inbox-unreadable, which
+    asks the coordinator to look on this computer, not file-read-failed, which asks the sender to resend."""
+    data, problem = intake.read_disk_file(tmp_path / "已移走.xlsx")
+    assert data is None and problem.code == F.INBOX_UNREADABLE
+    assert "移走或删除" in problem.message and "已移走.xlsx" in problem.message and "重新发送" not in problem.message

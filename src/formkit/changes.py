@@ -66,7 +66,10 @@ def archive_previous(current: Path, digest: str) -> None:
         return
     history = current.parent / HISTORY_DIR
     history.mkdir(parents=True, exist_ok=True)
-    n = len(list(history.glob("*.xlsx"))) + 1
+    archived = sorted(history.glob("*.xlsx"))
+    if old and archived and archived[-1].name.endswith(f"_{old[:8]}.xlsx") and workbook_digest(archived[-1]) == old:
+        return        # archived already, by a merge that then could not replace it (the workbook open in Excel)
+    n = len(archived) + 1
     shutil.copy2(current, history / f"{n:03d}_{current.stem}_{(old or 'unknown')[:8]}.xlsx")
 
 

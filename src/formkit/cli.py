@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands, so `formkit --help` starts fast.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -112,9 +113,56 @@ def _os_message(exc: OSError) -> str:
         return f"磁盘空间不足，无法写入{where}；请清理磁盘后重新运行。"
     if exc.errno == errno.EROFS:
         return f"{where}所在的磁盘是只读的；请把工作目录放到可写的位置。"
+    if exc.errno == errno.EBUSY:
+        return f"{where}正在被 Excel 或 WPS 打开；请先关闭它，然后重新运行。"
+    if exc.errno == errno.EISDIR:
+        return f"{where}是一个文件夹，占用了 formkit 要写出的文件的位置；请把它移走或改名，然后重新运行。"
     if exc.errno in (errno.EEXIST, errno.ENOTDIR):
         return f"{where}已经存在，而且不是文件夹；请换一个名称，或先把它移走。"
     return f"无法读写{where}（{exc.strerror or type(exc).__name__}）。"
+
+
+class _Screen:
+    """stdout for the screen summary: a character the terminal's encoding lacks is shown as ?, and a screen that
+    goes away (piped into `head`, redirected to a full device) silences the rest of the summary without
+    changing what the command did or its exit code."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._gone = False
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):
+            pass
+
+    def write(self, text: str) -> int:
+        if not self._gone:
+            try:
+                return self._stream.write(text)
+            except OSError:
+                self._go_away()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._gone:
+            try:
+                self._stream.flush()
+            except OSError:
+                self._go_away()
+
+    def _go_away(self) -> None:
+        self._gone = True
+        try:        # no second error when Python flushes the stream at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,16 +171,27 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
+    import signal
+
+    screen, sys.stdout = sys.stdout, _Screen(sys.stdout)
+    handlers = {}
+    for name in ("SIGTERM", "SIGHUP"):          # the terminal closed, the session ended: as Ctrl-C
+        try:
+            handlers[name] = signal.signal(getattr(signal, name), _interrupted)
+        except (AttributeError, ValueError):    # not on this system; not the main thread (an embedding program)
+            pass
     try:
         return COMMANDS[args.command](args)
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
-    except BrokenPipeError:         # the screen summary piped into `head`, which has had enough: nothing is wrong
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error when Python flushes
-        return 0
+    except UnicodeEncodeError as exc:   # file names in Chinese under a locale that cannot spell them (ISO-8859-1)
+        if "utf" in sys.getfilesystemencoding().lower() or "gb" in sys.getfilesystemencoding().lower():
+            raise
+        print(f"错误：本机的区域设置（文件名编码 {sys.getfilesystemencoding()}）无法使用中文文件名；请改用 UTF-8 的区域设置"
+              f"后重新运行。(The locale cannot encode Chinese file names: run with LANG=C.UTF-8. {exc.reason})",
+              file=sys.stderr)
+        return 2
     except OSError as exc:          # the coordinator's disk: permissions, space, a read-only folder
         print(f"错误：{_os_message(exc)}", file=sys.stderr)
         return 2
@@ -144,8 +203,13 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         raise
     except KeyboardInterrupt:
-        print("\n已中断。", file=sys.stderr)
+        print("\n已中断。" + ("已写出的结果可能不完整，请重新运行该命令。" if args.command in ("merge", "generate") else ""),
+              file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = screen
+        for name, handler in handlers.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _warn(cfg) -> None:
@@ -345,8 +409,15 @@ def cmd_check(args) -> int:
         inbox, _ = walk_inbox(cfg.root, cfg.inbox, lazy=True)
         others = [r for r in inbox if (cfg.root / r.disk).resolve() not in mine]
         progress = Progress(enabled=False if args.quiet else None)
-        # merge's cache when there is one (check itself writes no outputs: it does not start one)
-        store = open_store(cfg.outbox, cfg) if (cfg.outbox / FILE_NAME).is_file() else MemoryStore()
+        # merge's cache when there is one and it can be used (check itself writes no outputs: it does not start
+        # one, and a read-only outbox/ is no reason not to check)
+        cache = cfg.outbox / FILE_NAME
+        store = MemoryStore()
+        if cache.is_file() and os.access(cache, os.W_OK) and os.access(cfg.outbox, os.W_OK):
+            try:
+                store = open_store(cfg.outbox, cfg)
+            except Exception:  # noqa: BLE001 - a cache that cannot be opened is only slower to do without
+                store = MemoryStore()
         base = analyse(cfg, progress=progress, raws=others, skipped=[], store=store).ctx
         progress.close()
         _say(args, f"对照收件箱（{cfg.inbox.name}/）中已接收的表单核对：风险点 {len(base.risks)} 条，"

@@ -54,7 +54,7 @@ FILE_READ_FAILED = _code(
     "读取文件时程序异常中止（{detail}），该文件未处理；请另存为新的 .xlsx 后重新发送。")
 INBOX_UNREADABLE = _code(
     "inbox-unreadable", ERROR, "收件箱中无法打开",
-    "收件箱中的“{value}”无法打开（{detail}），其中的文件没有处理；请在本机检查它的权限，或缩短过深的文件夹路径，"
+    "收件箱中的“{value}”无法打开（{detail}），没有处理；请在本机检查它的权限，或缩短过深的文件夹路径，"
     "然后重新运行 merge。")
 FILE_NOT_A_FORM = _code(
     "file-not-a-form", ERROR, "不是本次表单",

@@ -145,8 +145,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     n_rows = lay.n_rows
     if isinstance(target, Path):
         target.parent.mkdir(parents=True, exist_ok=True)
-    wb = xlsxwriter.Workbook(target if isinstance(target, io.BytesIO) else str(target),
-                             {"strings_to_formulas": False, "strings_to_urls": False,
+    # on disk: assembled in memory and moved into place whole (an interrupted run leaves no half form)
+    buf = target if isinstance(target, io.BytesIO) else io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"strings_to_formulas": False, "strings_to_urls": False,
                               "strings_to_numbers": False, "in_memory": True})
     fm = _Formats(wb)
     ws = wb.add_worksheet(spec.sheet_name)
@@ -275,6 +276,10 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         extra(wb, lay)
     _identity(wb, ident, cfg, spec)
     wb.close()
+    if buf is not target:
+        from formkit.write.common import write_bytes_atomic
+
+        write_bytes_atomic(Path(target), buf.getvalue())
     return lay
 
 

@@ -1058,6 +1058,8 @@ def _os_error(exc: OSError) -> str:
         return "没有读取权限"
     if exc.errno == errno.ENAMETOOLONG:
         return "路径过长：文件夹层数太多或名称太长"
+    if exc.errno == errno.ENOENT:
+        return "文件在处理过程中被移走或删除了"
     return exc.strerror or type(exc).__name__
 
 
@@ -1093,8 +1095,8 @@ def read_disk_file(path: Path) -> tuple[bytes | None, Finding | None]:
             data = fh.read(min(size, safety.MAX_FILE_BYTES) + 1)
             if len(data) > size and len(data) <= safety.MAX_FILE_BYTES:   # grew while we looked
                 data += fh.read(safety.MAX_FILE_BYTES + 1 - len(data))
-    except OSError as exc:
-        return None, findings.make(findings.FILE_READ_FAILED, detail=_os_error(exc))
+    except OSError as exc:      # this computer's problem (permissions, a file moved away meanwhile), not the sender's
+        return None, findings.make(findings.INBOX_UNREADABLE, value=path.name, detail=_os_error(exc))
     if len(data) > safety.MAX_FILE_BYTES:  # grew while we looked
         return None, findings.make(findings.FILE_TOO_LARGE, detail="文件过大")
     return data, None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import signal
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +84,17 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         find_baseline,
         workbook_digest,
     )
-    from formkit.write.feedback import plan_feedback, record_feedback, write_chase
+    from formkit.write.common import sweep_temporary
+    from formkit.write.feedback import clear_previous, plan_feedback, record_feedback, write_chase
+    from formkit.write.publication import FILE_STEM, SUBDIR
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
 
     with _timed(timings, "compare"):
         out.mkdir(parents=True, exist_ok=True)
+        sweep_temporary(out)          # what an interrupted merge left
+        _check_replaceable(out / WORKBOOK_NAME, out / SUBDIR / f"{FILE_STEM}.xlsx", out / SUBDIR / f"{FILE_STEM}.html",
+                           out / "report.json")
         digest = inputs_digest(analysis)
         target = out / WORKBOOK_NAME
         archive_previous(target, digest)
@@ -121,6 +128,7 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
                 outputs["publication_" + p.suffix.lstrip(".")] = rel(p)
             feedback = [p for _, paths in done[1:] for p in paths] + write_chase(analysis)
             record_feedback(analysis, tasks[1:])
+            clear_previous(out, keep=set(feedback))
     finally:
         if other is not None:
             other.stop()
@@ -138,6 +146,27 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses
     return MergeResult(analysis, outputs, data)
+
+
+def _check_replaceable(*paths: Path) -> None:
+    """Before anything is written: an output open in Excel or WPS on Windows cannot be replaced, and finding that
+    out halfway would leave outbox/ with outputs of two rounds. (Elsewhere an open file can be replaced.)"""
+    from formkit.errors import FormkitError
+
+    for path in paths:
+        if path.is_dir() and not path.is_symlink():
+            raise FormkitError(f"“{path}”是一个文件夹，占用了 formkit 要写出的文件的位置；请把它移走或改名，然后重新运行 merge。"
+                               "（本次没有写出任何结果。）", exit_code=2)
+        if not path.is_file():
+            continue
+        try:
+            with open(path, "r+b"):
+                pass
+        except PermissionError:
+            if (path.parent / f"~${path.name}").exists() or sys.platform == "win32":
+                raise FormkitError(f"“{path}”正在被 Excel 或 WPS 打开，无法更新；请先关闭它，然后重新运行 merge。"
+                                   "（本次没有写出任何结果。）", exit_code=2) from None
+            raise
 
 
 class _Share:
@@ -196,6 +225,15 @@ def _share_work(analysis: Analysis, tasks: list, share: _Share, take: Callable[[
     return done
 
 
+_STOP_SIGNALS = {getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)}
+
+
+def _mask(how: int) -> None:
+    """Block or unblock the signals that interrupt a command (where the system has signal masks)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(how, _STOP_SIGNALS)
+
+
 class _Child:
     """fn(report) running in a forked process; report(done, total) is seen here through shared memory."""
 
@@ -212,6 +250,7 @@ class _Child:
 
         def body() -> None:
             try:
+                _mask(signal.SIG_UNBLOCK)
                 result = ("ok", fn(report))
             except OSError as exc:  # a folder not writable, a full disk: the parent says so in Chinese
                 result = ("oserror", (exc.errno, exc.strerror, exc.filename))
@@ -223,7 +262,11 @@ class _Child:
             send.close()
 
         self._proc = ctx.Process(target=body, name="formkit-feedback", daemon=True)
-        self._proc.start()
+        _mask(signal.SIG_BLOCK)       # Ctrl-C in the middle of fork would interrupt the child's start-up
+        try:
+            self._proc.start()
+        finally:
+            _mask(signal.SIG_UNBLOCK)
         send.close()
 
     def wait(self, progress: Callable[[str, int, int], None] | None = None):
@@ -244,6 +287,12 @@ class _Child:
         return value
 
     def stop(self) -> None:
+        """Ended early (Ctrl-C, an error here): asked to stop first, so that it removes its temporary files (the
+        CLI makes SIGTERM an interruption), then killed."""
+        self._proc.join(0.5)          # Ctrl-C reached it too: it is cleaning up already
+        if self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join(2)
         if self._proc.is_alive():
             self._proc.kill()
         self._proc.join(5)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 FONT = "宋体"
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
@@ -52,28 +55,101 @@ def file_mode() -> int:
     return 0o666 & ~mask
 
 
+TMP_PREFIX = ".tmp-"
+"""Names of formkit's temporary files and folders beside its outputs; what an interrupted run left of them is
+removed by the next one (`sweep_temporary`)."""
+
+
 @contextmanager
 def atomic_workbook(path: Path, *, constant_memory: bool = False, created: datetime | None = None,
                     title: str = "", subject: str = "", company: str = "") -> Iterator[xlsxwriter.Workbook]:
-    """A workbook written to a temporary file and moved into place only when complete."""
+    """A workbook written in a temporary folder beside it (with xlsxwriter's own temporary files, which hold
+    the sheets' contents) and moved into place only when complete; the folder is removed whatever happens.
+    A failure to write is an OSError naming `path` (xlsxwriter's FileCreateError is not one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent, prefix=".tmp-")
-    os.close(fd)
-    wb = xlsxwriter.Workbook(tmp, {**WORKBOOK_OPTIONS, "constant_memory": constant_memory,
-                                   "tmpdir": str(path.parent)})
-    wb.set_properties({"title": title, "subject": subject, "company": company, "author": "formkit",
-                       "created": created or datetime(2000, 1, 1)})
+    folder = Path(tempfile.mkdtemp(dir=path.parent, prefix=TMP_PREFIX))
+    tmp = folder / "book.xlsx"
     try:
-        yield wb
-        wb.close()
+        wb = xlsxwriter.Workbook(str(tmp), {**WORKBOOK_OPTIONS, "constant_memory": constant_memory,
+                                            "tmpdir": str(folder)})
+        wb.set_properties({"title": title, "subject": subject, "company": company, "author": "formkit",
+                           "created": created or datetime(2000, 1, 1)})
+        try:
+            yield wb
+            wb.close()
+        except xlsxwriter.exceptions.FileCreateError as exc:
+            _release(wb)
+            cause = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else exc.__context__
+            raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(exc),
+                          str(path)) from None
+        except BaseException:
+            _release(wb)
+            raise
         os.chmod(tmp, file_mode())
+        replace_output(tmp, path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _release(wb: xlsxwriter.Workbook) -> None:
+    """The open files of a workbook that failed or was interrupted while written (constant_memory keeps each
+    sheet's rows in one): closed, so that its temporary folder can go (and Windows lets it)."""
+    for ws in wb.worksheets():
+        for name in ("row_data_fh", "fh"):
+            fh = getattr(ws, name, None)
+            if fh is not None and hasattr(fh, "close") and not getattr(fh, "closed", True):
+                try:
+                    fh.close()
+                except (OSError, ValueError):
+                    pass
+
+
+def replace_output(tmp: Path, path: Path) -> None:
+    """os.replace(tmp, path), its error naming the output (not the temporary file) and saying why in the
+    coordinator's terms: a folder in the way, or the workbook open in Excel or WPS (which locks it on
+    Windows; they leave ~$name beside it)."""
+    try:
         os.replace(tmp, path)
+    except OSError as exc:
+        if path.is_dir():
+            raise OSError(errno.EISDIR, "同名的文件夹占用了这个位置", str(path)) from None
+        if isinstance(exc, PermissionError) and (path.parent / f"~${path.name}").exists():
+            raise OSError(errno.EBUSY, "文件正在被 Excel 或 WPS 打开", str(path)) from None
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """`data` into `path` through a temporary file beside it: an interrupted run leaves the old file or the new
+    one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, file_mode())
+        replace_output(Path(tmp), path)
     except BaseException:
         try:
             os.unlink(tmp)
         except OSError:
             pass
         raise
+
+
+def sweep_temporary(folder: Path) -> None:
+    """Remove what an interrupted run left of formkit's temporary files (TMP_PREFIX) in `folder` and the folders
+    under it (公示/, 反馈/…): the sheets' contents, names included, in files nobody would look at."""
+    for place, dirs, files in os.walk(folder):          # (symlinked folders are not followed)
+        for name in [d for d in dirs if d.startswith(TMP_PREFIX)]:
+            dirs.remove(name)
+            if not os.path.islink(os.path.join(place, name)):
+                shutil.rmtree(os.path.join(place, name), ignore_errors=True)
+        for name in files:
+            if name.startswith(TMP_PREFIX):
+                try:
+                    os.unlink(os.path.join(place, name))
+                except OSError:
+                    pass
 
 
 class Styles:

@@ -29,7 +29,7 @@ from formkit.generate import FormContent, department_folders, form_layout, ident
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
 from formkit.submissions import as_of, grid, owed_by
-from formkit.write.common import FONT, write_text
+from formkit.write.common import FONT, write_bytes_atomic, write_text
 
 CHINA = timezone(timedelta(hours=8))
 FEEDBACK_DIR = "反馈"
@@ -226,10 +226,11 @@ MANIFEST = ".formkit-feedback.json"
 modification time, so that a later merge leaves a workbook that would come out the same as it is."""
 
 
-def _clear_previous(outbox: Path, keep: Collection[Path] = ()) -> None:
-    """Remove the drafts an earlier merge wrote, so none outlives its reason (a reply about a file that has
-    since been superseded, a chase for a department that has since delivered). Only formkit's own names;
-    not the workbooks in `keep` (unchanged since they were written)."""
+def clear_previous(outbox: Path, keep: Collection[Path] = ()) -> None:
+    """Remove the drafts an earlier merge wrote that this one did not write again (`keep`: what it wrote or
+    left in place), so none outlives its reason (a reply about a file that has since been superseded, a chase
+    for a department that has since delivered). Only formkit's own names. Called once every output is
+    written: an interrupted or failed merge leaves the earlier round's drafts as they were."""
     for folder, suffixes in ((outbox / FEEDBACK_DIR, ("_反馈.xlsx", "_反馈.eml")), (outbox / CHASE_DIR, ("_催报.eml",))):
         if not folder.is_dir() or folder.is_symlink():
             continue
@@ -308,8 +309,8 @@ class FeedbackJob:
 
 def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     """Every flawed input's feedback, its file names decided in input order (so they do not depend on
-    which process writes which), after removing the drafts of an earlier merge; a feedback workbook that
-    would come out the same as the one in place (same digest, untouched since) is kept."""
+    which process writes which); a feedback workbook that would come out the same as the one in place (same
+    digest, untouched since) is kept. The drafts of an earlier merge are removed afterwards (clear_previous)."""
     from formkit.cache import scope_of
 
     cfg = analysis.cfg
@@ -343,7 +344,6 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         entry = recorded.get(path.relative_to(out).as_posix())
         keep = bool(digest) and isinstance(entry, list) and entry == [digest, *(_stat(path) or [])]
         jobs.append(FeedbackJob(i, path, dept, digest, keep))
-    _clear_previous(cfg.outbox, keep={job.path for job in jobs if job.keep})
     return jobs
 
 
@@ -384,8 +384,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
-    eml.parent.mkdir(parents=True, exist_ok=True)
-    eml.write_bytes(bytes(msg))
+    write_bytes_atomic(eml, bytes(msg))
     written.append(eml)
     return written
 
@@ -427,7 +426,6 @@ def write_chase(analysis: Analysis) -> list[Path]:
                            institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, dept.email, cfg.contact, today)
         path = out / f"{folders[d.code]}_催报.eml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(bytes(msg))
+        write_bytes_atomic(path, bytes(msg))
         written.append(path)
     return written

@@ -25,7 +25,16 @@ import jinja2
 from markupsafe import Markup, escape
 
 from formkit.spec import LEVELS, templates_dir
-from formkit.write.common import Styles, atomic_workbook, cell_text, file_mode, print_setup, write_text
+from formkit.write.common import (
+    TMP_PREFIX,
+    Styles,
+    atomic_workbook,
+    cell_text,
+    file_mode,
+    print_setup,
+    replace_output,
+    write_text,
+)
 from formkit.write.fastrows import RowWriter
 
 SUBDIR = "公示"
@@ -463,7 +472,7 @@ def render_publication_html(analysis) -> str:
 def _atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
     """Write text (or text in pieces, as a template streams it) to path, atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=TMP_PREFIX)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             if isinstance(text, str):
@@ -471,7 +480,7 @@ def _atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
             else:
                 fh.writelines(text)
         os.chmod(tmp, file_mode())
-        os.replace(tmp, path)
+        replace_output(Path(tmp), path)
     except BaseException:
         try:
             os.unlink(tmp)
