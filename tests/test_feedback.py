@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from formkit import identity as ident_mod
 from formkit.generate import generate_campaign
@@ -587,3 +588,44 @@ def test_an_interrupted_merge_keeps_the_last_rounds_drafts(cfg, workdir, monkeyp
                    and ("反馈" in p.parts or "催报" in p.parts))
     assert set(before) <= set(after)
     assert not list((workdir / "outbox").rglob(".tmp-*"))
+
+
+def test_feedback_prints_whole_texts_and_its_list_on_every_page(cfg, workdir):
+    """A 风险点 of 299 characters (the limit is 300) is wholly visible in the feedback form (its row is as high as
+    the text needs, beyond the former 12-line cap); 问题说明 repeats its column labels on every printed page and
+    numbers the pages."""
+    setup_inbox(cfg, workdir)
+    long_point = "【开头】" + "报销审核把关不严" * 36 + "【结尾】"
+    assert len(long_point) <= 300
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, A4_LABELS)
+    ws.cell(hr + 1, cols["风险点"], long_point)
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    back = openpyxl.load_workbook(workdir / FEEDBACK)
+    form = back["附件4"]
+    hr2, cols2 = table_header_row(form, A4_LABELS)
+    assert form.cell(hr2 + 1, cols2["风险点"]).value == long_point
+    width = form.column_dimensions[get_column_letter(cols2["风险点"])].width
+    lines = -(-len(long_point) * 2 // int(width - 1))
+    assert form.row_dimensions[hr2 + 1].height >= 15 * min(lines, 27) > 180
+    problems = back["问题说明"]
+    assert problems.print_title_rows == "$4:$4"
+    assert "第 &P 页" in problems.oddFooter.center.text
+
+
+def test_a_long_institution_name_wraps_in_the_form_title(cfg, workdir):
+    """The title is one merged line: an institution's name of 30+ characters makes it wrap into a higher row
+    instead of being cut at both ends."""
+    from formkit.generate import write_form
+    from formkit.spec import load_forms
+
+    spec = load_forms()["附件1"]
+    long_cfg = dataclasses.replace(cfg, institution="某某省某某市某某区职业技术教育中心暨继续教育培训学院附属职业技术学院")
+    path = workdir / "title.xlsx"
+    write_form(path, spec, long_cfg, ident_mod.Identity(form="附件1", campaign=cfg.campaign, version=spec.version))
+    ws = openpyxl.load_workbook(path)["附件1"]
+    title = next(c for row in ws.iter_rows(max_row=4) for c in row if isinstance(c.value, str) and spec.title in c.value)
+    assert title.alignment.wrap_text
+    assert ws.row_dimensions[title.row].height > 32

@@ -361,7 +361,8 @@ def test_chromium_prints_a4_landscape(tmp_path, chromium):
 def test_row_heights_fit_the_wrapped_text():
     """The explicit row height of the 公示 sheet: one line while the text fits the column (14 wide characters in
     a column 28 wide), a line more for each further width of text, newlines counted, narrow characters half."""
-    from formkit.write.publication import _LINE_PT, _row_height
+    from formkit.write.common import _LINE_PT
+    from formkit.write.common import row_height as _row_height
 
     def lines(text: str, width: float = 28.0) -> float:
         return (_row_height([text, "短"], [width, 9.0]) - 4) / _LINE_PT

@@ -456,3 +456,26 @@ def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
         if departments == ["JDX"]:          # 陈静 sent no 附件3: her 附件5 is blank, and the coordinator is told
             assert unanswered == ["机电工程系陈静"]
     assert 0 < jwc
+
+
+def test_the_catalogue_rows_are_as_high_as_their_text_and_print_readably(cfg, workdir):
+    """风险目录's rows carry heights for their wrapped text (LibreOffice and WPS do not fit them and printed the
+    text over the next rows); on paper it is A3 with the business columns (风险编号 … 监督负责), header repeated."""
+    paths = generate_campaign(cfg, "risks")
+    long_point = "教材选用中收受回扣" * 20
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/教务处风险点.xlsx", rows=[
+        {"岗位(环节)": "教材选用", "风险类别": "岗位职责", "风险点": long_point, "主要表现形式": "指定教材供应商",
+         "风险等级": "一级", "责任人": "王芳"},
+        {"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "主要表现形式": "考前透露题目",
+         "风险等级": "二级", "责任人": "李娜"}])
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["风险目录"]
+    header = [c.value for c in ws[1]]
+    rows = {ws.cell(r, header.index("风险点") + 1).value: r for r in range(2, ws.max_row + 1)}
+    width = ws.column_dimensions[openpyxl.utils.get_column_letter(header.index("风险点") + 1)].width
+    needed = len(long_point) * 2 / (width - 1)
+    assert ws.row_dimensions[rows[long_point]].height >= 13.5 * needed
+    assert ws.row_dimensions[rows["泄露考试试题"]].height < 30
+    assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_area == f"'风险目录'!$A$1:${openpyxl.utils.get_column_letter(header.index('监督负责') + 1)}${ws.max_row}"

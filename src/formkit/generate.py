@@ -78,7 +78,7 @@ class _Formats:
             return wb.add_format({**base, **kw})
 
         self.form_no = fmt(bold=True, font_size=12)
-        self.title = fmt(bold=True, font_size=18, align="center", font_name="黑体")
+        self.title = fmt(bold=True, font_size=18, align="center", valign="vcenter", text_wrap=True, font_name="黑体")
         self.subtitle = fmt(font_size=11, align="center", italic=False)
         self.label = fmt(bold=True, bg_color="#E7E6E6", border=1, align="right", shrink=True)
         self.value = fmt(locked=False, border=1, bottom=1, text_wrap=True)
@@ -156,8 +156,11 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     for i, col in enumerate(spec.columns):
         ws.set_column(i, i, col.width)
     ws.write_string(0, 0, spec.id, fm.form_no)
-    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last, f"{cfg.institution}{spec.title}", fm.title)
-    ws.set_row(TITLE_ROW, 32)
+    title = f"{cfg.institution}{spec.title}"
+    ws.merge_range(TITLE_ROW, 0, TITLE_ROW, last, title, fm.title)
+    # a long institution name wraps (an 18 pt character is about 3.3 units of column width)
+    title_lines = -(-int(len(title) * 3.3) // max(1, int(sum(c.width for c in spec.columns))))
+    ws.set_row(TITLE_ROW, 32 if title_lines <= 1 else 26 * title_lines)
     ws.merge_range(TITLE_ROW + 1, 0, TITLE_ROW + 1, last, f"（{cfg.campaign}）", fm.subtitle)
 
     def mark_or(key: tuple[int | None, str], normal, marked):
@@ -207,7 +210,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         xr = lay.first_data + r
         lines = max((text_lines(values.get(c.key, ""), c.width) for c in spec.columns), default=1)
         if lines > 1:
-            ws.set_row(xr, 15 * min(lines, 12))
+            ws.set_row(xr, min(409, 15 * lines))
         for i, col in enumerate(spec.columns):
             value = values.get(col.key, "")
             if col.type == "seq":

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import errno
+import math
 import os
 import shutil
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import xlsxwriter
@@ -152,6 +154,80 @@ def sweep_temporary(folder: Path) -> None:
                     pass
 
 
+# -- row heights of wrapped text ------------------------------------------------------------------------------
+
+_LINE_PT = 13.5         # one line of 10 pt 宋体
+_WIDE_PX, _NARROW_PX = 13.4, 6.7
+
+
+_NARROW: dict[int, None] | None = None
+
+
+def _narrow_table() -> dict[int, None]:
+    """A str.translate table deleting every BMP character that is not wide (east Asian width W, F or A)."""
+    global _NARROW
+    if _NARROW is None:
+        _NARROW = {cp: None for cp in range(0x10000) if unicodedata.east_asian_width(chr(cp)) not in "WFA"}
+    return _NARROW
+
+
+def _text_px(text: str) -> float:
+    if text.isascii():
+        return _NARROW_PX * len(text)
+    if max(text) > "\uffff":        # beyond the BMP: character by character
+        return sum(_WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else _NARROW_PX for ch in text)
+    wide = len(text.translate(_narrow_table()))
+    return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
+
+
+@cache
+def _column_space(widths: tuple[float, ...]) -> tuple[tuple[float, int], ...]:
+    """Per column: the width in pixels less the cell padding, and the most characters that always fit on one
+    line there (n wide characters fit when n × _WIDE_PX ≤ that width)."""
+    out = []
+    for width in widths:
+        avail = max(width * 7 + 5 - 8, _WIDE_PX)
+        fits = int(avail // _WIDE_PX)
+        while (fits + 1) * _WIDE_PX <= avail:
+            fits += 1
+        while fits and fits * _WIDE_PX > avail:
+            fits -= 1
+        out.append((avail, fits))
+    return tuple(out)
+
+
+@lru_cache(maxsize=32768)
+def _text_lines(text: str, avail: float) -> int:
+    """Lines a text wraps to in a column `avail` pixels wide (the catalogue repeats many texts)."""
+    return sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
+
+
+def row_height(values: list[str], widths: list[float]) -> float:
+    """An explicit height for a row of wrapped text.
+
+    Excel fits wrapped rows itself, LibreOffice and WPS do not always: the estimate keeps every line
+    visible everywhere (and the output deterministic).
+    """
+    return spaced_row_height(values, column_space(widths))
+
+
+def column_space(widths: list[float]) -> tuple[tuple[float, int], ...]:
+    """What `spaced_row_height` takes: worked out once for a table's columns."""
+    return _column_space(tuple(widths))
+
+
+def spaced_row_height(values: list[str], spaces: tuple[tuple[float, int], ...]) -> float:
+    """row_height with the columns' space worked out (column_space): for tables of many rows."""
+    lines = 1
+    for text, (avail, fits) in zip(values, spaces, strict=True):
+        if len(text) <= fits and "\n" not in text:
+            continue                                    # one line, whatever its characters
+        n = _text_lines(text, avail)
+        if n > lines:
+            lines = n
+    return min(409.0, round(lines * _LINE_PT + 4, 1))
+
+
 class Styles:
     """The formats of the report sheets."""
 
@@ -164,6 +240,7 @@ class Styles:
         self.h2 = fmt(bold=True, font_size=12, font_name="黑体")
         self.head = fmt(bold=True, bg_color="#D9E1F2", border=1, align="center", text_wrap=True)
         self.cell = fmt(border=1, text_wrap=True)
+        self.code = fmt(border=1)
         self.center = fmt(border=1, align="center")
         self.num = fmt(border=1, align="center", num_format="0")
         self.pct = fmt(border=1, align="center", num_format="0%")
@@ -178,10 +255,15 @@ class Styles:
         self.link = fmt(border=1, font_color="#0563C1", underline=1)
 
 
-def print_setup(ws, header_row: int | None, last_col: int, *, landscape: bool = True) -> None:
+def print_setup(ws, header_row: int | None, last_col: int, *, landscape: bool = True, paper: int = 9,
+                print_cols: int | None = None, last_row: int | None = None) -> None:
+    """Landscape A4 (paper 9; 8 is A3), one page wide, header row repeated, page numbers in the footer;
+    print_cols: print only the first so many columns (a wide table's business columns, readable on paper)."""
     if landscape:
         ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(paper)
+    if print_cols is not None and last_row is not None:
+        ws.print_area(0, 0, max(last_row, 0), min(print_cols, last_col + 1) - 1)
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
     ws.set_footer("&C第 &P 页，共 &N 页")

@@ -29,7 +29,7 @@ from formkit.generate import FormContent, department_folders, form_layout, ident
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
 from formkit.submissions import as_of, grid, owed_by
-from formkit.write.common import FONT, write_bytes_atomic, write_text
+from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
 CHINA = timezone(timedelta(hours=8))
 FEEDBACK_DIR = "反馈"
@@ -163,9 +163,12 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
             write_text(ws, i, 3, f.field or "", cell)
             write_text(ws, i, 4, f.value or "", cell)
             write_text(ws, i, 5, f.message, cell)
+            ws.set_row(i, row_height([f.field or "", f.value or "", f.message], [14, 24, 70]))
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
+        ws.repeat_rows(3)
+        ws.set_footer("&C第 &P 页，共 &N 页")
 
     path.parent.mkdir(parents=True, exist_ok=True)
     lay = write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)

@@ -10,15 +10,13 @@ else the start of phase 4; never the clock), so the same inputs give byte-identi
 
 from __future__ import annotations
 
-import math
 import os
 import tempfile
-import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import jinja2
@@ -33,6 +31,7 @@ from formkit.write.common import (
     file_mode,
     print_setup,
     replace_output,
+    row_height,
     write_text,
 )
 from formkit.write.fastrows import RowWriter
@@ -244,68 +243,6 @@ def _notice(cfg) -> str:
 
 # -- the workbook ----------------------------------------------------------------------------------------------
 
-_LINE_PT = 13.5         # one line of 10 pt 宋体
-_WIDE_PX, _NARROW_PX = 13.4, 6.7
-
-
-_NARROW: dict[int, None] | None = None
-
-
-def _narrow_table() -> dict[int, None]:
-    """A str.translate table deleting every BMP character that is not wide (east Asian width W, F or A)."""
-    global _NARROW
-    if _NARROW is None:
-        _NARROW = {cp: None for cp in range(0x10000) if unicodedata.east_asian_width(chr(cp)) not in "WFA"}
-    return _NARROW
-
-
-def _text_px(text: str) -> float:
-    if text.isascii():
-        return _NARROW_PX * len(text)
-    if max(text) > "\uffff":        # beyond the BMP: character by character
-        return sum(_WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else _NARROW_PX for ch in text)
-    wide = len(text.translate(_narrow_table()))
-    return _WIDE_PX * wide + _NARROW_PX * (len(text) - wide)
-
-
-@cache
-def _column_space(widths: tuple[float, ...]) -> tuple[tuple[float, int], ...]:
-    """Per column: the width in pixels less the cell padding, and the most characters that always fit on one
-    line there (n wide characters fit when n × _WIDE_PX ≤ that width)."""
-    out = []
-    for width in widths:
-        avail = max(width * 7 + 5 - 8, _WIDE_PX)
-        fits = int(avail // _WIDE_PX)
-        while (fits + 1) * _WIDE_PX <= avail:
-            fits += 1
-        while fits and fits * _WIDE_PX > avail:
-            fits -= 1
-        out.append((avail, fits))
-    return tuple(out)
-
-
-@lru_cache(maxsize=32768)
-def _text_lines(text: str, avail: float) -> int:
-    """Lines a text wraps to in a column `avail` pixels wide (the catalogue repeats many texts)."""
-    return sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
-
-
-def _row_height(values: list[str], widths: list[float]) -> float:
-    """An explicit height for a row of wrapped text.
-
-    Excel fits wrapped rows itself, LibreOffice and WPS do not always: the estimate keeps every line
-    visible everywhere (and the output deterministic).
-    """
-    lines = 1
-    for text, (avail, fits) in zip(values, _column_space(tuple(widths)), strict=True):
-        if len(text) <= fits and "\n" not in text:
-            continue                                    # one line, whatever its characters
-        n = _text_lines(text, avail)
-        if n > lines:
-            lines = n
-    return min(409.0, round(lines * _LINE_PT + 4, 1))
-
-
 def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "公示",
                             progress: Callable[[str, int, int], None] | None = None) -> None:
     """Add the 公示 sheet to an open xlsxwriter workbook (the consolidated workbook uses it too)."""
@@ -363,7 +300,7 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
             def rows_of(g: _Group = group, heights: deque = heights) -> Iterator[list]:
                 for row in g.rows:
                     values = [cell_text(row[label]) for label in labels]
-                    heights.append(_row_height(values, widths))
+                    heights.append(row_height(values, widths))
                     out: list = values
                     out[seq_at] = row["序号"]
                     if values[level_at] == LEVELS[0]:
@@ -377,7 +314,7 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
             r = writer.write_rows(r, rows_of(), formats, heights_of())
         else:
             for row in group.rows:
-                ws.set_row(r, _row_height([cell_text(row[label]) for label in labels], widths))
+                ws.set_row(r, row_height([cell_text(row[label]) for label in labels], widths))
                 for c, label in enumerate(labels):
                     value = row[label]
                     if label == "序号":

@@ -9,7 +9,7 @@ through formkit.write.fastrows (whole rows of XML at a time) and take their rows
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +18,16 @@ from formkit import __version__
 from formkit import findings as F
 from formkit.pipeline import STATUS_ZH, Analysis, CatalogueRow
 from formkit.submissions import DONE, MISSING, NOT_REQUIRED, OVERDUE, RETURNED_ZH, as_of, grid
-from formkit.write.common import Styles, atomic_workbook, cell_text, print_setup, write_text
+from formkit.write.common import (
+    Styles,
+    atomic_workbook,
+    cell_text,
+    column_space,
+    print_setup,
+    row_height,
+    spaced_row_height,
+    write_text,
+)
 from formkit.write.fastrows import RowWriter
 
 CATALOGUE_COLUMNS: list[tuple[str, float]] = [
@@ -28,6 +37,10 @@ CATALOGUE_COLUMNS: list[tuple[str, float]] = [
     ("来源文件", 30), ("来源SHA256", 18), ("来源位置", 12), ("提交时间", 19), ("措施来源文件", 30),
     ("措施来源位置", 12),
 ]
+UNWRAPPED = frozenset({"来源SHA256", "SHA-256"})
+"""Columns shown on one line (a digest is copied, not read: wrapped, it made every row four lines high)."""
+PRINTED_CATALOGUE_COLUMNS = 18
+"""风险目录 prints 风险编号 … 监督负责; 来源文件 and the other sources stay on screen."""
 POWER_COLUMNS = [("部门", 14), ("序号", 6), ("权力事项", 26), ("权力类别", 10), ("职权依据", 30), ("行使岗位", 14),
                  ("责任人", 8), ("运行流程", 30), ("涉及三重一大", 8), ("备注", 14), ("来源文件", 30), ("来源位置", 12)]
 LEADER_COLUMNS = [("序号", 6), ("机构", 16), ("职务", 8), ("姓名", 10), ("本职", 20), ("联系电话", 14), ("备注", 14),
@@ -59,6 +72,11 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
         ws.set_column(j, j, width)
         ws.write_string(top, j, label, st.head)
     labels = [label for label, _ in columns]
+    widths = [width for _, width in columns]      # rows as high as their wrapped text (LibreOffice, WPS)
+    unwrapped = {j for j, label in enumerate(labels) if label in UNWRAPPED}
+    formats = [st.code if j in unwrapped else st.cell for j in range(len(labels))]
+    wrapped = [j for j in range(len(labels)) if j not in unwrapped]
+    spaces = column_space([widths[j] for j in wrapped])
     level_at = labels.index(level_col) if level_col in labels else None
     writer = RowWriter(ws)
     if writer.usable:
@@ -70,20 +88,29 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
             v = _cell(v)
             return v if type(v) is str else (v, center)
 
+        heights: deque[float] = deque()
+
         def values() -> Iterator[list]:
             for row in rows:
                 raw = pick(row) if pick is not None and type(row) is CatalogueRow else [row.get(k, "") for k in labels]
                 out = [v if type(v) is str else cell(v) for v in raw]
+                heights.append(spaced_row_height([v if type(v := out[j]) is str else "" for j in wrapped], spaces))
                 if level_at is not None and out[level_at] == "一级":
                     out[level_at] = ("一级", level1)
                 yield out
 
-        return writer.write_rows(top + 1, values(), [st.cell] * len(labels))
+        def heights_of() -> Iterator[float]:
+            while True:
+                yield heights.popleft()
+
+        return writer.write_rows(top + 1, values(), formats, heights_of())
     r = top
     for r, row in enumerate(rows, top + 1):
+        ws.set_row(r, row_height([cell_text(row.get(label, "")) if j not in unwrapped else ""
+                                  for j, label in enumerate(labels)], widths))
         for j, label in enumerate(labels):
             value = row.get(label, "")
-            fmt = st.level1 if (j == level_at and value == "一级") else st.cell
+            fmt = st.level1 if (j == level_at and value == "一级") else formats[j]
             if isinstance(value, int) and not isinstance(value, bool):
                 ws.write_number(r, j, value, st.center)
             else:
@@ -124,7 +151,7 @@ def _span_table(ws, st: Styles, top: int, columns: list[tuple[str, int]], rows: 
             lines = max(lines, -(-len(text) // chars_per_line))
             put(r, col, span, text, st.level1 if label == "风险等级" and text == "一级" else st.cell)
             col += span
-        ws.set_row(r, 14 * min(lines, 8))
+        ws.set_row(r, min(409, 14 * lines))
     return r + 1
 
 
@@ -223,7 +250,9 @@ def _catalogue(wb, st: Styles, rows: Iterable[Mapping]) -> None:
     end = _table(ws, st, 0, CATALOGUE_COLUMNS, rows, level_col="风险等级")
     ws.freeze_panes(1, 1)
     ws.autofilter(0, 0, max(end - 1, 1), len(CATALOGUE_COLUMNS) - 1)
-    print_setup(ws, 0, len(CATALOGUE_COLUMNS) - 1)
+    # on paper: A3, the columns up to 监督负责 (the sources are for tracing in the file; all 24 on one page
+    # width printed at a third of the font size)
+    print_setup(ws, 0, len(CATALOGUE_COLUMNS) - 1, paper=8, print_cols=PRINTED_CATALOGUE_COLUMNS, last_row=end - 1)
 
 
 def _summary(wb, st: Styles, a: Analysis) -> None:
