@@ -221,6 +221,12 @@ def legacy_doc() -> bytes:
     return ole_file({"WordDocument": b"\xec\xa5" + b"\0" * 100})
 
 
+def outlook_msg() -> bytes:
+    """An Outlook .msg as saved from Outlook: an OLE file of __substg1.0_ property streams (subject, body)."""
+    return ole_file({"__substg1.0_0037001F": "附件4 教务处".encode("utf-16-le"),
+                     "__substg1.0_1000001F": "请查收".encode("utf-16-le")})
+
+
 def tiny_ods() -> bytes:
     """A minimal OpenDocument spreadsheet package (mimetype stored first, as ODF requires)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content '

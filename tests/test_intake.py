@@ -49,6 +49,8 @@ def test_sniff_workbooks(build, kind):
     (H.encrypted_xlsx, F.FILE_ENCRYPTED, "密码"),
     (lambda: H.legacy_xls(encrypted=True), F.FILE_ENCRYPTED, "密码"),
     (H.too_many_members, F.FILE_UNSAFE, "2500"),
+    (lambda: b"Rar!\x1a\x07\x01\x00" + bytes(64), F.ARCHIVE_UNSUPPORTED, "RAR 压缩包"),
+    (lambda: b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64), F.ARCHIVE_UNSUPPORTED, "7z 压缩包"),
 ])
 def test_sniff_rejections(build, code, words):
     kind, finding = intake.sniff(build())
@@ -594,3 +596,32 @@ def test_a_file_this_computer_cannot_read_is_no_senders_fault(tmp_path: Path):
     data, problem = intake.read_disk_file(tmp_path / "已移走.xlsx")
     assert data is None and problem.code == F.INBOX_UNREADABLE
     assert "移走或删除" in problem.message and "已移走.xlsx" in problem.message and "重新发送" not in problem.message
+
+
+
+def test_archives_other_than_zip_in_mails_are_named_not_skipped(tmp_path: Path):
+    """A RAR or 7z attachment (common in China) holds the forms but cannot be opened: a rejected input whose reason
+    says to unpack or use zip (it gets a reply), not a mail "without attachment" nor a silently skipped part; in a
+    zip too. (A signed scan in a zip stays a rejected input with no reply: test_feedback.)"""
+    rar = b"Rar!\x1a\x07\x01\x00" + bytes(64)
+    mail = H.make_eml([("教务处廉政风险表.rar", rar)])
+    inputs, skipped = expand(tmp_path, "来信.eml", mail)
+    assert [(i.path, i.rejection.code) for i in inputs] == [("来信.eml!教务处廉政风险表.rar", F.ARCHIVE_UNSUPPORTED)]
+    assert "解压" in inputs[0].rejection.message and "zip" in inputs[0].rejection.message
+    zipped = H.make_zip({"附件3.xlsx": H.tiny_xlsx(), "个人表.7z": b"7z\xbc\xaf\x27\x1c\x00\x04" + bytes(64)})
+    inputs, skipped = expand(tmp_path, "报送.zip", zipped)
+    assert {i.path: (i.rejection.code if i.rejection else None) for i in inputs} == {
+        "报送.zip!附件3.xlsx": None, "报送.zip!个人表.7z": F.ARCHIVE_UNSUPPORTED}
+
+
+def test_an_outlook_msg_in_the_inbox_is_the_coordinators_to_open(cfg, workdir):
+    """A mail saved from Outlook as .msg: formkit cannot read it; the coordinator is told how to get the form out
+    (save the attachment, or the mail as .eml), and no reply asks the department to send again."""
+    from formkit.merge import merge
+
+    (workdir / "inbox/教务处 附件4.msg").write_bytes(H.outlook_msg())
+    result = merge(cfg)
+    res = result.analysis.inputs[0]
+    assert res.status == "rejected" and [f.code for f in res.findings] == [F.MAIL_FILE_UNSUPPORTED]
+    assert "另存" in res.findings[0].message and ".eml" in res.findings[0].message
+    assert not result.outputs["mail_drafts"] or all("催报" in p for p in result.outputs["mail_drafts"])

@@ -74,6 +74,13 @@ ARCHIVE_CORRUPT = _code(
 ARCHIVE_ENCRYPTED = _code(
     "archive-encrypted", ERROR, "压缩包设有密码",
     "压缩包中的文件设有解压密码，无法读取；请不加密码重新打包，或直接发送表单。")
+ARCHIVE_UNSUPPORTED = _code(
+    "archive-unsupported", ERROR, "压缩包格式无法打开",
+    "文件是 {detail} 压缩包，formkit 只能打开 zip 压缩包；请解压后直接发送其中的表单（.xlsx），或改用 zip 格式重新压缩后发送。")
+MAIL_FILE_UNSUPPORTED = _code(
+    "mail-file-unsupported", ERROR, "邮件文件格式无法打开",
+    "“{value}”是 Outlook 邮件文件（.msg），formkit 无法直接读取；请在 Outlook 中打开这封邮件，把表单附件另存到 inbox/，"
+    "或把邮件另存为 .eml 格式放进 inbox/，然后重新运行 merge。")
 MAIL_CORRUPT = _code(
     "mail-corrupt", ERROR, "邮件无法解析",
     "邮件文件无法解析（{detail}）；请直接发送表单附件。")

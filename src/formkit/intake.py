@@ -248,9 +248,6 @@ _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 _BINARY_MAGICS = (
     (b"%PDF", "PDF 文件"),
-    (b"Rar!\x1a\x07", "RAR 压缩包，请改用 zip 格式"),
-    (b"7z\xbc\xaf\x27\x1c", "7z 压缩包，请改用 zip 格式"),
-    (b"\x1f\x8b", "gzip 压缩文件"),
     (b"\x89PNG", "图片"),
     (b"\xff\xd8\xff", "图片"),
     (b"GIF8", "图片"),
@@ -258,6 +255,16 @@ _BINARY_MAGICS = (
     (b"{\\rtf", "RTF 文档"),
     (b"MZ", "可执行程序"),
 )
+
+
+_ARCHIVE_MAGICS = (
+    (b"Rar!\x1a\x07", "RAR"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"\xfd7zXZ\x00", "xz"),
+)
+"""Archives other than zip (RAR and 7z are common in China): the form is likely inside, but formkit opens zips only."""
 
 
 def _describe(data: bytes) -> str:
@@ -377,7 +384,7 @@ def _zip_flavour(data: bytes, name: str, opened: zipfile.ZipFile | None = None) 
     return _Sniffed("zip")
 
 
-def _ole_flavour(data: bytes) -> _Sniffed:
+def _ole_flavour(data: bytes, name: str = "") -> _Sniffed:
     import msoffcrypto  # slow imports, only needed for OLE files
     import olefile
 
@@ -394,7 +401,9 @@ def _ole_flavour(data: bytes) -> _Sniffed:
                 if ole.exists("PowerPoint Document"):
                     return _unknown("PowerPoint 演示文稿（.ppt）")
                 if any(entry[0].startswith("__substg1.0_") for entry in ole.listdir()):
-                    return _unknown("Outlook 邮件（.msg），请直接发送表单附件")
+                    # saved from Outlook by whoever received it: the coordinator's to open, not the sender's fault
+                    return _Sniffed("reject", rejection=findings.make(findings.MAIL_FILE_UNSUPPORTED, value=name),
+                                    detail="Outlook 邮件文件（.msg）")
                 has_workbook = ole.exists("Workbook") or ole.exists("Book")
             finally:
                 ole.close()
@@ -419,9 +428,15 @@ def _sniff(data: bytes, name: str = "", opened: zipfile.ZipFile | None = None) -
     if data[:4] in _ZIP_MAGICS:
         return _zip_flavour(data, name, opened)
     if data[:8] == _OLE_MAGIC:
-        return _ole_flavour(data)
+        return _ole_flavour(data, name)
     if _ext(name) == ".eml" or _looks_like_mail(data):
         return _Sniffed("mail")
+    what = next((w for magic, w in _ARCHIVE_MAGICS if data.startswith(magic)), None)
+    if what is None and data[257:262] == b"ustar":
+        what = "tar"
+    if what is not None:
+        return _Sniffed("reject", rejection=findings.make(findings.ARCHIVE_UNSUPPORTED, value=name, detail=what),
+                        detail=f"{what} 压缩包")
     return _unknown(_describe(data))
 
 

@@ -84,11 +84,12 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
 
 
 def needs_feedback(res: InputResult) -> bool:
-    """Errors or warnings the sender can act on: not a folder of the coordinator's own inbox that cannot be opened,
-    nor a document that is plainly no spreadsheet (a signed PDF scan or a photo sent along with the forms: listed
+    """Errors or warnings the sender can act on: not a file or folder of the coordinator's own inbox that cannot be
+    opened (nor an Outlook .msg saved there), nor a document that is plainly no spreadsheet (a signed PDF scan or a photo sent along with the forms: listed
     as not readable as a form, but nobody is asked to send it again)."""
-    if res.status in ("superseded", "duplicate") or any(f.code == F.INBOX_UNREADABLE for f in res.findings):
-        return False
+    if res.status in ("superseded", "duplicate") or any(f.code in (F.INBOX_UNREADABLE, F.MAIL_FILE_UNSUPPORTED)
+                                                          for f in res.findings):
+        return False        # the coordinator's to deal with on this computer
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
             and Path(res.path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
         return False
