@@ -339,6 +339,18 @@ def test_date_as_text(cfg, typed):
     assert res.checked.header["date"] == date(2023, 3, 5)
 
 
+def test_a_date_shown_as_a_number_says_so(cfg):
+    """A date whose cell lost its date format (an export, a paste): the serial number is read as the date, and the
+    note says to format the cell as a date (it was not typed as text)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": 44990})
+    _edit(path, lambda ws: setattr(ws[value_ref(path, "填表日期")], "number_format", "General"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-as-number")}
+    assert "2023-03-05" in res.findings[0].message and "日期" in res.findings[0].message
+    assert "文本" not in res.findings[0].message
+    assert res.checked.header["date"] == date(2023, 3, 5)
+
+
 def test_real_date_has_no_finding(cfg):
     submit(cfg, "附件3", "JWC", "张伟", name="d.xlsx", header={"填表日期": date(2023, 3, 5)})
     res = run(cfg)["d.xlsx"]
@@ -1212,7 +1224,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "column-dropped", "header-repeated", "row-not-read",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "column-dropped", "header-repeated", "row-not-read", "date-as-number",
 }
 
 

@@ -187,6 +187,9 @@ DATE_IMPLAUSIBLE = _code(
 DATE_AS_TEXT = _code(
     "date-as-text", INFO, "日期为文本",
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")
+DATE_AS_NUMBER = _code(
+    "date-as-number", INFO, "日期显示为数字",
+    "“{field}”是数字 {value}（单元格不是日期格式），已按日期 {detail} 读取；请把该单元格的格式设为日期。")
 TOO_LONG = _code(
     "too-long", ERROR, "内容过长",
     "“{field}”内容过长（{value} 字，最多 {detail} 字）；请精简后填写。")

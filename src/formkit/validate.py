@@ -111,7 +111,8 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         if parsed is None:      # an error where the date is required; else a warning (forms.md: 填表日期 is "want")
             return text, F.make(F.INVALID_DATE if f.need == "req" else F.DATE_UNCLEAR, value=text, **where)
         if as_text:
-            return parsed, F.make(F.DATE_AS_TEXT, value=text, detail=parsed.isoformat(), **where)
+            code = F.DATE_AS_NUMBER if isinstance(raw, int | float) and not isinstance(raw, bool) else F.DATE_AS_TEXT
+            return parsed, F.make(code, value=text, detail=parsed.isoformat(), **where)
         return parsed, None
     if not text:
         return "", None
