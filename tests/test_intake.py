@@ -625,3 +625,17 @@ def test_an_outlook_msg_in_the_inbox_is_the_coordinators_to_open(cfg, workdir):
     assert res.status == "rejected" and [f.code for f in res.findings] == [F.MAIL_FILE_UNSUPPORTED]
     assert "另存" in res.findings[0].message and ".eml" in res.findings[0].message
     assert not result.outputs["mail_drafts"] or all("催报" in p for p in result.outputs["mail_drafts"])
+
+
+def test_a_mailbox_file_is_read_mail_by_mail(tmp_path: Path):
+    """A Thunderbird/Foxmail mailbox export (mbox: mails each after a "From " line) holds several departments'
+    mails: each is read as a mail; a single mail saved with its "From " line and no .eml is a mail too."""
+    one = H.make_eml([("附件4.xlsx", H.tiny_xlsx())], subject="附件4 教务处")
+    two = H.make_eml([("附件3（张三）.xlsx", H.tiny_xlsx())], subject="附件3 张三", date="Tue, 14 Mar 2023 10:00:00 +0800")
+    mbox = b"From jwc@example.edu.cn Mon Mar 13 09:00:00 2023\n" + one.replace(b"\r\n", b"\n") + b"\n\n" \
+        + b"From zs@example.edu.cn Tue Mar 14 10:00:00 2023\n" + two.replace(b"\r\n", b"\n") + b"\n"
+    inputs, skipped = expand(tmp_path, "收件箱", mbox)
+    assert sorted(i.path for i in inputs) == ["收件箱!第1封邮件.eml!附件4.xlsx", "收件箱!第2封邮件.eml!附件3（张三）.xlsx"]
+    assert all(i.rejection is None and i.mail for i in inputs)
+    inputs, _ = expand(tmp_path, "一封信", b"From jwc@example.edu.cn Mon Mar 13 09:00:00 2023\n" + one)
+    assert [i.path for i in inputs] == ["一封信!附件4.xlsx"]

@@ -333,6 +333,21 @@ def _looks_like_mail(data: bytes) -> bool:
     return "from" in names and len(names & set(_MAIL_HEADERS)) >= 2
 
 
+_MBOX_SEPARATOR = re.compile(rb"(?:\r?\n){2}(?=From )")
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The mails of a mailbox file (mbox, as Thunderbird and Foxmail export it): each starts with a "From " line
+    after a blank line; that line itself is no header and is dropped."""
+    out = []
+    for chunk in _MBOX_SEPARATOR.split(data):
+        if chunk.startswith(b"From "):
+            chunk = chunk[chunk.find(b"\n") + 1:] if b"\n" in chunk else b""
+        if chunk.strip():
+            out.append(chunk)
+    return out or [data]
+
+
 @dataclass
 class _Sniffed:
     what: str                 # "workbook" | "zip" | "mail" | "reject"
@@ -429,6 +444,8 @@ def _sniff(data: bytes, name: str = "", opened: zipfile.ZipFile | None = None) -
         return _zip_flavour(data, name, opened)
     if data[:8] == _OLE_MAGIC:
         return _ole_flavour(data, name)
+    if data.startswith(b"From ") and _looks_like_mail(data[data.find(b"\n") + 1:]):
+        return _Sniffed("mail")         # a mailbox file (mbox: Thunderbird, Foxmail), or one mail saved from one
     if _ext(name) == ".eml" or _looks_like_mail(data):
         return _Sniffed("mail")
     what = next((w for magic, w in _ARCHIVE_MAGICS if data.startswith(magic)), None)
@@ -858,6 +875,12 @@ class _Expander:
         if found.what == "mail":
             if depth >= MAX_NESTING:
                 self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_TOO_DEEP, detail=MAX_NESTING))
+            elif data.startswith(b"From "):
+                mails = split_mbox(data)
+                if len(mails) == 1:
+                    self.expand_mail(mails[0], path, mtime, zdepth, depth + 1)
+                for i, one in enumerate(mails if len(mails) > 1 else (), 1):
+                    self.expand_mail(one, self.unique(path, f"第{i}封邮件.eml"), mtime, zdepth, depth + 1)
             else:
                 self.expand_mail(data, path, mtime, zdepth, depth + 1)
             return
