@@ -629,3 +629,33 @@ def test_a_long_institution_name_wraps_in_the_form_title(cfg, workdir):
     title = next(c for row in ws.iter_rows(max_row=4) for c in row if isinstance(c.value, str) and spec.title in c.value)
     assert title.alignment.wrap_text
     assert ws.row_dimensions[title.row].height > 32
+
+
+def test_an_unreadable_file_is_put_to_the_department_it_came_from(workdir):
+    """A corrupt file in inbox/教务处/ and a corrupt attachment mailed from 财务处's 联系邮箱: their replies go
+    under those departments (addressed to them), not to 未识别部门, and 提交情况 counts them for those departments."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import STAFF
+
+    write_roster(workdir / "名册.xlsx", [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2, "", "jwc@example.edu.cn"),
+                                       ("CWC", "财务处", "党政部门", "赵强", "张副院长", 2, "", "cwc@example.edu.cn")],
+                 STAFF[:4])
+    cfg = load_config(workdir)
+    broken = b"PK\x03\x04" + b"\x00garbage" * 40
+    (workdir / "inbox/教务处").mkdir()
+    (workdir / "inbox/教务处/附件4.xlsx").write_bytes(broken)
+    (workdir / "inbox/财务处来信.eml").write_bytes(hostile.make_eml(
+        [("附件4.xlsx", broken)], from_="财务处 <CWC@example.edu.cn>"))
+    result = merge(cfg)
+    drafts = sorted(p for p in result.outputs["mail_drafts"] if "/反馈/" in p)
+    assert drafts == ["outbox/反馈/教务处/附件4_反馈.eml", "outbox/反馈/财务处/附件4_反馈.eml"]
+    assert read_eml(workdir / drafts[0])["To"] == "jwc@example.edu.cn"
+    assert "cwc@example.edu.cn" in read_eml(workdir / drafts[1])["To"].lower()
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    head = [c.value for c in ws[4]]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] in ("教务处", "财务处")}
+    col = head.index("无法读取的文件")
+    assert (rows["教务处"][col], rows["财务处"][col]) == (1, 1)
+    chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
+    assert "另有 1 份收到的文件无法读取" in chase

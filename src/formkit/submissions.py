@@ -87,6 +87,29 @@ def owing(analysis: Analysis) -> list[DepartmentStatus]:
     return [d for d in grid(analysis) if d.outstanding(lambda form, code=d.code: owed(form, code))]
 
 
+def sender_department(res, roster) -> str | None:
+    """The department an input came from: what reading said; for a file that could not be read, the department
+    whose 联系邮箱 sent it (or forwarded it), else the one whose name (or 简称) alone appears in its folders or
+    file name (inbox/教务处/…, 附件4_…_教务处.xlsx). None when nothing says, or more than one department would."""
+    if res.department:
+        return res.department
+    mail = res.raw.mail or {}
+    sender = (mail.get("address") or "").strip().lower()
+    if sender:
+        by_mail = [code for code, d in roster.departments.items() if d.email and d.email.strip().lower() == sender]
+        if len(by_mail) == 1:
+            return by_mail[0]
+    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    named = {code for code, d in roster.departments.items()
+             for name in (d.name, *d.aliases) if len(name) >= 2 and any(name in part for part in parts)}
+    if len(named) > 1:     # 机电工程系 and 工程系: the longest name that appears is the one meant
+        longest = max(len(n) for code in named for n in (roster.departments[code].name, *roster.departments[code].aliases)
+                      if any(n in part for part in parts))
+        named = {code for code in named for n in (roster.departments[code].name, *roster.departments[code].aliases)
+                 if len(n) == longest and any(n in part for part in parts)}
+    return named.pop() if len(named) == 1 else None
+
+
 def as_of(analysis: Analysis) -> date:
     """The date the outputs speak of: the configured one, else the latest submission's. Computed once per
     analysis (every feedback job asks for it: at 100,000 inputs, a scan of all of them per job)."""

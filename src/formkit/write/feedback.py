@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
@@ -28,7 +29,7 @@ from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
-from formkit.submissions import as_of, grid, owed_by
+from formkit.submissions import as_of, grid, owed_by, sender_department
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
 CHINA = timezone(timedelta(hours=8))
@@ -335,6 +336,9 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         elif brief is not None and brief.department in cfg.roster.departments:
             dept = cfg.roster.departments[brief.department].name
             folder_name = folders[brief.department]
+        elif brief is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
+            dept = cfg.roster.departments[code].name      # unreadable, but its mail or its name says whose
+            folder_name = folders[code]
         else:
             dept = "未识别部门"
         folder = out / (folder_name or safe_name(dept))
@@ -386,6 +390,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
+    if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
+        to = cfg.roster.departments[code].email
     msg = _mail(subject, body, to, cfg.contact, today, attachment)
     eml = path.with_suffix(".eml")
     write_bytes_atomic(eml, bytes(msg))
@@ -400,6 +406,8 @@ def write_chase(analysis: Analysis) -> list[Path]:
     folders = department_folders(cfg.roster)
     written = []
     owed = owed_by(analysis)
+    unreadable = Counter(code for res in analysis.inputs if res.status == REJECTED and res.brief is None
+                         and needs_feedback(res) and (code := sender_department(res, cfg.roster)))
     for d in grid(analysis):
         items = []
         returned = False
@@ -425,6 +433,8 @@ def write_chase(analysis: Analysis) -> list[Path]:
                          "（表中已填好已接收的措施，只需补填这几条）")
         if not items:
             continue
+        if unreadable.get(d.code):
+            items.append(f"另有 {unreadable[d.code]} 份收到的文件无法读取，未能汇总：请按单独发给您的回复邮件重新发送")
         dept = cfg.roster.departments[d.code]
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            institution=cfg.institution, office=cfg.office)

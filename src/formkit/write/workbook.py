@@ -17,7 +17,16 @@ from pathlib import Path
 from formkit import __version__
 from formkit import findings as F
 from formkit.pipeline import STATUS_ZH, Analysis, CatalogueRow
-from formkit.submissions import DONE, MISSING, NOT_REQUIRED, OVERDUE, RETURNED_ZH, as_of, grid
+from formkit.submissions import (
+    DONE,
+    MISSING,
+    NOT_REQUIRED,
+    OVERDUE,
+    RETURNED_ZH,
+    as_of,
+    grid,
+    sender_department,
+)
 from formkit.write.common import (
     Styles,
     atomic_workbook,
@@ -390,8 +399,11 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
     write_text(ws, 1, 0, f"截止日期：{deadlines}。数据截至 {as_of(a).isoformat()}。"
                         "已报=已接收；退回=有错误待修改；未报=尚未收到；逾期=已过截止日期仍未收到。", st.subtitle)
     head = ["部门", "附件2 权力清单", "附件4 部门风险", "附件6 部门措施", "附件3 个人自查（已报/应报）", "附件3 退回",
-            "附件5 个人措施（已报/应报）", "附件5 退回"]
-    widths = [18, 14, 14, 14, 18, 10, 18, 10]
+            "附件5 个人措施（已报/应报）", "附件5 退回", "无法读取的文件"]
+    widths = [18, 14, 14, 14, 18, 10, 18, 10, 12]
+    # files that could not be read as forms, by the department their mail, folder or name says they came from
+    unreadable = Counter(code for res in a.inputs if res.status == "rejected" and res.brief is None
+                         and (code := sender_department(res, cfg.roster)))
     for j, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.set_column(j, j, w)
         ws.write_string(3, j, h, st.head)
@@ -408,6 +420,8 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
             late += f"，待补措施 {len(p.pending)} 条" if p.pending else ""  # risks registered after it was accepted
             ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}{late}）", getattr(st, _STATE_STYLE[p.state]))
             ws.write_number(r, j + 1, p.returned, st.num)
+        n = unreadable.get(d.code, 0)
+        ws.write_number(r, 8, n, st.bad if n else st.num)
         r += 1
     leaders = [res for res in a.inputs if res.form == "附件1" and res.status in ("accepted", "returned")]
     write_text(ws, r + 1, 0, "附件1 领导小组名单", st.total_label)
