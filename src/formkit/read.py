@@ -519,6 +519,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
     own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
                   for j in mapping.values()}
+    header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)  # (a quick test)
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
@@ -528,7 +529,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         width = len(line)
         values = {key: (line[j] if j < width else "") for key, j in mapping_items}
         repeated = [j for j, (k, longest) in own_labels.items() if j < width and type(line[j]) is str
-                    and 0 < len(line[j]) <= longest and normalize.label_key(line[j]) == k]
+                    and 0 < len(line[j]) <= longest and normalize.label_key(line[j]) == k] \
+            if not header_texts.isdisjoint(line) else ()
         if len(repeated) >= 2 and all(j in repeated or j not in own_labels or line[j] in ("", None)
                                       for j in range(width)):
             # the column labels again (a second table pasted under the first, a printout's header copied):
