@@ -197,6 +197,27 @@ def test_two_people_with_the_same_name_are_two_people(workdir):
         assert risk in texts and ({"成绩修改审批把关不严", "实验耗材采购把关不严"} - {risk}).isdisjoint(texts), who
 
 
+def test_two_people_of_one_name_without_a_staff_list_are_told_apart_by_the_staff_no_they_write(workdir):
+    """No staff list in the roster: two teachers of 教务处 named 张伟 return the general 附件3 with their 工号
+    written in it; neither supersedes the other, and their risks are numbered by those 工号."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS)
+    cfg = load_config(workdir)
+    general = _find(generate_campaign(cfg, "risks"), "附件3", "教务处")
+    fill(general, workdir / "inbox/张伟_1001.xlsx", header={"姓名": "张伟", "工号": "1001", "岗位": "教师", "职务层级": "专任教师", "填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "监考舞弊", "主要表现形式": "放任作弊", "风险等级": "二级"}])
+    fill(general, workdir / "inbox/张伟_1002.xlsx", header={"姓名": "张伟", "工号": "1002", "岗位": "教师", "职务层级": "专任教师", "填表日期": "2023-03-13"},
+         rows=[{"风险类别": "岗位职责", "风险点": "收受家长礼品", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs} == {
+        "inbox/张伟_1001.xlsx": "accepted", "inbox/张伟_1002.xlsx": "accepted"}
+    cat = {r["风险编号"]: r["风险点"] for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")}
+    assert cat == {"JWC-1001-01": "监考舞弊", "JWC-1002-01": "收受家长礼品"}
+
+
 def test_a_risk_form_re_sent_after_its_measures_keeps_their_numbers(cfg, workdir):
     """张伟's 附件3 and 附件5 are accepted; then he re-sends 附件3 with his two risks in the other order and a new
     one on top. Each risk keeps its 风险编号 (and so its measure); the new one gets the next number; his accepted

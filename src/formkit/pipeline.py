@@ -697,6 +697,8 @@ def _iso(ts: float) -> str:
 def _person_code(checked: Checked) -> str:
     if checked.staff and checked.staff.staff_no:
         return normalize.fold(checked.staff.staff_no).upper()
+    if typed := checked.typed_staff_no:       # not in the roster, but the form says which 张伟 it is
+        return typed
     digest = hashlib.sha256(normalize.fold(checked.person).encode()).hexdigest()[:5].upper()
     return f"P{digest}"
 

@@ -45,9 +45,17 @@ class Checked:
 
     @property
     def person_key(self) -> str:
-        """Whose personal form this is (normalize.person_key): the 工号 of the roster entry it was matched to,
-        else the folded 姓名; "" when neither is known."""
-        return normalize.person_key(self.staff.staff_no if self.staff else "", self.person)
+        """Whose personal form this is (normalize.person_key): the 工号 of the roster entry it was matched to, else
+        the 工号 typed in the form (two 张伟 of a department without a staff list are two people), else the folded
+        姓名; "" when none is known."""
+        return normalize.person_key(self.staff.staff_no if self.staff else self.typed_staff_no, self.person)
+
+    @property
+    def typed_staff_no(self) -> str:
+        """The 工号 written in a personal form's header, when it is a plain one (letters, digits, -)."""
+        typed = normalize.fold(self.header.get("staff_no", "")).upper()
+        return typed if typed and len(typed) <= 20 and all(ch.isascii() and (ch.isalnum() or ch == "-")
+                                                           for ch in typed) else ""
 
     @property
     def errors(self) -> int:
