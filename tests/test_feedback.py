@@ -565,6 +565,12 @@ def test_a_department_row_put_back_asks_for_every_cell_it_needs(cfg, workdir):
     hr, cols = table_header_row(fb, ["风险编号", "关键环节", "防控措施", "工作程序"])
     row = next(r for r in range(hr + 1, fb.max_row + 1) if fb.cell(r, cols["风险编号"]).value == ids[1])
     assert all(fb.cell(row, cols[label]).comment is not None for label in ("关键环节", "防控措施", "工作程序"))
+    # and 问题说明 (and the reply) list all three, so that doing what the list says is enough
+    cells = {get_column_letter(cols[label]) + str(row) for label in ("关键环节", "防控措施", "工作程序")}
+    listed = links(openpyxl.load_workbook(next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx"))))
+    assert cells <= {ref for _, ref, _ in listed}
+    body = read_eml(next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.eml"))).get_body(("plain",)).get_content()
+    assert all(f"附件6!{ref}" in body for ref in cells)
 
 
 def test_an_interrupted_merge_keeps_the_last_rounds_drafts(cfg, workdir, monkeypatch):

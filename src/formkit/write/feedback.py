@@ -104,16 +104,18 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
     shown = [replace(f, row=back[f.value], key="measure") if f.code == F.RISK_WITHOUT_MEASURE and f.value in back
              else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
-    for i in back.values():      # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too)
+    needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too), each
+    for i in back.values():      # listed in 问题说明 and the mail as well, so that doing what they say is enough
         for col in c.spec.columns:
             if col.need == "req" and not col.prefill and col.key != "measure":
                 marks[(i, col.key)] = f"【错误】这一行是补回的风险点，请填写“{col.label}”。"
+                needed.append(F.make(F.REQUIRED, field=col.label, row=i, key=col.key))
     for f in shown:
         if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
             if f.row is None or f.key in {col.key for col in c.spec.columns}:
                 k = (f.row, f.key)
                 marks[k] = (marks[k] + "\n" if k in marks else "") + f"【{F.SEVERITY_ZH[f.severity]}】{f.message}"
-    return shown, marks
+    return shown + needed, marks
 
 
 def _cited(c, shown: list[F.Finding], marks: dict, lay) -> list[F.Finding]:
