@@ -10,7 +10,7 @@ import json
 import re
 import shutil
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from email import policy
 from pathlib import Path
 
@@ -665,3 +665,24 @@ def test_an_unreadable_file_is_put_to_the_department_it_came_from(workdir):
     assert (rows["教务处"][col], rows["财务处"][col]) == (1, 1)
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
     assert "另有 1 份收到的文件无法读取" in chase
+
+
+def test_a_date_read_from_a_number_goes_back_as_a_date(cfg, workdir):
+    """填表日期 held as the number 45005 in a General cell is read as 2023-03-20 (date-as-number); the feedback
+    workbook writes it back as that date, so the fixed form does not come back with a new note about it."""
+    setup_inbox(cfg, workdir)
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    label = _find_label(ws, "填表日期")
+    cell = ws.cell(label.row, label.column + 1)
+    cell.value, cell.number_format = 45005, "General"
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    assert "date-as-number" in {f["code"] for f in inputs(workdir)[FLAWED]["findings"]}
+    back = form_sheet(openpyxl.load_workbook(workdir / FEEDBACK))
+    label = _find_label(back, "填表日期")
+    assert back.cell(label.row, label.column + 1).value == datetime(2023, 3, 20)
+
+
+def _find_label(ws, text: str):
+    return next(c for row in ws.iter_rows() for c in row if c.value == text)

@@ -78,8 +78,15 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
         rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
-    return FormContent(header={k: _raw_text(v) for k, v in sub.header.items()},
-                       rows=rows + _restored(res, risks), signoff={k: _raw_text(v) for k, v in sub.signoff.items()},
+
+    def block(raw: dict, read: dict, fields) -> dict:
+        # a date as it was understood (46091 in a cell that lost its date format, 2023年3月5日 typed as text): written
+        # back as a date, so the corrected form does not come back with a note about a cell nobody touched
+        dates = {f.key for f in fields if f.type == "date"}
+        return {k: read[k] if k in dates and isinstance(read.get(k), date) else _raw_text(v) for k, v in raw.items()}
+
+    return FormContent(header=block(sub.header, c.header, c.spec.header),
+                       rows=rows + _restored(res, risks), signoff=block(sub.signoff, c.signoff, c.spec.signoff),
                        prefilled_rows=min(prefilled, len(rows)),
                        extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
 
