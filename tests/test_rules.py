@@ -971,6 +971,16 @@ def test_words_in_the_seq_column_alone_are_said(cfg):
     assert len(res.checked.rows) == 1
 
 
+def test_a_stray_keystroke_far_below_the_form_is_said_not_rejected(cfg):
+    """One "x" typed at A150000 (Ctrl+↓ and a key) in a 12 KB form: the form is read and accepted, the stray cell
+    named where it is (it was rejected whole as "文件过大")."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    _edit(path, lambda ws: setattr(ws.cell(150000, 1), "value", "x"))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted"
+    assert triples(res) == {("附件3", "A150000", "row-not-read")}
+
+
 def test_a_reworded_header_label_is_read(cfg):
     """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
     counts), with a note, not called missing."""

@@ -104,12 +104,13 @@ def with_sheet(cells: str, dimension: str | None = "A1", namespaces: str = "") -
 
 @pytest.mark.parametrize("ref, ok", [
     ("J30", True),
-    ("A100000", True),
-    ("A100001", False),
-    ("AX99999", True),          # 50 columns x 99,999 rows: under the area cap
-    ("AY100000", False),        # 51 x 100,000 > 5,000,000 cells
-    ("ALL5000", True),          # exactly 1000 x 5000
-    ("ALL5001", False),
+    ("A150000", True),          # a stray keystroke far below a form: read, not "too large"
+    ("L1048576", True),         # 12 columns (附件6) down to the sheet's last row: 12,582,912 cells
+    ("M1048576", False),        # 13 x 1,048,576 > 13,000,000 cells
+    ("A1048577", False),        # past the sheet's last row
+    ("AY100000", True),         # 51 x 100,000
+    ("ALL13000", True),         # exactly 1000 x 13,000
+    ("ALL13001", False),
     ("ALM1", False),            # column 1001
     ("XFD1048576", False),
     ("AAAA1", False),           # four letters: past any real column
@@ -150,7 +151,7 @@ def test_rows_and_cells_without_r_are_positioned_like_a_reader_does():
     assert safety.check_workbook(with_sheet(few * 30, None), "xlsx") is None
     wide = '<row r="7">' + "<c><v>1</v></c>" * 1001 + "</row>"
     assert code(safety.check_workbook(with_sheet(wide, None), "xlsx")) == F.FILE_TOO_LARGE
-    tall = '<row r="100000"><c r="A100000"><v>1</v></c></row><row><c><v>1</v></c></row>'  # row 100001
+    tall = '<row r="1048576"><c r="A1048576"><v>1</v></c></row><row><c><v>1</v></c></row>'  # row 1,048,577
     assert code(safety.check_workbook(with_sheet(tall, None), "xlsx")) == F.FILE_TOO_LARGE
 
 

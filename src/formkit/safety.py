@@ -46,16 +46,18 @@ RATIO_MIN_BYTES = 1 * MiB
 """Members smaller than this are exempt from the ratio check: tiny members compress absurdly well
 (an empty sheet) and cannot hurt."""
 
-MAX_ROWS = 100_000
-"""Highest row number a sheet may use.  Readers allocate up to the last row: calamine allocates the whole
-rectangle up to the last cell, so one cell at row 1,048,576 costs gigabytes."""
+MAX_ROWS = 1_048_576
+"""Highest row number a sheet may use: the sheet's own limit.  Readers allocate up to the last row (calamine
+allocates the whole rectangle up to the last cell), so the cost is bounded by MAX_CELLS_AREA instead: a form
+of a dozen columns with one stray keystroke at its last row is still read (a second or two, ~0.6 GB)."""
 
 MAX_COLS = 1_000
 """Highest column number a sheet may use (column ALL).  Same reason as `MAX_ROWS`; forms use ~15."""
 
-MAX_CELLS_AREA = 5_000_000
-"""Largest rectangle (last row x last column) a sheet may span; at ~32 bytes a cell in calamine that is
-about 160 MB, the most one input may cost a reader."""
+MAX_CELLS_AREA = 13_000_000
+"""Largest rectangle (last row x last column) a sheet may span: a 12-column form (附件6) down to row 1,048,576.
+Measured: 10 x 1,048,576 costs python-calamine and the Python grid about 1 s and 0.5 GB peak, within a
+reader's memory cap; wider or taller is a resource attack, not a form."""
 
 MAX_FILE_BYTES = MAX_TOTAL_BYTES
 """Largest single file read from disk (a workbook, a zip or a mail)."""
