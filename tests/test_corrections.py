@@ -206,3 +206,39 @@ def test_an_old_copy_attached_again_keeps_its_first_date(cfg, workdir, tmp_path)
     assert by_path["inbox/回复.eml!附件3_张伟.xlsx"]["status"] == "duplicate"
     assert by_path["inbox/回复.eml!附件3_张伟.xlsx"]["duplicate_of"] == "inbox/第一次.eml!附件3_张伟.xlsx"
     assert [r["风险等级"] for r in result.analysis.catalogue] == ["二级"]
+
+
+def test_report_and_manifest_say_where_each_time_comes_from(cfg, workdir, tmp_path):
+    """A corrected feedback workbook that came by mail: 说明's 时间依据 names the source of its 提交时间 (the mail's
+    Date), while report.json's order_basis says what made it the later one. A form with no clue at all to when it
+    came has submitted_at and order_basis null in report.json (as a rejected input has), and a mail without any
+    attachment is rejected with an error (rejected means not readable as a form)."""
+    import os
+
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    flawed = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("张伟.xlsx", flawed.read_bytes())],
+                                                          date="Mon, 20 Mar 2023 09:00:00 +0800"))
+    merge(cfg)
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(feedback)
+    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
+    wb.save(tmp_path / "改.xlsx")
+    (workdir / "inbox/张伟_改.eml").write_bytes(hostile.make_eml([("张伟_反馈.xlsx", (tmp_path / "改.xlsx").read_bytes())],
+                                                            date="Fri, 24 Mar 2023 10:00:00 +0800"))
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    nodate = fill(li, workdir / "inbox/李娜.xlsx", rows=_risk("二级", "考务泄密"))
+    os.utime(nodate, (0, 0))                                    # a file time of 1970: no clue
+    (workdir / "inbox/没有附件.eml").write_bytes(hostile.make_eml([]))
+    merge(cfg)
+    report = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    fixed = report["inbox/张伟_改.eml!张伟_反馈.xlsx"]
+    assert fixed["status"] == "accepted" and fixed["order_basis"] == "邮件日期"
+    book = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"]
+    rows = list(book.iter_rows(values_only=True))
+    head = next(r for r in rows if r and "时间依据" in r)
+    row = next(r for r in rows if r and r[1] == "inbox/张伟_改.eml!张伟_反馈.xlsx")
+    assert row[head.index("时间依据")] == "邮件日期" and row[head.index("提交时间")].startswith("2023-03-24")
+    assert (report["inbox/李娜.xlsx"]["submitted_at"], report["inbox/李娜.xlsx"]["order_basis"]) == (None, None)
+    assert [(f["code"], f["severity"]) for f in report["inbox/没有附件.eml"]["findings"]] == [("mail-no-attachment", "error")]

@@ -85,7 +85,7 @@ MAIL_CORRUPT = _code(
     "mail-corrupt", ERROR, "邮件无法解析",
     "邮件文件无法解析（{detail}）；请直接发送表单附件。")
 MAIL_NO_ATTACHMENT = _code(
-    "mail-no-attachment", WARNING, "邮件没有附件",
+    "mail-no-attachment", ERROR, "邮件没有附件",
     "邮件“{value}”中没有找到表单附件；请确认附件已添加后重新发送。")
 MAIL_ATTACHMENT_UNREADABLE = _code(
     "mail-attachment-unreadable", ERROR, "邮件附件无法读取",

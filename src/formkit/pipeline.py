@@ -79,7 +79,7 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "brief", "same_as", "_outcome", "_store", "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "_outcome", "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -90,6 +90,7 @@ class InputResult:
         self.duplicate_of: str | None = None
         self.submitted_at: str | None = None     # ISO time of submission, from the inputs only
         self.order_basis = ""                    # which clue decided "later": 邮件日期 / 填表日期 / 文件修改时间 / 文件名顺序
+        self.time_basis = ""                     # where submitted_at comes from: 邮件日期 / 填表日期 / 文件修改时间
         self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
@@ -636,7 +637,7 @@ def _when(result: InputResult, window: tuple[date, date] | None = None) -> tuple
     for basis, ts in _clues(result).items():
         if window is None or window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]:
             return ts, basis
-    return 0.0, "文件名顺序"
+    return 0.0, ""           # no clue: nothing to say (between two such inputs, _compare goes by the path)
 
 
 def _filled_ts(result: InputResult) -> float | None:
@@ -690,8 +691,9 @@ def _corrections_last(members: list[InputResult]) -> None:
             return
 
 
-def _iso(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else ""
+def _iso(ts: float) -> str | None:
+    """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
+    return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
 
 
 def _person_code(checked: Checked) -> str:
@@ -889,6 +891,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if res.brief:
             ts, basis = _when(res, window)
             res.submitted_at, res.order_basis = _iso(ts), basis
+            res.time_basis = basis
             groups.setdefault(res.brief.key, []).append(res)
     current: list[InputResult] = []
     first_sent: dict[tuple, str] = {}

@@ -234,7 +234,7 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
         "序号": i, "文件": r.path, "SHA-256": r.sha256, "所在压缩包/邮件": r.raw.disk if r.raw.disk != r.path else "",
         "表单": r.form or "", "部门": names.get(r.department or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
-        "提交时间": r.submitted_at or "", "时间依据": r.order_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
+        "提交时间": r.submitted_at or "", "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
     for j, (label, _) in enumerate(cols):
         ws.write_string(top + 1, j, label, st.head)
