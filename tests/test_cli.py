@@ -373,3 +373,12 @@ def test_check_works_beside_a_cache_it_cannot_write(workdir, cfg, monkeypatch, c
     capsys.readouterr()
     assert main(["check", "--dir", str(workdir), str(good)]) == 0
     assert "通过" in capsys.readouterr().out
+
+
+def test_init_under_a_locale_without_chinese_file_names_makes_nothing(tmp_path, monkeypatch, capsys):
+    """A locale whose file-name encoding cannot spell 名册.xlsx (ISO-8859-1): init says so and exits 2 before it
+    makes anything (it left formkit.toml without a roster, and then refused to run again)."""
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso8859-1")
+    assert main(["init", str(tmp_path / "c")]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()

@@ -651,6 +651,7 @@ def test_an_unreadable_file_is_put_to_the_department_it_came_from(workdir):
     broken = b"PK\x03\x04" + b"\x00garbage" * 40
     (workdir / "inbox/教务处").mkdir()
     (workdir / "inbox/教务处/附件4.xlsx").write_bytes(broken)
+    (workdir / "inbox/教务处/签字页.pdf").write_bytes(hostile.pdf())      # nobody is asked to resend a scan: not counted
     (workdir / "inbox/财务处来信.eml").write_bytes(hostile.make_eml(
         [("附件4.xlsx", broken)], from_="财务处 <CWC@example.edu.cn>"))
     result = merge(cfg)

@@ -981,6 +981,17 @@ def test_a_stray_keystroke_far_below_the_form_is_said_not_rejected(cfg):
     assert triples(res) == {("附件3", "A150000", "row-not-read")}
 
 
+def test_a_note_of_the_submitters_own_under_the_table_is_said(cfg):
+    """注：本表经处务会研究通过。 typed under the table: no risk, but named (row-not-read) so that nothing the
+    submitter wrote disappears unsaid; formkit's own note under the table is not."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    ref = table_ref(path, "附件3", "风险点", 2)
+    _edit(path, lambda ws: setattr(ws[ref], "value", "注：本表经处务会研究通过。"))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", ref, "row-not-read")}
+    assert res.findings[0].value == "注：本表经处务会研究通过。" and res.findings[0].field == "风险点"
+
+
 def test_a_reworded_header_label_is_read(cfg):
     """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
     counts), with a note, not called missing."""

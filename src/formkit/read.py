@@ -30,6 +30,8 @@ from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
 _NOTE_PREFIXES = ("填表说明", "注：", "注:", "说明：", "说明:", "备注：")
+_OWN_NOTE = "填表说明见"
+"""How the note formkit writes under every form's table begins (generate.write_form): not the submitter's."""
 
 
 def a1(row: int, col: int) -> str:
@@ -525,6 +527,15 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
             continue
         if _is_note(line):
+            note = next(c for c in line if c != "" and c is not None)
+            if not note.strip().startswith(_OWN_NOTE):
+                # a note of the submitter's own (注：本表经处务会研究通过): no data row, but said, not dropped
+                j = next(j for j, c in enumerate(line) if c != "" and c is not None)
+                key = by_col.get(j)
+                label = spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
+                                                            else "") or f"{col_letters(j + 1)}"
+                findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, j), field=label,
+                                       value=normalize.to_text(note)))
             continue
         width = len(line)
         values = {key: (line[j] if j < width else "") for key, j in mapping_items}

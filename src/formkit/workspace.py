@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +113,7 @@ def init_workdir(root: Path, kept: list[str] | None = None) -> Path:
     root = Path(root)
     if (root / CONFIG_NAME).exists():
         raise FormkitError(f"{root / CONFIG_NAME} 已经存在；init 不会覆盖已有的活动配置。", exit_code=2)
+    "名册.xlsx".encode(sys.getfilesystemencoding())   # a locale that cannot spell it: said before anything is made
     root.mkdir(parents=True, exist_ok=True)
     (root / "inbox").mkdir(exist_ok=True)
     (root / "outbox").mkdir(exist_ok=True)
