@@ -439,7 +439,11 @@ def test_decode_words():
     assert intake.decode_words("=?x-unknown?B?YWJj?=") == "abc"
     # Python's escape codecs are no mail charset; a lone surrogate or a control character never gets through
     assert intake.decode_words("=?unicode-escape?q?=5Cud800?=") == "\\ud800"
-    assert intake.decode_words("=?utf-8?b?5pWZ5Yqh5aSE?= \\ud800") == "教务处 \ufffd"
+    # text between encoded words is shown as written: a literal \u0041 or \ud800 typed in a subject stays so
+    assert intake.decode_words("=?utf-8?b?5pWZ5Yqh5aSE?= \\ud800") == "教务处 \\ud800"
+    assert intake.decode_words("=?utf-8?b?5pWZ5Yqh5aSE?= D:\\u0041pp\\x.xlsx") == "教务处 D:\\u0041pp\\x.xlsx"
+    # a GBK character split across two encoded words (some clients do): joined before decoding
+    assert intake.decode_words("=?gbk?B?vczO?= =?gbk?B?8bSm?=") == "教务处"
     assert intake.decode_words("=?utf-8?q?a=07b=1B[2J?=") == "ab[2J"
 
 

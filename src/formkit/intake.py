@@ -15,6 +15,7 @@ unambiguous.  The inbox is only ever read.
 from __future__ import annotations
 
 import base64
+import binascii
 import codecs
 import contextlib
 import email
@@ -634,21 +635,40 @@ def decode_words(value: str) -> str:
     value = _unescape_8bit(value)
     if "=?" not in value:
         return _clean_text(value).strip()
-    try:
-        parts = email.header.decode_header(value)
-    except Exception:  # noqa: BLE001 - malformed encoded words: show the raw text
-        return _clean_text(value).strip()
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, str):
-            out.append(chunk)
-        elif charset is None:
-            # the text between encoded words, which decode_header hands back encoded as raw-unicode-escape
-            # (a literal "\\ud800" in it becomes a lone surrogate: _clean_text replaces it)
-            out.append(chunk.decode("raw-unicode-escape", "replace"))
+    # encoded words decoded here, not by email.header.decode_header: that one hands the text between them back
+    # through raw-unicode-escape, so a literal "\\u0041" typed in a subject came out as "A"
+    out: list[str] = []
+    run: tuple[str, bytearray] | None = None      # adjacent encoded words of one charset: one byte string (clients
+    pos = 0                                       # split a GBK character across two words)
+    for m in _ENCODED_WORD.finditer(value):
+        between = value[pos:m.start()]
+        charset, how, text = m.group(1).split("*", 1)[0].lower(), m.group(2).lower(), m.group(3)
+        try:
+            raw = base64.b64decode(text + "=" * (-len(text) % 4)) if how == "b" else \
+                binascii.a2b_qp(text.encode("ascii"), header=True)
+        except (ValueError, binascii.Error, UnicodeEncodeError):
+            raw = None
+        if raw is None:                            # not decodable: shown as written
+            if run is not None:
+                out.append(decode_bytes(bytes(run[1]), run[0]))
+                run = None
+            out.append(between + m.group(0))
+        elif run is not None and not between.strip() and run[0] == charset:
+            run[1].extend(raw)                     # whitespace between encoded words is not text (RFC 2047)
         else:
-            out.append(decode_bytes(chunk, charset))
+            if run is not None:
+                out.append(decode_bytes(bytes(run[1]), run[0]))
+            if run is None or between.strip():
+                out.append(between)
+            run = (charset, bytearray(raw))
+        pos = m.end()
+    if run is not None:
+        out.append(decode_bytes(bytes(run[1]), run[0]))
+    out.append(value[pos:])
     return _clean_text("".join(out)).strip()
+
+
+_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=")
 
 
 _PARAM = re.compile(r';\s*([^\s=;]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
