@@ -382,3 +382,34 @@ def test_init_under_a_locale_without_chinese_file_names_makes_nothing(tmp_path, 
     assert main(["init", str(tmp_path / "c")]) == 2
     assert "UTF-8" in capsys.readouterr().err
     assert not (tmp_path / "c").exists()
+
+
+def test_a_full_disk_while_drafts_are_written_names_the_draft(workdir, monkeypatch, capsys):
+    """The disk fills up while the reply drafts are written: the message names the draft that could not be
+    written (it said only "无法写入文件"), exit 2, no temporary file left beside it."""
+    import errno
+    import os
+
+    from formkit.write import common
+
+    (workdir / "inbox/坏文件.xlsx").write_bytes(b"not a workbook at all")      # one reply draft to write
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(common.os, "fdopen", lambda fd, mode: Full(real(fd, mode)))
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "磁盘空间不足" in err and "_反馈.eml" in err, err
+    assert not list((workdir / "outbox").rglob(".tmp-*"))

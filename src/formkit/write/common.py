@@ -130,11 +130,13 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
         os.chmod(tmp, file_mode())
         replace_output(Path(tmp), path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):   # a full disk: name the output, not tmp
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 
