@@ -687,3 +687,21 @@ def test_a_date_read_from_a_number_goes_back_as_a_date(cfg, workdir):
 
 def _find_label(ws, text: str):
     return next(c for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_the_cover_lists_the_mails_and_archives_as_they_lie_in_the_inbox(cfg, workdir):
+    """说明 lists every input with its SHA-256, and, for inputs that came in a mail or an archive, that file as it
+    lies in inbox/ with its own SHA-256: what an auditor holds can be checked against the workbook."""
+    import hashlib
+
+    setup_inbox(cfg, workdir)
+    form = (workdir / "inbox/陈静.xlsx").read_bytes()
+    (workdir / "inbox/陈静.xlsx").unlink()
+    (workdir / "inbox/陈静.eml").write_bytes(hostile.make_eml([("陈静.xlsx", form)]))
+    merge(cfg)
+    rows = list(openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"].iter_rows(values_only=True))
+    member = next(r for r in rows if r and r[1] == "inbox/陈静.eml!陈静.xlsx")
+    assert member[2] == hashlib.sha256(form).hexdigest() and member[3] == "inbox/陈静.eml"
+    container = next(r for r in rows if r and r[1] == "inbox/陈静.eml")
+    assert container[2] == hashlib.sha256((workdir / "inbox/陈静.eml").read_bytes()).hexdigest()
+    assert container[3] == 1

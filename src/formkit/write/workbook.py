@@ -201,6 +201,20 @@ def write_catalogue_workbook(path: Path, rows: Iterable[Mapping], *, created: da
     return path
 
 
+def _file_digest(path: Path) -> str:
+    """SHA-256 of a file in inbox/, read in chunks; a note when it is gone since it was read."""
+    import hashlib
+
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except OSError:
+        return "（文件已不在收件箱中）"
+    return h.hexdigest()
+
+
 def _cover(wb, st: Styles, a: Analysis) -> None:
     ws = wb.add_worksheet("说明")
     cfg = a.cfg
@@ -236,21 +250,15 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
         "提交时间": r.submitted_at or "", "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
-    for j, (label, _) in enumerate(cols):
-        ws.write_string(top + 1, j, label, st.head)
-    writer = RowWriter(ws)
-    labels = [label for label, _ in cols]
-    if writer.usable:
-        writer.write_rows(top + 2, ([_cell(row[k]) if type(row[k]) is str else (row[k], st.center) for k in labels]
-                                    for row in rows), [st.cell] * len(labels))
-    else:
-        for i, row in enumerate(rows, top + 2):
-            for j, label in enumerate(labels):
-                v = row[label]
-                if isinstance(v, int):
-                    ws.write_number(i, j, v, st.center)
-                else:
-                    write_text(ws, i, j, v, st.cell)
+    end = _table(ws, st, top + 1, cols, rows)
+    # the files as they lie in inbox/ when they hold others (mails, archives): what an auditor holds and checks
+    containers = sorted({r.raw.disk for r in a.inputs if r.raw.disk and r.raw.disk != r.path})
+    if containers:
+        held = Counter(r.raw.disk for r in a.inputs)
+        write_text(ws, end + 1, 0, "收件箱中的邮件与压缩包（上表中“所在压缩包/邮件”）", st.h2)
+        _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("SHA-256", 66), ("其中的文件", 24)],
+               ({"序号": i, "文件": disk, "SHA-256": _file_digest(cfg.root / disk), "其中的文件": held[disk]}
+                for i, disk in enumerate(containers, 1)))
     print_setup(ws, top + 1, len(cols) - 1)
 
 
