@@ -18,6 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+import formkit.write.common  # noqa: F401 - xlsxwriter packs with deflate level 1 (write.common._QuickZip)
 from formkit import normalize, text
 from formkit.config import Config, Department, Person
 from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
