@@ -524,6 +524,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)  # (a quick test)
     for r in range(hr + 1, len(grid)):
         line = grid[r]
+        if not any(line) and line.count("") + line.count(None) == len(line):
+            continue            # a blank row (most rows of a form): nothing to look at (0 and FALSE are not blank)
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
             continue
         if _is_note(line):
