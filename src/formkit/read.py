@@ -625,17 +625,10 @@ def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
 
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec]) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
-    # the hidden sheet is the third carrier: needed where the other two do not agree (or are gone, as after some
-    # programs' saves), and for a measure form's pre-filled risk list, which only it carries; read otherwise, it
-    # would cost a fifth of the parse of every form
-    settled = (len(carriers) == 2 and carriers[0][1] == carriers[1][1] and carriers[0][1].form in forms
-               and not forms[carriers[0][1].form].is_measure_form)
     visible: list[str] = []
     hidden: list[str] = []
     for meta in wb.sheets_metadata:
         if meta.name == META_SHEET:
-            if settled:
-                continue
             try:
                 found = ident_mod.from_meta_rows(_cells(wb, META_SHEET)[0])
             except Exception:  # noqa: BLE001 - a damaged carrier is simply absent
