@@ -74,13 +74,8 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     c = res.checked
     sub = c.sub
     rows = []
-    formulas = sub.formula_cells
     for r in sub.rows:
-        row = {k: _raw_text(v) for k, v in r.values.items() if k != "seq"}
-        for k, v in row.items():     # a formula without a result: its text (as text), to be retyped, not lost
-            if v == "" and formulas and formulas.get(r.refs.get(k, "")):
-                row[k] = "=" + formulas[r.refs[k]]
-        rows.append(row)
+        rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
 
