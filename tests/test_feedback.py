@@ -705,3 +705,20 @@ def test_the_cover_lists_the_mails_and_archives_as_they_lie_in_the_inbox(cfg, wo
     container = next(r for r in rows if r and r[1] == "inbox/陈静.eml")
     assert container[2] == hashlib.sha256((workdir / "inbox/陈静.eml").read_bytes()).hexdigest()
     assert container[3] == 1
+
+
+def test_a_formula_without_a_result_is_left_to_retype_with_its_text_in_the_comment(cfg, workdir):
+    """=收受礼品+宴请 typed into 风险点 (a formula saved without a result): returned; the feedback cell is empty (sent
+    back untouched, it is still an error, never a risk point reading "=…"), and its comment shows what was typed."""
+    setup_inbox(cfg, workdir)
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, A4_LABELS)
+    ws.cell(hr + 1, cols["风险点"], "=收受礼品+宴请")            # openpyxl writes a formula with no cached value
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    assert "formula-uncached" in {f["code"] for f in inputs(workdir)[FLAWED]["findings"]}
+    back = form_sheet(openpyxl.load_workbook(workdir / FEEDBACK))
+    hr2, cols2 = table_header_row(back, A4_LABELS)
+    cell = back.cell(hr2 + 1, cols2["风险点"])
+    assert cell.value is None and "=收受礼品+宴请" in cell.comment.text

@@ -197,9 +197,10 @@ def test_two_people_with_the_same_name_are_two_people(workdir):
         assert risk in texts and ({"成绩修改审批把关不严", "实验耗材采购把关不严"} - {risk}).isdisjoint(texts), who
 
 
-def test_two_people_of_one_name_without_a_staff_list_are_told_apart_by_the_staff_no_they_write(workdir):
-    """No staff list in the roster: two teachers of 教务处 named 张伟 return the general 附件3 with their 工号
-    written in it; neither supersedes the other, and their risks are numbered by those 工号."""
+def test_one_name_with_two_staff_nos_without_a_staff_list_is_said(workdir):
+    """No staff list in the roster. 李四 sends his 附件3 without his 工号, then again with it: one person, the later
+    version counts. Two copies of 张伟's with different 工号 (1001, 1002): perhaps two people of one name; taken as
+    one (the later counts), and said on the earlier one, so that the coordinator can list them in the roster."""
     from formkit.config import load_config
     from formkit.workspace import write_roster
     from tests.conftest import DEPARTMENTS
@@ -207,15 +208,23 @@ def test_two_people_of_one_name_without_a_staff_list_are_told_apart_by_the_staff
     write_roster(workdir / "名册.xlsx", DEPARTMENTS)
     cfg = load_config(workdir)
     general = _find(generate_campaign(cfg, "risks"), "附件3", "教务处")
-    fill(general, workdir / "inbox/张伟_1001.xlsx", header={"姓名": "张伟", "工号": "1001", "岗位": "教师", "职务层级": "专任教师", "填表日期": "2023-03-12"},
-         rows=[{"风险类别": "岗位职责", "风险点": "监考舞弊", "主要表现形式": "放任作弊", "风险等级": "二级"}])
-    fill(general, workdir / "inbox/张伟_1002.xlsx", header={"姓名": "张伟", "工号": "1002", "岗位": "教师", "职务层级": "专任教师", "填表日期": "2023-03-13"},
-         rows=[{"风险类别": "岗位职责", "风险点": "收受家长礼品", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    head = {"岗位": "教师", "职务层级": "专任教师"}
+    risk = {"风险类别": "岗位职责", "主要表现形式": "放任作弊", "风险等级": "二级"}
+    for name, who, staff_no, day, point in (("李四_1.xlsx", "李四", "", "2023-03-10", "接受吃请"),
+                                            ("李四_2.xlsx", "李四", "0101", "2023-03-20", "接受宴请"),
+                                            ("张伟_1001.xlsx", "张伟", "1001", "2023-03-12", "监考舞弊"),
+                                            ("张伟_1002.xlsx", "张伟", "1002", "2023-03-13", "收受家长礼品")):
+        fill(general, workdir / "inbox" / name, header={"姓名": who, "工号": staff_no, "填表日期": day, **head},
+             rows=[{**risk, "风险点": point}])
     result = merge(cfg)
-    assert {r.path: r.status for r in result.analysis.inputs} == {
-        "inbox/张伟_1001.xlsx": "accepted", "inbox/张伟_1002.xlsx": "accepted"}
-    cat = {r["风险编号"]: r["风险点"] for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")}
-    assert cat == {"JWC-1001-01": "监考舞弊", "JWC-1002-01": "收受家长礼品"}
+    by = {Path(r.path).name: r for r in result.analysis.inputs}
+    assert {n: r.status for n, r in by.items()} == {"李四_1.xlsx": "superseded", "李四_2.xlsx": "accepted",
+                                                    "张伟_1001.xlsx": "superseded", "张伟_1002.xlsx": "accepted"}
+    assert "same-name-staff-no" not in {f.code for r in by.values() for f in r.findings if r.person == "李四"}
+    said = next(f for f in by["张伟_1001.xlsx"].findings if f.code == "same-name-staff-no")
+    assert "1001、1002" in said.message and "人员" in said.message
+    cat = [r["风险点"] for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")]
+    assert sorted(cat) == ["接受宴请", "收受家长礼品"]
 
 
 def test_a_risk_form_re_sent_after_its_measures_keeps_their_numbers(cfg, workdir):

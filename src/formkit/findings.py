@@ -132,6 +132,10 @@ PERSON_UNKNOWN = _code(
 PERSON_MOVED = _code(
     "person-moved", WARNING, "人员已调到其他部门",
     "“{value}”在名册中属于{detail}，不在本表的部门；本表仍按表中的部门汇总（风险编号不变），请核对或请办公室更新名册。")
+SAME_NAME_STAFF_NO = _code(
+    "same-name-staff-no", WARNING, "同名者工号不同",
+    "“{value}”报来的几份表填写了不同的工号（{detail}），按同一人处理，只汇总最新的一份；如果是同名的两个人，"
+    "请在名册的“人员”工作表中登记他们（姓名、工号、部门），然后重新运行 merge。")
 STAFF_NO_MISMATCH = _code(
     "staff-no-mismatch", WARNING, "工号与姓名不符",
     "工号“{value}”与名册中{detail}的工号不一致；请核对工号。")

@@ -668,6 +668,25 @@ def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
 
 
+def _same_name_told(members: list[InputResult]) -> None:
+    """Versions of one person's form (same department, same name, no staff-list entry) that carry different 工号:
+    perhaps two people of one name. Taken as one person (someone may send it with and without his 工号), and
+    said on each earlier version, so that the coordinator can list them in the roster's staff list."""
+    typed = {}
+    for res in members:
+        c = res.checked
+        if c is None or c.staff is not None:
+            return
+        if number := c.typed_staff_no:
+            typed[res.path] = number
+    if len(set(typed.values())) < 2:
+        return
+    shown = "、".join(sorted(set(typed.values())))
+    name = members[-1].person or ""
+    for older in members[:-1]:
+        older.findings.append(F.make(F.SAME_NAME_STAFF_NO, value=name, detail=shown))
+
+
 def _mailed_earlier(a: InputResult, b: InputResult) -> bool:
     """Whether `a` came in a mail dated a day before `b`'s mail (both in mails)."""
     x, y = _clues(a).get("邮件日期"), _clues(b).get("邮件日期")
@@ -699,8 +718,6 @@ def _iso(ts: float) -> str | None:
 def _person_code(checked: Checked) -> str:
     if checked.staff and checked.staff.staff_no:
         return normalize.fold(checked.staff.staff_no).upper()
-    if typed := checked.typed_staff_no:       # not in the roster, but the form says which 张伟 it is
-        return typed
     digest = hashlib.sha256(normalize.fold(checked.person).encode()).hexdigest()[:5].upper()
     return f"P{digest}"
 
@@ -914,6 +931,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
+        if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
+            _same_name_told(members)
 
     by_form: dict[str, list[InputResult]] = {}
     for res in sorted(current, key=lambda r: r.path):

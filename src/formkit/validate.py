@@ -46,9 +46,9 @@ class Checked:
     @property
     def person_key(self) -> str:
         """Whose personal form this is (normalize.person_key): the 工号 of the roster entry it was matched to, else
-        the 工号 typed in the form (two 张伟 of a department without a staff list are two people), else the folded
-        姓名; "" when none is known."""
-        return normalize.person_key(self.staff.staff_no if self.staff else self.typed_staff_no, self.person)
+        the folded 姓名 (without a staff list one person may send a form with and without his 工号: the same
+        person; two people of one name are said, pipeline.SAME_NAME); "" when neither is known."""
+        return normalize.person_key(self.staff.staff_no if self.staff else "", self.person)
 
     @property
     def typed_staff_no(self) -> str:
