@@ -722,3 +722,21 @@ def test_a_formula_without_a_result_is_left_to_retype_with_its_text_in_the_comme
     hr2, cols2 = table_header_row(back, A4_LABELS)
     cell = back.cell(hr2 + 1, cols2["风险点"])
     assert cell.value is None and "=收受礼品+宴请" in cell.comment.text
+
+
+def test_a_marked_date_stays_a_date_in_the_feedback(cfg, workdir):
+    """填表日期 2032-03-20 (a year far off: date-implausible, its cell marked): the feedback cell is still a date
+    shown as a date (marked cells lost the date format and showed 48293)."""
+    setup_inbox(cfg, workdir)
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    label = _find_label(ws, "填表日期")
+    ws.cell(label.row, label.column + 1).value = datetime(2032, 3, 20)
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    assert "date-implausible" in {f["code"] for f in inputs(workdir)[FLAWED]["findings"]}
+    back = form_sheet(openpyxl.load_workbook(workdir / FEEDBACK))
+    label = _find_label(back, "填表日期")
+    cell = back.cell(label.row, label.column + 1)
+    assert cell.value == datetime(2032, 3, 20) and cell.number_format == "yyyy-mm-dd"
+    assert cell.fill.fgColor.rgb == YELLOW

@@ -94,6 +94,8 @@ class _Formats:
         self.seq = fmt(border=1, align="center", locked=False)
         self.note = fmt(font_size=10, font_color="#595959", text_wrap=True, valign="top")
         self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
+        self.mark_date = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
+                             num_format="yyyy-mm-dd", align="left")
         self.mark_text = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              text_wrap=True, num_format="@")
 
@@ -186,7 +188,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             else:
                 normal = fm.value
             key = (None, f.key)
-            style = mark_or(key, normal, fm.mark_text if f.is_text_format else fm.mark)
+            style = mark_or(key, normal, fm.mark_text if f.is_text_format else
+                            fm.mark_date if f.type == "date" else fm.mark)
             ws.merge_range(r, c + 1, r, c + 2, "", style)
             _write_value(ws, r, c + 1, value, style)
             comment(r, c + 1, key)
@@ -228,7 +231,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             if isinstance(value, date) and col.type != "date":
                 value = normalize.to_text(value)        # a date typed in a text column (完成时限) stays a date
             key = (r, col.key)                          # to read, not a serial number in a text cell
-            style = mark_or(key, normal, fm.mark_text if col.is_text_format else fm.mark)
+            style = mark_or(key, normal, fm.mark_text if col.is_text_format else
+                            fm.mark_date if col.type == "date" else fm.mark)
             _write_value(ws, xr, i, value, style)
             comment(xr, i, key)
     first, end = lay.first_data, lay.first_data + n_rows - 1

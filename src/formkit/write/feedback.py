@@ -83,7 +83,17 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
         # a date as it was understood (46091 in a cell that lost its date format, 2023年3月5日 typed as text): written
         # back as a date, so the corrected form does not come back with a note about a cell nobody touched
         dates = {f.key for f in fields if f.type == "date"}
-        return {k: read[k] if k in dates and isinstance(read.get(k), date) else _raw_text(v) for k, v in raw.items()}
+
+        def back(k: str, v: object) -> object:
+            if k in dates:
+                if isinstance(read.get(k), date):
+                    return read[k]
+                parsed, _ = normalize.parse_date(v)      # set aside by a rule (a year far off): still a date
+                if isinstance(parsed, date) and not isinstance(v, str):
+                    return parsed
+            return _raw_text(v)
+
+        return {k: back(k, v) for k, v in raw.items()}
 
     return FormContent(header=block(sub.header, c.header, c.spec.header),
                        rows=rows + _restored(res, risks), signoff=block(sub.signoff, c.signoff, c.spec.signoff),
