@@ -992,6 +992,56 @@ def test_a_note_of_the_submitters_own_under_the_table_is_said(cfg):
     assert res.findings[0].value == "注：本表经处务会研究通过。" and res.findings[0].field == "风险点"
 
 
+@pytest.mark.parametrize("column, remark", [("风险类别", "以上风险点经科室集体讨论确定。"),
+                                            ("风险点", "填表人：张伟 审核人：王芳"),
+                                            ("风险点", "注 以上为本人岗位主要风险"),
+                                            ("备注", "本人承诺以上内容属实")])
+def test_a_remark_under_a_good_table_is_said_not_returned(cfg, column, remark):
+    """A line people type under a filled table, alone in one cell: a remark, said (row-not-read), not a risk row
+    full of errors that sends a good form back."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    ref = table_ref(path, "附件3", column, 2)
+    _edit(path, lambda ws: setattr(ws[ref], "value", remark))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", ref, "row-not-read")}
+
+
+def test_a_stray_keystroke_far_below_in_any_column_is_said(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    ref = table_ref(path, "附件3", "风险点", 0)
+    far = f"{ref[0]}150000"
+    _edit(path, lambda ws: setattr(ws[far], "value", "a"))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", far, "row-not-read")}
+
+
+def test_text_in_a_column_without_a_label_is_said_and_kept(cfg):
+    """A note typed in the unlabelled column right of the table, on a risk's row: said (column-extra, at that
+    cell) and kept with the row (the feedback gives it back), not lost without a word."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    head = table_ref(path, "附件3", "备注", 0)
+    ref = f"{chr(ord(head[0]) + 1)}{head[1:]}"
+    _edit(path, lambda ws: setattr(ws[ref], "value", "此条已于2022年整改"))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", ref, "column-extra")}
+    assert res.checked.rows[0].extra == {f"{ref[0]}列": "此条已于2022年整改"}
+
+
+@pytest.mark.parametrize("numbering", ["①", "第1项", "1-1", "(1)", "一"])
+def test_rows_numbered_in_advance_are_no_notes(cfg, numbering):
+    """序号 written ahead for every row (①, 第1项, 1-1 …) with two rows filled: nothing to say about the others."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+
+    def number(ws):
+        hr, cols = table_header_row(ws, ["序号", "风险点"])
+        for i in range(1, 6):
+            ws.cell(hr + 1 + i, cols["序号"], numbering.replace("1", str(i + 1)).replace("①", chr(0x2460 + i)))
+
+    _edit(path, number)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == set()
+
+
 def test_a_reworded_header_label_is_read(cfg):
     """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
     counts), with a note, not called missing."""

@@ -399,7 +399,14 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
-_SEQ_LIKE = re.compile(r"[\s(（]*[0-9０-９一二三四五六七八九十百]+[\s.、)）]*")
+FAR_ROWS = 20
+"""A cell alone this many rows below the last filled row is a stray keystroke, not a table row."""
+
+_REMARK = re.compile(r"(以上|本人|本表|特此|填表人|审核人|审核：|审核:|注[\s：:，,]|说明[：:]|备注[：:])")
+"""How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……)."""
+
+_SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
+                       r"[\s.、)）项条]*")
 """What a 序号 cell holds when it only numbers a row (3, ３, 三, (3), 3.)."""
 
 
@@ -522,22 +529,34 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
                   for j in mapping.values()}
     header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)  # (a quick test)
+    def not_read(r: int, j: int, value: object) -> None:
+        key = by_col.get(j)
+        label = spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
+                                                    else "") or f"{col_letters(j + 1)}"
+        findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, j), field=label,
+                               value=normalize.to_text(value)))
+
+    unheaded: dict[int, int] = {}        # a column with no label right of the table: its first filled row
+    last_seen = hr
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if not any(line) and line.count("") + line.count(None) == len(line):
             continue            # a blank row (most rows of a form): nothing to look at (0 and FALSE are not blank)
+        gap, last_seen = r - last_seen, r
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
             continue
         if _is_note(line):
             note = next(c for c in line if c != "" and c is not None)
             if not note.strip().startswith(_OWN_NOTE):
                 # a note of the submitter's own (注：本表经处务会研究通过): no data row, but said, not dropped
-                j = next(j for j, c in enumerate(line) if c != "" and c is not None)
-                key = by_col.get(j)
-                label = spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
-                                                            else "") or f"{col_letters(j + 1)}"
-                findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, j), field=label,
-                                       value=normalize.to_text(note)))
+                not_read(r, next(j for j, c in enumerate(line) if c != "" and c is not None), note)
+            continue
+        filled = [j for j, c in enumerate(line) if c != "" and c is not None]
+        if len(filled) == 1 and (gap > FAR_ROWS or (rows and type(line[filled[0]]) is str
+                                                     and _REMARK.match(line[filled[0]].strip()))):
+            # one cell alone: a keystroke far below the form, or a remark under the table (以上风险点经科室讨论确定、
+            # 本人承诺……、填表人：……): no data row, said where it is
+            not_read(r, filled[0], line[filled[0]])
             continue
         width = len(line)
         values = {key: (line[j] if j < width else "") for key, j in mapping_items}
@@ -573,12 +592,18 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
+        for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
+            if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
+                extras[f"{col_letters(j + 1)}列"] = text
+                unheaded.setdefault(j, r)
         if extras:
             extra_used.update(extras)
         rows.append(Row(r + 1, values, refs, extras))
     for j, label in extra_cols.items():
         if label in extra_used:
             findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(hr, j), value=label))
+    for j, r in sorted(unheaded.items()):
+        findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j), value=f"{col_letters(j + 1)}列"))
     column_refs = {key: a1(hr, j) for key, j in mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
 
