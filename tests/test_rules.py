@@ -1042,6 +1042,20 @@ def test_rows_numbered_in_advance_are_no_notes(cfg, numbering):
     assert res.status == "accepted" and triples(res) == set()
 
 
+def test_a_departments_own_overview_sheet_is_no_second_form(cfg):
+    """A sheet 统计 of the department's own (风险等级 | 风险点 | 数量) beside a good 附件4: it shares two column labels
+    and repeats rows already read; nothing is said of it (it was named a second form, with a reply draft)."""
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4, RISK4B])
+    wb = openpyxl.load_workbook(path)
+    extra = wb.create_sheet("统计")
+    extra.append(["风险等级", "风险点", "数量"])
+    extra.append([RISK4["风险等级"], RISK4["风险点"], 1])
+    extra.append([RISK4B["风险等级"], RISK4B["风险点"], 1])
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == set()
+
+
 def test_a_reworded_header_label_is_read(cfg):
     """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
     counts), with a note, not called missing."""

@@ -399,6 +399,10 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
     return values, refs, used_rows
 
 
+OTHER_FORM_SCORE = 50
+"""Least recognise() score (title 100 + share of column labels found x 100) for a sheet besides the one read to
+count as another form, whose filled rows are then named as not read (sheet-not-read)."""
+
 FAR_ROWS = 20
 """A cell alone this many rows below the last filled row is a stray keystroke, not a table row."""
 
@@ -726,7 +730,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         scored.sort(key=lambda s: -s[0])
         _, name, spec = scored[0]
         chosen = (spec, name)
-        others = [(n, o_spec) for _, n, o_spec in scored[1:]]
+        others = [(n, o_spec) for score, n, o_spec in scored[1:] if score >= OTHER_FORM_SCORE]
         if identity and identity.form != spec.id:
             mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
                                           detail=f"隐藏标识为{identity.form}，表格内容为{spec.id}")
@@ -735,8 +739,10 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         spec, name = chosen
         for other in visible + hidden:
             if other != name and other != "填表说明":
-                o_spec = spec if other in read else recognise(grid_of(other), forms)[0]
-                if o_spec:
+                # another form's sheet: its title, or half its column labels (a department's own overview of a few
+                # columns, 风险点 | 风险等级 | 数量, repeats rows already read: it is no second form)
+                o_spec, score = (spec, 100) if other in read else recognise(grid_of(other), forms)
+                if o_spec and score >= OTHER_FORM_SCORE:
                     others.append((other, o_spec))
     spec, name = chosen
     sub = read.get(name) or read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
