@@ -339,6 +339,21 @@ def test_date_as_text(cfg, typed):
     assert res.checked.header["date"] == date(2023, 3, 5)
 
 
+def test_a_date_typed_as_eight_digits_in_a_number_cell_is_read(cfg):
+    """20230305 typed into a General cell is a number: read as 2023-03-05, as the same digits typed as text are."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": ""})
+    ref = value_ref(path, "填表日期")
+
+    def type_digits(ws):
+        ws[ref].number_format = "General"
+        ws[ref].value = 20230305
+
+    _edit(path, type_digits)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", ref, "date-as-number")}
+    assert res.checked.header["date"] == date(2023, 3, 5)
+
+
 def test_a_date_shown_as_a_number_says_so(cfg):
     """A date whose cell lost its date format (an export, a paste): the serial number is read as the date, and the
     note says to format the cell as a date (it was not typed as text)."""

@@ -212,6 +212,12 @@ def parse_date(value: object) -> tuple[date | None, bool]:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 20000 < value < 80000:  # an Excel serial date that lost its format
             return date(1899, 12, 30) + timedelta(days=int(value)), True
+        if value == int(value) and 19000101 <= value <= 21001231:   # 20230315 typed into a General cell
+            n = int(value)
+            try:
+                return date(n // 10000, n // 100 % 100, n % 100), True
+            except ValueError:
+                return None, False
         return None, False
     text = unicodedata.normalize("NFKC", to_text(value))
     if not text.strip():
