@@ -740,3 +740,27 @@ def test_a_marked_date_stays_a_date_in_the_feedback(cfg, workdir):
     cell = back.cell(label.row, label.column + 1)
     assert cell.value == datetime(2032, 3, 20) and cell.number_format == "yyyy-mm-dd"
     assert cell.fill.fgColor.rgb == YELLOW
+
+
+def test_what_an_unreadable_file_is_named_says_more_than_who_forwarded_it(workdir):
+    """A broken 财务处 form forwarded from 教务处's mailbox counts for 财务处 (its name says so); a broken personal
+    form under the name generate gave it (…_张伟_0012.xlsx), mailed from a personal address, counts for 张伟's
+    department."""
+    from formkit.config import load_config
+    from formkit.submissions import sender_department
+    from formkit.workspace import write_roster
+    from tests.conftest import STAFF
+
+    write_roster(workdir / "名册.xlsx", [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2, "", "jwc@example.edu.cn"),
+                                       ("CWC", "财务处", "党政部门", "赵强", "张副院长", 2, "", "cwc@example.edu.cn")],
+                 STAFF[:4])
+    cfg = load_config(workdir)
+    broken = b"PK\x03\x04" + b"\x00garbage" * 40
+    (workdir / "inbox/转发.eml").write_bytes(hostile.make_eml(
+        [("附件4_部门岗位风险点自查表_财务处.xlsx", broken)], from_="教务处 <jwc@example.edu.cn>"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml(
+        [("附件3_个人岗位风险点自查表_张伟_0012.xlsx", broken)], from_="张伟 <zw@qq.com>"))
+    a = analyse(cfg)
+    got = {r.path: sender_department(r, cfg.roster) for r in a.inputs}
+    assert got == {"inbox/转发.eml!附件4_部门岗位风险点自查表_财务处.xlsx": "CWC",
+                   "inbox/张伟.eml!附件3_个人岗位风险点自查表_张伟_0012.xlsx": "JWC"}

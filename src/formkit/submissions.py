@@ -88,18 +88,32 @@ def owing(analysis: Analysis) -> list[DepartmentStatus]:
 
 
 def sender_department(res, roster) -> str | None:
-    """The department an input came from: what reading said; for a file that could not be read, the department
-    whose 联系邮箱 sent it (or forwarded it), else the one whose name (or 简称) alone appears in its folders or
-    file name (inbox/教务处/…, 附件4_…_教务处.xlsx). None when nothing says, or more than one department would."""
+    """The department an input came from: what reading said; for a file that could not be read, what its names say
+    (a personal form named as generate names it: the person's department; else the one department whose name or
+    简称 appears in its folders or file name: inbox/教务处/…, 附件4_…_教务处.xlsx), else the department whose 联系邮箱
+    sent it. None when nothing says, or more than one department would."""
     if res.department:
         return res.department
+    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    # a personal form under the name generate gave it (附件3_…_王强_0201.xlsx): the person's department
+    people = {p.department for p in roster.staff if p.staff_no and any(
+        f"_{p.name}_{p.staff_no}" in part for part in parts)}
+    if len(people) == 1:
+        return people.pop()
+    by_name = _named_department(parts, roster)
+    if by_name:                 # the file says whose it is, whoever forwarded it
+        return by_name
     mail = res.raw.mail or {}
     sender = (mail.get("address") or "").strip().lower()
     if sender:
         by_mail = [code for code, d in roster.departments.items() if d.email and d.email.strip().lower() == sender]
         if len(by_mail) == 1:
             return by_mail[0]
-    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    return None
+
+
+def _named_department(parts: list[str], roster) -> str | None:
+    """The one department whose name (or 简称) appears in these folder and file names (the longest wins)."""
     named = {code for code, d in roster.departments.items()
              for name in (d.name, *d.aliases) if len(name) >= 2 and any(name in part for part in parts)}
     if len(named) > 1:     # 机电工程系 and 工程系: the longest name that appears is the one meant
