@@ -1071,6 +1071,15 @@ def test_a_departments_own_overview_sheet_is_no_second_form(cfg):
     assert res.status == "accepted" and triples(res) == set()
 
 
+def test_a_header_value_that_is_another_fields_label_is_a_value(cfg):
+    """The head fills 附件2 himself and writes his role, 部门负责人, as 填报人: that is 填报人's value (the label
+    部门负责人 stands in its own place, its pre-filled name kept), not a label that empties both fields."""
+    path = submit(cfg, "附件2", "JWC", header={"填报人": "部门负责人"})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == set()
+    assert "部门负责人" in res.checked.header.values() and "王芳" in res.checked.header.values()
+
+
 def test_a_reworded_header_label_is_read(cfg):
     """填表日期 relabelled 填报日期 by the submitter: the date right of it is read (it decides which version
     counts), with a note, not called missing."""

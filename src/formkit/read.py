@@ -368,6 +368,16 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
             m = _INLINE_PAIR.match(normalize.to_text(cell))
             if m and label_key(m[1]) in wanted:
                 label_cols[j] = (wanted[label_key(m[1])], m[2].strip())
+        if not strict and len(label_cols) > 1:
+            # a value that is another field's label (填报人 = 部门负责人, typed by the head himself): where that label
+            # stands elsewhere in the block too, this cell is the value of the label just left of it
+            for j in sorted(label_cols):
+                if j not in label_cols or label_cols[j][1]:
+                    continue
+                k = j + 1                 # in the value's own cell, right of its label
+                if k in label_cols and not label_cols[k][1] and _label_elsewhere(grid, rows, r, label_cols[k][0],
+                                                                                  wanted, longest):
+                    del label_cols[k]
         if strict and label_cols:
             accounted = set(label_cols)
             for j, (_f, inline) in label_cols.items():
@@ -447,6 +457,18 @@ def _near_labels(grid: list[list], hr: int, fields: tuple[Field, ...], values: d
             findings.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(r, j), field=f.label, value=cell.strip()))
             if len(values) == len({f.key for f in fields}):
                 return
+
+
+def _label_elsewhere(grid: list[list], rows: range, here: int, field: Field, wanted: dict, longest: int) -> bool:
+    """Whether `field`'s label stands in another row of `rows` than `here` (the header block)."""
+    label_key = normalize.label_key
+    for r in rows:
+        if r == here:
+            continue
+        for cell in grid[r]:
+            if type(cell) is str and cell and len(cell) <= longest and wanted.get(label_key(cell)) is field:
+                return True
+    return False
 
 
 def _is_note(line: list) -> bool:
