@@ -666,6 +666,11 @@ def test_an_unreadable_file_is_put_to_the_department_it_came_from(workdir):
     assert (rows["教务处"][col], rows["财务处"][col]) == (1, 1)
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
     assert "另有 1 份收到的文件无法读取" in chase
+    # and every output names that department: report.json, 问题清单
+    assert inputs(workdir)["inbox/教务处/附件4.xlsx"]["department"] == "JWC"
+    assert inputs(workdir)["inbox/财务处来信.eml!附件4.xlsx"]["department"] == "CWC"
+    problems = list(openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["问题清单"].iter_rows(values_only=True))
+    assert any(r[1] == "inbox/教务处/附件4.xlsx" and r[4] == "教务处" for r in problems)
 
 
 def test_a_date_read_from_a_number_goes_back_as_a_date(cfg, workdir):

@@ -1022,12 +1022,19 @@ def test_a_remark_under_a_good_table_is_said_not_returned(cfg, column, remark):
 
 
 def test_a_stray_keystroke_far_below_in_any_column_is_said(cfg):
+    """One or two stray keystrokes far below the form, in any column (the second near the first): each said."""
     path = submit(cfg, "附件3", "JWC", "张伟")
     ref = table_ref(path, "附件3", "风险点", 0)
-    far = f"{ref[0]}150000"
-    _edit(path, lambda ws: setattr(ws[far], "value", "a"))
+    far, near_it = f"{ref[0]}150000", f"{ref[0]}150010"
+
+    def strays(ws):
+        ws[far] = "a"
+        ws[near_it] = "b"
+
+    _edit(path, strays)
     res = run(cfg)[path.name]
-    assert res.status == "accepted" and triples(res) == {("附件3", far, "row-not-read")}
+    assert res.status == "accepted"
+    assert triples(res) == {("附件3", far, "row-not-read"), ("附件3", near_it, "row-not-read")}
 
 
 def test_text_in_a_column_without_a_label_is_said_and_kept(cfg):
@@ -1039,6 +1046,7 @@ def test_text_in_a_column_without_a_label_is_said_and_kept(cfg):
     _edit(path, lambda ws: setattr(ws[ref], "value", "此条已于2022年整改"))
     res = run(cfg)[path.name]
     assert res.status == "accepted" and triples(res) == {("附件3", ref, "column-extra")}
+    assert "此条已于2022年整改" in res.findings[0].value        # what was typed, in report.json and 问题清单
     assert res.checked.rows[0].extra == {f"{ref[0]}列": "此条已于2022年整改"}
 
 

@@ -563,13 +563,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                value=normalize.to_text(value)))
 
     unheaded: dict[int, int] = {}        # a column with no label right of the table: its first filled row
-    last_seen = hr
+    last_seen = hr                       # the last row of the table or its sign-off (a stray cell does not count)
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if not any(line) and line.count("") + line.count(None) == len(line):
             continue            # a blank row (most rows of a form): nothing to look at (0 and FALSE are not blank)
-        gap, last_seen = r - last_seen, r
+        gap = r - last_seen
         if r in signoff_rows:   # every cell of it is a sign-off label or its value (_pairs_in strict)
+            last_seen = r
             continue
         if _is_note(line):
             note = next(c for c in line if c != "" and c is not None)
@@ -625,11 +626,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if extras:
             extra_used.update(extras)
         rows.append(Row(r + 1, values, refs, extras))
+        last_seen = r
     for j, label in extra_cols.items():
         if label in extra_used:
             findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(hr, j), value=label))
     for j, r in sorted(unheaded.items()):
-        findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j), value=f"{col_letters(j + 1)}列"))
+        findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j),
+                               value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}"))
     column_refs = {key: a1(hr, j) for key, j in mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
 

@@ -112,6 +112,14 @@ def sender_department(res, roster) -> str | None:
     return None
 
 
+def department_of(res, roster) -> str | None:
+    """The department an input is shown under (report.json, 说明, 问题清单, 提交情况): what reading said; for a file
+    that could not be read at all, where it came from (sender_department)."""
+    if res.department or res.brief is not None or res.status != "rejected":
+        return res.department
+    return sender_department(res, roster)
+
+
 def _named_department(parts: list[str], roster) -> str | None:
     """The one department whose name (or 简称) appears in these folder and file names (the longest wins)."""
     named = {code for code, d in roster.departments.items()

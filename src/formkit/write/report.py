@@ -9,13 +9,16 @@ from formkit import __version__
 
 
 def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) -> dict:
+    from formkit.submissions import department_of
+
+    roster = analysis.cfg.roster
     inputs = []
     for res in analysis.inputs:
         entry = {
             "path": res.path,
             "sha256": res.sha256,
             "form": res.form,
-            "department": res.department,
+            "department": department_of(res, roster),
             "person": res.person,
             "status": res.status,
             "findings": [f.to_json() for f in res.findings],

@@ -24,8 +24,8 @@ from formkit.submissions import (
     OVERDUE,
     RETURNED_ZH,
     as_of,
+    department_of,
     grid,
-    sender_department,
 )
 from formkit.write.common import (
     Styles,
@@ -246,7 +246,7 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
     names = {d.code: d.name for d in cfg.roster.departments.values()}
     rows = ({
         "序号": i, "文件": r.path, "SHA-256": r.sha256, "所在压缩包/邮件": r.raw.disk if r.raw.disk != r.path else "",
-        "表单": r.form or "", "部门": names.get(r.department or "", ""), "姓名": r.person or "",
+        "表单": r.form or "", "部门": names.get(department_of(r, cfg.roster) or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
         "提交时间": r.submitted_at or "", "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
@@ -413,7 +413,7 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
     from formkit.write.feedback import needs_feedback  # (a signed scan sent along asks nobody to resend)
 
     unreadable = Counter(code for res in a.inputs if res.status == "rejected" and res.brief is None
-                         and needs_feedback(res) and (code := sender_department(res, cfg.roster)))
+                         and needs_feedback(res) and (code := department_of(res, cfg.roster)))
     for j, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.set_column(j, j, w)
         ws.write_string(3, j, h, st.head)
@@ -448,8 +448,9 @@ def _findings(wb, st: Styles, a: Analysis) -> None:
     cols = [("序号", 6), ("文件", 36), ("状态", 9), ("表单", 7), ("部门", 12), ("姓名", 8), ("程度", 6), ("代码", 18),
             ("工作表", 9), ("单元格", 8), ("字段", 12), ("填写内容", 20), ("说明与改正方法", 60)]
     names = {d.code: d.name for d in a.cfg.roster.departments.values()}
+    roster = a.cfg.roster
     rows = ({"序号": n, "文件": res.path, "状态": STATUS_ZH[res.status], "表单": res.form or "",
-             "部门": names.get(res.department or "", ""), "姓名": res.person or "",
+             "部门": names.get(department_of(res, roster) or "", ""), "姓名": res.person or "",
              "程度": F.SEVERITY_ZH[f.severity], "代码": f.code, "工作表": f.sheet or "", "单元格": f.cell or "",
              "字段": f.field or "", "填写内容": f.value or "", "说明与改正方法": f.message}
             for n, (res, f) in enumerate(((res, f) for res in a.inputs for f in res.findings), 1))
