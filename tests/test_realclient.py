@@ -313,3 +313,29 @@ def test_merge_outputs_convert_to_pdf_and_read_back(tmp_path, lo_profile):
     shown = [f for f in wang["findings"] if f["severity"] in ("error", "warning")]
     _, body = _table_after(_rows(fb["问题说明"]), ["序号", "程度", "位置"])
     assert len(body) == len(shown) >= 1
+
+
+def test_an_error_value_in_an_ods_is_a_formula_error(tmp_path, lo_profile):
+    """=1/0 typed into 风险点 and saved by LibreOffice as .ods: python-calamine gives the cell back empty, but it
+    shows #DIV/0!, so it is formula-error at that cell (as in .xlsx), not "风险点 is required"."""
+    from formkit.generate import generate_campaign
+    from formkit.pipeline import analyse
+    from tests.helpers import fill
+
+    cfg = new_campaign(tmp_path / "c")
+    form = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "张伟" in p.name)
+    src = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "=1/0", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    (ods,) = convert_many([src], "ods", cfg.inbox, lo_profile)
+    res = analyse(cfg).inputs[0]
+    assert res.path.endswith(".ods")
+    from openpyxl.utils import get_column_letter
+
+    from tests.helpers import form_sheet, table_header_row
+
+    hr, cols = table_header_row(form_sheet(openpyxl.load_workbook(src)), ["风险点", "风险等级"])
+    ref = f"{get_column_letter(cols['风险点'])}{hr + 1}"
+    codes = {(f.code, f.cell) for f in res.findings if f.severity == "error"}
+    assert codes == {("formula-error", ref)}, codes
+    err = next(f for f in res.findings if f.code == "formula-error")
+    assert "#DIV/0!" in err.message or "Err" in err.message

@@ -664,10 +664,60 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         PARSE_CPU[0] += thread_time() - t0
     parts = Parts(data, kept) if kind == "xlsx" else None
     try:
-        return _read_workbook(wb, parts, forms)
+        sub = _read_workbook(wb, parts, forms)
     finally:
         if parts is not None:
             parts.close()
+    if kind == "ods":
+        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(),
+                                            key=lambda kv: (int(kv[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), kv[0])):
+            sub.formula_cells[ref] = formula
+            sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown))
+    return sub
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
+
+
+def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
+    """Cells of an .ods sheet that show an error value (#NAME?, Err:502 …): A1 → (formula, what it shows).
+    python-calamine hands them back empty; LibreOffice marks them calcext:value-type="error". Only files
+    that hold such a mark are parsed (safety.inspect_workbook has checked the package)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
+        return {}
+    if b'value-type="error"' not in xml:
+        return {}
+    found: dict[str, tuple[str, str]] = {}
+    inside, row, col = False, 0, 0
+    try:
+        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = elem.tag
+            if tag == _ODS_TABLE + "table":
+                if event == "start":
+                    inside, row = elem.get(_ODS_TABLE + "name") == sheet, 0
+                elif inside:
+                    break
+                continue
+            if not inside:
+                continue
+            if tag == _ODS_TABLE + "table-row":
+                if event == "start":
+                    col = 0
+                else:
+                    row += int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
+                    elem.clear()
+            elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
+                if elem.get(_ODS_CALCEXT + "value-type") == "error":
+                    formula = (elem.get(_ODS_TABLE + "formula") or "").removeprefix("of:")
+                    found[a1(row, col)] = (formula.lstrip("="), "".join(elem.itertext()).strip() or "错误值")
+                col += int(elem.get(_ODS_TABLE + "number-columns-repeated") or 1)
+    except (ElementTree.ParseError, ValueError):
+        return found
+    return found
 
 
 def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
