@@ -1414,3 +1414,15 @@ def test_a_date_years_away_is_a_typo(cfg):
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert ("附件3", value_ref(path, "填表日期"), "date-implausible") in triples(res)
     assert res.status == "accepted" and as_of(a).year == 2023
+
+
+def test_a_short_form_prints_on_one_page_a_long_one_on_as_many_as_it_takes(cfg):
+    """The blank 附件1 fits one page (its sign-off spilled onto a second); a 附件4 of 110 rows stays one page wide
+    and as many pages tall as it takes."""
+    short = sheet(blank(cfg, "附件1"))
+    assert short.sheet_properties.pageSetUpPr.fitToPage
+    assert short.page_setup.fitToHeight in (None, 1) and short.page_setup.fitToWidth in (None, 1)   # 1 is the default
+    d = cfg.roster.departments["JWC"]
+    long = sheet(blank(cfg, "附件4", "JWC", content=FormContent(header=header_prefill(FORMS["附件4"], cfg, d, None),
+                                                                 rows=[{}] * 110)))
+    assert long.page_setup.fitToHeight == 0 and long.page_setup.fitToWidth in (None, 1)

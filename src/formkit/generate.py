@@ -27,6 +27,8 @@ from formkit.levels import supervision
 from formkit.spec import FormSpec, load_forms
 
 FONT = "宋体"
+ONE_PAGE_ROWS = 36
+"""A form sheet of at most this many rows is printed on one page (A4 landscape, scaled down a little if need be)."""
 EXTRA_BLANK_ROWS = 5     # blank rows left under pre-filled rows of a measure form
 
 @dataclass
@@ -270,7 +272,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(hr)
-    ws.fit_to_pages(1, 0)
+    # a short form (a blank one, a few rows filled) on one page (the blank 附件1 spilled its sign-off onto a second);
+    # a long one one page wide, as many pages tall as it takes
+    ws.fit_to_pages(1, 1 if lay.end_row <= ONE_PAGE_ROWS else 0)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页，共 &N 页")
