@@ -374,6 +374,7 @@ def has_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 @rule()
 def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     seen: dict[tuple, int] = {}
+    formulas = c.sub.formula_cells
     # rows can only be duplicates when their main column folds the same: fold the others only then
     main = next((k for k in ("risk", "power_item", "measure", "name") if any(k in r.values for r in c.rows)), None)
     mains = [normalize.fold(_text(r.values.get(main, ""))) if main else "" for r in c.rows]
@@ -384,6 +385,8 @@ def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         key = tuple(normalize.fold(_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
         if not any(key):
             continue
+        if formulas and any(ref in formulas for ref in row.refs.values()):
+            continue                # a formula cell reads empty whatever it shows: no ground to call rows alike
         if key in seen:
             first_key = next((k for k in ("risk", "power_item", "measure", "name") if k in row.refs), None)
             ref = row.refs.get(first_key) if first_key else None
