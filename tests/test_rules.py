@@ -1021,6 +1021,18 @@ def test_a_remark_under_a_good_table_is_said_not_returned(cfg, column, remark):
     assert res.status == "accepted" and triples(res) == {("附件3", ref, "row-not-read")}
 
 
+@pytest.mark.parametrize("point", ["本人审批权限过大", "以上级名义干预招标", "审核把关不严"])
+def test_a_risk_point_alone_in_a_row_is_still_an_incomplete_risk(cfg, point):
+    """A risk point that merely begins like a remark (本人…, 以上…, 审核…), typed alone in its row: an incomplete
+    risk row, returned with what it lacks, not set aside as a remark."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    ref = table_ref(path, "附件3", "风险点", 1)
+    _edit(path, lambda ws: setattr(ws[ref], "value", point))
+    res = run(cfg)[path.name]
+    assert res.status == "returned" and "row-not-read" not in {f.code for f in res.findings}
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], point]
+
+
 def test_a_stray_keystroke_far_below_in_any_column_is_said(cfg):
     """One or two stray keystrokes far below the form, in any column (the second near the first): each said."""
     path = submit(cfg, "附件3", "JWC", "张伟")

@@ -416,8 +416,10 @@ count as another form, whose filled rows are then named as not read (sheet-not-r
 FAR_ROWS = 20
 """A cell alone this many rows below the last filled row is a stray keystroke, not a table row."""
 
-_REMARK = re.compile(r"(以上|本人|本表|特此|填表人|审核人|审核：|审核:|注[\s：:，,]|说明[：:]|备注[：:])")
-"""How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……)."""
+_REMARK = re.compile(r"(以上(?:内容|风险|为|各|所|填|情况)|本人(?:承诺|保证|确认|声明)|本表|特此|填表人|审核人|审核[：:]"
+                     r"|注[\s：:，,]|说明[：:]|备注[：:])")
+"""How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……); not how a risk
+point may (本人审批权限过大, 以上级名义干预招标, 审核把关不严: a row of one such cell is an incomplete risk row)."""
 
 _SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
                        r"[\s.、)）项条]*")
