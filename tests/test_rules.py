@@ -1033,6 +1033,70 @@ def test_a_risk_point_alone_in_a_row_is_still_an_incomplete_risk(cfg, point):
     assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], point]
 
 
+def test_a_lone_risk_point_deep_in_a_long_table_is_still_a_row(cfg):
+    """附件4 with one complete row and, 25 rows further down but still above the sign-off, a row with only 风险点
+    (审核人员与经办人员为同一人): an incomplete risk row, returned, not a stray keystroke or a remark."""
+    d = cfg.roster.departments["JWC"]
+    room = FormContent(header=header_prefill(FORMS["附件4"], cfg, d, None), rows=[{}] * 30)
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4], content=room)
+    ref = table_ref(path, "附件4", "风险点", 25)
+    _edit(path, lambda ws: setattr(ws[ref], "value", "审核人员与经办人员为同一人"))
+    res = run(cfg)[path.name]
+    assert res.status == "returned" and "row-not-read" not in {f.code for f in res.findings}
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK4["风险点"], "审核人员与经办人员为同一人"]
+
+
+@pytest.mark.parametrize("text", ["2023年3月12日", "张伟", "（部门盖章）"])
+def test_a_cell_alone_under_the_sign_off_is_said(cfg, text):
+    """A date or a name written under the signature, or 部门盖章, alone in its row below the sign-off: said
+    (row-not-read), the form accepted, not a risk row full of errors (nor dropped unsaid)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3], signoff={"本人签字": "张伟"})
+    label = value_ref(path, "审定日期")
+    ref = f"{label[0]}{int(label[1:]) + 4}"            # under the note row beneath the sign-off
+    _edit(path, lambda ws: setattr(ws[ref], "value", text))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", ref, "row-not-read")}
+
+
+@pytest.mark.parametrize("remark", ["填报人：张伟", "合计：1项", "共计1条风险点", "上述风险点经科室讨论确定",
+                                    "经处务会集体研究确定", "此页无正文"])
+def test_more_remarks_under_the_table(cfg, remark):
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    ref = table_ref(path, "附件3", "风险点", 2)
+    _edit(path, lambda ws: setattr(ws[ref], "value", remark))
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", ref, "row-not-read")}
+
+
+def test_a_continuation_sheet_of_a_departments_table_is_returned_with_advice_that_works(cfg):
+    """附件4 plus a copy "附件4 (2)" holding more risks: one file is one table, so the file is returned, saying to
+    copy the rows into the form's own table (sent as a file of its own, the continuation would supersede it)."""
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4])
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(form_sheet(wb))
+    copy.title = "附件4 (2)"
+    hr, cols = table_header_row(copy, ["风险点"])
+    for r in range(hr + 1, hr + 4):
+        for c in cols.values():
+            copy.cell(r, c).value = None
+    _fill_sheet(copy, [RISK4B])
+    wb.save(path)
+    res = run(cfg)[path.name]
+    cont = [f for f in res.findings if f.code == "sheet-continued"]
+    assert res.status == "returned" and len(cont) == 1 and cont[0].sheet == "附件4 (2)"
+    assert "复制到“附件4”工作表" in cont[0].message and RISK4B["风险点"] in cont[0].message
+    _, cols2 = table_header_row(copy, ["风险点"])
+    assert cont[0].cell.startswith(get_column_letter(cols2["风险点"]))     # the cell of the text it quotes
+
+
+@pytest.mark.parametrize("label, value", [("填报人", "部门"), ("联系电话", "部门负责人")])
+def test_a_header_value_equal_to_a_label_in_its_own_row_is_a_value(cfg, label, value):
+    path = submit(cfg, "附件2", "JWC", header={label: value})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and triples(res) == set()
+    assert value in res.checked.header.values() and "王芳" in res.checked.header.values()
+
+
 def test_a_stray_keystroke_far_below_in_any_column_is_said(cfg):
     """One or two stray keystrokes far below the form, in any column (the second near the first): each said."""
     path = submit(cfg, "附件3", "JWC", "张伟")
@@ -1353,7 +1417,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "column-dropped", "header-repeated", "row-not-read", "date-as-number",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number",
 }
 
 

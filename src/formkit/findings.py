@@ -108,6 +108,10 @@ FORM_VERSION = _code(
 MULTIPLE_FORMS = _code(
     "multiple-forms", WARNING, "一个文件含多张表单",
     "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）请分别用单独的文件发送。")
+SHEET_CONTINUED = _code(
+    "sheet-continued", ERROR, "续表未读取",
+    "工作表“{sheet}”是同一张表的续表，其中“{value}”这一行没有汇总；请把续表中的各行复制到“{detail}”工作表的表格中"
+    "（表格中可以插入行），删去续表后重新发送整个文件。")
 SHEET_NOT_READ = _code(
     "sheet-not-read", WARNING, "另一张表未读取",
     "工作表“{sheet}”中“{value}”这一行没有汇总：一个文件只读取一张表（已读取“{detail}”）；请把这张工作表另存为单独的文件发送。")

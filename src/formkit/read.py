@@ -375,7 +375,7 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
                 if j not in label_cols or label_cols[j][1]:
                     continue
                 k = j + 1                 # in the value's own cell, right of its label
-                if k in label_cols and not label_cols[k][1] and _label_elsewhere(grid, rows, r, label_cols[k][0],
+                if k in label_cols and not label_cols[k][1] and _label_elsewhere(grid, rows, (r, k), label_cols[k][0],
                                                                                   wanted, longest):
                     del label_cols[k]
         if strict and label_cols:
@@ -414,10 +414,11 @@ OTHER_FORM_SCORE = 50
 count as another form, whose filled rows are then named as not read (sheet-not-read)."""
 
 FAR_ROWS = 20
-"""A cell alone this many rows below the last filled row is a stray keystroke, not a table row."""
+"""Where the sign-off is not found: a cell alone this many rows below the table's last row is a stray keystroke."""
 
-_REMARK = re.compile(r"(以上(?:内容|风险|为|各|所|填|情况)|本人(?:承诺|保证|确认|声明)|本表|特此|填表人|审核人|审核[：:]"
-                     r"|注[\s：:，,]|说明[：:]|备注[：:])")
+_REMARK = re.compile(r"(以上(?:内容|风险|为|各|所|填|情况)|上述|本人(?:承诺|保证|确认|声明)|本表|特此|此页|合计|共计"
+                     r"|(?:填表人|填报人|审核人|审核|审定|签字|负责人)[\s：:]|注[\s：:，,]|说明[：:]|备注[：:]"
+                     r"|经.{1,8}(?:研究|讨论)(?:决定|确定|通过)?[。，,]?$)")
 """How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……); not how a risk
 point may (本人审批权限过大, 以上级名义干预招标, 审核把关不严: a row of one such cell is an incomplete risk row)."""
 
@@ -461,14 +462,14 @@ def _near_labels(grid: list[list], hr: int, fields: tuple[Field, ...], values: d
                 return
 
 
-def _label_elsewhere(grid: list[list], rows: range, here: int, field: Field, wanted: dict, longest: int) -> bool:
-    """Whether `field`'s label stands in another row of `rows` than `here` (the header block)."""
+def _label_elsewhere(grid: list[list], rows: range, here: tuple[int, int], field: Field, wanted: dict,
+                     longest: int) -> bool:
+    """Whether `field`'s label stands in another cell of `rows` (the header block) than `here` (row, column)."""
     label_key = normalize.label_key
     for r in rows:
-        if r == here:
-            continue
-        for cell in grid[r]:
-            if type(cell) is str and cell and len(cell) <= longest and wanted.get(label_key(cell)) is field:
+        for j, cell in enumerate(grid[r]):
+            if (r, j) != here and type(cell) is str and cell and len(cell) <= longest \
+                    and wanted.get(label_key(cell)) is field:
                 return True
     return False
 
@@ -565,6 +566,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                value=normalize.to_text(value)))
 
     unheaded: dict[int, int] = {}        # a column with no label right of the table: its first filled row
+    # below the sign-off a cell alone in its row (a date or name under the signature, 部门盖章, a stray keystroke)
+    # is no table row; without a sign-off, one far below the table's last row is not either
+    signoff_end = max(signoff_rows) if signoff_rows else len(grid)
     last_seen = hr                       # the last row of the table or its sign-off (a stray cell does not count)
     for r in range(hr + 1, len(grid)):
         line = grid[r]
@@ -581,8 +585,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, next(j for j, c in enumerate(line) if c != "" and c is not None), note)
             continue
         filled = [j for j, c in enumerate(line) if c != "" and c is not None]
-        if len(filled) == 1 and (gap > FAR_ROWS or (rows and type(line[filled[0]]) is str
-                                                     and _REMARK.match(line[filled[0]].strip()))):
+        below = r > signoff_end if signoff_rows else gap > FAR_ROWS
+        if len(filled) == 1 and (below or (rows and type(line[filled[0]]) is str
+                                           and _REMARK.match(line[filled[0]].strip()))):
             # one cell alone: a keystroke far below the form, or a remark under the table (以上风险点经科室讨论确定、
             # 本人承诺……、填表人：……): no data row, said where it is
             not_read(r, filled[0], line[filled[0]])
@@ -840,10 +845,16 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
                 [f.key for f in o_spec.columns if not f.prefill and f.key != "seq"]
             for row in rows:
-                first = next((ref for key, ref in row.refs.items() if key != "seq"), None)
-                text = next((t for k in own if (t := normalize.to_text(row.values.get(k, "")))), "")
-                sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=first, detail=name,
-                                           value=text or "、".join(row.extra.values())))
+                said = next(((k, t) for k in own if (t := normalize.to_text(row.values.get(k, "")))), None)
+                cell = row.refs.get(said[0]) if said else next((ref for key, ref in row.refs.items() if key != "seq"),
+                                                                None)
+                # a continuation of a department's table ("附件4 (2)", visible): its rows belong in the form's own
+                # table; sent on their own they would supersede this file (a second personal form may be someone
+                # else's: named as not read)
+                code = F.SHEET_CONTINUED if (o_spec.id == spec.id and other in visible
+                                             and spec.scope == "department") else F.SHEET_NOT_READ
+                sub.findings.append(F.make(code, sheet=other, cell=cell, detail=name,
+                                           value=said[1] if said else "、".join(row.extra.values())))
     if unread:
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(unread)))
     if parts is not None:
