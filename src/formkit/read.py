@@ -676,11 +676,16 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None:
             parts.close()
     if kind == "ods":
-        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(),
-                                            key=lambda kv: (int(kv[0].lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), kv[0])):
+        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(), key=lambda kv: _ref_order(kv[0])):
             sub.formula_cells[ref] = formula
             sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown))
     return sub
+
+
+def _ref_order(ref: str) -> tuple[int, int, str]:
+    """An A1 reference's place, row by row (A8 before A10, which text order puts first)."""
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):] or 0), len(letters), letters
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -860,7 +865,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
-        for ref, (formula, cached, err) in sorted(formulas.items()):
+        for ref, (formula, cached, err) in sorted(formulas.items(), key=lambda kv: _ref_order(kv[0])):
             shown = f"={formula}" if formula else ""
             if err:
                 sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))
