@@ -933,25 +933,17 @@ def test_column_extra(cfg):
     assert res.checked.rows[0].extra == {"联系人": "张伟本人"}
 
 
-def test_column_missing(cfg):
+@pytest.mark.parametrize("column, code, severity, status", [
+    ("风险点", "column-missing", "error", "returned"),          # a required column deleted
+    ("主要表现形式", "column-dropped", "warning", "accepted"),   # a 'want' column: said once, as blank cells would be
+])
+def test_column_deleted(cfg, column, code, severity, status):
     path = submit(cfg, "附件3", "JWC", "张伟")
     first = table_ref(path, "附件3", "序号")
-    _edit(path, lambda ws: delete_table_column(ws, "附件3", "风险点"))
+    _edit(path, lambda ws: delete_table_column(ws, "附件3", column))
     res = run(cfg)[path.name]
-    assert triples(res) == {("附件3", first, "column-missing")}
-    assert res.findings[0].field == "风险点"
-    assert res.status == "returned"
-
-
-def test_column_dropped(cfg):
-    """A 'want' column deleted from the table (主要表现形式) is said once, as leaving its cells blank would be."""
-    path = submit(cfg, "附件3", "JWC", "张伟")
-    first = table_ref(path, "附件3", "序号")
-    _edit(path, lambda ws: delete_table_column(ws, "附件3", "主要表现形式"))
-    res = run(cfg)[path.name]
-    assert triples(res) == {("附件3", first, "column-dropped")}
-    assert res.findings[0].field == "主要表现形式" and res.findings[0].severity == "warning"
-    assert res.status == "accepted"
+    assert triples(res) == {("附件3", first, code)}
+    assert (res.findings[0].field, res.findings[0].severity, res.status) == (column, severity, status)
 
 
 def test_a_repeated_header_row_is_no_data_row(cfg):
