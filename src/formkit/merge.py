@@ -152,6 +152,7 @@ def _check_replaceable(*paths: Path) -> None:
     """Before anything is written: an output open in Excel or WPS on Windows cannot be replaced, and finding that
     out halfway would leave outbox/ with outputs of two rounds. (Elsewhere an open file can be replaced.)"""
     from formkit.errors import FormkitError
+    from formkit.write.common import open_in_office
 
     for path in paths:
         if path.is_dir() and not path.is_symlink():
@@ -163,7 +164,7 @@ def _check_replaceable(*paths: Path) -> None:
             with open(path, "r+b"):
                 pass
         except PermissionError:
-            if (path.parent / f"~${path.name}").exists() or sys.platform == "win32":
+            if open_in_office(path) or sys.platform == "win32":
                 raise FormkitError(f"“{path}”正在被 Excel 或 WPS 打开，无法更新；请先关闭它，然后重新运行 merge。"
                                    "（本次没有写出任何结果。）", exit_code=2) from None
             raise

@@ -121,15 +121,15 @@ def department_of(res, roster) -> str | None:
 
 
 def _named_department(parts: list[str], roster) -> str | None:
-    """The one department whose name (or 简称) appears in these folder and file names (the longest wins)."""
-    named = {code for code, d in roster.departments.items()
-             for name in (d.name, *d.aliases) if len(name) >= 2 and any(name in part for part in parts)}
-    if len(named) > 1:     # 机电工程系 and 工程系: the longest name that appears is the one meant
-        longest = max(len(n) for code in named for n in (roster.departments[code].name, *roster.departments[code].aliases)
-                      if any(n in part for part in parts))
-        named = {code for code in named for n in (roster.departments[code].name, *roster.departments[code].aliases)
-                 if len(n) == longest and any(n in part for part in parts)}
-    return named.pop() if len(named) == 1 else None
+    """The one department whose name (or 简称) appears in these folder and file names; of names inside one another
+    (机电工程系, 工程系) the longest that appears is the one meant."""
+    found = [(len(name), code) for code, d in roster.departments.items() for name in (d.name, *d.aliases)
+             if len(name) >= 2 and any(name in part for part in parts)]
+    if not found:
+        return None
+    longest = max(n for n, _ in found)
+    codes = {code for n, code in found if n == longest}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def as_of(analysis: Analysis) -> date:

@@ -125,28 +125,33 @@ def _release(wb: xlsxwriter.Workbook) -> None:
                     pass
 
 
+def open_in_office(path: Path) -> bool:
+    """Whether Excel or WPS has `path` open: they leave ~$name beside it (and lock it on Windows)."""
+    return (path.parent / f"~${path.name}").exists()
+
+
 def replace_output(tmp: Path, path: Path) -> None:
     """os.replace(tmp, path), its error naming the output (not the temporary file) and saying why in the
-    coordinator's terms: a folder in the way, or the workbook open in Excel or WPS (which locks it on
-    Windows; they leave ~$name beside it)."""
+    coordinator's terms: a folder in the way, or the workbook open in Excel or WPS."""
     try:
         os.replace(tmp, path)
     except OSError as exc:
         if path.is_dir():
             raise OSError(errno.EISDIR, "同名的文件夹占用了这个位置", str(path)) from None
-        if isinstance(exc, PermissionError) and (path.parent / f"~${path.name}").exists():
+        if isinstance(exc, PermissionError) and open_in_office(path):
             raise OSError(errno.EBUSY, "文件正在被 Excel 或 WPS 打开", str(path)) from None
         raise OSError(exc.errno, exc.strerror, str(path)) from None
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """`data` into `path` through a temporary file beside it: an interrupted run leaves the old file or the new
-    one, never half of one."""
+@contextmanager
+def atomic_file(path: Path, mode: str = "wb", **open_kw) -> Iterator:
+    """A file written through a temporary one beside it and moved into place when complete: an interrupted run
+    leaves the old file or the new one, never half of one; a failure (a full disk) names `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=path.suffix)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        with os.fdopen(fd, mode, **open_kw) as fh:
+            yield fh
         os.chmod(tmp, file_mode())
         replace_output(Path(tmp), path)
     except BaseException as exc:
@@ -157,6 +162,11 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError) and exc.filename in (None, tmp):   # a full disk: name the output, not tmp
             raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    with atomic_file(path) as fh:
+        fh.write(data)
 
 
 def sweep_temporary(folder: Path) -> None:

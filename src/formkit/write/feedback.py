@@ -418,6 +418,14 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     return written
 
 
+def unreadable_by_department(analysis: Analysis) -> Counter:
+    """Files that could not be read as forms and get a reply (not a scan sent along), by the department their name
+    or sender says they came from (submissions.sender_department): 提交情况 counts them, the chase mail says so."""
+    roster = analysis.cfg.roster
+    return Counter(code for res in analysis.inputs if res.status == REJECTED and res.brief is None
+                   and needs_feedback(res) and (code := sender_department(res, roster)))
+
+
 def write_chase(analysis: Analysis) -> list[Path]:
     cfg = analysis.cfg
     today = as_of(analysis)
@@ -425,8 +433,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
     folders = department_folders(cfg.roster)
     written = []
     owed = owed_by(analysis)
-    unreadable = Counter(code for res in analysis.inputs if res.status == REJECTED and res.brief is None
-                         and needs_feedback(res) and (code := sender_department(res, cfg.roster)))
+    unreadable = unreadable_by_department(analysis)
     for d in grid(analysis):
         items = []
         returned = False

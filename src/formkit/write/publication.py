@@ -10,8 +10,6 @@ else the start of phase 4; never the clock), so the same inputs give byte-identi
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,13 +22,11 @@ from markupsafe import Markup, escape
 
 from formkit.spec import LEVELS, templates_dir
 from formkit.write.common import (
-    TMP_PREFIX,
     Styles,
+    atomic_file,
     atomic_workbook,
     cell_text,
-    file_mode,
     print_setup,
-    replace_output,
     row_height,
     write_text,
 )
@@ -408,22 +404,11 @@ def render_publication_html(analysis) -> str:
 
 def _atomic_write_text(path: Path, text: str | Iterable[str]) -> None:
     """Write text (or text in pieces, as a template streams it) to path, atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent, prefix=TMP_PREFIX)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            if isinstance(text, str):
-                fh.write(text)
-            else:
-                fh.writelines(text)
-        os.chmod(tmp, file_mode())
-        replace_output(Path(tmp), path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(path, "w", encoding="utf-8", newline="\n") as fh:
+        if isinstance(text, str):
+            fh.write(text)
+        else:
+            fh.writelines(text)
 
 
 def write_publication(analysis, outdir: Path, progress: Callable[[str, int, int], None] | None = None) -> list[Path]:

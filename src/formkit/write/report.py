@@ -59,14 +59,8 @@ def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) 
 def write_report(path: Path, data: dict) -> None:
     """Written as it is encoded (json.dump), never as one string: at 100,000 inputs report.json is ~75 MB,
     and the string plus its pieces would double the merge's peak memory."""
-    from formkit.write.common import TMP_PREFIX, replace_output
+    from formkit.write.common import atomic_file
 
-    tmp = path.parent / f"{TMP_PREFIX}{path.name}"
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=False)
-            fh.write("\n")
-        replace_output(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_file(path, "w", encoding="utf-8") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=2, sort_keys=False)
+        fh.write("\n")

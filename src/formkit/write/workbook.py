@@ -410,10 +410,9 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
             "附件5 个人措施（已报/应报）", "附件5 退回", "无法读取的文件"]
     widths = [18, 14, 14, 14, 18, 10, 18, 10, 12]
     # files that could not be read as forms, by the department their mail, folder or name says they came from
-    from formkit.write.feedback import needs_feedback  # (a signed scan sent along asks nobody to resend)
+    from formkit.write.feedback import unreadable_by_department
 
-    unreadable = Counter(code for res in a.inputs if res.status == "rejected" and res.brief is None
-                         and needs_feedback(res) and (code := department_of(res, cfg.roster)))
+    unreadable = unreadable_by_department(a)
     for j, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.set_column(j, j, w)
         ws.write_string(3, j, h, st.head)
