@@ -194,6 +194,32 @@ def test_a_column_the_submitter_added_comes_back_in_the_feedback(cfg, workdir):
     assert table_rows(workdir / FEEDBACK) == table_rows(workdir / FLAWED)
 
 
+def test_the_submitters_remarks_under_the_table_come_back_in_the_feedback(cfg, workdir):
+    """Lines typed under the table (a remark, words in 序号) are said, not merged; the feedback workbook that the
+    submitter fixes and sends back keeps them under the form, as typed, and they read back the same (said again,
+    not a risk row)."""
+    setup_inbox(cfg, workdir)
+    wb = openpyxl.load_workbook(workdir / FLAWED)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, A4_LABELS)
+    ws.cell(hr + 5, cols["风险点"], "以上风险点经科室集体讨论确定。")
+    ws.cell(hr + 6, cols["序号"], "合计：共 3 项")
+    wb.save(workdir / FLAWED)
+    merge(cfg)
+    said = [f["value"] for f in inputs(workdir)[FLAWED]["findings"] if f["code"] == "row-not-read"]
+    assert said == ["以上风险点经科室集体讨论确定。", "合计：共 3 项"]
+    back = form_sheet(openpyxl.load_workbook(workdir / FEEDBACK))
+    texts = [c.value for row in back.iter_rows() for c in row if isinstance(c.value, str)]
+    assert texts[-2:] == said
+    assert table_rows(workdir / FEEDBACK) == table_rows(workdir / FLAWED)
+    shutil.copy(workdir / FEEDBACK, workdir / "inbox/财务处风险点_改.xlsx")     # sent back without a change
+    merge(cfg)
+    findings = inputs(workdir)["inbox/财务处风险点_改.xlsx"]["findings"]
+    assert [f["value"] for f in findings if f["code"] == "row-not-read"] == said
+    noted = {f["cell"] for f in findings if f["code"] == "row-not-read"}
+    assert not [f for f in findings if f["cell"] in noted and f["code"] != "row-not-read"]
+
+
 def test_mail_cites_the_cells_of_the_attached_workbook(cfg, workdir):
     """A row left blank between two filled ones: the feedback lays the rows out afresh, and the mail must
     point at the cells of the workbook it attaches (the one to correct), not of the file that was sent."""

@@ -39,6 +39,8 @@ class FormContent:
     prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
     extra_columns: list[str] = field(default_factory=list)  # the submitter's own columns (feedback): labels,
     extras: list[dict[str, str]] = field(default_factory=list)  # and each row's texts in them, label → text
+    notes: list[str] = field(default_factory=list)   # (feedback) the submitter's lines outside the table (remarks
+    # under it, words in 序号, a stray cell below the sign-off): given back under the form, so none is lost
 
 
 NAME_BYTES = 150
@@ -95,6 +97,7 @@ class _Formats:
         self.cell_pre = fmt(bg_color="#F2F2F2", border=1, text_wrap=True, num_format="@")
         self.seq = fmt(border=1, align="center", locked=False)
         self.note = fmt(font_size=10, font_color="#595959", text_wrap=True, valign="top")
+        self.own_note = fmt(locked=False, text_wrap=True, valign="top")
         self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
         self.mark_date = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              num_format="yyyy-mm-dd", align="left")
@@ -267,6 +270,15 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
                    "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头。", fm.note)
+    for i, note in enumerate(content.notes, note_row + 2):
+        # the submitter's own lines, as they typed them, one a row under the form (read back as they were: said,
+        # not a risk row)
+        ws.merge_range(i, 0, i, last, "", fm.own_note)
+        _write_value(ws, i, 0, note, fm.own_note)
+        ws.set_row(i, min(409, 15 * text_lines(note, sum(c.width for c in spec.columns))))
+        if i == note_row + 2:
+            ws.write_comment(i, 0, "这里是您原表中表格以外的文字，照原样保留，未汇总。",
+                             {"x_scale": 2.2, "y_scale": 1.0, "font_name": FONT})
 
     ws.freeze_panes(lay.first_data, 0)
     ws.set_landscape()
@@ -278,7 +290,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, note_row, last + len(content.extra_columns))
+    ws.print_area(0, 0, note_row + (len(content.notes) + 1 if content.notes else 0),
+                  last + len(content.extra_columns))
     ws.protect("", {"insert_rows": True, "delete_rows": True, "format_columns": True, "format_rows": True,
                     "sort": True, "autofilter": True})
     ws.activate()

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
+from formkit.safety import col_number
 from formkit.submissions import as_of, grid, owed_by, sender_department
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
@@ -95,10 +97,17 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
 
         return {k: back(k, v) for k, v in raw.items()}
 
-    return FormContent(header=block(sub.header, c.header, c.spec.header),
+    notes = [f.value for f in sorted((f for f in res.findings if f.code == F.ROW_NOT_READ and f.value),
+                                     key=lambda f: _cell_order(f.cell))]
+    return FormContent(header=block(sub.header, c.header, c.spec.header), notes=list(dict.fromkeys(notes)),
                        rows=rows + _restored(res, risks), signoff=block(sub.signoff, c.signoff, c.spec.signoff),
                        prefilled_rows=min(prefilled, len(rows)),
                        extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
+
+
+def _cell_order(a1: str | None) -> tuple[int, int]:
+    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", a1 or "")
+    return (int(m[2]), col_number(m[1])) if m else (0, 0)
 
 
 def needs_feedback(res: InputResult) -> bool:
