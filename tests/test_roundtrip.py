@@ -509,3 +509,28 @@ def test_the_catalogue_rows_are_as_high_as_their_text_and_print_readably(cfg, wo
     assert ws.page_setup.paperSize == 8 and ws.page_setup.orientation == "landscape"
     assert ws.print_title_rows == "$1:$1"
     assert ws.print_area == f"'风险目录'!$A$1:${openpyxl.utils.get_column_letter(header.index('监督负责') + 1)}${ws.max_row}"
+
+
+def test_a_blank_form_sent_after_the_filled_one_replaces_nothing(cfg, workdir):
+    """张伟's filled 附件3 was accepted; a day later his blank form arrives (attached again by mistake): his risks
+    stay in the catalogue, the blank one is set aside with a note (blank-resent), and nobody is asked to fix it."""
+    import os
+
+    paths = generate_campaign(cfg, "risks")
+    blank = _find(paths, "附件3", "张伟")
+    good = fill(blank, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-05"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    again = workdir / "inbox/张伟_再发.xlsx"
+    shutil.copy(blank, again)
+    os.utime(good, (1678000000, 1678000000))          # 2023-03-05
+    os.utime(again, (1678100000, 1678100000))         # a day later
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/张伟.xlsx"].status == "accepted"
+    aside = by_path["inbox/张伟_再发.xlsx"]
+    assert aside.status == "superseded" and aside.superseded_by == "inbox/张伟.xlsx"
+    assert [f.code for f in aside.findings if f.severity == "info"] == ["blank-resent"]
+    assert not [f for f in aside.findings if f.severity == "error"]
+    assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]
+    assert not list((workdir / "outbox/反馈").rglob("张伟_再发_反馈.*"))
+    assert result.exit_code == 0

@@ -269,6 +269,10 @@ ROW_NOT_MERGED = _code(
 SUPERSEDED = _code(
     "superseded", INFO, "已被新提交替代",
     "同一表单有更新的提交（{value}），本文件未汇总。")
+BLANK_RESENT = _code(
+    "blank-resent", INFO, "空白表未替代已报的表",
+    "这份表格中没有填写任何{detail}，未替代先前报送的“{value}”（仍按那一份汇总），也不用改正；如要修改已报的内容，"
+    "请在原表上改好后重新发送。")
 DUPLICATE_FILE = _code(
     "duplicate-file", INFO, "重复文件",
     "与“{value}”内容完全相同，按重复文件处理。")

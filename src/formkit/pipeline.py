@@ -710,6 +710,28 @@ def _corrections_last(members: list[InputResult]) -> None:
             return
 
 
+def _blank_after_filled(members: list[InputResult], forms: dict) -> list[InputResult]:
+    """Versions with no table row at all (the blank form attached again by mistake, only its header filled) sent
+    after one with rows: taken out of `members` and returned. They do not replace it; they are set aside with a
+    note, instead of asking for a correction of a form nobody meant to send."""
+    def blank(res: InputResult) -> bool:
+        return any(f.code == F.NO_ROWS for f in res.findings)
+
+    if len(members) < 2 or not blank(members[-1]):
+        return []
+    last_filled = max((i for i, m in enumerate(members) if not blank(m)), default=None)
+    if last_filled is None:
+        return []
+    kept = members[last_filled]
+    spec = forms.get(kept.form)
+    aside = members[last_filled + 1:]
+    del members[last_filled + 1:]
+    for res in aside:
+        res.findings = [f for f in res.findings if f.code != F.NO_ROWS]
+        res.findings.append(F.make(F.BLANK_RESENT, value=kept.path, detail=spec.row_noun if spec else "内容"))
+    return aside
+
+
 def _iso(ts: float) -> str | None:
     """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
     return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
@@ -920,6 +942,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]
         _corrections_last(members)
+        aside = _blank_after_filled(members, forms)
         if sent := next((m.submitted_at for m in members if m.submitted_at), None):
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
@@ -931,6 +954,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
+        for res in aside:              # (blank-resent says why)
+            res.status, res.superseded_by = SUPERSEDED, latest.path
         if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
             _same_name_told(members)
 
