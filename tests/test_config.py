@@ -234,3 +234,113 @@ def test_contact_addresses_as_people_paste_them(workdir):
     cfg = load_config(workdir)
     assert cfg.roster.departments["JWC"].email == "ok@x.edu.cn"
     assert any("“jwc at x”不是邮件程序能发送的地址" in w for w in cfg.warnings)
+
+
+# -- rosters as offices make them (session 6) -----------------------------------------------------------------
+
+def _wb_roster(workdir, depts: list[list], staff: list[list] | None = None, merges: dict | None = None) -> None:
+    """A roster written with openpyxl: header rows included in the lists; merges {sheet: ["E2:E4", …]}."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "部门"
+    for row in depts:
+        ws.append(row)
+    if staff is not None:
+        sheet = wb.create_sheet("人员")
+        for row in staff:
+            sheet.append(row)
+    for name, ranges in (merges or {}).items():
+        for ref in ranges:
+            wb[name].merge_cells(ref)
+    wb.save(workdir / "名册.xlsx")
+
+
+DEPT_HEAD = ["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称"]
+STAFF_HEAD = ["工号", "姓名", "部门代码", "岗位", "职务层级"]
+
+
+def test_a_name_wins_over_another_departments_short_name(workdir):
+    """组织人事处 once called 人事处 (its 简称) and a department named 人事处: a form saying 人事处 is 人事处's; the
+    clash is said."""
+    _wb_roster(workdir, [DEPT_HEAD, ["ZZRS", "组织人事处", "党政部门", "甲", "刘副院长", 1, "组织部,人事处"],
+                         ["RSC", "人事处", "党政部门", "乙", "刘副院长", 1, ""]])
+    cfg = load_config(workdir)
+    assert cfg.roster.find_department("人事处").code == "RSC"
+    assert cfg.roster.find_department("组织部").code == "ZZRS"
+    assert any("简称“人事处”与人事处的名称或代码相同" in w for w in cfg.warnings), cfg.warnings
+
+
+def test_more_people_listed_than_the_headcount_are_all_counted(workdir):
+    _wb_roster(workdir, [DEPT_HEAD, ["JWC", "教务处", "党政部门", "王芳", "刘副院长", 1, ""]],
+               [STAFF_HEAD, ["0012", "张伟", "JWC", "科长", "中层干部"], ["0013", "李娜", "JWC", "专员", "一般干部"]])
+    cfg = load_config(workdir)
+    assert cfg.roster.departments["JWC"].headcount == 2
+    assert any("“应报人数”为 1，人员名单列出 2 人：按 2 人统计" in w for w in cfg.warnings), cfg.warnings
+
+
+def test_merged_roster_cells_belong_to_every_row_they_cover(workdir):
+    """张副院长 merged over the rows of the departments he leads, a 部门代码 and a 职务层级 merged down the staff
+    list: each row has the value, as the office sees it."""
+    _wb_roster(workdir, [DEPT_HEAD, ["JWC", "教务处", "党政部门", "王芳", "张副院长", 2, ""],
+                         ["CWC", "财务处", "党政部门", "赵强", None, 1, ""]],
+               [STAFF_HEAD, ["0012", "张伟", "JWC", "科长", "一般干部"], ["0013", "李娜", None, "专员", None],
+                ["0101", "王磊", "CWC", "会计", "一般干部"]],
+               merges={"部门": ["E2:E3"], "人员": ["C2:C3", "E2:E3"]})
+    cfg = load_config(workdir)
+    assert cfg.roster.departments["CWC"].leader == "张副院长"
+    assert [(p.name, p.department, p.rank) for p in cfg.roster.staff] == [
+        ("张伟", "JWC", "一般干部"), ("李娜", "JWC", "一般干部"), ("王磊", "CWC", "一般干部")]
+
+
+def test_department_codes_in_the_staff_list_as_excel_and_people_leave_them(workdir):
+    """部门 codes typed 001/002 (Excel keeps 1 and 2) against text 001 in the staff list, a department's name in
+    the code column: the department meant; an empty one is said as empty; 01 beside 1 is said."""
+    _wb_roster(workdir, [DEPT_HEAD, [1, "党政办公室", "党政部门", "李明", "张副院长", 1, ""],
+                         [2, "教务处", "党政部门", "王芳", "刘副院长", 1, ""]],
+               [STAFF_HEAD, ["1001", "甲", "001", "文秘", "一般干部"], ["1002", "乙", "教务处", "教务", "一般干部"]])
+    cfg = load_config(workdir)
+    assert [(p.name, p.department) for p in cfg.roster.staff] == [("甲", "1"), ("乙", "2")]
+    _wb_roster(workdir, [DEPT_HEAD, [1, "党政办公室", "党政部门", "李明", "张副院长", 1, ""]],
+               [STAFF_HEAD, ["1001", "甲", None, "文秘", "一般干部"]])
+    with pytest.raises(ConfigError, match="第 2 行“部门代码”不能为空"):
+        load_config(workdir)
+    _wb_roster(workdir, [DEPT_HEAD, ["01", "党政办公室", "党政部门", "李明", "张副院长", 1, ""],
+                         [1, "教务处", "党政部门", "王芳", "刘副院长", 1, ""]])
+    assert any("部门代码 01 与 1 只差前面的 0" in w for w in load_config(workdir).warnings)
+
+
+def test_roster_labels_addresses_and_names_as_typed(workdir):
+    """部门编号 for 代码; a display name with a comma in quotes; names typed over two lines (Alt+Enter)."""
+    _wb_roster(workdir, [["部门编号", "名称", "类型", "部门负责人", "分管领导", "应报人数", "联系邮箱"],
+                         ["CWC", "财务\n处", "党政部门", "赵\n强", "张副院长", 1, '"财务处,收" <cw@x.edu.cn>']],
+               [STAFF_HEAD, ["0101", "王\n五", "CWC", "会计", "一般干部"]])
+    cfg = load_config(workdir)
+    d = cfg.roster.departments["CWC"]
+    assert (d.name, d.head, d.email) == ("财务处", "赵强", "cw@x.edu.cn")
+    assert [p.name for p in cfg.roster.staff] == ["王五"]
+    assert not cfg.warnings
+
+
+@pytest.mark.parametrize("edit, year, said", [(("year = 2023\n", ""), 2023, False),      # from the phase dates
+                                              (("[campaign]", "[campain]"), 2023, False)])  # a misspelt section
+def test_a_campaign_without_a_year_takes_it_from_what_is_written(workdir, edit, year, said):
+    _edit(workdir, *edit)
+    cfg = load_config(workdir)
+    if year:
+        assert cfg.year == year
+    assert any("没有 year（年份）" in w for w in cfg.warnings) is said, cfg.warnings
+
+
+def test_a_campaign_with_no_year_anywhere_says_which_it_took(workdir):
+    import re
+    from datetime import date
+
+    path = workdir / CONFIG_NAME
+    text = re.sub(r"(?ms)^\[phases\.\d\].*?(?=^\[|\Z)", "", path.read_text(encoding="utf-8"))
+    text = text.replace("year = 2023\n", "").replace('name = "2023年度廉政风险防控"', 'name = "廉政风险防控"')
+    path.write_text(text, encoding="utf-8")
+    cfg = load_config(workdir)
+    assert cfg.year == date.today().year
+    assert any(f"没有 year（年份），已按今年 {cfg.year} 年处理" in w for w in cfg.warnings), cfg.warnings

@@ -73,8 +73,11 @@ class Roster:
         if self._index is None or self._index[0] != stamp:
             fold = normalize.fold
             depts: dict[str, Department] = {}
-            for d in self.departments.values():     # the first department in roster order wins
-                for key in (fold(d.name), fold(d.code), *map(fold, d.aliases)):
+            for d in self.departments.values():     # a name or code before any 简称 (组织人事处 known as 人事处
+                for key in (fold(d.name), fold(d.code)):     # does not take the department named 人事处);
+                    depts.setdefault(key, d)                 # the first department in roster order wins
+            for d in self.departments.values():
+                for key in map(fold, d.aliases):
                     depts.setdefault(key, d)
             people: dict[str, list[Person]] = {}
             by_no: dict[tuple, list[Person]] = {}
@@ -322,7 +325,9 @@ def load_config(root: Path) -> Config:
         if value in PLACEHOLDERS:
             warnings.append(f"{CONFIG_NAME} 的 [institution] {key} 还是示例文字“{value}”；请填写{what}后再生成表单"
                             f"（它会出现在表单标题、一级风险的“监督负责”和公示中）。")
-    year = camp.get("year", date.today().year)
+    year = camp.get("year")
+    if year is None:
+        year = _year_said(camp, section("phases"), warnings)
     if not isinstance(year, int) or isinstance(year, bool):
         raise ConfigError(f"{CONFIG_NAME} 的 [campaign] year 应是整数年份，如 2023")
     campaign = _text_setting(camp, "campaign", "name", "活动名称") or f"{year}年度廉政风险防控"
@@ -377,10 +382,10 @@ STAFF_COLUMNS = {"工号": "staff_no", "姓名": "name", "部门代码": "depart
 
 
 LABEL_ALIASES = {
-    "代码": ("部门代码", "编码", "部门编码"), "名称": ("部门名称", "单位名称", "部门", "单位"), "类型": ("部门类型",),
+    "代码": ("部门代码", "编码", "部门编码", "部门编号", "编号", "单位代码", "单位编码"), "名称": ("部门名称", "单位名称", "部门", "单位"), "类型": ("部门类型",),
     "部门负责人": ("负责人",), "分管领导": ("分管校领导", "分管院领导", "分管校(院)领导"), "应报人数": ("人数",),
     "简称": ("别称", "曾用名"), "联系邮箱": ("邮箱", "电子邮箱", "email"), "工号": ("职工号", "教工号", "人员编号"),
-    "部门代码": ("所在部门代码",), "职务层级": ("层级", "职级"),
+    "部门代码": ("所在部门代码", "部门编号", "所在部门编号", "部门编码"), "职务层级": ("层级", "职级"),
 }
 """Header labels offices use for the roster's columns (a unit in brackets, 应报人数（人）, is dropped anyway)."""
 
@@ -452,6 +457,21 @@ def _find_sheet(sheets: dict[str, list], preferred: str, columns: dict[str, str]
     return None
 
 
+def _staff_department(typed: str, departments: dict[str, Department]) -> str:
+    """The department a staff row's 部门代码 means: the code as typed, else the same number (Excel dropped the
+    zeros of 001 in one sheet and not the other), else a department's name typed in the code column."""
+    code = _code(typed)
+    if code in departments or not code:
+        return code
+    if code.isdigit():
+        same = [c for c in departments if c.isdigit() and int(c) == int(code)]
+        if len(same) == 1:
+            return same[0]
+    key = normalize.fold(typed)
+    named = [c for c, d in departments.items() if normalize.fold(d.name) == key]
+    return named[0] if len(named) == 1 else code
+
+
 def _code(value: str) -> str:
     """A department code as typed: ＪＷＣ (a Chinese input method's full-width letters), jwc and ' JWC' are JWC."""
     return unicodedata.normalize("NFKC", value).strip().upper()
@@ -478,7 +498,7 @@ def _addresses(text: str) -> tuple[list[str], str]:
 
     text = unicodedata.normalize("NFKC", text).replace("mailto:", "")
     out, bad = [], ""
-    for piece in re.split(r"[,;、\n]+", text):
+    for piece in re.split(r'[,;、\n]+(?=(?:[^"]*"[^"]*")*[^"]*$)', text):     # not a comma inside "…" (a name)
         piece = piece.strip()
         if not piece:
             continue
@@ -493,6 +513,43 @@ def _addresses(text: str) -> tuple[list[str], str]:
     return out, bad
 
 
+def _filled_merges(sheet) -> list[list]:
+    """A roster sheet's cells, each merged range filled with its top-left value (张副院长 merged over the rows of
+    the three departments he leads is their 分管领导 each, as the office sees it)."""
+    grid = sheet.to_python(skip_empty_area=False)
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0) and row[c] in ("", None):
+                    row[c] = value
+    return grid
+
+
+def _year_said(camp: dict, phases: dict, warnings: list[str]) -> int:
+    """The campaign's year where [campaign] year is not set: the year of the first phase date written, else the
+    one in the campaign's name (2023年度…), else this year; said, so that no form carries a year nobody wrote."""
+    for number in sorted(phases, key=str):
+        given = phases[number] if isinstance(phases[number], dict) else {}
+        for key in ("start", "end"):
+            try:
+                return _as_date(given[key], "").year
+            except (KeyError, ConfigError):
+                continue
+    name = camp.get("name")
+    if isinstance(name, str) and (m := re.search(r"(20\d\d)\s*年", name)):
+        return int(m[1])
+    this = date.today().year
+    warnings.append(f"{CONFIG_NAME} 的 [campaign] 中没有 year（年份），已按今年 {this} 年处理（表单标题、各阶段日期都按这一年）；"
+                    f"如不是，请在 [campaign] 中写 year = 2023 这样的一行。")
+    return this
+
+
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
@@ -505,7 +562,7 @@ def load_roster(path: Path, name: str) -> Roster:
         raise ConfigError(f"名册 {name} 是空文件（0 字节）；请重新保存名册。")
     try:     # by its content, not its extension (an .xlsx renamed .xls, a WPS .et)
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {s: wb.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in wb.sheet_names}
+        sheets = {s: _filled_merges(wb.get_sheet_by_name(s)) for s in wb.sheet_names}
     except (CalamineError, OSError, ValueError, TypeError) as exc:
         raise ConfigError(f"名册 {name} 无法作为表格打开（不是 Excel/WPS 工作簿，或文件已损坏：{type(exc).__name__}）；"
                           "请用 Excel 或 WPS 打开名册后另存为 .xlsx。") from None
@@ -542,6 +599,9 @@ def load_roster(path: Path, name: str) -> Roster:
         if code in departments:
             problems.append(f"{where}“代码”{code} 与第 {code_rows[code]} 行重复")
             continue
+        r["name"] = re.sub(r"\s*\n\s*", "", r.get("name", ""))     # a name typed over two lines (Alt+Enter) in the cell
+        for key in ("head", "leader"):
+            r[key] = normalize.person_name(r.get(key, ""))
         empty = [label for f, label in (("name", "名称"), ("head", "部门负责人"), ("leader", "分管领导")) if not r.get(f)]
         if empty:
             problems.append(f"{where}“{'”“'.join(empty)}”不能为空")
@@ -589,9 +649,14 @@ def load_roster(path: Path, name: str) -> Roster:
                 problems.append(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
                 continue
             seen[no_key] = r["_row"]
-            r["department"] = _code(r.get("department", ""))
+            typed = r.get("department", "")
+            r["department"] = _staff_department(typed, departments)
+            if not typed.strip():
+                problems.append(f"{where}“部门代码”不能为空（填“部门”工作表中该部门的代码）")
+                continue
             if r["department"] not in departments:
-                problems.append(f"{where}“部门代码”{r.get('department')} 不在“部门”工作表中")
+                problems.append(f"{where}“部门代码”{typed} 不在“部门”工作表中（应为“部门”工作表“代码”列中的一个："
+                                f"{'、'.join(list(departments)[:8])}{' 等' if len(departments) > 8 else ''}）")
                 continue
             rank = r.get("rank") or "其他"
             rank = normalize.choice(rank, RANKS, {})[0] or rank
@@ -610,6 +675,28 @@ def load_roster(path: Path, name: str) -> Roster:
         elif staff and dept.headcount > (listed := sum(1 for p in staff if p.department == code)) > 0:
             warnings.append(f"名册 {name} 中{dept.name}应报 {dept.headcount} 人，人员名单只列出 {listed} 人："
                             f"附件3 只为这 {listed} 人生成，提交情况按 {dept.headcount} 人统计。")
+        elif staff and dept.headcount < (listed := sum(1 for p in staff if p.department == code)):
+            # more people listed than 应报人数 says: every listed person owes a form (3/1 is no count)
+            warnings.append(f"名册 {name} 中{dept.name}“应报人数”为 {dept.headcount}，人员名单列出 {listed} 人："
+                            f"按 {listed} 人统计；如有人不需要报送，请从人员名单中删去。")
+            departments[code] = dataclasses.replace(dept, headcount=listed)
+    numbers: dict[int, str] = {}
+    for code in departments:
+        if code.isdigit():
+            if (other := numbers.setdefault(int(code), code)) != code:
+                warnings.append(f"名册 {name} 中部门代码 {other} 与 {code} 只差前面的 0，是两个部门；人员名单中写 {int(code)} "
+                                "的人可能被归错部门，请改用不同的代码（如 DZB、JWC）。")
+    fold = normalize.fold
+    owner = {fold(k): d for d in departments.values() for k in (d.name, d.code)}
+    alias_of: dict[str, Department] = {}
+    for d in departments.values():
+        for alias in d.aliases:
+            other = owner.get(fold(alias)) or alias_of.get(fold(alias))
+            if other is not None and other is not d:
+                warnings.append(f"名册 {name} 中{d.name}的简称“{alias}”与{other.name}的"
+                                f"{'名称或代码' if fold(alias) in owner else '简称'}相同：写“{alias}”的表按{other.name}处理；"
+                                "如不是这样，请在名册中删去或改写这个简称。")
+            alias_of.setdefault(fold(alias), d)
     return Roster(departments, staff, warnings)
 
 

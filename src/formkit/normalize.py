@@ -53,7 +53,7 @@ def person_name(value: object) -> str:
     """A person's name as written, tidied: a Chinese name typed with a space to line it up (张　伟, 张 伟) or an
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
-    text = to_text(value)
+    text = to_text(value).replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         return squeezed.translate(_NAME_DOTS)      # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提
     return text
