@@ -1494,3 +1494,59 @@ def test_a_short_form_prints_on_one_page_a_long_one_on_as_many_as_it_takes(cfg):
     long = sheet(blank(cfg, "附件4", "JWC", content=FormContent(header=header_prefill(FORMS["附件4"], cfg, d, None),
                                                                  rows=[{}] * 110)))
     assert long.page_setup.fitToHeight == 0 and long.page_setup.fitToWidth in (None, 1)
+
+
+# -- generated forms as people meet them in a spreadsheet program (session 6) ------------------------------------
+
+def test_a_time_limit_typed_as_a_date_in_a_general_cell_is_the_date(cfg):
+    """完成时限 2023-05-10 typed where the cell kept no date format (LibreOffice stores 45056): read as the date,
+    said (date-as-number), not '45056' in 风险目录; 长期 stays text; the generated cells show dates as dates."""
+    paths = risk_stage(cfg)
+    a5 = pick(paths, "附件5")
+    hr, cols = table_header_row(sheet(a5), ["风险编号", "完成时限"])
+    assert sheet(a5).cell(hr + 1, cols["完成时限"]).number_format == "yyyy-mm-dd"
+    path = submit(cfg, "附件5", src=a5, name="张伟_措施.xlsx",
+                  by_risk_id={"JWC-0012-01": {"防控措施": "双人复核", "完成时限": 45056},
+                              "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    ref = table_ref(path, "附件5", "完成时限", 0)
+    assert isinstance(sheet(path)[ref].value, datetime)          # (a date cell: read as the date it shows)
+    _edit(path, lambda ws: setattr(ws[ref], "number_format", "General"))      # the format lost: 45056 shows
+    res = run(cfg)["张伟_措施.xlsx"]
+    assert ("附件5", ref, "date-as-number") in triples(res) and res.status == "accepted"
+    got = {r["风险编号"]: r["完成时限"] for r in analyse(cfg).catalogue if r["姓名"] == "张伟"}
+    assert got == {"JWC-0012-01": "2023-05-10", "JWC-0012-02": "长期"}
+
+
+def test_a_measure_form_carries_the_post_written_in_the_risk_form(cfg):
+    """The roster has no 岗位 for 李娜; she wrote 考务专员岗 in her 附件3: her 附件5 has it, pre-filled."""
+    cfg.roster.staff[:] = [dataclasses.replace(p, post="") if p.name == "李娜" else p for p in cfg.roster.staff]
+    submit(cfg, "附件3", "JWC", "李娜", name="李娜.xlsx", header={"岗位": "考务专员岗"}, rows=[RISK3])
+    a = analyse(cfg)
+    assert {r.status for r in a.inputs} == {"accepted"}
+    a5 = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=a), "附件5", "李娜")
+    assert sheet(a5)[value_ref(a5, "岗位")].value == "考务专员岗"
+
+
+def test_long_prefilled_values_get_rows_high_enough_and_forms_grow_in_print(cfg):
+    """A 30-character department name in its value cell: the row is high enough for its lines (LibreOffice drew
+    it over the next rows). A form people lengthen prints one page wide and as many pages tall as it takes (only the
+    fixed 附件1 is fitted to one page); the row under the table can be typed in; the instructions say to insert
+    rows, which the protection allows."""
+    d = cfg.roster.departments["JWC"]
+    cfg.roster.departments["JWC"] = dataclasses.replace(d, name="马克思主义学院思想政治理论课教学研究部第一党支部委员会")
+    path = blank(cfg, "附件4", "JWC")
+    ws = sheet(path)
+    ref = value_ref(path, "部门")
+    assert ws[ref].value.startswith("马克思主义学院")
+    assert (ws.row_dimensions[ws[ref].row].height or 15) >= 30
+    assert ws.page_setup.fitToHeight == 0
+    hr, cols = table_header_row(ws, ["序号", "风险点"])
+    last = max(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, cols["风险点"]).protection.locked is False)
+    assert ws.cell(last, cols["风险点"]).value is None and ws.cell(last + 1, cols["风险点"]).protection.locked is True
+    assert ws.protection.insertRows is False          # (openpyxl: False = not forbidden)
+    wb = openpyxl.load_workbook(path)
+    assert any("插入行" in str(c.value) for row in wb["填表说明"].iter_rows() for c in row)
+    a3 = sheet(blank(cfg, "附件3", "JWC", "张伟"))
+    assert a3.page_setup.fitToHeight == 0
+    rank = next(dv for dv in a3.data_validations.dataValidation if dv.formula1 and "中层干部" in dv.formula1)
+    assert rank.errorTitle == "请从列表中选择"

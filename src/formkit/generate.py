@@ -94,10 +94,12 @@ class _Formats:
         self.cell = fmt(locked=False, border=1, text_wrap=True)
         self.cell_text = fmt(locked=False, border=1, num_format="@", text_wrap=True)
         self.cell_date = fmt(locked=False, border=1, num_format="yyyy-mm-dd")
+        self.cell_when = fmt(locked=False, border=1, num_format="yyyy-mm-dd", text_wrap=True, align="left")
         self.cell_pre = fmt(bg_color="#F2F2F2", border=1, text_wrap=True, num_format="@")
         self.seq = fmt(border=1, align="center", locked=False)
         self.note = fmt(font_size=10, font_color="#595959", text_wrap=True, valign="top")
         self.own_note = fmt(locked=False, text_wrap=True, valign="top")
+        self.gap = fmt(locked=False, text_wrap=True)
         self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
         self.mark_date = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              num_format="yyyy-mm-dd", align="left")
@@ -178,11 +180,16 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         if key in marks:
             ws.write_comment(row, col, marks[key], {"x_scale": 2.2, "y_scale": 1.6, "font_name": FONT})
 
+    widths = [col.width for col in spec.columns]
+
     def pair_block(fields, positions, values):
+        lines: dict[int, int] = {}
         for f in fields:
             r, c = positions[f.key]
             ws.write_string(r, c, f.label, fm.label)
             value = values.get(f.key, "")
+            # a long value (a department's full name, a long 岗位) on as many lines as it takes, inside its row
+            lines[r] = max(lines.get(r, 1), text_lines(normalize.to_text(value), sum(widths[c + 1:c + 3]) or 20))
             locked = bool(f.prefill) and f.lock and value not in ("", None)
             if locked:
                 normal = fm.prefilled
@@ -202,10 +209,14 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 ws.data_validation(r, c + 1, r, c + 1, {
                     "validate": "list", "source": list(f.allowed), "error_type": "warning",
                     "input_title": f.label[:32], "input_message": (f.help or "请从下拉列表中选择")[:255],
+                    "error_title": "请从列表中选择",
                     "error_message": f"请从下拉列表中选择：{'、'.join(f.allowed)}"[:255]})
             elif not locked and f.type == "date":
                 ws.data_validation(r, c + 1, r, c + 1, {
                     "validate": "any", "input_title": f.label[:32], "input_message": "请填写日期，如 2023-03-15"})
+        for r, n in lines.items():
+            if n > 1:
+                ws.set_row(r, min(409, 15 * n + 3))
 
     pair_block(spec.header, lay.labels, content.header)
 
@@ -229,18 +240,22 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 normal = fm.cell_pre
             elif col.type == "date":
                 normal = fm.cell_date
+            elif col.type == "when":      # a date typed shows as one (2023-06-30, not 45107); 长期 stays text
+                normal = fm.cell_when
             elif col.is_text_format:
                 normal = fm.cell_text
             else:
                 normal = fm.cell
-            if isinstance(value, date) and col.type != "date":
-                value = normalize.to_text(value)        # a date typed in a text column (完成时限) stays a date
-            key = (r, col.key)                          # to read, not a serial number in a text cell
+            if isinstance(value, date) and col.type not in ("date", "when"):
+                value = normalize.to_text(value)        # a date in a text column stays a date to read, not a
+            key = (r, col.key)                          # serial number in a text cell
             style = mark_or(key, normal, fm.mark_text if col.is_text_format else
-                            fm.mark_date if col.type == "date" else fm.mark)
+                            fm.mark_date if col.type in ("date", "when") else fm.mark)
             _write_value(ws, xr, i, value, style)
             comment(xr, i, key)
     first, end = lay.first_data, lay.first_data + n_rows - 1
+    for i in range(lay.ncols):      # the row under the table is typed in too (one risk more is read, not refused)
+        ws.write_blank(end + 1, i, None, fm.gap)
     for i, col in enumerate(spec.columns):
         if col.prefill and content.prefilled_rows:
             continue
@@ -269,7 +284,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     pair_block(spec.signoff, lay.signoff_labels, content.signoff)
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
-                   "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头。", fm.note)
+                   "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头；行数不够时请插入行。", fm.note)
     for i, note in enumerate(content.notes, note_row + 2):
         # the submitter's own lines, as they typed them, one a row under the form (read back as they were: said,
         # not a risk row)
@@ -284,9 +299,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     ws.set_landscape()
     ws.set_paper(9)
     ws.repeat_rows(hr)
-    # a short form (a blank one, a few rows filled) on one page (the blank 附件1 spilled its sign-off onto a second);
-    # a long one one page wide, as many pages tall as it takes
-    ws.fit_to_pages(1, 1 if lay.end_row <= ONE_PAGE_ROWS else 0)
+    # one page wide, as many pages tall as it takes (a 附件3 lengthened by inserted rows was squeezed onto one page);
+    # a short fixed list (附件1: its sign-off spilled onto a second page) on one page
+    ws.fit_to_pages(1, 1 if spec.one_page and lay.end_row <= ONE_PAGE_ROWS else 0)
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页，共 &N 页")
@@ -445,8 +460,9 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     if not content.rows and unanswered is not None:
                         unanswered.append(f"{dept.name}{person.name}")
                     posts = [r["post"] for r in content.rows if r["post"]]
-                    if posts and "post" in content.header:      # the 岗位 of the accepted 附件3, which the
-                        content.header["post"] = posts[0]       # person may have corrected from the roster's
+                    if posts and any(f.key == "post" and f.prefill for f in spec.header):
+                        content.header["post"] = posts[0]       # the 岗位 of the accepted 附件3, which the person
+                        # may have corrected from the roster's, or written where the roster has none
                 name = f"{person.name}_{person.staff_no}" if person.staff_no else person.name
                 jobs.append((folder / form_file_name(spec, name), spec,
                              identity_for(spec, cfg, dept, person, risks), content, dept))

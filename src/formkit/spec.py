@@ -14,7 +14,9 @@ from pathlib import Path
 
 from formkit.errors import DeclarationError
 
-COLUMN_TYPES = {"text", "seq", "choice", "level", "yesno", "date", "code"}
+COLUMN_TYPES = {"text", "seq", "choice", "level", "yesno", "date", "code", "when"}
+"""when: a time limit as people write it, text (长期、2023年6月底) or a date; a date that lost its format (45056) is
+read as the date."""
 NEEDS = {"req", "want", "opt"}
 SCOPES = {"coordinator", "department", "person"}
 STAGES = {"risks", "measures"}
@@ -70,6 +72,7 @@ class FormSpec:
     level: str | None = None          # 个人 / 部门 for risk forms
     measures_for: str | None = None   # the risk form whose rows this measure form answers
     source: str = ""
+    one_page: bool = False            # a fixed list (附件1): fitted to one page when short; other forms grow
 
     @property
     def sheet_name(self) -> str:
@@ -193,8 +196,15 @@ def parse_declaration(text: str, where: str) -> FormSpec:
         header=sections["header"], columns=sections["columns"], signoff=sections["signoff"],
         blank_rows=int(raw.get("blank_rows", 20)), min_rows=int(raw.get("min_rows", 1)),
         row_noun=str(raw.get("row_noun", "内容")), level=level, measures_for=raw.get("measures_for"),
-        source=where,
+        source=where, one_page=_flag(raw, "one_page", where),
     )
+
+
+def _flag(raw: dict, name: str, where: str) -> bool:
+    value = raw.get(name, False)
+    if not isinstance(value, bool):
+        raise DeclarationError(f"表单声明 {where} 的字段“{name}”应写 true 或 false")
+    return value
 
 
 @cache

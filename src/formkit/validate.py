@@ -112,6 +112,14 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
             return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **_at(f, sheet, ref, row))
         return text, None
     where = _at(f, sheet, ref, row)
+    if f.type == "when":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            parsed, _ = normalize.parse_date(raw)
+            if parsed is not None and 2000 <= parsed.year <= 2099:     # 2023-05-10 typed into a General cell
+                return parsed.isoformat(), F.make(F.DATE_AS_NUMBER, value=text, detail=parsed.isoformat(), **where)
+        if len(text) > f.max_length:
+            return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **where)
+        return text, None
     if f.type == "date":
         if not text:
             return "", None

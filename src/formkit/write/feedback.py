@@ -57,6 +57,15 @@ def _raw_text(value: object) -> object:
     return normalize.to_text(value)
 
 
+def _when_back(value: object) -> object:
+    """A time limit as it goes back: a date that lost its format (45056) as the date it was read as."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        parsed, _ = normalize.parse_date(value)
+        if parsed is not None and 2000 <= parsed.year <= 2099:
+            return parsed
+    return _raw_text(value)
+
+
 def _restored(res: InputResult, risks: Mapping) -> list[dict]:
     """Risks a measure form owes a measure for and has no row for (risk-without-measure: a pre-filled row deleted,
     a risk left out of a blank form): put at the end of the feedback workbook, so that the measure is typed next to
@@ -76,8 +85,9 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     c = res.checked
     sub = c.sub
     rows = []
+    whens = {col.key for col in c.spec.columns if col.type == "when"}
     for r in sub.rows:
-        rows.append({k: _raw_text(v) for k, v in r.values.items() if k != "seq"})
+        rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
 
