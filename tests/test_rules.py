@@ -1409,7 +1409,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others",
 }
 
 
@@ -1550,3 +1550,43 @@ def test_long_prefilled_values_get_rows_high_enough_and_forms_grow_in_print(cfg)
     assert a3.page_setup.fitToHeight == 0
     rank = next(dv for dv in a3.data_validations.dataValidation if dv.formula1 and "中层干部" in dv.formula1)
     assert rank.errorTitle == "请从列表中选择"
+
+
+def test_other_peoples_rows_in_a_personal_form_are_not_credited_to_its_owner(cfg):
+    """A secretary collects the department's risks in 张伟's 附件3 with a 姓名 column added: the rows of 李娜 are
+    named at their 姓名 cell (rows-of-others) and the form is returned; a 姓名 column holding his own name is only
+    an extra column."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="汇总.xlsx", rows=[RISK3, RISK3B])
+    hr, cols = table_header_row(sheet(path), [c.label for c in FORMS["附件3"].columns])
+    col = max(cols.values()) + 1
+
+    def add_names(ws, names):
+        ws.cell(hr, col, "姓名")
+        for i, n in enumerate(names):
+            ws.cell(hr + 1 + i, col, n)
+
+    _edit(path, lambda ws: add_names(ws, ["张伟", "李娜"]))
+    res = run(cfg)["汇总.xlsx"]
+    assert res.status == "returned"
+    ref = f"{get_column_letter(col)}{hr + 2}"
+    assert ("附件3", ref, "rows-of-others") in triples(res)
+    assert [f.value for f in res.findings if f.code == "rows-of-others"] == ["李娜"]
+    _edit(path, lambda ws: add_names(ws, ["张伟", "张 伟"]))
+    assert run(cfg)["汇总.xlsx"].status == "accepted"
+
+
+def test_of_several_peoples_sheets_the_one_issued_to_the_sender_is_read(cfg):
+    """李娜's file, its sheet renamed 李娜, with a colleague's filled sheet put before it: her own is read."""
+    own = submit(cfg, "附件3", "JWC", "李娜", name="合订.xlsx", rows=[RISK3])
+    other = submit(cfg, "附件3", "JWC", "张伟", name="张伟.xlsx", rows=[RISK3B])
+    wb = openpyxl.load_workbook(own)
+    wb["附件3"].title = "李娜"
+    ws = wb.create_sheet("张伟", 0)
+    for row in form_sheet(openpyxl.load_workbook(other)).iter_rows(values_only=True):
+        ws.append(list(row))
+    wb.active = 0
+    wb.save(own)
+    other.unlink()
+    res = run(cfg)["合订.xlsx"]
+    assert res.person == "李娜" and res.checked.sub.sheet == "李娜"
+    assert not [f for f in res.findings if f.code == "person-mismatch"]

@@ -130,6 +130,10 @@ DEPARTMENT_RENAMED = _code(
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
     "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；如果就是{detail}本人，请照名册写作“{detail}”，否则请使用本人的表单填写。")
+ROWS_OF_OTHERS = _code(
+    "rows-of-others", ERROR, "他人的风险点",
+    "这一行的“{field}”是“{value}”，但本表是{detail}的个人表：个人表只填本人的风险点。请删去这一行，{value}的风险点由{value}"
+    "用本人的表单报送（没有收到表单的请向办公室索取）。")
 PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",
     "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")

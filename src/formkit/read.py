@@ -775,8 +775,15 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         else:
             # the form's sheet renamed: the sheet that shows most of the form (its title, then its column
             # labels) before one that shows a few of its labels (the department's own summary put first)
-            def strength(n: str) -> tuple[bool, int]:
-                return _title_found(grid_of(n), spec), _match_header_row(grid_of(n), spec)[1]
+            # (a personal form: first the sheet that names the person it was issued to, where a secretary put
+            # colleagues' sheets before it)
+            owner = normalize.fold(identity.person) if spec.scope == "person" and identity.person else ""
+
+            def strength(n: str) -> tuple[bool, bool, int]:
+                grid = grid_of(n)
+                named = bool(owner) and any(type(v) is str and normalize.fold(normalize.person_name(v)) == owner
+                                            for line in grid[:12] for v in line)
+                return named, _title_found(grid, spec), _match_header_row(grid, spec)[1]
             order = sorted(visible, key=strength, reverse=True) + hidden
         first = next(((n, f) for n in order if (f := _match_header_row(grid_of(n), spec))[1] >= 2), None)
         if first is not None:

@@ -332,6 +332,30 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      field="工号", value=staff_no, detail=match.name, key="staff_no")
 
 
+_NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",
+                                                          "职工姓名", "填报人", "填表人"))
+"""Labels of a column someone added to a personal form to say whose each row is (a department's staff in one
+table)."""
+
+
+@rule()
+def rows_of_others(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """A personal form with a 姓名 column added, rows of other people in it (a secretary collecting a department's
+    risks into one person's form): those rows are not that person's; they would be credited to them."""
+    if c.spec.scope != "person" or not c.person:
+        return
+    own = normalize.fold(c.person)
+    columns = {f.value: f.cell.rstrip("0123456789") for f in c.findings if f.code == F.COLUMN_EXTRA and f.cell}
+    for row in c.rows:
+        for label, text in row.extra.items():
+            if normalize.label_key(label) not in _NAME_COLUMNS or label not in columns:
+                continue
+            name = normalize.person_name(text)
+            if name and normalize.fold(name) != own:
+                yield F.make(F.ROWS_OF_OTHERS, sheet=c.sub.sheet, cell=f"{columns[label]}{row.excel_row}", field=label,
+                             value=name, detail=c.person, row=row.index)
+
+
 def _header_place(c: Checked, key: str) -> str | None:
     """Where a header field's value belongs when its label is gone (deleted with its value): its place in the
     generated form, moved by as many rows as the table was (rows inserted or deleted above it)."""
