@@ -1409,7 +1409,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions",
 }
 
 
@@ -1590,3 +1590,26 @@ def test_of_several_peoples_sheets_the_one_issued_to_the_sender_is_read(cfg):
     res = run(cfg)["合订.xlsx"]
     assert res.person == "李娜" and res.checked.sub.sheet == "李娜"
     assert not [f for f in res.findings if f.code == "person-mismatch"]
+
+
+def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
+    """教务处 splits its 附件4 into 附件4_1.xlsx and 附件4_2.xlsx, attached to one mail: nothing says which is newer and
+    they share no row, so neither silently replaces the other (half the risks were lost): returned with advice
+    (split-versions). An old version and its correction sent together (a row in common) are no split."""
+    first = submit(cfg, "附件4", "JWC", name="a1.xlsx", rows=[RISK4])
+    second = submit(cfg, "附件4", "JWC", name="a2.xlsx", rows=[RISK4B])
+    mail = hostile.make_eml([("附件4_1.xlsx", first.read_bytes()), ("附件4_2.xlsx", second.read_bytes())])
+    first.unlink()
+    second.unlink()
+    (cfg.inbox / "教务处.eml").write_bytes(mail)
+    by_path = {r.path: r for r in analyse(cfg).inputs}
+    latest = by_path["inbox/教务处.eml!附件4_2.xlsx"]
+    assert latest.status == "returned" and [f.code for f in latest.findings if f.severity == "error"] == ["split-versions"]
+    assert by_path["inbox/教务处.eml!附件4_1.xlsx"].status == "superseded"
+    old = submit(cfg, "附件4", "JWC", name="a1.xlsx", rows=[RISK4, dict(RISK4B, 风险等级="四级")])
+    new = submit(cfg, "附件4", "JWC", name="a2.xlsx", rows=[RISK4, RISK4B])
+    (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([("附件4_1.xlsx", old.read_bytes()),
+                                                            ("附件4_2.xlsx", new.read_bytes())]))
+    old.unlink()
+    new.unlink()
+    assert {r.path: r.status for r in analyse(cfg).inputs}["inbox/教务处.eml!附件4_2.xlsx"] == "accepted"

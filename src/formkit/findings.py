@@ -112,6 +112,10 @@ SHEET_CONTINUED = _code(
     "sheet-continued", ERROR, "续表未读取",
     "工作表“{sheet}”是同一张表的续表，其中“{value}”这一行没有汇总；请把续表中的各行复制到“{detail}”工作表的表格中"
     "（表格中可以插入行），删去续表后重新发送整个文件。")
+SPLIT_VERSIONS = _code(
+    "split-versions", ERROR, "一张表分成了几个文件",
+    "同一次报送中还有一份同样的表（{value}），两份没有一行相同，也看不出哪一份更新：如果是一张表分成了几个文件，请把各行合到"
+    "一份表中重新发送（分开发送时后一份会替代前一份）；如果其中一份是旧版，请只发送新的一份。")
 SHEET_NOT_READ = _code(
     "sheet-not-read", WARNING, "另一张表未读取",
     "工作表“{sheet}”中“{value}”这一行没有汇总：一个文件只读取一张表（已读取“{detail}”）；请把这张工作表另存为单独的文件发送。")

@@ -710,6 +710,19 @@ def _corrections_last(members: list[InputResult]) -> None:
             return
 
 
+def _split(a: InputResult, b: InputResult) -> bool:
+    """Two versions of one form that nothing orders (sent together: one mail, one archive) and that share no row:
+    one table sent as two files (附件4_1, 附件4_2), not an old version and its correction."""
+    ca, cb = a.checked, b.checked
+    if ca is None or cb is None or not ca.rows or not cb.rows:
+        return False
+
+    def rows(c: Checked) -> set[tuple]:
+        return {tuple(normalize.fold(_text(v)) for k, v in sorted(r.values.items()) if k != "seq") for r in c.rows}
+
+    return rows(ca).isdisjoint(rows(cb))
+
+
 def _blank_after_filled(members: list[InputResult], forms: dict) -> list[InputResult]:
     """Versions with no table row at all (the blank form attached again by mistake, only its header filled) sent
     after one with rows: taken out of `members` and returned. They do not replace it; they are set aside with a
@@ -941,6 +954,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]
+            if members[-1].order_basis == "文件名顺序" and _split(members[-1], members[-2]):
+                members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
         _corrections_last(members)
         aside = _blank_after_filled(members, forms)
         if sent := next((m.submitted_at for m in members if m.submitted_at), None):
