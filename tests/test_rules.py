@@ -791,6 +791,29 @@ def test_identity_campaign(cfg):
     assert "2022年度廉政风险防控" in res.findings[0].message and "2023年度廉政风险防控" in res.findings[0].message
 
 
+def test_last_years_form_pasted_into_a_new_workbook_is_still_last_years(cfg):
+    """Last year's form, its cells copied into a new workbook (no hidden identity): the line under its title,
+    （2022年度廉政风险防控）, says whose campaign it was (identity-campaign at that cell); this year's form copied
+    the same way is accepted."""
+    for campaign, status in (("2022年度廉政风险防控", "returned"), (cfg.campaign, "accepted")):
+        issuing = dataclasses.replace(cfg, campaign=campaign)
+        path = submit(cfg, "附件3", "JWC", "张伟", campaign_cfg=issuing, name="src.xlsx")
+        out = openpyxl.Workbook()
+        line = None
+        for row in sheet(path).iter_rows():
+            for c in row:
+                if c.value is not None:
+                    out.active.cell(c.row, c.column, c.value)
+                    if c.value == f"（{campaign}）":
+                        line = c.coordinate
+        path.unlink()
+        out.save(cfg.inbox / "pasted.xlsx")
+        res = run(cfg)["pasted.xlsx"]
+        assert res.status == status, [(f.code, f.cell, f.message) for f in res.findings]
+        if status == "returned":
+            assert ("Sheet", line, "identity-campaign") in triples(res)
+
+
 # -- 附件1 ---------------------------------------------------------------------------------------------------
 
 

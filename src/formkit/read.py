@@ -29,6 +29,8 @@ from formkit.safety import KEPT_PARTS, col_letters
 from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
+_CAMPAIGN_LINE = re.compile(r"[（(][^（）()]*(?:19|20)\d\d[^（）()]*[）)]")
+"""The line under a form's title that names its campaign: （2023年度廉政风险防控）."""
 _NOTE_PREFIXES = ("填表说明", "注：", "注:", "说明：", "说明:", "备注：")
 _OWN_NOTE = "填表说明见"
 """How the note formkit writes under every form's table begins (generate.write_form): not the submitter's."""
@@ -60,6 +62,7 @@ class Submission:
     column_refs: dict[str, str]           # column key → A1 of its header cell
     findings: list[F.Finding] = field(default_factory=list)
     formula_cells: dict[str, str] = field(default_factory=dict)   # A1 → formula text (read cached values)
+    campaign_line: tuple[str, str] | None = None   # (A1, text) of the （2023年度…） line above the table
 
 
 class NotAForm(Exception):
@@ -531,6 +534,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         return sub
     header_row = grid[hr]
     mapping, extra_cols, findings = _map_columns(header_row, spec, sheet, hr)
+    campaign_line = next(((a1(r, j), v.strip()[1:-1]) for r in range(min(hr, 8)) for j, v in enumerate(grid[r])
+                          if type(v) is str and _CAMPAIGN_LINE.fullmatch(v.strip())), None)
     for col in spec.columns:
         if col.key not in mapping and not col.prefill and col.need in ("req", "want"):
             findings.append(F.make(F.COLUMN_MISSING if col.need == "req" else F.COLUMN_DROPPED, sheet=sheet,
@@ -641,7 +646,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j),
                                value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}"))
     column_refs = {key: a1(hr, j) for key, j in mapping.items()}
-    return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings)
+    return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings,
+                      campaign_line=campaign_line)
 
 
 PARSE_CPU: list[float] | None = None

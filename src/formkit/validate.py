@@ -249,6 +249,13 @@ def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell="A1", value=ident.campaign, detail=ctx.cfg.campaign_id)
     elif ident and ident.version and ident.version != c.spec.version:
         yield F.make(F.FORM_VERSION, sheet=c.sub.sheet, cell="A1", value=ident.version, detail=c.spec.version)
+    elif not ident and (line := c.sub.campaign_line) and ctx.cfg.campaign_id:
+        # no hidden identity (the cells pasted into a new workbook): the line under the title still says whose
+        # campaign the form was issued for; another year's is not this campaign's
+        ref, text = line
+        years = set(re.findall(r"(?:19|20)\d\d", text))
+        if years and str(ctx.cfg.year) not in years and normalize.fold(text) != normalize.fold(ctx.cfg.campaign):
+            yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell=ref, value=text, detail=ctx.cfg.campaign)
 
 
 @rule()
