@@ -795,3 +795,19 @@ def test_what_an_unreadable_file_is_named_says_more_than_who_forwarded_it(workdi
     got = {r.path: sender_department(r, cfg.roster) for r in a.inputs}
     assert got == {"inbox/转发.eml!附件4_部门岗位风险点自查表_财务处.xlsx": "CWC",
                    "inbox/张伟.eml!附件3_个人岗位风险点自查表_张伟_0012.xlsx": "JWC"}
+
+
+def test_a_form_filled_by_someone_not_in_the_roster_tells_them_how_to_get_their_own(cfg, workdir):
+    """林新, new and not in the staff list, fills 陈静's 附件3 with his own name: person-not-listed (not "use your own
+    form", which he does not have), and the reply greets him, who filled it, not 陈静."""
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件3", "陈静"), workdir / "inbox/林新.xlsx", header={"姓名": "林新", "填表日期": "2023-03-07"},
+         rows=[{"风险类别": "岗位职责", "风险点": "实训耗材领用不规范", "主要表现形式": "多领少用", "风险等级": "三级"}])
+    merge(cfg)
+    found = inputs(workdir)["inbox/林新.xlsx"]
+    assert found["status"] == "returned"
+    assert [f["code"] for f in found["findings"] if f["severity"] == "error"] == ["person-not-listed"]
+    eml = next((workdir / "outbox/反馈").rglob("林新_反馈.eml"))
+    msg = read_eml(eml)
+    assert msg.get_body(("plain",)).get_content().lstrip().startswith("林新")
+    assert "（林新）" in msg["Subject"]

@@ -674,6 +674,13 @@ def test_person_mismatch(cfg):
     assert res.status == "returned" and res.person == "张伟"
 
 
+def test_person_not_listed(cfg):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "林新"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-not-listed")}
+    assert res.status == "returned" and "加入名册" in res.findings[0].message
+
+
 def test_a_form_filled_by_someone_else_is_replaced_by_its_owners(cfg):
     """李娜 filled in 张伟's form with her own name (returned); 张伟 then sends his own: it supersedes the returned
     one (the same person's form), and 提交情况 and the chase mail no longer count a stale 退回."""
@@ -1429,7 +1436,7 @@ VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "measure-ambiguous", "risk-text-differs",
-    "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-unknown", "person-moved", "staff-no-mismatch",
+    "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
     "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions",

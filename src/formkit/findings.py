@@ -134,6 +134,10 @@ DEPARTMENT_RENAMED = _code(
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
     "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；如果就是{detail}本人，请照名册写作“{detail}”，否则请使用本人的表单填写。")
+PERSON_NOT_LISTED = _code(
+    "person-not-listed", ERROR, "姓名不在名册中",
+    "表内姓名为“{value}”，这份表单是下发给“{detail}”的，而“{value}”不在名册的人员名单中：如果{value}是新来的或漏登的教职工，"
+    "请告诉办公室，办公室把他/她加入名册后会生成本人的表单；如果就是{detail}本人，请照名册写作“{detail}”。")
 ROWS_OF_OTHERS = _code(
     "rows-of-others", ERROR, "他人的风险点",
     "这一行的“{field}”是“{value}”，但本表是{detail}的个人表：个人表只填本人的风险点。请删去这一行，{value}的风险点由{value}"

@@ -307,8 +307,11 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             c.staff = ctx.cfg.roster.find_person(c.department.code, ident.person, ident.staff_no)
         return
     if ident and ident.person and name and normalize.fold(name) != normalize.fold(ident.person):
-        yield F.make(F.PERSON_MISMATCH, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.person,
-                     key="name")
+        roster = ctx.cfg.roster
+        listed = not roster.staff or roster.find_person(None, name) is not None or any(
+            normalize.fold(p.name) == normalize.fold(name) for p in roster.staff)
+        yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
+                     value=name, detail=ident.person, key="name")
         c.person = ident.person
         if ctx.cfg.roster.staff and c.department:   # the form's owner by the roster, so that her own form, sent
             # later, supersedes this one (and 提交情况 and the chase mail agree on whose form is returned)
