@@ -142,3 +142,48 @@ def test_a_merge_that_could_not_finish_archives_the_last_round_once(cfg, workdir
     assert [p.name[:4] for p in sorted((workdir / "outbox/历史").glob("*.xlsx"))] == ["001_"]
     assert "/历史/001_" in result.report["changes"]["baseline"]
     assert any(c for c in _changes(workdir / "outbox/廉政风险目录.xlsx"))
+
+
+def _full_changes(path) -> list[dict]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb["变化"].iter_rows(values_only=True))
+    wb.close()
+    head = rows[3]
+    return [dict(zip(head, r, strict=False)) for r in rows[4:] if r and r[0]]
+
+
+def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
+    """Round 1 accepts 张伟's risks; round 2 brings a re-sent 附件3 that is returned (退回待改); round 3 the correction:
+    改正后接收, not 新增, each row naming the file and cell it now comes from."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
+            {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}]
+    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
+    merge(cfg)
+    assert {r["变化"] for r in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {"退回待改"}
+    rows[0]["风险等级"] = "二级"
+    fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
+    merge(cfg)
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {(c["变化"], c["风险编号"]) for c in changes} == {("改正后接收", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}
+    catalogue = {r["风险编号"]: r for r in merge(cfg).analysis.catalogue}
+    assert [(c["来源文件"], c["来源位置"]) for c in changes] == [
+        ("inbox/张伟_3.xlsx", catalogue[c["风险编号"]]["来源位置"]) for c in changes]
+    assert all(c["来源位置"].startswith("附件3!") for c in changes)
+
+
+def test_a_department_renamed_in_the_roster_is_a_change(cfg, workdir):
+    import dataclasses
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    cfg.roster.departments["JWC"] = dataclasses.replace(cfg.roster.departments["JWC"], name="教务部")
+    cw = next(p for p in generate_campaign(cfg) if "附件4" in p.name and "财务处" in p.name)   # (a new round)
+    fill(cw, workdir / "inbox/财务处.xlsx", rows=[{"岗位(环节)": "出纳", "风险类别": "岗位职责", "风险点": "挪用公款",
+                                                   "风险等级": "一级", "涉及“三重一大”": "是"}])
+    merge(cfg)
+    changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"] != "新增"]
+    assert changes and {(c["变化"], c["变化前"], c["变化后"]) for c in changes} == {("部门变化", "教务处", "教务部")}

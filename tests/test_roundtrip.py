@@ -534,3 +534,38 @@ def test_a_blank_form_sent_after_the_filled_one_replaces_nothing(cfg, workdir):
     assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]
     assert not list((workdir / "outbox/反馈").rglob("张伟_再发_反馈.*"))
     assert result.exit_code == 0
+
+
+def _dept_form(paths, path: Path, filled: str, risks: list[str]) -> Path:
+    """教务处's 附件4 with these 风险点 (one row each), 填表日期 `filled`."""
+    rows = [{"岗位(环节)": "教务", "关联权力事项": "", "风险类别": "业务流程", "风险点": r, "主要表现形式": f"{r}的表现",
+             "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"} for r in risks]
+    return fill(_find(paths, "附件4", "教务处"), path, header={"填表日期": filled}, rows=rows)
+
+
+def _numbers(cfg) -> dict[str, str]:
+    return {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["部门"] == "教务处"}
+
+
+def test_an_older_version_found_late_renumbers_nothing(cfg, workdir):
+    """Round 1 has only 教务处's corrected 附件4 (A, B, C: B01–B03). Its first version (C, A), sent earlier, turns up
+    in round 2: it is superseded, and the numbers the catalogue and the measure forms already carry stay."""
+    paths = generate_campaign(cfg, "risks")
+    _dept_form(paths, workdir / "inbox/附件4_更正.xlsx", "2023-03-25", ["甲风险", "乙风险", "丙风险"])
+    first = _numbers(cfg)
+    assert first == {"甲风险": "JWC-B01", "乙风险": "JWC-B02", "丙风险": "JWC-B03"}
+    _dept_form(paths, workdir / "inbox/附件4_第一次.xlsx", "2023-03-16", ["丙风险", "甲风险"])
+    assert _numbers(cfg) == first
+
+
+def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdir):
+    """v1 (A, B, C) then v2 (A, C): A is B01, C is B03. The coordinator moves v1 out of inbox/: C stays B03 (it became
+    B02, a number the catalogue had shown for B), and a risk added later does not take B02 (deleted B's number)."""
+    paths = generate_campaign(cfg, "risks")
+    v1 = _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险", "丙风险"])
+    _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["甲风险", "丙风险"])
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "丙风险": "JWC-B03"}
+    v1.unlink()
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "丙风险": "JWC-B03"}
+    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["甲风险", "丁风险", "丙风险"])
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04", "丙风险": "JWC-B03"}

@@ -34,7 +34,7 @@ import os
 import pickle
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ HOLD_MAX = 4096
 """Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
 30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
 CATALOGUES_KEPT = 2          # this round and the one before: what find_baseline compares with
-_CATALOGUE_WIDTH = 8         # formkit.changes.KEPT
+_CATALOGUE_WIDTH = 10        # formkit.changes.KEPT
 
 
 def code_digest() -> str:
@@ -228,6 +228,16 @@ class Store:
     def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
         return None
 
+    # the risk numbers given so far, by submitter (pipeline._row_numbers): kept whatever formkit version, declarations
+    # or configuration (a number once given stays with its risk); only deleting outbox/ forgets them
+    def get_numbering(self) -> dict[str, tuple[str, str | None]]:
+        """prefix of a submitter's 风险编号 → (SHA-256 of the version numbered last, the numbers as JSON, or None
+        where they were its rows in order)."""
+        return {}
+
+    def put_numbering(self, entries: Mapping[str, tuple[str, str | None]]) -> None:
+        pass
+
     def reader(self) -> tuple | None:
         """What a worker process needs to look outcomes up itself (None: it cannot)."""
         return None
@@ -261,6 +271,13 @@ class MemoryStore(Store):
     def __init__(self) -> None:
         super().__init__()
         self._data: dict[str, tuple[bytes, bytes | None]] = {}
+        self._numbering: dict[str, tuple[str, str | None]] = {}
+
+    def get_numbering(self) -> dict[str, tuple[str, str | None]]:
+        return dict(self._numbering)
+
+    def put_numbering(self, entries: Mapping[str, tuple[str, str | None]]) -> None:
+        self._numbering.update(entries)
 
     def get_brief(self, sha: str) -> bytes | None:
         hit = self._data.get(sha)
@@ -312,6 +329,7 @@ class DiskStore(Store):
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS numbering (prefix TEXT PRIMARY KEY, sha TEXT, numbers TEXT)")
         row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
         if row is None or row[0] != self.scope:   # another formkit, declarations or configuration: start afresh
             db.execute("BEGIN IMMEDIATE")
@@ -386,6 +404,18 @@ class DiskStore(Store):
         cursor = self.db.execute(f"SELECT {', '.join(f'c{i}' for i in range(_CATALOGUE_WIDTH))} FROM catalogue_row "
                                  "WHERE digest = ? ORDER BY n", (digest,))
         return iter(cursor)
+
+    def get_numbering(self) -> dict[str, tuple[str, str | None]]:
+        self.flush()
+        return {prefix: (sha, numbers) for prefix, sha, numbers in self.db.execute("SELECT * FROM numbering")}
+
+    def put_numbering(self, entries: Mapping[str, tuple[str, str | None]]) -> None:
+        self.flush()
+        db = self.db
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO numbering VALUES (?, ?, ?)",
+                       ((prefix, sha, numbers) for prefix, (sha, numbers) in entries.items()))
+        db.execute("COMMIT")
 
     def keep_only(self, shas: set[str]) -> None:
         """Drop outcomes of inputs that are gone (the store does not grow round after round)."""

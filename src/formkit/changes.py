@@ -22,7 +22,8 @@ from formkit.write.common import Styles, cell_text, print_setup, write_text
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
-COMPARED = ("风险等级", "风险点", "防控措施", "工作程序")
+COMPARED = ("部门", "风险等级", "风险点", "防控措施", "工作程序")
+KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化"}       # the others: 措施变化
 
 
 @dataclass
@@ -185,7 +186,7 @@ def read_catalogue(path: Path) -> dict[str, dict]:
     return {item["风险编号"]: item for item in iter_catalogue(path) if item.get("风险编号")}
 
 
-KEPT = ("风险编号", "部门", "层级", "姓名", *COMPARED)
+KEPT = ("风险编号", "层级", "姓名", "来源文件", "来源位置", *COMPARED)
 """What a comparison needs of each row of a baseline catalogue."""
 
 
@@ -204,6 +205,19 @@ def compared_rows(catalogue: Iterable[Mapping]) -> Iterator[tuple[str, ...]]:
 
 PENDING = "退回待改"
 """What a risk of the baseline is when its form was re-sent and returned: not deleted, waiting for the correction."""
+RESTORED = "改正后接收"
+"""A risk back in the catalogue that the baseline showed as 退回待改 (its form corrected): not new."""
+
+
+def _pending_in(baseline: Path) -> set[str]:
+    """The 风险编号 the baseline workbook's 变化 sheet lists as 退回待改."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        grid = CalamineWorkbook.from_path(str(baseline)).get_sheet_by_name("变化").to_python()
+    except Exception:  # noqa: BLE001 - an older workbook without the sheet, or one that cannot be read: none
+        return set()
+    return {normalize.to_text(row[1]) for row in grid if len(row) > 1 and row[0] == PENDING}
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
@@ -222,7 +236,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
 
     def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
         return {"变化": kind, "风险编号": r["风险编号"], "部门": r.get("部门", ""), "层级": r.get("层级", ""),
-                "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new}
+                "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new,
+                "来源文件": r.get("来源文件", ""), "来源位置": r.get("来源位置", "")}
 
     # the baseline is streamed: only what changed is kept (a later row of the same 风险编号 counts)
     before: dict[str, dict] = {}          # 风险编号 → its baseline row, only for rows that differ or are gone
@@ -235,12 +250,13 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         seen.add(rid)
         r = now.get(rid)
         if r is None or any(b.get(item, "") != normalize.to_text(r.get(item, "")) for item in COMPARED):
-            before[rid] = {k: b.get(k, "") for k in ("风险编号", "部门", "层级", "姓名", *COMPARED)}
+            before[rid] = {k: b.get(k, "") for k in KEPT}
         else:
             before.pop(rid, None)
+    restored = _pending_in(baseline) if not seen.issuperset(now) else set()
     for rid, r in now.items():
         if rid not in seen:
-            out.rows.append(entry("新增", r, "风险等级", "", r["风险等级"]))
+            out.rows.append(entry(RESTORED if rid in restored else "新增", r, "风险等级", "", r["风险等级"]))
             continue
         b = before.get(rid)
         if b is None:
@@ -248,12 +264,12 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
             if old != new:
-                kind = {"风险等级": "等级变化", "风险点": "风险点变化"}.get(item, "措施变化")
+                kind = KINDS.get(item, "措施变化")
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
-    order = {"新增": 0, "删除": 1, PENDING: 2, "等级变化": 3, "风险点变化": 4, "措施变化": 5}
+    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, "措施变化": 7}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
@@ -268,7 +284,7 @@ def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
     summary = "，".join(f"{k} {v} 条" for k, v in counts.items()) or "没有变化"
     write_text(ws, 1, 0, f"比较对象：{changes.baseline}。{summary}。", st.subtitle)
     cols = [("变化", 10), ("风险编号", 16), ("部门", 14), ("层级", 6), ("姓名", 8), ("风险点", 36), ("项目", 10),
-            ("变化前", 36), ("变化后", 36)]
+            ("变化前", 36), ("变化后", 36), ("来源文件", 30), ("来源位置", 12)]
     for j, (label, width) in enumerate(cols):
         ws.set_column(j, j, width)
         ws.write_string(3, j, label, st.head)

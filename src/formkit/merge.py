@@ -103,6 +103,7 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         changes = compare(analysis.catalogue, baseline, cfg.root,
                           known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending)
         store.put_catalogue(digest, compared_rows(analysis.catalogue))
+        store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
     def rel(p: Path) -> str:
         return p.relative_to(cfg.root).as_posix()

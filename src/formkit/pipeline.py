@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
 import re
 import time
@@ -571,6 +572,9 @@ class Analysis:
     first in sending order, not the earliest date: a corrected feedback workbook carries the 填表日期 of the
     version it corrects, which may be earlier than the mail that brought that version after the deadline."""
 
+    numbering: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
+    """The risk numbers this analysis gave, by submitter (cache.Store.put_numbering; merge keeps them)."""
+
     def accepted(self, form: str | None = None) -> list[InputResult]:
         return [i for i in self.inputs if i.status == ACCEPTED and (form is None or i.form == form)]
 
@@ -757,17 +761,22 @@ def _person_code(checked: Checked) -> str:
     return f"P{digest}"
 
 
-def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None) -> dict[int, int]:
+def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None,
+                 seed: dict[int, tuple[str, str]] | None = None,
+                 history: dict[int, tuple[str, str]] | None = None) -> dict[int, int]:
     """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
     index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
     once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
     风险点, else the most similar 风险点 (0.8 or more); a new row takes its own place's number if no risk ever
     had it, else the next number nobody had. So a form re-sent with rows reordered, inserted or deleted keeps
     the numbers its accepted measures (附件5/6) carry, also where two posts name the same 风险点. former: filled
-    with number → every folded 风险点 the risk had (a measure form pre-filled with an earlier wording is right)."""
+    with number → every folded 风险点 the risk had (a measure form pre-filled with an earlier wording is right).
+    seed: the numbers given in an earlier merge (number → (folded 岗位, folded 风险点)), which every version is
+    matched against first: an older version found late, or a superseded file taken out of the inbox, renumbers
+    nothing. history: filled with every number the submitter's risks ever had (for the next merge's seed)."""
     from formkit.validate import _similar
 
-    known: dict[int, tuple[str, str]] = {}       # number → (folded 岗位, folded 风险点) as it was last sent
+    known: dict[int, tuple[str, str]] = dict(seed or {})   # number → (folded 岗位, folded 风险点) as last sent
     numbers: dict[int, int] = {}
     for res in versions:
         c = res.checked
@@ -815,7 +824,54 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                     level = normalize.level(row.values.get("level"))[0] or ""
                     former.setdefault(numbers[row.index], set()).update(
                         (key[1], former_token("post", key[0]), former_token("level", level)))
+    if history is not None:
+        history.update(known)
     return numbers
+
+
+def _number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
+                 registry: Mapping[str, tuple[str, str | None]], numbering: dict[str, tuple[str, str | None]],
+                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]]) -> None:
+    """The numbers of a risk form's rows (numbered[res.path], where they are not simply its rows in order), from its
+    versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`."""
+    prefix = id_order(risk_id(c, 0, dept))[0]
+    prev = registry.get(prefix)
+    seed = None
+    if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
+        seed = _seed(prev, versions)          # (else: this file alone, numbered as its rows are in order)
+    if len(versions) < 2 and seed is None:
+        numbering[prefix] = (res.sha256, None)
+        return
+    history: dict[int, tuple[str, str]] = {}
+    numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
+    if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
+            and set(history) == set(numbers.values()):
+        numbering[prefix] = (res.sha256, None)      # its rows in order after all
+        return
+    numbered[res.path] = numbers
+    numbering[prefix] = (res.sha256, json.dumps({str(n): list(k) for n, k in sorted(history.items())},
+                                                ensure_ascii=False, separators=(",", ":")))
+
+
+def _row_keys(c: Checked) -> list[tuple[str, str]]:
+    return [(normalize.fold(_text(row.values.get("post"))), normalize.fold(_text(row.values.get("risk"))))
+            for row in c.rows]
+
+
+def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int, tuple[str, str]] | None:
+    """The numbers an earlier merge gave a submitter (a registry entry, cache.Store.get_numbering): its own, or
+    the rows in order of the version it numbered (still in the inbox); None when neither is known."""
+    sha, numbers = prev
+    if numbers:
+        try:
+            return {int(n): (post, risk) for n, (post, risk) in json.loads(numbers).items()}
+        except (ValueError, TypeError):
+            return None
+    numbered_then = next((v for v in versions if v.sha256 == sha), None)
+    c = numbered_then.checked if numbered_then is not None else None
+    if c is None:
+        return None
+    return {i + 1: key for i, key in enumerate(_row_keys(c)) if key[1]}
 
 
 
@@ -949,6 +1005,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     first_sent: dict[tuple, str] = {}
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
+    versions_of: dict[str, list[InputResult]] = {}   # a risk form's current version's path → its versions
+    registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
+    numbering: dict[str, tuple[str, str | None]] = {}             # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     for members in groups.values():
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
@@ -962,9 +1021,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
-        if len(members) > 1 and latest.form in forms and forms[latest.form].is_risk_form:
-            numbered[latest.path] = _row_numbers(members, worded.setdefault(latest.path, {}))
-            if members[0].department and members[0].department != latest.department:
+        if latest.form in forms and forms[latest.form].is_risk_form:
+            versions_of[latest.path] = members                      # numbered below (_number_rows)
+            if len(members) > 1 and members[0].department and members[0].department != latest.department:
                 first_dept[latest.path] = members[0].department     # moved: the numbers keep their prefix
         for older in members[:-1]:
             older.status, older.superseded_by = SUPERSEDED, latest.path
@@ -997,6 +1056,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     for form_id in ("附件1", "附件2", "附件3", "附件4"):
         for res in by_form.get(form_id, []):
             c = res.checked
+            if res.path in versions_of and c is not None:
+                _number_rows(res, c, versions_of[res.path], first_dept.get(res.path), registry, numbering, numbered,
+                             worded)
             if campaign_rules:
                 check_campaign(c, ctx)
             settle(res)
@@ -1036,7 +1098,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 anchor = next(iter(row.refs.values()), None)
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
-    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent)
+    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=numbering)
     _consolidate(analysis)
     return analysis
 
