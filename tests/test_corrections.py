@@ -242,3 +242,19 @@ def test_report_and_manifest_say_where_each_time_comes_from(cfg, workdir, tmp_pa
     assert row[head.index("时间依据")] == "邮件日期" and row[head.index("提交时间")].startswith("2023-03-24")
     assert (report["inbox/李娜.xlsx"]["submitted_at"], report["inbox/李娜.xlsx"]["order_basis"]) == (None, None)
     assert [(f["code"], f["severity"]) for f in report["inbox/没有附件.eml"]["findings"]] == [("mail-no-attachment", "error")]
+
+
+def test_what_decided_between_two_mails_of_the_same_moment_is_said(cfg, workdir, tmp_path):
+    """Two mails with the same Date carrying different versions of 张伟's 附件3 (his own and his secretary's): the
+    file names decide, and report.json says so for both (the superseded one said 邮件日期, which decided nothing)."""
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    texts = {}
+    for name, risk in (("a", "成绩修改审批把关不严"), ("b", "考试安排徇私")):
+        texts[name] = fill(form, tmp_path / f"{name}.xlsx", header={"填表日期": "2023-03-10"}, rows=[
+            {"风险类别": "岗位职责", "风险点": risk, "主要表现形式": "违规", "风险等级": "二级"}]).read_bytes()
+        (workdir / "inbox" / f"{name}.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", texts[name])]))
+    merge(cfg)
+    report = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    old, new = report["inbox/a.eml!附件3_张伟.xlsx"], report["inbox/b.eml!附件3_张伟.xlsx"]
+    assert (old["status"], new["status"]) == ("superseded", "accepted")
+    assert old["order_basis"] == new["order_basis"] == "文件名顺序"

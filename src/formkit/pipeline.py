@@ -717,6 +717,8 @@ def _corrections_last(members: list[InputResult]) -> None:
 def _split(a: InputResult, b: InputResult) -> bool:
     """Two versions of one form that nothing orders (sent together: one mail, one archive) and that share no row:
     one table sent as two files (附件4_1, 附件4_2), not an old version and its correction."""
+    if "!" not in a.path or a.path.rsplit("!", 1)[0] != b.path.rsplit("!", 1)[0]:
+        return False                # (two mails of the same moment: a re-sent form, however different)
     ca, cb = a.checked, b.checked
     if ca is None or cb is None or not ca.rows or not cb.rows:
         return False
@@ -1025,9 +1027,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             versions_of[latest.path] = members                      # numbered below (_number_rows)
             if len(members) > 1 and members[0].department and members[0].department != latest.department:
                 first_dept[latest.path] = members[0].department     # moved: the numbers keep their prefix
-        for older in members[:-1]:
+        for i, older in enumerate(members[:-1]):
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
+            if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
+                older.order_basis = _compare(members[i + 1], older)[1]
+            else:
+                older.order_basis = latest.order_basis
         for res in aside:              # (blank-resent says why)
             res.status, res.superseded_by = SUPERSEDED, latest.path
         if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
