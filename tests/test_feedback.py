@@ -811,3 +811,36 @@ def test_a_form_filled_by_someone_not_in_the_roster_tells_them_how_to_get_their_
     msg = read_eml(eml)
     assert msg.get_body(("plain",)).get_content().lstrip().startswith("林新")
     assert "（林新）" in msg["Subject"]
+
+
+def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
+    """财务处 fills 教务处's 附件2 with its own powers and mails it from its 联系邮箱 as 附件2_财务处.xlsx: it would be
+    filed under 教务处 and replace 教务处's list, so it is said (department-sender) and the reply goes to 财务处, greeting
+    财务处; the same form sent by 教务处's secretary under 教务处's name is no such case."""
+    import dataclasses
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    form = _find(generate_campaign(cfg, "risks"), "附件2", "教务处")
+    data = fill(form, workdir / "tmp.xlsx", header={"填报人": "赵强", "填报日期": "2023-03-05"}, rows=[
+        {"权力事项": "资金支付审批", "权力类别": "审批", "职权依据": "财务管理办法", "行使岗位": "出纳", "涉及“三重一大”": "否"}
+    ]).read_bytes()
+    (workdir / "tmp.xlsx").unlink()
+    (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", data)], from_="财务处 <cwc@x.edu.cn>"))
+    own = fill(form, workdir / "tmp.xlsx", header={"填报人": "王芳", "填报日期": "2023-03-06"}, rows=[
+        {"权力事项": "考试管理", "权力类别": "执行", "职权依据": "考试管理办法", "行使岗位": "考务", "涉及“三重一大”": "否"}
+    ]).read_bytes()
+    (workdir / "tmp.xlsx").unlink()
+    (workdir / "inbox/jwc").mkdir()
+    (workdir / "inbox/jwc/jwc.eml").write_bytes(hostile.make_eml([("附件2_教务处.xlsx", own)], from_="<jwc@x.edu.cn>",
+                                                                 subject="附件2 教务处", date="Mon, 06 Mar 2023 10:00:00 +0800"))
+    merge(cfg)
+    found = inputs(workdir)
+    said = [f for f in found["inbox/cwc.eml!附件2_财务处.xlsx"]["findings"] if f["code"] == "department-sender"]
+    assert len(said) == 1 and said[0]["severity"] == "warning" and "财务处" in said[0]["message"]
+    assert found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["status"] == "superseded"       # (the later mail replaced it)
+    assert not [f for f in found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["findings"] if f["code"] == "department-sender"]
+    eml = next((workdir / "outbox/反馈").rglob("附件2_财务处_反馈.eml"))
+    msg = read_eml(eml)
+    assert msg["To"].endswith("cwc@x.edu.cn>") or msg["To"] == "cwc@x.edu.cn"
+    assert msg.get_body(("plain",)).get_content().lstrip().startswith("财务处")

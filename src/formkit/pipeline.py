@@ -714,6 +714,26 @@ def _corrections_last(members: list[InputResult]) -> None:
             return
 
 
+def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
+    """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
+    and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
+    an office relaying others' forms under their own names is no such case."""
+    from formkit.submissions import _named_department
+
+    mail = res.raw.mail or {}
+    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
+    if not sender or not res.department or res.department not in cfg.roster.departments:
+        return None
+    by_mail = [code for code, d in cfg.roster.departments.items()
+               if sender in {a.strip().lower() for a in d.email.split(",") if a.strip()}]
+    if len(by_mail) != 1 or by_mail[0] == res.department:
+        return None
+    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    if _named_department(parts, cfg.roster) != by_mail[0]:
+        return None
+    return cfg.roster.departments[by_mail[0]].name
+
+
 def _split(a: InputResult, b: InputResult) -> bool:
     """Two versions of one form that nothing orders (sent together: one mail, one archive) and that share no row:
     one table sent as two files (附件4_1, 附件4_2), not an old version and its correction."""
@@ -1059,6 +1079,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
 
+    if campaign_rules:
+        for res in current:
+            if (other := _sent_by_another(res, cfg)) is not None:
+                res.findings.append(F.make(F.DEPARTMENT_SENDER, value=other, detail=cfg.roster.departments[
+                    res.department].name))
     for form_id in ("附件1", "附件2", "附件3", "附件4"):
         for res in by_form.get(form_id, []):
             c = res.checked

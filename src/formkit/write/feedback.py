@@ -416,6 +416,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     who = (res.person or dept) if c else "各位老师"
     if c is not None and any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in shown):
         who = normalize.person_name(c.header.get("name", "")) or who     # who filled it in, not whom it was issued to
+    if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER), None)):
+        who = sender                              # the department that sent another's form
     file_name = _member(res).split("/")[-1]
     if attachment is None:
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
