@@ -844,3 +844,28 @@ def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
     msg = read_eml(eml)
     assert msg["To"].endswith("cwc@x.edu.cn>") or msg["To"] == "cwc@x.edu.cn"
     assert msg.get_body(("plain",)).get_content().lstrip().startswith("财务处")
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_its_text(cfg, workdir):
+    """A form saved under a GBK file name (an unzip tool, a USB stick from Windows): read and merged, its name shown
+    as the Chinese it spells in report.json and the workbook (merge stopped with a traceback); an archive so named is
+    listed with its SHA-256."""
+    import os
+
+    paths = generate_campaign(cfg, "risks")
+    src = fill(_find(paths, "附件3", "陈静"), workdir / "tmp.xlsx", header={"填表日期": "2023-03-07"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "学生成绩评定不公", "主要表现形式": "人情分", "风险等级": "三级"}])
+    inbox = os.fsencode(workdir / "inbox")
+    with open(os.path.join(inbox, "陈静自查表".encode("gbk") + b".xlsx"), "wb") as fh:
+        fh.write(src.read_bytes())
+    with open(os.path.join(inbox, "机电工程系材料".encode("gbk") + b".zip"), "wb") as fh:
+        fh.write(hostile.make_zip({"附件3.xlsx": src.read_bytes()}))
+    src.unlink()
+    result = merge(cfg)
+    found = inputs(workdir)
+    assert {found["inbox/陈静自查表.xlsx"]["status"], found["inbox/机电工程系材料.zip!附件3.xlsx"]["status"]} == {
+        "accepted", "duplicate"}
+    assert [r["来源文件"] for r in result.analysis.catalogue if r["姓名"] == "陈静"] == ["inbox/机电工程系材料.zip!附件3.xlsx"]
+    cover = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"]
+    row = next(r for r in cover.iter_rows(values_only=True) if r[1] == "inbox/机电工程系材料.zip")
+    assert re.fullmatch(r"[0-9a-f]{64}", row[2])

@@ -407,7 +407,7 @@ def cmd_check(args) -> int:
 
         mine = {p.resolve() for p in files}
         inbox, _ = walk_inbox(cfg.root, cfg.inbox, lazy=True)
-        others = [r for r in inbox if (cfg.root / r.disk).resolve() not in mine]
+        others = [r for r in inbox if Path(r.source or r.origin or cfg.root / r.disk).resolve() not in mine]
         progress = Progress(enabled=False if args.quiet else None)
         # merge's cache when there is one and it can be used (check itself writes no outputs: it does not start
         # one, and a read-only outbox/ is no reason not to check)

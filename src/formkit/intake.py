@@ -234,11 +234,30 @@ def _ext(name: str) -> str:
 
 
 def _rel(path: Path, root: Path) -> str:
-    """`path` relative to the working folder, posix; as given when it lies outside."""
+    """`path` relative to the working folder, posix; as given when it lies outside. A name that is not UTF-8 (GBK
+    bytes, as an unzip tool or a USB stick leaves Windows Chinese names) is shown as the text it spells: it cannot be
+    written into report.json, the workbooks or a file name as it is."""
     try:
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        rel = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
     except ValueError:
-        return path.as_posix()
+        rel = path.as_posix()
+    return readable_name(rel)
+
+
+def readable_name(name: str) -> str:
+    """A file system name as text: its own when it is UTF-8; else its bytes read as GBK, else with � for what is no
+    text (os gives such names with lone surrogates)."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    for codec in ("gb18030",):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass
+    return raw.decode("utf-8", "replace")
 
 
 # -- sniffing ---------------------------------------------------------------------------------------------
