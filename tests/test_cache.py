@@ -241,3 +241,33 @@ def test_a_zip_replaced_with_the_same_size_and_time_is_read_again(workdir, cfg):
     result = merge(load_config(workdir))
     member = next(r for r in result.analysis.inputs if r.path.endswith("教务处.zip!张伟.xlsx"))
     assert member.sha256 == hashlib.sha256(second).hexdigest()
+
+
+def test_a_file_that_kills_its_reader_is_not_read_again(workdir, cfg, monkeypatch):
+    """A file whose parse kills the reader process (a 2.5 KB .xls asking for 2 GB did, on every merge and every
+    check): its failure is kept by its bytes' digest, so the next merge says the same without reading it again."""
+    import hashlib
+
+    from formkit import pipeline
+    from tests import hostile
+
+    bad = hostile.tiny_xlsx({"A1": "部门"})
+    (workdir / "inbox/坏的.xlsx").write_bytes(bad)
+    digest = hashlib.sha256(bad).hexdigest()
+    real = pipeline.read_workbook
+
+    def dies(data, *args, **kw):            # (the workers are forked: they run this)
+        if hashlib.sha256(data).hexdigest() == digest:
+            os.abort()
+        return real(data, *args, **kw)
+
+    monkeypatch.setattr(pipeline, "read_workbook", dies)
+    first = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/坏的.xlsx"]
+    assert [f.code for f in first.findings] == ["file-read-failed"] and "异常退出" in first.findings[0].message
+
+    def not_a_form(data, *args, **kw):
+        raise pipeline.NotAForm()
+
+    monkeypatch.setattr(pipeline, "read_workbook", not_a_form)     # read again, it would be file-not-a-form
+    again = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/坏的.xlsx"]
+    assert [f.message for f in again.findings] == [f.message for f in first.findings]

@@ -109,3 +109,67 @@ def test_hostile_inbox_merges_with_reasons(cfg, workdir, tmp_path):
     for out in (workdir / "outbox").rglob("*.xlsx"):
         names = hostile.members(out.read_bytes())
         assert "xl/vbaProject.bin" not in names, out
+
+
+def _ods_with_rows(rows_xml: bytes, tables: bytes = b"") -> bytes:
+    """hostile.tiny_ods with its table's rows replaced (and more tables after it)."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(hostile.tiny_ods()))
+    content = src.read("content.xml")
+    start = content.index(b"<table:table-row")
+    end = content.rindex(b"</table:table>")
+    content = content[:start] + rows_xml + content[end:end + len(b"</table:table>")] + tables + \
+        content[end + len(b"</table:table>"):]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name in src.namelist():
+            z.writestr(name, content if name == "content.xml" else src.read(name),
+                       compress_type=zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+def test_repeated_cells_of_an_ods_count_as_the_cells_they_stand_for():
+    """An .ods declares cells with number-rows-repeated / number-columns-repeated: 27 KB can ask for 100,000 x 100
+    cells (a reader went to 1.8 GB and died). Checked against the caps of an .xlsx sheet, and summed over sheets;
+    LibreOffice's own trailing empty rows (repeated to the last row) are no problem."""
+    from formkit.safety import check_workbook
+
+    cell = b'<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    wide = b'<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated=' \
+           b'"16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    assert check_workbook(_ods_with_rows(wide), "ods").code == "file-too-large"
+    many = b"".join(b'<table:table table:name="S%d"><table:table-row table:number-rows-repeated="100000">'
+                    b'<table:table-cell table:number-columns-repeated="100" office:value-type="string"><text:p>y'
+                    b'</text:p></table:table-cell></table:table-row></table:table>' % i for i in range(20))
+    assert check_workbook(_ods_with_rows(b"<table:table-row>" + cell + b"</table:table-row>", many),
+                          "ods").code == "file-too-large"
+    trailing = b'<table:table-row>' + cell + b'</table:table-row><table:table-row table:number-rows-repeated=' \
+               b'"1048575"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    assert check_workbook(_ods_with_rows(trailing), "ods") is None
+
+
+def test_a_form_of_thousands_of_rows_and_damaged_files_are_said_in_chinese(cfg, workdir):
+    """A personal form whose row was dragged down 6,000 rows is no form (it made 200,000 catalogue rows and
+    findings): file-too-large. A damaged file's reason is Chinese, not the parser's English."""
+    from formkit.generate import FormContent, header_prefill, identity_for, write_form
+    from formkit.spec import load_forms
+
+    spec = load_forms()["附件3"]
+    dept = cfg.roster.departments["JWC"]
+    person = next(p for p in cfg.roster.staff if p.name == "张伟")
+    row = {"category": "岗位职责", "risk": "重复的风险点", "manifest": "重复", "level": "三级"}
+    write_form(workdir / "inbox/拖动填充.xlsx", spec, cfg, identity_for(spec, cfg, dept, person),
+               FormContent(header=header_prefill(spec, cfg, dept, person), rows=[row] * 6001), department=dept)
+    broken = bytearray(hostile.legacy_xls())
+    broken[600:700] = b"\xff" * 100
+    (workdir / "inbox/坏的.xls").write_bytes(bytes(broken))
+    code, report = _merge(workdir)
+    by_path = {i["path"]: i for i in report["inputs"]}
+    big = by_path["inbox/拖动填充.xlsx"]
+    assert big["status"] == "rejected" and [f["code"] for f in big["findings"]] == ["file-too-large"]
+    assert "超过 5000 行" in big["findings"][0]["message"]
+    for i in report["inputs"]:
+        for f in i["findings"]:
+            assert not re.search(r"[A-Za-z]{4,}Error|Cannot|not found", f["message"]), f["message"]

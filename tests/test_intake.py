@@ -643,3 +643,20 @@ def test_a_mailbox_file_is_read_mail_by_mail(tmp_path: Path):
     assert all(i.rejection is None and i.mail for i in inputs)
     inputs, _ = expand(tmp_path, "一封信", b"From jwc@example.edu.cn Mon Mar 13 09:00:00 2023\n" + one)
     assert [i.path for i in inputs] == ["一封信!附件4.xlsx"]
+
+
+def test_an_archive_of_archives_is_one_input_said_once(tmp_path):
+    """A 42.zip-style archive (13 x 13 x 13 members: 2,197 files, a few KB) or a mail of thousands of attachments:
+    one rejected input for the inbox file, not thousands of rejections (and as many reply drafts)."""
+    leaf = H.make_zip({f"{i}.txt": b"x" for i in range(13)})
+    middle = H.make_zip({f"{i}.zip": leaf for i in range(13)})
+    top = H.make_zip({f"{i}.zip": middle for i in range(13)})
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "资料.zip").write_bytes(top)
+    (inbox / "正常.zip").write_bytes(H.make_zip({"附件4.xlsx": H.tiny_xlsx()}))
+    raws, _ = intake.walk_inbox(tmp_path, inbox)
+    mine = [r for r in raws if r.path.startswith("inbox/资料.zip")]
+    assert [(r.path, r.rejection.code) for r in mine] == [("inbox/资料.zip", F.FILE_TOO_LARGE)]
+    assert "2000" in mine[0].rejection.message
+    assert [r.path for r in raws if r.path.startswith("inbox/正常.zip")] == ["inbox/正常.zip!附件4.xlsx"]

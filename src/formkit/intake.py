@@ -813,6 +813,14 @@ def _mail_time(mail: dict, fallback: float | None) -> float | None:
 
 # -- expansion --------------------------------------------------------------------------------------------
 
+MAX_ENTRIES = safety.MAX_MEMBERS
+"""Most members one inbox file may hold, counted through its archives and mails (a zip of zips of zips)."""
+
+
+class _TooManyEntries(Exception):
+    """The inbox file being expanded holds more than MAX_ENTRIES members."""
+
+
 class _Expander:
     """Collects the inputs and skipped entries of one or more inbox files."""
 
@@ -825,6 +833,7 @@ class _Expander:
         self.origin: str | None = None      # the disk file being expanded
         self.disk_zip = False               # expanding that file as a zip: its members can be named, not held
         self.disk_rel = ""                  # that file's path, as inputs from it are reported
+        self.entries = MAX_ENTRIES          # members (of archives, mails, nested) that file may still yield
 
     # names ---------------------------------------------------------------------------------------------
     def unique(self, container: str, name: str) -> str:
@@ -854,6 +863,7 @@ class _Expander:
     # files ---------------------------------------------------------------------------------------------
     def disk_file(self, path: Path, rel: str, *, eager: bool = False) -> None:
         self.budget = safety.MAX_TOTAL_BYTES
+        self.entries = MAX_ENTRIES
         self.origin = None
         self.disk_rel = rel
         try:
@@ -878,8 +888,17 @@ class _Expander:
             return
         assert data is not None
         self.origin = str(path)
-        self.handle(data, rel, path.name, st.st_mtime, None, 0, 0, "disk")
-        self.origin = None
+        before = (len(self.inputs), len(self.skipped))
+        try:
+            self.handle(data, rel, path.name, st.st_mtime, None, 0, 0, "disk")
+        except _TooManyEntries:
+            # an archive of archives (42.zip) or a mail of hundreds of attachments: one input, said once, not
+            # tens of thousands of rejected members and reply drafts
+            del self.inputs[before[0]:], self.skipped[before[1]:]
+            self.reject(rel, data, st.st_mtime, None, findings.make(
+                findings.FILE_TOO_LARGE, detail=f"其中（含压缩包、邮件里的压缩包）合计超过 {MAX_ENTRIES} 个文件"))
+        finally:
+            self.origin = None
 
     def handle(self, data: bytes, path: str, name: str, mtime: float | None, mail: dict | None,
                zdepth: int, depth: int, where: str, member: int | None = None) -> None:
@@ -954,6 +973,9 @@ class _Expander:
 
     def zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str, mtime: float | None,
                    mail: dict | None, zdepth: int, depth: int, index: int = 0) -> None:
+        self.entries -= 1
+        if self.entries < 0:
+            raise _TooManyEntries
         name = member_name(info)
         if name.endswith(("/", "\\")):
             return  # a directory entry
@@ -1068,6 +1090,9 @@ class _Expander:
 
     def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
                    zdepth: int, depth: int, counter: list[int]) -> None:
+        self.entries -= 1
+        if self.entries < 0:
+            raise _TooManyEntries
         try:
             filename = part_filename(part)
             disposition = part.get_content_disposition()

@@ -36,9 +36,10 @@ Limits and caveats:
   item gets the same room; an allocation beyond it fails (MemoryError, or an abort in native code).
 * ``workers=0`` runs ``fn`` in the calling process, without isolation, memory cap or timeout: for
   debugging only. Exceptions (including ``MemoryError``) still become outcomes; a crash is a crash.
-* Workers disable ``faulthandler`` if inherited: a crash is reported as an ``Outcome``, not as a Python
-  stack dump per hostile file. Whatever native code prints before dying (Rust prints "memory allocation
-  of N bytes failed", plus a backtrace if RUST_BACKTRACE is set) still goes to the inherited stderr.
+* Workers disable ``faulthandler`` if inherited and send their stderr to the null device: a crash is reported
+  as an ``Outcome``, not as a Python stack dump per hostile file, nor as what native code prints before dying
+  (Rust prints "memory allocation of N bytes failed", plus a backtrace if RUST_BACKTRACE is set) on the
+  screen of someone who cannot act on it. ``quiet_stderr=False`` keeps the inherited stderr (debugging).
 * ``fn`` (and ``initializer``) must be top-level functions when the start method is ``spawn``. Workers
   are daemonic processes, so ``fn`` cannot use ``multiprocessing`` itself (``subprocess`` is fine), and the
   per-item ``alarm()`` backstop means ``fn`` must not rely on SIGALRM.
@@ -207,7 +208,7 @@ def _sigmask(how: int) -> set | None:
 # ---------------------------------------------------------------- the worker process
 
 
-def _worker_main(conn, fn, initializer, mem_limit, alarm_seconds, inherited) -> None:
+def _worker_main(conn, fn, initializer, mem_limit, alarm_seconds, inherited, quiet_stderr=True) -> None:
     """Body of a worker process. Replies exactly once per item, in order."""
     for other in inherited:  # the parent's ends of every pipe, copied by fork: keep EOF detection working
         try:
@@ -225,6 +226,13 @@ def _worker_main(conn, fn, initializer, mem_limit, alarm_seconds, inherited) -> 
     _sigmask(signal.SIG_UNBLOCK)
     if faulthandler.is_enabled():  # inherited from the parent; a crash is reported as an Outcome instead
         faulthandler.disable()
+    if quiet_stderr:
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 2)
+            os.close(null)
+        except OSError:
+            pass
     try:
         _apply_mem_limit(mem_limit)
         if initializer is not None:
@@ -370,6 +378,7 @@ class WorkerPool:
         initializer: Callable[[], Any] | None = None,
         chunksize: int = 1,
         start_method: str | None = None,
+        quiet_stderr: bool = True,
     ) -> None:
         if workers is None:
             workers = _default_workers()
@@ -385,6 +394,7 @@ class WorkerPool:
         self.timeout = None if timeout is None or math.isinf(timeout) else float(timeout)
         self.initializer = initializer
         self.chunksize = chunksize
+        self.quiet_stderr = quiet_stderr
         self.replaced = 0  # workers replaced after dying or timing out (over the pool's life)
         self._start_method = start_method or _default_start_method()
         self._ctx = multiprocessing.get_context(self._start_method)
@@ -464,7 +474,7 @@ class WorkerPool:
             inherited = []
         proc = self._ctx.Process(
             target=_worker_main,
-            args=(child_conn, self.fn, self.initializer, self.mem_limit, self._alarm, inherited),
+            args=(child_conn, self.fn, self.initializer, self.mem_limit, self._alarm, inherited, self.quiet_stderr),
             name="formkit-isolate",
             daemon=True,
         )

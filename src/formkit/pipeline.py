@@ -48,7 +48,7 @@ from formkit.intake import (
     walk_inbox,
 )
 from formkit.levels import supervision
-from formkit.read import NotAForm, read_workbook
+from formkit.read import NotAForm, TooManyRows, read_workbook
 from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, campaign_window, check_campaign, check_file, former_token
@@ -203,6 +203,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
             laps.lap("labels")
     except NotAForm:
         return ("read", F.make(F.FILE_NOT_A_FORM)), None
+    except TooManyRows as exc:
+        return ("read", F.make(F.FILE_TOO_LARGE, detail=str(exc))), None
     except PasswordError:
         return ("read", F.make(F.FILE_ENCRYPTED)), None
     except (CalamineError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, EOFError) as exc:
@@ -286,19 +288,38 @@ def read_input(item: tuple) -> tuple:
     return result
 
 
+_PARSER_ZH = (        # what the parsers say of a damaged file, in words a coordinator can pass on
+    ("Cannot detect file format", "无法识别文件格式，文件可能已损坏或不完整"),
+    ("WorksheetNotFound", "工作簿中列出的工作表找不到"),
+    ("shared strings", "文字表（共享字符串）缺失或损坏"),
+    ("XmlError", "工作表内容不完整或格式错误"),
+    ("Xml", "工作表内容不完整或格式错误"),
+    ("BadZipFile", "压缩结构损坏"),
+    ("zlib", "压缩数据损坏"),
+    ("EOFError", "文件不完整（可能下载或复制时被截断）"),
+    ("KeyError", "缺少必要的组成部分"),
+    ("Cfb", "旧版 Excel 文件结构损坏"),
+    ("Vba", "宏内容损坏"),
+    ("PermissionError", "没有读取这个文件的权限"),
+    ("OSError", "无法从磁盘读取"),
+)
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text[:80]}" if text else type(exc).__name__
+    """Why a parser failed, in Chinese (the parsers' own English words would go into findings and replies)."""
+    said = f"{type(exc).__name__}: {exc}"
+    for marker, text in _PARSER_ZH:
+        if marker.lower() in said.lower():
+            return text
+    return "文件内容无法解析"
 
 
 _OUTCOME_ZH = {"crashed": "读取程序异常退出", "memory": "超出内存上限", "timeout": "读取超时", "exception": "读取出错"}
 
 
 def _failed(o) -> F.Finding:
-    detail = _OUTCOME_ZH.get(o.reason or "", "读取失败")
-    if o.reason == "exception":
-        detail += f"：{o.detail[:80]}"
-    return F.make(F.FILE_READ_FAILED, detail=detail)
+    detail = _OUTCOME_ZH.get(o.reason or "", "读取失败")      # (the exception's own English text stays out of
+    return F.make(F.FILE_READ_FAILED, detail=detail)              # findings and replies)
 
 
 @contextmanager
@@ -463,6 +484,10 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                         data = owners[0].raw.data
                         sha = hashlib.sha256(data).hexdigest() if data is not None else ""
                     outcome = ("read", _failed(o))
+                    if sha and o.reason in ("crashed", "memory"):
+                        # the same bytes kill a reader the same way: said from the cache next time, not read again
+                        # (a 2.5 KB .xls asking for 2 GB did it on every merge and every check)
+                        store.put(sha, dumps(outcome), None)
                 for res in owners:
                     res.sha256, res._outcome = sha, outcome
                     res.raw.release()

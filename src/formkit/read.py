@@ -69,6 +69,15 @@ class NotAForm(Exception):
     """The workbook holds no recognisable form."""
 
 
+MAX_FORM_ROWS = 5_000
+"""Most table rows one form may hold: a department lists dozens of risks, a person a handful; 200,000 filled rows (a
+row dragged down a whole column, a crafted file) are no form, and would make 200,000 catalogue rows and findings."""
+
+
+class TooManyRows(Exception):
+    """A form's table holds more than MAX_FORM_ROWS rows; the message says how many (Chinese)."""
+
+
 # -- identity carriers ----------------------------------------------------------------------------
 
 
@@ -638,6 +647,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if extras:
             extra_used.update(extras)
         rows.append(Row(r + 1, values, refs, extras))
+        if len(rows) > MAX_FORM_ROWS:
+            raise TooManyRows(f"表格中填写的行超过 {MAX_FORM_ROWS} 行")
         last_seen = r
     for j, label in extra_cols.items():
         if label in extra_used:

@@ -560,6 +560,63 @@ def _sheet_parts(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
     return [members[n] for n in sorted(names)]
 
 
+_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
+_ODS_ROWS = re.compile(rb'table:number-rows-repeated="(\d{1,12})"')
+_ODS_COLS = re.compile(rb'table:number-columns-repeated="(\d{1,12})"')
+_ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+MAX_BOOK_AREA = 2 * MAX_CELLS_AREA
+"""Largest sum of the sheets' rectangles in one workbook (the reader loads every visible sheet to find the form)."""
+
+
+def _scan_ods(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Finding | None:
+    """The rectangles an .ods asks a reader to build: cells are declared with number-rows-repeated and
+    number-columns-repeated, so 27 KB can stand for 100,000 x 100 cells. For each table, the last row and the
+    column reached by a cell with content (a value, or children), as the reader allocates them; against the
+    same caps as an .xlsx sheet, and their sum against MAX_BOOK_AREA. Streamed in chunks."""
+    rest = b""
+    name, row_pos, last_row, max_col, total = "", 0, 0, 0, 0
+    rep, col_pos, width = 1, 0, 0
+    for chunk in iter_member(zf, info):
+        data = rest + chunk
+        end = data.rfind(b">") + 1
+        rest = data[end:]
+        if len(rest) > MAX_TAG_BYTES:
+            return _unsafe("content.xml 中有异常长的标签")
+        for close, tag, attrs in _ODS_TAG.findall(data, 0, end):
+            empty = attrs.endswith(b"/")
+            if tag == b"table":
+                if not close:
+                    m = _ODS_NAME.search(attrs)
+                    name = m.group(1).decode("utf-8", "replace") if m else ""
+                    row_pos, last_row, max_col = 0, 0, 0
+                    continue
+                if problem := _area_problem(name, last_row, max_col, "用到"):
+                    return problem
+                total += last_row * max_col
+                if total > MAX_BOOK_AREA:
+                    return _too_large(f"各工作表合计超过 {MAX_BOOK_AREA // 10000} 万个单元格")
+            elif tag == b"table-row":
+                if close:
+                    if width:
+                        last_row, max_col = row_pos + rep, max(max_col, width)
+                    row_pos += rep
+                    continue
+                m = _ODS_ROWS.search(attrs)
+                rep = int(m.group(1)) if m else 1
+                col_pos, width = 0, 0
+                if empty:
+                    row_pos += rep
+            elif not close:
+                m = _ODS_COLS.search(attrs)
+                cols = int(m.group(1)) if m else 1
+                if not empty or b"office:value-type" in attrs:
+                    width = col_pos + cols
+                col_pos += cols
+                if row_pos > MAX_ROWS or col_pos > 16_384 * 64:
+                    return _area_problem(name, row_pos + rep, col_pos, "用到") or _too_large("表格过大")
+    return None
+
+
 KEEP_BYTES = 8 * MiB
 """Largest sheet part `inspect_workbook` hands on to the reader whole (larger ones are read again)."""
 
@@ -616,6 +673,10 @@ def inspect_workbook(data: bytes, kind: str,
             for info in sheets:
                 if problem := _scan_sheet(zf, info, keep):
                     return problem, keep
+            if kind == ODS and (content := members.get("content.xml")) is not None:
+                if problem := _check_prolog(zf, content, data) or _scan_ods(zf, content):
+                    return problem, keep
+                sheets = [content]
             scanned = {id(info) for info in sheets}
             for name, info in members.items():
                 if id(info) not in scanned and name.endswith((".xml", ".rels")) and info.file_size:
