@@ -212,7 +212,8 @@ def test_the_submitters_remarks_under_the_table_come_back_in_the_feedback(cfg, w
     texts = [c.value for row in back.iter_rows() for c in row if isinstance(c.value, str)]
     assert texts[-2:] == said
     assert table_rows(workdir / FEEDBACK) == table_rows(workdir / FLAWED)
-    shutil.copy(workdir / FEEDBACK, workdir / "inbox/财务处风险点_改.xlsx")     # sent back without a change
+    shutil.copy(workdir / FEEDBACK, workdir / "inbox/财务处风险点_改.xlsx")
+    correct(workdir / "inbox/财务处风险点_改.xlsx")                          # the marked cells fixed, nothing else
     merge(cfg)
     findings = inputs(workdir)["inbox/财务处风险点_改.xlsx"]["findings"]
     assert [f["value"] for f in findings if f["code"] == "row-not-read"] == said
@@ -869,3 +870,27 @@ def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_its_text(cfg, workdir
     cover = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"]
     row = next(r for r in cover.iter_rows(values_only=True) if r[1] == "inbox/机电工程系材料.zip")
     assert re.fullmatch(r"[0-9a-f]{64}", row[2])
+
+
+def test_the_feedback_workbook_forwarded_unchanged_later_replaces_nothing(cfg, workdir, tmp_path):
+    """财务处 corrects its feedback workbook and sends it back (accepted); a day later a secretary forwards formkit's
+    reply, with the feedback workbook as it was, and the office saves that mail into inbox/ too: nobody changed
+    anything in it, so it is no new submission (it replaced the correction: its risks left the catalogue and a
+    second reply asked for the same fixes) but a duplicate of the flawed form (feedback-unchanged)."""
+    setup_inbox(cfg, workdir)
+    merge(cfg)
+    untouched = (workdir / FEEDBACK).read_bytes()
+    fixed = tmp_path / "财务处风险点_修改.xlsx"
+    shutil.copyfile(workdir / FEEDBACK, fixed)
+    correct(fixed)
+    (workdir / "inbox/改好.eml").write_bytes(hostile.make_eml([("财务处风险点_修改.xlsx", fixed.read_bytes())],
+                                                             date="Tue, 14 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/转发.eml").write_bytes(hostile.make_eml([("财务处风险点_反馈.xlsx", untouched)],
+                                                             date="Wed, 15 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/改好.eml!财务处风险点_修改.xlsx"]["status"] == "accepted"
+    again = got["inbox/转发.eml!财务处风险点_反馈.xlsx"]
+    assert again["status"] == "duplicate" and [f["code"] for f in again["findings"]] == ["feedback-unchanged"]
+    assert len([r for r in result.analysis.catalogue if r["_dept"] == "CWC"]) == 3
+    assert not list((workdir / "outbox/反馈").rglob("财务处风险点_反馈_反馈.*"))

@@ -739,6 +739,28 @@ def _corrections_last(members: list[InputResult]) -> None:
             return
 
 
+def _rows_typed(c: Checked) -> list[dict]:
+    """A form's rows as typed, without the 序号 (the feedback workbook numbers them)."""
+    return [{k: v for k, v in r.values.items() if k != "seq"} for r in c.rows]
+
+
+def _unchanged_feedback(members: list[InputResult]) -> None:
+    """A feedback workbook sent back (forwarded, attached again) without a change: the same header and rows as the
+    version it corrects. Nobody corrected anything: it is no new submission (it replaced the accepted correction
+    sent before it), but a duplicate of that version; taken out of `members`."""
+    for res in list(members):
+        target = res.brief.corrects if res.brief else ""
+        flawed = next((m for m in members if target and m is not res and m.sha256.startswith(target)), None)
+        if flawed is None:
+            continue
+        a, b = res.checked, flawed.checked
+        if a is None or b is None or a.header != b.header or _rows_typed(a) != _rows_typed(b):
+            continue
+        members.remove(res)
+        res.status, res.duplicate_of, res.same_as = DUPLICATE, flawed.path, flawed
+        res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
+
+
 def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
     """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
     and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
@@ -1057,6 +1079,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     numbering: dict[str, tuple[str, str | None]] = {}             # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     for members in groups.values():
+        _unchanged_feedback(members)
+        if not members:
+            continue
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]
