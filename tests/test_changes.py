@@ -187,3 +187,19 @@ def test_a_department_renamed_in_the_roster_is_a_change(cfg, workdir):
     merge(cfg)
     changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"] != "新增"]
     assert changes and {(c["变化"], c["变化前"], c["变化后"]) for c in changes} == {("部门变化", "教务处", "教务部")}
+
+
+def test_a_measure_change_names_the_measure_form(cfg, workdir):
+    """措施变化 rows point at the measure form's file and cell (they named the risk form's 风险点 cell)."""
+    from formkit.pipeline import analyse
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    a5 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件5" in p.name and "张伟" in p.name)
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-20"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    result = merge(cfg)
+    changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"] == "措施变化"]
+    catalogue = {r["风险编号"]: r for r in result.analysis.catalogue}
+    assert changes and all(c["来源文件"] == "inbox/张伟_措施.xlsx" for c in changes)
+    assert [c["来源位置"] for c in changes] == [catalogue[c["风险编号"]]["措施来源位置"] for c in changes]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import email
 import json
+from email import policy
 
 import openpyxl
 
@@ -258,3 +260,47 @@ def test_what_decided_between_two_mails_of_the_same_moment_is_said(cfg, workdir,
     old, new = report["inbox/a.eml!附件3_张伟.xlsx"], report["inbox/b.eml!附件3_张伟.xlsx"]
     assert (old["status"], new["status"]) == ("superseded", "accepted")
     assert old["order_basis"] == new["order_basis"] == "文件名顺序"
+
+
+def _status_cells(workdir) -> dict[str, tuple]:
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    return {row[0]: row for row in ws.iter_rows(min_row=5, values_only=True) if row[0]}
+
+
+def test_completion_and_lateness_as_a_leader_reads_them(cfg, workdir):
+    """财务处 (应报 2): 刘洋's form returned, 王磊's not sent; 教务处 (应报 2) gets three people's forms (a typo in the
+    roster's 应报人数, say). Past the deadline: 财务处 still shows 逾期 beside 退回 (it hid it) and its chase says so;
+    教务处's rate is 100%, not 150%, 合计 counts at most what is owed, and the surplus is said. A blank 附件4 sent
+    before the deadline and the real one after it is late (the blank one made it look on time)."""
+    import dataclasses
+
+    toml = workdir / "formkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("year = 2023", "year = 2023\nas_of = 2023-04-25"),
+                    encoding="utf-8")
+    from formkit.config import load_config
+
+    cfg = load_config(workdir)
+    cfg.roster.staff.append(dataclasses.replace(cfg.roster.staff[0], staff_no="0014", name="赵敏"))
+    paths = generate_campaign(cfg)
+    for name, level in (("张伟", "二级"), ("李娜", "三级"), ("赵敏", "三级"), ("刘洋", "九级")):
+        form = next(p for p in paths if "附件3" in p.name and name in p.name)
+        fill(form, workdir / f"inbox/{name}.xlsx", header={"填表日期": "2023-03-20"}, rows=_risk(level, f"{name}的风险"))
+    a4 = next(p for p in paths if "附件4" in p.name and "财务处" in p.name)
+    fill(a4, workdir / "inbox/财务处_空.xlsx", header={"填表日期": "2023-03-30"})
+    fill(a4, workdir / "inbox/财务处_附件4.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"岗位(环节)": "出纳", "风险类别": "岗位职责", "风险点": "挪用公款", "主要表现形式": "私自转账", "风险等级": "二级",
+         "涉及“三重一大”": "否", "责任人": "赵强"}])
+    merge(cfg)
+    cells = _status_cells(workdir)
+    assert cells["财务处"][4] == "0/2（退回，逾期）"
+    assert cells["财务处"][2] == "已报（逾期）"
+    assert cells["教务处"][4] == "3/2（已报，多于应报人数）"
+    wb = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")
+    summary = [row for row in wb["汇总"].iter_rows(values_only=True)]
+    jwc = next(r for r in summary if r[0] == "教务处" and isinstance(r[1], int) and r[2] == 3)
+    assert jwc[3] == 1
+    total = next(r for i, r in enumerate(summary) if r[0] == "合计" and i > summary.index(jwc))
+    assert total[2] == 3 and total[3] == 2 / 5        # 教务处 2 of 2, 财务处 0 of 2, 机电工程系 0 of 1
+    assert any("多于名册的应报人数" in str(r[0]) for r in summary)
+    chase = email.message_from_bytes((workdir / "outbox/催报/财务处_催报.eml").read_bytes(), policy=policy.default)
+    assert "（逾期，截止 2023-03-31）" in chase.get_body(("plain",)).get_content()

@@ -1089,7 +1089,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
         _corrections_last(members)
         aside = _blank_after_filled(members, forms)
-        if sent := next((m.submitted_at for m in members if m.submitted_at), None):
+        # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)
+        if sent := next((m.submitted_at for m in members if m.submitted_at
+                         and not any(f.code == F.NO_ROWS for f in m.findings)), None):
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)

@@ -39,6 +39,7 @@ class PersonalCell:
     missing: list[str] = field(default_factory=list)          # with a staff list: who has sent nothing accepted
     to_fix: list[str] = field(default_factory=list)           # … and whose form was returned
     pending: list[str] = field(default_factory=list)          # 附件5: risks registered after it was accepted
+    overdue: bool = False      # past the deadline with someone who has sent nothing (also when others were returned)
 
 
 @dataclass
@@ -244,7 +245,8 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = OVERDUE
             else:
                 state = MISSING if acc == 0 else "部分"
+            overdue = bool(expected) and today > deadline and acc + ret < expected
             personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix,
-                                             pending.get((dept.code, form_id), []))
+                                             pending.get((dept.code, form_id), []), overdue)
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
     return out

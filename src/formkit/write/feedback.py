@@ -470,7 +470,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
             if owed(fid, d.code) and p.expected and p.accepted < p.expected:
                 who = "".join(f"；{label}：{'、'.join(names[:30])}{'等' if len(names) > 30 else ''}"
                               for label, names in (("尚未收到", p.missing), ("退回待修改", p.to_fix)) if names)
-                overdue = "逾期，" if p.state == "逾期" else ""
+                overdue = "逾期，" if p.state == "逾期" or p.overdue else ""
                 items.append(f"{spec.full_title}（{overdue}截止 {cfg.deadline(spec.phase).isoformat()}）：应报 {p.expected} 人，"
                              f"已收到合格 {p.accepted} 人{who}")
                 returned |= p.returned > 0

@@ -361,23 +361,33 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     status = {d.code: d.personal for d in grid(a)}
     people3 = Counter({code: p["附件3"].accepted for code, p in status.items()})
     acc5 = Counter({code: p["附件5"].accepted for code, p in status.items()})
+    # a rate counts at most the people owed (three people sharing a department's general form where the roster
+    # says two: 100%, not 150%, and not more than is owed in 合计); the surplus is said under the table
+    over = [d for d in depts if d.headcount and max(people3[d.code], acc5[d.code]) > d.headcount]
     r = top + 2
     for d in depts:
         write_text(ws, r, 0, d.name, st.cell)
         ws.write_number(r, 1, d.headcount, st.num)
         ws.write_number(r, 2, people3[d.code], st.num)
-        ws.write_number(r, 3, people3[d.code] / d.headcount if d.headcount else 0, st.pct)
+        ws.write_number(r, 3, min(people3[d.code], d.headcount) / d.headcount if d.headcount else 0, st.pct)
         ws.write_number(r, 4, acc5[d.code], st.num)
-        ws.write_number(r, 5, acc5[d.code] / d.headcount if d.headcount else 0, st.pct)
+        ws.write_number(r, 5, min(acc5[d.code], d.headcount) / d.headcount if d.headcount else 0, st.pct)
         r += 1
     write_text(ws, r, 0, "合计", st.total_label)
     headcount = sum(d.headcount for d in depts)
     n3, n5 = sum(people3.values()), sum(acc5.values())
+    c3 = sum(min(people3[d.code], d.headcount) for d in depts)
+    c5 = sum(min(acc5[d.code], d.headcount) for d in depts)
     ws.write_number(r, 1, headcount, st.total)
     ws.write_number(r, 2, n3, st.total)
-    ws.write_number(r, 3, n3 / headcount if headcount else 0, st.pct)
+    ws.write_number(r, 3, c3 / headcount if headcount else 0, st.pct)
     ws.write_number(r, 4, n5, st.total)
-    ws.write_number(r, 5, n5 / headcount if headcount else 0, st.pct)
+    ws.write_number(r, 5, c5 / headcount if headcount else 0, st.pct)
+    if over:
+        r += 1
+        write_text(ws, r, 0, "注：" + "；".join(f"{d.name}已报 {max(people3[d.code], acc5[d.code])} 人，多于名册的应报人数 "
+                                              f"{d.headcount} 人" for d in over[:10]) + (" 等" if len(over) > 10 else "")
+                   + "。完成率按应报人数计（最多 100%），请核对名册中的应报人数。", st.subtitle)
 
     # 4. every 一级 risk with who manages and who answers for it
     top = r + 3
@@ -418,6 +428,7 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
     for j, (h, w) in enumerate(zip(head, widths, strict=True)):
         ws.set_column(j, j, w)
         ws.write_string(3, j, h, st.head)
+    ws.set_row(3, row_height(head, widths))      # labels on two lines (the closing bracket printed over row 5)
     r = 4
     for d in grid(a):
         write_text(ws, r, 0, d.name, st.cell)
@@ -428,6 +439,8 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
         for j, fid in ((4, "附件3"), (6, "附件5")):
             p = d.personal[fid]
             late = "，有逾期" if p.late and p.state == DONE else ""     # every form in, some after the deadline
+            late += "，逾期" if p.overdue and p.state != OVERDUE else ""    # some returned, others not sent at all
+            late += "，多于应报人数" if p.expected and p.accepted > p.expected else ""   # (the roster's 应报人数?)
             late += f"，待补措施 {len(p.pending)} 条" if p.pending else ""  # risks registered after it was accepted
             ws.write_string(r, j, f"{p.accepted}/{p.expected}（{p.state}{late}）", getattr(st, _STATE_STYLE[p.state]))
             ws.write_number(r, j + 1, p.returned, st.num)
