@@ -598,6 +598,60 @@ def test_a_department_row_put_back_asks_for_every_cell_it_needs(cfg, workdir):
     assert cells <= {ref for _, ref, _ in listed}
     body = read_eml(next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.eml"))).get_body(("plain",)).get_content()
     assert all(f"附件6!{ref}" in body for ref in cells)
+    # 完成时限 (wanted) is marked too: left empty it made one more round; the risk's own cells are locked, as in the
+    # pre-filled rows above it
+    assert fb.cell(row, cols["完成时限"] if "完成时限" in cols else
+                   table_header_row(fb, ["完成时限"])[1]["完成时限"]).comment is not None
+    assert fb.cell(row, cols["风险编号"]).protection.locked is not False
+    # filled as marked (and nothing else), it is accepted without a further reply
+    fixed = workdir / "inbox/教务处_措施_改.xlsx"
+    shutil.copy(next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx")), fixed)
+    wb = openpyxl.load_workbook(fixed)
+    for label, value in (("关键环节", "执行"), ("防控措施", "专人保管"), ("工作程序", "申请—审批"), ("完成时限", "长期")):
+        wb["附件6"].cell(row, table_header_row(wb["附件6"], [label])[1][label], value)
+    wb.save(fixed)
+    fill(fixed, header={"填表日期": "2023-04-25"})         # (asked for in the header, as in the sent form)
+    merge(cfg)
+    again = inputs(workdir)["inbox/教务处_措施_改.xlsx"]
+    assert again["status"] == "accepted" and not [f for f in again["findings"] if f["severity"] != "info"]
+
+
+def test_a_risk_registered_after_the_measures_comes_back_as_a_row_to_fill(cfg, workdir):
+    """教务处's 附件6 was accepted; its 附件4 is re-sent with a new risk: the 附件6's reply asks for that risk's measure
+    and its feedback workbook carries the row (pre-filled, its cells to fill marked): typing the measure there and
+    sending it back is enough (the department had no regenerated form to use)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name
+              and "教务处" in p.name)
+    ids = [c.value for row in form_sheet(openpyxl.load_workbook(a6)).iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-B")]
+    fill(a6, workdir / "inbox/教务处_措施.xlsx", by_risk_id={i: {
+        "关键环节": "执行", "防控措施": "双人管理", "工作程序": "登记—审核", "完成时限": "长期"} for i in ids})
+    merge(cfg)
+    a4 = next(p for p in generate_campaign(cfg, "risks") if "附件4" in p.name and "教务处" in p.name)
+    rows = [{"岗位(环节)": "考务", "关联权力事项": "", "风险类别": "业务流程", "风险点": r, "主要表现形式": "表现",
+             "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"} for r in ("泄露考试试题", "监考不严", "新增的风险点")]
+    fill(a4, workdir / "inbox/教务处_附件4_重报.xlsx", header={"填表日期": "2023-04-25"}, rows=rows)
+    merge(cfg)
+    measures = inputs(workdir)["inbox/教务处_措施.xlsx"]
+    later = [f["value"] for f in measures["findings"] if f["code"] == "risk-registered-later"]
+    assert later
+    fb_path = next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx"))
+    fb = openpyxl.load_workbook(fb_path)["附件6"]
+    hr, cols = table_header_row(fb, ["风险编号", "防控措施"])
+    rows_of = {fb.cell(r, cols["风险编号"]).value: r for r in range(hr + 1, fb.max_row + 1)}
+    assert all(fb.cell(rows_of[rid], cols["防控措施"]).comment is not None for rid in later)
+    fixed = workdir / "inbox/教务处_措施_补.xlsx"
+    shutil.copy(fb_path, fixed)
+    wb = openpyxl.load_workbook(fixed)
+    for rid in later:
+        for label, value in (("关键环节", "执行"), ("防控措施", f"{rid}的措施"), ("工作程序", "申请—审批"), ("完成时限", "长期")):
+            wb["附件6"].cell(rows_of[rid], table_header_row(wb["附件6"], [label])[1][label], value)
+    wb.save(fixed)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_措施_补.xlsx"]["status"] == "accepted"
+    got = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["_dept"] == "JWC" and r["层级"] == "部门"}
+    assert all(got[rid] == f"{rid}的措施" for rid in later)
 
 
 def test_an_interrupted_merge_keeps_the_last_rounds_drafts(cfg, workdir, monkeypatch):
@@ -894,3 +948,21 @@ def test_the_feedback_workbook_forwarded_unchanged_later_replaces_nothing(cfg, w
     assert again["status"] == "duplicate" and [f["code"] for f in again["findings"]] == ["feedback-unchanged"]
     assert len([r for r in result.analysis.catalogue if r["_dept"] == "CWC"]) == 3
     assert not list((workdir / "outbox/反馈").rglob("财务处风险点_反馈_反馈.*"))
+
+
+def test_a_reply_draft_is_threaded_to_the_mail_it_answers(cfg, workdir):
+    """The reply to a flawed form that came by mail names that mail (In-Reply-To, References): the department's
+    mail client shows it in the same conversation. A Message-ID that is not one is not copied."""
+    setup_inbox(cfg, workdir)
+    flawed = (workdir / FLAWED).read_bytes()
+    (workdir / FLAWED).unlink()
+    mail = hostile.make_eml([("财务处风险点.xlsx", flawed)])
+    (workdir / "inbox/财务处.eml").write_bytes(mail.replace(b"MIME-Version", b"Message-ID: <abc.123@mail.example.cn>\r\n"
+                                                            b"MIME-Version", 1))
+    (workdir / "inbox/坏.eml").write_bytes(mail.replace(b"MIME-Version", b"Message-ID: <x>\r\nBcc: a@b.c\r\n"
+                                                       b"MIME-Version", 1).replace(b"Tue, 07 Mar", b"Wed, 08 Mar"))
+    merge(cfg)
+    reply = read_eml(next((workdir / "outbox/反馈").rglob("财务处风险点_反馈.eml")))
+    assert reply["In-Reply-To"] == reply["References"] == "<abc.123@mail.example.cn>"
+    assert all(read_eml(p)["In-Reply-To"] in (None, "<abc.123@mail.example.cn>")
+               for p in (workdir / "outbox/反馈").rglob("*.eml"))

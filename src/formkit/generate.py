@@ -37,6 +37,7 @@ class FormContent:
     rows: list[dict[str, object]] = field(default_factory=list)
     signoff: dict[str, object] = field(default_factory=dict)
     prefilled_rows: int = 0          # the first n rows carry locked pre-filled columns
+    prefilled_at: frozenset[int] = frozenset()   # … and these rows too (feedback: risks put back at the end)
     extra_columns: list[str] = field(default_factory=list)  # the submitter's own columns (feedback): labels,
     extras: list[dict[str, str]] = field(default_factory=list)  # and each row's texts in them, label → text
     notes: list[str] = field(default_factory=list)   # (feedback) the submitter's lines outside the table (remarks
@@ -226,7 +227,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         ws.write_string(hr, i, col.label, fm.colhead)
     for r in range(n_rows):
         values = content.rows[r] if r < len(content.rows) else {}
-        pre_row = r < content.prefilled_rows
+        pre_row = r < content.prefilled_rows or r in content.prefilled_at
         xr = lay.first_data + r
         lines = max((text_lines(values.get(c.key, ""), c.width) for c in spec.columns), default=1)
         if lines > 1:

@@ -783,8 +783,15 @@ def provenance(msg: Message) -> dict:
             if parsed.tzinfo is None:  # "-0000": UTC, local offset unknown (RFC 5322 3.3)
                 parsed = parsed.replace(tzinfo=UTC)
             date = parsed.isoformat()
-    return {"from": decode_words(raw.get("from", "")), "date": date,
-            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
+    out = {"from": decode_words(raw.get("from", "")), "date": date,
+           "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
+    if m := _MESSAGE_ID.search(raw.get("message-id", "")):
+        out["message_id"] = m.group(0)       # what a reply names in In-Reply-To (threaded in the sender's client)
+    return out
+
+
+_MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}@[!-;=?-~]{1,250}>")
+"""A Message-ID as RFC 5322 writes it (printable ASCII without < > in angle brackets): nothing else is copied."""
 
 
 ADDR_SPEC = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
@@ -1076,6 +1083,8 @@ class _Expander:
             inner_prov, name = {"from": "", "date": None, "subject": ""}, None
         if outer and (sender := outer.get("forwarded_by") or outer.get("address")):
             inner_prov["forwarded_by"] = sender      # who sent it to the office (address): whom a reply goes to
+            if outer.get("message_id"):
+                inner_prov["replies_to"] = outer["message_id"]       # (and the mail the reply answers)
         name = name or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:

@@ -66,6 +66,10 @@ def _when_back(value: object) -> object:
     return _raw_text(value)
 
 
+_PUT_BACK = (F.RISK_WITHOUT_MEASURE, F.RISK_REGISTERED_LATER)
+"""Findings of a risk a measure form has no row for: the feedback workbook puts the row back."""
+
+
 def _restored(res: InputResult, risks: Mapping) -> list[dict]:
     """Risks a measure form owes a measure for and has no row for (risk-without-measure: a pre-filled row deleted,
     a risk left out of a blank form): put at the end of the feedback workbook, so that the measure is typed next to
@@ -75,7 +79,7 @@ def _restored(res: InputResult, risks: Mapping) -> list[dict]:
         return []
     out = []
     for f in res.findings:
-        r = risks.get(f.value) if f.code == F.RISK_WITHOUT_MEASURE else None
+        r = risks.get(f.value) if f.code in _PUT_BACK else None
         if r is not None:
             out.append(risk_prefill(r))
     return out
@@ -109,8 +113,10 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
 
     notes = [f.value for f in sorted((f for f in res.findings if f.code == F.ROW_NOT_READ and f.value),
                                      key=lambda f: _cell_order(f.cell))]
+    restored = _restored(res, risks)
     return FormContent(header=block(sub.header, c.header, c.spec.header), notes=list(dict.fromkeys(notes)),
-                       rows=rows + _restored(res, risks), signoff=block(sub.signoff, c.signoff, c.spec.signoff),
+                       rows=rows + restored, signoff=block(sub.signoff, c.signoff, c.spec.signoff),
+                       prefilled_at=frozenset(range(len(rows), len(rows) + len(restored))),
                        prefilled_rows=min(prefilled, len(rows)),
                        extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
 
@@ -138,14 +144,18 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     missing measure of a row put back (_restored) marks that row's 防控措施 cell."""
     marks: dict[tuple[int | None, str], str] = {}
     back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
-    shown = [replace(f, row=back[f.value], key="measure") if f.code == F.RISK_WITHOUT_MEASURE and f.value in back
+    shown = [replace(f, row=back[f.value], key="measure") if f.code in _PUT_BACK and f.value in back
              else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
-    needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too), each
-    for i in back.values():      # listed in 问题说明 and the mail as well, so that doing what they say is enough
-        for col in c.spec.columns:
-            if col.need == "req" and not col.prefill and col.key != "measure":
-                marks[(i, col.key)] = f"【错误】这一行是补回的风险点，请填写“{col.label}”。"
-                needed.append(F.make(F.REQUIRED, field=col.label, row=i, key=col.key))
+    needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too) and those
+    for i in back.values():      # it should have (完成时限), each listed in 问题说明 and the mail as well, so that doing
+        for col in c.spec.columns:      # what they say is enough (a 完成时限 left empty made one more round)
+            if col.need in ("req", "want") and not col.prefill and col.key != "measure":
+                if col.need == "req":
+                    marks[(i, col.key)] = f"【错误】这一行是补回的风险点，请填写“{col.label}”。"
+                    needed.append(F.make(F.REQUIRED, field=col.label, row=i, key=col.key))
+                else:
+                    marks[(i, col.key)] = f"【提醒】这一行是补回的风险点，建议填写“{col.label}”。"
+                    needed.append(F.make(F.EXPECTED, field=col.label, row=i, key=col.key))
     for f in shown:
         if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
             if f.row is None or f.key in {col.key for col in c.spec.columns}:
@@ -237,7 +247,7 @@ def _addresses(text: str) -> str:
 
 
 def _mail(subject: str, body: str, to: str, sender: str, when: date,
-          attachment: Path | None = None) -> Message:
+          attachment: Path | None = None, answers: str = "") -> Message:
     """A draft: UTF-8 text (base64), the attachment's name per RFC 2231. Built with the email.mime classes
     (compat32): a fifth of the time of EmailMessage's header refolding, the same message to a reader."""
     text = MIMEText(body, "plain", "utf-8")
@@ -260,6 +270,9 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date,
     if sender:
         msg["From"] = _addresses(sender)
     msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
+    if answers:                    # the sender's mail client shows the reply in the thread of the mail it answers
+        msg["In-Reply-To"] = answers
+        msg["References"] = answers
     msg["X-Unsent"] = "1"          # Outlook and Thunderbird open it as a draft to send
     return msg
 
@@ -434,7 +447,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
         to = cfg.roster.departments[code].email
-    msg = _mail(subject, body, to, cfg.contact, today, attachment)
+    msg = _mail(subject, body, to, cfg.contact, today, attachment,
+                answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
     write_bytes_atomic(eml, bytes(msg))
     written.append(eml)
