@@ -282,3 +282,14 @@ def test_instructions_are_numbered_in_order_and_fit_the_form(workdir):
         body = "\n".join(map(str, lines))
         if "附件1" in path.name:
             assert "电子邮件" not in body and "审核人" in body, body
+
+
+def test_a_department_that_owes_no_personal_form_gets_none(workdir):
+    """应报人数 0 and nobody in the staff list (a department of one office, say): no 本部门人员通用 附件3 (it showed
+    as 1/0 in 提交情况 once someone filled it); its department forms as usual."""
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", [*DEPARTMENTS, ("DWB", "党委办公室", "党政部门", "孙明", "周校长", 0)], STAFF)
+    names = [p.name for p in generate_campaign(load_config(workdir)) if "党委办公室" in p.as_posix()]
+    assert sorted(n.split("_")[0] for n in names) == ["附件2", "附件4"]

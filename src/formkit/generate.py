@@ -442,6 +442,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                              identity_for(spec, cfg, dept, None, risks), content, dept))
                 continue
             people = roster.people_of(dept.code)
+            if not people and not dept.headcount:
+                continue                # nobody in it owes a personal form (应报人数 0, nobody listed)
             if not people:
                 # no staff list: one form for anyone in the department; at the measures stage also one pre-filled
                 # for each person whose risks were accepted (the others still need the blank one)
