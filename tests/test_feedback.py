@@ -966,3 +966,71 @@ def test_a_reply_draft_is_threaded_to_the_mail_it_answers(cfg, workdir):
     assert reply["In-Reply-To"] == reply["References"] == "<abc.123@mail.example.cn>"
     assert all(read_eml(p)["In-Reply-To"] in (None, "<abc.123@mail.example.cn>")
                for p in (workdir / "outbox/反馈").rglob("*.eml"))
+
+
+def test_a_correction_of_a_normalised_value_is_a_correction(cfg, workdir):
+    """风险等级 高 was read as 一级 with a warning; the submitter picks 一级 in the feedback workbook and sends it back:
+    a correction (accepted, the warning gone), not 'unchanged' (it compared what was read, not what was typed)."""
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件3", "陈静"), workdir / "inbox/陈静.xlsx", header={"填表日期": "2023-03-07"},
+         rows=[{"风险类别": "岗位职责", "风险点": "学生成绩评定不公", "主要表现形式": "人情分", "风险等级": "高"}])
+    merge(cfg)
+    fb = next((workdir / "outbox/反馈").rglob("陈静_反馈.xlsx"))
+    fixed = workdir / "inbox/陈静_改.xlsx"
+    shutil.copy(fb, fixed)
+    wb = openpyxl.load_workbook(fixed)
+    ((_, ref, _),) = links(wb)
+    wb["附件3"][ref] = "一级"
+    wb.save(fixed)
+    merge(cfg)
+    got = inputs(workdir)["inbox/陈静_改.xlsx"]
+    assert got["status"] == "accepted" and not got["findings"]
+
+
+def test_the_measure_form_attached_again_unfilled_replaces_nothing(cfg, workdir):
+    """张伟's filled 附件5 was accepted; a day later he attaches the pre-filled form again, unfilled: set aside
+    (blank-resent), his measures stay, nobody is asked to fill it. The same holds for a feedback workbook sent back
+    without filling the row it put back."""
+    import os
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a5 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件5" in p.name
+              and "张伟" in p.name)
+    good = fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-20"},
+                by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    again = workdir / "inbox/张伟_措施_再发.xlsx"
+    shutil.copy(a5, again)
+    os.utime(good, (1681000000, 1681000000))
+    os.utime(again, (1681100000, 1681100000))
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/张伟_措施.xlsx"]["status"] == "accepted"
+    assert got["inbox/张伟_措施_再发.xlsx"]["status"] == "superseded"
+    assert [f["code"] for f in got["inbox/张伟_措施_再发.xlsx"]["findings"]] == ["blank-resent"]
+    measures = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert measures == {"JWC-0012-01": "双人复核", "JWC-0012-02": "拒绝宴请"}
+    assert not list((workdir / "outbox/反馈").rglob("张伟_措施_再发_反馈.*"))
+
+
+def test_an_office_relaying_other_departments_forms_is_no_other_sender(cfg, workdir):
+    """党政办公室 forwards 教务处's and 财务处's own 附件2 (their names on them) from its address, the mail saved as
+    党政办公室转报教务处、财务处附件2.eml in inbox/党政办公室/: no department-sender warning (its name on the mail and the
+    folder is not a claim that the forms are its own)."""
+    import dataclasses
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn"), ("JDX", "dzb@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    paths = generate_campaign(cfg, "risks")
+    files = []
+    for dept, item in (("教务处", "考试管理"), ("财务处", "资金支付审批")):
+        data = fill(_find(paths, "附件2", dept), workdir / "tmp.xlsx", header={"填报人": "王芳", "填报日期": "2023-03-05"},
+                    rows=[{"权力事项": item, "权力类别": "执行", "职权依据": "办法", "行使岗位": "岗位", "涉及“三重一大”": "否"}]
+                    ).read_bytes()
+        files.append((f"附件2_部门权力清单_{dept}.xlsx", data))
+    (workdir / "tmp.xlsx").unlink()
+    (workdir / "inbox/机电工程系").mkdir()
+    (workdir / "inbox/机电工程系/机电工程系转报教务处、财务处附件2.eml").write_bytes(
+        hostile.make_eml(files, from_="<dzb@x.edu.cn>"))
+    merge(cfg)
+    for i in inputs(workdir).values():
+        assert "department-sender" not in {f["code"] for f in i["findings"]}, i["path"]

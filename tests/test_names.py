@@ -228,7 +228,7 @@ def test_updates_duplicates_and_departments_without_staff_are_no_problem(workdir
     department without a staff list gets no person-unknown."""
     import shutil
 
-    departments = [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("JDX", "机电工程系", "教学系部", "陈立", "刘副院长", 0)]
+    departments = [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("JDX", "机电工程系", "教学系部", "陈立", "刘副院长", 1)]
     write_roster(workdir / "名册.xlsx", departments, [s for s in STAFF if s[2] == "JWC"])
     cfg = load_config(workdir)
     paths = generate_campaign(cfg, "risks")

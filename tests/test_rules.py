@@ -1439,7 +1439,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions",
+    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 
@@ -1643,3 +1643,57 @@ def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
     old.unlink()
     new.unlink()
     assert {r.path: r.status for r in analyse(cfg).inputs}["inbox/教务处.eml!附件4_2.xlsx"] == "accepted"
+
+
+# -- the newest rules on good forms (session 6, false alarms found) ---------------------------------------------
+
+@pytest.mark.parametrize("typed", ["买买提 艾力", "买买提艾力", "买买提﹒艾力", "买买提－艾力"])
+def test_a_name_with_its_dot_typed_otherwise_is_the_same_person(cfg, typed):
+    cfg.roster.staff.append(dataclasses.replace(cfg.roster.staff[0], staff_no="0099", name="买买提·艾力"))
+    path = submit(cfg, "附件3", "JWC", "买买提·艾力", header={"姓名": typed})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and res.person == "买买提·艾力", [f.message for f in res.findings]
+
+
+@pytest.mark.parametrize("own", ["张伟 0012", "张伟（0012）", "张伟(教务科)", "本人", "张伟\n0012"])
+def test_a_name_column_naming_the_owner_is_no_one_elses_rows(cfg, own):
+    path = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", rows=[RISK3])
+    hr, cols = table_header_row(sheet(path), [c.label for c in FORMS["附件3"].columns])
+    col = max(cols.values()) + 1
+
+    def add(ws):
+        ws.cell(hr, col, "姓名")
+        ws.cell(hr + 1, col, own)
+
+    _edit(path, add)
+    res = run(cfg)["own.xlsx"]
+    assert res.status == "accepted" and "rows-of-others" not in {f.code for f in res.findings}
+
+
+def test_a_campaign_renamed_in_the_configuration_still_takes_its_forms(cfg):
+    """The forms went out as 2023年度廉政风险防控; the coordinator then renamed the campaign 2023年度廉政风险防控工作
+    in formkit.toml: the forms are this campaign's (same year), said as a note, not returned."""
+    issued = dataclasses.replace(cfg, campaign="2023年度廉政风险防控")
+    path = submit(cfg, "附件3", "JWC", "张伟", campaign_cfg=issued)
+    renamed = dataclasses.replace(cfg, campaign="2023年度廉政风险防控工作")
+    res = run(renamed)[path.name]
+    assert res.status == "accepted"
+    assert [(f.code, f.severity) for f in res.findings] == [("campaign-renamed", "info")]
+
+
+def test_an_original_and_its_correction_in_one_mail_go_by_the_names(cfg):
+    """One mail with 附件4_教务处.xlsx and 附件4_教务处（修改）.xlsx, the correction filling in 主要表现形式 on every row:
+    the (修改) one is the later (its name says so), accepted; rows that differ only in what was filled in beside the
+    风险点 are no table split in two."""
+    bare = {k: v for k, v in RISK4.items() if k != "主要表现形式"}
+    bare_b = {k: v for k, v in RISK4B.items() if k != "主要表现形式"}
+    first = submit(cfg, "附件4", "JWC", name="a.xlsx", rows=[bare, bare_b])
+    fixed = submit(cfg, "附件4", "JWC", name="b.xlsx", rows=[RISK4, RISK4B])
+    mail = hostile.make_eml([("附件4_教务处.xlsx", first.read_bytes()), ("附件4_教务处（修改）.xlsx", fixed.read_bytes())])
+    first.unlink()
+    fixed.unlink()
+    (cfg.inbox / "教务处.eml").write_bytes(mail)
+    by_path = {r.path: r for r in analyse(cfg).inputs}
+    assert by_path["inbox/教务处.eml!附件4_教务处（修改）.xlsx"].status == "accepted"
+    assert by_path["inbox/教务处.eml!附件4_教务处.xlsx"].status == "superseded"
+    assert by_path["inbox/教务处.eml!附件4_教务处（修改）.xlsx"].order_basis == "文件名（修改稿）"

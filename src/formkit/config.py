@@ -84,7 +84,7 @@ class Roster:
             by_name: dict[tuple, list[Person]] = {}
             for p in self.staff:
                 people.setdefault(p.department, []).append(p)
-                no, name = normalize.staff_no_key(p.staff_no), fold(p.name)
+                no, name = normalize.staff_no_key(p.staff_no), normalize.name_key(p.name)
                 for code in (p.department, None):
                     by_no.setdefault((code, no), []).append(p)
                     by_name.setdefault((code, name), []).append(p)
@@ -101,11 +101,11 @@ class Roster:
         return list(self._lookup()[2].get(code, ()))
 
     def find_person(self, code: str | None, name: object, staff_no: object = None) -> Person | None:
-        name_key, no_key = normalize.fold(name), normalize.staff_no_key(staff_no)
+        name_key, no_key = normalize.name_key(name), normalize.staff_no_key(staff_no)
         _, _, _, by_no, by_name = self._lookup()
         if no_key:
             found = by_no.get((code, no_key), [])
-            if len(found) == 1 and (not name_key or normalize.fold(found[0].name) == name_key):
+            if len(found) == 1 and (not name_key or normalize.name_key(found[0].name) == name_key):
                 return found[0]
         found = by_name.get((code, name_key), [])
         return found[0] if len(found) == 1 else None
@@ -113,10 +113,10 @@ class Roster:
     def find_moved(self, name: object, staff_no: object) -> Person | None:
         """The one person of the whole staff list with this 工号 and this 姓名 (someone moved to another
         department since their form was made), or None."""
-        name_key, no_key = normalize.fold(name), normalize.staff_no_key(staff_no)
+        name_key, no_key = normalize.name_key(name), normalize.staff_no_key(staff_no)
         if not no_key or not name_key:
             return None
-        found = [p for p in self.staff if normalize.staff_no_key(p.staff_no) == no_key and normalize.fold(p.name) == name_key]
+        found = [p for p in self.staff if normalize.staff_no_key(p.staff_no) == no_key and normalize.name_key(p.name) == name_key]
         return found[0] if len(found) == 1 else None
 
 

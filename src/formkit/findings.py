@@ -102,6 +102,9 @@ IDENTITY_MISMATCH = _code(
 IDENTITY_CAMPAIGN = _code(
     "identity-campaign", ERROR, "不是本轮表单",
     "该表单属于“{value}”，不是本轮活动（{detail}）的表单；请使用本轮下发的表单重新填写。")
+CAMPAIGN_RENAMED = _code(
+    "campaign-renamed", INFO, "活动名称不同",
+    "该表单下发时的活动名称为“{value}”，与现在的“{detail}”不同；年份相同，按本轮的表单汇总（formkit.toml 中的活动名称改过）。")
 FORM_VERSION = _code(
     "form-version", WARNING, "表单版本较旧",
     "表单版本为 {value}，当前为 {detail}；已尽量读取，今后请使用新下发的表单。")

@@ -669,6 +669,18 @@ def _when(result: InputResult, window: tuple[date, date] | None = None) -> tuple
     return 0.0, ""           # no clue: nothing to say (between two such inputs, _compare goes by the path)
 
 
+_REVISED = re.compile(r"修改|修订|改正|更正|改后|终稿|定稿|最终|最新|新版")      # (not 补充: more rows, not a revision)
+_VERSION = re.compile(r"(?i)(?:v|版本|第)\s*(\d{1,3})\s*(?:版|稿)?|[（(](\d{1,2})[)）]\s*$")
+
+
+def _revision(path: str) -> int:
+    """How revised a file's own name says it is: 0 for a plain name, 1 for 修改/更正/终稿…, or the version it
+    numbers (v2, 第3版, 附件4(2)); only between versions that nothing else orders."""
+    stem = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    numbers = [int(a or b) for a, b in _VERSION.findall(stem)]
+    return max([*numbers, 1 if _REVISED.search(stem) else 0])
+
+
 def _filled_ts(result: InputResult) -> float | None:
     """The input's 填表日期 (the start of that day in China), as a timestamp; None when it has none."""
     filled = result.brief.filled if result.brief else None
@@ -694,6 +706,9 @@ def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
                 x, y = _day(x), _day(y)
             if x != y:
                 return (1 if x > y else -1), basis
+    ra, rb = _revision(a.path), _revision(b.path)
+    if ra != rb:                       # 附件4（修改）.xlsx after 附件4.xlsx, v2 after v1
+        return (1 if ra > rb else -1), "文件名（修改稿）"
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
 
 
@@ -740,8 +755,16 @@ def _corrections_last(members: list[InputResult]) -> None:
 
 
 def _rows_typed(c: Checked) -> list[dict]:
-    """A form's rows as typed, without the 序号 (the feedback workbook numbers them)."""
-    return [{k: v for k, v in r.values.items() if k != "seq"} for r in c.rows]
+    """A form's rows as typed (before any reading of levels or choices), without the 序号 (the feedback workbook
+    numbers them), and only rows where something was typed besides what formkit pre-filled (a pre-filled measure
+    form's risks, a row the feedback workbook put back)."""
+    typed = [col.key for col in c.spec.columns if col.type != "seq" and not col.prefill]
+    return [{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"} for r in c.sub.rows
+            if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
+
+
+def _header_typed(c: Checked) -> dict[str, str]:
+    return {k: normalize.to_text(v) for k, v in c.sub.header.items()}
 
 
 def _unchanged_feedback(members: list[InputResult]) -> None:
@@ -754,7 +777,7 @@ def _unchanged_feedback(members: list[InputResult]) -> None:
         if flawed is None:
             continue
         a, b = res.checked, flawed.checked
-        if a is None or b is None or a.header != b.header or _rows_typed(a) != _rows_typed(b):
+        if a is None or b is None or _header_typed(a) != _header_typed(b) or _rows_typed(a) != _rows_typed(b):
             continue
         members.remove(res)
         res.status, res.duplicate_of, res.same_as = DUPLICATE, flawed.path, flawed
@@ -775,8 +798,9 @@ def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
                if sender in {a.strip().lower() for a in d.email.split(",") if a.strip()}]
     if len(by_mail) != 1 or by_mail[0] == res.department:
         return None
-    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
-    if _named_department(parts, cfg.roster) != by_mail[0]:
+    # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
+    # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/)
+    if _named_department([res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]], cfg.roster) != by_mail[0]:
         return None
     return cfg.roster.departments[by_mail[0]].name
 
@@ -790,10 +814,14 @@ def _split(a: InputResult, b: InputResult) -> bool:
     if ca is None or cb is None or not ca.rows or not cb.rows:
         return False
 
-    def rows(c: Checked) -> set[tuple]:
-        return {tuple(normalize.fold(_text(v)) for k, v in sorted(r.values.items()) if k != "seq") for r in c.rows}
+    # rows told apart by what names them (the 风险点, the power item, the member's name), not by what a correction
+    # fills in beside it (主要表现形式, 责任人)
+    keys = [k for k in ("risk_id", "risk", "power_item", "name") if ca.spec.column(k) is not None][:2]
 
-    return rows(ca).isdisjoint(rows(cb))
+    def rows(c: Checked) -> set[tuple]:
+        return {tuple(normalize.fold(_text(r.values.get(k, ""))) for k in keys) for r in c.rows}
+
+    return bool(keys) and rows(ca).isdisjoint(rows(cb))
 
 
 def _blank_after_filled(members: list[InputResult], forms: dict) -> list[InputResult]:
@@ -801,7 +829,10 @@ def _blank_after_filled(members: list[InputResult], forms: dict) -> list[InputRe
     after one with rows: taken out of `members` and returned. They do not replace it; they are set aside with a
     note, instead of asking for a correction of a form nobody meant to send."""
     def blank(res: InputResult) -> bool:
-        return any(f.code == F.NO_ROWS for f in res.findings)
+        if any(f.code == F.NO_ROWS for f in res.findings):
+            return True
+        spec = forms.get(res.form)        # a pre-filled measure form with no measure typed in it
+        return bool(spec and spec.is_measure_form and (c := res.checked) is not None and not _rows_typed(c))
 
     if len(members) < 2 or not blank(members[-1]):
         return []
@@ -812,8 +843,8 @@ def _blank_after_filled(members: list[InputResult], forms: dict) -> list[InputRe
     spec = forms.get(kept.form)
     aside = members[last_filled + 1:]
     del members[last_filled + 1:]
-    for res in aside:
-        res.findings = [f for f in res.findings if f.code != F.NO_ROWS]
+    for res in aside:               # nothing to correct in a form nobody meant to send
+        res.findings = [f for f in res.findings if f.severity == F.INFO]
         res.findings.append(F.make(F.BLANK_RESENT, value=kept.path, detail=spec.row_noun if spec else "内容"))
     return aside
 
@@ -1174,7 +1205,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 _apply_measures(ctx, res, c)
             step()
     for res in results:
-        if res.brief and res.status in (RETURNED, SUPERSEDED):
+        if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(f.code == F.BLANK_RESENT for f in res.findings):
             c = res.checked
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
             for row in c.rows:

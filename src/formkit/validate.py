@@ -242,19 +242,32 @@ def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=v.isoformat(), detail=f"{window[0].year + 1}–{window[1].year - 1} 年", key=f.key)
 
 
+def _same_year(name: str, cfg) -> bool:
+    """Whether a campaign name is of this campaign's year (it names the year, or another year it shares with the
+    configured name: 2022-2023学年): a form issued under an earlier wording of this year's name is this campaign's."""
+    years = set(re.findall(r"(?:19|20)\d\d", name))
+    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) | {str(cfg.year)}
+    return bool(years & ours)
+
+
 @rule()
 def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     ident = c.sub.identity
     if ident and ident.campaign and ctx.cfg.campaign_id and ident.campaign != ctx.cfg.campaign_id:
-        yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell="A1", value=ident.campaign, detail=ctx.cfg.campaign_id)
+        if _same_year(ident.campaign, ctx.cfg):     # the name changed in formkit.toml since the forms went out
+            yield F.make(F.CAMPAIGN_RENAMED, sheet=c.sub.sheet, cell="A1", value=ident.campaign,
+                         detail=ctx.cfg.campaign_id)
+        else:
+            yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell="A1", value=ident.campaign,
+                         detail=ctx.cfg.campaign_id)
     elif ident and ident.version and ident.version != c.spec.version:
         yield F.make(F.FORM_VERSION, sheet=c.sub.sheet, cell="A1", value=ident.version, detail=c.spec.version)
     elif not ident and (line := c.sub.campaign_line) and ctx.cfg.campaign_id:
         # no hidden identity (the cells pasted into a new workbook): the line under the title still says whose
         # campaign the form was issued for; another year's is not this campaign's
         ref, text = line
-        years = set(re.findall(r"(?:19|20)\d\d", text))
-        if years and str(ctx.cfg.year) not in years and normalize.fold(text) != normalize.fold(ctx.cfg.campaign):
+        if not _same_year(text, ctx.cfg) and re.search(r"(?:19|20)\d\d", text) \
+                and normalize.fold(text) != normalize.fold(ctx.cfg.campaign):
             yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell=ref, value=text, detail=ctx.cfg.campaign)
 
 
@@ -306,10 +319,10 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if ctx.cfg.roster.staff and c.department:
             c.staff = ctx.cfg.roster.find_person(c.department.code, ident.person, ident.staff_no)
         return
-    if ident and ident.person and name and normalize.fold(name) != normalize.fold(ident.person):
+    if ident and ident.person and name and normalize.name_key(name) != normalize.name_key(ident.person):
         roster = ctx.cfg.roster
         listed = not roster.staff or roster.find_person(None, name) is not None or any(
-            normalize.fold(p.name) == normalize.fold(name) for p in roster.staff)
+            normalize.name_key(p.name) == normalize.name_key(name) for p in roster.staff)
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
         c.person = ident.person
@@ -354,16 +367,29 @@ def rows_of_others(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     risks into one person's form): those rows are not that person's; they would be credited to them."""
     if c.spec.scope != "person" or not c.person:
         return
-    own = normalize.fold(c.person)
+    own = normalize.name_key(c.person)
     columns = {f.value: f.cell.rstrip("0123456789") for f in c.findings if f.code == F.COLUMN_EXTRA and f.cell}
     for row in c.rows:
         for label, text in row.extra.items():
             if normalize.label_key(label) not in _NAME_COLUMNS or label not in columns:
                 continue
-            name = normalize.person_name(text)
-            if name and normalize.fold(name) != own:
+            name = _name_in(text)
+            if name and own not in normalize.name_key(text) and normalize.name_key(name) != own:
                 yield F.make(F.ROWS_OF_OTHERS, sheet=c.sub.sheet, cell=f"{columns[label]}{row.excel_row}", field=label,
                              value=name, detail=c.person, row=row.index)
+
+
+_SELF_WORDS = frozenset({"本人", "自己", "本人填写", "同上", "〃", '"'})
+_LEADING_NAME = re.compile(r"[\u3400-\u9fff·•．.・‧﹒]{2,}|[A-Za-z][A-Za-z .'-]*[A-Za-z]")
+
+
+def _name_in(text: str) -> str:
+    """The name a 姓名 cell someone added gives (张伟 0001, 张伟（教务员）: 张伟); "" for 本人, 同上 and the like."""
+    text = normalize.to_text(text).strip()
+    if normalize.fold(text) in _SELF_WORDS:
+        return ""
+    m = _LEADING_NAME.match(normalize.person_name(text.split("\n")[0]))
+    return m.group(0) if m else ""
 
 
 def _header_place(c: Checked, key: str) -> str | None:
