@@ -413,3 +413,22 @@ def test_a_full_disk_while_drafts_are_written_names_the_draft(workdir, monkeypat
     err = capsys.readouterr().err
     assert "磁盘空间不足" in err and "_反馈.eml" in err, err
     assert not list((workdir / "outbox").rglob(".tmp-*"))
+
+
+def test_a_disk_that_fills_while_a_workbook_is_packed_leaves_no_open_zip(workdir, cfg, monkeypatch, capsys):
+    """The disk fills while xlsxwriter packs the workbook: the message, and the half-written zip closed then (left to
+    the garbage collector, its close failed again and printed 'Exception ignored … No space left' with a traceback)."""
+    import errno
+    import gc
+
+    from formkit.write import common
+
+    def full(self, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(common._QuickZip, "write", full)
+    monkeypatch.setattr(common._QuickZip, "writestr", full)
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    assert "磁盘空间不足" in capsys.readouterr().err
+    assert all(zf.fp is None for zf in common._QuickZip.open_now)
+    gc.collect()

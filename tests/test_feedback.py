@@ -368,6 +368,12 @@ def test_rejected_input_gets_a_mail_but_no_workbook(cfg, workdir):
     assert not list(msg.iter_attachments())
     assert "黄色" not in body and "批注" not in body     # there is no workbook to point at
     assert cfg.deadline(2).isoformat() in body          # the open phase's deadline, not "today"
+    # an attachment of a mail: the subject names the attachment, not the coordinator's saved mail and formkit's "!"
+    (workdir / "inbox/教务处来信.eml").write_bytes(hostile.make_eml([("教务处廉政风险表.rar", b"Rar!\x1a\x07\x00" + b"x" * 64)]))
+    merge(cfg)
+    draft = next((workdir / "outbox/反馈").rglob("教务处廉政风险表*_反馈.eml"))
+    subject = read_eml(draft)["Subject"]
+    assert "（教务处廉政风险表.rar）" in subject and "!" not in subject and ".eml" not in subject
 
 
 def test_the_reply_to_an_unreadable_mail_is_not_dated_before_it(cfg, workdir):
@@ -891,10 +897,16 @@ def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
                                                                  subject="附件2 教务处", date="Mon, 06 Mar 2023 10:00:00 +0800"))
     merge(cfg)
     found = inputs(workdir)
-    said = [f for f in found["inbox/cwc.eml!附件2_财务处.xlsx"]["findings"] if f["code"] == "department-sender"]
-    assert len(said) == 1 and said[0]["severity"] == "warning" and "财务处" in said[0]["message"]
-    assert found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["status"] == "superseded"       # (the later mail replaced it)
-    assert not [f for f in found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["findings"] if f["code"] == "department-sender"]
+    # 教务处 sent its own list too: the other department's does not replace it (returned to 财务处)
+    said = [f for f in found["inbox/cwc.eml!附件2_财务处.xlsx"]["findings"] if f["code"] == "department-sender-aside"]
+    assert len(said) == 1 and said[0]["severity"] == "error" and "财务处" in said[0]["message"]
+    assert found["inbox/cwc.eml!附件2_财务处.xlsx"]["status"] == "returned"
+    assert found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["status"] == "accepted"
+    assert not [f for f in found["inbox/jwc/jwc.eml!附件2_教务处.xlsx"]["findings"] if "sender" in f["code"]]
+    (workdir / "inbox/jwc/jwc.eml").unlink()          # alone, it counts (with a warning: it may be a relay)
+    merge(cfg)
+    alone = [f for f in inputs(workdir)["inbox/cwc.eml!附件2_财务处.xlsx"]["findings"] if f["code"] == "department-sender"]
+    assert len(alone) == 1 and alone[0]["severity"] == "warning"
     eml = next((workdir / "outbox/反馈").rglob("附件2_财务处_反馈.eml"))
     msg = read_eml(eml)
     assert msg["To"].endswith("cwc@x.edu.cn>") or msg["To"] == "cwc@x.edu.cn"

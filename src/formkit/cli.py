@@ -185,11 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
-    except UnicodeEncodeError as exc:   # file names in Chinese under a locale that cannot spell them (ISO-8859-1)
+    except UnicodeEncodeError:   # file names in Chinese under a locale that cannot spell them (ISO-8859-1)
         if "utf" in sys.getfilesystemencoding().lower() or "gb" in sys.getfilesystemencoding().lower():
             raise
         print(f"错误：本机的区域设置（文件名编码 {sys.getfilesystemencoding()}）无法使用中文文件名；请改用 UTF-8 的区域设置"
-              f"后重新运行。(The locale cannot encode Chinese file names: run with LANG=C.UTF-8. {exc.reason})",
+              "后重新运行。(The locale cannot encode Chinese file names: run with LANG=C.UTF-8.)",
               file=sys.stderr)
         return 2
     except OSError as exc:          # the coordinator's disk: permissions, space, a read-only folder

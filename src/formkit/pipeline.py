@@ -1109,10 +1109,21 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     numbering: dict[str, tuple[str, str | None]] = {}             # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
+    # another department's form filled and sent by a department as its own (its address, its name on the file):
+    # it does not replace the forms the department itself sent (returned to the sender instead)
+    sent_by = {res.path: other for members in groups.values() for res in members
+               if campaign_rules and (other := _sent_by_another(res, cfg)) is not None}
     for members in groups.values():
         _unchanged_feedback(members)
         if not members:
             continue
+        own = [m for m in members if m.path not in sent_by]
+        if own and len(own) < len(members):
+            for res in [m for m in members if m.path in sent_by]:
+                members.remove(res)
+                res.status = RETURNED
+                res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=sent_by.pop(res.path),
+                                           detail=cfg.roster.departments[res.department].name))
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]
@@ -1164,7 +1175,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
 
     if campaign_rules:
         for res in current:
-            if (other := _sent_by_another(res, cfg)) is not None:
+            if (other := sent_by.get(res.path)) is not None and not any(
+                    f.code == F.DEPARTMENT_MISMATCH for f in res.findings):     # (returned for that already)
                 res.findings.append(F.make(F.DEPARTMENT_SENDER, value=other, detail=cfg.roster.departments[
                     res.department].name))
     for form_id in ("附件1", "附件2", "附件3", "附件4"):

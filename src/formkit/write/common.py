@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import unicodedata
+import weakref
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +26,12 @@ class _QuickZip(zipfile.ZipFile):
     consolidated workbook and the feedback workbooks a fifth of the packing time for files ~10% larger
     (bench/bench.py). Same format; only how hard the compressor tries."""
 
+    open_now: weakref.WeakSet[_QuickZip] = weakref.WeakSet()    # (closed by _release when writing failed)
+
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("compresslevel", 1)
         super().__init__(*args, **kwargs)
+        _QuickZip.open_now.add(self)
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         return super().writestr(zinfo_or_arcname, data, compress_type,
@@ -123,6 +127,14 @@ def _release(wb: xlsxwriter.Workbook) -> None:
                     fh.close()
                 except (OSError, ValueError):
                     pass
+    # and the zip xlsxwriter was packing (a full disk): closed now, its error swallowed, rather than by the garbage
+    # collector, which printed "Exception ignored … No space left on device" with a traceback after the message
+    for zf in list(_QuickZip.open_now):
+        if zf.fp is not None:
+            try:
+                zf.close()
+            except (OSError, ValueError):
+                pass
 
 
 def open_in_office(path: Path) -> bool:

@@ -144,7 +144,9 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     missing measure of a row put back (_restored) marks that row's 防控措施 cell."""
     marks: dict[tuple[int | None, str], str] = {}
     back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
-    shown = [replace(f, row=back[f.value], key="measure") if f.code in _PUT_BACK and f.value in back
+    measure = c.spec.column("measure")
+    shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field)
+             if f.code in _PUT_BACK and f.value in back
              else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too) and those
     for i in back.values():      # it should have (完成时限), each listed in 问题说明 and the mail as well, so that doing
@@ -429,7 +431,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     who = (res.person or dept) if c else "各位老师"
     if c is not None and any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in shown):
         who = normalize.person_name(c.header.get("name", "")) or who     # who filled it in, not whom it was issued to
-    if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER), None)):
+    if c is not None and (sender := next((f.value for f in shown
+                                          if f.code in (F.DEPARTMENT_SENDER, F.DEPARTMENT_SENDER_ASIDE)), None)):
         who = sender                              # the department that sent another's form
     file_name = _member(res).split("/")[-1]
     if attachment is None:
@@ -442,7 +445,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            attachment=attachment.name,
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
-    subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{res.path.split('/')[-1]}）")
+    subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
