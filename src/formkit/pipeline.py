@@ -788,14 +788,13 @@ def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
     """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
     and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
     an office relaying others' forms under their own names is no such case."""
-    from formkit.submissions import _named_department
+    from formkit.submissions import _named_department, _names_of
 
     mail = res.raw.mail or {}
     sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
     if not sender or not res.department or res.department not in cfg.roster.departments:
         return None
-    by_mail = [code for code, d in cfg.roster.departments.items()
-               if sender in {a.strip().lower() for a in d.email.split(",") if a.strip()}]
+    by_mail = _names_of(cfg.roster).addresses.get(sender, ())
     if len(by_mail) != 1 or by_mail[0] == res.department:
         return None
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying

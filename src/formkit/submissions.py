@@ -6,6 +6,7 @@ when set, else the latest submission time found in the inputs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -96,9 +97,10 @@ def sender_department(res, roster) -> str | None:
     if res.department:
         return res.department
     parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    index = _names_of(roster)
     # a personal form under the name generate gave it (附件3_…_王强_0201.xlsx): the person's department
-    people = {p.department for p in roster.staff if p.staff_no and any(
-        f"_{p.name}_{p.staff_no}" in part for part in parts)}
+    people = {index.people[(name, no)] for part in parts for name, no in _NAME_AND_NO.findall(part)
+              if (name, no) in index.people}
     if len(people) == 1:
         return people.pop()
     by_name = _named_department(parts, roster)
@@ -106,11 +108,47 @@ def sender_department(res, roster) -> str | None:
         return by_name
     mail = res.raw.mail or {}
     sender = (mail.get("address") or "").strip().lower()
-    if sender:
-        by_mail = [code for code, d in roster.departments.items() if d.email and d.email.strip().lower() == sender]
-        if len(by_mail) == 1:
-            return by_mail[0]
-    return None
+    by_mail = index.addresses.get(sender, ()) if sender else ()
+    return by_mail[0] if len(by_mail) == 1 else None
+
+
+_NAME_AND_NO = re.compile(r"(?=_([^_/!]+)_([^_/!.]+))")
+"""Every "_姓名_工号" in a file name (overlapping: 附件3_个人岗位风险点自查表_王强_0201.xlsx)."""
+
+
+@dataclass
+class _Names:
+    """A roster's names, looked up by the file names of unreadable inputs (built once per roster: at 100,000
+    inputs, a loop over 47,000 people and 1,900 departments for each rejected file took minutes)."""
+    people: dict[tuple[str, str], str]          # (姓名, 工号) → department code
+    names: re.Pattern | None                    # every department name and 简称, the longest first
+    codes: dict[str, set[str]]                  # name or 简称 → department codes
+    addresses: dict[str, tuple[str, ...]]       # a 联系邮箱 → departments that list it
+
+
+_NAMES: dict[int, tuple[tuple, _Names]] = {}
+
+
+def _names_of(roster) -> _Names:
+    stamp = (id(roster.departments), len(roster.departments), id(roster.staff), len(roster.staff))
+    hit = _NAMES.get(id(roster))
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    codes: dict[str, set[str]] = {}
+    for code, d in roster.departments.items():
+        for name in (d.name, *d.aliases):
+            if len(name) >= 2:
+                codes.setdefault(name, set()).add(code)
+    pattern = re.compile("|".join(map(re.escape, sorted(codes, key=len, reverse=True)))) if codes else None
+    addresses: dict[str, list[str]] = {}
+    for code, d in roster.departments.items():
+        for address in {a.strip().lower() for a in (d.email or "").split(",") if a.strip()}:
+            addresses.setdefault(address, []).append(code)
+    names = _Names({(p.name, p.staff_no): p.department for p in roster.staff if p.staff_no}, pattern, codes,
+                   {a: tuple(c) for a, c in addresses.items()})
+    _NAMES.clear()
+    _NAMES[id(roster)] = (stamp, names)
+    return names
 
 
 def department_of(res, roster) -> str | None:
@@ -124,8 +162,12 @@ def department_of(res, roster) -> str | None:
 def _named_department(parts: list[str], roster) -> str | None:
     """The one department whose name (or 简称) appears in these folder and file names; of names inside one another
     (机电工程系, 工程系) the longest that appears is the one meant."""
-    found = [(len(name), code) for code, d in roster.departments.items() for name in (d.name, *d.aliases)
-             if len(name) >= 2 and any(name in part for part in parts)]
+    index = _names_of(roster)
+    if index.names is None:
+        return None
+    # every name that appears (at each place the longest, so 工程系 inside 机电工程系 is not one)
+    found = [(len(name), code) for part in parts for name in {m.group(0) for m in index.names.finditer(part)}
+             for code in index.codes[name]]
     if not found:
         return None
     longest = max(n for n, _ in found)

@@ -255,7 +255,8 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
     containers = sorted({r.raw.disk for r in a.inputs if r.raw.disk and r.raw.disk != r.path})
     if containers:
         held = Counter(r.raw.disk for r in a.inputs)
-        on_disk = {r.raw.disk: Path(r.raw.origin) for r in a.inputs if r.raw.origin and r.raw.disk in containers
+        listed = set(containers)
+        on_disk = {r.raw.disk: Path(r.raw.origin) for r in a.inputs if r.raw.origin and r.raw.disk in listed
                    and "!" not in r.raw.disk}    # (a name that is not UTF-8 is shown as text: read where it lies)
         write_text(ws, end + 1, 0, "收件箱中的邮件与压缩包（上表中“所在压缩包/邮件”）", st.h2)
         _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("SHA-256", 66), ("其中的文件", 24)],
