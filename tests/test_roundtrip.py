@@ -278,7 +278,7 @@ def test_a_risk_answered_by_two_rows_cites_both(cfg, workdir):
 def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(cfg, workdir):
     """教务处's 附件4 names the same 风险点 for two posts; re-sent with the rows swapped, each (岗位, 风险点) keeps
     its number and its accepted measure. 张伟 then drops one of his two risks: the other keeps its number and
-    measure, and his accepted 附件5 is warned about the withdrawn one (risk-withdrawn), not returned."""
+    measure, and his accepted 附件5 notes the withdrawn one (risk-withdrawn), neither returned nor replied to."""
     fill_risk_stage(cfg, workdir / "inbox")
     paths = generate_campaign(cfg, "risks")
     same = {"关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "收受服务对象礼品", "主要表现形式": "收礼",
@@ -290,7 +290,7 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     fill(_find(measures, "附件6", "教务处"), workdir / "inbox/教务处措施.xlsx", by_risk_id={
         "JWC-B01": {"关键环节": "执行", "防控措施": "措施给会计", "工作程序": "登记", "完成时限": "长期"},
         "JWC-B02": {"关键环节": "执行", "防控措施": "措施给出纳", "工作程序": "登记", "完成时限": "长期"}})
-    fill(_find(measures, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+    fill(_find(measures, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-10"}, by_risk_id={
         "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"},
         "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
     first = {r.path: r.status for r in merge(cfg).analysis.inputs}
@@ -308,6 +308,8 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert cat["JWC-0012-02"] == ("教务科科长", "拒绝宴请") and "JWC-0012-01" not in cat
     zhang = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     assert [(f.code, f.value) for f in zhang.findings if f.code.startswith("risk")] == [("risk-withdrawn", "JWC-0012-01")]
+    # a note, not a reply: he withdrew the risk himself, nothing in his 附件5 is his to fix (a reply every round)
+    assert not list((workdir / "outbox/反馈").rglob("张伟_措施_反馈.*"))
 
 
 def test_someone_moved_answers_for_the_risks_they_sent_before(cfg, workdir):
