@@ -112,7 +112,7 @@ def test_the_next_round_compares_without_reading_the_previous_workbook(cfg, work
     assert _changes(workdir / "outbox/廉政风险目录.xlsx") == [("删除", "JWC-0013-01", "风险等级", "二级", None)]
 
 
-def test_counts_are_risk_points_not_changed_items():
+def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes
 
@@ -120,7 +120,20 @@ def test_counts_are_risk_points_not_changed_items():
             {"变化": "措施变化", "风险编号": "JWC-B01", "项目": "工作程序"},
             {"变化": "措施变化", "风险编号": "JWC-B02", "项目": "防控措施"},
             {"变化": "新增", "风险编号": "JWC-B03", "项目": "风险等级"}]
-    assert Changes("outbox/历史/001.xlsx", rows).counts() == {"措施变化": 2, "新增": 1}
+    changes = Changes("outbox/历史/001.xlsx", rows)
+    assert changes.counts() == {"措施变化": 2, "新增": 1}
+    # the sheet's line says both, so that 2 risks against 3 rows below it is no puzzle
+    import xlsxwriter
+
+    from formkit.changes import write_changes_sheet
+    from formkit.write.common import Styles
+
+    path = tmp_path / "c.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    write_changes_sheet(wb, Styles(wb), changes)
+    wb.close()
+    line = openpyxl.load_workbook(path)["变化"]["A2"].value
+    assert "措施变化 2 条（3 项）" in line and "新增 1 条（" not in line
 
 
 def test_a_merge_that_could_not_finish_archives_the_last_round_once(cfg, workdir, monkeypatch):

@@ -284,7 +284,9 @@ def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
         write_text(ws, 1, 0, "没有可比较的上一轮汇总（outbox/历史/ 中没有往期工作簿，也未用 --compare 指定）。", st.subtitle)
         return
     counts = changes.counts()
-    summary = "，".join(f"{k} {v} 条" for k, v in counts.items()) or "没有变化"
+    items = {k: sum(1 for r in changes.rows if r["变化"] == k) for k in counts}    # (措施变化: 防控措施 and 工作程序)
+    summary = "，".join(f"{k} {v} 条" + (f"（{items[k]} 项）" if items[k] != v else "")
+                       for k, v in counts.items()) or "没有变化"
     write_text(ws, 1, 0, f"比较对象：{changes.baseline}。{summary}。", st.subtitle)
     cols = [("变化", 10), ("风险编号", 16), ("部门", 14), ("层级", 6), ("姓名", 8), ("风险点", 36), ("项目", 10),
             ("变化前", 36), ("变化后", 36), ("来源文件", 30), ("来源位置", 12)]
