@@ -1046,3 +1046,39 @@ def test_an_office_relaying_other_departments_forms_is_no_other_sender(cfg, work
     merge(cfg)
     for i in inputs(workdir).values():
         assert "department-sender" not in {f["code"] for f in i["findings"]}, i["path"]
+
+
+def test_a_department_that_filled_the_wrong_template_first_leaves_the_other_unreported(cfg, workdir):
+    """财务处 fills 教务处's 附件2 template with its own powers and mails it as 附件2_财务处.xlsx, then sends its own form:
+    the first is not 教务处's (returned to 财务处, department-sender-aside), 教务处 still 未报 and chased. A file
+    named for both (附件2_教务处_财务处修改.xlsx: a correction made for 教务处) is 教务处's, without a word."""
+    import dataclasses
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    paths = generate_campaign(cfg, "risks")
+    row = {"权力事项": "资金支付审批", "权力类别": "执行", "职权依据": "财务管理办法", "行使岗位": "出纳", "涉及“三重一大”": "否"}
+
+    def form(dept: str) -> bytes:
+        data = fill(_find(paths, "附件2", dept), workdir / "tmp.xlsx", header={"填报人": "赵强", "填报日期": "2023-03-05"},
+                    rows=[row]).read_bytes()
+        (workdir / "tmp.xlsx").unlink()
+        return data
+
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", form("教务处"))], from_="<cwc@x.edu.cn>",
+                                                          date="Mon, 06 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/2.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", form("财务处"))], from_="<cwc@x.edu.cn>",
+                                                          date="Wed, 08 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    got = inputs(workdir)
+    wrong = got["inbox/1.eml!附件2_财务处.xlsx"]
+    assert wrong["status"] == "returned" and "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    from formkit.submissions import grid
+
+    jwc = next(d for d in grid(result.analysis) if d.code == "JWC")
+    assert jwc.forms["附件2"].state in ("未报", "逾期")
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件2_教务处_财务处修改.xlsx", form("教务处"))],
+                                                          from_="<cwc@x.edu.cn>", date="Mon, 06 Mar 2023 10:00:00 +0800"))
+    merge(cfg)
+    fixed = inputs(workdir)["inbox/1.eml!附件2_教务处_财务处修改.xlsx"]
+    assert fixed["status"] == "accepted" and not [f for f in fixed["findings"] if "sender" in f["code"]]

@@ -1697,3 +1697,82 @@ def test_an_original_and_its_correction_in_one_mail_go_by_the_names(cfg):
     assert by_path["inbox/教务处.eml!附件4_教务处（修改）.xlsx"].status == "accepted"
     assert by_path["inbox/教务处.eml!附件4_教务处.xlsx"].status == "superseded"
     assert by_path["inbox/教务处.eml!附件4_教务处（修改）.xlsx"].order_basis == "文件名（修改稿）"
+
+
+# -- the latest rules on good forms (session 6, second false-alarm probe) -----------------------------------------
+
+def _two_in_one_mail(cfg, names: tuple[str, str], rows: tuple[list, list]) -> dict:
+    files = []
+    for name, r in zip(names, rows, strict=True):
+        path = submit(cfg, "附件4", "JWC", name=f"tmp_{len(files)}.xlsx", rows=r)
+        files.append((name, path.read_bytes()))
+        path.unlink()
+    (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml(files))
+    return {r.path.rsplit("!", 1)[-1]: r for r in analyse(cfg).inputs}
+
+
+@pytest.mark.parametrize("names", [("附件4_教务处_第1部分.xlsx", "附件4_教务处_第2部分.xlsx"),
+                                   ("附件4_教务处(1).xlsx", "附件4_教务处(2).xlsx")])
+def test_a_table_in_numbered_parts_is_no_revision(cfg, names):
+    """第1部分/第2部分, (1)/(2): parts of one table, not versions (the first part's risks were dropped): split-versions."""
+    got = _two_in_one_mail(cfg, names, ([RISK4], [RISK4B]))
+    assert got[names[1]].status == "returned"
+    assert "split-versions" in {f.code for f in got[names[1]].findings}
+
+
+@pytest.mark.parametrize("old, new", [("附件4_教务处_修改前.xlsx", "附件4_教务处.xlsx"),
+                                      ("附件4_第2党支部.xlsx", "附件4_第2党支部(修改).xlsx"),
+                                      ("附件4_第2党支部.xlsx", "附件4_第2党支部-v2.xlsx")])
+def test_revision_words_are_read_from_what_tells_two_names_apart(cfg, old, new):
+    """修改前 is the earlier; a digit in the department's own name (第2党支部) does not outrank (修改) or v2."""
+    bare = {k: v for k, v in RISK4.items() if k != "主要表现形式"}
+    got = _two_in_one_mail(cfg, (old, new), ([bare], [RISK4]))
+    assert (got[old].status, got[new].status) == ("superseded", "accepted")
+
+
+@pytest.mark.parametrize("issued, now", [("2022-2023学年廉政风险防控", "2023-2024学年廉政风险防控"),
+                                         ("2023年度廉政风险防控", "2023年度廉政风险防控（第二轮排查）")])
+def test_another_years_or_rounds_campaign_is_not_a_renamed_one(cfg, issued, now):
+    path = submit(cfg, "附件3", "JWC", "张伟", campaign_cfg=dataclasses.replace(cfg, campaign=issued))
+    res = run(dataclasses.replace(cfg, campaign=now))[path.name]
+    assert res.status == "returned" and "identity-campaign" in {f.code for f in res.findings}
+
+
+def test_a_name_column_of_someone_whose_name_holds_the_owners(cfg):
+    """张伟伟 in 张伟's form is someone else; 填表人 (who typed the form for him) says nothing of whose rows they are."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="x.xlsx", rows=[RISK3, RISK3B])
+    hr, cols = table_header_row(sheet(path), [c.label for c in FORMS["附件3"].columns])
+    col = max(cols.values()) + 1
+
+    def add(label, values):
+        def edit(ws):
+            ws.cell(hr, col, label)
+            for i, v in enumerate(values):
+                ws.cell(hr + 1 + i, col, v)
+        return edit
+
+    _edit(path, add("姓名", ["张伟", "张伟伟"]))
+    assert [f.value for f in run(cfg)["x.xlsx"].findings if f.code == "rows-of-others"] == ["张伟伟"]
+    _edit(path, add("填表人", ["王芳", "王芳"]))
+    assert run(cfg)["x.xlsx"].status == "accepted"
+
+
+def test_without_a_staff_list_a_name_typed_without_its_dot_is_the_same_person(workdir):
+    """No staff list: 买买提·艾力's form, then his correction typed 买买提艾力: one person, the correction current."""
+    import os
+
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [])
+    cfg = load_config(workdir)
+    blank_general = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "教务处" in p.name)
+    first = fill(blank_general, cfg.inbox / "a.xlsx", header={"姓名": "买买提·艾力", "岗位": "教师", "职务层级": "专任教师",
+                                                               "填表日期": DAY}, rows=[RISK3])
+    second = fill(blank_general, cfg.inbox / "b.xlsx", header={"姓名": "买买提艾力", "岗位": "教师", "职务层级": "专任教师",
+                                                                 "填表日期": date(2023, 3, 12)}, rows=[RISK3B])
+    os.utime(first, (1678400000, 1678400000))
+    os.utime(second, (1678600000, 1678600000))
+    got = {r.path: r for r in analyse(cfg).inputs}
+    assert {p: r.status for p, r in got.items()} == {"inbox/a.xlsx": "superseded", "inbox/b.xlsx": "accepted"}

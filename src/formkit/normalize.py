@@ -77,7 +77,7 @@ def person_key(staff_no: object, name: object) -> str:
     """Who a person is, for telling people apart: the 工号 when there is one ("#0012"), else the folded 姓名
     (two 张伟 in one department are two people; the same 张伟 written as "张 伟" is one)."""
     number = staff_no_key(staff_no)
-    return f"#{number.upper()}" if number else fold(name)
+    return f"#{number.upper()}" if number else name_key(name)
 
 
 def fold(value: object) -> str:

@@ -669,16 +669,33 @@ def _when(result: InputResult, window: tuple[date, date] | None = None) -> tuple
     return 0.0, ""           # no clue: nothing to say (between two such inputs, _compare goes by the path)
 
 
-_REVISED = re.compile(r"修改|修订|改正|更正|改后|终稿|定稿|最终|最新|新版")      # (not 补充: more rows, not a revision)
-_VERSION = re.compile(r"(?i)(?:v|版本|第)\s*(\d{1,3})\s*(?:版|稿)?|[（(](\d{1,2})[)）]\s*$")
+_REVISED = re.compile(r"修改(?!前|意见)|修订|改正|更正|改后|终稿|定稿|最终|最新|新版")
+_EARLIER = re.compile(r"修改前|原稿|初稿|草稿|旧版|原版")
+_VERSION = re.compile(r"(?i)v\s*(\d{1,3})|版本\s*(\d{1,3})|第\s*(\d{1,3})\s*[版稿]")
 
 
-def _revision(path: str) -> int:
-    """How revised a file's own name says it is: 0 for a plain name, 1 for 修改/更正/终稿…, or the version it
-    numbers (v2, 第3版, 附件4(2)); only between versions that nothing else orders."""
-    stem = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    numbers = [int(a or b) for a, b in _VERSION.findall(stem)]
-    return max([*numbers, 1 if _REVISED.search(stem) else 0])
+def _revisions(a: str, b: str) -> tuple[int, int]:
+    """How revised two files' own names say they are, from what tells the names apart (附件4_第2党支部 and
+    附件4_第2党支部(修改): "" and "(修改)"): -1 for 修改前/原稿/初稿…, 1 for 修改/更正/终稿…, or the version they number
+    (v2, 第3版); 0 when nothing says. Parts (第1部分, (1)) are no versions: they are left to the split check."""
+    x, y = (p.rsplit("!", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in (a, b))
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    m = 0
+    while m < min(len(x), len(y)) - n and x[-1 - m] == y[-1 - m]:
+        m += 1
+    # a difference in digits only (v1/v2, 第1版/第2版) is read with what stands around it
+    if x[n:len(x) - m].isdigit() and y[n:len(y) - m].isdigit():
+        n, m = max(0, n - 3), max(0, m - 2)
+    return _revision(x[n:len(x) - m]), _revision(y[n:len(y) - m])
+
+
+def _revision(text: str) -> int:
+    if _EARLIER.search(text):
+        return -1
+    numbers = [int(next(g for g in m if g)) for m in _VERSION.findall(text)]
+    return max([*numbers, 1 if _REVISED.search(text) else 0])
 
 
 def _filled_ts(result: InputResult) -> float | None:
@@ -706,7 +723,7 @@ def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
                 x, y = _day(x), _day(y)
             if x != y:
                 return (1 if x > y else -1), basis
-    ra, rb = _revision(a.path), _revision(b.path)
+    ra, rb = _revisions(a.path, b.path)
     if ra != rb:                       # 附件4（修改）.xlsx after 附件4.xlsx, v2 after v1
         return (1 if ra > rb else -1), "文件名（修改稿）"
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
@@ -794,12 +811,21 @@ def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
     sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
     if not sender or not res.department or res.department not in cfg.roster.departments:
         return None
-    by_mail = _names_of(cfg.roster).addresses.get(sender, ())
+    spec = load_forms().get(res.form or "")
+    if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
+        return None
+    names = _names_of(cfg.roster)
+    by_mail = names.addresses.get(sender, ())
     if len(by_mail) != 1 or by_mail[0] == res.department:
         return None
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
-    # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/)
-    if _named_department([res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]], cfg.roster) != by_mail[0]:
+    # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
+    # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
+    name = res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    if _named_department([name], cfg.roster) != by_mail[0]:
+        return None
+    own = cfg.roster.departments[res.department]
+    if any(n in name for n in (own.name, *own.aliases) if len(n) >= 2):
         return None
     return cfg.roster.departments[by_mail[0]].name
 
@@ -856,7 +882,7 @@ def _iso(ts: float) -> str | None:
 def _person_code(checked: Checked) -> str:
     if checked.staff and checked.staff.staff_no:
         return normalize.fold(checked.staff.staff_no).upper()
-    digest = hashlib.sha256(normalize.fold(checked.person).encode()).hexdigest()[:5].upper()
+    digest = hashlib.sha256(normalize.name_key(checked.person).encode()).hexdigest()[:5].upper()
     return f"P{digest}"
 
 
@@ -1112,17 +1138,23 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # it does not replace the forms the department itself sent (returned to the sender instead)
     sent_by = {res.path: other for members in groups.values() for res in members
                if campaign_rules and (other := _sent_by_another(res, cfg)) is not None}
+    # … nor stands for the department when the sender sent its own form too (it filled the wrong template first)
+    code_of = {d.name: code for code, d in cfg.roster.departments.items()}
+    sent_own = {(res.form, res.department) for members in groups.values() for res in members if res.path not in sent_by}
     for members in groups.values():
         _unchanged_feedback(members)
         if not members:
             continue
         own = [m for m in members if m.path not in sent_by]
-        if own and len(own) < len(members):
+        if (own and len(own) < len(members)) or any(
+                (m.form, code_of.get(sent_by[m.path])) in sent_own for m in members if m.path in sent_by):
             for res in [m for m in members if m.path in sent_by]:
                 members.remove(res)
                 res.status = RETURNED
                 res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=sent_by.pop(res.path),
                                            detail=cfg.roster.departments[res.department].name))
+            if not members:
+                continue
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]

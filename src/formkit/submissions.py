@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from formkit import findings as F
 from formkit import normalize
 from formkit.pipeline import ACCEPTED, CHINA, RETURNED, Analysis
 from formkit.validate import campaign_window
@@ -227,7 +228,8 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
     # a personal form counts for its person's department in the roster (someone moved sent it from the old one)
     home = {normalize.person_key(p.staff_no, p.name): p.department for p in cfg.roster.staff}
     for r in analysis.inputs:
-        if r.status in (ACCEPTED, RETURNED):
+        if r.status in (ACCEPTED, RETURNED) and not any(f.code == F.DEPARTMENT_SENDER_ASIDE for f in r.findings):
+            # (another department's content on this department's form: not this department's submission)
             dept = home.get(r.brief.key[-1], r.department) if r.form in PERSONAL_FORMS else r.department
             current.setdefault((r.form, dept), []).append(r)
     for key, sent in analysis.first_sent.items():

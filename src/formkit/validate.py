@@ -242,12 +242,16 @@ def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=v.isoformat(), detail=f"{window[0].year + 1}–{window[1].year - 1} 年", key=f.key)
 
 
+_ROUND = re.compile(r"第?[一二三四五六七八九十\d]+(?:轮|批|次)")
+
+
 def _same_year(name: str, cfg) -> bool:
-    """Whether a campaign name is of this campaign's year (it names the year, or another year it shares with the
-    configured name: 2022-2023学年): a form issued under an earlier wording of this year's name is this campaign's."""
+    """Whether a campaign name is of this campaign's years and round (2023年度… and 2023年度…工作: the same;
+    2022-2023学年 and 2023-2024学年, or 2023年度 and 2023年度（第二轮）: not): a form issued under an earlier wording
+    of this campaign's name is this campaign's."""
     years = set(re.findall(r"(?:19|20)\d\d", name))
-    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) | {str(cfg.year)}
-    return bool(years & ours)
+    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) or {str(cfg.year)}
+    return bool(years) and years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
 
 
 @rule()
@@ -356,7 +360,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",
-                                                          "职工姓名", "填报人", "填表人"))
+                                                          "职工姓名"))      # (填表人: who typed it, not whose it is)
 """Labels of a column someone added to a personal form to say whose each row is (a department's staff in one
 table)."""
 
@@ -374,7 +378,7 @@ def rows_of_others(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if normalize.label_key(label) not in _NAME_COLUMNS or label not in columns:
                 continue
             name = _name_in(text)
-            if name and own not in normalize.name_key(text) and normalize.name_key(name) != own:
+            if name and normalize.name_key(name) != own:
                 yield F.make(F.ROWS_OF_OTHERS, sheet=c.sub.sheet, cell=f"{columns[label]}{row.excel_row}", field=label,
                              value=name, detail=c.person, row=row.index)
 
