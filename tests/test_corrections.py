@@ -304,3 +304,18 @@ def test_completion_and_lateness_as_a_leader_reads_them(cfg, workdir):
     assert any("多于名册的应报人数" in str(r[0]) for r in summary)
     chase = email.message_from_bytes((workdir / "outbox/催报/财务处_催报.eml").read_bytes(), policy=policy.default)
     assert "（逾期，截止 2023-03-31）" in chase.get_body(("plain",)).get_content()
+
+
+def test_two_mails_of_one_day_are_ordered_by_their_times_and_say_so(cfg, workdir, tmp_path):
+    """张伟's mails at 09:00 and 15:00 of one day: the 15:00 one is current, and order_basis says 邮件时间 (it said
+    文件修改时间, which an auditor would look for in the files' times)."""
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    for name, risk, when in (("a", "成绩修改审批把关不严", "09:00:00"), ("b", "考试安排徇私", "15:00:00")):
+        data = fill(form, tmp_path / f"{name}.xlsx", header={"填表日期": "2023-03-10"}, rows=_risk("二级", risk)).read_bytes()
+        (workdir / "inbox" / f"{name}.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)],
+                                                                       date=f"Fri, 10 Mar 2023 {when} +0800"))
+    merge(cfg)
+    report = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    early, late = report["inbox/a.eml!附件3_张伟.xlsx"], report["inbox/b.eml!附件3_张伟.xlsx"]
+    assert (early["status"], late["status"]) == ("superseded", "accepted")
+    assert early["order_basis"] == late["order_basis"] == "邮件时间"

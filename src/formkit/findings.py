@@ -130,15 +130,11 @@ DEPARTMENT_UNKNOWN = _code(
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
-DEPARTMENT_SENDER = _code(
-    "department-sender", WARNING, "由其他部门报送",
-    "这份{detail}的表是用{value}的邮箱、以{value}的名义（文件名）发来的，已记在{detail}名下：如果是{value}用了{detail}的"
-    "表单填写，请{value}改用本部门的表单重新发送；如果确是代{detail}报送，可忽略本提醒。")
 DEPARTMENT_SENDER_ASIDE = _code(
     "department-sender-aside", ERROR, "其他部门用了本部门的表单",
-    "这份{detail}的表是用{value}的邮箱、以{value}的名义（文件名）发来的，而{detail}自己也报送了这张表（或{value}另报了"
-    "本部门的表）：没有把它记在{detail}名下。如果是{value}用了{detail}的表单填写，请{value}改用本部门的表单重新发送；"
-    "如果确是代{detail}报送的更正，请{detail}自己发送，或由办公室把文件名改为{detail}的名称后放回收件箱。")
+    "这份{detail}的表是用{value}的邮箱、以{value}的名义（文件名）发来的，没有记在{detail}名下。如果是{value}用了{detail}"
+    "的表单填写，请{value}改用本部门的表单重新填写发送；如果确是代{detail}报送，请{detail}自己发送，或由办公室把文件名"
+    "改为{detail}的名称后放回收件箱。")
 DEPARTMENT_RENAMED = _code(
     "department-renamed", INFO, "部门名称与名册不同",
     "表内部门为“{value}”，名册中下发这份表单的部门现名“{detail}”（部门代码相同）；已按“{detail}”汇总。"

@@ -716,10 +716,11 @@ def _compare(a: InputResult, b: InputResult) -> tuple[int, str]:
     count by the day (a mail at 09:30 is not later than a file filled in that day); file times exactly. The
     path decides what is still equal."""
     ca, cb = _clues(a), _clues(b)
-    for basis in ("邮件日期", "填表日期", "文件修改时间"):
-        if basis in ca and basis in cb:
-            x, y = ca[basis], cb[basis]
-            if basis != "文件修改时间":
+    for basis in ("邮件日期", "填表日期", "邮件时间", "文件修改时间"):
+        key = "邮件日期" if basis == "邮件时间" else basis      # two mails of one day: their times, by that name
+        if key in ca and key in cb:
+            x, y = ca[key], cb[key]
+            if basis in ("邮件日期", "填表日期"):
                 x, y = _day(x), _day(y)
             if x != y:
                 return (1 if x > y else -1), basis
@@ -1138,16 +1139,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # it does not replace the forms the department itself sent (returned to the sender instead)
     sent_by = {res.path: other for members in groups.values() for res in members
                if campaign_rules and (other := _sent_by_another(res, cfg)) is not None}
-    # … nor stands for the department when the sender sent its own form too (it filled the wrong template first)
-    code_of = {d.name: code for code, d in cfg.roster.departments.items()}
-    sent_own = {(res.form, res.department) for members in groups.values() for res in members if res.path not in sent_by}
+    # (its content is the sender's: credited to the department whose template it is, it showed as that department's
+    # list in 权力清单 and stopped its chase; whether or not either department sent its own form)
     for members in groups.values():
         _unchanged_feedback(members)
         if not members:
             continue
-        own = [m for m in members if m.path not in sent_by]
-        if (own and len(own) < len(members)) or any(
-                (m.form, code_of.get(sent_by[m.path])) in sent_own for m in members if m.path in sent_by):
+        if any(m.path in sent_by for m in members):
             for res in [m for m in members if m.path in sent_by]:
                 members.remove(res)
                 res.status = RETURNED
@@ -1204,12 +1202,6 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
 
-    if campaign_rules:
-        for res in current:
-            if (other := sent_by.get(res.path)) is not None and not any(
-                    f.code == F.DEPARTMENT_MISMATCH for f in res.findings):     # (returned for that already)
-                res.findings.append(F.make(F.DEPARTMENT_SENDER, value=other, detail=cfg.roster.departments[
-                    res.department].name))
     for form_id in ("附件1", "附件2", "附件3", "附件4"):
         for res in by_form.get(form_id, []):
             c = res.checked

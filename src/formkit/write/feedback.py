@@ -66,6 +66,8 @@ def _when_back(value: object) -> object:
     return _raw_text(value)
 
 
+_OWN_FORM = frozenset({F.DEPARTMENT_SENDER_ASIDE, F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAIGN})
+"""Findings whose fix is another form (one's own, this campaign's), not a correction of the attached workbook."""
 _PUT_BACK = (F.RISK_WITHOUT_MEASURE, F.RISK_REGISTERED_LATER)
 """Findings of a risk a measure form has no row for: the feedback workbook puts the row back."""
 
@@ -145,14 +147,15 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     marks: dict[tuple[int | None, str], str] = {}
     back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
     measure = c.spec.column("measure")
-    shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field)
+    later = {f.value for f in res.findings if f.code == F.RISK_REGISTERED_LATER}   # (a warning: the form was accepted)
+    shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field, value="")
              if f.code in _PUT_BACK and f.value in back
              else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too) and those
-    for i in back.values():      # it should have (完成时限), each listed in 问题说明 and the mail as well, so that doing
+    for rid, i in back.items():  # it should have (完成时限), each listed in 问题说明 and the mail as well, so that doing
         for col in c.spec.columns:      # what they say is enough (a 完成时限 left empty made one more round)
             if col.need in ("req", "want") and not col.prefill and col.key != "measure":
-                if col.need == "req":
+                if col.need == "req" and rid not in later:
                     marks[(i, col.key)] = f"【错误】这一行是补回的风险点，请填写“{col.label}”。"
                     needed.append(F.make(F.REQUIRED, field=col.label, row=i, key=col.key))
                 else:
@@ -431,8 +434,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     who = (res.person or dept) if c else "各位老师"
     if c is not None and any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in shown):
         who = normalize.person_name(c.header.get("name", "")) or who     # who filled it in, not whom it was issued to
-    if c is not None and (sender := next((f.value for f in shown
-                                          if f.code in (F.DEPARTMENT_SENDER, F.DEPARTMENT_SENDER_ASIDE)), None)):
+    if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER_ASIDE), None)):
         who = sender                              # the department that sent another's form
     file_name = _member(res).split("/")[-1]
     if attachment is None:
@@ -440,6 +442,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=shown,
+                           own_form=any(f.code in _OWN_FORM for f in shown),
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
                            attachment=attachment.name,
