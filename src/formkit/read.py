@@ -688,7 +688,7 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         PARSE_CPU[0] += thread_time() - t0
     parts = Parts(data, kept) if kind == "xlsx" else None
     try:
-        sub = _read_workbook(wb, parts, forms)
+        sub = _read_workbook(wb, parts, forms, _ods_merged(data) if kind == "ods" else None)
     finally:
         if parts is not None:
             parts.close()
@@ -749,6 +749,43 @@ def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
     return found
 
 
+def _ods_merged(data: bytes) -> dict[str, list]:
+    """The merged ranges of an .ods, sheet by sheet, as python-calamine gives them for .xlsx ((r0, c0), (r1, c1),
+    0-based): calamine gives none for .ods, and a 岗位 merged over its risks' rows read as empty cells (required,
+    on cells the submitter sees filled). Only files that hold a merge are parsed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            xml = zf.read("content.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
+        return {}
+    if b"-spanned=" not in xml:
+        return {}
+    found: dict[str, list] = {}
+    name, row, col = "", 0, 0
+    try:
+        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            tag = elem.tag
+            if tag == _ODS_TABLE + "table":
+                if event == "start":
+                    name, row = elem.get(_ODS_TABLE + "name") or "", 0
+                continue
+            if tag == _ODS_TABLE + "table-row":
+                if event == "start":
+                    col = 0
+                else:
+                    row += int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
+                    elem.clear()
+            elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
+                rows = int(elem.get(_ODS_TABLE + "number-rows-spanned") or 1)
+                cols = int(elem.get(_ODS_TABLE + "number-columns-spanned") or 1)
+                if rows > 1 or cols > 1:
+                    found.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
+                col += int(elem.get(_ODS_TABLE + "number-columns-repeated") or 1)
+    except (ElementTree.ParseError, ValueError):
+        return found
+    return found
+
+
 def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
     """The rows of a sheet that someone filled in: a value in a column that is not pre-filled (a measure form's
     pre-filled risks alone are a blank form)."""
@@ -756,7 +793,8 @@ def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
     return [row for row in sub.rows if row.extra or any(normalize.to_text(row.values.get(k, "")) for k in own)]
 
 
-def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec]) -> Submission:
+def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec],
+                   ods_merges: dict[str, list] | None = None) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
     visible: list[str] = []
     hidden: list[str] = []
@@ -780,6 +818,8 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     def grid_of(name: str) -> list[list]:
         if name not in grids:
             grids[name], merges[name] = _cells(wb, name)
+            if ods_merges and name in ods_merges:
+                merges[name] = ods_merges[name]
         return grids[name]
 
     chosen: tuple[FormSpec, str] | None = None
