@@ -1776,3 +1776,10 @@ def test_without_a_staff_list_a_name_typed_without_its_dot_is_the_same_person(wo
     os.utime(second, (1678600000, 1678600000))
     got = {r.path: r for r in analyse(cfg).inputs}
     assert {p: r.status for p, r in got.items()} == {"inbox/a.xlsx": "superseded", "inbox/b.xlsx": "accepted"}
+
+
+@pytest.mark.parametrize("typed", ["张伟（教务科科长）", "张伟 (科长)"])
+def test_a_note_after_ones_name_is_not_part_of_it(cfg, typed):
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": typed})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and res.person == "张伟", [f.message for f in res.findings]

@@ -315,6 +315,8 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if c.spec.scope != "person":
         return
     name = normalize.person_name(c.header.get("name", ""))
+    if (bare := _BRACKETED.sub("", name).strip()) and bare != name:
+        name = bare                 # 张伟（教务员）: a note after the name, not part of it
     c.person = name
     ref = c.sub.header_refs.get("name")
     ident = c.sub.identity
@@ -383,6 +385,7 @@ def rows_of_others(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=name, detail=c.person, row=row.index)
 
 
+_BRACKETED = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")
 _SELF_WORDS = frozenset({"本人", "自己", "本人填写", "同上", "〃", '"'})
 _LEADING_NAME = re.compile(r"[\u3400-\u9fff·•．.・‧﹒]{2,}|[A-Za-z][A-Za-z .'-]*[A-Za-z]")
 
