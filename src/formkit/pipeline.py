@@ -1135,24 +1135,20 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     numbering: dict[str, tuple[str, str | None]] = {}             # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
-    # another department's form filled and sent by a department as its own (its address, its name on the file):
-    # it does not replace the forms the department itself sent (returned to the sender instead)
+    # another department's template filled by a department and sent as its own (its address, its name on the file):
+    # the content is the sender's, so it is no version of the template's department (credited to it, it showed as
+    # that department's 权力清单, replaced what it sent, stopped its chase): returned to the sender instead
     sent_by = {res.path: other for members in groups.values() for res in members
                if campaign_rules and (other := _sent_by_another(res, cfg)) is not None}
-    # (its content is the sender's: credited to the department whose template it is, it showed as that department's
-    # list in 权力清单 and stopped its chase; whether or not either department sent its own form)
     for members in groups.values():
         _unchanged_feedback(members)
+        for res in [m for m in members if m.path in sent_by]:
+            members.remove(res)
+            res.status = RETURNED
+            res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=sent_by[res.path],
+                                       detail=cfg.roster.departments[res.department].name))
         if not members:
             continue
-        if any(m.path in sent_by for m in members):
-            for res in [m for m in members if m.path in sent_by]:
-                members.remove(res)
-                res.status = RETURNED
-                res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=sent_by.pop(res.path),
-                                           detail=cfg.roster.departments[res.department].name))
-            if not members:
-                continue
         members.sort(key=cmp_to_key(lambda a, b: _compare(a, b)[0]))
         if len(members) > 1:
             members[-1].order_basis = _compare(members[-1], members[-2])[1]

@@ -13,6 +13,7 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -25,7 +26,7 @@ from formkit import findings as F
 from formkit import identity as ident_mod
 from formkit import normalize
 from formkit.identity import META_SHEET, Identity
-from formkit.safety import KEPT_PARTS, col_letters
+from formkit.safety import KEPT_PARTS, col_letters, ref_order
 from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
@@ -693,74 +694,29 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None:
             parts.close()
     if kind == "ods":
-        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(), key=lambda kv: _ref_order(kv[0])):
+        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
             sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown))
     return sub
-
-
-def _ref_order(ref: str) -> tuple[int, int, str]:
-    """An A1 reference's place, row by row (A8 before A10, which text order puts first)."""
-    letters = ref.rstrip("0123456789")
-    return int(ref[len(letters):] or 0), len(letters), letters
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 
 
-def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
-    """Cells of an .ods sheet that show an error value (#NAME?, Err:502 …): A1 → (formula, what it shows).
-    python-calamine hands them back empty; LibreOffice marks them calcext:value-type="error". Only files
-    that hold such a mark are parsed (safety.inspect_workbook has checked the package)."""
+def _ods_content(data: bytes, marker: bytes) -> bytes | None:
+    """An .ods package's content.xml, when it holds `marker` (most files: not parsed at all)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             xml = zf.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
-        return {}
-    if b'value-type="error"' not in xml:
-        return {}
-    found: dict[str, tuple[str, str]] = {}
-    inside, row, col = False, 0, 0
-    try:
-        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
-            tag = elem.tag
-            if tag == _ODS_TABLE + "table":
-                if event == "start":
-                    inside, row = elem.get(_ODS_TABLE + "name") == sheet, 0
-                elif inside:
-                    break
-                continue
-            if not inside:
-                continue
-            if tag == _ODS_TABLE + "table-row":
-                if event == "start":
-                    col = 0
-                else:
-                    row += int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
-                    elem.clear()
-            elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
-                if elem.get(_ODS_CALCEXT + "value-type") == "error":
-                    formula = (elem.get(_ODS_TABLE + "formula") or "").removeprefix("of:")
-                    found[a1(row, col)] = (formula.lstrip("="), "".join(elem.itertext()).strip() or "错误值")
-                col += int(elem.get(_ODS_TABLE + "number-columns-repeated") or 1)
-    except (ElementTree.ParseError, ValueError):
-        return found
-    return found
+        return None
+    return xml if marker in xml else None
 
 
-def _ods_merged(data: bytes) -> dict[str, list]:
-    """The merged ranges of an .ods, sheet by sheet, as python-calamine gives them for .xlsx ((r0, c0), (r1, c1),
-    0-based): calamine gives none for .ods, and a 岗位 merged over its risks' rows read as empty cells (required,
-    on cells the submitter sees filled). Only files that hold a merge are parsed."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            xml = zf.read("content.xml")
-    except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
-        return {}
-    if b"-spanned=" not in xml:
-        return {}
-    found: dict[str, list] = {}
+def _ods_cells(xml: bytes) -> Iterator[tuple[str, int, int, object]]:
+    """(sheet name, row, column, element) of every cell of an .ods content.xml, 0-based, repeated rows and columns
+    counted as a reader counts them (safety.inspect_workbook has checked the package). Stops at a parse error."""
     name, row, col = "", 0, 0
     try:
         for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
@@ -768,21 +724,43 @@ def _ods_merged(data: bytes) -> dict[str, list]:
             if tag == _ODS_TABLE + "table":
                 if event == "start":
                     name, row = elem.get(_ODS_TABLE + "name") or "", 0
-                continue
-            if tag == _ODS_TABLE + "table-row":
+            elif tag == _ODS_TABLE + "table-row":
                 if event == "start":
                     col = 0
                 else:
                     row += int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
                     elem.clear()
             elif tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell") and event == "end":
-                rows = int(elem.get(_ODS_TABLE + "number-rows-spanned") or 1)
-                cols = int(elem.get(_ODS_TABLE + "number-columns-spanned") or 1)
-                if rows > 1 or cols > 1:
-                    found.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
+                yield name, row, col, elem
                 col += int(elem.get(_ODS_TABLE + "number-columns-repeated") or 1)
     except (ElementTree.ParseError, ValueError):
-        return found
+        return
+
+
+def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
+    """Cells of an .ods sheet that show an error value (#NAME?, Err:502 …): A1 → (formula, what it shows).
+    python-calamine hands them back empty; LibreOffice marks them calcext:value-type="error". Only files
+    that hold such a mark are parsed."""
+    xml = _ods_content(data, b'value-type="error"')
+    found: dict[str, tuple[str, str]] = {}
+    for name, row, col, elem in _ods_cells(xml) if xml else ():
+        if name == sheet and elem.get(_ODS_CALCEXT + "value-type") == "error":
+            formula = (elem.get(_ODS_TABLE + "formula") or "").removeprefix("of:")
+            found[a1(row, col)] = (formula.lstrip("="), "".join(elem.itertext()).strip() or "错误值")
+    return found
+
+
+def _ods_merged(data: bytes) -> dict[str, list]:
+    """The merged ranges of an .ods, sheet by sheet, as python-calamine gives them for .xlsx ((r0, c0), (r1, c1),
+    0-based): calamine gives none for .ods, and a 岗位 merged over its risks' rows read as empty cells (required,
+    on cells the submitter sees filled). Only files that hold a merge are parsed."""
+    xml = _ods_content(data, b"-spanned=")
+    found: dict[str, list] = {}
+    for name, row, col, elem in _ods_cells(xml) if xml else ():
+        rows = int(elem.get(_ODS_TABLE + "number-rows-spanned") or 1)
+        cols = int(elem.get(_ODS_TABLE + "number-columns-spanned") or 1)
+        if rows > 1 or cols > 1:
+            found.setdefault(name, []).append(((row, col), (row + rows - 1, col + cols - 1)))
     return found
 
 
@@ -929,7 +907,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
-        for ref, (formula, cached, err) in sorted(formulas.items(), key=lambda kv: _ref_order(kv[0])):
+        for ref, (formula, cached, err) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
             shown = f"={formula}" if formula else ""
             if err:
                 sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))

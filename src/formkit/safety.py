@@ -129,6 +129,13 @@ def col_number(letters: bytes | str) -> int:
     return n
 
 
+def ref_order(ref: str | None) -> tuple[int, int]:
+    """An A1 reference's place, row by row (A8 before A10, which text order puts first); (0, 0) for none."""
+    letters = (ref or "").replace("$", "").rstrip("0123456789")
+    digits = (ref or "").replace("$", "")[len(letters):]
+    return (int(digits), col_number(letters)) if digits.isdigit() and letters.isalpha() else (0, 0)
+
+
 def col_letters(n: int) -> str:
     out = ""
     while n > 0:

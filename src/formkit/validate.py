@@ -327,8 +327,8 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         return
     if ident and ident.person and name and normalize.name_key(name) != normalize.name_key(ident.person):
         roster = ctx.cfg.roster
-        listed = not roster.staff or roster.find_person(None, name) is not None or any(
-            normalize.name_key(p.name) == normalize.name_key(name) for p in roster.staff)
+        key = normalize.name_key(name)
+        listed = not roster.staff or any(normalize.name_key(p.name) == key for p in roster.staff)
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
         c.person = ident.person

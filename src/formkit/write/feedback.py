@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -30,7 +29,7 @@ from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
-from formkit.safety import col_number
+from formkit.safety import ref_order
 from formkit.submissions import as_of, grid, owed_by, sender_department
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
@@ -114,18 +113,13 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
         return {k: back(k, v) for k, v in raw.items()}
 
     notes = [f.value for f in sorted((f for f in res.findings if f.code == F.ROW_NOT_READ and f.value),
-                                     key=lambda f: _cell_order(f.cell))]
+                                     key=lambda f: ref_order(f.cell))]
     restored = _restored(res, risks)
     return FormContent(header=block(sub.header, c.header, c.spec.header), notes=list(dict.fromkeys(notes)),
                        rows=rows + restored, signoff=block(sub.signoff, c.signoff, c.spec.signoff),
                        prefilled_at=frozenset(range(len(rows), len(rows) + len(restored))),
                        prefilled_rows=min(prefilled, len(rows)),
                        extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
-
-
-def _cell_order(a1: str | None) -> tuple[int, int]:
-    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", a1 or "")
-    return (int(m[2]), col_number(m[1])) if m else (0, 0)
 
 
 def needs_feedback(res: InputResult) -> bool:
