@@ -109,3 +109,31 @@ def test_measures_join_the_catalogue(demo: tuple[Path, Analysis]) -> None:
         if r["层级"] == "部门" and r["_dept"] in done:
             assert r["防控措施"] and r["工作程序"] and r["关键环节"], r["风险编号"]
     assert sum(1 for r in a.catalogue if r["防控措施"]) > len(a.catalogue) // 2
+
+
+def test_report_statuses_keep_their_contract(demo: tuple[Path, Analysis], tmp_path: Path) -> None:
+    """interfaces.md: duplicate is byte-identical to another input; superseded names a current input of the same
+    form and submitter; returned has an error; accepted none; a rejected input says why."""
+    import json
+    import shutil
+
+    from formkit.merge import merge
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo[0], root)
+    merge(load_config(root))
+    report = json.loads((root / "outbox/report.json").read_text(encoding="utf-8"))
+    by_path = {i["path"]: i for i in report["inputs"]}
+    for i in report["inputs"]:
+        errors = [f for f in i["findings"] if f["severity"] == "error"]
+        if i["status"] == "duplicate":
+            assert by_path[i["duplicate_of"]]["sha256"] == i["sha256"], i["path"]
+        elif i["status"] == "superseded":
+            current = by_path[i["superseded_by"]]
+            assert current["status"] in ("accepted", "returned") and current["form"] == i["form"], i["path"]
+        elif i["status"] == "returned":
+            assert errors, i["path"]
+        elif i["status"] == "accepted":
+            assert not errors, i["path"]
+        else:
+            assert i["status"] == "rejected" and errors, i["path"]

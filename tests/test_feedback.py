@@ -953,7 +953,7 @@ def test_the_feedback_workbook_forwarded_unchanged_later_replaces_nothing(cfg, w
     """财务处 corrects its feedback workbook and sends it back (accepted); a day later a secretary forwards formkit's
     reply, with the feedback workbook as it was, and the office saves that mail into inbox/ too: nobody changed
     anything in it, so it is no new submission (it replaced the correction: its risks left the catalogue and a
-    second reply asked for the same fixes) but a duplicate of the flawed form (feedback-unchanged)."""
+    second reply asked for the same fixes): set aside behind the correction (feedback-unchanged)."""
     setup_inbox(cfg, workdir)
     merge(cfg)
     untouched = (workdir / FEEDBACK).read_bytes()
@@ -968,7 +968,8 @@ def test_the_feedback_workbook_forwarded_unchanged_later_replaces_nothing(cfg, w
     got = inputs(workdir)
     assert got["inbox/改好.eml!财务处风险点_修改.xlsx"]["status"] == "accepted"
     again = got["inbox/转发.eml!财务处风险点_反馈.xlsx"]
-    assert again["status"] == "duplicate" and [f["code"] for f in again["findings"]] == ["feedback-unchanged"]
+    assert again["status"] == "superseded" and [f["code"] for f in again["findings"]] == ["feedback-unchanged"]
+    assert again["superseded_by"] == "inbox/改好.eml!财务处风险点_修改.xlsx"     # (duplicate is for identical bytes)
     assert len([r for r in result.analysis.catalogue if r["_dept"] == "CWC"]) == 3
     assert not list((workdir / "outbox/反馈").rglob("财务处风险点_反馈_反馈.*"))
 

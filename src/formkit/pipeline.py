@@ -785,10 +785,12 @@ def _header_typed(c: Checked) -> dict[str, str]:
     return {k: normalize.to_text(v) for k, v in c.sub.header.items()}
 
 
-def _unchanged_feedback(members: list[InputResult]) -> None:
-    """A feedback workbook sent back (forwarded, attached again) without a change: the same header and rows as the
-    version it corrects. Nobody corrected anything: it is no new submission (it replaced the accepted correction
-    sent before it), but a duplicate of that version; taken out of `members`."""
+def _unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
+    """Feedback workbooks sent back (forwarded, attached again) without a change: the same header and rows as the
+    version they correct. Nobody corrected anything: no new submission (one replaced the accepted correction sent
+    before it); taken out of `members` and returned, to be set aside as superseded by the current version (not
+    "duplicate": that is a byte-identical input, interfaces.md)."""
+    unchanged = []
     for res in list(members):
         target = res.brief.corrects if res.brief else ""
         flawed = next((m for m in members if target and m is not res and m.sha256.startswith(target)), None)
@@ -798,8 +800,9 @@ def _unchanged_feedback(members: list[InputResult]) -> None:
         if a is None or b is None or _header_typed(a) != _header_typed(b) or _rows_typed(a) != _rows_typed(b):
             continue
         members.remove(res)
-        res.status, res.duplicate_of, res.same_as = DUPLICATE, flawed.path, flawed
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
+        unchanged.append(res)
+    return unchanged
 
 
 def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
@@ -1141,7 +1144,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     sent_by = {res.path: other for members in groups.values() for res in members
                if campaign_rules and (other := _sent_by_another(res, cfg)) is not None}
     for members in groups.values():
-        _unchanged_feedback(members)
+        unchanged = _unchanged_feedback(members)
         for res in [m for m in members if m.path in sent_by]:
             members.remove(res)
             res.status = RETURNED
@@ -1173,7 +1176,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 older.order_basis = _compare(members[i + 1], older)[1]
             else:
                 older.order_basis = latest.order_basis
-        for res in aside:              # (blank-resent says why)
+        for res in (*aside, *unchanged):     # (blank-resent, feedback-unchanged say why)
             res.status, res.superseded_by = SUPERSEDED, latest.path
         if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
             _same_name_told(members)
@@ -1236,7 +1239,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 _apply_measures(ctx, res, c)
             step()
     for res in results:
-        if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(f.code == F.BLANK_RESENT for f in res.findings):
+        if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(
+                f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED) for f in res.findings):
             c = res.checked
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
             for row in c.rows:
