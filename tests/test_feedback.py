@@ -866,7 +866,8 @@ def test_what_an_unreadable_file_is_named_says_more_than_who_forwarded_it(workdi
 
 def test_a_form_filled_by_someone_not_in_the_roster_tells_them_how_to_get_their_own(cfg, workdir):
     """林新, new and not in the staff list, fills 陈静's 附件3 with his own name: person-not-listed (not "use your own
-    form", which he does not have), and the reply greets him, who filled it, not 陈静."""
+    form", which he does not have), and the reply names both 陈静 and him (a name not in the roster may as well be a
+    typo of hers)."""
     paths = generate_campaign(cfg, "risks")
     fill(_find(paths, "附件3", "陈静"), workdir / "inbox/林新.xlsx", header={"姓名": "林新", "填表日期": "2023-03-07"},
          rows=[{"风险类别": "岗位职责", "风险点": "实训耗材领用不规范", "主要表现形式": "多领少用", "风险等级": "三级"}])
@@ -876,9 +877,9 @@ def test_a_form_filled_by_someone_not_in_the_roster_tells_them_how_to_get_their_
     assert [f["code"] for f in found["findings"] if f["severity"] == "error"] == ["person-not-listed"]
     eml = next((workdir / "outbox/反馈").rglob("林新_反馈.eml"))
     msg = read_eml(eml)
-    assert msg.get_body(("plain",)).get_content().lstrip().startswith("林新")
+    assert msg.get_body(("plain",)).get_content().lstrip().startswith("陈静（表内姓名“林新”）：")   # (or a typo of 陈静)
     assert "请用正确的表单填写后" in msg.get_body(("plain",)).get_content()    # not "correct the attachment"
-    assert "（林新）" in msg["Subject"]
+    assert "（陈静）" in msg["Subject"]
 
 
 def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
@@ -1094,3 +1095,16 @@ def test_a_department_that_filled_the_wrong_template_first_leaves_the_other_unre
     merge(cfg)
     fixed = inputs(workdir)["inbox/1.eml!附件2_教务处_财务处修改.xlsx"]
     assert fixed["status"] == "accepted" and not [f for f in fixed["findings"] if "sender" in f["code"]]
+
+
+def test_a_feedback_workbook_returned_again_keeps_one_suffix(cfg, workdir):
+    """The feedback workbook sent back and returned again: its own feedback is …_反馈.xlsx once more, not
+    …_反馈_反馈.xlsx (one more _反馈 every round)."""
+    setup_inbox(cfg, workdir)
+    merge(cfg)
+    shutil.copy(workdir / FEEDBACK, workdir / "inbox/财务处风险点_反馈.xlsx")
+    fill(workdir / "inbox/财务处风险点_反馈.xlsx", header={"填表日期": "2023-03-20"})      # a change, the errors left
+    merge(cfg)
+    names = sorted(p.name for p in (workdir / "outbox/反馈/财务处").iterdir())
+    assert not [n for n in names if "_反馈_反馈" in n], names
+    assert names == ["财务处风险点_反馈.eml", "财务处风险点_反馈.xlsx"]     # (the first one's is gone: superseded)

@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -46,8 +47,14 @@ def _member(res: InputResult) -> str:
 
 
 def _stem(res: InputResult) -> str:
+    """The name a feedback workbook and its draft are given, from the input's own: a feedback workbook sent back
+    and returned again gives …_反馈.xlsx once more, not …_反馈_反馈.xlsx (one more _反馈 every round)."""
     last = _member(res).split("/")[-1]
-    return safe_name(last.rsplit(".", 1)[0] if "." in last else last)
+    stem = last.rsplit(".", 1)[0] if "." in last else last
+    return safe_name(_FEEDBACK_SUFFIX.sub("", stem) or stem)
+
+
+_FEEDBACK_SUFFIX = re.compile(r"(?:_\d+)?_反馈$")
 
 
 def _raw_text(value: object) -> object:
@@ -426,8 +433,13 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     if deadline <= today:       # the phase is over: a week to send it back (not "by today")
         deadline = today + timedelta(days=7)
     who = (res.person or dept) if c else "各位老师"
-    if c is not None and any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in shown):
-        who = normalize.person_name(c.header.get("name", "")) or who     # who filled it in, not whom it was issued to
+    if c is not None and any(f.code == F.PERSON_MISMATCH for f in shown):
+        # a colleague in the roster filled it in: greeted, not the one it was issued to (a name not in the roster is
+        # more often a typo of the owner's: the owner is greeted)
+        who = normalize.person_name(c.header.get("name", "")) or who
+    subject_who = who
+    if c is not None and any(f.code == F.PERSON_NOT_LISTED for f in shown) and (typed := c.header.get("name")):
+        who = f"{who}（表内姓名“{normalize.person_name(typed)}”）"       # a typo, or someone new: both can read it
     if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER_ASIDE), None)):
         who = sender                              # the department that sent another's form
     file_name = _member(res).split("/")[-1]
@@ -442,7 +454,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            attachment=attachment.name,
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
-    subject = f"【{state}】{form_title}" + (f"（{who}）" if c else f"（{file_name}）")
+    subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("address") or (c.department.email if c and c.department else "")
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
