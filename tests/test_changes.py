@@ -182,10 +182,15 @@ def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
     merge(cfg)
     changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
     assert {(c["变化"], c["风险编号"]) for c in changes} == {("改正后接收", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}
+    # each row at the cell of its item (风险等级: the level cell of the risk's row in the correction)
+    wb = openpyxl.load_workbook(inbox / "张伟_3.xlsx")
+    ws = next(w for w in wb.worksheets if w.title == "附件3")
+    level_col = next(c.column_letter for row in ws.iter_rows() for c in row if c.value == "风险等级")
     catalogue = {r["风险编号"]: r for r in merge(cfg).analysis.catalogue}
     assert [(c["来源文件"], c["来源位置"]) for c in changes] == [
-        ("inbox/张伟_3.xlsx", catalogue[c["风险编号"]]["来源位置"]) for c in changes]
-    assert all(c["来源位置"].startswith("附件3!") for c in changes)
+        ("inbox/张伟_3.xlsx", "附件3!" + level_col + catalogue[c["风险编号"]]["来源位置"].lstrip("附件3!ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        for c in changes]
+    assert ws[changes[0]["来源位置"].split("!")[1]].value in ("二级", "三级")
 
 
 def test_a_department_renamed_in_the_roster_is_a_change(cfg, workdir):
@@ -216,3 +221,23 @@ def test_a_measure_change_names_the_measure_form(cfg, workdir):
     catalogue = {r["风险编号"]: r for r in result.analysis.catalogue}
     assert changes and all(c["来源文件"] == "inbox/张伟_措施.xlsx" for c in changes)
     assert [c["来源位置"] for c in changes] == [catalogue[c["风险编号"]]["措施来源位置"] for c in changes]
+
+
+def test_a_change_points_at_the_cell_of_its_item(cfg, workdir):
+    """A 工作程序 change names the 工作程序 cell of the measure form's row (it named the 防控措施 cell beside it)."""
+    from formkit.pipeline import analyse
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name and "教务处" in p.name)
+    ids = [c.value for row in openpyxl.load_workbook(a6)["附件6"].iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-B")]
+    fill(a6, workdir / "inbox/教务处_措施.xlsx", header={"填表日期": "2023-04-20"}, by_risk_id={
+        i: {"关键环节": "执行", "防控措施": f"措施{i}", "工作程序": f"程序{i}", "完成时限": "长期"} for i in ids})
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "inbox/教务处_措施.xlsx")["附件6"]
+    procedures = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["项目"] == "工作程序"]
+    assert procedures
+    for c in procedures:
+        assert c["来源文件"] == "inbox/教务处_措施.xlsx"
+        assert ws[c["来源位置"].split("!")[1]].value == c["变化后"]

@@ -235,12 +235,18 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     out = Changes(rel)
 
     def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
-        # a measure came from the measure form (措施来源), the rest from the risk form
+        # a measure came from the measure form (措施来源), the rest from the risk form; the cell of the item that
+        # changed (风险等级, 工作程序: their columns in that row), else the row's own
         measure = item in ("防控措施", "工作程序") and r.get("措施来源文件")
         source = ("措施来源文件", "措施来源位置") if measure else ("来源文件", "来源位置")
+        where = r.get(source[1], "")
+        column = {"风险等级": r.get("_level_col"), "工作程序": r.get("_procedure_col")}.get(item) if new else None
+        if column and "；" not in where and "!" in where:
+            sheet, cell = where.rsplit("!", 1)
+            where = f"{sheet}!{column}{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
         return {"变化": kind, "风险编号": r["风险编号"], "部门": r.get("部门", ""), "层级": r.get("层级", ""),
                 "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new,
-                "来源文件": r.get(source[0], ""), "来源位置": r.get(source[1], "")}
+                "来源文件": r.get(source[0], ""), "来源位置": where}
 
     # the baseline is streamed: only what changed is kept (a later row of the same 风险编号 counts)
     before: dict[str, dict] = {}          # 风险编号 → its baseline row, only for rows that differ or are gone

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import time
 import zipfile
 import zlib
@@ -537,7 +538,10 @@ class CatalogueRow(Mapping):
     __slots__ = ("_v",)
     KEYS = ("风险编号", "层级", "部门", "岗位", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及三重一大",
             "关联权力事项", "责任人", "关键环节", "防控措施", "工作程序", "完成时限", "直接管理", "监督负责", "来源文件",
-            "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no")
+            "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no",
+            "_level_col", "_procedure_col")
+    # _level_col, _procedure_col: the column letters of the 风险等级 and 工作程序 cells in the rows 来源位置 and 措施来源位置
+    # name (变化 points at the cell of the item that changed; one or two letters: shared strings, no memory per row)
     _INDEX = {k: i for i, k in enumerate(KEYS)}
 
     def __init__(self, values: list) -> None:
@@ -1297,7 +1301,13 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         c.department.code if c.department else "",                      # _dept
         _shared(c.person_key) if personal else "",                      # _person (normalize.person_key)
         c.staff.staff_no if c.staff else "",                            # _staff_no
+        _column_of(row.refs.get("level")),                              # _level_col
+        "",                                                             # _procedure_col
     ])
+
+
+def _column_of(ref: str | None) -> str:
+    return sys.intern(ref.rstrip("0123456789")) if ref else ""
 
 
 def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
@@ -1321,6 +1331,7 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                 target["措施来源位置"] += "；" + where
         else:
             target["措施来源文件"], target["措施来源位置"] = res.path, where
+            target["_procedure_col"] = _column_of(row.refs.get("procedure"))
 
 
 def _consolidate(a: Analysis) -> None:
