@@ -291,7 +291,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         # not a risk row)
         ws.merge_range(i, 0, i, last, "", fm.own_note)
         _write_value(ws, i, 0, note, fm.own_note)
-        ws.set_row(i, min(409, 15 * text_lines(note, sum(c.width for c in spec.columns))))
+        ws.set_row(i, min(409, 15 * text_lines(note, sum(widths))))
         if i == note_row + 2:
             ws.write_comment(i, 0, "这里是您原表中表格以外的文字，照原样保留，未汇总。",
                              {"x_scale": 2.2, "y_scale": 1.0, "font_name": FONT})

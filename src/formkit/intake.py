@@ -252,12 +252,10 @@ def readable_name(name: str) -> str:
         return name
     except UnicodeEncodeError:
         raw = os.fsencode(name)
-    for codec in ("gb18030",):
-        try:
-            return raw.decode(codec)
-        except UnicodeDecodeError:
-            pass
-    return raw.decode("utf-8", "replace")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 # -- sniffing ---------------------------------------------------------------------------------------------
@@ -842,6 +840,12 @@ class _Expander:
         self.disk_rel = ""                  # that file's path, as inputs from it are reported
         self.entries = MAX_ENTRIES          # members (of archives, mails, nested) that file may still yield
 
+    def count_entry(self) -> None:
+        """One more member (of an archive, a mail) of the inbox file being expanded; too many: _TooManyEntries."""
+        self.entries -= 1
+        if self.entries < 0:
+            raise _TooManyEntries
+
     # names ---------------------------------------------------------------------------------------------
     def unique(self, container: str, name: str) -> str:
         path = f"{container}!{name}"
@@ -980,9 +984,7 @@ class _Expander:
 
     def zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str, mtime: float | None,
                    mail: dict | None, zdepth: int, depth: int, index: int = 0) -> None:
-        self.entries -= 1
-        if self.entries < 0:
-            raise _TooManyEntries
+        self.count_entry()
         name = member_name(info)
         if name.endswith(("/", "\\")):
             return  # a directory entry
@@ -1099,9 +1101,7 @@ class _Expander:
 
     def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
                    zdepth: int, depth: int, counter: list[int]) -> None:
-        self.entries -= 1
-        if self.entries < 0:
-            raise _TooManyEntries
+        self.count_entry()
         try:
             filename = part_filename(part)
             disposition = part.get_content_disposition()

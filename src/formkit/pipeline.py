@@ -293,7 +293,6 @@ _PARSER_ZH = (        # what the parsers say of a damaged file, in words a coord
     ("Cannot detect file format", "无法识别文件格式，文件可能已损坏或不完整"),
     ("WorksheetNotFound", "工作簿中列出的工作表找不到"),
     ("shared strings", "文字表（共享字符串）缺失或损坏"),
-    ("XmlError", "工作表内容不完整或格式错误"),
     ("Xml", "工作表内容不完整或格式错误"),
     ("BadZipFile", "压缩结构损坏"),
     ("zlib", "压缩数据损坏"),
@@ -813,7 +812,7 @@ def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
     """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
     and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
     an office relaying others' forms under their own names is no such case."""
-    from formkit.submissions import _named_department, _names_of
+    from formkit.submissions import named_department, names_of
 
     mail = res.raw.mail or {}
     sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
@@ -822,15 +821,14 @@ def _sent_by_another(res: InputResult, cfg: Config) -> str | None:
     spec = load_forms().get(res.form or "")
     if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
         return None
-    names = _names_of(cfg.roster)
-    by_mail = names.addresses.get(sender, ())
+    by_mail = names_of(cfg.roster).addresses.get(sender, ())
     if len(by_mail) != 1 or by_mail[0] == res.department:
         return None
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
     name = res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-    if _named_department([name], cfg.roster) != by_mail[0]:
+    if named_department([name], cfg.roster) != by_mail[0]:
         return None
     own = cfg.roster.departments[res.department]
     if any(n in name for n in (own.name, *own.aliases) if len(n) >= 2):
@@ -915,8 +913,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
         c = res.checked
         if c is None:
             continue
-        keys = [(normalize.fold(_text(row.values.get("post"))), normalize.fold(_text(row.values.get("risk"))))
-                for row in c.rows]
+        keys = _row_keys(c)
         if not known:
             numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
         else:
@@ -987,6 +984,7 @@ def _number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept
 
 
 def _row_keys(c: Checked) -> list[tuple[str, str]]:
+    """(folded 岗位, folded 风险点) of each row: what tells a submitter's risks apart for numbering."""
     return [(normalize.fold(_text(row.values.get("post"))), normalize.fold(_text(row.values.get("risk"))))
             for row in c.rows]
 

@@ -98,13 +98,13 @@ def sender_department(res, roster) -> str | None:
     if res.department:
         return res.department
     parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
-    index = _names_of(roster)
+    index = names_of(roster)
     # a personal form under the name generate gave it (附件3_…_王强_0201.xlsx): the person's department
     people = {index.people[(name, no)] for part in parts for name, no in _NAME_AND_NO.findall(part)
               if (name, no) in index.people}
     if len(people) == 1:
         return people.pop()
-    by_name = _named_department(parts, roster)
+    by_name = named_department(parts, roster)
     if by_name:                 # the file says whose it is, whoever forwarded it
         return by_name
     mail = res.raw.mail or {}
@@ -130,7 +130,7 @@ class _Names:
 _NAMES: dict[int, tuple[tuple, _Names]] = {}
 
 
-def _names_of(roster) -> _Names:
+def names_of(roster) -> _Names:
     stamp = (id(roster.departments), len(roster.departments), id(roster.staff), len(roster.staff))
     hit = _NAMES.get(id(roster))
     if hit is not None and hit[0] == stamp:
@@ -160,10 +160,10 @@ def department_of(res, roster) -> str | None:
     return sender_department(res, roster)
 
 
-def _named_department(parts: list[str], roster) -> str | None:
+def named_department(parts: list[str], roster) -> str | None:
     """The one department whose name (or 简称) appears in these folder and file names; of names inside one another
     (机电工程系, 工程系) the longest that appears is the one meant."""
-    index = _names_of(roster)
+    index = names_of(roster)
     if index.names is None:
         return None
     # every name that appears (at each place the longest, so 工程系 inside 机电工程系 is not one)
