@@ -174,7 +174,7 @@ def test_unchanged_feedback_workbooks_are_left_in_place(workdir, cfg):
 
 def test_a_timed_merge_reports_the_parts_of_reading(workdir, cfg):
     """FORMKIT_TIMINGS: the workers' CPU time per part of reading (bench/bench.py prints it against the floor)."""
-    from formkit.pipeline import READ_PARTS
+    from formkit.workers import READ_PARTS
 
     _risk_forms(cfg, workdir / "inbox")
     timings: dict = {}
@@ -248,26 +248,26 @@ def test_a_file_that_kills_its_reader_is_not_read_again(workdir, cfg, monkeypatc
     check): its failure is kept by its bytes' digest, so the next merge says the same without reading it again."""
     import hashlib
 
-    from formkit import pipeline
+    from formkit import workers
     from tests import hostile
 
     bad = hostile.tiny_xlsx({"A1": "部门"})
     (workdir / "inbox/坏的.xlsx").write_bytes(bad)
     digest = hashlib.sha256(bad).hexdigest()
-    real = pipeline.read_workbook
+    real = workers.read_workbook
 
     def dies(data, *args, **kw):            # (the workers are forked: they run this)
         if hashlib.sha256(data).hexdigest() == digest:
             os.abort()
         return real(data, *args, **kw)
 
-    monkeypatch.setattr(pipeline, "read_workbook", dies)
+    monkeypatch.setattr(workers, "read_workbook", dies)
     first = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/坏的.xlsx"]
     assert [f.code for f in first.findings] == ["file-read-failed"] and "异常退出" in first.findings[0].message
 
     def not_a_form(data, *args, **kw):
-        raise pipeline.NotAForm()
+        raise workers.NotAForm()
 
-    monkeypatch.setattr(pipeline, "read_workbook", not_a_form)     # read again, it would be file-not-a-form
+    monkeypatch.setattr(workers, "read_workbook", not_a_form)     # read again, it would be file-not-a-form
     again = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/坏的.xlsx"]
     assert [f.message for f in again.findings] == [f.message for f in first.findings]

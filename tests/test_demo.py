@@ -9,7 +9,8 @@ import pytest
 
 from formkit.config import load_config
 from formkit.demo import STAFF, build_demo, planted_findings
-from formkit.pipeline import Analysis, InputResult, analyse
+from formkit.inputs import InputResult
+from formkit.pipeline import Analysis, analyse
 
 
 def _inbox_bytes(root: Path) -> dict[str, bytes]:

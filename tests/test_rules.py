@@ -24,8 +24,9 @@ from formkit import findings as F
 from formkit import validate
 from formkit.generate import FormContent, generate_campaign, header_prefill, identity_for, write_form
 from formkit.identity import Identity
+from formkit.inputs import InputResult
 from formkit.merge import merge
-from formkit.pipeline import InputResult, analyse
+from formkit.pipeline import analyse
 from formkit.spec import load_forms
 from tests import hostile
 from tests.helpers import fill, form_sheet, table_header_row

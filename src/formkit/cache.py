@@ -228,7 +228,7 @@ class Store:
     def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
         return None
 
-    # the risk numbers given so far, by submitter (pipeline._row_numbers): kept whatever formkit version, declarations
+    # the risk numbers given so far, by submitter (numbering._row_numbers): kept whatever formkit version, declarations
     # or configuration (a number once given stays with its risk); only deleting outbox/ forgets them
     def get_numbering(self) -> dict[str, tuple[str, str | None]]:
         """prefix of a submitter's 风险编号 → (SHA-256 of the version numbered last, the numbers as JSON, or None

@@ -290,7 +290,7 @@ def _shown(text: str) -> str:
 
 def _summary(args, result) -> None:
     from formkit import findings as F
-    from formkit.pipeline import STATUS_ZH
+    from formkit.inputs import STATUS_ZH
     from formkit.submissions import owing as owing_departments
 
     if args.quiet:
@@ -380,8 +380,9 @@ def cmd_check(args) -> int:
     rows against the risks accepted so far). A file that cannot be found is reported and counts as an error."""
     from formkit import findings as F
     from formkit.config import CONFIG_NAME, load_config, standalone_config
+    from formkit.inputs import STATUS_ZH
     from formkit.intake import expand_file
-    from formkit.pipeline import STATUS_ZH, analyse
+    from formkit.pipeline import analyse
 
     missing = [p for p in args.files if not p.is_file()]
     for path in missing:

@@ -53,6 +53,7 @@ Limits and caveats:
 from __future__ import annotations
 
 import faulthandler
+import gc
 import math
 import multiprocessing
 import os
@@ -62,7 +63,8 @@ import sys
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import wait as _wait
 from multiprocessing.reduction import ForkingPickler
@@ -718,3 +720,15 @@ def run_isolated(
     """Convenience: ``WorkerPool(fn, **pool_kw).map(items, progress)`` and close the pool."""
     with WorkerPool(fn, **pool_kw) as pool:
         return pool.map(items, progress)
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Fork inside this: the objects the parent holds are kept out of the children's garbage collections
+    (gc.freeze), which would otherwise write to every one of them and so copy the parent's whole heap
+    into each child (copy-on-write)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

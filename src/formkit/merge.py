@@ -11,7 +11,8 @@ from pathlib import Path
 
 from formkit import __version__
 from formkit.config import Config
-from formkit.pipeline import REJECTED, RETURNED, Analysis, analyse
+from formkit.inputs import REJECTED, RETURNED
+from formkit.pipeline import Analysis, analyse
 from formkit.spec import declarations_digest
 
 WORKBOOK_NAME = "廉政风险目录.xlsx"
@@ -64,7 +65,8 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     workbooks that would come out the same as the ones in place are left alone (write.feedback.plan_feedback).
     """
     from formkit.cache import MemoryStore, open_store
-    from formkit.pipeline import _timed, frozen_heap
+    from formkit.isolate import frozen_heap
+    from formkit.pipeline import timed
 
     def import_writers() -> None:      # while the workers read: this process is mostly waiting then
         import formkit.changes
@@ -90,7 +92,7 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
 
-    with _timed(timings, "compare"):
+    with timed(timings, "compare"):
         out.mkdir(parents=True, exist_ok=True)
         sweep_temporary(out)          # what an interrupted merge left
         _check_replaceable(out / WORKBOOK_NAME, out / SUBDIR / f"{FILE_STEM}.xlsx", out / SUBDIR / f"{FILE_STEM}.html",
@@ -116,10 +118,10 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     with frozen_heap():
         other = _in_child(lambda report: _share_work(analysis, tasks, share, share.take_front, report))
     try:
-        with _timed(timings, "write_workbook"):
+        with timed(timings, "write_workbook"):
             write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)
         outputs = {"workbook": rel(target)}
-        with _timed(timings, "write_publication_feedback"):      # what is left of them once the workbook is written
+        with timed(timings, "write_publication_feedback"):      # what is left of them once the workbook is written
             report = (lambda d, t: progress("写出公示与反馈", d, t)) if progress else None
             done = _share_work(analysis, tasks, share, share.take_back, report)
             if other is not None:
@@ -136,13 +138,13 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     outputs["feedback"] = [rel(p) for p in feedback if p.suffix == ".xlsx"]
     outputs["mail_drafts"] = [rel(p) for p in feedback if p.suffix == ".eml"]
     outputs["report"] = rel(out / "report.json")
-    with _timed(timings, "write_report"):
+    with timed(timings, "write_report"):
         data = report_data(analysis, outputs, changes.to_json())
         write_report(out / "report.json", data)
         if progress:
             progress("写出报告", 1, 1)
     if store.persistent:
-        with _timed(timings, "cache"):
+        with timed(timings, "cache"):
             store.keep_only({r.sha256 for r in analysis.inputs if r.sha256})
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses

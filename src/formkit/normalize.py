@@ -50,6 +50,12 @@ def to_text(value: object) -> str:
     return "\n".join(line for line in lines if line).strip()
 
 
+
+def iso_text(value: object) -> str:
+    """A cell's value as the outputs show it: a date or a time in ISO form (2023-06-30, 2023-06-30T09:30:00), anything
+    else as to_text."""
+    return value.isoformat() if isinstance(value, date) else to_text(value)
+
 def person_name(value: object) -> str:
     """A person's name as written, tidied: a Chinese name typed with a space to line it up (张　伟, 张 伟) or an
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names

@@ -13,7 +13,8 @@ from datetime import UTC, date, datetime
 
 from formkit import findings as F
 from formkit import normalize
-from formkit.pipeline import ACCEPTED, CHINA, RETURNED, Analysis
+from formkit.inputs import ACCEPTED, CHINA, RETURNED
+from formkit.pipeline import Analysis
 from formkit.validate import campaign_window
 
 DEPARTMENT_FORMS = ("附件2", "附件4", "附件6")

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from formkit import findings as F
 from formkit import normalize
 from formkit.config import Config, Department, Person
+from formkit.normalize import iso_text
 from formkit.read import Submission, a1
 from formkit.spec import Field, FormSpec
 
@@ -212,10 +213,6 @@ def check_campaign(checked: Checked, ctx: Context) -> list[F.Finding]:
 # -- file rules -----------------------------------------------------------------------------------------
 
 
-def _text(v: object) -> str:
-    return v.isoformat() if isinstance(v, date) else normalize.to_text(v)
-
-
 def campaign_window(cfg) -> tuple[date, date] | None:
     """The dates a form of this campaign can plausibly carry: a year either side of its phases (None outside a
     working folder, where there is no campaign to speak of)."""
@@ -282,7 +279,7 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if c.spec.scope == "coordinator" or not roster.departments:
         return
     ref = c.sub.header_refs.get("department")
-    written = _text(c.header.get("department", ""))
+    written = iso_text(c.header.get("department", ""))
     ident = c.sub.identity
     issued = roster.departments.get(ident.department) if ident and ident.department else None
     found = roster.find_department(written) if written else None
@@ -339,7 +336,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     roster = ctx.cfg.roster
     if not name or not c.department or not roster.people_of(c.department.code):
         return                  # no staff list for this department: nobody to check the name against
-    staff_no = _text(c.header.get("staff_no", ""))
+    staff_no = iso_text(c.header.get("staff_no", ""))
     # find_person falls back to the name when the 工号 names nobody (or someone else), so a wrong 工号
     # shows as a match whose own 工号 differs from the one written
     match = roster.find_person(c.department.code, name, staff_no)
@@ -420,7 +417,7 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # a formula cell without a usable value already has its finding: one finding per cell
     broken = {f.cell for f in c.findings if f.code in (F.FORMULA_ERROR, F.FORMULA_UNCACHED)}
     for f in c.spec.header:
-        if f.need in ("req", "want") and not _text(c.header.get(f.key, "")) \
+        if f.need in ("req", "want") and not iso_text(c.header.get(f.key, "")) \
                 and c.sub.header_refs.get(f.key) not in broken:
             code = F.REQUIRED if f.need == "req" else F.EXPECTED
             yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key),
@@ -431,9 +428,9 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue
             if f.prefill and prefilled:
                 continue
-            if f.key == "risk" and c.spec.is_measure_form and _text(row.values.get("risk_id", "")):
+            if f.key == "risk" and c.spec.is_measure_form and iso_text(row.values.get("risk_id", "")):
                 continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
-            if not _text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
+            if not iso_text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
                              key=f.key)
@@ -452,12 +449,12 @@ def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     formulas = c.sub.formula_cells
     # rows can only be duplicates when their main column folds the same: fold the others only then
     main = next((k for k in ("risk", "power_item", "measure", "name") if any(k in r.values for r in c.rows)), None)
-    mains = [normalize.fold(_text(r.values.get(main, ""))) if main else "" for r in c.rows]
+    mains = [normalize.fold(iso_text(r.values.get(main, ""))) if main else "" for r in c.rows]
     counts = Counter(mains)
     for row, first in zip(c.rows, mains, strict=True):
         if counts[first] < 2:
             continue
-        key = tuple(normalize.fold(_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
+        key = tuple(normalize.fold(iso_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
         if not any(key):
             continue
         if formulas and any(ref in formulas for ref in row.refs.values()):
@@ -517,7 +514,7 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         return
     items = ctx.power_items[c.department.code]
     for row in c.rows:
-        item = _text(row.values.get("power_item", ""))
+        item = iso_text(row.values.get("power_item", ""))
         if not item or normalize.fold(item) in items:
             continue
         # several items in one cell (教学计划审批、考试成绩管理, or one per line): each must be listed
@@ -585,10 +582,10 @@ def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Itera
     earlier = ctx.former.get(match["风险编号"], ())
     for key, column in _PREFILLED_COLUMNS:
         field = c.spec.column(key)
-        value = _text(row.values.get(key, ""))
+        value = iso_text(row.values.get(key, ""))
         if field is None or not field.prefill or not value or key not in row.refs:
             continue
-        was = _text(match.get(column, ""))
+        was = iso_text(match.get(column, ""))
         mine = (normalize.level(value)[0] or value) if key == "level" else normalize.fold(value)
         if mine != (was if key == "level" else normalize.fold(was)) and former_token(key, mine) not in earlier:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
@@ -607,7 +604,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
     unmatched = 0
-    post = _text(c.header.get("post", ""))
+    post = iso_text(c.header.get("post", ""))
     field = c.spec.header_field("post")
     if prefilled and scope and post and field is not None and field.prefill and (ref := c.sub.header_refs.get("post")):
         # 附件5's 岗位 is pre-filled (locked) from the accepted 附件3: changed, it is said (the catalogue keeps its own)
@@ -617,9 +614,9 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=ref, field=field.label, value=post,
                          detail=scope[0]["岗位"], key="post")
     for row in c.rows:
-        rid = _text(row.values.get("risk_id", ""))
+        rid = iso_text(row.values.get("risk_id", ""))
         rid = typed.get(_id_key(rid), rid)
-        text = _text(row.values.get("risk", ""))
+        text = iso_text(row.values.get("risk", ""))
         if rid:
             if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it
                 yield F.make(F.RISK_PENDING, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
@@ -681,7 +678,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue
             match = best
         row.values["_risk_id"] = match["风险编号"]
-        if _text(row.values.get("measure", "")):
+        if iso_text(row.values.get("measure", "")):
             covered.add(match["风险编号"])
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")

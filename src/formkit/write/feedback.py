@@ -28,8 +28,9 @@ from pathlib import Path
 from formkit import findings as F
 from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
+from formkit.inputs import REJECTED, RETURNED, InputResult
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
-from formkit.pipeline import REJECTED, RETURNED, Analysis, InputResult, risk_prefill
+from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.submissions import as_of, grid, owed_by, sender_department
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from formkit import __version__
 from formkit import findings as F
-from formkit.pipeline import STATUS_ZH, Analysis, CatalogueRow
+from formkit.inputs import STATUS_ZH
+from formkit.pipeline import Analysis, CatalogueRow
 from formkit.submissions import (
     DONE,
     MISSING,

@@ -1,0 +1,154 @@
+"""Risk numbers (风险编号): deterministic and stable. A form sent once numbers its rows in order; a re-sent one keeps
+the numbers of the risks it repeats (and of those an earlier merge gave: the registry in the cache), so that the
+measures (附件5/6) that carry them back still find their risks and nobody else is renumbered."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+
+from formkit import normalize
+from formkit.inputs import InputResult
+from formkit.normalize import iso_text
+from formkit.validate import Checked, former_token
+
+
+def _person_code(checked: Checked) -> str:
+    if checked.staff and checked.staff.staff_no:
+        return normalize.fold(checked.staff.staff_no).upper()
+    digest = hashlib.sha256(normalize.name_key(checked.person).encode()).hexdigest()[:5].upper()
+    return f"P{digest}"
+
+
+def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None,
+                 seed: dict[int, tuple[str, str]] | None = None,
+                 history: dict[int, tuple[str, str]] | None = None) -> dict[int, int]:
+    """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
+    index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
+    once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
+    风险点, else the most similar 风险点 (0.8 or more); a new row takes its own place's number if no risk ever
+    had it, else the next number nobody had. So a form re-sent with rows reordered, inserted or deleted keeps
+    the numbers its accepted measures (附件5/6) carry, also where two posts name the same 风险点. former: filled
+    with number → every folded 风险点 the risk had (a measure form pre-filled with an earlier wording is right).
+    seed: the numbers given in an earlier merge (number → (folded 岗位, folded 风险点)), which every version is
+    matched against first: an older version found late, or a superseded file taken out of the inbox, renumbers
+    nothing. history: filled with every number the submitter's risks ever had (for the next merge's seed)."""
+    from formkit.validate import _similar
+
+    known: dict[int, tuple[str, str]] = dict(seed or {})   # number → (folded 岗位, folded 风险点) as last sent
+    numbers: dict[int, int] = {}
+    for res in versions:
+        c = res.checked
+        if c is None:
+            continue
+        keys = _row_keys(c)
+        if not known:
+            numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
+        else:
+            numbers, used = {}, set()
+            for same in (lambda k, o: k == o, lambda k, o: k[1] == o[1]):     # 岗位 and 风险点, then 风险点
+                for row, key in zip(c.rows, keys, strict=True):
+                    if row.index in numbers or not key[1]:
+                        continue
+                    found = [n for n, old in known.items() if n not in used and same(key, old)]
+                    if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike
+                        n = max(found, key=lambda m: (_similar(key[0], known[m][0]), -m))
+                        numbers[row.index] = n
+                        used.add(n)
+            for row, key in zip(c.rows, keys, strict=True):
+                if row.index in numbers or not key[1]:
+                    continue
+                scored = [(_similar(key[1], old[1]), n) for n, old in known.items() if n not in used]
+                best = max(scored, key=lambda sn: (sn[0], -sn[1]), default=None)
+                if best is not None and best[0] >= 0.8:
+                    numbers[row.index] = best[1]
+                    used.add(best[1])
+            taken = used | set(known)
+            top = max(taken, default=0)
+            for row in c.rows:
+                if row.index in numbers:
+                    continue
+                n = row.index + 1              # a new row: its own place, when no risk ever had that number …
+                if n in taken:
+                    top += 1                   # … else the next number nobody had
+                    n = top
+                numbers[row.index] = n
+                taken.add(n)
+                top = max(top, n)
+        known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
+        if former is not None:
+            for row, key in zip(c.rows, keys, strict=True):
+                if key[1]:
+                    level = normalize.level(row.values.get("level"))[0] or ""
+                    former.setdefault(numbers[row.index], set()).update(
+                        (key[1], former_token("post", key[0]), former_token("level", level)))
+    if history is not None:
+        history.update(known)
+    return numbers
+
+
+def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
+                 registry: Mapping[str, tuple[str, str | None]], numbering: dict[str, tuple[str, str | None]],
+                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]]) -> None:
+    """The numbers of a risk form's rows (numbered[res.path], where they are not simply its rows in order), from its
+    versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`."""
+    prefix = id_order(risk_id(c, 0, dept))[0]
+    prev = registry.get(prefix)
+    seed = None
+    if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
+        seed = _seed(prev, versions)          # (else: this file alone, numbered as its rows are in order)
+    if len(versions) < 2 and seed is None:
+        numbering[prefix] = (res.sha256, None)
+        return
+    history: dict[int, tuple[str, str]] = {}
+    numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
+    if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
+            and set(history) == set(numbers.values()):
+        numbering[prefix] = (res.sha256, None)      # its rows in order after all
+        return
+    numbered[res.path] = numbers
+    numbering[prefix] = (res.sha256, json.dumps({str(n): list(k) for n, k in sorted(history.items())},
+                                                ensure_ascii=False, separators=(",", ":")))
+
+
+def _row_keys(c: Checked) -> list[tuple[str, str]]:
+    """(folded 岗位, folded 风险点) of each row: what tells a submitter's risks apart for numbering."""
+    return [(normalize.fold(iso_text(row.values.get("post"))), normalize.fold(iso_text(row.values.get("risk"))))
+            for row in c.rows]
+
+
+def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int, tuple[str, str]] | None:
+    """The numbers an earlier merge gave a submitter (a registry entry, cache.Store.get_numbering): its own, or
+    the rows in order of the version it numbered (still in the inbox); None when neither is known."""
+    sha, numbers = prev
+    if numbers:
+        try:
+            return {int(n): (post, risk) for n, (post, risk) in json.loads(numbers).items()}
+        except (ValueError, TypeError):
+            return None
+    numbered_then = next((v for v in versions if v.sha256 == sha), None)
+    c = numbered_then.checked if numbered_then is not None else None
+    if c is None:
+        return None
+    return {i + 1: key for i, key in enumerate(_row_keys(c)) if key[1]}
+
+
+def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:
+    """Deterministic and stable: the department code (`dept`: the one the submitter's first version was sent
+    from, for someone who moved since), the submitter, the row's place in its own file."""
+    dept = dept or (checked.department.code if checked.department else "X")
+    if checked.spec.scope == "person":
+        return f"{dept}-{_person_code(checked)}-{n:02d}"
+    return f"{dept}-B{n:02d}"
+
+
+_ID_NUMBER = re.compile(r"(\d+)$")
+
+
+def id_order(rid: str) -> tuple[str, int]:
+    """A risk number's place in order: its row number compared as a number (JWC-B99 before JWC-B100, which text
+    order puts after JWC-B10)."""
+    m = _ID_NUMBER.search(rid)
+    return (rid[: m.start()], int(m[1])) if m else (rid, -1)

@@ -1,0 +1,262 @@
+"""Which of one submitter's versions of a form is the current one, and what the others are: the clues that tell
+when each was sent (README "哪份提交更新"), revision marks in file names, corrections made from formkit's feedback,
+feedback workbooks sent back unchanged, blank forms attached again, one table sent as two files, another
+department's form sent as one's own."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from formkit import findings as F
+from formkit import normalize
+from formkit.config import Config
+from formkit.inputs import CHINA, InputResult
+from formkit.normalize import iso_text
+from formkit.spec import load_forms
+from formkit.validate import Checked
+
+
+def _clues(result: InputResult) -> dict[str, float]:
+    """What tells when an input was sent, best clue first (README "哪份提交更新"): the mail's Date (a file in
+    a .eml), the 填表日期 (the start of that day in China), the file's time."""
+    out: dict[str, float] = {}
+    mail_date = (result.raw.mail or {}).get("date")
+    if mail_date:
+        try:
+            ts = datetime.fromisoformat(mail_date)
+            out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
+        except (ValueError, OverflowError):
+            pass
+    if (filled := _filled_ts(result)) is not None and not (result.brief and result.brief.corrects):
+        out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects)
+    if result.raw.mtime:
+        out["文件修改时间"] = result.raw.mtime
+    return out
+
+
+def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[float, str]:
+    """When an input was submitted, and by which clue: its best clue within the campaign's dates (`window`,
+    validate.campaign_window). A file copied years later, or made by a script, carries today's file time:
+    that is no submission time (it would move 数据截至 and make every department late)."""
+    for basis, ts in _clues(result).items():
+        if window is None or window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]:
+            return ts, basis
+    return 0.0, ""           # no clue: nothing to say (between two such inputs, compare goes by the path)
+
+
+_REVISED = re.compile(r"修改(?!前|意见)|修订|改正|更正|改后|终稿|定稿|最终|最新|新版")
+
+
+_EARLIER = re.compile(r"修改前|原稿|初稿|草稿|旧版|原版")
+
+
+_VERSION = re.compile(r"(?i)v\s*(\d{1,3})|版本\s*(\d{1,3})|第\s*(\d{1,3})\s*[版稿]")
+
+
+def _revisions(a: str, b: str) -> tuple[int, int]:
+    """How revised two files' own names say they are, from what tells the names apart (附件4_第2党支部 and
+    附件4_第2党支部(修改): "" and "(修改)"): -1 for 修改前/原稿/初稿…, 1 for 修改/更正/终稿…, or the version they number
+    (v2, 第3版); 0 when nothing says. Parts (第1部分, (1)) are no versions: they are left to the split check."""
+    x, y = (p.rsplit("!", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in (a, b))
+    n = 0
+    while n < min(len(x), len(y)) and x[n] == y[n]:
+        n += 1
+    m = 0
+    while m < min(len(x), len(y)) - n and x[-1 - m] == y[-1 - m]:
+        m += 1
+    # a difference in digits only (v1/v2, 第1版/第2版) is read with what stands around it
+    if x[n:len(x) - m].isdigit() and y[n:len(y) - m].isdigit():
+        n, m = max(0, n - 3), max(0, m - 2)
+    return _revision(x[n:len(x) - m]), _revision(y[n:len(y) - m])
+
+
+def _revision(text: str) -> int:
+    if _EARLIER.search(text):
+        return -1
+    numbers = [int(next(g for g in m if g)) for m in _VERSION.findall(text)]
+    return max([*numbers, 1 if _REVISED.search(text) else 0])
+
+
+def _filled_ts(result: InputResult) -> float | None:
+    """The input's 填表日期 (the start of that day in China), as a timestamp; None when it has none."""
+    filled = result.brief.filled if result.brief else None
+    return datetime(filled.year, filled.month, filled.day, tzinfo=CHINA).timestamp() if isinstance(filled, date) else None
+
+
+def _day(ts: float) -> int:
+    return datetime.fromtimestamp(ts, tz=CHINA).date().toordinal()
+
+
+def compare(a: InputResult, b: InputResult) -> tuple[int, str]:
+    """Whether `a` was sent after `b` (1), before (-1), and the clue that says so. Like is compared with like:
+    the first clue both inputs have that differs decides (a mail's Date against the other mail's Date, a
+    填表日期 against the other 填表日期), never one input's mail Date against the other's 填表日期 (a corrected
+    file keeps its 填表日期 but is saved after the mail that brought the first one). Mail dates and 填表日期
+    count by the day (a mail at 09:30 is not later than a file filled in that day); file times exactly. The
+    path decides what is still equal."""
+    ca, cb = _clues(a), _clues(b)
+    for basis in ("邮件日期", "填表日期", "邮件时间", "文件修改时间"):
+        key = "邮件日期" if basis == "邮件时间" else basis      # two mails of one day: their times, by that name
+        if key in ca and key in cb:
+            x, y = ca[key], cb[key]
+            if basis in ("邮件日期", "填表日期"):
+                x, y = _day(x), _day(y)
+            if x != y:
+                return (1 if x > y else -1), basis
+    ra, rb = _revisions(a.path, b.path)
+    if ra != rb:                       # 附件4（修改）.xlsx after 附件4.xlsx, v2 after v1
+        return (1 if ra > rb else -1), "文件名（修改稿）"
+    return (a.path > b.path) - (a.path < b.path), "文件名顺序"
+
+
+def same_name_told(members: list[InputResult]) -> None:
+    """Versions of one person's form (same department, same name, no staff-list entry) that carry different 工号:
+    perhaps two people of one name. Taken as one person (someone may send it with and without his 工号), and
+    said on each earlier version, so that the coordinator can list them in the roster's staff list."""
+    typed = {}
+    for res in members:
+        c = res.checked
+        if c is None or c.staff is not None:
+            return
+        if number := c.typed_staff_no:
+            typed[res.path] = number
+    if len(set(typed.values())) < 2:
+        return
+    shown = "、".join(sorted(set(typed.values())))
+    name = members[-1].person or ""
+    for older in members[:-1]:
+        older.findings.append(F.make(F.SAME_NAME_STAFF_NO, value=name, detail=shown))
+
+
+def mailed_earlier(a: InputResult, b: InputResult) -> bool:
+    """Whether `a` came in a mail dated a day before `b`'s mail (both in mails)."""
+    x, y = _clues(a).get("邮件日期"), _clues(b).get("邮件日期")
+    return x is not None and y is not None and _day(x) < _day(y)
+
+
+def corrections_last(members: list[InputResult]) -> None:
+    """A file made from formkit's feedback on another submission comes after it, whatever its dates."""
+    for _ in range(len(members)):
+        moved = False
+        for i, res in enumerate(members):
+            target = res.brief.corrects if res.brief else ""
+            j = next((k for k, other in enumerate(members) if target and other.sha256.startswith(target)), None)
+            if j is not None and j > i:
+                members.insert(j, members.pop(i))
+                if res.order_basis:
+                    res.order_basis += "（更正反馈）"
+                moved = True
+                break
+        if not moved:
+            return
+
+
+def _rows_typed(c: Checked) -> list[dict]:
+    """A form's rows as typed (before any reading of levels or choices), without the 序号 (the feedback workbook
+    numbers them), and only rows where something was typed besides what formkit pre-filled (a pre-filled measure
+    form's risks, a row the feedback workbook put back)."""
+    typed = [col.key for col in c.spec.columns if col.type != "seq" and not col.prefill]
+    return [{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"} for r in c.sub.rows
+            if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
+
+
+def _header_typed(c: Checked) -> dict[str, str]:
+    return {k: normalize.to_text(v) for k, v in c.sub.header.items()}
+
+
+def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
+    """Feedback workbooks sent back (forwarded, attached again) without a change: the same header and rows as the
+    version they correct. Nobody corrected anything: no new submission (one replaced the accepted correction sent
+    before it); taken out of `members` and returned, to be set aside as superseded by the current version (not
+    "duplicate": that is a byte-identical input, interfaces.md)."""
+    unchanged = []
+    for res in list(members):
+        target = res.brief.corrects if res.brief else ""
+        flawed = next((m for m in members if target and m is not res and m.sha256.startswith(target)), None)
+        if flawed is None:
+            continue
+        a, b = res.checked, flawed.checked
+        if a is None or b is None or _header_typed(a) != _header_typed(b) or _rows_typed(a) != _rows_typed(b):
+            continue
+        members.remove(res)
+        res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
+        unchanged.append(res)
+    return unchanged
+
+
+def sent_by_another(res: InputResult, cfg: Config) -> str | None:
+    """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
+    and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
+    an office relaying others' forms under their own names is no such case."""
+    from formkit.submissions import named_department, names_of
+
+    mail = res.raw.mail or {}
+    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
+    if not sender or not res.department or res.department not in cfg.roster.departments:
+        return None
+    spec = load_forms().get(res.form or "")
+    if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
+        return None
+    by_mail = names_of(cfg.roster).addresses.get(sender, ())
+    if len(by_mail) != 1 or by_mail[0] == res.department:
+        return None
+    # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
+    # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
+    # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
+    name = res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    if named_department([name], cfg.roster) != by_mail[0]:
+        return None
+    own = cfg.roster.departments[res.department]
+    if any(n in name for n in (own.name, *own.aliases) if len(n) >= 2):
+        return None
+    return cfg.roster.departments[by_mail[0]].name
+
+
+def split(a: InputResult, b: InputResult) -> bool:
+    """Two versions of one form that nothing orders (sent together: one mail, one archive) and that share no row:
+    one table sent as two files (附件4_1, 附件4_2), not an old version and its correction."""
+    if "!" not in a.path or a.path.rsplit("!", 1)[0] != b.path.rsplit("!", 1)[0]:
+        return False                # (two mails of the same moment: a re-sent form, however different)
+    ca, cb = a.checked, b.checked
+    if ca is None or cb is None or not ca.rows or not cb.rows:
+        return False
+
+    # rows told apart by what names them (the 风险点, the power item, the member's name), not by what a correction
+    # fills in beside it (主要表现形式, 责任人)
+    keys = [k for k in ("risk_id", "risk", "power_item", "name") if ca.spec.column(k) is not None][:2]
+
+    def rows(c: Checked) -> set[tuple]:
+        return {tuple(normalize.fold(iso_text(r.values.get(k, ""))) for k in keys) for r in c.rows}
+
+    return bool(keys) and rows(ca).isdisjoint(rows(cb))
+
+
+def blank_after_filled(members: list[InputResult], forms: dict) -> list[InputResult]:
+    """Versions with no table row at all (the blank form attached again by mistake, only its header filled) sent
+    after one with rows: taken out of `members` and returned. They do not replace it; they are set aside with a
+    note, instead of asking for a correction of a form nobody meant to send."""
+    def blank(res: InputResult) -> bool:
+        if any(f.code == F.NO_ROWS for f in res.findings):
+            return True
+        spec = forms.get(res.form)        # a pre-filled measure form with no measure typed in it
+        return bool(spec and spec.is_measure_form and (c := res.checked) is not None and not _rows_typed(c))
+
+    if len(members) < 2 or not blank(members[-1]):
+        return []
+    last_filled = max((i for i, m in enumerate(members) if not blank(m)), default=None)
+    if last_filled is None:
+        return []
+    kept = members[last_filled]
+    spec = forms.get(kept.form)
+    aside = members[last_filled + 1:]
+    del members[last_filled + 1:]
+    for res in aside:               # nothing to correct in a form nobody meant to send
+        res.findings = [f for f in res.findings if f.severity == F.INFO]
+        res.findings.append(F.make(F.BLANK_RESENT, value=kept.path, detail=spec.row_noun if spec else "内容"))
+    return aside
+
+
+def iso(ts: float) -> str | None:
+    """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
+    return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
