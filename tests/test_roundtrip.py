@@ -425,6 +425,40 @@ def test_a_resent_risk_form_that_is_returned_withdraws_nothing(cfg, workdir):
     assert result.report["changes"]["counts"] == {"退回待改": 2}
 
 
+
+def test_a_risk_number_typed_in_lower_case_is_read_for_withdrawn_and_pending_risks(cfg, workdir, capsys):
+    """张伟's accepted 附件5 answers JWC-0012-01 twice: its pre-filled row and a row he added, the number typed as
+    jwc-0012-01. His 附件3 re-sent without that risk: both rows are notes (risk-withdrawn), the file stays accepted and
+    JWC-0012-02 keeps its measure (the typed number was an unknown number, an error: every measure of the form was
+    dropped). Re-sent with an error instead (returned): both rows wait for it (risk-pending), in merge and in check."""
+    from formkit.cli import main
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    a5 = fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}},
+        rows=[{"风险编号": "jwc-0012-01", "防控措施": "成绩复查公示"}])
+    assert {r.path: r.status for r in merge(cfg).analysis.inputs}["inbox/张伟_措施.xlsx"] == "accepted"
+    resent = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    second = {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}
+    fill(resent, workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[second])
+    result = merge(cfg)
+    measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert measures.status == "accepted", measures.findings
+    assert [(f.code, f.value) for f in measures.findings if f.code.startswith("risk")] == [("risk-withdrawn", "JWC-0012-01")] * 2
+    row = next(r for r in result.analysis.catalogue if r["姓名"] == "张伟" and r["风险点"] == "接受学生家长宴请")
+    assert row["防控措施"] == "拒绝宴请"
+    fill(resent, workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"}, second])
+    measures = next(r for r in merge(cfg).analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert measures.status == "accepted", measures.findings
+    assert [(f.code, f.value) for f in measures.findings if f.code.startswith("risk")] == [
+        ("risk-pending", "JWC-0012-01"), ("risk-pending", "JWC-0012-02"), ("risk-pending", "JWC-0012-01")]
+    capsys.readouterr()
+    assert main(["check", "--dir", str(workdir), str(a5)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("[risk-pending]") == 3 and "risk-withdrawn" not in out
+
 def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
     (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one

@@ -240,6 +240,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         ctx.power_items.update(base.power_items)
         ctx.risks.update(base.risks)
         ctx.former.update(base.former)
+        ctx.pending.update(base.pending)
     _SHARED.clear()
 
     # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same

@@ -598,9 +598,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     every risk in the form's scope gets a measure. The matched 风险编号 is kept in row.values['_risk_id']."""
     scope = scope_risks(c, ctx)
     by_id = {r["风险编号"]: r for r in scope}
-    typed = {_id_key(rid): rid for rid in by_id}      # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
+    # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
+    typed = {_id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
     unmatched = 0
@@ -615,7 +616,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          detail=scope[0]["岗位"], key="post")
     for row in c.rows:
         rid = iso_text(row.values.get("risk_id", ""))
-        rid = typed.get(_id_key(rid), rid)
+        if rid and (key := _id_key(rid)) in typed:
+            rid = typed[key]
+        elif rid and rid not in ctx.pending:       # (a number typed otherwise: rare; pending is checked only then)
+            rid = next((p for p in ctx.pending if _id_key(p) == key), rid)
         text = iso_text(row.values.get("risk", ""))
         if rid:
             if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it
