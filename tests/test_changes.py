@@ -241,3 +241,54 @@ def test_a_change_points_at_the_cell_of_its_item(cfg, workdir):
     for c in procedures:
         assert c["来源文件"] == "inbox/教务处_措施.xlsx"
         assert ws[c["来源位置"].split("!")[1]].value == c["变化后"]
+
+
+def test_every_measure_item_is_a_change_and_a_risk_of_two_rows_names_both(cfg, workdir):
+    """教务处 re-sends its 附件6 with another 关键环节 and 完成时限 (变化 said “没有变化”), and JWC-B01, answered by two
+    rows, with another 工作程序 in both: the change names the 工作程序 cell of each row (it named their 防控措施 cells)."""
+    from formkit.pipeline import analyse
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name and "教务处" in p.name)
+    ids = [c.value for row in openpyxl.load_workbook(a6)["附件6"].iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-B")]
+
+    def send(name: str, key_link: str, deadline: str, procedure: str) -> None:
+        fill(a6, workdir / f"inbox/{name}", header={"填表日期": "2023-04-20" if "1" in name else "2023-04-25"},
+             by_risk_id={i: {"关键环节": key_link, "防控措施": f"措施{i}", "工作程序": f"{procedure}{i}", "完成时限": deadline}
+                         for i in ids},
+             rows=[{"风险编号": ids[0], "关键环节": key_link, "防控措施": "第二条措施", "工作程序": f"{procedure}二",
+                    "完成时限": deadline}])
+
+    send("教务处_措施1.xlsx", "执行", "2023年5月", "程序")
+    merge(cfg)
+    send("教务处_措施2.xlsx", "监督检查", "2023年6月", "流程")
+    merge(cfg)
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    got = {(c["风险编号"], c["项目"]): (c["变化前"], c["变化后"]) for c in changes}
+    assert {c["变化"] for c in changes} == {"措施变化"}
+    assert got[(ids[0], "关键环节")] == ("执行", "监督检查") and got[(ids[1], "完成时限")] == ("2023年5月", "2023年6月")
+    first = next(c for c in changes if (c["风险编号"], c["项目"]) == (ids[0], "工作程序"))
+    ws = openpyxl.load_workbook(workdir / "inbox/教务处_措施2.xlsx")["附件6"]
+    cells = [p.split("!")[1] for p in first["来源位置"].split("；")]
+    assert [ws[c].value for c in cells] == [f"流程{ids[0]}", "流程二"]
+
+
+def test_a_new_leader_in_the_roster_is_a_supervision_change(cfg, workdir):
+    """The roster names another 分管领导 for 教务处 between two rounds: every 教务处 risk whose 直接管理 or 监督负责
+    follows from it is listed (监管变化, before and after); 变化 said “没有变化”."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    before = {r["风险编号"]: (r["直接管理"], r["监督负责"]) for r in merge(cfg).analysis.catalogue}
+    write_roster(workdir / "名册.xlsx", [(*d[:4], "孙副院长" if d[0] == "JWC" else d[4], d[5]) for d in DEPARTMENTS], STAFF)
+    result = merge(load_config(workdir))
+    after = {r["风险编号"]: (r["直接管理"], r["监督负责"]) for r in result.analysis.catalogue}
+    moved = {rid for rid in after if after[rid] != before[rid]}
+    assert moved and all(rid.startswith("JWC-") for rid in moved)
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {c["变化"] for c in changes} == {"监管变化"} and {c["风险编号"] for c in changes} == moved
+    assert all("孙副院长" in c["变化后"] and "刘副院长" in c["变化前"] for c in changes)
+    assert result.report["changes"]["counts"] == {"监管变化": len(moved)}

@@ -49,7 +49,7 @@ HOLD_MAX = 4096
 """Up to this many inputs, a merge decodes each checked submission as it arrives and keeps it (about
 30 MB for a thousand forms); above, they are loaded from the store when needed and dropped again."""
 CATALOGUES_KEPT = 2          # this round and the one before: what find_baseline compares with
-_CATALOGUE_WIDTH = 10        # formkit.changes.KEPT
+_CATALOGUE_WIDTH = 14        # formkit.changes.KEPT
 
 
 def code_digest() -> str:

@@ -22,8 +22,10 @@ from formkit.write.common import Styles, cell_text, print_setup, write_text
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
-COMPARED = ("部门", "风险等级", "风险点", "防控措施", "工作程序")
-KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化"}       # the others: 措施变化
+COMPARED = ("部门", "风险等级", "风险点", "防控措施", "工作程序", "关键环节", "完成时限", "直接管理", "监督负责")
+MEASURE_ITEMS = ("防控措施", "工作程序", "关键环节", "完成时限")          # from the measure form (措施变化)
+KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化",
+         "直接管理": "监管变化", "监督负责": "监管变化"}      # (直接管理, 监督负责: from the roster, by level)
 
 
 @dataclass
@@ -237,13 +239,14 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
         # a measure came from the measure form (措施来源), the rest from the risk form; the cell of the item that
         # changed (风险等级, 工作程序: their columns in that row), else the row's own
-        measure = item in ("防控措施", "工作程序") and r.get("措施来源文件")
+        # (a risk answered by several rows: each of them)
+        measure = item in MEASURE_ITEMS and r.get("措施来源文件")
         source = ("措施来源文件", "措施来源位置") if measure else ("来源文件", "来源位置")
         where = r.get(source[1], "")
         column = {"风险等级": r.get("_level_col"), "工作程序": r.get("_procedure_col")}.get(item) if new else None
-        if column and "；" not in where and "!" in where:
-            sheet, cell = where.rsplit("!", 1)
-            where = f"{sheet}!{column}{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+        if column and "!" in where:
+            where = "；".join(f"{sheet}!{column}{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
+                             for sheet, cell in (part.rsplit("!", 1) for part in where.split("；") if "!" in part))
         return {"变化": kind, "风险编号": r["风险编号"], "部门": r.get("部门", ""), "层级": r.get("层级", ""),
                 "姓名": r.get("姓名", ""), "风险点": r.get("风险点", ""), "项目": item, "变化前": old, "变化后": new,
                 "来源文件": r.get(source[0], ""), "来源位置": where}
@@ -272,13 +275,16 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             continue
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
-            if old != new:
+            if old != new and not (KINDS.get(item) == "监管变化" and any(
+                    b.get(k, "") != normalize.to_text(r.get(k, "")) for k in ("风险等级", "部门"))):
+                # (who manages a risk follows its level and department: listed when only the roster changed it)
                 kind = KINDS.get(item, "措施变化")
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
-    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, "措施变化": 7}
+    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, "措施变化": 7,
+             "监管变化": 8}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
