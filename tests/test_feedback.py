@@ -1108,3 +1108,32 @@ def test_a_feedback_workbook_returned_again_keeps_one_suffix(cfg, workdir):
     names = sorted(p.name for p in (workdir / "outbox/反馈/财务处").iterdir())
     assert not [n for n in names if "_反馈_反馈" in n], names
     assert names == ["财务处风险点_反馈.eml", "财务处风险点_反馈.xlsx"]     # (the first one's is gone: superseded)
+
+
+def test_text_shaped_like_rich_text_is_text_in_every_workbook_written(cfg, workdir):
+    """Text that starts with <r> and ends with </r> was copied into the XML unescaped by xlsxwriter (not only in
+    constant_memory mode): 机电工程系's 风险点 “<r>金额<5万 & 未招标</r>” broke its feedback workbook, the measure form
+    pre-filled from it, and a department named so in the roster lost the 部门 of every form (read back empty)."""
+    import dataclasses
+
+    tricky = "<r>金额<5万 & 未招标</r>"
+    cfg.roster.departments["JDX"] = dataclasses.replace(cfg.roster.departments["JDX"], name="<r>机电&工程系</r>")
+    paths = generate_campaign(cfg)
+    a4 = next(p for p in paths if "附件4" in p.name and "机电" in p.name)
+    assert form_sheet(openpyxl.load_workbook(a4)).cell(*_label_right(a4, "部门")).value == "<r>机电&工程系</r>"
+    row = {"岗位(环节)": "采购", "风险类别": "岗位职责", "风险点": tricky, "风险等级": "一级", "涉及“三重一大”": "是"}
+    fill(a4, workdir / "inbox/机电风险点.xlsx", rows=[row, {**row, "风险点": "另一条", "风险等级": "四级"}])
+    result = merge(cfg)
+    flawed = next(r for r in result.analysis.inputs if r.path == "inbox/机电风险点.xlsx")
+    assert flawed.status == "returned" and "required" not in {f.code for f in flawed.findings}
+    feedback = next((workdir / "outbox/反馈").rglob("机电风险点_反馈.xlsx"))
+    assert tricky in [c.value for r in form_sheet(openpyxl.load_workbook(feedback)).iter_rows() for c in r]
+    fill(a4, workdir / "inbox/机电风险点_改.xlsx", header={"填表日期": "2023-03-20"}, rows=[row])
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name and "机电" in p.name)
+    assert tricky in [c.value for r in form_sheet(openpyxl.load_workbook(a6)).iter_rows() for c in r]
+
+
+def _label_right(path: Path, label: str) -> tuple[int, int]:
+    ws = form_sheet(openpyxl.load_workbook(path))
+    cell = next(c for r in ws.iter_rows() for c in r if c.value == label)
+    return cell.row, cell.column + 1

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import xlsxwriter
 
-import formkit.write.common  # noqa: F401 - xlsxwriter packs with deflate level 1 (write.common._QuickZip)
 from formkit import normalize, text
 from formkit.config import Config, Department, Person
 from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
 from formkit.layout import TITLE_ROW, Layout
 from formkit.levels import supervision
 from formkit.spec import FormSpec, load_forms
+from formkit.write.common import write_string  # (also: packs with deflate level 1, _QuickZip)
 
 FONT = "宋体"
 ONE_PAGE_ROWS = 36
@@ -131,10 +131,7 @@ def _write_value(ws, row: int, col: int, value: object, fmt) -> None:
     elif isinstance(value, int | float):
         ws.write_number(row, col, value, fmt)
     else:
-        s = str(value)
-        rc = ws.write_string(row, col, s[:32767], fmt)
-        if rc not in (0, -2):
-            raise ValueError(f"xlsxwriter write_string returned {rc}")
+        write_string(ws, row, col, str(value), fmt)
 
 
 def form_layout(spec: FormSpec, content: FormContent) -> Layout:
@@ -347,8 +344,8 @@ def _instructions_sheet(wb, spec: FormSpec, cfg: Config, department: Department 
 def _identity(wb, ident: Identity, cfg: Config, spec: FormSpec) -> None:
     meta = wb.add_worksheet(META_SHEET)
     for i, (k, v) in enumerate(ident.meta_rows()):
-        meta.write_string(i, 0, k)
-        meta.write_string(i, 1, v)
+        write_string(meta, i, 0, k)
+        write_string(meta, i, 1, v)
     meta.protect("")
     meta.very_hidden()
     for k, v in ident.short().items():

@@ -58,17 +58,22 @@ def write_text(ws, row: int, col: int, value: object, fmt=None) -> None:
     if text == "":
         ws.write_blank(row, col, None, fmt)
         return
-    if text.startswith("<r>") and text.endswith("</r>") and getattr(ws, "constant_memory", False):
-        # xlsxwriter's constant_memory mode copies such a string into the XML as rich text, unescaped (a
-        # submitter could break the workbook that way): written as three runs of plain text, it is escaped
-        args = (text[:1], text[1:2], text[2:32767]) + ((fmt,) if fmt is not None else ())
+    write_string(ws, row, col, text, fmt)
+
+
+def write_string(ws, row: int, col: int, text: str, fmt=None) -> None:
+    """A string as it is, cut at Excel's 32,767 characters. xlsxwriter copies a string that starts with <r> and ends
+    with </r> into the XML as rich text, unescaped (shared strings and constant_memory's inline ones alike: a
+    submitter typing <r>x & y</r> broke the feedback workbook and the measure forms pre-filled from it); such a
+    string is written as three runs of plain text, which are escaped."""
+    text = text[:32767]
+    if text.startswith("<r>") and text.endswith("</r>"):
+        args = (text[:1], text[1:2], text[2:]) + ((fmt,) if fmt is not None else ())
         rc = ws.write_rich_string(row, col, *args)
-        if rc not in (0, -2):
-            raise ValueError(f"xlsxwriter write_rich_string returned {rc} at row {row}, col {col}")
-        return
-    rc = ws.write_string(row, col, text[:32767], fmt)
+    else:
+        rc = ws.write_string(row, col, text, fmt)
     if rc not in (0, -2):
-        raise ValueError(f"xlsxwriter write_string returned {rc} at row {row}, col {col}")
+        raise ValueError(f"xlsxwriter returned {rc} writing a string at row {row}, col {col}")
 
 
 @cache
