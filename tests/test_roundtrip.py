@@ -459,6 +459,30 @@ def test_a_risk_number_typed_in_lower_case_is_read_for_withdrawn_and_pending_ris
     out = capsys.readouterr().out
     assert out.count("[risk-pending]") == 3 and "risk-withdrawn" not in out
 
+
+def test_someone_taken_off_the_staff_list_keeps_their_numbers_and_measures(cfg, workdir):
+    """张伟's 附件3 and 附件5 were accepted; the office takes him off the staff list (he left). His risks keep their
+    numbers (they became JWC-P…: his measures no longer found them, his 附件5 was told its risks were withdrawn and
+    asked to register them again) and his measures; each form has a note (person-left), no reply is drafted."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    before = {r["风险编号"]: r["防控措施"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"}
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [s for s in STAFF if s[1] != "张伟"])
+    result = merge(load_config(workdir))
+    after = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert after == before == {"JWC-0012-01": "双人复核", "JWC-0012-02": "拒绝宴请"}
+    his = [r for r in result.analysis.inputs if r.person == "张伟"]
+    assert his and all(r.status == "accepted" for r in his)
+    assert all([(f.code, f.severity) for f in r.findings if f.key == "name"] == [("person-left", "info")] for r in his)
+    assert not list((workdir / "outbox/反馈").rglob("张伟_反馈.*"))     # (his 附件5 has warnings of its own)
+    assert result.report["changes"]["counts"] == {}
+
 def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
     (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one

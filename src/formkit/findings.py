@@ -154,8 +154,12 @@ PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",
     "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")
 PERSON_MOVED = _code(
-    "person-moved", WARNING, "人员已调到其他部门",
-    "“{value}”在名册中属于{detail}，不在本表的部门；本表仍按表中的部门汇总（风险编号不变），请核对或请办公室更新名册。")
+    "person-moved", INFO, "人员已调到其他部门",
+    "“{value}”在名册中现属于{detail}；本表是按原部门下发的，仍按表中的部门汇总（风险编号不变），无需重报。如名册有误，请办公室更正。")
+PERSON_LEFT = _code(
+    "person-left", INFO, "人员已不在名册中",
+    "本表下发给“{value}”（工号 {detail}），名册的人员名单中已没有此人；本表仍照常汇总（风险编号不变）。如此人已调离或退休，"
+    "无需处理；否则请办公室把此人加回名册。")
 SAME_NAME_STAFF_NO = _code(
     "same-name-staff-no", WARNING, "同名者工号不同",
     "“{value}”报来的几份表填写了不同的工号（{detail}），按同一人处理，只汇总最新的一份；如果是同名的两个人，"

@@ -16,8 +16,14 @@ from formkit.validate import Checked, former_token
 
 
 def _person_code(checked: Checked) -> str:
+    """The person part of a personal risk's number: the 工号 of the roster entry, else the 工号 the form was issued
+    with (someone taken off the staff list since, whose numbers the measures already carry), else P + a digest of
+    the name."""
     if checked.staff and checked.staff.staff_no:
         return normalize.fold(checked.staff.staff_no).upper()
+    ident = checked.sub.identity
+    if ident and ident.staff_no and ident.person and normalize.name_key(ident.person) == normalize.name_key(checked.person):
+        return normalize.fold(ident.staff_no).upper()
     digest = hashlib.sha256(normalize.name_key(checked.person).encode()).hexdigest()[:5].upper()
     return f"P{digest}"
 

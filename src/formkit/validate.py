@@ -348,6 +348,11 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(F.PERSON_MOVED, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                          detail=roster.departments[moved.department].name, key="name")
             return
+        if ident and ident.staff_no and ident.person and roster.find_moved(ident.person, ident.staff_no) is None:
+            # the form was issued to this person, who has left the staff list since: a note for the office
+            yield F.make(F.PERSON_LEFT, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.staff_no,
+                         key="name")
+            return
         yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                      detail=c.department.name, key="name")
         return
