@@ -913,6 +913,51 @@ def test_formula_cached(cfg):
     assert [r["风险点"] for r in a.catalogue] == ["成绩修改把关不严", "接受宴请"]
 
 
+
+STRICT = {b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+          b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships"}
+
+
+@pytest.mark.parametrize("variant", ["filled-down", "strict", "cells-without-r"])
+def test_formulas_as_other_producers_save_them(cfg, variant):
+    """A formula filled down in Excel is saved as <f t="shared" si="0"/> with no text of its own (it counted as no
+    formula: without its result, the cell was merely empty); Strict OOXML names its elements in another namespace, and
+    the standard lets cells go without r attributes (error values went unseen, or were said at no cell)."""
+    if variant == "filled-down":
+        src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, '="成绩"&"修改"', None, "成绩修改"))
+    else:
+        src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, "=1/0", None, "#DIV/0!"))
+    cell = table_ref(src, "附件3", "风险点", 0)
+    data = src.read_bytes()
+    parts = hostile.members(data)
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    if variant == "filled-down":
+        sheet, n = re.subn(rb'<c r="' + cell.encode() + rb'"([^>]*?) t="str"><f>[^<]*</f><v>[^<]*</v></c>',
+                           rb'<c r="' + cell.encode() + rb'"\1><f t="shared" si="0"/></c>', sheet)
+        assert n == 1
+        changed = {"xl/worksheets/sheet1.xml": sheet}
+    elif variant == "strict":
+        changed = {name: _strict(parts[name])
+                   for name in ("xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/_rels/workbook.xml.rels")}
+    else:
+        row = cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ").encode()
+        sheet, n = re.subn(rb'(<row r="' + row + rb'"[^>]*>)(.*?)(</row>)',
+                           lambda m: m[1] + re.sub(rb' r="[A-Z]+' + row + rb'"', b"", m[2]) + m[3], sheet, flags=re.S)
+        assert n == 1 and b'r="' + cell.encode() + b'"' not in sheet
+        changed = {"xl/worksheets/sheet1.xml": sheet}
+    (cfg.inbox / "f.xlsx").write_bytes(hostile.rewrite_members(data, changed))
+    res = run(cfg)["f.xlsx"]
+    code = "formula-uncached" if variant == "filled-down" else "formula-error"
+    assert ("附件3", cell, code) in triples(res), res.findings
+    assert res.status == "returned"
+
+
+def _strict(xml: bytes) -> bytes:
+    for old, new in STRICT.items():
+        xml = xml.replace(old, new)
+    return xml
+
 # -- the table's columns -------------------------------------------------------------------------------------
 
 

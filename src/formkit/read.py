@@ -26,7 +26,7 @@ from formkit import findings as F
 from formkit import identity as ident_mod
 from formkit import normalize
 from formkit.identity import META_SHEET, Identity
-from formkit.safety import KEPT_PARTS, col_letters, ref_order
+from formkit.safety import KEPT_PARTS, col_letters, col_number, ref_order
 from formkit.spec import Field, FormSpec
 
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
@@ -179,6 +179,11 @@ def _has_formula(xml: bytes) -> bool:
     return _FORMULA_HINT.search(xml, 0, end) is not None
 
 
+def _local(tag: str) -> str:
+    """An element's or attribute's name without its namespace (transitional, Strict OOXML and prefixed alike)."""
+    return tag.rsplit("}", 1)[-1]
+
+
 def _sheet_member(parts: Parts, sheet: str) -> str | None:
     book, rels_xml = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
     if not book or not rels_xml:
@@ -188,7 +193,8 @@ def _sheet_member(parts: Parts, sheet: str) -> str | None:
         rels = ElementTree.fromstring(rels_xml)
     except ElementTree.ParseError:
         return None
-    rid = next((s.get(f"{_REL_NS}id") for s in wb.iter(f"{_NS}sheet") if s.get("name") == sheet), None)
+    rid = next((v for s in wb.iter() if _local(s.tag) == "sheet" and s.get("name") == sheet
+                for k, v in s.attrib.items() if _local(k) == "id" and k.startswith("{")), None)
     for rel in rels:
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
@@ -197,7 +203,9 @@ def _sheet_member(parts: Parts, sheet: str) -> str | None:
 
 
 def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str | None]]:
-    """A1 → (formula text, has a cached value, error value such as '#REF!' or None)."""
+    """A1 → (formula text, has a cached value, error value such as '#REF!' or None). Whatever the namespace (Strict
+    OOXML), for cells and rows without an r attribute (by their places) and for formulas filled down (t="shared":
+    the cells below the first hold no text of their own; they are given the first one's)."""
     out: dict[str, tuple[str, bool, str | None]] = {}
     in_hand = parts.sheets()
     if in_hand is not None and not any(map(_has_formula, in_hand)):
@@ -206,21 +214,41 @@ def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str |
     xml = parts.get(member) if member else None
     if not xml or not _has_formula(xml):
         return out
+    shared: dict[str, str] = {}
+    row, col = 0, 0
     try:
-        for _, el in ElementTree.iterparse(io.BytesIO(xml)):
-            if el.tag != f"{_NS}c":
+        for event, el in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            name = _local(el.tag)
+            if event == "start":
+                if name == "row":
+                    r = el.get("r")
+                    row, col = (int(r) if r and r.isdigit() else row + 1), 0
                 continue
-            f_el = el.find(f"{_NS}f")
-            v_el = el.find(f"{_NS}v")
-            is_err = el.get("t") == "e"
+            if name != "c":
+                continue
+            ref = el.get("r") or ""
+            if ref:
+                letters = ref.rstrip("0123456789")
+                col = col_number(letters) if letters else col + 1
+            else:
+                col += 1
+                ref = f"{col_letters(col)}{row}"
+            f_el = v_el = None
+            for child in el:
+                if _local(child.tag) == "f":
+                    f_el = child
+                elif _local(child.tag) == "v":
+                    v_el = child
+            kind = el.get("t")
+            is_err = kind == "e"
             if f_el is not None or is_err:
-                cached = v_el is not None and (v_el.text or "") != ""
-                if el.get("t") == "str" and v_el is not None:
-                    cached = True
-                out[el.get("r", "")] = ((f_el.text or "") if f_el is not None else "",
-                                        cached, (v_el.text if is_err and v_el is not None else None))
+                text = (f_el.text or "") if f_el is not None else ""
+                if f_el is not None and f_el.get("t") == "shared" and (si := f_el.get("si")) is not None:
+                    text = shared.setdefault(si, text) if text else shared.get(si, "") or "…"
+                cached = v_el is not None and ((v_el.text or "") != "" or kind == "str")
+                out[ref] = (text, cached, (v_el.text if is_err and v_el is not None else None))
             el.clear()
-    except ElementTree.ParseError:
+    except (ElementTree.ParseError, ValueError):
         pass
     return out
 
