@@ -251,6 +251,16 @@ def _same_year(name: str, cfg) -> bool:
     return bool(years) and years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
 
 
+def _version(text: str) -> str:
+    """A form version as compared: "1.0" (a number property, as LibreOffice may save "1") is "1"."""
+    text = str(text).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else str(number)
+
+
 @rule()
 def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     ident = c.sub.identity
@@ -261,7 +271,7 @@ def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         else:
             yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell="A1", value=ident.campaign,
                          detail=ctx.cfg.campaign_id)
-    elif ident and ident.version and ident.version != c.spec.version:
+    elif ident and ident.version and _version(ident.version) != _version(c.spec.version):
         yield F.make(F.FORM_VERSION, sheet=c.sub.sheet, cell="A1", value=ident.version, detail=c.spec.version)
     elif not ident and (line := c.sub.campaign_line) and ctx.cfg.campaign_id:
         # no hidden identity (the cells pasted into a new workbook): the line under the title still says whose
