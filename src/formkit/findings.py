@@ -239,7 +239,7 @@ NO_ROWS = _code(
     "表格中没有填写任何{detail}；请至少填写一行。")
 DUPLICATE_ROW = _code(
     "duplicate-row", WARNING, "重复的行",
-    "这一行与第 {detail} 行内容相同；如确属重复请删除。")
+    "这一行与第 {detail} 行内容完全相同，只汇总一次；如确属重复请删除，如是另一项请改写清楚。")
 MAJOR_NOT_LEVEL1 = _code(
     "major-not-level1", WARNING, "三重一大但非一级",
     "该风险涉及“三重一大”，但风险等级为{value}；按实施方案，涉及“三重一大”的一般应评为一级，请核实。")

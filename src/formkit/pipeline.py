@@ -360,7 +360,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             settle(res)
             if res.status == ACCEPTED and c.spec.is_risk_form:
                 numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
-                for row in c.rows:
+                for row in _distinct_rows(res, c):
                     n = numbers.get(row.index, row.index + 1)
                     rid = numbering.risk_id(c, n, first_dept.get(res.path))
                     if n in wordings:
@@ -446,6 +446,13 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
     ])
 
 
+def _distinct_rows(res: InputResult, c: Checked) -> list:
+    """A form's rows but those repeating an earlier row word for word (duplicate-row says so at each): one risk typed
+    twice is one risk point, counted once in 风险目录, 汇总 and 公示 (and asked for one measure)."""
+    repeated = {f.row for f in res.findings if f.code == F.DUPLICATE_ROW}
+    return [row for row in c.rows if row.index not in repeated] if repeated else c.rows
+
+
 def _column_of(ref: str | None) -> str:
     return sys.intern(ref.rstrip("0123456789")) if ref else ""
 
@@ -487,7 +494,7 @@ def _consolidate(a: Analysis) -> None:
     a.catalogue = sorted(ctx.risks.values(), key=order)
     for res in sorted(a.accepted("附件2"), key=lambda r: dept_order.get(r.department or "", 10**6)):
         c = res.checked
-        for row in c.rows:
+        for row in _distinct_rows(res, c):
             v = row.values
             a.powers.append({
                 "部门": c.department.name if c.department else "", "序号": row.index + 1,
@@ -498,7 +505,7 @@ def _consolidate(a: Analysis) -> None:
             })
     for res in a.accepted("附件1"):
         c = res.checked
-        for row in c.rows:
+        for row in _distinct_rows(res, c):
             v = row.values
             a.leaders.append({
                 "序号": row.index + 1, "机构": iso_text(v.get("body")), "职务": iso_text(v.get("role")),
