@@ -915,7 +915,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
         rows = _filled_rows(o_sub, o_spec)
         if rows:
-            unread.append(other)
+            unread.append((other, o_spec.id))
             # the row named by what it is about: its 风险点 / 防控措施 / 权力事项 / 姓名, else its first text
             own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
                 [f.key for f in o_spec.columns if not f.prefill and f.key != "seq"]
@@ -930,8 +930,9 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                                              and spec.scope == "department") else F.SHEET_NOT_READ
                 sub.findings.append(F.make(code, sheet=other, cell=cell, detail=name,
                                            value=said[1] if said else "、".join(row.extra.values())))
-    if unread:
-        sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(unread)))
+    if unread:      # (value: the forms not read, for the chase mail of a department whose form came that way)
+        sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(n for n, _ in unread),
+                                   value="、".join(dict.fromkeys(f for _, f in unread))))
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}

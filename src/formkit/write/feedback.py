@@ -28,7 +28,7 @@ from pathlib import Path
 from formkit import findings as F
 from formkit import normalize, text
 from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
-from formkit.inputs import REJECTED, RETURNED, InputResult
+from formkit.inputs import ACCEPTED, REJECTED, RETURNED, InputResult
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
@@ -484,13 +484,24 @@ def write_chase(analysis: Analysis) -> list[Path]:
     written = []
     owed = owed_by(analysis)
     unreadable = unreadable_by_department(analysis)
+    # a department form that came as another sheet of a file sent for another form (附件2 and 附件4 in one workbook):
+    # not read, and not "如已报送，请忽略": the department has sent it, and would ignore the chase
+    inside: dict[tuple[str, str], str] = {}
+    for res in analysis.inputs:
+        if res.department and res.status in (ACCEPTED, RETURNED):
+            for f in res.findings:
+                if f.code == F.MULTIPLE_FORMS and f.value:
+                    for fid in f.value.split("、"):
+                        inside.setdefault((res.department, fid), _member(res).split("/")[-1])
     for d in grid(analysis):
         items = []
         returned = False
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
             if owed(fid, d.code) and cell.state != "已报":
-                items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）")
+                items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）"
+                             + (f"：收到的文件“{inside[d.code, fid]}”中有这张表，但它和另一张表在同一个文件里，一个文件只读取"
+                                "一张表，这张没有汇总；请把它另存为单独的文件发送" if (d.code, fid) in inside else ""))
                 returned |= cell.state == "退回"
         for fid, p in d.personal.items():
             spec = analysis.forms[fid]
