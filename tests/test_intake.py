@@ -453,6 +453,10 @@ def test_decode_words():
     ("=?utf-8?b?546L6IqzDQpCY2M6IHNweUBldmlsLmNvbQ==?= <wf@x.edu.cn>", "wf@x.edu.cn"),   # a line break in the name
     ("=?utf-8?b?546L6Iqz?=", ""),                                                   # a name, no address
     ("王芳@x.edu.cn", ""),                                                          # no mail program sends to it
+    # the whole header in one encoded word (scripts, old systems; not RFC 2047): the one address inside (it was "":
+    # the reply had no recipient, the mail no department)
+    ("=?utf-8?b?5L2V6Z2ZIDxoZWppbmdAeC5lZHUuY24+?=", "hejing@x.edu.cn"),
+    ("=?utf-8?q?a@b.cn,_c@d.cn?=", ""),                                             # two: neither
 ])
 def test_a_replys_address_comes_from_the_raw_header(raw, address):
     assert intake.sender_address(raw) == address

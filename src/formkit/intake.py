@@ -802,9 +802,15 @@ def sender_address(raw_from: str) -> str:
     value = re.sub(r"\r?\n(?=[ \t])", "", raw_from)
     try:
         pairs = email.utils.getaddresses([value])
+        plain = next((addr for _, addr in pairs if ADDR_SPEC.fullmatch(addr) and "=?" not in addr), "")
+        if plain or "=?" not in value:
+            return plain
+        # the whole "何静 <hejing@x.edu.cn>" inside one encoded word (as some scripts and old systems write it, though
+        # RFC 2047 does not allow it): the address inside, when there is exactly one (never a second recipient)
+        found = {addr for _, addr in email.utils.getaddresses([decode_words(value)]) if ADDR_SPEC.fullmatch(addr)}
     except Exception:  # noqa: BLE001 - the stdlib parser on hostile text
         return ""
-    return next((addr for _, addr in pairs if ADDR_SPEC.fullmatch(addr)), "")
+    return found.pop() if len(found) == 1 else ""
 
 
 def _mail_time(mail: dict, fallback: float | None) -> float | None:
