@@ -131,6 +131,11 @@ def test_typed_text_reaches_the_catalogue_unchanged_and_as_text(template, texts)
         check_messages(res.findings)
         out = root / "outbox" / WORKBOOK_NAME
         want = [(normalize.to_text(r), normalize.to_text(m)) for r, m in texts]
+        # a row repeating an earlier one word for word is catalogued once (duplicate-row)
+        firsts = {}
+        for r, m in want:
+            firsts.setdefault((normalize.fold(r), normalize.fold(m)), (r, m))
+        want = list(firsts.values())
 
         ws = openpyxl.load_workbook(out)["风险目录"]
         head = [c.value for c in ws[1]]
