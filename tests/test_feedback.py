@@ -1163,3 +1163,21 @@ def test_a_form_sent_as_a_second_sheet_is_chased_as_such(cfg, workdir):
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
     line = next(x for x in chase.splitlines() if "附件4" in x)
     assert "未报" in line and "“教务处_两张表.xlsx”中有这张表" in line and "另存为单独的文件" in line
+
+
+def test_a_scan_mailed_instead_of_the_form_is_said_to_be_a_scan(cfg, workdir):
+    """李娜 mails a PDF scan of her printed 附件3 from her own mailbox, her whole From line written inside one encoded
+    word: the mail was “without a form attachment” (she attached one), under no department, and its reply draft had
+    no recipient. It is said to be no spreadsheet, filed under her department (her name in the staff list), and the
+    reply goes to her."""
+    from_ = hostile.encoded_word("李娜 <lina@example.edu.cn>", "utf-8")
+    (workdir / "inbox/李娜扫描件.eml").write_bytes(hostile.make_eml([("附件3_李娜_扫描件.pdf", hostile.pdf())],
+                                                                   subject="李娜 自查表扫描件", from_=from_))
+    result = merge(cfg)
+    res = next(r for r in result.report["inputs"] if r["path"] == "inbox/李娜扫描件.eml")
+    assert res["status"] == "rejected" and res["department"] == "JWC"
+    assert [f["code"] for f in res["findings"]] == ["mail-no-form"]
+    assert "附件3_李娜_扫描件.pdf（PDF 文件）" in res["findings"][0]["message"]
+    draft = read_eml(workdir / "outbox/反馈/教务处/李娜扫描件_反馈.eml")
+    assert draft["To"] == "lina@example.edu.cn"
+    assert "不是 Excel 表格" in draft.get_body(("plain",)).get_content()

@@ -390,7 +390,8 @@ def test_mail_without_a_form(tmp_path: Path):
 def test_mail_with_only_a_picture(tmp_path: Path):
     mail = H.make_eml([], extra_parts=[H.attachment_part("扫描件.png", H.png(), "image/png")])
     inputs, skipped = expand(tmp_path, "m.eml", mail)
-    assert outcome(inputs) == {"m.eml": (None, F.MAIL_NO_ATTACHMENT)}
+    assert outcome(inputs) == {"m.eml": (None, F.MAIL_NO_FORM)}     # (a scan: not "no attachment")
+    assert "扫描件.png（图片）" in inputs[0].rejection.message
     assert [(s.path, s.reason) for s in skipped] == [("m.eml!扫描件.png", "邮件附件不是表单（图片），已跳过")]
 
 

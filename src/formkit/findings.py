@@ -87,6 +87,10 @@ MAIL_CORRUPT = _code(
 MAIL_NO_ATTACHMENT = _code(
     "mail-no-attachment", ERROR, "邮件没有附件",
     "邮件“{value}”中没有找到表单附件；请确认附件已添加后重新发送。")
+MAIL_NO_FORM = _code(
+    "mail-no-form", ERROR, "邮件附件不是表格",
+    "邮件“{value}”的附件（{detail}）不是 Excel 表格，无法汇总；请把填好的表单（.xlsx 文件，不要扫描、拍照或另存为 PDF、Word）"
+    "作为附件重新发送。")
 MAIL_ATTACHMENT_UNREADABLE = _code(
     "mail-attachment-unreadable", ERROR, "邮件附件无法读取",
     "邮件附件“{value}”是{detail}，无法从中取出表格；请把填好的表格（.xlsx）直接作为附件重新发送"

@@ -838,6 +838,7 @@ class _Expander:
     def __init__(self, lazy: bool = False) -> None:
         self.inputs: list[RawInput] = []
         self.skipped: list[Skipped] = []
+        self.not_forms: list[str] = []     # attachments of the mail being unpacked that are no spreadsheet
         self.used: set[str] = set()
         self.budget = safety.MAX_TOTAL_BYTES
         self.lazy = lazy
@@ -965,6 +966,7 @@ class _Expander:
                 and _ext(name) not in SPREADSHEET_EXTS):
             what = found.detail or "空文件"
             self.skipped.append(Skipped(path, f"邮件附件不是表单（{what}），已跳过"))
+            self.not_forms.append(f"{name}（{what}）")
             return
         self.reject(path, data, mtime, mail, rejection)
 
@@ -1041,11 +1043,18 @@ class _Expander:
         if not msg.keys():
             self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail="没有邮件头"))
             return
-        before = len(self.inputs)
+        before, others = len(self.inputs), self.not_forms
+        self.not_forms = []
         self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
         if len(self.inputs) == before:
+            # attachments, but none a spreadsheet (a scan, a photo, a PDF or Word copy of the form): said so, not
+            # "no attachment" (she did attach something)
             self.reject(path, data, mtime, prov,
+                        findings.make(findings.MAIL_NO_FORM, value=prov["subject"] or "（无主题）",
+                                      detail="、".join(self.not_forms[:5]) + ("等" if len(self.not_forms) > 5 else ""))
+                        if self.not_forms else
                         findings.make(findings.MAIL_NO_ATTACHMENT, value=prov["subject"] or "（无主题）"))
+        self.not_forms = others
 
     def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
                    depth: int, counter: list[int], top: bool = True, level: int = 0) -> None:

@@ -111,7 +111,12 @@ def sender_department(res, roster) -> str | None:
     mail = res.raw.mail or {}
     sender = (mail.get("address") or "").strip().lower()
     by_mail = index.addresses.get(sender, ()) if sender else ()
-    return by_mail[0] if len(by_mail) == 1 else None
+    if len(by_mail) == 1:
+        return by_mail[0]
+    # a staff member writing from their own mailbox (何静 <hejing@…>): the department of the one person of that name
+    shown = re.sub(r"\s*<[^>]*>\s*$", "", mail.get("from") or "").strip().strip('"')
+    people = index.staff.get(normalize.name_key(shown), set()) if shown and not by_mail else set()
+    return next(iter(people)) if len(people) == 1 else None
 
 
 _NAME_AND_NO = re.compile(r"(?=_([^_/!]+)_([^_/!.]+))")
@@ -126,6 +131,7 @@ class _Names:
     names: re.Pattern | None                    # every department name and 简称, the longest first
     codes: dict[str, set[str]]                  # name or 简称 → department codes
     addresses: dict[str, tuple[str, ...]]       # a 联系邮箱 → departments that list it
+    staff: dict[str, set[str]]                  # a staff member's name (normalize.name_key) → their departments
 
 
 _NAMES: dict[int, tuple[tuple, _Names]] = {}
@@ -146,8 +152,11 @@ def names_of(roster) -> _Names:
     for code, d in roster.departments.items():
         for address in {a.strip().lower() for a in (d.email or "").split(",") if a.strip()}:
             addresses.setdefault(address, []).append(code)
+    staff: dict[str, set[str]] = {}
+    for p in roster.staff:
+        staff.setdefault(normalize.name_key(p.name), set()).add(p.department)
     names = _Names({(p.name, p.staff_no): p.department for p in roster.staff if p.staff_no}, pattern, codes,
-                   {a: tuple(c) for a, c in addresses.items()})
+                   {a: tuple(c) for a, c in addresses.items()}, staff)
     _NAMES.clear()
     _NAMES[id(roster)] = (stamp, names)
     return names
