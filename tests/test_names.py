@@ -17,6 +17,8 @@ def test_safe_name_cuts_long_names_apart():
     assert len(safe_name(a).encode()) <= NAME_BYTES and safe_name(a) != safe_name(b)
     assert safe_name(a).startswith("部" * 40) and safe_name(a)[-7] == "~"
     assert safe_name("招生/就业处") == "招生_就业处" and safe_name("结尾的点.") == "结尾的点"
+    # a dot at the start: a hidden folder (the coordinator would not see the department's forms)
+    assert safe_name(".财务处") == "财务处" and not safe_name("../../x").startswith(".")
     # names Windows reserves (in any case, with an extension too) cannot be created there
     assert [safe_name(n) for n in ("CON", "nul", "COM1", "AUX.教务", "Con ", "console", "教务COM1")] == \
         ["_CON", "_nul", "_COM1", "_AUX.教务", "_Con", "console", "教务COM1"]

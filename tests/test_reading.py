@@ -487,4 +487,5 @@ def test_control_characters_and_lone_surrogates_are_no_text():
     assert normalize.to_text("二级\x07") == "二级"
     assert normalize.to_text("\x1b[2J\x1b[31m全部接收\x07") == "[2J[31m全部接收"
     assert normalize.to_text("风险\ud800点") == "风险点"
+    assert normalize.to_text("风险\x85点\x9b[31m") == "风险点[31m"      # C1 controls too (a terminal's CSI: \x9b)
     assert normalize.to_text("第一行\n第二行\t末") == "第一行\n第二行 末"

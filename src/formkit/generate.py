@@ -54,9 +54,10 @@ _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])")
 
 def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     """A file or folder name from user text: no path separators, no characters Windows refuses, no '!'
-    (the container-path separator of report.json), no dot at the end (Windows drops it); a long one is cut
+    (the container-path separator of report.json), no dot at the end (Windows drops it) nor at the start (a hidden
+    folder in Linux and macOS: the coordinator would not see the forms to send); a long one is cut
     and ends in ~ and six characters of its SHA-256, so two long names that start alike stay apart."""
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip().rstrip(".").strip() or "未命名"
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip().strip(".").strip() or "未命名"
     if _RESERVED.fullmatch(text.split(".", 1)[0].strip()):
         text = "_" + text        # CON, NUL, COM1 …: Windows cannot create or open a file or folder so named
     if len(text.encode("utf-8")) <= max_bytes:

@@ -15,7 +15,7 @@ _INVISIBLE = re.compile("[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08
                         "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
 """Unicode format characters (category Cf, in the Basic Multilingual Plane): zero-width spaces and joiners,
 direction marks, the soft hyphen. Invisible in a cell, they are removed, not made a space."""
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")     # (C0, DEL, C1)
 """Control characters (a bell, an escape sequence typed as _x001B_) and lone surrogates: no one typed them to be
 read, and an output (a terminal, an HTML page) would act on them or choke."""
 _CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-]+")
