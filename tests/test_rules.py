@@ -558,18 +558,22 @@ def test_prefilled_changed(cfg):
 
 def test_prefilled_level_changed(cfg):
     """附件6 unprotected and its pre-filled 风险等级 and 监督负责 changed: the level is said at its cell; 监督负责
-    follows the level table and the roster (which the office may change after the form went out), so it is not;
-    the catalogue keeps the risk's own level and supervision."""
+    follows the level table and the roster (which the office may change after the form went out): a note says the
+    catalogue's counts (it went unsaid: an auditor comparing the form with the catalogue had no word of it); the
+    catalogue keeps the risk's own level and supervision."""
     a6 = pick(risk_stage(cfg), "附件6", "教务处")
     path = submit(cfg, "附件6", src=a6, by_risk_id={
         "JWC-B01": {**MEASURE6, "风险等级": "三级", "监督负责": "张三"}, "JWC-B02": {**MEASURE6, "风险等级": "1级"}})
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert triples(res) == {("附件6", table_ref(path, "附件6", "风险等级", 0), "prefilled-changed"),
+                            ("附件6", table_ref(path, "附件6", "监督负责", 0), "supervision-by-roster"),
                             ("附件6", table_ref(path, "附件6", "风险等级", 1), "level-normalised")}   # 1级: same level
     assert res.status == "accepted"
     row = next(r for r in a.catalogue if r["风险编号"] == "JWC-B01")
     assert (row["风险等级"], row["防控措施"]) == ("二级", MEASURE6["防控措施"]) and row["监督负责"] != "张三"
+    note = next(f for f in res.findings if f.code == "supervision-by-roster")
+    assert note.severity == "info" and "张三" in note.message and row["监督负责"] in note.message
 
 
 def test_a_prefilled_number_typed_over_is_named_at_the_number(cfg):
@@ -1490,7 +1494,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "measure-ambiguous", "risk-text-differs",
+    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",

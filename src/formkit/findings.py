@@ -283,6 +283,9 @@ RISK_WITHOUT_MEASURE = _code(
 PREFILLED_CHANGED = _code(
     "prefilled-changed", WARNING, "预填内容被修改",
     "预填的“{field}”被改为“{value}”（原为“{detail}”）；已按原值汇总。")
+SUPERVISION_BY_ROSTER = _code(
+    "supervision-by-roster", INFO, "直接管理/监督负责按名册",
+    "表中“{field}”为“{value}”，目录中为“{detail}”：直接管理和监督负责由办公室按名册和风险等级确定，以目录为准，不必修改。")
 LEADER_ROLE = _code(
     "leader-role", ERROR, "职务与机构不符",
     "“{value}”只能用于{detail}；请改正机构或职务。")

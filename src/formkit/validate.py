@@ -605,6 +605,15 @@ def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Itera
         if mine != (was if key == "level" else normalize.fold(was)) and former_token(key, mine) not in earlier:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
                          value=value, detail=was, row=row.index, key=key)
+    for key, column in (("direct", "直接管理"), ("supervisor", "监督负责")):
+        # (the roster may have changed since the form went out, or someone unlocked the cell: a note either way, so
+        # that an auditor comparing the form with the catalogue knows which one counts)
+        field = c.spec.column(key)
+        value = iso_text(row.values.get(key, ""))
+        if field is not None and field.prefill and value and key in row.refs \
+                and normalize.fold(value) != normalize.fold(iso_text(match.get(column, ""))):
+            yield F.make(F.SUPERVISION_BY_ROSTER, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
+                         value=value, detail=iso_text(match.get(column, "")), row=row.index, key=key)
 
 
 @rule(stage="campaign", forms=("附件5", "附件6"))
