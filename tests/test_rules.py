@@ -432,6 +432,19 @@ def test_risk_id_unknown(cfg):
     assert res.status == "returned"
 
 
+def test_a_number_of_another_departments_risk_says_whose_it_is(cfg):
+    """张伟 answers his department's risk JWC-B01 in his 附件5 (its number typed in lower case): “不在已登记的风险中”
+    sent him looking for a typo in a number that is registered; it says whose risk it is."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    other = next(r for r in analyse(cfg).catalogue if r["风险编号"] == "JWC-B01")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
+                  rows=[{"风险编号": other["风险编号"].lower(), "风险点": other["风险点"], **MEASURE5}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "risk-id-elsewhere")}
+    f = next(f for f in res.findings if f.code == "risk-id-elsewhere")
+    assert f.value == "JWC-B01" and "是教务处的风险点" in f.message and res.status == "returned"
+
+
 def test_measure_unmatched_on_a_blank_form(cfg):
     risk_stage(cfg)
     src = blank(cfg, "附件5", "JWC", "张伟")         # not pre-filled: rows matched by their text
@@ -1494,7 +1507,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
+    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-renamed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",

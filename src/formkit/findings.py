@@ -253,6 +253,9 @@ POWER_ITEM_UNKNOWN = _code(
 RISK_ID_UNKNOWN = _code(
     "risk-id-unknown", ERROR, "风险编号不存在",
     "风险编号“{value}”不在已登记的风险中；请照登记的风险编号填写（预填的编号不要修改），新增风险请先补报附件3/附件4。")
+RISK_ID_ELSEWHERE = _code(
+    "risk-id-elsewhere", ERROR, "风险编号不属于本表",
+    "风险编号“{value}”是{detail}风险点，不是本表的；请删去这一行（那个风险点的措施由它所属的表单填报），或改为本表的风险编号。")
 MEASURE_AMBIGUOUS = _code(
     "measure-ambiguous", WARNING, "措施对应的风险点不明确",
     "风险点“{value}”与已登记的{detail}同样接近，无法确定是哪一个，这一行的措施没有汇总；请写上风险编号，或按登记时的风险点原文填写。")

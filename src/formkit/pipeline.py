@@ -195,10 +195,11 @@ def _risks_of(ctx: Context, checked: Checked, by_scope: dict[tuple, dict]) -> It
     the campaign (or of the department) for each form: quadratic at 100,000 forms."""
     everything = ctx.risks
     ctx.risks = by_scope.get(_scope_key(checked), {}) if checked.department else {}
+    ctx.campaign_risks = everything
     try:
         yield
     finally:
-        ctx.risks = everything
+        ctx.risks, ctx.campaign_risks = everything, None
 
 
 def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None,

@@ -88,6 +88,7 @@ class Context:
     former: dict[str, set[str]] = field(default_factory=dict)        # 风险编号 → folded wordings it had (re-sent)
     pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
                                                       # until it is corrected, but not withdrawn either
+    campaign_risks: dict[str, dict] | None = None     # every accepted risk, while `risks` holds one scope's only
 
 
 FILE_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
@@ -616,6 +617,21 @@ def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Itera
                          value=value, detail=iso_text(match.get(column, "")), row=row.index, key=key)
 
 
+def _unknown_number(c: Checked, row, rid: str, ctx: Context) -> F.Finding:
+    """A 风险编号 that names none of the form's own risks: another department's or person's risk (said whose:
+    "不在已登记的风险中" sent them looking for a mistake in a number that is registered), else unknown."""
+    everything = ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks
+    key = _id_key(rid)
+    other = everything.get(rid) or next((r for n, r in everything.items() if _id_key(n) == key), None) \
+        if key[:1].isalpha() else None
+    if other is not None:
+        whose = other.get("部门", "") + (f"{other['姓名']}的个人" if other.get("姓名") else "的")
+        return F.make(F.RISK_ID_ELSEWHERE, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                      value=other["风险编号"], detail=whose, row=row.index, key="risk_id")
+    return F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                  value=rid, row=row.index, key="risk_id")
+
+
 @rule(stage="campaign", forms=("附件5", "附件6"))
 def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """Each measure row names a registered risk (by 风险编号, or by its text on a blank 附件5), and
@@ -661,8 +677,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     yield _number_changed(c, row, rid, other)
                     match = other
                 else:
-                    yield F.make(F.RISK_ID_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
-                                 value=rid, row=row.index, key="risk_id")
+                    yield _unknown_number(c, row, rid, ctx)
                     continue
             else:
                 match = by_id[rid]
