@@ -483,6 +483,63 @@ def test_someone_taken_off_the_staff_list_keeps_their_numbers_and_measures(cfg, 
     assert not list((workdir / "outbox/反馈").rglob("张伟_反馈.*"))     # (his 附件5 has warnings of its own)
     assert result.report["changes"]["counts"] == {}
 
+
+def test_a_department_code_changed_in_the_roster_renumbers_nothing(cfg, workdir):
+    """The office changes 教务处's code JWC → JW after its forms and measures came in: the numbers stay JWC-… (all of
+    教务处 was renumbered JW-…, its accepted measures lost, a chase asked for them again), each form says so in a note,
+    and a 附件4 sent later on a form generated under the new code keeps them too."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    ids = [c.value for row in openpyxl.load_workbook(a6)["附件6"].iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-B")]
+    fill(a6, workdir / "inbox/教务处措施.xlsx", by_risk_id={
+        i: {"关键环节": "执行", "防控措施": f"措施{i}", "工作程序": "登记"} for i in ids})
+    before = {r["风险编号"]: r["防控措施"] for r in merge(cfg).analysis.catalogue if r["部门"] == "教务处"}
+    write_roster(workdir / "名册.xlsx", [("JW", *d[1:]) if d[0] == "JWC" else d for d in DEPARTMENTS],
+                 [(s[0], s[1], "JW" if s[2] == "JWC" else s[2], *s[3:]) for s in STAFF])
+    cfg = load_config(workdir)
+    result = merge(cfg)
+    after = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["部门"] == "教务处"}
+    assert after == before and all(rid.startswith("JWC-") for rid in after)
+    a4 = next(r for r in result.analysis.inputs if r.form == "附件4" and r.department == "JW")
+    assert "department-code-retired" in {f.code for f in a4.findings}
+    assert result.report["changes"]["counts"] == {}
+    # a correction on a form of the new code: the same numbers
+    rows = [{"岗位(环节)": r["岗位"], "风险类别": r["风险类别"], "风险点": r["风险点"], "风险等级": r["风险等级"]}
+            for r in result.analysis.catalogue if r["层级"] == "部门" and r["部门"] == "教务处"]
+    fill(_find(generate_campaign(cfg), "附件4", "教务处"), workdir / "inbox/教务处风险点_新.xlsx",
+         header={"填表日期": "2023-04-25"}, rows=rows)
+    again = {r["风险编号"]: r["防控措施"] for r in merge(cfg).analysis.catalogue if r["部门"] == "教务处"}
+    assert again == before
+
+
+def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg, workdir):
+    """The office folds 机电工程系 into 教务处 (its row gone, its name a 简称 of 教务处, its staff moved): 机电工程系's
+    附件4 superseded 教务处's own (“同一表单有更新的提交”: a 一级 risk lost). Both are kept, 机电工程系's numbers too."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    paths = fill_risk_stage(cfg, workdir / "inbox")
+    fill(_find(generate_campaign(cfg), "附件4", "机电工程系"), workdir / "inbox/机电工程系风险点.xlsx", rows=[
+        {"岗位(环节)": "实训采购", "风险类别": "岗位职责", "风险点": "实训设备采购中收受回扣", "风险等级": "一级",
+         "涉及“三重一大”": "是"}])
+    assert paths
+    before = {r["风险编号"]: r["风险点"] for r in merge(cfg).analysis.catalogue if r["层级"] == "部门"}
+    assert any(k.startswith("JDX-") for k in before) and any(k.startswith("JWC-") for k in before)
+    departments = [(*d[:5], d[5] + 1, "机电工程系") if d[0] == "JWC" else d for d in DEPARTMENTS if d[0] != "JDX"]
+    write_roster(workdir / "名册.xlsx", departments, [(s[0], s[1], "JWC" if s[2] == "JDX" else s[2], *s[3:]) for s in STAFF])
+    result = merge(load_config(workdir))
+    after = {r["风险编号"]: r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门"}
+    assert after == before
+    assert {r.status for r in result.analysis.inputs if r.form == "附件4"} == {"accepted"}
+    merged = next(r for r in result.analysis.inputs if r.form == "附件4" and "机电" in r.path)
+    assert "department-merged" in {f.code for f in merged.findings}
+
 def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
     (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one

@@ -143,6 +143,13 @@ DEPARTMENT_RENAMED = _code(
     "department-renamed", INFO, "部门名称与名册不同",
     "表内部门为“{value}”，名册中下发这份表单的部门现名“{detail}”（部门代码相同）；已按“{detail}”汇总。"
     "如部门已更名无需处理，否则请核对部门名称。")
+DEPARTMENT_CODE_RETIRED = _code(
+    "department-code-retired", INFO, "部门代码已改",
+    "本表下发时的部门代码为“{value}”，名册中已没有这个代码；已按表内部门名称归入“{detail}”，风险编号保留原来的代码（不变）。")
+DEPARTMENT_MERGED = _code(
+    "department-merged", INFO, "部门已合并",
+    "本表是下发给原部门（代码“{value}”）的，名册中该部门已并入“{detail}”：本表作为原部门的表单归入“{detail}”汇总，"
+    "不替代“{detail}”自己的表单，风险编号保留原来的代码（不变）。")
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
     "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；如果就是{detail}本人，请照名册写作“{detail}”，否则请使用本人的表单填写。")

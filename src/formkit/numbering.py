@@ -144,7 +144,7 @@ def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int
 def risk_id(checked: Checked, n: int, dept: str | None = None) -> str:
     """Deterministic and stable: the department code (`dept`: the one the submitter's first version was sent
     from, for someone who moved since), the submitter, the row's place in its own file."""
-    dept = dept or (checked.department.code if checked.department else "X")
+    dept = dept or checked.retired_code or (checked.department.code if checked.department else "X")
     if checked.spec.scope == "person":
         return f"{dept}-{_person_code(checked)}-{n:02d}"
     return f"{dept}-B{n:02d}"

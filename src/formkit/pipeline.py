@@ -316,8 +316,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         current.append(latest)
         if latest.form in forms and forms[latest.form].is_risk_form:
             versions_of[latest.path] = members                      # numbered below (numbering.number_rows)
-            if len(members) > 1 and members[0].department and members[0].department != latest.department:
-                first_dept[latest.path] = members[0].department     # moved: the numbers keep their prefix
+            if len(members) > 1 and members[0].department:
+                # moved (or the department's code changed since the first version): the numbers keep their prefix
+                head = members[0].checked
+                origin = (head.retired_code if head is not None else "") or members[0].department
+                if origin != latest.department:
+                    first_dept[latest.path] = origin
         for i, older in enumerate(members[:-1]):
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))

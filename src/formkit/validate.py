@@ -43,6 +43,9 @@ class Checked:
     person: str = ""                 # 姓名 for personal forms
     staff: Person | None = None
     findings: list[F.Finding] = field(default_factory=list)
+    retired_code: str = ""           # the department code the form was issued under, no longer in the roster: its
+                                     # risk numbers keep it (validate.department)
+    merged_from: bool = False        # … a department since merged into another (its name now a 简称 of that one)
 
     @property
     def person_key(self) -> str:
@@ -69,7 +72,8 @@ class Checked:
             return (self.spec.id,)
         dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
         if self.spec.scope == "department":
-            return (self.spec.id, dept)
+            # a department merged into another: its forms are its own, beside (not replacing) the other's
+            return (self.spec.id, dept, self.retired_code) if self.merged_from else (self.spec.id, dept)
         # a personal form without a name is nobody's in particular: it supersedes nothing; one whose person is
         # known by 工号 is theirs whichever department it was sent from (someone moved in the roster)
         who = self.person_key
@@ -312,6 +316,14 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         return
     if found:
         c.department = found
+        if ident and ident.department and ident.department != found.code:
+            # issued under a code the roster no longer has: the office changed the department's code, or merged the
+            # department into another (its name now a 简称 of that one); the risk numbers keep the old code, so
+            # the measures that carry them still find their risks
+            c.retired_code = ident.department
+            c.merged_from = c.spec.scope == "department" and normalize.fold(found.name) != normalize.fold(written)
+            yield F.make(F.DEPARTMENT_MERGED if c.merged_from else F.DEPARTMENT_CODE_RETIRED, sheet=c.sub.sheet,
+                         cell=ref, field="部门", value=ident.department, detail=found.name, key="department")
     elif written:
         yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
                      key="department")
