@@ -275,6 +275,9 @@ def test_corrected_feedback_supersedes_the_flawed_form(cfg, workdir, tmp_path, v
     assert not [f for f in corrected["findings"] if f["code"].startswith("identity")]
     assert got[FLAWED]["status"] == "superseded"
     assert got[FLAWED]["superseded_by"] == "inbox/财务处风险点_修改.xlsx"
+    # the 填表日期 the submitter changed in the feedback workbook is when it was sent (it was not read: a correction
+    # put into inbox/ by hand had no submission time, its rows no 提交时间)
+    assert (corrected["submitted_at"] or "").startswith("2023-03-20")
     cat = {r["风险编号"]: r for r in result.analysis.catalogue if r["_dept"] == "CWC"}
     assert [(r["风险点"], r["风险等级"]) for r in cat.values()] == [
         ("挪用公款", "二级"), ("报销审核把关不严", "二级"), ("采购中收受回扣", "一级")]

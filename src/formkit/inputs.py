@@ -38,7 +38,7 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "time_basis", "brief", "same_as", "_outcome", "_store", "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "redated", "_outcome", "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -52,6 +52,7 @@ class InputResult:
         self.time_basis = ""                     # where submitted_at comes from: 邮件日期 / 填表日期 / 文件修改时间
         self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
+        self.redated = False                     # a corrected feedback workbook whose 填表日期 was changed in it
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
         self._store: Store | None = None
         self._refs: Refs | None = None

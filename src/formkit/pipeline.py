@@ -273,6 +273,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # supersede: the latest submission of each (form, department, person) is the current one
     groups: dict[tuple, list[InputResult]] = {}
     window = campaign_window(cfg)
+    versions.dated_corrections(results)
     for res in results:
         if res.brief:
             ts, basis = versions.when(res, window)

@@ -28,8 +28,9 @@ def _clues(result: InputResult) -> dict[str, float]:
             out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
         except (ValueError, OverflowError):
             pass
-    if (filled := _filled_ts(result)) is not None and not (result.brief and result.brief.corrects):
-        out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects)
+    if (filled := _filled_ts(result)) is not None and (result.redated or not (result.brief and result.brief.corrects)):
+        out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects, unless
+        # its submitter changed it: see dated_corrections)
     if result.raw.mtime:
         out["文件修改时间"] = result.raw.mtime
     return out
@@ -260,3 +261,15 @@ def blank_after_filled(members: list[InputResult], forms: dict) -> list[InputRes
 def iso(ts: float) -> str | None:
     """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
     return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
+
+
+def dated_corrections(results: list[InputResult]) -> None:
+    """Mark the corrected feedback workbooks whose 填表日期 differs from the version they correct: changed by the
+    submitter, it says when the correction was made (it was never read: a correction put into inbox/ by hand had no
+    submission time at all)."""
+    by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
+    for res in results:
+        if res.brief and res.brief.corrects and res.brief.filled:
+            target = by_prefix.get(res.brief.corrects[:16])
+            res.redated = bool(target and target.brief and target.brief.filled
+                               and target.brief.filled != res.brief.filled)
