@@ -1184,3 +1184,18 @@ def test_a_scan_mailed_instead_of_the_form_is_said_to_be_a_scan(cfg, workdir):
     draft = read_eml(workdir / "outbox/反馈/教务处/李娜扫描件_反馈.eml")
     assert draft["To"] == "lina@example.edu.cn"
     assert "不是 Excel 表格" in draft.get_body(("plain",)).get_content()
+
+
+def test_the_unreadable_attachments_of_one_mail_get_one_reply(cfg, workdir):
+    """A mail of three damaged workbooks (and a good one): one reply draft naming each damaged file with its reason
+    (there was a draft per attachment: 50 damaged files, 50 replies to one sender)."""
+    good = fill(_find(generate_campaign(cfg), "附件3", "张伟"), workdir / "张伟.xlsx", header={"填表日期": "2023-03-12"},
+                rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}])
+    broken = [(f"坏{i}.xlsx", b"PK\x03\x04" + bytes([i]) * 80) for i in range(3)]
+    (workdir / "inbox/教务处.eml").write_bytes(hostile.make_eml([("张伟.xlsx", good.read_bytes()), *broken]))
+    result = merge(cfg)
+    assert sum(1 for r in result.report["inputs"] if r["status"] == "rejected") == 3
+    drafts = [p for p in result.outputs["mail_drafts"] if "/反馈/" in p and "张伟" not in p]
+    assert len(drafts) == 1
+    body = read_eml(workdir / drafts[0]).get_body(("plain",)).get_content()
+    assert all(f"“坏{i}.xlsx”：" in body for i in range(3))

@@ -368,6 +368,7 @@ class FeedbackJob:
     dept: str
     digest: str = ""      # what the workbook is made from ("" when the input gets no workbook)
     keep: bool = False    # the workbook in place was made from the same: leave it
+    also: tuple[int, ...] = ()   # other unreadable attachments of the same mail, answered in the same draft
 
 
 def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
@@ -384,9 +385,22 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     jobs: list[FeedbackJob] = []
     used: set[str] = set()
     folders = department_folders(cfg.roster)
+    # the unreadable attachments of one mail: one reply listing them all (a mail of 50 damaged files had 50 replies)
+    mail_of: dict[int, str] = {}
+    for i, res in enumerate(analysis.inputs):
+        if res.brief is None and res.raw.mail and "!" in res.path and needs_feedback(res):
+            mail_of[i] = res.path.rsplit("!", 1)[0]
+    counts = Counter(mail_of.values())
+    grouped: dict[str, list[int]] = {}
+    for i, mail in mail_of.items():
+        if counts[mail] > 1:
+            grouped.setdefault(mail, []).append(i)
     for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
             continue
+        together = grouped.get(mail_of.get(i, ""), [])
+        if together and together[0] != i:
+            continue                     # answered in the first one's draft
         brief = res.brief
         folder_name = ""
         if brief is not None and brief.form in analysis.forms and analysis.forms[brief.form].scope == "coordinator":
@@ -409,7 +423,7 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         digest = _digest(scope, res, path) if res.brief is not None and res.status != REJECTED else ""
         entry = recorded.get(path.relative_to(out).as_posix())
         keep = bool(digest) and isinstance(entry, list) and entry == [digest, *(_stat(path) or [])]
-        jobs.append(FeedbackJob(i, path, dept, digest, keep))
+        jobs.append(FeedbackJob(i, path, dept, digest, keep, tuple(together[1:])))
     return jobs
 
 
@@ -444,7 +458,15 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER_ASIDE), None)):
         who = sender                              # the department that sent another's form
     file_name = _member(res).split("/")[-1]
-    if attachment is None:
+    if attachment is None and job.also:
+        # (several unreadable attachments of one mail: each named with its reasons, in one reply)
+        group = [res, *(analysis.inputs[j] for j in job.also)]
+        shown = [replace(f, message=f"“{_member(r).split('/')[-1]}”：{f.message}") for r in group for f in r.findings
+                 if f.severity in (F.ERROR, F.WARNING)]
+        names = [_member(r).split("/")[-1] for r in group]
+        file_name = f"{names[0]}等 {len(names)} 个附件"
+        body = _unreadable_body(who, file_name, shown, deadline, cfg)
+    elif attachment is None:
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
