@@ -1753,6 +1753,19 @@ def test_a_campaign_renamed_in_the_configuration_still_takes_its_forms(cfg):
     assert [(f.code, f.severity) for f in res.findings] == [("campaign-renamed", "info")]
 
 
+@pytest.mark.parametrize("issued, now, same", [
+    ("廉政风险防控工作", "2023年度廉政风险防控工作", True),       # a year given to a name that had none
+    ("廉政风险防控工作", "2022-2023学年廉政风险防控工作", True),
+    ("廉政风险防控", "2023年度廉政风险防控工作", False),           # other words: another campaign
+])
+def test_a_campaign_name_given_a_year_still_takes_its_forms(cfg, issued, now, same):
+    """Forms issued under 廉政风险防控工作, the campaign renamed 2023年度廉政风险防控工作 in formkit.toml: they were all
+    returned (identity-campaign: without a year the old name could not be told to be this campaign's)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", campaign_cfg=dataclasses.replace(cfg, campaign=issued))
+    res = run(dataclasses.replace(cfg, campaign=now))[path.name]
+    assert [f.code for f in res.findings if f.code != "row-not-merged"] == (["campaign-renamed"] if same else ["identity-campaign"])
+
+
 def test_an_original_and_its_correction_in_one_mail_go_by_the_names(cfg):
     """One mail with 附件4_教务处.xlsx and 附件4_教务处（修改）.xlsx, the correction filling in 主要表现形式 on every row:
     the (修改) one is the later (its name says so), accepted; rows that differ only in what was filled in beside the

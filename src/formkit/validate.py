@@ -253,7 +253,14 @@ def _same_year(name: str, cfg) -> bool:
     of this campaign's name is this campaign's."""
     years = set(re.findall(r"(?:19|20)\d\d", name))
     ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) or {str(cfg.year)}
-    return bool(years) and years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
+    if not years:
+        # a name without a year, now given one (廉政风险防控工作 → 2023年度廉政风险防控工作): the same words are the same
+        # campaign (last year's forms under that name were this campaign's name too: nothing tells them apart)
+        return bool(normalize.fold(name)) and normalize.fold(name) == normalize.fold(_YEARS.sub("", cfg.campaign))
+    return years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
+
+
+_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-—–至~]\s*(?:19|20)\d\d)?\s*(?:年度|学年度|学年|年)?")
 
 
 def _version(text: str) -> str:
