@@ -1199,3 +1199,27 @@ def test_the_unreadable_attachments_of_one_mail_get_one_reply(cfg, workdir):
     assert len(drafts) == 1
     body = read_eml(workdir / drafts[0]).get_body(("plain",)).get_content()
     assert all(f"“坏{i}.xlsx”：" in body for i in range(3))
+
+
+def test_a_measure_forms_feedback_shows_its_risks_as_registered_now(cfg, workdir):
+    """教务处 rewords a risk in a re-sent 附件4 after its 附件6 went out; the 附件6 comes back with an error: its feedback
+    workbook shows the 风险点 as registered now (it showed the wording the form went out with, which the catalogue
+    no longer holds)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    fill(_find(generate_campaign(cfg), "附件4", "教务处"), workdir / "inbox/教务处风险点_重报.xlsx",
+         header={"填表日期": "2023-04-12"}, rows=[
+             {"岗位(环节)": "教材选用", "关联权力事项": "教材选用", "风险类别": "岗位职责", "风险点": "教材选用中收受回扣",
+              "主要表现形式": "指定教材供应商", "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"},
+             {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露期末考试试题",
+              "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}])
+    fill(a6, workdir / "inbox/教务处措施.xlsx", header={"填表日期": "2023-04-15"}, by_risk_id={
+        "JWC-B01": {"防控措施": "集体决策", "工作程序": "提出—论证—决定"},          # 关键环节 left out: returned
+        "JWC-B02": {"关键环节": "执行", "防控措施": "试题保密", "工作程序": "命题—封存—启封"}})
+    result = merge(cfg)
+    assert next(r for r in result.analysis.catalogue if r["风险编号"] == "JWC-B02")["风险点"] == "泄露期末考试试题"
+    path = workdir / next(p for p in result.outputs["feedback"] if p.endswith("教务处措施_反馈.xlsx"))
+    ws = form_sheet(openpyxl.load_workbook(path))
+    hr, cols = table_header_row(ws, ["风险编号", "风险点"])
+    shown = {ws.cell(r, cols["风险编号"]).value: ws.cell(r, cols["风险点"]).value for r in range(hr + 1, hr + 3)}
+    assert shown == {"JWC-B01": "教材选用中收受回扣", "JWC-B02": "泄露期末考试试题"}

@@ -102,6 +102,16 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     for r in sub.rows:
         rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
+    if prefilled:
+        # a pre-filled row's risk as registered now (its 风险点 reworded in a re-sent 附件3/4 since the form went out,
+        # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds
+        matched = {r.excel_row: r.values.get("_risk_id") for r in c.rows}
+        locked = [col.key for col in c.spec.columns if col.prefill and col.key != "risk_id"]
+        for raw, row in zip(sub.rows[:prefilled], rows, strict=False):
+            now = risks.get(matched.get(raw.excel_row) or "")
+            if now is not None:
+                current = risk_prefill(now)
+                row.update({k: current[k] for k in locked if current.get(k)})
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
 
     def block(raw: dict, read: dict, fields) -> dict:
