@@ -540,6 +540,33 @@ def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg,
     merged = next(r for r in result.analysis.inputs if r.form == "附件4" and "机电" in r.path)
     assert "department-merged" in {f.code for f in merged.findings}
 
+
+def test_a_staff_list_added_to_the_roster_renumbers_nobody(cfg, workdir):
+    """教务处 had no staff list: 张伟 filled its general 附件3 (his risks JWC-P…), then his pre-filled 附件5. The office
+    adds 教务处's staff list: his risks kept their numbers (they became JWC-0012-…: his accepted measure was dropped,
+    his 附件5 told its risk was withdrawn and asked for a “new” one)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [s for s in STAFF if s[2] != "JWC"])
+    cfg = load_config(workdir)
+    general = _find(generate_campaign(cfg), "附件3", "教务处")
+    fill(general, workdir / "inbox/张伟.xlsx", header={"姓名": "张伟", "工号": "0012", "岗位": "教务科科长",
+                                                   "职务层级": "中层干部", "填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规改分", "风险等级": "二级"}])
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    (rid,) = [c.value for row in form_sheet(openpyxl.load_workbook(a5)).iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("JWC-P")]
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-10"},
+         by_risk_id={rid: {"防控措施": "双人复核", "完成时限": "长期"}})
+    assert {r["风险编号"]: r["防控措施"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"} == {rid: "双人复核"}
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    result = merge(load_config(workdir))
+    assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {rid: "双人复核"}
+    measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert not [f for f in measures.findings if f.code.startswith("risk")]
+
 def test_someone_moved_who_resends_from_the_new_department(cfg, workdir):
     """张伟 moved to 机电工程系 and re-sends his 附件3 from there with one more risk: it supersedes his 教务处 one
     (the same 工号), his risks keep their JWC-0012 numbers (no second copy under the new department), the new one

@@ -24,8 +24,7 @@ def _person_code(checked: Checked) -> str:
     ident = checked.sub.identity
     if ident and ident.staff_no and ident.person and normalize.name_key(ident.person) == normalize.name_key(checked.person):
         return normalize.fold(ident.staff_no).upper()
-    digest = hashlib.sha256(normalize.name_key(checked.person).encode()).hexdigest()[:5].upper()
-    return f"P{digest}"
+    return _name_code(checked.person)
 
 
 def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None,
@@ -97,26 +96,46 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 
 def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
                  registry: Mapping[str, tuple[str, str | None]], numbering: dict[str, tuple[str, str | None]],
-                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]]) -> None:
+                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]]) -> str:
     """The numbers of a risk form's rows (numbered[res.path], where they are not simply its rows in order), from its
-    versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`."""
-    prefix = id_order(risk_id(c, 0, dept))[0]
+    versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`. Returns the
+    numbers' prefix (JWC-B, JWC-0012-): the one an earlier merge gave this submitter, where the roster has changed
+    what it would be now (a staff list added, a person taken off it)."""
+    prefix = next((p for p in _prefixes(c, dept) if p in registry), None) or id_order(risk_id(c, 0, dept))[0]
     prev = registry.get(prefix)
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
         seed = _seed(prev, versions)          # (else: this file alone, numbered as its rows are in order)
     if len(versions) < 2 and seed is None:
         numbering[prefix] = (res.sha256, None)
-        return
+        return prefix
     history: dict[int, tuple[str, str]] = {}
     numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
     if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
             and set(history) == set(numbers.values()):
         numbering[prefix] = (res.sha256, None)      # its rows in order after all
-        return
+        return prefix
     numbered[res.path] = numbers
     numbering[prefix] = (res.sha256, json.dumps({str(n): list(k) for n, k in sorted(history.items())},
                                                 ensure_ascii=False, separators=(",", ":")))
+    return prefix
+
+
+def _prefixes(c: Checked, dept: str | None) -> list[str]:
+    """The prefixes a personal form's numbers may have had, as the roster was: by the roster's 工号, the 工号 the form
+    was issued with or typed in, the name's digest (no staff list then)."""
+    prefix = id_order(risk_id(c, 0, dept))[0]
+    if c.spec.scope != "person":
+        return [prefix]
+    d = dept or c.retired_code or (c.department.code if c.department else "X")
+    ident = c.sub.identity
+    codes = [_person_code(c), (normalize.fold(ident.staff_no).upper() if ident and ident.staff_no else ""),
+             c.typed_staff_no, _name_code(c.person)]
+    return list(dict.fromkeys([prefix, *(f"{d}-{code}-" for code in codes if code)]))
+
+
+def _name_code(person: str) -> str:
+    return "P" + hashlib.sha256(normalize.name_key(person).encode()).hexdigest()[:5].upper()
 
 
 def _row_keys(c: Checked) -> list[tuple[str, str]]:

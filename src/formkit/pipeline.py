@@ -355,12 +355,18 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
 
+    prefix_of: dict[str, str] = {}       # a risk form's path → its numbers' prefix (numbering.number_rows)
+
+    def _rid(c: Checked, n: int, path: str) -> str:
+        prefix = prefix_of.get(path)
+        return f"{prefix}{n:02d}" if prefix else numbering.risk_id(c, n, first_dept.get(path))
+
     for form_id in ("附件1", "附件2", "附件3", "附件4"):
         for res in by_form.get(form_id, []):
             c = res.checked
             if res.path in versions_of and c is not None:
-                numbering.number_rows(res, c, versions_of[res.path], first_dept.get(res.path), registry, given,
-                                      numbered, worded)
+                prefix_of[res.path] = numbering.number_rows(res, c, versions_of[res.path], first_dept.get(res.path),
+                                                            registry, given, numbered, worded)
             if campaign_rules:
                 check_campaign(c, ctx)
             settle(res)
@@ -368,7 +374,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
                 for row in _distinct_rows(res, c):
                     n = numbers.get(row.index, row.index + 1)
-                    rid = numbering.risk_id(c, n, first_dept.get(res.path))
+                    rid = _rid(c, n, res.path)
                     if n in wordings:
                         ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
@@ -376,7 +382,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted)
                 for row in c.rows:
                     n = numbered[res.path].get(row.index, row.index + 1)
-                    ctx.pending.add(numbering.risk_id(c, n, first_dept.get(res.path)))
+                    ctx.pending.add(_rid(c, n, res.path))
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
     by_scope: dict[tuple, dict] = {}
