@@ -319,3 +319,21 @@ def test_two_mails_of_one_day_are_ordered_by_their_times_and_say_so(cfg, workdir
     early, late = report["inbox/a.eml!附件3_张伟.xlsx"], report["inbox/b.eml!附件3_张伟.xlsx"]
     assert (early["status"], late["status"]) == ("superseded", "accepted")
     assert early["order_basis"] == late["order_basis"] == "邮件时间"
+
+
+def test_a_file_copied_into_the_inbox_today_is_not_later_than_a_mailed_correction(cfg, workdir):
+    """李娜's first 附件3 saved into inbox/ by hand (its file time: today, years after the campaign) and her correction
+    mailed during the campaign, the same 填表日期, its name marked （更正）: the correction is the later one (the file
+    time of today put the first draft after it: the correction was set aside, the catalogue kept the draft)."""
+    a3 = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    row = {"风险类别": "岗位职责", "风险点": "第一稿风险点", "风险等级": "二级"}
+    fill(a3, workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-15"}, rows=[row])
+    fixed = fill(a3, tmp := workdir / "李娜（更正）.xlsx", header={"填表日期": "2023-03-15"},
+                 rows=[{**row, "风险点": "更正后的风险点"}])
+    (workdir / "inbox/李娜更正.eml").write_bytes(hostile.make_eml([("附件3_李娜（更正）.xlsx", fixed.read_bytes())],
+                                                                 date="Wed, 29 Mar 2023 10:00:00 +0800"))
+    tmp.unlink()
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert status["inbox/李娜更正.eml!附件3_李娜（更正）.xlsx"] == "accepted" and status["inbox/李娜.xlsx"] == "superseded"
+    assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["更正后的风险点"]

@@ -302,9 +302,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                                        detail=cfg.roster.departments[res.department].name))
         if not members:
             continue
-        members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b)[0]))
+        members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
         if len(members) > 1:
-            members[-1].order_basis = versions.compare(members[-1], members[-2])[1]
+            members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
         versions.corrections_last(members)
@@ -327,7 +327,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             older.status, older.superseded_by = SUPERSEDED, latest.path
             older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
             if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
-                older.order_basis = versions.compare(members[i + 1], older)[1]
+                older.order_basis = versions.compare(members[i + 1], older, window)[1]
             else:
                 older.order_basis = latest.order_basis
         for res in (*aside, *unchanged):     # (blank-resent, feedback-unchanged say why)

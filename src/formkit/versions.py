@@ -17,9 +17,15 @@ from formkit.spec import load_forms
 from formkit.validate import Checked
 
 
-def _clues(result: InputResult) -> dict[str, float]:
+def _clues(result: InputResult, window: tuple[date, date] | None = None) -> dict[str, float]:
     """What tells when an input was sent, best clue first (README "哪份提交更新"): the mail's Date (a file in
-    a .eml), the 填表日期 (the start of that day in China), the file's time."""
+    a .eml), the 填表日期 (the start of that day in China), the file's time; only those within the campaign's dates
+    (`window`, validate.campaign_window), when given."""
+    out = _all_clues(result)
+    return out if window is None else {basis: ts for basis, ts in out.items() if _within(ts, window)}
+
+
+def _all_clues(result: InputResult) -> dict[str, float]:
     out: dict[str, float] = {}
     mail_date = (result.raw.mail or {}).get("date")
     if mail_date:
@@ -36,13 +42,16 @@ def _clues(result: InputResult) -> dict[str, float]:
     return out
 
 
+def _within(ts: float, window: tuple[date, date]) -> bool:
+    return window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]
+
+
 def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[float, str]:
     """When an input was submitted, and by which clue: its best clue within the campaign's dates (`window`,
     validate.campaign_window). A file copied years later, or made by a script, carries today's file time:
     that is no submission time (it would move 数据截至 and make every department late)."""
-    for basis, ts in _clues(result).items():
-        if window is None or window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]:
-            return ts, basis
+    for basis, ts in _clues(result, window).items():
+        return ts, basis
     return 0.0, ""           # no clue: nothing to say (between two such inputs, compare goes by the path)
 
 
@@ -89,18 +98,22 @@ def _day(ts: float) -> int:
     return datetime.fromtimestamp(ts, tz=CHINA).date().toordinal()
 
 
-def compare(a: InputResult, b: InputResult) -> tuple[int, str]:
+def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = None) -> tuple[int, str]:
     """Whether `a` was sent after `b` (1), before (-1), and the clue that says so. Like is compared with like:
     the first clue both inputs have that differs decides (a mail's Date against the other mail's Date, a
     填表日期 against the other 填表日期), never one input's mail Date against the other's 填表日期 (a corrected
     file keeps its 填表日期 but is saved after the mail that brought the first one). Mail dates and 填表日期
     count by the day (a mail at 09:30 is not later than a file filled in that day); file times exactly. The
-    path decides what is still equal."""
+    path decides what is still equal. A clue within the campaign's dates (`window`) is not weighed against one far
+    outside them: a file copied into inbox/ today carries today's time, which would put it after a correction mailed
+    during the campaign (two files copied today are still ordered by their times)."""
     ca, cb = _clues(a), _clues(b)
     for basis in ("邮件日期", "填表日期", "邮件时间", "文件修改时间"):
         key = "邮件日期" if basis == "邮件时间" else basis      # two mails of one day: their times, by that name
         if key in ca and key in cb:
             x, y = ca[key], cb[key]
+            if window is not None and _within(x, window) != _within(y, window):
+                continue
             if basis in ("邮件日期", "填表日期"):
                 x, y = _day(x), _day(y)
             if x != y:
