@@ -665,3 +665,21 @@ def test_an_archive_of_archives_is_one_input_said_once(tmp_path):
     assert [(r.path, r.rejection.code) for r in mine] == [("inbox/资料.zip", F.FILE_TOO_LARGE)]
     assert "2000" in mine[0].rejection.message
     assert [r.path for r in raws if r.path.startswith("inbox/正常.zip")] == ["inbox/正常.zip!附件4.xlsx"]
+
+
+def test_a_zip_cut_short_is_not_read_as_its_last_member(tmp_path: Path):
+    """Two workbooks zipped without compression (as some tools store .xlsx), the download cut 40 bytes short: the last
+    directory in the file is the second workbook's own, so the archive read as that one workbook (accepted, exit 0)
+    and the first was lost without a word. It is a damaged archive."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("郑四.xlsx", H.tiny_xlsx({"A1": "附件3"}))
+        zf.writestr("吴三.xlsx", H.tiny_xlsx({"A1": "附件3"}))
+    inputs, _ = expand(tmp_path, "教务处报送.zip", buf.getvalue()[:-40])
+    assert outcome(inputs) == {"教务处报送.zip": (None, F.ARCHIVE_CORRUPT)}
+    from formkit import safety
+
+    assert safety.check_zip_bytes(H.tiny_xlsx({"A1": "x"})) is None      # a whole workbook is no such case
