@@ -173,3 +173,24 @@ def test_a_form_of_thousands_of_rows_and_damaged_files_are_said_in_chinese(cfg, 
     for i in report["inputs"]:
         for f in i["findings"]:
             assert not re.search(r"[A-Za-z]{4,}Error|Cannot|not found", f["message"]), f["message"]
+
+
+def test_formkits_own_outputs_put_back_into_the_inbox_are_no_forms(cfg, workdir):
+    """The consolidated workbook and the publication, copied back into inbox/ (a leader's copy mailed back): the
+    consolidated workbook was accepted as 附件1 and replaced the real one (its 领导小组 sheet shows 附件1's labels), the
+    publication read as a 附件3. Both are said to be formkit's own outputs; nobody is sent a reply about them."""
+    from formkit.merge import merge
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    (workdir / "inbox/领导转回").mkdir()
+    shutil.copy(workdir / "outbox/廉政风险目录.xlsx", workdir / "inbox/领导转回/廉政风险目录.xlsx")
+    shutil.copy(next((workdir / "outbox/公示").glob("*.xlsx")), workdir / "inbox/领导转回/公示.xlsx")
+    result = merge(cfg)
+    by_path = {r["path"]: r for r in result.report["inputs"]}
+    for name in ("廉政风险目录.xlsx", "公示.xlsx"):
+        got = by_path[f"inbox/领导转回/{name}"]
+        assert got["status"] == "rejected" and [f["code"] for f in got["findings"]] == ["file-is-output"]
+    assert by_path["inbox/附件1.xlsx"]["status"] == "accepted"
+    assert result.analysis.leaders and all(r["来源文件"] == "inbox/附件1.xlsx" for r in result.analysis.leaders)
+    assert not [p for p in result.outputs["mail_drafts"] if "领导转回" in p or "公示_反馈" in p or "目录_反馈" in p]

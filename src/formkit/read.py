@@ -70,6 +70,11 @@ class NotAForm(Exception):
     """The workbook holds no recognisable form."""
 
 
+class OwnOutput(NotAForm):
+    """The workbook is one formkit wrote (the consolidated workbook, the publication): no form; its Chinese name is
+    the message."""
+
+
 MAX_FORM_ROWS = 5_000
 """Most table rows one form may hold: a department lists dozens of risks, a person a handful; 200,000 filled rows (a
 row dragged down a whole column, a crafted file) are no form, and would make 200,000 catalogue rows and findings."""
@@ -827,6 +832,15 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             if ods_merges and name in ods_merges:
                 merges[name] = ods_merges[name]
         return grids[name]
+
+    if identity is None:
+        # formkit's own outputs, put back into inbox/ (a leader's copy mailed back): their 公示 and 领导小组 sheets
+        # show a form's labels, and read as one they replaced the real 附件1 or made a 附件3 of the publication
+        names = set(visible) | set(hidden)
+        if {"风险目录", "问题清单", "说明"} <= names:
+            raise OwnOutput("汇总工作簿“廉政风险目录”")
+        if "公示" in visible and any("公示" in str(v) for line in grid_of("公示")[:2] for v in line if v):
+            raise OwnOutput("公示版")
 
     chosen: tuple[FormSpec, str] | None = None
     matched_row: tuple[int, int] | None = None

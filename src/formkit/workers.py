@@ -28,7 +28,7 @@ from formkit.intake import (
     read_disk_file,
     read_zip_member,
 )
-from formkit.read import NotAForm, TooManyRows, read_workbook
+from formkit.read import NotAForm, OwnOutput, TooManyRows, read_workbook
 from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import load_forms
 from formkit.validate import Checked, Context, check_file
@@ -96,6 +96,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
         sub = read_workbook(data, kind, forms, kept)
         if laps:
             laps.lap("labels")
+    except OwnOutput as exc:
+        return ("read", F.make(F.FILE_IS_OUTPUT, detail=str(exc))), None
     except NotAForm:
         return ("read", F.make(F.FILE_NOT_A_FORM)), None
     except TooManyRows as exc:

@@ -144,8 +144,8 @@ def needs_feedback(res: InputResult) -> bool:
     """Errors or warnings the sender can act on: not a file or folder of the coordinator's own inbox that cannot be
     opened (nor an Outlook .msg saved there), nor a document that is plainly no spreadsheet (a signed PDF scan or a photo sent along with the forms: listed
     as not readable as a form, but nobody is asked to send it again)."""
-    if res.status in ("superseded", "duplicate") or any(f.code in (F.INBOX_UNREADABLE, F.MAIL_FILE_UNSUPPORTED)
-                                                          for f in res.findings):
+    if res.status in ("superseded", "duplicate") or any(f.code in (F.INBOX_UNREADABLE, F.MAIL_FILE_UNSUPPORTED,
+                                                                  F.FILE_IS_OUTPUT) for f in res.findings):
         return False        # the coordinator's to deal with on this computer
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
             and Path(res.path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
