@@ -1223,3 +1223,20 @@ def test_a_measure_forms_feedback_shows_its_risks_as_registered_now(cfg, workdir
     hr, cols = table_header_row(ws, ["风险编号", "风险点"])
     shown = {ws.cell(r, cols["风险编号"]).value: ws.cell(r, cols["风险点"]).value for r in range(hr + 1, hr + 3)}
     assert shown == {"JWC-B01": "教材选用中收受回扣", "JWC-B02": "泄露期末考试试题"}
+
+
+def test_a_feedback_workbook_sent_back_unchanged_when_the_date_was_typed_as_text(cfg, workdir):
+    """陈静's 附件3 had its 填表日期 typed as text (2023年3月7日) and a warning; its feedback workbook writes the date back
+    as a date. Sent back untouched, it is still unchanged (it was taken as a new version, accepted, and became the
+    source of her rows with no 提交时间)."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "陈静"), workdir / "inbox/陈静.xlsx", header={"填表日期": "2023年3月7日"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "学生成绩评定不公", "风险等级": "三级", "涉及“三重一大”": "是"}])
+    result = merge(cfg)
+    feedback = workdir / next(p for p in result.outputs["feedback"] if p.endswith("陈静_反馈.xlsx"))
+    shutil.copyfile(feedback, workdir / "inbox/陈静_反馈.xlsx")
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/陈静_反馈.xlsx"]["status"] == "superseded"
+    assert [f["code"] for f in got["inbox/陈静_反馈.xlsx"]["findings"]] == ["feedback-unchanged"]
+    assert {r["来源文件"] for r in result.analysis.catalogue if r["姓名"] == "陈静"} == {"inbox/陈静.xlsx"}

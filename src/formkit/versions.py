@@ -176,7 +176,11 @@ def _rows_typed(c: Checked) -> list[dict]:
 
 
 def _header_typed(c: Checked) -> dict[str, str]:
-    return {k: normalize.to_text(v) for k, v in c.sub.header.items()}
+    """The header as typed; a date as it was understood (the feedback workbook writes 2023年3月21日 typed as text back
+    as the date it read: no change of the submitter's)."""
+    dates = {f.key for f in c.spec.header if f.type == "date"}
+    return {k: iso_text(c.header[k]) if k in dates and isinstance(c.header.get(k), date) else normalize.to_text(v)
+            for k, v in c.sub.header.items()}
 
 
 def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
