@@ -648,6 +648,13 @@ def test_a_mailbox_file_is_read_mail_by_mail(tmp_path: Path):
     assert all(i.rejection is None and i.mail for i in inputs)
     inputs, _ = expand(tmp_path, "一封信", b"From jwc@example.edu.cn Mon Mar 13 09:00:00 2023\n" + one)
     assert [i.path for i in inputs] == ["一封信!附件4.xlsx"]
+    # the correspondence around the forms in the same export (“收到，月底前报送”, no attachment): listed as skipped,
+    # not a mail without its form (it was rejected: a reply about "第3封邮件.eml" every round, merge never exit 0)
+    chat = H.make_eml([], subject="Re: 关于报送廉政风险表的通知", body="收到，我们月底前报送。")
+    inputs, skipped = expand(tmp_path, "收件箱2", mbox + b"From cw@example.edu.cn Wed Mar 15 10:00:00 2023\n"
+                             + chat.replace(b"\r\n", b"\n") + b"\n")
+    assert sorted(i.path for i in inputs) == ["收件箱2!第1封邮件.eml!附件4.xlsx", "收件箱2!第2封邮件.eml!附件3（张三）.xlsx"]
+    assert [s.path for s in skipped] == ["收件箱2!第3封邮件.eml"] and "没有附件" in skipped[0].reason
 
 
 def test_an_archive_of_archives_is_one_input_said_once(tmp_path):

@@ -956,7 +956,8 @@ class _Expander:
                 if len(mails) == 1:
                     self.expand_mail(mails[0], path, mtime, zdepth, depth + 1)
                 for i, one in enumerate(mails if len(mails) > 1 else (), 1):
-                    self.expand_mail(one, self.unique(path, f"第{i}封邮件.eml"), mtime, zdepth, depth + 1)
+                    self.expand_mail(one, self.unique(path, f"第{i}封邮件.eml"), mtime, zdepth, depth + 1,
+                                     in_mailbox=True)
             else:
                 self.expand_mail(data, path, mtime, zdepth, depth + 1)
             return
@@ -1033,7 +1034,11 @@ class _Expander:
             self.disk_zip = nested
 
     # mail ----------------------------------------------------------------------------------------------
-    def expand_mail(self, data: bytes, path: str, mtime: float | None, zdepth: int, depth: int) -> None:
+    def expand_mail(self, data: bytes, path: str, mtime: float | None, zdepth: int, depth: int,
+                    in_mailbox: bool = False) -> None:
+        """One mail's attachments (its forms, forwarded mails, archives). in_mailbox: one of many mails of a mailbox
+        export, where a mail with no attachment at all is the correspondence around the forms ("收到，月底前报送"):
+        listed as skipped, not a mail that lacks its form."""
         try:
             msg = email.message_from_bytes(data, policy=policy.default)
             prov = provenance(msg)
@@ -1046,7 +1051,10 @@ class _Expander:
         before, others = len(self.inputs), self.not_forms
         self.not_forms = []
         self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
-        if len(self.inputs) == before:
+        if len(self.inputs) == before and in_mailbox and not self.not_forms:
+            subject = prov["subject"] or "（无主题）"
+            self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”没有附件，已跳过"))
+        elif len(self.inputs) == before:
             # attachments, but none a spreadsheet (a scan, a photo, a PDF or Word copy of the form): said so, not
             # "no attachment" (she did attach something)
             self.reject(path, data, mtime, prov,
