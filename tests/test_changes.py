@@ -245,7 +245,7 @@ def test_a_change_points_at_the_cell_of_its_item(cfg, workdir):
 
 def test_every_measure_item_is_a_change_and_a_risk_of_two_rows_names_both(cfg, workdir):
     """教务处 re-sends its 附件6 with another 关键环节 and 完成时限 (变化 said “没有变化”), and JWC-B01, answered by two
-    rows, with another 工作程序 in both: the change names the 工作程序 cell of each row (it named their 防控措施 cells)."""
+    rows, with another 工作程序 in both: each change names its item's cell in each row (they named the 防控措施 cells)."""
     from formkit.pipeline import analyse
 
     fill_risk_stage(cfg, workdir / "inbox")
@@ -272,6 +272,10 @@ def test_every_measure_item_is_a_change_and_a_risk_of_two_rows_names_both(cfg, w
     ws = openpyxl.load_workbook(workdir / "inbox/教务处_措施2.xlsx")["附件6"]
     cells = [p.split("!")[1] for p in first["来源位置"].split("；")]
     assert [ws[c].value for c in cells] == [f"流程{ids[0]}", "流程二"]
+    # a 关键环节 or 完成时限 change names that item's cell (it named the 防控措施 cell of the row)
+    for c in changes:
+        if c["项目"] in ("关键环节", "完成时限"):
+            assert {ws[p.split("!")[1]].value for p in c["来源位置"].split("；")} == {c["变化后"]}, c
 
 
 def test_a_new_leader_in_the_roster_is_a_supervision_change(cfg, workdir):

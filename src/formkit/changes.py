@@ -243,7 +243,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         measure = item in MEASURE_ITEMS and r.get("措施来源文件")
         source = ("措施来源文件", "措施来源位置") if measure else ("来源文件", "来源位置")
         where = r.get(source[1], "")
-        column = {"风险等级": r.get("_level_col"), "工作程序": r.get("_procedure_col")}.get(item) if new else None
+        column = {"风险等级": r.get("_level_col"), "工作程序": r.get("_procedure_col"), "关键环节": r.get("_link_col"),
+                  "完成时限": r.get("_deadline_col")}.get(item) if new else None
         if column and "!" in where:
             where = "；".join(f"{sheet}!{column}{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
                              for sheet, cell in (part.rsplit("!", 1) for part in where.split("；") if "!" in part))

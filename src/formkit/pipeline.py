@@ -64,9 +64,10 @@ class CatalogueRow(Mapping):
     KEYS = ("风险编号", "层级", "部门", "岗位", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及三重一大",
             "关联权力事项", "责任人", "关键环节", "防控措施", "工作程序", "完成时限", "直接管理", "监督负责", "来源文件",
             "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no",
-            "_level_col", "_procedure_col")
-    # _level_col, _procedure_col: the column letters of the 风险等级 and 工作程序 cells in the rows 来源位置 and 措施来源位置
-    # name (变化 points at the cell of the item that changed; one or two letters: shared strings, no memory per row)
+            "_level_col", "_procedure_col", "_link_col", "_deadline_col")
+    # _level_col, _procedure_col, _link_col, _deadline_col: the column letters of the 风险等级, 工作程序, 关键环节 and 完成时限
+    # cells in the rows 来源位置 and 措施来源位置 name (变化 points at the cell of the item that changed; one or two
+    # letters: shared strings, no memory per row)
     _INDEX = {k: i for i, k in enumerate(KEYS)}
 
     def __init__(self, values: list) -> None:
@@ -454,7 +455,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         _shared(c.person_key) if personal else "",                      # _person (normalize.person_key)
         c.staff.staff_no if c.staff else "",                            # _staff_no
         _column_of(row.refs.get("level")),                              # _level_col
-        "",                                                             # _procedure_col
+        "", "", "",                                                     # _procedure_col _link_col _deadline_col
     ])
 
 
@@ -491,6 +492,8 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
         else:
             target["措施来源文件"], target["措施来源位置"] = res.path, where
             target["_procedure_col"] = _column_of(row.refs.get("procedure"))
+            target["_link_col"] = _column_of(row.refs.get("key_link"))
+            target["_deadline_col"] = _column_of(row.refs.get("deadline"))
 
 
 def _consolidate(a: Analysis) -> None:
