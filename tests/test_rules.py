@@ -270,7 +270,7 @@ def test_invalid_level(cfg):
     assert res.status == "returned"
 
 
-LEVEL_VARIANTS = ["高", 1, "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级", " 一级 "]
+LEVEL_VARIANTS = ["高", 1, "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级", "一級", "High", "Level 1", " 一级 "]
 
 
 def test_level_normalised(cfg):
@@ -282,9 +282,19 @@ def test_level_normalised(cfg):
     assert triples(res) == {("附件3", table_ref(path, "附件3", "风险等级", i), "level-normalised")
                             for i in range(len(LEVEL_VARIANTS) - 1)}
     assert res.status == "accepted"
-    assert [f.value for f in res.findings] == ["高", "1", "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级"]
+    assert [f.value for f in res.findings] == ["高", "1", "Ⅰ级", "一 级", "１", "一级风险", "Ｉ级", "一級", "High", "Level 1"]
     assert all("一级" in f.message for f in res.findings)
     assert [r["风险等级"] for r in a.catalogue] == ["一级"] * len(LEVEL_VARIANTS)
+
+
+def test_choices_typed_in_traditional_characters(cfg):
+    """风险类别 崗位職責 and 外部環境 typed on a traditional-Chinese system: the same choices, said (they were errors)."""
+    rows = [{**RISK3, "风险类别": "崗位職責"}, {**RISK3B, "风险类别": "外部環境", "风险等级": "三級"}]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted" and not [f for f in res.findings if f.severity == "error"]
+    assert [(r["风险类别"], r["风险等级"]) for r in a.catalogue] == [("岗位职责", RISK3["风险等级"]), ("外部环境", "三级")]
 
 
 def test_major_not_level1(cfg):

@@ -22,7 +22,10 @@ _CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-]+")
 _NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧﹒－-"})
 _NAME_MARKS = re.compile(r"[·•．.・‧﹒－\-\s\u3000]")
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
-_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+_QUOTES = str.maketrans("級風險崗職責機環業務決執監檢領導組辦長員層幹黨書記專師門類點權財規範製內設現", "级风险岗职责机环业务决执监检领导组办长员层干党书记专师门类点权财规范制内设现", "\"'“”‘’「」『』")
+"""What a comparison key drops (quotes) and reads as simplified: the traditional forms of the characters of the
+forms' labels and choices (二級 is 二级, 崗位職責 is 岗位职责, typed on a traditional-Chinese system); no general
+conversion (names keep their characters)."""
 
 
 def to_text(value: object) -> str:
@@ -131,6 +134,8 @@ _LEVEL_WORDS = {
     "i级风险": "一级", "ii级风险": "二级", "iii级风险": "三级",
     "高级": "一级", "中级": "二级", "低级": "三级",
     "一般": "二级", "一般风险": "二级", "中等": "二级", "中等风险": "二级",   # the plan: 高风险、一般风险、低风险
+    "high": "一级", "medium": "二级", "middle": "二级", "low": "三级",       # (English: fold drops spaces, lower case)
+    "highrisk": "一级", "mediumrisk": "二级", "lowrisk": "三级", "level1": "一级", "level2": "二级", "level3": "三级",
 }
 
 
