@@ -926,6 +926,12 @@ def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
     msg = read_eml(eml)
     assert msg["To"].endswith("cwc@x.edu.cn>") or msg["To"] == "cwc@x.edu.cn"
     assert msg.get_body(("plain",)).get_content().lstrip().startswith("财务处")
+    # filed under the sender, everywhere (report.json said JWC, 问题清单 and the feedback folder 教务处)
+    assert alone["department"] == "CWC" and eml.parent.name == "财务处"
+    book = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx", read_only=True)
+    rows = [r for r in book["问题清单"].iter_rows(values_only=True) if r and r[1] == "inbox/cwc.eml!附件2_财务处.xlsx"]
+    book.close()
+    assert rows and all("财务处" in r for r in rows)
 
 
 def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_its_text(cfg, workdir):

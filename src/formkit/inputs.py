@@ -38,7 +38,7 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "time_basis", "brief", "same_as", "redated", "_outcome", "_store", "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "redated", "credited", "_outcome", "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -53,6 +53,8 @@ class InputResult:
         self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
         self.redated = False                     # a corrected feedback workbook whose 填表日期 was changed in it
+        self.credited: str | None = None         # the department it is put to, when not the form's (one that sent
+                                                 # another department's form as its own: department-sender-aside)
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
         self._store: Store | None = None
         self._refs: Refs | None = None
@@ -82,6 +84,8 @@ class InputResult:
 
     @property
     def department(self) -> str | None:
+        if self.credited:
+            return self.credited
         return self._said.department if self._said else None
 
     @property

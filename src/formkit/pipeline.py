@@ -299,8 +299,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         for res in [m for m in members if m.path in sent_by]:
             members.remove(res)
             res.status = RETURNED
-            res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=sent_by[res.path],
+            res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=cfg.roster.departments[sent_by[res.path]].name,
                                        detail=cfg.roster.departments[res.department].name))
+            res.credited = sent_by[res.path]     # the sender's (report.json, 问题清单, its feedback's folder)
         if not members:
             continue
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))

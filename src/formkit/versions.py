@@ -204,7 +204,7 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
 
 
 def sent_by_another(res: InputResult, cfg: Config) -> str | None:
-    """The name of another department that sent this department's form: the mail came from that department's 联系邮箱
+    """The code of another department that sent this department's form: the mail came from that department's 联系邮箱
     and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
     an office relaying others' forms under their own names is no such case."""
     from formkit.submissions import named_department, names_of
@@ -228,7 +228,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     own = cfg.roster.departments[res.department]
     if any(n in name for n in (own.name, *own.aliases) if len(n) >= 2):
         return None
-    return cfg.roster.departments[by_mail[0]].name
+    return by_mail[0]
 
 
 def split(a: InputResult, b: InputResult) -> bool:

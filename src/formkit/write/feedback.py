@@ -415,9 +415,9 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         folder_name = ""
         if brief is not None and brief.form in analysis.forms and analysis.forms[brief.form].scope == "coordinator":
             dept = cfg.office            # 附件1 is the office's own form
-        elif brief is not None and brief.department in cfg.roster.departments:
-            dept = cfg.roster.departments[brief.department].name
-            folder_name = folders[brief.department]
+        elif brief is not None and res.department in cfg.roster.departments:
+            dept = cfg.roster.departments[res.department].name
+            folder_name = folders[res.department]
         elif brief is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
             dept = cfg.roster.departments[code].name      # unreadable, but its mail or its name says whose
             folder_name = folders[code]
