@@ -1246,3 +1246,26 @@ def test_a_feedback_workbook_sent_back_unchanged_when_the_date_was_typed_as_text
     assert got["inbox/陈静_反馈.xlsx"]["status"] == "superseded"
     assert [f["code"] for f in got["inbox/陈静_反馈.xlsx"]["findings"]] == ["feedback-unchanged"]
     assert {r["来源文件"] for r in result.analysis.catalogue if r["姓名"] == "陈静"} == {"inbox/陈静.xlsx"}
+
+
+def test_measure_forms_are_owed_once_generated_wherever_the_templates_went(cfg, workdir):
+    """The measure forms generated for 教务处 only: 财务处's 附件5/6 show 未下发 in 提交情况 (they showed 逾期 while the
+    chase, rightly, did not ask for them). The office then moves outbox/templates/ away to send the forms: 教务处 is
+    still chased for them (it was not: the chase looked for the files in outbox/templates/)."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    (workdir / "formkit.toml").write_text((workdir / "formkit.toml").read_text(encoding="utf-8").replace(
+        "[campaign]", "[campaign]\nas_of = 2023-05-20", 1), encoding="utf-8")
+    cfg = load_config(workdir)
+    generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg))
+    result = merge(cfg)
+    rows = {d.code: d for d in grid(result.analysis)}
+    assert rows["CWC"].forms["附件6"].state == "未下发" and rows["CWC"].personal["附件5"].state == "未下发"
+    assert rows["JWC"].forms["附件6"].state == "逾期"
+    shutil.move(workdir / "outbox/templates", workdir / "已发出的表")
+    merge(cfg)
+    chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
+    assert "附件6" in chase and "附件5" in chase
+    assert "附件6" not in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()

@@ -713,3 +713,27 @@ def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdi
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丙风险": "JWC-B03"}
     _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["甲风险", "丁风险", "丙风险"])
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04", "丙风险": "JWC-B03"}
+
+
+def test_a_person_of_a_department_without_staff_list_whose_correction_is_returned_keeps_a_measure_form(cfg, workdir):
+    """教务处 has no staff list; 张伟 sent its general 附件3 (accepted), then a correction that is returned. The measures
+    stage gives him a blank 附件5 and says so (his pre-filled one was deleted as “no longer in the roster”, and he was
+    not among those told to have no accepted risk yet)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [s for s in STAFF if s[2] != "JWC"])
+    cfg = load_config(workdir)
+    general = _find(generate_campaign(cfg), "附件3", "教务处")
+    header = {"姓名": "张伟", "岗位": "教务科科长", "职务层级": "中层干部"}
+    row = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规改分", "风险等级": "二级"}
+    fill(general, workdir / "inbox/张伟.xlsx", header={**header, "填表日期": "2023-03-12"}, rows=[row])
+    first = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    assert [p.name for p in first if "附件5" in p.name and "张伟" in p.name]
+    fill(general, workdir / "inbox/张伟_改.xlsx", header={**header, "填表日期": "2023-03-20"},
+         rows=[{**row, "风险等级": "特级"}])
+    unanswered: list[str] = []
+    again = generate_campaign(cfg, "measures", accepted=analyse(cfg), unanswered=unanswered)
+    assert [p.name for p in again if "附件5" in p.name and "张伟" in p.name]
+    assert "教务处张伟" in unanswered

@@ -480,6 +480,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         written.append(path)
         if progress:
             progress(i, len(jobs))
+    if stage == "measures":
+        record_issued(cfg, [d.code for d in chosen])
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
                         [out / folders[c] for c in departments] if departments else None)
     for path in gone:
@@ -489,6 +491,36 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     if removed is not None:
         removed.extend(gone)
     return written
+
+
+ISSUED_FILE = ".formkit-issued.json"
+"""outbox/.formkit-issued.json: the departments the measure forms (附件5/6) were generated for. The chase and 提交情况
+ask for those forms only from them, also once outbox/templates/ has been moved away to send the forms out."""
+
+
+def record_issued(cfg: Config, codes: list[str]) -> None:
+    import json
+
+    from formkit.write.common import write_bytes_atomic
+
+    path = cfg.outbox / ISSUED_FILE
+    try:
+        known = set(json.loads(path.read_text(encoding="utf-8")).get("measures", []))
+    except (OSError, ValueError, AttributeError):
+        known = set()
+    data = {"measures": sorted(known | set(codes))}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def issued_measures(cfg: Config) -> set[str]:
+    """The departments the measure forms were generated for (record_issued)."""
+    import json
+
+    try:
+        return set(json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("measures", []))
+    except (OSError, ValueError, AttributeError):
+        return set()
 
 
 def _stale_forms(out: Path, written: list[Path], form_ids: list[str], folders: list[Path] | None) -> list[Path]:

@@ -158,10 +158,18 @@ class Analysis:
                  "deadline": r["完成时限"]} for r in self._scoped().get(key, [])]
 
     def people_with_risks(self, dept: str) -> list[Person]:
+        """The people of a department without a staff list who sent a 附件3: those with accepted risks, then those
+        whose only 附件3 waits for a correction (their measure form goes out blank, and they are listed as such)."""
         seen: dict[str, Person] = {}
         for r in self._scoped().get((dept, "个人"), []):
             if r["_person"] not in seen:
                 seen[r["_person"]] = Person(r.get("_staff_no", ""), r["姓名"], dept, r["岗位"], "")
+        names = {normalize.name_key(p.name) for p in seen.values()}
+        for res in self.inputs:
+            if res.form == "附件3" and res.status == RETURNED and res.department == dept and res.person \
+                    and normalize.name_key(res.person) not in names:
+                names.add(normalize.name_key(res.person))
+                seen["?" + res.person] = Person("", res.person, dept, "", "")
         return list(seen.values())
 
 

@@ -22,6 +22,7 @@ PERSONAL_FORMS = ("附件3", "附件5")
 
 DONE, RETURNED_ZH, MISSING, OVERDUE = "已报", "退回", "未报", "逾期"
 NOT_REQUIRED = "无需报送"      # personal forms of a department whose 应报人数 is 0
+NOT_ISSUED = "未下发"          # a measure form not yet generated for the department (issued_by)
 
 
 @dataclass
@@ -64,25 +65,39 @@ def owed_by(analysis: Analysis) -> Callable[[str, str], bool]:
     """Whether a department owes a form yet: its phase has started by 数据截至, and, for a measure form (附件5/6,
     pre-filled from the accepted risks), it has been generated for that department (outbox/templates/): a
     department is not chased for a form it was never sent."""
-    from formkit.generate import department_folders
-
     cfg, today = analysis.cfg, as_of(analysis)
-    folders = department_folders(cfg.roster)
-    templates = cfg.outbox / "templates"
-    issued: dict[tuple[str, str], bool] = {}
+    issued = issued_by(analysis)
 
     def owed(form: str, code: str) -> bool:
         spec = analysis.forms[form]
         if cfg.phases[spec.phase].start > today:
             return False
-        if not spec.is_measure_form:
-            return True
-        if (form, code) not in issued:
-            folder = templates / folders.get(code, "")
-            issued[form, code] = folder.is_dir() and any(folder.glob(f"{form}_*.xlsx"))
-        return issued[form, code]
+        return not spec.is_measure_form or issued(form, code)
 
     return owed
+
+
+def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
+    """Whether a measure form (附件5/6) has gone out to a department: generated for it (outbox/.formkit-issued.json, or
+    its file in outbox/templates/), or one came back from it. The chase asks for it and 提交情况 shows it owed only
+    then (未下发 before)."""
+    from formkit.generate import department_folders, issued_measures
+
+    cfg = analysis.cfg
+    folders = department_folders(cfg.roster)
+    templates = cfg.outbox / "templates"
+    recorded = issued_measures(cfg)
+    came = {(r.form, r.department) for r in analysis.inputs if r.form and r.status in (ACCEPTED, RETURNED)}
+    known: dict[tuple[str, str], bool] = {}
+
+    def issued(form: str, code: str) -> bool:
+        if (form, code) not in known:
+            folder = templates / folders.get(code, "")
+            known[form, code] = code in recorded or (form, code) in came \
+                or (folder.is_dir() and any(folder.glob(f"{form}_*.xlsx")))
+        return known[form, code]
+
+    return issued
 
 
 def owing(analysis: Analysis) -> list[DepartmentStatus]:
@@ -254,13 +269,16 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             elif (row["_dept"], row["姓名"]) in answered:
                 pending.setdefault((row["_dept"], "附件5"), []).append(row["风险编号"])
     out = []
+    issued = issued_by(analysis)
     for dept in cfg.roster.departments.values():
         forms = {}
         for form_id in DEPARTMENT_FORMS:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
             mine = current.get((form_id, dept.code), [])
             accepted = [r for r in mine if r.status == ACCEPTED]
-            if accepted:
+            if not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
+                forms[form_id] = Cell(NOT_ISSUED)
+            elif accepted:
                 when = first_sent.get(accepted[0].brief.key)
                 forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted],
                                       pending.get((dept.code, form_id), []))
@@ -295,11 +313,13 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = RETURNED_ZH
             elif not expected:            # nobody has to: not overdue (what did come is counted)
                 state = DONE if acc else NOT_REQUIRED
+            elif not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
+                state = NOT_ISSUED        # (not sent out yet: nobody is late with it)
             elif today > deadline:
                 state = OVERDUE
             else:
                 state = MISSING if acc == 0 else "部分"
-            overdue = bool(expected) and today > deadline and acc + ret < expected
+            overdue = bool(expected) and today > deadline and acc + ret < expected and state != NOT_ISSUED
             personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix,
                                              pending.get((dept.code, form_id), []), overdue)
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))

@@ -21,6 +21,7 @@ from formkit.pipeline import Analysis, CatalogueRow
 from formkit.submissions import (
     DONE,
     MISSING,
+    NOT_ISSUED,
     NOT_REQUIRED,
     OVERDUE,
     RETURNED_ZH,
@@ -409,7 +410,8 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     ws.print_area(0, 0, end, 21)
 
 
-_STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn", NOT_REQUIRED: "cell"}
+_STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn", NOT_REQUIRED: "cell",
+                NOT_ISSUED: "cell"}
 
 
 def _submissions(wb, st: Styles, a: Analysis) -> None:
@@ -419,7 +421,7 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
     deadlines = "；".join(f"{fid} {cfg.deadline(a.forms[fid].phase).isoformat()}" for fid in ("附件2", "附件3", "附件4",
                                                                                            "附件5", "附件6"))
     write_text(ws, 1, 0, f"截止日期：{deadlines}。数据截至 {as_of(a).isoformat()}。"
-                        "已报=已接收；退回=有错误待修改；未报=尚未收到；逾期=已过截止日期仍未收到。", st.subtitle)
+                        "已报=已接收；退回=有错误待修改；未报=尚未收到；逾期=已过截止日期仍未收到；未下发=措施表尚未生成下发。", st.subtitle)
     head = ["部门", "附件2 权力清单", "附件4 部门风险", "附件6 部门措施", "附件3 个人自查（已报/应报）", "附件3 退回",
             "附件5 个人措施（已报/应报）", "附件5 退回", "无法读取的文件"]
     widths = [18, 14, 14, 14, 18, 10, 18, 10, 12]
