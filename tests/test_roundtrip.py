@@ -737,3 +737,24 @@ def test_a_person_of_a_department_without_staff_list_whose_correction_is_returne
     again = generate_campaign(cfg, "measures", accepted=analyse(cfg), unanswered=unanswered)
     assert [p.name for p in again if "附件5" in p.name and "张伟" in p.name]
     assert "教务处张伟" in unanswered
+
+
+def test_generating_one_department_again_removes_its_forms_left_elsewhere(cfg, workdir):
+    """教务处 renamed 教学事务处 in the roster, then `generate --department JWC`: its forms under the former name's folder
+    are removed (they stayed, titled with the old name, for the coordinator to send by mistake); so is the form of 张伟,
+    moved from 财务处's staff to 教务处's."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    generate_campaign(cfg)
+    old = workdir / "outbox/templates/教务处"
+    assert any(old.glob("附件4_*.xlsx"))
+    write_roster(workdir / "名册.xlsx", [(d[0], "教学事务处", *d[2:]) if d[0] == "JWC" else d for d in DEPARTMENTS],
+                 [(*s[:2], "JWC", *s[3:]) if s[1] == "王磊" else s for s in STAFF])
+    removed: list = []
+    written = generate_campaign(load_config(workdir), departments=["JWC"], removed=removed)
+    assert not old.exists() or not list(old.glob("*.xlsx"))
+    assert not list((workdir / "outbox/templates/财务处").glob("*王磊*"))
+    assert [p.name for p in written if "王磊" in p.name] and all(p.parent.name == "教学事务处" for p in written)
+    assert any("王磊" in p.name for p in removed)

@@ -272,7 +272,10 @@ def _generate(args, cfg) -> int:
     progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
     if removed:
-        _say(args, f"删除了 {len(removed)} 份上次生成、现已不在名册中的表单（部门或人员已删除或调动）。")
+        root = cfg.outbox / "templates"
+        shown = "、".join(_shown(p.relative_to(root).as_posix()) for p in removed[:5]) + ("等" if len(removed) > 5 else "")
+        _say(args, f"删除了 {len(removed)} 份上次生成、现已不再适用的表单（部门或人员已删除、调动或改名，或部门有了人员名单）："
+                   f"{shown}。")
     if accepted is not None:
         _say(args, f"其中预填了 {sum(prefilled)} 条已接收的风险点。")
         if unanswered:

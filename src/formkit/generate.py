@@ -484,6 +484,11 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         record_issued(cfg, [d.code for d in chosen])
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
                         [out / folders[c] for c in departments] if departments else None)
+    if departments:
+        # the chosen departments' forms left elsewhere: under the department's former name (renamed in the roster),
+        # a person's under the department they moved from (a coordinator sends folders: a stale one may go out)
+        elsewhere = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage], None)
+        gone += [p for p in elsewhere if p not in gone and _issued_to(p, set(departments), roster)]
     for path in gone:
         path.unlink()
         if path.parent != out and not any(path.parent.iterdir()):
@@ -521,6 +526,25 @@ def issued_measures(cfg: Config) -> set[str]:
         return set(json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("measures", []))
     except (OSError, ValueError, AttributeError):
         return set()
+
+
+def _issued_to(path: Path, codes: set[str], roster) -> bool:
+    """Whether a form formkit wrote was issued to one of these departments, or to someone who belongs to one now."""
+    import zipfile
+
+    from formkit.identity import from_custom_properties
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            ident = from_custom_properties(zf)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return False
+    if ident is None:
+        return False
+    if ident.department in codes:
+        return True
+    person = roster.find_moved(ident.person, ident.staff_no) if ident.person and ident.staff_no else None
+    return person is not None and person.department in codes
 
 
 def _stale_forms(out: Path, written: list[Path], form_ids: list[str], folders: list[Path] | None) -> list[Path]:
