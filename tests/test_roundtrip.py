@@ -758,3 +758,20 @@ def test_generating_one_department_again_removes_its_forms_left_elsewhere(cfg, w
     assert not list((workdir / "outbox/templates/财务处").glob("*王磊*"))
     assert [p.name for p in written if "王磊" in p.name] and all(p.parent.name == "教学事务处" for p in written)
     assert any("王磊" in p.name for p in removed)
+
+
+def test_the_rows_under_a_prefilled_measure_forms_risks_have_their_lists(cfg, workdir):
+    """附件6 pre-filled with 教务处's two risks: the rows under them (a risk typed in) offer the 风险等级 list as every
+    blank form does (no list at all: the pre-filled column was skipped for the whole table); the pre-filled rows
+    themselves are locked."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    ws = form_sheet(openpyxl.load_workbook(a6))
+    hr, cols = table_header_row(ws, ["风险编号", "风险等级"])
+    column = openpyxl.utils.get_column_letter(cols["风险等级"])
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and "一级" in (dv.formula1 or "")]
+    covered = {c for dv in lists for rng in dv.sqref.ranges for c in CellRange(rng.coord).cells}
+    assert (hr + 3, cols["风险等级"]) in covered and (hr + 1, cols["风险等级"]) not in covered, column
+    assert ws.cell(hr + 1, cols["风险等级"]).protection.locked and not ws.cell(hr + 3, cols["风险等级"]).protection.locked

@@ -256,8 +256,12 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     for i in range(lay.ncols):      # the row under the table is typed in too (one risk more is read, not refused)
         ws.write_blank(end + 1, i, None, fm.gap)
     for i, col in enumerate(spec.columns):
+        top = first
         if col.prefill and content.prefilled_rows:
-            continue
+            # the pre-filled rows are locked; the rows under them are typed in (a risk not pre-filled): their lists
+            top = first + content.prefilled_rows
+            if top > end:
+                continue
         opts: dict = {"input_title": col.label[:32]}
         if col.allowed:
             opts.update({"validate": "list", "source": list(col.allowed), "error_type": "warning",
@@ -270,7 +274,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             opts.update({"validate": "any", "input_message": col.help[:255]})
         else:
             continue
-        ws.data_validation(first, i, end, i, opts)
+        ws.data_validation(top, i, end, i, opts)
     for i, label in enumerate(content.extra_columns, lay.ncols):
         # a column the submitter added (feedback): given back after the form's own, so nothing they typed is lost
         ws.set_column(i, i, 16)
