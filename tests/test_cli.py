@@ -432,3 +432,33 @@ def test_a_disk_that_fills_while_a_workbook_is_packed_leaves_no_open_zip(workdir
     assert "磁盘空间不足" in capsys.readouterr().err
     assert all(zf.fp is None for zf in common._QuickZip.open_now)
     gc.collect()
+
+
+def test_check_judges_a_file_as_merge_would_with_the_inbox(workdir, cfg):
+    """张伟's filled 附件3 is in inbox/. check on an older draft of it with an error, and on the blank form sent again:
+    both set aside as merge sets them aside (superseded, blank-resent), exit 0 (check said 有错误, exit 1, for both).
+    Two departments' files of one name are told apart by their paths, in the order given; a --dir that does not
+    exist is an error (the campaign checks were skipped without a word); outside a working folder, check says what
+    it did not check; --quiet prints only what has errors."""
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    a3 = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    row = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}
+    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-20"}, rows=[row])
+    (workdir / "草稿").mkdir()
+    draft = fill(a3, workdir / "草稿/张伟.xlsx", header={"填表日期": "2023-03-10"}, rows=[{**row, "风险等级": "四级"}])
+    blank = fill(a3, workdir / "张伟_空白.xlsx", header={"填表日期": "2023-03-25"})
+    got = run("check", "--dir", str(workdir), str(draft), str(blank), cwd=workdir)
+    assert got.returncode == 0, got.stdout
+    lines = [x for x in got.stdout.splitlines() if x.startswith(str(draft)) or x.startswith(str(blank))]
+    assert len(lines) == 2 and lines[0].startswith(str(draft)) and "已被替代，不会汇总" in lines[0]
+    assert "[blank-resent]" in got.stdout
+    quiet = run("check", "--quiet", "--dir", str(workdir), str(draft), cwd=workdir)
+    assert quiet.stdout == "" and quiet.returncode == 0
+    nowhere = run("check", "--dir", str(workdir / "没有这个文件夹"), str(draft), cwd=workdir)
+    assert nowhere.returncode == 2 and "找不到工作文件夹" in (nowhere.stdout + nowhere.stderr)
+    alone = run("check", str(draft), cwd=workdir.parent)
+    assert alone.returncode == 1 and "没有对照收件箱" in alone.stdout and "invalid-level" in alone.stdout
+    again = run("check", "--quiet", str(draft), cwd=workdir.parent)
+    assert "[invalid-level]" in again.stdout and "  提醒" not in again.stdout

@@ -378,15 +378,20 @@ def _print_timings(timings: dict | None) -> None:
 
 
 def cmd_check(args) -> int:
-    """Each file alone (the file rules); in a working folder with an inbox, also against what the inbox holds
-    (the campaign rules, as merge applies them: 附件4's 权力事项 against the department's 附件2, 附件5/6's
-    rows against the risks accepted so far). A file that cannot be found is reported and counts as an error."""
+    """Each file alone (the file rules); in a working folder with an inbox, judged as merge would judge it were it put
+    into the inbox: with the inbox's forms (the campaign rules: 附件4's 权力事项 against the department's 附件2, 附件5/6's
+    rows against the risks accepted so far) and their versions (a draft older than the form already in, a blank form
+    sent again, a feedback workbook sent back unchanged: set aside, as merge sets them aside). A file that cannot be
+    found is reported and counts as an error."""
     from formkit import findings as F
     from formkit.config import CONFIG_NAME, load_config, standalone_config
-    from formkit.inputs import STATUS_ZH
+    from formkit.errors import FormkitError
+    from formkit.inputs import ACCEPTED, RETURNED, STATUS_ZH
     from formkit.intake import expand_file
     from formkit.pipeline import analyse
 
+    if not args.dir.is_dir():
+        raise FormkitError(f"找不到工作文件夹“{args.dir}”；请检查 --dir 后面的路径。", exit_code=2)
     missing = [p for p in args.files if not p.is_file()]
     for path in missing:
         if path.is_dir():
@@ -394,24 +399,30 @@ def cmd_check(args) -> int:
                   f"或把整个文件夹放进 inbox/ 后运行 merge（错误 1）")
         else:
             print(f"{_shown(str(path))}：找不到文件（错误 1）")
-    files = [p for p in args.files if p.is_file()]
+    files = list(dict.fromkeys(p for p in args.files if p.is_file()))     # (a file named twice is checked once)
     in_campaign = (args.dir / CONFIG_NAME).is_file()
     cfg = load_config(args.dir) if in_campaign else standalone_config(args.dir)
-    _warn(cfg)
-    raws, skipped = [], []
-    for path in files:
+    if not args.quiet:
+        _warn(cfg)
+    raws, skipped, order = [], [], {}
+    for i, path in enumerate(files):
+        # each shown as it was named on the command line (three departments' 附件4.xlsx are told apart), in that order
+        shown = path.as_posix()
         r, s = expand_file(path, path.parent)
+        for raw in r:
+            raw.path = shown + raw.path[len(path.name):]
+            order[raw.path] = i
         raws += r
         skipped += s
-    base = None
+    mine = set(order)
     if in_campaign and cfg.inbox.is_dir() and files:
         from formkit.cache import FILE_NAME, MemoryStore, open_store
         from formkit.intake import walk_inbox
         from formkit.progress import Progress
 
-        mine = {p.resolve() for p in files}
+        resolved = {p.resolve() for p in files}
         inbox, _ = walk_inbox(cfg.root, cfg.inbox, lazy=True)
-        others = [r for r in inbox if Path(r.source or r.origin or cfg.root / r.disk).resolve() not in mine]
+        others = [r for r in inbox if Path(r.source or r.origin or cfg.root / r.disk).resolve() not in resolved]
         progress = Progress(enabled=False if args.quiet else None)
         # merge's cache when there is one and it can be used (check itself writes no outputs: it does not start
         # one, and a read-only outbox/ is no reason not to check)
@@ -422,25 +433,33 @@ def cmd_check(args) -> int:
                 store = open_store(cfg.outbox, cfg)
             except Exception:  # noqa: BLE001 - a cache that cannot be opened is only slower to do without
                 store = MemoryStore()
-        base = analyse(cfg, progress=progress, raws=others, skipped=[], store=store).ctx
+        a = analyse(cfg, progress=progress, raws=others + raws, skipped=skipped, store=store)
         progress.close()
-        _say(args, f"对照收件箱（{cfg.inbox.name}/）中已接收的表单核对：风险点 {len(base.risks)} 条，"
-                   f"权力清单 {len(base.power_items)} 个部门")
-    a = analyse(cfg, raws=raws, skipped=skipped, campaign_rules=base is not None, base=base)
+        _say(args, f"对照收件箱（{cfg.inbox.name}/）中的 {len(others)} 份输入核对，如同把这些文件放进收件箱后运行 merge"
+                   "（同一表单的新旧版本、措施表对应已接收的风险点、附件4 对应附件2）")
+    else:
+        a = analyse(cfg, raws=raws, skipped=skipped, campaign_rules=False)
+        if files:
+            _say(args, "（不在工作文件夹中，或工作文件夹没有 inbox/：只检查文件本身，没有对照收件箱核对风险编号、权力事项和新旧版本）")
     errors = len(missing)
-    for res in a.inputs:
-        n_err = res.count(F.ERROR)
+    shown_inputs = sorted((r for r in a.inputs if r.path in mine or r.path.split("!", 1)[0] in mine),
+                          key=lambda r: (order.get(r.path, order.get(r.path.split("!", 1)[0], 0)), r.path))
+    for res in shown_inputs:
+        counted = res.status in (ACCEPTED, RETURNED, "rejected")       # what merge would take, or cannot read
+        n_err = res.count(F.ERROR) if counted else 0
         errors += n_err
         label = "有错误" if n_err else ("无法读取" if res.status == "rejected" else "通过")
-        if res.status == "duplicate":
-            label = STATUS_ZH["duplicate"]
-        print(f"{_shown(res.path)}：{res.form or '未识别'}，{label}（错误 {n_err}，提醒 {res.count(F.WARNING)}）")
+        if res.status in ("duplicate", "superseded"):
+            label = f"{STATUS_ZH[res.status]}，不会汇总"
+        if args.quiet and not n_err and res.status != "rejected":
+            continue
+        print(f"{_shown(res.path)}：{res.form or '未识别'}，{label}（错误 {res.count(F.ERROR)}，提醒 {res.count(F.WARNING)}）")
         for f in res.findings:
-            if (f.severity == F.INFO and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
+            if (f.severity != F.ERROR and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
                 continue
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
             print(f"  {F.SEVERITY_ZH[f.severity]} {_shown(where)} [{f.code}] {_shown(f.message)}")
-    return 1 if errors or any(r.status == "rejected" for r in a.inputs) else 0
+    return 1 if errors or any(r.status == "rejected" for r in shown_inputs) else 0
 
 
 def cmd_demo(args) -> int:
