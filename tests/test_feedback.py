@@ -1269,3 +1269,16 @@ def test_measure_forms_are_owed_once_generated_wherever_the_templates_went(cfg, 
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
     assert "附件6" in chase and "附件5" in chase
     assert "附件6" not in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+
+
+def test_personal_forms_of_one_file_name_get_feedback_named_for_their_person(cfg, workdir):
+    """教务处 files each person's form as 自查表.xlsx in a folder per person: the feedback of each names its person
+    (they were 自查表_反馈 and 自查表_2_反馈, given by order: after one was corrected, the other's took its name)."""
+    paths = generate_campaign(cfg)
+    for name in ("张伟", "李娜"):
+        (workdir / f"inbox/教务处/{name}").mkdir(parents=True)
+        fill(_find(paths, "附件3", name), workdir / f"inbox/教务处/{name}/自查表.xlsx", rows=[
+            {"风险类别": "岗位职责", "风险点": f"{name}的风险点", "风险等级": "二级"}])     # no 填表日期: a warning
+    result = merge(cfg)
+    names = sorted(Path(p).name for p in result.outputs["feedback"])
+    assert names == sorted(["自查表_李娜_反馈.xlsx", "自查表_张伟_反馈.xlsx"])

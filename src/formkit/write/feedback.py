@@ -405,6 +405,7 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     for i, mail in mail_of.items():
         if counts[mail] > 1:
             grouped.setdefault(mail, []).append(i)
+    planned: list[tuple[int, InputResult, str, Path, str, tuple[int, ...]]] = []
     for i, res in enumerate(analysis.inputs):
         if not needs_feedback(res):
             continue
@@ -424,7 +425,14 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         else:
             dept = "未识别部门"
         folder = out / (folder_name or safe_name(dept))
-        base = _stem(res)
+        planned.append((i, res, dept, folder, _stem(res), tuple(together[1:])))
+    # personal forms of one file name in one department (自查表.xlsx in each person's folder): each feedback names its
+    # person (they were 自查表_反馈, 自查表_2_反馈, … numbered anew every round, a name passing from one to another)
+    alike = Counter((folder, base.casefold()) for _, _, _, folder, base, _ in planned)
+    for i, res, dept, folder, base, also in planned:
+        person = normalize.person_name(res.person or "")
+        if alike[folder, base.casefold()] > 1 and person and normalize.name_key(person) not in normalize.name_key(base):
+            base = safe_name(f"{base}_{person}")
         path = folder / f"{base}_反馈.xlsx"
         n = 2
         while path.as_posix().casefold() in used:       # Zhang.xlsx and zhang.xlsx: one file on Windows and macOS
@@ -433,7 +441,7 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
         digest = _digest(scope, res, path) if res.brief is not None and res.status != REJECTED else ""
         entry = recorded.get(path.relative_to(out).as_posix())
         keep = bool(digest) and isinstance(entry, list) and entry == [digest, *(_stat(path) or [])]
-        jobs.append(FeedbackJob(i, path, dept, digest, keep, tuple(together[1:])))
+        jobs.append(FeedbackJob(i, path, dept, digest, keep, also))
     return jobs
 
 
