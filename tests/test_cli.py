@@ -462,3 +462,18 @@ def test_check_judges_a_file_as_merge_would_with_the_inbox(workdir, cfg):
     assert alone.returncode == 1 and "没有对照收件箱" in alone.stdout and "invalid-level" in alone.stdout
     again = run("check", "--quiet", str(draft), cwd=workdir.parent)
     assert "[invalid-level]" in again.stdout and "  提醒" not in again.stdout
+
+
+def test_compare_names_a_workbook_of_the_working_folder(workdir, cfg):
+    """`merge --dir X --compare outbox/历史/…` names the workbook as the working folder has it, as the error message
+    suggests (it was looked for from the shell's folder: “找不到用于比较的工作簿”)."""
+    from tests.test_roundtrip import fill_risk_stage
+
+    made = fill_risk_stage(cfg, workdir / "inbox")
+    made[-1].rename(workdir / "later.xlsx")
+    assert run("merge", "--dir", str(workdir)).returncode == 0
+    (workdir / "later.xlsx").rename(made[-1])
+    assert run("merge", "--dir", str(workdir)).returncode == 0
+    kept = sorted((workdir / "outbox/历史").glob("*.xlsx"))[0].relative_to(workdir)
+    result = run("merge", "--dir", str(workdir), "--compare", str(kept), cwd=workdir.parent)
+    assert result.returncode == 0, result.stderr

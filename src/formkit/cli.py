@@ -344,6 +344,8 @@ def cmd_merge(args) -> int:
     if args.compare is not None:
         from formkit.changes import check_baseline
 
+        if not args.compare.is_absolute() and not args.compare.exists() and (args.dir / args.compare).exists():
+            args.compare = args.dir / args.compare      # outbox/历史/… as the working folder has it (with --dir)
         check_baseline(args.compare)
     progress = Progress(enabled=False if args.quiet else None)
     timings = _timings()
