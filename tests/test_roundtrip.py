@@ -624,11 +624,13 @@ def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
     for departments, expected in ((["JWC"], jwc), (["JDX"], 0), (None, len(a.catalogue))):
         prefilled: list[int] = []
         unanswered: list[str] = []
+        blank: list[str] = []
         generate_campaign(cfg, "measures", departments=departments, accepted=a, prefilled=prefilled,
-                          unanswered=unanswered)
+                          unanswered=unanswered, blank=blank)
         assert prefilled == [expected], departments
         if departments == ["JDX"]:          # 陈静 sent no 附件3: her 附件5 is blank, and the coordinator is told
             assert unanswered == ["机电工程系陈静"]
+            assert blank == ["机电工程系"]      # … and of the department's blank 附件6 (no 附件4 in: it went unsaid)
     assert 0 < jwc
 
 

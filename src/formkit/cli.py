@@ -267,8 +267,10 @@ def _generate(args, cfg) -> int:
     removed: list = []
     prefilled: list[int] = []
     unanswered: list[str] = []
+    blank: list[str] = []
     paths = generate_campaign(cfg, args.stage, args.department, progress=lambda d, t: progress("生成", d, t),
-                              accepted=accepted, removed=removed, prefilled=prefilled, unanswered=unanswered)
+                              accepted=accepted, removed=removed, prefilled=prefilled, unanswered=unanswered,
+                              blank=blank)
     progress.close()
     _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
     if removed:
@@ -282,6 +284,9 @@ def _generate(args, cfg) -> int:
             _say(args, f"{len(unanswered)} 人还没有已接收的风险点（附件3 未报、被退回或待改正），他们的附件5 是空白表："
                        + "、".join(unanswered[:10]) + ("等" if len(unanswered) > 10 else "")
                        + "；附件3 接收后再运行一次即可预填。")
+        if blank:
+            _say(args, f"{len(blank)} 个部门还没有已接收的部门风险点（附件4 未报、被退回或待改正），它们的附件6 是空白表："
+                       + "、".join(blank[:10]) + ("等" if len(blank) > 10 else "") + "；附件4 接收后再运行一次即可预填。")
     return 0
 
 

@@ -388,7 +388,7 @@ def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: P
 def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
                       progress: Callable[[int, int], None] | None = None, accepted: object = None,
                       removed: list[Path] | None = None, prefilled: list[int] | None = None,
-                      unanswered: list[str] | None = None) -> list[Path]:
+                      unanswered: list[str] | None = None, blank: list[str] | None = None) -> list[Path]:
     """Write the blank forms of a stage into outbox/templates/; returns the written paths.
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
@@ -440,6 +440,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     content.rows = accepted.measure_rows(spec, dept.code, None)
                     content.prefilled_rows = len(content.rows)
                     risks = tuple(str(r["risk_id"]) for r in content.rows)
+                    if not content.rows and blank is not None:
+                        blank.append(dept.name)        # (its 附件4 not in, returned, or pending: said on screen)
                 jobs.append((folder / form_file_name(spec, folders[dept.code]), spec,
                              identity_for(spec, cfg, dept, None, risks), content, dept))
                 continue
