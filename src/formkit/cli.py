@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("files", type=Path, nargs="+", metavar="文件", help="要校验的文件（.xlsx/.xls/.ods/.et/.zip/.eml）")
 
     c = command("demo", "生成并汇总一个演示活动",
-                "在目录中生成演示活动（示范学院、8 个部门、40 名教职工、含典型错误的报送文件），并运行 merge。")
+                "在目录中生成演示活动（示范学院、8 个部门、41 名教职工、含典型错误的报送文件），并运行 merge。")
     c.add_argument("target", type=Path, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo）")
     return p
 
