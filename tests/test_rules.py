@@ -1878,3 +1878,20 @@ def test_a_note_after_ones_name_is_not_part_of_it(cfg, typed):
     path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": typed})
     res = run(cfg)[path.name]
     assert res.status == "accepted" and res.person == "张伟", [f.message for f in res.findings]
+
+
+def test_a_form_typed_anew_without_a_header_field_names_no_cell_for_it(cfg):
+    """附件3 typed into a workbook of one's own (no identity), without the 填表日期 line: its 'expected' finding names no
+    cell (it named the cell where the generated form has it: an unrelated empty cell of the submitter's own file)."""
+    src = submit(cfg, "附件3", "JWC", "张伟", name="tmp.xlsx")
+    wb = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(src)), wb.active)
+    src.unlink()
+    ws = wb.active
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "填表日期")
+    ws.cell(label.row, label.column).value = None
+    ws.cell(label.row, label.column + 1).value = None
+    wb.save(cfg.inbox / "自己做的表.xlsx")
+    res = run(cfg)["自己做的表.xlsx"]
+    said = [f for f in res.findings if f.code == "expected" and f.field == "填表日期"]
+    assert said and said[0].cell is None

@@ -433,11 +433,13 @@ def _name_in(text: str) -> str:
 
 def _header_place(c: Checked, key: str) -> str | None:
     """Where a header field's value belongs when its label is gone (deleted with its value): its place in the
-    generated form, moved by as many rows as the table was (rows inserted or deleted above it)."""
+    generated form, moved by as many rows as the table was (rows inserted or deleted above it). None for a form
+    typed anew in a workbook of one's own (no identity: no generated layout to go by; a guess named an unrelated
+    empty cell)."""
     from formkit.layout import Layout
 
     lay = Layout(c.spec, 0)
-    if key not in lay.labels:
+    if key not in lay.labels or c.sub.identity is None:
         return None
     row, col = lay.header_value(key)
     table = next(iter(c.sub.column_refs.values()), None)
