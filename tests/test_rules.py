@@ -1895,3 +1895,24 @@ def test_a_form_typed_anew_without_a_header_field_names_no_cell_for_it(cfg):
     res = run(cfg)["自己做的表.xlsx"]
     said = [f for f in res.findings if f.code == "expected" and f.field == "填表日期"]
     assert said and said[0].cell is None
+
+
+def test_a_header_typed_as_a_row_of_labels_with_the_values_beneath(cfg):
+    """附件3 typed anew with its header as a small table: 姓名 | 工号 | 部门 | 岗位 | 职务层级 | 填表日期 in one row, the
+    values under them (each was “为必填项” at the next label's cell; the form returned, filed under no department)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "附件3 个人岗位风险点自查表"
+    pairs = [("姓名", "张伟"), ("工号", "0012"), ("部门", "教务处"), ("岗位", "教务科科长"), ("职务层级", "中层干部"),
+             ("填表日期", date(2023, 3, 20))]
+    for j, (label, value) in enumerate(pairs, 1):
+        ws.cell(2, j, label)
+        ws.cell(3, j, value)
+    for j, label in enumerate(["序号", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及“三重一大”", "备注"], 1):
+        ws.cell(5, j, label)
+    for j, value in enumerate([1, "岗位职责", "成绩修改审批把关不严", "违规改分", "二级", "否"], 1):
+        ws.cell(6, j, value)
+    wb.save(cfg.inbox / "重新录入.xlsx")
+    res = run(cfg)["重新录入.xlsx"]
+    assert res.status == "accepted" and (res.department, res.person) == ("JWC", "张伟")
+    assert not [f for f in res.findings if f.severity != "info"], res.findings

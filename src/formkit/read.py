@@ -451,6 +451,16 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
                 if row[k] not in ("", None) and k not in loose:
                     value, ref = row[k], a1(r, k)
                     break
+            if value == "" and not strict and r + 1 < len(grid) and (j + 1 in label_cols or (
+                    len(label_cols) >= 3 and j == max(label_cols)
+                    and all(x + 1 in label_cols for x in sorted(label_cols)[:-1]))):
+                # labels side by side in one row, their values in the row under them (a form typed anew as a small
+                # table): the cell under the label, when it is no label itself
+                below = grid[r + 1][j] if j < len(grid[r + 1]) else None
+                if below not in ("", None) and not (type(below) is str and len(below) <= longest
+                                                    and label_key(below) in wanted):
+                    value, ref = below, a1(r + 1, j)
+                    used_rows.add(r + 1)
             values[f.key], refs[f.key] = value, ref
     return values, refs, used_rows
 
