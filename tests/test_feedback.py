@@ -1190,6 +1190,16 @@ def test_a_scan_mailed_instead_of_the_form_is_said_to_be_a_scan(cfg, workdir):
     draft = read_eml(workdir / "outbox/反馈/教务处/李娜扫描件_反馈.eml")
     assert draft["To"] == "lina@example.edu.cn"
     assert "不是 Excel 表格" in draft.get_body(("plain",)).get_content()
+    # she then mails the form itself: the scan is set aside (it stayed rejected: the same reply every round, exit 1)
+    form = fill(_find(generate_campaign(cfg), "附件3", "李娜"), workdir / "李娜.xlsx", header={"填表日期": "2023-03-12"},
+                rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    (workdir / "inbox/李娜电子版.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", form.read_bytes())],
+                                                                    subject="李娜 自查表", from_=from_,
+                                                                    date="Wed, 15 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    scan = next(r for r in result.report["inputs"] if r["path"] == "inbox/李娜扫描件.eml")
+    assert scan["status"] == "superseded" and [f["code"] for f in scan["findings"]] == ["scan-followed-up"]
+    assert not (workdir / "outbox/反馈/教务处/李娜扫描件_反馈.eml").exists()
 
 
 def test_the_unreadable_attachments_of_one_mail_get_one_reply(cfg, workdir):

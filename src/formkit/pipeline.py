@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import cmp_to_key
 from operator import itemgetter
 
@@ -417,9 +417,39 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 anchor = next(iter(row.refs.values()), None)
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
+    _scans_followed_up(results)
     analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given)
     _consolidate(analysis)
     return analysis
+
+
+def _scans_followed_up(results: list[InputResult]) -> None:
+    """A mail whose attachments were no spreadsheet (a scan, a photo: mail-no-form), followed by a mail from the same
+    address that brought a form now accepted: the scan was sent instead of it, and is set aside (it stayed rejected:
+    a reply asking for what had come, every round, and merge never ended with 0)."""
+    accepted: dict[str, list[tuple[str, str]]] = {}
+    for res in results:
+        mail = res.raw.mail or {}
+        if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
+            accepted.setdefault(mail["address"].lower(), []).append((mail["date"], res.path))
+    if not accepted:
+        return
+    for res in results:
+        mail = res.raw.mail or {}
+        if res.status != REJECTED or not any(f.code == F.MAIL_NO_FORM for f in res.findings):
+            continue
+        later = sorted((d, path) for d, path in accepted.get((mail.get("address") or "").lower(), ())
+                       if mail.get("date") and _after(d, mail["date"]))
+        if later:
+            res.status, res.superseded_by = SUPERSEDED, later[0][1]
+            res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=later[0][1])]
+
+
+def _after(a: str, b: str) -> bool:
+    try:
+        return datetime.fromisoformat(a) > datetime.fromisoformat(b)
+    except (ValueError, TypeError):
+        return False
 
 
 _SHARED: dict[str, str] = {}
