@@ -1292,3 +1292,8 @@ def test_personal_forms_of_one_file_name_get_feedback_named_for_their_person(cfg
     result = merge(cfg)
     names = sorted(Path(p).name for p in result.outputs["feedback"])
     assert names == sorted(["自查表_李娜_反馈.xlsx", "自查表_张伟_反馈.xlsx"])
+    # 张伟 corrects his: 李娜's keeps its name (it became 自查表_反馈.xlsx once it was the only one)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/教务处/张伟/自查表.xlsx", header={"填表日期": "2023-03-20"},
+         rows=[{"风险类别": "岗位职责", "风险点": "张伟的风险点", "主要表现形式": "违规改分", "风险等级": "二级"}])
+    result = merge(cfg)
+    assert [Path(p).name for p in result.outputs["feedback"]] == ["自查表_李娜_反馈.xlsx"]

@@ -426,12 +426,13 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
             dept = "未识别部门"
         folder = out / (folder_name or safe_name(dept))
         planned.append((i, res, dept, folder, _stem(res), tuple(together[1:])))
-    # personal forms of one file name in one department (自查表.xlsx in each person's folder): each feedback names its
-    # person (they were 自查表_反馈, 自查表_2_反馈, … numbered anew every round, a name passing from one to another)
-    alike = Counter((folder, base.casefold()) for _, _, _, folder, base, _ in planned)
+    # a personal form under a file name that does not say whose (自查表.xlsx in each person's folder): its feedback
+    # names its person (they were 自查表_反馈, 自查表_2_反馈, … numbered anew every round, a name passing from one
+    # person to another); not where the name typed is not the owner's (the file's own name says who filled it)
     for i, res, dept, folder, base, also in planned:
         person = normalize.person_name(res.person or "")
-        if alike[folder, base.casefold()] > 1 and person and normalize.name_key(person) not in normalize.name_key(base):
+        if person and normalize.name_key(person) not in normalize.name_key(base) \
+                and not any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in res.findings):
             base = safe_name(f"{base}_{person}")
         path = folder / f"{base}_反馈.xlsx"
         n = 2
