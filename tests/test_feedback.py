@@ -1297,3 +1297,40 @@ def test_personal_forms_of_one_file_name_get_feedback_named_for_their_person(cfg
          rows=[{"风险类别": "岗位职责", "风险点": "张伟的风险点", "主要表现形式": "违规改分", "风险等级": "二级"}])
     result = merge(cfg)
     assert [Path(p).name for p in result.outputs["feedback"]] == ["自查表_李娜_反馈.xlsx"]
+
+
+def test_the_feedback_of_a_measure_form_typed_anew_shows_what_the_office_knows(cfg, workdir):
+    """教务处 retypes its 附件6 into a workbook of its own (no identity), leaving the 风险等级, 直接管理, 监督负责 of its
+    rows and the 部门负责人 blank, and a 关键环节 out (returned): the feedback workbook shows them as the generated form
+    would (they came back empty, the department warned that 部门负责人 was missing)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    src = form_sheet(openpyxl.load_workbook(a6))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in src.iter_rows():
+        for c in row:
+            if c.value is not None:
+                ws.cell(c.row, c.column, c.value)
+    hr, cols = table_header_row(ws, ["风险编号", "风险等级", "直接管理", "监督负责", "关键环节", "防控措施", "工作程序"])
+    head = next(c for r in ws.iter_rows() for c in r if c.value == "部门负责人")
+    ws.cell(head.row, head.column + 1).value = None
+    for r in range(hr + 1, hr + 3):
+        for label in ("风险等级", "直接管理", "监督负责"):
+            ws.cell(r, cols[label]).value = None
+        ws.cell(r, cols["防控措施"]).value = "集体决策"
+        ws.cell(r, cols["工作程序"]).value = "登记—审核"
+        ws.cell(r, cols["关键环节"]).value = "执行" if r > hr + 1 else None
+    wb.save(workdir / "inbox/教务处措施_自制.xlsx")
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施_自制.xlsx"] == "returned"
+    path = workdir / next(p for p in result.outputs["feedback"] if "教务处措施_自制" in p)
+    back = form_sheet(openpyxl.load_workbook(path))
+    bhr, bcols = table_header_row(back, ["风险编号", "风险等级", "直接管理", "监督负责"])
+    catalogue = {r["风险编号"]: r for r in result.analysis.catalogue}
+    for r in range(bhr + 1, bhr + 3):
+        rid = back.cell(r, bcols["风险编号"]).value
+        assert [back.cell(r, bcols[k]).value for k in ("风险等级", "直接管理", "监督负责")] == \
+            [catalogue[rid][k] for k in ("风险等级", "直接管理", "监督负责")]
+    label = next(c for r in back.iter_rows() for c in r if c.value == "部门负责人")
+    assert back.cell(label.row, label.column + 1).value == "王芳"

@@ -27,7 +27,15 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize, text
-from formkit.generate import FormContent, department_folders, form_layout, identity_for, safe_name, write_form
+from formkit.generate import (
+    FormContent,
+    department_folders,
+    form_layout,
+    header_prefill,
+    identity_for,
+    safe_name,
+    write_form,
+)
 from formkit.inputs import ACCEPTED, REJECTED, RETURNED, InputResult
 from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import Analysis, risk_prefill
@@ -102,16 +110,17 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     for r in sub.rows:
         rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items() if k != "seq"})
     prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
-    if prefilled:
+    if c.spec.is_measure_form:
         # a pre-filled row's risk as registered now (its 风险点 reworded in a re-sent 附件3/4 since the form went out,
-        # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds
+        # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds; a row of a form typed
+        # anew that names a registered risk gets what the generated form would have shown where it is blank
         matched = {r.excel_row: r.values.get("_risk_id") for r in c.rows}
         locked = [col.key for col in c.spec.columns if col.prefill and col.key != "risk_id"]
-        for raw, row in zip(sub.rows[:prefilled], rows, strict=False):
+        for n, (raw, row) in enumerate(zip(sub.rows, rows, strict=False)):
             now = risks.get(matched.get(raw.excel_row) or "")
             if now is not None:
                 current = risk_prefill(now)
-                row.update({k: current[k] for k in locked if current.get(k)})
+                row.update({k: current[k] for k in locked if current.get(k) and (n < prefilled or not row.get(k))})
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
 
     def block(raw: dict, read: dict, fields) -> dict:
@@ -202,6 +211,9 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     # the corrected file supersedes this one whatever dates it carries
     ident = dataclasses.replace(ident, corrects=res.sha256[:16])
     content = _content(res, analysis.ctx.risks)
+    for key, value in header_prefill(c.spec, cfg, c.department, c.staff).items():
+        if not content.header.get(key):     # (a form typed anew: what the generated form would have shown)
+            content.header[key] = value
     shown, marks = _marks(res, c, analysis.ctx.risks)
 
     def problems_sheet(wb, lay) -> None:
