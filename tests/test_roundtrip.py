@@ -777,3 +777,18 @@ def test_the_rows_under_a_prefilled_measure_forms_risks_have_their_lists(cfg, wo
     covered = {c for dv in lists for rng in dv.sqref.ranges for c in CellRange(rng.coord).cells}
     assert (hr + 3, cols["风险等级"]) in covered and (hr + 1, cols["风险等级"]) not in covered, column
     assert ws.cell(hr + 1, cols["风险等级"]).protection.locked and not ws.cell(hr + 3, cols["风险等级"]).protection.locked
+
+
+def test_a_colleagues_staff_number_typed_in_takes_none_of_her_risk_numbers(cfg, workdir):
+    """李娜 (0013) was merged; 张伟 sends his 附件3 later with her 工号 typed in it by mistake: his risks are JWC-0012-…,
+    hers keep theirs (the numbers an earlier merge gave are looked up by the 工号 typed too, but only for the very files
+    they were given to)."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "李娜"), workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "风险等级": "二级"}])
+    before = {r["风险编号"]: r["风险点"] for r in merge(cfg).analysis.catalogue}
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟.xlsx", header={"工号": "0013", "填表日期": "2023-03-14"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}])
+    after = {r["风险编号"]: (r["姓名"], r["风险点"]) for r in merge(cfg).analysis.catalogue}
+    assert {rid: text for rid, (_, text) in after.items() if rid in before} == before
+    assert [rid for rid, (name, _) in after.items() if name == "张伟"] == ["JWC-0012-01"]

@@ -101,7 +101,11 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`. Returns the
     numbers' prefix (JWC-B, JWC-0012-): the one an earlier merge gave this submitter, where the roster has changed
     what it would be now (a staff list added, a person taken off it)."""
-    prefix = next((p for p in _prefixes(c, dept) if p in registry), None) or id_order(risk_id(c, 0, dept))[0]
+    # another prefix only when an earlier merge gave it to one of these very files (never another person's numbers: a
+    # 工号 typed wrong may be a colleague's)
+    own = {v.sha256 for v in versions}
+    primary = id_order(risk_id(c, 0, dept))[0]
+    prefix = next((p for p in _prefixes(c, dept) if p in registry and (p == primary or registry[p][0] in own)), primary)
     prev = registry.get(prefix)
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
