@@ -337,3 +337,23 @@ def test_a_file_copied_into_the_inbox_today_is_not_later_than_a_mailed_correctio
     status = {r.path: r.status for r in result.analysis.inputs}
     assert status["inbox/李娜更正.eml!附件3_李娜（更正）.xlsx"] == "accepted" and status["inbox/李娜.xlsx"] == "superseded"
     assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["更正后的风险点"]
+
+
+def test_a_correction_mailed_today_is_later_than_a_draft_mailed_during_the_campaign(cfg, workdir):
+    """孙丽's draft mailed during the campaign, her correction mailed today (years later), the same 填表日期: the two
+    mails' dates are compared (a rule for file times copied today had set both aside: the file names decided and the
+    draft was catalogued)."""
+    import email.utils
+
+    a3 = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    row = {"风险类别": "岗位职责", "风险点": "第一稿", "风险等级": "二级"}
+    draft = fill(a3, workdir / "d.xlsx", header={"填表日期": "2023-03-15"}, rows=[row]).read_bytes()
+    fixed = fill(a3, workdir / "f.xlsx", header={"填表日期": "2023-03-15"}, rows=[{**row, "风险点": "改正稿"}]).read_bytes()
+    (workdir / "inbox/李娜自查表.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", draft)],
+                                                                 date="Fri, 17 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/RE 李娜自查表.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", fixed)],
+                                                                    date=email.utils.formatdate(localtime=True)))
+    result = merge(cfg)
+    assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["改正稿"]
+    latest = next(r for r in result.analysis.inputs if r.path.startswith("inbox/RE "))
+    assert (latest.status, latest.order_basis) == ("accepted", "邮件日期")

@@ -1334,3 +1334,20 @@ def test_the_feedback_of_a_measure_form_typed_anew_shows_what_the_office_knows(c
             [catalogue[rid][k] for k in ("风险等级", "直接管理", "监督负责")]
     label = next(c for r in back.iter_rows() for c in r if c.value == "部门负责人")
     assert back.cell(label.row, label.column + 1).value == "王芳"
+
+
+def test_a_stamped_copy_mailed_after_the_form_needs_nothing(cfg, workdir):
+    """教务处 mails its 附件2, then a stamped PDF copy of it from the same address for the record: nothing to do about
+    the copy (it was rejected, with a reply asking for the .xlsx already accepted, every round)."""
+    form = fill(_find(generate_campaign(cfg), "附件2", "教务处"), workdir / "a2.xlsx",
+                header={"填报人": "王芳", "填报日期": "2023-03-10"},
+                rows=[{"权力事项": "考试管理", "权力类别": "执行", "行使岗位": "考务", "涉及“三重一大”": "否"}])
+    sender = "教务处 <jwc@example.edu.cn>"
+    (workdir / "inbox/权力清单.eml").write_bytes(hostile.make_eml([("附件2.xlsx", form.read_bytes())], from_=sender,
+                                                                date="Fri, 10 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/权力清单盖章件.eml").write_bytes(hostile.make_eml([("附件2盖章.pdf", hostile.pdf())], from_=sender,
+                                                                    date="Sat, 11 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    copy = next(r for r in result.report["inputs"] if r["path"] == "inbox/权力清单盖章件.eml")
+    assert copy["status"] == "superseded" and [f["code"] for f in copy["findings"]] == ["scan-followed-up"]
+    assert not [p for p in result.outputs["mail_drafts"] if "盖章" in p]

@@ -690,3 +690,24 @@ def test_a_zip_cut_short_is_not_read_as_its_last_member(tmp_path: Path):
     from formkit import safety
 
     assert safety.check_zip_bytes(H.tiny_xlsx({"A1": "x"})) is None      # a whole workbook is no such case
+
+
+def test_a_zip_with_zip64_end_records_is_whole(tmp_path: Path):
+    """Info-ZIP writes zip64 end records before the end record when it zips a stream (`cat 附件2.xlsx | zip a.zip -`),
+    for a small archive too: the directory ends where they begin; such a zip was taken for one cut short."""
+    import io
+    import struct
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("附件4.xlsx", H.tiny_xlsx({"A1": "附件4"}))
+    data = buf.getvalue()
+    pos = data.rfind(b"PK\x05\x06")
+    _sig, _d, _cd, here, total, cd_size, cd_offset, _c = struct.unpack_from("<4s4H2LH", data, pos)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, here, total, cd_size, cd_offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, pos, 1)
+    with_records = data[:pos] + record + locator + data[pos:]
+    assert zipfile.ZipFile(io.BytesIO(with_records)).testzip() is None
+    inputs, _ = expand(tmp_path, "教务处.zip", with_records)
+    assert outcome(inputs) == {"教务处.zip!附件4.xlsx": ("xlsx", None)}

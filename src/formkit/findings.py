@@ -311,8 +311,8 @@ ROW_NOT_MERGED = _code(
     "row-not-merged", INFO, "该行未汇总",
     "这一行未汇总进目录：{detail}。")
 SCAN_FOLLOWED_UP = _code(
-    "scan-followed-up", INFO, "之后已发来表格",
-    "这封邮件的附件不是表格；同一发件人之后发来的表格（{value}）已接收，这封邮件不再需要处理。")
+    "scan-followed-up", INFO, "已收到表格",
+    "这封邮件的附件不是表格（扫描件、照片或盖章件）；同一发件人发来的表格（{value}）已接收，这封邮件不再需要处理。")
 SUPERSEDED = _code(
     "superseded", INFO, "已被新提交替代",
     "同一表单有更新的提交（{value}），本文件未汇总。")

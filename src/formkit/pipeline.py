@@ -424,9 +424,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
 
 
 def _scans_followed_up(results: list[InputResult]) -> None:
-    """A mail whose attachments were no spreadsheet (a scan, a photo: mail-no-form), followed by a mail from the same
-    address that brought a form now accepted: the scan was sent instead of it, and is set aside (it stayed rejected:
-    a reply asking for what had come, every round, and merge never ended with 0)."""
+    """A mail whose attachments were no spreadsheet (a scan, a photo, a stamped PDF copy: mail-no-form) from an address
+    whose form, mailed before or after it, is accepted: the scan was sent instead of the form, or for the record beside
+    it, and is set aside (it stayed rejected: a reply asking for what had come, every round, and merge never ended
+    with 0). A later form is named before an earlier one."""
     accepted: dict[str, list[tuple[str, str]]] = {}
     for res in results:
         mail = res.raw.mail or {}
@@ -438,11 +439,12 @@ def _scans_followed_up(results: list[InputResult]) -> None:
         mail = res.raw.mail or {}
         if res.status != REJECTED or not any(f.code == F.MAIL_NO_FORM for f in res.findings):
             continue
-        later = sorted((d, path) for d, path in accepted.get((mail.get("address") or "").lower(), ())
-                       if mail.get("date") and _after(d, mail["date"]))
-        if later:
-            res.status, res.superseded_by = SUPERSEDED, later[0][1]
-            res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=later[0][1])]
+        forms = accepted.get((mail.get("address") or "").lower(), ())
+        later = sorted((d, path) for d, path in forms if mail.get("date") and _after(d, mail["date"]))
+        chosen = later[0][1] if later else (max(forms)[1] if forms else None)
+        if chosen:
+            res.status, res.superseded_by = SUPERSEDED, chosen
+            res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=chosen)]
 
 
 def _after(a: str, b: str) -> bool:

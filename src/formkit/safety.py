@@ -159,13 +159,16 @@ def check_zip_bytes(data: bytes) -> Finding | None:
         return _corrupt("找不到压缩包目录，文件不完整")
     _sig, _disk, _cd_disk, _here, entries, cd_size, cd_offset, _comment = _EOCD.unpack_from(data, pos)
     end = pos
-    if entries == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
-        loc = pos - 20
-        if loc >= 0 and data[loc:loc + 4] == b"PK\x06\x07":
-            (off64,) = struct.unpack_from("<Q", data, loc + 8)
-            if off64 + _EOCD64.size <= len(data) and data[off64:off64 + 4] == b"PK\x06\x06":
-                fields = _EOCD64.unpack_from(data, off64)
-                entries, cd_size, cd_offset, end = fields[7], fields[8], fields[9], off64
+    loc = pos - 20
+    if loc >= 0 and data[loc:loc + 4] == b"PK\x06\x07":
+        # zip64 end records before the end record (Info-ZIP writes them when zipping a stream, even for a small
+        # archive): the directory ends where they begin
+        (off64,) = struct.unpack_from("<Q", data, loc + 8)
+        if off64 + _EOCD64.size <= len(data) and data[off64:off64 + 4] == b"PK\x06\x06":
+            fields = _EOCD64.unpack_from(data, off64)
+            end = off64
+            if entries == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset == 0xFFFFFFFF:
+                entries, cd_size, cd_offset = fields[7], fields[8], fields[9]
     if data[:4] == b"PK\x03\x04" and end - cd_size - cd_offset > 0:
         # the directory found is not this file's own: it begins with a zip entry, yet its last directory describes an
         # archive that starts further on. A zip cut short (an interrupted download) whose last stored member is itself

@@ -104,16 +104,16 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
     填表日期 against the other 填表日期), never one input's mail Date against the other's 填表日期 (a corrected
     file keeps its 填表日期 but is saved after the mail that brought the first one). Mail dates and 填表日期
     count by the day (a mail at 09:30 is not later than a file filled in that day); file times exactly. The
-    path decides what is still equal. A clue within the campaign's dates (`window`) is not weighed against one far
-    outside them: a file copied into inbox/ today carries today's time, which would put it after a correction mailed
-    during the campaign (two files copied today are still ordered by their times)."""
+    path decides what is still equal. A file time within the campaign's dates (`window`) is not weighed against one
+    far outside them: a first draft copied into inbox/ today was "later" than the correction mailed during the
+    campaign (two files copied today are still ordered by their times; mail dates are always compared)."""
     ca, cb = _clues(a), _clues(b)
     for basis in ("邮件日期", "填表日期", "邮件时间", "文件修改时间"):
         key = "邮件日期" if basis == "邮件时间" else basis      # two mails of one day: their times, by that name
         if key in ca and key in cb:
             x, y = ca[key], cb[key]
-            if window is not None and _within(x, window) != _within(y, window):
-                continue
+            if basis == "文件修改时间" and window is not None and _within(x, window) != _within(y, window):
+                continue      # a file copied into inbox/ today against a time of the campaign: no order (below)
             if basis in ("邮件日期", "填表日期"):
                 x, y = _day(x), _day(y)
             if x != y:
