@@ -1351,3 +1351,21 @@ def test_a_stamped_copy_mailed_after_the_form_needs_nothing(cfg, workdir):
     copy = next(r for r in result.report["inputs"] if r["path"] == "inbox/权力清单盖章件.eml")
     assert copy["status"] == "superseded" and [f["code"] for f in copy["findings"]] == ["scan-followed-up"]
     assert not [p for p in result.outputs["mail_drafts"] if "盖章" in p]
+
+
+def test_a_measure_form_that_came_back_says_both_went_out(cfg, workdir):
+    """outbox/ deleted (the issued record with it): 教务处's 附件5 came back, so its 附件6 went out too: it is owed
+    (it showed 未下发 and was not chased)."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    (workdir / "formkit.toml").write_text((workdir / "formkit.toml").read_text(encoding="utf-8").replace(
+        "[campaign]", "[campaign]\nas_of = 2023-05-20", 1), encoding="utf-8")
+    cfg = load_config(workdir)
+    a5 = _find(generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg)), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"},
+                                                          "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    shutil.rmtree(workdir / "outbox")
+    rows = {d.code: d for d in grid(merge(cfg).analysis)}
+    assert rows["JWC"].forms["附件6"].state == "逾期" and rows["CWC"].forms["附件6"].state == "未下发"

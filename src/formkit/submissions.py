@@ -87,13 +87,15 @@ def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
     folders = department_folders(cfg.roster)
     templates = cfg.outbox / "templates"
     recorded = issued_measures(cfg)
-    came = {(r.form, r.department) for r in analysis.inputs if r.form and r.status in (ACCEPTED, RETURNED)}
+    # a measure form of the department came back: both went out to it (they are generated together)
+    came = {r.department for r in analysis.inputs
+            if r.form and analysis.forms[r.form].is_measure_form and r.status in (ACCEPTED, RETURNED)}
     known: dict[tuple[str, str], bool] = {}
 
     def issued(form: str, code: str) -> bool:
         if (form, code) not in known:
             folder = templates / folders.get(code, "")
-            known[form, code] = code in recorded or (form, code) in came \
+            known[form, code] = code in recorded or code in came \
                 or (folder.is_dir() and any(folder.glob(f"{form}_*.xlsx")))
         return known[form, code]
 

@@ -387,7 +387,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      detail=c.department.name, key="name")
         return
     c.staff = match
-    c.person = match.name           # the roster's spelling (张伟 typed as 張偉 or 张 伟 is still 张伟)
+    c.person = match.name           # the roster's spelling (张 伟, 张\u200b伟 typed: 张伟)
     if staff_no and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no):
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=match.name, key="staff_no")
