@@ -393,7 +393,7 @@ def cmd_check(args) -> int:
     from formkit import findings as F
     from formkit.config import CONFIG_NAME, load_config, standalone_config
     from formkit.errors import FormkitError
-    from formkit.inputs import ACCEPTED, RETURNED, STATUS_ZH
+    from formkit.inputs import ACCEPTED, REJECTED, RETURNED, STATUS_ZH
     from formkit.intake import expand_file
     from formkit.pipeline import analyse
 
@@ -452,13 +452,13 @@ def cmd_check(args) -> int:
     shown_inputs = sorted((r for r in a.inputs if r.path in mine or r.path.split("!", 1)[0] in mine),
                           key=lambda r: (order.get(r.path, order.get(r.path.split("!", 1)[0], 0)), r.path))
     for res in shown_inputs:
-        counted = res.status in (ACCEPTED, RETURNED, "rejected")       # what merge would take, or cannot read
+        counted = res.status in (ACCEPTED, RETURNED, REJECTED)       # what merge would take, or cannot read
         n_err = res.count(F.ERROR) if counted else 0
         errors += n_err
-        label = "有错误" if n_err else ("无法读取" if res.status == "rejected" else "通过")
+        label = "有错误" if n_err else ("无法读取" if res.status == REJECTED else "通过")
         if res.status in ("duplicate", "superseded"):
             label = f"{STATUS_ZH[res.status]}，不会汇总"
-        if args.quiet and not n_err and res.status != "rejected":
+        if args.quiet and not n_err and res.status != REJECTED:
             continue
         print(f"{_shown(res.path)}：{res.form or '未识别'}，{label}（错误 {res.count(F.ERROR)}，提醒 {res.count(F.WARNING)}）")
         for f in res.findings:
@@ -466,7 +466,7 @@ def cmd_check(args) -> int:
                 continue
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
             print(f"  {F.SEVERITY_ZH[f.severity]} {_shown(where)} [{f.code}] {_shown(f.message)}")
-    return 1 if errors or any(r.status == "rejected" for r in shown_inputs) else 0
+    return 1 if errors or any(r.status == REJECTED for r in shown_inputs) else 0
 
 
 def cmd_demo(args) -> int:

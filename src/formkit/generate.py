@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
 from formkit.layout import TITLE_ROW, Layout
 from formkit.levels import supervision
 from formkit.spec import FormSpec, load_forms
-from formkit.write.common import write_string  # (also: packs with deflate level 1, _QuickZip)
+from formkit.write.common import write_bytes_atomic, write_string  # (also: deflate level 1, _QuickZip)
 
 FONT = "宋体"
 ONE_PAGE_ROWS = 36
@@ -320,8 +321,6 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     _identity(wb, ident, cfg, spec)
     wb.close()
     if buf is not target:
-        from formkit.write.common import write_bytes_atomic
-
         write_bytes_atomic(Path(target), buf.getvalue())
     return lay
 
@@ -510,10 +509,6 @@ ask for those forms only from them, also once outbox/templates/ has been moved a
 
 
 def record_issued(cfg: Config, codes: list[str]) -> None:
-    import json
-
-    from formkit.write.common import write_bytes_atomic
-
     path = cfg.outbox / ISSUED_FILE
     try:
         known = set(json.loads(path.read_text(encoding="utf-8")).get("measures", []))
@@ -526,8 +521,6 @@ def record_issued(cfg: Config, codes: list[str]) -> None:
 
 def issued_measures(cfg: Config) -> set[str]:
     """The departments the measure forms were generated for (record_issued)."""
-    import json
-
     try:
         return set(json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("measures", []))
     except (OSError, ValueError, AttributeError):

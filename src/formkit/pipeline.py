@@ -214,11 +214,8 @@ def _risks_of(ctx: Context, checked: Checked, by_scope: dict[tuple, dict]) -> It
 def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None,
             raws: list[RawInput] | None = None, skipped: list[Skipped] | None = None,
             campaign_rules: bool = True, *, store: Store | None = None, timings: dict | None = None,
-            while_reading: Callable[[], None] | None = None, base: Context | None = None) -> Analysis:
+            while_reading: Callable[[], None] | None = None) -> Analysis:
     """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone.
-
-    base: the campaign so far (the context of an analysis of the inbox: its accepted 附件2 items and risks);
-    the campaign rules of these inputs look at it too (`formkit check` in a working folder).
 
     store: where read outcomes are kept and looked up (formkit.cache; default: in memory, for this run).
     timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse"), and the CPU
@@ -238,19 +235,13 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
                                          while_reading=while_reading, cpu=timings)
     skipped = sorted([*(skipped or []), *late_skipped], key=lambda s: s.path) if late_skipped else (skipped or [])
     with timed(timings, "analyse"):
-        analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress, base)
+        analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress)
     return analysis
 
 
 def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult], skipped: list[Skipped],
-             store: Store, campaign_rules: bool, progress: Callable[[str, int, int], None] | None,
-             base: Context | None = None) -> Analysis:
+             store: Store, campaign_rules: bool, progress: Callable[[str, int, int], None] | None) -> Analysis:
     ctx = Context(cfg)
-    if base is not None:
-        ctx.power_items.update(base.power_items)
-        ctx.risks.update(base.risks)
-        ctx.former.update(base.former)
-        ctx.pending.update(base.pending)
     _SHARED.clear()
 
     # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same
