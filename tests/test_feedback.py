@@ -1369,3 +1369,30 @@ def test_a_measure_form_that_came_back_says_both_went_out(cfg, workdir):
     shutil.rmtree(workdir / "outbox")
     rows = {d.code: d for d in grid(merge(cfg).analysis)}
     assert rows["JWC"].forms["附件6"].state == "逾期" and rows["CWC"].forms["附件6"].state == "未下发"
+
+
+def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_locked(cfg, workdir):
+    """教务处 inserts a row between the two pre-filled risks of its 附件6 (a new measure, no 风险编号: returned): the
+    feedback workbook locks the rows that carry the pre-filled risks wherever they now stand, and leaves the inserted
+    row open (it locked the first two rows by place: the inserted row's 风险编号 could not be typed, JWC-B02 came back
+    open)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    wb = openpyxl.load_workbook(a6)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "关键环节", "防控措施", "工作程序"])
+    for r in (hr + 1, hr + 2):
+        for label, value in (("关键环节", "执行"), ("防控措施", "集体决策"), ("工作程序", "登记")):
+            ws.cell(r, cols[label]).value = value
+    ws.insert_rows(hr + 2)
+    ws.cell(hr + 2, cols["防控措施"]).value = "新增的措施"
+    wb.save(workdir / "inbox/教务处措施.xlsx")
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施.xlsx"] == "returned"
+    back = form_sheet(openpyxl.load_workbook(workdir / next(p for p in result.outputs["feedback"] if "教务处措施" in p)))
+    bhr, bcols = table_header_row(back, ["风险编号", "风险点"])
+    ids = [back.cell(r, bcols["风险编号"]).value for r in range(bhr + 1, bhr + 4)]
+    assert ids == ["JWC-B01", None, "JWC-B02"]
+    locked = [back.cell(r, bcols["风险点"]).protection.locked for r in range(bhr + 1, bhr + 4)]
+    assert locked == [True, False, True]
+    assert not back.cell(bhr + 2, bcols["风险编号"]).protection.locked

@@ -288,7 +288,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     pair_block(spec.signoff, lay.signoff_labels, content.signoff)
     note_row = lay.end_row + 1
     ws.merge_range(note_row, 0, note_row, last,
-                   "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头；行数不够时请插入行。", fm.note)
+                   "填表说明见“填表说明”工作表。灰色单元格已锁定；请在白色单元格中填写，不要增删列或改写表头；行数不够时请在最后一个空白行处插入行。", fm.note)
     for i, note in enumerate(content.notes, note_row + 2):
         # the submitter's own lines, as they typed them, one a row under the form (read back as they were: said,
         # not a risk row)

@@ -102,6 +102,10 @@ def _restored(res: InputResult, risks: Mapping) -> list[dict]:
     return out
 
 
+def _id_key(rid: str) -> str:
+    return normalize.fold(rid).upper()
+
+
 def _content(res: InputResult, risks: Mapping) -> FormContent:
     c = res.checked
     sub = c.sub
@@ -109,7 +113,11 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     whens = {col.key for col in c.spec.columns if col.type == "when"}
     for r in sub.rows:
         rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items() if k != "seq"})
-    prefilled = len(sub.identity.risks) if (sub.identity and c.spec.is_measure_form) else 0
+    # the rows that carry a risk the form was pre-filled with are locked again, wherever they stand (a row inserted
+    # among them in LibreOffice moved them down: locked by place, the inserted row's risk could not be typed and the
+    # pre-filled one below it came back open)
+    carried = {_id_key(r) for r in sub.identity.risks} if (sub.identity and c.spec.is_measure_form) else set()
+    carried_rows = {n for n, r in enumerate(sub.rows) if _id_key(normalize.to_text(r.values.get("risk_id", ""))) in carried}
     if c.spec.is_measure_form:
         # a pre-filled row's risk as registered now (its 风险点 reworded in a re-sent 附件3/4 since the form went out,
         # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds; a row of a form typed
@@ -120,7 +128,7 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
             now = risks.get(matched.get(raw.excel_row) or "")
             if now is not None:
                 current = risk_prefill(now)
-                row.update({k: current[k] for k in locked if current.get(k) and (n < prefilled or not row.get(k))})
+                row.update({k: current[k] for k in locked if current.get(k) and (n in carried_rows or not row.get(k))})
     extra_columns = list(dict.fromkeys(label for r in sub.rows for label in r.extra))
 
     def block(raw: dict, read: dict, fields) -> dict:
@@ -144,8 +152,7 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     restored = _restored(res, risks)
     return FormContent(header=block(sub.header, c.header, c.spec.header), notes=list(dict.fromkeys(notes)),
                        rows=rows + restored, signoff=block(sub.signoff, c.signoff, c.spec.signoff),
-                       prefilled_at=frozenset(range(len(rows), len(rows) + len(restored))),
-                       prefilled_rows=min(prefilled, len(rows)),
+                       prefilled_at=frozenset(carried_rows) | frozenset(range(len(rows), len(rows) + len(restored))),
                        extra_columns=extra_columns, extras=[r.extra for r in sub.rows] if extra_columns else [])
 
 
