@@ -1916,3 +1916,7 @@ def test_a_header_typed_as_a_row_of_labels_with_the_values_beneath(cfg):
     res = run(cfg)["重新录入.xlsx"]
     assert res.status == "accepted" and (res.department, res.person) == ("JWC", "张伟")
     assert not [f for f in res.findings if f.severity != "info"], res.findings
+    ws["D3"] = None                       # 岗位 left empty: said under its label (it was said at 职务层级's label)
+    wb.save(cfg.inbox / "重新录入.xlsx")
+    res = run(cfg)["重新录入.xlsx"]
+    assert [(f.code, f.cell) for f in res.findings if f.field == "岗位"] == [("required", "D3")]

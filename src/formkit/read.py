@@ -457,10 +457,11 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
                 # labels side by side in one row, their values in the row under them (a form typed anew as a small
                 # table): the cell under the label, when it is no label itself
                 below = grid[r + 1][j] if j < len(grid[r + 1]) else None
-                if below not in ("", None) and not (type(below) is str and len(below) <= longest
-                                                    and label_key(below) in wanted):
-                    value, ref = below, a1(r + 1, j)
-                    used_rows.add(r + 1)
+                if not (type(below) is str and len(below) <= longest and label_key(below) in wanted):
+                    ref = a1(r + 1, j)           # (left empty: said there, not at the next label's cell)
+                    if below not in ("", None):
+                        value = below
+                        used_rows.add(r + 1)
             values[f.key], refs[f.key] = value, ref
     return values, refs, used_rows
 
