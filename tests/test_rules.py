@@ -1521,7 +1521,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
-    "identity-missing", "identity-mismatch", "row-not-merged", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 
@@ -1920,3 +1920,39 @@ def test_a_header_typed_as_a_row_of_labels_with_the_values_beneath(cfg):
     wb.save(cfg.inbox / "重新录入.xlsx")
     res = run(cfg)["重新录入.xlsx"]
     assert [(f.code, f.cell) for f in res.findings if f.field == "岗位"] == [("required", "D3")]
+
+
+def test_a_value_dragged_down_a_thousand_rows_is_said_in_a_bounded_number_of_findings(cfg):
+    """张伟's 附件3 with a 1 dragged down column B for 1,000 rows under the table: the first MAX_NOT_READ are said one by
+    one, the rest in one finding with their count (a million such rows gave a million findings: a 344 MiB report.json
+    and 2 GB in the merge process)."""
+    from formkit.read import MAX_NOT_READ
+
+    path = submit(cfg, "附件3", "JWC", "张伟", name="拖动.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险类别"])
+    start = ws.max_row + 3
+    for r in range(start, start + 1000):
+        ws.cell(r, cols["风险类别"]).value = "1"
+    wb.save(path)
+    res = run(cfg)["拖动.xlsx"]
+    said = [f for f in res.findings if f.code == "row-not-read"]
+    more = [f for f in res.findings if f.code == "rows-not-read-more"]
+    assert len(said) == MAX_NOT_READ and len(more) == 1 and f"另有 {1000 - MAX_NOT_READ} 处" in more[0].message
+    assert res.status == "accepted"
+
+
+def test_a_form_in_a_workbook_with_sheets_named_like_formkits_outputs_is_read(cfg):
+    """教务处's 附件2 copied into a workbook of its own that also has sheets 说明, 风险目录, 问题清单 and a 公示 sheet titled
+    “…公示”: it is a form (it was rejected as formkit's own output, its rows lost and the department chased)."""
+    src = submit(cfg, "附件2", "JWC", name="tmp.xlsx")
+    wb = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(src)), wb.active)
+    src.unlink()
+    for name in ("说明", "风险目录", "问题清单"):
+        wb.create_sheet(name)["A1"] = name
+    wb.create_sheet("公示")["A1"] = "教务处权力清单公示"
+    wb.save(cfg.inbox / "教务处附件2.xlsx")
+    res = run(cfg)["教务处附件2.xlsx"]
+    assert res.form == "附件2" and res.status == "accepted", res.findings

@@ -207,6 +207,9 @@ HEADER_REPEATED = _code(
 ROW_NOT_READ = _code(
     "row-not-read", INFO, "未读取的文字",
     "这一行只在“{field}”列写了“{value}”，没有作为数据读取；如需说明请写在“备注”列。")
+ROWS_NOT_READ_MORE = _code(
+    "rows-not-read-more", INFO, "未读取的文字（其余）",
+    "另有 {detail} 处只在一列写了内容的行，同样没有作为数据读取（不再逐一列出）；如是误填（如向下拖动复制），请删去。")
 REQUIRED = _code("required", ERROR, "必填项为空", "“{field}”为必填项，请填写。")
 EXPECTED = _code("expected", WARNING, "建议填写", "“{field}”未填写，建议补充。")
 INVALID_CHOICE = _code(

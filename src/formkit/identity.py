@@ -18,6 +18,8 @@ from defusedxml import ElementTree
 META_SHEET = "_meta"
 DEFINED_NAME = "formkit_identity"
 PROPERTY_PREFIX = "formkit."
+OUTPUT_PROPERTY = PROPERTY_PREFIX + "output"
+"""The custom property of an output formkit writes that is no form (the publication): read, it is said to be one."""
 
 
 def _digest_prefix(value: object) -> str:

@@ -25,7 +25,7 @@ from python_calamine import CalamineWorkbook
 from formkit import findings as F
 from formkit import identity as ident_mod
 from formkit import normalize
-from formkit.identity import META_SHEET, Identity
+from formkit.identity import META_SHEET, OUTPUT_PROPERTY, PROPERTY_PREFIX, Identity
 from formkit.safety import KEPT_PARTS, col_letters, col_number, ref_order
 from formkit.spec import Field, FormSpec
 
@@ -78,6 +78,10 @@ class OwnOutput(NotAForm):
 MAX_FORM_ROWS = 5_000
 """Most table rows one form may hold: a department lists dozens of risks, a person a handful; 200,000 filled rows (a
 row dragged down a whole column, a crafted file) are no form, and would make 200,000 catalogue rows and findings."""
+
+
+MAX_NOT_READ = 200
+"""row-not-read findings said one by one in a form; beyond, one more says how many were left unsaid."""
 
 
 class TooManyRows(Exception):
@@ -617,7 +621,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
                   for j in mapping.values()}
     header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)  # (a quick test)
+    said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
+                     # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
+
     def not_read(r: int, j: int, value: object) -> None:
+        said[0] += 1
+        if said[0] > MAX_NOT_READ:
+            return
         key = by_col.get(j)
         label = spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
                                                     else "") or f"{col_letters(j + 1)}"
@@ -680,8 +690,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             seq = to_text(values.get("seq", ""))
             if seq and not _SEQ_LIKE.fullmatch(seq) and seq not in FILLER_TEXTS:
                 # words in the 序号 column (合计：共 3 项…): no data row, but said, not dropped
-                findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, mapping["seq"]),
-                                       field=spec.column("seq").label, value=seq))
+                not_read(r, mapping["seq"], seq)
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
@@ -695,6 +704,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if len(rows) > MAX_FORM_ROWS:
             raise TooManyRows(f"表格中填写的行超过 {MAX_FORM_ROWS} 行")
         last_seen = r
+    if said[0] > MAX_NOT_READ:
+        findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
     for j, label in extra_cols.items():
         if label in extra_used:
             findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(hr, j), value=label))
@@ -844,13 +855,15 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 merges[name] = ods_merges[name]
         return grids[name]
 
-    if identity is None:
+    if identity is None and parts is not None:
         # formkit's own outputs, put back into inbox/ (a leader's copy mailed back): their 公示 and 领导小组 sheets
-        # show a form's labels, and read as one they replaced the real 附件1 or made a 附件3 of the publication
-        names = set(visible) | set(hidden)
-        if {"风险目录", "问题清单", "说明"} <= names:
+        # show a form's labels, and read as one they replaced the real 附件1 or made a 附件3 of the publication. Told
+        # by the property formkit writes into them, not by their sheets' names (a department's own workbook may
+        # well have a 说明 or a 公示 sheet beside its form)
+        custom = parts.get("docProps/custom.xml") or b""
+        if f'name="{PROPERTY_PREFIX}inputs"'.encode() in custom:
             raise OwnOutput("汇总工作簿“廉政风险目录”")
-        if "公示" in visible and any("公示" in str(v) for line in grid_of("公示")[:2] for v in line if v):
+        if f'name="{OUTPUT_PROPERTY}"'.encode() in custom:
             raise OwnOutput("公示版")
 
     chosen: tuple[FormSpec, str] | None = None

@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from formkit.identity import OUTPUT_PROPERTY
 from formkit.spec import LEVELS, templates_dir
 from formkit.write.common import (
     Styles,
@@ -424,6 +425,7 @@ def write_publication(analysis, outdir: Path, progress: Callable[[str, int, int]
     xlsx = folder / f"{FILE_STEM}.xlsx"
     with atomic_workbook(xlsx, constant_memory=True, created=datetime.combine(publication_date(cfg), time()),
                          title=title, subject=cfg.campaign, company=cfg.institution) as wb:
+        wb.set_custom_property(OUTPUT_PROPERTY, "公示")      # (put back into inbox/, it is told from a form)
         write_publication_sheet(wb, Styles(wb), analysis, progress=progress)
     html = folder / f"{FILE_STEM}.html"
     _atomic_write_text(html, _environment().get_template(TEMPLATE).generate(**_html_context(analysis)))
