@@ -711,3 +711,15 @@ def test_a_zip_with_zip64_end_records_is_whole(tmp_path: Path):
     assert zipfile.ZipFile(io.BytesIO(with_records)).testzip() is None
     inputs, _ = expand(tmp_path, "教务处.zip", with_records)
     assert outcome(inputs) == {"教务处.zip!附件4.xlsx": ("xlsx", None)}
+
+
+def test_a_mailbox_of_many_mails_of_correspondence_keeps_its_forms(tmp_path: Path):
+    """A mailbox export of 2,100 mails without attachments and one with a form: the form is read (each mail's body
+    counted against the 2,000 members an inbox file may yield: the whole export was refused, the form with it)."""
+    chat = H.make_eml([], subject="收到", body="收到，谢谢。").replace(b"\r\n", b"\n")
+    form = H.make_eml([("附件4.xlsx", H.tiny_xlsx())], subject="附件4 教务处").replace(b"\r\n", b"\n")
+    mails = [chat] * 2100 + [form]
+    mbox = b"".join(b"From x@example.edu.cn Mon Mar 13 09:00:00 2023\n" + m + b"\n\n" for m in mails)
+    inputs, skipped = expand(tmp_path, "收件箱.mbox", mbox)
+    assert [(i.path, i.rejection) for i in inputs] == [("收件箱.mbox!第2101封邮件.eml!附件4.xlsx", None)]
+    assert len(skipped) == 2100

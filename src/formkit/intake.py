@@ -1124,13 +1124,13 @@ class _Expander:
 
     def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
                    zdepth: int, depth: int, counter: list[int]) -> None:
-        self.count_entry()
         try:
             filename = part_filename(part)
             disposition = part.get_content_disposition()
             content_id = part.get("Content-ID")
             data = part.get_payload(decode=True) or b""
         except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
+            self.count_entry()
             counter[0] += 1
             name = f"第{counter[0]}个附件"
             self.reject(self.unique(path, name), None, mtime, prov,
@@ -1143,6 +1143,9 @@ class _Expander:
         if maintype == "image" and (disposition == "inline" or content_id) \
                 and _ext(filename or "") not in SPREADSHEET_EXTS:
             return  # a picture shown inside the body
+        # an attachment counts against the members one inbox file may yield (a mail's body does not: a mailbox
+        # export of 2,100 mails of correspondence was refused whole, the forms in it with it)
+        self.count_entry()
         counter[0] += 1
         if (what := _opaque_attachment(ctype, filename)) is not None:
             # the form may well be inside, but there is no way to it here: an input rejected with the reason
