@@ -238,7 +238,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
 
     def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
         # a measure came from the measure form (措施来源), the rest from the risk form; the cell of the item that
-        # changed (风险等级, 工作程序: their columns in that row), else the row's own
+        # changed (风险等级, 工作程序, 关键环节, 完成时限: their columns in that row), else the row's own
         # (a risk answered by several rows: each of them)
         measure = item in MEASURE_ITEMS and r.get("措施来源文件")
         source = ("措施来源文件", "措施来源位置") if measure else ("来源文件", "来源位置")
@@ -297,7 +297,7 @@ def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
         write_text(ws, 1, 0, "没有可比较的上一轮汇总（outbox/历史/ 中没有往期工作簿，也未用 --compare 指定）。", st.subtitle)
         return
     counts = changes.counts()
-    items = {k: sum(1 for r in changes.rows if r["变化"] == k) for k in counts}    # (措施变化: 防控措施 and 工作程序)
+    items = {k: sum(1 for r in changes.rows if r["变化"] == k) for k in counts}    # (措施变化: one risk, several items)
     summary = "，".join(f"{k} {v} 条" + (f"（{items[k]} 项）" if items[k] != v else "")
                        for k, v in counts.items()) or "没有变化"
     write_text(ws, 1, 0, f"比较对象：{changes.baseline}。{summary}。", st.subtitle)
