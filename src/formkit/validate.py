@@ -598,7 +598,8 @@ def former_token(column: str, value: str) -> str:
     return f"\0{column}\0{value}"
 
 
-def _id_key(rid: str) -> str:
+def id_key(rid: str) -> str:
+    """A 风险编号 as compared: case, width and spaces aside, _ read as - (jwc_b02 is JWC-B02)."""
     return normalize.fold(rid).upper().replace("_", "-")
 
 
@@ -642,8 +643,8 @@ def _unknown_number(c: Checked, row, rid: str, ctx: Context) -> F.Finding:
     """A 风险编号 that names none of the form's own risks: another department's or person's risk (said whose:
     "不在已登记的风险中" sent them looking for a mistake in a number that is registered), else unknown."""
     everything = ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks
-    key = _id_key(rid)
-    other = everything.get(rid) or next((r for n, r in everything.items() if _id_key(n) == key), None) \
+    key = id_key(rid)
+    other = everything.get(rid) or next((r for n, r in everything.items() if id_key(n) == key), None) \
         if key[:1].isalpha() else None
     if other is not None:
         whose = other.get("部门", "") + (f"{other['姓名']}的个人" if other.get("姓名") else "的")
@@ -662,7 +663,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
-    typed = {_id_key(rid): rid for rid in (*carried, *by_id)}
+    typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     covered: set[str] = set()
     unmatched = 0
@@ -677,10 +678,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          detail=scope[0]["岗位"], key="post")
     for row in c.rows:
         rid = iso_text(row.values.get("risk_id", ""))
-        if rid and (key := _id_key(rid)) in typed:
+        if rid and (key := id_key(rid)) in typed:
             rid = typed[key]
         elif rid and rid not in ctx.pending:       # (a number typed otherwise: rare; pending is checked only then)
-            rid = next((p for p in ctx.pending if _id_key(p) == key), rid)
+            rid = next((p for p in ctx.pending if id_key(p) == key), rid)
         text = iso_text(row.values.get("risk", ""))
         if rid:
             if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it

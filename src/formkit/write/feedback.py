@@ -41,6 +41,7 @@ from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.submissions import as_of, grid, owed_by, sender_department
+from formkit.validate import id_key
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
 CHINA = timezone(timedelta(hours=8))
@@ -55,10 +56,15 @@ def _member(res: InputResult) -> str:
     return raw.path.rsplit("!", 1)[-1] if raw.path != raw.disk else raw.path
 
 
+def _file_name(res: InputResult) -> str:
+    """The input's own file name (an attachment's, an archive member's), without its folders or containers."""
+    return _member(res).split("/")[-1]
+
+
 def _stem(res: InputResult) -> str:
     """The name a feedback workbook and its draft are given, from the input's own: a feedback workbook sent back
     and returned again gives …_反馈.xlsx once more, not …_反馈_反馈.xlsx (one more _反馈 every round)."""
-    last = _member(res).split("/")[-1]
+    last = _file_name(res)
     stem = last.rsplit(".", 1)[0] if "." in last else last
     return safe_name(_FEEDBACK_SUFFIX.sub("", stem) or stem)
 
@@ -102,10 +108,6 @@ def _restored(res: InputResult, risks: Mapping) -> list[dict]:
     return out
 
 
-def _id_key(rid: str) -> str:
-    return normalize.fold(rid).upper()
-
-
 def _content(res: InputResult, risks: Mapping) -> FormContent:
     c = res.checked
     sub = c.sub
@@ -116,8 +118,8 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     # the rows that carry a risk the form was pre-filled with are locked again, wherever they stand (a row inserted
     # among them in LibreOffice moved them down: locked by place, the inserted row's risk could not be typed and the
     # pre-filled one below it came back open)
-    carried = {_id_key(r) for r in sub.identity.risks} if (sub.identity and c.spec.is_measure_form) else set()
-    carried_rows = {n for n, r in enumerate(sub.rows) if _id_key(normalize.to_text(r.values.get("risk_id", ""))) in carried}
+    carried = {id_key(r) for r in sub.identity.risks} if (sub.identity and c.spec.is_measure_form) else set()
+    carried_rows = {n for n, r in enumerate(sub.rows) if id_key(normalize.to_text(r.values.get("risk_id", ""))) in carried}
     if c.spec.is_measure_form:
         # a pre-filled row's risk as registered now (its 风险点 reworded in a re-sent 附件3/4 since the form went out,
         # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds; a row of a form typed
@@ -495,13 +497,13 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         who = f"{who}（表内姓名“{normalize.person_name(typed)}”）"       # a typo, or someone new: both can read it
     if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER_ASIDE), None)):
         who = sender                              # the department that sent another's form
-    file_name = _member(res).split("/")[-1]
+    file_name = _file_name(res)
     if attachment is None and job.also:
         # (several unreadable attachments of one mail: each named with its reasons, in one reply)
         group = [res, *(analysis.inputs[j] for j in job.also)]
-        shown = [replace(f, message=f"“{_member(r).split('/')[-1]}”：{f.message}") for r in group for f in r.findings
+        shown = [replace(f, message=f"“{_file_name(r)}”：{f.message}") for r in group for f in r.findings
                  if f.severity in (F.ERROR, F.WARNING)]
-        names = [_member(r).split("/")[-1] for r in group]
+        names = [_file_name(r) for r in group]
         file_name = f"{names[0]}等 {len(names)} 个附件"
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
     elif attachment is None:
@@ -552,7 +554,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
             for f in res.findings:
                 if f.code == F.MULTIPLE_FORMS and f.value:
                     for fid in f.value.split("、"):
-                        inside.setdefault((res.department, fid), _member(res).split("/")[-1])
+                        inside.setdefault((res.department, fid), _file_name(res))
     for d in grid(analysis):
         items = []
         returned = False
