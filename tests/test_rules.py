@@ -468,6 +468,7 @@ def test_measure_unmatched_on_a_blank_form(cfg):
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 2), "measure-unmatched")}
     (f,) = [f for f in res.findings if f.code == "measure-unmatched"]
     assert f.severity == "warning" and "本人已登记的风险点（附件3）" in f.message and "没有汇总" in f.message
+    assert "请先用附件3（个人）或附件4（部门）补报" in f.message     # a new risk: register it first
     # "a blank 附件5 is still accepted: its rows are matched to the person's risks by text, unmatched ones reported"
     assert res.status == "accepted"
     measures = {r["风险点"]: r["防控措施"] for r in a.catalogue if r["姓名"] == "张伟"}

@@ -278,7 +278,7 @@ RISK_TEXT_DIFFERS = _code(
 MEASURE_UNMATCHED = _code(
     "measure-unmatched", WARNING, "措施对应不到风险点",
     "风险点“{value}”与{detail}都对不上，这一行的措施没有汇总（其他行照常汇总）；请按登记时的风险点原文填写，"
-    "或使用预填的措施表。")
+    "或使用预填的措施表；如果这是新发现的风险，请先用附件3（个人）或附件4（部门）补报，登记后再填报它的措施。")
 MEASURES_MATCH_NOTHING = _code(
     "measures-match-nothing", ERROR, "措施表对应不到任何风险点",
     "表中 {value} 行措施都没能对应到{detail}（对不上或不能确定是哪一个），整张表没有可以汇总的措施；请先报送或改正"
