@@ -1148,10 +1148,12 @@ def _label_right(path: Path, label: str) -> tuple[int, int]:
     return cell.row, cell.column + 1
 
 
-def test_a_form_sent_as_a_second_sheet_is_chased_as_such(cfg, workdir):
-    """教务处 copies its 附件4 into the workbook of its 附件2, and sends that one file: one file is one form, so the 附件4
-    is not read. The chase mail listed it as 未报 and ended “如已报送，请忽略本邮件” (the department, having sent it,
-    would ignore it); it says where the form came and what to do."""
+@pytest.mark.parametrize("hidden", [True, False])
+def test_a_form_sent_as_a_second_sheet_is_chased_as_such(cfg, workdir, hidden):
+    """教务处 copies its 附件4 into the workbook of its 附件2, and sends that one file. A visible sheet is read as a form of
+    its own (not chased); a hidden one is not read (a copy put away), and the chase mail listed it as 未报 and ended
+    “如已报送，请忽略本邮件” (the department, having sent it, would ignore it): it says where the form came and what to
+    do."""
     paths = generate_campaign(cfg)
     a2 = fill(next(p for p in paths if "附件2" in p.name and "教务处" in p.name), workdir / "教务处_两张表.xlsx",
              header={"填报日期": "2023-03-20"}, rows=[
@@ -1164,12 +1166,19 @@ def test_a_form_sent_as_a_second_sheet_is_chased_as_such(cfg, workdir):
         for c in row:
             if c.value is not None:
                 target.cell(c.row, c.column, c.value)
+    if hidden:
+        target.sheet_state = "hidden"
     wb.save(workdir / "inbox/教务处_两张表.xlsx")
     result = merge(cfg)
     res = next(r for r in result.analysis.inputs if r.path == "inbox/教务处_两张表.xlsx")
     assert res.form == "附件2" and res.status == "accepted"
-    assert next(f for f in res.findings if f.code == "multiple-forms").value == "附件4"
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
+    if not hidden:
+        (other,) = [r for r in result.analysis.inputs if r.path == "inbox/教务处_两张表.xlsx!附件4"]
+        assert (other.form, other.status, other.department) == ("附件4", "accepted", "JWC")
+        assert "附件4" not in chase and "multiple-forms" not in {f.code for f in res.findings}
+        return
+    assert next(f for f in res.findings if f.code == "multiple-forms").value == "附件4"
     line = next(x for x in chase.splitlines() if "附件4" in x)
     assert "未报" in line and "“教务处_两张表.xlsx”中有这张表" in line and "另存为单独的文件" in line
 

@@ -29,7 +29,7 @@ from formkit.merge import merge
 from formkit.pipeline import analyse
 from formkit.spec import load_forms
 from tests import hostile
-from tests.helpers import fill, form_sheet, table_header_row
+from tests.helpers import _find, fill, form_sheet, table_header_row
 
 FORMS = load_forms()
 DAY = date(2023, 3, 10)
@@ -1367,12 +1367,15 @@ def test_multiple_forms(cfg):
     _copy_cells(form_sheet(openpyxl.load_workbook(other)), wb.create_sheet("附件2"))
     wb.save(path)
     other.unlink()
-    res = run(cfg)["two.xlsx"]
-    hr, cols = table_header_row(wb["附件2"], ["权力事项"])
-    assert triples(res) == {("附件4", None, "multiple-forms"),
-                            ("附件2", f"{get_column_letter(cols['权力事项'])}{hr + 1}", "sheet-not-read")}
-    assert res.status == "accepted" and res.form == "附件4"
-    assert "附件2" in next(f for f in res.findings if f.code == "multiple-forms").message
+    a = analyse(cfg)
+    res, apart = (next(r for r in a.inputs if r.path.endswith(name)) for name in ("two.xlsx", "two.xlsx!附件2"))
+    # the department's 附件2 sent as a second sheet of its 附件4: each read, each its own input
+    assert triples(res) == {("附件4", None, "forms-apart")} and (res.status, res.form) == ("accepted", "附件4")
+    assert "“附件2”" in res.findings[0].message and res.findings[0].severity == "info"
+    assert (apart.status, apart.form, apart.department, apart.raw.sheet) == ("accepted", "附件2", "JWC", "附件2")
+    assert apart.file_sha256 == res.sha256 != apart.sha256         # the file's digest shown; the sheet's its key
+    assert [p["来源文件"] for p in a.powers] == [res.path]             # 来源文件 is the file (来源位置 names the sheet)
+    assert all(p["来源位置"].startswith("附件2!") for p in a.powers)
 
 
 @pytest.mark.parametrize("form, also", [("附件4", "附件3"), ("附件6", "附件5")])
@@ -1460,11 +1463,13 @@ def test_another_forms_sheet_is_not_read_as_this_form(cfg):
     _copy_cells(form_sheet(openpyxl.load_workbook(other)), wb.create_sheet("附件4"))
     wb.save(path)
     other.unlink()
-    res = run(cfg)["mixed.xlsx"]
+    results = run(cfg)
+    res, other = results["mixed.xlsx"], results["mixed.xlsx!附件4"]
     assert res.form == "附件3" and res.checked.sub.sheet == "附件3"
-    lost = [f for f in res.findings if f.code == "sheet-not-read"]
-    assert [f.sheet for f in lost] == ["附件4"] and f"“{RISK4['风险点']}”" in lost[0].message
+    assert not [r for r in res.checked.rows if r.values.get("risk") == RISK4["风险点"]]
     assert not [f for f in res.findings if f.code == "required" and f.sheet == "附件4"]
+    # the 附件4 rows are that form's own input, read as 附件4
+    assert other.form == "附件4" and [r.values["risk"] for r in other.checked.rows] == [RISK4["风险点"]]
 
 
 def test_a_filled_copy_someone_hid_is_read(cfg):
@@ -1479,24 +1484,29 @@ def test_a_filled_copy_someone_hid_is_read(cfg):
     assert [r["风险点"] for r in a.catalogue] == [RISK3["风险点"]]
 
 
-def test_a_second_filled_sheet_is_named_row_by_row(cfg):
-    """Two people's forms as two sheets of one workbook: the first is read; every filled row of the second is named
-    at its cell (sheet-not-read), so nothing disappears unreported."""
+def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
+    """A secretary collects her colleagues' 附件3 in one workbook, one sheet each (张伟's file, 李娜's form copied into it
+    as a second sheet): each sheet is read as a form of its own, 李娜's credited to her, not to 张伟 (it was the first
+    form only, the others named row by row as not read: 李娜 was chased for a form she had sent)."""
     path = submit(cfg, "附件3", "JWC", "张伟", name="two.xlsx", rows=[RISK3])
     wb = openpyxl.load_workbook(path)
     copy = wb.copy_worksheet(form_sheet(wb))
     copy.title = "李娜"
+    for label, value in (("姓名", "李娜"), ("工号", "0013"), ("岗位", "考务专员")):
+        cell = _find(copy, label)
+        copy.cell(row=cell.row, column=cell.column + 1, value=value)
     hr, cols = table_header_row(copy, ["风险点"])
     for r in range(hr + 1, copy.max_row + 1):
         copy.cell(row=r, column=cols["风险点"]).value = None
     _fill_sheet(copy, [RISK3B, {**RISK3B, "风险点": "考务泄密"}])
     wb.save(path)
-    res = run(cfg)["two.xlsx"]
-    lost = sorted(f.cell for f in res.findings if f.code == "sheet-not-read")
-    assert res.status == "accepted" and len(lost) == 2 and all(f.sheet == "李娜" for f in res.findings
-                                                                if f.code == "sheet-not-read")
-    assert "multiple-forms" in {f.code for f in res.findings}
-    assert any("“考务泄密”这一行没有汇总" in f.message for f in res.findings)     # what is not merged, by its text
+    a = analyse(cfg)
+    res, hers = (next(r for r in a.inputs if r.path.endswith(name)) for name in ("two.xlsx", "two.xlsx!李娜"))
+    assert res.status == "accepted" and {f.code for f in res.findings} == {"forms-apart"}
+    assert (hers.status, hers.person, hers.raw.sheet) == ("accepted", "李娜", "李娜")
+    assert hers.checked.sub.identity.person == ""      # the file was issued to 张伟: his identity is not hers
+    rows = {r["风险点"]: (r["姓名"], r["来源文件"], r["来源位置"].split("!")[0]) for r in a.catalogue}
+    assert rows["考务泄密"] == ("李娜", res.path, "李娜") and rows[RISK3["风险点"]][::2] == ("张伟", "附件3")
 
 
 def test_identity_missing(cfg):
@@ -1521,7 +1531,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
-    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "sheet-not-read",
+    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
@@ -1957,3 +1967,42 @@ def test_a_form_in_a_workbook_with_sheets_named_like_formkits_outputs_is_read(cf
     wb.save(cfg.inbox / "教务处附件2.xlsx")
     res = run(cfg)["教务处附件2.xlsx"]
     assert res.form == "附件2" and res.status == "accepted", res.findings
+
+
+def test_a_secretarys_workbook_in_a_zip_is_read_sheet_by_sheet_through_the_cache(cfg):
+    """A secretary's collection (three sheets: a blank template first, then 张伟's and 李娜's forms, 李娜's with a wrong
+    level), zipped: 张伟's form is the workbook's input (not the blank template), 李娜's is returned on its own with
+    feedback named for her, and a second merge (from the cache) gives the same inputs and catalogue."""
+    import json
+    import zipfile
+
+    path = submit(cfg, "附件3", "JWC", name="x.xlsx", rows=[])          # the department's generic 附件3, blank
+    wb = openpyxl.load_workbook(path)
+    template = form_sheet(wb)
+    for person, no, post, risk in (("张伟", "0012", "教务员", RISK3), ("李娜", "0013", "考务专员",
+                                                                    {**RISK3B, "风险等级": "四级"})):
+        ws = wb.copy_worksheet(template)
+        ws.title = person
+        for label, value in (("姓名", person), ("工号", no), ("岗位", post), ("职务层级", "一般干部")):
+            cell = _find(ws, label)
+            ws.cell(row=cell.row, column=cell.column + 1, value=value)
+        _fill_sheet(ws, [risk])
+    wb.save(path)
+    with zipfile.ZipFile(cfg.inbox / "教务处个人表.zip", "w") as zf:
+        zf.write(path, "教务处个人表汇总.xlsx")
+    path.unlink()
+    for _ in range(2):
+        result = merge(cfg)
+        by_path = {r.path: r for r in result.analysis.inputs}
+        main, hers = by_path["inbox/教务处个人表.zip!教务处个人表汇总.xlsx"], \
+            by_path["inbox/教务处个人表.zip!教务处个人表汇总.xlsx!李娜"]
+        assert (main.person, main.status, main.checked.sub.sheet) == ("张伟", "accepted", "张伟"), [(f.code, f.cell, f.message) for f in main.findings]
+        assert (hers.person, hers.status) == ("李娜", "returned")
+        assert [(f.sheet, f.code) for f in hers.findings if f.severity == "error"] == [("李娜", "invalid-level")]
+        assert len(by_path) == 2          # the blank template is no form of its own
+        assert [(r["姓名"], r["来源文件"]) for r in result.analysis.catalogue] == [("张伟", main.path)]
+        report = json.loads((cfg.outbox / "report.json").read_text(encoding="utf-8"))
+        entry = next(e for e in report["inputs"] if e["path"] == hers.path)
+        assert entry["sheet"] == "李娜" and entry["container"] == "inbox/教务处个人表.zip"
+        assert entry["sha256"] == main.sha256
+        assert sorted(p.name for p in (cfg.outbox / "反馈").rglob("*.xlsx")) == ["教务处个人表汇总_李娜_反馈.xlsx"]

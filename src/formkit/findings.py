@@ -117,7 +117,11 @@ FORM_VERSION = _code(
     "表单版本为 {value}，当前为 {detail}；已尽量读取，今后请使用新下发的表单。")
 MULTIPLE_FORMS = _code(
     "multiple-forms", WARNING, "一个文件含多张表单",
-    "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）请分别用单独的文件发送。")
+    "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）是隐藏的工作表或续表，没有读取；隐藏的表如要报送，请取消隐藏"
+    "或另存为单独的文件发送。")
+FORMS_APART = _code(
+    "forms-apart", INFO, "一个文件含多张表单",
+    "文件中另有 {value} 张填好的表单（工作表{detail}），已分别作为单独的表单读取、汇总（见这个文件名后加“!工作表名”的各项）。")
 SHEET_CONTINUED = _code(
     "sheet-continued", ERROR, "续表未读取",
     "工作表“{sheet}”是同一张表的续表，其中“{value}”这一行没有汇总；请把续表中的各行复制到“{detail}”工作表的表格中"
@@ -128,7 +132,8 @@ SPLIT_VERSIONS = _code(
     "一份表中重新发送（分开发送时后一份会替代前一份）；如果其中一份是旧版，请只发送新的一份。")
 SHEET_NOT_READ = _code(
     "sheet-not-read", WARNING, "另一张表未读取",
-    "工作表“{sheet}”中“{value}”这一行没有汇总：一个文件只读取一张表（已读取“{detail}”）；请把这张工作表另存为单独的文件发送。")
+    "工作表“{sheet}”中“{value}”这一行没有汇总：这张工作表是隐藏的（已读取“{detail}”）；如果它是要报送的表，请取消隐藏后重新发送，"
+    "或把它另存为单独的文件发送。")
 
 # -- header block -----------------------------------------------------------------------------------
 DEPARTMENT_UNKNOWN = _code(

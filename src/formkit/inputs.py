@@ -28,6 +28,7 @@ class Brief:
     kind: str
     has_macros: bool
     findings: list[F.Finding]       # the file's own findings (file rules)
+    sheets: tuple[str, ...] = ()    # other sheets holding a filled form, each read as an input of its own
 
 
 class InputResult:
@@ -71,6 +72,11 @@ class InputResult:
     @property
     def path(self) -> str:
         return self.raw.path
+
+    @property
+    def file_sha256(self) -> str:
+        """The SHA-256 of the file's bytes (`sha256` of a form read from another sheet of a workbook keys that sheet)."""
+        return self.raw.file_sha or self.sha256
 
     @property
     def _said(self) -> Brief | None:

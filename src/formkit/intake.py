@@ -91,7 +91,7 @@ class RawInput:
     """
 
     __slots__ = ("path", "_data", "kind", "mtime", "mail", "rejection", "has_macros", "source", "origin", "member",
-                 "sha256", "disk")
+                 "sha256", "disk", "sheet", "file_sha")
 
     def __init__(self, path: str, data: bytes | None, kind: str | None, mtime: float | None, mail: dict | None,
                  rejection: Finding | None, has_macros: bool = False, source: str | None = None,
@@ -109,6 +109,25 @@ class RawInput:
         self.sha256: str | None = None   # a rejected input's digest, taken when its bytes are dropped
         self.disk = path                 # the inbox file it is or came from (its path up to the first member
                                          # separator: a "!" in the file's own name is not one)
+        self.sheet: str | None = None    # a form read from another sheet of a workbook (`apart`): that sheet
+        self.file_sha: str | None = None  # … and the SHA-256 of the workbook's bytes (its `sha256` keys the sheet)
+
+    def apart(self, sheet: str, kind: str, has_macros: bool) -> RawInput:
+        """The input of a form in another sheet of this workbook: the same bytes, its path "<path>!<sheet>"."""
+        other = RawInput(f"{self.path}!{sheet.replace('!', '！')}", self._data, kind, self.mtime, self.mail, None, has_macros,
+                         self.source, self.origin, self.member)
+        other.disk, other.sheet = self.disk, sheet
+        return other
+
+    @property
+    def container(self) -> str | None:
+        """The mail or archive in inbox/ it came out of (None for a file of inbox/ itself)."""
+        return self.disk if self.disk != self.file_path else None
+
+    @property
+    def file_path(self) -> str:
+        """The path of the file itself: a sheet read apart without its "!<sheet>"."""
+        return self.path[:-len(self.sheet) - 1] if self.sheet else self.path
 
     @property
     def data(self) -> bytes | None:
@@ -124,7 +143,7 @@ class RawInput:
         if self.origin is not None and self.path != self.disk:
             root = _root_of(Path(self.origin), self.disk)
             inputs, _ = expand_file(Path(self.origin), root)
-            return next((i._data for i in inputs if i.path == self.path), None)
+            return next((i._data for i in inputs if i.path == self.file_path), None)
         return None
 
     @property

@@ -478,8 +478,8 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         "", "", "", "",                                                 # 关键环节 防控措施 工作程序 完成时限
         direct,                                                         # 直接管理
         supervisor,                                                     # 监督负责
-        res.path,                                                       # 来源文件
-        res.sha256,                                                     # 来源SHA256
+        res.raw.file_path,                                              # 来源文件 (its sheet: 来源位置)
+        res.file_sha256,                                                # 来源SHA256
         f"{c.sub.sheet}!{anchor}",                                      # 来源位置
         res.submitted_at or "",                                         # 提交时间
         "", "",                                                         # 措施来源文件 措施来源位置
@@ -518,11 +518,11 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                     value = _shared(value)
                 target[key] = f"{target[key]}；{value}" if target[key] and value not in target[key] else value
         where = f"{c.sub.sheet}!{anchor}"
-        if target["措施来源文件"] == res.path and target["措施来源位置"]:   # a risk answered by several rows
+        if target["措施来源文件"] == res.raw.file_path and target["措施来源位置"]:   # a risk answered by several rows
             if where not in target["措施来源位置"].split("；"):
                 target["措施来源位置"] += "；" + where
         else:
-            target["措施来源文件"], target["措施来源位置"] = res.path, where
+            target["措施来源文件"], target["措施来源位置"] = res.raw.file_path, where
             target["_procedure_col"] = _column_of(row.refs.get("procedure"))
             target["_link_col"] = _column_of(row.refs.get("key_link"))
             target["_deadline_col"] = _column_of(row.refs.get("deadline"))
@@ -548,7 +548,7 @@ def _consolidate(a: Analysis) -> None:
                 "权力事项": iso_text(v.get("power_item")), "权力类别": iso_text(v.get("power_type")),
                 "职权依据": iso_text(v.get("basis")), "行使岗位": iso_text(v.get("post")), "责任人": normalize.person_name(v.get("owner")),
                 "运行流程": iso_text(v.get("process")), "涉及三重一大": iso_text(v.get("major")), "备注": iso_text(v.get("note")),
-                "来源文件": res.path, "来源位置": f"{c.sub.sheet}!{row.refs.get('power_item', '')}",
+                "来源文件": res.raw.file_path, "来源位置": f"{c.sub.sheet}!{row.refs.get('power_item', '')}",
             })
     for res in a.accepted("附件1"):
         c = res.checked
@@ -557,6 +557,6 @@ def _consolidate(a: Analysis) -> None:
             a.leaders.append({
                 "序号": row.index + 1, "机构": iso_text(v.get("body")), "职务": iso_text(v.get("role")),
                 "姓名": normalize.person_name(v.get("name")), "本职": iso_text(v.get("post")), "联系电话": iso_text(v.get("phone")),
-                "备注": iso_text(v.get("note")), "来源文件": res.path,
+                "备注": iso_text(v.get("note")), "来源文件": res.raw.file_path,
                 "来源位置": f"{c.sub.sheet}!{row.refs.get('name', '')}",
             })

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 from functools import lru_cache
 from time import thread_time
@@ -64,6 +64,7 @@ class Submission:
     findings: list[F.Finding] = field(default_factory=list)
     formula_cells: dict[str, str] = field(default_factory=dict)   # A1 → formula text (read cached values)
     campaign_line: tuple[str, str] | None = None   # (A1, text) of the （2023年度…） line above the table
+    apart: tuple[str, ...] = ()           # other visible sheets holding a filled form: each read as an input of its own
 
 
 class NotAForm(Exception):
@@ -734,17 +735,21 @@ def _cells(wb: CalamineWorkbook, name: str) -> tuple[list[list], list]:
 
 
 def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
-                  kept: dict[str, bytes] | None = None) -> Submission:
+                  kept: dict[str, bytes] | None = None, sheet: str | None = None) -> Submission:
     """Read one workbook's bytes (already checked by formkit.safety; `kept`: the parts
     `safety.inspect_workbook` inflated). Raises NotAForm or the parser's own error for files that are
-    not forms or cannot be parsed."""
+    not forms or cannot be parsed.
+
+    A workbook holding several filled forms (a secretary's collection of her colleagues' 附件3, one sheet each; a
+    department's 附件2 and 附件4 in one file) is read as its main form, the others named in `apart`; `sheet` then
+    reads one of those as the form (its own input)."""
     t0 = thread_time() if PARSE_CPU is not None else 0.0
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if PARSE_CPU is not None:
         PARSE_CPU[0] += thread_time() - t0
     parts = Parts(data, kept) if kind == "xlsx" else None
     try:
-        sub = _read_workbook(wb, parts, forms, _ods_merged(data) if kind == "ods" else None)
+        sub = _read_workbook(wb, parts, forms, _ods_merged(data) if kind == "ods" else None, sheet)
     finally:
         if parts is not None:
             parts.close()
@@ -827,7 +832,7 @@ def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
 
 
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec],
-                   ods_merges: dict[str, list] | None = None) -> Submission:
+                   ods_merges: dict[str, list] | None = None, apart: str | None = None) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
     visible: list[str] = []
     hidden: list[str] = []
@@ -869,7 +874,17 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     chosen: tuple[FormSpec, str] | None = None
     matched_row: tuple[int, int] | None = None
     read: dict[str, Submission] = {}
-    if identity and identity.form in forms:
+    if apart is not None:
+        # another sheet of a workbook read before: the form its table shows; the file's identity is the workbook's
+        # (of the form and person it was issued for): kept for its campaign and department, not its person or
+        # pre-filled risks (the sheet is a colleague's, or another form's)
+        spec = recognise(grid_of(apart), forms)[0] if apart in visible else None
+        if spec is None:
+            raise NotAForm()
+        chosen = (spec, apart)
+        if identity is not None:
+            identity = replace(identity, form=spec.id, person="", staff_no="", risks=(), corrects="")
+    elif identity and identity.form in forms:
         spec = forms[identity.form]
         if spec.sheet_name in visible:
             order = sorted(visible, key=lambda n: n != spec.sheet_name) + hidden
@@ -924,13 +939,24 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             raise NotAForm()
         scored.sort(key=lambda s: -s[0])
         _, name, spec = scored[0]
+        if len(scored) > 1:
+            # several forms: a filled one is the form, not a blank sheet before it (the template a secretary kept as
+            # the first sheet of her colleagues' forms)
+            read[name] = top = read_sheet(grid_of(name), spec, name, None, merges.get(name))
+            if not _filled_rows(top, spec):
+                for score, n, o_spec in scored[1:]:
+                    if score >= OTHER_FORM_SCORE:
+                        read[n] = o_sub = read_sheet(grid_of(n), o_spec, n, None, merges.get(n))
+                        if _filled_rows(o_sub, o_spec):
+                            name, spec = n, o_spec
+                            break
         chosen = (spec, name)
-        others = [(n, o_spec) for score, n, o_spec in scored[1:] if score >= OTHER_FORM_SCORE]
+        others = [(n, o_spec) for score, n, o_spec in scored if score >= OTHER_FORM_SCORE and n != name]
         if identity and identity.form != spec.id:
             mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
                                           detail=f"隐藏标识为{identity.form}，表格内容为{spec.id}")
             identity = None
-    else:
+    elif apart is None:
         spec, name = chosen
         for other in visible + hidden:
             if other != name and other != "填表说明":
@@ -946,13 +972,18 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         sub.findings.insert(0, mismatch)
     if identity is None:
         sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
-    # every filled row of another form sheet is named (nothing is lost): one file is one form, and the rows
-    # of a second sheet (a second person's form in one workbook, say) are not merged
+    # another visible sheet holding a filled form (a colleague's 附件3, the department's 附件4 beside its 附件2) is read as
+    # an input of its own (`apart`); the filled rows of any other form sheet are named (nothing is lost): a hidden
+    # one (a copy someone put away), a department table's continuation (its rows belong in the form's own table)
     unread = []
+    apart_sheets = []
     for other, o_spec in others:
         o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
         rows = _filled_rows(o_sub, o_spec)
-        if rows:
+        continued = o_spec.id == spec.id and other in visible and spec.scope == "department"
+        if rows and other in visible and not continued:
+            apart_sheets.append(other)
+        elif rows:
             unread.append((other, o_spec.id))
             # the row named by what it is about: its 风险点 / 防控措施 / 权力事项 / 姓名, else its first text
             own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
@@ -964,10 +995,13 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 # a continuation of a department's table ("附件4 (2)", visible): its rows belong in the form's own
                 # table; sent on their own they would supersede this file (a second personal form may be someone
                 # else's: named as not read)
-                code = F.SHEET_CONTINUED if (o_spec.id == spec.id and other in visible
-                                             and spec.scope == "department") else F.SHEET_NOT_READ
+                code = F.SHEET_CONTINUED if continued else F.SHEET_NOT_READ
                 sub.findings.append(F.make(code, sheet=other, cell=cell, detail=name,
                                            value=said[1] if said else "、".join(row.extra.values())))
+    if apart_sheets:
+        sub.apart = tuple(apart_sheets)
+        sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),
+                                   detail="、".join(f"“{n}”" for n in apart_sheets)))
     if unread:      # (value: the forms not read, for the chase mail of a department whose form came that way)
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(n for n, _ in unread),
                                    value="、".join(dict.fromkeys(f for _, f in unread))))

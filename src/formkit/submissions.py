@@ -115,7 +115,7 @@ def sender_department(res, roster) -> str | None:
     sent it. None when nothing says, or more than one department would."""
     if res.department:
         return res.department
-    parts = [p for p in res.path.replace("!", "/").split("/")[1:] if p]
+    parts = [p for p in res.raw.file_path.replace("!", "/").split("/")[1:] if p]
     index = names_of(roster)
     # a personal form under the name generate gave it (附件3_…_王强_0201.xlsx): the person's department
     people = {index.people[(name, no)] for part in parts for name, no in _NAME_AND_NO.findall(part)

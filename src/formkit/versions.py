@@ -118,7 +118,7 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
                 x, y = _day(x), _day(y)
             if x != y:
                 return (1 if x > y else -1), basis
-    ra, rb = _revisions(a.path, b.path)
+    ra, rb = _revisions(a.raw.file_path, b.raw.file_path)
     if ra != rb:                       # 附件4（修改）.xlsx after 附件4.xlsx, v2 after v1
         return (1 if ra > rb else -1), "文件名（修改稿）"
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
@@ -222,7 +222,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
-    name = res.path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     if named_department([name], cfg.roster) != by_mail[0]:
         return None
     own = cfg.roster.departments[res.department]

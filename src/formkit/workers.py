@@ -77,7 +77,7 @@ class _Laps:
 
 
 def _check(data: bytes, kind: str, has_macros: bool,
-           opened: zipfile.ZipFile | None = None, sha: str = "") -> tuple[tuple, Checked | None]:
+           opened: zipfile.ZipFile | None = None, sha: str = "", sheet: str | None = None) -> tuple[tuple, Checked | None]:
     """Safety checks, parse, file rules: (outcome, checked). Every failure is an outcome, never an exception."""
     from python_calamine import CalamineError, PasswordError
 
@@ -93,7 +93,7 @@ def _check(data: bytes, kind: str, has_macros: bool,
         return ("intake", problem), None
     forms = _JOB["forms"]
     try:
-        sub = read_workbook(data, kind, forms, kept)
+        sub = read_workbook(data, kind, forms, kept, sheet)
         if laps:
             laps.lap("labels")
     except OwnOutput as exc:
@@ -122,7 +122,7 @@ def _check(data: bytes, kind: str, has_macros: bool,
         form=c.spec.id, key=c.key(sha or hashlib.sha256(data).hexdigest()), department=c.department.code if c.department else None,
         person=(c.person or None) if c.spec.scope == "person" else None,
         filled=filled if isinstance(filled, date) else None, corrects=(ident.corrects if ident else "") or "",
-        kind=kind, has_macros=has_macros, findings=list(c.findings))
+        kind=kind, has_macros=has_macros, findings=list(c.findings), sheets=c.sub.apart)
     return ("ok", brief), c
 
 
@@ -139,6 +139,7 @@ def read_input(item: tuple) -> tuple:
         _init_worker(None, None)
     refs = _JOB["refs"]
     opened = None
+    apart: list[str] = []       # ("data", …, sheet): a form in another sheet of a workbook read before
     if _JOB.get("cpu"):
         _JOB["cpu"].at = thread_time()
     if item[0] == "file":
@@ -173,9 +174,9 @@ def read_input(item: tuple) -> tuple:
         cached = _JOB["reader"].get_brief(sha)
         if cached is not None:
             return (sha, cached, None, "hit")
-    else:
-        _, sha, data, kind, has_macros = item
-    outcome, checked = _check(data, kind, has_macros, opened, sha)
+    else:                       # ("data", sha, bytes, kind, has_macros[, sheet]): sha is the key of a sheet read apart
+        _, sha, data, kind, has_macros, *apart = item
+    outcome, checked = _check(data, kind, has_macros, opened, sha, *apart)
     # not compressed: zlib costs more than pickling on blobs of a few KB (0.07 ms a form, for half the size)
     result = (sha, dumps(outcome), dumps(checked, refs) if checked is not None else None, "new")
     laps = _JOB.get("cpu")
@@ -251,6 +252,18 @@ def _cached_here(res: InputResult, store: Store) -> bool:
     return True
 
 
+def apart_key(file_sha: str, sheet: str) -> str:
+    """What a form read from another sheet of a workbook is kept and compared under (its `sha256`): the file's
+    SHA-256 and the sheet's name, hashed (the same sheet of the same bytes is the same input)."""
+    return hashlib.sha256(f"{file_sha}!{sheet}".encode()).hexdigest()
+
+
+def _apart(res: InputResult) -> bool:
+    """A workbook read as one form whose other sheets hold filled forms (not yet made inputs of their own)."""
+    o = res._outcome
+    return bool(o and o[0] == "ok" and o[1].sheets and res.raw.sheet is None)
+
+
 def read_all(results: list[InputResult], cfg: Config | None, store: Store,
              progress: Callable[[int, int], None] | None = None,
              root: Path | None = None, while_reading: Callable[[], None] | None = None,
@@ -294,6 +307,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
     try:
         batch = results
         while batch:
+            batch_now = batch
             todo: list[tuple[list[InputResult], tuple]] = []
             by_sha: dict[str, list[InputResult]] = {}
             for res in batch:
@@ -303,6 +317,25 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                     res.sha256 = raw.sha256 or (hashlib.sha256(data).hexdigest() if data is not None else "")
                     res._outcome = ("intake", raw.rejection)
                     tick()
+                elif raw.sheet is not None:        # a form in another sheet of a workbook read before
+                    data = raw.data
+                    if data is None:
+                        res.sha256, res._outcome = "", ("read", F.make(F.FILE_READ_FAILED, detail="文件已不在原处"))
+                        tick()
+                        continue
+                    raw.file_sha = hashlib.sha256(data).hexdigest()
+                    res.sha256 = key = apart_key(raw.file_sha, raw.sheet)
+                    if key in by_sha:
+                        by_sha[key].append(res)
+                        continue
+                    cached = store.get_brief(key)
+                    if cached is not None:
+                        res._outcome = loads(cached)
+                        store.hits += 1
+                        tick()
+                        continue
+                    by_sha[key] = [res]
+                    todo.append((by_sha[key], ("data", key, data, raw.kind, raw.has_macros, raw.sheet)))
                 elif raw.pending or (raw._data is None and raw.member is not None):
                     if prehash and _cached_here(res, store):
                         tick()
@@ -325,7 +358,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                         continue
                     by_sha[sha] = [res]
                     todo.append((by_sha[sha], ("data", sha, data, raw.kind, raw.has_macros)))
-            if not todo and not any(r._outcome and r._outcome[0] == "container" for r in batch):
+            if not todo and not any(r._outcome and r._outcome[0] == "container" or _apart(r) for r in batch):
                 break
             if todo and pool is None:
                 workers = 1 if len(todo) < 8 else None
@@ -375,8 +408,18 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
             for owners in by_sha.values():
                 for res in owners[1:]:
                     res._outcome = owners[0]._outcome
-            # files that are containers after all: unpack them here, read their members next round
+            # files that are containers after all: unpack them here, read their members next round; workbooks with
+            # more filled forms than the one read: each other sheet an input of its own, read next round
             batch = []
+            for res in [r for r in batch_now if _apart(r)]:
+                brief = res._outcome[1]
+                new = [InputResult(res.raw.apart(sheet, brief.kind, brief.has_macros)) for sheet in brief.sheets]
+                for m in new:
+                    m._store, m._refs = store, refs
+                i = results.index(res)
+                results[i + 1:i + 1] = new
+                total += len(new)
+                batch += new
             for res in [r for r in results if r._outcome and r._outcome[0] == "container"]:
                 raw = res.raw
                 members, skipped = expand_file(Path(raw.source), root if root is not None else cfg.root, lazy=True)

@@ -53,7 +53,7 @@ def _member(res: InputResult) -> str:
     """The input's own file name and folders: the innermost member of a container, else the inbox file's path
     (whose name may hold a "!", which is no member separator there)."""
     raw = res.raw
-    return raw.path.rsplit("!", 1)[-1] if raw.path != raw.disk else raw.path
+    return raw.file_path.rsplit("!", 1)[-1] if raw.file_path != raw.disk else raw.file_path
 
 
 def _file_name(res: InputResult) -> str:
@@ -166,7 +166,7 @@ def needs_feedback(res: InputResult) -> bool:
                                                                   F.FILE_IS_OUTPUT) for f in res.findings):
         return False        # the coordinator's to deal with on this computer
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
-            and Path(res.path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
+            and Path(res.raw.file_path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
         return False
     return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings)
 
@@ -546,8 +546,8 @@ def write_chase(analysis: Analysis) -> list[Path]:
     written = []
     owed = owed_by(analysis)
     unreadable = unreadable_by_department(analysis)
-    # a department form that came as another sheet of a file sent for another form (附件2 and 附件4 in one workbook):
-    # not read, and not "如已报送，请忽略": the department has sent it, and would ignore the chase
+    # a department form that came as a hidden sheet of a file sent for another form (附件2 and 附件4 in one workbook, the
+    # 附件4 hidden): not read, and not "如已报送，请忽略": the department has sent it, and would ignore the chase
     inside: dict[tuple[str, str], str] = {}
     for res in analysis.inputs:
         if res.department and res.status in (ACCEPTED, RETURNED):
@@ -562,8 +562,8 @@ def write_chase(analysis: Analysis) -> list[Path]:
             spec = analysis.forms[fid]
             if owed(fid, d.code) and cell.state != "已报":
                 items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）"
-                             + (f"：收到的文件“{inside[d.code, fid]}”中有这张表，但它和另一张表在同一个文件里，一个文件只读取"
-                                "一张表，这张没有汇总；请把它另存为单独的文件发送" if (d.code, fid) in inside else ""))
+                             + (f"：收到的文件“{inside[d.code, fid]}”中有这张表，但它在隐藏的工作表中，没有汇总；请取消隐藏"
+                                "后重新发送，或把它另存为单独的文件发送" if (d.code, fid) in inside else ""))
                 returned |= cell.state == "退回"
         for fid, p in d.personal.items():
             spec = analysis.forms[fid]

@@ -16,13 +16,14 @@ def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) 
     for res in analysis.inputs:
         entry = {
             "path": res.path,
-            "sha256": res.sha256,
+            "sha256": res.file_sha256,
             "form": res.form,
             "department": department_of(res, roster),
             "person": res.person,
             "status": res.status,
             "findings": [f.to_json() for f in res.findings],
-            "container": res.raw.disk if res.raw.disk != res.path else None,
+            "container": res.raw.container,
+            "sheet": res.raw.sheet,          # a form read from another sheet of a workbook: that sheet
             "submitted_at": res.submitted_at,
             "order_basis": res.order_basis or None,
             "superseded_by": res.superseded_by,

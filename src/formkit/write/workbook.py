@@ -247,16 +247,16 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
             ("姓名", 8), ("状态", 10), ("错误", 6), ("提醒", 6), ("提交时间", 20), ("时间依据", 12), ("被替代为", 30)]
     names = {d.code: d.name for d in cfg.roster.departments.values()}
     rows = ({
-        "序号": i, "文件": r.path, "SHA-256": r.sha256, "所在压缩包/邮件": r.raw.disk if r.raw.disk != r.path else "",
+        "序号": i, "文件": r.path, "SHA-256": r.file_sha256, "所在压缩包/邮件": r.raw.container or "",
         "表单": r.form or "", "部门": names.get(department_of(r, cfg.roster) or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
         "提交时间": r.submitted_at or "", "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
     end = _table(ws, st, top + 1, cols, rows)
     # the files as they lie in inbox/ when they hold others (mails, archives): what an auditor holds and checks
-    containers = sorted({r.raw.disk for r in a.inputs if r.raw.disk and r.raw.disk != r.path})
+    containers = sorted({r.raw.container for r in a.inputs if r.raw.container})
     if containers:
-        held = Counter(r.raw.disk for r in a.inputs)
+        held = Counter(r.raw.disk for r in a.inputs if r.raw.container)
         listed = set(containers)
         on_disk = {r.raw.disk: Path(r.raw.origin) for r in a.inputs if r.raw.origin and r.raw.disk in listed
                    and "!" not in r.raw.disk}    # (a name that is not UTF-8 is shown as text: read where it lies)
