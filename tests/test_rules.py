@@ -676,10 +676,32 @@ def test_department_named_by_the_submitter(cfg):
 
 
 def test_department_mismatch(cfg):
-    path = submit(cfg, "附件2", "JWC", header={"部门": "财务处"})
-    res = run(cfg)[path.name]
+    """教务处's 附件2 filled by 财务处 (its name written in it) after 教务处's own was accepted: returned, and filed under
+    财务处, who wrote it; 教务处's accepted form stays (it was superseded by the other department's, its rows gone and
+    教务处 shown as 退回 for a form it never sent)."""
+    own = submit(cfg, "附件2", "JWC", header={"填报日期": date(2023, 3, 10)})
+    path = submit(cfg, "附件2", "JWC", header={"部门": "财务处", "填报日期": date(2023, 3, 12)})
+    results = run(cfg)
+    res = results[path.name]
     assert triples(res) == {("附件2", value_ref(path, "部门"), "department-mismatch")}
-    assert res.status == "returned" and res.department == "JWC"
+    assert res.status == "returned" and res.department == "CWC"
+    assert (results[own.name].status, results[own.name].department) == ("accepted", "JWC")
+
+
+def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
+    """李娜 fills 张伟's generated 附件3 (her name, 工号 and post over his) after his own was accepted: hers is returned
+    (person-mismatch) as her form, not taken for a later version of his (his risks left the catalogue, he was chased
+    as 退回待修改 and she as not received)."""
+    own = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": date(2023, 3, 10)})
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "李娜", "工号": "0013", "岗位": "考务专员",
+                                                     "填表日期": date(2023, 3, 12)}, rows=[RISK3B])
+    a = analyse(cfg)
+    by_name = {Path(r.path).name: r for r in a.inputs}
+    res = by_name[path.name]
+    assert (res.status, res.person) == ("returned", "李娜") and "person-mismatch" in {f.code for f in res.findings}
+    assert (by_name[own.name].status, by_name[own.name].person) == ("accepted", "张伟")
+    assert [r["姓名"] for r in a.catalogue] == ["张伟"] * len([r for r in a.catalogue])
+    assert a.catalogue
 
 
 def test_a_department_renamed_in_the_roster_keeps_its_forms(cfg, workdir):
@@ -704,7 +726,7 @@ def test_person_mismatch(cfg):
     path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "李娜"})
     res = run(cfg)[path.name]
     assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-mismatch")}
-    assert res.status == "returned" and res.person == "张伟"
+    assert res.status == "returned" and res.person == "李娜"      # a listed colleague's: hers to fix
 
 
 def test_person_not_listed(cfg):
@@ -714,18 +736,22 @@ def test_person_not_listed(cfg):
     assert res.status == "returned" and "加入名册" in res.findings[0].message
 
 
-def test_a_form_filled_by_someone_else_is_replaced_by_its_owners(cfg):
-    """李娜 filled in 张伟's form with her own name (returned); 张伟 then sends his own: it supersedes the returned
-    one (the same person's form), and 提交情况 and the chase mail no longer count a stale 退回."""
+def test_a_form_filled_by_someone_else_is_theirs_to_correct(cfg):
+    """李娜 filled in 张伟's form with her own name (returned, as hers); 张伟 then sends his own: both stand, his accepted,
+    and 提交情况 and the chase mail count her (not him) as 退回待修改; her own form, sent next, replaces the returned
+    one."""
     from formkit.submissions import grid
 
     wrong = submit(cfg, "附件3", "JWC", "张伟", name="wrong.xlsx", header={"姓名": "李娜", "填表日期": "2023-03-10"})
     submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-12"})
     a = analyse(cfg)
     by_name = {Path(r.path).name: r for r in a.inputs}
-    assert (by_name["wrong.xlsx"].status, by_name["own.xlsx"].status) == ("superseded", "accepted"), wrong
+    assert (by_name["wrong.xlsx"].status, by_name["own.xlsx"].status) == ("returned", "accepted"), wrong
     cell = next(d for d in grid(a) if d.code == "JWC").personal["附件3"]
-    assert cell.returned == 0 and "张伟" not in cell.to_fix + cell.missing
+    assert cell.to_fix == ["李娜"] and "张伟" not in cell.to_fix + cell.missing
+    submit(cfg, "附件3", "JWC", "李娜", name="hers.xlsx", header={"填表日期": "2023-03-13"})
+    by_name = {Path(r.path).name: r for r in analyse(cfg).inputs}
+    assert [by_name[n].status for n in ("wrong.xlsx", "own.xlsx", "hers.xlsx")] == ["superseded", "accepted", "accepted"]
 
 
 def test_forms_of_a_later_phase_are_not_yet_owed(cfg):

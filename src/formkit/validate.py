@@ -316,6 +316,10 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         elif written and found is not issued:
             yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                          detail=issued.name, key="department")
+            # filed under the department written in it (that department filled another's form): not a later version
+            # of the form's owner, whose own accepted form it replaced (its risks gone from the catalogue, the owner
+            # chased as 退回 for what it never sent)
+            c.department = found
         return
     if ident and ident.department and written and not found:
         yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
@@ -358,10 +362,17 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         listed = not roster.staff or any(normalize.name_key(p.name) == key for p in roster.staff)
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
+        typed = roster.find_person(c.department.code, name, iso_text(c.header.get("staff_no", ""))) \
+            if roster.staff and c.department else None
+        if typed is not None and normalize.name_key(typed.name) == key:
+            # a listed colleague filled the owner's form (陈立 on 何平's): the form is the colleague's, returned to him; not a
+            # later version of the owner's, whose own accepted form it replaced (his risks gone, him chased as 退回)
+            c.person, c.staff = typed.name, typed
+            return
         c.person = ident.person
-        if ctx.cfg.roster.staff and c.department:   # the form's owner by the roster, so that her own form, sent
-            # later, supersedes this one (and 提交情况 and the chase mail agree on whose form is returned)
-            c.staff = ctx.cfg.roster.find_person(c.department.code, ident.person, ident.staff_no)
+        if roster.staff and c.department:   # the form's owner by the roster (a misspelt name), so that her own
+            # form, sent later, supersedes this one (and 提交情况 and the chase mail agree on whose form is returned)
+            c.staff = roster.find_person(c.department.code, ident.person, ident.staff_no)
         return
     roster = ctx.cfg.roster
     if not name or not c.department or not roster.people_of(c.department.code):
