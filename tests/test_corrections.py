@@ -357,3 +357,24 @@ def test_a_correction_mailed_today_is_later_than_a_draft_mailed_during_the_campa
     assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["改正稿"]
     latest = next(r for r in result.analysis.inputs if r.path.startswith("inbox/RE "))
     assert (latest.status, latest.order_basis) == ("accepted", "邮件日期")
+
+
+def test_a_form_sent_again_weeks_later_keeps_its_first_copy(cfg, workdir):
+    """李娜's form, saved into inbox/ long ago (its file time says nothing of the campaign), is mailed again, the same
+    bytes, weeks after the deadline: the first copy stays the submission (the mail's copy, sorting first by path, took
+    over: the catalogue row traced to the mail and its 提交时间 moved past the deadline)."""
+    import os
+
+    paths = generate_campaign(cfg)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    (workdir / "inbox/机电").mkdir()
+    first = fill(li, workdir / "inbox/机电/李娜.xlsx", header={"填表日期": "2023-03-15"}, rows=_risk("二级", "考务泄密"))
+    os.utime(first, (1893456000, 1893456000))          # 2030: no time of the campaign
+    (workdir / "inbox/a再发.eml").write_bytes(hostile.make_eml([("李娜.xlsx", first.read_bytes())],
+                                                            date="Mon, 10 Apr 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    assert by_path["inbox/机电/李娜.xlsx"]["status"] == "accepted"
+    assert by_path["inbox/a再发.eml!李娜.xlsx"]["duplicate_of"] == "inbox/机电/李娜.xlsx"
+    row = next(r for r in result.analysis.catalogue if r["姓名"] == "李娜")
+    assert row["来源文件"] == "inbox/机电/李娜.xlsx" and row["提交时间"].startswith("2023-03-15")

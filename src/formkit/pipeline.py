@@ -245,13 +245,15 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     _SHARED.clear()
 
     # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same
-    # bytes the one in the earliest mail is the submission (an old form attached again to the mail that brings
-    # its correction keeps its first date, so the correction stays the later one); else the first by path
+    # bytes the one received first is the submission (an old form attached again to the mail that brings its
+    # correction keeps its first date, so the correction stays the later one; a form sent again weeks later keeps
+    # the time and provenance of the first copy); else the first by path
+    window = campaign_window(cfg)
     first_of: dict[str, InputResult] = {}
     for res in results:
         if res._outcome is None or res._outcome[0] != "intake":
             kept = first_of.get(res.sha256)
-            if kept is None or versions.mailed_earlier(res, kept):
+            if kept is None or versions.received_earlier(res, kept, window):
                 first_of[res.sha256] = res
     for res in results:
         stage, value = res._outcome or ("read", F.make(F.FILE_READ_FAILED, detail="读取失败"))
@@ -272,7 +274,6 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
 
     # supersede: the latest submission of each (form, department, person) is the current one
     groups: dict[tuple, list[InputResult]] = {}
-    window = campaign_window(cfg)
     versions.dated_corrections(results)
     for res in results:
         if res.brief:

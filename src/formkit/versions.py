@@ -143,10 +143,20 @@ def same_name_told(members: list[InputResult]) -> None:
         older.findings.append(F.make(F.SAME_NAME_STAFF_NO, value=name, detail=shown))
 
 
-def mailed_earlier(a: InputResult, b: InputResult) -> bool:
-    """Whether `a` came in a mail dated a day before `b`'s mail (both in mails)."""
-    x, y = _clues(a).get("邮件日期"), _clues(b).get("邮件日期")
-    return x is not None and y is not None and _day(x) < _day(y)
+def received_earlier(a: InputResult, b: InputResult, window: tuple[date, date] | None) -> bool:
+    """Of two copies of the same bytes, whether `a` arrived first: by the day of its mail, or of its file time within
+    the campaign (`window`); a file that says neither (saved into inbox/ from a mail long ago) before a copy that came
+    in a mail (the same form sent again, weeks later: it took over the submission, its time and its provenance)."""
+    def receipt(r: InputResult) -> float | None:
+        clues = _all_clues(r)
+        if "邮件日期" in clues:
+            return clues["邮件日期"]
+        ts = clues.get("文件修改时间")
+        return ts if ts is not None and (window is None or _within(ts, window)) else None
+    x, y = receipt(a), receipt(b)
+    if x is not None and y is not None:
+        return _day(x) < _day(y)
+    return x is None and y is not None and not a.raw.mail and bool(b.raw.mail)
 
 
 def corrections_last(members: list[InputResult]) -> None:
