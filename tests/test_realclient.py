@@ -342,3 +342,26 @@ def test_an_error_value_in_an_ods_is_a_formula_error(tmp_path, lo_profile):
     assert "duplicate-row" not in {f.code for f in res.findings}
     err = next(f for f in res.findings if f.code == "formula-error")
     assert "#DIV/0!" in err.message or "Err" in err.message
+
+
+def test_outputs_resaved_as_ods_or_xls_are_no_forms(tmp_path, lo_profile):
+    """An auditor's copies of the consolidated workbook and the publication, saved by LibreOffice as .ods and .xls
+    (where formkit's document property is kept elsewhere) and put into inbox/: the .xls catalogue was accepted as 附件1
+    and replaced the real one, the publications read as 附件3. They are formkit's outputs, whatever their format."""
+    root = tmp_path / "campaign"
+    cfg = new_campaign(root)
+    fill_risk_stage(cfg, root / "inbox")
+    merge(cfg)
+    workbook = root / "outbox/廉政风险目录.xlsx"
+    public = next((root / "outbox/公示").glob("*.xlsx"))
+    copies = [*convert_many([workbook, public], "ods", tmp_path / "ods", lo_profile),
+              *convert_many([workbook, public], "xls", tmp_path / "xls", lo_profile)]
+    (root / "inbox/审计").mkdir()
+    for i, path in enumerate(copies):
+        shutil.copy(path, root / f"inbox/审计/{i}_{path.name}")
+    result = merge(cfg)
+    by_path = {r["path"]: r for r in result.report["inputs"]}
+    mine = [r for p, r in by_path.items() if p.startswith("inbox/审计/")]
+    assert len(mine) == 4 and all([f["code"] for f in r["findings"]] == ["file-is-output"] for r in mine), mine
+    assert by_path["inbox/附件1.xlsx"]["status"] == "accepted"
+    assert all(r["来源文件"] == "inbox/附件1.xlsx" for r in result.analysis.leaders)

@@ -831,6 +831,22 @@ def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
     return [row for row in sub.rows if row.extra or any(normalize.to_text(row.values.get(k, "")) for k in own)]
 
 
+def _own_output(visible: list[str], grid_of) -> str | None:
+    """Which of formkit's outputs a workbook is, by its sheets' content (whatever format it was saved in), else None."""
+    for name in visible:
+        if name.startswith("风险目录"):
+            head = grid_of(name)[:1]
+            if head and "来源SHA256" in head[0] and "风险编号" in head[0]:
+                return "汇总工作簿“廉政风险目录”"
+        elif name.startswith("公示"):
+            top = grid_of(name)[:2]
+            title = str(top[0][0]) if top and top[0] else ""
+            if title.endswith("廉政风险目录（公示）") and len(top) > 1 \
+                    and any("公示日期" in str(v) for v in top[1]):
+                return "公示版"
+    return None
+
+
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec],
                    ods_merges: dict[str, list] | None = None, apart: str | None = None) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
@@ -870,6 +886,12 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             raise OwnOutput("汇总工作簿“廉政风险目录”")
         if f'name="{OUTPUT_PROPERTY}"'.encode() in custom:
             raise OwnOutput("公示版")
+    if identity is None:
+        # … and re-saved as .ods or .xls (an auditor's copy with a note), where the property is kept elsewhere: told by
+        # what only formkit's outputs show, the catalogue's 来源SHA256 column, the publication's title and 公示日期 line
+        own = _own_output(visible, grid_of)
+        if own:
+            raise OwnOutput(own)
 
     chosen: tuple[FormSpec, str] | None = None
     matched_row: tuple[int, int] | None = None
