@@ -232,7 +232,7 @@ def test_report_and_manifest_say_where_each_time_comes_from(cfg, workdir, tmp_pa
     li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
     nodate = fill(li, workdir / "inbox/李娜.xlsx", rows=_risk("二级", "考务泄密"))
     os.utime(nodate, (0, 0))                                    # a file time of 1970: no clue
-    (workdir / "inbox/没有附件.eml").write_bytes(hostile.make_eml([]))
+    (workdir / "inbox/没有附件.eml").write_bytes(hostile.make_eml([], from_="王五 <wangwu@example.edu.cn>"))
     merge(cfg)
     report = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
     fixed = report["inbox/张伟_改.eml!张伟_反馈.xlsx"]

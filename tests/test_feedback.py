@@ -1405,3 +1405,40 @@ def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_lock
     locked = [back.cell(r, bcols["风险点"]).protection.locked for r in range(bhr + 1, bhr + 4)]
     assert locked == [True, False, True]
     assert not back.cell(bhr + 2, bcols["风险编号"]).protection.locked
+
+
+def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):
+    """教务处 mails without its attachment, then again with it; 李娜 mails her 附件3 with a password, then again without;
+    a winmail.dat comes beside 王磊's form in one mail. Each unreadable one stayed rejected every round (a reply asking
+    for what had come, exit 1 for ever); each is set aside once what it should have brought is accepted."""
+    paths = generate_campaign(cfg)
+    a4 = fill(_find(paths, "附件4", "教务处"), workdir / "a4.xlsx", rows=[
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "泄露试题", "风险等级": "二级"}])
+    a3 = fill(_find(paths, "附件3", "李娜"), workdir / "a3.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    wang = fill(_find(paths, "附件3", "王磊"), workdir / "wang.xlsx", header={"填表日期": "2023-03-12"},
+                rows=[{"风险类别": "岗位职责", "风险点": "报销审核不严", "风险等级": "二级"}])
+    first, then = "Mon, 13 Mar 2023 09:00:00 +0800", "Tue, 14 Mar 2023 09:00:00 +0800"
+    jwc, lina = "教务处 <jwc@example.edu.cn>", "李娜 <lina@example.edu.cn>"
+    inbox = workdir / "inbox"
+    (inbox / "1.eml").write_bytes(hostile.make_eml([], from_=jwc, date=first))
+    (inbox / "2.eml").write_bytes(hostile.make_eml([("附件4.xlsx", a4.read_bytes())], from_=jwc, date=then))
+    (inbox / "3.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", hostile.encrypted_xlsx())], from_=lina,
+                                                   date=first))
+    (inbox / "4.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", a3.read_bytes())], from_=lina, date=then))
+    (inbox / "5.eml").write_bytes(hostile.make_eml(
+        [("附件3_王磊.xlsx", wang.read_bytes())], from_="王磊 <wanglei@example.edu.cn>", date=first,
+        extra_parts=[hostile.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")]))
+    result = merge(cfg)
+    by_path = {r["path"]: r for r in result.report["inputs"]}
+    for path, by in (("inbox/1.eml", "inbox/2.eml!附件4.xlsx"), ("inbox/3.eml!附件3_李娜.xlsx", "inbox/4.eml!附件3_李娜.xlsx"),
+                     ("inbox/5.eml!winmail.dat", "inbox/5.eml!附件3_王磊.xlsx")):
+        got = by_path[path]
+        assert (got["status"], got["superseded_by"]) == ("superseded", by), got
+        assert [f["code"] for f in got["findings"]] == ["resent-followed-up"] and by in got["findings"][0]["message"]
+    assert not [p for p in result.outputs["mail_drafts"] if Path(p).name.startswith(("1_", "3_", "5_"))]
+    # an unreadable attachment of another name, or sent after the form, is still one to answer
+    (inbox / "6.eml").write_bytes(hostile.make_eml([("附件2.xlsx", hostile.encrypted_xlsx())], from_=jwc,
+                                                   date="Wed, 15 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    assert next(r for r in result.report["inputs"] if r["path"] == "inbox/6.eml!附件2.xlsx")["status"] == "rejected"

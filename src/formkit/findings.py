@@ -321,6 +321,9 @@ ROW_NOT_MERGED = _code(
 SCAN_FOLLOWED_UP = _code(
     "scan-followed-up", INFO, "已收到表格",
     "这封邮件的附件不是表格（扫描件、照片或盖章件）；同一发件人发来的表格（{value}）已接收，这封邮件不再需要处理。")
+RESENT_FOLLOWED_UP = _code(
+    "resent-followed-up", INFO, "已重新发来",
+    "这份文件无法读取（{detail}）；同一发件人发来的表格（{value}）已接收，这份不再需要处理。")
 SUPERSEDED = _code(
     "superseded", INFO, "已被新提交替代",
     "同一表单有更新的提交（{value}），本文件未汇总。")

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import PurePosixPath
 from functools import cmp_to_key
 from operator import itemgetter
 
@@ -415,28 +416,60 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     return analysis
 
 
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_ENCRYPTED,
+                         F.MAIL_ATTACHMENT_UNREADABLE})
+"""Rejections that name no form (a mail without its attachment, a .rar, a password zip, a winmail.dat): followed up by
+any form the same address sent after them."""
+_RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
+                               F.FILE_UNKNOWN_FORMAT, F.FILE_UNSAFE, F.ARCHIVE_CORRUPT})
+"""Rejections of one attachment: followed up by a form of the same file name the same address sent after it."""
+
+
+def _stem(path: str) -> str:
+    return PurePosixPath(path.rsplit("!", 1)[-1]).stem.strip().lower()
+
+
 def _scans_followed_up(results: list[InputResult]) -> None:
     """A mail whose attachments were no spreadsheet (a scan, a photo, a stamped PDF copy: mail-no-form) from an address
     whose form, mailed before or after it, is accepted: the scan was sent instead of the form, or for the record beside
     it, and is set aside (it stayed rejected: a reply asking for what had come, every round, and merge never ended
-    with 0). A later form is named before an earlier one."""
-    accepted: dict[str, list[tuple[str, str]]] = {}
+    with 0). A later form is named before an earlier one.
+
+    So is what could not be read and was sent again readable from the same address: a mail without its attachment, a
+    .rar or a password zip, a winmail.dat (or one beside a form in the same mail), followed by a form; a password-
+    protected or damaged attachment followed by one of the same name (resent-followed-up)."""
+    accepted: dict[str, list[tuple[str, str, str, str]]] = {}
     for res in results:
         mail = res.raw.mail or {}
         if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
-            accepted.setdefault(mail["address"].lower(), []).append((mail["date"], res.path))
+            accepted.setdefault(mail["address"].lower(), []).append(
+                (mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk))
     if not accepted:
         return
     for res in results:
         mail = res.raw.mail or {}
-        if res.status != REJECTED or not any(f.code == F.MAIL_NO_FORM for f in res.findings):
+        codes = {f.code for f in res.findings}
+        if res.status != REJECTED or not mail.get("date"):
             continue
         forms = accepted.get((mail.get("address") or "").lower(), ())
-        later = sorted((d, path) for d, path in forms if mail.get("date") and _after(d, mail["date"]))
-        chosen = later[0][1] if later else (max(forms)[1] if forms else None)
-        if chosen:
-            res.status, res.superseded_by = SUPERSEDED, chosen
-            res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=chosen)]
+        if F.MAIL_NO_FORM in codes:
+            later = sorted((d, path) for d, path, _, _ in forms if _after(d, mail["date"]))
+            chosen = later[0][1] if later else (max(forms)[1] if forms else None)
+            if chosen:
+                res.status, res.superseded_by = SUPERSEDED, chosen
+                res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=chosen)]
+            continue
+        if codes & _RESENT_ANY:
+            later = sorted((d, path) for d, path, _, disk in forms
+                           if _after(d, mail["date"]) or (disk == res.raw.disk and F.MAIL_ATTACHMENT_UNREADABLE in codes))
+        elif codes & _RESENT_SAME_NAME:
+            stem = _stem(res.raw.file_path)
+            later = sorted((d, path) for d, path, other, _ in forms if _after(d, mail["date"]) and other == stem)
+        else:
+            continue
+        if later:
+            res.status, res.superseded_by = SUPERSEDED, later[0][1]
+            res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
 
 
 def _after(a: str, b: str) -> bool:
