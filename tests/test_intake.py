@@ -723,3 +723,12 @@ def test_a_mailbox_of_many_mails_of_correspondence_keeps_its_forms(tmp_path: Pat
     inputs, skipped = expand(tmp_path, "收件箱.mbox", mbox)
     assert [(i.path, i.rejection) for i in inputs] == [("收件箱.mbox!第2101封邮件.eml!附件4.xlsx", None)]
     assert len(skipped) == 2100
+
+
+@pytest.mark.parametrize("lead", [b"\xef\xbb\xbf", b"\r\n", b"\xef\xbb\xbf\r\n\r\n"])
+def test_a_mail_saved_with_a_bom_or_blank_lines_before_its_header_is_read(tmp_path: Path, lead: bytes):
+    """A mail re-saved by Notepad (a UTF-8 byte order mark) or downloaded from webmail (a blank line first) was "corrupt,
+    no header": its forms lost, no department, a reply with no recipient."""
+    inputs, _ = expand(tmp_path, "回执.eml", lead + H.make_eml())
+    assert [(i.path, i.rejection) for i in inputs] == [("回执.eml!附件4.xlsx", None)]
+    assert inputs[0].mail["address"] == "zhangsan@example.edu.cn"

@@ -370,6 +370,7 @@ def _looks_like_mail(data: bytes) -> bool:
     return "from" in names and len(names & set(_MAIL_HEADERS)) >= 2
 
 
+_MAIL_LEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*")
 _MBOX_SEPARATOR = re.compile(rb"(?:\r?\n){2}(?=From )")
 
 
@@ -1058,6 +1059,9 @@ class _Expander:
         """One mail's attachments (its forms, forwarded mails, archives). in_mailbox: one of many mails of a mailbox
         export, where a mail with no attachment at all is the correspondence around the forms ("收到，月底前报送"):
         listed as skipped, not a mail that lacks its form."""
+        # a byte order mark (Notepad saved it) or blank lines (a webmail download) before the header: the parser
+        # takes them for a header-less body, and the mail was "corrupt", its forms lost
+        data = _MAIL_LEAD.sub(b"", data, count=1)
         try:
             msg = email.message_from_bytes(data, policy=policy.default)
             prov = provenance(msg)
