@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import email
 import hashlib
@@ -1442,3 +1443,16 @@ def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdi
                                                    date="Wed, 15 Mar 2023 09:00:00 +0800"))
     result = merge(cfg)
     assert next(r for r in result.report["inputs"] if r["path"] == "inbox/6.eml!附件2.xlsx")["status"] == "rejected"
+
+
+def test_a_reply_goes_to_the_reply_to_address(cfg, workdir):
+    """A form sent through a system mailbox (From: noreply@…, Reply-To: the person): the reply draft went to noreply."""
+    form = fill(_find(generate_campaign(cfg), "附件3", "李娜"), workdir / "李娜.xlsx", header={"填表日期": "2023-03-12"},
+                rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "四级"}])
+    mail = hostile.make_eml([("附件3_李娜.xlsx", form.read_bytes())], from_="网上办事大厅 <noreply@example.edu.cn>")
+    mail = mail.replace(b"\r\nTo: ", b"\r\nReply-To: =?utf-8?b?" + base64.b64encode("李娜".encode()) +
+                        b"?= <lina@example.edu.cn>\r\nTo: ", 1)
+    (workdir / "inbox/办事大厅.eml").write_bytes(mail)
+    merge(cfg)
+    (draft,) = (workdir / "outbox/反馈").rglob("*_反馈.eml")
+    assert read_eml(draft)["To"] == "lina@example.edu.cn"

@@ -805,6 +805,8 @@ def provenance(msg: Message) -> dict:
            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
     if m := _MESSAGE_ID.search(raw.get("message-id", "")):
         out["message_id"] = m.group(0)       # what a reply names in In-Reply-To (threaded in the sender's client)
+    if raw.get("reply-to") and (reply_to := sender_address(raw["reply-to"])) and reply_to != out["address"]:
+        out["reply_to"] = reply_to           # where a reply goes (a form sent through a no-reply system mailbox)
     return out
 
 
@@ -1129,7 +1131,7 @@ class _Expander:
             name = part_filename(part)
         except Exception:  # noqa: BLE001 - malformed headers of the forwarded mail
             inner_prov, name = {"from": "", "date": None, "subject": ""}, None
-        if outer and (sender := outer.get("forwarded_by") or outer.get("address")):
+        if outer and (sender := outer.get("forwarded_by") or outer.get("reply_to") or outer.get("address")):
             inner_prov["forwarded_by"] = sender      # who sent it to the office (address): whom a reply goes to
             if outer.get("message_id"):
                 inner_prov["replies_to"] = outer["message_id"]       # (and the mail the reply answers)
