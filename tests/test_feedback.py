@@ -1456,3 +1456,32 @@ def test_a_reply_goes_to_the_reply_to_address(cfg, workdir):
     merge(cfg)
     (draft,) = (workdir / "outbox/反馈").rglob("*_反馈.eml")
     assert read_eml(draft)["To"] == "lina@example.edu.cn"
+
+
+def test_the_offices_own_notice_mail_is_no_submission(cfg, workdir):
+    """The notice the office mailed out (From: its contact address in formkit.toml, 教务处's blank forms attached), in
+    inbox/ with a mailbox export of sent mail: its forms were 教务处's empty returns (退回 in 提交情况, replies addressed to
+    the office itself). They are skipped; a filled form the office mailed on is read as any other."""
+    from formkit.config import load_config
+
+    text = (workdir / "formkit.toml").read_text(encoding="utf-8")
+    (workdir / "formkit.toml").write_text(re.sub(r'(?m)^contact = .*$', 'contact = "纪检监察室 lianzheng@example.edu.cn"',
+                                                 text) if "\ncontact = " in text else
+                                          text.replace("[institution]\n", '[institution]\ncontact = "纪检监察室 '
+                                                       'lianzheng@example.edu.cn"\n', 1), encoding="utf-8")
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg)
+    blanks = [(p.name, p.read_bytes()) for p in paths if "教务处" in p.name and "附件3" not in p.name]
+    office = "廉政办 <lianzheng@example.edu.cn>"
+    (workdir / "inbox/通知.eml").write_bytes(hostile.make_eml(blanks, from_=office, subject="关于报送表单的通知"))
+    a4 = fill(_find(paths, "附件4", "财务处"), workdir / "a4.xlsx", rows=[
+        {"岗位(环节)": "出纳", "关联权力事项": "资金支付", "风险类别": "岗位职责", "风险点": "违规支付", "风险等级": "二级"}])
+    (workdir / "inbox/转交.eml").write_bytes(hostile.make_eml([("附件4_财务处.xlsx", a4.read_bytes())], from_=office,
+                                                           subject="财务处纸质表录入"))
+    result = merge(cfg)
+    paths_in = {r["path"]: r for r in result.report["inputs"]}
+    assert not [p for p in paths_in if p.startswith("inbox/通知.eml")]
+    assert {s["path"] for s in result.report["skipped"] if "办公室自己发出" in s["reason"]} == \
+        {f"inbox/通知.eml!{name}" for name, _ in blanks}
+    assert paths_in["inbox/转交.eml!附件4_财务处.xlsx"]["department"] == "CWC"
+    assert not [p for p in result.outputs["mail_drafts"] if "通知" in p]

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import PurePosixPath
 from functools import cmp_to_key
 from operator import itemgetter
+from pathlib import PurePosixPath
 
 from formkit import findings as F
 from formkit import normalize, numbering, versions
@@ -30,12 +30,14 @@ from formkit.cache import MemoryStore, Store
 from formkit.config import Config, Person
 from formkit.inputs import ACCEPTED, DUPLICATE, REJECTED, RETURNED, SUPERSEDED, InputResult
 from formkit.intake import (
+    ADDR_SPEC,
     RawInput,
     Skipped,
     walk_inbox,
 )
 from formkit.levels import supervision
 from formkit.normalize import iso_text
+from formkit.read import filled_rows
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, campaign_window, check_campaign
 from formkit.workers import read_all
@@ -273,6 +275,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         res.findings = list(value.findings)
         res.raw.kind, res.raw.has_macros = value.kind, value.has_macros
 
+    _office_notices(cfg, results, skipped)
+
     # supersede: the latest submission of each (form, department, person) is the current one
     groups: dict[tuple, list[InputResult]] = {}
     versions.dated_corrections(results)
@@ -414,6 +418,24 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given)
     _consolidate(analysis)
     return analysis
+
+
+def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:
+    """Blank forms in a mail from the office's own address (formkit.toml's contact: the notice it sent out, saved in
+    inbox/ with a mailbox export of sent mail) are no submissions: skipped (they were returned as the department's
+    empty forms, 提交情况 showed it 退回, and the replies went to the office itself). A filled form the office mailed
+    (handed in on paper or a USB stick, sent on to its own mailbox) is read as any other."""
+    office = {a.lower() for a in ADDR_SPEC.findall(cfg.contact or "")}
+    if not office:
+        return
+    for res in list(results):
+        mail = res.raw.mail or {}
+        if res.brief is None or mail.get("forwarded_by") or (mail.get("address") or "").lower() not in office:
+            continue
+        c = res.checked
+        if c is not None and not filled_rows(c.sub, c.spec):
+            results.remove(res)
+            skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
 
 
 _RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_ENCRYPTED,

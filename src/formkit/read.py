@@ -824,7 +824,7 @@ def _ods_merged(data: bytes) -> dict[str, list]:
     return found
 
 
-def _filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
+def filled_rows(sub: Submission, spec: FormSpec) -> list[Row]:
     """The rows of a sheet that someone filled in: a value in a column that is not pre-filled (a measure form's
     pre-filled risks alone are a blank form)."""
     own = [f.key for f in spec.columns if not f.prefill and f.key != "seq"]
@@ -927,7 +927,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         if first is not None:
             chosen, matched_row = (spec, first[0]), first[1]
             read[first[0]] = sub = read_sheet(grid_of(first[0]), spec, first[0], first[1], merges.get(first[0]))
-            if not (_filled_rows(sub, spec) if spec.is_measure_form else sub.rows):
+            if not (filled_rows(sub, spec) if spec.is_measure_form else sub.rows):
                 # blank: a copy of the form's sheet ("附件3 (2)", perhaps hidden) filled instead is the form; only
                 # sheets of this form (another form's table shares a few labels with it)
                 for name in order:
@@ -937,7 +937,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                     if found[1] < 2 or recognise(grid_of(name), forms)[0] not in (spec, None):
                         continue
                     read[name] = copy = read_sheet(grid_of(name), spec, name, found, merges.get(name))
-                    if _filled_rows(copy, spec):
+                    if filled_rows(copy, spec):
                         chosen, matched_row = (spec, name), found
                         break
     others = []
@@ -965,11 +965,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             # several forms: a filled one is the form, not a blank sheet before it (the template a secretary kept as
             # the first sheet of her colleagues' forms)
             read[name] = top = read_sheet(grid_of(name), spec, name, None, merges.get(name))
-            if not _filled_rows(top, spec):
+            if not filled_rows(top, spec):
                 for score, n, o_spec in scored[1:]:
                     if score >= OTHER_FORM_SCORE:
                         read[n] = o_sub = read_sheet(grid_of(n), o_spec, n, None, merges.get(n))
-                        if _filled_rows(o_sub, o_spec):
+                        if filled_rows(o_sub, o_spec):
                             name, spec = n, o_spec
                             break
         chosen = (spec, name)
@@ -1001,7 +1001,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     apart_sheets = []
     for other, o_spec in others:
         o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
-        rows = _filled_rows(o_sub, o_spec)
+        rows = filled_rows(o_sub, o_spec)
         continued = o_spec.id == spec.id and other in visible and spec.scope == "department"
         if rows and other in visible and not continued:
             apart_sheets.append(other)
