@@ -1485,3 +1485,15 @@ def test_the_offices_own_notice_mail_is_no_submission(cfg, workdir):
         {f"inbox/通知.eml!{name}" for name, _ in blanks}
     assert paths_in["inbox/转交.eml!附件4_财务处.xlsx"]["department"] == "CWC"
     assert not [p for p in result.outputs["mail_drafts"] if "通知" in p]
+
+
+def test_an_unreadable_file_named_after_a_staff_member_is_put_to_her_department(cfg, workdir):
+X
+    in 未识别部门, 提交情况 counting nothing unreadable for them) though their names are in the staff list."""
+    (workdir / "inbox/李娜.xlsx").write_bytes(hostile.encrypted_xlsx())
+    (workdir / "inbox/王磊附件3.xlsx").write_bytes(hostile.truncated_xlsx())
+    result = merge(cfg)
+    by_path = {r["path"]: r for r in result.report["inputs"]}
+    assert (by_path["inbox/李娜.xlsx"]["status"], by_path["inbox/李娜.xlsx"]["department"]) == ("rejected", "JWC")
+    assert by_path["inbox/王磊附件3.xlsx"]["department"] == "CWC"
+    assert (workdir / "outbox/反馈/教务处/李娜_反馈.eml").exists()

@@ -112,7 +112,8 @@ def sender_department(res, roster) -> str | None:
     """The department an input came from: what reading said; for a file that could not be read, what its names say
     (a personal form named as generate names it: the person's department; else the one department whose name or
     简称 appears in its folders or file name: inbox/教务处/…, 附件4_…_教务处.xlsx), else the department whose 联系邮箱
-    sent it. None when nothing says, or more than one department would."""
+    sent it, else the department of the staff member whose name the file or the mail's sender bears. None when nothing
+    says, or more than one department would."""
     if res.department:
         return res.department
     parts = [p for p in res.raw.file_path.replace("!", "/").split("/")[1:] if p]
@@ -125,6 +126,17 @@ def sender_department(res, roster) -> str | None:
     by_name = named_department(parts, roster)
     if by_name:                 # the file says whose it is, whoever forwarded it
         return by_name
+    # a staff member's name in it (吴静.xlsx, 唐诗附件3.zip, inbox/吴静/…): that person's department, when all the names
+    # found there are of one department
+    if index.staff:
+        found = set()
+        for part in parts:
+            stem = part.rsplit(".", 1)[0]
+            for i in range(len(stem)):
+                for j in range(i + 2, min(len(stem), i + 12) + 1):
+                    found |= index.staff.get(normalize.name_key(stem[i:j]), set())
+        if len(found) == 1:
+            return found.pop()
     mail = res.raw.mail or {}
     sender = (mail.get("address") or "").strip().lower()
     by_mail = index.addresses.get(sender, ()) if sender else ()
