@@ -1488,7 +1488,7 @@ def test_the_offices_own_notice_mail_is_no_submission(cfg, workdir):
 
 
 def test_an_unreadable_file_named_after_a_staff_member_is_put_to_her_department(cfg, workdir):
-X
+    """李娜's 附件3 with a password, saved as inbox/李娜.xlsx, and a truncated 王磊附件3.xlsx: no department (the reply
     in 未识别部门, 提交情况 counting nothing unreadable for them) though their names are in the staff list."""
     (workdir / "inbox/李娜.xlsx").write_bytes(hostile.encrypted_xlsx())
     (workdir / "inbox/王磊附件3.xlsx").write_bytes(hostile.truncated_xlsx())
@@ -1497,3 +1497,23 @@ X
     assert (by_path["inbox/李娜.xlsx"]["status"], by_path["inbox/李娜.xlsx"]["department"]) == ("rejected", "JWC")
     assert by_path["inbox/王磊附件3.xlsx"]["department"] == "CWC"
     assert (workdir / "outbox/反馈/教务处/李娜_反馈.eml").exists()
+
+
+def test_a_department_whose_name_holds_anothers_sending_its_form_is_said(cfg, workdir):
+    """教务处办公室 (its name holding 教务处's) fills 教务处's 附件2 and mails it from its own address as 教务处办公室附件2.xlsx:
+    the file name was taken for 教务处's (a correction made for it), so the form was accepted as 教务处's."""
+    import dataclasses
+
+    jwc = cfg.roster.departments["JWC"]
+    cfg.roster.departments["JWC"] = dataclasses.replace(jwc, email="jwc@x.edu.cn")
+    cfg.roster.departments["JWB"] = dataclasses.replace(jwc, code="JWB", name="教务处办公室", aliases=(),
+                                                         email="jwb@x.edu.cn")
+    form = _find(generate_campaign(cfg, "risks", departments=["JWC"]), "附件2", "教务处")
+    data = fill(form, workdir / "tmp.xlsx", header={"填报人": "赵强", "填报日期": "2023-03-05"}, rows=[
+        {"权力事项": "档案借阅审批", "权力类别": "审批", "职权依据": "档案管理办法", "行使岗位": "文书", "涉及“三重一大”": "否"}
+    ]).read_bytes()
+    (workdir / "inbox/jwb.eml").write_bytes(hostile.make_eml([("教务处办公室附件2.xlsx", data)],
+                                                          from_="教务处办公室 <jwb@x.edu.cn>"))
+    merge(cfg)
+    got = inputs(workdir)["inbox/jwb.eml!教务处办公室附件2.xlsx"]
+    assert got["status"] == "returned" and "department-sender-aside" in {f["code"] for f in got["findings"]}

@@ -236,7 +236,13 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     if named_department([name], cfg.roster) != by_mail[0]:
         return None
     own = cfg.roster.departments[res.department]
-    if any(n in name for n in (own.name, *own.aliases) if len(n) >= 2):
+    names = [n for n in (own.name, *own.aliases) if len(n) >= 2]
+    for other in cfg.roster.departments.values():      # a longer name holding it (马克思主义学院办公室) is not it
+        if other is not own:
+            for n in (other.name, *other.aliases):
+                if n in name and any(o in n and o != n for o in names):
+                    name = name.replace(n, "")
+    if any(n in name for n in names):
         return None
     return by_mail[0]
 
