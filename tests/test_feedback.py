@@ -1517,3 +1517,16 @@ def test_a_department_whose_name_holds_anothers_sending_its_form_is_said(cfg, wo
     merge(cfg)
     got = inputs(workdir)["inbox/jwb.eml!教务处办公室附件2.xlsx"]
     assert got["status"] == "returned" and "department-sender-aside" in {f["code"] for f in got["findings"]}
+
+
+def test_a_table_saved_as_text_gets_a_reply_like_any_unreadable_form(cfg, workdir):
+    """教务处's table saved as CSV under a .txt name: listed on screen as needing action (re-save as .xlsx), but no reply
+    and not counted in 提交情况 (as a scan would be); a PDF beside it still gets neither."""
+    from formkit.write.feedback import unreadable_by_department
+
+    (workdir / "inbox/教务处").mkdir()
+    (workdir / "inbox/教务处/风险点.txt").write_text("序号,风险点,风险等级\n1,泄露试题,二级\n", encoding="utf-8")
+    (workdir / "inbox/教务处/扫描件.pdf").write_bytes(hostile.pdf())
+    result = merge(cfg)
+    assert unreadable_by_department(result.analysis)["JWC"] == 1
+    assert [Path(p).name for p in result.outputs["mail_drafts"] if "反馈" in p] == ["风险点_反馈.eml"]

@@ -304,6 +304,10 @@ _ARCHIVE_MAGICS = (
 """Archives other than zip (RAR and 7z are common in China): the form is likely inside, but formkit opens zips only."""
 
 
+RESAVE_HINT = "；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"
+"""What FILE_UNKNOWN_FORMAT's detail adds for a table saved in another format (CSV, a web page, Excel 2003 XML)."""
+
+
 def _describe(data: bytes) -> str:
     """A few words on what unknown bytes look like, for FILE_UNKNOWN_FORMAT."""
     head = data[:4096]
@@ -316,7 +320,7 @@ def _describe(data: bytes) -> str:
     if text is None:
         return "无法识别的格式"
     low = text.lstrip("\ufeff \t\r\n").lower()
-    resave = "；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"     # a table saved in another format: not lost
+    resave = RESAVE_HINT                                    # a table saved in another format: not lost
     if low.startswith(("<!doctype html", "<html", "<head", "<meta", "<table", "<body")) or "<html" in low[:2048]:
         return "HTML 网页" + (resave if "<table" in low else "")
     if low.startswith("<?xml"):

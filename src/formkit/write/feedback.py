@@ -37,7 +37,7 @@ from formkit.generate import (
     write_form,
 )
 from formkit.inputs import ACCEPTED, REJECTED, RETURNED, InputResult
-from formkit.intake import ADDR_SPEC, SPREADSHEET_EXTS
+from formkit.intake import ADDR_SPEC, RESAVE_HINT, SPREADSHEET_EXTS
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.submissions import as_of, grid, owed_by, sender_department
@@ -166,7 +166,8 @@ def needs_feedback(res: InputResult) -> bool:
                                                                   F.FILE_IS_OUTPUT) for f in res.findings):
         return False        # the coordinator's to deal with on this computer
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
-            and Path(res.raw.file_path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS:
+            and Path(res.raw.file_path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS \
+            and RESAVE_HINT[1:] not in res.findings[0].message:   # (a table saved as .csv/.txt/.htm: one to redo)
         return False
     return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings)
 
