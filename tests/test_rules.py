@@ -1557,7 +1557,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
-    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read",
+    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
@@ -2032,3 +2032,25 @@ def test_a_secretarys_workbook_in_a_zip_is_read_sheet_by_sheet_through_the_cache
         assert entry["sheet"] == "李娜" and entry["container"] == "inbox/教务处个人表.zip"
         assert entry["sha256"] == main.sha256
         assert sorted(p.name for p in (cfg.outbox / "反馈").rglob("*.xlsx")) == ["教务处个人表汇总_李娜_反馈.xlsx"]
+
+
+def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
+    """教务处 has two 李娜. A copy of the form in a new workbook (no identity) naming 李娜 without a 工号: it was "not in
+    the staff list" (she is, twice) and catalogued under a person the roster does not have; it asks for the 工号. With
+    the 工号, or left empty on the form issued to her, it is hers."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0014", "李娜", "JWC", "教务员", "一般干部"))
+    path = submit(cfg, "附件3", "JWC", "李娜", name="mine.xlsx", header={"工号": "0014"})
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    _find(copy.active, "工号").offset(column=1).value = None
+    copy.save(cfg.inbox / "copy.xlsx")
+    issued = submit(cfg, "附件3", "JWC", "李娜", name="issued.xlsx", header={"工号": None})
+    results = run(cfg)
+    res = results["copy.xlsx"]
+    assert res.status == "returned" and [f.code for f in res.findings if f.severity == "error"] == ["person-ambiguous"]
+    said = next(f for f in res.findings if f.code == "person-ambiguous")
+    assert "工号 0013" in said.message and "工号 0014" in said.message and said.cell == value_ref(path, "工号")
+    assert results["mine.xlsx"].status == "accepted"
+    assert (results[issued.name].status, results[issued.name].checked.staff.staff_no) == ("accepted", "0013")

@@ -172,6 +172,9 @@ ROWS_OF_OTHERS = _code(
 PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",
     "“{value}”不在{detail}的人员名单中；请核对姓名和工号，或请办公室更新名册。")
+PERSON_AMBIGUOUS = _code(
+    "person-ambiguous", ERROR, "同名人员",
+    "名册中{detail}，看不出这份表是哪一位“{value}”的；请在“工号”一栏填写本人的工号。")
 PERSON_MOVED = _code(
     "person-moved", INFO, "人员已调到其他部门",
     "“{value}”在名册中现属于{detail}；本表是按原部门下发的，仍按表中的部门汇总（风险编号不变），无需重报。如名册有误，请办公室更正。")

@@ -18,9 +18,9 @@ direction marks, the soft hyphen. Invisible in a cell, they are removed, not mad
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")     # (C0, DEL, C1)
 """Control characters (a bell, an escape sequence typed as _x001B_) and lone surrogates: no one typed them to be
 read, and an output (a terminal, an HTML page) would act on them or choke."""
-_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-]+")
-_NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧﹒－-"})
-_NAME_MARKS = re.compile(r"[·•．.・‧﹒－\-\s\u3000]")
+_CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-。｡∙⋅]+")
+_NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧﹒－-。｡∙⋅"})
+_NAME_MARKS = re.compile(r"[·•．.・‧﹒－\-\s\u3000。｡∙⋅]")
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
 _QUOTES = str.maketrans("級風險崗職責機環業務決執監檢領導組辦長員層幹黨書記專師門類點權財規範製內設現", "级风险岗职责机环业务决执监检领导组办长员层干党书记专师门类点权财规范制内设现", "\"'“”‘’「」『』")
 """What a comparison key drops (quotes) and reads as simplified: the traditional forms of the characters of the

@@ -379,8 +379,10 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         return                  # no staff list for this department: nobody to check the name against
     staff_no = iso_text(c.header.get("staff_no", ""))
     # find_person falls back to the name when the 工号 names nobody (or someone else), so a wrong 工号
-    # shows as a match whose own 工号 differs from the one written
-    match = roster.find_person(c.department.code, name, staff_no)
+    # shows as a match whose own 工号 differs from the one written; a 工号 left empty is the identity's (the form issued
+    # to her: which of two 李娜 it is)
+    issued_no = ident.staff_no if ident and normalize.name_key(ident.person) == normalize.name_key(name) else ""
+    match = roster.find_person(c.department.code, name, staff_no or issued_no)
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
         if moved is not None and moved.department in roster.departments:
@@ -393,6 +395,15 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # the form was issued to this person, who has left the staff list since: a note for the office
             yield F.make(F.PERSON_LEFT, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.staff_no,
                          key="name")
+            return
+        same = [p for p in roster.people_of(c.department.code) if normalize.name_key(p.name) == normalize.name_key(name)]
+        if len(same) > 1:
+            # two 李娜 in the department and no 工号 (or another's) to tell them apart: not "not listed", and not
+            # guessed (a person the roster does not have was made of her, her colleagues chased for her form)
+            who = "、".join(f"工号 {p.staff_no}" + (f"（{p.post}）" if p.post else "") for p in same)
+            yield F.make(F.PERSON_AMBIGUOUS, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no") or ref,
+                         field="工号", value=name, detail=f"{c.department.name}有 {len(same)} 位{name}：{who}",
+                         key="staff_no")
             return
         yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                      detail=c.department.name, key="name")
