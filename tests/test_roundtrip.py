@@ -792,3 +792,33 @@ def test_a_colleagues_staff_number_typed_in_takes_none_of_her_risk_numbers(cfg, 
     after = {r["风险编号"]: (r["姓名"], r["风险点"]) for r in merge(cfg).analysis.catalogue}
     assert {rid: text for rid, (_, text) in after.items() if rid in before} == before
     assert [rid for rid, (name, _) in after.items() if name == "张伟"] == ["JWC-0012-01"]
+
+
+def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg, workdir):
+    """LibreOffice and WPS print a wrapped cell of a row without a height over its neighbours: a long department name in
+    汇总 and 提交情况, 说明's 核对方法, 变化's rows, 权力清单's header (涉及三重一大 on three lines). 提交时间 read
+    2023-03-10T00:00:00+08:00."""
+    import dataclasses
+    import re
+
+    jdx = cfg.roster.departments["JDX"]
+    cfg.roster.departments["JDX"] = dataclasses.replace(jdx, name="信息化建设与管理中心（网络中心、现代教育技术中心）")
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    (inbox / "李娜.xlsx").unlink()
+    merge(cfg)
+    wb = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")
+
+    def height_of(ws, text: str) -> float | None:
+        cell = next(c for row in ws.iter_rows() for c in row if c.value == text)
+        return ws.row_dimensions[cell.row].height
+
+    long_name = cfg.roster.departments["JDX"].name
+    assert height_of(wb["汇总"], long_name) >= 28 and height_of(wb["提交情况"], long_name) >= 28
+    assert height_of(wb["说明"], "核对方法") >= 28
+    assert height_of(wb["权力清单"], "涉及三重一大") >= 28
+    changes = [r for r in wb["变化"].iter_rows(min_row=5) if r[0].value]
+    assert changes and all(wb["变化"].row_dimensions[r[0].row].height for r in changes)
+    times = [r[21].value for r in wb["风险目录"].iter_rows(min_row=2) if r[0].value and r[21].value]
+    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", t) for t in times), times

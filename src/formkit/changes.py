@@ -18,7 +18,7 @@ from pathlib import Path
 
 from formkit import normalize
 from formkit.identity import PROPERTY_PREFIX
-from formkit.write.common import Styles, cell_text, print_setup, write_text
+from formkit.write.common import Styles, cell_text, print_setup, row_height, write_text
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
@@ -306,7 +306,9 @@ def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
     for j, (label, width) in enumerate(cols):
         ws.set_column(j, j, width)
         ws.write_string(3, j, label, st.head)
+    widths = [width for _, width in cols]
     for i, row in enumerate(changes.rows, 4):
+        ws.set_row(i, row_height([cell_text(row.get(label, "")) for label, _ in cols], widths))   # (LibreOffice, WPS)
         for j, (label, _) in enumerate(cols):
             write_text(ws, i, j, row.get(label, ""), st.cell)
     ws.freeze_panes(4, 0)

@@ -247,3 +247,13 @@ def parse_date(value: object) -> tuple[date | None, bool]:
         return date(*found), True
     except ValueError:
         return None, True
+
+
+def shown_time(iso: str | None) -> str:
+    """A submission time (ISO, 北京时间) as the workbooks show it: 2023-03-15 09:30, or the day alone when only the day
+    is known (a 填表日期: 2023-03-15T00:00:00+08:00 read as a time at midnight with its offset)."""
+    if not iso:
+        return ""
+    day, _, rest = iso.partition("T")
+    clock = rest[:5]
+    return day if not clock or rest.startswith("00:00:00") else f"{day} {clock}"

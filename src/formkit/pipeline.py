@@ -36,7 +36,7 @@ from formkit.intake import (
     walk_inbox,
 )
 from formkit.levels import supervision
-from formkit.normalize import iso_text
+from formkit.normalize import iso_text, shown_time
 from formkit.read import filled_rows
 from formkit.spec import FormSpec, load_forms
 from formkit.validate import Checked, Context, campaign_window, check_campaign
@@ -537,7 +537,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         res.raw.file_path,                                              # 来源文件 (its sheet: 来源位置)
         res.file_sha256,                                                # 来源SHA256
         f"{c.sub.sheet}!{anchor}",                                      # 来源位置
-        res.submitted_at or "",                                         # 提交时间
+        shown_time(res.submitted_at),                                   # 提交时间 (2023-03-15 09:30, 北京时间)
         "", "",                                                         # 措施来源文件 措施来源位置
         c.department.code if c.department else "",                      # _dept
         _shared(c.person_key) if personal else "",                      # _person (normalize.person_key)

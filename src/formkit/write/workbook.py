@@ -17,6 +17,7 @@ from pathlib import Path
 from formkit import __version__
 from formkit import findings as F
 from formkit.inputs import STATUS_ZH
+from formkit.normalize import shown_time
 from formkit.pipeline import Analysis, CatalogueRow
 from formkit.submissions import (
     DONE,
@@ -79,6 +80,7 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
            level_col: str | None = None) -> int:
     """A header row and data rows of mappings (any iterable: rows are not held); returns the next free row.
     Text in the cell format, whole numbers centred, 一级 in the level column highlighted."""
+    ws.set_row(top, row_height([label for label, _ in columns], [width for _, width in columns]))
     for j, (label, width) in enumerate(columns):
         ws.set_column(j, j, width)
         ws.write_string(top, j, label, st.head)
@@ -239,6 +241,7 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
                  "风险目录每一行的“来源文件”“来源位置”指向报送文件中的单元格。"),
     ]
     for i, (k, v) in enumerate(lines, 2):
+        ws.set_row(i, row_height([k, v], [44, 66]))     # rows as high as their wrapped text (LibreOffice, WPS)
         write_text(ws, i, 1, k, st.total_label)
         write_text(ws, i, 2, v, st.cell)
     top = len(lines) + 3
@@ -250,7 +253,7 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
         "序号": i, "文件": r.path, "SHA-256": r.file_sha256, "所在压缩包/邮件": r.raw.container or "",
         "表单": r.form or "", "部门": names.get(department_of(r, cfg.roster) or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
-        "提交时间": r.submitted_at or "", "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
+        "提交时间": shown_time(r.submitted_at), "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
     end = _table(ws, st, top + 1, cols, rows)
     # the files as they lie in inbox/ when they hold others (mails, archives): what an auditor holds and checks
@@ -299,6 +302,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     totals = [0] * (len(head) - 1)
     for i, d in enumerate(depts):
         r = first + i
+        ws.set_row(r, row_height([d.name], [18]))      # a long name on two lines (LibreOffice printed it over the next)
         write_text(ws, r, 0, d.name, st.cell)
         dept = [by[(d.code, "部门", lv)] for lv in LEVELS]
         personal = [by[(d.code, "个人", lv)] for lv in LEVELS]
@@ -369,6 +373,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     over = [d for d in depts if d.headcount and max(people3[d.code], acc5[d.code]) > d.headcount]
     r = top + 2
     for d in depts:
+        ws.set_row(r, row_height([d.name], [18]))
         write_text(ws, r, 0, d.name, st.cell)
         ws.write_number(r, 1, d.headcount, st.num)
         ws.write_number(r, 2, people3[d.code], st.num)
@@ -435,6 +440,7 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
     ws.set_row(3, row_height(head, widths))      # labels on two lines (the closing bracket printed over row 5)
     r = 4
     for d in grid(a):
+        ws.set_row(r, row_height([d.name], widths[:1]))
         write_text(ws, r, 0, d.name, st.cell)
         for j, fid in enumerate(("附件2", "附件4", "附件6"), 1):
             cell = d.forms[fid]
