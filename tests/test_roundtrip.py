@@ -820,5 +820,8 @@ def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg
     assert height_of(wb["权力清单"], "涉及三重一大") >= 28
     changes = [r for r in wb["变化"].iter_rows(min_row=5) if r[0].value]
     assert changes and all(wb["变化"].row_dimensions[r[0].row].height for r in changes)
+    for sheet in ("风险目录", "问题清单", "权力清单"):      # printed without a title row: the page header names them
+        header = wb[sheet].oddHeader
+        assert cfg.institution in header.left.text and sheet in header.left.text and "数据截至" in header.right.text
     times = [r[21].value for r in wb["风险目录"].iter_rows(min_row=2) if r[0].value and r[21].value]
     assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", t) for t in times), times

@@ -178,7 +178,8 @@ def write_workbook(analysis: Analysis, path: Path, changes=None, properties: dic
             wb.set_custom_property(name, value)
         st = Styles(wb)
         _cover(wb, st, analysis)
-        _catalogue(wb, st, _counted(analysis.catalogue, progress, stage, len(analysis.catalogue)))
+        ws = _catalogue(wb, st, _counted(analysis.catalogue, progress, stage, len(analysis.catalogue)))
+        ws.set_header(page_header(analysis, "风险目录（来源文件、位置等列见电子版）"))
         _summary(wb, st, analysis)
         _submissions(wb, st, analysis)
         _findings(wb, st, analysis)
@@ -270,7 +271,14 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
     print_setup(ws, top + 1, len(cols) - 1)
 
 
-def _catalogue(wb, st: Styles, rows: Iterable[Mapping]) -> None:
+def page_header(a: Analysis, what: str) -> str:
+    """The printed page's header of a table without a title row: the institution, the sheet, the data's date (a
+    printed page of the catalogue named neither)."""
+    inst = a.cfg.institution.replace("&", "&&")
+    return f"&L{inst}廉政风险防控 {what}&R数据截至 {as_of(a).isoformat()}"[:250]
+
+
+def _catalogue(wb, st: Styles, rows: Iterable[Mapping]):
     ws = wb.add_worksheet("风险目录")
     end = _table(ws, st, 0, CATALOGUE_COLUMNS, rows, level_col="风险等级")
     ws.freeze_panes(1, 1)
@@ -278,6 +286,7 @@ def _catalogue(wb, st: Styles, rows: Iterable[Mapping]) -> None:
     # on paper: A3, the columns up to 监督负责 (the sources are for tracing in the file; all 24 on one page
     # width printed at a third of the font size)
     print_setup(ws, 0, len(CATALOGUE_COLUMNS) - 1, paper=8, print_cols=PRINTED_CATALOGUE_COLUMNS, last_row=end - 1)
+    return ws
 
 
 def _summary(wb, st: Styles, a: Analysis) -> None:
@@ -482,6 +491,7 @@ def _findings(wb, st: Styles, a: Analysis) -> None:
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(end - 1, 1), len(cols) - 1)
     print_setup(ws, 0, len(cols) - 1)
+    ws.set_header(page_header(a, "问题清单"))
 
 
 def _powers(wb, st: Styles, a: Analysis) -> None:
@@ -490,6 +500,7 @@ def _powers(wb, st: Styles, a: Analysis) -> None:
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(end - 1, 1), len(POWER_COLUMNS) - 1)
     print_setup(ws, 0, len(POWER_COLUMNS) - 1)
+    ws.set_header(page_header(a, "权力清单"))
 
 
 def _leaders(wb, st: Styles, a: Analysis) -> None:
