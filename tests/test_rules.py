@@ -2054,3 +2054,44 @@ def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
     assert "工号 0013" in said.message and "工号 0014" in said.message and said.cell == value_ref(path, "工号")
     assert results["mine.xlsx"].status == "accepted"
     assert (results[issued.name].status, results[issued.name].checked.staff.staff_no) == ("accepted", "0013")
+
+
+def test_a_namesakes_staff_number_is_said_to_be_theirs(cfg):
+    """张伟 of 教务处 types the 工号 of 财务处's 张伟: filed under 教务处's 张伟 (the department says so), and the warning
+    says whose number it is and which 张伟 was taken (it only said the numbers differ)."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0103", "张伟", "CWC", "会计", "一般干部"))
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"工号": "0103"})
+    res = run(cfg)[path.name]
+    (f,) = [f for f in res.findings if f.code == "staff-no-mismatch"]
+    assert "“0103”是财务处张伟的工号" in f.message and "已按教务处张伟汇总" in f.message
+    assert res.checked.staff.staff_no == "0012"
+
+
+def test_a_namesakes_measure_form_copied_without_staff_number_is_hers_by_its_risk_numbers(workdir):
+    """Two 李娜 in 教务处; one copies her pre-filled 附件5 into a new workbook, leaving out the 工号: the 风险编号 carry
+    hers, so it is her form (it asked to delete her own rows as another person's risks)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "李娜", "JWC", "教务员", "一般干部")])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "0014" in p.name)
+    submit(cfg, "附件3", src=src, name="a3.xlsx", rows=[RISK3])
+    mine = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg))
+                if "附件5" in p.name and "0014" in p.name)
+    wb = openpyxl.load_workbook(mine)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "防控措施"])
+    assert ws.cell(hr + 1, cols["风险编号"]).value == "JWC-0014-01"
+    ws.cell(hr + 1, cols["防控措施"], "成绩修改须经两人复核")
+    copy = openpyxl.Workbook()
+    _copy_cells(ws, copy.active)
+    _find(copy.active, "工号").offset(column=1).value = None
+    _find(copy.active, "填表日期").offset(column=1).value = DAY
+    copy.save(cfg.inbox / "a5.xlsx")
+    res = run(cfg)["a5.xlsx"]
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings if f.severity == "error"]
+    assert res.checked.staff.staff_no == "0014"

@@ -188,7 +188,7 @@ SAME_NAME_STAFF_NO = _code(
     "请在名册的“人员”工作表中登记他们（姓名、工号、部门），然后重新运行 merge。")
 STAFF_NO_MISMATCH = _code(
     "staff-no-mismatch", WARNING, "工号与姓名不符",
-    "工号“{value}”与名册中{detail}的工号不一致；请核对工号。")
+    "工号“{value}”与名册中{detail}；请核对姓名和工号。")
 
 # -- table and cells ----------------------------------------------------------------------------------
 TABLE_NOT_FOUND = _code(

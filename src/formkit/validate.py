@@ -397,6 +397,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          key="name")
             return
         same = [p for p in roster.people_of(c.department.code) if normalize.name_key(p.name) == normalize.name_key(name)]
+        if len(same) > 1 and c.spec.is_measure_form:
+            # her measure form copied without its 工号: the 风险编号 pre-filled in it carry it (JJX-01002-01)
+            ids = [normalize.fold(r.values.get("risk_id", "")).upper() for r in c.rows]
+            owners = [p for p in same if any(f"-{normalize.fold(p.staff_no).upper()}-" in i for i in ids)]
+            if len(owners) == 1:
+                c.staff, c.person = owners[0], owners[0].name
+                return
         if len(same) > 1:
             # two 李娜 in the department and no 工号 (or another's) to tell them apart: not "not listed", and not
             # guessed (a person the roster does not have was made of her, her colleagues chased for her form)
@@ -411,8 +418,15 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     c.staff = match
     c.person = match.name           # the roster's spelling (张 伟, 张\u200b伟 typed: 张伟)
     if staff_no and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no):
+        # whose 工号 it is, when someone else's (a namesake in another department): which one was taken is said
+        other = next((p for p in roster.staff if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(staff_no)
+                      and p is not match), None)
+        detail = f"{c.department.name}{match.name}的工号（{match.staff_no}）不一致"
+        if other is not None:
+            where = roster.departments[other.department].name if other.department in roster.departments else ""
+            detail += f"（“{staff_no}”是{where}{other.name}的工号），已按{c.department.name}{match.name}汇总"
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
-                     field="工号", value=staff_no, detail=match.name, key="staff_no")
+                     field="工号", value=staff_no, detail=detail, key="staff_no")
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",
