@@ -1555,7 +1555,7 @@ VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
-    "department-unknown", "department-mismatch", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-left", "staff-no-mismatch",
+    "department-unknown", "department-mismatch", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
@@ -2095,3 +2095,19 @@ def test_a_namesakes_measure_form_copied_without_staff_number_is_hers_by_its_ris
     res = run(cfg)["a5.xlsx"]
     assert res.status == "accepted", [(f.code, f.message) for f in res.findings if f.severity == "error"]
     assert res.checked.staff.staff_no == "0014"
+
+
+def test_a_copy_naming_another_department_than_the_rosters_is_filed_by_the_roster(cfg):
+    """陈静 (机电工程系 in the roster) copies her 附件3 into a new workbook and writes 部门 教务处: the catalogue put her
+    risks under 教务处 (a note said the form had been issued there) while 提交情况 counted her for 机电工程系."""
+    path = submit(cfg, "附件3", "JDX", "陈静", name="mine.xlsx")
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    _find(copy.active, "部门").offset(column=1).value = "教务处"
+    path.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert (res.status, res.department) == ("accepted", "JDX")
+    assert [f.code for f in res.findings if f.severity != "info"] == ["person-department"]
+    assert {r["部门"] for r in a.catalogue} == {"机电工程系"}

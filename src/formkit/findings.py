@@ -178,6 +178,10 @@ PERSON_AMBIGUOUS = _code(
 PERSON_MOVED = _code(
     "person-moved", INFO, "人员已调到其他部门",
     "“{value}”在名册中现属于{detail}；本表是按原部门下发的，仍按表中的部门汇总（风险编号不变），无需重报。如名册有误，请办公室更正。")
+PERSON_DEPARTMENT = _code(
+    "person-department", WARNING, "部门与名册不符",
+    "“{value}”在名册中属于{detail}，表内写的是另一个部门；这份表不是下发的原表（没有表单标识），已按名册归入{detail}。"
+    "如名册有误，请办公室更新名册。")
 PERSON_LEFT = _code(
     "person-left", INFO, "人员已不在名册中",
     "本表下发给“{value}”（工号 {detail}），名册的人员名单中已没有此人；本表仍照常汇总（风险编号不变）。如此人已调离或退休，"

@@ -385,6 +385,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     match = roster.find_person(c.department.code, name, staff_no or issued_no)
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
+        if moved is not None and moved.department in roster.departments and ident is None:
+            # a copy (no identity) naming another department than the roster's for her: not a form issued to that one
+            # (the catalogue put her risks there while 提交情况 counted her under the roster's): the roster's
+            c.staff, c.department = moved, roster.departments[moved.department]
+            yield F.make(F.PERSON_DEPARTMENT, sheet=c.sub.sheet, cell=c.sub.header_refs.get("department") or ref,
+                         field="部门", value=name, detail=c.department.name, key="department")
+            return
         if moved is not None and moved.department in roster.departments:
             # moved since the form was made: still the same person (工号), so the same 风险编号
             c.staff = moved
