@@ -1441,8 +1441,13 @@ def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdi
     # an unreadable attachment of another name, or sent after the form, is still one to answer
     (inbox / "6.eml").write_bytes(hostile.make_eml([("附件2.xlsx", hostile.encrypted_xlsx())], from_=jwc,
                                                    date="Wed, 15 Mar 2023 09:00:00 +0800"))
+    # … and a password zip: the forms in it may be others than the one sent next (its 附件2 is not 2.eml's 附件4)
+    locked = hostile.raw_zip([hostile.RawEntry("附件2_教务处.xlsx".encode(), hostile.tiny_xlsx(), flags=0x801)])
+    (inbox / "7.eml").write_bytes(hostile.make_eml([("教务处.zip", locked)], from_=jwc, date=first))
     result = merge(cfg)
-    assert next(r for r in result.report["inputs"] if r["path"] == "inbox/6.eml!附件2.xlsx")["status"] == "rejected"
+    by_path = {r["path"]: r for r in result.report["inputs"]}
+    assert by_path["inbox/6.eml!附件2.xlsx"]["status"] == "rejected"
+    assert by_path["inbox/7.eml!教务处.zip!附件2_教务处.xlsx"]["status"] == "rejected"
 
 
 def test_a_reply_goes_to_the_reply_to_address(cfg, workdir):

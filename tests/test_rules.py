@@ -2111,3 +2111,35 @@ def test_a_copy_naming_another_department_than_the_rosters_is_filed_by_the_roste
     assert (res.status, res.department) == ("accepted", "JDX")
     assert [f.code for f in res.findings if f.severity != "info"] == ["person-department"]
     assert {r["部门"] for r in a.catalogue} == {"机电工程系"}
+
+
+def test_a_colleague_of_another_department_filling_anothers_form_does_not_replace_it(cfg):
+    """王磊 (财务处) fills 张伟's (教务处) generated 附件3 after 张伟's own was accepted: his form is returned as his, filed
+    under 财务处, and 张伟's stays (the lookup searched 教务处 only, and the file became 张伟's later version)."""
+    own = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": date(2023, 3, 10)})
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "王磊", "工号": "0101", "岗位": "会计",
+                                                     "填表日期": date(2023, 3, 12)}, rows=[RISK3B])
+    results = run(cfg)
+    res = results[path.name]
+    assert (res.status, res.person, res.department) == ("returned", "王磊", "CWC")
+    assert (results[own.name].status, results[own.name].person) == ("accepted", "张伟")
+
+
+def test_a_namesake_who_left_keeps_her_own_number(workdir):
+    """Two 李娜 in 教务处; 0014 leaves the staff list, then her generated form comes back: it is hers (person-left, her
+    number), not the other 李娜's (it was catalogued under 0013 with a 工号 warning, and 0013 no longer chased)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "李娜", "JWC", "教务员", "一般干部")])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "0014" in p.name)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    path = submit(cfg, "附件3", src=src, rows=[RISK3])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted" and "person-left" in {f.code for f in res.findings}
+    assert "staff-no-mismatch" not in {f.code for f in res.findings}
+    assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]

@@ -329,10 +329,23 @@ def _describe(data: bytes) -> str:
         return "XML 文本"
     if low.startswith("mime-version:") or "multipart/related" in low[:2048]:
         return "MHTML 单文件网页" + resave
-    first = low.split("\n", 1)[0]
-    if "," in first or "\t" in first or ";" in first or "，" in first:
+    if _table_text(low):
         return "CSV/文本" + resave
     return "文本文件"
+
+
+def _table_text(text: str) -> bool:
+    """Text that is a table (CSV, tab separated): its first two lines cut into the same number of cells (two or more)
+    by one separator, or one line of three cells or more (not by the Chinese comma of prose: "附件4 将于下周报送，特此说明。",
+    "您好，附件已发，请查收")."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()][:2]
+    for sep in (",", "\t", ";", "，"):
+        counts = [line.count(sep) for line in lines]
+        if counts and counts[0] >= 1 and (len(counts) == 2 and counts[0] == counts[1]
+                                          or counts[0] >= 2 and sep != "，") \
+                and not (sep == "，" and lines[0].endswith(("。", "！", "？", "，"))):
+            return True
+    return False
 
 
 def _as_text(head: bytes) -> str | None:

@@ -430,21 +430,21 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
         return
     for res in list(results):
         mail = res.raw.mail or {}
-        if res.brief is None or mail.get("forwarded_by") or (mail.get("address") or "").lower() not in office:
-            continue
+        if res.brief is None or (mail.get("address") or "").lower() not in office:
+            continue            # (the notice forwarded back by a department, in its reply: the office's too)
         c = res.checked
         if c is not None and not filled_rows(c.sub, c.spec):
             results.remove(res)
             skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
 
 
-_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_ENCRYPTED,
-                         F.MAIL_ATTACHMENT_UNREADABLE})
-"""Rejections that name no form (a mail without its attachment, a .rar, a password zip, a winmail.dat): followed up by
-any form the same address sent after them."""
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
+"""Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
+followed up by any form the same address sent after them."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
-                               F.FILE_UNKNOWN_FORMAT, F.FILE_UNSAFE, F.ARCHIVE_CORRUPT})
-"""Rejections of one attachment: followed up by a form of the same file name the same address sent after it."""
+                               F.FILE_UNKNOWN_FORMAT, F.FILE_UNSAFE, F.ARCHIVE_CORRUPT, F.ARCHIVE_ENCRYPTED})
+"""Rejections of one attachment (a password zip too: its forms may be others than the one sent next): followed up by a
+form of the same file name the same address sent after it."""
 
 
 def _stem(path: str) -> str:

@@ -362,12 +362,19 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         listed = not roster.staff or any(normalize.name_key(p.name) == key for p in roster.staff)
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
-        typed = roster.find_person(c.department.code, name, iso_text(c.header.get("staff_no", ""))) \
-            if roster.staff and c.department else None
+        typed_no = iso_text(c.header.get("staff_no", ""))
+        typed = roster.find_person(c.department.code, name, typed_no) if roster.staff and c.department else None
+        if typed is None and roster.staff:      # … or of another department (her 工号 with her name, else her name alone)
+            typed = roster.find_moved(name, typed_no)
+            if typed is None:
+                others = [p for p in roster.staff if normalize.name_key(p.name) == key]
+                typed = others[0] if len(others) == 1 else None
         if typed is not None and normalize.name_key(typed.name) == key:
             # a listed colleague filled the owner's form (陈立 on 何平's): the form is the colleague's, returned to him; not a
             # later version of the owner's, whose own accepted form it replaced (his risks gone, him chased as 退回)
             c.person, c.staff = typed.name, typed
+            if typed.department in roster.departments:
+                c.department = roster.departments[typed.department]
             return
         c.person = ident.person
         if roster.staff and c.department:   # the form's owner by the roster (a misspelt name), so that her own
@@ -383,6 +390,11 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # to her: which of two 李娜 it is)
     issued_no = ident.staff_no if ident and normalize.name_key(ident.person) == normalize.name_key(name) else ""
     match = roster.find_person(c.department.code, name, staff_no or issued_no)
+    if match is not None and issued_no and normalize.staff_no_key(staff_no or issued_no) == \
+            normalize.staff_no_key(issued_no) != normalize.staff_no_key(match.staff_no) \
+            and roster.find_moved(name, issued_no) is None \
+            and not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
+        match = None        # issued to a namesake who has left the staff list since (person-left): not the one who stays
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
         if moved is not None and moved.department in roster.departments and ident is None:

@@ -520,8 +520,10 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
-    to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or \
-        (c.department.email if c and c.department else "")
+    to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or ""
+    if not to or to.lower() in {a.lower() for a in ADDR_SPEC.findall(analysis.cfg.contact or "")}:
+        # no mail, or one the office sent on itself (a form handed in on paper, mailed to its own mailbox): the roster's
+        to = c.department.email if c and c.department else ""
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
         to = cfg.roster.departments[code].email
     msg = _mail(subject, body, to, cfg.contact, today, attachment,
