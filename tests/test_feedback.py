@@ -1535,3 +1535,14 @@ def test_a_table_saved_as_text_gets_a_reply_like_any_unreadable_form(cfg, workdi
     result = merge(cfg)
     assert unreadable_by_department(result.analysis)["JWC"] == 1
     assert [Path(p).name for p in result.outputs["mail_drafts"] if "反馈" in p] == ["风险点_反馈.eml"]
+
+
+def test_a_note_in_prose_saved_as_text_is_no_table_to_redo(cfg, workdir):
+    """财务处's note "附件4 将于下周报送，特此说明。" saved as a .txt beside its forms: a Chinese comma made it a "CSV", so it
+    was counted as an unreadable form of 财务处 and a reply asked to re-save it as .xlsx."""
+    from formkit.write.feedback import unreadable_by_department
+
+    (workdir / "inbox/财务处说明.txt").write_text("附件4 将于下周报送，特此说明。\n", encoding="utf-8")
+    result = merge(cfg)
+    assert unreadable_by_department(result.analysis)["CWC"] == 0
+    assert not [p for p in result.outputs["mail_drafts"] if "财务处说明" in p]

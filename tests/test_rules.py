@@ -1481,8 +1481,8 @@ def test_a_filled_copy_of_the_sheet_is_read(cfg):
 
 
 def test_another_forms_sheet_is_not_read_as_this_form(cfg):
-    """张伟's 附件3 left blank and a filled 附件4 table pasted into a second sheet: the 附件4 rows are that form's,
-    named (by their 风险点) as not read, not taken for 张伟's risks with his header fields missing."""
+    """张伟's 附件3 left blank and a filled 附件4 table pasted into a second sheet: the 附件4 rows are that form's, not
+    taken for 张伟's risks with his header fields missing."""
     other = submit(cfg, "附件4", "JWC", name="tmp.xlsx")
     path = submit(cfg, "附件3", "JWC", "张伟", name="mixed.xlsx", rows=[])
     wb = openpyxl.load_workbook(path)
@@ -1490,12 +1490,12 @@ def test_another_forms_sheet_is_not_read_as_this_form(cfg):
     wb.save(path)
     other.unlink()
     results = run(cfg)
-    res, other = results["mixed.xlsx"], results["mixed.xlsx!附件4"]
-    assert res.form == "附件3" and res.checked.sub.sheet == "附件3"
-    assert not [r for r in res.checked.rows if r.values.get("risk") == RISK4["风险点"]]
-    assert not [f for f in res.findings if f.code == "required" and f.sheet == "附件4"]
-    # the 附件4 rows are that form's own input, read as 附件4
-    assert other.form == "附件4" and [r.values["risk"] for r in other.checked.rows] == [RISK4["风险点"]]
+    # the 附件4 rows are that form's, read as 附件4 (the file's form: its own blank 附件3 is no form sent, not one
+    # returned as empty), not 张伟's
+    (res,) = results.values()
+    assert res.form == "附件4" and res.checked.sub.sheet == "附件4" and res.person is None
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK4["风险点"]]
+    assert not [f for f in res.findings if f.code in ("required", "no-rows", "identity-mismatch")]
 
 
 def test_a_filled_copy_someone_hid_is_read(cfg):
@@ -2143,3 +2143,64 @@ def test_a_namesake_who_left_keeps_her_own_number(workdir):
     assert res.status == "accepted" and "person-left" in {f.code for f in res.findings}
     assert "staff-no-mismatch" not in {f.code for f in res.findings}
     assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]
+
+
+def _person_sheet(wb, template, title: str, who: tuple, risks: list[dict]):
+    ws = wb.copy_worksheet(template)
+    ws.title = title
+    for label, value in zip(("姓名", "工号", "部门", "岗位", "职务层级"), who, strict=True):
+        _find(ws, label).offset(column=1).value = value
+    hr, cols = table_header_row(ws, ["风险点"])
+    for r in range(hr + 1, ws.max_row + 1):
+        for c in cols.values():
+            ws.cell(r, c).value = None
+    _fill_sheet(ws, risks)
+    return ws
+
+
+def test_a_collection_on_someones_blank_form_credits_each_sheet_to_its_person(cfg):
+    """张伟's generated 附件3 left blank as the first sheet, then 李娜's, 王磊's (财务处) and an overview of their
+    risks: 李娜's sheet was taken for 张伟's form (person-mismatch, returned), 王磊's was "not your department's form",
+    the overview was returned with required errors at its title row. Each person's sheet is theirs, the blank one
+    is no form, the overview repeats rows read elsewhere."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="collection.xlsx", rows=[])
+    wb = openpyxl.load_workbook(path)
+    template = form_sheet(wb)
+    _person_sheet(wb, template, "李娜", ("李娜", "0013", "教务处", "考务专员", "一般干部"), [RISK3])
+    _person_sheet(wb, template, "王磊", ("王磊", "0101", "财务处", "会计", "一般干部"), [RISK3B])
+    overview = wb.create_sheet("汇总")
+    for j, label in enumerate(["序号", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级"], 1):
+        overview.cell(1, j, label)
+    for i, (who, risk) in enumerate((("李娜", RISK3), ("王磊", RISK3B)), 2):
+        for j, value in enumerate([i - 1, who, risk["风险类别"], risk["风险点"], risk["主要表现形式"],
+                                   risk["风险等级"]], 1):
+            overview.cell(i, j, value)
+    wb.save(path)
+    a = analyse(cfg)
+    got = {(r.person, r.department, r.status) for r in a.inputs}
+    assert got == {("李娜", "JWC", "accepted"), ("王磊", "CWC", "accepted")}, [(r.path, r.findings) for r in a.inputs]
+    assert not [f for r in a.inputs for f in r.findings if f.severity != "info"]
+    assert sorted((r["姓名"], r["部门"]) for r in a.catalogue) == [("李娜", "教务处"), ("王磊", "财务处")]
+
+
+def test_a_second_sheet_of_a_department_form_is_its_continuation_wherever_it_stands(cfg):
+    """教务处's workbook: 附件2, then 附件4 and 附件4 (2) holding the next rows (typed a day later): the second 附件4 was
+    read as a later version replacing the first (three risks lost without a word). It is the 附件4's continuation:
+    that input is returned with sheet-continued, naming the 附件4 sheet; the 附件2 stands."""
+    path = submit(cfg, "附件2", "JWC", name="dept.xlsx")
+    other = submit(cfg, "附件4", "JWC", name="tmp.xlsx")
+    wb = openpyxl.load_workbook(path)
+    src = form_sheet(openpyxl.load_workbook(other))
+    _copy_cells(src, wb.create_sheet("附件4"))
+    more = wb.create_sheet("附件4 (2)")
+    _copy_cells(src, more)
+    hr, cols = table_header_row(more, ["风险点"])
+    more.cell(hr + 1, cols["风险点"], "另一个风险点")
+    wb.save(path)
+    other.unlink()
+    results = run(cfg)
+    a2, a4 = results["dept.xlsx"], results["dept.xlsx!附件4"]
+    assert (a2.form, a2.status) == ("附件2", "accepted")
+    assert (a4.form, a4.status) == ("附件4", "returned") and "dept.xlsx!附件4 (2)" not in results
+    said = [f for f in a4.findings if f.code == "sheet-continued"]
+    assert said and all(f.sheet == "附件4 (2)" and "“附件4”工作表" in f.message for f in said)

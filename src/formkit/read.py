@@ -847,6 +847,37 @@ def _own_output(visible: list[str], grid_of) -> str | None:
     return None
 
 
+def _rows_covered(rows: list[Row], subs: list[Submission]) -> bool:
+    """Whether every row's 风险点 (权力事项, 防控措施) is among the rows of the forms read."""
+    keys = ("risk", "power_item", "measure")
+    seen = {normalize.fold(r.values.get(k, "")) for s in subs for r in s.rows for k in keys if r.values.get(k)}
+    for row in rows:
+        texts = [normalize.fold(row.values.get(k, "")) for k in keys if row.values.get(k)]
+        if not texts or not all(t in seen for t in texts):
+            return False
+    return True
+
+
+def _whose(sub: Submission, spec: FormSpec) -> str:
+    """Whose form a sheet is, to tell a continuation from another submitter's: a department form is the department's
+    (one per file), a personal one its 姓名's."""
+    return normalize.name_key(sub.header.get("name", "")) if spec.scope == "person" else ""
+
+
+def _owners(sub: Submission, spec: FormSpec, identity: Identity | None) -> bool:
+    """Whether a personal form's sheet is the one issued to the identity's person (or names nobody)."""
+    if spec.scope != "person" or identity is None or not identity.person:
+        return True
+    who = _whose(sub, spec)
+    return not who or who == normalize.name_key(identity.person)
+
+
+def _whole_form(grid: list[list], sub: Submission, spec: FormSpec) -> bool:
+    """A sheet that is a form of its own (its title, or its header block's labels), not an overview of a few of a
+    form's columns (序号 | 姓名 | 风险点 | 风险等级 …, one line per colleague's risk)."""
+    return _title_found(grid, spec) or bool(sub.header_refs)
+
+
 def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, FormSpec],
                    ods_merges: dict[str, list] | None = None, apart: str | None = None) -> Submission:
     carriers = _zip_identities(parts) if parts is not None else []
@@ -937,7 +968,8 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                     if found[1] < 2 or recognise(grid_of(name), forms)[0] not in (spec, None):
                         continue
                     read[name] = copy = read_sheet(grid_of(name), spec, name, found, merges.get(name))
-                    if filled_rows(copy, spec):
+                    if filled_rows(copy, spec) and _owners(copy, spec, identity) \
+                            and _whole_form(grid_of(name), copy, spec):
                         chosen, matched_row = (spec, name), found
                         break
     others = []
@@ -988,45 +1020,99 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 if o_spec and score >= OTHER_FORM_SCORE:
                     others.append((other, o_spec))
     spec, name = chosen
+    if apart is None and others:
+        # the form's own sheet left blank (the template kept as the first sheet of a secretary's collection, the 附件2
+        # of a file whose 附件4 was filled): the first filled form sheet is the file's form, not a blank one returned
+        # as empty (or a colleague's sheet taken for the owner's: returned as "not your form")
+        read[name] = main = read.get(name) or read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
+        if not filled_rows(main, spec):
+            for other, o_spec in others:
+                if other not in visible:
+                    continue
+                read[other] = o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None,
+                                                                    merges.get(other))
+                if filled_rows(o_sub, o_spec) and _whole_form(grid_of(other), o_sub, o_spec):
+                    others = [(n, s_) for n, s_ in others if n != other]
+                    chosen, matched_row = (o_spec, other), None
+                    if identity is not None and not (o_spec.id == identity.form and _owners(o_sub, o_spec, identity)):
+                        identity = replace(identity, form=o_spec.id, person="", staff_no="", risks=(), corrects="")
+                    break
+    spec, name = chosen
     sub = read.get(name) or read_sheet(grid_of(name), spec, name, matched_row, merges.get(name))
+    if apart is not None and identity is not None and identity.department \
+            and normalize.to_text(sub.header.get("department", "")):
+        # a colleague of another department put into the workbook: the department written in her sheet, not the file's
+        identity = replace(identity, department="")
     sub.identity = identity
     if mismatch:
         sub.findings.insert(0, mismatch)
     if identity is None:
         sub.findings.insert(0, F.make(F.IDENTITY_MISSING, sheet=name, value=spec.full_title))
     # another visible sheet holding a filled form (a colleague's 附件3, the department's 附件4 beside its 附件2) is read as
-    # an input of its own (`apart`); the filled rows of any other form sheet are named (nothing is lost): a hidden
-    # one (a copy someone put away), a department table's continuation (its rows belong in the form's own table)
-    unread = []
-    apart_sheets = []
-    for other, o_spec in others:
+    # an input of its own (`apart`); a sheet of the same submitter's same form again (a department's 附件4 (2), a
+    # person's second sheet) continues the first one (its rows belong in that table: sheet-continued, said on the
+    # input whose continuation it is); the filled rows of any other form sheet are named (nothing is lost): a hidden
+    # one (a copy someone put away), or an overview that is no whole form and holds rows none of the forms read has
+    position = {n: i for i, n in enumerate(visible + hidden)}
+    unread: list[tuple[str, str]] = []
+    apart_sheets: list[str] = []
+
+    def name_rows(other: str, o_spec: FormSpec, rows: list[Row], code: str, into: str) -> None:
+        # the row named by what it is about: its 风险点 / 防控措施 / 权力事项 / 姓名, else its first text
+        own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
+            [f.key for f in o_spec.columns if not f.prefill and f.key != "seq"]
+        for row in rows:
+            said = next(((k, t) for k in own if (t := normalize.to_text(row.values.get(k, "")))), None)
+            cell = row.refs.get(said[0]) if said else next((ref for key, ref in row.refs.items() if key != "seq"), None)
+            sub.findings.append(F.make(code, sheet=other, cell=cell, detail=into,
+                                       value=said[1] if said else "、".join(row.extra.values())))
+
+    if apart is not None:
+        mine = (spec.id, _whose(sub, spec))
+        for other in visible:
+            if position[other] <= position[name] or other == "填表说明":
+                continue
+            o_spec, score = recognise(grid_of(other), forms)
+            if o_spec is None or score < OTHER_FORM_SCORE:
+                continue
+            o_sub = read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
+            rows = filled_rows(o_sub, o_spec)
+            if rows and (o_spec.id, _whose(o_sub, o_spec)) == mine:
+                unread.append((other, ""))
+                name_rows(other, o_spec, rows, F.SHEET_CONTINUED, name)
+    holder = {(spec.id, _whose(sub, spec)): name}
+    read_subs = [sub]
+    loose: list[tuple[str, FormSpec, list[Row]]] = []
+    for other, o_spec in sorted(others, key=lambda o: position.get(o[0], len(position))):
         o_sub = read.get(other) or read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
         rows = filled_rows(o_sub, o_spec)
-        continued = o_spec.id == spec.id and other in visible and spec.scope == "department"
-        if rows and other in visible and not continued:
+        if not rows:
+            continue
+        key = (o_spec.id, _whose(o_sub, o_spec))
+        if other in visible and key in holder:
+            if holder[key] == name:
+                unread.append((other, ""))
+                name_rows(other, o_spec, rows, F.SHEET_CONTINUED, name)
+            continue            # (another sheet's continuation: said on that sheet's input)
+        if other in visible and _whole_form(grid_of(other), o_sub, o_spec):
             apart_sheets.append(other)
-        elif rows:
-            unread.append((other, o_spec.id))
-            # the row named by what it is about: its 风险点 / 防控措施 / 权力事项 / 姓名, else its first text
-            own = [k for k in ("risk", "measure", "power_item", "name") if o_spec.column(k)] + \
-                [f.key for f in o_spec.columns if not f.prefill and f.key != "seq"]
-            for row in rows:
-                said = next(((k, t) for k in own if (t := normalize.to_text(row.values.get(k, "")))), None)
-                cell = row.refs.get(said[0]) if said else next((ref for key, ref in row.refs.items() if key != "seq"),
-                                                                None)
-                # a continuation of a department's table ("附件4 (2)", visible): its rows belong in the form's own
-                # table; sent on their own they would supersede this file (a second personal form may be someone
-                # else's: named as not read)
-                code = F.SHEET_CONTINUED if continued else F.SHEET_NOT_READ
-                sub.findings.append(F.make(code, sheet=other, cell=cell, detail=name,
-                                           value=said[1] if said else "、".join(row.extra.values())))
+            holder[key] = other
+            read_subs.append(o_sub)
+            continue
+        loose.append((other, o_spec, rows))
+    for other, o_spec, rows in loose:
+        if other in visible and _rows_covered(rows, read_subs):
+            continue            # a department's overview of its people's sheets: those rows are read there
+        unread.append((other, o_spec.id))
+        name_rows(other, o_spec, rows, F.SHEET_NOT_READ, name)
     if apart_sheets:
         sub.apart = tuple(apart_sheets)
         sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),
                                    detail="、".join(f"“{n}”" for n in apart_sheets)))
-    if unread:      # (value: the forms not read, for the chase mail of a department whose form came that way)
+    if unread:      # (value: the forms not read, for the chase mail of a department whose form came that way; not
+        # a continuation's, the form of this input)
         sub.findings.append(F.make(F.MULTIPLE_FORMS, sheet=name, detail="、".join(n for n, _ in unread),
-                                   value="、".join(dict.fromkeys(f for _, f in unread))))
+                                   value="、".join(dict.fromkeys(f for _, f in unread if f))))
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
