@@ -477,3 +477,34 @@ def test_compare_names_a_workbook_of_the_working_folder(workdir, cfg):
     kept = sorted((workdir / "outbox/历史").glob("*.xlsx"))[0].relative_to(workdir)
     result = run("merge", "--dir", str(workdir), "--compare", str(kept), cwd=workdir.parent)
     assert result.returncode == 0, result.stderr
+
+
+def test_demo_never_writes_over_a_real_campaign_or_other_files(tmp_path, workdir):
+    """formkit demo on the office's campaign folder replaced its formkit.toml and roster and put the demo's returns
+    among the real ones; on a folder of other files it wrote into it. It refuses both (exit 2); a demo folder is
+    built again."""
+    config = (workdir / "formkit.toml").read_bytes()
+    done = run("demo", str(workdir))
+    assert done.returncode == 2 and "不是演示活动" in done.stderr and "Traceback" not in done.stderr
+    assert (workdir / "formkit.toml").read_bytes() == config
+    (tmp_path / "文档").mkdir()
+    (tmp_path / "文档/笔记.txt").write_text("x", encoding="utf-8")
+    done = run("demo", str(tmp_path / "文档"))
+    assert done.returncode == 2 and "不是空目录" in done.stderr
+    assert run("demo", str(tmp_path / "演示"), "--quiet").returncode == 0
+    assert run("demo", str(tmp_path / "演示"), "--quiet").returncode == 0       # a demo folder: built again
+
+
+def test_quiet_is_quiet_and_check_says_what_it_skips(workdir):
+    """--quiet printed every 提醒 of generate and merge (its help says: only errors); check said nothing at all of a
+    file it skips (an Excel owner file), which read as passed."""
+    text = (workdir / "formkit.toml").read_text(encoding="utf-8")
+    (workdir / "formkit.toml").write_text(text + "\n[unknown_section]\nx = 1\n", encoding="utf-8")
+    loud = run("merge", "--dir", str(workdir))
+    assert "提醒：" in loud.stderr
+    quiet = run("merge", "--dir", str(workdir), "--quiet")
+    assert "提醒：" not in quiet.stderr and "提醒：" not in run("generate", "--dir", str(workdir), "-q").stderr
+    owner = workdir / "~$附件4.xlsx"
+    owner.write_bytes(b"\x00" * 165)
+    checked = run("check", "--dir", str(workdir), str(owner))
+    assert "跳过" in checked.stdout and "~$附件4.xlsx" in checked.stdout

@@ -212,9 +212,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(getattr(signal, name), handler)
 
 
-def _warn(cfg) -> None:
+def _warn(cfg, args) -> None:
     """The configuration's warnings (a setting ignored, phases overlapping, the example leader's name left in),
-    before the command runs; on stderr, also with --quiet."""
+    before the command runs, on stderr; not with --quiet (only errors, as its help says)."""
+    if args.quiet:
+        return
     for text in cfg.warnings:
         print(f"提醒：{text}", file=sys.stderr)
 
@@ -245,7 +247,7 @@ def cmd_generate(args) -> int:
     from formkit.lock import working_folder_lock
 
     cfg = load_config(args.dir)
-    _warn(cfg)
+    _warn(cfg, args)
     with working_folder_lock(cfg.outbox):
         return _generate(args, cfg)
 
@@ -287,6 +289,8 @@ def _generate(args, cfg) -> int:
         if blank:
             _say(args, f"{len(blank)} 个部门还没有已接收的部门风险点（附件4 未报、被退回或待改正），它们的附件6 是空白表："
                        + "、".join(blank[:10]) + ("等" if len(blank) > 10 else "") + "；附件4 接收后再运行一次即可预填。")
+    _say(args, "下一步：把 outbox/templates/ 中各部门文件夹里的表单发给各部门（个人表发给本人）；收回的文件原样放进 inbox/，"
+               "然后运行 formkit merge。")
     return 0
 
 
@@ -319,7 +323,8 @@ def _summary(args, result) -> None:
         for r in problems[:12]:
             first = next((f for f in r.findings if f.severity == F.ERROR), r.findings[0] if r.findings else None)
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
-            print(_shown(f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"[:160]))
+            line = f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"
+            print(_shown(line if len(line) <= 160 else line[:159] + "…"))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
     owing = owing_departments(a)
@@ -335,6 +340,9 @@ def _summary(args, result) -> None:
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(replies)} 份"
           f"（{resend} 份要求改正后重报，{len(replies) - resend} 份只请核实），催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
+    if replies or chase:        # what to do next
+        print(f"下一步：打开 outbox/反馈/ 和 outbox/{CHASE_DIR}/ 中的邮件草稿（.eml）核对后发出；收到改正或补报的文件后放进 inbox/，"
+              "再运行 formkit merge。")
 
 
 def cmd_merge(args) -> int:
@@ -343,7 +351,7 @@ def cmd_merge(args) -> int:
     from formkit.progress import Progress
 
     cfg = load_config(args.dir)
-    _warn(cfg)
+    _warn(cfg, args)
     if not cfg.inbox.is_dir():
         raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
     if args.compare is not None:
@@ -409,8 +417,7 @@ def cmd_check(args) -> int:
     files = list(dict.fromkeys(p for p in args.files if p.is_file()))     # (a file named twice is checked once)
     in_campaign = (args.dir / CONFIG_NAME).is_file()
     cfg = load_config(args.dir) if in_campaign else standalone_config(args.dir)
-    if not args.quiet:
-        _warn(cfg)
+    _warn(cfg, args)
     raws, skipped, order = [], [], {}
     for i, path in enumerate(files):
         # each shown as it was named on the command line (three departments' 附件4.xlsx are told apart), in that order
@@ -466,7 +473,33 @@ def cmd_check(args) -> int:
                 continue
             where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
             print(f"  {F.SEVERITY_ZH[f.severity]} {_shown(where)} [{f.code}] {_shown(f.message)}")
+    for item in skipped:        # a lock file, an empty zip: said, not passed over in silence (it read as 通过)
+        if not args.quiet:
+            print(f"{_shown(item.path)}：跳过（{_shown(item.reason)}）")
     return 1 if errors or any(r.status == REJECTED for r in shown_inputs) else 0
+
+
+def _not_a_campaign(target: Path) -> None:
+    """demo writes its own formkit.toml, roster and inbox/: never over a real campaign's folder (it replaced the
+    office's configuration and roster and put 70 demo files among the real returns), nor into a folder of other
+    files; a demo folder (the repository's own, an earlier demo) is built again."""
+    import tomllib
+
+    from formkit.demo import INSTITUTION
+    from formkit.errors import FormkitError
+
+    config = target / "formkit.toml"
+    if config.is_file():
+        try:
+            name = tomllib.loads(config.read_text(encoding="utf-8-sig")).get("institution", {}).get("name")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, AttributeError):
+            name = None
+        if name != INSTITUTION:
+            raise FormkitError(f"{target} 中已有活动配置 formkit.toml（单位：{name or '无法读取'}），不是演示活动；demo 不会覆盖它。"
+                               "请换一个目录运行，如 formkit demo 演示活动。", exit_code=2)
+    elif target.is_dir() and any(p.name not in (".DS_Store",) for p in target.iterdir()):
+        raise FormkitError(f"{target} 不是空目录；demo 只在新目录或空目录中生成演示活动，不会往已有文件的目录里写。"
+                           "请换一个目录运行，如 formkit demo 演示活动。", exit_code=2)
 
 
 def cmd_demo(args) -> int:
@@ -480,6 +513,7 @@ def cmd_demo(args) -> int:
         target, n = args.dir / "formkit-demo", 2
         while target.exists():
             target, n = args.dir / f"formkit-demo-{n}", n + 1
+    _not_a_campaign(target)
     build_demo(target)
     print(f"演示活动已生成：{target.resolve()}")        # also with --quiet: where it went
     cfg = load_config(target)

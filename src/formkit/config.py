@@ -665,6 +665,7 @@ def load_roster(path: Path, name: str) -> Roster:
                 continue
             staff.append(Person(r["staff_no"], normalize.person_name(r["name"]), r["department"], r.get("post", ""), rank))
         _raise_all(problems)
+    short: list[str] = []                    # departments whose staff list names fewer than their 应报人数
     for code, dept in list(departments.items()):
         if dept.headcount < 0:               # 应报人数 left empty: as many as the staff list names
             listed = sum(1 for p in staff if p.department == code)
@@ -673,13 +674,15 @@ def load_roster(path: Path, name: str) -> Roster:
                                   "（人员名单中也没有这个部门的人；不需要报个人表的部门请填 0）")
             departments[code] = dataclasses.replace(dept, headcount=listed)
         elif staff and dept.headcount > (listed := sum(1 for p in staff if p.department == code)) > 0:
-            warnings.append(f"名册 {name} 中{dept.name}应报 {dept.headcount} 人，人员名单只列出 {listed} 人："
-                            f"附件3 只为这 {listed} 人生成，提交情况按 {dept.headcount} 人统计。")
+            short.append(f"{dept.name}应报 {dept.headcount} 人、只列出 {listed} 人")
         elif staff and dept.headcount < (listed := sum(1 for p in staff if p.department == code)):
             # more people listed than 应报人数 says: every listed person owes a form (3/1 is no count)
             warnings.append(f"名册 {name} 中{dept.name}“应报人数”为 {dept.headcount}，人员名单列出 {listed} 人："
                             f"按 {listed} 人统计；如有人不需要报送，请从人员名单中删去。")
             departments[code] = dataclasses.replace(dept, headcount=listed)
+    if short:       # one line for them all (ten departments made ten lines before every command)
+        warnings.append(f"名册 {name} 中有 {len(short)} 个部门的人员名单少于应报人数（{'；'.join(short[:5])}"
+                        f"{'等' if len(short) > 5 else ''}）：附件3 只为名单中的人生成，提交情况按应报人数统计。")
     numbers: dict[int, str] = {}
     for code in departments:
         if code.isdigit():
