@@ -1546,3 +1546,20 @@ def test_a_note_in_prose_saved_as_text_is_no_table_to_redo(cfg, workdir):
     result = merge(cfg)
     assert unreadable_by_department(result.analysis)["CWC"] == 0
     assert not [p for p in result.outputs["mail_drafts"] if "财务处说明" in p]
+
+
+def test_forms_without_any_date_still_start_the_chase(cfg, workdir):
+    """教务处's 附件4 with no 填表日期, saved into inbox/ long after the campaign: nothing said when, so the outputs spoke of
+    phase 1's first day, when no form of phase 2 was owed yet: nobody chased. The phase of the forms that came is
+    begun at least."""
+    import os
+
+    from formkit.submissions import as_of
+
+    paths = generate_campaign(cfg)
+    a4 = fill(_find(paths, "附件4", "教务处"), workdir / "inbox/a4.xlsx", header={"填表日期": None}, rows=[
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "岗位职责", "风险点": "泄露试题", "风险等级": "二级"}])
+    os.utime(a4, (1893456000, 1893456000))
+    result = merge(cfg)
+    assert as_of(result.analysis) >= cfg.phases[result.analysis.forms["附件4"].phase].start
+    assert (workdir / "outbox/催报/财务处_催报.eml").exists()

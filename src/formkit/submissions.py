@@ -243,7 +243,11 @@ def _as_of(analysis: Analysis) -> date:
                 times.append(ts)
     if times:
         return max(times).astimezone(CHINA).date()
-    return analysis.cfg.phases[1].start
+    # nothing says when (no 填表日期, files saved long after the campaign): at least the start of the latest phase whose
+    # forms came (phase 1's start made every form of phase 2 not yet owed: nobody chased, replies dated before it)
+    came = [analysis.forms[r.form].phase for r in analysis.inputs if r.form in analysis.forms]
+    phases = analysis.cfg.phases
+    return phases[max(came)].start if came and max(came) in phases else phases[1].start
 
 
 def _submitted(res) -> date | None:
