@@ -1563,3 +1563,25 @@ def test_forms_without_any_date_still_start_the_chase(cfg, workdir):
     result = merge(cfg)
     assert as_of(result.analysis) >= cfg.phases[result.analysis.forms["附件4"].phase].start
     assert (workdir / "outbox/催报/财务处_催报.eml").exists()
+
+
+def test_a_merge_stopped_halfway_leaves_no_report_of_the_round_before(cfg, workdir, monkeypatch):
+    """The second merge stops while writing the feedback (a workbook open in Excel, Ctrl-C): the new consolidated
+    workbook stood beside the previous round's report.json, the two disagreeing on what came."""
+    from formkit.write import feedback
+
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "李娜"), workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "四级"}])
+    merge(cfg)
+    assert (workdir / "outbox/report.json").is_file()
+    fill(_find(paths, "附件3", "王磊"), workdir / "inbox/王磊.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "报销审核不严", "风险等级": "五级"}])
+
+    def stopped(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(feedback, "write_feedback_job", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        merge(cfg)
+    assert not (workdir / "outbox/report.json").exists()

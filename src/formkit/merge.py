@@ -111,6 +111,9 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         return p.relative_to(cfg.root).as_posix()
 
     store.flush()
+    # the previous round's report.json goes before this round's outputs come: a merge interrupted (Ctrl-C) or stopped
+    # halfway (a feedback workbook open in Excel) left it beside the new consolidated workbook, the two disagreeing
+    (out / "report.json").unlink(missing_ok=True)
     # the publication and the feedback jobs are shared by two processes: the other one starts with the
     # publication while this one writes the consolidated workbook, then both take feedback jobs
     tasks: list = [PUBLICATION, *plan_feedback(analysis)]
