@@ -508,3 +508,15 @@ def test_quiet_is_quiet_and_check_says_what_it_skips(workdir):
     owner.write_bytes(b"\x00" * 165)
     checked = run("check", "--dir", str(workdir), str(owner))
     assert "跳过" in checked.stdout and "~$附件4.xlsx" in checked.stdout
+
+
+def test_the_example_roster_left_as_it_is_is_said(tmp_path):
+    """The roster init writes (党政办公室 李明, 教务处 王芳…) used as it is: forms went out pre-filled with its names and
+    no 提醒, while formkit.toml's example text had one."""
+    from formkit.config import EXAMPLE_ROSTER
+    from formkit.workspace import EXAMPLE_DEPARTMENTS
+
+    assert EXAMPLE_ROSTER == {(d[0], d[1], d[3]) for d in EXAMPLE_DEPARTMENTS}
+    assert run("init", "--dir", str(tmp_path), "活动").returncode == 0
+    generate = run("generate", "--dir", str(tmp_path / "活动"))
+    assert generate.returncode == 0 and "示例名册" in generate.stderr

@@ -236,6 +236,10 @@ def _read_toml(path: Path) -> tuple[dict, str]:
 
 
 PLACEHOLDERS = {"某某学院", "（请填写主要领导姓名）"}
+EXAMPLE_ROSTER = {("DZB", "党政办公室", "李明"), ("JWC", "教务处", "王芳"), ("CWC", "财务处", "赵强"),
+                  ("JJX", "机电工程系", "陈立")}
+"""The departments of the roster `formkit init` writes (workspace.EXAMPLE_DEPARTMENTS): a roster still holding them all
+is the example, not the college's."""
 """What `formkit init` writes for the coordinator to replace."""
 
 KNOWN_KEYS = {
@@ -369,6 +373,9 @@ def load_config(root: Path) -> Config:
         date=_as_date(pub["date"], "[publication] date") if "date" in pub else None,
     )
     roster = load_roster(root / roster_file, roster_file)
+    if EXAMPLE_ROSTER <= {(d.code, d.name, d.head) for d in roster.departments.values()}:
+        warnings.append(f"名册 {roster_file} 还是 init 写的示例名册（党政办公室 李明、教务处 王芳……）；请换成本单位的部门名单"
+                        "（和人员名单）后再生成表单。")
     return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
                   year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
                   office=_text_setting(inst, "institution", "office", "办公室名称") or "廉政风险防控工作领导小组办公室",
