@@ -313,7 +313,7 @@ def _summary(args, result) -> None:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("—— 汇总完成 ——")
     print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
-          + (f"；跳过 {len(a.skipped)} 个文件（临时/系统文件、邮件中的图片和文档、快捷方式等，原因见 report.json）" if a.skipped else ""))
+          + (f"；跳过 {len(a.skipped)} 个文件（临时/系统文件、邮件中的图片和文档、快捷方式等，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
           f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")

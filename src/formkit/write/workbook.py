@@ -265,9 +265,13 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
         on_disk = {r.raw.disk: Path(r.raw.origin) for r in a.inputs if r.raw.origin and r.raw.disk in listed
                    and "!" not in r.raw.disk}    # (a name that is not UTF-8 is shown as text: read where it lies)
         write_text(ws, end + 1, 0, "收件箱中的邮件与压缩包（上表中“所在压缩包/邮件”）", st.h2)
-        _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("SHA-256", 66), ("其中的文件", 24)],
-               ({"序号": i, "文件": disk, "SHA-256": _file_digest(on_disk.get(disk) or cfg.root / disk), "其中的文件": held[disk]}
-                for i, disk in enumerate(containers, 1)))
+        end = _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("SHA-256", 66), ("其中的文件", 24)],
+                     ({"序号": i, "文件": disk, "SHA-256": _file_digest(on_disk.get(disk) or cfg.root / disk),
+                       "其中的文件": held[disk]} for i, disk in enumerate(containers, 1)))
+    if a.skipped:       # (the summary screen pointed to report.json for them, which a coordinator does not open)
+        write_text(ws, end + 1, 0, "跳过的文件（没有作为表单读取）", st.h2)
+        _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("原因", 66)],
+               ({"序号": i, "文件": item.path, "原因": item.reason} for i, item in enumerate(a.skipped, 1)))
     print_setup(ws, top + 1, len(cols) - 1)
 
 
