@@ -520,3 +520,24 @@ def test_the_example_roster_left_as_it_is_is_said(tmp_path):
     assert run("init", "--dir", str(tmp_path), "活动").returncode == 0
     generate = run("generate", "--dir", str(tmp_path / "活动"))
     assert generate.returncode == 0 and "示例名册" in generate.stderr
+
+
+def test_messages_say_what_is_wrong_in_plain_words(workdir, tmp_path):
+    """A roster saved as CSV ("CalamineError"), a Windows path pasted into formkit.toml (a hint about quotes), --dir
+    naming formkit.toml itself or a folder that is not there, a command run inside inbox/, an inbox that is a file:
+    each is said as it is."""
+    text = (workdir / "formkit.toml").read_text(encoding="utf-8")
+    (workdir / "名册.csv").write_text("代码,名称\nJWC,教务处\n", encoding="utf-8")
+    (workdir / "formkit.toml").write_text(re.sub(r'roster = "[^"]*"', 'roster = "名册.csv"', text), encoding="utf-8")
+    done = run("merge", "--dir", str(workdir))
+    assert done.returncode == 2 and "文本文件（如 CSV）" in done.stderr and "Calamine" not in done.stderr
+    (workdir / "formkit.toml").write_text(re.sub(r'roster = "[^"]*"', r'roster = "D:\\廉政\\名册.xlsx"', text),
+                                          encoding="utf-8")
+    assert "请改成 /" in run("merge", "--dir", str(workdir)).stderr
+    (workdir / "formkit.toml").write_text(text, encoding="utf-8")
+    assert "是一个文件，不是文件夹" in run("merge", "--dir", str(workdir / "formkit.toml")).stderr
+    assert "找不到文件夹" in run("merge", "--dir", str(tmp_path / "没有")).stderr
+    assert "工作文件夹是上级的" in run("merge", cwd=workdir / "inbox").stderr
+    shutil.rmtree(workdir / "inbox")
+    (workdir / "inbox").write_text("x", encoding="utf-8")
+    assert "是一个文件，不是文件夹" in run("merge", "--dir", str(workdir)).stderr

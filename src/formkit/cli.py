@@ -106,7 +106,10 @@ def _parser() -> argparse.ArgumentParser:
 def _os_message(exc: OSError) -> str:
     import errno
 
-    where = f"“{exc.filename}”" if exc.filename else "文件"
+    name = Path(exc.filename) if exc.filename else None
+    if name is not None and name.name.startswith((".tmp-", ".formkit")):
+        name = name.parent          # a file of formkit's own (a temporary one, the lock): the folder it is in
+    where = f"“{name}”" if name is not None else "文件"
     if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM):
         return f"没有权限读写{where}；请检查它和所在文件夹的权限（是否只读、是否属于别的用户）后重新运行。"
     if exc.errno == errno.ENOSPC:
@@ -353,6 +356,9 @@ def cmd_merge(args) -> int:
     cfg = load_config(args.dir)
     _warn(cfg, args)
     if not cfg.inbox.is_dir():
+        if cfg.inbox.exists():
+            raise FormkitError(f"{cfg.inbox} 是一个文件，不是文件夹；请把它改名或移走，建一个名为 inbox 的文件夹，"
+                               "把收到的文件放进去后再运行。")
         raise FormkitError(f"找不到收件目录 {cfg.inbox}；请把收到的文件放进 inbox/ 后再运行。")
     if args.compare is not None:
         from formkit.changes import check_baseline

@@ -228,6 +228,8 @@ def _read_toml(path: Path) -> tuple[dict, str]:
                 shown = f"：{line[:80]}"
         if re.match(r"(start|end|date|as_of)\s*=", line):
             hint = "日期请写成 2023-03-01（年-月-日，两位月日，不加引号）"
+        elif "\\" in line:
+            hint = "文件路径中的 \\ 请改成 /（如 roster = \"D:/廉政风险防控/名册.xlsx\"），或把名册放进工作目录只写文件名"
         else:
             hint = ("常见原因：文字没有加英文双引号（应写 name = \"某某学院\"）、用了中文标点（＝、“”）、"
                     "同一项写了两次、[节名] 写错")
@@ -308,6 +310,13 @@ def load_config(root: Path) -> Config:
     root = Path(root)
     path = root / CONFIG_NAME
     if not path.is_file():
+        if root.is_file():
+            raise ConfigError(f"“{root}”是一个文件，不是文件夹；--dir 后面请写工作文件夹（formkit.toml 所在的文件夹）。")
+        if not root.exists():
+            raise ConfigError(f"找不到文件夹“{root}”；请检查 --dir 后面的路径。")
+        up = next((p for p in root.resolve().parents if (p / CONFIG_NAME).is_file()), None)
+        if up is not None:      # run from inside inbox/ or outbox/
+            raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；工作文件夹是上级的“{up}”：请在那里运行，或加上 --dir {up}。")
         raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；请先运行 formkit init 创建工作目录，或用 --dir 指定工作目录。")
     raw, text = _read_toml(path)
 
@@ -557,6 +566,14 @@ def _year_said(camp: dict, phases: dict, warnings: list[str]) -> int:
     return this
 
 
+def _is_text(data: bytes) -> bool:
+    """Bytes that read as text (a roster saved as CSV): no NUL in the first KB, and decodable."""
+    head = data[:1024]
+    if b"\0" in head:
+        return False
+    return any(len(head.decode(codec, errors="ignore").encode(codec)) >= 0.95 * len(head) for codec in ("utf-8", "gb18030"))
+
+
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
@@ -571,8 +588,9 @@ def load_roster(path: Path, name: str) -> Roster:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: _filled_merges(wb.get_sheet_by_name(s)) for s in wb.sheet_names}
     except (CalamineError, OSError, ValueError, TypeError) as exc:
-        raise ConfigError(f"名册 {name} 无法作为表格打开（不是 Excel/WPS 工作簿，或文件已损坏：{type(exc).__name__}）；"
-                          "请用 Excel 或 WPS 打开名册后另存为 .xlsx。") from None
+        what = "是文本文件（如 CSV），不是 Excel/WPS 工作簿" if _is_text(data) else "不是 Excel/WPS 工作簿，或文件已损坏"
+        raise ConfigError(f"名册 {name} 无法作为表格打开（{what}）；请用 Excel 或 WPS 打开名册后另存为 .xlsx，"
+                          "并在 formkit.toml 中写上新的文件名。") from None
     # a sheet named "人员 " (a space typed after the name) is that sheet
     sheets = {s.strip().replace("\u3000", ""): v for s, v in reversed(list(sheets.items()))}
     sheets = dict(reversed(list(sheets.items())))
