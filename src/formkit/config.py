@@ -587,7 +587,7 @@ def load_roster(path: Path, name: str) -> Roster:
     try:     # by its content, not its extension (an .xlsx renamed .xls, a WPS .et)
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {s: _filled_merges(wb.get_sheet_by_name(s)) for s in wb.sheet_names}
-    except (CalamineError, OSError, ValueError, TypeError) as exc:
+    except (CalamineError, OSError, ValueError, TypeError):
         what = "是文本文件（如 CSV），不是 Excel/WPS 工作簿" if _is_text(data) else "不是 Excel/WPS 工作簿，或文件已损坏"
         raise ConfigError(f"名册 {name} 无法作为表格打开（{what}）；请用 Excel 或 WPS 打开名册后另存为 .xlsx，"
                           "并在 formkit.toml 中写上新的文件名。") from None
