@@ -2204,3 +2204,22 @@ def test_a_second_sheet_of_a_department_form_is_its_continuation_wherever_it_sta
     assert (a4.form, a4.status) == ("附件4", "returned") and "dept.xlsx!附件4 (2)" not in results
     said = [f for f in a4.findings if f.code == "sheet-continued"]
     assert said and all(f.sheet == "附件4 (2)" and "“附件4”工作表" in f.message for f in said)
+
+
+def test_a_name_the_department_never_had_typed_over_its_form_is_no_renaming(cfg, workdir):
+    """教务处's generated 附件2 with 部门 typed over as 教学处 (no department of the roster; the roster unchanged): it was
+    read as a renaming (a note, accepted as 教务处's). generate records the names it issued forms under: a name
+    never issued is another department's form (returned); the department's former name, after a renaming, is one."""
+    from formkit.config import load_config
+
+    src = next(p for p in generate_campaign(cfg) if "附件2" in p.name and "教务处" in p.name)
+    typed = submit(cfg, "附件2", src=src, name="typed.xlsx", header={"部门": "教学处"})
+    res = run(cfg)[typed.name]
+    assert res.status == "returned" and [f.code for f in res.findings if f.severity == "error"] == ["department-mismatch"]
+    typed.unlink()
+    own = submit(cfg, "附件2", src=src, name="own.xlsx")
+    wb = openpyxl.load_workbook(workdir / "名册.xlsx")
+    next(c for row in wb["部门"].iter_rows() for c in row if c.value == "教务处").value = "教务部"
+    wb.save(workdir / "名册.xlsx")
+    res = run(load_config(workdir))[own.name]
+    assert res.status == "accepted" and "department-renamed" in {f.code for f in res.findings}

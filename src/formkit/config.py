@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -235,6 +236,21 @@ def _read_toml(path: Path) -> tuple[dict, str]:
                     "同一项写了两次、[节名] 写错")
         raise ConfigError(f"{CONFIG_NAME} 格式有误（{where or '位置不明'}{shown}）。{hint}。"
                           f"（解析器原文：{exc}）") from None
+
+
+ISSUED_FILE = ".formkit-issued.json"
+"""outbox/.formkit-issued.json (generate.record_issued): the departments the measure forms (附件5/6) were generated for
+(the chase and 提交情况 ask for those forms only from them, also once outbox/templates/ has been moved away to send the
+forms out), and the names each department's forms were issued under."""
+
+
+def issued_names(cfg: Config) -> dict[str, set[str]]:
+    """The names each department's forms were issued under (generate.record_issued); {} when nothing was recorded."""
+    try:
+        named = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("names", {})
+        return {code: set(names) for code, names in named.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
 
 
 PLACEHOLDERS = {"某某学院", "（请填写主要领导姓名）"}

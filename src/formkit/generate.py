@@ -19,6 +19,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from formkit import config as config_mod
 from formkit import normalize, text
 from formkit.config import Config, Department, Person
 from formkit.identity import DEFINED_NAME, META_SHEET, PROPERTY_PREFIX, Identity
@@ -485,8 +486,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         written.append(path)
         if progress:
             progress(i, len(jobs))
-    if stage == "measures":
-        record_issued(cfg, [d.code for d in chosen])
+    record_issued(cfg, [d.code for d in chosen] if stage == "measures" else [], {d.code: d.name for d in chosen})
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
                         [out / folders[c] for c in departments] if departments else None)
     if departments:
@@ -503,18 +503,21 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     return written
 
 
-ISSUED_FILE = ".formkit-issued.json"
-"""outbox/.formkit-issued.json: the departments the measure forms (附件5/6) were generated for. The chase and 提交情况
-ask for those forms only from them, also once outbox/templates/ has been moved away to send the forms out."""
+ISSUED_FILE = config_mod.ISSUED_FILE
 
 
-def record_issued(cfg: Config, codes: list[str]) -> None:
+def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = None) -> None:
+    """Record the departments measure forms went to (`codes`), and the names departments' forms were issued under
+    (`names`: a name written in a form that its department never had is no renaming, validate.department)."""
     path = cfg.outbox / ISSUED_FILE
     try:
-        known = set(json.loads(path.read_text(encoding="utf-8")).get("measures", []))
-    except (OSError, ValueError, AttributeError):
-        known = set()
-    data = {"measures": sorted(known | set(codes))}
+        old = json.loads(path.read_text(encoding="utf-8"))
+        known, named = set(old.get("measures", [])), dict(old.get("names", {}))
+    except (OSError, ValueError, AttributeError, TypeError):
+        known, named = set(), {}
+    for code, name in (names or {}).items():
+        named[code] = sorted(set(named.get(code, [])) | {name})
+    data = {"measures": sorted(known | set(codes)), "names": dict(sorted(named.items()))}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 

@@ -93,6 +93,15 @@ class Context:
     pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
                                                       # until it is corrected, but not withdrawn either
     campaign_risks: dict[str, dict] | None = None     # every accepted risk, while `risks` holds one scope's only
+    _issued_names: dict[str, set[str]] | None = None
+
+    def issued_names(self) -> dict[str, set[str]]:
+        """The names each department's forms were issued under (generate.issued_names), read once."""
+        if self._issued_names is None:
+            from formkit.config import issued_names
+
+            self._issued_names = issued_names(self.cfg)
+        return self._issued_names
 
 
 FILE_RULES: list[tuple[str, Rule, tuple[str, ...] | None]] = []
@@ -310,7 +319,14 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         c.department = issued
         if written and found is None:
             # a name no department of the roster has: the department was renamed in the roster since its
-            # forms were made (or the name is misspelt); the form's identity says whose it is
+            # forms were made (or the name is misspelt); the form's identity says whose it is. Unless the forms went
+            # out under the names generate recorded, and this is none of them: typed over the locked name (第二党支部
+            # on 第一党支部's form), no renaming: whose the rows are is not known
+            issued_under = ctx.issued_names().get(issued.code)
+            if issued_under and normalize.fold(written) not in {normalize.fold(n) for n in issued_under}:
+                yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
+                             detail=issued.name, key="department")
+                return
             yield F.make(F.DEPARTMENT_RENAMED, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                          detail=issued.name, key="department")
         elif written and found is not issued:
