@@ -317,36 +317,26 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                     res.sha256 = raw.sha256 or (hashlib.sha256(data).hexdigest() if data is not None else "")
                     res._outcome = ("intake", raw.rejection)
                     tick()
-                elif raw.sheet is not None:        # a form in another sheet of a workbook read before
-                    data = raw.data
-                    if data is None:
-                        res.sha256, res._outcome = "", ("read", F.make(F.FILE_READ_FAILED, detail="文件已不在原处"))
-                        tick()
-                        continue
-                    raw.file_sha = hashlib.sha256(data).hexdigest()
-                    res.sha256 = key = apart_key(raw.file_sha, raw.sheet)
-                    if key in by_sha:
-                        by_sha[key].append(res)
-                        continue
-                    cached = store.get_brief(key)
-                    if cached is not None:
-                        res._outcome = loads(cached)
-                        store.hits += 1
-                        tick()
-                        continue
-                    by_sha[key] = [res]
-                    todo.append((by_sha[key], ("data", key, data, raw.kind, raw.has_macros, raw.sheet)))
-                elif raw.pending or (raw._data is None and raw.member is not None):
+                elif raw.sheet is None and (raw.pending or (raw._data is None and raw.member is not None)):
                     if prehash and _cached_here(res, store):
                         tick()
                     elif raw.pending:
                         todo.append(([res], ("file", raw.source, Path(raw.source).name)))
                     else:                                               # named in a zip on disk
                         todo.append(([res], ("member", raw.origin, raw.member, raw.kind, raw.has_macros)))
-                else:
-                    data = raw.data
-                    assert data is not None and raw.kind is not None
-                    res.sha256 = sha = hashlib.sha256(data).hexdigest()
+                else:       # bytes in hand (a member of a mail, of a nested zip), or a form in another sheet of a
+                    data = raw.data         # workbook read before (its bytes read again, kept under file and sheet)
+                    if data is None:
+                        res.sha256, res._outcome = "", ("read", F.make(F.FILE_READ_FAILED, detail="文件已不在原处"))
+                        tick()
+                        continue
+                    assert raw.kind is not None
+                    sha = hashlib.sha256(data).hexdigest()
+                    item: tuple = ("data", sha, data, raw.kind, raw.has_macros)
+                    if raw.sheet is not None:
+                        raw.file_sha, sha = sha, apart_key(sha, raw.sheet)
+                        item = ("data", sha, data, raw.kind, raw.has_macros, raw.sheet)
+                    res.sha256 = sha
                     if sha in by_sha:           # the same bytes twice: read once
                         by_sha[sha].append(res)
                         continue
@@ -357,7 +347,7 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                         tick()
                         continue
                     by_sha[sha] = [res]
-                    todo.append((by_sha[sha], ("data", sha, data, raw.kind, raw.has_macros)))
+                    todo.append((by_sha[sha], item))
             if not todo and not any(r._outcome and r._outcome[0] == "container" or _apart(r) for r in batch):
                 break
             if todo and pool is None:
