@@ -272,6 +272,13 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                          "error_message": f"{col.label}只能填写：{'、'.join(col.allowed)}"[:255]})
         elif col.type == "date":
             opts.update({"validate": "any", "input_message": "请填写日期，如 2023-03-15"})
+        elif col.max_length < 1000:
+            # a tight limit (a 风险点, a name), said where it is typed (a longer text was returned under a limit nobody was
+            # told); the 1,000 characters every text may have are no limit anyone meets
+            limit = f"不超过 {col.max_length} 字"
+            opts.update({"validate": "length", "criteria": "<=", "value": col.max_length, "error_type": "warning",
+                         "input_message": (f"{col.help}（{limit}）" if col.help else f"{limit}。")[:255],
+                         "error_title": "内容过长", "error_message": f"{col.label}请{limit}，请精简后填写。"[:255]})
         elif col.help:
             opts.update({"validate": "any", "input_message": col.help[:255]})
         else:

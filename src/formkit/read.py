@@ -860,15 +860,17 @@ def _rows_covered(rows: list[Row], subs: list[Submission]) -> bool:
 
 def _whose(sub: Submission, spec: FormSpec) -> str:
     """Whose form a sheet is, to tell a continuation from another submitter's: a department form is the department's
-    (one per file), a personal one its 姓名's."""
-    return normalize.name_key(sub.header.get("name", "")) if spec.scope == "person" else ""
+    (one per file), a personal one its 姓名's and 工号's (two 张伟 of one department are two people)."""
+    if spec.scope != "person":
+        return ""
+    return f"{normalize.name_key(sub.header.get('name', ''))}#{normalize.staff_no_key(sub.header.get('staff_no', ''))}"
 
 
 def _owners(sub: Submission, spec: FormSpec, identity: Identity | None) -> bool:
     """Whether a personal form's sheet is the one issued to the identity's person (or names nobody)."""
     if spec.scope != "person" or identity is None or not identity.person:
         return True
-    who = _whose(sub, spec)
+    who = normalize.name_key(sub.header.get("name", ""))
     return not who or who == normalize.name_key(identity.person)
 
 
@@ -993,19 +995,8 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             raise NotAForm()
         scored.sort(key=lambda s: -s[0])
         _, name, spec = scored[0]
-        if len(scored) > 1:
-            # several forms: a filled one is the form, not a blank sheet before it (the template a secretary kept as
-            # the first sheet of her colleagues' forms)
-            read[name] = top = read_sheet(grid_of(name), spec, name, None, merges.get(name))
-            if not filled_rows(top, spec):
-                for score, n, o_spec in scored[1:]:
-                    if score >= OTHER_FORM_SCORE:
-                        read[n] = o_sub = read_sheet(grid_of(n), o_spec, n, None, merges.get(n))
-                        if filled_rows(o_sub, o_spec):
-                            name, spec = n, o_spec
-                            break
         chosen = (spec, name)
-        others = [(n, o_spec) for score, n, o_spec in scored if score >= OTHER_FORM_SCORE and n != name]
+        others = [(n, o_spec) for score, n, o_spec in scored[1:] if score >= OTHER_FORM_SCORE]
         if identity and identity.form != spec.id:
             mismatch = mismatch or F.make(F.IDENTITY_MISMATCH, value=spec.id,
                                           detail=f"隐藏标识为{identity.form}，表格内容为{spec.id}")
