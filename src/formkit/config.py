@@ -398,7 +398,7 @@ def load_config(root: Path) -> Config:
         date=_as_date(pub["date"], "[publication] date") if "date" in pub else None,
     )
     roster = load_roster(root / roster_file, roster_file)
-    if EXAMPLE_ROSTER <= {(d.code, d.name, d.head) for d in roster.departments.values()}:
+    if EXAMPLE_ROSTER == {(d.code, d.name, d.head) for d in roster.departments.values()} and not roster.staff:
         warnings.append(f"名册 {roster_file} 还是 init 写的示例名册（党政办公室 李明、教务处 王芳……）；请换成本单位的部门名单"
                         "（和人员名单）后再生成表单。")
     return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),

@@ -139,6 +139,10 @@ SHEET_NOT_READ = _code(
 DEPARTMENT_UNKNOWN = _code(
     "department-unknown", ERROR, "部门不在名册中",
     "部门“{value}”不在本次名册中；请填写名册中的部门全称（如：{detail}）。如果这是部门更名前的名称，请办公室在名册该部门的“简称”列写上它。")
+DEPARTMENT_NAME_DIFFERS = _code(
+    "department-name-differs", WARNING, "部门名称与下发时不同",
+    "表内部门为“{value}”，名册中没有这个部门（也不是记录中这个部门的表单下发时用过的名称）；已按下发的部门“{detail}”汇总。如果这张表是别的部门"
+    "填的，请用本部门的表单重新填写；如果部门改了名称，请办公室在名册该部门的“简称”列写上“{value}”。")
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")

@@ -847,15 +847,25 @@ def _own_output(visible: list[str], grid_of) -> str | None:
     return None
 
 
-def _rows_covered(rows: list[Row], subs: list[Submission]) -> bool:
-    """Whether every row's 风险点 (权力事项, 防控措施) is among the rows of the forms read."""
-    keys = ("risk", "power_item", "measure")
-    seen = {normalize.fold(r.values.get(k, "")) for s in subs for r in s.rows for k in keys if r.values.get(k)}
-    for row in rows:
-        texts = [normalize.fold(row.values.get(k, "")) for k in keys if row.values.get(k)]
-        if not texts or not all(t in seen for t in texts):
-            return False
-    return True
+_ROW_KEYS = ("risk", "power_item", "name")
+
+
+def _row_texts(row: Row) -> set[str]:
+    """What a row is about: its 风险点 (a risk form's, a measure form's), else its 权力事项 (附件2), else its 姓名 (附件1),
+    folded; not what rows share (the 关联权力事项 of several risks)."""
+    return next(({normalize.fold(row.values[k])} for k in _ROW_KEYS if row.values.get(k)), set())
+
+
+def _uncovered(rows: list[Row], subs: list[Submission]) -> list[Row]:
+    """The rows whose 风险点 (权力事项, 姓名) is not among the rows of the forms read."""
+    seen = set().union(*(_row_texts(r) for s in subs for r in s.rows))
+    return [row for row in rows if not (texts := _row_texts(row)) or not texts <= seen]
+
+
+def _shares_rows(a: Submission, b: Submission) -> bool:
+    """Whether two sheets of a form have a row about the same thing (a draft and its final version do; a table and its
+    continuation do not)."""
+    return bool(set().union(*map(_row_texts, a.rows)) & set().union(*map(_row_texts, b.rows)))
 
 
 def _whose(sub: Submission, spec: FormSpec) -> str:
@@ -1068,10 +1078,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 continue
             o_sub = read_sheet(grid_of(other), o_spec, other, None, merges.get(other))
             rows = filled_rows(o_sub, o_spec)
-            if rows and (o_spec.id, _whose(o_sub, o_spec)) == mine:
+            if rows and (o_spec.id, _whose(o_sub, o_spec)) == mine and not _shares_rows(o_sub, sub):
                 unread.append((other, ""))
                 name_rows(other, o_spec, rows, F.SHEET_CONTINUED, name)
     holder = {(spec.id, _whose(sub, spec)): name}
+    holder_subs = {(spec.id, _whose(sub, spec)): sub}
     read_subs = [sub]
     loose: list[tuple[str, FormSpec, list[Row]]] = []
     for other, o_spec in sorted(others, key=lambda o: position.get(o[0], len(position))):
@@ -1080,6 +1091,12 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         if not rows:
             continue
         key = (o_spec.id, _whose(o_sub, o_spec))
+        if other in visible and key in holder and _shares_rows(o_sub, holder_subs[key]):
+            # the same submitter's form again, repeating rows of the first (a draft and its final version): a
+            # version of it, read as an input of its own (which one stands is the versions' to say)
+            apart_sheets.append(other)
+            read_subs.append(o_sub)
+            continue
         if other in visible and key in holder:
             if holder[key] == name:
                 unread.append((other, ""))
@@ -1087,15 +1104,35 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             continue            # (another sheet's continuation: said on that sheet's input)
         if other in visible and _whole_form(grid_of(other), o_sub, o_spec):
             apart_sheets.append(other)
-            holder[key] = other
+            holder[key], holder_subs[key] = other, o_sub
             read_subs.append(o_sub)
             continue
         loose.append((other, o_spec, rows))
     for other, o_spec, rows in loose:
-        if other in visible and _rows_covered(rows, read_subs):
-            continue            # a department's overview of its people's sheets: those rows are read there
-        unread.append((other, o_spec.id))
-        name_rows(other, o_spec, rows, F.SHEET_NOT_READ, name)
+        if other in visible:    # a department's overview of its people's sheets: the rows read there are not named
+            rows = _uncovered(rows, read_subs)
+        if rows:
+            unread.append((other, o_spec.id))
+            name_rows(other, o_spec, rows, F.SHEET_NOT_READ, name)
+    if apart is None:
+        # a visible sheet no form's labels are found on, holding rows of a table (a continuation typed without the
+        # header): its rows are named, not lost (a notes sheet of single cells is no table)
+        known = {name, *apart_sheets, *(o for o, _ in others), "填表说明", "问题说明"}   # (formkit's own sheets)
+        seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows))
+        labels = {normalize.label_key(k) for f in forms.values() for c in f.columns for k in _label_keys(c)}
+        for other in visible:
+            if other not in known and recognise(grid_of(other), forms)[0] is None:   # (the blank form set aside)
+                for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
+                    cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
+                    texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
+                    # (a header row of labels, or a row about a risk read on the form: a department's own overview)
+                    if len(cells) >= 3 and not any(t in seen for t in texts) \
+                            and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2:
+                        text = next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
+                        sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, cells[0][0]),
+                                                   detail=name, value=text[:60]))
+                        if other not in {o for o, _ in unread}:
+                            unread.append((other, ""))
     if apart_sheets:
         sub.apart = tuple(apart_sheets)
         sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),

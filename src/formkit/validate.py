@@ -324,7 +324,9 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # on 第一党支部's form), no renaming: whose the rows are is not known
             issued_under = ctx.issued_names().get(issued.code)
             if issued_under and normalize.fold(written) not in {normalize.fold(n) for n in issued_under}:
-                yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
+                # not a name its forms went out under (as far as outbox/ remembers: deleted and generated again after
+                # a renaming, it knows the new name only): accepted as the department's, its sender asked to check
+                yield F.make(F.DEPARTMENT_NAME_DIFFERS, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                              detail=issued.name, key="department")
                 return
             yield F.make(F.DEPARTMENT_RENAMED, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
