@@ -541,3 +541,16 @@ def test_messages_say_what_is_wrong_in_plain_words(workdir, tmp_path):
     shutil.rmtree(workdir / "inbox")
     (workdir / "inbox").write_text("x", encoding="utf-8")
     assert "是一个文件，不是文件夹" in run("merge", "--dir", str(workdir)).stderr
+
+
+def test_an_edited_roster_is_no_example_and_gitkeep_is_nothing_received(tmp_path):
+    """The example-roster reminder fired on a roster with departments added and a staff list (only the four example
+    rows were looked for); the repository's inbox/.gitkeep was listed as a skipped file on every demo."""
+    from formkit.workspace import EXAMPLE_DEPARTMENTS, write_roster
+
+    assert run("init", "--dir", str(tmp_path), "活动").returncode == 0
+    root = tmp_path / "活动"
+    write_roster(root / "名册.xlsx", [*EXAMPLE_DEPARTMENTS, ("XXZX", "信息中心", "其他", "周海", "刘副院长", 3)])
+    (root / "inbox/.gitkeep").write_text("", encoding="utf-8")
+    done = run("merge", "--dir", str(root))
+    assert "示例名册" not in done.stderr and "跳过" not in done.stdout

@@ -1344,6 +1344,8 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[Raw
         for name in sorted(filenames):
             full = here / name
             rel = _rel(full, root)
+            if name in (".gitkeep", ".keep") and here == inbox:
+                continue                # the placeholder that keeps an empty inbox/ in a repository: nothing received
             if reason := skip_reason(name):
                 exp.skipped.append(Skipped(rel, reason))
             elif _is_link(full):        # as for folders: inbox/ holds what was received, not pointers elsewhere
