@@ -96,7 +96,7 @@ class Context:
     _issued_names: dict[str, set[str]] | None = None
 
     def issued_names(self) -> dict[str, set[str]]:
-        """The names each department's forms were issued under (generate.issued_names), read once."""
+        """The names each department's forms were issued under (config.issued_names), read once."""
         if self._issued_names is None:
             from formkit.config import issued_names
 
