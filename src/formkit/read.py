@@ -847,6 +847,16 @@ def _own_output(visible: list[str], grid_of) -> str | None:
     return None
 
 
+def _all_labels(forms: dict[str, FormSpec]) -> frozenset[str]:
+    """Every column label (and alias) of the forms, as label_key gives them."""
+    return _labels_of(tuple(forms.values()))
+
+
+@lru_cache(maxsize=8)
+def _labels_of(specs: tuple[FormSpec, ...]) -> frozenset[str]:
+    return frozenset(k for f in specs for c in f.columns for k in _label_keys(c))
+
+
 _ROW_KEYS = ("risk", "power_item", "name")
 
 
@@ -1118,21 +1128,21 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         # a visible sheet no form's labels are found on, holding rows of a table (a continuation typed without the
         # header): its rows are named, not lost (a notes sheet of single cells is no table)
         known = {name, *apart_sheets, *(o for o, _ in others), "填表说明", "问题说明"}   # (formkit's own sheets)
-        seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows))
-        labels = {normalize.label_key(k) for f in forms.values() for c in f.columns for k in _label_keys(c)}
-        for other in visible:
-            if other not in known and recognise(grid_of(other), forms)[0] is None:   # (the blank form set aside)
-                for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
-                    cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
-                    texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
-                    # (a header row of labels, or a row about a risk read on the form: a department's own overview)
-                    if len(cells) >= 3 and not any(t in seen for t in texts) \
-                            and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2:
-                        text = next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
-                        sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, cells[0][0]),
-                                                   detail=name, value=text[:60]))
-                        if other not in {o for o, _ in unread}:
-                            unread.append((other, ""))
+        strays = [o for o in visible if o not in known and recognise(grid_of(o), forms)[0] is None]
+        seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
+        labels = _all_labels(forms) if strays else frozenset()
+        for other in strays:            # (a form's own sheet set aside blank is recognised: not one of them)
+            for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
+                cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
+                texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
+                # (a header row of labels, or a row about a risk read on the form: a department's own overview)
+                if len(cells) >= 3 and not any(t in seen for t in texts) \
+                        and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2:
+                    text = next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
+                    sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, cells[0][0]),
+                                               detail=name, value=text[:60]))
+                    if other not in {o for o, _ in unread}:
+                        unread.append((other, ""))
     if apart_sheets:
         sub.apart = tuple(apart_sheets)
         sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),
