@@ -244,13 +244,19 @@ ISSUED_FILE = ".formkit-issued.json"
 forms out), and the names each department's forms were issued under."""
 
 
+def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
+    """What outbox/.formkit-issued.json records: the departments measure forms went to, and the names each department's
+    forms were issued under; nothing when it is absent or damaged (a file anyone may delete)."""
+    try:
+        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        return set(data.get("measures", [])), {code: set(names) for code, names in data.get("names", {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set(), {}
+
+
 def issued_names(cfg: Config) -> dict[str, set[str]]:
     """The names each department's forms were issued under (generate.record_issued); {} when nothing was recorded."""
-    try:
-        named = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("names", {})
-        return {code: set(names) for code, names in named.items()}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return {}
+    return read_issued(cfg)[1]
 
 
 PLACEHOLDERS = {"某某学院", "（请填写主要领导姓名）"}

@@ -517,24 +517,17 @@ def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = 
     """Record the departments measure forms went to (`codes`), and the names departments' forms were issued under
     (`names`: a name written in a form that its department never had is no renaming, validate.department)."""
     path = cfg.outbox / ISSUED_FILE
-    try:
-        old = json.loads(path.read_text(encoding="utf-8"))
-        known, named = set(old.get("measures", [])), dict(old.get("names", {}))
-    except (OSError, ValueError, AttributeError, TypeError):
-        known, named = set(), {}
+    known, named = config_mod.read_issued(cfg)
     for code, name in (names or {}).items():
-        named[code] = sorted(set(named.get(code, [])) | {name})
-    data = {"measures": sorted(known | set(codes)), "names": dict(sorted(named.items()))}
+        named.setdefault(code, set()).add(name)
+    data = {"measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())}}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 def issued_measures(cfg: Config) -> set[str]:
     """The departments the measure forms were generated for (record_issued)."""
-    try:
-        return set(json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8")).get("measures", []))
-    except (OSError, ValueError, AttributeError):
-        return set()
+    return config_mod.read_issued(cfg)[0]
 
 
 def _issued_to(path: Path, codes: set[str], roster) -> bool:
