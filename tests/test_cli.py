@@ -78,6 +78,23 @@ def test_generate_on_a_fresh_init(tmp_path):
     assert len(files) == 1 + 3 * 4
 
 
+def test_generate_says_when_every_phase_has_ended(tmp_path):
+    """init writes the plan's 2023 dates: generating with them years later says every return will be counted
+    late, and what to change; a campaign whose last phase is still to come is not told so."""
+    from datetime import date
+
+    target = tmp_path / "w"
+    assert "2023 年的示例" in run("init", str(target)).stdout
+    result = run("generate", "--dir", str(target))
+    assert result.returncode == 0 and "各阶段的日期都已过去（最后一个阶段 2023-06-20 结束）" in result.stderr
+    assert "修改 [phases]" in result.stderr
+    toml = target / "formkit.toml"
+    year = date.today().year + 1
+    toml.write_text(toml.read_text(encoding="utf-8").replace("2023-", f"{year}-"), encoding="utf-8")
+    result = run("generate", "--dir", str(target))
+    assert result.returncode == 0 and "都已过去" not in result.stderr, result.stderr
+
+
 def test_merge_without_config_or_inbox_exits_2(tmp_path):
     result = run("merge", "--dir", str(tmp_path))
     assert result.returncode == 2

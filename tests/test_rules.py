@@ -2031,6 +2031,8 @@ def test_a_secretarys_workbook_in_a_zip_is_read_sheet_by_sheet_through_the_cache
         entry = next(e for e in report["inputs"] if e["path"] == hers.path)
         assert entry["sheet"] == "李娜" and entry["container"] == "inbox/教务处个人表.zip"
         assert entry["sha256"] == main.sha256
+        first = next(e for e in report["inputs"] if e["path"] == main.path)
+        assert first["sheet"] == "张伟"       # the file's first form names its sheet too
         assert sorted(p.name for p in (cfg.outbox / "反馈").rglob("*.xlsx")) == ["教务处个人表汇总_李娜_反馈.xlsx"]
 
 

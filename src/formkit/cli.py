@@ -241,7 +241,8 @@ def cmd_init(args) -> int:
     _say(args, "  名册.xlsx      部门名单（必填）与人员名单（可选）" + ("（已有的名册保留未动）" if "名册.xlsx" in kept else ""))
     _say(args, "  inbox/         收到的报送文件放在这里")
     _say(args, "  outbox/        formkit 的全部输出")
-    _say(args, f"下一步：编辑 formkit.toml 和 名册.xlsx，然后运行 formkit generate --dir {shlex.quote(str(root))}")
+    _say(args, f"下一步：编辑 formkit.toml（单位名称、主要领导；各阶段日期是实施方案中 2023 年的示例，请改为本轮活动的日期）"
+               f"和 名册.xlsx，然后运行 formkit generate --dir {shlex.quote(str(root))}")
     return 0
 
 
@@ -251,8 +252,23 @@ def cmd_generate(args) -> int:
 
     cfg = load_config(args.dir)
     _warn(cfg, args)
+    _past_campaign(cfg, args)
     with working_folder_lock(cfg.outbox):
         return _generate(args, cfg)
+
+
+def _past_campaign(cfg, args) -> None:
+    """Forms generated after the whole campaign has ended: formkit.toml still holds an earlier round's dates (init's
+    example is the plan's 2023), and every return would be counted late. Said before generating, not refused."""
+    from datetime import date
+
+    if args.quiet or not cfg.phases:
+        return
+    last = max(cfg.phases.values(), key=lambda p: p.end)
+    if date.today() > last.end:
+        print(f"提醒：formkit.toml 中各阶段的日期都已过去（最后一个阶段 {last.end.isoformat()} 结束），按这些日期收回的表单"
+              "都会记为逾期。如是新一轮活动，请先修改 [phases] 各阶段的日期和 [campaign] 的名称、年度，再生成表单。",
+              file=sys.stderr)
 
 
 def _generate(args, cfg) -> int:

@@ -29,6 +29,7 @@ class Brief:
     has_macros: bool
     findings: list[F.Finding]       # the file's own findings (file rules)
     sheets: tuple[str, ...] = ()    # other sheets holding a filled form, each read as an input of its own
+    sheet: str = ""                 # the form's own sheet, when the file holds other forms too
 
 
 class InputResult:

@@ -122,7 +122,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
         form=c.spec.id, key=c.key(sha or hashlib.sha256(data).hexdigest()), department=c.department.code if c.department else None,
         person=(c.person or None) if c.spec.scope == "person" else None,
         filled=filled if isinstance(filled, date) else None, corrects=(ident.corrects if ident else "") or "",
-        kind=kind, has_macros=has_macros, findings=list(c.findings), sheets=c.sub.apart)
+        kind=kind, has_macros=has_macros, findings=list(c.findings), sheets=c.sub.apart,
+        sheet=c.sub.sheet if c.sub.apart else "")
     return ("ok", brief), c
 
 

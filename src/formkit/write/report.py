@@ -23,7 +23,8 @@ def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) 
             "status": res.status,
             "findings": [f.to_json() for f in res.findings],
             "container": res.raw.container,
-            "sheet": res.raw.sheet,          # a form read from another sheet of a workbook: that sheet
+            # a workbook holding several forms: the sheet each was read from (null for a file of one form)
+            "sheet": res.raw.sheet or (res.brief.sheet if res.brief and res.brief.sheet else None),
             "submitted_at": res.submitted_at,
             "order_basis": res.order_basis or None,
             "superseded_by": res.superseded_by,
