@@ -87,6 +87,8 @@ def test_kept_rows_are_what_reading_the_workbook_gives(tmp_path):
     path = write_catalogue_workbook(tmp_path / "目录.xlsx", catalogue)
     read = [tuple(row.get(k, "") for k in KEPT) for row in iter_catalogue(path)]
     assert read == list(compared_rows(catalogue))
+    from formkit.cache import _CATALOGUE_WIDTH
+    assert len(KEPT) == _CATALOGUE_WIDTH         # the cache's table holds every compared column
 
 
 @pytest.mark.parametrize("cache", ["kept", "deleted"])
@@ -205,6 +207,28 @@ def test_a_department_renamed_in_the_roster_is_a_change(cfg, workdir):
     merge(cfg)
     changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"] != "新增"]
     assert changes and {(c["变化"], c["变化前"], c["变化后"]) for c in changes} == {("部门变化", "教务处", "教务部")}
+
+
+def test_what_else_a_risk_form_says_of_a_risk_is_a_content_change(cfg, workdir):
+    """A department re-sends its 附件4 changing only 风险类别, 主要表现形式, 岗位(环节) and 涉及“三重一大” of a risk: the
+    catalogue and 公示 change, so 变化 lists each (it said 没有变化), at the re-sent form's row."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    a4 = next(p for p in generate_campaign(cfg) if "附件4" in p.name and "教务处" in p.name)
+    fill(a4, workdir / "inbox/教务处风险点_修改.xlsx", header={"填表日期": "2023-03-25"}, rows=[
+        {"岗位(环节)": "教材征订", "关联权力事项": "教材选用", "风险类别": "外部环境", "风险点": "教材选用中收受回扣",
+         "主要表现形式": "指定教材供应商并收取好处", "风险等级": "一级", "涉及“三重一大”": "否", "责任人": "王芳"},
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+         "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"},
+    ])
+    merge(cfg)
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {(c["变化"], c["风险编号"], c["项目"], c["变化前"], c["变化后"]) for c in changes} == {
+        ("内容变化", "JWC-B01", "岗位", "教材选用", "教材征订"),
+        ("内容变化", "JWC-B01", "风险类别", "岗位职责", "外部环境"),
+        ("内容变化", "JWC-B01", "主要表现形式", "指定教材供应商", "指定教材供应商并收取好处"),
+        ("内容变化", "JWC-B01", "涉及三重一大", "是", "否")}
+    assert {c["来源文件"] for c in changes} == {"inbox/教务处风险点_修改.xlsx"}
 
 
 def test_a_measure_change_names_the_measure_form(cfg, workdir):

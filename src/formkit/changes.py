@@ -22,9 +22,14 @@ from formkit.write.common import Styles, cell_text, print_setup, row_height, wri
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
-COMPARED = ("部门", "风险等级", "风险点", "防控措施", "工作程序", "关键环节", "完成时限", "直接管理", "监督负责")
+COMPARED = ("部门", "风险等级", "风险点", "岗位", "风险类别", "主要表现形式", "涉及三重一大", "关联权力事项", "责任人",
+            "防控措施", "工作程序", "关键环节", "完成时限", "直接管理", "监督负责")
 MEASURE_ITEMS = ("防控措施", "工作程序", "关键环节", "完成时限")          # from the measure form (措施变化)
+CONTENT = "内容变化"
+"""The rest of what a risk form says of a risk (岗位, 风险类别, 主要表现形式, …): published or catalogued, so listed."""
 KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化",
+         "岗位": CONTENT, "风险类别": CONTENT, "主要表现形式": CONTENT, "涉及三重一大": CONTENT, "关联权力事项": CONTENT,
+         "责任人": CONTENT,
          "直接管理": "监管变化", "监督负责": "监管变化"}      # (直接管理, 监督负责: from the roster, by level)
 
 
@@ -284,8 +289,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     for rid, b in before.items():
         if rid not in now:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
-    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, "措施变化": 7,
-             "监管变化": 8}
+    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, CONTENT: 7,
+             "措施变化": 8, "监管变化": 9}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
