@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from formkit.generate import generate_campaign
 from formkit.merge import merge
@@ -310,6 +311,31 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert [(f.code, f.value) for f in zhang.findings if f.code.startswith("risk")] == [("risk-withdrawn", "JWC-0012-01")]
     # a note, not a reply: he withdrew the risk himself, nothing in his 附件5 is his to fix (a reply every round)
     assert not list((workdir / "outbox/反馈").rglob("张伟_措施_反馈.*"))
+
+
+@pytest.mark.parametrize("registry", ["kept", "outbox-deleted"])
+def test_one_risk_point_under_two_categories_keeps_its_numbers_when_rows_are_reordered(cfg, workdir, registry):
+    """张伟 names 收受礼品 twice, once as 岗位职责 (二级) and once as 外部环境 (三级), each with its own measure; re-sent
+    with the rows in the other order, each keeps its number and measure (they swapped, and 变化 showed two level
+    changes nobody made), whether the numbers come from the earlier merge or from both versions in the inbox."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a3 = shutil.copy(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "张伟_空白.xlsx")
+    duty = {"风险类别": "岗位职责", "风险点": "收受礼品", "主要表现形式": "收受学生礼品", "风险等级": "二级"}
+    outside = {"风险类别": "外部环境", "风险点": "收受礼品", "主要表现形式": "供应商节日送礼", "风险等级": "三级"}
+    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[duty, outside])
+    fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
+         header={"填表日期": "2023-04-10"}, by_risk_id={"JWC-0012-01": {"防控措施": "拒收学生礼品"},
+                                                       "JWC-0012-02": {"防控措施": "拒收供应商礼品"}})
+    merge(cfg)
+    if registry == "outbox-deleted":
+        shutil.rmtree(workdir / "outbox")
+    fill(a3, workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[outside, duty])
+    result = merge(cfg)
+    cat = {r["风险编号"]: (r["风险类别"], r["风险等级"], r["防控措施"]) for r in result.analysis.catalogue
+           if r["姓名"] == "张伟"}
+    assert cat == {"JWC-0012-01": ("岗位职责", "二级", "拒收学生礼品"), "JWC-0012-02": ("外部环境", "三级", "拒收供应商礼品")}
+    if registry == "kept":
+        assert result.report["changes"]["counts"] == {}
 
 
 def test_someone_moved_answers_for_the_risks_they_sent_before(cfg, workdir):

@@ -28,8 +28,8 @@ def _person_code(checked: Checked) -> str:
 
 
 def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None,
-                 seed: dict[int, tuple[str, str]] | None = None,
-                 history: dict[int, tuple[str, str]] | None = None) -> dict[int, int]:
+                 seed: dict[int, tuple[str, ...]] | None = None,
+                 history: dict[int, tuple[str, ...]] | None = None) -> dict[int, int]:
     """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
     index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
     once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
@@ -42,7 +42,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     nothing. history: filled with every number the submitter's risks ever had (for the next merge's seed)."""
     from formkit.validate import _similar
 
-    known: dict[int, tuple[str, str]] = dict(seed or {})   # number → (folded 岗位, folded 风险点) as last sent
+    known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
     numbers: dict[int, int] = {}
     for res in versions:
         c = res.checked
@@ -53,13 +53,15 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
             numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
         else:
             numbers, used = {}, set()
-            for same in (lambda k, o: k == o, lambda k, o: k[1] == o[1]):     # 岗位 and 风险点, then 风险点
+            for same in (lambda k, o: k[:2] == o[:2], lambda k, o: k[1] == o[1]):     # 岗位 and 风险点, then 风险点
                 for row, key in zip(c.rows, keys, strict=True):
                     if row.index in numbers or not key[1]:
                         continue
                     found = [n for n, old in known.items() if n not in used and same(key, old)]
-                    if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike
-                        n = max(found, key=lambda m: (_similar(key[0], known[m][0]), -m))
+                    if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike, then the
+                        # one of the same 风险类别 and 主要表现形式 (one 风险点 typed twice, under two categories: rows
+                        # reordered do not swap their numbers, and the measures those carry)
+                        n = max(found, key=lambda m: (_similar(key[0], known[m][0]), _alike(key, known[m]), -m))
                         numbers[row.index] = n
                         used.add(n)
             for row, key in zip(c.rows, keys, strict=True):
@@ -113,7 +115,7 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     if len(versions) < 2 and seed is None:
         numbering[prefix] = (res.sha256, None)
         return prefix
-    history: dict[int, tuple[str, str]] = {}
+    history: dict[int, tuple[str, ...]] = {}
     numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
     if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
             and set(history) == set(numbers.values()):
@@ -142,19 +144,30 @@ def _name_code(person: str) -> str:
     return "P" + hashlib.sha256(normalize.name_key(person).encode()).hexdigest()[:5].upper()
 
 
-def _row_keys(c: Checked) -> list[tuple[str, str]]:
-    """(folded 岗位, folded 风险点) of each row: what tells a submitter's risks apart for numbering."""
-    return [(normalize.fold(iso_text(row.values.get("post"))), normalize.fold(iso_text(row.values.get("risk"))))
+def _row_keys(c: Checked) -> list[tuple[str, ...]]:
+    """(folded 岗位, folded 风险点, folded 风险类别|主要表现形式) of each row: what tells a submitter's risks apart for
+    numbering (the third only between rows of one 岗位 and 风险点)."""
+    return [(normalize.fold(iso_text(row.values.get("post"))), normalize.fold(iso_text(row.values.get("risk"))),
+             normalize.fold(iso_text(row.values.get("category"))) + "|" + normalize.fold(iso_text(row.values.get("manifest"))))
             for row in c.rows]
 
 
-def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int, tuple[str, str]] | None:
+def _alike(key: tuple[str, ...], old: tuple[str, ...]) -> float:
+    """How alike the 风险类别 and 主要表现形式 of two rows of one 风险点 are (0 when an earlier merge kept no such part)."""
+    if len(key) < 3 or len(old) < 3:
+        return 0.0
+    from formkit.validate import _similar
+
+    return 1.0 if key[2] == old[2] else _similar(key[2], old[2])
+
+
+def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int, tuple[str, ...]] | None:
     """The numbers an earlier merge gave a submitter (a registry entry, cache.Store.get_numbering): its own, or
     the rows in order of the version it numbered (still in the inbox); None when neither is known."""
     sha, numbers = prev
     if numbers:
         try:
-            return {int(n): (post, risk) for n, (post, risk) in json.loads(numbers).items()}
+            return {int(n): tuple(parts) for n, parts in json.loads(numbers).items() if len(parts) >= 2}
         except (ValueError, TypeError):
             return None
     numbered_then = next((v for v in versions if v.sha256 == sha), None)
