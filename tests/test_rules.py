@@ -1558,7 +1558,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 
@@ -2278,3 +2278,95 @@ def test_a_long_description_is_no_error_and_a_tight_limit_is_said_in_the_form(cf
     column = get_column_letter(cols["风险点"])
     rules = [dv for dv in ws.data_validations.dataValidation if any(str(r).startswith(column) for r in dv.sqref.ranges)]
     assert any(dv.type == "textLength" and dv.formula1 == "300" and "不超过 300 字" in (dv.prompt or "") for dv in rules)
+
+
+# -- how people edit a generated form --------------------------------------------------------------------------
+
+
+def _cells_by_label(ws) -> tuple[int, dict[str, int]]:
+    return table_header_row(ws, ["序号", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及“三重一大”"])
+
+
+def test_last_years_table_with_its_columns_in_another_order_is_read_by_its_own_labels(cfg):
+    """Last year's table pasted under this one, its 主要表现形式 before its 风险点: its rows are read by its own header
+    (they were read by this table's columns: 风险点 and 主要表现形式 swapped in the catalogue, unsaid), with a warning
+    at the pasted header."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = _cells_by_label(ws)
+    at = hr + 4
+    order = ["序号", "风险类别", "风险点", "主要表现形式", "风险等级"]
+    pasted = ["序号", "风险类别", "主要表现形式", "风险点", "风险等级"]
+    for label, where in zip(pasted, order, strict=True):
+        ws.cell(row=at, column=cols[where], value=label)
+    for label, where in zip([1, "外部环境", "去年的表现", "去年的风险", "三级"], order, strict=True):
+        ws.cell(row=at + 1, column=cols[where], value=label)
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings]
+    rows = {r.values["risk"]: r.values["manifest"] for r in res.checked.rows}
+    assert rows == {RISK3["风险点"]: RISK3["主要表现形式"], "去年的风险": "去年的表现"}
+    found = [(f.code, f.cell) for f in res.findings if f.code == "header-reordered"]
+    assert found == [("header-reordered", f"{get_column_letter(cols['风险点'])}{at}")]
+    assert next(r for r in res.checked.rows if r.values["risk"] == "去年的风险").refs["risk"] == \
+        f"{get_column_letter(cols['主要表现形式'])}{at + 1}"
+
+
+def test_a_column_label_rewritten_in_its_own_place_is_read(cfg):
+    """主要表现形式 relabelled 具体表现 where it stands: read as 主要表现形式 (column-renamed), not dropped with a
+    message about a deleted column."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = _cells_by_label(ws)
+    ws.cell(row=hr, column=cols["主要表现形式"], value="具体表现")
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted"
+    assert [r.values["manifest"] for r in res.checked.rows] == [RISK3["主要表现形式"]]
+    assert [(f.code, f.cell) for f in res.findings if f.code.startswith("column")] == \
+        [("column-renamed", f"{get_column_letter(cols['主要表现形式'])}{hr}")]
+
+
+def test_a_sign_off_typed_into_the_table_or_beside_the_block_is_no_risk(cfg):
+    """填表人：张伟 | 2023-03-10 | 负责人：王芳 typed on the line under the risks, and （盖章） beside the form's own 审定日期:
+    no risk row (they were returned with 风险类别 and 风险等级 errors for a name and a date), said once as a note."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3], signoff={"审定日期": "2023-03-20"})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = _cells_by_label(ws)
+    ws.cell(row=hr + 3, column=cols["风险类别"], value="填表人：张伟")
+    ws.cell(row=hr + 3, column=cols["主要表现形式"], value="2023-03-10")
+    ws.cell(row=hr + 3, column=cols["风险等级"], value="负责人：王芳")
+    date_label = _find(ws, "审定日期")
+    ws.cell(row=date_label.row, column=date_label.column + 3, value="（盖章）")
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings]
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"]]
+    assert [(f.code, f.cell) for f in res.findings if f.severity != "info" or f.code == "signoff-in-table"] == \
+        [("signoff-in-table", f"{get_column_letter(cols['风险类别'])}{hr + 3}")]
+    assert res.checked.signoff.get("approve_date") is not None
+
+
+def test_a_feedback_workbooks_list_of_findings_is_no_second_form(cfg):
+    """A feedback workbook whose 问题说明 quotes column labels (a pasted header row was flagged), corrected and sent back:
+    its 问题说明 sheet is formkit's own, never a second 附件3 (it was returned with nonsense findings)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, {**RISK3B, "风险类别": "风险类别", "风险等级": "风险等级"}])
+    merge(cfg)
+    feedback = next((cfg.outbox / "反馈").rglob("*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(feedback)
+    assert "问题说明" in wb.sheetnames
+    ws = form_sheet(wb)
+    hr, cols = _cells_by_label(ws)
+    for r in range(hr + 1, hr + 6):
+        if ws.cell(row=r, column=cols["风险类别"]).value == "风险类别":
+            ws.cell(row=r, column=cols["风险类别"], value="思想道德")
+            ws.cell(row=r, column=cols["风险等级"], value="三级")
+    wb.save(cfg.inbox / "张伟_改.xlsx")
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert set(by_path) == {f"inbox/{path.name}", "inbox/张伟_改.xlsx"}
+    assert by_path["inbox/张伟_改.xlsx"].status == "accepted", by_path["inbox/张伟_改.xlsx"].findings
+    assert result.exit_code == 0

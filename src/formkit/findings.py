@@ -220,6 +220,13 @@ COLUMN_DROPPED = _code(
 HEADER_REPEATED = _code(
     "header-repeated", INFO, "重复的表头",
     "第 {detail} 行重复了表格的表头（{value}），未作为数据读取。")
+HEADER_REORDERED = _code(
+    "header-reordered", WARNING, "另一种列顺序的表头",
+    "第 {detail} 行是另一张表的表头，列的顺序与本表不同（{value}）；其下各行已按这一行的表头读取。请核对这些行，"
+    "今后请按本表的列顺序填写。")
+SIGNOFF_IN_TABLE = _code(
+    "signoff-in-table", INFO, "表格中的签字栏",
+    "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")
 ROW_NOT_READ = _code(
     "row-not-read", INFO, "未读取的文字",
     "这一行只在“{field}”列写了“{value}”，没有作为数据读取；如需说明请写在“备注”列。")

@@ -15,6 +15,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import date
 from difflib import SequenceMatcher
 from functools import lru_cache
 from time import thread_time
@@ -32,6 +33,9 @@ from formkit.spec import Field, FormSpec
 MAX_SCAN_ROWS = 60          # the header row of the table is looked for in the first rows
 _CAMPAIGN_LINE = re.compile(r"[（(][^（）()]*(?:19|20)\d\d[^（）()]*[）)]")
 """The line under a form's title that names its campaign: （2023年度廉政风险防控）."""
+OWN_SHEETS = frozenset({"填表说明", "问题说明"})
+"""The sheets formkit adds beside a form (the instructions; a feedback workbook's list of findings, which quotes
+column labels): never a form, whatever labels they show."""
 _NOTE_PREFIXES = ("填表说明", "注：", "注:", "说明：", "说明:", "备注：")
 _OWN_NOTE = "填表说明见"
 """How the note formkit writes under every form's table begins (generate.write_form): not the submitter's."""
@@ -279,6 +283,31 @@ def _column_keys(spec: FormSpec) -> tuple[frozenset[str], int]:
     return keys, 4 * max(map(len, keys)) + 16
 
 
+@lru_cache(maxsize=64)
+def _label_index(spec: FormSpec) -> dict[str, str]:
+    """Each column label key (label and aliases) of a form → its column's key."""
+    return {k: c.key for c in spec.columns for k in _label_keys(c)}
+
+
+def _reordered_header(line: list, spec: FormSpec, mapping: dict[str, int]) -> list[int]:
+    """The cells of a row of the table that are the form's column labels in other columns than this table's (a
+    header of another layout pasted under it): at least three labels, one of them out of place, and nothing but
+    labels in the row (a 风险点 that happens to read 风险等级 is no header). [] when it is no such row."""
+    index = _label_index(spec)
+    labels, others = {}, 0
+    for j, cell in enumerate(line):
+        if cell == "" or cell is None:
+            continue
+        key = index.get(normalize.label_key(cell)) if type(cell) is str and len(cell) <= 40 else None
+        if key is None:
+            others += 1
+        else:
+            labels[j] = key
+    if len(labels) < 3 or others > 1 or all(mapping.get(key) == j for j, key in labels.items()):
+        return []
+    return [j for j, key in labels.items() if mapping.get(key) != j]
+
+
 def _match_header_row(grid: list[list], spec: FormSpec) -> tuple[int, int]:
     """(row index, number of exact label matches) of the best header row candidate."""
     keys, longest = _column_keys(spec)
@@ -358,6 +387,21 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
         col = spec.column(key)
         found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
                             value=normalize.to_text(header[j])))
+    # a label rewritten in other words (主要表现形式 → 具体表现), in its own place: the one unknown label between the
+    # columns that come before and after it in the form
+    cols = spec.columns
+    for i, col in enumerate(cols):
+        if col.key in mapping or col.prefill or i == 0 or i + 1 == len(cols):
+            continue
+        before, after = mapping.get(cols[i - 1].key), mapping.get(cols[i + 1].key)
+        if before is None or after != before + 2 or before + 1 in used:
+            continue
+        j = before + 1
+        if type(header[j]) is str and normalize.to_text(header[j]) and len(header[j]) <= 40:
+            mapping[col.key] = j
+            used.add(j)
+            found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
+                                value=normalize.to_text(header[j])))
     extra = {j: normalize.to_text(c) for j, c in enumerate(header) if j not in used and normalize.to_text(c)}
     return mapping, extra, found
 
@@ -440,8 +484,9 @@ def _pairs_in(grid: list[list], rows: range, fields: tuple[Field, ...],
                     if row[k] not in ("", None) and k not in loose:
                         accounted.add(k)
                         break
-            if any(c not in ("", None) and j not in accounted and j not in loose for j, c in enumerate(row)):
-                continue
+            if any(c not in ("", None) and j not in accounted and j not in loose and not _sign_word(c)
+                   for j, c in enumerate(row)):
+                continue      # (a stamp's place or a sign-off word beside the block's own: （盖章）, 日期：)
         for j, (f, inline) in sorted(label_cols.items()):
             if f.key in values:
                 continue
@@ -483,6 +528,44 @@ _REMARK = re.compile(r"(以上(?:内容|风险|为|各|所|填|情况)|上述|�
                      r"|经.{1,8}(?:研究|讨论)(?:决定|确定|通过)?[。，,]?$)")
 """How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……); not how a risk
 point may (本人审批权限过大, 以上级名义干预招标, 审核把关不严: a row of one such cell is an incomplete risk row)."""
+
+_SIGN_WORDS = frozenset(normalize.label_key(w) for w in (
+    "填表人", "填报人", "制表人", "经办人", "审核人", "审核", "审批人", "负责人", "部门负责人", "科室负责人", "主管领导",
+    "分管领导", "审定领导", "审定", "本人签字", "签字", "签名", "签章", "盖章", "公章", "部门盖章", "单位盖章", "签字盖章",
+    "盖章签字", "日期", "填表日期", "填报日期", "审核日期", "审定日期", "签字日期"))
+"""What a sign-off says (its labels), typed into the table's rows or beside the form's own sign-off block."""
+_STAMP = re.compile(r"[（(【\[]?\s*已?(?:部门|单位)?(?:盖章|签字|签名|签章|公章|印章)处?\s*[)）】\]]?")
+
+
+def _sign_word(cell: object) -> str:
+    """'label' for a sign-off label (填表人, 填表人：张三, 日期：2023.3.10), 'mark' for a stamp's place ((盖章), 已签字),
+    'date' for a date, else ''."""
+    if isinstance(cell, date):
+        return "date"
+    if type(cell) is not str or len(cell) > 40:
+        return ""
+    text = cell.strip()
+    if _STAMP.fullmatch(text):
+        return "mark"
+    if normalize.label_key(text) in _SIGN_WORDS:
+        return "label"
+    m = _INLINE_PAIR.match(normalize.to_text(text))
+    if m and normalize.label_key(m[1]) in _SIGN_WORDS:
+        return "label"
+    return "date" if re.fullmatch(r"[\d\s./\-年月日]{6,}", text) and normalize.parse_date(text)[0] else ""
+
+
+def _signoff_row(line: list, filled: list[int]) -> bool:
+    """A row of the table holding a sign-off instead of a risk (填表人：张三 | 2023-03-10 | 负责人：赵强): every cell a
+    sign-off label, a stamp's place, a date, or the value right of a bare label; one label at least."""
+    kinds = [_sign_word(line[j]) for j in filled]
+    if "label" not in kinds:
+        return False
+    for i, kind in enumerate(kinds):
+        if not kind and not (i and kinds[i - 1] == "label" and normalize.label_key(line[filled[i - 1]]) in _SIGN_WORDS):
+            return False
+    return True
+
 
 _SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
                        r"[\s.、)）项条]*")
@@ -615,6 +698,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     rows: list[Row] = []
     extra_used = set()
+    extra_sets = [(hr, extra_cols)]      # (header row, its columns of the submitter's own): one more per header
+    first_mapping = mapping              # reordered further down (_reordered_header)
     to_text = normalize.to_text
     filler, choice_keys = _filler_keys(spec)
     mapping_items = list(mapping.items())
@@ -655,6 +740,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, next(j for j, c in enumerate(line) if c != "" and c is not None), note)
             continue
         filled = [j for j, c in enumerate(line) if c != "" and c is not None]
+        if len(filled) > 1 and _signoff_row(line, filled):
+            # a sign-off typed into the table's rows (填表人：张三 | 2023-03-10): no risk, said where it is
+            findings.append(F.make(F.SIGNOFF_IN_TABLE, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
+                                   value="　".join(to_text(line[j]) for j in filled)))
+            last_seen = r
+            continue
         below = r > signoff_end if signoff_rows else gap > FAR_ROWS
         if len(filled) == 1 and (below or (rows and type(line[filled[0]]) is str
                                            and _REMARK.match(line[filled[0]].strip()))):
@@ -674,6 +765,24 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(repeated)), detail=str(r + 1),
                                    value="、".join(normalize.to_text(line[j]) for j in sorted(repeated)[:3]) +
                                    ("…" if len(repeated) > 3 else "")))
+            continue
+        if not header_texts.isdisjoint(line) and (moved := _reordered_header(line, spec, mapping)):
+            # the column labels in another order (last year's table pasted under this one): the rows under it are
+            # read by its own labels (read by this table's columns, 风险点 and 主要表现形式 were swapped unsaid)
+            findings.append(F.make(F.HEADER_REORDERED, sheet=sheet, cell=a1(r, min(moved)), detail=str(r + 1),
+                                   value="、".join(normalize.to_text(line[j]) for j in sorted(moved)[:4]) +
+                                   ("…" if len(moved) > 4 else "")))
+            mapping, extra_cols, more = _map_columns(line, spec, sheet, r)
+            findings.extend(more)
+            extra_sets.append((r, extra_cols))
+            by_col = {j: key for key, j in mapping.items()}
+            mapping_items = list(mapping.items())
+            ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
+            header_row = line
+            own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
+                          for j in mapping.values()}
+            header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)
+            last_seen = r
             continue
         extras = {}
         for j, label in extra_cols.items():
@@ -707,13 +816,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         last_seen = r
     if said[0] > MAX_NOT_READ:
         findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
-    for j, label in extra_cols.items():
-        if label in extra_used:
-            findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(hr, j), value=label))
+    for at, columns in extra_sets:
+        for j, label in columns.items():
+            if label in extra_used:
+                findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(at, j), value=label))
     for j, r in sorted(unheaded.items()):
         findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j),
                                value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}"))
-    column_refs = {key: a1(hr, j) for key, j in mapping.items()}
+    column_refs = {key: a1(hr, j) for key, j in first_mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings,
                       campaign_line=campaign_line)
 
@@ -984,7 +1094,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 # blank: a copy of the form's sheet ("附件3 (2)", perhaps hidden) filled instead is the form; only
                 # sheets of this form (another form's table shares a few labels with it)
                 for name in order:
-                    if name in read or name == "填表说明":
+                    if name in read or name in OWN_SHEETS:
                         continue
                     found = _match_header_row(grid_of(name), spec)
                     if found[1] < 2 or recognise(grid_of(name), forms)[0] not in (spec, None):
@@ -998,7 +1108,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if chosen is None:
         scored = []
         for name in visible:
-            spec, score = recognise(grid_of(name), forms)
+            spec, score = recognise(grid_of(name), forms) if name not in OWN_SHEETS else (None, 0)
             if spec:
                 scored.append((score, name, spec))
         if identity and identity.form in forms:
@@ -1024,7 +1134,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     elif apart is None:
         spec, name = chosen
         for other in visible + hidden:
-            if other != name and other != "填表说明":
+            if other != name and other not in OWN_SHEETS:
                 # another form's sheet: its title, or half its column labels (a department's own overview of a few
                 # columns, 风险点 | 风险等级 | 数量, repeats rows already read: it is no second form)
                 o_spec, score = (spec, 100) if other in read else recognise(grid_of(other), forms)
@@ -1081,7 +1191,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if apart is not None:
         mine = (spec.id, _whose(sub, spec))
         for other in visible:
-            if position[other] <= position[name] or other == "填表说明":
+            if position[other] <= position[name] or other in OWN_SHEETS:
                 continue
             o_spec, score = recognise(grid_of(other), forms)
             if o_spec is None or score < OTHER_FORM_SCORE:
@@ -1127,7 +1237,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if apart is None:
         # a visible sheet no form's labels are found on, holding rows of a table (a continuation typed without the
         # header): its rows are named, not lost (a notes sheet of single cells is no table)
-        known = {name, *apart_sheets, *(o for o, _ in others), "填表说明", "问题说明"}   # (formkit's own sheets)
+        known = {name, *apart_sheets, *(o for o, _ in others), *OWN_SHEETS}
         strays = [o for o in visible if o not in known and recognise(grid_of(o), forms)[0] is None]
         seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
         labels = _all_labels(forms) if strays else frozenset()
