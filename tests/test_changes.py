@@ -320,3 +320,27 @@ def test_a_new_leader_in_the_roster_is_a_supervision_change(cfg, workdir):
     assert {c["变化"] for c in changes} == {"监管变化"} and {c["风险编号"] for c in changes} == moved
     assert all("孙副院长" in c["变化后"] and "刘副院长" in c["变化前"] for c in changes)
     assert result.report["changes"]["counts"] == {"监管变化": len(moved)}
+
+
+def test_measures_of_a_returned_re_sent_measure_form_wait_for_the_correction(cfg, workdir):
+    """张伟's 附件5 accepted, then re-sent with a mistyped 风险编号 in an added row (returned): his measures leave the
+    catalogue until the correction, and 变化 says 退回待改 at the re-sent form's rows (it said 措施变化 to nothing and
+    named his 附件3)."""
+    from formkit.pipeline import analyse
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a5 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件5" in p.name and "张伟" in p.name)
+    answers = {"JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}}
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-10"}, by_risk_id=answers)
+    merge(cfg)
+    fill(a5, workdir / "inbox/张伟_措施_修改.xlsx", header={"填表日期": "2023-04-20"}, by_risk_id=answers,
+         rows=[{"风险编号": "JWC-0012-09", "防控措施": "另一条措施"}])
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟_措施_修改.xlsx"] == "returned"
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {(c["变化"], c["风险编号"], c["项目"]) for c in changes} == {
+        ("退回待改", rid, item) for rid in answers for item in ("防控措施", "完成时限")}
+    ws = openpyxl.load_workbook(workdir / "inbox/张伟_措施_修改.xlsx")["附件5"]
+    for c in changes:
+        assert c["来源文件"] == "inbox/张伟_措施_修改.xlsx"
+        assert ws[c["来源位置"].split("!")[1]].value == answers[c["风险编号"]]["防控措施"]

@@ -851,3 +851,60 @@ def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg
         assert cfg.institution in header.left.text and sheet in header.left.text and "数据截至" in header.right.text
     times = [r[21].value for r in wb["风险目录"].iter_rows(min_row=2) if r[0].value and r[21].value]
     assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", t) for t in times), times
+
+
+def test_a_measure_form_copied_without_its_identity_keeps_its_measures_when_a_risk_is_added(cfg, workdir):
+    """张伟's pre-filled 附件5, filled and copied alone into a workbook of his own (no hidden identity: so is a secretary's
+    second sheet), is accepted; when his 附件3 is re-sent with one more risk, the new risk is registered later (a
+    warning) and the measures already accepted stay (the form was returned for a risk without a measure, every
+    measure gone from the catalogue, the department asked to correct what it did not do)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    filled = fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"),
+                  workdir / "张伟_措施_原.xlsx", header={"填表日期": "2023-04-10"},
+                  by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    source = openpyxl.load_workbook(filled)["附件5"]
+    copy = openpyxl.Workbook()
+    ws = copy.active
+    ws.title = "附件5"
+    for row in source.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                ws.cell(row=cell.row, column=cell.column, value=cell.value)
+    copy.save(workdir / "inbox/张伟_措施.xlsx")
+    assert {r.path: r.status for r in merge(cfg).analysis.inputs}["inbox/张伟_措施.xlsx"] == "accepted"
+    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_补充.xlsx",
+         header={"填表日期": "2023-04-20"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+             {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "主要表现形式": "为熟人开方便之门", "风险等级": "三级"}])
+    result = merge(cfg)
+    measure = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert measure.status == "accepted", [(f.code, f.message) for f in measure.findings]
+    assert [(f.code, f.value) for f in measure.findings if f.code.startswith("risk")] == \
+        [("risk-registered-later", "JWC-0012-03")]
+    cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert cat == {"JWC-0012-01": "双人复核", "JWC-0012-02": "拒绝宴请", "JWC-0012-03": ""}
+
+
+def test_a_measure_form_generated_again_gives_back_a_risk_answered_in_two_rows(cfg, workdir):
+    """教务处 answered JWC-B01 in two rows (关键环节 执行 and 考核); generated again (a risk added since), its 附件6 holds
+    those two rows as sent (it held one row with 关键环节 “执行；考核”, which the form's own check refused: sent back,
+    it was returned and every accepted measure of the department left the catalogue)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    fill(a6, workdir / "inbox/教务处措施.xlsx", header={"填表日期": "2023-04-10"}, by_risk_id={
+        "JWC-B01": {"关键环节": "执行", "防控措施": "双人选用", "工作程序": "登记", "完成时限": "长期"},
+        "JWC-B02": {"关键环节": "执行", "防控措施": "试题保密", "工作程序": "封存", "完成时限": "长期"}},
+        rows=[{"风险编号": "JWC-B01", "关键环节": "考核", "防控措施": "年终抽查", "工作程序": "抽查", "完成时限": "每年"}])
+    assert {r.path: r.status for r in merge(cfg).analysis.inputs}["inbox/教务处措施.xlsx"] == "accepted"
+    again = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    ws = openpyxl.load_workbook(again)["附件6"]
+    hr, cols = table_header_row(ws, ["风险编号", "关键环节", "防控措施"])
+    given = [(ws.cell(row=r, column=cols["风险编号"]).value, ws.cell(row=r, column=cols["关键环节"]).value,
+              ws.cell(row=r, column=cols["防控措施"]).value) for r in range(hr + 1, hr + 4)]
+    assert given == [("JWC-B01", "执行", "双人选用"), ("JWC-B01", "考核", "年终抽查"), ("JWC-B02", "执行", "试题保密")]
+    shutil.copy(again, workdir / "inbox/教务处措施_再发.xlsx")
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施_再发.xlsx"] == "accepted"
+    cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["风险编号"].startswith("JWC-B")}
+    assert cat == {"JWC-B01": "双人选用；年终抽查", "JWC-B02": "试题保密"}

@@ -228,10 +228,13 @@ def _pending_in(baseline: Path) -> set[str]:
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
-            known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = ()) -> Changes:
+            known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
+            measures_pending: Mapping[str, tuple[str, str]] | None = None) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
-    risk forms that were returned (shown as 退回待改, not 删除)."""
+    risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
+    returned measure form's row answering it (its measures gone from the catalogue: 退回待改, named there)."""
+    measures_pending = measures_pending or {}
     if baseline is None:
         return Changes(None)
     try:
@@ -285,6 +288,12 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                     b.get(k, "") != normalize.to_text(r.get(k, "")) for k in ("风险等级", "部门"))):
                 # (who manages a risk follows its level and department: listed when only the roster changed it)
                 kind = KINDS.get(item, "措施变化")
+                if item in MEASURE_ITEMS and old and not new and rid in measures_pending:
+                    # the measure form re-sent and returned: its measures wait for the correction, at its row
+                    e = entry(PENDING, r, item, old, new)
+                    e["来源文件"], e["来源位置"] = measures_pending[rid]
+                    out.rows.append(e)
+                    continue
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:

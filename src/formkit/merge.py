@@ -103,7 +103,8 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         baseline = compare_with if compare_with is not None else find_baseline(out, digest)
         before = workbook_digest(baseline) if baseline is not None else None
         changes = compare(analysis.catalogue, baseline, cfg.root,
-                          known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending)
+                          known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
+                          measures_pending=analysis.ctx.measures_pending)
         store.put_catalogue(digest, compared_rows(analysis.catalogue))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 

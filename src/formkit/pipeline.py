@@ -157,8 +157,14 @@ class Analysis:
         key = (dept, level) if who is None else _person_scope(dept, who)
         # with the measures already accepted for them: a form generated again (a risk added since) asks only for
         # what is missing, and sending it back does not drop what was accepted
-        return [{**risk_prefill(r), "measure": r["防控措施"], "procedure": r["工作程序"], "key_link": r["关键环节"],
-                 "deadline": r["完成时限"]} for r in self._scoped().get(key, [])]
+        # (a risk answered by several rows: those rows, as they were sent; a 关键环节 joined with ； is no choice)
+        rows = []
+        for r in self._scoped().get(key, []):
+            parts = self.ctx.measure_rows.get(r["风险编号"]) or \
+                [(r["防控措施"], r["工作程序"], r["关键环节"], r["完成时限"])]
+            rows.extend({**risk_prefill(r), "measure": m, "procedure": p, "key_link": k, "deadline": d}
+                        for m, p, k, d in parts)
+        return rows
 
     def people_with_risks(self, dept: str) -> list[Person]:
         """The people of a department without a staff list who sent a 附件3: those with accepted risks, then those
@@ -404,6 +410,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             settle(res)
             if res.status == ACCEPTED:
                 _apply_measures(ctx, res, c)
+            elif c is not None:
+                for row in c.rows:
+                    if (rid := row.values.get("_risk_id")) and rid not in ctx.measures_pending:
+                        anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
+                        ctx.measures_pending[rid] = (res.raw.file_path, f"{c.sub.sheet}!{anchor}")
             step()
     for res in results:
         if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(
@@ -560,12 +571,18 @@ def _column_of(ref: str | None) -> str:
 
 def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
     """An accepted measure form's rows into the risks they answer (matched by the campaign rules)."""
+    first: dict[str, tuple[str, str, str, str]] = {}
     for row in c.rows:
         rid = row.values.get("_risk_id")
         target = ctx.risks.get(rid) if rid else None
         if target is None:
             continue
         anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
+        parts = tuple(iso_text(row.values.get(col, "")) for col in ("measure", "procedure", "key_link", "deadline"))
+        if rid in first:          # a risk answered by several rows: each kept as sent (measure_rows)
+            ctx.measure_rows.setdefault(rid, [first[rid]]).append(parts)
+        else:
+            first[rid] = parts
         for key, col in (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"),
                          ("完成时限", "deadline")):
             value = iso_text(row.values.get(col, ""))

@@ -93,6 +93,12 @@ class Context:
     pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
                                                       # until it is corrected, but not withdrawn either
     campaign_risks: dict[str, dict] | None = None     # every accepted risk, while `risks` holds one scope's only
+    measures_pending: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # 风险编号 → (file, sheet!cell) of the row of a returned measure form that answers it: its measures wait for the
+    # correction (变化: 退回待改, not a measure deleted)
+    measure_rows: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
+    # 风险编号 → (防控措施, 工作程序, 关键环节, 完成时限) of each row, for a risk its measure form answers in several rows
+    # (the catalogue joins them; a measure form generated again gives them back as they were sent)
     _issued_names: dict[str, set[str]] | None = None
 
     def issued_names(self) -> dict[str, set[str]]:
@@ -819,6 +825,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if iso_text(row.values.get("measure", "")):
             covered.add(match["风险编号"])
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
+    listed = any(iso_text(row.values.get("risk_id", "")) and row.values.get("_risk_id") for row in c.rows)
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
@@ -828,5 +835,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if rid not in covered and rid not in matched_rows:
             # a pre-filled form owes a measure for each risk it was pre-filled with; a risk registered since
             # (its 附件3/4 re-sent with a new row) is not this form's mistake
-            code = F.RISK_REGISTERED_LATER if prefilled and rid not in carried else F.RISK_WITHOUT_MEASURE
+            # (a sheet without its identity, a copy or a secretary's second sheet, that lists the numbers it was
+            # pre-filled with: a risk it does not list was registered since, like one the identity does not carry)
+            later = rid not in carried if prefilled else listed
+            code = F.RISK_REGISTERED_LATER if later else F.RISK_WITHOUT_MEASURE
             yield F.make(code, sheet=c.sub.sheet, cell=anchor, value=rid, detail=r["风险点"][:30])
