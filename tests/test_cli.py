@@ -571,3 +571,33 @@ def test_an_edited_roster_is_no_example_and_gitkeep_is_nothing_received(tmp_path
     (root / "inbox/.gitkeep").write_text("", encoding="utf-8")
     done = run("merge", "--dir", str(root))
     assert "示例名册" not in done.stderr and "跳过" not in done.stdout
+
+
+def test_the_summary_counts_reply_drafts_as_written(workdir):
+    """One mail of 教务处 with three damaged workbooks gets one reply (the files of one mail are answered together):
+    the screen said 回复 3 份 beside one draft on disk."""
+    from tests import hostile as H
+
+    mail = H.make_eml([(f"附件3_{i}.xlsx", H.truncated_xlsx()) for i in range(3)], subject="教务处 附件3")
+    (workdir / "inbox/教务处.eml").write_bytes(mail)
+    result = run("merge", "--dir", str(workdir))
+    replies = [p for p in (workdir / "outbox/反馈").rglob("*.eml")]
+    assert len(replies) == 1, replies
+    assert "回复 1 份（涉及 3 个文件：3 个要求改正后重报" in result.stdout, result.stdout
+
+
+def test_check_treats_links_and_pipes_in_the_inbox_as_merge_does(workdir, tmp_path):
+    """A link in inbox/ to a form elsewhere is skipped by merge: check said 通过 and counted it; a named pipe is no file
+    merge reads: check said 找不到文件."""
+    form = tmp_path / "外面的表.xlsx"
+    form.write_bytes((workdir / "名册.xlsx").read_bytes())
+    link = workdir / "inbox/链接.xlsx"
+    link.symlink_to(form)
+    checked = run("check", "--dir", str(workdir), str(link))
+    assert "跳过" in checked.stdout and "符号链接" in checked.stdout and "通过" not in checked.stdout, checked.stdout
+    import os
+
+    pipe = workdir / "inbox/管道.xlsx"
+    os.mkfifo(pipe)
+    checked = run("check", "--dir", str(workdir), str(pipe))
+    assert "不是普通文件" in checked.stdout and "找不到" not in checked.stdout, checked.stdout

@@ -274,14 +274,23 @@ def test_archive_depth(tmp_path: Path, depth: int, ok: bool):
         assert "3 层" in only.rejection.message
 
 
-def test_zip_table_is_checked_before_any_member_is_read(tmp_path: Path, monkeypatch):
-    def must_not_read(*args, **kwargs):
-        raise AssertionError("a member was read")
-    monkeypatch.setattr(safety, "read_member", must_not_read)
+def test_each_zip_member_is_checked_by_the_table_before_it_is_read(tmp_path: Path, monkeypatch):
+    """A member declaring 100 MiB is never inflated: a workbook so large is rejected, any other file (a scan, a video
+    beside the forms) skipped; the forms beside it are read (the whole archive was rejected, its forms lost)."""
+    read = safety.read_member
+
+    def read_small(zf, info, *args, **kwargs):
+        assert info.file_size < safety.MAX_MEMBER_BYTES, "an oversized member was read"
+        return read(zf, info, *args, **kwargs)
+    monkeypatch.setattr(safety, "read_member", read_small)
     bomb = H.raw_zip([H.RawEntry(b"a.xlsx", H.tiny_xlsx()),
-                      H.RawEntry(b"big.xml", b"<a/>", declared_size=100 * safety.MiB)])
-    inputs, _ = expand(tmp_path, "bomb.zip", bomb)
-    assert outcome(inputs) == {"bomb.zip": (None, F.FILE_TOO_LARGE)}
+                      H.RawEntry("签字页扫描件.pdf".encode(), b"%PDF", declared_size=100 * safety.MiB),
+                      H.RawEntry(b"big.xlsx", b"<a/>", declared_size=100 * safety.MiB)])
+    inputs, skipped = expand(tmp_path, "bomb.zip", bomb)
+    assert outcome(inputs) == {"bomb.zip!a.xlsx": ("xlsx", None), "bomb.zip!big.xlsx": (None, F.FILE_TOO_LARGE)}
+    assert [s.path for s in skipped] == ["bomb.zip!签字页扫描件.pdf"] and "不是表单" in skipped[0].reason
+    many = H.raw_zip([H.RawEntry(f"{i}.txt".encode(), b"x") for i in range(safety.MAX_MEMBERS + 1)])
+    assert outcome(expand(tmp_path, "many.zip", many)[0]) == {"many.zip": (None, F.FILE_UNSAFE)}
 
 
 def test_member_lying_about_its_size(tmp_path: Path):
@@ -495,9 +504,18 @@ def test_expand_file_skips_a_lock_file(tmp_path: Path):
     (".gitkeep", intake.SKIP_HIDDEN),
     ("附件4.xlsx", None),
     ("a/~$b.xlsx", intake.SKIP_LOCK),
+    ("陈一\\.xlsx", None),           # a backslash is a character of a name on disk (it was taken for a folder)
 ])
 def test_skip_reason(name, reason):
     assert intake.skip_reason(name) == reason
+
+
+def test_a_file_whose_name_holds_a_backslash_is_read(tmp_path: Path):
+    """陈一\\.xlsx on disk (saved by a Linux or macOS client with the characters Windows forbids): read, not skipped as
+    a hidden file (the form was lost, merge said nothing)."""
+    write(tmp_path, {"陈一\\.xlsx": H.tiny_xlsx()})
+    inputs, skipped = intake.expand_file(tmp_path / "陈一\\.xlsx", tmp_path)
+    assert [i.path for i in inputs] == ["陈一\\.xlsx"] and skipped == []
 
 
 def test_deeply_nested_mime_parts_stop(tmp_path: Path):
@@ -506,8 +524,22 @@ def test_deeply_nested_mime_parts_stop(tmp_path: Path):
         body = f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n{body}\r\n--b{i}--'
     mail = ("From: a@example.edu.cn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + body).encode()
     inputs, skipped = expand(tmp_path, "deep.eml", mail)
-    assert outcome(inputs) == {"deep.eml": (None, F.MAIL_NO_ATTACHMENT)}
+    # said as what it is (it said "no attachment"; the attachment is there, too deep to be read)
+    assert outcome(inputs) == {"deep.eml": (None, F.MAIL_CORRUPT)}
+    assert "嵌套过深" in inputs[0].rejection.message
     assert [s.reason for s in skipped] == ["邮件结构嵌套过深，其余部分已跳过"]
+
+
+def test_a_mail_nested_past_the_parsers_depth_is_said_in_words(tmp_path: Path):
+    """2,000 levels of MIME parts: the parser gives up; the finding says why in Chinese (it said RecursionError)."""
+    body = H.attachment_part("a.xlsx", H.tiny_xlsx())
+    for i in range(2000):
+        body = f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n{body}\r\n--b{i}--'
+    mail = ("From: a@example.edu.cn\r\nSubject: x\r\nMIME-Version: 1.0\r\n" + body).encode()
+    inputs, _ = expand(tmp_path, "deep.eml", mail)
+    assert outcome(inputs) == {"deep.eml": (None, F.MAIL_CORRUPT)}
+    message = inputs[0].rejection.message
+    assert "嵌套过深" in message and "Error" not in message, message
 
 
 def test_members_of_a_zip_on_disk_are_read_from_one_open_archive_but_never_stale(tmp_path: Path):

@@ -356,8 +356,10 @@ def _summary(args, result) -> None:
     chase = sum(1 for p in drafts if f"/{CHASE_DIR}/" in p)
     replies = [r for r in a.inputs if needs_feedback(r)]
     resend = sum(1 for r in replies if r.status in ("returned", "rejected"))
-    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(replies)} 份"
-          f"（{resend} 份要求改正后重报，{len(replies) - resend} 份只请核实），催报 {chase} 份（outbox/{CHASE_DIR}/）")
+    # (one reply answers every file of one mail: drafts are counted as written, the files they answer beside)
+    print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
+          f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend} 个只请核实），"
+          f"催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
     if replies or chase:        # what to do next
         print(f"下一步：打开 outbox/反馈/ 和 outbox/{CHASE_DIR}/ 中的邮件草稿（.eml）核对后发出；收到改正或补报的文件后放进 inbox/，"
@@ -429,15 +431,23 @@ def cmd_check(args) -> int:
 
     if not args.dir.is_dir():
         raise FormkitError(f"找不到工作文件夹“{args.dir}”；请检查 --dir 后面的路径。", exit_code=2)
-    missing = [p for p in args.files if not p.is_file()]
+    in_campaign = (args.dir / CONFIG_NAME).is_file()
+    inbox_dir = (args.dir / "inbox").resolve() if in_campaign else None
+    # a link inside inbox/, as merge sees it: skipped there (inbox/ holds what was received, not pointers elsewhere)
+    links = [p for p in args.files if p.is_symlink() and inbox_dir is not None
+             and os.path.abspath(p).startswith(str(inbox_dir) + os.sep)]
+    missing = [p for p in args.files if not p.is_file() and p not in links]
     for path in missing:
         if path.is_dir():
             print(f"{_shown(str(path))}：是文件夹，不是文件；请列出其中要检查的文件（如 {_shown(str(path / '*.xlsx'))}），"
                   f"或把整个文件夹放进 inbox/ 后运行 merge（错误 1）")
+        elif path.exists():
+            print(f"{_shown(str(path))}：不是普通文件（管道、设备等），merge 也会跳过它；请检查 Excel 文件本身（错误 1）")
         else:
             print(f"{_shown(str(path))}：找不到文件（错误 1）")
-    files = list(dict.fromkeys(p for p in args.files if p.is_file()))     # (a file named twice is checked once)
-    in_campaign = (args.dir / CONFIG_NAME).is_file()
+    for path in links:
+        print(f"{_shown(str(path))}：跳过（inbox/ 中的快捷方式（符号链接），merge 不读取它；请把文件本身放进 inbox/）")
+    files = list(dict.fromkeys(p for p in args.files if p.is_file() and p not in links))   # (named twice: once)
     cfg = load_config(args.dir) if in_campaign else standalone_config(args.dir)
     _warn(cfg, args)
     raws, skipped, order = [], [], {}

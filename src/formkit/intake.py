@@ -223,9 +223,22 @@ class Skipped:
 
 # -- names ------------------------------------------------------------------------------------------------
 
+_MIME_TOO_DEEP = "邮件结构嵌套过深，其余部分已跳过"
+
+
+def _mail_error(exc: BaseException) -> str:
+    """What a mail the parser gave up on is, in words (not the exception's name)."""
+    if isinstance(exc, RecursionError):
+        return "邮件结构嵌套过深，不是邮件客户端写出的格式"
+    if isinstance(exc, UnicodeError):
+        return "邮件的文字编码无法识别"
+    return "邮件格式错误"
+
+
 def skip_reason(name: str) -> str | None:
-    """Why a file or member with this (base) name is not an input at all, or None."""
-    base = name.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    """Why a file or member with this (base) name is not an input at all, or None. (A backslash is a character of a
+    name on disk, 陈一\\.xlsx: the callers split a zip member's or attachment's path themselves.)"""
+    base = name.rstrip("/").rsplit("/", 1)[-1]
     if base.startswith("~$"):
         return SKIP_LOCK
     if base.startswith(".~lock.") and base.endswith("#"):
@@ -1022,7 +1035,7 @@ class _Expander:
             return
         before = (len(self.inputs), len(self.skipped))
         with zf:
-            if problem := safety.check_zip_table(zf):
+            if problem := safety.check_archive_table(zf):
                 self.reject(path, data, mtime, mail, problem)
                 return
             for index, info in enumerate(zf.infolist()):
@@ -1051,6 +1064,13 @@ class _Expander:
             self.skipped.append(Skipped(path, reason))
             return
         member_mtime = _zip_mtime(info) or mtime
+        if problem := safety.check_zip_member(info):
+            if _ext(parts[-1]) not in SPREADSHEET_EXTS:
+                # a large scan or video beside the forms (签字页扫描件.pdf): that file only, as in a mail
+                self.skipped.append(Skipped(path, f"压缩包中的文件不是表单，且过大或压缩比异常（{problem.message}），已跳过"))
+            else:
+                self.reject(path, None, member_mtime, mail, problem)
+            return
         if info.flag_bits & 0x1:
             self.reject(path, None, member_mtime, mail, findings.make(_ARCHIVE_ENCRYPTED))
             return
@@ -1085,15 +1105,25 @@ class _Expander:
             msg = email.message_from_bytes(data, policy=policy.default)
             prov = provenance(msg)
         except Exception as exc:  # noqa: BLE001 - the stdlib parser on hostile bytes
-            self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail=type(exc).__name__))
+            self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail=_mail_error(exc)))
             return
         if not msg.keys():
             self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail="没有邮件头"))
             return
-        before, others = len(self.inputs), self.not_forms
+        before, others, skipped = len(self.inputs), self.not_forms, len(self.skipped)
         self.not_forms = []
-        self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
-        if len(self.inputs) == before and in_mailbox and not self.not_forms:
+        try:
+            self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
+        except RecursionError:
+            del self.inputs[before:]
+            self.reject(path, data, mtime, prov, findings.make(findings.MAIL_CORRUPT, detail=_mail_error(RecursionError())))
+            self.not_forms = others
+            return
+        too_deep = any(s.reason == _MIME_TOO_DEEP for s in self.skipped[skipped:])
+        if len(self.inputs) == before and too_deep:
+            # parts nested deeper than anyone's mail client writes: said as what it is (not "no attachment")
+            self.reject(path, data, mtime, prov, findings.make(findings.MAIL_CORRUPT, detail=_mail_error(RecursionError())))
+        elif len(self.inputs) == before and in_mailbox and not self.not_forms:
             subject = prov["subject"] or "（无主题）"
             self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”没有附件，已跳过"))
         elif len(self.inputs) == before:
@@ -1113,7 +1143,7 @@ class _Expander:
             self.forwarded(part, path, mtime, zdepth, depth, counter, prov)
         elif part.is_multipart():
             if level >= MAX_MIME_LEVELS:
-                self.skipped.append(Skipped(self.unique(path, "（嵌套过深的部分）"), "邮件结构嵌套过深，其余部分已跳过"))
+                self.skipped.append(Skipped(self.unique(path, "（嵌套过深的部分）"), _MIME_TOO_DEEP))
                 return
             for sub in part.iter_parts():
                 self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False, level=level + 1)

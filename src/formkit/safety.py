@@ -228,6 +228,16 @@ def check_zip_table(zf: zipfile.ZipFile) -> Finding | None:
     return None
 
 
+def check_archive_table(zf: zipfile.ZipFile) -> Finding | None:
+    """What makes an archive (a department's zip of forms) unsafe as a whole: its member count. Each member's own
+    size and ratio are checked as it is reached (`check_zip_member`): a 70 MB scan beside the forms costs that scan
+    only, and the inflation of the whole is bounded by the intake's budget."""
+    infos = zf.infolist()
+    if len(infos) > MAX_MEMBERS:
+        return _unsafe(f"压缩包内有 {len(infos)} 个成员，超过 {MAX_MEMBERS} 个的上限")
+    return None
+
+
 # -- reading one member, bounded ------------------------------------------------------------------------
 
 def _size_mismatch(info: zipfile.ZipInfo) -> UnsafeInput:
