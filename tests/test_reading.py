@@ -489,3 +489,20 @@ def test_control_characters_and_lone_surrogates_are_no_text():
     assert normalize.to_text("风险\ud800点") == "风险点"
     assert normalize.to_text("风险\x85点\x9b[31m") == "风险点[31m"      # C1 controls too (a terminal's CSI: \x9b)
     assert normalize.to_text("第一行\n第二行\t末") == "第一行\n第二行 末"
+
+
+def test_a_workbook_of_more_sheets_than_anyones_collection_is_refused_at_once(tmp_path):
+    """201 sheets (each would be read as a form of its own, each looking at the whole workbook: minutes, and hundreds
+    of MiB): refused as too large, saying how many sheets and what to do."""
+    import xlsxwriter
+
+    from formkit.read import MAX_SHEETS, TooManyRows, read_workbook
+    from formkit.spec import load_forms
+
+    buf = tmp_path / "多表.xlsx"
+    wb = xlsxwriter.Workbook(str(buf))
+    for i in range(MAX_SHEETS + 1):
+        wb.add_worksheet(f"表{i}").write("A1", "风险点")
+    wb.close()
+    with pytest.raises(TooManyRows, match=f"{MAX_SHEETS + 1} 张工作表"):
+        read_workbook(buf.read_bytes(), "xlsx", load_forms())

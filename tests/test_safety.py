@@ -51,8 +51,8 @@ def test_normal_workbooks_pass():
 @pytest.mark.parametrize("build, expected, words", [
     (H.cell_bomb, F.FILE_TOO_LARGE, "300 MiB"),
     (H.whitespace_bomb, F.FILE_UNSAFE, "压缩比"),
-    (H.far_cell, F.FILE_TOO_LARGE, "XFD1048576"),
-    (H.far_cell_hidden, F.FILE_TOO_LARGE, "单元格用到 XFD1048576"),
+    (H.far_cell, F.FILE_TOO_LARGE, "第 XFD 列"),
+    (H.far_cell_hidden, F.FILE_TOO_LARGE, "单元格用到第 XFD 列"),
     (H.far_cell_without_r, F.FILE_TOO_LARGE, "单元格用到"),
     (H.lying_member, F.FILE_UNSAFE, "成员大小与声明不符"),
     (H.corrupt_deflate, F.FILE_CORRUPT, "压缩数据损坏"),
@@ -171,7 +171,7 @@ def test_far_cell_split_across_inflate_chunks(method, shift):
             entries.append(H.RawEntry(info.filename.encode(), content, method=method))
     finding = safety.check_workbook(H.raw_zip(entries), "xlsx")
     assert code(finding) == F.FILE_TOO_LARGE
-    assert "XFD1048576" in finding.message
+    assert "第 XFD 列" in finding.message
 
 
 def test_sheet_reached_through_relationships_is_scanned():
@@ -290,3 +290,13 @@ def test_long_text_in_a_sheet_is_not_a_long_tag():
     assert safety.check_workbook(with_sheet(cell), "xlsx") is None
     far = cell + '<row r="9"><c r="XFD9"><v>1</v></c></row>'
     assert code(safety.check_workbook(with_sheet(far), "xlsx")) == F.FILE_TOO_LARGE
+
+
+def test_a_stray_cell_far_right_is_named_by_its_column_not_a_cell_nobody_typed():
+    """A note typed at XFD5 beside a table down to row 28: the rejection names column XFD (it named XFD28, a cell the
+    bounding box makes up) and says what to delete (it said to keep only the form's sheet, which was the only one)."""
+    data = H.tiny_xlsx({"A1": "风险点", "A28": "最后一行", "XFD5": "备注"})
+    problem = safety.check_workbook(data, "xlsx")
+    assert problem is not None and problem.code == F.FILE_TOO_LARGE
+    assert "第 XFD 列" in problem.message and "XFD28" not in problem.message, problem.message
+    assert "误填" in problem.message and "只保留" not in problem.message

@@ -48,7 +48,8 @@ FILE_UNSAFE = _code(
     "文件结构异常，出于安全原因未读取（{detail}）；请重新导出表单后发送。")
 FILE_TOO_LARGE = _code(
     "file-too-large", ERROR, "文件过大",
-    "文件过大（{detail}），超出正常表单的范围；请只保留填写好的表单工作表后重新发送。")
+    "文件过大（{detail}），超出正常表单的范围；请删去多余的内容（表格外很远处误填的文字、拖动填充出的大量行、"
+    "不需要的工作表或附件）后重新发送。")
 FILE_READ_FAILED = _code(
     "file-read-failed", ERROR, "读取失败",
     "读取文件时程序异常中止（{detail}），该文件未处理；请另存为新的 .xlsx 后重新发送。")

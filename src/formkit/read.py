@@ -85,12 +85,16 @@ MAX_FORM_ROWS = 5_000
 row dragged down a whole column, a crafted file) are no form, and would make 200,000 catalogue rows and findings."""
 
 
+MAX_SHEETS = 200
+"""Most sheets one workbook may hold (a secretary's collection of her department's forms, one sheet each)."""
+
 MAX_NOT_READ = 200
 """row-not-read findings said one by one in a form; beyond, one more says how many were left unsaid."""
 
 
 class TooManyRows(Exception):
-    """A form's table holds more than MAX_FORM_ROWS rows; the message says how many (Chinese)."""
+    """A form too large to be one: its table holds more than MAX_FORM_ROWS rows, its workbook more than MAX_SHEETS
+    sheets; the message says which (Chinese)."""
 
 
 # -- identity carriers ----------------------------------------------------------------------------
@@ -397,13 +401,22 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
         if before is None or after != before + 2 or before + 1 in used:
             continue
         j = before + 1
-        if type(header[j]) is str and normalize.to_text(header[j]) and len(header[j]) <= 40:
+        # (a rewording: it shares two characters in a row with the label, 具体表现 / 主要表现形式; a column that means
+        # something else, 整改措施 where 主要表现形式 was, stays the submitter's own and the label is said missing)
+        if type(header[j]) is str and normalize.to_text(header[j]) and len(header[j]) <= 40 \
+                and _shares_words(normalize.label_key(header[j]), _label_keys(col)):
             mapping[col.key] = j
             used.add(j)
             found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
                                 value=normalize.to_text(header[j])))
     extra = {j: normalize.to_text(c) for j, c in enumerate(header) if j not in used and normalize.to_text(c)}
     return mapping, extra, found
+
+
+def _shares_words(text: str, labels: frozenset[str]) -> bool:
+    """Whether a header text and one of a column's labels have two characters in a row in common."""
+    pairs = {text[i:i + 2] for i in range(len(text) - 1)}
+    return any(label[i:i + 2] in pairs for label in labels for i in range(len(label) - 1))
 
 
 _INLINE_PAIR = re.compile(r"^(.{1,12}?)[:：](.+)$", re.S)
@@ -1027,6 +1040,11 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             visible.append(meta.name)
         else:
             hidden.append(meta.name)        # a copy someone hid: read only when no visible sheet has the form
+    if len(visible) + len(hidden) > MAX_SHEETS:
+        # each sheet holding a form is an input of its own, and each such input looks at the whole workbook: a
+        # thousand sheets would take a quarter of an hour (and not one form per sheet is anyone's collection)
+        raise TooManyRows(f"一个文件中有 {len(visible) + len(hidden)} 张工作表，超过 {MAX_SHEETS} 张的上限；"
+                          "请分成几个文件发送")
     identity, mismatch = _consensus(carriers)
 
     grids: dict[str, list[list]] = {}

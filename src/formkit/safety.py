@@ -355,10 +355,16 @@ _SHEET_RID = re.compile(rb'<(?:[\w.-]+:)?sheet\s[^>]*?\s[\w.-]+:id\s*=\s*["\']([
 
 
 def _area_problem(where: str, max_row: int, max_col: int, what: str) -> Finding | None:
-    if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > MAX_CELLS_AREA:
-        ref = f"{col_letters(max_col) if max_col <= 10**6 else '…'}{max_row if max_row <= 10**9 else '…'}"
-        return _too_large(f"工作表 {_short(where.rsplit('/', 1)[-1])} {what} {ref}，超出 {MAX_ROWS} 行、"
-                          f"{MAX_COLS} 列、{MAX_CELLS_AREA // 10000} 万个单元格的上限")
+    # (the largest row and the largest column of any cell: two cells, perhaps, not one; each said as what it is)
+    sheet = _short(where.rsplit('/', 1)[-1])
+    column = col_letters(max_col) if max_col <= 10**6 else "…"
+    if max_col > MAX_COLS:
+        return _too_large(f"工作表 {sheet} {what}第 {column} 列，超出 {MAX_COLS} 列的上限，表格右侧很远处可能有误填的内容")
+    if max_row > MAX_ROWS:
+        return _too_large(f"工作表 {sheet} {what}第 {max_row if max_row <= 10**9 else '…'} 行，超出 {MAX_ROWS} 行的上限")
+    if max_row * max_col > MAX_CELLS_AREA:
+        return _too_large(f"工作表 {sheet} 的内容从 A1 延伸到第 {column} 列、第 {max_row} 行，超出 "
+                          f"{MAX_CELLS_AREA // 10000} 万个单元格的上限，表格右侧或下方很远处可能有误填的内容")
     return None
 
 
