@@ -2327,6 +2327,13 @@ def test_a_column_label_rewritten_in_its_own_place_is_read(cfg):
     assert [r.values["manifest"] for r in res.checked.rows] == [RISK3["主要表现形式"]]
     assert [(f.code, f.cell) for f in res.findings if f.code.startswith("column")] == \
         [("column-renamed", f"{get_column_letter(cols['主要表现形式'])}{hr}")]
+    # a column of the department's own put in its place (整改措施) is no rewording: its text is not published as
+    # 主要表现形式, the column is said missing and the new one the department's own
+    ws.cell(row=hr, column=cols["主要表现形式"], value="整改措施")
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert [r.values.get("manifest", "") for r in res.checked.rows] == [""]
+    assert {f.code for f in res.findings if f.code.startswith("column")} == {"column-dropped", "column-extra"}
 
 
 def test_a_sign_off_typed_into_the_table_or_beside_the_block_is_no_risk(cfg):
