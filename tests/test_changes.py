@@ -229,6 +229,9 @@ def test_what_else_a_risk_form_says_of_a_risk_is_a_content_change(cfg, workdir):
         ("内容变化", "JWC-B01", "主要表现形式", "指定教材供应商", "指定教材供应商并收取好处"),
         ("内容变化", "JWC-B01", "涉及三重一大", "是", "否")}
     assert {c["来源文件"] for c in changes} == {"inbox/教务处风险点_修改.xlsx"}
+    ws = openpyxl.load_workbook(workdir / "inbox/教务处风险点_修改.xlsx")["附件4"]
+    for c in changes:         # each at its item's own cell (they all named the row's 风险点 cell)
+        assert ws[c["来源位置"].split("!")[1]].value == c["变化后"], c
 
 
 def test_a_measure_change_names_the_measure_form(cfg, workdir):
@@ -341,6 +344,13 @@ def test_measures_of_a_returned_re_sent_measure_form_wait_for_the_correction(cfg
     assert {(c["变化"], c["风险编号"], c["项目"]) for c in changes} == {
         ("退回待改", rid, item) for rid in answers for item in ("防控措施", "完成时限")}
     ws = openpyxl.load_workbook(workdir / "inbox/张伟_措施_修改.xlsx")["附件5"]
-    for c in changes:
+    for c in changes:      # each at its item's cell (完成时限 named the 防控措施 cell)
         assert c["来源文件"] == "inbox/张伟_措施_修改.xlsx"
-        assert ws[c["来源位置"].split("!")[1]].value == answers[c["风险编号"]]["防控措施"]
+        assert ws[c["来源位置"].split("!")[1]].value == answers[c["风险编号"]][c["项目"]]
+    # the correction: the measures back, 改正后接收 (they were listed as 措施变化 from nothing, as if new)
+    (workdir / "inbox/张伟_措施_修改.xlsx").unlink()
+    fill(a5, workdir / "inbox/张伟_措施_改正.xlsx", header={"填表日期": "2023-04-25"}, by_risk_id=answers)
+    merge(cfg)
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {(c["变化"], c["风险编号"], c["项目"]) for c in changes} == {
+        ("改正后接收", rid, item) for rid in answers for item in ("防控措施", "完成时限")}

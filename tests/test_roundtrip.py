@@ -908,3 +908,21 @@ def test_a_measure_form_generated_again_gives_back_a_risk_answered_in_two_rows(c
     assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施_再发.xlsx"] == "accepted"
     cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["风险编号"].startswith("JWC-B")}
     assert cat == {"JWC-B01": "双人选用；年终抽查", "JWC-B02": "试题保密"}
+
+
+def test_someone_who_left_does_not_answer_for_a_newcomer(cfg, workdir):
+    """张伟 and 李娜 of 教务处 (应报 2) sent their 附件3; 李娜 leaves the staff list and 陈新 joins, and sends nothing: 提交情况
+    says 1/2 and names 陈新, and 教务处 is chased for him (it said 2/2 已报: her form answered for him, nobody chased)."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS,
+                 [s for s in STAFF if s[1] != "李娜"] + [("0014", "陈新", "JWC", "考务专员", "一般干部")])
+    result = merge(load_config(workdir))
+    jwc = next(d for d in grid(result.analysis) if d.code == "JWC").personal["附件3"]
+    assert (jwc.accepted, jwc.expected, jwc.missing) == (1, 2, ["陈新"])
+    assert any(r["风险点"] == "考试期间受人情干扰" for r in result.analysis.catalogue)     # her risks stay catalogued
+    assert (workdir / "outbox/催报/教务处_催报.eml").is_file()

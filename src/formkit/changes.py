@@ -14,6 +14,7 @@ import shutil
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from formkit import normalize
@@ -204,6 +205,16 @@ def _as_read(value: object) -> str:
     return normalize.to_text(cell_text(value))
 
 
+@lru_cache(maxsize=256)
+def _columns(spec: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in spec.split(";") if "=" in part)
+
+
+def _content_column(spec: str, item: str) -> str | None:
+    """The column of a 内容变化 item in the risk form's row (CatalogueRow _cols), or None."""
+    return _columns(spec).get(item) if spec else None
+
+
 def compared_rows(catalogue: Iterable[Mapping]) -> Iterator[tuple[str, ...]]:
     """The rows of a catalogue as a later comparison reads them from its workbook (KEPT, in order): kept
     with the workbook's digest (formkit.cache), so the next round need not read the workbook again."""
@@ -229,11 +240,12 @@ def _pending_in(baseline: Path) -> set[str]:
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
-            measures_pending: Mapping[str, tuple[str, str]] | None = None) -> Changes:
+            measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
     risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
-    returned measure form's row answering it (its measures gone from the catalogue: 退回待改, named there)."""
+    returned measure form's row answering it (its measures gone from the catalogue: 退回待改, named there at each
+    item's cell; back with the correction: 改正后接收)."""
     measures_pending = measures_pending or {}
     if baseline is None:
         return Changes(None)
@@ -252,7 +264,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         source = ("措施来源文件", "措施来源位置") if measure else ("来源文件", "来源位置")
         where = r.get(source[1], "")
         column = {"风险等级": r.get("_level_col"), "工作程序": r.get("_procedure_col"), "关键环节": r.get("_link_col"),
-                  "完成时限": r.get("_deadline_col")}.get(item) if new else None
+                  "完成时限": r.get("_deadline_col")}.get(item) or _content_column(r.get("_cols", ""), item) if new else None
         if column and "!" in where:
             where = "；".join(f"{sheet}!{column}{cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')}"
                              for sheet, cell in (part.rsplit("!", 1) for part in where.split("；") if "!" in part))
@@ -274,10 +286,10 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             before[rid] = {k: b.get(k, "") for k in KEPT}
         else:
             before.pop(rid, None)
-    restored = _pending_in(baseline) if not seen.issuperset(now) else set()
+    restored = _pending_in(baseline) if not seen.issuperset(now) else None     # (None: not read yet)
     for rid, r in now.items():
         if rid not in seen:
-            out.rows.append(entry(RESTORED if rid in restored else "新增", r, "风险等级", "", r["风险等级"]))
+            out.rows.append(entry(RESTORED if restored and rid in restored else "新增", r, "风险等级", "", r["风险等级"]))
             continue
         b = before.get(rid)
         if b is None:
@@ -291,9 +303,14 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                 if item in MEASURE_ITEMS and old and not new and rid in measures_pending:
                     # the measure form re-sent and returned: its measures wait for the correction, at its row
                     e = entry(PENDING, r, item, old, new)
-                    e["来源文件"], e["来源位置"] = measures_pending[rid]
+                    e["来源文件"], e["来源位置"] = measures_pending[rid][0], measures_pending[rid][1][item]
                     out.rows.append(e)
                     continue
+                if item in MEASURE_ITEMS and new and not old:
+                    if restored is None:
+                        restored = _pending_in(baseline)
+                    if rid in restored:        # the measures of a returned form, back with its correction
+                        kind = RESTORED
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:

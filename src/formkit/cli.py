@@ -357,9 +357,9 @@ def _summary(args, result) -> None:
     replies = [r for r in a.inputs if needs_feedback(r)]
     resend = sum(1 for r in replies if r.status in ("returned", "rejected"))
     # (one reply answers every file of one mail: drafts are counted as written, the files they answer beside)
+    answered = f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend} 个只请核实）" if replies else ""
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
-          f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend} 个只请核实），"
-          f"催报 {chase} 份（outbox/{CHASE_DIR}/）")
+          f"{answered}，催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
     if replies or chase:        # what to do next
         print(f"下一步：打开 outbox/反馈/ 和 outbox/{CHASE_DIR}/ 中的邮件草稿（.eml）核对后发出；收到改正或补报的文件后放进 inbox/，"

@@ -67,10 +67,11 @@ class CatalogueRow(Mapping):
     KEYS = ("风险编号", "层级", "部门", "岗位", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及三重一大",
             "关联权力事项", "责任人", "关键环节", "防控措施", "工作程序", "完成时限", "直接管理", "监督负责", "来源文件",
             "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no",
-            "_level_col", "_procedure_col", "_link_col", "_deadline_col")
+            "_level_col", "_procedure_col", "_link_col", "_deadline_col", "_cols")
     # _level_col, _procedure_col, _link_col, _deadline_col: the column letters of the 风险等级, 工作程序, 关键环节 and 完成时限
     # cells in the rows 来源位置 and 措施来源位置 name (变化 points at the cell of the item that changed; one or two
-    # letters: shared strings, no memory per row)
+    # letters: shared strings, no memory per row); _cols: the columns of the rest of the risk form's row (岗位=B;风险类别=C…,
+    # one string per form: _content_columns)
     _INDEX = {k: i for i, k in enumerate(KEYS)}
 
     def __init__(self, values: list) -> None:
@@ -385,12 +386,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             settle(res)
             if res.status == ACCEPTED and c.spec.is_risk_form:
                 numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
+                columns = _content_columns(c)
                 for row in _distinct_rows(res, c):
                     n = numbers.get(row.index, row.index + 1)
                     rid = _rid(c, n, res.path)
                     if n in wordings:
                         ctx.former[rid] = wordings[n]
-                    ctx.risks[rid] = _risk_row(cfg, res, c, row, rid)
+                    ctx.risks[rid] = _risk_row(cfg, res, c, row, rid, columns)
             elif res.status == RETURNED and c.spec.is_risk_form and res.path in numbered:
                 # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted)
                 for row in c.rows:
@@ -414,7 +416,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 for row in c.rows:
                     if (rid := row.values.get("_risk_id")) and rid not in ctx.measures_pending:
                         anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
-                        ctx.measures_pending[rid] = (res.raw.file_path, f"{c.sub.sheet}!{anchor}")
+                        ctx.measures_pending[rid] = (res.raw.file_path, {
+                            item: f"{c.sub.sheet}!{row.refs.get(key) or anchor}" for item, key in
+                            (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"), ("完成时限", "deadline"))})
             step()
     for res in results:
         if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(
@@ -521,7 +525,7 @@ def _shared(text: str) -> str:
     return _SHARED.setdefault(text, text) if len(text) <= 24 else text
 
 
-def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> CatalogueRow:
+def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str, columns: str = "") -> CatalogueRow:
     v = row.values
     level = _shared(iso_text(v.get("level")))
     personal = c.spec.scope == "person"
@@ -555,7 +559,18 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str) -> Catal
         c.staff.staff_no if c.staff else "",                            # _staff_no
         _column_of(row.refs.get("level")),                              # _level_col
         "", "", "",                                                     # _procedure_col _link_col _deadline_col
+        columns,                                                        # _cols
     ])
+
+
+_CONTENT_KEYS = (("岗位", "post"), ("风险类别", "category"), ("主要表现形式", "manifest"), ("涉及三重一大", "major"),
+                 ("关联权力事项", "power_item"), ("责任人", "owner"))
+
+
+def _content_columns(c: Checked) -> str:
+    """Where a risk form's table has the columns 变化's 内容变化 names (岗位=B;风险类别=C;…): one string for its rows."""
+    refs = c.sub.column_refs
+    return _shared(";".join(f"{label}={_column_of(refs[key])}" for label, key in _CONTENT_KEYS if refs.get(key)))
 
 
 def _distinct_rows(res: InputResult, c: Checked) -> list:

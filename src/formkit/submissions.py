@@ -316,6 +316,12 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
         for form_id in PERSONAL_FORMS:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
             mine = current.get((form_id, dept.code), [])
+            people = cfg.roster.people_of(dept.code)
+            if people:
+                # with a staff list, those on it: the form of someone taken off it (left, retired) stays in the
+                # catalogue but answers for nobody now (it made 2/2 of a department whose newcomer sent nothing)
+                listed = {normalize.person_key(p.staff_no, p.name) for p in people}
+                mine = [r for r in mine if r.brief.key[-1] in listed]
             # people told apart by 工号 where known (two 张伟 are two people): the inputs' supersession keys
             acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
             ret = len({r.brief.key for r in mine if r.status == RETURNED} - {r.brief.key for r in mine if r.status == ACCEPTED})
@@ -324,7 +330,6 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
             fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED} - done
             missing, to_fix = [], []
-            people = cfg.roster.people_of(dept.code)
             twins = {p.name for p in people if sum(q.name == p.name for q in people) > 1}
             for p in people:
                 key = normalize.person_key(p.staff_no, p.name)

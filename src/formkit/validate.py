@@ -93,9 +93,9 @@ class Context:
     pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
                                                       # until it is corrected, but not withdrawn either
     campaign_risks: dict[str, dict] | None = None     # every accepted risk, while `risks` holds one scope's only
-    measures_pending: dict[str, tuple[str, str]] = field(default_factory=dict)
-    # 风险编号 → (file, sheet!cell) of the row of a returned measure form that answers it: its measures wait for the
-    # correction (变化: 退回待改, not a measure deleted)
+    measures_pending: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    # 风险编号 → (file, 防控措施/工作程序/… → sheet!cell) of the row of a returned measure form that answers it: its
+    # measures wait for the correction (变化: 退回待改, not a measure deleted)
     measure_rows: dict[str, list[tuple[str, str, str, str]]] = field(default_factory=dict)
     # 风险编号 → (防控措施, 工作程序, 关键环节, 完成时限) of each row, for a risk its measure form answers in several rows
     # (the catalogue joins them; a measure form generated again gives them back as they were sent)
