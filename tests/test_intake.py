@@ -764,3 +764,43 @@ def test_a_mail_saved_with_a_bom_or_blank_lines_before_its_header_is_read(tmp_pa
     inputs, _ = expand(tmp_path, "回执.eml", lead + H.make_eml())
     assert [(i.path, i.rejection) for i in inputs] == [("回执.eml!附件4.xlsx", None)]
     assert inputs[0].mail["address"] == "zhangsan@example.edu.cn"
+
+
+def test_a_zip_inside_a_zip_larger_than_a_form_is_opened(tmp_path: Path):
+    """A department's zip holding another zip (李娜's form beside a 70 MB scan, stored): the inner zip is opened and only
+    the scan left out (the inner zip, over a form's 64 MiB, was rejected whole: her form lost)."""
+    inner = H.raw_zip([H.RawEntry("李娜附件3.xlsx".encode(), H.tiny_xlsx(), flags=0x800),
+                       H.RawEntry("签字页.pdf".encode(), b"%PDF" + b"\x00" * (safety.MAX_MEMBER_BYTES + 1),
+                                  method=zipfile.ZIP_STORED, flags=0x800)])
+    assert len(inner) > safety.MAX_MEMBER_BYTES
+    with zipfile.ZipFile(tmp_path / "x.zip", "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("个人表/个人表.zip", inner)
+    inputs, skipped = expand(tmp_path, "教务处.zip", (tmp_path / "x.zip").read_bytes())
+    assert outcome(inputs) == {"教务处.zip!个人表/个人表.zip!李娜附件3.xlsx": ("xlsx", None)}
+    assert [s.path for s in skipped] == ["教务处.zip!个人表/个人表.zip!签字页.pdf"]
+
+
+def test_a_mail_forwarded_too_many_times_is_said_as_such(tmp_path: Path):
+    """A form forwarded as an attachment more times than the nesting limit: refused as a forward chain too deep (it
+    was said to be an archive nested too deep, and to be unzipped)."""
+    import email.message
+    import email.policy
+
+    def forward(inner: email.message.EmailMessage | None, k: int) -> email.message.EmailMessage:
+        m = email.message.EmailMessage()
+        m["From"], m["Subject"] = f"转发{k} <f{k}@example.edu.cn>", "Fw: 附件3"
+        m.set_content("转发")
+        if inner is None:
+            m.add_attachment(H.tiny_xlsx(), maintype="application", subtype="octet-stream", filename="附件3.xlsx")
+        elif k % 2:       # forwarded as a mail, and as an .eml file, as clients do
+            m.add_attachment(inner.as_bytes(policy=email.policy.SMTP), maintype="application",
+                             subtype="octet-stream", filename="原邮件.eml")
+        else:
+            m.add_attachment(inner)
+        return m
+    mail = None
+    for k in range(intake.MAX_NESTING + 2):
+        mail = forward(mail, k)
+    inputs, _ = expand(tmp_path, "转发.eml", mail.as_bytes(policy=email.policy.SMTP))
+    assert [i.rejection.code for i in inputs] == [F.MAIL_TOO_DEEP]
+    assert "转发" in inputs[0].rejection.message and "压缩包嵌套" not in inputs[0].rejection.message

@@ -428,7 +428,20 @@ def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
     assert [(r.values["post"], r.values["owner"]) for r in sub.rows] == [("教材科", "王芳")] * 3
     post = openpyxl.utils.get_column_letter(cols["岗位(环节)"])
     assert ("附件4", f"{post}{hr + 1}", "merged-rows") in triples(res)
-    assert [r.refs["post"] for r in sub.rows] == [f"{post}{hr + 1 + i}" for i in range(3)]
+    # each row's 岗位 is where it is written, the merged cell's (the cells it covers are empty: an auditor found nothing)
+    assert [r.refs["post"] for r in sub.rows] == [f"{post}{hr + 1}"] * 3
+    # the 风险点 itself merged over two rows: catalogued as two risks, and asked (one risk split over rows?)
+    wb = openpyxl.load_workbook(submit(cfg, "附件4", "JWC", rows=[{**RISK4, "主要表现形式": "前半"},
+                                                                {**RISK4, "风险点": "", "主要表现形式": "后半"}],
+                                       name="merged_risk.xlsx"))
+    ws = form_sheet(wb)
+    risk = openpyxl.utils.get_column_letter(table_header_row(ws, ["风险点"])[1]["风险点"])
+    ws.merge_cells(f"{risk}{hr + 1}:{risk}{hr + 2}")
+    wb.save(cfg.inbox / "merged_risk.xlsx")
+    res = run(cfg)["merged_risk.xlsx"]
+    assert [(f.code, f.cell, f.severity) for f in res.findings if f.code.startswith("merged")] == \
+        [("merged-risk-rows", f"{risk}{hr + 1}", "warning")]
+    assert [r.refs["risk"] for r in res.checked.rows] == [f"{risk}{hr + 1}"] * 2
 
 
 def test_a_transposed_form_keeps_its_identity(cfg):

@@ -260,6 +260,12 @@ def test_power_items_named_together_in_one_cell(cfg):
     res = run(cfg)[path.name]
     (f,) = [f for f in res.findings if f.code == "power-item-unknown"]
     assert f.value == "招生录取" and f.cell == table_ref(path, "附件4", "关联权力事项", 1)
+    # numbered (1、考试管理 2、教材选用), or with a full stop: listed; an unlisted one is quoted by its words (it quoted “1”)
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "1、考试管理\n2、教材选用。"},
+                                             {**RISK4B, "关联权力事项": "（1）招生录取"}])
+    res = run(cfg)[path.name]
+    assert [(f.value, f.cell) for f in res.findings if f.code == "power-item-unknown"] == \
+        [("招生录取", table_ref(path, "附件4", "关联权力事项", 1))]
 
 
 def test_invalid_level(cfg):
@@ -499,7 +505,7 @@ def test_a_measure_as_close_to_two_risks_is_not_guessed(cfg):
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     # the vague row answers neither: 公款旅游 still has no measure
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "measure-ambiguous"),
-                            ("附件5", table_ref(path, "附件5", "风险编号"), "risk-without-measure")}
+                            ("附件5", table_ref(path, "附件5", "风险编号", 2), "risk-without-measure")}
     ambiguous = next(f for f in res.findings if f.code == "measure-ambiguous")
     assert "“公款吃喝”" in ambiguous.message and "“公款旅游”" in ambiguous.message
 
@@ -532,8 +538,10 @@ def test_risk_without_measure_when_a_prefilled_row_is_deleted(cfg):
     p6 = submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), by_risk_id={"JWC-B02": MEASURE6})
     _delete_row_of(p6, "JWC-B01")
     got = run(cfg)
-    assert triples(got[p5.name]) == {("附件5", table_ref(p5, "附件5", "风险编号"), "risk-without-measure")}
-    assert triples(got[p6.name]) == {("附件6", table_ref(p6, "附件6", "风险编号"), "risk-without-measure")}
+    # named where the missing row is to be added: the 风险编号 cell under the form's rows (it named the column's header,
+    # while the feedback marks the row it adds there)
+    assert triples(got[p5.name]) == {("附件5", table_ref(p5, "附件5", "风险编号", 1), "risk-without-measure")}
+    assert triples(got[p6.name]) == {("附件6", table_ref(p6, "附件6", "风险编号", 1), "risk-without-measure")}
     assert [f.value for f in got[p5.name].findings if f.code == "risk-without-measure"] == ["JWC-0012-02"]
     assert [f.value for f in got[p6.name].findings if f.code == "risk-without-measure"] == ["JWC-B01"]
     assert got[p5.name].status == got[p6.name].status == "returned"
@@ -702,6 +710,19 @@ def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
     assert (by_name[own.name].status, by_name[own.name].person) == ("accepted", "张伟")
     assert [r["姓名"] for r in a.catalogue] == ["张伟"] * len([r for r in a.catalogue])
     assert a.catalogue
+
+
+def test_a_colleagues_form_pasted_into_ones_own_does_not_replace_hers(cfg):
+    """李娜's 附件3 accepted; 张伟 pastes her filled sheet (her name included) into his own generated form, later: it is
+    returned (person-mismatch) and replaces nothing (it was taken for a later version of hers: her risks left the
+    catalogue, her department shown as 退回)."""
+    hers = submit(cfg, "附件3", "JWC", "李娜", header={"填表日期": date(2023, 3, 10)}, rows=[RISK3B])
+    pasted = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "李娜", "工号": "0013", "岗位": "考务专员",
+                                                       "填表日期": date(2023, 3, 12)}, rows=[RISK3B, RISK3])
+    by_name = run(cfg)
+    assert by_name[pasted.name].status == "returned"
+    assert "person-mismatch" in {f.code for f in by_name[pasted.name].findings}
+    assert (by_name[hers.name].status, by_name[hers.name].superseded_by) == ("accepted", None)
 
 
 def test_a_department_renamed_in_the_roster_keeps_its_forms(cfg, workdir):
@@ -1556,9 +1577,9 @@ VALIDATION_CODES = {
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
-    "identity-campaign", "form-version", "leader-role", "leader-count", "formula-uncached", "formula-error",
+    "identity-campaign", "form-version", "mail-too-deep", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 
@@ -2302,11 +2323,18 @@ def test_last_years_table_with_its_columns_in_another_order_is_read_by_its_own_l
         ws.cell(row=at, column=cols[where], value=label)
     for label, where in zip([1, "外部环境", "去年的表现", "去年的风险", "三级"], order, strict=True):
         ws.cell(row=at + 1, column=cols[where], value=label)
+    # then the form's own header again, and a row under it: read by the form's columns, the header said as repeated
+    # (not as another layout)
+    for label in order:
+        ws.cell(row=at + 3, column=cols[label], value=label)
+    for label, where in zip([2, "思想道德", "今年的风险", "今年的表现", "二级"], order, strict=True):
+        ws.cell(row=at + 4, column=cols[where], value=label)
     wb.save(path)
     res = run(cfg)[path.name]
     assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings]
     rows = {r.values["risk"]: r.values["manifest"] for r in res.checked.rows}
-    assert rows == {RISK3["风险点"]: RISK3["主要表现形式"], "去年的风险": "去年的表现"}
+    assert rows == {RISK3["风险点"]: RISK3["主要表现形式"], "去年的风险": "去年的表现", "今年的风险": "今年的表现"}
+    assert [f.code for f in res.findings if f.code.startswith("header")] == ["header-reordered", "header-repeated"]
     found = [(f.code, f.cell) for f in res.findings if f.code == "header-reordered"]
     assert found == [("header-reordered", f"{get_column_letter(cols['风险点'])}{at}")]
     assert next(r for r in res.checked.rows if r.values["risk"] == "去年的风险").refs["risk"] == \
@@ -2327,6 +2355,13 @@ def test_a_column_label_rewritten_in_its_own_place_is_read(cfg):
     assert [r.values["manifest"] for r in res.checked.rows] == [RISK3["主要表现形式"]]
     assert [(f.code, f.cell) for f in res.findings if f.code.startswith("column")] == \
         [("column-renamed", f"{get_column_letter(cols['主要表现形式'])}{hr}")]
+    # … also with a column of one's own inserted beside it (责任领导 before it)
+    ws.insert_cols(cols["主要表现形式"])
+    ws.cell(row=hr, column=cols["主要表现形式"], value="责任领导")
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert [r.values["manifest"] for r in res.checked.rows] == [RISK3["主要表现形式"]]
+    ws.delete_cols(cols["主要表现形式"])
     # a column of the department's own put in its place (整改措施) is no rewording: its text is not published as
     # 主要表现形式, the column is said missing and the new one the department's own
     ws.cell(row=hr, column=cols["主要表现形式"], value="整改措施")
@@ -2346,14 +2381,17 @@ def test_a_sign_off_typed_into_the_table_or_beside_the_block_is_no_risk(cfg):
     ws.cell(row=hr + 3, column=cols["风险类别"], value="填表人：张伟")
     ws.cell(row=hr + 3, column=cols["主要表现形式"], value="2023-03-10")
     ws.cell(row=hr + 3, column=cols["风险等级"], value="负责人：王芳")
+    ws.cell(row=hr + 4, column=cols["风险类别"], value="日期：2023年3月15日")      # a line of its own
     date_label = _find(ws, "审定日期")
     ws.cell(row=date_label.row, column=date_label.column + 3, value="（盖章）")
     wb.save(path)
     res = run(cfg)[path.name]
     assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings]
     assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"]]
-    assert [(f.code, f.cell) for f in res.findings if f.severity != "info" or f.code == "signoff-in-table"] == \
-        [("signoff-in-table", f"{get_column_letter(cols['风险类别'])}{hr + 3}")]
+    assert [(f.code, f.cell) for f in res.findings if f.severity != "info" or f.code in ("signoff-in-table",
+                                                                                          "row-not-read")] == \
+        [("signoff-in-table", f"{get_column_letter(cols['风险类别'])}{hr + 3}"),
+         ("row-not-read", f"{get_column_letter(cols['风险类别'])}{hr + 4}")]
     assert res.checked.signoff.get("approve_date") is not None
 
 
@@ -2377,3 +2415,37 @@ def test_a_feedback_workbooks_list_of_findings_is_no_second_form(cfg):
     assert set(by_path) == {f"inbox/{path.name}", "inbox/张伟_改.xlsx"}
     assert by_path["inbox/张伟_改.xlsx"].status == "accepted", by_path["inbox/张伟_改.xlsx"].findings
     assert result.exit_code == 0
+
+
+def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg):
+    """A filled row hidden (by hand, or by a filter left on): read as typed, and said once (nobody who looked at or
+    printed the sheet saw it); a row hidden after the table is nothing to say."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = _cells_by_label(ws)
+    ws.row_dimensions[hr + 2].hidden = True
+    ws.row_dimensions[hr + 6].hidden = True          # a blank row
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and len(res.checked.rows) == 2
+    found = [f for f in res.findings if f.code == "rows-hidden"]
+    assert [(f.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), f.severity) for f in found] == [(str(hr + 2), "info")]
+    assert f"第 {hr + 2} 行" in found[0].message
+
+
+def test_a_second_note_column_says_to_use_the_forms_own(cfg):
+    """A second 备注 added right of the table: its text is said as not merged and the fix is the form's own 备注 column
+    (it said “not of this form; write it in 备注”, of a column headed 备注)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["备注", "风险点"])
+    extra = ws.max_column + 1
+    ws.cell(row=hr, column=extra, value="备注")
+    ws.cell(row=hr + 1, column=extra, value="已与科长核对")
+    wb.save(path)
+    res = run(cfg)[path.name]
+    (f,) = [f for f in res.findings if f.code == "column-extra"]
+    assert f.cell == f"{get_column_letter(extra)}{hr}"
+    assert "本表已有“备注”列" in f.message and "不属于本表单" not in f.message, f.message

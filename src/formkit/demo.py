@@ -32,7 +32,6 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from formkit import workspace
 from formkit.config import Config, Department, Person, load_config
@@ -631,12 +630,6 @@ def _cell(form: str, row: int | None, key: str) -> str:
     return Layout(load_forms()[form], 0).a1(row, key)
 
 
-def _header_cell(form: str, key: str) -> str:
-    spec = load_forms()[form]
-    lay = Layout(spec, 0)
-    return xl_rowcol_to_cell(lay.table_row, lay.column_index(key))
-
-
 def planted_findings() -> list[Planted]:
     return [
         Planted("附件3", "DZB", "韩磊", "level-normalised", "附件3", _cell("附件3", 0, "level"), "accepted",
@@ -659,7 +652,8 @@ def planted_findings() -> list[Planted]:
                 "内容复制到新建工作簿，隐藏标识全部丢失，按标题和表头识别"),
         Planted("附件3", "DZB", "郑凯", "duplicate-file", None, None, "duplicate",
                 "同一文件发了两次（“附件3重发”文件夹里是字节完全相同的一份）"),
-        Planted("附件6", "CWC", None, "risk-without-measure", "附件6", _header_cell("附件6", "risk_id"), "returned",
+        # (财务处's five risks, one row deleted: named where the missing row is to be added, under the four left)
+        Planted("附件6", "CWC", None, "risk-without-measure", "附件6", _cell("附件6", 4, "risk_id"), "returned",
                 "删掉了一行预填的风险点，该风险没有防控措施"),
     ]
 

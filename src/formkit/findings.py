@@ -72,6 +72,9 @@ ARCHIVE_UNSAFE_PATH = _code(
 ARCHIVE_TOO_DEEP = _code(
     "archive-too-deep", ERROR, "压缩包嵌套过深",
     "压缩包嵌套层数过多（超过 {detail} 层），未读取；请解压后直接发送表单。")
+MAIL_TOO_DEEP = _code(
+    "mail-too-deep", ERROR, "转发层数过多",
+    "邮件（含压缩包）层层转发、嵌套超过 {detail} 层，未读取；请直接把表单作为附件发送。")
 ARCHIVE_CORRUPT = _code(
     "archive-corrupt", ERROR, "压缩包已损坏",
     "压缩包已损坏或不完整（{detail}）；请重新打包后发送。")
@@ -212,9 +215,16 @@ COLUMN_RENAMED = _code(
 MERGED_ROWS = _code(
     "merged-rows", INFO, "合并单元格",
     "“{field}”在{detail}是合并单元格，已按这几行都填写了“{value}”处理。")
+MERGED_RISK_ROWS = _code(
+    "merged-risk-rows", WARNING, "风险点合并单元格",
+    "“{field}”在{detail}是合并单元格（“{value}”），已按这几行各是一条风险点汇总；如是同一条风险点的几种表现，"
+    "请取消合并，写成一行（主要表现形式可写在同一单元格中）。")
+ROWS_HIDDEN = _code(
+    "rows-hidden", INFO, "隐藏的行",
+    "第 {detail} 行是隐藏的行（手动隐藏或筛选后未显示，共 {value} 行），已照常汇总；如这些行已作废，请删除后重新发送。")
 COLUMN_EXTRA = _code(
     "column-extra", INFO, "多余的列",
-    "“{value}”列不属于本表单，其内容未汇总；如需说明请写在“备注”列。")
+    "“{value}”列的内容未汇总：{detail}。")
 COLUMN_DROPPED = _code(
     "column-dropped", WARNING, "缺少建议填写的列",
     "表格缺少“{field}”列，这一项无法汇总；请使用下发的表单，不要删除列。")

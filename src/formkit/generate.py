@@ -288,7 +288,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         # a column the submitter added (feedback): given back after the form's own, so nothing they typed is lost
         ws.set_column(i, i, 16)
         ws.write_string(hr, i, label, fm.colhead)
-        ws.write_comment(hr, i, "这一列是您自己加的，不属于本表单，其内容未汇总；如需说明请写在“备注”列。",
+        twice = any(normalize.label_key(label) == normalize.label_key(c.label) for c in spec.columns)
+        ws.write_comment(hr, i, f"这一列是您自己加的，其内容未汇总；本表已有“{label}”列，请把内容移到那一列。" if twice
+                         else "这一列是您自己加的，不属于本表单，其内容未汇总；如需说明请写在“备注”列。",
                          {"x_scale": 2.2, "y_scale": 1.2, "font_name": FONT})
         for r, texts in enumerate(content.extras[:n_rows]):
             if label in texts:

@@ -1002,7 +1002,7 @@ class _Expander:
             return
         if found.what == "mail":
             if depth >= MAX_NESTING:
-                self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_TOO_DEEP, detail=MAX_NESTING))
+                self.reject(path, data, mtime, mail, findings.make(findings.MAIL_TOO_DEEP, detail=MAX_NESTING))
             elif data.startswith(b"From "):
                 mails = split_mbox(data)
                 if len(mails) == 1:
@@ -1064,10 +1064,15 @@ class _Expander:
             self.skipped.append(Skipped(path, reason))
             return
         member_mtime = _zip_mtime(info) or mtime
-        if problem := safety.check_zip_member(info):
+        container = _ext(parts[-1]) in (".zip", ".eml") and info.file_size <= self.budget \
+            and info.file_size / max(info.compress_size, 1) <= safety.MAX_RATIO
+        if not container and (problem := safety.check_zip_member(info)):
+            # (an archive or mail inside, larger than a form may be because of a scan in it: opened, within the
+            # budget of the whole, and only its own oversized members left out)
             if _ext(parts[-1]) not in SPREADSHEET_EXTS:
                 # a large scan or video beside the forms (签字页扫描件.pdf): that file only, as in a mail
-                self.skipped.append(Skipped(path, f"压缩包中的文件不是表单，且过大或压缩比异常（{problem.message}），已跳过"))
+                self.skipped.append(Skipped(path, f"压缩包中的文件不是表单，解压后有 {info.file_size / safety.MiB:.0f} MiB"
+                                                  "（过大或压缩比异常），已跳过"))
             else:
                 self.reject(path, None, member_mtime, mail, problem)
             return
@@ -1186,7 +1191,7 @@ class _Expander:
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:
             self.reject(inner_path, None, mtime, inner_prov,
-                        findings.make(findings.ARCHIVE_TOO_DEEP, detail=MAX_NESTING))
+                        findings.make(findings.MAIL_TOO_DEEP, detail=MAX_NESTING))
             return
         before = len(self.inputs)
         self.mail_parts(inner, inner_path, inner_prov, _mail_time(inner_prov, mtime), zdepth, depth + 1,

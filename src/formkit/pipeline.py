@@ -39,7 +39,7 @@ from formkit.levels import supervision
 from formkit.normalize import iso_text, shown_time
 from formkit.read import filled_rows
 from formkit.spec import FormSpec, load_forms
-from formkit.validate import Checked, Context, campaign_window, check_campaign
+from formkit.validate import Checked, Context, campaign_window, check_campaign, power_item_key
 from formkit.workers import read_all
 
 
@@ -317,6 +317,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if not members:
             continue
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
+        if len(members) > 1 and _mismatched(members[-1]) and not all(map(_mismatched, members)):
+            # a form naming another person than it was issued to (a colleague's sheet pasted into one's own), sent
+            # after that person's own: returned on its own, replacing nothing (it took over her accepted form, her
+            # risks gone); one of hers sent later still replaces it
+            own = max(i for i, m in enumerate(members) if not _mismatched(m))
+            current.extend(members[own + 1:])
+            del members[own + 1:]
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
@@ -329,8 +336,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
-        if latest.form in forms and forms[latest.form].is_risk_form:
-            versions_of[latest.path] = members                      # numbered below (numbering.number_rows)
+        if latest.form in forms and forms[latest.form].is_risk_form and not (
+                len(members) == 1 and any(f.code == F.PERSON_MISMATCH for f in latest.findings)):
+            # numbered below (numbering.number_rows; not a form of nobody's: it would take the numbers of the person
+            # it names)
+            versions_of[latest.path] = members
             if len(members) > 1 and members[0].department:
                 # moved (or the department's code changed since the first version): the numbers keep their prefix
                 head = members[0].checked
@@ -364,7 +374,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     for res in by_form.get("附件2", []):
         if res.department:
             c = res.checked
-            ctx.power_items[res.department] = {normalize.fold(r.values.get("power_item", "")) for r in c.rows}
+            ctx.power_items[res.department] = {power_item_key(iso_text(r.values.get("power_item", ""))) for r in c.rows}
 
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
@@ -453,7 +463,7 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
 
 
-_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
 followed up by any form the same address sent after them."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
@@ -507,6 +517,10 @@ def _scans_followed_up(results: list[InputResult]) -> None:
         if later:
             res.status, res.superseded_by = SUPERSEDED, later[0][1]
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
+
+
+def _mismatched(res: InputResult) -> bool:
+    return any(f.code == F.PERSON_MISMATCH for f in res.findings)
 
 
 def _after(a: str, b: str) -> bool:

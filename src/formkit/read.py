@@ -293,10 +293,9 @@ def _label_index(spec: FormSpec) -> dict[str, str]:
     return {k: c.key for c in spec.columns for k in _label_keys(c)}
 
 
-def _reordered_header(line: list, spec: FormSpec, mapping: dict[str, int]) -> list[int]:
-    """The cells of a row of the table that are the form's column labels in other columns than this table's (a
-    header of another layout pasted under it): at least three labels, one of them out of place, and nothing but
-    labels in the row (a 风险点 that happens to read 风险等级 is no header). [] when it is no such row."""
+def _header_labels(line: list, spec: FormSpec) -> dict[int, str]:
+    """A row of nothing but the form's column labels (three at least; one other cell allowed, a title): column →
+    key; {} for any other row (a 风险点 that happens to read 风险等级 is no header)."""
     index = _label_index(spec)
     labels, others = {}, 0
     for j, cell in enumerate(line):
@@ -307,8 +306,13 @@ def _reordered_header(line: list, spec: FormSpec, mapping: dict[str, int]) -> li
             others += 1
         else:
             labels[j] = key
-    if len(labels) < 3 or others > 1 or all(mapping.get(key) == j for j, key in labels.items()):
-        return []
+    return labels if len(labels) >= 3 and others <= 1 else {}
+
+
+def _reordered_header(line: list, spec: FormSpec, mapping: dict[str, int]) -> list[int]:
+    """The cells of a header row (_header_labels) that stand in other columns than `mapping`'s (a header of another
+    layout pasted under the table); [] when it is no header, or one of the same layout."""
+    labels = _header_labels(line, spec)
     return [j for j, key in labels.items() if mapping.get(key) != j]
 
 
@@ -391,20 +395,23 @@ def _map_columns(header: list, spec: FormSpec, sheet: str, hr: int) -> tuple[dic
         col = spec.column(key)
         found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
                             value=normalize.to_text(header[j])))
-    # a label rewritten in other words (主要表现形式 → 具体表现), in its own place: the one unknown label between the
-    # columns that come before and after it in the form
+    # a label rewritten in other words (主要表现形式 → 具体表现), in its own place: the one label between the columns
+    # that come before and after it in the form that rewords it
     cols = spec.columns
     for i, col in enumerate(cols):
         if col.key in mapping or col.prefill or i == 0 or i + 1 == len(cols):
             continue
         before, after = mapping.get(cols[i - 1].key), mapping.get(cols[i + 1].key)
-        if before is None or after != before + 2 or before + 1 in used:
+        if before is None or after is None or after <= before + 1:
             continue
-        j = before + 1
         # (a rewording: it shares two characters in a row with the label, 具体表现 / 主要表现形式; a column that means
-        # something else, 整改措施 where 主要表现形式 was, stays the submitter's own and the label is said missing)
-        if type(header[j]) is str and normalize.to_text(header[j]) and len(header[j]) <= 40 \
-                and _shares_words(normalize.label_key(header[j]), _label_keys(col)):
+        # something else, 整改措施 where 主要表现形式 was, stays the submitter's own and the label is said missing; a
+        # column of one's own inserted beside it, 责任领导, does not move it out of its place)
+        near = [j for j in range(before + 1, after) if j not in used and type(header[j]) is str
+                and normalize.to_text(header[j]) and len(header[j]) <= 40
+                and _shares_words(normalize.label_key(header[j]), _label_keys(col))]
+        if len(near) == 1:
+            j = near[0]
             mapping[col.key] = j
             used.add(j)
             found.append(F.make(F.COLUMN_RENAMED, sheet=sheet, cell=a1(hr, j), field=col.label,
@@ -572,6 +579,8 @@ def _signoff_row(line: list, filled: list[int]) -> bool:
     """A row of the table holding a sign-off instead of a risk (填表人：张三 | 2023-03-10 | 负责人：赵强): every cell a
     sign-off label, a stamp's place, a date, or the value right of a bare label; one label at least."""
     kinds = [_sign_word(line[j]) for j in filled]
+    if len(kinds) == 1:        # a line of its own: 日期：2023年3月15日, 2023年3月15日, （盖章）
+        return kinds[0] in ("label", "date", "mark")
     if "label" not in kinds:
         return False
     for i, kind in enumerate(kinds):
@@ -704,10 +713,17 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
     by_col = {j: key for key, j in mapping.items()}
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
-    for r0, c0, r1, _c1 in _fill_merged(grid, table_merges, hr):
+    covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
+    for r0, c0, r1, c1 in _fill_merged(grid, table_merges, hr):
+        for r in range(r0 + 1, r1 + 1):
+            covered.setdefault(r, {}).update(dict.fromkeys(range(c0, c1 + 1), r0))
         key = by_col.get(c0)
         if key is not None:
-            findings.append(F.make(F.MERGED_ROWS, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
+            # the 风险点 itself merged over rows: each row is catalogued as a risk of its own, which may not be what
+            # was meant (one risk, its 主要表现形式 split over two rows): asked; a 岗位 or 风险类别 merged over its
+            # risks is how such tables are drawn
+            code = F.MERGED_RISK_ROWS if key == "risk" else F.MERGED_ROWS
+            findings.append(F.make(code, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
                                    value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     rows: list[Row] = []
     extra_used = set()
@@ -753,7 +769,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, next(j for j, c in enumerate(line) if c != "" and c is not None), note)
             continue
         filled = [j for j, c in enumerate(line) if c != "" and c is not None]
-        if len(filled) > 1 and _signoff_row(line, filled):
+        if len(filled) > 1 and rows and _signoff_row(line, filled):
             # a sign-off typed into the table's rows (填表人：张三 | 2023-03-10): no risk, said where it is
             findings.append(F.make(F.SIGNOFF_IN_TABLE, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
                                    value="　".join(to_text(line[j]) for j in filled)))
@@ -761,7 +777,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         below = r > signoff_end if signoff_rows else gap > FAR_ROWS
         if len(filled) == 1 and (below or (rows and type(line[filled[0]]) is str
-                                           and _REMARK.match(line[filled[0]].strip()))):
+                                           and _REMARK.match(line[filled[0]].strip()))
+                                 or (rows and _signoff_row(line, filled))):     # (日期：2023年3月15日 on its own)
             # one cell alone: a keystroke far below the form, or a remark under the table (以上风险点经科室讨论确定、
             # 本人承诺……、填表人：……): no data row, said where it is
             not_read(r, filled[0], line[filled[0]])
@@ -778,6 +795,21 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(repeated)), detail=str(r + 1),
                                    value="、".join(normalize.to_text(line[j]) for j in sorted(repeated)[:3]) +
                                    ("…" if len(repeated) > 3 else "")))
+            continue
+        if mapping is not first_mapping and _header_labels(line, spec) and not _reordered_header(line, spec, first_mapping):
+            # the form's own header again, after a table of another layout: its rows are read by the form's columns
+            findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(first_mapping.values())),
+                                   detail=str(r + 1), value="、".join(normalize.to_text(line[j]) for j in
+                                                                   sorted(_header_labels(line, spec))[:3]) + "…"))
+            mapping, extra_cols = first_mapping, extra_sets[0][1]
+            by_col = {j: key for key, j in mapping.items()}
+            mapping_items = list(mapping.items())
+            ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
+            header_row = grid[hr]
+            own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
+                          for j in mapping.values()}
+            header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)
+            last_seen = r
             continue
         if not header_texts.isdisjoint(line) and (moved := _reordered_header(line, spec, mapping)):
             # the column labels in another order (last year's table pasted under this one): the rows under it are
@@ -817,6 +849,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         number = str(r + 1)
         refs = {key: letters + number for key, letters in ref_letters}
+        if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
+            for key, j in mapping_items:
+                if j in covered[r]:
+                    refs[key] = col_letters(j + 1) + str(covered[r][j] + 1)
         for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
             if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
                 extras[f"{col_letters(j + 1)}列"] = text
@@ -829,13 +865,19 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         last_seen = r
     if said[0] > MAX_NOT_READ:
         findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
+    own_keys = {k for col in spec.columns for k in _label_keys(col)}
     for at, columns in extra_sets:
         for j, label in columns.items():
             if label in extra_used:
-                findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(at, j), value=label))
+                # a second 备注 beside the form's own: "not of this form, write it in 备注" contradicted itself
+                twice = normalize.label_key(label) in own_keys
+                findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(at, j), value=label, detail=(
+                    f"本表已有“{label}”列，这是多出的一列，请把内容移到原有的“{label}”列" if twice
+                    else "这一列不属于本表单，如需说明请写在“备注”列")))
     for j, r in sorted(unheaded.items()):
         findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j),
-                               value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}"))
+                               value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}",
+                               detail="这一列没有表头，不属于本表单，如需说明请写在“备注”列"))
     column_refs = {key: a1(hr, j) for key, j in first_mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings,
                       campaign_line=campaign_line)
@@ -1290,4 +1332,24 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
             elif formula:
                 sub.findings.append(F.make(F.FORMULA_CACHED, sheet=name, cell=ref, value=shown))
+        hidden_rows = _hidden_rows(parts, name)
+        if hidden_rows and (read_hidden := [row for row in sub.rows if row.excel_row in hidden_rows]):
+            # rows hidden by hand or by a filter left on: read (nothing typed is dropped), and said, since whoever
+            # printed or looked at the sheet did not see them
+            sub.findings.append(F.make(F.ROWS_HIDDEN, sheet=name, cell=next(iter(read_hidden[0].refs.values()), None),
+                                       detail="、".join(str(row.excel_row) for row in read_hidden[:10])
+                                       + ("等" if len(read_hidden) > 10 else ""), value=str(len(read_hidden))))
     return sub
+
+
+_HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
+_ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
+
+
+def _hidden_rows(parts: Parts, sheet: str) -> set[int]:
+    """The rows of a sheet marked hidden (by hand, or by a filter), 1-based; only rows that say their number."""
+    member = _sheet_member(parts, sheet)
+    xml = parts.get(member) if member else None
+    if not xml or b'hidden="' not in xml:
+        return set()
+    return {int(m[1]) for tag in _HIDDEN_ROW.finditer(xml) if (m := _ROW_NUMBER.search(tag[0]))}

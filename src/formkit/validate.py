@@ -621,6 +621,16 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 
 
 _ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
+_ITEM_NUMBER = re.compile(r"^\s*(?:[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．、]|[\u2460-\u2473])\s*")
+
+
+_NUMBER_ONLY = re.compile(r"[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．]?|[\u2460-\u2473]")
+
+
+def power_item_key(text: str) -> str:
+    """A 权力事项 as compared between 附件2 and 附件4's 关联权力事项: folded, without a list number in front (1、 （2） ①)
+    or a full stop after (考试成绩管理。)."""
+    return normalize.fold(_ITEM_NUMBER.sub("", text).rstrip("。.;；,，、 "))
 
 
 @rule(stage="campaign", forms=("附件4",))
@@ -631,11 +641,12 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     items = ctx.power_items[c.department.code]
     for row in c.rows:
         item = iso_text(row.values.get("power_item", ""))
-        if not item or normalize.fold(item) in items:
+        if not item or power_item_key(item) in items:
             continue
-        # several items in one cell (教学计划审批、考试成绩管理, or one per line): each must be listed
-        unknown = [part for part in _ITEM_SEPARATORS.split(item) if part.strip()
-                   and normalize.fold(part) not in items]
+        # several items in one cell (教学计划审批、考试成绩管理, or one per line, numbered 1、… 2、…): each must be listed
+        # (split after the number is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
+        parts = [p.strip() for p in _ITEM_SEPARATORS.split(item) if power_item_key(p) and not _NUMBER_ONLY.fullmatch(p.strip())]
+        unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items]
         if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
@@ -827,6 +838,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
     listed = any(iso_text(row.values.get("risk_id", "")) and row.values.get("_risk_id") for row in c.rows)
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
+    # a risk the form does not list is to be added under its rows: the first row below them, in the 风险编号 column
+    # (where the feedback adds it; the column's header cell was named)
+    if anchor:
+        letters = anchor.rstrip("0123456789")
+        below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1
+        added = f"{letters}{below}"
+    else:
+        added = None
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
                      value=unmatched, detail=registered)
@@ -839,4 +858,4 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # pre-filled with: a risk it does not list was registered since, like one the identity does not carry)
             later = rid not in carried if prefilled else listed
             code = F.RISK_REGISTERED_LATER if later else F.RISK_WITHOUT_MEASURE
-            yield F.make(code, sheet=c.sub.sheet, cell=anchor, value=rid, detail=r["风险点"][:30])
+            yield F.make(code, sheet=c.sub.sheet, cell=added, value=rid, detail=r["风险点"][:30])
