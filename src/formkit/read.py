@@ -578,15 +578,16 @@ def _sign_word(cell: object) -> str:
 def _signoff_row(line: list, filled: list[int]) -> bool:
     """A row of the table holding a sign-off instead of a risk (填表人：张三 | 2023-03-10 | 负责人：赵强): every cell a
     sign-off label, a stamp's place, a date, or the value right of a bare label; one label at least."""
-    kinds = [_sign_word(line[j]) for j in filled]
-    if len(kinds) == 1:        # a line of its own: 日期：2023年3月15日, 2023年3月15日, （盖章）
-        return kinds[0] in ("label", "date", "mark")
-    if "label" not in kinds:
-        return False
-    for i, kind in enumerate(kinds):
-        if not kind and not (i and kinds[i - 1] == "label" and normalize.label_key(line[filled[i - 1]]) in _SIGN_WORDS):
+    if len(filled) == 1:       # a line of its own: 日期：2023年3月15日, 2023年3月15日, （盖章）
+        return _sign_word(line[filled[0]]) in ("label", "date", "mark")
+    labelled, previous, before = False, "", None
+    for j in filled:           # (a risk row fails at its first cell, its 序号 or 风险类别: looked at no further)
+        kind = _sign_word(line[j])
+        if not kind and not (previous == "label" and normalize.label_key(line[before]) in _SIGN_WORDS):
             return False
-    return True
+        labelled = labelled or kind == "label"
+        previous, before = kind, j
+    return labelled
 
 
 _SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
@@ -865,12 +866,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         last_seen = r
     if said[0] > MAX_NOT_READ:
         findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
-    own_keys = {k for col in spec.columns for k in _label_keys(col)}
     for at, columns in extra_sets:
         for j, label in columns.items():
             if label in extra_used:
                 # a second 备注 beside the form's own: "not of this form, write it in 备注" contradicted itself
-                twice = normalize.label_key(label) in own_keys
+                twice = normalize.label_key(label) in _column_keys(spec)[0]
                 findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(at, j), value=label, detail=(
                     f"本表已有“{label}”列，这是多出的一列，请把内容移到原有的“{label}”列" if twice
                     else "这一列不属于本表单，如需说明请写在“备注”列")))
@@ -1348,6 +1348,9 @@ _ROW_NUMBER = re.compile(rb"\br=\"(\d+)\"")
 
 def _hidden_rows(parts: Parts, sheet: str) -> set[int]:
     """The rows of a sheet marked hidden (by hand, or by a filter), 1-based; only rows that say their number."""
+    in_hand = parts.sheets()
+    if in_hand is not None and not any(b'hidden="' in xml for xml in in_hand):
+        return set()        # the usual case: nothing hidden in any sheet (the sheet's part is not looked up)
     member = _sheet_member(parts, sheet)
     xml = parts.get(member) if member else None
     if not xml or b'hidden="' not in xml:

@@ -356,6 +356,8 @@ _SHEET_RID = re.compile(rb'<(?:[\w.-]+:)?sheet\s[^>]*?\s[\w.-]+:id\s*=\s*["\']([
 
 def _area_problem(where: str, max_row: int, max_col: int, what: str) -> Finding | None:
     # (the largest row and the largest column of any cell: two cells, perhaps, not one; each said as what it is)
+    if max_row <= MAX_ROWS and max_col <= MAX_COLS and max_row * max_col <= MAX_CELLS_AREA:
+        return None         # (every sheet of every input comes here: nothing worked out before it is needed)
     sheet = _short(where.rsplit('/', 1)[-1])
     column = col_letters(max_col) if max_col <= 10**6 else "…"
     if max_col > MAX_COLS:
