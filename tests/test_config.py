@@ -344,3 +344,12 @@ def test_a_campaign_with_no_year_anywhere_says_which_it_took(workdir):
     cfg = load_config(workdir)
     assert cfg.year == date.today().year
     assert any(f"没有 year（年份），已按今年 {cfg.year} 年处理" in w for w in cfg.warnings), cfg.warnings
+
+
+def test_someone_listed_in_two_departments_is_told_how_to_list_them(workdir):
+    """The same person (工号 and name) listed under two departments (双肩挑): the error says to list them once, in the
+    department whose forms they fill (it said only that the 工号 repeats)."""
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 1), ("CWC", "财务处", "党政部门", "赵强", "张副院长", 1)],
+            [("0012", "张伟", "JWC", "教务科科长", "中层干部"), ("0012", "张伟", "CWC", "会计", "一般干部")])
+    with pytest.raises(ConfigError, match="同一人只能列在一个部门"):
+        load_config(workdir)

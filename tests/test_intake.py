@@ -804,3 +804,13 @@ def test_a_mail_forwarded_too_many_times_is_said_as_such(tmp_path: Path):
     inputs, _ = expand(tmp_path, "转发.eml", mail.as_bytes(policy=email.policy.SMTP))
     assert [i.rejection.code for i in inputs] == [F.MAIL_TOO_DEEP]
     assert "转发" in inputs[0].rejection.message and "压缩包嵌套" not in inputs[0].rejection.message
+
+
+def test_a_mail_larger_than_any_mail_service_sends_is_answered_not_parsed(tmp_path: Path, monkeypatch):
+    """A mail over MAX_MAIL_BYTES (a video beside the form): refused as too large, saying to send the forms alone (the
+    parser held it ten times over in the merge process: 2.8 GB for a 246 MB mail)."""
+    monkeypatch.setattr(intake, "MAX_MAIL_BYTES", 2 * 1024 * 1024)
+    mail = H.make_eml([("附件3.xlsx", H.tiny_xlsx()), ("视频.mp4", os.urandom(3 * 1024 * 1024))], subject="附件3")
+    inputs, _ = expand(tmp_path, "大邮件.eml", mail)
+    assert [(i.path, i.rejection.code) for i in inputs] == [("大邮件.eml", F.FILE_TOO_LARGE)]
+    assert "只把填好的表单作为附件发送" in inputs[0].rejection.message

@@ -1579,7 +1579,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "mail-too-deep", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 
@@ -2449,3 +2449,23 @@ def test_a_second_note_column_says_to_use_the_forms_own(cfg):
     (f,) = [f for f in res.findings if f.code == "column-extra"]
     assert f.cell == f"{get_column_letter(extra)}{hr}"
     assert "本表已有“备注”列" in f.message and "不属于本表单" not in f.message, f.message
+
+
+def test_a_second_persons_form_pasted_below_is_said_once(cfg):
+    """李娜's whole form (title, 姓名/工号 block, table) pasted under 张伟's: one error naming where it starts and whose it
+    is (its 姓名 and 工号 rows were read as risk rows: “风险类别 … 当前为“姓名””); nothing below it is read as his."""
+    hers = openpyxl.load_workbook(submit(cfg, "附件3", "JWC", "李娜", rows=[RISK3B], name="hers.xlsx"))
+    (cfg.inbox / "hers.xlsx").unlink()
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
+    wb = openpyxl.load_workbook(path)
+    ws, src = form_sheet(wb), form_sheet(hers)
+    top = ws.max_row + 3
+    for row in src.iter_rows():
+        for c in row:
+            if c.value is not None and not isinstance(c, openpyxl.cell.cell.MergedCell):
+                ws.cell(row=top + c.row, column=c.column, value=c.value)
+    wb.save(path)
+    res = run(cfg)[path.name]
+    errors = [(f.code, f.value) for f in res.findings if f.severity == "error"]
+    assert errors == [("form-pasted-below", "姓名 李娜")], errors
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"]]

@@ -686,6 +686,7 @@ def load_roster(path: Path, name: str) -> Roster:
     staff: list[Person] = []
     if staff_sheet is not None:
         seen: dict[str, int] = {}
+        seen_names: dict[str, str] = {}
         for r in _table(sheets[staff_sheet], staff_sheet, STAFF_COLUMNS, staff_required, name):
             where = f"名册 {name} 工作表“{staff_sheet}”第 {r['_row']} 行"
             if empty := [label for key, label in (("staff_no", "工号"), ("name", "姓名")) if not r.get(key)]:
@@ -693,9 +694,12 @@ def load_roster(path: Path, name: str) -> Roster:
                 continue
             no_key = normalize.staff_no_key(r["staff_no"])        # 12 and 0012 are one 工号
             if no_key in seen:
-                problems.append(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复")
+                # (someone in two departments, 双肩挑, is listed once: in the department whose forms they fill)
+                problems.append(f"{where}工号 {r['staff_no']} 与第 {seen[no_key]} 行重复"
+                                + ("；同一人只能列在一个部门（兼任两个部门的，列在填报个人表的那个部门）"
+                                   if normalize.name_key(r["name"]) == normalize.name_key(seen_names[no_key]) else ""))
                 continue
-            seen[no_key] = r["_row"]
+            seen[no_key], seen_names[no_key] = r["_row"], r["name"]
             typed = r.get("department", "")
             r["department"] = _staff_department(typed, departments)
             if not typed.strip():

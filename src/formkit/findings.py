@@ -235,6 +235,9 @@ HEADER_REORDERED = _code(
     "header-reordered", WARNING, "另一种列顺序的表头",
     "第 {detail} 行是另一张表的表头，列的顺序与本表不同（{value}）；其下各行已按这一行的表头读取。请核对这些行，"
     "今后请按本表的列顺序填写。")
+FORM_PASTED_BELOW = _code(
+    "form-pasted-below", ERROR, "表格下方贴了另一份表",
+    "第 {detail} 行起是另一份表单（{value}）；一张工作表只能填一份表，这部分未读取。请把它放到单独的工作表或文件中后重新发送。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")

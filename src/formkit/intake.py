@@ -50,7 +50,10 @@ MAX_ARCHIVE_DEPTH = 3
 
 MAX_NESTING = 8
 """Containers of any kind (zip or mail, e.g. a mail forwarded as an attachment of a mail) one inside the
-other; deeper is refused as ARCHIVE_TOO_DEEP."""
+other; deeper is refused as ARCHIVE_TOO_DEEP (MAIL_TOO_DEEP for mails)."""
+
+MAX_MAIL_BYTES = 80 * 1024 * 1024
+"""Largest mail parsed (a mail service's 50 MB of attachments, base64-encoded, and its text): larger ones are answered."""
 
 MAX_MIME_LEVELS = 50
 """multipart parts inside multipart parts of one mail; real mails use three or four."""
@@ -1103,6 +1106,13 @@ class _Expander:
         """One mail's attachments (its forms, forwarded mails, archives). in_mailbox: one of many mails of a mailbox
         export, where a mail with no attachment at all is the correspondence around the forms ("收到，月底前报送"):
         listed as skipped, not a mail that lacks its form."""
+        if len(data) > MAX_MAIL_BYTES:
+            # the stdlib parser holds a mail about ten times over (a 246 MB mail took 2.8 GB in this process, which
+            # has no memory cap of its own): a mail carrying a video or scans beside the forms is answered instead
+            self.reject(path, data, mtime, None, findings.make(
+                findings.FILE_TOO_LARGE, detail=f"邮件有 {len(data) / safety.MiB:.0f} MiB，超过 "
+                                                f"{MAX_MAIL_BYTES // safety.MiB} MiB 的上限；请只把填好的表单作为附件发送"))
+            return
         # a byte order mark (Notepad saved it) or blank lines (a webmail download) before the header: the parser
         # takes them for a header-less body, and the mail was "corrupt", its forms lost
         data = _MAIL_LEAD.sub(b"", data, count=1)

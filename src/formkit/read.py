@@ -575,6 +575,27 @@ def _sign_word(cell: object) -> str:
     return "date" if re.fullmatch(r"[\d\s./\-年月日]{6,}", text) and normalize.parse_date(text)[0] else ""
 
 
+@lru_cache(maxsize=64)
+def _header_keys(spec: FormSpec) -> frozenset[str]:
+    """The label keys of a form's header fields (姓名, 工号, 岗位, 填表日期 …)."""
+    return frozenset(k for f in spec.header for k in _label_keys(f))
+
+
+def _pasted_header(line: list, spec: FormSpec, risk_col: int | None) -> tuple[int, str] | None:
+    """A row of another copy of the form's header block (two different labels of it at least, 姓名 | 李某 | 工号 | 0099,
+    and no long 风险点: a risk row whose 岗位 and 责任人 read 部门负责人 is none): (the first label's column, what
+    follows 姓名 or the first label), else None."""
+    keys = _header_keys(spec)
+    found = [j for j, c in enumerate(line) if type(c) is str and len(c) <= 12 and normalize.label_key(c) in keys]
+    if len({normalize.label_key(line[j]) for j in found}) < 2:
+        return None
+    if risk_col is not None and risk_col < len(line) and type(line[risk_col]) is str and len(line[risk_col]) > 12:
+        return None       # (a 风险点 of its own: a risk row)
+    name = next((normalize.to_text(line[j + 1]) for j in found if j + 1 < len(line)
+                 and normalize.label_key(line[j]) == "姓名" and line[j + 1] not in ("", None)), "")
+    return found[0], (f"姓名 {name}" if name else "、".join(normalize.to_text(line[j]) for j in found[:3]))
+
+
 def _signoff_row(line: list, filled: list[int]) -> bool:
     """A row of the table holding a sign-off instead of a risk (填表人：张三 | 2023-03-10 | 负责人：赵强): every cell a
     sign-off label, a stamp's place, a date, or the value right of a bare label; one label at least."""
@@ -770,6 +791,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, next(j for j, c in enumerate(line) if c != "" and c is not None), note)
             continue
         filled = [j for j, c in enumerate(line) if c != "" and c is not None]
+        if rows and len(filled) > 1 and (pasted := _pasted_header(line, spec, mapping.get("risk"))):
+            # another form's header block (姓名 | 李某 | 工号 | 0099) under this one's table: a second form pasted below
+            # (its 姓名/工号 rows were read as risk rows: "风险类别 … 当前为“姓名”"); not read from here on, said once
+            findings.append(F.make(F.FORM_PASTED_BELOW, sheet=sheet, cell=a1(r, pasted[0]), detail=str(r + 1),
+                                   value=pasted[1]))
+            break
         if len(filled) > 1 and rows and _signoff_row(line, filled):
             # a sign-off typed into the table's rows (填表人：张三 | 2023-03-10): no risk, said where it is
             findings.append(F.make(F.SIGNOFF_IN_TABLE, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
