@@ -299,4 +299,5 @@ def test_a_stray_cell_far_right_is_named_by_its_column_not_a_cell_nobody_typed()
     problem = safety.check_workbook(data, "xlsx")
     assert problem is not None and problem.code == F.FILE_TOO_LARGE
     assert "第 XFD 列" in problem.message and "XFD28" not in problem.message, problem.message
+    assert problem.sheet == "表单" and "工作表“表单”" in problem.message   # (its title, not sheet1.xml)
     assert "误填" in problem.message and "只保留" not in problem.message

@@ -576,6 +576,33 @@ def _small_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> by
     return read_member(zf, info)
 
 
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
+_SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
+_SHEET_TAG_RID = re.compile(rb'\b\w+:id="([^"]*)"')
+
+
+def _by_title(problem: Finding, part: str, zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
+              data: bytes) -> Finding:
+    """A sheet's problem named by the sheet's title, as the sender sees it (附件3), not by its part (sheet1.xml)."""
+    import html
+    from dataclasses import replace as _replace
+
+    rels, book = members.get("xl/_rels/workbook.xml.rels"), members.get("xl/workbook.xml")
+    if problem.code != findings.FILE_TOO_LARGE or rels is None or book is None:
+        return problem
+    try:
+        targets = dict(_REL.findall(_small_member(zf, rels, data)))
+        for tag in _SHEET_TAG.findall(_small_member(zf, book, data)):
+            name, rid = _SHEET_NAME.search(tag), _SHEET_TAG_RID.search(tag)
+            if name and rid and _resolve(targets.get(rid[1], b"")) == part:
+                title = html.unescape(name[1].decode("utf-8", "replace"))
+                return _replace(problem, sheet=title, message=problem.message.replace(
+                    f"工作表 {_short(part.rsplit('/', 1)[-1])}", f"工作表“{title}”"))
+    except (UnsafeInput, ValueError):
+        pass
+    return problem
+
+
 def _sheet_parts(zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
                  data: bytes) -> list[zipfile.ZipInfo]:
     """Every member a reader may load as a worksheet: xl/worksheets/*.xml, plus the relationship target
@@ -706,7 +733,7 @@ def inspect_workbook(data: bytes, kind: str,
             sheets = _sheet_parts(zf, members, data) if kind == OOXML else []
             for info in sheets:
                 if problem := _scan_sheet(zf, info, keep):
-                    return problem, keep
+                    return _by_title(problem, info.filename, zf, members, data), keep
             if kind == ODS and (content := members.get("content.xml")) is not None:
                 if problem := _check_prolog(zf, content, data) or _scan_ods(zf, content):
                     return problem, keep
