@@ -1588,11 +1588,15 @@ def test_a_merge_stopped_halfway_leaves_no_report_of_the_round_before(cfg, workd
 
 
 def test_skipped_files_are_listed_in_the_workbook(cfg, workdir):
-    """An empty zip and an Excel owner file were only in report.json (the summary screen sent a coordinator there)."""
+    """A system file and an Excel owner file were only in report.json (the summary screen sent a coordinator there);
+    an empty zip is answered (it was only listed as skipped: the sender never knew the forms had not come)."""
     (workdir / "inbox/空压缩包.zip").write_bytes(hostile.make_zip({}))
+    (workdir / "inbox/Thumbs.db").write_bytes(b"\x00" * 165)
     (workdir / "inbox/~$附件4.xlsx").write_bytes(b"\x00" * 165)
     result = merge(cfg)
     assert len(result.analysis.skipped) == 2
+    empty = next(r for r in result.analysis.inputs if r.path == "inbox/空压缩包.zip")
+    assert (empty.status, [f.code for f in empty.findings]) == ("rejected", ["archive-empty"])
     rows = list(openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"].iter_rows(values_only=True))
     head = next(i for i, r in enumerate(rows) if r[0] == "跳过的文件（没有作为表单读取）")
     listed = {r[1] for r in rows[head + 2:] if r[1]}

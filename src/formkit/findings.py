@@ -75,6 +75,9 @@ ARCHIVE_TOO_DEEP = _code(
 MAIL_TOO_DEEP = _code(
     "mail-too-deep", ERROR, "转发层数过多",
     "邮件（含压缩包）层层转发、嵌套超过 {detail} 层，未读取；请直接把表单作为附件发送。")
+ARCHIVE_EMPTY = _code(
+    "archive-empty", ERROR, "压缩包是空的",
+    "压缩包中没有任何文件；请把填好的表单放进压缩包后重新发送，或直接把表单作为附件发送。")
 ARCHIVE_CORRUPT = _code(
     "archive-corrupt", ERROR, "压缩包已损坏",
     "压缩包已损坏或不完整（{detail}）；请重新打包后发送。")

@@ -1044,7 +1044,9 @@ class _Expander:
             for index, info in enumerate(zf.infolist()):
                 self.zip_member(zf, info, path, mtime, mail, zdepth, depth, index)
         if (len(self.inputs), len(self.skipped)) == before:
-            self.skipped.append(Skipped(path, "压缩包中没有文件，已跳过"))
+            # nothing in it at all (packed before the files were put in, or only folders): answered, so that the
+            # sender knows the forms did not come (listed as skipped, nobody told them)
+            self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_EMPTY))
 
     def zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, container: str, mtime: float | None,
                    mail: dict | None, zdepth: int, depth: int, index: int = 0) -> None:
