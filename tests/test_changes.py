@@ -347,10 +347,34 @@ def test_measures_of_a_returned_re_sent_measure_form_wait_for_the_correction(cfg
     for c in changes:      # each at its item's cell (完成时限 named the 防控措施 cell)
         assert c["来源文件"] == "inbox/张伟_措施_修改.xlsx"
         assert ws[c["来源位置"].split("!")[1]].value == answers[c["风险编号"]][c["项目"]]
-    # the correction: the measures back, 改正后接收 (they were listed as 措施变化 from nothing, as if new)
+    # the correction (one measure changed): the measures back, 改正后接收, each beside what was accepted before the
+    # returned form (they were listed as 措施变化 from nothing, as if new; then with 变化前 empty)
     (workdir / "inbox/张伟_措施_修改.xlsx").unlink()
-    fill(a5, workdir / "inbox/张伟_措施_改正.xlsx", header={"填表日期": "2023-04-25"}, by_risk_id=answers)
+    fixed = {**answers, "JWC-0012-01": {**answers["JWC-0012-01"], "防控措施": "双人复核并登记"}}
+    fill(a5, workdir / "inbox/张伟_措施_改正.xlsx", header={"填表日期": "2023-04-25"}, by_risk_id=fixed)
     merge(cfg)
     changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
-    assert {(c["变化"], c["风险编号"], c["项目"]) for c in changes} == {
-        ("改正后接收", rid, item) for rid in answers for item in ("防控措施", "完成时限")}
+    assert {(c["变化"], c["风险编号"], c["项目"], c["变化前"], c["变化后"]) for c in changes} == {
+        ("改正后接收", rid, item, answers[rid][item], fixed[rid][item]) for rid in answers for item in ("防控措施", "完成时限")}
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])
+def test_a_risk_left_out_of_a_returned_form_is_deleted_only_when_its_correction_leaves_it_out(cfg, workdir, cache):
+    """张伟 re-sends his 附件3 without JWC-0012-01 and with a wrong level (returned): both risks are 退回待改, none 删除 (a
+    returned form decides nothing); his correction, also without it, is accepted: then JWC-0012-01 is 删除, and
+    JWC-0012-02 改正后接收 — also when the cache under outbox/ was deleted between the rounds (read from the workbook)."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    kept = {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}
+    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=[{**kept, "风险等级": "很高"}])
+    merge(cfg)
+    assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
+        ("退回待改", "JWC-0012-01"), ("退回待改", "JWC-0012-02")}
+    if cache == "deleted":
+        (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=[kept])
+    merge(cfg)
+    assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
+        ("删除", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}

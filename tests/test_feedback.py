@@ -444,6 +444,28 @@ def test_feedback_on_a_forwarded_mail_goes_to_who_forwarded_it(cfg, workdir):
     assert "zhangsan@example.edu.cn" in read_eml(draft)["To"]
 
 
+def test_feedback_on_a_departments_mail_passed_on_by_a_duty_mailbox_goes_to_the_department(workdir):
+    """教务处's own mail (its address in the roster) passed on to the coordinator by the office's duty mailbox: the reply
+    draft goes to 教务处, not to the duty mailbox (it is addressed to 教务处 in its text)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests import hostile
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", [(*d, "", "jwc@example.edu.cn" if d[0] == "JWC" else "") for d in DEPARTMENTS],
+                 STAFF)
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg)
+    flawed = fill(_find(paths, "附件4", "教务处"), workdir / "附件4.xlsx",
+                  rows=[{"岗位(环节)": "考务", "风险类别": "岗位职责", "风险点": "泄露考试试题", "风险等级": "四级"}])
+    inner = hostile.make_eml([("附件4.xlsx", flawed.read_bytes())], from_="jwc@example.edu.cn")
+    outer = hostile.forwarded_eml(inner).replace(b"zhangsan@example.edu.cn", b"duty@example.edu.cn")
+    (workdir / "inbox/转发.eml").write_bytes(outer)
+    merge(cfg)
+    draft = next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))
+    assert read_eml(draft)["To"] == "jwc@example.edu.cn"
+
+
 def test_odd_senders_and_contact_lines_never_break_the_drafts(cfg, workdir):
     """A sender whose name decodes to "(王芳, 教务处)" or to a second line with a Bcc, a subject with a literal
     \\ud800, and a contact line that is partly a telephone number: merge writes every draft, each addressed to the

@@ -240,9 +240,9 @@ def _mixed_inbox(cfg) -> None:
     paths = generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg))
     submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), name="张伟_措施.xlsx",
            by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5, "JWC-0012-03": MEASURE5})
-    submit(cfg, "附件5", src=pick(paths, "附件5", "李娜"), name="李娜_措施.xlsx",            # returned: a
-           by_risk_id={"JWC-0013-01": MEASURE5, "JWC-0013-02": MEASURE5},               # measure naming
-           rows=[{"防控措施": "另起一行补充的措施", "完成时限": "2023-06-01"}])          # no risk
+    submit(cfg, "附件5", src=pick(paths, "附件5", "李娜"), name="李娜_措施.xlsx",            # a measure in
+           by_risk_id={"JWC-0013-01": MEASURE5, "JWC-0013-02": MEASURE5},               # a row of its own:
+           rows=[{"防控措施": "另起一行补充的措施", "完成时限": "2023-06-01"}])          # the risk above's
     submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), name="教务处_措施.xlsx",
            by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": {**MEASURE6, "关键环节": "审批"}, "JWC-B03": MEASURE6})
 
@@ -284,7 +284,7 @@ def test_nothing_is_lost(cfg):
         "领导小组.xlsx": "accepted", "教务处_权力清单.xlsx": "accepted", "财务处_权力清单.xlsx": "returned",
         "张伟.xlsx": "accepted", "张伟_再次发送.xlsx": "duplicate", "李娜_初稿.xlsx": "superseded",
         "李娜_定稿.xlsx": "accepted", "王磊.xlsx": "returned", "教务处_风险点.xlsx": "accepted",
-        "坏文件.xlsx": "rejected", "张伟_措施.xlsx": "accepted", "李娜_措施.xlsx": "returned",
+        "坏文件.xlsx": "rejected", "张伟_措施.xlsx": "accepted", "李娜_措施.xlsx": "accepted",
         "教务处_措施.xlsx": "returned",
     }
     book = openpyxl.load_workbook(cfg.outbox / WORKBOOK_NAME, read_only=True)
@@ -292,8 +292,8 @@ def test_nothing_is_lost(cfg):
     for name in ("风险目录", "权力清单", "领导小组"):
         for row in _sheet_rows(book[name]):
             merged.add((row["来源文件"], _row_number(row["来源位置"])))
-            if row.get("措施来源文件"):
-                merged.add((row["措施来源文件"], _row_number(row["措施来源位置"])))
+            if row.get("措施来源文件"):      # (a risk answered by several rows names each: 附件5!E9；附件5!E11)
+                merged.update((row["措施来源文件"], _row_number(where)) for where in row["措施来源位置"].split("；"))
     issues = {(r["文件"], r["代码"], r["单元格"] or None) for r in _sheet_rows(book["问题清单"])}
     book.close()
 

@@ -926,3 +926,31 @@ def test_someone_who_left_does_not_answer_for_a_newcomer(cfg, workdir):
     assert (jwc.accepted, jwc.expected, jwc.missing) == (1, 2, ["陈新"])
     assert any(r["风险点"] == "考试期间受人情干扰" for r in result.analysis.catalogue)     # her risks stay catalogued
     assert (workdir / "outbox/催报/教务处_催报.eml").is_file()
+
+
+def test_a_risk_worded_more_precisely_keeps_its_number_and_measure(cfg, workdir):
+    """教务处 re-sends its 附件4 with a risk worded more precisely (泄露考试试题 → 考前泄露考试试题及答案), 张伟 his 附件3 with
+    two words swapped (接受学生家长宴请 → 接受家长学生宴请), each row otherwise the same: the numbers and the accepted
+    measures stay (they became 删除 and 新增, the measures dropped and asked for again)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    measures = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(measures, "附件6", "教务处"), workdir / "inbox/教务处措施.xlsx", header={"填表日期": "2023-04-10"},
+         by_risk_id={"JWC-B01": {"关键环节": "执行", "防控措施": "回避制度", "工作程序": "登记"},
+                     "JWC-B02": {"关键环节": "执行", "防控措施": "试卷保密", "工作程序": "封存"}})
+    fill(_find(measures, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-10"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    risks = generate_campaign(cfg, "risks")
+    fill(_find(risks, "附件4", "教务处"), workdir / "inbox/教务处风险点_修改.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"岗位(环节)": "教材选用", "关联权力事项": "教材选用", "风险类别": "岗位职责", "风险点": "教材选用中收受回扣",
+         "主要表现形式": "指定教材供应商", "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"},
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "考前泄露考试试题及答案",
+         "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}])
+    fill(_find(risks, "附件3", "张伟"), workdir / "inbox/张伟_修改.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+        {"风险类别": "思想道德", "风险点": "接受家长学生宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    result = merge(cfg)
+    cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in result.analysis.catalogue}
+    assert cat["JWC-B02"] == ("考前泄露考试试题及答案", "试卷保密")
+    assert cat["JWC-0012-02"] == ("接受家长学生宴请", "拒绝宴请")
+    assert {c for c in result.report["changes"]["counts"]} == {"风险点变化"}

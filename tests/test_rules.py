@@ -548,13 +548,18 @@ def test_risk_without_measure_when_a_prefilled_row_is_deleted(cfg):
 
 
 def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
-    """A measure typed into an added row of a pre-filled 附件5, naming no risk, must not vanish."""
+    """A measure typed into a row added under a pre-filled 附件5's rows, naming no risk: another measure of the risk
+    above, said where it is (the form was returned for a missing 风险编号, every measure of it dropped); a row naming
+    nothing and holding no measure is no row."""
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
                   rows=[{"防控措施": "再补充一条：每学期自查一次", "完成时限": "2023-06-01"}])
-    res = run(cfg)[path.name]
-    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "required")}
-    assert res.status == "returned"
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "measure-continues")}
+    assert res.status == "accepted" and res.findings[0].value == "JWC-0012-02"
+    measure = next(r["防控措施"] for r in a.catalogue if r["风险编号"] == "JWC-0012-02")
+    assert measure.endswith("再补充一条：每学期自查一次")
 
 
 def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
@@ -1575,7 +1580,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "risk-text-differs",
+    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
     "identity-campaign", "form-version", "mail-too-deep", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",

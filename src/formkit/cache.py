@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import pickle
 import zlib
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = ".formkit-cache.sqlite"
-SCHEMA = "3"
+SCHEMA = "4"
 _PROTOCOL = 5
 _ZLIB_LEVEL = 1
 DECODED_KEPT = 64
@@ -222,10 +223,13 @@ class Store:
         return False
 
     # what a later 变化 comparison needs of a written catalogue, by the workbook's digest (formkit.changes)
-    def put_catalogue(self, digest: str, rows: Iterable[tuple]) -> None:
+    def put_catalogue(self, digest: str, rows: Iterable[tuple], pending: Mapping | None = None) -> None:
         pass
 
     def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
+        return None
+
+    def get_pending(self, digest: str) -> dict | None:
         return None
 
     # the risk numbers given so far, by submitter (numbering._row_numbers): kept whatever formkit version, declarations
@@ -343,7 +347,7 @@ class DiskStore(Store):
     @staticmethod
     def _create(db) -> None:
         db.execute("CREATE TABLE outcome (sha TEXT PRIMARY KEY, brief BLOB NOT NULL, checked BLOB)")
-        db.execute("CREATE TABLE catalogue (digest TEXT PRIMARY KEY, at INTEGER)")
+        db.execute("CREATE TABLE catalogue (digest TEXT PRIMARY KEY, at INTEGER, pending TEXT)")
         db.execute("CREATE TABLE catalogue_row (digest TEXT, n INTEGER, "
                    f"{', '.join(f'c{i} TEXT' for i in range(_CATALOGUE_WIDTH))}, PRIMARY KEY (digest, n))")
 
@@ -380,22 +384,31 @@ class DiskStore(Store):
             self._db.execute("COMMIT")
             self._pending = 0
 
-    def put_catalogue(self, digest: str, rows: Iterable[tuple]) -> None:
-        """Keep the rows of the catalogue written under `digest`, one table row each (the latest
-        CATALOGUES_KEPT catalogues are kept)."""
+    def put_catalogue(self, digest: str, rows: Iterable[tuple], pending: Mapping | None = None) -> None:
+        """Keep the rows of the catalogue written under `digest`, one table row each, and what its 变化 lists as
+        退回待改 (changes.pending_of) (the latest CATALOGUES_KEPT catalogues are kept)."""
         self.flush()
         db = self.db
         if db.execute("SELECT 1 FROM catalogue WHERE digest = ?", (digest,)).fetchone() is not None:
             return                          # the same inputs make the same catalogue: kept already
         db.execute("BEGIN")
         at = (db.execute("SELECT MAX(at) FROM catalogue").fetchone()[0] or 0) + 1
-        db.execute("INSERT INTO catalogue (digest, at) VALUES (?, ?)", (digest, at))
+        db.execute("INSERT INTO catalogue (digest, at, pending) VALUES (?, ?, ?)",
+                   (digest, at, json.dumps(pending or {}, ensure_ascii=False)))
         db.executemany(f"INSERT INTO catalogue_row VALUES (?, ?{', ?' * _CATALOGUE_WIDTH})",
                        ((digest, n, *row) for n, row in enumerate(rows)))
         for (old,) in db.execute("SELECT digest FROM catalogue WHERE at <= ?", (at - CATALOGUES_KEPT,)).fetchall():
             db.execute("DELETE FROM catalogue_row WHERE digest = ?", (old,))
             db.execute("DELETE FROM catalogue WHERE digest = ?", (old,))
         db.execute("COMMIT")
+
+    def get_pending(self, digest: str) -> dict | None:
+        """What the 变化 of the catalogue written under `digest` listed as 退回待改; None when it is not kept."""
+        row = self.db.execute("SELECT pending FROM catalogue WHERE digest = ?", (digest,)).fetchone()
+        try:
+            return json.loads(row[0]) if row is not None and row[0] is not None else None
+        except ValueError:
+            return None
 
     def get_catalogue(self, digest: str) -> Iterator[tuple] | None:
         """The rows kept for `digest`, streamed in their order; None when they are not kept."""

@@ -241,6 +241,9 @@ HEADER_REORDERED = _code(
 FORM_PASTED_BELOW = _code(
     "form-pasted-below", ERROR, "表格下方贴了另一份表",
     "第 {detail} 行起是另一份表单（{value}）；一张工作表只能填一份表，这部分未读取。请把它放到单独的工作表或文件中后重新发送。")
+MEASURE_CONTINUES = _code(
+    "measure-continues", INFO, "续写的措施",
+    "第 {detail} 行只填了措施、没有填风险编号，已作为上一行风险点（{value}）的另一条措施汇总；如不是，请填写它的风险编号。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")

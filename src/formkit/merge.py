@@ -84,6 +84,7 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         compare,
         compared_rows,
         find_baseline,
+        pending_of,
         workbook_digest,
     )
     from formkit.write.common import sweep_temporary
@@ -104,8 +105,9 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         before = workbook_digest(baseline) if baseline is not None else None
         changes = compare(analysis.catalogue, baseline, cfg.root,
                           known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
-                          measures_pending=analysis.ctx.measures_pending)
-        store.put_catalogue(digest, compared_rows(analysis.catalogue))
+                          measures_pending=analysis.ctx.measures_pending,
+                          waiting=store.get_pending(before) if before else None)
+        store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
     def rel(p: Path) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 from formkit import normalize
@@ -67,7 +68,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
             for row, key in zip(c.rows, keys, strict=True):
                 if row.index in numbers or not key[1]:
                     continue
-                scored = [(_similar(key[1], old[1]), n) for n, old in known.items() if n not in used]
+                scored = [(_reworded(key, old), n) for n, old in known.items() if n not in used]
                 best = max(scored, key=lambda sn: (sn[0], -sn[1]), default=None)
                 if best is not None and best[0] >= 0.8:
                     numbers[row.index] = best[1]
@@ -150,6 +151,27 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
     return [(normalize.fold(iso_text(row.values.get("post"))), normalize.fold(iso_text(row.values.get("risk"))),
              normalize.fold(iso_text(row.values.get("category"))) + "|" + normalize.fold(iso_text(row.values.get("manifest"))))
             for row in c.rows]
+
+
+def _reworded(key: tuple[str, ...], old: tuple[str, ...]) -> float:
+    """How likely a row's 风险点 is a rewording of an earlier one: their similarity; with the same 风险类别 and 主要表现形式
+    also the share of characters they have in common, whatever their order (报销票据的审核 for 票据报销审核)."""
+    from formkit.validate import _similar
+
+    score = _similar(key[1], old[1])
+    if score < 0.8 and len(key) > 2 and len(old) > 2 and key[2] == old[2] and key[1] and old[1]:
+        common = sum((Counter(key[1]) & Counter(old[1])).values())
+        score = max(score, 2 * common / (len(key[1]) + len(old[1])))
+        short, long = sorted((key[1], old[1]), key=len)
+        if len(short) >= 2 and _within(short, long):    # made more precise: 公文泄密 → 公文及涉密文件泄密
+            score = max(score, 0.85)
+    return score
+
+
+def _within(short: str, long: str) -> bool:
+    """Whether the characters of `short` appear in `long` in their order (words added between them)."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _alike(key: tuple[str, ...], old: tuple[str, ...]) -> float:

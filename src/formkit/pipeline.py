@@ -404,9 +404,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                         ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid, columns)
             elif res.status == RETURNED and c.spec.is_risk_form and res.path in numbered:
-                # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted)
+                # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted); so do
+                # those of the earlier versions it leaves out (a returned form decides no deletion)
                 for row in c.rows:
                     n = numbered[res.path].get(row.index, row.index + 1)
+                    ctx.pending.add(_rid(c, n, res.path))
+                for n in worded.get(res.path, {}):
                     ctx.pending.add(_rid(c, n, res.path))
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue

@@ -766,6 +766,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if normalize.fold(post) not in theirs and former_token("post", normalize.fold(post)) not in earlier:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=ref, field=field.label, value=post,
                          detail=scope[0]["岗位"], key="post")
+    last = None          # the risk the row above answered
     for row in c.rows:
         rid = iso_text(row.values.get("risk_id", ""))
         if rid and (key := id_key(rid)) in typed:
@@ -825,14 +826,24 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     unmatched += 1
                     yield F.make(F.MEASURE_UNMATCHED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, row=row.index, key="risk", detail=registered)
-                elif prefilled and "risk_id" in row.refs:
-                    # a row added under the pre-filled ones, naming no risk: required_and_expected skips
-                    # pre-filled columns there, so without this its measure would vanish unreported
-                    yield F.make(F.REQUIRED, sheet=c.sub.sheet, cell=row.refs["risk_id"], field="风险编号",
+                    continue
+                if last is not None and iso_text(row.values.get("measure", "")):
+                    # a row inserted under a risk's row with a measure only (its 风险编号 left empty): another measure
+                    # of that risk (the form was returned, every measure of it dropped), said where it is
+                    yield F.make(F.MEASURE_CONTINUES, sheet=c.sub.sheet, cell=row.refs.get("risk_id") or
+                                 row.refs.get("measure"), value=last["风险编号"], detail=str(row.excel_row),
                                  row=row.index, key="risk_id")
-                continue
+                    best = last
+                else:
+                    if prefilled and "risk_id" in row.refs:
+                        # a row added under the pre-filled ones, naming no risk: required_and_expected skips
+                        # pre-filled columns there, so without this its measure would vanish unreported
+                        yield F.make(F.REQUIRED, sheet=c.sub.sheet, cell=row.refs["risk_id"], field="风险编号",
+                                     row=row.index, key="risk_id")
+                    continue
             match = best
         row.values["_risk_id"] = match["风险编号"]
+        last = match
         if iso_text(row.values.get("measure", "")):
             covered.add(match["风险编号"])
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
@@ -840,12 +851,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
     # a risk the form does not list is to be added under its rows: the first row below them, in the 风险编号 column
     # (where the feedback adds it; the column's header cell was named)
-    if anchor:
-        letters = anchor.rstrip("0123456789")
-        below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1
-        added = f"{letters}{below}"
-    else:
-        added = None
+    letters = anchor.rstrip("0123456789") if anchor else ""
+    below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1 if anchor else 0
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
                      value=unmatched, detail=registered)
@@ -858,4 +865,6 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # pre-filled with: a risk it does not list was registered since, like one the identity does not carry)
             later = rid not in carried if prefilled else listed
             code = F.RISK_REGISTERED_LATER if later else F.RISK_WITHOUT_MEASURE
-            yield F.make(code, sheet=c.sub.sheet, cell=added, value=rid, detail=r["风险点"][:30])
+            yield F.make(code, sheet=c.sub.sheet, cell=f"{letters}{below}" if anchor else None, value=rid,
+                         detail=r["风险点"][:30])
+            below += 1          # (two risks to add: two rows, as the feedback adds them)

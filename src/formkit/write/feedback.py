@@ -521,6 +521,12 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or ""
+    roster_mail = {a.lower() for a in ADDR_SPEC.findall(c.department.email or "")} if c and c.department else set()
+    if mail.get("forwarded_by") and (mail.get("address") or "").lower() in roster_mail \
+            and to.lower() not in roster_mail:
+        # forwarded by someone else (a duty mailbox passing mail on) from the department's own address in the roster:
+        # the reply goes to the department
+        to = mail["address"]
     if not to or to.lower() in {a.lower() for a in ADDR_SPEC.findall(analysis.cfg.contact or "")}:
         # no mail, or one the office sent on itself (a form handed in on paper, mailed to its own mailbox): the roster's
         to = c.department.email if c and c.department else ""
