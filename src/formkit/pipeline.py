@@ -587,7 +587,11 @@ _CONTENT_KEYS = (("岗位", "post"), ("风险类别", "category"), ("主要表�
 def _content_columns(c: Checked) -> str:
     """Where a risk form's table has the columns 变化's 内容变化 names (岗位=B;风险类别=C;…): one string for its rows."""
     refs = c.sub.column_refs
-    return _shared(";".join(f"{label}={_column_of(refs[key])}" for label, key in _CONTENT_KEYS if refs.get(key)))
+    text = ";".join(f"{label}={_column_of(refs[key])}" for label, key in _CONTENT_KEYS if refs.get(key))
+    return _LAYOUTS.setdefault(text, text)      # (one object per layout: 100,000 forms have a handful)
+
+
+_LAYOUTS: dict[str, str] = {}
 
 
 def _distinct_rows(res: InputResult, c: Checked) -> list:
