@@ -254,6 +254,7 @@ def test_an_output_that_cannot_be_written_is_a_chinese_error(workdir, cfg, monke
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "没有权限读写" in err and "廉政风险目录.xlsx" in err
+    assert "本次汇总没有完成" in err      # (exit 2 read "not done" while outputs were already written)
 
 
 def test_summary_piped_into_head_is_no_error(workdir):

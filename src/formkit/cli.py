@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("merge", "读取 inbox/ 并汇总",
                 "读取 inbox/ 中的全部文件（含压缩包、邮件），校验、汇总，写出 outbox/廉政风险目录.xlsx、公示、反馈和 report.json。"
-                "退出码：0 没有退回或无法读取的文件；1 有退回或无法读取的文件（结果照常写出）；2 未执行（配置有误或没有 inbox/）。")
+                "退出码：0 没有退回或无法读取的文件；1 有退回或无法读取的文件（结果照常写出）；2 未执行或未完成（配置有误、没有 inbox/、结果无法写出）。")
     c.add_argument("--compare", type=Path, metavar="工作簿", help="与指定的往期汇总工作簿比较（默认：outbox/历史/ 中最近的一份）")
 
     c = command("check", "校验单个文件（不汇总）",
@@ -196,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     except OSError as exc:          # the coordinator's disk: permissions, space, a read-only folder
-        print(f"错误：{_os_message(exc)}", file=sys.stderr)
+        # (merge and generate may have written some outputs before it: said, so that "not done" is not believed)
+        partly = {"merge": "本次汇总没有完成（已写出的部分结果不完整，没有 report.json），处理后重新运行 merge 即可。",
+                  "generate": "表单没有全部生成，处理后重新运行 generate 即可。"}.get(args.command, "")
+        print(f"错误：{_os_message(exc)}{partly}", file=sys.stderr)
         return 2
     except Exception as exc:
         sqlite3 = sys.modules.get("sqlite3")
