@@ -707,6 +707,16 @@ def _filler_keys(spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
     return optional, frozenset(f.key for f in spec.columns if f.key in optional and f.allowed)
 
 
+def _columns_of(mapping: dict[str, int], header_row: list) -> tuple:
+    """What reading a table's rows needs of its header (the form's, or one of another layout further down): column →
+    key, (key, column) pairs, (key, column letters), each column's label key and longest label-like text (a header
+    repeated), and the header's texts (a quick test of whether a row may be a header)."""
+    items = list(mapping.items())
+    return ({j: key for key, j in items}, items, [(key, col_letters(j + 1)) for key, j in items],
+            {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4) for j in mapping.values()},
+            frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str))
+
+
 def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[int, int] | None = None,
                merged: list | None = None) -> Submission:
     """The form in a sheet's cells. merged: the sheet's merged ranges ((r0, c0), (r1, c1)), 0-based, where
@@ -733,7 +743,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     signoff, signoff_refs, signoff_rows = _pairs_in(grid, range(hr + 1, len(grid)), spec.signoff, strict=True,
                                                     loose=loose)
     # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
-    by_col = {j: key for key, j in mapping.items()}
+    by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
     covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
     for r0, c0, r1, c1 in _fill_merged(grid, table_merges, hr):
@@ -753,11 +763,6 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     first_mapping = mapping              # reordered further down (_reordered_header)
     to_text = normalize.to_text
     filler, choice_keys = _filler_keys(spec)
-    mapping_items = list(mapping.items())
-    ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
-    own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
-                  for j in mapping.values()}
-    header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)  # (a quick test)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
 
@@ -829,14 +834,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(first_mapping.values())),
                                    detail=str(r + 1), value="、".join(normalize.to_text(line[j]) for j in
                                                                    sorted(_header_labels(line, spec))[:3]) + "…"))
-            mapping, extra_cols = first_mapping, extra_sets[0][1]
-            by_col = {j: key for key, j in mapping.items()}
-            mapping_items = list(mapping.items())
-            ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
-            header_row = grid[hr]
-            own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
-                          for j in mapping.values()}
-            header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)
+            mapping, extra_cols, header_row = first_mapping, extra_sets[0][1], grid[hr]
+            by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
             last_seen = r
             continue
         if not header_texts.isdisjoint(line) and (moved := _reordered_header(line, spec, mapping)):
@@ -848,13 +847,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             mapping, extra_cols, more = _map_columns(line, spec, sheet, r)
             findings.extend(more)
             extra_sets.append((r, extra_cols))
-            by_col = {j: key for key, j in mapping.items()}
-            mapping_items = list(mapping.items())
-            ref_letters = [(key, col_letters(j + 1)) for key, j in mapping_items]
             header_row = line
-            own_labels = {j: (normalize.label_key(header_row[j]), len(normalize.to_text(header_row[j])) + 4)
-                          for j in mapping.values()}
-            header_texts = frozenset(header_row[j] for j in mapping.values() if type(header_row[j]) is str)
+            by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
             last_seen = r
             continue
         extras = {}
