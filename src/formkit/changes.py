@@ -227,30 +227,30 @@ RESTORED = "改正后接收"
 """A risk back in the catalogue that the baseline showed as 退回待改 (its form corrected): not new."""
 
 
-def _pending_in(baseline: Path) -> dict[str, dict[str, str]]:
-    """The 风险编号 the baseline workbook's 变化 sheet lists as 退回待改, each with its items' 变化前 there (what was
-    accepted before the returned form: what the correction is compared with)."""
+def _pending_in(baseline: Path) -> dict[str, dict]:
+    """The 风险编号 the baseline workbook's 变化 sheet lists as 退回待改: {"items": item → its 变化前 there (what was
+    accepted before the returned form: what the correction is compared with), "row": 风险编号, 部门, 层级, 姓名, 风险点,
+    来源文件, 来源位置}."""
     from python_calamine import CalamineWorkbook
 
     try:
         grid = CalamineWorkbook.from_path(str(baseline)).get_sheet_by_name("变化").to_python()
     except Exception:  # noqa: BLE001 - an older workbook without the sheet, or one that cannot be read: none
         return {}
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict] = {}
     for row in grid:
-        if len(row) > 7 and row[0] == PENDING:
-            items = out.setdefault(normalize.to_text(row[1]), {})
-            items[normalize.to_text(row[6])] = normalize.to_text(row[7])
-            if len(row) > 10:     # (the row itself, for a risk the correction then leaves out: 删除 after all)
-                items.setdefault("", "\t".join(normalize.to_text(v) for v in row[1:6]) + "\t" +
-                                 "\t".join(normalize.to_text(v) for v in row[9:11]))
+        if len(row) > 10 and row[0] == PENDING:
+            rid = normalize.to_text(row[1])
+            # (the row itself, for a risk the correction then leaves out: 删除 after all)
+            entry = out.setdefault(rid, {"items": {}, "row": [normalize.to_text(v) for v in (*row[1:6], *row[9:11])]})
+            entry["items"][normalize.to_text(row[6])] = normalize.to_text(row[7])
     return out
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
             measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
-            waiting: Mapping[str, Mapping[str, str]] | None = None) -> Changes:
+            waiting: Mapping[str, dict] | None = None) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
     risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
@@ -303,7 +303,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         if rid not in seen:
             back = restored.get(rid) if restored else None
             out.rows.append(entry(RESTORED if back is not None else "新增", r, "风险等级",
-                                  (back or {}).get("风险等级", ""), r["风险等级"]))
+                                  back["items"].get("风险等级", "") if back else "", r["风险等级"]))
             continue
         b = before.get(rid)
         if b is None:
@@ -325,37 +325,34 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                         restored = _pending_in(baseline)
                     if rid in restored:        # the measures of a returned form, back with its correction: compared
                         kind = RESTORED        # with what was accepted before it (a measure changed shows)
-                        old = restored[rid].get(item, "")
+                        old = restored[rid]["items"].get(item, "")
                 out.rows.append(entry(kind, r, item, old, new))
     for rid, b in before.items():
         if rid not in now:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
     # a risk the baseline showed as 退回待改 (not in its catalogue), left out of the correction that is now accepted:
     # deleted after all (said now: the returned form decided nothing)
-    for rid, items in (restored if restored is not None else _pending_in(baseline)).items():
-        if rid not in now and rid not in seen and rid not in pending and items.get("风险等级") and "" in items:
-            parts = items[""].split("\t")
-            if len(parts) == 7:
-                _, dept, level_kind, name, point, file, where = parts
-                out.rows.append({"变化": "删除", "风险编号": rid, "部门": dept, "层级": level_kind, "姓名": name,
-                                 "风险点": point, "项目": "风险等级", "变化前": items["风险等级"], "变化后": "",
-                                 "来源文件": file, "来源位置": where})
+    for rid, waited in (restored if restored is not None else _pending_in(baseline)).items():
+        if rid not in now and rid not in seen and rid not in pending and waited["items"].get("风险等级"):
+            _, dept, level_kind, name, point, file, where = waited["row"]
+            out.rows.append({"变化": "删除", "风险编号": rid, "部门": dept, "层级": level_kind, "姓名": name,
+                             "风险点": point, "项目": "风险等级", "变化前": waited["items"]["风险等级"], "变化后": "",
+                             "来源文件": file, "来源位置": where})
     order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, CONTENT: 7,
              "措施变化": 8, "监管变化": 9}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
 
-def pending_of(changes: Changes) -> dict[str, dict[str, str]]:
+def pending_of(changes: Changes) -> dict[str, dict]:
     """What a round's 变化 lists as 退回待改, as _pending_in reads it back from its workbook (kept in the cache with the
     catalogue: the next round need not read the workbook for it)."""
-    out: dict[str, dict[str, str]] = {}
+    out: dict[str, dict] = {}
     for r in changes.rows:
         if r["变化"] == PENDING:
             row = [_as_read(r.get(k, "")) for k in ("风险编号", "部门", "层级", "姓名", "风险点", "来源文件", "来源位置")]
-            items = out.setdefault(row[0], {})
-            items[_as_read(r.get("项目", ""))] = _as_read(r.get("变化前", ""))
-            items.setdefault("", "\t".join(row))
+            entry = out.setdefault(row[0], {"items": {}, "row": row})
+            entry["items"][_as_read(r.get("项目", ""))] = _as_read(r.get("变化前", ""))
     return out
 
 
