@@ -327,7 +327,9 @@ def test_staff_no_with_leading_zeros_stays_text(cfg):
 
 @pytest.mark.parametrize("typed,finding", [
     (date(2023, 3, 5), None), (datetime(2023, 3, 5, 0, 0), None), (45000, None),   # a serial in a date cell
-    ("2023-03-05", "date-as-text"), ("2023年3月5日", "date-as-text"), ("3月5日", "date-unclear"),
+    ("2023-03-05", "date-as-text"), ("2023年3月5日", "date-as-text"),
+    ("3月5日", "date-as-text"),             # (the campaign's year: test_a_date_written_without_its_year_takes_the_campaigns)
+    ("三月上旬", "date-unclear"),
 ])
 def test_dates_as_dates_and_as_text(cfg, typed, finding):
     path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": typed})

@@ -2474,3 +2474,14 @@ def test_a_second_persons_form_pasted_below_is_said_once(cfg):
     errors = [(f.code, f.value) for f in res.findings if f.severity == "error"]
     assert errors == [("form-pasted-below", "姓名 李娜")], errors
     assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"]]
+
+
+@pytest.mark.parametrize("typed", ["3月16日", "3月16号", "3.16"])
+def test_a_date_written_without_its_year_takes_the_campaigns(cfg, typed):
+    """填表日期 written as people write it within the year (3月16日): read with the campaign's year, a note (it was
+    date-unclear: a warning, a reply asking to check it, and no submission time)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": typed})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and res.checked.header["date"] == date(2023, 3, 16)
+    assert [(f.code, f.severity) for f in res.findings if f.code.startswith("date")] == [("date-as-text", "info")]
+    assert res.brief.filled == date(2023, 3, 16)

@@ -9,6 +9,7 @@ submissions brought (the department's 附件2, the risks accepted so far).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -215,6 +216,7 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
 def check_file(sub: Submission, spec: FormSpec, ctx: Context) -> Checked:
     """Coerce values and run every file rule; never raises for what the submitter wrote."""
     checked = clean(sub, spec)
+    _year_supplied(checked, ctx)
     for _, fn, forms in FILE_RULES:
         if forms is None or spec.id in forms:
             checked.findings.extend(fn(checked, ctx))
@@ -231,6 +233,39 @@ def check_campaign(checked: Checked, ctx: Context) -> list[F.Finding]:
 
 
 # -- file rules -----------------------------------------------------------------------------------------
+
+
+_MONTH_DAY = re.compile(r"\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?\s*")
+
+
+def _year_supplied(checked: Checked, ctx: Context) -> None:
+    """A date written without its year (填表日期 3月16日, as people write it within the year): the campaign's year (the one
+    that puts it within the campaign), said as a date read from text (it was date-unclear: no submission time, a reply
+    asking to check it)."""
+    window = campaign_window(ctx.cfg)
+    if window is None:
+        return
+    first = window[0] + timedelta(days=366)          # the first phase's start
+    spec = checked.spec
+    for fields, values in ((spec.header, checked.header), (spec.signoff, checked.signoff)):
+        for f in fields:
+            text = values.get(f.key)
+            if f.type != "date" or not isinstance(text, str) or not (m := _MONTH_DAY.fullmatch(unicodedata.normalize("NFKC", text))):
+                continue
+            for year in (first.year, first.year + 1):
+                try:
+                    when = date(year, int(m[1]), int(m[2]))
+                except ValueError:
+                    continue
+                if first - timedelta(days=60) <= when <= window[1]:
+                    break
+            else:
+                continue
+            values[f.key] = when
+            for i, found in enumerate(checked.findings):
+                if found.code in (F.DATE_UNCLEAR, F.INVALID_DATE) and found.key == f.key:
+                    checked.findings[i] = F.make(F.DATE_AS_TEXT, sheet=found.sheet, cell=found.cell, field=f.label,
+                                                 value=text, detail=f"{when.isoformat()}（年份按本轮活动）", key=f.key)
 
 
 def campaign_window(cfg) -> tuple[date, date] | None:
