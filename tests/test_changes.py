@@ -378,3 +378,27 @@ def test_a_risk_left_out_of_a_returned_form_is_deleted_only_when_its_correction_
     merge(cfg)
     assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
         ("删除", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}
+
+
+def test_a_risk_still_waiting_after_a_round_in_between_is_still_known_to_wait(cfg, workdir):
+    """张伟's re-sent 附件3 returned (退回待改), then a round for someone else's form while his correction is still
+    awaited, then his correction (leaving JWC-0012-01 out): 变化 says 退回待改 again in the round between, and 删除 /
+    改正后接收 when the correction comes (the state was lost: the risks became 新增, the deletion unsaid)."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    kept = {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}
+    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=[{**kept, "风险等级": "很高"}])
+    merge(cfg)
+    cw = next(p for p in paths if "附件4" in p.name and "财务处" in p.name)
+    fill(cw, inbox / "财务处.xlsx", rows=[{"岗位(环节)": "出纳", "风险类别": "岗位职责", "风险点": "挪用公款",
+                                           "风险等级": "一级", "涉及“三重一大”": "是"}])
+    merge(cfg)
+    assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
+        ("新增", "CWC-B01"), ("退回待改", "JWC-0012-01"), ("退回待改", "JWC-0012-02")}
+    fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=[kept])
+    merge(cfg)
+    assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
+        ("删除", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}

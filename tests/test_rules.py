@@ -2485,3 +2485,19 @@ def test_a_date_written_without_its_year_takes_the_campaigns(cfg, typed):
     assert res.status == "accepted" and res.checked.header["date"] == date(2023, 3, 16)
     assert [(f.code, f.severity) for f in res.findings if f.code.startswith("date")] == [("date-as-text", "info")]
     assert res.brief.filled == date(2023, 3, 16)
+
+
+def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):
+    """Rows of a measure only, inserted under: a risk not registered (its measure is not merged either: it was put to
+    the last registered risk above), and a totals line (合计 | 共 2 条: no measure, it was merged as one)."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
+                  rows=[{"风险编号": "", "风险点": "银行账户管理", "防控措施": "每季度对账"},
+                        {"防控措施": "每月抽查"}, {"序号": "合计", "防控措施": "共 3 条"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
+    assert [f.code for f in res.findings if f.code.startswith("measure")] == ["measure-unmatched", "measure-unmatched"]
+    assert "row-not-read" in {f.code for f in res.findings}
+    measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"].startswith("JWC-0012")}
+    assert measures == {"JWC-0012-01": MEASURE5["防控措施"], "JWC-0012-02": MEASURE5["防控措施"]}

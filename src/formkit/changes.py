@@ -332,12 +332,26 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
     # a risk the baseline showed as 退回待改 (not in its catalogue), left out of the correction that is now accepted:
     # deleted after all (said now: the returned form decided nothing)
+    # … or still waiting after this round too (the correction not yet in, another form merged meanwhile): said again,
+    # so that the round after it still knows (it lost the state: the risk became 新增, its deletion unsaid)
+    listed = {r["风险编号"] for r in out.rows if r["变化"] == PENDING}
     for rid, waited in (restored if restored is not None else _pending_in(baseline)).items():
-        if rid not in now and rid not in seen and rid not in pending and waited["items"].get("风险等级"):
-            _, dept, level_kind, name, point, file, where = waited["row"]
-            out.rows.append({"变化": "删除", "风险编号": rid, "部门": dept, "层级": level_kind, "姓名": name,
-                             "风险点": point, "项目": "风险等级", "变化前": waited["items"]["风险等级"], "变化后": "",
-                             "来源文件": file, "来源位置": where})
+        if rid in listed:
+            continue
+        _, dept, level_kind, name, point, file, where = waited["row"]
+        base = {"风险编号": rid, "部门": dept, "层级": level_kind, "姓名": name, "风险点": point, "变化后": "",
+                "来源文件": file, "来源位置": where}
+        if rid not in now and rid not in seen:
+            if rid in pending:
+                out.rows.extend({**base, "变化": PENDING, "项目": item, "变化前": before_value}
+                                for item, before_value in waited["items"].items())
+            elif waited["items"].get("风险等级"):
+                out.rows.append({**base, "变化": "删除", "项目": "风险等级", "变化前": waited["items"]["风险等级"]})
+        elif rid in now and rid in measures_pending and not normalize.to_text(now[rid].get("防控措施", "")):
+            file, cells = measures_pending[rid]
+            out.rows.extend({**base, "变化": PENDING, "项目": item, "变化前": before_value, "来源文件": file,
+                             "来源位置": cells.get(item, where)}
+                            for item, before_value in waited["items"].items() if item in MEASURE_ITEMS)
     order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, CONTENT: 7,
              "措施变化": 8, "监管变化": 9}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))

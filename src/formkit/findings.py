@@ -249,7 +249,7 @@ SIGNOFF_IN_TABLE = _code(
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")
 ROW_NOT_READ = _code(
     "row-not-read", INFO, "未读取的文字",
-    "这一行只在“{field}”列写了“{value}”，没有作为数据读取；如需说明请写在“备注”列。")
+    "这一行只在“{field}”列写了“{value}”，没有作为数据读取；如需说明，请写在它所说明的那一行的“备注”列。")
 ROWS_NOT_READ_MORE = _code(
     "rows-not-read-more", INFO, "未读取的文字（其余）",
     "另有 {detail} 处只在一列写了内容的行，同样没有作为数据读取（不再逐一列出）；如是误填（如向下拖动复制），请删去。")

@@ -543,7 +543,7 @@ count as another form, whose filled rows are then named as not read (sheet-not-r
 FAR_ROWS = 20
 """Where the sign-off is not found: a cell alone this many rows below the table's last row is a stray keystroke."""
 
-_REMARK = re.compile(r"(以上(?:内容|风险|为|各|所|填|情况)|上述|本人(?:承诺|保证|确认|声明)|本表|特此|此页|合计|共计"
+_REMARK = re.compile(r"(以上(?:内容|风险|措施|为|各|所|填|情况)|上述|本人(?:承诺|保证|确认|声明)|本表|特此|此页|合计|共计"
                      r"|(?:填表人|填报人|审核人|审核|审定|签字|负责人)[\s：:]|注[\s：:，,]|说明[：:]|备注[：:]"
                      r"|经.{1,8}(?:研究|讨论)(?:决定|确定|通过)?[。，,]?$)")
 """How a remark typed under a table begins (以上风险点经科室讨论确定。本人承诺以上内容属实。填表人：……); not how a risk
@@ -610,6 +610,9 @@ def _signoff_row(line: list, filled: list[int]) -> bool:
         previous, before = kind, j
     return labelled
 
+
+_TOTAL = re.compile(r"(?:合\s*计|小\s*计|总\s*计|共\s*计)")
+"""How a totals line under a table begins, in its 序号 column."""
 
 _SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
                        r"[\s.、)）项条]*")
@@ -850,6 +853,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             header_row = line
             by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
             last_seen = r
+            continue
+        seq = values.get("seq")
+        if type(seq) is str and _TOTAL.match(seq.strip()):
+            # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
+            not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
             continue
         extras = {}
         for j, label in extra_cols.items():

@@ -573,11 +573,18 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             code = F.REQUIRED if f.need == "req" else F.EXPECTED
             yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key),
                          field=f.label, key=f.key)
+    previous = None
     for row in c.rows:
+        # a measure form's row of a measure only, under a row naming its risk: another measure of that risk
+        # (measures_answer_risks), not a row lacking its 风险点
+        continues = c.spec.is_measure_form and previous is not None and _continues(row, previous)
+        previous = row
         for f in c.spec.columns:
             if f.need not in ("req", "want") or f.key not in row.values:
                 continue
             if f.prefill and prefilled:
+                continue
+            if f.key in ("risk", "risk_id") and continues:
                 continue
             if f.key == "risk" and c.spec.is_measure_form and iso_text(row.values.get("risk_id", "")):
                 continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
@@ -585,6 +592,13 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
                              key=f.key)
+
+
+def _continues(row, previous) -> bool:
+    """A measure form's row holding a measure and naming no risk, under a row that names one (by 风险编号 or 风险点)."""
+    v, p = row.values, previous.values
+    return bool(iso_text(v.get("measure", ""))) and not iso_text(v.get("risk_id", "")) \
+        and not iso_text(v.get("risk", "")) and bool(iso_text(p.get("risk_id", "")) or iso_text(p.get("risk", "")))
 
 
 @rule()
@@ -801,8 +815,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         if normalize.fold(post) not in theirs and former_token("post", normalize.fold(post)) not in earlier:
             yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=ref, field=field.label, value=post,
                          detail=scope[0]["岗位"], key="post")
-    last = None          # the risk the row above answered
-    for row in c.rows:
+    above: tuple[str, object] | None = None      # what the row above named: ("risk", catalogue row), ("pending" |
+    for row in c.rows:                           # "withdrawn", 风险编号) or ("unmatched", what it named)
         rid = iso_text(row.values.get("risk_id", ""))
         if rid and (key := id_key(rid)) in typed:
             rid = typed[key]
@@ -813,10 +827,12 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if rid not in by_id and rid in ctx.pending:  # its risk form re-sent, and returned: waits for it
                 yield F.make(F.RISK_PENDING, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
                              value=rid, row=row.index, key="risk_id")
+                above = ("pending", rid)
                 continue
             if rid not in by_id and rid in carried:     # pre-filled, then deleted from the re-sent 附件3/4
                 yield F.make(F.RISK_WITHDRAWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
                              value=rid, row=row.index, key="risk_id")
+                above = ("withdrawn", rid)
                 continue
             if rid not in by_id:
                 other = _risk_named(scope, text, rid) if prefilled and text else None
@@ -826,6 +842,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     match = other
                 else:
                     yield _unknown_number(c, row, rid, ctx)
+                    above = ("unmatched", rid)
                     continue
             else:
                 match = by_id[rid]
@@ -854,6 +871,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 both = "、".join(f"“{scope[i]['风险点'][:20]}”" for score, i in scored if score == scored[0][0])
                 yield F.make(F.MEASURE_AMBIGUOUS, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                              value=text, row=row.index, key="risk", detail=both)
+                above = ("unmatched", text)
                 continue
             if best is None or _similar(key, normalize.fold(best["风险点"])) < 0.75:
                 if text:
@@ -861,14 +879,24 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     unmatched += 1
                     yield F.make(F.MEASURE_UNMATCHED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, row=row.index, key="risk", detail=registered)
+                    above = ("unmatched", text)
                     continue
-                if last is not None and iso_text(row.values.get("measure", "")):
+                if above is not None and iso_text(row.values.get("measure", "")):
                     # a row inserted under a risk's row with a measure only (its 风险编号 left empty): another measure
-                    # of that risk (the form was returned, every measure of it dropped), said where it is
-                    yield F.make(F.MEASURE_CONTINUES, sheet=c.sub.sheet, cell=row.refs.get("risk_id") or
-                                 row.refs.get("measure"), value=last["风险编号"], detail=str(row.excel_row),
-                                 row=row.index, key="risk_id")
-                    best = last
+                    # of that risk (the form was returned, every measure of it dropped), said where it is; under a
+                    # risk that waits, is withdrawn or names nothing registered, it shares that risk's fate
+                    kind, what = above
+                    cell = row.refs.get("risk_id") or row.refs.get("measure")
+                    if kind != "risk":
+                        if kind == "unmatched":
+                            unmatched += 1
+                        code = {"pending": F.RISK_PENDING, "withdrawn": F.RISK_WITHDRAWN}.get(kind, F.MEASURE_UNMATCHED)
+                        yield F.make(code, sheet=c.sub.sheet, cell=cell, field="风险编号", value=str(what),
+                                     detail=registered if kind == "unmatched" else None, row=row.index, key="risk_id")
+                        continue
+                    yield F.make(F.MEASURE_CONTINUES, sheet=c.sub.sheet, cell=cell, value=what["风险编号"],
+                                 detail=str(row.excel_row), row=row.index, key="risk_id")
+                    best = what
                 else:
                     if prefilled and "risk_id" in row.refs:
                         # a row added under the pre-filled ones, naming no risk: required_and_expected skips
@@ -878,7 +906,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     continue
             match = best
         row.values["_risk_id"] = match["风险编号"]
-        last = match
+        above = ("risk", match)
         if iso_text(row.values.get("measure", "")):
             covered.add(match["风险编号"])
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
