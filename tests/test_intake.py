@@ -812,5 +812,6 @@ def test_a_mail_larger_than_any_mail_service_sends_is_answered_not_parsed(tmp_pa
     monkeypatch.setattr(intake, "MAX_MAIL_BYTES", 2 * 1024 * 1024)
     mail = H.make_eml([("附件3.xlsx", H.tiny_xlsx()), ("视频.mp4", os.urandom(3 * 1024 * 1024))], subject="附件3")
     inputs, _ = expand(tmp_path, "大邮件.eml", mail)
-    assert [(i.path, i.rejection.code) for i in inputs] == [("大邮件.eml", F.FILE_TOO_LARGE)]
+    assert [(i.path, i.rejection.code) for i in inputs] == [("大邮件.eml", F.MAIL_TOO_LARGE)]
     assert "只把填好的表单作为附件发送" in inputs[0].rejection.message
+    assert inputs[0].mail["address"] == "zhangsan@example.edu.cn"     # (its header read: the reply has a recipient)

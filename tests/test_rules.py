@@ -1582,7 +1582,7 @@ VALIDATION_CODES = {
     "invalid-date", "date-unclear", "date-implausible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
-    "identity-campaign", "form-version", "mail-too-deep", "leader-role", "leader-count", "formula-uncached", "formula-error",
+    "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }

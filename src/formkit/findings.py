@@ -72,6 +72,9 @@ ARCHIVE_UNSAFE_PATH = _code(
 ARCHIVE_TOO_DEEP = _code(
     "archive-too-deep", ERROR, "压缩包嵌套过深",
     "压缩包嵌套层数过多（超过 {detail} 层），未读取；请解压后直接发送表单。")
+MAIL_TOO_LARGE = _code(
+    "mail-too-large", ERROR, "邮件过大",
+    "邮件过大（{detail}），未读取；请只把填好的表单作为附件发送（扫描件、视频等不要一起发送）。")
 MAIL_TOO_DEEP = _code(
     "mail-too-deep", ERROR, "转发层数过多",
     "邮件（含压缩包）层层转发、嵌套超过 {detail} 层，未读取；请直接把表单作为附件发送。")

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from email import policy
 from email.message import Message
+from email.parser import BytesHeaderParser
 from pathlib import Path
 
 from . import findings, safety
@@ -1110,10 +1111,14 @@ class _Expander:
         listed as skipped, not a mail that lacks its form."""
         if len(data) > MAX_MAIL_BYTES:
             # the stdlib parser holds a mail about ten times over (a 246 MB mail took 2.8 GB in this process, which
-            # has no memory cap of its own): a mail carrying a video or scans beside the forms is answered instead
-            self.reject(path, data, mtime, None, findings.make(
-                findings.FILE_TOO_LARGE, detail=f"邮件有 {len(data) / safety.MiB:.0f} MiB，超过 "
-                                                f"{MAX_MAIL_BYTES // safety.MiB} MiB 的上限；请只把填好的表单作为附件发送"))
+            # has no memory cap of its own): a mail carrying a video or scans beside the forms is answered instead, to
+            # its sender (its header alone is parsed)
+            try:
+                prov = provenance(BytesHeaderParser(policy=policy.default).parsebytes(_MAIL_LEAD.sub(b"", data[:65536], 1)))
+            except Exception:  # noqa: BLE001 - the stdlib parser on hostile bytes: no sender then
+                prov = None
+            self.reject(path, data, mtime, prov, findings.make(
+                findings.MAIL_TOO_LARGE, detail=f"{len(data) / safety.MiB:.0f} MiB，超过 {MAX_MAIL_BYTES // safety.MiB} MiB"))
             return
         # a byte order mark (Notepad saved it) or blank lines (a webmail download) before the header: the parser
         # takes them for a header-less body, and the mail was "corrupt", its forms lost

@@ -466,7 +466,7 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
 
 
-_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.ARCHIVE_EMPTY, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
 followed up by any form the same address sent after them."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
