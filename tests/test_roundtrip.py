@@ -954,3 +954,23 @@ def test_a_risk_worded_more_precisely_keeps_its_number_and_measure(cfg, workdir)
     assert cat["JWC-B02"] == ("考前泄露考试试题及答案", "试卷保密")
     assert cat["JWC-0012-02"] == ("接受家长学生宴请", "拒绝宴请")
     assert {c for c in result.report["changes"]["counts"]} == {"风险点变化"}
+
+
+def test_a_new_risk_above_a_reworded_one_does_not_take_its_number(cfg, workdir):
+    """张伟 re-sends his 附件3 with a new risk (违规收受礼金) above his reworded one (违规收受礼品 → 违规收受学生家长礼品):
+    the reworded one keeps its number and measure, the new one gets the next number (rows matched in row order gave the
+    new one the number and the measure, the reworded one none)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a3 = shutil.copy(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "张伟_空白.xlsx")
+    first = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}
+    gift = {"风险类别": "思想道德", "风险点": "违规收受礼品", "主要表现形式": "收受家长财物", "风险等级": "三级"}
+    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[first, gift])
+    fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
+         header={"填表日期": "2023-04-10"}, by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"},
+                                                       "JWC-0012-02": {"防控措施": "拒收礼品登记上交"}})
+    merge(cfg)
+    fill(a3, workdir / "inbox/张伟_修改.xlsx", header={"填表日期": "2023-04-20"},
+         rows=[first, {**gift, "风险点": "违规收受礼金"}, {**gift, "风险点": "违规收受学生家长礼品"}])
+    cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"}
+    assert cat["JWC-0012-02"] == ("违规收受学生家长礼品", "拒收礼品登记上交")
+    assert cat["JWC-0012-03"] == ("违规收受礼金", "")

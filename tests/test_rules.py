@@ -505,7 +505,7 @@ def test_a_measure_as_close_to_two_risks_is_not_guessed(cfg):
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     # the vague row answers neither: 公款旅游 still has no measure
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "measure-ambiguous"),
-                            ("附件5", table_ref(path, "附件5", "风险编号", 2), "risk-without-measure")}
+                            ("附件5", table_ref(path, "附件5", "防控措施", 2), "risk-without-measure")}
     ambiguous = next(f for f in res.findings if f.code == "measure-ambiguous")
     assert "“公款吃喝”" in ambiguous.message and "“公款旅游”" in ambiguous.message
 
@@ -538,10 +538,10 @@ def test_risk_without_measure_when_a_prefilled_row_is_deleted(cfg):
     p6 = submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), by_risk_id={"JWC-B02": MEASURE6})
     _delete_row_of(p6, "JWC-B01")
     got = run(cfg)
-    # named where the missing row is to be added: the 风险编号 cell under the form's rows (it named the column's header,
-    # while the feedback marks the row it adds there)
-    assert triples(got[p5.name]) == {("附件5", table_ref(p5, "附件5", "风险编号", 1), "risk-without-measure")}
-    assert triples(got[p6.name]) == {("附件6", table_ref(p6, "附件6", "风险编号", 1), "risk-without-measure")}
+    # named where the missing row is to be added: the 防控措施 cell under the form's rows (it named the 风险编号 column's
+    # header, while the feedback marks the measure of the row it adds there)
+    assert triples(got[p5.name]) == {("附件5", table_ref(p5, "附件5", "防控措施", 1), "risk-without-measure")}
+    assert triples(got[p6.name]) == {("附件6", table_ref(p6, "附件6", "防控措施", 1), "risk-without-measure")}
     assert [f.value for f in got[p5.name].findings if f.code == "risk-without-measure"] == ["JWC-0012-02"]
     assert [f.value for f in got[p6.name].findings if f.code == "risk-without-measure"] == ["JWC-B01"]
     assert got[p5.name].status == got[p6.name].status == "returned"

@@ -653,7 +653,7 @@ def planted_findings() -> list[Planted]:
         Planted("附件3", "DZB", "郑凯", "duplicate-file", None, None, "duplicate",
                 "同一文件发了两次（“附件3重发”文件夹里是字节完全相同的一份）"),
         # (财务处's five risks, one row deleted: named where the missing row is to be added, under the four left)
-        Planted("附件6", "CWC", None, "risk-without-measure", "附件6", _cell("附件6", 4, "risk_id"), "returned",
+        Planted("附件6", "CWC", None, "risk-without-measure", "附件6", _cell("附件6", 4, "measure"), "returned",
                 "删掉了一行预填的风险点，该风险没有防控措施"),
     ]
 

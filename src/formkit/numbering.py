@@ -65,14 +65,15 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                         n = max(found, key=lambda m: (_similar(key[0], known[m][0]), _alike(key, known[m]), -m))
                         numbers[row.index] = n
                         used.add(n)
-            for row, key in zip(c.rows, keys, strict=True):
-                if row.index in numbers or not key[1]:
-                    continue
-                scored = [(_reworded(key, old), n) for n, old in known.items() if n not in used]
-                best = max(scored, key=lambda sn: (sn[0], -sn[1]), default=None)
-                if best is not None and best[0] >= 0.8:
-                    numbers[row.index] = best[1]
-                    used.add(best[1])
+            # the most alike pairs first (a new risk above a reworded one does not take its number)
+            pairs = sorted(((score, -n, row.index, n) for row, key in zip(c.rows, keys, strict=True)
+                            if row.index not in numbers and key[1]
+                            for n, old in known.items() if n not in used
+                            and (score := _reworded(key, old)) >= 0.8), reverse=True)
+            for _score, _, index, n in pairs:
+                if index not in numbers and n not in used:
+                    numbers[index] = n
+                    used.add(n)
             taken = used | set(known)
             top = max(taken, default=0)
             for row in c.rows:

@@ -914,7 +914,9 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
     # a risk the form does not list is to be added under its rows: the first row below them, in the 风险编号 column
     # (where the feedback adds it; the column's header cell was named)
-    letters = anchor.rstrip("0123456789") if anchor else ""
+    # (its 防控措施 cell: what is to be filled there, and what the feedback marks)
+    measure_ref = c.sub.column_refs.get("measure")
+    letters = (measure_ref or anchor).rstrip("0123456789") if anchor else ""
     below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1 if anchor else 0
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
