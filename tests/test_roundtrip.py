@@ -313,20 +313,27 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert not list((workdir / "outbox/反馈").rglob("张伟_措施_反馈.*"))
 
 
+def _zhang_with_measures(cfg, workdir, rows: list[dict], measures: list[str]) -> Path:
+    """The risk stage with 张伟's 附件3 holding `rows`, his pre-filled 附件5 answering them with `measures`, merged; the
+    blank 附件3 he was issued (kept outside outbox/), for what he sends next."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a3 = shutil.copy(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "张伟_空白.xlsx")
+    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=rows)
+    fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
+         header={"填表日期": "2023-04-10"},
+         by_risk_id={f"JWC-0012-{i:02d}": {"防控措施": m} for i, m in enumerate(measures, 1)})
+    merge(cfg)
+    return a3
+
+
 @pytest.mark.parametrize("registry", ["kept", "outbox-deleted"])
 def test_one_risk_point_under_two_categories_keeps_its_numbers_when_rows_are_reordered(cfg, workdir, registry):
     """张伟 names 收受礼品 twice, once as 岗位职责 (二级) and once as 外部环境 (三级), each with its own measure; re-sent
     with the rows in the other order, each keeps its number and measure (they swapped, and 变化 showed two level
     changes nobody made), whether the numbers come from the earlier merge or from both versions in the inbox."""
-    fill_risk_stage(cfg, workdir / "inbox")
-    a3 = shutil.copy(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "张伟_空白.xlsx")
     duty = {"风险类别": "岗位职责", "风险点": "收受礼品", "主要表现形式": "收受学生礼品", "风险等级": "二级"}
     outside = {"风险类别": "外部环境", "风险点": "收受礼品", "主要表现形式": "供应商节日送礼", "风险等级": "三级"}
-    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[duty, outside])
-    fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
-         header={"填表日期": "2023-04-10"}, by_risk_id={"JWC-0012-01": {"防控措施": "拒收学生礼品"},
-                                                       "JWC-0012-02": {"防控措施": "拒收供应商礼品"}})
-    merge(cfg)
+    a3 = _zhang_with_measures(cfg, workdir, [duty, outside], ["拒收学生礼品", "拒收供应商礼品"])
     if registry == "outbox-deleted":
         shutil.rmtree(workdir / "outbox")
     fill(a3, workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[outside, duty])
@@ -960,15 +967,9 @@ def test_a_new_risk_above_a_reworded_one_does_not_take_its_number(cfg, workdir):
     """张伟 re-sends his 附件3 with a new risk (违规收受礼金) above his reworded one (违规收受礼品 → 违规收受学生家长礼品):
     the reworded one keeps its number and measure, the new one gets the next number (rows matched in row order gave the
     new one the number and the measure, the reworded one none)."""
-    fill_risk_stage(cfg, workdir / "inbox")
-    a3 = shutil.copy(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "张伟_空白.xlsx")
     first = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}
     gift = {"风险类别": "思想道德", "风险点": "违规收受礼品", "主要表现形式": "收受家长财物", "风险等级": "三级"}
-    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[first, gift])
-    fill(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx",
-         header={"填表日期": "2023-04-10"}, by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"},
-                                                       "JWC-0012-02": {"防控措施": "拒收礼品登记上交"}})
-    merge(cfg)
+    a3 = _zhang_with_measures(cfg, workdir, [first, gift], ["双人复核", "拒收礼品登记上交"])
     fill(a3, workdir / "inbox/张伟_修改.xlsx", header={"填表日期": "2023-04-20"},
          rows=[first, {**gift, "风险点": "违规收受礼金"}, {**gift, "风险点": "违规收受学生家长礼品"}])
     cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"}
