@@ -336,8 +336,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
-        if latest.form in forms and forms[latest.form].is_risk_form and not (
-                len(members) == 1 and any(f.code == F.PERSON_MISMATCH for f in latest.findings)):
+        if latest.form in forms and forms[latest.form].is_risk_form and not (len(members) == 1 and _mismatched(latest)):
             # numbered below (numbering.number_rows; not a form of nobody's: it would take the numbers of the person
             # it names)
             versions_of[latest.path] = members
@@ -466,7 +465,8 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
 
 
-_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY, F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
+                         F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
 followed up by any form the same address sent after them."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
