@@ -1404,10 +1404,10 @@ def test_a_measure_form_that_came_back_says_both_went_out(cfg, workdir):
 
 
 def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_locked(cfg, workdir):
-    """教务处 inserts a row between the two pre-filled risks of its 附件6 (a new measure, no 风险编号: returned): the
-    feedback workbook locks the rows that carry the pre-filled risks wherever they now stand, and leaves the inserted
-    row open (it locked the first two rows by place: the inserted row's 风险编号 could not be typed, JWC-B02 came back
-    open)."""
+    """教务处 inserts a row between the two pre-filled risks of its 附件6 (a second measure of the first, no 风险编号) and
+    picks a 关键环节 that is no choice (returned): the feedback workbook locks the rows that carry the pre-filled risks
+    wherever they now stand, and leaves the inserted row open (it locked the first two rows by place: the inserted
+    row's 风险编号 could not be typed, JWC-B02 came back open)."""
     fill_risk_stage(cfg, workdir / "inbox")
     a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
     wb = openpyxl.load_workbook(a6)
@@ -1416,6 +1416,7 @@ def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_lock
     for r in (hr + 1, hr + 2):
         for label, value in (("关键环节", "执行"), ("防控措施", "集体决策"), ("工作程序", "登记")):
             ws.cell(r, cols[label]).value = value
+    ws.cell(hr + 1, cols["关键环节"]).value = "随时"
     ws.insert_rows(hr + 2)
     ws.cell(hr + 2, cols["防控措施"]).value = "新增的措施"
     wb.save(workdir / "inbox/教务处措施.xlsx")

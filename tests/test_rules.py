@@ -2476,10 +2476,11 @@ def test_a_second_persons_form_pasted_below_is_said_once(cfg):
     assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"]]
 
 
-@pytest.mark.parametrize("typed", ["3月16日", "3月16号", "3.16"])
+@pytest.mark.parametrize("typed", ["3月16日", "3月16号", "3.16", datetime(1900, 1, 3, 3, 50, 24)])
 def test_a_date_written_without_its_year_takes_the_campaigns(cfg, typed):
-    """填表日期 written as people write it within the year (3月16日): read with the campaign's year, a note (it was
-    date-unclear: a warning, a reply asking to check it, and no submission time)."""
+    """填表日期 written as people write it within the year (3月16日, or 3.16 typed into the date cell, which stores the
+    number 3.16 and shows 1900-01-03): read with the campaign's year, a note (it was date-unclear or a year typed
+    wrong: a warning, a reply asking to check it, and no submission time)."""
     path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": typed})
     res = run(cfg)[path.name]
     assert res.status == "accepted" and res.checked.header["date"] == date(2023, 3, 16)
@@ -2501,3 +2502,23 @@ def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):
     assert "row-not-read" in {f.code for f in res.findings}
     measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"].startswith("JWC-0012")}
     assert measures == {"JWC-0012-01": MEASURE5["防控措施"], "JWC-0012-02": MEASURE5["防控措施"]}
+
+
+def test_a_note_alone_in_its_row_and_a_second_measure_are_no_faults(cfg):
+    """附件6 rows inserted under its pre-filled ones: a 备注 alone (由科室负责人落实) is a note, and a second measure of
+    the risk above with its 关键环节 and 工作程序 left empty is that risk's (both returned the form: a row naming no
+    risk, 关键环节 required beside a note saying the measure was merged); generated again, the second measure comes
+    back with the first's 关键环节 and 工作程序, so the form passes its own check."""
+    paths = risk_stage(cfg)
+    path = submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6},
+                  rows=[{"防控措施": "年终抽查"}, {"备注": "由科室负责人落实"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert {f.code for f in res.findings} >= {"measure-continues", "row-not-read"}
+    assert next(r["防控措施"] for r in a.catalogue if r["风险编号"] == "JWC-B02").endswith("年终抽查")
+    again = generate_campaign(cfg, "measures", accepted=a)
+    rows = [r for r in a.measure_rows(FORMS["附件6"], "JWC", None) if r["risk_id"] == "JWC-B02"]
+    assert [(r["measure"], r["key_link"], r["procedure"]) for r in rows][-1] == \
+        ("年终抽查", MEASURE6["关键环节"], MEASURE6["工作程序"])
+    assert again

@@ -163,8 +163,9 @@ class Analysis:
         for r in self._scoped().get(key, []):
             parts = self.ctx.measure_rows.get(r["风险编号"]) or \
                 [(r["防控措施"], r["工作程序"], r["关键环节"], r["完成时限"])]
-            rows.extend({**risk_prefill(r), "measure": m, "procedure": p, "key_link": k, "deadline": d}
-                        for m, p, k, d in parts)
+            head = parts[0]     # (a row that gave a measure only: the 工作程序, 关键环节 … of the first, as they were read)
+            rows.extend({**risk_prefill(r), "measure": m, "procedure": p or head[1], "key_link": k or head[2],
+                         "deadline": d or head[3]} for m, p, k, d in parts)
         return rows
 
     def people_with_risks(self, dept: str) -> list[Person]:

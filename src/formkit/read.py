@@ -859,6 +859,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
             not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
             continue
+        if "note" in mapping and (note := to_text(values.get("note", ""))) and \
+                all(k in ("seq", "note") or not to_text(v) for k, v in values.items()):
+            # a row of nothing but a 备注 (由科室负责人落实) between or under the rows: a note, said (a row naming no
+            # risk, it returned a good form)
+            not_read(r, mapping["note"], note)
+            continue
         extras = {}
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):

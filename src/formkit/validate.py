@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from formkit import findings as F
 from formkit import normalize
@@ -246,11 +246,24 @@ def _year_supplied(checked: Checked, ctx: Context) -> None:
     if window is None:
         return
     first = window[0] + timedelta(days=366)          # the first phase's start
-    spec = checked.spec
-    for fields, values in ((spec.header, checked.header), (spec.signoff, checked.signoff)):
+    spec, sub = checked.spec, checked.sub
+    for fields, values, raws in ((spec.header, checked.header, sub.header), (spec.signoff, checked.signoff, sub.signoff)):
         for f in fields:
-            text = values.get(f.key)
-            if f.type != "date" or not isinstance(text, str) or not (m := _MONTH_DAY.fullmatch(unicodedata.normalize("NFKC", text))):
+            if f.type != "date":
+                continue
+            text, raw = values.get(f.key), raws.get(f.key)
+            if isinstance(raw, datetime) and raw.year == 1900 and raw.month == 1:
+                # 3.16 typed into a date cell: stored as the number 3.16, shown as 1900-01-03 (it was "a year typed
+                # wrong"): read as the text it was, 4.2 (4月2日 or 4月20日?) stays unclear
+                text = f"{raw.day + (raw.hour * 3600 + raw.minute * 60 + raw.second) / 86400:.2f}"
+                values[f.key] = text
+            elif isinstance(raw, float) and len(str(raw).partition(".")[2]) < 2:
+                continue       # (4.2 in a General cell: 4月2日, or 4.20 typed?)
+            if not isinstance(text, str) or not (m := _MONTH_DAY.fullmatch(unicodedata.normalize("NFKC", text))):
+                continue
+            if text.endswith("0") and isinstance(raw, datetime):
+                checked.findings.append(F.make(F.DATE_UNCLEAR, sheet=sub.sheet, cell=_refs_of(sub, f.key), field=f.label,
+                                               value=text, key=f.key))
                 continue
             for year in (first.year, first.year + 1):
                 try:
@@ -262,10 +275,18 @@ def _year_supplied(checked: Checked, ctx: Context) -> None:
             else:
                 continue
             values[f.key] = when
-            for i, found in enumerate(checked.findings):
-                if found.code in (F.DATE_UNCLEAR, F.INVALID_DATE) and found.key == f.key:
-                    checked.findings[i] = F.make(F.DATE_AS_TEXT, sheet=found.sheet, cell=found.cell, field=f.label,
-                                                 value=text, detail=f"{when.isoformat()}（年份按本轮活动）", key=f.key)
+            said = F.make(F.DATE_AS_TEXT, sheet=sub.sheet, cell=_refs_of(sub, f.key), field=f.label, value=text,
+                          detail=f"{when.isoformat()}（年份按本轮活动）", key=f.key)
+            unclear = [i for i, found in enumerate(checked.findings)
+                       if found.code in (F.DATE_UNCLEAR, F.INVALID_DATE) and found.key == f.key]
+            if unclear:
+                checked.findings[unclear[0]] = said
+            else:          # (a number in a date cell gave no finding: it read as a date of 1900)
+                checked.findings.append(said)
+
+
+def _refs_of(sub: Submission, key: str) -> str | None:
+    return sub.header_refs.get(key) or sub.signoff_refs.get(key)
 
 
 def campaign_window(cfg) -> tuple[date, date] | None:
@@ -584,8 +605,8 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue
             if f.prefill and prefilled:
                 continue
-            if f.key in ("risk", "risk_id") and continues:
-                continue
+            if continues and f.key != "measure":
+                continue       # (its 关键环节, 工作程序 … are the row above's unless it says otherwise)
             if f.key == "risk" and c.spec.is_measure_form and iso_text(row.values.get("risk_id", "")):
                 continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
             if not iso_text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
