@@ -578,7 +578,6 @@ def _small_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, data: bytes) -> by
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _SHEET_NAME = re.compile(rb'\bname="([^"]*)"')
-_SHEET_TAG_RID = re.compile(rb'\b\w+:id="([^"]*)"')
 
 
 def _by_title(problem: Finding, part: str, zf: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo],
@@ -593,7 +592,7 @@ def _by_title(problem: Finding, part: str, zf: zipfile.ZipFile, members: dict[st
     try:
         targets = dict(_REL.findall(_small_member(zf, rels, data)))
         for tag in _SHEET_TAG.findall(_small_member(zf, book, data)):
-            name, rid = _SHEET_NAME.search(tag), _SHEET_TAG_RID.search(tag)
+            name, rid = _SHEET_NAME.search(tag), _SHEET_RID.search(tag)    # (the r:id, as _sheet_parts reads it)
             if name and rid and _resolve(targets.get(rid[1], b"")) == part:
                 title = html.unescape(name[1].decode("utf-8", "replace"))
                 return _replace(problem, sheet=title, message=problem.message.replace(

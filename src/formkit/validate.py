@@ -933,9 +933,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     matched_rows = {row.values.get("_risk_id") for row in c.rows}
     listed = any(iso_text(row.values.get("risk_id", "")) and row.values.get("_risk_id") for row in c.rows)
     anchor = c.sub.column_refs.get("risk_id") or c.sub.column_refs.get("risk")
-    # a risk the form does not list is to be added under its rows: the first row below them, in the 风险编号 column
-    # (where the feedback adds it; the column's header cell was named)
-    # (its 防控措施 cell: what is to be filled there, and what the feedback marks)
+    # a risk the form does not list is to be added under its rows: named at the 防控措施 cell of the first row below
+    # them, what is to be filled there and what the feedback marks (the 风险编号 column's header cell was named)
     measure_ref = c.sub.column_refs.get("measure")
     letters = (measure_ref or anchor).rstrip("0123456789") if anchor else ""
     below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1 if anchor else 0
