@@ -126,6 +126,61 @@ def test_a_damaged_cache_file_is_replaced(workdir, cfg):
     assert store.get_brief("0" * 64) is None
 
 
+def _damage(workdir: Path, sql: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(workdir / "outbox" / cache.FILE_NAME)
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("damage, said", [
+    # a row whose outcome cannot be decoded: read again, nothing to say
+    ("UPDATE outcome SET brief = zeroblob(40)", None),
+    # a checked submission that cannot be decoded, found halfway through: the merge starts again with a fresh cache
+    ("UPDATE outcome SET checked = x'00ff00ff'", "已损坏"),
+    # a table changed (by hand, by a tool): reset, said (it stopped the merge with exit 2)
+    ("ALTER TABLE outcome RENAME COLUMN brief TO result", "表结构不对"),
+])
+def test_a_damaged_cache_gives_the_clean_result_and_says_so(workdir, cfg, capsys, damage, said):
+    """Damage inside the cache never stops a merge (a traceback, or exit 2: "it is only a cache") and never changes its
+    outputs; where it cost the numbers' history, the coordinator is told."""
+    from formkit.cli import main
+
+    _risk_forms(cfg, workdir / "inbox")
+    first = merge(cfg)
+    before = _outputs(workdir)
+    _damage(workdir, damage)
+    capsys.readouterr()
+    assert main(["merge", "--dir", str(workdir)]) == first.exit_code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and _outputs(workdir) == before
+    assert (said is None and "缓存" not in err) or (said is not None and said in err and "提醒" in err)
+    again: dict = {}
+    merge(load_config(workdir), timings=again)          # the cache is whole again
+    assert again["cache_hits"] == 3
+
+
+def test_a_cache_that_cannot_be_written_is_done_without_keeping_its_numbers(workdir, cfg, monkeypatch):
+    """outbox/.formkit-cache.sqlite read-only (or locked by another program): the merge runs without it, the same
+    outputs, the numbers given before still kept (they are read from it), and says so (it stopped with exit 2)."""
+    import sqlite3
+
+    _risk_forms(cfg, workdir / "inbox")
+    merge(cfg)
+    before = _outputs(workdir)
+
+    class ReadOnly(cache.DiskStore):
+        def _prepare(self, db, sqlite3_):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(cache, "DiskStore", ReadOnly)
+    result = merge(cfg)
+    assert _outputs(workdir) == before
+    assert len(result.notes) == 1 and "无法使用" in result.notes[0] and "仍按其中记下的历史" in result.notes[0]
+
+
 def _feedback_files(root: Path) -> dict[str, tuple[int, bytes]]:
     folder = root / "outbox" / "反馈"
     return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())

@@ -188,6 +188,18 @@ def loads(blob: bytes, refs: Refs | None = None, compressed: bool = False) -> An
             _LOADING.pop()
 
 
+def kept_outcome(blob: bytes) -> Any:
+    """A kept outcome (brief) decoded; None when it cannot be (a damaged cache row: a cache miss, read again)."""
+    try:
+        return loads(blob)
+    except Exception:  # noqa: BLE001 - whatever damaged bytes raise (UnpicklingError, EOFError, ValueError …)
+        return None
+
+
+class CacheDamaged(Exception):
+    """A kept checked submission that cannot be decoded: merge starts again with a fresh cache (merge.merge)."""
+
+
 # -- stores -------------------------------------------------------------------------------------------------
 
 
@@ -201,6 +213,7 @@ class Store:
         self._held: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
+        self.notes: list[str] = []      # what the coordinator is told about the cache (damaged, not writable)
 
     # raw blobs
     def get_brief(self, sha: str) -> bytes | None:
@@ -264,7 +277,10 @@ class Store:
         blob = self.get_checked(sha)
         if blob is None:
             return None
-        obj = loads(blob, refs, compressed=True)
+        try:
+            obj = loads(blob, refs, compressed=True)
+        except Exception as exc:  # noqa: BLE001 - damaged bytes
+            raise CacheDamaged(str(exc)) from exc
         self._decoded[sha] = obj
         if len(self._decoded) > DECODED_KEPT:
             self._decoded.popitem(last=False)
@@ -320,29 +336,58 @@ class DiskStore(Store):
         except sqlite3.OperationalError:    # locked, busy, read-only: not damage (never delete what another uses)
             raise
         except sqlite3.DatabaseError:       # not a database (damaged, or something else under that name)
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                try:
-                    os.unlink(str(self.path) + suffix)
-                except OSError:
-                    pass
+            remove(self.path)
             db = self._open(sqlite3)
+            self.notes.append(DAMAGED_NOTE)
         return db
 
     def _open(self, sqlite3):
         db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            return self._prepare(db, sqlite3)
+        except sqlite3.Error:
+            db.close()          # (a read-only file: the -wal and -shm it made go with it)
+            raise
+
+    def _prepare(self, db, sqlite3):
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS numbering (prefix TEXT PRIMARY KEY, sha TEXT, numbers TEXT)")
         row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
+        altered = row is not None and row[0] == self.scope and not self._shaped(db, sqlite3)
+        if altered:                               # the tables altered (by hand, by a tool): start afresh too
+            row = None
         if row is None or row[0] != self.scope:   # another formkit, declarations or configuration: start afresh
             db.execute("BEGIN IMMEDIATE")
             for table in ("outcome", "catalogue", "catalogue_row"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
+            try:
+                db.execute("SELECT prefix, sha, numbers FROM numbering LIMIT 0")
+                if altered:
+                    self.notes.append(RESHAPED_NOTE)
+            except sqlite3.OperationalError:        # (kept across versions: reshaped only when damaged)
+                db.execute("DROP TABLE numbering")
+                db.execute("CREATE TABLE numbering (prefix TEXT PRIMARY KEY, sha TEXT, numbers TEXT)")
+                self.notes.append(DAMAGED_NOTE)
             self._create(db)
             db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('scope', ?)", (self.scope,))
             db.execute("COMMIT")
+        else:       # written to now, not halfway through the merge: a file that cannot be is found out here
+            db.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('scope', ?)", (self.scope,))
         return db
+
+    @staticmethod
+    def _shaped(db, sqlite3) -> bool:
+        """Whether the tables have the columns this formkit reads and writes."""
+        try:
+            db.execute("SELECT sha, brief, checked FROM outcome LIMIT 0")
+            db.execute("SELECT digest, at, pending FROM catalogue LIMIT 0")
+            db.execute(f"SELECT digest, n, c{_CATALOGUE_WIDTH - 1} FROM catalogue_row LIMIT 0")
+            db.execute("SELECT prefix, sha, numbers FROM numbering LIMIT 0")
+        except sqlite3.OperationalError:
+            return False
+        return True
 
     @staticmethod
     def _create(db) -> None:
@@ -480,8 +525,60 @@ class Reader:
             row = self._db.execute("SELECT brief FROM outcome WHERE sha = ?", (sha,)).fetchone()
         except Exception:  # noqa: BLE001 - a cache that cannot be read is a cache miss
             return None
-        return row[0] if row else None
+        return row[0] if row and kept_outcome(row[0]) is not None else None
 
 
-def open_store(outbox: Path, cfg) -> DiskStore:
-    return DiskStore(Path(outbox) / FILE_NAME, scope_of(cfg))
+DAMAGED_NOTE = ("结果缓存（outbox/.formkit-cache.sqlite）已损坏，已重新建立，所有文件都重新读取；其中记下的风险编号历史随之丢失，"
+                "编号按 inbox/ 中现有的各版本重新推算，请在“变化”中核对风险编号是否有变动。")
+
+
+RESHAPED_NOTE = "结果缓存（outbox/.formkit-cache.sqlite）的表结构不对（被改动过），已重新建立，所有文件都重新读取。"
+
+
+def remove(path: Path) -> bool:
+    """Delete the cache file and what SQLite keeps beside it; whether it is gone."""
+    for suffix in ("-wal", "-shm", "-journal", ""):
+        try:
+            os.unlink(str(path) + suffix)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+    return True
+
+
+def open_store(outbox: Path, cfg) -> Store:
+    """The cache under outbox/; one in memory (this run only) when the file cannot be used (read-only, locked, on a
+    disk that refuses it), with the numbers it kept where they can still be read, and a note saying so."""
+    import sqlite3
+
+    path = Path(outbox) / FILE_NAME
+    beside = [Path(f"{path}{suffix}") for suffix in ("-wal", "-shm")]
+    there = {p for p in beside if p.exists()}
+    try:
+        return DiskStore(path, scope_of(cfg))
+    except sqlite3.Error as exc:
+        store = memory_store(path, f"{exc}")
+        for p in beside:        # what opening a file that cannot be written left beside it
+            if p not in there:
+                p.unlink(missing_ok=True)
+        return store
+
+
+def memory_store(path: Path, reason: str) -> MemoryStore:
+    """A store for this run only, instead of the file at `path` that cannot be used, said in its notes."""
+    import sqlite3
+
+    store = MemoryStore()
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            store.put_numbering({p: (sha, numbers) for p, sha, numbers in db.execute("SELECT prefix, sha, numbers FROM numbering")})
+        finally:
+            db.close()
+        kept = "风险编号仍按其中记下的历史给出"
+    except sqlite3.Error:
+        kept = "其中记下的风险编号历史也无法读取，编号按 inbox/ 中现有的各版本重新推算，请在“变化”中核对风险编号是否有变动"
+    store.notes.append(f"结果缓存（outbox/.formkit-cache.sqlite）无法使用（{reason}），本次不用缓存，所有文件都重新读取；{kept}。"
+                       "请检查 outbox/ 的权限，或删除该文件（它只是缓存）。")
+    return store

@@ -287,7 +287,11 @@ def _generate(args, cfg) -> int:
             raise FormkitError(f"找不到 {cfg.inbox}；measures 阶段需要根据 inbox/ 中已接收的附件3、附件4 预填。")
         from formkit.cache import open_store
 
-        accepted = analyse(cfg, progress=progress, store=open_store(cfg.outbox, cfg))   # merge's cache
+        store = open_store(cfg.outbox, cfg)          # merge's cache
+        accepted = analyse(cfg, progress=progress, store=store)
+        if not args.quiet:
+            for note in store.notes:
+                print(f"提醒：{note}", file=sys.stderr)
     removed: list = []
     prefilled: list[int] = []
     unanswered: list[str] = []
@@ -391,6 +395,9 @@ def cmd_merge(args) -> int:
     timings = _timings()
     result = merge(cfg, compare_with=args.compare, progress=progress, timings=timings)
     progress.close()
+    if not args.quiet:
+        for note in result.notes:       # the cache damaged or not writable: the numbers may have moved
+            print(f"提醒：{note}", file=sys.stderr)
     _summary(args, result)
     _print_timings(timings)
     return result.exit_code

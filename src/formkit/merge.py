@@ -6,7 +6,7 @@ import hashlib
 import signal
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from formkit import __version__
@@ -23,6 +23,7 @@ class MergeResult:
     analysis: Analysis
     outputs: dict[str, str]
     report: dict
+    notes: list[str] = field(default_factory=list)      # what the coordinator is told besides (the cache damaged)
 
     @property
     def exit_code(self) -> int:
@@ -44,19 +45,46 @@ def merge(cfg: Config, *, compare_with: Path | None = None,
           progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None,
           cache: bool = True) -> MergeResult:
     """Analyse the inbox and write every output (see _merge), one merge at a time on a working folder."""
+    from formkit.cache import DAMAGED_NOTE, MemoryStore, memory_store, open_store, remove
+    from formkit.cache import FILE_NAME as CACHE_NAME
     from formkit.lock import working_folder_lock
 
     with working_folder_lock(cfg.outbox):
-        return _merge(cfg, compare_with=compare_with, progress=progress, timings=timings, cache=cache)
+        store = open_store(cfg.outbox, cfg) if cache else MemoryStore()
+        try:
+            result = _merge(cfg, compare_with=compare_with, progress=progress, timings=timings, store=store)
+        except Exception as exc:
+            if not store.persistent or not _cache_failed(exc):
+                raise
+            # the cache failed halfway (a damaged row, a table changed under it): once more with a fresh one, said
+            try:
+                store.close()
+            except Exception:  # noqa: BLE001 - it is being thrown away
+                pass
+            path = cfg.outbox / CACHE_NAME
+            if remove(path):
+                store = open_store(cfg.outbox, cfg)
+                store.notes.append(DAMAGED_NOTE)
+            else:
+                store = memory_store(path, str(exc))
+            result = _merge(cfg, compare_with=compare_with, progress=progress, timings=timings, store=store)
+        result.notes = list(dict.fromkeys(store.notes))
+        return result
 
 
-def _merge(cfg: Config, *, compare_with: Path | None = None,
-           progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None,
-           cache: bool = True) -> MergeResult:
+def _cache_failed(exc: BaseException) -> bool:
+    from formkit.cache import CacheDamaged
+
+    sqlite3 = sys.modules.get("sqlite3")
+    return isinstance(exc, CacheDamaged) or (sqlite3 is not None and isinstance(exc, sqlite3.Error))
+
+
+def _merge(cfg: Config, *, store, compare_with: Path | None = None,
+           progress: Callable[[str, int, int], None] | None = None, timings: dict | None = None) -> MergeResult:
     """Analyse the inbox and write every output.
 
-    cache: keep what reading each input gave under outbox/ (formkit.cache), and take it from there for
-    inputs whose bytes were read before. timings: when given, seconds spent per stage are added to it
+    store: what reading each input gave, kept under outbox/ (formkit.cache) and taken from there for inputs whose
+    bytes were read before (or kept in memory for this run). timings: when given, seconds spent per stage are added to it
     (the CLI prints them to stderr when FORMKIT_TIMINGS=1).
 
     Both cores write: while this process writes the consolidated workbook, a forked one writes the
@@ -64,7 +92,6 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
     feedback jobs, one from each end of the list (fork only; elsewhere, one after the other). Feedback
     workbooks that would come out the same as the ones in place are left alone (write.feedback.plan_feedback).
     """
-    from formkit.cache import MemoryStore, open_store
     from formkit.isolate import frozen_heap
     from formkit.pipeline import timed
 
@@ -76,7 +103,6 @@ def _merge(cfg: Config, *, compare_with: Path | None = None,
         import formkit.write.workbook  # noqa: F401
 
     out = cfg.outbox
-    store = open_store(out, cfg) if cache else MemoryStore()
     analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers)
     from formkit.changes import (
         DIGEST_PROPERTY,

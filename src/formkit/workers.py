@@ -16,7 +16,7 @@ from time import thread_time
 
 from formkit import findings as F
 from formkit import read as read_mod
-from formkit.cache import HOLD_MAX, Reader, Refs, Store, dumps, loads
+from formkit.cache import HOLD_MAX, Reader, Refs, Store, dumps, kept_outcome, loads
 from formkit.config import Config
 from formkit.inputs import Brief, InputResult
 from formkit.intake import (
@@ -246,9 +246,10 @@ def _cached_here(res: InputResult, store: Store) -> bool:
         return False
     sha = hashlib.sha256(data).hexdigest()
     cached = store.get_brief(sha)
-    if cached is None:
+    found = kept_outcome(cached) if cached is not None else None
+    if found is None:
         return False
-    res.sha256, res._outcome = sha, loads(cached)
+    res.sha256, res._outcome = sha, found
     store.hits += 1
     return True
 
@@ -342,8 +343,9 @@ def read_all(results: list[InputResult], cfg: Config | None, store: Store,
                         by_sha[sha].append(res)
                         continue
                     cached = store.get_brief(sha)
-                    if cached is not None:
-                        res._outcome = loads(cached)
+                    found = kept_outcome(cached) if cached is not None else None
+                    if found is not None:
+                        res._outcome = found
                         store.hits += 1
                         tick()
                         continue
