@@ -378,7 +378,7 @@ def test_check_works_beside_a_cache_it_cannot_write(workdir, cfg, monkeypatch, c
     form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
     fill(form, workdir / "inbox/李.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 0
-    good = fill(form, workdir / "good.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    good = fill(form, workdir / "good.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "三级"}])
     outbox = str(workdir / "outbox")
     real = os.access
     monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if str(p).startswith(outbox) and mode & os.W_OK

@@ -378,3 +378,43 @@ def test_a_form_sent_again_weeks_later_keeps_its_first_copy(cfg, workdir):
     assert by_path["inbox/a再发.eml!李娜.xlsx"]["duplicate_of"] == "inbox/机电/李娜.xlsx"
     row = next(r for r in result.analysis.catalogue if r["姓名"] == "李娜")
     assert row["来源文件"] == "inbox/机电/李娜.xlsx" and row["提交时间"].startswith("2023-03-15")
+
+
+def test_a_correction_put_into_the_inbox_today_has_the_date_it_carries(cfg, workdir):
+    """李娜's 附件3 (填表日期 2023-03-11) is returned; her corrected feedback workbook is saved into inbox/ today (a file
+    time far after the campaign, its 填表日期 kept): accepted with 提交时间 2023-03-11, not none at all (an accepted row
+    of 风险目录 with no time to trace or judge lateness by)."""
+    paths = generate_campaign(cfg)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    fill(li, workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-11"}, rows=_risk("四级"))
+    merge(cfg)
+    wb = openpyxl.load_workbook(next((workdir / "outbox/反馈/教务处").glob("李娜*_反馈.xlsx")))
+    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
+    wb.save(workdir / "inbox/李娜_改.xlsx")
+    result = merge(cfg)
+    got = {r.path: r for r in result.analysis.inputs}
+    assert got["inbox/李娜_改.xlsx"].status == "accepted"
+    assert got["inbox/李娜_改.xlsx"].submitted_at == "2023-03-11T00:00:00+08:00"
+    assert [r["提交时间"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["2023-03-11"]
+
+
+def test_a_copy_saved_into_another_folder_later_does_not_take_over(cfg, workdir):
+    """王芳's 附件3 accepted as inbox/王芳.xlsx; a round later the same bytes are saved as inbox/late/王芳 - 副本.xlsx
+    (a newer file, both times after the campaign): the first file stays the submission (the copy, sorting first by its
+    path, took over: the accepted file turned duplicate and 风险目录's 来源文件 moved to the copy)."""
+    import os
+    import shutil
+
+    paths = generate_campaign(cfg)
+    li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
+    first = fill(li, workdir / "inbox/李娜.xlsx", header={"填表日期": "2023-03-15"}, rows=_risk("二级", "考务泄密"))
+    os.utime(first, (1893456000, 1893456000))
+    merge(cfg)
+    (workdir / "inbox/late").mkdir()
+    copy = shutil.copy(first, workdir / "inbox/late/李娜 - 副本.xlsx")
+    os.utime(copy, (1893457000, 1893457000))
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/李娜.xlsx"].status == "accepted"
+    assert by_path["inbox/late/李娜 - 副本.xlsx"].status == "duplicate"
+    assert [r["来源文件"] for r in result.analysis.catalogue if r["姓名"] == "李娜"] == ["inbox/李娜.xlsx"]

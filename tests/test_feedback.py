@@ -442,6 +442,22 @@ def test_feedback_on_a_forwarded_mail_goes_to_who_forwarded_it(cfg, workdir):
     merge(cfg)
     draft = next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))
     assert "zhangsan@example.edu.cn" in read_eml(draft)["To"]
+    # and to 张伟 (greeted in it, whose form it is) as a copy: he heard nothing of it
+    assert read_eml(draft)["Cc"] == "zhangwei@example.edu.cn"
+
+
+def test_a_reply_lists_what_must_be_corrected_first_and_says_which_is_which(cfg, workdir):
+    """A date that cannot be read in the header (a warning) and a level that is none in the table (an error): the reply
+    lists the error first, each marked 【需改正】 or 【请核实】 (the four warnings came before the one error, unmarked)."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-02-30"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规修改", "风险等级": "四级"}])
+    merge(cfg)
+    body = read_eml(next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml"))).get_body(("plain",)).get_content()
+    items = [line for line in body.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(items) == 2
+    assert items[0].startswith("1. 【需改正】") and "风险等级" in items[0]
+    assert items[1].startswith("2. 【请核实】") and "填表日期" in items[1]
 
 
 def test_feedback_on_a_departments_mail_passed_on_by_a_duty_mailbox_goes_to_the_department(workdir):
@@ -955,6 +971,27 @@ def test_another_departments_form_sent_as_ones_own_is_said(cfg, workdir):
     rows = [r for r in book["问题清单"].iter_rows(values_only=True) if r and r[1] == "inbox/cwc.eml!附件2_财务处.xlsx"]
     book.close()
     assert rows and all("财务处" in r for r in rows)
+    # 财务处's submission, returned (提交情况 said 未报); the finding at the 部门 cell of the file it came in
+    assert next(d for d in grid(result.analysis) if d.code == "CWC").forms["附件2"].state == "退回"
+    (workdir / "sent.xlsx").write_bytes(data)
+    ws = form_sheet(openpyxl.load_workbook(workdir / "sent.xlsx"))
+    said = next(f for f in alone["findings"] if f["code"] == "department-sender-aside")
+    assert ws[said["cell"]].value == "教务处" and said["sheet"] == "附件2"
+    # its feedback is 财务处's own form with its rows: sent back as it is, it is 财务处's list (it was 教务处's form
+    # again, returned again whatever 财务处 corrected)
+    back = next((workdir / "outbox/反馈").rglob("附件2_财务处_反馈.xlsx"))
+    fb = form_sheet(openpyxl.load_workbook(back))
+    assert any(c.value == "财务处" for row in fb.iter_rows(max_row=6) for c in row)
+    assert not any(c.value == "教务处" for row in fb.iter_rows() for c in row)
+    fixed = fill(back, workdir / back.name, rows=[{"权力类别": "执行"}])           # (审批 is no 权力类别)
+    (workdir / "inbox/cwc2.eml").write_bytes(hostile.make_eml([(back.name, fixed.read_bytes())], from_="财务处 <cwc@x.edu.cn>",
+                                                              date="Fri, 10 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    found = inputs(workdir)
+    assert found[f"inbox/cwc2.eml!{back.name}"]["status"] == "accepted"
+    assert found[f"inbox/cwc2.eml!{back.name}"]["department"] == "CWC"
+    assert found["inbox/cwc.eml!附件2_财务处.xlsx"]["status"] == "superseded"
+    assert [(p["部门"], p["权力事项"]) for p in result.analysis.powers] == [("财务处", "资金支付审批")]
 
 
 def test_a_file_name_that_is_not_utf8_is_read_and_shown_as_its_text(cfg, workdir):
@@ -1093,6 +1130,32 @@ def test_an_office_relaying_other_departments_forms_is_no_other_sender(cfg, work
         assert not [f for f in i["findings"] if f["code"].startswith("department-sender")], i["path"]
 
 
+def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is_said(cfg, workdir):
+    """No mail: the coordinator saved 财务处's attachment as 财务处附件4.xlsx, and 财务处 had filled 教务处's 附件4 with its
+    own head (赵强) as 部门负责人: not a later version of 教务处's accepted 附件4 (it replaced it without a word, 财务处's
+    risk published under 教务处); a 部门负责人 left as it was, or a file named for 教务处, is 教务处's."""
+    from tests.test_rules import RISK4, RISK4B
+
+    paths = generate_campaign(cfg, "risks")
+    form = _find(paths, "附件4", "教务处")
+    fill(form, workdir / "inbox/教务处附件4.xlsx", header={"填表日期": "2023-03-10"}, rows=[RISK4])
+    fill(form, workdir / "inbox/财务处附件4.xlsx", header={"填表日期": "2023-03-16", "部门负责人": "赵强"},
+         rows=[{**RISK4B, "责任人": "赵强"}])
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/教务处附件4.xlsx"]["status"] == "accepted"
+    wrong = got["inbox/财务处附件4.xlsx"]
+    assert wrong["status"] == "returned" and wrong["department"] == "CWC"
+    assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    assert [(r["风险编号"], r["风险点"]) for r in result.analysis.catalogue] == [("JWC-B01", RISK4["风险点"])]
+    # the head left as the form had it: a later version of 教务处's (the file's name alone decides nothing)
+    fill(form, workdir / "inbox/财务处附件4.xlsx", header={"填表日期": "2023-03-16"}, rows=[{**RISK4B, "责任人": "赵强"}])
+    merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/财务处附件4.xlsx"]["status"] == "accepted" and got["inbox/财务处附件4.xlsx"]["department"] == "JWC"
+    assert got["inbox/教务处附件4.xlsx"]["status"] == "superseded"
+
+
 def test_a_department_that_filled_the_wrong_template_first_leaves_the_other_unreported(cfg, workdir):
     """财务处 fills 教务处's 附件2 template with its own powers and mails it as 附件2_财务处.xlsx, then sends its own form:
     the first is not 教务处's (returned to 财务处, department-sender-aside), 教务处 still 未报 and chased. A file
@@ -1117,7 +1180,10 @@ def test_a_department_that_filled_the_wrong_template_first_leaves_the_other_unre
     result = merge(cfg)
     got = inputs(workdir)
     wrong = got["inbox/1.eml!附件2_财务处.xlsx"]
-    assert wrong["status"] == "returned" and "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    # made good by 财务处's own form sent after it (it stayed returned for good)
+    assert wrong["status"] == "superseded" and wrong["superseded_by"] == "inbox/2.eml!附件2_财务处.xlsx"
+    assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    assert got["inbox/2.eml!附件2_财务处.xlsx"]["status"] == "accepted" and result.exit_code == 0
     from formkit.submissions import grid
 
     jwc = next(d for d in grid(result.analysis) if d.code == "JWC")

@@ -37,6 +37,14 @@ def test_sniff_workbooks(build, kind):
     (lambda: b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"/>',
      F.FILE_UNKNOWN_FORMAT, "Excel 2003 XML 表格；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
     (H.html_renamed, F.FILE_UNKNOWN_FORMAT, "HTML 网页"),
+    # Excel's "Unicode 文本" (UTF-16, tabs, every row padded to the table's width), LibreOffice's flat XML, an Outlook
+    # winmail.dat saved from webmail: named, with what to do (a bare "文本文件", "XML 文本", "无法识别的格式")
+    (lambda: "\ufeff序号\t风险点\t\t\t\r\n1\t泄露试题\t二级\t是\r\n".encode("utf-16-le"), F.FILE_UNKNOWN_FORMAT,
+     "CSV/文本；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
+    (lambda: b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+             b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"/>', F.FILE_UNKNOWN_FORMAT,
+     "LibreOffice 平面 XML 表格（.fods）；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
+    (lambda: b"\x78\x9f\x3e\x22\x01\x00" + bytes(64), F.FILE_UNKNOWN_FORMAT, "Outlook 专用格式（winmail.dat"),
     (H.pdf, F.FILE_UNKNOWN_FORMAT, "PDF 文件"),
     (H.png, F.FILE_UNKNOWN_FORMAT, "图片"),
     (lambda: "请查收".encode(), F.FILE_UNKNOWN_FORMAT, "文本文件"),
@@ -361,7 +369,13 @@ def test_mail_provenance(tmp_path: Path):
 @pytest.mark.parametrize("date, expected", [
     ("Tue, 7 Mar 2023 10:15:00 +0800", "2023-03-07T10:15:00+08:00"),
     ("Tue, 07 Mar 2023 02:15:00 -0000", "2023-03-07T02:15:00+00:00"),
-    ("2023年3月7日", None),
+    # written by office and bulk-mail systems in no mail format: 北京时间 (they were no date at all, and a first draft
+    # won over its correction by the file names' order)
+    ("2023-03-07 10:15:00", "2023-03-07T10:15:00+08:00"),
+    ("2023/3/7 9:05", "2023-03-07T09:05:00+08:00"),
+    ("2023年3月7日 下午3:15", "2023-03-07T15:15:00+08:00"),
+    ("2023年3月7日", "2023-03-07T00:00:00+08:00"),
+    ("三月七日", None),
     (None, None),
 ])
 def test_mail_date(tmp_path: Path, date, expected):

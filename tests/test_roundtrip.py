@@ -313,6 +313,29 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert not list((workdir / "outbox/反馈").rglob("张伟_措施_反馈.*"))
 
 
+@pytest.mark.parametrize("rounds", ["one merge", "two merges"])
+def test_a_row_corrected_as_the_feedback_asked_leaves_no_gap_in_the_numbers(cfg, workdir, rounds):
+    """教务处's first 附件4 is returned (风险点 of row 2 too long); the row shortened in the feedback workbook and sent back:
+    the accepted form is JWC-B01, B02, B03 (it was B01, B03, B04: B02 was the returned row's, which no one ever saw)."""
+    rows = [{"岗位(环节)": "教材科", "风险类别": "业务流程", "风险点": "教材选用收受回扣", "主要表现形式": "回扣",
+             "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"},
+            {"岗位(环节)": "考务", "风险类别": "岗位职责", "风险点": "泄" * 301, "主要表现形式": "考前泄题",
+             "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"},
+            {"岗位(环节)": "教务科", "风险类别": "制度机制", "风险点": "调课审批不严", "主要表现形式": "随意调课",
+             "风险等级": "三级", "涉及“三重一大”": "否", "责任人": "王芳"}]
+    a4 = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    fill(a4, workdir / "inbox/附件4.xlsx", header={"填表日期": "2023-03-15"}, rows=rows)
+    if rounds == "two merges":
+        assert merge(cfg).report["inputs"][0]["status"] == "returned"
+    fill(a4, workdir / "inbox/附件4_改.xlsx", header={"填表日期": "2023-03-18"},
+         rows=[rows[0], {**rows[1], "风险点": "泄露试题"}, rows[2]])
+    result = merge(cfg)
+    assert [(r["风险编号"], r["风险点"]) for r in result.analysis.catalogue if r["层级"] == "部门"] == [
+        ("JWC-B01", "教材选用收受回扣"), ("JWC-B02", "泄露试题"), ("JWC-B03", "调课审批不严")]
+    # and they stay so in the next merge (the registry kept the accepted version's numbers)
+    assert [r["风险编号"] for r in merge(cfg).analysis.catalogue if r["层级"] == "部门"] == ["JWC-B01", "JWC-B02", "JWC-B03"]
+
+
 def _zhang_with_measures(cfg, workdir, rows: list[dict], measures: list[str]) -> Path:
     """The risk stage with 张伟's 附件3 holding `rows`, his pre-filled 附件5 answering them with `measures`, merged; the
     blank 附件3 he was issued (kept outside outbox/), for what he sends next."""
@@ -559,8 +582,10 @@ def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg,
 
     paths = fill_risk_stage(cfg, workdir / "inbox")
     fill(_find(generate_campaign(cfg), "附件4", "机电工程系"), workdir / "inbox/机电工程系风险点.xlsx", rows=[
-        {"岗位(环节)": "实训采购", "风险类别": "岗位职责", "风险点": "实训设备采购中收受回扣", "风险等级": "一级",
-         "涉及“三重一大”": "是"}])
+        {"岗位(环节)": "实训采购", "关联权力事项": "实训设备采购", "风险类别": "岗位职责", "风险点": "实训设备采购中收受回扣",
+         "风险等级": "一级", "涉及“三重一大”": "是"}])
+    fill(_find(generate_campaign(cfg), "附件2", "机电工程系"), workdir / "inbox/机电工程系权力.xlsx", rows=[
+        {"权力事项": "实训设备采购", "权力类别": "执行", "职权依据": "采购管理办法", "行使岗位": "实训科", "涉及“三重一大”": "否"}])
     assert paths
     before = {r["风险编号"]: r["风险点"] for r in merge(cfg).analysis.catalogue if r["层级"] == "部门"}
     assert any(k.startswith("JDX-") for k in before) and any(k.startswith("JWC-") for k in before)
@@ -572,6 +597,9 @@ def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg,
     assert {r.status for r in result.analysis.inputs if r.form == "附件4"} == {"accepted"}
     merged = next(r for r in result.analysis.inputs if r.form == "附件4" and "机电" in r.path)
     assert "department-merged" in {f.code for f in merged.findings}
+    # its power item is in its own 附件2, which still stands beside 教务处's: no power-item-unknown (a reply every round)
+    assert "power-item-unknown" not in {f.code for f in merged.findings}
+    assert {p["权力事项"] for p in result.analysis.powers} >= {"实训设备采购"}
 
 
 def test_a_staff_list_added_to_the_roster_renumbers_nobody(cfg, workdir):
@@ -975,3 +1003,35 @@ def test_a_new_risk_above_a_reworded_one_does_not_take_its_number(cfg, workdir):
     cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"}
     assert cat["JWC-0012-02"] == ("违规收受学生家长礼品", "拒收礼品登记上交")
     assert cat["JWC-0012-03"] == ("违规收受礼金", "")
+
+
+def test_the_summary_has_a_native_chart_for_each_of_its_three_tables(cfg, workdir):
+    """汇总: department × level, category × level and personal-form completion against headcount, each with a native
+    Excel chart on the sheet whose series are its own cells (interfaces.md; completion had none)."""
+    import re
+    import zipfile
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    book = workdir / "outbox/廉政风险目录.xlsx"
+    ws = openpyxl.load_workbook(book)["汇总"]
+    start = next(c.row for c in ws["A"] if c.value == "三、个人自查表完成情况")
+    with zipfile.ZipFile(book) as z:
+        wb_xml = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        rid = re.search(r'<sheet name="汇总" sheetId="\d+" r:id="(rId\d+)"', wb_xml)[1]
+        sheet = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
+        sheet_part = "xl/" + (sheet[1] or sheet[2])
+        sheet_rels = z.read(sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels").decode()
+        drawing = "xl/drawings/" + re.search(r'Target="\.\./drawings/([^"]+)"', sheet_rels)[1]
+        drawing_rels = z.read(drawing.replace("drawings/", "drawings/_rels/") + ".rels").decode()
+        charts = [z.read("xl/charts/" + name).decode() for name in re.findall(r'Target="\.\./charts/([^"]+)"', drawing_rels)]
+    titles = [re.search(r"<a:t>([^<]+)</a:t>", c)[1] for c in charts]
+    assert titles == ["各部门风险点等级分布", "风险类别分布", "个人自查表完成情况（人）"]
+    completion = charts[2]
+    refs = re.findall(r"<c:f>([^<]+)</c:f>", completion)
+    n = len(cfg.roster.departments)
+    assert f"汇总!$A${start + 2}:$A${start + 1 + n}" in refs
+    assert {f"汇总!$B${start + 2}:$B${start + 1 + n}", f"汇总!$C${start + 2}:$C${start + 1 + n}",
+            f"汇总!$E${start + 2}:$E${start + 1 + n}"} <= set(refs)
+    assert [ws.cell(start + 2 + i, 1).value for i in range(n)] == [d.name for d in cfg.roster.departments.values()]

@@ -89,7 +89,7 @@ ARCHIVE_ENCRYPTED = _code(
     "压缩包中的文件设有解压密码，无法读取；请不加密码重新打包，或直接发送表单。")
 ARCHIVE_UNSUPPORTED = _code(
     "archive-unsupported", ERROR, "压缩包格式无法打开",
-    "文件是 {detail} 压缩包，formkit 只能打开 zip 压缩包；请解压后直接发送其中的表单（.xlsx），或改用 zip 格式重新压缩后发送。")
+    "文件是 {detail} 压缩包，这里只能打开 zip 压缩包；请解压后直接发送其中的表单（.xlsx），或改用 zip 格式重新压缩后发送。")
 MAIL_FILE_UNSUPPORTED = _code(
     "mail-file-unsupported", ERROR, "邮件文件格式无法打开",
     "“{value}”是 Outlook 邮件文件（.msg），formkit 无法直接读取；请在 Outlook 中打开这封邮件，把表单附件另存到 inbox/，"
@@ -158,9 +158,9 @@ DEPARTMENT_MISMATCH = _code(
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
 DEPARTMENT_SENDER_ASIDE = _code(
     "department-sender-aside", ERROR, "其他部门用了本部门的表单",
-    "这份{detail}的表是用{value}的邮箱、以{value}的名义（文件名）发来的，没有记在{detail}名下。如果是{value}用了{detail}"
-    "的表单填写，请{value}改用本部门的表单重新填写发送；如果确是代{detail}报送，请{detail}自己发送，或由办公室把文件名"
-    "改为{detail}的名称后放回收件箱。")
+    "这份{detail}的表从文件名和发件邮箱（或填写的部门负责人）看是{value}填写发来的，没有记在{detail}名下。如果是{value}用了"
+    "{detail}的表单填写：反馈附件已改为{value}自己的表单并填入了原来的内容，核对后发回即可；如果确是代{detail}报送，请{detail}"
+    "自己发送，或由办公室把文件名改为{detail}的名称后放回收件箱。")
 DEPARTMENT_RENAMED = _code(
     "department-renamed", INFO, "部门名称与名册不同",
     "表内部门为“{value}”，名册中下发这份表单的部门现名“{detail}”（部门代码相同）；已按“{detail}”汇总。"
@@ -247,6 +247,12 @@ FORM_PASTED_BELOW = _code(
 MEASURE_CONTINUES = _code(
     "measure-continues", INFO, "续写的措施",
     "第 {detail} 行只填了措施、没有填风险编号，已作为上一行风险点（{value}）的另一条措施汇总；如不是，请填写它的风险编号。")
+ROW_CONTINUED = _code(
+    "row-continued", INFO, "接续上一行的内容",
+    "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
+SECTION_HEADING = _code(
+    "section-heading", WARNING, "分类标题行",
+    "第 {detail} 行（{value}）除序号外只填了“{field}”，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")
@@ -276,6 +282,10 @@ INVALID_DATE = _code(
 DATE_UNCLEAR = _code(
     "date-unclear", WARNING, "日期无法识别",
     "“{field}”不是可以识别的日期（“{value}”），未按日期使用；请按 2023-03-15 的格式填写。")
+DATE_IMPOSSIBLE = _code(
+    "date-impossible", WARNING, "日期不存在",
+    "“{field}”填写的“{value}”不是存在的日期（月份或日子超出范围），请核对后按 2023-06-30 的格式填写；"
+    "若是长期执行的措施，可填写“长期”。")
 DATE_IMPLAUSIBLE = _code(
     "date-implausible", WARNING, "日期不在本轮活动期间",
     "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")
@@ -287,7 +297,7 @@ DATE_AS_NUMBER = _code(
     "“{field}”是数字 {value}（单元格不是日期格式），已按日期 {detail} 读取；请把该单元格的格式设为日期。")
 TOO_LONG = _code(
     "too-long", ERROR, "内容过长",
-    "“{field}”内容过长（{value} 字，最多 {detail} 字）；请精简后填写。")
+    "“{field}”内容过长（{detail}）；请精简后填写。")
 FORMULA_UNCACHED = _code(
     "formula-uncached", ERROR, "公式没有计算结果",
     "该单元格是公式（{value}）但没有保存计算结果；请直接填写内容，不要使用公式。")
@@ -368,6 +378,12 @@ RESENT_FOLLOWED_UP = _code(
 SUPERSEDED = _code(
     "superseded", INFO, "已被新提交替代",
     "同一表单有更新的提交（{value}），本文件未汇总。")
+LIST_KEPT = _code(
+    "list-kept", INFO, "改正前仍列出上次接收的版本",
+    "这份重报的表被退回修改；改正并接收前，汇总工作簿中仍列出上次接收的版本（{value}），改正后发回即替换。")
+SUPERSEDED_KEPT = _code(
+    "superseded-kept", INFO, "更新的提交被退回，仍按本文件汇总",
+    "同一表单更新的提交（{value}）被退回修改；改正并接收前，汇总工作簿中仍列出本文件的内容。")
 BLANK_RESENT = _code(
     "blank-resent", INFO, "空白表未替代已报的表",
     "这份表格中没有填写任何{detail}，未替代先前报送的“{value}”（仍按那一份汇总），也不用改正；如要修改已报的内容，"

@@ -308,6 +308,8 @@ _BINARY_MAGICS = (
     (b"BM", "图片"),
     (b"{\\rtf", "RTF 文档"),
     (b"MZ", "可执行程序"),
+    # the attachment of an Outlook mail in its own rich-text format, saved from webmail as it came
+    (b"\x78\x9f\x3e\x22", "Outlook 专用格式（winmail.dat，RTF 邮件）；请发件人在 Outlook 中改用 HTML 或纯文本格式，重新附上表格发送"),
 )
 
 
@@ -343,10 +345,12 @@ def _describe(data: bytes) -> str:
     if low.startswith("<?xml"):
         if "excel.sheet" in low or "urn:schemas-microsoft-com:office:spreadsheet" in low:
             return "Excel 2003 XML 表格" + resave
+        if "office:document" in low and "opendocument.spreadsheet" in low:
+            return "LibreOffice 平面 XML 表格（.fods）" + resave
         return "XML 文本"
     if low.startswith("mime-version:") or "multipart/related" in low[:2048]:
         return "MHTML 单文件网页" + resave
-    if _table_text(low):
+    if _table_text(text.lstrip("\ufeff\r\n")):       # (an empty first cell is a tab)
         return "CSV/文本" + resave
     return "文本文件"
 
@@ -355,7 +359,8 @@ def _table_text(text: str) -> bool:
     """Text that is a table (CSV, tab separated): its first two lines cut into the same number of cells (two or more)
     by one separator, or one line of three cells or more (not by the Chinese comma of prose: "附件4 将于下周报送，特此说明。",
     "您好，附件已发，请查收")."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()][:2]
+    # (tabs kept at either end: Excel's Unicode text pads every row to the table's width with them)
+    lines = [line.strip(" \r\ufeff") for line in text.splitlines() if line.strip()][:2]
     for sep in (",", "\t", ";", "，"):
         counts = [line.count(sep) for line in lines]
         if counts and counts[0] >= 1 and (len(counts) == 2 and counts[0] == counts[1]
@@ -613,6 +618,25 @@ def _unsafe_member_path(name: str) -> bool:
 
 
 _CHINA = timezone(timedelta(hours=8))
+_PLAIN_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT]*(上午|下午)?(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?)?"
+                         r"\s*(?:(?:GMT|UTC)?\s*([+-])(\d{1,2}):?(\d{2})?|CST|北京时间)?$")
+
+
+def _plain_mail_date(text: str) -> datetime | None:
+    """A Date header some office and bulk-mail systems write in no mail format: 2023-03-20 09:00:00, 2023/3/20 9:00,
+    2023年3月20日 上午9:00 (北京时间 unless an offset is given); None when it is not one."""
+    m = _PLAIN_DATE.match(unicodedata.normalize("NFKC", text).strip())
+    if m is None:
+        return None
+    hour = int(m[5] or 0) + (12 if m[4] == "下午" and int(m[5] or 0) < 12 else 0)
+    zone = _CHINA
+    if m[8]:
+        offset = timedelta(hours=int(m[9]), minutes=int(m[10] or 0))
+        zone = timezone(offset if m[8] == "+" else -offset)
+    try:
+        return datetime(int(m[1]), int(m[2]), int(m[3]), hour, int(m[6] or 0), int(m[7] or 0), tzinfo=zone)
+    except ValueError:
+        return None
 
 
 def _zip_mtime(info: zipfile.ZipInfo) -> float | None:
@@ -830,7 +854,7 @@ def provenance(msg: Message) -> dict:
         try:
             parsed = email.utils.parsedate_to_datetime(decode_words(raw["date"]))
         except (TypeError, ValueError, IndexError, OverflowError):
-            parsed = None
+            parsed = _plain_mail_date(decode_words(raw["date"]))
         if parsed is not None:
             if parsed.tzinfo is None:  # "-0000": UTC, local offset unknown (RFC 5322 3.3)
                 parsed = parsed.replace(tzinfo=UTC)

@@ -139,11 +139,19 @@ _LEVEL_WORDS = {
 }
 
 
+_TRAILING_MARKS = "。.,，;；!！、"
+
+
+def _bare(key: str) -> str:
+    """A folded choice without the full stop or comma typed after it (是。, 二级，)."""
+    return key.rstrip(_TRAILING_MARKS) or key
+
+
 def level(value: object) -> tuple[str | None, bool]:
     """(canonical level or None when not recognisable, whether the input differed from the canonical)."""
     raw = to_text(value)
     key = fold(raw)   # NFKC already turns Ⅰ Ⅱ Ⅲ into I II III
-    canon = _LEVEL_WORDS.get(key)
+    canon = _LEVEL_WORDS.get(key) or _LEVEL_WORDS.get(_bare(key))
     return canon, canon is not None and raw != canon
 
 
@@ -153,7 +161,7 @@ _NO = {"否", "n", "no", "×", "✗", "x", "无", "不涉及", "未涉及", "fal
 
 def yesno(value: object) -> tuple[str | None, bool]:
     raw = to_text(value)
-    key = fold(raw)
+    key = _bare(fold(raw))
     if key in _YES:
         return "是", raw != "是"
     if key in _NO:
@@ -163,7 +171,7 @@ def yesno(value: object) -> tuple[str | None, bool]:
 
 def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) -> tuple[str | None, bool]:
     raw = to_text(value)
-    key = fold(raw)
+    key = _bare(fold(raw))
     for c in choices:
         if fold(c) == key:
             return c, raw != c
@@ -183,10 +191,14 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
 _DATE_PATTERNS = [
     re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),        # 23.3.15: the year's last two digits
 ]
+_WEEKDAY = re.compile(r"[（(]?(?:星期|周|礼拜)[一二三四五六日天][）)]?$")
+_DASHES = re.compile(r"(?<=\d)[—–~～―](?=\d)")
 _TIME_OF_DAY = re.compile(r"(?:(?<=[日号])|\s+|T)(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?$")
 _DAY_FIRST_OR_MONTH_FIRST = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]$")
+_CN_DATE = re.compile(r"^([〇零○一二三四五六七八九]{4}|\d{4})年([一二三四五六七八九十]{1,3}|\d{1,2})月"
+                      r"([一二三四五六七八九十]{1,3}|\d{1,2})[日号]$")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
 
 
@@ -202,11 +214,14 @@ def _text_date(text: str) -> tuple[int, int, int] | None:
     """(year, month, day) of a date typed as text: 2023-03-15, 2023/3/15, 2023.3.15, 2023年3月15日 (号),
     20230315, with a time of day after it or not; 二〇二三年三月十五日; 15/3/2023 or 3/15/2023 where the
     order is plain (a number over 12 is the day; 5/3/2023 could be either: None)."""
-    text = _TIME_OF_DAY.sub("", text.strip()).replace(" ", "")
+    text = _WEEKDAY.sub("", text.strip()).strip()              # 2023年3月15日（星期三）
+    text = _TIME_OF_DAY.sub("", text).replace(" ", "").rstrip(".。")   # 2023.03.15.
+    text = _DASHES.sub("-", text)                               # 2023—3—15
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:
-            return int(m[1]), int(m[2]), int(m[3])
+            year = int(m[1])
+            return year + 2000 if year < 100 else year, int(m[2]), int(m[3])
     m = _DAY_FIRST_OR_MONTH_FIRST.match(text)
     if m:
         a, b, year = int(m[1]), int(m[2]), int(m[3])
@@ -217,8 +232,23 @@ def _text_date(text: str) -> tuple[int, int, int] | None:
         return None
     m = _CN_DATE.match(text)
     if m:
-        return int("".join(str(_CN_DIGITS[c]) for c in m[1])), _cn_number(m[2]), _cn_number(m[3])
+        return tuple(int(part) if part.isdigit() else _cn_number(part) if i else int("".join(str(_CN_DIGITS[c]) for c in part))
+                     for i, part in enumerate(m.groups()))
     return None
+
+
+def impossible_date(value: object) -> bool:
+    """Whether text is written as a date that does not exist (2023-02-30, 2023/13/01): a slip, not a term
+    such as 长期 or 每学期."""
+    text = unicodedata.normalize("NFKC", to_text(value))
+    found = _text_date(text) if text.strip() else None
+    if found is None:
+        return False
+    try:
+        date(*found)
+    except ValueError:
+        return True
+    return False
 
 
 def parse_date(value: object) -> tuple[date | None, bool]:

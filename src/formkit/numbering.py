@@ -10,10 +10,15 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
+from formkit import findings as F
 from formkit import normalize
 from formkit.inputs import InputResult
 from formkit.normalize import iso_text
 from formkit.validate import Checked, former_token
+
+
+def _returned(res: InputResult) -> bool:
+    return any(f.severity == F.ERROR for f in res.findings)
 
 
 def _person_code(checked: Checked) -> str:
@@ -45,10 +50,11 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 
     known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
     numbers: dict[int, int] = {}
-    for res in versions:
+    for i, res in enumerate(versions):
         c = res.checked
-        if c is None:
-            continue
+        if c is None or (i < len(versions) - 1 and _returned(res)):
+            continue        # (a version returned was never merged: its numbers were given to nobody, and its row
+            # corrected as the feedback asked took another, leaving a gap in the accepted form's numbers)
         keys = _row_keys(c)
         if not known:
             numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
@@ -195,7 +201,7 @@ def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int
             return None
     numbered_then = next((v for v in versions if v.sha256 == sha), None)
     c = numbered_then.checked if numbered_then is not None else None
-    if c is None:
+    if c is None or _returned(numbered_then):
         return None
     return {i + 1: key for i, key in enumerate(_row_keys(c)) if key[1]}
 

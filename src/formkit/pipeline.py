@@ -134,6 +134,10 @@ class Analysis:
     numbering: dict[str, tuple[str, str | None]] = field(default_factory=dict, repr=False)
     """The risk numbers this analysis gave, by submitter (cache.Store.put_numbering; merge keeps them)."""
 
+    kept: list[InputResult] = field(default_factory=list, repr=False)
+    """Superseded 附件1/附件2 whose rows stand in 领导小组/权力清单 while the version that replaced them is returned (a
+    corrected list with one mistake emptied the leadership group's sheet until the correction came)."""
+
     def accepted(self, form: str | None = None) -> list[InputResult]:
         return [i for i in self.inputs if i.status == ACCEPTED and (form is None or i.form == form)]
 
@@ -299,6 +303,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
     versions_of: dict[str, list[InputResult]] = {}   # a risk form's current version's path → its versions
+    earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/附件2's current version's path → the versions before it
+    kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     given: dict[str, tuple[str, str | None]] = {}                 # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
@@ -307,14 +313,22 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # that department's 权力清单, replaced what it sent, stopped its chase): returned to the sender instead
     sent_by = {res.path: other for members in groups.values() for res in members
                if campaign_rules and (other := versions.sent_by_another(res, cfg)) is not None}
+    sent_aside: list[InputResult] = []
     for members in groups.values():
         unchanged = versions.unchanged_feedback(members)
         for res in [m for m in members if m.path in sent_by]:
             members.remove(res)
             res.status = RETURNED
+            c = res.checked
+            ref = c.sub.header_refs.get("department") if c is not None else None
+            # (the form's department name kept or renamed says nothing here: the rows are no one's of that department)
+            res.findings = [f for f in res.findings if f.code not in (F.DEPARTMENT_RENAMED, F.DEPARTMENT_NAME_DIFFERS)]
             res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=cfg.roster.departments[sent_by[res.path]].name,
-                                       detail=cfg.roster.departments[res.department].name))
-            res.credited = sent_by[res.path]     # the sender's (report.json, 问题清单, its feedback's folder)
+                                       detail=cfg.roster.departments[res.department].name,
+                                       **({"sheet": c.sub.sheet, "cell": ref, "field": "部门", "key": "department"}
+                                          if ref else {})))
+            res.credited = sent_by[res.path]     # the sender's (report.json, 问题清单, 提交情况, its feedback)
+            sent_aside.append(res)
         if not members:
             continue
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
@@ -337,6 +351,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
+        if latest.form in _LISTS and len(members) > 1:
+            earlier_of[latest.path] = members[:-1]
         if latest.form in forms and forms[latest.form].is_risk_form and not (len(members) == 1 and _mismatched(latest)):
             # numbered below (numbering.number_rows; not a form of nobody's: it would take the numbers of the person
             # it names)
@@ -359,6 +375,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
             versions.same_name_told(members)
 
+    # sent by another department on this one's form, then that department's own form came after it: the mistake is
+    # made good (it stayed returned for good, every merge ending with 1 and a reply drafted for it)
+    own_latest = {(r.form, r.department): r for r in current}
+    for res in sent_aside:
+        if (own := own_latest.get((res.form, res.credited))) is not None and versions.compare(own, res, window)[0] > 0:
+            res.status, res.superseded_by = SUPERSEDED, own.path
+            res.findings.append(F.make(F.SUPERSEDED, value=own.path))
     by_form: dict[str, list[InputResult]] = {}
     for res in sorted(current, key=lambda r: r.path):
         by_form.setdefault(res.form or "", []).append(res)
@@ -374,7 +397,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     for res in by_form.get("附件2", []):
         if res.department:
             c = res.checked
-            ctx.power_items[res.department] = {power_item_key(iso_text(r.values.get("power_item", ""))) for r in c.rows}
+            # (two current lists of one department: one merged into it since, its 附件2 still standing for its items)
+            ctx.power_items.setdefault(res.department, set()).update(
+                power_item_key(iso_text(r.values.get("power_item", ""))) for r in c.rows)
 
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
@@ -394,6 +419,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if campaign_rules:
                 check_campaign(c, ctx)
             settle(res)
+            if res.status == RETURNED and res.path in prefix_of:
+                given.pop(prefix_of[res.path], None)    # numbers given by a version accepted only (numbering._returned)
+            if res.status == RETURNED and res.path in earlier_of:
+                _keep_previous(kept, res, earlier_of[res.path])
             if res.status == ACCEPTED and c.spec.is_risk_form:
                 numbers, wordings = numbered.get(res.path, {}), worded.get(res.path, {})
                 columns = _content_columns(c)
@@ -434,7 +463,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                             (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"), ("完成时限", "deadline"))})
             step()
     for res in results:
-        if res.brief and res.status in (RETURNED, SUPERSEDED) and not any(
+        if res.brief and res.status in (RETURNED, SUPERSEDED) and res not in kept and not any(
                 f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED) for f in res.findings):
             c = res.checked
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
@@ -443,7 +472,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
-    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given)
+    analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given,
+                        kept=kept)
     _consolidate(analysis)
     return analysis
 
@@ -595,6 +625,26 @@ def _content_columns(c: Checked) -> str:
 _LAYOUTS: dict[str, str] = {}
 
 
+_LISTS = ("附件1", "附件2")
+"""The forms whose rows are lists of their own (领导小组, 权力清单), not risks: a returned correction leaves the last
+accepted version standing (_keep_previous)."""
+
+
+def _keep_previous(kept: list[InputResult], res: InputResult, earlier: list[InputResult]) -> None:
+    """A re-sent 附件1/附件2 returned: the last earlier version that had no error stays in 领导小组/权力清单 until the
+    correction comes (still superseded, each saying so), rather than the list going empty."""
+    for older in reversed(earlier):
+        c = older.checked
+        if c is None or not c.rows or any(f.severity == F.ERROR or f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED)
+                                          for f in older.findings):
+            continue
+        older.findings = [F.make(F.SUPERSEDED_KEPT, value=res.path) if f.code == F.SUPERSEDED else f
+                          for f in older.findings]
+        res.findings.append(F.make(F.LIST_KEPT, value=older.path))
+        kept.append(older)
+        return
+
+
 def _distinct_rows(res: InputResult, c: Checked) -> list:
     """A form's rows but those repeating an earlier row word for word (duplicate-row says so at each): one risk typed
     twice is one risk point, counted once in 风险目录, 汇总 and 公示 (and asked for one measure)."""
@@ -649,7 +699,8 @@ def _consolidate(a: Analysis) -> None:
                 staff_order.get((r["_dept"], r["_person"]), 10**6), r["_person"], numbering.id_order(r["风险编号"]))
 
     a.catalogue = sorted(ctx.risks.values(), key=order)
-    for res in sorted(a.accepted("附件2"), key=lambda r: dept_order.get(r.department or "", 10**6)):
+    listed = a.accepted() + a.kept
+    for res in sorted((r for r in listed if r.form == "附件2"), key=lambda r: dept_order.get(r.department or "", 10**6)):
         c = res.checked
         for row in _distinct_rows(res, c):
             v = row.values
@@ -660,7 +711,7 @@ def _consolidate(a: Analysis) -> None:
                 "运行流程": iso_text(v.get("process")), "涉及三重一大": iso_text(v.get("major")), "备注": iso_text(v.get("note")),
                 "来源文件": res.raw.file_path, "来源位置": f"{c.sub.sheet}!{row.refs.get('power_item', '')}",
             })
-    for res in a.accepted("附件1"):
+    for res in (r for r in listed if r.form == "附件1"):
         c = res.checked
         for row in _distinct_rows(res, c):
             v = row.values

@@ -614,6 +614,25 @@ def _signoff_row(line: list, filled: list[int]) -> bool:
 _TOTAL = re.compile(r"(?:合\s*计|小\s*计|总\s*计|共\s*计)")
 """How a totals line under a table begins, in its 序号 column."""
 
+_HEADING_SEQ = re.compile(r"[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|第[一二三四五六七八九十]+[部分类章节]{0,2}")
+"""A 序号 that numbers a section (一, （二）, 第三部分), not an item (1, 1.1, (1))."""
+
+_HEADING_TEXT = re.compile(r"[（(]?[一二三四五六七八九十]+[)）、.．]|第[一二三四五六七八九十]+[部分类章节]{1,2}")
+"""A section heading typed with its number in a column of its own (一、教学管理类)."""
+
+
+@lru_cache(maxsize=64)
+def _continued_keys(spec: FormSpec) -> frozenset[str]:
+    """The columns whose text, alone in a row, carries on the row above (spec: continues = true)."""
+    return frozenset(f.key for f in spec.columns if f.continues)
+
+
+def _row_name(spec: FormSpec, row: Row) -> str:
+    """What names a row (its first required text column: 权力事项, 风险点), as a finding quotes it."""
+    key = next((f.key for f in spec.columns if f.need == "req" and f.type == "text"), None)
+    return normalize.to_text(row.values.get(key, "")) if key else ""
+
+
 _SEQ_LIKE = re.compile(r"[\s(（第]*(?:[0-9０-９一二三四五六七八九十百]+(?:[-－.．][0-9０-９]+)*|[\u2460-\u2473\u3251-\u325f])"
                        r"[\s.、)）项条]*")
 """What a 序号 cell holds when it only numbers a row (3, ３, 三, (3), 3.)."""
@@ -855,6 +874,17 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             last_seen = r
             continue
         seq = values.get("seq")
+        named = [k for k, v in values.items() if k != "seq" and to_text(v)]
+        if len(named) == 1 and not any(j not in by_col for j in filled) and (
+                (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
+                or (not to_text(seq) and _HEADING_TEXT.match(to_text(values[named[0]])))):
+            # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
+            # was returned as an item missing every other column)
+            findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
+                                   field=spec.column(named[0]).label,
+                                   value="　".join(to_text(line[j]) for j in filled)))
+            last_seen = r
+            continue
         if type(seq) is str and _TOTAL.match(seq.strip()):
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
             not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
@@ -884,6 +914,20 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, mapping["seq"], seq)
             continue
         number = str(r + 1)
+        if rows and named and not to_text(seq) and not extras and set(named) <= _continued_keys(spec) \
+                and all(j in by_col for j in filled):
+            # only 运行流程 (职权依据, 行使岗位 …) in a row under an item: the item goes on in it (a long 运行流程 typed over
+            # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest)
+            prev = rows[-1]
+            for key in named:
+                text, before = to_text(values[key]), to_text(prev.values.get(key, ""))
+                prev.values[key] = f"{before}\n{text}" if before else text
+                if not before:
+                    prev.refs[key] = col_letters(mapping[key] + 1) + number
+            findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
+                                   field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+            last_seen = r
+            continue
         refs = {key: letters + number for key, letters in ref_letters}
         if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
             for key, j in mapping_items:

@@ -40,6 +40,7 @@ class Field:
     max_length: int = 1000
     prefill: str | bool | None = None
     lock: bool = True
+    continues: bool = False     # a row filling only such columns (no 序号) carries on the row above (an item spanning rows)
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -111,7 +112,7 @@ def _field(raw: dict, where: str, section: str) -> Field:
         return DeclarationError(f"表单声明 {where} 的 {section} 中字段“{name}”有误：{why}")
 
     unknown = set(raw) - {"key", "label", "type", "need", "choices", "synonyms", "aliases", "width", "help",
-                          "max_length", "prefill", "lock"}
+                          "max_length", "prefill", "lock", "continues"}
     if unknown:
         raise fail(sorted(unknown)[0], "不认识的设置项")
     for name in ("key", "label"):
@@ -150,9 +151,12 @@ def _field(raw: dict, where: str, section: str) -> Field:
     lock = raw.get("lock", True)
     if not isinstance(lock, bool):
         raise fail("lock", "必须是 true 或 false")
+    continues = raw.get("continues", False)
+    if not isinstance(continues, bool) or (continues and (section != "columns" or typ != "text")):
+        raise fail("continues", "只能用于文字类型的表格列，必须是 true 或 false")
     return Field(key=raw["key"], label=raw["label"], type=typ, need=need, choices=tuple(choices),
                  synonyms=dict(synonyms), aliases=tuple(aliases), width=float(width), help=raw.get("help", ""),
-                 max_length=max_length, prefill=prefill or None, lock=lock)
+                 max_length=max_length, prefill=prefill or None, lock=lock, continues=continues)
 
 
 def parse_declaration(text: str, where: str) -> FormSpec:

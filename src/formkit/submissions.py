@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from formkit import findings as F
 from formkit import normalize
 from formkit.inputs import ACCEPTED, CHINA, RETURNED
 from formkit.pipeline import Analysis
@@ -279,8 +278,9 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
     # a personal form counts for its person's department in the roster (someone moved sent it from the old one)
     home = {normalize.person_key(p.staff_no, p.name): p.department for p in cfg.roster.staff}
     for r in analysis.inputs:
-        if r.status in (ACCEPTED, RETURNED) and not any(f.code == F.DEPARTMENT_SENDER_ASIDE for f in r.findings):
-            # (another department's content on this department's form: not this department's submission)
+        if r.status in (ACCEPTED, RETURNED):
+            # (another department's content on this department's form counts for the department that sent it: its
+            # department is the sender's, InputResult.credited)
             dept = home.get(r.brief.key[-1], r.department) if r.form in PERSONAL_FORMS else r.department
             current.setdefault((r.form, dept), []).append(r)
     for key, sent in analysis.first_sent.items():

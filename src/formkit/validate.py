@@ -126,12 +126,21 @@ def rule(stage: str = "file", forms: tuple[str, ...] | None = None) -> Callable[
 # -- coercion by type ---------------------------------------------------------------------------------
 
 
+def _preview(text: str) -> str:
+    """What a too long cell holds, as 问题说明 and report.json show it (the cell itself holds all of it)."""
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
+def _too_long(text: str, limit: int) -> str:
+    return f"{len(text)} 字，最多 {limit} 字"
+
+
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
     """Canonical value of one cell and at most one finding about it."""
     text = normalize.to_text(raw)
     if f.type == "text":        # most cells: no dict of where-it-is unless there is a finding
         if len(text) > f.max_length:
-            return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **_at(f, sheet, ref, row))
+            return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **_at(f, sheet, ref, row))
         return text, None
     where = _at(f, sheet, ref, row)
     if f.type == "when":
@@ -140,7 +149,9 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
             if parsed is not None and 2000 <= parsed.year <= 2099:     # 2023-05-10 typed into a General cell
                 return parsed.isoformat(), F.make(F.DATE_AS_NUMBER, value=text, detail=parsed.isoformat(), **where)
         if len(text) > f.max_length:
-            return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **where)
+            return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
+        if normalize.impossible_date(text):          # 2023-02-30: published as the deadline, unsaid
+            return text, F.make(F.DATE_IMPOSSIBLE, value=text, **where)
         return text, None
     if f.type == "date":
         if not text:
@@ -172,7 +183,7 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
             return canon, F.make(F.CHOICE_NORMALISED, value=text, detail=canon, **where)
         return canon, None
     if len(text) > f.max_length:
-        return text, F.make(F.TOO_LONG, value=len(text), detail=f.max_length, **where)
+        return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
     return text, None
 
 

@@ -52,6 +52,12 @@ def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[
     that is no submission time (it would move 数据截至 and make every department late)."""
     for basis, ts in _clues(result, window).items():
         return ts, basis
+    filled = _filled_ts(result)
+    if filled is not None and result.brief is not None and result.brief.corrects \
+            and (window is None or _within(filled, window)):
+        # a corrected feedback workbook put into inbox/ by hand, its 填表日期 kept: no earlier than that day (it
+        # had no submission time at all, 提交时间 empty in 风险目录); compare still puts it after what it corrects
+        return filled, "填表日期"
     return 0.0, ""           # no clue: nothing to say (between two such inputs, compare goes by the path)
 
 
@@ -153,6 +159,10 @@ def received_earlier(a: InputResult, b: InputResult, window: tuple[date, date] |
             return clues["邮件日期"]
         ts = clues.get("文件修改时间")
         return ts if ts is not None and (window is None or _within(ts, window)) else None
+    if "!" not in a.path and "!" not in b.path and a.raw.mtime and b.raw.mtime and a.raw.mtime != b.raw.mtime:
+        # two files of their own (no mail, no archive): the older file (a copy saved into another folder a round later
+        # took over as the original, the accepted file turned duplicate and 来源文件 moved to the copy)
+        return a.raw.mtime < b.raw.mtime
     x, y = receipt(a), receipt(b)
     if x is not None and y is not None:
         return _day(x) < _day(y)
@@ -214,26 +224,24 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
 
 
 def sent_by_another(res: InputResult, cfg: Config) -> str | None:
-    """The code of another department that sent this department's form: the mail came from that department's 联系邮箱
-    and its file (or folder) name names that department (财务处 filling 教务处's 附件2 and sending it as 附件2_财务处.xlsx);
-    an office relaying others' forms under their own names is no such case."""
+    """The code of another department that sent this department's form: its file (or folder) name names that
+    department, and either the mail came from that department's 联系邮箱 (财务处 filling 教务处's 附件2 and sending it as
+    附件2_财务处.xlsx) or, with no mail from a department's address (the attachment saved into inbox/ under the
+    sender's name), the form's 部门负责人 was typed over with that department's head; an office relaying others' forms
+    under their own names is no such case."""
     from formkit.submissions import named_department, names_of
 
-    mail = res.raw.mail or {}
-    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
-    if not sender or not res.department or res.department not in cfg.roster.departments:
+    if not res.department or res.department not in cfg.roster.departments:
         return None
     spec = load_forms().get(res.form or "")
     if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
-        return None
-    by_mail = names_of(cfg.roster).addresses.get(sender, ())
-    if len(by_mail) != 1 or by_mail[0] == res.department:
         return None
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
     name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-    if named_department([name], cfg.roster) != by_mail[0]:
+    named = named_department([name], cfg.roster)
+    if named is None or named == res.department:
         return None
     own = cfg.roster.departments[res.department]
     names = [n for n in (own.name, *own.aliases) if len(n) >= 2]
@@ -244,7 +252,15 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
                     name = name.replace(n, "")
     if any(n in name for n in names):
         return None
-    return by_mail[0]
+    mail = res.raw.mail or {}
+    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
+    by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
+    if len(by_mail) == 1:
+        return named if by_mail[0] == named else None
+    c = res.checked
+    head = normalize.name_key(normalize.person_name(c.header.get("dept_head", ""))) if c is not None else ""
+    theirs = normalize.name_key(cfg.roster.departments[named].head)
+    return named if head and head == theirs and head != normalize.name_key(own.head) else None
 
 
 def split(a: InputResult, b: InputResult) -> bool:

@@ -38,6 +38,7 @@ from formkit.generate import (
 )
 from formkit.inputs import ACCEPTED, REJECTED, RETURNED, InputResult
 from formkit.intake import ADDR_SPEC, RESAVE_HINT, SPREADSHEET_EXTS
+from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.submissions import as_of, grid, owed_by, sender_department
@@ -87,8 +88,9 @@ def _when_back(value: object) -> object:
     return _raw_text(value)
 
 
-_OWN_FORM = frozenset({F.DEPARTMENT_SENDER_ASIDE, F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAIGN})
-"""Findings whose fix is another form (one's own, this campaign's), not a correction of the attached workbook."""
+_OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAIGN})
+"""Findings whose fix is another form (one's own, this campaign's), not a correction of the attached workbook
+(department-sender-aside is not one: its feedback workbook is the sender's own form already)."""
 _PUT_BACK = (F.RISK_WITHOUT_MEASURE, F.RISK_REGISTERED_LATER)
 """Findings of a risk a measure form has no row for: the feedback workbook puts the row back."""
 
@@ -217,11 +219,23 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     laid out afresh, so a cell may sit elsewhere than in their own file): the reply mail cites those."""
     c = res.checked
     cfg = analysis.cfg
-    ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
+    dept = c.department
+    content = _content(res, analysis.ctx.risks)
+    if res.credited and res.credited in cfg.roster.departments and (dept is None or dept.code != res.credited):
+        # another department's form filled by the sender (department-sender-aside): its rows on the sender's own form,
+        # which sent back as it is, is the sender's submission (on the form it came on, it was returned again forever);
+        # the other department's name and head, where the sender left them, give way to its own
+        theirs = header_prefill(c.spec, cfg, dept, None) if dept is not None else {}
+        dept = cfg.roster.departments[res.credited]
+        for key, value in header_prefill(c.spec, cfg, dept, None).items():
+            if not content.header.get(key) or normalize.fold(iso_text(content.header[key])) == normalize.fold(theirs.get(key, "")):
+                content.header[key] = value
+        ident = identity_for(c.spec, cfg, dept, None)
+    else:
+        ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
     # the corrected file supersedes this one whatever dates it carries
     ident = dataclasses.replace(ident, corrects=res.sha256[:16])
-    content = _content(res, analysis.ctx.risks)
-    for key, value in header_prefill(c.spec, cfg, c.department, c.staff).items():
+    for key, value in header_prefill(c.spec, cfg, dept, c.staff).items():
         if not content.header.get(key):     # (a form typed anew: what the generated form would have shown)
             content.header[key] = value
     shown, marks = _marks(res, c, analysis.ctx.risks)
@@ -260,7 +274,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         ws.set_footer("&C第 &P 页，共 &N 页")
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    lay = write_form(path, c.spec, cfg, ident, content, department=c.department, marks=marks, extra=problems_sheet)
+    lay = write_form(path, c.spec, cfg, ident, content, department=dept, marks=marks, extra=problems_sheet)
     return path, _cited(c, shown, marks, lay)
 
 
@@ -286,7 +300,7 @@ def _addresses(text: str) -> str:
 
 
 def _mail(subject: str, body: str, to: str, sender: str, when: date,
-          attachment: Path | None = None, answers: str = "") -> Message:
+          attachment: Path | None = None, answers: str = "", cc: str = "") -> Message:
     """A draft: UTF-8 text (base64), the attachment's name per RFC 2231. Built with the email.mime classes
     (compat32): a fifth of the time of EmailMessage's header refolding, the same message to a reader."""
     text = MIMEText(body, "plain", "utf-8")
@@ -306,6 +320,8 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date,
     msg["Subject"] = Header(subject, "utf-8")
     if to:
         msg["To"] = _addresses(to)
+    if cc and _addresses(cc):
+        msg["Cc"] = _addresses(cc)
     if sender:
         msg["From"] = _addresses(sender)
     msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
@@ -511,7 +527,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
-                           file_name=file_name, findings=shown,
+                           file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
                            own_form=any(f.code in _OWN_FORM for f in shown),
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
@@ -532,7 +548,12 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         to = c.department.email if c and c.department else ""
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
         to = cfg.roster.departments[code].email
-    msg = _mail(subject, body, to, cfg.contact, today, attachment,
+    # forwarded: the one who wrote the mail inside (whose form it is, greeted) reads the reply too
+    office = {a.lower() for a in ADDR_SPEC.findall(cfg.contact or "")}
+    cc = (mail.get("reply_to") or mail.get("address") or "") if mail.get("forwarded_by") else ""
+    if {a.lower() for a in ADDR_SPEC.findall(cc)} & ({a.lower() for a in ADDR_SPEC.findall(to)} | office):
+        cc = ""
+    msg = _mail(subject, body, to, cfg.contact, today, attachment, cc=cc,
                 answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
     write_bytes_atomic(eml, bytes(msg))

@@ -374,6 +374,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
 
     # 3. personal-form completion
     top = max(last_c + 3, top + 17)
+    top3 = top
     write_text(ws, top, 0, "三、个人自查表完成情况", st.h2)
     for j, h in enumerate(["部门", "应报人数", "附件3已报", "附件3完成率", "附件5已报", "附件5完成率"]):
         ws.write_string(top + 1, j, h, st.head)
@@ -409,9 +410,22 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
         write_text(ws, r, 0, "注：" + "；".join(f"{d.name}已报 {max(people3[d.code], acc5[d.code])} 人，多于名册的应报人数 "
                                               f"{d.headcount} 人" for d in over[:10]) + (" 等" if len(over) > 10 else "")
                    + "。完成率按应报人数计（最多 100%），请核对名册中的应报人数。", st.subtitle)
+    # completion against headcount by department, as the other two tables have theirs (interfaces.md)
+    chart3 = wb.add_chart({"type": "bar"})
+    for col, name, colour in ((1, "应报人数", "#A5A5A5"), (2, "附件3已报", "#4472C4"), (4, "附件5已报", "#70AD47")):
+        chart3.add_series({"name": name, "categories": ["汇总", top3 + 2, 0, top3 + 1 + len(depts), 0],
+                           "values": ["汇总", top3 + 2, col, top3 + 1 + len(depts), col],
+                           "fill": {"color": colour}, "gap": 60})
+    chart3.set_title({"name": "个人自查表完成情况（人）", "name_font": {"name": "黑体", "size": 12}})
+    chart3.set_x_axis({"name": "人数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}})
+    chart3.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
+    chart3.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart3_height = max(300, 48 * len(depts) + 120)
+    chart3.set_size({"width": 560, "height": chart3_height})
+    ws.insert_chart(top3 + 1, len(head) + 1, chart3)
 
     # 4. every 一级 risk with who manages and who answers for it
-    top = r + 3
+    top = max(r + 3, top3 + 1 + chart3_height // 20 + 2)
     write_text(ws, top, 0, "四、一级风险点及分级监管", st.h2)
     # columns of this sheet are narrow (A is 18, the rest 8.5): long texts span several merged cells
     cols = [("风险编号", 1), ("部门", 2), ("层级", 1), ("岗位", 2), ("风险点", 5), ("直接管理", 1), ("监督负责", 1),
