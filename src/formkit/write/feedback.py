@@ -226,10 +226,10 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # which sent back as it is, is the sender's submission (on the form it came on, it was returned again forever);
         # the other department's name and head, where the sender left them, give way to its own
         theirs = header_prefill(c.spec, cfg, dept, None) if dept is not None else {}
+        for key, value in theirs.items():
+            if normalize.fold(iso_text(content.header.get(key, ""))) == normalize.fold(value):
+                del content.header[key]         # (filled with the sender's own below)
         dept = cfg.roster.departments[res.credited]
-        for key, value in header_prefill(c.spec, cfg, dept, None).items():
-            if not content.header.get(key) or normalize.fold(iso_text(content.header[key])) == normalize.fold(theirs.get(key, "")):
-                content.header[key] = value
         ident = identity_for(c.spec, cfg, dept, None)
     else:
         ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
