@@ -1596,7 +1596,7 @@ VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
-    "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch",
+    "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
@@ -2202,6 +2202,52 @@ def test_a_namesake_who_left_keeps_her_own_number(workdir):
     assert res.status == "accepted" and "person-left" in {f.code for f in res.findings}
     assert "staff-no-mismatch" not in {f.code for f in res.findings}
     assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]
+
+
+@pytest.mark.parametrize("typed", ["as issued", "as corrected"])
+def test_a_name_corrected_in_the_roster_is_the_same_person(workdir, typed):
+    """李娜 (0013) was listed as 李那 when her form went out; the office corrects the roster: her form, with the old name
+    as pre-filled or her own name typed over it, is hers under the roster's name (person-renamed) — it was taken for
+    someone who had left (she was chased), or returned as a colleague's form telling her to write the misspelt name."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(*s[:1], "李那", *s[2:]) if s[1] == "李娜" else s for s in STAFF])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李那" in p.name)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    path = submit(cfg, "附件3", src=src, rows=[RISK3], header={"姓名": "李娜"} if typed == "as corrected" else None)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-renamed")}
+    assert res.status == "accepted" and res.person == "李娜"
+    assert [(r["风险编号"], r["姓名"]) for r in a.catalogue] == [("JWC-0013-01", "李娜")]
+    assert next(d for d in grid(a) if d.code == "JWC").personal["附件3"].accepted == 1
+
+
+def test_a_staff_number_corrected_in_the_roster_is_the_same_person(workdir):
+    """李娜's 工号 was 0031 in the roster her form went out with; the office corrects it to 0013: her form is hers
+    (staff-no-corrected), not someone's who left (person-left: she was chased for the form she had sent). Told apart
+    from a namesake who left by what generate recorded: no form went out to a 李娜 0013."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [("0031", *s[1:]) if s[1] == "李娜" else s for s in STAFF])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    path = submit(cfg, "附件3", src=src, rows=[RISK3])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert triples(res) == {("附件3", value_ref(path, "工号"), "staff-no-corrected")}
+    assert res.status == "accepted" and res.checked.staff.staff_no == "0013"
+    assert next(d for d in grid(a) if d.code == "JWC").personal["附件3"].accepted == 1
 
 
 def _person_sheet(wb, template, title: str, who: tuple, risks: list[dict]):

@@ -254,6 +254,17 @@ def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
         return set(), {}
 
 
+def issued_people(cfg: Config) -> dict[str, set[tuple[str, str]]]:
+    """The staff each department's personal forms were issued to, as (name key, 工号 key) (generate.record_issued); {}
+    when nothing was recorded (an outbox/ of an older formkit, or deleted)."""
+    try:
+        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        return {code: {(normalize.name_key(name), normalize.staff_no_key(no)) for name, no in people}
+                for code, people in data.get("people", {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
 def issued_names(cfg: Config) -> dict[str, set[str]]:
     """The names each department's forms were issued under (generate.record_issued); {} when nothing was recorded."""
     return read_issued(cfg)[1]

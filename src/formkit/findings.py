@@ -156,6 +156,12 @@ DEPARTMENT_NAME_DIFFERS = _code(
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
     "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
+PERSON_RENAMED = _code(
+    "person-renamed", INFO, "名册中的姓名已更正",
+    "这份表单下发时的姓名是“{detail}”，名册中同一工号的人员现名“{value}”（名册已更正）；已按“{value}”汇总，无需处理。")
+STAFF_NO_CORRECTED = _code(
+    "staff-no-corrected", INFO, "名册中的工号已更正",
+    "这份表单下发时的工号是 {value}，{detail}；已按名册汇总，无需处理。")
 DEPARTMENT_SENDER_ASIDE = _code(
     "department-sender-aside", ERROR, "其他部门用了本部门的表单",
     "这份{detail}的表从文件名和发件邮箱（或填写的部门负责人）看是{value}填写发来的，没有记在{detail}名下。如果是{value}用了"

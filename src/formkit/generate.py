@@ -495,7 +495,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         written.append(path)
         if progress:
             progress(i, len(jobs))
-    record_issued(cfg, [d.code for d in chosen] if stage == "measures" else [], {d.code: d.name for d in chosen})
+    record_issued(cfg, [d.code for d in chosen] if stage == "measures" else [], {d.code: d.name for d in chosen},
+                  {d.code: [(p.name, p.staff_no) for p in cfg.roster.people_of(d.code)] for d in chosen})
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
                         [out / folders[c] for c in departments] if departments else None)
     if departments:
@@ -515,14 +516,25 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
 ISSUED_FILE = config_mod.ISSUED_FILE
 
 
-def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = None) -> None:
-    """Record the departments measure forms went to (`codes`), and the names departments' forms were issued under
-    (`names`: a name written in a form that its department never had is no renaming, validate.department)."""
+def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = None,
+                  people: dict[str, list[tuple[str, str]]] | None = None) -> None:
+    """Record the departments measure forms went to (`codes`), the names departments' forms were issued under
+    (`names`: a name written in a form that its department never had is no renaming, validate.department), and the
+    staff (姓名, 工号) each department's forms went to (`people`: a 工号 corrected in the roster since is the same person,
+    validate.person)."""
     path = cfg.outbox / ISSUED_FILE
     known, named = config_mod.read_issued(cfg)
     for code, name in (names or {}).items():
         named.setdefault(code, set()).add(name)
-    data = {"measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())}}
+    try:
+        listed = {code: {tuple(p) for p in ps}
+                  for code, ps in json.loads(path.read_text(encoding="utf-8")).get("people", {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        listed = {}
+    for code, ps in (people or {}).items():
+        listed.setdefault(code, set()).update(ps)
+    data = {"measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
+            "people": {code: sorted(map(list, ps)) for code, ps in sorted(listed.items()) if ps}}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 

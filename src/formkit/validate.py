@@ -101,6 +101,15 @@ class Context:
     # 风险编号 → (防控措施, 工作程序, 关键环节, 完成时限) of each row, for a risk its measure form answers in several rows
     # (the catalogue joins them; a measure form generated again gives them back as they were sent)
     _issued_names: dict[str, set[str]] | None = None
+    _issued_people: dict[str, set[tuple[str, str]]] | None = None
+
+    def issued_people(self) -> dict[str, set[tuple[str, str]]]:
+        """The staff each department's forms went to (config.issued_people), read once."""
+        if self._issued_people is None:
+            from formkit.config import issued_people
+
+            self._issued_people = issued_people(self.cfg)
+        return self._issued_people
 
     def issued_names(self) -> dict[str, set[str]]:
         """The names each department's forms were issued under (config.issued_names), read once."""
@@ -450,6 +459,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     if ident and ident.person and name and normalize.name_key(name) != normalize.name_key(ident.person):
         roster = ctx.cfg.roster
         key = normalize.name_key(name)
+        if (renamed := _renamed(roster, c, ident)) is not None and normalize.name_key(renamed.name) == key:
+            # the name the form went out under corrected in the roster since (许若 → 许诺, the same 工号), and she wrote
+            # it right: hers (it was returned as a colleague's form, telling her to write the misspelt name)
+            c.person, c.staff = renamed.name, renamed
+            yield F.make(F.PERSON_RENAMED, sheet=c.sub.sheet, cell=ref, field="姓名", value=renamed.name,
+                         detail=ident.person, key="name")
+            return
         listed = not roster.staff or any(normalize.name_key(p.name) == key for p in roster.staff)
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
@@ -481,11 +497,18 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # to her: which of two 李娜 it is)
     issued_no = ident.staff_no if ident and normalize.name_key(ident.person) == normalize.name_key(name) else ""
     match = roster.find_person(c.department.code, name, staff_no or issued_no)
+    corrected = False
     if match is not None and issued_no and normalize.staff_no_key(staff_no or issued_no) == \
             normalize.staff_no_key(issued_no) != normalize.staff_no_key(match.staff_no) \
             and roster.find_moved(name, issued_no) is None \
             and not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
-        match = None        # issued to a namesake who has left the staff list since (person-left): not the one who stays
+        issued = ctx.issued_people().get(c.department.code)
+        if issued and (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued:
+            # no form ever went out to the one who stays under her 工号: the 工号 was corrected in the roster since
+            # (0530 → 0503), she is the one it was issued to (taken for someone who had left, she was chased)
+            corrected = True
+        else:
+            match = None    # issued to a namesake who has left the staff list since (person-left): not the one who stays
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
         if moved is not None and moved.department in roster.departments and ident is None:
@@ -500,6 +523,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             c.staff = moved
             yield F.make(F.PERSON_MOVED, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                          detail=roster.departments[moved.department].name, key="name")
+            return
+        if (renamed := _renamed(roster, c, ident)) is not None:
+            # the name it went out under corrected in the roster since (许若 → 许诺, the same 工号 and department): hers,
+            # under the roster's name (taken for someone who had left: she was chased for the form she had sent)
+            c.person, c.staff = renamed.name, renamed
+            yield F.make(F.PERSON_RENAMED, sheet=c.sub.sheet, cell=ref, field="姓名", value=renamed.name,
+                         detail=ident.person, key="name")
             return
         if ident and ident.staff_no and ident.person and roster.find_moved(ident.person, ident.staff_no) is None:
             # the form was issued to this person, who has left the staff list since: a note for the office
@@ -527,6 +557,10 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         return
     c.staff = match
     c.person = match.name           # the roster's spelling (张 伟, 张\u200b伟 typed: 张伟)
+    if corrected:
+        yield F.make(F.STAFF_NO_CORRECTED, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no") or ref,
+                     field="工号", value=issued_no, detail=f"名册中{match.name}的工号已更正为 {match.staff_no}")
+        return
     if staff_no and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no):
         # whose 工号 it is, when someone else's (a namesake in another department): which one was taken is said
         other = next((p for p in roster.staff if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(staff_no)
@@ -537,6 +571,18 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             detail += f"（“{staff_no}”是{where}{other.name}的工号），已按{c.department.name}{match.name}汇总"
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=detail, key="staff_no")
+
+
+def _renamed(roster, c: Checked, ident) -> Person | None:
+    """The one of the form's department who has the 工号 it was issued under, by another name, when nobody there has the
+    name it was issued under any more: the name corrected in the roster since (许若 → 许诺)."""
+    if not (ident and ident.staff_no and ident.person and c.department and roster.staff):
+        return None
+    people = roster.people_of(c.department.code)
+    if any(normalize.name_key(p.name) == normalize.name_key(ident.person) for p in people):
+        return None
+    same = [p for p in people if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(ident.staff_no)]
+    return same[0] if len(same) == 1 and normalize.name_key(same[0].name) != normalize.name_key(ident.person) else None
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",
