@@ -1156,6 +1156,43 @@ def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is
     assert got["inbox/教务处附件4.xlsx"]["status"] == "superseded"
 
 
+def test_another_departments_form_sent_after_ones_own_says_what_sending_it_back_does(cfg, workdir):
+    """财务处's own 附件2 accepted, then it mails 教务处's 附件2 filled with one more item: returned (department-sender-aside)
+    with its feedback on 财务处's own form holding that item only; sent back as told it would replace the accepted list
+    (its items gone unsaid), so the finding says so and what to do if it only adds. The office's folder named for 财务处
+    (inbox/财务处/附件2.xlsx, no mail) with 财务处's head typed in is the same case."""
+    import dataclasses
+
+    cfg.roster.departments["CWC"] = dataclasses.replace(cfg.roster.departments["CWC"], email="cwc@x.edu.cn")
+    paths = generate_campaign(cfg, "risks")
+    row = {"权力事项": "资金支付审批", "权力类别": "执行", "职权依据": "财务管理办法", "行使岗位": "出纳", "涉及“三重一大”": "否"}
+
+    def form(dept: str, header: dict) -> bytes:
+        data = fill(_find(paths, "附件2", dept), workdir / "tmp.xlsx", header=header, rows=[row]).read_bytes()
+        (workdir / "tmp.xlsx").unlink()
+        return data
+
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", form("财务处", {"填报人": "赵强"}))],
+                                                          from_="<cwc@x.edu.cn>", date="Mon, 06 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/2.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", form("教务处", {"填报人": "赵强"}))],
+                                                          from_="<cwc@x.edu.cn>", date="Wed, 08 Mar 2023 10:00:00 +0800"))
+    merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/1.eml!附件2_财务处.xlsx"]["status"] == "accepted"
+    aside = got["inbox/2.eml!附件2_财务处.xlsx"]
+    (said,) = [f for f in aside["findings"] if f["code"] == "department-sender-aside"]
+    assert aside["status"] == "returned" and "已报送过本部门的附件2（inbox/1.eml!附件2_财务处.xlsx）" in said["message"]
+    # in the office's folder for 财务处, its head typed over 教务处's: the same
+    (workdir / "inbox/2.eml").unlink()
+    (workdir / "inbox/财务处").mkdir()
+    (workdir / "inbox/财务处/附件2.xlsx").write_bytes(form("教务处", {"填报人": "赵强", "部门负责人": "赵强"}))
+    merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/财务处/附件2.xlsx"]["status"] == "returned"
+    assert got["inbox/财务处/附件2.xlsx"]["department"] == "CWC"
+    assert got["inbox/1.eml!附件2_财务处.xlsx"]["status"] == "accepted"
+
+
 def test_a_department_that_filled_the_wrong_template_first_leaves_the_other_unreported(cfg, workdir):
     """财务处 fills 教务处's 附件2 template with its own powers and mails it as 附件2_财务处.xlsx, then sends its own form:
     the first is not 教务处's (returned to 财务处, department-sender-aside), 教务处 still 未报 and chased. A file

@@ -270,7 +270,7 @@ def test_a_risk_answered_by_two_rows_cites_both(cfg, workdir):
     result = merge(cfg)
     assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施.xlsx"] == "accepted"
     row = next(r for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录") if r["风险编号"] == "JWC-B01")
-    assert row["防控措施"] == "集体决策；结果公示"
+    assert row["防控措施"] == "集体决策\n结果公示" and row["关键环节"] == "决策；监督检查"     # (each measure on its own line)
     places = row["措施来源位置"].split("；")
     ws = openpyxl.load_workbook(path)["附件6"]
     assert [ws[p.split("!")[1]].value for p in places] == ["集体决策", "结果公示"]
@@ -942,7 +942,7 @@ def test_a_measure_form_generated_again_gives_back_a_risk_answered_in_two_rows(c
     result = merge(cfg)
     assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施_再发.xlsx"] == "accepted"
     cat = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["风险编号"].startswith("JWC-B")}
-    assert cat == {"JWC-B01": "双人选用；年终抽查", "JWC-B02": "试题保密"}
+    assert cat == {"JWC-B01": "双人选用\n年终抽查", "JWC-B02": "试题保密"}
 
 
 def test_someone_who_left_does_not_answer_for_a_newcomer(cfg, workdir):

@@ -306,6 +306,24 @@ def test_level_normalised(cfg):
     assert [r["风险等级"] for r in a.catalogue] == ["一级"] * len(LEVEL_VARIANTS)
 
 
+def test_a_value_with_a_note_in_brackets_is_the_value(cfg):
+    """一级（高）, 二级（中风险）, 是（重要人事任免）, 思想道德方面: the value, said (each returned the form); 一级（低）
+    contradicts itself and is still an error."""
+    rows = [{**RISK3, "风险点": "甲", "风险等级": "一级（高）", "涉及“三重一大”": "是（重要人事任免）"},
+            {**RISK3, "风险点": "乙", "风险等级": "二级（中风险）", "风险类别": "思想道德方面"},
+            {**RISK3, "风险点": "丙", "风险等级": "一级（低）"}]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
+    res = run(cfg)[path.name]
+    ref = lambda label, i: table_ref(path, "附件3", label, i)  # noqa: E731
+    assert triples(res) == {("附件3", ref("风险等级", 0), "level-normalised"),
+                            ("附件3", ref("涉及“三重一大”", 0), "choice-normalised"),
+                            ("附件3", ref("风险等级", 1), "level-normalised"),
+                            ("附件3", ref("风险类别", 1), "choice-normalised"),
+                            ("附件3", ref("风险等级", 2), "invalid-level")}
+    rows = [(r.values["level"], r.values["category"], r.values["major"]) for r in res.checked.rows[:2]]
+    assert rows == [("一级", "岗位职责", "是"), ("二级", "思想道德", "")]
+
+
 def test_choices_typed_in_traditional_characters(cfg):
     """风险类别 崗位職責 and 外部環境 typed on a traditional-Chinese system: the same choices, said (they were errors)."""
     rows = [{**RISK3, "风险类别": "崗位職責"}, {**RISK3B, "风险类别": "外部環境", "风险等级": "三級"}]
@@ -567,14 +585,16 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     above, said where it is (the form was returned for a missing 风险编号, every measure of it dropped); a row naming
     nothing and holding no measure is no row."""
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
-    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
-                  rows=[{"防控措施": "再补充一条：每学期自查一次", "完成时限": "2023-06-01"}])
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5,
+                                                   "JWC-0012-02": {**MEASURE5, "防控措施": "1. 成绩修改双人复核；"}},
+                  rows=[{"防控措施": "2. 每学期自查一次", "完成时限": "2023-06-01"}])
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 2), "measure-continues")}
     assert res.status == "accepted" and res.findings[0].value == "JWC-0012-02"
+    # a list typed over two rows reads as a list (it was "1. 成绩修改双人复核；；2. 每学期自查一次")
     measure = next(r["防控措施"] for r in a.catalogue if r["风险编号"] == "JWC-0012-02")
-    assert measure.endswith("再补充一条：每学期自查一次")
+    assert measure == "1. 成绩修改双人复核\n2. 每学期自查一次"
 
 
 def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
@@ -2610,11 +2630,15 @@ def test_a_returned_correction_of_the_lists_leaves_the_accepted_version_standing
     again1 = submit(cfg, "附件1", name="附件1_修改.xlsx", header={"填报日期": date(2023, 3, 15)},
                     rows=[*LEADERS, {**LEADERS[0], "姓名": "何院长", "本职": "院长"}])
     again2 = submit(cfg, "附件2", "JWC", name="教务处附件2_修改.xlsx", header={"填报日期": date(2023, 3, 15)},
-                    rows=[POWER, {**POWER, "权力事项": "实习管理", "权力类别": ""}])
+                    rows=[{**POWER, "权力事项": "实习管理", "权力类别": ""}])
+    risks = submit(cfg, "附件4", "JWC", name="教务处附件4.xlsx", rows=[RISK4])      # 关联权力事项 考试管理
     result = merge(cfg)
     by_name = {Path(i["path"]).name: i for i in result.report["inputs"]}
     assert {n: by_name[n]["status"] for n in by_name} == {
-        first1.name: "superseded", first2.name: "superseded", again1.name: "returned", again2.name: "returned"}
+        first1.name: "superseded", first2.name: "superseded", again1.name: "returned", again2.name: "returned",
+        risks.name: "accepted"}
+    # 考试管理 is in the list that stands, though not in the returned one: no power-item-unknown for the 附件4
+    assert "power-item-unknown" not in {f["code"] for f in by_name[risks.name]["findings"]}
     for old, new in ((first1, again1), (first2, again2)):
         assert "superseded-kept" in {f["code"] for f in by_name[old.name]["findings"]}
         assert "row-not-merged" not in {f["code"] for f in by_name[old.name]["findings"]}
@@ -2649,13 +2673,24 @@ def test_a_power_items_process_typed_over_two_rows_is_one_item(cfg):
                      ("教材选用", "", "学生考试管理办法")]
     said = next(f for f in res.findings if f.code == "row-continued")
     assert "考试管理" in said.message and "运行流程" in said.message
+    # an item whose 权力事项 was forgotten (several columns of its own) is no continuation: returned, not joined (it
+    # was lost in the item above); nor is a lone 运行流程 under a section heading joined to the section before
+    path = submit(cfg, "附件2", "JWC", rows=[POWER, {"职权依据": "采购办法", "行使岗位": "采购员", "运行流程": "询价—比价"},
+                                             {"序号": "二", "权力事项": "资产管理"}, {"运行流程": "登记—入库"},
+                                             {**POWER, "权力事项": "资产处置"}])
+    res = run(cfg)[path.name]
+    found = triples(res)
+    assert ("附件2", table_ref(path, "附件2", "权力事项", 1), "required") in found
+    assert ("附件2", table_ref(path, "附件2", "权力事项", 3), "required") in found
+    assert "row-continued" not in {f.code for f in res.findings} and res.status == "returned"
 
 
 @pytest.mark.parametrize("heading", [{"序号": "一", "权力事项": "教学管理"}, {"序号": "（二）", "权力事项": "人事管理"},
                                      {"序号": "", "权力事项": "一、教学管理类"}])
 def test_a_section_heading_over_the_items_is_no_item(cfg, heading):
-    """一 | 教学管理 over items numbered 1.1, 1.2: a heading, said with a warning where it is (every other column was
-    "required" and the list returned); an item numbered 1 with only its 权力事项 is still an item missing the rest."""
+    """一 | 教学管理 over items numbered 1.1, 1.2: a heading, said where it is (every other column was "required" and
+    the list returned; a note, nothing for the department to do); an item numbered 1 with only its 权力事项 is still an
+    item missing the rest."""
     path = submit(cfg, "附件2", "JWC", rows=[heading, {**POWER, "序号": "1.1"}, {**POWER, "序号": "1.2", "权力事项": "教材选用"}])
     res = run(cfg)[path.name]
     assert triples(res) == {("附件2", table_ref(path, "附件2", "权力事项", 0), "section-heading")}

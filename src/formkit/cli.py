@@ -321,9 +321,9 @@ def _generate(args, cfg) -> int:
 
 
 def _shown(text: str) -> str:
-    """Text for the terminal: a line break or tab (a cell typed with Alt+Enter) is a space; any other control
-    character (an escape sequence in a file name that would clear the screen or colour it) is shown as ?."""
-    return "".join(ch if ch.isprintable() else " " if ch in "\n\t" else "?" for ch in text)
+    """Text for the terminal: a line break, a tab (a cell typed with Alt+Enter) or a full-width space is a space; any
+    other control character (an escape sequence in a file name that would clear the screen or colour it) is ?."""
+    return "".join(ch if ch.isprintable() else " " if ch in "\n\t\u3000" else "?" for ch in text)
 
 
 def _summary(args, result) -> None:

@@ -257,7 +257,7 @@ ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
 SECTION_HEADING = _code(
-    "section-heading", WARNING, "分类标题行",
+    "section-heading", INFO, "分类标题行",
     "第 {detail} 行（{value}）除序号外只填了“{field}”，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",

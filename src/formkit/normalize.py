@@ -147,11 +147,25 @@ def _bare(key: str) -> str:
     return key.rstrip(_TRAILING_MARKS) or key
 
 
+_NOTED = re.compile(r"(.+?)\((.+)\)")
+"""A value with a note in brackets after it (folded: NFKC turns （） into ()): 二级（中）, 是（重要人事任免）."""
+
+
+def _noted(key: str) -> tuple[str, str] | None:
+    m = _NOTED.fullmatch(key)
+    return (m[1], m[2]) if m else None
+
+
 def level(value: object) -> tuple[str | None, bool]:
-    """(canonical level or None when not recognisable, whether the input differed from the canonical)."""
+    """(canonical level or None when not recognisable, whether the input differed from the canonical). A level with
+    the plan's word for it in brackets (二级（中）, 一级（高风险）) is that level; with a contradicting one (一级（低）),
+    none."""
     raw = to_text(value)
     key = fold(raw)   # NFKC already turns Ⅰ Ⅱ Ⅲ into I II III
     canon = _LEVEL_WORDS.get(key) or _LEVEL_WORDS.get(_bare(key))
+    if canon is None and (noted := _noted(key)):
+        base, note = (_LEVEL_WORDS.get(_bare(part)) for part in noted)
+        canon = base if base is not None and note in (None, base) else None
     return canon, canon is not None and raw != canon
 
 
@@ -162,6 +176,8 @@ _NO = {"否", "n", "no", "×", "✗", "x", "无", "不涉及", "未涉及", "fal
 def yesno(value: object) -> tuple[str | None, bool]:
     raw = to_text(value)
     key = _bare(fold(raw))
+    if key not in _YES and key not in _NO and (noted := _noted(key)):
+        key = _bare(noted[0])       # 是（重要人事任免）: the answer, with why
     if key in _YES:
         return "是", raw != "是"
     if key in _NO:
@@ -178,10 +194,15 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
     for alias, target in synonyms.items():
         if fold(alias) == key:
             return target, True
-    # 其它 for 其他, and a choice with 类 or 权 after it (决策类, 执行权): the choice, said (choice-normalised)
+    # 其它 for 其他, and a choice with 类, 权, 方面 or 风险 after it (决策类, 执行权, 思想道德方面), or a note in brackets
+    # (执行（具体经办）): the choice, said (choice-normalised)
     variant = key.replace("其它", "其他")
-    if variant.endswith(("类", "权")) and len(variant) > 2:
-        variant = variant[:-1]
+    if noted := _noted(variant):
+        variant = _bare(noted[0])
+    for suffix in ("方面", "风险", "类", "权"):
+        if variant.endswith(suffix) and len(variant) > len(suffix) + 1:
+            variant = variant[:-len(suffix)]
+            break
     for c in choices:
         if fold(c) == variant:
             return c, True

@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cmp_to_key
 from operator import itemgetter
@@ -379,9 +379,18 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # made good (it stayed returned for good, every merge ending with 1 and a reply drafted for it)
     own_latest = {(r.form, r.department): r for r in current}
     for res in sent_aside:
-        if (own := own_latest.get((res.form, res.credited))) is not None and versions.compare(own, res, window)[0] > 0:
+        if (own := own_latest.get((res.form, res.credited))) is None:
+            continue
+        if versions.compare(own, res, window)[0] > 0:
             res.status, res.superseded_by = SUPERSEDED, own.path
             res.findings.append(F.make(F.SUPERSEDED, value=own.path))
+        else:
+            # the sender has its own form in already: its feedback (the sender's form with these rows only), sent back
+            # as told, replaces that one (its accepted risks gone unsaid): said, with what to do if it only adds
+            res.findings = [replace(f, message=f.message + f"注意：{cfg.roster.departments[res.credited].name}"
+                                                f"已报送过本部门的{res.form}（{own.path}），发回反馈附件将替代那一份；如只是补充，"
+                                                "请把两份的内容合在一份表中再发回。")
+                            if f.code == F.DEPARTMENT_SENDER_ASIDE else f for f in res.findings]
     by_form: dict[str, list[InputResult]] = {}
     for res in sorted(current, key=lambda r: r.path):
         by_form.setdefault(res.form or "", []).append(res)
@@ -396,6 +405,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # 附件2 first: the power items each department declared (latest readable one counts)
     for res in by_form.get("附件2", []):
         if res.department:
+            if any(f.severity == F.ERROR for f in res.findings) and res.path in earlier_of:
+                # returned: the list that stands in 权力清单 until it is corrected (_keep_previous) is the one checked
+                # against (a 附件4 naming an item the returned version left out was told it is not in the list)
+                res = _standing(earlier_of[res.path]) or res
             c = res.checked
             # (two current lists of one department: one merged into it since, its 附件2 still standing for its items)
             ctx.power_items.setdefault(res.department, set()).update(
@@ -630,19 +643,25 @@ _LISTS = ("附件1", "附件2")
 accepted version standing (_keep_previous)."""
 
 
+def _standing(earlier: list[InputResult]) -> InputResult | None:
+    """Of a 附件1/附件2's earlier versions, the last that had no error: the list that stands while a correction is
+    returned."""
+    for older in reversed(earlier):
+        c = older.checked
+        if c is not None and c.rows and not any(
+                f.severity == F.ERROR or f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED) for f in older.findings):
+            return older
+    return None
+
+
 def _keep_previous(kept: list[InputResult], res: InputResult, earlier: list[InputResult]) -> None:
     """A re-sent 附件1/附件2 returned: the last earlier version that had no error stays in 领导小组/权力清单 until the
     correction comes (still superseded, each saying so), rather than the list going empty."""
-    for older in reversed(earlier):
-        c = older.checked
-        if c is None or not c.rows or any(f.severity == F.ERROR or f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED)
-                                          for f in older.findings):
-            continue
+    if (older := _standing(earlier)) is not None:
         older.findings = [F.make(F.SUPERSEDED_KEPT, value=res.path) if f.code == F.SUPERSEDED else f
                           for f in older.findings]
         res.findings.append(F.make(F.LIST_KEPT, value=older.path))
         kept.append(older)
-        return
 
 
 def _distinct_rows(res: InputResult, c: Checked) -> list:
@@ -674,9 +693,13 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                          ("完成时限", "deadline")):
             value = iso_text(row.values.get(col, ""))
             if value:
+                # a second row's measure and procedure go on a line of their own (joined with ；, a numbered list typed
+                # over two rows read "…制度；；2. 建立…" in 风险目录 and 公示); the short 关键环节 and 完成时限 with ；
+                sep = "\n"
                 if key in ("关键环节", "完成时限"):
-                    value = _shared(value)
-                target[key] = f"{target[key]}；{value}" if target[key] and value not in target[key] else value
+                    value, sep = _shared(value), "；"
+                target[key] = f"{target[key].rstrip('；;')}{sep}{value}" if target[key] and value not in target[key] \
+                    else value
         where = f"{c.sub.sheet}!{anchor}"
         if target["措施来源文件"] == res.raw.file_path and target["措施来源位置"]:   # a risk answered by several rows
             if where not in target["措施来源位置"].split("；"):

@@ -785,6 +785,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     first_mapping = mapping              # reordered further down (_reordered_header)
     to_text = normalize.to_text
     filler, choice_keys = _filler_keys(spec)
+    heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
 
@@ -882,8 +883,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # was returned as an item missing every other column)
             findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
                                    field=spec.column(named[0]).label,
-                                   value="　".join(to_text(line[j]) for j in filled)))
+                                   value=" ".join(to_text(line[j]) for j in filled)))
             last_seen = r
+            heading_after = len(rows)
             continue
         if type(seq) is str and _TOTAL.match(seq.strip()):
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
@@ -914,10 +916,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, mapping["seq"], seq)
             continue
         number = str(r + 1)
-        if rows and named and not to_text(seq) and not extras and set(named) <= _continued_keys(spec) \
-                and all(j in by_col for j in filled):
+        if rows and len(named) == 1 and not to_text(seq) and not extras and named[0] in _continued_keys(spec) \
+                and all(j in by_col for j in filled) and heading_after != len(rows):
             # only 运行流程 (职权依据, 行使岗位 …) in a row under an item: the item goes on in it (a long 运行流程 typed over
-            # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest)
+            # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest). Not
+            # several columns (an item whose 权力事项 was forgotten: joined, it was lost), nor across a section heading
             prev = rows[-1]
             for key in named:
                 text, before = to_text(values[key]), to_text(prev.values.get(key, ""))

@@ -241,6 +241,13 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
     name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
     named = named_department([name], cfg.roster)
+    if named is None and not (res.raw.mail or {}).get("address"):
+        # no mail, a file named for no department: the folder the office filed it in (inbox/信息工程系/附件4.xlsx),
+        # where the typed head says the same (an office relaying others' forms in its own folder types no head)
+        folders = res.raw.file_path.split("!", 1)[0].split("/")[1:-1]
+        named = named_department(folders, cfg.roster) if folders else None
+        if named is not None and not _head_of(res, cfg, named):
+            return None
     if named is None or named == res.department:
         return None
     own = cfg.roster.departments[res.department]
@@ -257,10 +264,16 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
     if len(by_mail) == 1:
         return named if by_mail[0] == named else None
+    return named if _head_of(res, cfg, named) else None
+
+
+def _head_of(res: InputResult, cfg: Config, named: str) -> bool:
+    """Whether the form's 部门负责人 was typed over with the head of department `named` (not its own department's)."""
     c = res.checked
     head = normalize.name_key(normalize.person_name(c.header.get("dept_head", ""))) if c is not None else ""
     theirs = normalize.name_key(cfg.roster.departments[named].head)
-    return named if head and head == theirs and head != normalize.name_key(own.head) else None
+    own = cfg.roster.departments[res.department]
+    return bool(head) and head == theirs and head != normalize.name_key(own.head)
 
 
 def split(a: InputResult, b: InputResult) -> bool:
