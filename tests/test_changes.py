@@ -195,6 +195,26 @@ def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
     assert ws[changes[0]["来源位置"].split("!")[1]].value in ("二级", "三级")
 
 
+def test_a_correction_that_also_rewords_a_risk_says_so(cfg, workdir):
+    """The correction of a returned 附件3 also makes a 风险点 more precise: besides 改正后接收, 风险点变化 against what was
+    accepted before (said only when no returned version came in between)."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
+            {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}]
+    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
+    merge(cfg)
+    rows[0] = {**rows[0], "风险等级": "二级", "风险点": "成绩修改及补考审批把关不严"}
+    fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
+    merge(cfg)
+    changes = [(c["变化"], c["风险编号"], c["项目"], c["变化前"], c["变化后"])
+               for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")]
+    assert ("风险点变化", "JWC-0012-01", "风险点", "成绩修改审批把关不严", "成绩修改及补考审批把关不严") in changes
+    assert {c[0] for c in changes} == {"改正后接收", "风险点变化"}
+
+
 def test_a_department_renamed_in_the_roster_is_a_change(cfg, workdir):
     import dataclasses
 
@@ -235,7 +255,8 @@ def test_what_else_a_risk_form_says_of_a_risk_is_a_content_change(cfg, workdir):
 
 
 def test_a_measure_change_names_the_measure_form(cfg, workdir):
-    """措施变化 rows point at the measure form's file and cell (they named the risk form's 风险点 cell)."""
+    """措施登记 and 措施变化 rows point at the measure form's file and cell (they named the risk form's 风险点 cell); a
+    risk's first measures are one 措施登记 line each (one 措施变化 per item from nothing buried what had changed)."""
     from formkit.pipeline import analyse
 
     fill_risk_stage(cfg, workdir / "inbox")
@@ -244,10 +265,18 @@ def test_a_measure_change_names_the_measure_form(cfg, workdir):
     fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-20"},
          by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
     result = merge(cfg)
-    changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"] == "措施变化"]
+    changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"].startswith("措施")]
     catalogue = {r["风险编号"]: r for r in result.analysis.catalogue}
-    assert changes and all(c["来源文件"] == "inbox/张伟_措施.xlsx" for c in changes)
+    assert [(c["变化"], c["风险编号"], c["项目"], c["变化后"]) for c in changes] == [
+        ("措施登记", "JWC-0012-01", "防控措施", "双人复核"), ("措施登记", "JWC-0012-02", "防控措施", "拒绝宴请")]
+    assert all(c["来源文件"] == "inbox/张伟_措施.xlsx" for c in changes)
     assert [c["来源位置"] for c in changes] == [catalogue[c["风险编号"]]["措施来源位置"] for c in changes]
+    fill(a5, workdir / "inbox/张伟_措施_改.xlsx", header={"填表日期": "2023-04-25"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "双人复核并留痕"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    changes = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["变化"].startswith("措施")]
+    assert [(c["变化"], c["风险编号"], c["变化前"], c["变化后"], c["来源文件"]) for c in changes] == [
+        ("措施变化", "JWC-0012-01", "双人复核", "双人复核并留痕", "inbox/张伟_措施_改.xlsx")]
 
 
 def test_a_change_points_at_the_cell_of_its_item(cfg, workdir):
@@ -262,11 +291,14 @@ def test_a_change_points_at_the_cell_of_its_item(cfg, workdir):
     fill(a6, workdir / "inbox/教务处_措施.xlsx", header={"填表日期": "2023-04-20"}, by_risk_id={
         i: {"关键环节": "执行", "防控措施": f"措施{i}", "工作程序": f"程序{i}", "完成时限": "长期"} for i in ids})
     merge(cfg)
-    ws = openpyxl.load_workbook(workdir / "inbox/教务处_措施.xlsx")["附件6"]
+    fill(a6, workdir / "inbox/教务处_措施_改.xlsx", header={"填表日期": "2023-04-25"}, by_risk_id={
+        i: {"关键环节": "执行", "防控措施": f"措施{i}", "工作程序": f"程序{i}（改）", "完成时限": "长期"} for i in ids})
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "inbox/教务处_措施_改.xlsx")["附件6"]
     procedures = [c for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx") if c["项目"] == "工作程序"]
-    assert procedures
+    assert len(procedures) == len(ids)
     for c in procedures:
-        assert c["来源文件"] == "inbox/教务处_措施.xlsx"
+        assert c["来源文件"] == "inbox/教务处_措施_改.xlsx"
         assert ws[c["来源位置"].split("!")[1]].value == c["变化后"]
 
 
@@ -323,6 +355,27 @@ def test_a_new_leader_in_the_roster_is_a_supervision_change(cfg, workdir):
     assert {c["变化"] for c in changes} == {"监管变化"} and {c["风险编号"] for c in changes} == moved
     assert all("孙副院长" in c["变化后"] and "刘副院长" in c["变化前"] for c in changes)
     assert result.report["changes"]["counts"] == {"监管变化": len(moved)}
+
+
+def test_a_department_merged_into_another_says_who_manages_its_risks_now(cfg, workdir):
+    """机电工程系 folded into 教务处: besides 部门变化, its 三级 risk's 直接管理 (陈立 → 王芳) is listed as 监管变化 (it was
+    left out whenever the department changed)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    fill(next(p for p in generate_campaign(cfg) if "附件4" in p.name and "机电工程系" in p.name),
+         workdir / "inbox/机电附件4.xlsx", rows=[{"岗位(环节)": "实训", "风险类别": "岗位职责", "风险点": "实训耗材私用",
+                                                 "主要表现形式": "带走耗材", "风险等级": "三级", "涉及“三重一大”": "否"}])
+    merge(cfg)
+    departments = [(*d[:5], d[5] + 1, "机电工程系") if d[0] == "JWC" else d for d in DEPARTMENTS if d[0] != "JDX"]
+    write_roster(workdir / "名册.xlsx", departments, [(s[0], s[1], "JWC" if s[2] == "JDX" else s[2], *s[3:]) for s in STAFF])
+    merge(load_config(workdir))
+    changes = {(c["变化"], c["项目"], c["变化前"], c["变化后"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+               if c["风险编号"] == "JDX-B01"}
+    assert ("部门变化", "部门", "机电工程系", "教务处") in changes
+    assert ("监管变化", "直接管理", "陈立", "王芳") in changes
 
 
 def test_measures_of_a_returned_re_sent_measure_form_wait_for_the_correction(cfg, workdir):

@@ -26,6 +26,8 @@ DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
 COMPARED = ("部门", "风险等级", "风险点", "岗位", "风险类别", "主要表现形式", "涉及三重一大", "关联权力事项", "责任人",
             "防控措施", "工作程序", "关键环节", "完成时限", "直接管理", "监督负责")
 MEASURE_ITEMS = ("防控措施", "工作程序", "关键环节", "完成时限")          # from the measure form (措施变化)
+MEASURES_FIRST = "措施登记"
+"""A risk's measures for the first time (its 防控措施 shown; the other items of its measure form with it)."""
 CONTENT = "内容变化"
 """The rest of what a risk form says of a risk (岗位, 风险类别, 主要表现形式, …): published or catalogued, so listed."""
 KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化",
@@ -304,16 +306,32 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             back = restored.get(rid) if restored else None
             out.rows.append(entry(RESTORED if back is not None else "新增", r, "风险等级",
                                   back["items"].get("风险等级", "") if back else "", r["风险等级"]))
+            if back is not None:
+                # back with its correction: what the correction changed besides its level (its 风险点 reworded, its
+                # department) against what was accepted before it (said nowhere)
+                _, dept, _, _, point, _, _ = back["row"]
+                for item, old in (("部门", dept), ("风险点", point)):
+                    if old and old != (new := normalize.to_text(r.get(item, ""))):
+                        out.rows.append(entry(KINDS[item], r, item, old, new))
             continue
         b = before.get(rid)
         if b is None:
             continue
+        first_measures = not any(b.get(item, "") for item in MEASURE_ITEMS)
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
-            if old != new and not (KINDS.get(item) == "监管变化" and any(
-                    b.get(k, "") != normalize.to_text(r.get(k, "")) for k in ("风险等级", "部门"))):
-                # (who manages a risk follows its level and department: listed when only the roster changed it)
+            if old != new and not (KINDS.get(item) == "监管变化" and
+                                   b.get("风险等级", "") != normalize.to_text(r.get("风险等级", ""))):
+                # (who manages a risk follows its level: listed when the roster or its department changed it)
                 kind = KINDS.get(item, "措施变化")
+                if item in MEASURE_ITEMS and first_measures and new and restored is None:
+                    restored = _pending_in(baseline)
+                if item in MEASURE_ITEMS and first_measures and rid not in (restored or {}) and rid not in measures_pending:
+                    # the risk's first measures: one line (措施登记, its 防控措施), not one 措施变化 per item from
+                    # nothing (82 lines for 28 risks buried what had changed)
+                    if item == "防控措施":
+                        out.rows.append(entry(MEASURES_FIRST, r, item, old, new))
+                    continue
                 if item in MEASURE_ITEMS and old and not new and rid in measures_pending:
                     # the measure form re-sent and returned: its measures wait for the correction, at its row
                     e = entry(PENDING, r, item, old, new)
@@ -353,7 +371,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                              "来源位置": cells.get(item, where)}
                             for item, before_value in waited["items"].items() if item in MEASURE_ITEMS)
     order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, CONTENT: 7,
-             "措施变化": 8, "监管变化": 9}
+             MEASURES_FIRST: 8, "措施变化": 9, "监管变化": 10}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
