@@ -284,6 +284,27 @@ def test_instructions_are_numbered_in_order_and_fit_the_form(workdir):
         body = "\n".join(map(str, lines))
         if "附件1" in path.name:
             assert "电子邮件" not in body and "审核人" in body, body
+        # what the staff read names the office, not the tool (a clerk has never heard of it)
+        assert "formkit" not in body and "领导小组办公室下发" in body, body
+        if "本部门人员通用" in path.name:          # one copy of the file each (it only said "do not copy")
+            assert "每人把本文件复制一份" in body, body
+
+
+def test_a_blank_measure_form_says_what_to_fill_in(workdir):
+    """A 附件5/附件6 generated before any risk was accepted has no pre-filled rows: its instructions say to write the
+    risks registered in 附件3/附件4 (they said the risks were pre-filled, and staff looked for rows that were not
+    there)."""
+    import openpyxl
+
+    from formkit.pipeline import analyse
+
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    for path in (p for p in paths if "附件5" in p.name or "附件6" in p.name):
+        wb = openpyxl.load_workbook(path)
+        body = "\n".join(str(r[0]) for r in wb["填表说明"].iter_rows(values_only=True) if r[0])
+        assert "已预先填好" not in body and "表中没有预填" in body, body
+        assert "formkit" not in (wb.properties.description or "")
 
 
 def test_a_department_that_owes_no_personal_form_gets_none(workdir):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from formkit.config import DEFAULT_PHASES, Config, Department, Phase, Publication, Roster
 from formkit.write.common import Styles, atomic_workbook
@@ -55,7 +56,7 @@ def _row(dept: Department, n: int, *, level: str = "二级", post: str = "岗位
         "风险编号": f"{dept.code}-{'P' + staff_no if personal else 'B'}{n:02d}", "层级": "个人" if personal else "部门",
         "部门": dept.name, "岗位": post, "姓名": person, "风险类别": category, "风险点": risk,
         "主要表现形式": manifest, "风险等级": level, "涉及三重一大": "否", "关联权力事项": "", "责任人": person or "王责任",
-        "关键环节": "", "防控措施": measure, "工作程序": "", "完成时限": "", "直接管理": "部门负责人",
+        "关键环节": "", "防控措施": measure, "工作程序": "工作程序" if measure else "", "完成时限": "", "直接管理": "部门负责人",
         "监督负责": {"一级": "周院长", "二级": dept.leader}.get(level, dept.head),      # the level table "来源文件": f"inbox/{dept.name}/附件4.xlsx", "来源SHA256": "0" * 64,
         "来源位置": "附件4!E7", "提交时间": "", "措施来源文件": "", "措施来源位置": "",
         "_dept": dept.code, "_person": person, "_staff_no": staff_no, "_order": ("", n),
@@ -114,8 +115,20 @@ def test_rows_grouped_by_roster_order_with_seq_restarting(tmp_path):
     assert rows[-1]["部门负责人"] == "孙伟" and rows[-1]["责任领导"] == "周院长"
     assert rows[1]["责任领导"] == "李明"
     assert rows[-1]["主要表现形式"] == FORMULA and rows[-1]["防控措施"] == AMP
-    # a person's measures (附件5) are filed with the office, not published; the department's are
-    assert [r["防控措施"] for r in rows if r["_dept"] == "DZB"] == ["防控措施", "防控措施", ""]
+    # a person's measures (附件5) are filed with the office, not published (said, not left empty as if there were
+    # none); the department's are, with their 工作程序 (plan, 第三阶段: 防控措施和相关工作程序……予以公开)
+    assert [r["防控措施"] for r in rows if r["_dept"] == "DZB"] == ["防控措施", "防控措施", "（个人防控措施已报纪检监察室备案）"]
+    assert [r["工作程序"] for r in rows if r["_dept"] == "DZB"] == ["工作程序", "工作程序", ""]
+
+
+def test_departments_not_in_the_publication_are_named(tmp_path):
+    """图书馆 has no risk (not sent, returned): named under the list, in the workbook and the page (it was simply
+    missing, the list read as complete)."""
+    analysis = make_analysis(tmp_path)
+    xlsx, page = write_publication(analysis, tmp_path / "outbox")
+    said = "以下部门暂无汇总的廉政风险点（尚未报送、退回修改或正在审核）：图书馆。"
+    assert said in _all_values(_open_sheet(xlsx))
+    assert said in page.read_text(encoding="utf-8") and said in render_publication_html(analysis)
 
 
 def test_rows_carry_no_personal_data_by_default(tmp_path):
@@ -157,10 +170,11 @@ def test_xlsx_layout_values_and_text_safety(tmp_path):
     assert [c.value for c in ws[4]] == BASE_LABELS
 
     merged = {str(r) for r in ws.merged_cells.ranges}
+    last = get_column_letter(len(PUBLIC_COLUMNS))
     groups = {}
     for row in ws.iter_rows(min_row=5):
         text = row[0].value
-        if isinstance(text, str) and "、" in text and f"A{row[0].row}:J{row[0].row}" in merged:
+        if isinstance(text, str) and "、" in text[:4] and f"A{row[0].row}:{last}{row[0].row}" in merged:
             assert row[0].font.b, f"group heading {text} should be bold"
             groups[text.split("　")[0]] = row[0].row
     assert list(groups) == ["一、党政办公室", "二、财务处", "三、资产&后勤管理处"]
@@ -170,7 +184,7 @@ def test_xlsx_layout_values_and_text_safety(tmp_path):
     assert [ws.cell(r, 1).value for r in range(dzb + 1, cwc)] == [1, 2, 3]
     assert [ws.cell(r, 1).value for r in range(cwc + 1, zcc)] == [1, 2]
     assert [c.value for c in ws[zcc + 1]] == [1, "资产&后勤管理处", "基建工程管理", "业务流程", "工程招投标违规",
-                                                 FORMULA, "一级", AMP, "孙伟", "周院长"]
+                                                 FORMULA, "一级", AMP, "工作程序", "孙伟", "周院长"]
     formula_cell = ws.cell(zcc + 1, 6)
     assert formula_cell.data_type == "s" and formula_cell.hyperlink is None
     assert ws.cell(zcc + 1, 7).font.b                                  # 一级 highlighted
@@ -262,7 +276,7 @@ def test_html_escapes_and_is_self_contained(tmp_path):
     assert "position: sticky" in page and "nth-child(even)" in page
     assert page.count('<tr class="lv1">') == 2                      # the two 一级 rows
     # department sections with counts, a summary by level
-    assert page.count('<section class="dept"') == 3 and "图书馆" not in page
+    assert page.count('<section class="dept"') == 3 and "图书馆" not in page.split("<footer")[0]
     assert "共 3 项" in page and "共 2 项" in page and "共 1 项" in page
     # the heading names the department's 分管领导; 责任领导 is each row's own (by its level)
     assert "分管领导：张建国" in page and "责任领导：" not in page

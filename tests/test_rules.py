@@ -597,6 +597,12 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     assert measure == "1. 成绩修改双人复核\n2. 每学期自查一次"
 
 
+def test_a_prefilled_measure_form_says_its_risks_are_filled_in(cfg):
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    body = "\n".join(str(r[0]) for r in openpyxl.load_workbook(a5)["填表说明"].iter_rows(values_only=True) if r[0])
+    assert "已登记的风险点已预先填好" in body and "表中没有预填" not in body
+
+
 def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
     """张伟 corrected his 岗位 on his 附件3 (the roster says 教务科科长): his 附件5 is pre-filled, locked, with the
     岗位 he gave, not the roster's."""
@@ -702,6 +708,21 @@ def test_a_college_leaders_own_risks_answer_to_the_main_leader(cfg, workdir):
     submit(cfg, "附件3", "JWC", "刘副院长", rows=[RISK3, RISK3B])
     got = {r["风险点"]: (r["直接管理"], r["监督负责"]) for r in analyse(cfg).catalogue}
     assert got == {RISK3["风险点"]: ("周校长", "周校长"), RISK3B["风险点"]: ("周校长", "周校长")}
+
+
+def test_the_main_leaders_own_risks_go_to_the_leadership_group(cfg, workdir):
+    """周校长 is the main leader and on the staff list (院级领导): his own risks are managed and answered for by the
+    领导小组, not by himself (周校长/周校长, said nowhere)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0000", "周校长", "JWC", "校长", "院级领导")])
+    cfg = load_config(workdir)
+    assert cfg.main_leader == "周校长"
+    submit(cfg, "附件3", "JWC", "周校长", rows=[{**RISK3, "风险等级": "一级"}, RISK3B])
+    got = {r["风险点"]: (r["直接管理"], r["监督负责"]) for r in analyse(cfg).catalogue}
+    assert got == {RISK3["风险点"]: ("领导小组", "领导小组"), RISK3B["风险点"]: ("领导小组", "领导小组")}
 
 
 # -- whose form: department, person, 工号, campaign -----------------------------------------------------------

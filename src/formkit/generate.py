@@ -340,7 +340,7 @@ def _instructions_sheet(wb, spec: FormSpec, cfg: Config, department: Department 
     body = text.render(
         "instructions.txt.j2", form=spec, institution=cfg.institution, department=department,
         person=ident.person, deadline=cfg.deadline(spec.phase), phase=cfg.phases[spec.phase],
-        office=cfg.office, contact=cfg.contact,
+        office=cfg.office, contact=cfg.contact, prefilled=bool(ident.risks),
         required=[f.label for f in (*spec.header, *spec.columns) if f.need == "req"])
     title = wb.add_format({"font_name": "黑体", "font_size": 14, "bold": True})
     para = wb.add_format({"font_name": FONT, "font_size": 11, "text_wrap": True, "valign": "top"})
@@ -368,7 +368,7 @@ def _identity(wb, ident: Identity, cfg: Config, spec: FormSpec) -> None:
     year = cfg.phases[spec.phase].start
     wb.set_properties({
         "title": spec.full_title, "subject": cfg.campaign, "author": cfg.office, "company": cfg.institution,
-        "comments": "由 formkit 生成；请直接在本文件中填写后发送。",
+        "comments": f"由{cfg.office}下发；请直接在本文件中填写后发送。",
         "created": datetime(year.year, year.month, year.day),
     })
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from formkit import normalize
 from formkit.config import Department
 
 SUPERVISION = {   # level → (直接管理, 监督负责) as roles; resolved to names from the roster
@@ -37,7 +38,16 @@ def supervision(level: str, department: Department | None, main_leader: str, per
         names["分管领导"] = names["部门负责人"] = names["单位主要领导"]
     out = []
     for role in roles:
-        while person and names[role] == person and role in ABOVE:
+        while person and _same(names[role], person) and role in ABOVE:
             role = ABOVE[role]
-        out.append(names[role])
+        # the main leader's own risk: nobody above in the college (self-supervised, unsaid): the leadership group
+        out.append(LEADERSHIP if person and _same(names[role], person) else names[role])
     return out[0], out[1]
+
+
+LEADERSHIP = "领导小组"
+"""Who manages and supervises a risk of the 单位主要领导 themself (nobody supervises their own risk)."""
+
+
+def _same(a: str, b: str) -> bool:
+    return normalize.name_key(a) == normalize.name_key(b)

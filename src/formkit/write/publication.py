@@ -46,10 +46,13 @@ PUBLIC_COLUMNS: list[tuple[str, float]] = [
     ("风险点", 28.0),
     ("主要表现形式", 34.0),
     ("风险等级", 8.5),
-    ("防控措施", 38.0),
+    ("防控措施", 34.0),
+    ("工作程序", 22.0),
     ("部门负责人", 10.5),
     ("责任领导", 9.0),
 ]
+PERSONAL_FILED = "（个人防控措施已报纪检监察室备案）"
+"""What 公示 shows for a personal risk's measure: filed with the office, not published (plan, 第三阶段)."""
 # Columns only the configuration adds ([publication] show_names / show_staff_no / show_phone), after 岗位.
 NAME_COLUMN = ("姓名", 8.0)
 STAFF_NO_COLUMN = ("工号", 10.0)
@@ -57,7 +60,7 @@ PHONE_COLUMN = ("联系电话", 13.0)
 
 # the catalogue row keys each public column is taken from (the others are computed)
 _FROM_CATALOGUE = {"岗位": "岗位", "风险类别": "风险类别", "风险点": "风险点", "主要表现形式": "主要表现形式",
-                   "风险等级": "风险等级", "防控措施": "防控措施", "姓名": "姓名", "联系电话": "联系电话"}
+                   "风险等级": "风险等级", "防控措施": "防控措施", "工作程序": "工作程序", "姓名": "姓名", "联系电话": "联系电话"}
 _CENTERED = {"序号", "风险类别", "风险等级", "部门负责人", "责任领导", "姓名", "工号", "联系电话"}
 _UNGROUPED = "未归属部门"
 
@@ -134,7 +137,11 @@ def _public_row(group: _Group, n: int, r) -> dict:
         elif label == "责任领导":          # who answers for the risk by its level (plan, 第四阶段): 监督负责
             row[label] = _text(r.get("监督负责")) or group.leader
         elif label == "防控措施" and personal:
-            row[label] = ""         # personal measures (附件5) are filed with the office, not published (plan, 第三阶段)
+            # personal measures (附件5) are filed with the office, not published (plan, 第三阶段): said where there is one
+            # (an empty cell read as "no controls" for most of the published risks)
+            row[label] = PERSONAL_FILED if _text(r.get("防控措施")) else ""
+        elif label == "工作程序" and personal:
+            row[label] = ""
         elif label == "工号":
             row[label] = _text(r.get("_staff_no")) if personal else ""
         elif label == "姓名":
@@ -238,6 +245,14 @@ def _notice(cfg) -> str:
     return f"对公示内容如有意见或建议，请向{cfg.office}反映{contact}。"
 
 
+def _not_yet(analysis, groups: list[_Group]) -> str:
+    """The roster's departments with no risk in the publication (not sent, returned, being checked): named, so that
+    the list is not read as complete (they were simply missing)."""
+    shown = {g.code for g in groups}
+    names = [d.name for d in analysis.cfg.roster.departments.values() if d.code not in shown]
+    return f"以下部门暂无汇总的廉政风险点（尚未报送、退回修改或正在审核）：{'、'.join(names)}。" if names else ""
+
+
 # -- the workbook ----------------------------------------------------------------------------------------------
 
 def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "公示",
@@ -326,6 +341,10 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
             progress("写出公示", done, total)
     ws.merge_range(r + 1, 0, r + 1, last, "", f_note)
     write_text(ws, r + 1, 0, _notice(analysis.cfg), f_note)
+    if missing := _not_yet(analysis, groups):
+        ws.set_row(r + 2, row_height([missing], [sum(widths)]))
+        ws.merge_range(r + 2, 0, r + 2, last, "", f_note)
+        write_text(ws, r + 2, 0, missing, f_note)
 
     print_setup(ws, header_row, last)
     ws.center_horizontally()
@@ -375,6 +394,7 @@ def _html_context(analysis) -> dict:
                  "rows": _rows_html(g, columns)}   # rows: made as read
                 for i, g in enumerate(groups, 1)],
         notice=_notice(cfg),
+        not_yet=_not_yet(analysis, groups),
     )
 
 
