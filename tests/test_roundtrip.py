@@ -1035,3 +1035,19 @@ def test_the_summary_has_a_native_chart_for_each_of_its_three_tables(cfg, workdi
     assert {f"汇总!$B${start + 2}:$B${start + 1 + n}", f"汇总!$C${start + 2}:$C${start + 1 + n}",
             f"汇总!$E${start + 2}:$E${start + 1 + n}"} <= set(refs)
     assert [ws.cell(start + 2 + i, 1).value for i in range(n)] == [d.name for d in cfg.roster.departments.values()]
+
+
+def test_the_row_under_the_table_has_the_dropdowns_too(cfg, workdir):
+    """The open row between the table and the sign-off is read as a row (one risk more is not refused): it has the
+    columns' dropdowns and input help too (typed there, a level had no list and no help)."""
+    from openpyxl.utils import get_column_letter
+
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    ws = openpyxl.load_workbook(form)["附件3"]
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "风险等级")
+    signoff = min(c.row for row in ws.iter_rows() for c in row
+                  if isinstance(c.value, str) and c.value.startswith(("填表人", "审定", "本人签字", "部门负责人")) and c.row > label.row)
+    under = f"{get_column_letter(label.column)}{signoff - 1}"
+    assert ws[under].protection.locked is False
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and "一级" in (dv.formula1 or "")]
+    assert any(under in dv.sqref for dv in lists), [str(dv.sqref) for dv in lists]

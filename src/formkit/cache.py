@@ -245,6 +245,15 @@ class Store:
     def get_pending(self, digest: str) -> dict | None:
         return None
 
+    # where each input's bytes were first read (of copies of the same bytes, that one stays the original): kept whatever
+    # formkit version, declarations or configuration, like the numbers
+    def get_seen(self) -> dict[str, str]:
+        """SHA-256 → the path of the input those bytes were first read as (the original of later copies)."""
+        return {}
+
+    def put_seen(self, entries: Mapping[str, str]) -> None:
+        pass
+
     # the risk numbers given so far, by submitter (numbering._row_numbers): kept whatever formkit version, declarations
     # or configuration (a number once given stays with its risk); only deleting outbox/ forgets them
     def get_numbering(self) -> dict[str, tuple[str, str | None]]:
@@ -292,9 +301,17 @@ class MemoryStore(Store):
         super().__init__()
         self._data: dict[str, tuple[bytes, bytes | None]] = {}
         self._numbering: dict[str, tuple[str, str | None]] = {}
+        self._seen: dict[str, str] = {}
 
     def get_numbering(self) -> dict[str, tuple[str, str | None]]:
         return dict(self._numbering)
+
+    def get_seen(self) -> dict[str, str]:
+        return dict(self._seen)
+
+    def put_seen(self, entries: Mapping[str, str]) -> None:
+        for sha, path in entries.items():
+            self._seen.setdefault(sha, path)
 
     def put_numbering(self, entries: Mapping[str, tuple[str, str | None]]) -> None:
         self._numbering.update(entries)
@@ -354,6 +371,7 @@ class DiskStore(Store):
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
         db.execute("CREATE TABLE IF NOT EXISTS numbering (prefix TEXT PRIMARY KEY, sha TEXT, numbers TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS seen (sha TEXT PRIMARY KEY, path TEXT)")
         row = db.execute("SELECT v FROM meta WHERE k = 'scope'").fetchone()
         altered = row is not None and row[0] == self.scope and not self._shaped(db, sqlite3)
         if altered:                               # the tables altered (by hand, by a tool): start afresh too
@@ -362,6 +380,11 @@ class DiskStore(Store):
             db.execute("BEGIN IMMEDIATE")
             for table in ("outcome", "catalogue", "catalogue_row"):
                 db.execute(f"DROP TABLE IF EXISTS {table}")
+            try:
+                db.execute("SELECT sha, path FROM seen LIMIT 0")
+            except sqlite3.OperationalError:
+                db.execute("DROP TABLE seen")
+                db.execute("CREATE TABLE seen (sha TEXT PRIMARY KEY, path TEXT)")
             try:
                 db.execute("SELECT prefix, sha, numbers FROM numbering LIMIT 0")
                 if altered:
@@ -385,6 +408,7 @@ class DiskStore(Store):
             db.execute("SELECT digest, at, pending FROM catalogue LIMIT 0")
             db.execute(f"SELECT digest, n, c{_CATALOGUE_WIDTH - 1} FROM catalogue_row LIMIT 0")
             db.execute("SELECT prefix, sha, numbers FROM numbering LIMIT 0")
+            db.execute("SELECT sha, path FROM seen LIMIT 0")
         except sqlite3.OperationalError:
             return False
         return True
@@ -475,6 +499,17 @@ class DiskStore(Store):
                        ((prefix, sha, numbers) for prefix, (sha, numbers) in entries.items()))
         db.execute("COMMIT")
 
+    def get_seen(self) -> dict[str, str]:
+        self.flush()
+        return dict(self.db.execute("SELECT sha, path FROM seen"))
+
+    def put_seen(self, entries: Mapping[str, str]) -> None:
+        self.flush()
+        db = self.db
+        db.execute("BEGIN")
+        db.executemany("INSERT OR IGNORE INTO seen VALUES (?, ?)", entries.items())
+        db.execute("COMMIT")
+
     def keep_only(self, shas: set[str]) -> None:
         """Drop outcomes of inputs that are gone (the store does not grow round after round)."""
         self.flush()
@@ -484,6 +519,7 @@ class DiskStore(Store):
         db.execute("DELETE FROM keep")
         db.executemany("INSERT OR IGNORE INTO keep (sha) VALUES (?)", ((s,) for s in shas))
         db.execute("DELETE FROM outcome WHERE sha NOT IN (SELECT sha FROM keep)")
+        db.execute("DELETE FROM seen WHERE sha NOT IN (SELECT sha FROM keep)")
         db.execute("DELETE FROM keep")
         db.execute("COMMIT")
 

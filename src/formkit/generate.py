@@ -283,7 +283,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             opts.update({"validate": "any", "input_message": col.help[:255]})
         else:
             continue
-        ws.data_validation(top, i, end, i, opts)
+        ws.data_validation(top, i, end + 1, i, opts)      # (with the row under the table, typed in too)
     for i, label in enumerate(content.extra_columns, lay.ncols):
         # a column the submitter added (feedback): given back after the form's own, so nothing they typed is lost
         ws.set_column(i, i, 16)

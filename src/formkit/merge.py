@@ -11,7 +11,7 @@ from pathlib import Path
 
 from formkit import __version__
 from formkit.config import Config
-from formkit.inputs import REJECTED, RETURNED
+from formkit.inputs import DUPLICATE, REJECTED, RETURNED
 from formkit.pipeline import Analysis, analyse
 from formkit.spec import declarations_digest
 
@@ -177,6 +177,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
             progress("写出报告", 1, 1)
     if store.persistent:
         with timed(timings, "cache"):
+            store.put_seen({r.sha256: r.path for r in analysis.inputs if r.sha256 and r.status != DUPLICATE})
             store.keep_only({r.sha256 for r in analysis.inputs if r.sha256})
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses

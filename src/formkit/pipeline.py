@@ -265,10 +265,17 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # the time and provenance of the first copy); else the first by path
     window = campaign_window(cfg)
     first_of: dict[str, InputResult] = {}
+    seen = store.get_seen() if campaign_rules else {}     # the path each input's bytes were first read as
     for res in results:
         if res._outcome is None or res._outcome[0] != "intake":
             kept = first_of.get(res.sha256)
-            if kept is None or versions.received_earlier(res, kept, window):
+            if kept is None:
+                first_of[res.sha256] = res
+            elif seen.get(res.sha256) in (kept.path, res.path):
+                # a copy of bytes an earlier merge read: the file it read them as stays the original (a copy saved
+                # into inbox/ from the mail, or sent again in a zip, took over, 来源文件 and 提交时间 with it)
+                first_of[res.sha256] = res if seen[res.sha256] == res.path else kept
+            elif versions.received_earlier(res, kept, window):
                 first_of[res.sha256] = res
     for res in results:
         stage, value = res._outcome or ("read", F.make(F.FILE_READ_FAILED, detail="读取失败"))

@@ -417,7 +417,9 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
                            "values": ["汇总", top3 + 2, col, top3 + 1 + len(depts), col],
                            "fill": {"color": colour}, "gap": 60})
     chart3.set_title({"name": "个人自查表完成情况（人）", "name_font": {"name": "黑体", "size": 12}})
-    chart3.set_x_axis({"name": "人数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}})
+    most = max([d.headcount for d in depts] + list(people3.values()) + list(acc5.values()) + [1])
+    chart3.set_x_axis({"name": "人数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}, "min": 0,
+                       **({"major_unit": 1} if most <= 10 else {})})     # (whole people: no 0.5 ticks)
     chart3.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
     chart3.set_legend({"position": "bottom", "font": {"name": "宋体"}})
     chart3_height = max(300, 48 * len(depts) + 120)
