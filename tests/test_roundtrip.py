@@ -1051,3 +1051,52 @@ def test_the_row_under_the_table_has_the_dropdowns_too(cfg, workdir):
     assert ws[under].protection.locked is False
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list" and "一级" in (dv.formula1 or "")]
     assert any(under in dv.sqref for dv in lists), [str(dv.sqref) for dv in lists]
+
+
+def test_the_risks_of_someone_who_left_are_answered_by_the_department(cfg, workdir):
+    """张伟 sent his 附件3 and left before the measure stage (taken off the staff list): his risks stay in 风险目录 and no
+    附件5 goes to him, so 教务处's 附件6 is pre-filled with them and answers them, and 提交情况 counts them as missing
+    measures until it does (nobody was ever asked: a risk without a measure, unsaid)."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [s for s in STAFF if s[1] != "张伟"])
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    assert not [p for p in paths if "张伟" in p.name]
+    a6 = _find(paths, "附件6", "教务处")
+    ids = {c.value for row in openpyxl.load_workbook(a6)["附件6"].iter_rows() for c in row
+           if isinstance(c.value, str) and c.value.startswith("JWC-")}
+    assert {"JWC-0012-01", "JWC-0012-02"} <= ids
+    answers = {rid: {"关键环节": "执行", "防控措施": f"措施{rid}", "工作程序": "登记", "完成时限": "长期"} for rid in ids}
+    fill(a6, workdir / "inbox/教务处措施.xlsx", by_risk_id={k: v for k, v in answers.items() if k != "JWC-0012-02"})
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施.xlsx"] == "returned"   # one left out
+    fill(a6, workdir / "inbox/教务处措施.xlsx", by_risk_id=answers)
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/教务处措施.xlsx"] == "accepted"
+    got = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert got == {"JWC-0012-01": "措施JWC-0012-01", "JWC-0012-02": "措施JWC-0012-02"}
+    assert next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件6"].state.startswith("已报")
+
+
+def test_what_people_write_in_remarks_reaches_the_catalogue(cfg, workdir):
+    """备注 typed in 附件3/附件4 and in 附件5/附件6 is in 风险目录 (备注, 措施备注): it was in no output at all."""
+    inbox = workdir / "inbox"
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件4", "教务处"), inbox / "教务处风险点.xlsx", rows=[
+        {"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "主要表现形式": "考前透露题目",
+         "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳", "备注": "经处务会研究确定"}])
+    fill(_find(paths, "附件3", "张伟"), inbox / "张伟.xlsx", rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级",
+         "备注": "本人兼任教务科科长"}])
+    measures = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(measures, "附件6", "教务处"), inbox / "教务处措施.xlsx", by_risk_id={"JWC-B01": {
+        "关键环节": "执行", "防控措施": "试卷双人保管", "工作程序": "命题—封存", "完成时限": "长期", "备注": "需改造保密室后落实"}})
+    merge(cfg)
+    rows = {r["风险编号"]: r for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")}
+    assert (rows["JWC-B01"]["备注"], rows["JWC-B01"]["措施备注"]) == ("经处务会研究确定", "需改造保密室后落实")
+    assert rows["JWC-0012-01"]["备注"] == "本人兼任教务科科长"

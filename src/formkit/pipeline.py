@@ -39,7 +39,7 @@ from formkit.levels import supervision
 from formkit.normalize import iso_text, shown_time
 from formkit.read import filled_rows
 from formkit.spec import FormSpec, load_forms
-from formkit.validate import Checked, Context, campaign_window, check_campaign, power_item_key
+from formkit.validate import Checked, Context, campaign_window, check_campaign, left_staff, power_item_key
 from formkit.workers import read_all
 
 
@@ -66,7 +66,7 @@ class CatalogueRow(Mapping):
     __slots__ = ("_v",)
     KEYS = ("风险编号", "层级", "部门", "岗位", "姓名", "风险类别", "风险点", "主要表现形式", "风险等级", "涉及三重一大",
             "关联权力事项", "责任人", "关键环节", "防控措施", "工作程序", "完成时限", "直接管理", "监督负责", "来源文件",
-            "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "_dept", "_person", "_staff_no",
+            "来源SHA256", "来源位置", "提交时间", "措施来源文件", "措施来源位置", "备注", "措施备注", "_dept", "_person", "_staff_no",
             "_level_col", "_procedure_col", "_link_col", "_deadline_col", "_cols")
     # _level_col, _procedure_col, _link_col, _deadline_col: the column letters of the 风险等级, 工作程序, 关键环节 and 完成时限
     # cells in the rows 来源位置 and 措施来源位置 name (变化 points at the cell of the item that changed; one or two
@@ -147,10 +147,15 @@ class Analysis:
     def _scoped(self) -> dict:
         if self._by_scope is None:
             index: dict = {}
+            left = left_staff(self.cfg)
+            by_6 = {res.raw.file_path for res in self.accepted("附件6")}
             for r in self.catalogue:
                 index.setdefault((r["_dept"], r["层级"]), []).append(r)
                 if r["层级"] == "个人":
                     index.setdefault(_risk_scope(r), []).append(r)
+                    if left(r) and (not r["防控措施"] or r["措施来源文件"] in by_6):
+                        # (answered by the department: its 附件6 asks for it; by their own 附件5 before: not again)
+                        index.setdefault((r["_dept"], "部门"), []).append(r)
             self._by_scope = index
         return self._by_scope
 
@@ -463,8 +468,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
     by_scope: dict[tuple, dict] = {}
+    left = left_staff(cfg)
     for rid, r in ctx.risks.items():
         by_scope.setdefault(_risk_scope(r), {})[rid] = r
+        if left(r):
+            by_scope.setdefault((r["_dept"], "部门", ""), {})[rid] = r
     for form_id in ("附件5", "附件6"):
         for res in by_form.get(form_id, []):
             c = res.checked
@@ -622,6 +630,8 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str, columns:
         f"{c.sub.sheet}!{anchor}",                                      # 来源位置
         shown_time(res.submitted_at),                                   # 提交时间 (2023-03-15 09:30, 北京时间)
         "", "",                                                         # 措施来源文件 措施来源位置
+        iso_text(v.get("note")),                                        # 备注 (the risk form's)
+        "",                                                             # 措施备注 (the measure form's)
         c.department.code if c.department else "",                      # _dept
         _shared(c.person_key) if personal else "",                      # _person (normalize.person_key)
         c.staff.staff_no if c.staff else "",                            # _staff_no
@@ -697,7 +707,7 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
         else:
             first[rid] = parts
         for key, col in (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"),
-                         ("完成时限", "deadline")):
+                         ("完成时限", "deadline"), ("措施备注", "note")):
             value = iso_text(row.values.get(col, ""))
             if value:
                 # a second row's measure and procedure go on a line of their own (joined with ；, a numbered list typed

@@ -288,9 +288,12 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
     # risks without a measure whose measure form was accepted: registered after it (附件3/4 re-sent with a new risk)
     answered = {(r.department, r.person) for r in analysis.accepted("附件5")}
     pending: dict[tuple[str, str], list[str]] = {}
+    from formkit.validate import left_staff
+
+    left = left_staff(cfg)
     for row in analysis.catalogue:
         if not row["防控措施"]:
-            if row["层级"] == "部门":
+            if row["层级"] == "部门" or left(row):      # (someone who left: the department's 附件6 answers it)
                 pending.setdefault((row["_dept"], "附件6"), []).append(row["风险编号"])
             elif (row["_dept"], row["姓名"]) in answered:
                 pending.setdefault((row["_dept"], "附件5"), []).append(row["风险编号"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -792,7 +792,8 @@ def _similar(a: str, b: str) -> float:
 
 
 def scope_risks(c: Checked, ctx: Context) -> list[dict]:
-    """The accepted risks a measure form answers: the person's 附件3 risks, or the department's 附件4 risks."""
+    """The accepted risks a measure form answers: the person's 附件3 risks, or the department's 附件4 risks (and those of
+    its people who have left since, left_staff)."""
     if not c.department:
         return []
     code = c.department.code
@@ -800,7 +801,17 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
         who = c.person_key              # by 工号: the person's risks whichever department they were sent under
         return [r for r in ctx.risks.values() if r["层级"] == "个人" and r["_person"] == who
                 and (who.startswith("#") or r["_dept"] == code)]
-    return [r for r in ctx.risks.values() if r["_dept"] == code and r["层级"] == "部门"]
+    left = left_staff(ctx.cfg)      # (not one answered by their own 附件5, accepted before they left)
+    return [r for r in ctx.risks.values() if r["_dept"] == code and (r["层级"] == "部门" or left(r) and not r["防控措施"])]
+
+
+def left_staff(cfg: Config) -> Callable[[Mapping], bool]:
+    """Whether a catalogue row is the personal risk of someone taken off a staff list since (left the college): no 附件5
+    goes to them, so their department answers it in its 附件6 (nobody was asked for its measures: a 一级 risk stayed
+    without one, unsaid)."""
+    listed = {normalize.person_key(p.staff_no, p.name) for p in cfg.roster.staff}
+    with_list = {p.department for p in cfg.roster.staff}
+    return lambda r: r["层级"] == "个人" and r["_dept"] in with_list and r["_person"] not in listed
 
 
 _PREFILLED_COLUMNS = (("post", "岗位"), ("level", "风险等级"))

@@ -47,7 +47,7 @@ CATALOGUE_COLUMNS: list[tuple[str, float]] = [
     ("主要表现形式", 32), ("风险等级", 8), ("涉及三重一大", 8), ("关联权力事项", 16), ("责任人", 8),
     ("关键环节", 8), ("防控措施", 40), ("工作程序", 30), ("完成时限", 10), ("直接管理", 10), ("监督负责", 10),
     ("来源文件", 30), ("来源SHA256", 18), ("来源位置", 12), ("提交时间", 19), ("措施来源文件", 30),
-    ("措施来源位置", 12),
+    ("措施来源位置", 12), ("备注", 20), ("措施备注", 20),
 ]
 UNWRAPPED = frozenset({"来源SHA256", "SHA-256"})
 """Columns shown on one line (a digest is copied, not read: wrapped, it made every row four lines high)."""
