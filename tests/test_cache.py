@@ -326,3 +326,25 @@ def test_a_file_that_kills_its_reader_is_not_read_again(workdir, cfg, monkeypatc
     monkeypatch.setattr(workers, "read_workbook", not_a_form)     # read again, it would be file-not-a-form
     again = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/坏的.xlsx"]
     assert [f.message for f in again.findings] == [f.message for f in first.findings]
+
+
+def test_the_numbers_survive_the_cache_being_deleted(workdir, cfg):
+    """教务处's 附件4 v1 (甲乙丙) then v2 (甲丙丁): B01, B03, B04; v1 taken out of inbox/, then the cache deleted: the numbers
+    are read back from the last consolidated workbook (丙 became B02 and 丁 B03, their accepted measures on each
+    other's risks)."""
+    from formkit.generate import generate_campaign
+
+    form = next(p for p in generate_campaign(cfg) if "附件4" in p.name and "教务处" in p.name)
+
+    def rows(*names):
+        return [{"岗位(环节)": "教务", "风险类别": "业务流程", "风险点": f"{n}风险", "主要表现形式": f"{n}表现",
+                 "风险等级": "三级", "涉及“三重一大”": "否", "责任人": "王芳"} for n in names]
+
+    fill(form, workdir / "inbox/v1.xlsx", header={"填表日期": "2023-03-10"}, rows=rows("甲", "乙", "丙"))
+    fill(form, workdir / "inbox/v2.xlsx", header={"填表日期": "2023-03-15"}, rows=rows("甲", "丙", "丁"))
+    expected = [("JWC-B01", "甲风险"), ("JWC-B03", "丙风险"), ("JWC-B04", "丁风险")]
+    assert [(r["风险编号"], r["风险点"]) for r in merge(cfg).analysis.catalogue] == expected
+    (workdir / "inbox/v1.xlsx").unlink()
+    assert [(r["风险编号"], r["风险点"]) for r in merge(load_config(workdir)).analysis.catalogue] == expected
+    cache.remove(workdir / "outbox" / cache.FILE_NAME)
+    assert [(r["风险编号"], r["风险点"]) for r in merge(load_config(workdir)).analysis.catalogue] == expected

@@ -602,3 +602,54 @@ def test_check_treats_links_and_pipes_in_the_inbox_as_merge_does(workdir, tmp_pa
     os.mkfifo(pipe)
     checked = run("check", "--dir", str(workdir), str(pipe))
     assert "不是普通文件" in checked.stdout and "找不到" not in checked.stdout, checked.stdout
+
+
+def test_check_on_a_copy_of_a_returned_file_shows_its_errors(workdir, cfg, capsys):
+    """李娜's 附件3 (风险等级 很高) is in inbox/ and was returned; the same file checked again (the copy saved from the mail)
+    shows that file's errors and exits 1 (it said "重复，错误 0" and exited 0, and flipped once outbox/ was deleted)."""
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "很高"}])
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 1
+    copy = shutil.copy(workdir / "inbox/李娜.xlsx", workdir / "李娜_副本.xlsx")
+    for reset in (False, True):
+        if reset:
+            shutil.rmtree(workdir / "outbox")
+        capsys.readouterr()
+        assert main(["check", "--dir", str(workdir), str(copy)]) == 1
+        out = capsys.readouterr().out
+        assert "有错误" in out and "[invalid-level]" in out and "错误 1" in out, out
+
+
+def test_an_output_that_cannot_be_replaced_says_nothing_was_written(workdir, cfg, capsys, monkeypatch):
+    """outbox/廉政风险目录.xlsx cannot be opened for writing (open in a program, read-only): merge stops before writing
+    anything and says that the previous round's outputs are as they were (it said "partly written, no report.json"
+    while report.json was untouched); --compare with a file that is no workbook names no library error."""
+    import builtins
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 0
+    report = (workdir / "outbox/report.json").read_bytes()
+    real_open = builtins.open
+
+    def refuse(file, mode="r", *a, **k):
+        if str(file).endswith("廉政风险目录.xlsx") and mode == "r+b":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    capsys.readouterr()
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "上一轮的结果未改动" in err and "没有 report.json" not in err, err
+    assert (workdir / "outbox/report.json").read_bytes() == report
+    monkeypatch.setattr(builtins, "open", real_open)
+    (workdir / "x.xlsx").write_bytes(b"no workbook")
+    assert main(["merge", "--dir", str(workdir), "--compare", str(workdir / "x.xlsx")]) == 2
+    assert "Error" not in capsys.readouterr().err

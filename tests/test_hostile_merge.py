@@ -194,3 +194,31 @@ def test_formkits_own_outputs_put_back_into_the_inbox_are_no_forms(cfg, workdir)
     assert by_path["inbox/附件1.xlsx"]["status"] == "accepted"
     assert result.analysis.leaders and all(r["来源文件"] == "inbox/附件1.xlsx" for r in result.analysis.leaders)
     assert not [p for p in result.outputs["mail_drafts"] if "领导转回" in p or "公示_反馈" in p or "目录_反馈" in p]
+
+
+def test_the_rest_of_formkits_own_outputs_in_the_inbox_are_no_submissions(cfg, workdir):
+    """outbox/templates/, a chase draft, report.json and the 公示 page copied into inbox/ by mistake: the blank forms
+    and the drafts are skipped, report.json and the page are said to be formkit's own; no reply is drafted to any
+    department about them (a blank 附件3 was "returned" to 教务处 for 张伟, who had sent nothing, a chase draft answered
+    as a mail without its form)."""
+    from formkit.generate import generate_campaign
+    from formkit.merge import merge
+
+    generate_campaign(cfg)
+    fill_risk_stage(cfg, workdir / "inbox")
+    replies = sorted(merge(cfg).outputs["mail_drafts"])
+    mistaken = workdir / "inbox/误放"
+    shutil.copytree(workdir / "outbox/templates", mistaken / "templates")
+    chase = next((workdir / "outbox/催报").glob("*.eml"))
+    shutil.copy(chase, mistaken / chase.name)
+    shutil.copy(workdir / "outbox/report.json", mistaken / "report.json")
+    shutil.copy(next((workdir / "outbox/公示").glob("*.html")), mistaken / "公示.html")
+    before = merge(cfg)
+    by_path = {r["path"]: r for r in before.report["inputs"]}
+    mine = {p: r for p, r in by_path.items() if p.startswith("inbox/误放/")}
+    assert {p: [f["code"] for f in r["findings"]] for p, r in mine.items()} == {
+        "inbox/误放/report.json": ["file-is-output"], "inbox/误放/公示.html": ["file-is-output"]}
+    skipped = {s.path: s.reason for s in before.analysis.skipped}
+    assert any("templates" in p and "空白表单" in why for p, why in skipped.items())
+    assert any(p.endswith(chase.name) and "邮件草稿" in why for p, why in skipped.items())
+    assert sorted(before.outputs["mail_drafts"]) == replies          # no reply about any of them

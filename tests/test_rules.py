@@ -322,6 +322,11 @@ def test_a_value_with_a_note_in_brackets_is_the_value(cfg):
                             ("附件3", ref("风险等级", 2), "invalid-level")}
     rows = [(r.values["level"], r.values["category"], r.values["major"]) for r in res.checked.rows[:2]]
     assert rows == [("一级", "岗位职责", "是"), ("二级", "思想道德", "")]
+    # a note that leaves the value open or names another one is no value: still an error
+    rows = [{**RISK3, "风险点": "甲", "风险等级": "二级（或一级）", "涉及“三重一大”": "否（是）"},
+            {**RISK3, "风险点": "乙", "风险等级": "二级（待定）", "涉及“三重一大”": "是（待定）"}]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
+    assert {code for _, _, code in triples(run(cfg)[path.name])} == {"invalid-level", "invalid-choice"}
 
 
 def test_choices_typed_in_traditional_characters(cfg):

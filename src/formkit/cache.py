@@ -564,8 +564,8 @@ class Reader:
         return row[0] if row and kept_outcome(row[0]) is not None else None
 
 
-DAMAGED_NOTE = ("结果缓存（outbox/.formkit-cache.sqlite）已损坏，已重新建立，所有文件都重新读取；其中记下的风险编号历史随之丢失，"
-                "编号按 inbox/ 中现有的各版本重新推算，请在“变化”中核对风险编号是否有变动。")
+DAMAGED_NOTE = ("结果缓存（outbox/.formkit-cache.sqlite）已损坏，已重新建立，所有文件都重新读取；其中记下的风险编号历史按上一轮的"
+                "汇总工作簿恢复（没有汇总工作簿时按 inbox/ 中现有的各版本重新推算），请在“变化”中核对风险编号是否有变动。")
 
 
 RESHAPED_NOTE = "结果缓存（outbox/.formkit-cache.sqlite）的表结构不对（被改动过），已重新建立，所有文件都重新读取。"

@@ -155,8 +155,8 @@ def check_baseline(path: Path) -> None:
         raise FormkitError(f"找不到用于比较的工作簿 {path}；请指定 formkit 写出的 廉政风险目录.xlsx（或 outbox/历史/ 中的一份）。")
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception as exc:  # noqa: BLE001 - whatever python-calamine says of a file that is no workbook
-        raise FormkitError(f"无法读取用于比较的工作簿 {path}（{type(exc).__name__}）；请指定 formkit 写出的"
+    except Exception:  # noqa: BLE001 - whatever python-calamine says of a file that is no workbook
+        raise FormkitError(f"无法读取用于比较的工作簿 {path}（不是 Excel 工作簿，或已损坏）；请指定 formkit 写出的"
                            " 廉政风险目录.xlsx（或 outbox/历史/ 中的一份）。") from None
     if "风险目录" not in names:
         raise FormkitError(f"{path} 中没有“风险目录”工作表，不是 formkit 写出的汇总工作簿；请指定 廉政风险目录.xlsx。")

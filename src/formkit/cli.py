@@ -496,29 +496,39 @@ def cmd_check(args) -> int:
     else:
         a = analyse(cfg, raws=raws, skipped=skipped, campaign_rules=False)
         if files:
-            _say(args, "（不在工作文件夹中，或工作文件夹没有 inbox/：只检查文件本身，没有对照收件箱核对风险编号、权力事项和新旧版本）")
+            _say(args, "（不在工作文件夹中，或工作文件夹没有 inbox/：只检查文件本身，没有对照名册核对部门和人员，也没有对照收件箱"
+                       "核对风险编号、权力事项和新旧版本）")
     errors = len(missing)
     shown_inputs = sorted((r for r in a.inputs if r.path in mine or r.path.split("!", 1)[0] in mine),
                           key=lambda r: (order.get(r.path, order.get(r.path.split("!", 1)[0], 0)), r.path))
     for res in shown_inputs:
-        counted = res.status in (ACCEPTED, RETURNED, REJECTED)       # what merge would take, or cannot read
-        n_err = res.count(F.ERROR) if counted else 0
+        judged = res
+        if res.status == "duplicate" and res.same_as is not None:
+            # the same bytes as a file in the inbox: what that one was found to be (a copy of a returned form said
+            # "错误 0" and exit 0, its errors unshown; the verdict turned with the cache)
+            judged = res.same_as
+        counted = judged.status in (ACCEPTED, RETURNED, REJECTED)       # what merge would take, or cannot read
+        n_err = judged.count(F.ERROR) if counted else 0
         errors += n_err
-        label = "有错误" if n_err else ("无法读取" if res.status == REJECTED else "通过")
-        if res.status in ("duplicate", "superseded"):
+        label = "有错误" if n_err else ("无法读取" if judged.status == REJECTED else "通过")
+        if res.status == "superseded":
             label = f"{STATUS_ZH[res.status]}，不会汇总"
-        if args.quiet and not n_err and res.status != REJECTED:
+        elif judged is not res:
+            label = f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），" + label
+        if args.quiet and not n_err and judged.status != REJECTED:
             continue
-        print(f"{_shown(res.path)}：{res.form or '未识别'}，{label}（错误 {res.count(F.ERROR)}，提醒 {res.count(F.WARNING)}）")
-        for f in res.findings:
+        print(f"{_shown(res.path)}：{judged.form or '未识别'}，{label}（错误 {judged.count(F.ERROR)}，"
+              f"提醒 {judged.count(F.WARNING)}）")
+        for f in judged.findings:
             if (f.severity != F.ERROR and args.quiet) or f.code == F.ROW_NOT_MERGED:   # check merges nothing
                 continue
-            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "")
+            where = f"{f.sheet}!{f.cell}" if f.cell else (f.sheet or "整个文件")
             print(f"  {F.SEVERITY_ZH[f.severity]} {_shown(where)} [{f.code}] {_shown(f.message)}")
     for item in skipped:        # a lock file, an empty zip: said, not passed over in silence (it read as 通过)
         if not args.quiet:
             print(f"{_shown(item.path)}：跳过（{_shown(item.reason)}）")
-    return 1 if errors or any(r.status == REJECTED for r in shown_inputs) else 0
+    return 1 if errors or any(r.status == REJECTED or r.status == "duplicate" and r.same_as is not None
+                              and r.same_as.status == REJECTED for r in shown_inputs) else 0
 
 
 def _not_a_campaign(target: Path) -> None:

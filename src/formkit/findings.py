@@ -59,7 +59,7 @@ INBOX_UNREADABLE = _code(
     "然后重新运行 merge。")
 FILE_IS_OUTPUT = _code(
     "file-is-output", ERROR, "汇总结果文件",
-    "这是 formkit 写出的{detail}，不是各部门报回的表单，没有汇总；请把它移出收件箱（inbox/）。")
+    "这是 formkit 写出的{detail}，不是各部门报回的表单，没有汇总；如它在收件箱（inbox/）中，请把它移出。")
 FILE_NOT_A_FORM = _code(
     "file-not-a-form", ERROR, "不是本次表单",
     "文件中找不到本次廉政风险防控的表单（附件1–附件6）；请使用下发的表单模板填写。")

@@ -531,7 +531,21 @@ def _sniff(data: bytes, name: str = "", opened: zipfile.ZipFile | None = None) -
     if what is not None:
         return _Sniffed("reject", rejection=findings.make(findings.ARCHIVE_UNSUPPORTED, value=name, detail=what),
                         detail=f"{what} 压缩包")
+    if own := _own_text_output(data):
+        # report.json or the 公示 page put back into inbox/: the coordinator's, no department's to send again (it was
+        # "not an Excel workbook … fill in the form you were sent")
+        return _Sniffed("reject", rejection=findings.make(findings.FILE_IS_OUTPUT, detail=own), detail=own)
     return _unknown(_describe(data))
+
+
+def _own_text_output(data: bytes) -> str | None:
+    """What formkit text output these bytes are (report.json, the publication page), or None."""
+    head = data[:4096]
+    if b'<meta name="generator" content="formkit">' in head:
+        return "公示网页"
+    if head.lstrip().startswith(b"{") and b'"inputs"' in head and (b'"catalogue"' in data[-65536:] or b'"outputs"' in data[-65536:]):
+        return "结果文件 report.json"
+    return None
 
 
 def sniff(data: bytes) -> tuple[str | None, Finding | None]:
@@ -863,6 +877,8 @@ def provenance(msg: Message) -> dict:
            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
     if m := _MESSAGE_ID.search(raw.get("message-id", "")):
         out["message_id"] = m.group(0)       # what a reply names in In-Reply-To (threaded in the sender's client)
+    if raw.get("x-unsent", "").strip() == "1":
+        out["unsent"] = True                 # a draft not sent (formkit's replies and chases are written as such)
     if raw.get("reply-to") and (reply_to := sender_address(raw["reply-to"])) and reply_to != out["address"]:
         out["reply_to"] = reply_to           # where a reply goes (a form sent through a no-reply system mailbox)
     return out

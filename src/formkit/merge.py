@@ -202,8 +202,11 @@ def _check_replaceable(*paths: Path) -> None:
         except PermissionError:
             if open_in_office(path) or sys.platform == "win32":
                 raise FormkitError(f"“{path}”正在被 Excel 或 WPS 打开，无法更新；请先关闭它，然后重新运行 merge。"
-                                   "（本次没有写出任何结果。）", exit_code=2) from None
-            raise
+                                   "（本次没有写出任何结果，上一轮的结果未改动。）", exit_code=2) from None
+            # found before anything is written: the previous round's outputs are as they were (the message said
+            # "partly written, no report.json")
+            raise FormkitError(f"无法改写“{path}”（没有写入权限：可能是只读文件、属于别的用户，或正被其他程序打开）；请检查后"
+                               "重新运行 merge。（本次没有写出任何结果，上一轮的结果未改动。）", exit_code=2) from None
 
 
 class _Share:

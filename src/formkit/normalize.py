@@ -151,9 +151,13 @@ _NOTED = re.compile(r"(.+?)\((.+)\)")
 """A value with a note in brackets after it (folded: NFKC turns （） into ()): 二级（中）, 是（重要人事任免）."""
 
 
+_UNDECIDED = re.compile(r"或|待定|未定|不确定|[?？]")
+"""A note that leaves the value open (二级（或一级）, 是（待定）): no value to read."""
+
+
 def _noted(key: str) -> tuple[str, str] | None:
     m = _NOTED.fullmatch(key)
-    return (m[1], m[2]) if m else None
+    return (m[1], m[2]) if m and not _UNDECIDED.search(m[2]) else None
 
 
 def level(value: object) -> tuple[str | None, bool]:
@@ -165,7 +169,8 @@ def level(value: object) -> tuple[str | None, bool]:
     canon = _LEVEL_WORDS.get(key) or _LEVEL_WORDS.get(_bare(key))
     if canon is None and (noted := _noted(key)):
         base, note = (_LEVEL_WORDS.get(_bare(part)) for part in noted)
-        canon = base if base is not None and note in (None, base) else None
+        others = {lv for lv in ("一级", "二级", "三级") if lv in noted[1]} - {base}
+        canon = base if base is not None and note in (None, base) and not others else None
     return canon, canon is not None and raw != canon
 
 
@@ -177,7 +182,10 @@ def yesno(value: object) -> tuple[str | None, bool]:
     raw = to_text(value)
     key = _bare(fold(raw))
     if key not in _YES and key not in _NO and (noted := _noted(key)):
-        key = _bare(noted[0])       # 是（重要人事任免）: the answer, with why
+        note = _bare(noted[1])
+        key = _bare(noted[0])       # 是（重要人事任免）: the answer, with why (否（是）: none)
+        if note in _YES and key in _NO or note in _NO and key in _YES:
+            return None, False
     if key in _YES:
         return "是", raw != "是"
     if key in _NO:
@@ -198,6 +206,8 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
     # (执行（具体经办）): the choice, said (choice-normalised)
     variant = key.replace("其它", "其他")
     if noted := _noted(variant):
+        if any(fold(c) in noted[1] for c in choices):
+            return None, False      # 执行（或决策）, 决策（执行）: another choice in the note
         variant = _bare(noted[0])
     for suffix in ("方面", "风险", "类", "权"):
         if variant.endswith(suffix) and len(variant) > len(suffix) + 1:

@@ -223,3 +223,39 @@ def id_order(rid: str) -> tuple[str, int]:
     order puts after JWC-B10)."""
     m = _ID_NUMBER.search(rid)
     return (rid[: m.start()], int(m[1])) if m else (rid, -1)
+
+
+_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def registry_from_workbook(outbox) -> dict[str, tuple[str, str | None]]:
+    """The numbers an earlier merge gave, read back from the consolidated workbook it wrote (outbox/, else the latest
+    in outbox/历史/) when the cache that kept them is gone (deleted, damaged): each submitter's numbers with the 岗位,
+    风险点, 风险类别 and 主要表现形式 of their rows, in the registry's form (the numbers were given again from the files
+    alone: a risk left out of a re-sent form moved the ones after it, and accepted measures landed on another risk).
+    {} when there is no such workbook or it cannot be read."""
+    from pathlib import Path
+
+    from formkit.changes import HISTORY_DIR, iter_catalogue
+
+    out = Path(outbox)
+    candidates = [out / "廉政风险目录.xlsx", *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
+    path = next((p for p in candidates if p.is_file()), None)
+    if path is None:
+        return {}
+    found: dict[str, tuple[str, dict[int, list[str]]]] = {}
+    try:
+        for row in iter_catalogue(path):
+            m = _NUMBER.match(row.get("风险编号", ""))
+            if not m or not row.get("风险点"):
+                continue
+            fold = normalize.fold
+            key = [fold(row.get("岗位", "")), fold(row.get("风险点", "")),
+                   fold(row.get("风险类别", "")) + "|" + fold(row.get("主要表现形式", ""))]
+            sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))
+            numbers[int(m[2])] = key
+    except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
+        return {}
+    return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,
+                                     separators=(",", ":")))
+            for prefix, (sha, numbers) in found.items()}

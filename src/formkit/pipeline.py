@@ -318,6 +318,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/附件2's current version's path → the versions before it
     kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
+    if campaign_rules and not registry and store.persistent:
+        registry = numbering.registry_from_workbook(cfg.outbox)    # (the cache gone: read back from their workbook)
     given: dict[str, tuple[str, str | None]] = {}                 # … and those this one gives (merge keeps them)
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     # another department's template filled by a department and sent as its own (its address, its name on the file):
@@ -512,16 +514,49 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
     empty forms, 提交情况 showed it 退回, and the replies went to the office itself). A filled form the office mailed
     (handed in on paper or a USB stick, sent on to its own mailbox) is read as any other."""
     office = {a.lower() for a in ADDR_SPEC.findall(cfg.contact or "")}
-    if not office:
-        return
+    templates: set[str] | None = None       # the file digests of the blank forms generate wrote (read when needed)
+    blank_copies: list[InputResult] = []      # loose blank forms identical to those
     for res in list(results):
         mail = res.raw.mail or {}
-        if res.brief is None or (mail.get("address") or "").lower() not in office:
-            continue            # (the notice forwarded back by a department, in its reply: the office's too)
+        if mail.get("unsent") and (not office or (mail.get("address") or "").lower() in office):
+            # one of formkit's own reply or chase drafts (From the office, X-Unsent) dropped into inbox/: no mail that came
+            # (a chase draft without attachment was answered to the department as a mail without its form)
+            results.remove(res)
+            skipped.append(Skipped(res.path, "formkit 写出、尚未发出的邮件草稿（回复或催报），已跳过"))
+            continue
+        if res.brief is None:
+            continue
         c = res.checked
-        if c is not None and not filled_rows(c.sub, c.spec):
+        if c is None or filled_rows(c.sub, c.spec):
+            continue
+        if office and (mail.get("address") or "").lower() in office:
+            # (the notice forwarded back by a department, in its reply: the office's too)
             results.remove(res)
             skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
+            continue
+        if templates is None:
+            templates = _template_digests(cfg)
+        if res.file_sha256 in templates and not mail:
+            blank_copies.append(res)
+    if len(blank_copies) >= 3:
+        # blank forms exactly as generate wrote them, several (outbox/templates/ copied into inbox/): nobody's return
+        # (each was returned to its department as an empty form, a reply drafted for a form it never sent); one or two
+        # may be a department's, sent back unfilled (blank-resent, no-rows), read as such
+        for res in blank_copies:
+            results.remove(res)
+            skipped.append(Skipped(res.path, "formkit 生成、尚未填写的空白表单（与 outbox/templates/ 中的相同），已跳过"))
+
+
+def _template_digests(cfg: Config) -> set[str]:
+    import hashlib
+
+    out = set()
+    for path in (cfg.outbox / "templates").rglob("*.xlsx"):
+        try:
+            out.add(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            continue
+    return out
 
 
 _RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
