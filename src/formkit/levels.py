@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from formkit import normalize
 from formkit.config import Department
 
@@ -50,4 +52,9 @@ LEADERSHIP = "领导小组"
 
 
 def _same(a: str, b: str) -> bool:
-    return normalize.name_key(a) == normalize.name_key(b)
+    return a == b or _key(a) == _key(b)
+
+
+@lru_cache(maxsize=4096)
+def _key(name: str) -> str:
+    return normalize.name_key(name)

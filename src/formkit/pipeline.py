@@ -526,18 +526,18 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             continue
         if res.brief is None:
             continue
-        c = res.checked
-        if c is None or filled_rows(c.sub, c.spec):
-            continue
         if office and (mail.get("address") or "").lower() in office:
             # (the notice forwarded back by a department, in its reply: the office's too)
-            results.remove(res)
-            skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
+            c = res.checked
+            if c is not None and not filled_rows(c.sub, c.spec):
+                results.remove(res)
+                skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
             continue
-        if templates is None:
-            templates = _template_digests(cfg)
-        if res.file_sha256 in templates and not mail:
-            blank_copies.append(res)
+        if not mail and any(f.code == F.NO_ROWS for f in res.findings):
+            if templates is None:
+                templates = _template_digests(cfg)
+            if res.file_sha256 in templates:
+                blank_copies.append(res)
     if len(blank_copies) >= 3:
         # blank forms exactly as generate wrote them, several (outbox/templates/ copied into inbox/): nobody's return
         # (each was returned to its department as an empty form, a reply drafted for a form it never sent); one or two

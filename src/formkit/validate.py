@@ -102,6 +102,13 @@ class Context:
     # (the catalogue joins them; a measure form generated again gives them back as they were sent)
     _issued_names: dict[str, set[str]] | None = None
     _issued_people: dict[str, set[tuple[str, str]]] | None = None
+    _left: Callable[[Mapping], bool] | None = None
+
+    def left_staff(self) -> Callable[[Mapping], bool]:
+        """left_staff of the configuration, made once (every measure form asks)."""
+        if self._left is None:
+            self._left = left_staff(self.cfg)
+        return self._left
 
     def issued_people(self) -> dict[str, set[tuple[str, str]]]:
         """The staff each department's forms went to (config.issued_people), read once."""
@@ -801,7 +808,7 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
         who = c.person_key              # by 工号: the person's risks whichever department they were sent under
         return [r for r in ctx.risks.values() if r["层级"] == "个人" and r["_person"] == who
                 and (who.startswith("#") or r["_dept"] == code)]
-    left = left_staff(ctx.cfg)      # (not one answered by their own 附件5, accepted before they left)
+    left = ctx.left_staff()      # (not one answered by their own 附件5, accepted before they left)
     return [r for r in ctx.risks.values() if r["_dept"] == code and (r["层级"] == "部门" or left(r) and not r["防控措施"])]
 
 
