@@ -614,6 +614,13 @@ def test_check_on_a_copy_of_a_returned_file_shows_its_errors(workdir, cfg, capsy
     fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "很高"}])
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 1
     copy = shutil.copy(workdir / "inbox/李娜.xlsx", workdir / "李娜_副本.xlsx")
+    fill(form, workdir / "inbox/李娜_改.xlsx", header={"填表日期": "2023-03-20"},
+         rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    capsys.readouterr()
+    assert main(["check", "--dir", str(workdir), str(copy)]) == 0       # superseded since: said so, never "通过"
+    out = capsys.readouterr().out
+    assert "已被替代），不会汇总" in out and "通过" not in out, out
+    (workdir / "inbox/李娜_改.xlsx").unlink()
     for reset in (False, True):
         if reset:
             shutil.rmtree(workdir / "outbox")

@@ -423,7 +423,8 @@ def test_a_copy_saved_into_another_folder_later_does_not_take_over(cfg, workdir)
 def test_a_mailed_form_saved_into_the_inbox_a_round_later_stays_the_original(cfg, workdir):
     """李娜's form came by mail and was accepted; a round later the office saves the attachment into inbox/ too (a file
     time of today): the mail stays the original (the copy took over: the mail turned duplicate, 来源文件 and 提交时间 moved
-    to the copy). The cache under outbox/ remembers which file the bytes were first read as."""
+    to the copy). The cache under outbox/ remembers which file the bytes were first read as; without it, the last
+    consolidated workbook's 来源文件 says."""
     paths = generate_campaign(cfg)
     li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
     data = fill(li, workdir / "tmp.xlsx", header={"填表日期": "2023-03-15"}, rows=_risk("二级", "考务泄密")).read_bytes()
@@ -435,5 +436,12 @@ def test_a_mailed_form_saved_into_the_inbox_a_round_later_stays_the_original(cfg
     by_path = {r.path: r for r in result.analysis.inputs}
     assert by_path["inbox/李娜.eml!李娜.xlsx"].status == "accepted"
     assert by_path["inbox/李娜.xlsx"].status == "duplicate"
+    row = next(r for r in result.analysis.catalogue if r["姓名"] == "李娜")
+    assert row["来源文件"] == "inbox/李娜.eml!李娜.xlsx" and row["提交时间"] == "2023-03-16 11:00"
+    # the cache deleted: read back from the last consolidated workbook's 来源文件
+    from formkit import cache
+
+    cache.remove(workdir / "outbox" / cache.FILE_NAME)
+    result = merge(cfg)
     row = next(r for r in result.analysis.catalogue if r["姓名"] == "李娜")
     assert row["来源文件"] == "inbox/李娜.eml!李娜.xlsx" and row["提交时间"] == "2023-03-16 11:00"

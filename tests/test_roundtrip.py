@@ -1081,6 +1081,11 @@ def test_the_risks_of_someone_who_left_are_answered_by_the_department(cfg, workd
     got = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"}
     assert got == {"JWC-0012-01": "措施JWC-0012-01", "JWC-0012-02": "措施JWC-0012-02"}
     assert next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件6"].state.startswith("已报")
+    # put back on the staff list: the department's accepted measures stay (they were dropped as "withdrawn")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    result = merge(load_config(workdir))
+    assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == got
+    assert not [f for r in result.analysis.inputs for f in r.findings if f.code == "risk-withdrawn"]
 
 
 def test_what_people_write_in_remarks_reaches_the_catalogue(cfg, workdir):

@@ -600,6 +600,12 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     # a list typed over two rows reads as a list (it was "1. 成绩修改双人复核；；2. 每学期自查一次")
     measure = next(r["防控措施"] for r in a.catalogue if r["风险编号"] == "JWC-0012-02")
     assert measure == "1. 成绩修改双人复核\n2. 每学期自查一次"
+    # a further row repeating part of a measure above keeps what was there (it replaced it: the first measure lost)
+    path = submit(cfg, "附件5", src=a5, name="张伟_措施.xlsx",
+                  by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "防控措施": "成绩修改双人复核并留痕"}},
+                  rows=[{"防控措施": "双人复核"}, {"防控措施": "每学期自查一次"}])
+    measure = next(r["防控措施"] for r in analyse(cfg).catalogue if r["风险编号"] == "JWC-0012-02")
+    assert measure == "成绩修改双人复核并留痕\n每学期自查一次"
 
 
 def test_a_prefilled_measure_form_says_its_risks_are_filled_in(cfg):

@@ -491,7 +491,7 @@ def cmd_check(args) -> int:
                 store = MemoryStore()
         a = analyse(cfg, progress=progress, raws=others + raws, skipped=skipped, store=store)
         progress.close()
-        _say(args, f"对照收件箱（{cfg.inbox.name}/）中的 {len(others)} 份输入核对，如同把这些文件放进收件箱后运行 merge"
+        _say(args, f"对照收件箱（{cfg.inbox.name}/）中的 {len(others)} 份文件核对，如同把这些文件放进收件箱后运行 merge"
                    "（同一表单的新旧版本、措施表对应已接收的风险点、附件4 对应附件2）")
     else:
         a = analyse(cfg, raws=raws, skipped=skipped, campaign_rules=False)
@@ -511,10 +511,11 @@ def cmd_check(args) -> int:
         n_err = judged.count(F.ERROR) if counted else 0
         errors += n_err
         label = "有错误" if n_err else ("无法读取" if judged.status == REJECTED else "通过")
-        if res.status == "superseded":
-            label = f"{STATUS_ZH[res.status]}，不会汇总"
-        elif judged is not res:
-            label = f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），" + label
+        if judged.status == "superseded":
+            label = f"{STATUS_ZH[judged.status]}，不会汇总"
+        if judged is not res:
+            label = f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），" + \
+                ("不会汇总" if judged.status == "superseded" else label)
         if args.quiet and not n_err and judged.status != REJECTED:
             continue
         print(f"{_shown(res.path)}：{judged.form or '未识别'}，{label}（错误 {judged.count(F.ERROR)}，"

@@ -234,18 +234,9 @@ def registry_from_workbook(outbox) -> dict[str, tuple[str, str | None]]:
     风险点, 风险类别 and 主要表现形式 of their rows, in the registry's form (the numbers were given again from the files
     alone: a risk left out of a re-sent form moved the ones after it, and accepted measures landed on another risk).
     {} when there is no such workbook or it cannot be read."""
-    from pathlib import Path
-
-    from formkit.changes import HISTORY_DIR, iter_catalogue
-
-    out = Path(outbox)
-    candidates = [out / "廉政风险目录.xlsx", *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
-    path = next((p for p in candidates if p.is_file()), None)
-    if path is None:
-        return {}
     found: dict[str, tuple[str, dict[int, list[str]]]] = {}
     try:
-        for row in iter_catalogue(path):
+        for row in earlier_catalogue(outbox):
             m = _NUMBER.match(row.get("风险编号", ""))
             if not m or not row.get("风险点"):
                 continue
@@ -259,3 +250,26 @@ def registry_from_workbook(outbox) -> dict[str, tuple[str, str | None]]:
     return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,
                                      separators=(",", ":")))
             for prefix, (sha, numbers) in found.items()}
+
+
+def earlier_catalogue(outbox):
+    """The rows of 风险目录 of the last consolidated workbook under outbox/ (else the latest in outbox/历史/), header label →
+    text; nothing when there is none."""
+    from pathlib import Path
+
+    from formkit.changes import HISTORY_DIR, iter_catalogue
+
+    out = Path(outbox)
+    candidates = [out / "廉政风险目录.xlsx", *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
+    path = next((p for p in candidates if p.is_file()), None)
+    return iter_catalogue(path) if path is not None else iter(())
+
+
+def seen_from_workbook(outbox) -> dict[str, str]:
+    """Where the bytes of each catalogued risk form were read from, by an earlier merge (来源SHA256 → 来源文件 of its
+    workbook), when the cache that kept it is gone: of copies, that file stays the original."""
+    try:
+        return {sha: row["来源文件"] for row in earlier_catalogue(outbox)
+                if (sha := row.get("来源SHA256")) and row.get("来源文件")}
+    except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing
+        return {}

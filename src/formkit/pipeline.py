@@ -271,6 +271,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     window = campaign_window(cfg)
     first_of: dict[str, InputResult] = {}
     seen = store.get_seen() if campaign_rules else {}     # the path each input's bytes were first read as
+    if campaign_rules and not seen and store.persistent:
+        seen = numbering.seen_from_workbook(cfg.outbox)    # (the cache gone: the last workbook's sources)
     for res in results:
         if res._outcome is None or res._outcome[0] != "intake":
             kept = first_of.get(res.sha256)
@@ -750,8 +752,10 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                 sep = "\n"
                 if key in ("关键环节", "完成时限"):
                     value, sep = _shared(value), "；"
-                target[key] = f"{target[key].rstrip('；;')}{sep}{value}" if target[key] and value not in target[key] \
-                    else value
+                if not target[key]:
+                    target[key] = value
+                elif value not in target[key]:    # (a line repeated, or already part of one above: kept once; it
+                    target[key] = f"{target[key].rstrip('；;')}{sep}{value}"     # replaced all the lines before it)
         where = f"{c.sub.sheet}!{anchor}"
         if target["措施来源文件"] == res.raw.file_path and target["措施来源位置"]:   # a risk answered by several rows
             if where not in target["措施来源位置"].split("；"):

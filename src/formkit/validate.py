@@ -809,7 +809,15 @@ def scope_risks(c: Checked, ctx: Context) -> list[dict]:
         return [r for r in ctx.risks.values() if r["层级"] == "个人" and r["_person"] == who
                 and (who.startswith("#") or r["_dept"] == code)]
     left = ctx.left_staff()      # (not one answered by their own 附件5, accepted before they left)
-    return [r for r in ctx.risks.values() if r["_dept"] == code and (r["层级"] == "部门" or left(r) and not r["防控措施"])]
+    own = [r for r in ctx.risks.values() if r["_dept"] == code and (r["层级"] == "部门" or left(r) and not r["防控措施"])]
+    # a person's risk this very form was pre-filled with (they had left then) and still without a measure of their own:
+    # answered here too (put back on the staff list since, the department's accepted measures were "withdrawn")
+    everything = ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks
+    ident = c.sub.identity
+    seen = {id(r) for r in own}
+    own += [r for rid in (ident.risks if ident else ()) if (r := everything.get(rid)) is not None and id(r) not in seen
+            and r["层级"] == "个人" and r["_dept"] == code and not r["防控措施"]]
+    return own
 
 
 def left_staff(cfg: Config) -> Callable[[Mapping], bool]:
