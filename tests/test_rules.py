@@ -589,7 +589,8 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     """A measure typed into a row added under a pre-filled 附件5's rows, naming no risk: another measure of the risk
     above, said where it is (the form was returned for a missing 风险编号, every measure of it dropped); a row naming
     nothing and holding no measure is no row."""
-    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    stage = risk_stage(cfg)
+    a5 = pick(stage, "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5,
                                                    "JWC-0012-02": {**MEASURE5, "防控措施": "1. 成绩修改双人复核；"}},
                   rows=[{"防控措施": "2. 每学期自查一次", "完成时限": "2023-06-01"}])
@@ -600,12 +601,25 @@ def test_measure_row_added_without_a_risk_is_not_dropped(cfg):
     # a list typed over two rows reads as a list (it was "1. 成绩修改双人复核；；2. 每学期自查一次")
     measure = next(r["防控措施"] for r in a.catalogue if r["风险编号"] == "JWC-0012-02")
     assert measure == "1. 成绩修改双人复核\n2. 每学期自查一次"
-    # a further row repeating part of a measure above keeps what was there (it replaced it: the first measure lost)
+    # three rows of one risk (the third was returned: 关键环节, 工作程序 required), a 工作程序 carried on alone in a row
+    # (returned, asking for a 风险编号 the office pre-fills)
+    path = submit(cfg, "附件5", src=a5, name="张伟_措施.xlsx",
+                  by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5},
+                  rows=[{"防控措施": "二、每学期自查"}, {"防控措施": "三、年终考核"}])
+    res = run(cfg)["张伟_措施.xlsx"]
+    assert {code for _, _, code in triples(res)} == {"measure-continues"} and res.status == "accepted"
+    a6 = pick(stage, "附件6")
+    path = submit(cfg, "附件6", src=a6, name="教务处_措施.xlsx",
+                  by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6}, rows=[{"工作程序": "→公示→再次审核"}])
+    res = run(cfg)["教务处_措施.xlsx"]
+    assert {code for _, _, code in triples(res)} == {"measure-continues"} and res.status == "accepted"
+    # a further row repeating words of a measure above is a line of its own, the one above kept (it replaced it: the
+    # first measure lost), in step with its 工作程序 and 完成时限
     path = submit(cfg, "附件5", src=a5, name="张伟_措施.xlsx",
                   by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "防控措施": "成绩修改双人复核并留痕"}},
                   rows=[{"防控措施": "双人复核"}, {"防控措施": "每学期自查一次"}])
     measure = next(r["防控措施"] for r in analyse(cfg).catalogue if r["风险编号"] == "JWC-0012-02")
-    assert measure == "成绩修改双人复核并留痕\n每学期自查一次"
+    assert measure == "成绩修改双人复核并留痕\n双人复核\n每学期自查一次"
 
 
 def test_a_prefilled_measure_form_says_its_risks_are_filled_in(cfg):
@@ -2729,3 +2743,9 @@ def test_a_section_heading_over_the_items_is_no_item(cfg, heading):
     assert res.status == "accepted" and [r.values["power_item"] for r in res.checked.rows] == ["考试管理", "教材选用"]
     path = submit(cfg, "附件2", "JWC", rows=[{"序号": "1", "权力事项": "教学管理"}, POWER])
     assert ("附件2", table_ref(path, "附件2", "权力类别", 0), "required") in triples(run(cfg)[path.name])
+
+
+def test_a_finding_quotes_at_most_a_bounded_part_of_a_huge_cell():
+    """A 20-million-character cell under the table: its finding quotes a bounded part (report.json grew to 20 MB)."""
+    f = F.make(F.ROW_NOT_READ, sheet="附件4", cell="J200", field="备注", value="很" * 100_000)
+    assert len(f.value) == F.VALUE_MAX and f.value.endswith("…") and len(f.message) < 200

@@ -252,7 +252,7 @@ FORM_PASTED_BELOW = _code(
     "第 {detail} 行起是另一份表单（{value}）；一张工作表只能填一份表，这部分未读取。请把它放到单独的工作表或文件中后重新发送。")
 MEASURE_CONTINUES = _code(
     "measure-continues", INFO, "续写的措施",
-    "第 {detail} 行只填了措施、没有填风险编号，已作为上一行风险点（{value}）的另一条措施汇总；如不是，请填写它的风险编号。")
+    "第 {detail} 行只填了措施（或工作程序）、没有填风险编号，已作为上面风险点（{value}）的另一条措施汇总；如不是，请填写它的风险编号。")
 ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
@@ -423,11 +423,17 @@ class Finding:
         }
 
 
+VALUE_MAX = 2000
+"""The most of a cell's text a finding quotes (report.json, 问题清单)."""
+
+
 def make(code: str, *, sheet: str | None = None, cell: str | None = None, field: str | None = None,
          value: object = None, detail: object = "", row: int | None = None, key: str | None = None) -> Finding:
     """Build a finding of a catalogued code; the message is rendered from the code's template."""
     spec = CODES[code]
     text_value = "" if value is None else str(value)
+    if len(text_value) > VALUE_MAX:     # (a 20-million-character cell made report.json 20 MB; the cell holds it all)
+        text_value = text_value[:VALUE_MAX - 1] + "…"
     shown = text_value if len(text_value) <= 60 else text_value[:57] + "…"
     message = spec.template.format(field=field or "", value=shown, detail=detail, sheet=sheet or "")
     return Finding(code, spec.severity, message, sheet, cell, field,

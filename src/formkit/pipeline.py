@@ -740,6 +740,8 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
         anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
         parts = tuple(iso_text(row.values.get(col, "")) for col in ("measure", "procedure", "key_link", "deadline"))
         if rid in first:          # a risk answered by several rows: each kept as sent (measure_rows)
+            if parts in ctx.measure_rows.get(rid, [first[rid]]):
+                continue          # the same row again (pasted twice): once (duplicate-row says so)
             ctx.measure_rows.setdefault(rid, [first[rid]]).append(parts)
         else:
             first[rid] = parts
@@ -754,8 +756,10 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
                     value, sep = _shared(value), "；"
                 if not target[key]:
                     target[key] = value
-                elif value not in target[key]:    # (a line repeated, or already part of one above: kept once; it
-                    target[key] = f"{target[key].rstrip('；;')}{sep}{value}"     # replaced all the lines before it)
+                elif value not in target[key].split(sep):     # (the same 关键环节 twice: once; a measure that only
+                    # repeats words of one above is still a line of its own, beside its 工作程序 and 完成时限; it
+                    # replaced the lines before it)
+                    target[key] = f"{target[key].rstrip('；;')}{sep}{value}"
         where = f"{c.sub.sheet}!{anchor}"
         if target["措施来源文件"] == res.raw.file_path and target["措施来源位置"]:   # a risk answered by several rows
             if where not in target["措施来源位置"].split("；"):

@@ -876,11 +876,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         seq = values.get("seq")
         named = [k for k, v in values.items() if k != "seq" and to_text(v)]
-        if len(named) == 1 and not any(j not in by_col for j in filled) and (
+        if len(named) == 1 and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
                 (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
                 or (not to_text(seq) and _HEADING_TEXT.match(to_text(values[named[0]])))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
-            # was returned as an item missing every other column)
+            # was returned as an item missing every other column); in a measure form such a row is a measure numbered
+            # 二、 carried on under the risk above
             findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
                                    field=spec.column(named[0]).label,
                                    value=" ".join(to_text(line[j]) for j in filled)))

@@ -658,18 +658,18 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             code = F.REQUIRED if f.need == "req" else F.EXPECTED
             yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key),
                          field=f.label, key=f.key)
-    previous = None
+    chain = False           # the row above names a risk, or carries one on itself
     for row in c.rows:
-        # a measure form's row of a measure only, under a row naming its risk: another measure of that risk
-        # (measures_answer_risks), not a row lacking its 风险点
-        continues = c.spec.is_measure_form and previous is not None and _continues(row, previous)
-        previous = row
+        # a measure form's row of a measure (or a 工作程序) only, under a row naming its risk or carrying one on:
+        # another measure of that risk (measures_answer_risks), not a row lacking its 风险点 (a third row was returned)
+        continues = c.spec.is_measure_form and chain and _carries_on(row)
+        chain = continues or _names_risk(row)
         for f in c.spec.columns:
             if f.need not in ("req", "want") or f.key not in row.values:
                 continue
             if f.prefill and prefilled:
                 continue
-            if continues and f.key != "measure":
+            if continues:
                 continue       # (its 关键环节, 工作程序 … are the row above's unless it says otherwise)
             if f.key == "risk" and c.spec.is_measure_form and iso_text(row.values.get("risk_id", "")):
                 continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
@@ -679,11 +679,14 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              key=f.key)
 
 
-def _continues(row, previous) -> bool:
-    """A measure form's row holding a measure and naming no risk, under a row that names one (by 风险编号 or 风险点)."""
-    v, p = row.values, previous.values
-    return bool(iso_text(v.get("measure", ""))) and not iso_text(v.get("risk_id", "")) \
-        and not iso_text(v.get("risk", "")) and bool(iso_text(p.get("risk_id", "")) or iso_text(p.get("risk", "")))
+def _names_risk(row) -> bool:
+    return bool(iso_text(row.values.get("risk_id", "")) or iso_text(row.values.get("risk", "")))
+
+
+def _carries_on(row) -> bool:
+    """A measure form's row holding a measure or a 工作程序 and naming no risk: it goes on with the risk above."""
+    v = row.values
+    return bool(iso_text(v.get("measure", "")) or iso_text(v.get("procedure", ""))) and not _names_risk(row)
 
 
 @rule()
@@ -985,7 +988,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  value=text, row=row.index, key="risk", detail=registered)
                     above = ("unmatched", text)
                     continue
-                if above is not None and iso_text(row.values.get("measure", "")):
+                if above is not None and (iso_text(row.values.get("measure", "")) or
+                                          iso_text(row.values.get("procedure", ""))):
                     # a row inserted under a risk's row with a measure only (its 风险编号 left empty): another measure
                     # of that risk (the form was returned, every measure of it dropped), said where it is; under a
                     # risk that waits, is withdrawn or names nothing registered, it shares that risk's fate
