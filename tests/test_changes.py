@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -167,18 +168,24 @@ def _full_changes(path) -> list[dict]:
     return [dict(zip(head, r, strict=False)) for r in rows[4:] if r and r[0]]
 
 
-def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
-    """Round 1 accepts 张伟's risks; round 2 brings a re-sent 附件3 that is returned (退回待改); round 3 the correction:
-    改正后接收, not 新增, each row naming the file and cell it now comes from."""
-    inbox = workdir / "inbox"
-    fill_risk_stage(cfg, inbox)
+def _resent_and_returned(cfg, workdir) -> tuple[Path, list[dict]]:
+    """张伟's risks accepted, then a re-sent 附件3 returned (风险等级 特级: 退回待改); his blank form and those rows."""
+    fill_risk_stage(cfg, workdir / "inbox")
     merge(cfg)
     form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
     rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}]
-    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
+    fill(form, workdir / "inbox/张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
     merge(cfg)
     assert {r["变化"] for r in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {"退回待改"}
+    return form, rows
+
+
+def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
+    """Round 1 accepts 张伟's risks; round 2 brings a re-sent 附件3 that is returned (退回待改); round 3 the correction:
+    改正后接收, not 新增, each row naming the file and cell it now comes from."""
+    inbox = workdir / "inbox"
+    form, rows = _resent_and_returned(cfg, workdir)
     rows[0]["风险等级"] = "二级"
     fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
     merge(cfg)
@@ -198,16 +205,9 @@ def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
 def test_a_correction_that_also_rewords_a_risk_says_so(cfg, workdir):
     """The correction of a returned 附件3 also makes a 风险点 more precise: besides 改正后接收, 风险点变化 against what was
     accepted before (said only when no returned version came in between)."""
-    inbox = workdir / "inbox"
-    fill_risk_stage(cfg, inbox)
-    merge(cfg)
-    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
-    rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
-            {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}]
-    fill(form, inbox / "张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
-    merge(cfg)
+    form, rows = _resent_and_returned(cfg, workdir)
     rows[0] = {**rows[0], "风险等级": "二级", "风险点": "成绩修改及补考审批把关不严"}
-    fill(form, inbox / "张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
+    fill(form, workdir / "inbox/张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
     merge(cfg)
     changes = [(c["变化"], c["风险编号"], c["项目"], c["变化前"], c["变化后"])
                for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")]

@@ -328,22 +328,9 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     for j, v in enumerate(totals):
         ws.write_number(total_row, j + 1, v, st.total)
     colours = {"一级": "#C00000", "二级": "#ED7D31", "三级": "#70AD47"}
-    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-    for k, lv in enumerate(LEVELS):   # levels by department, department and personal risks together
-        chart.add_series({
-            "name": lv,
-            "categories": ["汇总", first, 0, total_row - 1, 0],
-            "values": ["汇总", first, 7 + k, total_row - 1, 7 + k],
-            "fill": {"color": colours[lv]}, "gap": 60,
-            "data_labels": {"value": False},
-        })
-    chart.set_title({"name": "各部门风险点等级分布", "name_font": {"name": "黑体", "size": 12}})
-    chart.set_x_axis({"name": "风险点数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
-    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
-    chart_height = max(300, 36 * len(depts) + 120)
-    chart.set_size({"width": 560, "height": chart_height})
-    ws.insert_chart(top + 1, len(head) + 1, chart)
+    # levels by department, department and personal risks together
+    chart_height = _bars_by_department(wb, ws, top + 1, len(head) + 1, "各部门风险点等级分布", "风险点数", first, len(depts),
+                                       [(lv, 7 + k, colours[lv]) for k, lv in enumerate(LEVELS)], 36, stacked=True)
 
     # 2. category × level
     top = max(total_row + 3, top + 1 + chart_height // 20 + 2)
@@ -411,20 +398,10 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
                                               f"{d.headcount} 人" for d in over[:10]) + (" 等" if len(over) > 10 else "")
                    + "。完成率按应报人数计（最多 100%），请核对名册中的应报人数。", st.subtitle)
     # completion against headcount by department, as the other two tables have theirs (interfaces.md)
-    chart3 = wb.add_chart({"type": "bar"})
-    for col, name, colour in ((1, "应报人数", "#A5A5A5"), (2, "附件3已报", "#4472C4"), (4, "附件5已报", "#70AD47")):
-        chart3.add_series({"name": name, "categories": ["汇总", top3 + 2, 0, top3 + 1 + len(depts), 0],
-                           "values": ["汇总", top3 + 2, col, top3 + 1 + len(depts), col],
-                           "fill": {"color": colour}, "gap": 60})
-    chart3.set_title({"name": "个人自查表完成情况（人）", "name_font": {"name": "黑体", "size": 12}})
     most = max([d.headcount for d in depts] + list(people3.values()) + list(acc5.values()) + [1])
-    chart3.set_x_axis({"name": "人数", "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True}, "min": 0,
-                       **({"major_unit": 1} if most <= 10 else {})})     # (whole people: no 0.5 ticks)
-    chart3.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
-    chart3.set_legend({"position": "bottom", "font": {"name": "宋体"}})
-    chart3_height = max(300, 48 * len(depts) + 120)
-    chart3.set_size({"width": 560, "height": chart3_height})
-    ws.insert_chart(top3 + 1, len(head) + 1, chart3)
+    chart3_height = _bars_by_department(wb, ws, top3 + 1, len(head) + 1, "个人自查表完成情况（人）", "人数", top3 + 2,
+                                        len(depts), [("应报人数", 1, "#A5A5A5"), ("附件3已报", 2, "#4472C4"),
+                                                     ("附件5已报", 4, "#70AD47")], 48, whole=most <= 10)
 
     # 4. every 一级 risk with who manages and who answers for it
     top = max(r + 3, top3 + 1 + chart3_height // 20 + 2)
@@ -512,6 +489,27 @@ def _findings(wb, st: Styles, a: Analysis) -> None:
     ws.autofilter(0, 0, max(end - 1, 1), len(cols) - 1)
     print_setup(ws, 0, len(cols) - 1)
     ws.set_header(page_header(a, "问题清单"))
+
+
+def _bars_by_department(wb, ws, row: int, col: int, title: str, axis: str, first: int, n: int,
+                        series: list[tuple[str, int, str]], per_department: int, *, stacked: bool = False,
+                        whole: bool = False) -> int:
+    """A native bar chart of 汇总 with a bar per department (rows first … first+n-1, names in column A): series (name,
+    column, colour); whole: ticks at whole units (people, no 0.5). Returns its height in pixels."""
+    chart = wb.add_chart({"type": "bar", **({"subtype": "stacked"} if stacked else {})})
+    for name, column, colour in series:
+        chart.add_series({"name": name, "categories": ["汇总", first, 0, first + n - 1, 0],
+                          "values": ["汇总", first, column, first + n - 1, column],
+                          "fill": {"color": colour}, "gap": 60, "data_labels": {"value": False}})
+    chart.set_title({"name": title, "name_font": {"name": "黑体", "size": 12}})
+    chart.set_x_axis({"name": axis, "num_font": {"name": "宋体"}, "major_gridlines": {"visible": True},
+                      **({"min": 0, "major_unit": 1} if whole else {})})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体"}, "interval_unit": 1})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    height = max(300, per_department * n + 120)
+    chart.set_size({"width": 560, "height": height})
+    ws.insert_chart(row, col, chart)
+    return height
 
 
 def _powers(wb, st: Styles, a: Analysis) -> None:
