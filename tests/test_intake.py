@@ -829,3 +829,20 @@ def test_a_mail_larger_than_any_mail_service_sends_is_answered_not_parsed(tmp_pa
     assert [(i.path, i.rejection.code) for i in inputs] == [("大邮件.eml", F.MAIL_TOO_LARGE)]
     assert "只把填好的表单作为附件发送" in inputs[0].rejection.message
     assert inputs[0].mail["address"] == "zhangsan@example.edu.cn"     # (its header read: the reply has a recipient)
+
+
+def test_a_mail_cut_off_inside_its_attachment_is_said_to_be_incomplete(tmp_path: Path):
+    """A mail cut off in the middle of its base64 .xlsx (a half download, a size limit): the attachment is incomplete,
+    to be sent again (it was "not an Excel workbook (a text file) … save it as .xlsx")."""
+    import base64
+
+    encoded = base64.b64encode(H.tiny_xlsx()).decode()
+    cut = encoded[:len(encoded) // 8 * 4 + 1]          # half of it and one character: no whole 4-character group
+    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
+            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=\"cwc.xlsx\"\n\n" + cut + "\n").encode()
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    (only,) = inputs
+    assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_UNREADABLE
+    assert "不完整" in only.rejection.message

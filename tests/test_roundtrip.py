@@ -1083,9 +1083,20 @@ def test_the_risks_of_someone_who_left_are_answered_by_the_department(cfg, workd
     assert next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件6"].state.startswith("已报")
     # put back on the staff list: the department's accepted measures stay (they were dropped as "withdrawn")
     write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
-    result = merge(load_config(workdir))
+    cfg = load_config(workdir)
+    result = merge(cfg)
     assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == got
     assert not [f for r in result.analysis.inputs for f in r.findings if f.code == "risk-withdrawn"]
+    # … and his own 附件5 then answers them: it takes over, the department's form is told so (it said 已删去)
+    a5 = _find(generate_campaign(cfg, "measures", accepted=result.analysis), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-05-10"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "本人措施一"}, "JWC-0012-02": {"防控措施": "本人措施二"}})
+    result = merge(cfg)
+    assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {
+        "JWC-0012-01": "本人措施一", "JWC-0012-02": "本人措施二"}
+    dept = next(r for r in result.analysis.inputs if r.path == "inbox/教务处措施.xlsx")
+    codes = [f.code for f in dept.findings if f.value in ("JWC-0012-01", "JWC-0012-02")]
+    assert codes == ["risk-answered-by-person"] * 2 and dept.status == "accepted"
 
 
 def test_what_people_write_in_remarks_reaches_the_catalogue(cfg, workdir):

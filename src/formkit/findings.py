@@ -348,6 +348,9 @@ MEASURES_MATCH_NOTHING = _code(
 RISK_WITHDRAWN = _code(
     "risk-withdrawn", INFO, "风险点已从登记表删去",
     "风险编号“{value}”的风险点已从重新报送的风险点登记表中删去，这一行的措施不再汇总；如仍需要，请在登记表中补回，否则无需处理。")
+RISK_ANSWERED_BY_PERSON = _code(
+    "risk-answered-by-person", INFO, "已由本人答复的风险点",
+    "风险编号“{value}”是个人的风险点，此人已回到名册并在本人的附件5 中填写了措施，这一行的措施不再汇总；无需处理。")
 RISK_PENDING = _code(
     "risk-pending", INFO, "风险点所在的登记表被退回",
     "风险编号“{value}”所在的风险点登记表重新报送后被退回修改，这个风险点暂不汇总；登记表改正并接收后，这一行的措施一并汇总，无需重报本表。")

@@ -19,6 +19,7 @@ import binascii
 import codecs
 import contextlib
 import email
+import email.errors
 import email.header
 import email.utils
 import errno
@@ -1290,6 +1291,12 @@ class _Expander:
             return
         name = filename or f"未命名附件{counter[0]}"
         member = self.unique(path, name)
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
+            # the mail cut off inside the attachment (a download or a size limit): the encoded text is all there is (it
+            # was "not an Excel workbook (a text file)", asking to save as .xlsx what had been an .xlsx)
+            self.reject(member, None, mtime, prov, findings.make(
+                findings.MAIL_ATTACHMENT_UNREADABLE, value=name, detail="不完整的附件（邮件在传输或下载时被截断）"))
+            return
         if len(data) > self.budget:
             self.reject(member, None, mtime, prov, findings.make(
                 findings.FILE_TOO_LARGE, detail=f"{len(data) / safety.MiB:.0f} MiB"))

@@ -937,6 +937,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 above = ("pending", rid)
                 continue
             if rid not in by_id and rid in carried:     # pre-filled, then deleted from the re-sent 附件3/4
+                elsewhere = (ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks).get(rid)
+                if elsewhere is not None and elsewhere["层级"] == "个人" and elsewhere["防控措施"]:
+                    # someone's risk this department form answered while they were off the staff list, answered by
+                    # their own 附件5 since: not withdrawn (it said 已删去, asking to put it back)
+                    yield F.make(F.RISK_ANSWERED_BY_PERSON, sheet=c.sub.sheet, cell=row.refs.get("risk_id"),
+                                 field="风险编号", value=rid, row=row.index, key="risk_id")
+                    above = ("withdrawn", rid)
+                    continue
                 yield F.make(F.RISK_WITHDRAWN, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
                              value=rid, row=row.index, key="risk_id")
                 above = ("withdrawn", rid)
