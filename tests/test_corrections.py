@@ -399,7 +399,7 @@ def test_a_correction_put_into_the_inbox_today_has_the_date_it_carries(cfg, work
 
 
 def test_a_copy_saved_into_another_folder_later_does_not_take_over(cfg, workdir):
-    """王芳's 附件3 accepted as inbox/王芳.xlsx; a round later the same bytes are saved as inbox/late/王芳 - 副本.xlsx
+    """李娜's 附件3 accepted as inbox/李娜.xlsx; a round later the same bytes are saved as inbox/late/李娜 - 副本.xlsx
     (a newer file, both times after the campaign): the first file stays the submission (the copy, sorting first by its
     path, took over: the accepted file turned duplicate and 风险目录's 来源文件 moved to the copy)."""
     import os

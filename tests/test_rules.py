@@ -2250,18 +2250,25 @@ def test_a_colleague_of_another_department_filling_anothers_form_does_not_replac
     assert (results[own.name].status, results[own.name].person) == ("accepted", "张伟")
 
 
-def test_a_namesake_who_left_keeps_her_own_number(workdir):
-    """Two 李娜 in 教务处; 0014 leaves the staff list, then her generated form comes back: it is hers (person-left, her
-    number), not the other 李娜's (it was catalogued under 0013 with a 工号 warning, and 0013 no longer chased)."""
+def _issued_under(workdir, staff_then: list, form_has: str):
+    """A 附件3 generated while the staff list was `staff_then` (its file name holding `form_has`), and the campaign's
+    configuration once the list is the usual one again (the roster corrected, someone gone)."""
     from formkit.config import load_config
     from formkit.workspace import write_roster
     from tests.conftest import DEPARTMENTS, STAFF
 
-    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "李娜", "JWC", "教务员", "一般干部")])
-    cfg = load_config(workdir)
-    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "0014" in p.name)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, staff_then)
+    src = next(p for p in generate_campaign(load_config(workdir)) if "附件3" in p.name and form_has in p.name)
     write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
-    cfg = load_config(workdir)
+    return src, load_config(workdir)
+
+
+def test_a_namesake_who_left_keeps_her_own_number(workdir):
+    """Two 李娜 in 教务处; 0014 leaves the staff list, then her generated form comes back: it is hers (person-left, her
+    number), not the other 李娜's (it was catalogued under 0013 with a 工号 warning, and 0013 no longer chased)."""
+    from tests.conftest import STAFF
+
+    src, cfg = _issued_under(workdir, [*STAFF, ("0014", "李娜", "JWC", "教务员", "一般干部")], "0014")
     path = submit(cfg, "附件3", src=src, rows=[RISK3])
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
@@ -2275,16 +2282,10 @@ def test_a_name_corrected_in_the_roster_is_the_same_person(workdir, typed):
     """李娜 (0013) was listed as 李那 when her form went out; the office corrects the roster: her form, with the old name
     as pre-filled or her own name typed over it, is hers under the roster's name (person-renamed) — it was taken for
     someone who had left (she was chased), or returned as a colleague's form telling her to write the misspelt name."""
-    from formkit.config import load_config
     from formkit.submissions import grid
-    from formkit.workspace import write_roster
-    from tests.conftest import DEPARTMENTS, STAFF
+    from tests.conftest import STAFF
 
-    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(*s[:1], "李那", *s[2:]) if s[1] == "李娜" else s for s in STAFF])
-    cfg = load_config(workdir)
-    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李那" in p.name)
-    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
-    cfg = load_config(workdir)
+    src, cfg = _issued_under(workdir, [(*s[:1], "李那", *s[2:]) if s[1] == "李娜" else s for s in STAFF], "李那")
     path = submit(cfg, "附件3", src=src, rows=[RISK3], header={"姓名": "李娜"} if typed == "as corrected" else None)
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
@@ -2298,16 +2299,10 @@ def test_a_staff_number_corrected_in_the_roster_is_the_same_person(workdir):
     """李娜's 工号 was 0031 in the roster her form went out with; the office corrects it to 0013: her form is hers
     (staff-no-corrected), not someone's who left (person-left: she was chased for the form she had sent). Told apart
     from a namesake who left by what generate recorded: no form went out to a 李娜 0013."""
-    from formkit.config import load_config
     from formkit.submissions import grid
-    from formkit.workspace import write_roster
-    from tests.conftest import DEPARTMENTS, STAFF
+    from tests.conftest import STAFF
 
-    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [("0031", *s[1:]) if s[1] == "李娜" else s for s in STAFF])
-    cfg = load_config(workdir)
-    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
-    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
-    cfg = load_config(workdir)
+    src, cfg = _issued_under(workdir, [("0031", *s[1:]) if s[1] == "李娜" else s for s in STAFF], "李娜")
     path = submit(cfg, "附件3", src=src, rows=[RISK3])
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
