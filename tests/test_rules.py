@@ -647,6 +647,32 @@ def test_a_changed_prefilled_post_in_the_header_is_said(cfg):
     assert res.status == "accepted" and "教务科科长" in res.findings[0].message
 
 
+def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
+    """完成时限 = 长期 filled down from the first pre-filled risk of 张伟's 附件5 to three blank rows under them, 责任人
+    dragged down 教务处's 附件4: no rows (the complete forms were returned for 防控措施, 风险编号, 风险点 … missing)."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["完成时限", "防控措施"])
+    for r in range(hr + 1, hr + 6):
+        ws.cell(row=r, column=cols["完成时限"], value="长期")
+    wb.save(path)
+    a4 = submit(cfg, "附件4", "JWC", name="教务处_附件4_改.xlsx", rows=[{**RISK4, "责任人": "王芳"}])
+    wb = openpyxl.load_workbook(a4)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["责任人", "风险点"])
+    for r in range(hr + 2, hr + 5):
+        ws.cell(row=r, column=cols["责任人"], value="王芳")
+    wb.save(a4)
+    found = run(cfg)
+    res = found[path.name]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
+    assert [r.values["deadline"] for r in res.checked.rows] == ["长期", "长期"]
+    assert found[a4.name].status == "accepted", [(f.code, f.cell) for f in found[a4.name].findings]
+    assert len(found[a4.name].checked.rows) == 1
+
+
 def test_prefilled_changed(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={
@@ -2536,6 +2562,33 @@ def test_a_sign_off_typed_into_the_table_or_beside_the_block_is_no_risk(cfg):
         [("signoff-in-table", f"{get_column_letter(cols['风险类别'])}{hr + 3}"),
          ("row-not-read", f"{get_column_letter(cols['风险类别'])}{hr + 4}")]
     assert res.checked.signoff.get("approve_date") is not None
+
+
+def test_an_approvers_word_or_a_contact_line_by_the_sign_off_is_no_risk(cfg):
+    """同意 typed beside the 审定日期 of 附件3, a 填表人/联系电话 line under 附件4's sign-off, 审定意见：同意 under 主管领导审定:
+    no risk rows (each was read as one, and the correct form returned for 风险类别 = “审定日期”, 风险等级 = “同意”)."""
+    a3 = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3], signoff={"审定日期": "2023-03-20"})
+    wb = openpyxl.load_workbook(a3)
+    ws = form_sheet(wb)
+    label = _find(ws, "审定日期")
+    ws.cell(row=label.row, column=label.column + 3, value="同意")
+    wb.save(a3)
+    a4 = submit(cfg, "附件4", "JWC", rows=[RISK4])
+    wb = openpyxl.load_workbook(a4)
+    ws = form_sheet(wb)
+    head = _find(ws, "部门负责人（签字）")
+    ws.cell(row=head.row + 2, column=2, value="填表人：李娜")
+    ws.cell(row=head.row + 2, column=5, value="联系电话：13800138000")
+    leader = _find(ws, "主管领导审定")
+    ws.cell(row=leader.row, column=leader.column + 1, value="刘副院长")
+    ws.cell(row=leader.row + 1, column=leader.column, value="审定意见：同意")
+    wb.save(a4)
+    found = run(cfg)
+    for path, risk in ((a3, RISK3), (a4, RISK4)):
+        res = found[path.name]
+        assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings]
+        assert [r.values["risk"] for r in res.checked.rows] == [risk["风险点"]]
+    assert found[a3.name].checked.signoff.get("approve_date") is not None
 
 
 def test_a_feedback_workbooks_list_of_findings_is_no_second_form(cfg):

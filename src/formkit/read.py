@@ -552,9 +552,15 @@ point may (本人审批权限过大, 以上级名义干预招标, 审核把关�
 _SIGN_WORDS = frozenset(normalize.label_key(w) for w in (
     "填表人", "填报人", "制表人", "经办人", "审核人", "审核", "审批人", "负责人", "部门负责人", "科室负责人", "主管领导",
     "分管领导", "审定领导", "审定", "本人签字", "签字", "签名", "签章", "盖章", "公章", "部门盖章", "单位盖章", "签字盖章",
-    "盖章签字", "日期", "填表日期", "填报日期", "审核日期", "审定日期", "签字日期"))
+    "盖章签字", "日期", "填表日期", "填报日期", "审核日期", "审定日期", "签字日期",
+    # who to call about the form and what the approver wrote (a department adds them under the sign-off: the row was
+    # read as a risk, the form returned for 风险类别 and 风险等级)
+    "联系电话", "电话", "联系方式", "手机", "手机号", "办公电话", "联系人", "意见", "审核意见", "审定意见", "审批意见",
+    "部门意见", "领导意见", "主管领导意见", "分管领导意见", "批准人", "复核人"))
 """What a sign-off says (its labels), typed into the table's rows or beside the form's own sign-off block."""
-_STAMP = re.compile(r"[（(【\[]?\s*已?(?:部门|单位)?(?:盖章|签字|签名|签章|公章|印章)处?\s*[)）】\]]?")
+_STAMP = re.compile(r"[（(【\[]?\s*已?(?:部门|单位)?(?:盖章|签字|签名|签章|公章|印章)处?\s*[)）】\]]?"
+                    r"|(?:同意|已?审核|已?审阅|已阅|(?:情况)?属实|审核通过|已核)(?:上报|报送|通过)?[。.！!]?")
+"""A stamp's place ((盖章), 已签字) or an approver's word beside the sign-off (同意, 已审核, 情况属实)."""
 
 
 def _sign_word(cell: object) -> str:
@@ -902,12 +908,15 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         for j, label in extra_cols.items():
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
+        above = grid[r - 1] if r - 1 > hr else ()
         for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
-            if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys
-                                                                          and t not in FILLER_TEXTS)):
+            if k != "seq" and (t := to_text(v)) and (k not in filler or (
+                    k not in choice_keys and t not in FILLER_TEXTS
+                    and not ((j := mapping[k]) < len(above) and above[j] == v))):
                 break
         else:
-            # only a 序号, an optional choice (涉及三重一大 = 否) or a 无 dragged down past the table, or a
+            # only a 序号, an optional choice (涉及三重一大 = 否), a 无 or an optional column's value dragged down past the
+            # table (完成时限 = 长期 filled down the blank rows: the rows were returned for 防控措施 missing), or a
             # column of the submitter's own: no data row; that column is named below (column-extra) so its
             # content is not dropped unsaid
             extra_used.update(extras)

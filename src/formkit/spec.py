@@ -75,6 +75,11 @@ class FormSpec:
     source: str = ""
     one_page: bool = False            # a fixed list (附件1): fitted to one page when short; other forms grow
 
+    def __hash__(self) -> int:
+        # equal specs have equal ids, versions and titles: hashing these alone keeps the functions cached on a spec
+        # (read.py) from hashing every field of every column on each call (4% of reading a form)
+        return hash((self.id, self.version, self.title))
+
     @property
     def sheet_name(self) -> str:
         return self.id
