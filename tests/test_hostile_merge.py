@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from tests import hostile
+from tests.helpers import fill
 from tests.test_roundtrip import fill_risk_stage
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -222,3 +223,53 @@ def test_the_rest_of_formkits_own_outputs_in_the_inbox_are_no_submissions(cfg, w
     assert any("templates" in p and "空白表单" in why for p, why in skipped.items())
     assert any(p.endswith(chase.name) and "邮件草稿" in why for p, why in skipped.items())
     assert sorted(before.outputs["mail_drafts"]) == replies          # no reply about any of them
+
+
+def test_blank_forms_of_the_notice_quoted_or_forwarded_with_a_filled_form_are_no_submissions(cfg, workdir):
+    """教务处 answers the office's notice with its filled 附件4, the notice attached as it came (message/rfc822, the blank
+    附件2, 附件4 and its staff's 附件3 in it), and a plain forward carrying the blank forms beside the filled one: the
+    blank forms are skipped (they were returned: 附件2 退回, 0/3（退回） for people who sent nothing, four replies)."""
+    import email.message
+    import email.policy
+
+    from formkit.generate import generate_campaign
+    from formkit.merge import merge
+
+    paths = generate_campaign(cfg, "risks", departments=["JWC"])
+    blanks = [p for p in paths if p.parent.name == "教务处"]
+    assert len(blanks) >= 4
+    notice = email.message.EmailMessage()
+    notice["From"], notice["To"] = "纪检监察室 <office@example.edu.cn>", "jwc@example.edu.cn"
+    notice["Subject"], notice["Date"] = "关于开展廉政风险防控工作的通知", "Wed, 01 Mar 2023 09:00:00 +0800"
+    notice.set_content("各部门：请填写附件并报送。")
+    for p in blanks:
+        notice.add_attachment(p.read_bytes(), maintype="application", subtype="octet-stream", filename=p.name)
+    a4 = next(p for p in blanks if "附件4" in p.name)
+    filled = fill(a4, workdir / "filled.xlsx", rows=[
+        {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "泄露考试试题",
+         "主要表现形式": "考前透露题目", "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}])
+
+    def reply(forward: bool) -> bytes:
+        m = email.message.EmailMessage()
+        m["From"], m["To"] = "教务处 <jwc@example.edu.cn>", "office@example.edu.cn"
+        m["Subject"] = ("转发: " if forward else "答复: ") + notice["Subject"]
+        m["Date"] = "Mon, 20 Mar 2023 09:00:00 +0800"
+        m.set_content("附件4已填好，请查收。")
+        m.add_attachment(filled.read_bytes(), maintype="application", subtype="octet-stream", filename="附件4_已填.xlsx")
+        if forward:
+            for p in blanks:
+                m.add_attachment(p.read_bytes(), maintype="application", subtype="octet-stream", filename=p.name)
+        else:
+            m.add_attachment(notice)
+        return m.as_bytes(policy=email.policy.SMTP)
+
+    for forward in (False, True):
+        for old in cfg.inbox.iterdir():
+            old.unlink()
+        (cfg.inbox / "教务处回复.eml").write_bytes(reply(forward))
+        result = merge(cfg)
+        by_status = {r.path: r.status for r in result.analysis.inputs}
+        assert by_status == {"inbox/教务处回复.eml!附件4_已填.xlsx": "accepted"}, (forward, by_status)
+        assert sum("空白表单" in s.reason for s in result.analysis.skipped) == len(blanks)
+        assert result.exit_code == 0
+        assert not [p for p in result.outputs["mail_drafts"] if "/反馈/" in p and "附件4_已填" not in p]

@@ -535,18 +535,34 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
                 results.remove(res)
                 skipped.append(Skipped(res.path, "办公室自己发出的邮件（发件人是 formkit.toml 中的联系邮箱）中的空白表单，已跳过"))
             continue
-        if not mail and any(f.code == F.NO_ROWS for f in res.findings):
+        if any(f.code == F.NO_ROWS for f in res.findings):
             if templates is None:
                 templates = _template_digests(cfg)
             if res.file_sha256 in templates:
                 blank_copies.append(res)
-    if len(blank_copies) >= 3:
-        # blank forms exactly as generate wrote them, several (outbox/templates/ copied into inbox/): nobody's return
-        # (each was returned to its department as an empty form, a reply drafted for a form it never sent); one or two
-        # may be a department's, sent back unfilled (blank-resent, no-rows), read as such
-        for res in blank_copies:
+    if not blank_copies:
+        return
+    by_container: dict[str | None, list[InputResult]] = {}
+    for res in blank_copies:
+        by_container.setdefault(res.raw.container, []).append(res)
+    filled_in = {r.raw.container for r in results if r.raw.container is not None and r.brief is not None
+                 and r.brief.form and not any(f.code == F.NO_ROWS for f in r.findings)}
+    for container, blanks in by_container.items():
+        if container is None and len(blanks) >= 3:
+            # blank forms exactly as generate wrote them, several (outbox/templates/ copied into inbox/): nobody's
+            # return (each was returned to its department as an empty form, a reply drafted for a form it never sent);
+            # one or two may be a department's, sent back unfilled (blank-resent, no-rows), read as such
+            reason = "formkit 生成、尚未填写的空白表单（与 outbox/templates/ 中的相同），已跳过"
+        elif container is not None and (container in filled_in or len(blanks) >= 3):
+            # the office's notice quoted or forwarded along with a department's filled form (its blank forms, a
+            # colleague's among them, came back as attachments), or the notice forwarded whole: the blank forms are
+            # nobody's return (they were returned, the colleagues counted 退回 for forms they never sent)
+            reason = "随邮件或压缩包一同发回的空白表单（与 outbox/templates/ 中 formkit 生成的相同，未填写），不是报送，已跳过"
+        else:
+            continue
+        for res in blanks:
             results.remove(res)
-            skipped.append(Skipped(res.path, "formkit 生成、尚未填写的空白表单（与 outbox/templates/ 中的相同），已跳过"))
+            skipped.append(Skipped(res.path, reason))
 
 
 def _template_digests(cfg: Config) -> set[str]:
