@@ -390,6 +390,20 @@ def test_raw_8bit_headers(tmp_path: Path):
     assert inputs[0].mail["subject"] == "附件4 回执"
 
 
+def test_a_windows_path_in_a_raw_attachment_name_gives_the_file_name(tmp_path: Path):
+    """Old Outlook, Foxmail and Lotus put the whole path, raw GBK, into the name: the file's name is its last part
+    (the backslashes were undone as quoted pairs: "C:Users郑三Desktop附件3_郑三.xlsx" in 来源文件)."""
+    name = r"C:\Users\郑三\Desktop\附件3_郑三.xlsx".encode("gbk")
+    head = (b'From: jwc@example.edu.cn\r\nSubject: report\r\nDate: Mon, 20 Mar 2023 09:00:00 +0800\r\n'
+            b'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\n'
+            b'Content-Type: text/plain\r\n\r\nhi\r\n--B\r\n'
+            b'Content-Type: application/octet-stream; name="' + name + b'"\r\n'
+            b'Content-Disposition: attachment; filename="' + name + b'"\r\nContent-Transfer-Encoding: base64\r\n\r\n')
+    mail = head + base64.encodebytes(H.tiny_xlsx()).replace(b"\n", b"\r\n") + b"--B--\r\n"
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert [i.path for i in inputs] == ["m.eml!附件3_郑三.xlsx"]
+
+
 def test_forwarded_mail_keeps_its_own_provenance(tmp_path: Path):
     inputs, skipped = expand(tmp_path, "fw.eml", H.forwarded_eml())
     (only,) = inputs
@@ -846,3 +860,26 @@ def test_a_mail_cut_off_inside_its_attachment_is_said_to_be_incomplete(tmp_path:
     (only,) = inputs
     assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_UNREADABLE
     assert "不完整" in only.rejection.message
+
+
+@pytest.mark.parametrize("keep", [0.5, 1.0])
+def test_a_mail_file_ending_without_its_closing_boundary(tmp_path: Path, keep: float):
+    """A mail file cut short at a line's end inside its attachment (an export or a download interrupted: no closing
+    boundary, the base64 in whole groups): the attachment is incomplete (it was "the file is damaged, save it again as
+    .xlsx", sent to a department whose file was fine); the whole attachment there and only the boundary missing, it is
+    read."""
+    import base64
+
+    lines = base64.encodebytes(H.tiny_xlsx()).decode().splitlines()
+    body = "\n".join(lines[:max(1, int(len(lines) * keep))])
+    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
+            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=\"cwc.xlsx\"\n\n" + body + "\n").encode()
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    (only,) = inputs
+    if keep < 1:
+        assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_UNREADABLE
+        assert "不完整" in only.rejection.message
+    else:
+        assert only.rejection is None and only.data == H.tiny_xlsx()

@@ -791,7 +791,9 @@ def _params(value: str) -> dict[str, str]:
     for key, val in _PARAM.findall(";" + value.split(";", 1)[1] if ";" in value else ""):
         val = val.strip()
         if len(val) >= 2 and val[0] == val[-1] == '"':
-            val = re.sub(r"\\(.)", r"\1", val[1:-1])
+            # quoted pairs (\" and \\) undone; another backslash is a Windows path's (old Outlook, Foxmail and Lotus put
+            # C:\Users\…\附件3.xlsx, raw, into the name: read as quoted pairs, the folders ran into the file name)
+            val = re.sub(r'\\([\\"])', r"\1", val[1:-1])
         out.setdefault(key.lower(), val)
     return out
 
@@ -1200,7 +1202,8 @@ class _Expander:
         self.not_forms = others
 
     def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
-                   depth: int, counter: list[int], top: bool = True, level: int = 0) -> None:
+                   depth: int, counter: list[int], top: bool = True, level: int = 0, cut: bool = False) -> None:
+        """cut: the part the mail ends in without its closing boundary (the mail file itself cut short)."""
         ctype = _content_type(part)
         if ctype == "message/rfc822" and not top:
             self.forwarded(part, path, mtime, zdepth, depth, counter, prov)
@@ -1208,10 +1211,13 @@ class _Expander:
             if level >= MAX_MIME_LEVELS:
                 self.skipped.append(Skipped(self.unique(path, "（嵌套过深的部分）"), _MIME_TOO_DEEP))
                 return
-            for sub in part.iter_parts():
-                self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False, level=level + 1)
+            subs = list(part.iter_parts())
+            unclosed = any(isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in part.defects)
+            for i, sub in enumerate(subs):
+                self.mail_parts(sub, path, prov, mtime, zdepth, depth, counter, top=False, level=level + 1,
+                                cut=unclosed and i == len(subs) - 1)
         else:
-            self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter)
+            self.attachment(part, ctype, path, prov, mtime, zdepth, depth, counter, cut)
 
     def forwarded(self, part: Message, path: str, mtime: float | None, zdepth: int, depth: int,
                   counter: list[int], outer: dict | None = None) -> None:
@@ -1258,7 +1264,7 @@ class _Expander:
             self.skipped.append(Skipped(inner_path, "转发的邮件中没有表单附件，已跳过"))
 
     def attachment(self, part: Message, ctype: str, path: str, prov: dict, mtime: float | None,
-                   zdepth: int, depth: int, counter: list[int]) -> None:
+                   zdepth: int, depth: int, counter: list[int], cut: bool = False) -> None:
         try:
             filename = part_filename(part)
             disposition = part.get_content_disposition()
@@ -1291,7 +1297,11 @@ class _Expander:
             return
         name = filename or f"未命名附件{counter[0]}"
         member = self.unique(path, name)
-        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects):
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects) or (
+                cut and not (data.startswith(b"PK\x03\x04") and b"PK\x05\x06" in data[-65558:])):
+            # (or the mail file ends inside it, no closing boundary, and what there is is no whole workbook: a download
+            # or an export interrupted; it was "the file is damaged, save it again as .xlsx", to a department whose
+            # file was fine)
             # the mail cut off inside the attachment (a download or a size limit): the encoded text is all there is (it
             # was "not an Excel workbook (a text file)", asking to save as .xlsx what had been an .xlsx)
             self.reject(member, None, mtime, prov, findings.make(
