@@ -393,6 +393,20 @@ def test_the_reply_to_an_unreadable_mail_is_not_dated_before_it(cfg, workdir):
     assert f"于 {cfg.deadline(2).isoformat()} 前重新发送" in msg.get_body(("plain",)).get_content()
 
 
+def test_the_reply_to_a_mail_without_a_form_names_the_mail_as_its_sender_knows_it(cfg, workdir):
+    """A mail of 20 March with no attachment, saved by the office's mail program as 2023-03-20_1532_0007.eml: the reply
+    names the mail by its day and subject (it named the saved file, which the department never saw)."""
+    year = cfg.phases[2].start.year
+    (workdir / "inbox/2023-03-20_1532_0007.eml").write_bytes(hostile.make_eml(
+        [], subject="机电工程系附件4（盖章版）", date=f"Mon, 20 Mar {year} 09:00:00 +0800"))
+    result = merge(cfg)
+    draft = next(workdir / p for p in result.outputs["mail_drafts"] if p.endswith("_反馈.eml"))
+    msg = read_eml(draft)
+    body = msg.get_body(("plain",)).get_content()
+    assert "您3月20日发来的邮件“机电工程系附件4（盖章版）”未能汇总" in body
+    assert "0007" not in body and "0007" not in msg["Subject"] and "机电工程系附件4（盖章版）" in msg["Subject"]
+
+
 def test_chase_names_the_deadline_of_the_forms_it_lists(cfg, workdir):
     """In phase 3 a department that owes only phase-3 forms is given the phase-3 deadline."""
     setup_inbox(cfg, workdir)

@@ -883,3 +883,18 @@ def test_a_mail_file_ending_without_its_closing_boundary(tmp_path: Path, keep: f
         assert "不完整" in only.rejection.message
     else:
         assert only.rejection is None and only.data == H.tiny_xlsx()
+
+
+def test_a_large_attachment_sent_as_a_download_link_is_said_with_the_link(tmp_path: Path):
+    """QQ Mail's "超大附件": the form is a download link in the body, no attachment: said so with the link and when it
+    expires (it was "no attachment, add it and send again", to someone whose mail program had done exactly that)."""
+    body = ("王老师好，附件3 用超大附件发送，请查收。\n\n从QQ邮箱发来的超大附件\n附件3_钱四.xlsx (31.5K, 2023年04月04日 10:12 到期)"
+            "进入下载页面：https://wx.mail.qq.com/ftn/download?func=3&k=6f3c1a&fweb=1")
+    inputs, _ = expand(tmp_path, "m.eml", H.make_eml([], subject="教务处钱四附件3", body=body))
+    (only,) = inputs
+    assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_LINK
+    assert "https://wx.mail.qq.com/ftn/download?func=3&k=6f3c1a&fweb=1" in only.rejection.message
+    assert "2023年04月04日 10:12到期" in only.rejection.message
+    # a mail that merely has no attachment is still said to have none
+    inputs, _ = expand(tmp_path, "n.eml", H.make_eml([], subject="附件稍后发送", body="王老师：表格稍后发送。"))
+    assert inputs[0].rejection.code == F.MAIL_NO_ATTACHMENT

@@ -24,6 +24,7 @@ import email.header
 import email.utils
 import errno
 import hashlib
+import html
 import io
 import os
 import quopri
@@ -1198,6 +1199,8 @@ class _Expander:
                         findings.make(findings.MAIL_NO_FORM, value=prov["subject"] or "（无主题）",
                                       detail="、".join(self.not_forms[:5]) + ("等" if len(self.not_forms) > 5 else ""))
                         if self.not_forms else
+                        findings.make(findings.MAIL_ATTACHMENT_LINK, value=prov["subject"] or "（无主题）", detail=link)
+                        if (link := _download_link(msg)) else
                         findings.make(findings.MAIL_NO_ATTACHMENT, value=prov["subject"] or "（无主题）"))
         self.not_forms = others
 
@@ -1313,6 +1316,40 @@ class _Expander:
             return
         self.budget -= len(data)
         self.handle(data, member, name, mtime, prov, zdepth, depth, "mail")
+
+
+_BIG_ATTACHMENT = re.compile(r"超大附件|大附件|文件中转站|large-?attachment|bigattach", re.I)
+_LINK = re.compile(r"https?://[^\s\"'<>]{8,300}")
+_LINK_HOST = re.compile(r"https?://[^/\s]*(?:mail\.qq\.com/(?:ftn|cgi-bin/ftn)|ftn\.qq\.com|mail\.163\.com/large|"
+                        r"mail\.126\.com/large|dashi\.163\.com|mail\.sina\.com\.cn/.*(?:download|bigfile)|[^/\s]*ftn[^/\s]*/)",
+                        re.I)
+_EXPIRES = re.compile(r"(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2})?)\s*(?:到期|过期|失效)"
+                      r"|(?:有效期至|到期时间[:：]?)\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?)")
+
+
+def _download_link(msg: Message) -> str | None:
+    """A mail whose form is a "超大附件" (QQ, 163 and other webmail put a download link in the body instead of the file):
+    the link and when it expires, as the mail says them; None for any other mail without attachments (it was "no
+    attachment, add it and send again", to someone who did attach it, the way her mail program does)."""
+    texts = []
+    try:
+        for part in msg.walk():
+            if part.get_content_type() in ("text/plain", "text/html") and len(texts) < 4:
+                content = part.get_content()
+                if isinstance(content, str):
+                    texts.append(content[:200_000])
+    except Exception:  # noqa: BLE001 - the stdlib parser on a malformed body: no link then
+        return None
+    text = "\n".join(texts)
+    links = _LINK.findall(text)
+    link = next((u for u in links if _LINK_HOST.match(u)), None)
+    if link is None and (not _BIG_ATTACHMENT.search(text) or not links):
+        return None
+    link = html.unescape(link or links[0])
+    said = f"下载链接：{link if len(link) <= 160 else link[:159] + '…'}"
+    if m := _EXPIRES.search(re.sub(r"<[^>]{0,500}>", " ", text)):
+        said += f"，{m.group(1) or m.group(2)}到期"
+    return said
 
 
 def _opaque_attachment(ctype: str, filename: str | None) -> str | None:

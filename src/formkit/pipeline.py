@@ -577,7 +577,7 @@ def _template_digests(cfg: Config) -> set[str]:
     return out
 
 
-_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
+_RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
                          F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
 followed up by any form the same address sent after them."""

@@ -399,9 +399,24 @@ def _open_deadline(analysis: Analysis, today: date) -> date:
     return min((p.end for p in analysis.cfg.phases.values() if p.end >= today), default=today)
 
 
-def _unreadable_body(who: str, file_name: str, findings: list[F.Finding], deadline: date, cfg) -> str:
-    """The reply to an input that could not be read: the reason, and no attachment to point at."""
-    lines = [f"{who}：", "", f"您好！您报送的文件“{file_name}”无法作为表单读取，未能汇总，原因如下：", ""]
+def _as_sent(res: InputResult) -> str | None:
+    """A mail answered as a whole (no attachment, too large, unreadable) as its sender knows it: “3月20日发来的邮件
+    “附件4（盖章版）””; None for anything else. (Its file name is the one the office's mail program saved it under,
+    2023-03-20_1532_0007.eml, which the sender never saw.)"""
+    mail = res.raw.mail or {}
+    if not mail or not _file_name(res).lower().endswith(".eml"):
+        return None
+    when = mail.get("date") or ""
+    day = f"{int(when[5:7])}月{int(when[8:10])}日" if re.match(r"\d{4}-\d\d-\d\d", when) else ""
+    return f"{day}发来的邮件“{mail.get('subject') or '（无主题）'}”"
+
+
+def _unreadable_body(who: str, file_name: str, findings: list[F.Finding], deadline: date, cfg,
+                     mail: str | None = None) -> str:
+    """The reply to an input that could not be read: the reason, and no attachment to point at. mail: the mail
+    answered as a whole, as its sender knows it (_as_sent)."""
+    what = mail if mail else f"报送的文件“{file_name}”无法作为表单读取，"
+    lines = [f"{who}：", "", f"您好！您{what}未能汇总，原因如下：", ""]
     lines += [f"{i}. {f.message}" for i, f in enumerate(findings, 1)]
     lines += ["", f"请按上述说明处理后，于 {deadline.isoformat()} 前重新发送该表单（请使用下发的表单模板填写）。", "",
               cfg.office, cfg.institution, ""]
@@ -524,7 +539,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         file_name = f"{names[0]}等 {len(names)} 个附件"
         body = _unreadable_body(who, file_name, shown, deadline, cfg)
     elif attachment is None:
-        body = _unreadable_body(who, file_name, shown, deadline, cfg)
+        body = _unreadable_body(who, file_name, shown, deadline, cfg, mail=_as_sent(res))
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
@@ -534,7 +549,9 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            attachment=attachment.name,
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
-    subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else f"（{file_name}）")
+    sent_as = _as_sent(res) if c is None and not job.also else None
+    subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else
+                                           f"（{sent_as[sent_as.index('邮件'):]}）" if sent_as else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or ""
     roster_mail = {a.lower() for a in ADDR_SPEC.findall(c.department.email or "")} if c and c.department else set()
