@@ -765,6 +765,27 @@ def test_an_older_version_found_late_renumbers_nothing(cfg, workdir):
     assert _numbers(cfg) == first
 
 
+@pytest.mark.parametrize("wordings", [
+    ["违规收金礼", "违规收礼金", "违规收礼品品", "违规收钱金", "违规收礼卡金", "违规收礼品金"],
+    ["甲乙丙丁风险", "甲乙丙风险", "乙丙丁风险甲", "甲丙丁风险", "甲乙丁风险", "甲乙丙丁戊风险"],
+])
+def test_the_same_drafts_merged_again_keep_their_numbers(cfg, workdir, wordings):
+    """教务处 sent its 附件4 six times, the one risk reworded every time: the same inbox merged three times (the cache
+    keeping each number's last wording in between) and once more afresh gives the risk one number (-02, then -03, then
+    -02 again: the catalogue, 变化 and the measure forms disagreed about it)."""
+    paths = generate_campaign(cfg, "risks")
+    for k, text in enumerate(wordings):
+        fill(_find(paths, "附件4", "教务处"), workdir / f"inbox/附件4_第{k + 1}稿.xlsx",
+             header={"填表日期": f"2023-03-{10 + 2 * k:02d}"},
+             rows=[{"岗位(环节)": "教务", "风险类别": "岗位职责", "风险点": text, "主要表现形式": "收受好处",
+                    "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"}])
+    runs = [_numbers(cfg) for _ in range(3)]
+    shutil.rmtree(workdir / "outbox")
+    runs.append(_numbers(cfg))
+    assert all(run == runs[0] for run in runs), runs
+    assert list(runs[0]) == [wordings[-1]]
+
+
 def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdir):
     """v1 (A, B, C) then v2 (A, C): A is B01, C is B03. The coordinator moves v1 out of inbox/: C stays B03 (it became
     B02, a number the catalogue had shown for B), and a risk added later does not take B02 (deleted B's number)."""

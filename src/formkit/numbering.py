@@ -60,15 +60,20 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
             numbers = {row.index: i + 1 for i, row in enumerate(c.rows)}
         else:
             numbers, used = {}, set()
-            for same in (lambda k, o: k[:2] == o[:2], lambda k, o: k[1] == o[1]):     # 岗位 and 风险点, then 风险点
+            exact, loose = (lambda k, o: k[:2] == o[:2]), (lambda k, o: k[1] == o[1])   # 岗位 and 风险点, then 风险点
+            # the latest version's rows first by the numbers an earlier merge gave them (seed: each number's wording as
+            # last given): a row given a number keeps it, whatever the older versions replayed before it would make
+            # of it (the same inbox merged twice gave a risk reworded over six drafts -02, then -03, then -02)
+            passes = [(seed, exact)] if seed and i == len(versions) - 1 else []
+            for table, same in (*passes, (known, exact), (known, loose)):
                 for row, key in zip(c.rows, keys, strict=True):
                     if row.index in numbers or not key[1]:
                         continue
-                    found = [n for n, old in known.items() if n not in used and same(key, old)]
+                    found = [n for n, old in table.items() if n not in used and same(key, old)]
                     if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike, then the
                         # one of the same 风险类别 and 主要表现形式 (one 风险点 typed twice, under two categories: rows
                         # reordered do not swap their numbers, and the measures those carry)
-                        n = max(found, key=lambda m: (_similar(key[0], known[m][0]), _alike(key, known[m]), -m))
+                        n = max(found, key=lambda m: (_similar(key[0], table[m][0]), _alike(key, table[m]), -m))
                         numbers[row.index] = n
                         used.add(n)
             # the most alike pairs first (a new risk above a reworded one does not take its number)
