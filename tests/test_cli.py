@@ -660,3 +660,10 @@ def test_an_output_that_cannot_be_replaced_says_nothing_was_written(workdir, cfg
     (workdir / "x.xlsx").write_bytes(b"no workbook")
     assert main(["merge", "--dir", str(workdir), "--compare", str(workdir / "x.xlsx")]) == 2
     assert "Error" not in capsys.readouterr().err
+
+
+def test_init_with_an_empty_folder_name_makes_nothing(tmp_path):
+    """formkit init "$UNSET": an empty name is said (it made the campaign in the current folder, unsaid)."""
+    p = run("init", "", cwd=tmp_path)
+    assert p.returncode == 2 and "目录名称是空的" in p.stderr
+    assert not (tmp_path / "formkit.toml").exists()

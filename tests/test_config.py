@@ -353,3 +353,30 @@ def test_someone_listed_in_two_departments_is_told_how_to_list_them(workdir):
             [("0012", "张伟", "JWC", "教务科科长", "中层干部"), ("0012", "张伟", "CWC", "会计", "一般干部")])
     with pytest.raises(ConfigError, match="同一人只能列在一个部门"):
         load_config(workdir)
+
+
+def test_a_roster_that_cannot_be_read_is_said_before_anything_is_done(workdir, monkeypatch, capsys):
+    """The roster (or formkit.toml) not readable (another user's, locked by another program): merge says it could not
+    read it and that nothing was done (it said "没有权限读写…已写出的部分结果不完整，没有 report.json", the last round's
+    outputs untouched)."""
+    from formkit import config
+    from formkit.cli import main
+
+    roster = workdir / "名册.xlsx"
+
+    def locked(path, *args, **kw):
+        raise PermissionError(13, "Permission denied", str(roster))
+
+    monkeypatch.setattr(config, "_read_toml", locked)
+    assert main(["merge", "--dir", str(workdir)]) == 2
+    said = capsys.readouterr().err
+    assert f"无法读取“{roster}”" in said and "本次没有做任何处理" in said
+    assert "report.json" not in said and "读写" not in said
+
+
+def test_a_date_that_does_not_exist_is_said_so(workdir):
+    """end = 2023-02-30, written the right way: said to be no date (it was told to write dates the way it was written)."""
+    _edit(workdir, "start = 2023-03-01", "start = 2023-02-30")
+    with pytest.raises(ConfigError, match=r"2023-02-30 不是存在的日期") as caught:
+        load_config(workdir)
+    assert "日期请写成" not in str(caught.value)

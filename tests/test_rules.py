@@ -1799,6 +1799,17 @@ def test_a_time_limit_typed_as_a_date_in_a_general_cell_is_the_date(cfg):
     assert got == {"JWC-0012-01": "2023-05-10", "JWC-0012-02": "长期"}
 
 
+def test_a_filling_date_that_does_not_exist_is_said_so(cfg):
+    """填表日期 2023-03-32 (typed as text): date-impossible at its cell, without the 长期 hint of a time limit (it was
+    date-unclear, "不是可以识别的日期", for a date written exactly the way the form asks)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023-03-32"})
+    res = run(cfg)[path.name]
+    (found,) = [f for f in res.findings if f.key == "date"]
+    assert (found.code, found.cell, found.severity) == ("date-impossible", value_ref(path, "填表日期"), "warning")
+    assert "不是存在的日期" in found.message and "长期" not in found.message
+    assert res.status == "accepted"
+
+
 def test_a_time_limit_that_is_no_date_that_exists_is_said(cfg):
     """完成时限 2023-02-30 or 2023/13/01 (text in the date cell): a warning at the cell (it went into 风险目录 unsaid);
     长期 and 每学期 are terms, not slips."""

@@ -55,6 +55,14 @@ argparse._ = _zh                 # type: ignore[attr-defined]
 argparse.ngettext = _zh_n        # type: ignore[attr-defined]
 
 
+def _folder(text: str) -> Path:
+    """A folder named on the command line: not an empty name (formkit init "$UNSET" made the campaign in the current
+    folder, unsaid)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("目录名称是空的；请写出要新建的目录，如 formkit init 2023廉政风险防控")
+    return Path(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--dir", type=Path, default=Path("."), metavar="目录",
@@ -78,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     c = command("init", "新建一个活动工作目录",
                 "新建工作目录：示例 formkit.toml、示例名册（名册.xlsx）、空的 inbox/ 与 outbox/。目录中已有 formkit.toml 时不覆盖"
                 "（退出码 2），已有的名册.xlsx 保留不动。相对路径的目录建在 --dir 之下。")
-    c.add_argument("target", type=Path, metavar="目录", help="要新建的工作目录")
+    c.add_argument("target", type=_folder, metavar="目录", help="要新建的工作目录")
 
     c = command("generate", "生成空白表单（下发用）",
                 "生成下发的表单到 outbox/templates/。risks 阶段：附件1 一份，附件2、附件4 每个部门一份，附件3 每人一份"
@@ -99,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("demo", "生成并汇总一个演示活动",
                 "在目录中生成演示活动（示范学院、8 个部门、41 名教职工、含典型错误的报送文件），并运行 merge。")
-    c.add_argument("target", type=Path, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo）")
+    c.add_argument("target", type=_folder, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo）")
     return p
 
 

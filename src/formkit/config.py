@@ -200,6 +200,14 @@ def _as_date(value: object, where: str) -> date:
     return parsed
 
 
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def _read_toml(path: Path) -> tuple[dict, str]:
     """formkit.toml as Windows editors save it too: UTF-8 with or without a byte order mark, UTF-16 or GBK
     (Notepad's "Unicode" and "ANSI" on a Chinese system), and its text; a syntax error is named by line, with that
@@ -227,7 +235,11 @@ def _read_toml(path: Path) -> tuple[dict, str]:
             if 0 < line_no <= len(lines):
                 line = lines[line_no - 1].strip()
                 shown = f"：{line[:80]}"
-        if re.match(r"(start|end|date|as_of)\s*=", line):
+        typed = re.search(r"=\s*(\d{4})-(\d{2})-(\d{2})\b", line)
+        if typed and not _exists(*map(int, typed.groups())):
+            # written the right way, a day that does not exist (2023-02-30): said so (it was told to write it the way it was)
+            hint = f"{typed[0].lstrip('= ')} 不是存在的日期（月份或日子超出范围），请改成正确的日期"
+        elif re.match(r"(start|end|date|as_of)\s*=", line):
             hint = "日期请写成 2023-03-01（年-月-日，两位月日，不加引号）"
         elif "\\" in line:
             hint = "文件路径中的 \\ 请改成 /（如 roster = \"D:/廉政风险防控/名册.xlsx\"），或把名册放进工作目录只写文件名"
@@ -340,7 +352,20 @@ def _text_setting(table: dict, section: str, key: str, what: str) -> str:
 
 
 def load_config(root: Path) -> Config:
-    root = Path(root)
+    """The campaign of a working folder: formkit.toml and its roster, checked (ConfigError says what is wrong)."""
+    try:
+        return _load_config(Path(root))
+    except OSError as exc:
+        # formkit.toml or the roster cannot be read (permissions, a file locked by another program): said as a reading
+        # problem before anything was done (it was "没有权限读写…本次汇总没有完成（已写出的部分结果不完整，没有 report.json）",
+        # while nothing had been written and the last round's report.json was in place)
+        where = f"“{exc.filename}”" if exc.filename else CONFIG_NAME
+        why = ("没有读取权限（可能属于别的用户，或正被其他程序独占打开）" if isinstance(exc, PermissionError)
+               else exc.strerror or type(exc).__name__)
+        raise ConfigError(f"无法读取{where}：{why}；请检查后重新运行。（本次没有做任何处理，上一轮的结果未改动。）") from None
+
+
+def _load_config(root: Path) -> Config:
     path = root / CONFIG_NAME
     if not path.is_file():
         if root.is_file():

@@ -294,8 +294,7 @@ DATE_UNCLEAR = _code(
     "“{field}”不是可以识别的日期（“{value}”），未按日期使用；请按 2023-03-15 的格式填写。")
 DATE_IMPOSSIBLE = _code(
     "date-impossible", WARNING, "日期不存在",
-    "“{field}”填写的“{value}”不是存在的日期（月份或日子超出范围），请核对后按 2023-06-30 的格式填写；"
-    "若是长期执行的措施，可填写“长期”。")
+    "“{field}”填写的“{value}”不是存在的日期（月份或日子超出范围），请核对后按 2023-06-30 的格式填写{detail}。")
 DATE_IMPLAUSIBLE = _code(
     "date-implausible", WARNING, "日期不在本轮活动期间",
     "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")

@@ -167,13 +167,15 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         if len(text) > f.max_length:
             return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
         if normalize.impossible_date(text):          # 2023-02-30: published as the deadline, unsaid
-            return text, F.make(F.DATE_IMPOSSIBLE, value=text, **where)
+            return text, F.make(F.DATE_IMPOSSIBLE, value=text, detail="；若是长期执行的措施，可填写“长期”", **where)
         return text, None
     if f.type == "date":
         if not text:
             return "", None
         parsed, as_text = normalize.parse_date(raw)
         if parsed is None:      # an error where the date is required; else a warning (forms.md: 填表日期 is "want")
+            if f.need != "req" and normalize.impossible_date(text):     # 2026-11-31: no such day (not "unrecognisable")
+                return text, F.make(F.DATE_IMPOSSIBLE, value=text, **where)
             return text, F.make(F.INVALID_DATE if f.need == "req" else F.DATE_UNCLEAR, value=text, **where)
         if as_text:
             code = F.DATE_AS_NUMBER if isinstance(raw, int | float) and not isinstance(raw, bool) else F.DATE_AS_TEXT
