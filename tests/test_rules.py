@@ -647,6 +647,20 @@ def test_a_changed_prefilled_post_in_the_header_is_said(cfg):
     assert res.status == "accepted" and "教务科科长" in res.findings[0].message
 
 
+def test_same_as_above_takes_the_value_of_the_row_above(cfg):
+    """岗位(环节), 风险类别 and 责任人 typed 同上 (or 〃) in 教务处's second row: the first row's values, said at the cells
+    (风险目录 showed 岗位 = 同上, and the measure form pre-filled from it, locked, too)."""
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "责任人": "李娜"},
+                                             {**RISK4B, "岗位(环节)": "同上", "风险类别": "〃", "责任人": "同上"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
+    assert {(f.cell, f.code) for f in res.findings if f.code == "ditto"} == {
+        (table_ref(path, "附件4", label, 1), "ditto") for label in ("岗位(环节)", "风险类别", "责任人")}
+    second = next(r for r in a.catalogue if r["风险点"] == RISK4B["风险点"])
+    assert (second["岗位"], second["风险类别"], second["责任人"]) == (RISK4["岗位(环节)"], RISK4["风险类别"], "李娜")
+
+
 def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
     """完成时限 = 长期 filled down from the first pre-filled risk of 张伟's 附件5 to three blank rows under them, 责任人
     dragged down 教务处's 附件4: no rows (the complete forms were returned for 防控措施, 风险编号, 风险点 … missing)."""
@@ -1691,7 +1705,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 

@@ -260,6 +260,9 @@ MEASURE_CONTINUES = _code(
 ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
+DITTO = _code(
+    "ditto", INFO, "“同上”按上一行汇总",
+    "“{field}”填写的是“同上”，已按上一行（第 {detail} 行）的“{value}”汇总；如不是这个意思，请直接填写内容。")
 SECTION_HEADING = _code(
     "section-heading", INFO, "分类标题行",
     "第 {detail} 行（{value}）除序号外只填了“{field}”，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")

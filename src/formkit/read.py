@@ -723,6 +723,28 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
     return filled
 
 
+_DITTO = re.compile(r"同上[。.]?|同上行|同前|〃|[\"”″]{1,2}")
+"""What a person types for "the same as the row above" (同上, 〃, a ditto mark)."""
+
+
+def _ditto(values: dict, above: Row, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
+           findings: list) -> None:
+    """A cell of `values` holding 同上 (or 〃): the value of its column in the data row above, said (it was taken as the
+    text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked). Not 序号 nor a pre-filled
+    column (风险编号: the number is the form's own)."""
+    for key, value in values.items():
+        if type(value) is not str or len(value) > 4 or key == "seq" or not _DITTO.fullmatch(value.strip()):
+            continue
+        col = spec.column(key)
+        if col is None or col.prefill:
+            continue
+        taken = above.values.get(key, "")
+        if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
+            values[key] = taken
+            findings.append(F.make(F.DITTO, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
+                                   value=normalize.to_text(taken), detail=str(above.excel_row)))
+
+
 FILLER_TEXTS = frozenset({"无", "/", "-", "—", "——", "－", "\\", "暂无", "否"})
 """What people drag down an optional column of blank rows; alone in a row, it makes no data row."""
 
@@ -941,6 +963,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
+        if rows:
+            _ditto(values, rows[-1], spec, mapping, sheet, r, findings)
         refs = {key: letters + number for key, letters in ref_letters}
         if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
             for key, j in mapping_items:
