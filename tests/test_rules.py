@@ -166,8 +166,19 @@ def test_complete_return_has_no_findings(cfg, form, dept, person):
 
 
 def test_required_header_field(cfg):
-    path = submit(cfg, "附件3", "JWC", "张伟", header={"岗位": ""})
+    """岗位 left empty on a form copied cell by cell into a workbook of one's own (no identity says what it was issued
+    with; on an issued form the value issued is taken: test_a_prefilled_header_value_left_empty_is_the_one_issued)."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    ws = form_sheet(openpyxl.load_workbook(path))
+    out = openpyxl.Workbook()
+    out.active.title = ws.title
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is not None and c.coordinate != value_ref(path, "岗位"):
+                out.active[c.coordinate] = c.value
+    out.save(path)
     res = run(cfg)[path.name]
+    res.findings = [f for f in res.findings if f.code != "identity-missing"]
     assert triples(res) == {("附件3", value_ref(path, "岗位"), "required")}
     assert res.status == "returned"
     f = next(f for f in res.findings if f.code == "required")
@@ -638,6 +649,23 @@ def test_measure_form_carries_the_post_of_the_accepted_risk_form(cfg):
     assert ws[ref].value == "教学运行科科长" and ws[ref].protection.locked
 
 
+def test_a_prefilled_header_value_left_empty_is_the_one_issued(cfg):
+    """张伟's 附件3 with its pre-filled 工号 and 岗位 emptied (a table column deleted took the header cells above it along):
+    the values it was issued with, said at their cells (it was returned for “岗位为必填项”, a field he never touched)."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    wb = openpyxl.load_workbook(path)
+    for label in ("工号", "岗位"):
+        form_sheet(wb)[value_ref(path, label)].value = None
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
+    assert {(f.cell, f.code) for f in res.findings if f.severity != "info"} == {
+        (value_ref(path, "工号"), "prefilled-changed"), (value_ref(path, "岗位"), "prefilled-changed")}
+    row = next(r for r in a.catalogue if r["姓名"] == "张伟")
+    assert row["岗位"] == "教务科科长"
+
+
 def test_a_changed_prefilled_post_in_the_header_is_said(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, header={"岗位": "教务处长"},
@@ -917,8 +945,8 @@ def test_forms_of_a_later_phase_are_not_yet_owed(cfg):
 
 @pytest.mark.parametrize("rows_above", [0, 2])
 def test_a_required_field_whose_label_was_deleted_is_named_where_it_was(cfg, rows_above):
-    """岗位's label and value cleared (and, the second time, two rows inserted above the title): the finding names
-    the cell where 岗位 was, not no cell at all."""
+    """岗位's label and value cleared (and, the second time, two rows inserted above the title): the finding (the value
+    issued is taken, said) names the cell where 岗位 was, not no cell at all."""
     path = submit(cfg, "附件3", "JWC", "张伟", name="nolabel.xlsx")
     where = value_ref(path, "岗位")
     wb = openpyxl.load_workbook(path)
@@ -930,7 +958,7 @@ def test_a_required_field_whose_label_was_deleted_is_named_where_it_was(cfg, row
     wb.save(path)
     res = run(cfg)["nolabel.xlsx"]
     moved = f"{where.rstrip('0123456789')}{int(where.lstrip('ABCDEFGHIJ')) + rows_above}"
-    assert [(f.code, f.cell) for f in res.findings if f.field == "岗位"] == [("required", moved)]
+    assert [(f.code, f.cell) for f in res.findings if f.field == "岗位"] == [("prefilled-changed", moved)]
 
 
 def test_names_typed_with_spaces_or_invisible_characters_are_the_names(cfg):

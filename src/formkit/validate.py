@@ -650,6 +650,28 @@ def _header_place(c: Checked, key: str) -> str | None:
 
 
 @rule()
+def prefilled_header_lost(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """A pre-filled header value (部门, 姓名, 工号, 岗位, 部门负责人) left empty on a form issued in this campaign: the
+    value it was issued with, said (a column of the table deleted took the header cells above it along: the form was
+    returned for “岗位为必填项”, a field the person never touched)."""
+    ident = c.sub.identity
+    if ident is None or ident.campaign != ctx.cfg.campaign_id or ident.form != c.spec.id:
+        return
+    dept = c.department if c.department is not None and ident.department == c.department.code else None
+    staff = c.staff if c.staff is not None and ident.person \
+        and normalize.name_key(ident.person) == normalize.name_key(c.staff.name) else None
+    issued = {"department": dept.name if dept else "", "dept_head": dept.head if dept else "",
+              "name": staff.name if staff else "", "staff_no": staff.staff_no if staff else "",
+              "post": staff.post if staff else "", "rank": staff.rank if staff else ""}
+    for f in c.spec.header:
+        value = issued.get(f.prefill) if isinstance(f.prefill, str) else ""
+        if value and not iso_text(c.header.get(f.key, "")):
+            c.header[f.key] = value
+            yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, field=f.label, value="（空白）", detail=value,
+                         cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key), key=f.key)
+
+
+@rule()
 def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
     # a formula cell without a usable value already has its finding: one finding per cell
