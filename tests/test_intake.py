@@ -885,6 +885,27 @@ def test_a_mail_file_ending_without_its_closing_boundary(tmp_path: Path, keep: f
         assert only.rejection is None and only.data == H.tiny_xlsx()
 
 
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_legacy_xls_the_mail_file_ends_in(tmp_path: Path, whole: bool):
+    """A whole .xls (an OLE file: whole 512-byte sectors) in a mail missing only its closing boundary is read (it was
+    "incomplete", the test knowing zips only); one cut off inside a sector is incomplete."""
+    import base64
+
+    xls = H.legacy_xls()
+    assert len(xls) % 512 == 0
+    data = xls if whole else xls[:len(xls) - 100]
+    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
+            "Content-Type: application/vnd.ms-excel\nContent-Transfer-Encoding: base64\n"
+            "Content-Disposition: attachment; filename=\"cwc.xls\"\n\n" + base64.encodebytes(data).decode()).encode()
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    (only,) = inputs
+    if whole:
+        assert only.rejection is None and only.data == xls
+    else:
+        assert only.rejection is not None and "不完整" in only.rejection.message
+
+
 def test_a_large_attachment_sent_as_a_download_link_is_said_with_the_link(tmp_path: Path):
     """QQ Mail's "超大附件": the form is a download link in the body, no attachment: said so with the link and when it
     expires (it was "no attachment, add it and send again", to someone whose mail program had done exactly that)."""
@@ -895,6 +916,11 @@ def test_a_large_attachment_sent_as_a_download_link_is_said_with_the_link(tmp_pa
     assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_LINK
     assert "https://wx.mail.qq.com/ftn/download?func=3&k=6f3c1a&fweb=1" in only.rejection.message
     assert "2023年04月04日 10:12到期" in only.rejection.message
-    # a mail that merely has no attachment is still said to have none
+    # a mail that merely has no attachment is still said to have none, also with a web address in its signature and
+    # the office's notice quoted ("请勿使用超大附件")
     inputs, _ = expand(tmp_path, "n.eml", H.make_eml([], subject="附件稍后发送", body="王老师：表格稍后发送。"))
+    assert inputs[0].rejection.code == F.MAIL_NO_ATTACHMENT
+    quoted = ("附件已填好，请查收。\n\n测试学院教务处 http://www.test-college.edu.cn/\n\n----- 原始邮件 -----\n"
+              "各部门：请把附件3_个人岗位风险点自查表.xlsx 填好后作为附件发回，请勿使用超大附件。")
+    inputs, _ = expand(tmp_path, "q.eml", H.make_eml([], subject="回复：通知", body=quoted))
     assert inputs[0].rejection.code == F.MAIL_NO_ATTACHMENT

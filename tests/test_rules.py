@@ -666,6 +666,18 @@ def test_a_prefilled_header_value_left_empty_is_the_one_issued(cfg):
     assert row["岗位"] == "教务科科长"
 
 
+def test_a_departments_form_reused_by_another_with_its_name_cleared_is_not_booked_to_it(cfg):
+    """财务处 reuses 教务处's 附件4: 部门 cleared, 财务处's head typed in as 部门负责人. The 部门 is not filled in from what
+    the form was issued with (it was accepted as 教务处's and replaced 教务处's own return): 部门 is required, as before."""
+    path = submit(cfg, "附件4", "JWC", header={"部门负责人": cfg.roster.departments["CWC"].head})
+    wb = openpyxl.load_workbook(path)
+    form_sheet(wb)[value_ref(path, "部门")].value = None
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert ("附件4", value_ref(path, "部门"), "required") in triples(res)
+    assert "prefilled-changed" not in {f.code for f in res.findings} and res.status == "returned"
+
+
 def test_a_changed_prefilled_post_in_the_header_is_said(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, header={"岗位": "教务处长"},
@@ -687,6 +699,11 @@ def test_same_as_above_takes_the_value_of_the_row_above(cfg):
         (table_ref(path, "附件4", label, 1), "ditto") for label in ("岗位(环节)", "风险类别", "责任人")}
     second = next(r for r in a.catalogue if r["风险点"] == RISK4B["风险点"])
     assert (second["岗位"], second["风险类别"], second["责任人"]) == (RISK4["岗位(环节)"], RISK4["风险类别"], "李娜")
+    # in the first row there is nothing to take: said at the cell (同上 stood in 风险目录 and the measure form)
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "岗位(环节)": "同上"}])
+    res = run(cfg)[path.name]
+    assert [(f.cell, f.code) for f in res.findings if f.severity == "error"] == [
+        (table_ref(path, "附件4", "岗位(环节)", 0), "ditto-nothing-above")]
 
 
 def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
@@ -713,6 +730,16 @@ def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
     assert [r.values["deadline"] for r in res.checked.rows] == ["长期", "长期"]
     assert found[a4.name].status == "accepted", [(f.code, f.cell) for f in found[a4.name].findings]
     assert len(found[a4.name].checked.rows) == 1
+    # each dragged cell is named, not dropped unsaid (interfaces.md: nothing is lost)
+    assert {f.cell for f in found[a4.name].findings if f.code == "row-not-read"} == {
+        table_ref(a4, "附件4", "责任人", i) for i in (1, 2, 3)}
+    # a row begun by copying two cells of the row above (主要表现形式 and 备注) is a row, incomplete: returned
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, {**RISK3B, "备注": "见附件"},
+                                                     {"主要表现形式": RISK3B["主要表现形式"], "备注": "见附件"}])
+    res = run(cfg)[path.name]
+    assert res.status == "returned"
+    assert {f.cell for f in res.findings if f.code == "required"} == {
+        table_ref(path, "附件3", label, 2) for label in ("风险类别", "风险点", "风险等级")}
 
 
 def test_prefilled_changed(cfg):
@@ -1733,7 +1760,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
     "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 
 

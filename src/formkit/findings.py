@@ -262,7 +262,10 @@ ROW_CONTINUED = _code(
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
 DITTO = _code(
     "ditto", INFO, "“同上”按上一行汇总",
-    "“{field}”填写的是“同上”，已按上一行（第 {detail} 行）的“{value}”汇总；如不是这个意思，请直接填写内容。")
+    "“{field}”写的是“同上”，已按上一行（第 {detail} 行）的“{value}”汇总；如不是这个意思，请直接填写内容。")
+DITTO_NOTHING_ABOVE = _code(
+    "ditto-nothing-above", ERROR, "“同上”上面没有内容",
+    "“{field}”写的是“{value}”，意思是同上一行，但上面没有可以沿用的一行；请直接填写内容。")
 SECTION_HEADING = _code(
     "section-heading", INFO, "分类标题行",
     "第 {detail} 行（{value}）除序号外只填了“{field}”，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")

@@ -1300,8 +1300,7 @@ class _Expander:
             return
         name = filename or f"未命名附件{counter[0]}"
         member = self.unique(path, name)
-        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects) or (
-                cut and not (data.startswith(b"PK\x03\x04") and b"PK\x05\x06" in data[-65558:])):
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in part.defects) or (cut and _cut_short(data)):
             # (or the mail file ends inside it, no closing boundary, and what there is is no whole workbook: a download
             # or an export interrupted; it was "the file is damaged, save it again as .xlsx", to a department whose
             # file was fine)
@@ -1318,8 +1317,19 @@ class _Expander:
         self.handle(data, member, name, mtime, prov, zdepth, depth, "mail")
 
 
+def _cut_short(data: bytes) -> bool:
+    """Whether an attachment the mail file ends in is cut short: a zip (.xlsx, .ods) without its end record, an OLE file
+    (.xls, .et) not a whole number of its 512-byte sectors; anything else is left to the reader to judge."""
+    if data.startswith(b"PK\x03\x04"):
+        return b"PK\x05\x06" not in data[-65558:]
+    if data.startswith(_OLE_MAGIC):
+        return len(data) % 512 != 0
+    return False
+
+
 _BIG_ATTACHMENT = re.compile(r"超大附件|大附件|文件中转站|large-?attachment|bigattach", re.I)
 _LINK = re.compile(r"https?://[^\s\"'<>]{8,300}")
+_SHEET_NAME = re.compile(r"[^\s/\"'<>]{1,80}\.(?:xlsx|xlsm|xls|et|ods)\b", re.I)
 _LINK_HOST = re.compile(r"https?://[^/\s]*(?:mail\.qq\.com/(?:ftn|cgi-bin/ftn)|ftn\.qq\.com|mail\.163\.com/large|"
                         r"mail\.126\.com/large|dashi\.163\.com|mail\.sina\.com\.cn/.*(?:download|bigfile)|[^/\s]*ftn[^/\s]*/)",
                         re.I)
@@ -1341,11 +1351,14 @@ def _download_link(msg: Message) -> str | None:
     except Exception:  # noqa: BLE001 - the stdlib parser on a malformed body: no link then
         return None
     text = "\n".join(texts)
-    links = _LINK.findall(text)
-    link = next((u for u in links if _LINK_HOST.match(u)), None)
-    if link is None and (not _BIG_ATTACHMENT.search(text) or not links):
+    link = next((u for u in _LINK.findall(text) if _LINK_HOST.match(u)), None)
+    if link is None and (marker := _BIG_ATTACHMENT.search(text)) and (name := _SHEET_NAME.search(text, marker.start())):
+        # another service's 超大附件 notice: its marker, a spreadsheet's name after it, then the link right after that
+        # (not a signature's web address beside a quoted "不要使用超大附件")
+        link = next(iter(_LINK.findall(text, name.end(), name.end() + 300)), None)
+    if link is None:
         return None
-    link = html.unescape(link or links[0])
+    link = html.unescape(link)
     said = f"下载链接：{link if len(link) <= 160 else link[:159] + '…'}"
     if m := _EXPIRES.search(re.sub(r"<[^>]{0,500}>", " ", text)):
         said += f"，{m.group(1) or m.group(2)}到期"

@@ -727,22 +727,25 @@ _DITTO = re.compile(r"同上[。.]?|同上行|同前|〃|[\"”″]{1,2}")
 """What a person types for "the same as the row above" (同上, 〃, a ditto mark)."""
 
 
-def _ditto(values: dict, above: Row, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
+def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
            findings: list) -> None:
     """A cell of `values` holding 同上 (or 〃): the value of its column in the data row above, said (it was taken as the
-    text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked). Not 序号 nor a pre-filled
-    column (风险编号: the number is the form's own)."""
+    text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked); with nothing above to take,
+    an error at the cell. Not 序号 nor 风险编号 (the number is the form's own)."""
     for key, value in values.items():
         if type(value) is not str or len(value) > 4 or key == "seq" or not _DITTO.fullmatch(value.strip()):
             continue
         col = spec.column(key)
-        if col is None or col.prefill:
+        if col is None or key == "risk_id":
             continue
-        taken = above.values.get(key, "")
+        taken = above.values.get(key, "") if above is not None else ""
         if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
             values[key] = taken
             findings.append(F.make(F.DITTO, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
                                    value=normalize.to_text(taken), detail=str(above.excel_row)))
+        else:       # the first row, or nothing above to take: 同上 would stand in 风险目录 (and a measure form) as it is
+            findings.append(F.make(F.DITTO_NOTHING_ABOVE, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
+                                   value=value.strip()))
 
 
 FILLER_TEXTS = frozenset({"无", "/", "-", "—", "——", "－", "\\", "暂无", "否"})
@@ -931,16 +934,20 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
         above = grid[r - 1] if r - 1 > hr else ()
+        copied = None        # an optional column's value the same as the row above's (dragged down)
         for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
-            if k != "seq" and (t := to_text(v)) and (k not in filler or (
-                    k not in choice_keys and t not in FILLER_TEXTS
-                    and not ((j := mapping[k]) < len(above) and above[j] == v))):
+            if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys and t not in FILLER_TEXTS)):
+                if copied is None and k in filler and (j := mapping[k]) < len(above) and above[j] == v:
+                    copied = k   # (alone in its row it makes none; with anything else it is a row begun: read)
+                    continue
                 break
         else:
-            # only a 序号, an optional choice (涉及三重一大 = 否), a 无 or an optional column's value dragged down past the
-            # table (完成时限 = 长期 filled down the blank rows: the rows were returned for 防控措施 missing), or a
-            # column of the submitter's own: no data row; that column is named below (column-extra) so its
-            # content is not dropped unsaid
+            # only a 序号, an optional choice (涉及三重一大 = 否), a 无 or one optional column's value dragged down past
+            # the table (完成时限 = 长期 filled down the blank rows: the rows were returned for 防控措施 missing; named
+            # as not read), or a column of the submitter's own: no data row; that column is named below
+            # (column-extra) so its content is not dropped unsaid
+            if copied is not None:
+                not_read(r, mapping[copied], values[copied])
             extra_used.update(extras)
             seq = to_text(values.get("seq", ""))
             if seq and not _SEQ_LIKE.fullmatch(seq) and seq not in FILLER_TEXTS:
@@ -963,8 +970,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
-        if rows:
-            _ditto(values, rows[-1], spec, mapping, sheet, r, findings)
+        _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings)
         refs = {key: letters + number for key, letters in ref_letters}
         if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
             for key, j in mapping_items:

@@ -660,9 +660,18 @@ def prefilled_header_lost(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     dept = c.department if c.department is not None and ident.department == c.department.code else None
     staff = c.staff if c.staff is not None and ident.person \
         and normalize.name_key(ident.person) == normalize.name_key(c.staff.name) else None
+    # only where the form still says whose it is: its 姓名 typed and the one issued (never the 姓名 itself: a colleague's
+    # file with the name cleared is not the colleague's), its 部门负责人 none or the department's own (another
+    # department reusing this one's file, 部门 cleared and its own head typed in, replaced this department's return)
+    typed_head = normalize.name_key(normalize.person_name(c.header.get("dept_head", "")))
+    if dept is not None and typed_head and typed_head != normalize.name_key(dept.head):
+        dept = None
+    typed_name = normalize.name_key(normalize.person_name(c.header.get("name", "")))
+    if staff is not None and typed_name != normalize.name_key(staff.name):
+        staff = None
     issued = {"department": dept.name if dept else "", "dept_head": dept.head if dept else "",
-              "name": staff.name if staff else "", "staff_no": staff.staff_no if staff else "",
-              "post": staff.post if staff else "", "rank": staff.rank if staff else ""}
+              "staff_no": staff.staff_no if staff else "", "post": staff.post if staff else "",
+              "rank": staff.rank if staff else ""}
     for f in c.spec.header:
         value = issued.get(f.prefill) if isinstance(f.prefill, str) else ""
         if value and not iso_text(c.header.get(f.key, "")):
