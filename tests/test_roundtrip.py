@@ -431,7 +431,8 @@ def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir)
     fill_risk_stage(cfg, workdir / "inbox")
     paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
     fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
-        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": dt(2023, 5, 10)}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": dt(2023, 5, 10), "备注": "已纳入年度计划"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请"}})
     merge(cfg)
     fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
          header={"填表日期": "2023-04-20"}, rows=[
@@ -463,9 +464,11 @@ def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir)
          by_risk_id={"JWC-0012-03": {"防控措施": "排考公开"}})
     result = merge(cfg)
     assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟_措施_补报.xlsx"] == "accepted"
-    got = {r["风险编号"]: (r["防控措施"], r["完成时限"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
-    assert got == {"JWC-0012-01": ("双人复核", "2023-05-10"), "JWC-0012-02": ("拒绝宴请", ""),
-                   "JWC-0012-03": ("排考公开", "")}
+    got = {r["风险编号"]: (r["防控措施"], r["完成时限"], r["措施备注"]) for r in result.analysis.catalogue
+           if r["姓名"] == "张伟"}
+    # (the 备注 accepted with the first measure is on the form generated again: sent back, it is kept)
+    assert got == {"JWC-0012-01": ("双人复核", "2023-05-10", "已纳入年度计划"), "JWC-0012-02": ("拒绝宴请", "", ""),
+                   "JWC-0012-03": ("排考公开", "", "")}
 
 
 def test_a_resent_risk_form_that_is_returned_withdraws_nothing(cfg, workdir):

@@ -50,6 +50,11 @@ def test_forms_typed_in_libreoffice_merge(tmp_path: Path):
                    "涉及“三重一大”": "是", "责任人": "王芳"}],
          "delete_rows": [2]},      # an unused row deleted: LibreOffice then declares A1:…1048576
     ]
+    # 张伟 inserts rows in the protected sheet as the form tells (Calc refused: the cells right of the table were
+    # locked) and types a risk into one
+    jobs[0]["insert_rows"] = {"above_label": "本人签字", "count": 2,
+                              "row": {"风险类别": "思想道德", "风险点": "收受教材供应商礼品", "主要表现形式": "逢年过节收礼",
+                                      "风险等级": "三级"}}
     job_file = tmp_path / "jobs.json"
     job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
     subprocess.run([UNO_PYTHON, str(Path(__file__).with_name("uno_fill.py")), soffice, str(job_file)],
@@ -62,6 +67,9 @@ def test_forms_typed_in_libreoffice_merge(tmp_path: Path):
     codes = {(f.cell, f.code) for f in person.findings}
     assert any(code == "level-normalised" for _, code in codes)   # 高 → 一级, with a warning
     assert by_path["inbox/教务处.xlsx"].status == "accepted", [f.message for f in by_path["inbox/教务处.xlsx"].findings]
+    inserted = json.loads((root / "inbox/张伟.xlsx.inserted").read_text(encoding="utf-8"))
+    assert inserted == {"moved_by": 2, "protected": True}
+    assert [r.values["risk"] for r in person.checked.rows][-1] == "收受教材供应商礼品"
     ws = openpyxl.load_workbook(root / "outbox/廉政风险目录.xlsx")["风险目录"]
     rows = {r[6]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["成绩修改审批把关不严"][0] == "JWC-00789-01"    # the 工号 keeps its leading zeros

@@ -72,6 +72,27 @@ def main():
                 for i, values in enumerate(job["rows"]):
                     for label, value in values.items():
                         sheet.getCellByPosition(cols[norm(label)], hr + 1 + i).setFormula(value)
+            if job.get("insert_rows"):
+                # as the form says: click the row number of the table's last blank row, right click, insert a row above
+                # (through the dispatcher, which honours the sheet's protection as a person's click does); then type a
+                # risk into the new row
+                spec = job["insert_rows"]
+                label_row = next(r for r, row in enumerate(grid) for v in row if norm(v) == norm(spec["above_label"]))
+                controller = doc.getCurrentController()
+                controller.setActiveSheet(sheet)
+                dispatcher = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+                at = label_row - 1
+                for _ in range(spec["count"]):
+                    controller.select(sheet.getCellRangeByPosition(0, at, 1023, at))
+                    dispatcher.executeDispatch(controller.getFrame(), ".uno:InsertRowsBefore", "", 0, ())
+                moved = next(r for r in range(label_row, label_row + 50)
+                             if norm(sheet.getCellByPosition(1, r).getString()) == norm(spec["above_label"])
+                             or norm(sheet.getCellByPosition(0, r).getString()) == norm(spec["above_label"]))
+                with open(job["dst"] + ".inserted", "w", encoding="utf-8") as fh:
+                    json.dump({"moved_by": moved - label_row, "protected": bool(sheet.isProtected())}, fh)
+                cols = {norm(v): c for c, v in enumerate(grid[hr])}
+                for label, value in spec.get("row", {}).items():
+                    sheet.getCellByPosition(cols[norm(label)], at).setFormula(value)
             if job.get("delete_rows"):
                 sheet.unprotect("")
                 for i in sorted(job["delete_rows"], reverse=True):

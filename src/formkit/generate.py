@@ -104,6 +104,7 @@ class _Formats:
         self.note = fmt(font_size=10, font_color="#595959", text_wrap=True, valign="top")
         self.own_note = fmt(locked=False, text_wrap=True, valign="top")
         self.gap = fmt(locked=False, text_wrap=True)
+        self.open_row = fmt(locked=False)   # a table row's own style: unlocked across the sheet
         self.mark = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True)
         self.mark_date = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              num_format="yyyy-mm-dd", align="left")
@@ -230,7 +231,11 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         pre_row = r < content.prefilled_rows or r in content.prefilled_at
         xr = lay.first_data + r
         lines = max((text_lines(values.get(c.key, ""), c.width) for c in spec.columns), default=1)
-        if lines > 1:
+        if not pre_row:
+            # the whole row unlocked, right of the table too: LibreOffice inserts a row into a protected sheet only
+            # where every cell of it is unlocked (the forms tell staff to insert rows; Calc refused)
+            ws.set_row(xr, min(409, 15 * lines) if lines > 1 else None, fm.open_row)
+        elif lines > 1:
             ws.set_row(xr, min(409, 15 * lines))
         for i, col in enumerate(spec.columns):
             value = values.get(col.key, "")
@@ -257,6 +262,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     first, end = lay.first_data, lay.first_data + n_rows - 1
     for i in range(lay.ncols):      # the row under the table is typed in too (one risk more is read, not refused)
         ws.write_blank(end + 1, i, None, fm.gap)
+    ws.set_row(end + 1, None, fm.open_row)
     for i, col in enumerate(spec.columns):
         top = first
         if col.prefill and content.prefilled_rows:

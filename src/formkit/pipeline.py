@@ -173,8 +173,11 @@ class Analysis:
             parts = self.ctx.measure_rows.get(r["风险编号"]) or \
                 [(r["防控措施"], r["工作程序"], r["关键环节"], r["完成时限"])]
             head = parts[0]     # (a row that gave a measure only: the 工作程序, 关键环节 … of the first, as they were read)
+            # the 备注 accepted with the measures on the first row (the form sent back as generated dropped it: 措施备注
+            # emptied, 变化 saying nothing)
             rows.extend({**risk_prefill(r), "measure": m, "procedure": p or head[1], "key_link": k or head[2],
-                         "deadline": d or head[3]} for m, p, k, d in parts)
+                         "deadline": d or head[3], **({"note": r["措施备注"]} if i == 0 and r["措施备注"] else {})}
+                        for i, (m, p, k, d) in enumerate(parts))
         return rows
 
     def people_with_risks(self, dept: str) -> list[Person]:
