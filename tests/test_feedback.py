@@ -290,6 +290,32 @@ def test_corrected_feedback_supersedes_the_flawed_form(cfg, workdir, tmp_path, v
     assert "附件4" not in chase and "附件2" in chase
 
 
+def test_a_corrected_feedback_workbook_that_now_names_its_person_supersedes_the_nameless_form(workdir):
+    """No staff list: the generic 附件3 sent without a 姓名 is returned; its feedback workbook, the name typed in and sent
+    back, supersedes it (the nameless form stayed returned for good: 附件3 退回 = 1 beside 1/1（已报）, exit 1 and a reply
+    asking for the name every round)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [])
+    cfg = load_config(workdir)
+    blank = _find(generate_campaign(cfg, "risks", departments=["JWC"]), "附件3", "教务处")
+    fill(blank, workdir / "inbox/附件3.xlsx", header={"填表日期": "2023-03-10"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    first = merge(cfg)
+    assert [r.status for r in first.analysis.inputs] == ["returned"]
+    feedback = workdir / first.outputs["feedback"][0]
+    fill(feedback, workdir / "inbox/附件3_改.xlsx", header={"姓名": "张三", "岗位": "教务员", "职务层级": "一般干部",
+                                                          "填表日期": "2023-03-12"})
+    result = merge(cfg)
+    by_path = {r.path: r for r in result.analysis.inputs}
+    assert by_path["inbox/附件3_改.xlsx"].status == "accepted", by_path["inbox/附件3_改.xlsx"].findings
+    assert (by_path["inbox/附件3.xlsx"].status, by_path["inbox/附件3.xlsx"].superseded_by) == (
+        "superseded", "inbox/附件3_改.xlsx")
+    assert result.exit_code == 0 and not result.outputs["feedback"]
+
+
 def test_measure_form_feedback_keeps_its_prefilled_risks(cfg, workdir):
     """A returned 附件6: its feedback keeps the pre-filled risks (values and identity) and, completed, is accepted."""
     fill_risk_stage(cfg, workdir / "inbox")

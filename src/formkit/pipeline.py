@@ -315,6 +315,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.submitted_at, res.order_basis = versions.iso(ts), basis
             res.time_basis = basis
             groups.setdefault(res.brief.key, []).append(res)
+    _corrections_join(results, groups)
     current: list[InputResult] = []
     first_sent: dict[tuple, str] = {}
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
@@ -511,6 +512,25 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                         kept=kept)
     _consolidate(analysis)
     return analysis
+
+
+def _corrections_join(results: list[InputResult], groups: dict[tuple, list[InputResult]]) -> None:
+    """A correction made from formkit's feedback on a form that said nobody's it was (a generic 附件3 without its 姓名, a
+    department form without its 部门: each its own submitter) is a version of whoever the correction names: the form it
+    corrects joins that submitter's versions (it stayed returned for good, a reply drafted every round asking for the
+    name already given)."""
+    by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
+    for res in results:
+        target = by_prefix.get(res.brief.corrects[:16]) if res.brief and res.brief.corrects else None
+        if target is None or target is res or target.brief.key == res.brief.key:
+            continue
+        old = target.brief.key
+        if not any(type(part) is str and part.startswith("?") for part in old[1:]) or target not in groups.get(old, ()):
+            continue          # (a form that named someone stays theirs)
+        groups[old].remove(target)
+        if not groups[old]:
+            del groups[old]
+        groups.setdefault(res.brief.key, []).append(target)
 
 
 def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:
