@@ -924,3 +924,59 @@ def test_a_large_attachment_sent_as_a_download_link_is_said_with_the_link(tmp_pa
               "各部门：请把附件3_个人岗位风险点自查表.xlsx 填好后作为附件发回，请勿使用超大附件。")
     inputs, _ = expand(tmp_path, "q.eml", H.make_eml([], subject="回复：通知", body=quoted))
     assert inputs[0].rejection.code == F.MAIL_NO_ATTACHMENT
+
+
+def _mail_with_parts(extra: list[bytes], date: str = "Mon, 20 Mar 2023 09:00:00 +0800") -> bytes:
+    """A mail with a good 附件3 attachment and the given raw parts after it."""
+    import base64
+
+    good = (b'Content-Type: application/octet-stream; name="a3.xlsx"\r\nContent-Disposition: attachment; '
+            b'filename="a3.xlsx"\r\nContent-Transfer-Encoding: base64\r\n\r\n'
+            + base64.encodebytes(H.tiny_xlsx()).replace(b"\n", b"\r\n"))
+    parts = b"".join(b"--B\r\n" + p + b"\r\n" for p in [good, *extra])
+    return (b"From: jwc@example.edu.cn\r\nSubject: forms\r\nDate: " + date.encode() + b"\r\nMIME-Version: 1.0\r\n"
+            b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n' + parts + b"--B--\r\n")
+
+
+@pytest.mark.parametrize("bad", [
+    # 3,000 encoded words in an attachment's name (the stdlib header parser: 25,000 of them took 4 GB)
+    b"Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=" +
+    b" ".join([b"=?utf-8?q?a?="] * 3000) + b"\r\n\r\nxx",
+    # 3,000 parentheses (the parser reads comments recursively: RecursionError, the whole mail lost)
+    b"Content-Type: application/octet-stream; name=" + b"(" * 3000 + b"\r\n\r\nxx",
+])
+def test_a_part_with_an_unparseable_header_loses_only_itself(tmp_path: Path, bad: bytes):
+    inputs, _ = expand(tmp_path, "m.eml", _mail_with_parts([bad]))
+    assert [(i.path, i.rejection.code if i.rejection else None) for i in inputs] == [
+        ("m.eml!a3.xlsx", None), ("m.eml!第2个附件", F.MAIL_ATTACHMENT_UNREADABLE)]
+    assert all(len(i.path) < 100 for i in inputs)
+
+
+def test_a_mail_of_too_many_parts_is_said_not_parsed(tmp_path: Path):
+    """Ten thousand and one empty parts (a million of them took the merge process minutes and GBs): the mail is
+    refused as no normal mail, with the reason."""
+    inputs, _ = expand(tmp_path, "m.eml", _mail_with_parts([b"\r\nx"] * 10_001))
+    (only,) = inputs
+    assert only.rejection is not None and only.rejection.code == F.MAIL_CORRUPT and "10000" in only.rejection.message
+
+
+def test_a_date_header_of_a_hundred_thousand_characters_is_no_date(tmp_path: Path):
+    """Date: 2023-03-20, 100,000 spaces, x (the plain-date pattern backtracked over them for 81 s): no date; the form
+    in the mail is read."""
+    inputs, _ = expand(tmp_path, "m.eml", _mail_with_parts([], date="2023-03-20" + " " * 100_000 + "x"))
+    (only,) = inputs
+    assert only.rejection is None and only.mail["date"] is None
+
+
+def test_the_members_a_lazy_walk_holds_are_bounded_over_the_inbox(tmp_path: Path, monkeypatch):
+    """Members of mails and nested zips held for the reader: past HELD_MAX over the whole inbox they are dropped and
+    unpacked again from their file when read (each mail was bounded alone: five held 1.4 GB)."""
+    monkeypatch.setattr(intake, "HELD_MAX", 1)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for k in range(3):
+        (inbox / f"m{k}.eml").write_bytes(_mail_with_parts([]))
+    inputs, _ = intake.walk_inbox(tmp_path, inbox, lazy=True)
+    assert [i.path for i in inputs] == [f"inbox/m{k}.eml!a3.xlsx" for k in range(3)]
+    assert all(i._data is None for i in inputs)          # dropped …
+    assert all(i.data == H.tiny_xlsx() for i in inputs)  # … and there again when read

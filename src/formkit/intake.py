@@ -61,6 +61,22 @@ MAX_MAIL_BYTES = 80 * 1024 * 1024
 MAX_MIME_LEVELS = 50
 """multipart parts inside multipart parts of one mail; real mails use three or four."""
 
+MAX_MAIL_PARTS = 10_000
+"""Lines that may start a part ("--…") in one mail: real mails have tens; a million empty parts in a 10 MB mail took
+the merge process minutes and GBs (the stdlib parser builds an object per part)."""
+
+MAX_HEADER = 16 * 1024
+"""Longest header field of a mail or of one of its parts (with its continuation lines): an attachment's name encoded
+in RFC 2231 pieces is a few KB; 25,000 encoded words in a 350 KB header took the stdlib header parser 4 GB."""
+
+MAX_HEADER_PARENS = 100
+"""Parentheses in one header field: the stdlib parser reads comments recursively (3,000 of them: RecursionError, the
+whole mail lost with the good form beside the part that had them)."""
+
+HELD_MAX = 128 * 1024 * 1024
+"""Bytes of mail and nested-archive members a lazy walk holds for the reader, over the whole inbox: beyond it they are
+dropped and unpacked again from their file when read (five 3 MB mails of 240 MB of members each held 1.4 GB)."""
+
 # Extensions that say "this was meant to be a form": inside a mail such an attachment is reported even
 # when it cannot be read, whereas a .jpg or .docx attachment is merely listed as skipped.
 SPREADSHEET_EXTS = frozenset({
@@ -412,6 +428,23 @@ def _looks_like_mail(data: bytes) -> bool:
 
 
 _MAIL_LEAD = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*")
+_HEADER_FIELD = re.compile(rb"(?m)^([!-9;-~]{1,76}):[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*")
+MALFORMED = "X-Formkit-Malformed"
+"""The header a field too long or too nested for the stdlib parser is replaced by before parsing (_defang)."""
+
+
+def _defang(data: bytes) -> bytes:
+    """A mail's bytes with every header field (of the mail or of one of its parts) that the stdlib parser would spend
+    unbounded memory or recursion on (MAX_HEADER, MAX_HEADER_PARENS) replaced by `MALFORMED: <its name>`; the rest
+    as it was (the same bytes when there is none: nearly every mail)."""
+    out, at = [], 0
+    for m in _HEADER_FIELD.finditer(data):
+        field = m.group(0)
+        if len(field) > MAX_HEADER or field.count(b"(") > MAX_HEADER_PARENS:
+            out += [data[at:m.start()], MALFORMED.encode() + b": " + m.group(1)[:76]]
+            at = m.end()
+    return data if not out else b"".join(out) + data[at:]
+
 _MBOX_SEPARATOR = re.compile(rb"(?:\r?\n){2}(?=From )")
 
 
@@ -641,6 +674,8 @@ _PLAIN_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[\sT
 def _plain_mail_date(text: str) -> datetime | None:
     """A Date header some office and bulk-mail systems write in no mail format: 2023-03-20 09:00:00, 2023/3/20 9:00,
     2023年3月20日 上午9:00 (北京时间 unless an offset is given); None when it is not one."""
+    if len(text) > 200:         # (no date is that long; 100,000 spaces inside one took the pattern 81 s)
+        return None
     m = _PLAIN_DATE.match(unicodedata.normalize("NFKC", text).strip())
     if m is None:
         return None
@@ -1167,8 +1202,12 @@ class _Expander:
         # a byte order mark (Notepad saved it) or blank lines (a webmail download) before the header: the parser
         # takes them for a header-less body, and the mail was "corrupt", its forms lost
         data = _MAIL_LEAD.sub(b"", data, count=1)
+        if data.count(b"\n--") > MAX_MAIL_PARTS:
+            self.reject(path, data, mtime, None, findings.make(
+                findings.MAIL_CORRUPT, detail=f"邮件中的部分超过 {MAX_MAIL_PARTS} 个，不像正常的邮件"))
+            return
         try:
-            msg = email.message_from_bytes(data, policy=policy.default)
+            msg = email.message_from_bytes(_defang(data), policy=policy.default)
             prov = provenance(msg)
         except Exception as exc:  # noqa: BLE001 - the stdlib parser on hostile bytes
             self.reject(path, data, mtime, None, findings.make(findings.MAIL_CORRUPT, detail=_mail_error(exc)))
@@ -1207,6 +1246,14 @@ class _Expander:
     def mail_parts(self, part: Message, path: str, prov: dict, mtime: float | None, zdepth: int,
                    depth: int, counter: list[int], top: bool = True, level: int = 0, cut: bool = False) -> None:
         """cut: the part the mail ends in without its closing boundary (the mail file itself cut short)."""
+        if not top and MALFORMED in part:
+            # a part whose header fields were too long or too nested to parse (_defang): that part alone is lost, the
+            # mail's other attachments are read
+            counter[0] += 1
+            name = f"第{counter[0]}个附件"
+            self.reject(self.unique(path, name), None, mtime, prov, findings.make(
+                findings.MAIL_ATTACHMENT_UNREADABLE, value=name, detail="无法解析的邮件部分（邮件头过长或格式错误）"))
+            return
         ctype = _content_type(part)
         if ctype == "message/rfc822" and not top:
             self.forwarded(part, path, mtime, zdepth, depth, counter, prov)
@@ -1473,6 +1520,8 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[Raw
     if not inbox.is_dir():
         raise FileNotFoundError(str(inbox))
     exp = _Expander(lazy)
+    held: list[RawInput] = []           # members whose bytes the walk holds (HELD_MAX)
+    held_bytes = 0
 
     def unreadable(where: Path, exc: OSError) -> None:
         """A folder that cannot be listed or entered: reported (its files cannot be), the walk goes on."""
@@ -1510,5 +1559,16 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False) -> tuple[list[Raw
             elif _is_link(full):        # as for folders: inbox/ holds what was received, not pointers elsewhere
                 exp.skipped.append(Skipped(rel, "文件的快捷方式（符号链接），已跳过；请把文件本身放进 inbox/"))
             else:
+                first = len(exp.inputs)
                 exp.disk_file(full, rel)
+                if lazy:
+                    for raw in exp.inputs[first:]:
+                        if raw._data is not None and raw.origin is not None and raw.source is None:
+                            held.append(raw)
+                            held_bytes += len(raw._data)
+                    if held_bytes > HELD_MAX:   # dropped: unpacked again from their files when read
+                        for raw in held:
+                            raw.release()
+                        held.clear()
+                        held_bytes = 0
     return _sorted(exp)
