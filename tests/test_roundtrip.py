@@ -603,6 +603,17 @@ def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg,
     # its power item is in its own 附件2, which still stands beside 教务处's: no power-item-unknown (a reply every round)
     assert "power-item-unknown" not in {f.code for f in merged.findings}
     assert {p["权力事项"] for p in result.analysis.powers} >= {"实训设备采购"}
+    # 教务处's own 附件4 returned beside 机电工程系's accepted one: 提交情况 says 退回 and the chase asks for it (it said
+    # 已报, the returned form left out of the chase)
+    from formkit.submissions import grid, owing
+
+    fill(_find(generate_campaign(load_config(workdir)), "附件4", "教务处"), workdir / "inbox/教务处风险点.xlsx", rows=[
+        {"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "特级"}],
+         header={"填表日期": "2023-03-25"})
+    again = merge(load_config(workdir)).analysis
+    jwc = next(d for d in grid(again) if d.code == "JWC")
+    assert jwc.forms["附件4"].state == "退回"
+    assert "附件4" in next(d for d in owing(again) if d.code == "JWC").outstanding()
 
 
 def test_a_staff_list_added_to_the_roster_renumbers_nobody(cfg, workdir):

@@ -305,9 +305,12 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
             mine = current.get((form_id, dept.code), [])
             accepted = [r for r in mine if r.status == ACCEPTED]
+            # a department's own form returned beside an accepted one of a department merged into it: still owed (it
+            # showed 已报, the chase leaving it out)
+            open_ = {r.brief.key for r in mine if r.status == RETURNED and not r.credited} - {r.brief.key for r in accepted}
             if not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
                 forms[form_id] = Cell(NOT_ISSUED)
-            elif accepted:
+            elif accepted and not open_:
                 when = first_sent.get(accepted[0].brief.key)
                 forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted],
                                       pending.get((dept.code, form_id), []))
