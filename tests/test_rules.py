@@ -1755,7 +1755,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-implausible", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
@@ -1877,6 +1877,25 @@ def test_a_filling_date_that_does_not_exist_is_said_so(cfg):
     assert (found.code, found.cell, found.severity) == ("date-impossible", value_ref(path, "填表日期"), "warning")
     assert "不是存在的日期" in found.message and "长期" not in found.message
     assert res.status == "accepted"
+
+
+def test_a_filling_date_after_the_form_was_saved_decides_nothing(cfg):
+    """张伟 saved his 附件3 at 09:05 on 10 March with 填表日期 2023-03-20 (a slip for 03-10) and a level typed wrong, then
+    the correction at 15:05 with 填表日期 03-10: the correction is current (the slip made the flawed one the later
+    version: returned, the correction superseded), and the slip is said at its cell."""
+    import os
+
+    from formkit.inputs import CHINA
+
+    flawed = submit(cfg, "附件3", "JWC", "张伟", name="张伟.xlsx", header={"填表日期": "2023-03-20"},
+                    rows=[{**RISK3, "风险等级": "四级"}])
+    fixed = submit(cfg, "附件3", "JWC", "张伟", name="张伟(1).xlsx", header={"填表日期": "2023-03-10"}, rows=[RISK3])
+    for path, hour, minute in ((flawed, 9, 5), (fixed, 15, 5)):
+        ts = datetime(2023, 3, 10, hour, minute, tzinfo=CHINA).timestamp()
+        os.utime(path, (ts, ts))
+    found = run(cfg)
+    assert (found[fixed.name].status, found[flawed.name].status) == ("accepted", "superseded")
+    assert ("附件3", value_ref(flawed, "填表日期"), "date-after-sending") in triples(found[flawed.name])
 
 
 def test_a_time_limit_that_is_no_date_that_exists_is_said(cfg):

@@ -301,6 +301,9 @@ DATE_UNCLEAR = _code(
 DATE_IMPOSSIBLE = _code(
     "date-impossible", WARNING, "日期不存在",
     "“{field}”填写的“{value}”不是存在的日期（月份或日子超出范围），请核对后按 2023-06-30 的格式填写{detail}。")
+DATE_AFTER_SENDING = _code(
+    "date-after-sending", WARNING, "填表日期晚于发出时间",
+    "“{field}”为 {value}，晚于这份表的{detail}，可能写错了；已按发出时间判断先后与是否逾期，请核对。")
 DATE_IMPLAUSIBLE = _code(
     "date-implausible", WARNING, "日期不在本轮活动期间",
     "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")

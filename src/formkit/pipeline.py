@@ -315,6 +315,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.submitted_at, res.order_basis = versions.iso(ts), basis
             res.time_basis = basis
             groups.setdefault(res.brief.key, []).append(res)
+            if after := versions.filled_after_sending(res):
+                c = res.checked
+                res.findings.append(F.make(
+                    F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",
+                    sheet=c.sub.sheet if c is not None else None, cell=c.sub.header_refs.get("date") if c is not None else None))
     _corrections_join(results, groups)
     current: list[InputResult] = []
     first_sent: dict[tuple, str] = {}

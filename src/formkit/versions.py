@@ -34,12 +34,38 @@ def _all_clues(result: InputResult) -> dict[str, float]:
             out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
         except (ValueError, OverflowError):
             pass
-    if (filled := _filled_ts(result)) is not None and (result.redated or not (result.brief and result.brief.corrects)):
+    if (filled := _filled_ts(result)) is not None and (result.redated or not (result.brief and result.brief.corrects)) \
+            and not filled_after_sending(result):
         out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects, unless
-        # its submitter changed it: see dated_corrections)
+        # its submitter changed it: see dated_corrections; one later than the mail or file that carried it is a slip)
     if result.raw.mtime:
         out["文件修改时间"] = result.raw.mtime
     return out
+
+
+def filled_after_sending(result: InputResult) -> str:
+    """The time a form's 填表日期 falls after, when it does: the day of the mail that brought it, else of its file's
+    last save (a form is not filled in after it was sent: 2023-03-20 typed for 03-10 made the mail of 09:00 the current
+    version over the correction of 15:00, and a 2023-04-25 typed for 03-25 made every department 逾期); "" otherwise."""
+    filled = result.brief.filled if result.brief else None
+    if not isinstance(filled, date):
+        return ""
+    mail_date = (result.raw.mail or {}).get("date")
+    if mail_date:
+        try:
+            sent = datetime.fromisoformat(mail_date)
+            sent = (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(CHINA)
+        except (ValueError, OverflowError):
+            sent = None
+        if sent is not None:
+            return f"邮件发出时间 {sent:%Y-%m-%d %H:%M}" if filled > sent.date() else ""
+    if result.raw.mtime:
+        try:
+            saved = datetime.fromtimestamp(result.raw.mtime, tz=CHINA)
+        except (ValueError, OverflowError, OSError):
+            return ""
+        return f"文件保存时间 {saved:%Y-%m-%d %H:%M}" if filled > saved.date() else ""
+    return ""
 
 
 def _within(ts: float, window: tuple[date, date]) -> bool:
