@@ -348,3 +348,35 @@ def test_the_numbers_survive_the_cache_being_deleted(workdir, cfg):
     assert [(r["风险编号"], r["风险点"]) for r in merge(load_config(workdir)).analysis.catalogue] == expected
     cache.remove(workdir / "outbox" / cache.FILE_NAME)
     assert [(r["风险编号"], r["风险点"]) for r in merge(load_config(workdir)).analysis.catalogue] == expected
+
+
+def test_the_same_bytes_sent_twice_count_from_their_first_sending_whichever_was_read_first(workdir, cfg):
+    """Round 1: the secretary's zip (mailed 20 March) holds 张伟's first version. Round 2: his own mails come in, of 10
+    March (the same bytes) and 15 March (his correction). The correction is current, as a merge from an empty outbox
+    says too (the zip's copy, read first, kept its 20 March and superseded the correction: two risks instead of three)."""
+    from tests import hostile
+    from tests.test_rules import RISK3, RISK3B, blank
+
+    a3 = blank(cfg, "附件3", "JWC", "张伟")
+    first = fill(a3, workdir / "v1.xlsx", header={"填表日期": "2023-03-09"}, rows=[RISK3])
+    second = fill(a3, workdir / "v2.xlsx", header={"填表日期": "2023-03-14"}, rows=[RISK3, RISK3B])
+    v1 = first.read_bytes()
+    zipped = hostile.make_zip({"附件3_张伟.xlsx": v1, "说明.txt": "汇总".encode()})
+    (workdir / "inbox/汇总.eml").write_bytes(hostile.make_eml(
+        [("教务处附件3.zip", zipped)], subject="教务处汇总", date="Mon, 20 Mar 2023 10:00:00 +0800"))
+    assert [r.status for r in merge(cfg).analysis.inputs if r.form == "附件3"] == ["accepted"]
+    (workdir / "inbox/张伟1.eml").write_bytes(hostile.make_eml(
+        [("附件3_张伟.xlsx", v1)], subject="张伟附件3", date="Fri, 10 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/张伟2.eml").write_bytes(hostile.make_eml(
+        [("附件3_张伟.xlsx", second.read_bytes())], subject="张伟附件3 改", date="Wed, 15 Mar 2023 10:00:00 +0800"))
+
+    def outcome() -> tuple:
+        a = merge(cfg).analysis
+        return ({r.path: r.status for r in a.inputs if r.status != "duplicate"},
+                sorted(r["风险点"] for r in a.catalogue if r["姓名"] == "张伟"))
+
+    incremental = outcome()
+    assert incremental[1] == sorted([RISK3["风险点"], RISK3B["风险点"]])
+    assert incremental[0]["inbox/张伟2.eml!附件3_张伟.xlsx"] == "accepted"
+    shutil.rmtree(workdir / "outbox")
+    assert outcome()[1] == incremental[1]

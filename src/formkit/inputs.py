@@ -40,7 +40,8 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "time_basis", "brief", "same_as", "redated", "credited", "_outcome", "_store", "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "copies", "redated", "credited", "_outcome", "_store",
+                 "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -54,6 +55,7 @@ class InputResult:
         self.time_basis = ""                     # where submitted_at comes from: 邮件日期 / 填表日期 / 文件修改时间
         self.brief: Brief | None = None          # set when the input was read as a form (not a duplicate)
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
+        self.copies: tuple[InputResult, ...] = ()  # … and of the input they repeat, its duplicates (when each came)
         self.redated = False                     # a corrected feedback workbook whose 填表日期 was changed in it
         self.credited: str | None = None         # the department it is put to, when not the form's (one that sent
                                                  # another department's form as its own: department-sender-aside)

@@ -294,6 +294,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             continue
         if first_of[res.sha256] is not res:
             res.same_as = first_of[res.sha256]
+            res.same_as.copies += (res,)
             res.status, res.duplicate_of = DUPLICATE, res.same_as.path
             res.findings = [F.make(F.DUPLICATE_FILE, value=res.duplicate_of)]
             continue

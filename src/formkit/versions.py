@@ -40,6 +40,13 @@ def _all_clues(result: InputResult) -> dict[str, float]:
         # its submitter changed it: see dated_corrections; one later than the mail or file that carried it is a slip)
     if result.raw.mtime:
         out["文件修改时间"] = result.raw.mtime
+    for copy in result.copies:
+        # the same bytes came more than once (a mail of 03-10, the secretary's zip of 03-20): sent when first sent,
+        # whichever copy an earlier merge read first and keeps as the original (with outbox/ deleted, the 03-10 copy
+        # was the original and the version of 03-15 the current one; incrementally, the 03-20 zip and 03-15 superseded)
+        for basis, ts in _all_clues(copy).items():
+            if basis != "填表日期" and ts < out.get(basis, ts + 1):
+                out[basis] = ts
     return out
 
 
