@@ -1737,6 +1737,47 @@ def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
     assert rows["考务泄密"] == ("李娜", res.path, "李娜") and rows[RISK3["风险点"]][::2] == ("张伟", "附件3")
 
 
+def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg):
+    """The secretary's workbook (张伟's sheet, 李娜's sheet with a level typed wrong) mailed on 20 March; 张伟 mails his
+    own correction on 21 March (a risk added); on 22 March the secretary sends the workbook again with only 李娜's sheet
+    corrected. 张伟's sheet in it is his 20 March version word for word: his correction stays current (the old sheet
+    superseded it, his added risk gone)."""
+    from tests import hostile
+
+    def collection(level: str) -> bytes:
+        path = submit(cfg, "附件3", "JWC", "张伟", name="collection.xlsx", header={"填表日期": "2023-03-19"}, rows=[RISK3])
+        wb = openpyxl.load_workbook(path)
+        copy = wb.copy_worksheet(form_sheet(wb))
+        copy.title = "李娜"
+        for label, value in (("姓名", "李娜"), ("工号", "0013"), ("岗位", "考务专员")):
+            cell = _find(copy, label)
+            copy.cell(row=cell.row, column=cell.column + 1, value=value)
+        hr, cols = table_header_row(copy, ["风险点"])
+        for r in range(hr + 1, copy.max_row + 1):
+            copy.cell(row=r, column=cols["风险点"]).value = None
+        _fill_sheet(copy, [{**RISK3B, "风险等级": level}])
+        wb.save(path)
+        data = path.read_bytes()
+        path.unlink()
+        return data
+
+    mails = {"jwc1.eml": ([("教务处附件3汇总.xlsx", collection("五级"))], "Mon, 20 Mar 2023 10:00:00 +0800"),
+             "jwc2.eml": ([("教务处附件3汇总.xlsx", collection("三级"))], "Wed, 22 Mar 2023 10:00:00 +0800")}
+    own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-21"}, rows=[RISK3, RISK3B])
+    mails["zw.eml"] = ([("附件3_张伟.xlsx", own.read_bytes())], "Tue, 21 Mar 2023 10:00:00 +0800")
+    own.unlink()
+    for name, (attachments, when) in mails.items():
+        (cfg.inbox / name).write_bytes(hostile.make_eml(attachments, date=when))
+    a = analyse(cfg)
+    status = {r.path: r.status for r in a.inputs}
+    assert status["inbox/zw.eml!附件3_张伟.xlsx"] == "accepted"
+    assert status["inbox/jwc2.eml!教务处附件3汇总.xlsx"] == "superseded"
+    assert status["inbox/jwc2.eml!教务处附件3汇总.xlsx!李娜"] == "accepted"
+    old = next(r for r in a.inputs if r.path == "inbox/jwc2.eml!教务处附件3汇总.xlsx")
+    assert "resent-older" in {f.code for f in old.findings}
+    assert sorted(r["风险点"] for r in a.catalogue if r["姓名"] == "张伟") == sorted([RISK3["风险点"], RISK3B["风险点"]])
+
+
 def test_identity_missing(cfg):
     filled = submit(cfg, "附件3", "JDX", "陈静", name="tmp.xlsx", rows=[RISK3])
     wb = openpyxl.Workbook()
@@ -1759,7 +1800,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
-    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "sheet-not-read", "person-ambiguous",
+    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 

@@ -409,6 +409,9 @@ BLANK_RESENT = _code(
     "blank-resent", INFO, "空白表未替代已报的表",
     "这份表格中没有填写任何{detail}，未替代先前报送的“{value}”（仍按那一份汇总），也不用改正；如要修改已报的内容，"
     "请在原表上改好后重新发送。")
+RESENT_OLDER = _code(
+    "resent-older", INFO, "再次发来的旧版",
+    "这份表与较早的一版（{value}）内容完全相同，是随多人合在一起的工作簿再次发来的旧版；其后已有更新的一版，不替代它。")
 FEEDBACK_UNCHANGED = _code(
     "feedback-unchanged", INFO, "未修改的反馈工作簿",
     "这是发回的反馈工作簿，内容与它要更正的“{value}”相同、没有修改（转发或误发），不作为新的提交。")

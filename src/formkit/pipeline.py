@@ -370,7 +370,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
         versions.corrections_last(members)
-        aside = versions.blank_after_filled(members, forms)
+        aside = versions.older_resent(members) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)
         if sent := next((m.submitted_at for m in members if m.submitted_at
                          and not any(f.code == F.NO_ROWS for f in m.findings)), None):

@@ -256,6 +256,27 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
     return unchanged
 
 
+def older_resent(members: list[InputResult]) -> list[InputResult]:
+    """The latest version, when it is a sheet of a workbook holding several people's forms (a secretary's collection
+    sent again with another person's sheet corrected) whose content is word for word an older version of this
+    submitter's, one replaced since by another: no new version (it replaced the person's own later correction, a risk
+    gone). Taken out of `members` and returned, said, to be set aside as superseded by the current version."""
+    aside = []
+    while len(members) >= 3:
+        last = members[-1]
+        if not (last.raw.sheet or (last.brief and last.brief.sheets)) or (c := last.checked) is None:
+            break
+        same = next((m for m in members[:-2] if (o := m.checked) is not None
+                     and _header_typed(o) == _header_typed(c) and _rows_typed(o) == _rows_typed(c)), None)
+        previous = members[-2].checked
+        if same is None or (previous is not None and _rows_typed(previous) == _rows_typed(c)):
+            break
+        members.pop()
+        last.findings.append(F.make(F.RESENT_OLDER, value=same.path))
+        aside.append(last)
+    return aside
+
+
 def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     """The code of another department that sent this department's form: its file (or folder) name names that
     department, and either the mail came from that department's 联系邮箱 (财务处 filling 教务处's 附件2 and sending it as
