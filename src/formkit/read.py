@@ -725,6 +725,7 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
 
 _DITTO = re.compile(r"同上[。.]?|同上行|同前|〃|[\"”″]{1,2}")
 """What a person types for "the same as the row above" (同上, 〃, a ditto mark)."""
+_DITTO_START = frozenset("同〃\"”″")
 
 
 def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
@@ -733,7 +734,8 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
     text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked); with nothing above to take,
     an error at the cell. Not 序号 nor 风险编号 (the number is the form's own)."""
     for key, value in values.items():
-        if type(value) is not str or len(value) > 4 or key == "seq" or not _DITTO.fullmatch(value.strip()):
+        if type(value) is not str or not value or len(value) > 4 or value.lstrip()[:1] not in _DITTO_START \
+                or key == "seq" or not _DITTO.fullmatch(value.strip()):
             continue
         col = spec.column(key)
         if col is None or key == "risk_id":
