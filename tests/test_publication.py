@@ -129,6 +129,11 @@ def test_departments_not_in_the_publication_are_named(tmp_path):
     said = "以下部门暂无汇总的廉政风险点（尚未报送、退回修改或正在审核）：图书馆。"
     assert said in _all_values(_open_sheet(xlsx))
     assert said in page.read_text(encoding="utf-8") and said in render_publication_html(analysis)
+    # … and printed: the print area holds its row (it stopped one row short: the printed 公示 read as complete)
+    ws = _open_sheet(xlsx)
+    at = next(c.row for row in ws.iter_rows() for c in row if c.value == said)
+    area = ws.print_area[0] if isinstance(ws.print_area, list) else ws.print_area
+    assert int(area.rsplit("$", 1)[-1]) >= at
 
 
 def test_rows_carry_no_personal_data_by_default(tmp_path):

@@ -348,7 +348,8 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
 
     print_setup(ws, header_row, last)
     ws.center_horizontally()
-    ws.print_area(0, 0, r + 1, last)
+    # (with the note of the departments not in it yet: printed, a 公示 without it read as the whole institution's)
+    ws.print_area(0, 0, r + 2 if missing else r + 1, last)
     ws.freeze_panes(header_row + 1, 0)
 
 
