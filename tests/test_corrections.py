@@ -445,3 +445,19 @@ def test_a_mailed_form_saved_into_the_inbox_a_round_later_stays_the_original(cfg
     result = merge(cfg)
     row = next(r for r in result.analysis.catalogue if r["姓名"] == "李娜")
     assert row["来源文件"] == "inbox/李娜.eml!李娜.xlsx" and row["提交时间"] == "2023-03-16 11:00"
+
+
+def test_a_department_that_owes_no_personal_forms_shows_no_rate(cfg, workdir):
+    """机电工程系's 应报人数 is 0 (no staff to fill 附件3): 汇总 says 无需报送 where its rates are (0% read as nobody
+    having done what nobody owed), as 提交情况 does."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", [(*d[:5], 0) if d[0] == "JDX" else d for d in DEPARTMENTS],
+                 [s for s in STAFF if s[2] != "JDX"])
+    merge(load_config(workdir))
+    summary = list(openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["汇总"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(summary) if r[0] == "三、个人自查表完成情况")
+    jdx = next(r for r in summary[start:] if r[0] == "机电工程系")
+    assert (jdx[3], jdx[5]) == ("无需报送", "无需报送")

@@ -378,9 +378,12 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
         write_text(ws, r, 0, d.name, st.cell)
         ws.write_number(r, 1, d.headcount, st.num)
         ws.write_number(r, 2, people3[d.code], st.num)
-        ws.write_number(r, 3, min(people3[d.code], d.headcount) / d.headcount if d.headcount else 0, st.pct)
         ws.write_number(r, 4, acc5[d.code], st.num)
-        ws.write_number(r, 5, min(acc5[d.code], d.headcount) / d.headcount if d.headcount else 0, st.pct)
+        for col, done in ((3, people3[d.code]), (5, acc5[d.code])):
+            if d.headcount:
+                ws.write_number(r, col, min(done, d.headcount) / d.headcount, st.pct)
+            else:           # nobody owes it (应报人数 0): no rate to show (0% read as nobody having done it)
+                write_text(ws, r, col, "无需报送", st.center)
         r += 1
     write_text(ws, r, 0, "合计", st.total_label)
     headcount = sum(d.headcount for d in depts)
