@@ -305,7 +305,7 @@ def test_a_corrected_feedback_workbook_that_now_names_its_person_supersedes_the_
         {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
     first = merge(cfg)
     assert [r.status for r in first.analysis.inputs] == ["returned"]
-    feedback = workdir / first.outputs["feedback"][0]
+    feedback = shutil.copy(workdir / first.outputs["feedback"][0], workdir / "反馈副本.xlsx")
     fill(feedback, workdir / "inbox/附件3_改.xlsx", header={"姓名": "张三", "岗位": "教务员", "职务层级": "一般干部",
                                                           "填表日期": "2023-03-12"})
     result = merge(cfg)
@@ -314,6 +314,23 @@ def test_a_corrected_feedback_workbook_that_now_names_its_person_supersedes_the_
     assert (by_path["inbox/附件3.xlsx"].status, by_path["inbox/附件3.xlsx"].superseded_by) == (
         "superseded", "inbox/附件3_改.xlsx")
     assert result.exit_code == 0 and not result.outputs["feedback"]
+    # the feedback workbook passed on to a colleague who types her own name over it and rows of her own: her form, not
+    # a correction of the nameless one (which it superseded silently, its risk asked for by nobody)
+    (workdir / "inbox/附件3_改.xlsx").unlink()
+    fill(feedback, workdir / "inbox/李四.xlsx", header={"姓名": "李四", "岗位": "考务员", "职务层级": "一般干部",
+                                                       "填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "思想道德", "风险点": "接受考生家长宴请", "主要表现形式": "吃请", "风险等级": "三级"}])
+    wb = openpyxl.load_workbook(workdir / "inbox/李四.xlsx")
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险点"])
+    for r in range(hr + 1, ws.max_row + 1):
+        if ws.cell(r, cols["风险点"]).value == "成绩修改审批把关不严":
+            for c in range(1, ws.max_column + 1):
+                if not ws.cell(r, c).protection.locked:
+                    ws.cell(r, c).value = None
+    wb.save(workdir / "inbox/李四.xlsx")
+    by_path = {r.path: r.status for r in merge(cfg).analysis.inputs}
+    assert by_path == {"inbox/附件3.xlsx": "returned", "inbox/李四.xlsx": "accepted"}
 
 
 def test_measure_form_feedback_keeps_its_prefilled_risks(cfg, workdir):

@@ -1737,7 +1737,8 @@ def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
     assert rows["考务泄密"] == ("李娜", res.path, "李娜") and rows[RISK3["风险点"]][::2] == ("张伟", "附件3")
 
 
-def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg):
+@pytest.mark.parametrize("returned", [False, True])
+def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, returned):
     """The secretary's workbook (张伟's sheet, 李娜's sheet with a level typed wrong) mailed on 20 March; 张伟 mails his
     own correction on 21 March (a risk added); on 22 March the secretary sends the workbook again with only 李娜's sheet
     corrected. 张伟's sheet in it is his 20 March version word for word: his correction stays current (the old sheet
@@ -1763,13 +1764,20 @@ def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg):
 
     mails = {"jwc1.eml": ([("教务处附件3汇总.xlsx", collection("五级"))], "Mon, 20 Mar 2023 10:00:00 +0800"),
              "jwc2.eml": ([("教务处附件3汇总.xlsx", collection("三级"))], "Wed, 22 Mar 2023 10:00:00 +0800")}
-    own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-21"}, rows=[RISK3, RISK3B])
+    own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-21"},
+                 rows=[RISK3, {**RISK3B, "风险等级": "九级"} if returned else RISK3B])
     mails["zw.eml"] = ([("附件3_张伟.xlsx", own.read_bytes())], "Tue, 21 Mar 2023 10:00:00 +0800")
     own.unlink()
     for name, (attachments, when) in mails.items():
         (cfg.inbox / name).write_bytes(hostile.make_eml(attachments, date=when))
     a = analyse(cfg)
     status = {r.path: r.status for r in a.inputs}
+    if returned:
+        # his own version in between was returned: the sheet sent again stands (it was set aside for the returned one,
+        # his risks gone and a reply asking him to fix it)
+        assert (status["inbox/zw.eml!附件3_张伟.xlsx"], status["inbox/jwc2.eml!教务处附件3汇总.xlsx"]) == (
+            "superseded", "accepted")
+        return
     assert status["inbox/zw.eml!附件3_张伟.xlsx"] == "accepted"
     assert status["inbox/jwc2.eml!教务处附件3汇总.xlsx"] == "superseded"
     assert status["inbox/jwc2.eml!教务处附件3汇总.xlsx!李娜"] == "accepted"
@@ -1937,6 +1945,60 @@ def test_a_filling_date_after_the_form_was_saved_decides_nothing(cfg):
     found = run(cfg)
     assert (found[fixed.name].status, found[flawed.name].status) == ("accepted", "superseded")
     assert ("附件3", value_ref(flawed, "填表日期"), "date-after-sending") in triples(found[flawed.name])
+
+
+def test_file_times_far_from_the_campaign_decide_nothing(cfg):
+    """A byte-identical copy of 张伟's correction off a USB stick dated 2000 (a PC's clock reset) takes nothing from the
+    correction's own time (it did: the correction had no time left, and the flawed first version became current); two
+    versions both dated 2000 on disk go by their 填表日期, with no date-after-sending (a 2000 save time said nothing)."""
+    import os
+    import shutil
+
+    from formkit.inputs import CHINA
+
+    def at(path, when: datetime) -> None:
+        ts = when.replace(tzinfo=CHINA).timestamp()
+        os.utime(path, (ts, ts))
+
+    flawed = submit(cfg, "附件3", "JWC", "张伟", name="张伟_b.xlsx", header={"填表日期": ""},
+                    rows=[{**RISK3, "风险等级": "四级"}])
+    fixed = submit(cfg, "附件3", "JWC", "张伟", name="张伟_a.xlsx", header={"填表日期": ""}, rows=[RISK3])
+    at(flawed, datetime(2023, 3, 10, 18))
+    at(fixed, datetime(2023, 3, 15, 18))
+    (cfg.inbox / "U盘备份").mkdir()
+    copy = shutil.copy(fixed, cfg.inbox / "U盘备份" / "张伟_a.xlsx")
+    at(copy, datetime(2000, 1, 1, 17))
+    found = run(cfg)
+    assert (found["张伟_a.xlsx"].status, found["张伟_b.xlsx"].status) == ("accepted", "superseded")
+    for path in cfg.inbox.rglob("*.xlsx"):
+        path.unlink()
+    flawed = submit(cfg, "附件3", "JWC", "张伟", name="张伟_b.xlsx", header={"填表日期": "2023-03-10"},
+                    rows=[{**RISK3, "风险等级": "四级"}])
+    fixed = submit(cfg, "附件3", "JWC", "张伟", name="张伟_a.xlsx", header={"填表日期": "2023-03-20"}, rows=[RISK3])
+    for path in (flawed, fixed):
+        at(path, datetime(2000, 1, 1, 17))
+    found = run(cfg)
+    assert (found["张伟_a.xlsx"].status, found["张伟_b.xlsx"].status) == ("accepted", "superseded")
+    assert not [f for r in found.values() for f in r.findings if f.code == "date-after-sending"]
+
+
+def test_department_forms_without_their_department_do_not_replace_each_other(cfg):
+    """教务处's and 财务处's 附件2 typed anew (no identity), 部门 left empty: each returned with its own feedback (both were
+    the same submitter "?", one superseded the other)."""
+    paths = []
+    for dept in ("JWC", "CWC"):
+        path = submit(cfg, "附件2", dept, name=f"{dept}.xlsx")
+        ws = form_sheet(openpyxl.load_workbook(path))
+        out = openpyxl.Workbook()
+        out.active.title = ws.title
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None and c.coordinate != value_ref(path, "部门"):
+                    out.active[c.coordinate] = c.value
+        out.save(path)
+        paths.append(path)
+    found = run(cfg)
+    assert [found[p.name].status for p in paths] == ["returned", "returned"]
 
 
 def test_a_time_limit_that_is_no_date_that_exists_is_said(cfg):

@@ -40,8 +40,8 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "time_basis", "brief", "same_as", "copies", "redated", "credited", "_outcome", "_store",
-                 "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "copies", "redated", "filled_late", "credited", "_outcome",
+                 "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -57,6 +57,7 @@ class InputResult:
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
         self.copies: tuple[InputResult, ...] = ()  # … and of the input they repeat, its duplicates (when each came)
         self.redated = False                     # a corrected feedback workbook whose 填表日期 was changed in it
+        self.filled_late = False                 # its 填表日期 is after the mail or save that carried it: no clue
         self.credited: str | None = None         # the department it is put to, when not the form's (one that sent
                                                  # another department's form as its own: department-sender-aside)
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …

@@ -294,7 +294,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             continue
         if first_of[res.sha256] is not res:
             res.same_as = first_of[res.sha256]
-            res.same_as.copies += (res,)
+            if versions.in_campaign(res, window):
+                res.same_as.copies += (res,)
             res.status, res.duplicate_of = DUPLICATE, res.same_as.path
             res.findings = [F.make(F.DUPLICATE_FILE, value=res.duplicate_of)]
             continue
@@ -312,11 +313,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     versions.dated_corrections(results)
     for res in results:
         if res.brief:
+            res.filled_late = bool(versions.filled_after_sending(res, window))
             ts, basis = versions.when(res, window)
             res.submitted_at, res.order_basis = versions.iso(ts), basis
             res.time_basis = basis
             groups.setdefault(res.brief.key, []).append(res)
-            if after := versions.filled_after_sending(res):
+            if res.filled_late and (after := versions.filled_after_sending(res, window)):
                 c = res.checked
                 res.findings.append(F.make(
                     F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",
@@ -520,6 +522,20 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     return analysis
 
 
+def _rows_shared(a: InputResult, b: InputResult) -> bool:
+    """Whether two forms have a row in common (what names it: the 风险点, the 权力事项, the member's name), or the first
+    has no rows at all."""
+    ca, cb = a.checked, b.checked
+    if ca is None or cb is None:
+        return False
+    keys = [k for k in ("risk", "power_item", "name", "measure") if ca.spec.column(k) is not None][:1]
+
+    def named(c: Checked) -> set[str]:
+        return {normalize.fold(iso_text(r.values.get(k, ""))) for r in c.rows for k in keys} - {""}
+
+    return not ca.rows or bool(named(ca) & named(cb))
+
+
 def _corrections_join(results: list[InputResult], groups: dict[tuple, list[InputResult]]) -> None:
     """A correction made from formkit's feedback on a form that said nobody's it was (a generic 附件3 without its 姓名, a
     department form without its 部门: each its own submitter) is a version of whoever the correction names: the form it
@@ -531,8 +547,10 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
         if target is None or target is res or target.brief.key == res.brief.key:
             continue
         old = target.brief.key
-        if not any(type(part) is str and part.startswith("?") for part in old[1:]) or target not in groups.get(old, ()):
-            continue          # (a form that named someone stays theirs)
+        if not any(type(part) is str and part.startswith("?#") for part in old[1:]) or target not in groups.get(old, ()):
+            continue          # (a form that named someone stays theirs, also one of a department not in the roster)
+        if not _rows_shared(target, res):
+            continue          # (a colleague's own rows typed over it: her form, not a correction of this one)
         groups[old].remove(target)
         if not groups[old]:
             del groups[old]

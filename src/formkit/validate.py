@@ -68,17 +68,20 @@ class Checked:
 
     def key(self, anonymous: str = "") -> tuple[str, ...]:
         """Same key = same form of the same submitter: a later one supersedes the earlier. anonymous: what sets
-        apart a personal form that names nobody (its SHA-256: it supersedes nothing, nothing supersedes it)."""
+        apart a form that names nobody, a personal form without its name or a department's without its 部门 (its
+        SHA-256: it supersedes nothing, nothing supersedes it; two departments' forms without 部门 replaced each other)."""
         if self.spec.scope == "coordinator":
             return (self.spec.id,)
-        dept = self.department.code if self.department else "?" + normalize.fold(self.header.get("department"))
+        typed = normalize.fold(iso_text(self.header.get("department", "")))
+        nobody = f"?#{anonymous or id(self)}"      # (a form that says nobody's it is: supersedes nothing, nothing it)
+        dept = self.department.code if self.department else ("?" + typed if typed else nobody)
         if self.spec.scope == "department":
             # a department merged into another: its forms are its own, beside (not replacing) the other's
             return (self.spec.id, dept, self.retired_code) if self.merged_from else (self.spec.id, dept)
         # a personal form without a name is nobody's in particular: it supersedes nothing; one whose person is
         # known by 工号 is theirs whichever department it was sent from (someone moved in the roster)
         who = self.person_key
-        return (self.spec.id, "#" if who.startswith("#") else dept, who or f"?{anonymous or id(self)}")
+        return (self.spec.id, "#" if who.startswith("#") else dept, who or nobody)
 
 
 Rule = Callable[["Checked", "Context"], Iterable[F.Finding]]

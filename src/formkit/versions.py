@@ -35,7 +35,7 @@ def _all_clues(result: InputResult) -> dict[str, float]:
         except (ValueError, OverflowError):
             pass
     if (filled := _filled_ts(result)) is not None and (result.redated or not (result.brief and result.brief.corrects)) \
-            and not filled_after_sending(result):
+            and not result.filled_late:
         out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects, unless
         # its submitter changed it: see dated_corrections; one later than the mail or file that carried it is a slip)
     if result.raw.mtime:
@@ -43,36 +43,52 @@ def _all_clues(result: InputResult) -> dict[str, float]:
     for copy in result.copies:
         # the same bytes came more than once (a mail of 03-10, the secretary's zip of 03-20): sent when first sent,
         # whichever copy an earlier merge read first and keeps as the original (with outbox/ deleted, the 03-10 copy
-        # was the original and the version of 03-15 the current one; incrementally, the 03-20 zip and 03-15 superseded)
-        for basis, ts in _all_clues(copy).items():
-            if basis != "填表日期" and ts < out.get(basis, ts + 1):
-                out[basis] = ts
+        # was the original and the version of 03-15 the current one; incrementally, the 03-20 zip and 03-15 superseded);
+        # copies whose times are of the campaign only (pipeline: in_campaign)
+        basis, ts = _receipt(copy)
+        if basis and ts < out.get(basis, ts + 1):
+            out[basis] = ts
     return out
 
 
-def filled_after_sending(result: InputResult) -> str:
-    """The time a form's 填表日期 falls after, when it does: the day of the mail that brought it, else of its file's
-    last save (a form is not filled in after it was sent: 2023-03-20 typed for 03-10 made the mail of 09:00 the current
-    version over the correction of 15:00, and a 2023-04-25 typed for 03-25 made every department 逾期); "" otherwise."""
-    filled = result.brief.filled if result.brief else None
-    if not isinstance(filled, date):
-        return ""
+def _receipt(result: InputResult) -> tuple[str, float]:
+    """When an input came, by the clue that says so: its mail's Date, else its file's time; ("", 0) when neither."""
     mail_date = (result.raw.mail or {}).get("date")
     if mail_date:
         try:
-            sent = datetime.fromisoformat(mail_date)
-            sent = (sent if sent.tzinfo else sent.replace(tzinfo=UTC)).astimezone(CHINA)
+            ts = datetime.fromisoformat(mail_date)
+            return "邮件日期", (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
         except (ValueError, OverflowError):
-            sent = None
-        if sent is not None:
-            return f"邮件发出时间 {sent:%Y-%m-%d %H:%M}" if filled > sent.date() else ""
-    if result.raw.mtime:
-        try:
-            saved = datetime.fromtimestamp(result.raw.mtime, tz=CHINA)
-        except (ValueError, OverflowError, OSError):
-            return ""
-        return f"文件保存时间 {saved:%Y-%m-%d %H:%M}" if filled > saved.date() else ""
-    return ""
+            return "", 0.0
+    return ("文件修改时间", result.raw.mtime) if result.raw.mtime else ("", 0.0)
+
+
+def in_campaign(result: InputResult, window: tuple[date, date] | None) -> bool:
+    """Whether the times an input came with (its mail's Date, its file's) are all within the campaign's dates: a copy
+    that may lend them to the original of its bytes (a copy off a USB stick dated 2000 took the correction's time away,
+    and the flawed first version became the current one)."""
+    basis, ts = _receipt(result)
+    return bool(basis) and (window is None or _within(ts, window))
+
+
+def filled_after_sending(result: InputResult, window: tuple[date, date] | None = None) -> str:
+    """The time a form's 填表日期 falls after, when it does: the day of the mail that brought it, else of its file's
+    last save, either within the campaign's dates (`window`) (a form is not filled in after it was sent: 2023-03-20 typed
+    for 03-10 made the mail of 09:00 the current version over the correction of 15:00, and a 2023-04-25 typed for 03-25
+    made every department 逾期; a file time of 2000, a PC's clock reset, says nothing); "" otherwise."""
+    filled = result.brief.filled if result.brief else None
+    if not isinstance(filled, date):
+        return ""
+    basis, ts = _receipt(result)
+    if not basis or (window is not None and not _within(ts, window)):
+        return ""
+    try:
+        when = datetime.fromtimestamp(ts, tz=CHINA)
+    except (ValueError, OverflowError, OSError):
+        return ""
+    if filled <= when.date():
+        return ""
+    return f"{'邮件发出时间' if basis == '邮件日期' else '文件保存时间'} {when:%Y-%m-%d %H:%M}"
 
 
 def _within(ts: float, window: tuple[date, date]) -> bool:
@@ -194,7 +210,10 @@ def received_earlier(a: InputResult, b: InputResult, window: tuple[date, date] |
         return ts if ts is not None and (window is None or _within(ts, window)) else None
     if "!" not in a.path and "!" not in b.path and a.raw.mtime and b.raw.mtime and a.raw.mtime != b.raw.mtime:
         # two files of their own (no mail, no archive): the older file (a copy saved into another folder a round later
-        # took over as the original, the accepted file turned duplicate and 来源文件 moved to the copy)
+        # took over as the original, the accepted file turned duplicate and 来源文件 moved to the copy); a time of the
+        # campaign before one far from it (a copy off a USB stick dated 2000, a PC's clock reset)
+        if window is not None and _within(a.raw.mtime, window) != _within(b.raw.mtime, window):
+            return _within(a.raw.mtime, window)
         return a.raw.mtime < b.raw.mtime
     x, y = receipt(a), receipt(b)
     if x is not None and y is not None:
@@ -259,8 +278,9 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
 def older_resent(members: list[InputResult]) -> list[InputResult]:
     """The latest version, when it is a sheet of a workbook holding several people's forms (a secretary's collection
     sent again with another person's sheet corrected) whose content is word for word an older version of this
-    submitter's, one replaced since by another: no new version (it replaced the person's own later correction, a risk
-    gone). Taken out of `members` and returned, said, to be set aside as superseded by the current version."""
+    submitter's, one replaced since by another that was accepted: no new version (it replaced the person's own later
+    correction, a risk gone). Taken out of `members` and returned, said, to be set aside as superseded by the current
+    version."""
     aside = []
     while len(members) >= 3:
         last = members[-1]
@@ -269,8 +289,9 @@ def older_resent(members: list[InputResult]) -> list[InputResult]:
         same = next((m for m in members[:-2] if (o := m.checked) is not None
                      and _header_typed(o) == _header_typed(c) and _rows_typed(o) == _rows_typed(c)), None)
         previous = members[-2].checked
-        if same is None or (previous is not None and _rows_typed(previous) == _rows_typed(c)):
-            break
+        if same is None or (previous is not None and _rows_typed(previous) == _rows_typed(c)) \
+                or any(f.severity == F.ERROR for f in members[-2].findings):
+            break       # (after a version that was returned, the older content sent again is the one that stands)
         members.pop()
         last.findings.append(F.make(F.RESENT_OLDER, value=same.path))
         aside.append(last)
