@@ -1187,6 +1187,32 @@ def test_an_office_relaying_other_departments_forms_is_no_other_sender(cfg, work
         assert not [f for f in i["findings"] if f["code"].startswith("department-sender")], i["path"]
 
 
+def test_another_departments_form_keeping_its_file_name_is_said_by_address_and_head(cfg, workdir):
+    """财务处 fills 教务处's 附件4 (the name generate gave it kept), types its own head 赵强 over 王芳 and mails it from its
+    联系邮箱: 财务处's, returned to it (it replaced 教务处's accepted 附件4 unsaid, 教务处's risk gone)."""
+    import dataclasses
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    risk = {"岗位(环节)": "教材选用", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "一级",
+            "涉及“三重一大”": "是", "责任人": "王芳"}
+    own = fill(form, workdir / "tmp.xlsx", header={"填表日期": "2023-03-10"}, rows=[risk]).read_bytes()
+    theirs = fill(form, workdir / "tmp.xlsx", header={"部门负责人": "赵强", "填表日期": "2023-03-13"}, rows=[
+        {**risk, "岗位(环节)": "出纳", "风险点": "公款私存、挪用资金", "风险等级": "二级", "责任人": "赵强"}]).read_bytes()
+    (workdir / "tmp.xlsx").unlink()
+    (workdir / "inbox/jwc.eml").write_bytes(hostile.make_eml([(form.name, own)], from_="<jwc@x.edu.cn>",
+                                                             date="Fri, 10 Mar 2023 10:00:00 +0800"))
+    (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([(form.name, theirs)], from_="财务处 <cwc@x.edu.cn>",
+                                                             date="Mon, 13 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    found = inputs(workdir)
+    assert found[f"inbox/jwc.eml!{form.name}"]["status"] == "accepted"
+    sent = found[f"inbox/cwc.eml!{form.name}"]
+    assert sent["status"] == "returned" and "department-sender-aside" in {f["code"] for f in sent["findings"]}
+    assert [r["风险点"] for r in result.analysis.catalogue] == ["教材选用收受回扣"]
+
+
 def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is_said(cfg, workdir):
     """No mail: the coordinator saved 财务处's attachment as 财务处附件4.xlsx, and 财务处 had filled 教务处's 附件4 with its
     own head (赵强) as 部门负责人: not a later version of 教务处's accepted 附件4 (it replaced it without a word, 财务处's

@@ -102,16 +102,14 @@ MAIL_NO_ATTACHMENT = _code(
     "邮件“{value}”中没有找到表单附件；请确认附件已添加后重新发送。")
 MAIL_ATTACHMENT_LINK = _code(
     "mail-attachment-link", ERROR, "附件是下载链接",
-    "邮件“{value}”中的表单是以“超大附件”下载链接发送的，邮件本身没有附件（{detail}）；表单文件很小，请作为普通附件重新发送"
-    "（办公室也可在链接过期前下载表单，放进 inbox/ 后重新汇总）。")
+    "邮件“{value}”中的表单是以“超大附件”下载链接发送的，邮件本身没有附件（{detail}）；表单文件很小，请作为普通附件重新发送。")
 MAIL_NO_FORM = _code(
     "mail-no-form", ERROR, "邮件附件不是表格",
     "邮件“{value}”的附件（{detail}）不是 Excel 表格，无法汇总；请把填好的表单（.xlsx 文件，不要扫描、拍照或另存为 PDF、Word）"
     "作为附件重新发送。")
 MAIL_ATTACHMENT_UNREADABLE = _code(
     "mail-attachment-unreadable", ERROR, "邮件附件无法读取",
-    "邮件附件“{value}”是{detail}，无法从中取出表格；请把填好的表格（.xlsx）直接作为附件重新发送"
-    "（Outlook 请用 HTML 或纯文本格式，不要加密或数字签名）。")
+    "邮件附件“{value}”是{detail}，无法从中取出表格；请把填好的表格（.xlsx）直接作为附件重新发送。")
 
 # -- identity -------------------------------------------------------------------------------------
 IDENTITY_MISSING = _code(

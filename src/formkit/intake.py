@@ -1416,9 +1416,9 @@ def _opaque_attachment(ctype: str, filename: str | None) -> str | None:
     """What an attachment is when it wraps the form in a format formkit cannot open (None otherwise)."""
     name = (filename or "").lower()
     if ctype == "application/ms-tnef" or name == "winmail.dat":
-        return "Outlook 专用格式（winmail.dat，RTF 邮件）"
+        return "Outlook 专用格式（winmail.dat，RTF 邮件；Outlook 中请改用 HTML 或纯文本格式发送）"
     if ctype in ("application/pkcs7-mime", "application/x-pkcs7-mime") or name.endswith(".p7m"):
-        return "加密或签名的邮件内容（S/MIME）"
+        return "加密或签名的邮件内容（S/MIME；发送时请不要加密或数字签名）"
     if ctype == "application/vnd.ms-outlook" or name.endswith(".msg"):
         return "Outlook 邮件文件（.msg）"
     return None
