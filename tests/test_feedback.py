@@ -333,6 +333,34 @@ def test_a_corrected_feedback_workbook_that_now_names_its_person_supersedes_the_
     assert by_path == {"inbox/附件3.xlsx": "returned", "inbox/李四.xlsx": "accepted"}
 
 
+def test_a_nameless_form_corrected_in_the_senders_own_file_is_superseded(workdir):
+    """No staff list: 张三 mails the generic 附件3 without his name (returned), then the same file with his name typed in,
+    from the same address: the nameless one is an earlier version of his (it stayed returned for good); a colleague's
+    form from another address is no correction of it."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [])
+    cfg = load_config(workdir)
+    blank = _find(generate_campaign(cfg, "risks", departments=["JWC"]), "附件3", "教务处")
+    row = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}
+    nameless = fill(blank, workdir / "a.xlsx", header={"填表日期": "2023-03-10"}, rows=[row]).read_bytes()
+    named = fill(blank, workdir / "b.xlsx", header={"姓名": "张三", "岗位": "教务员", "职务层级": "一般干部",
+                                                    "填表日期": "2023-03-12"}, rows=[row]).read_bytes()
+    other = fill(blank, workdir / "c.xlsx", header={"姓名": "李四", "岗位": "考务员", "职务层级": "一般干部",
+                                                    "填表日期": "2023-03-12"}, rows=[row]).read_bytes()
+    for name, data, sender, day in (("1.eml", nameless, "zs@x.edu.cn", "10"), ("2.eml", other, "ls@x.edu.cn", "11"),
+                                    ("3.eml", named, "zs@x.edu.cn", "12")):
+        (workdir / "inbox" / name).write_bytes(hostile.make_eml([("附件3.xlsx", data)], from_=f"<{sender}>",
+                                                                date=f"Fri, {day} Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert status == {"inbox/1.eml!附件3.xlsx": "superseded", "inbox/2.eml!附件3.xlsx": "accepted",
+                      "inbox/3.eml!附件3.xlsx": "accepted"}
+    assert result.exit_code == 0
+
+
 def test_measure_form_feedback_keeps_its_prefilled_risks(cfg, workdir):
     """A returned 附件6: its feedback keeps the pre-filled risks (values and identity) and, completed, is accepted."""
     fill_risk_stage(cfg, workdir / "inbox")

@@ -555,6 +555,23 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
         if not groups[old]:
             del groups[old]
         groups.setdefault(res.brief.key, []).append(target)
+    # … and a nameless form corrected in the sender's own file, the name typed in: a form of the same department from
+    # the same address that shares a row with it and names one person (it stayed returned for good)
+    def sender(r: InputResult) -> str:
+        mail = r.raw.mail or {}
+        return (mail.get("forwarded_by") or mail.get("address") or "").lower()
+
+    for key, members in list(groups.items()):
+        if len(members) != 1 or not (type(key[-1]) is str and key[-1].startswith("?#")) or not sender(members[0]):
+            continue
+        target = members[0]
+        owners = {r.brief.key for r in results if r.brief and r is not target and r.form == target.form
+                  and r.department == target.department and r.brief.key[-1] != key[-1]
+                  and not str(r.brief.key[-1]).startswith("?") and sender(r) == sender(target)
+                  and _rows_shared(target, r)}
+        if len(owners) == 1 and (owner := owners.pop()) in groups:
+            del groups[key]
+            groups[owner].append(target)
 
 
 def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:
