@@ -845,6 +845,14 @@ def test_a_mail_larger_than_any_mail_service_sends_is_answered_not_parsed(tmp_pa
     assert inputs[0].mail["address"] == "zhangsan@example.edu.cn"     # (its header read: the reply has a recipient)
 
 
+def _mail_ending_in(encoded: str, filename: str = "cwc.xlsx") -> bytes:
+    """A mail that ends inside its base64 attachment (`encoded`, as much of it as there is): no closing boundary."""
+    return ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
+            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
+            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
+            f"Content-Disposition: attachment; filename=\"{filename}\"\n\n" + encoded + "\n").encode()
+
+
 def test_a_mail_cut_off_inside_its_attachment_is_said_to_be_incomplete(tmp_path: Path):
     """A mail cut off in the middle of its base64 .xlsx (a half download, a size limit): the attachment is incomplete,
     to be sent again (it was "not an Excel workbook (a text file) … save it as .xlsx")."""
@@ -852,11 +860,7 @@ def test_a_mail_cut_off_inside_its_attachment_is_said_to_be_incomplete(tmp_path:
 
     encoded = base64.b64encode(H.tiny_xlsx()).decode()
     cut = encoded[:len(encoded) // 8 * 4 + 1]          # half of it and one character: no whole 4-character group
-    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
-            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
-            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
-            "Content-Disposition: attachment; filename=\"cwc.xlsx\"\n\n" + cut + "\n").encode()
-    inputs, _ = expand(tmp_path, "m.eml", mail)
+    inputs, _ = expand(tmp_path, "m.eml", _mail_ending_in(cut))
     (only,) = inputs
     assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_UNREADABLE
     assert "不完整" in only.rejection.message
@@ -871,12 +875,7 @@ def test_a_mail_file_ending_without_its_closing_boundary(tmp_path: Path, keep: f
     import base64
 
     lines = base64.encodebytes(H.tiny_xlsx()).decode().splitlines()
-    body = "\n".join(lines[:max(1, int(len(lines) * keep))])
-    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
-            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
-            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n"
-            "Content-Disposition: attachment; filename=\"cwc.xlsx\"\n\n" + body + "\n").encode()
-    inputs, _ = expand(tmp_path, "m.eml", mail)
+    inputs, _ = expand(tmp_path, "m.eml", _mail_ending_in("\n".join(lines[:max(1, int(len(lines) * keep))])))
     (only,) = inputs
     if keep < 1:
         assert only.rejection is not None and only.rejection.code == F.MAIL_ATTACHMENT_UNREADABLE
@@ -894,11 +893,7 @@ def test_a_legacy_xls_the_mail_file_ends_in(tmp_path: Path, whole: bool):
     xls = H.legacy_xls()
     assert len(xls) % 512 == 0
     data = xls if whole else xls[:len(xls) - 100]
-    mail = ("From: 财务处 <cwc@example.edu.cn>\nTo: jjc@example.edu.cn\nSubject: form\nMIME-Version: 1.0\n"
-            "Content-Type: multipart/mixed; boundary=XX\n\n--XX\nContent-Type: text/plain\n\n您好\n--XX\n"
-            "Content-Type: application/vnd.ms-excel\nContent-Transfer-Encoding: base64\n"
-            "Content-Disposition: attachment; filename=\"cwc.xls\"\n\n" + base64.encodebytes(data).decode()).encode()
-    inputs, _ = expand(tmp_path, "m.eml", mail)
+    inputs, _ = expand(tmp_path, "m.eml", _mail_ending_in(base64.encodebytes(data).decode(), "cwc.xls"))
     (only,) = inputs
     if whole:
         assert only.rejection is None and only.data == xls

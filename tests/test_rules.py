@@ -1712,11 +1712,9 @@ def test_a_filled_copy_someone_hid_is_read(cfg):
     assert [r["风险点"] for r in a.catalogue] == [RISK3["风险点"]]
 
 
-def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
-    """A secretary collects her colleagues' 附件3 in one workbook, one sheet each (张伟's file, 李娜's form copied into it
-    as a second sheet): each sheet is read as a form of its own, 李娜's credited to her, not to 张伟 (it was the first
-    form only, the others named row by row as not read: 李娜 was chased for a form she had sent)."""
-    path = submit(cfg, "附件3", "JWC", "张伟", name="two.xlsx", rows=[RISK3])
+def _add_linas_sheet(path: Path, rows: list[dict]) -> None:
+    """李娜's 附件3 as a second sheet of 张伟's workbook (a secretary's collection): his sheet copied, her name, 工号 and
+    岗位 typed over his, her rows in place of his."""
     wb = openpyxl.load_workbook(path)
     copy = wb.copy_worksheet(form_sheet(wb))
     copy.title = "李娜"
@@ -1726,8 +1724,16 @@ def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
     hr, cols = table_header_row(copy, ["风险点"])
     for r in range(hr + 1, copy.max_row + 1):
         copy.cell(row=r, column=cols["风险点"]).value = None
-    _fill_sheet(copy, [RISK3B, {**RISK3B, "风险点": "考务泄密"}])
+    _fill_sheet(copy, rows)
     wb.save(path)
+
+
+def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
+    """A secretary collects her colleagues' 附件3 in one workbook, one sheet each (张伟's file, 李娜's form copied into it
+    as a second sheet): each sheet is read as a form of its own, 李娜's credited to her, not to 张伟 (it was the first
+    form only, the others named row by row as not read: 李娜 was chased for a form she had sent)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="two.xlsx", rows=[RISK3])
+    _add_linas_sheet(path, [RISK3B, {**RISK3B, "风险点": "考务泄密"}])
     a = analyse(cfg)
     res, hers = (next(r for r in a.inputs if r.path.endswith(name)) for name in ("two.xlsx", "two.xlsx!李娜"))
     assert res.status == "accepted" and {f.code for f in res.findings} == {"forms-apart"}
@@ -1747,17 +1753,7 @@ def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, retur
 
     def collection(level: str) -> bytes:
         path = submit(cfg, "附件3", "JWC", "张伟", name="collection.xlsx", header={"填表日期": "2023-03-19"}, rows=[RISK3])
-        wb = openpyxl.load_workbook(path)
-        copy = wb.copy_worksheet(form_sheet(wb))
-        copy.title = "李娜"
-        for label, value in (("姓名", "李娜"), ("工号", "0013"), ("岗位", "考务专员")):
-            cell = _find(copy, label)
-            copy.cell(row=cell.row, column=cell.column + 1, value=value)
-        hr, cols = table_header_row(copy, ["风险点"])
-        for r in range(hr + 1, copy.max_row + 1):
-            copy.cell(row=r, column=cols["风险点"]).value = None
-        _fill_sheet(copy, [{**RISK3B, "风险等级": level}])
-        wb.save(path)
+        _add_linas_sheet(path, [{**RISK3B, "风险等级": level}])
         data = path.read_bytes()
         path.unlink()
         return data

@@ -27,13 +27,8 @@ def _clues(result: InputResult, window: tuple[date, date] | None = None) -> dict
 
 def _all_clues(result: InputResult) -> dict[str, float]:
     out: dict[str, float] = {}
-    mail_date = (result.raw.mail or {}).get("date")
-    if mail_date:
-        try:
-            ts = datetime.fromisoformat(mail_date)
-            out["邮件日期"] = (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
-        except (ValueError, OverflowError):
-            pass
+    if (sent := _mail_ts(result)) is not None:
+        out["邮件日期"] = sent
     if (filled := _filled_ts(result)) is not None and (result.redated or not (result.brief and result.brief.corrects)) \
             and not result.filled_late:
         out["填表日期"] = filled      # (a corrected feedback workbook carries the 填表日期 of what it corrects, unless
@@ -51,15 +46,23 @@ def _all_clues(result: InputResult) -> dict[str, float]:
     return out
 
 
+def _mail_ts(result: InputResult) -> float | None:
+    """The Date of the mail an input came in, as a timestamp; None when it came in none (or the Date says no time)."""
+    mail_date = (result.raw.mail or {}).get("date")
+    if not mail_date:
+        return None
+    try:
+        ts = datetime.fromisoformat(mail_date)
+        return (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
+    except (ValueError, OverflowError):
+        return None
+
+
 def _receipt(result: InputResult) -> tuple[str, float]:
     """When an input came, by the clue that says so: its mail's Date, else its file's time; ("", 0) when neither."""
-    mail_date = (result.raw.mail or {}).get("date")
-    if mail_date:
-        try:
-            ts = datetime.fromisoformat(mail_date)
-            return "邮件日期", (ts if ts.tzinfo else ts.replace(tzinfo=UTC)).timestamp()
-        except (ValueError, OverflowError):
-            return "", 0.0
+    if (result.raw.mail or {}).get("date"):
+        sent = _mail_ts(result)
+        return ("邮件日期", sent) if sent is not None else ("", 0.0)
     return ("文件修改时间", result.raw.mtime) if result.raw.mtime else ("", 0.0)
 
 
