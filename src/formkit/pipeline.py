@@ -523,8 +523,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
 
 
 def _rows_shared(a: InputResult, b: InputResult) -> bool:
-    """Whether two forms have a row in common (what names it: the 风险点, the 权力事项, the member's name), or the first
-    has no rows at all."""
+    """Whether the rows of form `a` (by what names each: the 风险点, the 权力事项, the member's name) meet those of `b`, or
+    `a` names none at all (nothing to tell them apart by)."""
     ca, cb = a.checked, b.checked
     if ca is None or cb is None:
         return False
@@ -533,45 +533,58 @@ def _rows_shared(a: InputResult, b: InputResult) -> bool:
     def named(c: Checked) -> set[str]:
         return {normalize.fold(iso_text(r.values.get(k, ""))) for r in c.rows for k in keys} - {""}
 
-    return not ca.rows or bool(named(ca) & named(cb))
+    mine = named(ca)
+    return not mine or bool(mine & named(cb))
+
+
+def _unknown(key: tuple) -> bool:
+    """Whether a supersession key says nobody's its form is: a department not in the roster (?教务部) or none (?#…),
+    a personal form without its name (?#…)."""
+    return any(type(part) is str and part.startswith("?") for part in key[1:])
 
 
 def _corrections_join(results: list[InputResult], groups: dict[tuple, list[InputResult]]) -> None:
-    """A correction made from formkit's feedback on a form that said nobody's it was (a generic 附件3 without its 姓名, a
-    department form without its 部门: each its own submitter) is a version of whoever the correction names: the form it
+    """A form returned because it said nobody's it was (a generic 附件3 without its 姓名, a department form without its
+    部门 or with one the roster does not know) becomes an earlier version of whoever its correction names: the form it
     corrects joins that submitter's versions (it stayed returned for good, a reply drafted every round asking for the
-    name already given)."""
-    by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
-    for res in results:
-        target = by_prefix.get(res.brief.corrects[:16]) if res.brief and res.brief.corrects else None
-        if target is None or target is res or target.brief.key == res.brief.key:
-            continue
-        old = target.brief.key
-        if not any(type(part) is str and part.startswith("?#") for part in old[1:]) or target not in groups.get(old, ()):
-            continue          # (a form that named someone stays theirs, also one of a department not in the roster)
-        if not _rows_shared(target, res):
-            continue          # (a colleague's own rows typed over it: her form, not a correction of this one)
-        groups[old].remove(target)
-        if not groups[old]:
-            del groups[old]
-        groups.setdefault(res.brief.key, []).append(target)
-    # … and a nameless form corrected in the sender's own file, the name typed in: a form of the same department from
-    # the same address that shares a row with it and names one person (it stayed returned for good)
+    name already given). A correction is one made from its feedback workbook (the workbook says which file it corrects)
+    or the sender's own file sent again later, in another mail from the same address. Not a colleague's form: a
+    personal form that named its person joins only that person's; one that named nobody only a correction sharing its
+    rows (a colleague typing her own name and rows over the feedback workbook sends her own form)."""
     def sender(r: InputResult) -> str:
         mail = r.raw.mail or {}
         return (mail.get("forwarded_by") or mail.get("address") or "").lower()
 
+    def join(target: InputResult, owner: tuple) -> None:
+        old = target.brief.key
+        groups[old].remove(target)
+        if not groups[old]:
+            del groups[old]
+        groups.setdefault(owner, []).append(target)
+
+    def may_join(target: InputResult, res: InputResult) -> bool:
+        if target.brief.key == res.brief.key or _unknown(res.brief.key) or target.form != res.form:
+            return False
+        if target not in groups.get(target.brief.key, ()):
+            return False
+        if target.person and res.person:       # (a personal form that named someone: only that person's)
+            return normalize.name_key(target.person) == normalize.name_key(res.person)
+        return _rows_shared(target, res)
+
+    by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
+    for res in results:
+        target = by_prefix.get(res.brief.corrects[:16]) if res.brief and res.brief.corrects else None
+        if target is not None and target is not res and _unknown(target.brief.key) and may_join(target, res):
+            join(target, res.brief.key)
     for key, members in list(groups.items()):
-        if len(members) != 1 or not (type(key[-1]) is str and key[-1].startswith("?#")) or not sender(members[0]):
+        if len(members) != 1 or not _unknown(key) or not sender(members[0]):
             continue
         target = members[0]
-        owners = {r.brief.key for r in results if r.brief and r is not target and r.form == target.form
-                  and r.department == target.department and r.brief.key[-1] != key[-1]
-                  and not str(r.brief.key[-1]).startswith("?") and sender(r) == sender(target)
-                  and _rows_shared(target, r)}
-        if len(owners) == 1 and (owner := owners.pop()) in groups:
-            del groups[key]
-            groups[owner].append(target)
+        owners = {r.brief.key for r in results if r.brief and r is not target and r.raw.disk != target.raw.disk
+                  and sender(r) == sender(target) and (not target.department or r.department == target.department)
+                  and versions.compare(r, target)[0] > 0 and may_join(target, r)}
+        if len(owners) == 1:
+            join(target, owners.pop())
 
 
 def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:

@@ -314,14 +314,6 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     spec = load_forms().get(res.form or "")
     if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
         return None
-    mail = res.raw.mail or {}
-    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
-    by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
-    if len(by_mail) == 1 and by_mail[0] != res.department and by_mail[0] in cfg.roster.departments \
-            and _head_of(res, cfg, by_mail[0]):
-        # sent from another department's own address with that department's head typed in: its form, whatever the file
-        # is called (kept as generate named it for this department, it replaced this department's accepted form unsaid)
-        return by_mail[0]
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
@@ -345,6 +337,9 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
                     name = name.replace(n, "")
     if any(n in name for n in names):
         return None
+    mail = res.raw.mail or {}
+    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
+    by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
     if len(by_mail) == 1:
         return named if by_mail[0] == named else None
     return named if _head_of(res, cfg, named) else None

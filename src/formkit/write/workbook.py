@@ -392,9 +392,12 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     c5 = sum(min(acc5[d.code], d.headcount) for d in depts)
     ws.write_number(r, 1, headcount, st.total)
     ws.write_number(r, 2, n3, st.total)
-    ws.write_number(r, 3, c3 / headcount if headcount else 0, st.pct)
     ws.write_number(r, 4, n5, st.total)
-    ws.write_number(r, 5, c5 / headcount if headcount else 0, st.pct)
+    for col, done in ((3, c3), (5, c5)):
+        if headcount:
+            ws.write_number(r, col, done / headcount, st.pct)
+        else:
+            write_text(ws, r, col, "无需报送", st.total)
     if over:
         r += 1
         write_text(ws, r, 0, "注：" + "；".join(f"{d.name}已报 {max(people3[d.code], acc5[d.code])} 人，多于名册的应报人数 "
