@@ -315,12 +315,13 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
 
 @pytest.mark.parametrize("rounds", ["one merge", "two merges"])
 def test_a_row_corrected_as_the_feedback_asked_leaves_no_gap_in_the_numbers(cfg, workdir, rounds):
-    """教务处's first 附件4 is returned (风险点 of row 2 too long); the row shortened in the feedback workbook and sent back:
-    the accepted form is JWC-B01, B02, B03 (it was B01, B03, B04: B02 was the returned row's, which no one ever saw)."""
+    """教务处's first 附件4 is returned (row 2: 风险等级 特级 and a 风险点 of 301 characters); the row corrected as the feedback
+    asked and sent back: the accepted form is JWC-B01, B02, B03 (it was B01, B03, B04: B02 was the returned row's, which
+    no one ever saw)."""
     rows = [{"岗位(环节)": "教材科", "风险类别": "业务流程", "风险点": "教材选用收受回扣", "主要表现形式": "回扣",
              "风险等级": "一级", "涉及“三重一大”": "是", "责任人": "王芳"},
             {"岗位(环节)": "考务", "风险类别": "岗位职责", "风险点": "泄" * 301, "主要表现形式": "考前泄题",
-             "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "王芳"},
+             "风险等级": "特级", "涉及“三重一大”": "否", "责任人": "王芳"},
             {"岗位(环节)": "教务科", "风险类别": "制度机制", "风险点": "调课审批不严", "主要表现形式": "随意调课",
              "风险等级": "三级", "涉及“三重一大”": "否", "责任人": "王芳"}]
     a4 = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
@@ -328,7 +329,7 @@ def test_a_row_corrected_as_the_feedback_asked_leaves_no_gap_in_the_numbers(cfg,
     if rounds == "two merges":
         assert merge(cfg).report["inputs"][0]["status"] == "returned"
     fill(a4, workdir / "inbox/附件4_改.xlsx", header={"填表日期": "2023-03-18"},
-         rows=[rows[0], {**rows[1], "风险点": "泄露试题"}, rows[2]])
+         rows=[rows[0], {**rows[1], "风险点": "泄露试题", "风险等级": "二级"}, rows[2]])
     result = merge(cfg)
     assert [(r["风险编号"], r["风险点"]) for r in result.analysis.catalogue if r["层级"] == "部门"] == [
         ("JWC-B01", "教材选用收受回扣"), ("JWC-B02", "泄露试题"), ("JWC-B03", "调课审批不严")]

@@ -437,11 +437,51 @@ def test_real_date_has_no_finding(cfg):
     assert triples(res) == set() and res.checked.header["date"] == date(2023, 3, 5)
 
 
+def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_nothing(cfg):
+    """涉及“三重一大” typed 是的, ✔️ (with its emoji selector), 不涉及“三重一大”, 是，大额资金使用 or / (not applicable);
+    填表日期 typed with a Chinese input method's dots (2023。3。15) or with 上午 after it; 关联权力事项 《考试管理》 or two
+    listed items joined by / or 及: each read, the form accepted (each was returned with invalid-choice, the dates were
+    unrecognised and the items said to be missing from 附件2)."""
+    submit(cfg, "附件2", "JWC", rows=[POWER, {**POWER, "权力事项": "教材选用"}])
+    typed = {"是的": "是", "✔\ufe0f": "是", "不涉及“三重一大”": "否", "是，大额资金使用": "是", "/": ""}
+    items = ["《考试管理》", "考试管理/教材选用", "考试管理及教材选用", "考试管理 教材选用"]
+    rows = [{**RISK4, "风险点": f"风险{i}", "风险等级": "一级" if answer == "是" else "二级", "涉及“三重一大”": text,
+             "关联权力事项": items[i % len(items)]} for i, (text, answer) in enumerate(typed.items())]
+    path = submit(cfg, "附件4", "JWC", header={"填表日期": "2023。3。15"}, rows=rows)
+    a3 = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023年3月16日上午"}, rows=[RISK3])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings if f.severity == "error"]
+    assert not [f for f in res.findings if f.code in ("power-item-unknown", "date-unclear")]
+    assert [r["涉及三重一大"] for r in a.catalogue if r["部门"] == "教务处" and r["层级"] == "部门"] == list(typed.values())
+    assert res.checked.header["date"] == date(2023, 3, 15)
+    assert next(r for r in a.inputs if r.path.endswith(a3.name)).checked.header["date"] == date(2023, 3, 16)
+
+
+def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
+    """附件6 关键环节 written 执行环节 (the column is called 关键环节) or 决策、执行 (a measure at two links): read as 执行
+    and 决策；执行 (each returned the complete form with invalid-choice); one not a link at all still is not."""
+    a6 = pick(risk_stage(cfg), "附件6")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": "执行环节"},
+                                                    "JWC-B02": {**MEASURE6, "关键环节": "决策、执行"}})
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
+    assert {r["风险编号"]: r["关键环节"] for r in a.catalogue if r["层级"] == "部门"} == {"JWC-B01": "执行",
+                                                                                   "JWC-B02": "决策；执行"}
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": "决策、吃饭"},
+                                                    "JWC-B02": MEASURE6})
+    assert ("附件6", table_ref(path, "附件6", "关键环节", 0), "invalid-choice") in triples(run(cfg)[path.name])
+
+
 def test_too_long(cfg):
+    """A 风险点 of 301 characters (a paragraph pasted from a Word report): kept whole, with a warning at the cell (the
+    complete, correct form was returned)."""
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "风险点": "很" * 301}])
-    res = run(cfg)[path.name]
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert triples(res) == {("附件3", table_ref(path, "附件3", "风险点", 0), "too-long")}
-    assert res.status == "returned"
+    assert res.status == "accepted" and [r["风险点"] for r in a.catalogue] == ["很" * 301]
     # the message counts, the value is what was typed (问题说明's 填写内容 showed “301”)
     assert res.findings[0].value == "很" * 99 + "…" and "301 字，最多 300 字" in res.findings[0].message
 

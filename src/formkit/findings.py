@@ -312,8 +312,8 @@ DATE_AS_NUMBER = _code(
     "date-as-number", INFO, "日期显示为数字",
     "“{field}”是数字 {value}（单元格不是日期格式），已按日期 {detail} 读取；请把该单元格的格式设为日期。")
 TOO_LONG = _code(
-    "too-long", ERROR, "内容过长",
-    "“{field}”内容过长（{detail}）；请精简后填写。")
+    "too-long", WARNING, "内容过长",
+    "“{field}”内容较长（{detail}）；已照原文汇总，公示时会占很多行，如可能请精简。")
 FORMULA_UNCACHED = _code(
     "formula-uncached", ERROR, "公式没有计算结果",
     "该单元格是公式（{value}）但没有保存计算结果；请直接填写内容，不要使用公式。")

@@ -147,6 +147,9 @@ def _bare(key: str) -> str:
     return key.rstrip(_TRAILING_MARKS) or key
 
 
+_ANSWER_FIRST = re.compile(r"(是|否|有|无|涉及|不涉及|未涉及|没有|不是)[,;:。.、](.+)")
+"""是，大额资金使用 (folded: NFKC makes ， a ,): the answer, then why."""
+
 _NOTED = re.compile(r"(.+?)\((.+)\)")
 """A value with a note in brackets after it (folded: NFKC turns （） into ()): 二级（中）, 是（重要人事任免）."""
 
@@ -174,13 +177,16 @@ def level(value: object) -> tuple[str | None, bool]:
     return canon, canon is not None and raw != canon
 
 
-_YES = {"是", "y", "yes", "√", "✓", "✔", "有", "涉及", "true", "1", "对"}
+_YES = {"是", "y", "yes", "√", "✓", "✔", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
 _NO = {"否", "n", "no", "×", "✗", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是"}
 
 
 def yesno(value: object) -> tuple[str | None, bool]:
     raw = to_text(value)
-    key = _bare(fold(raw))
+    # ✔️ (with the emoji variation selector phones and WPS type), 不涉及“三重一大” (the column's own words)
+    key = _bare(fold(raw).replace("\ufe0f", "").replace("三重一大", ""))
+    if key not in _YES and key not in _NO and (head := _ANSWER_FIRST.match(key)):
+        key = head[1]             # 是，大额资金使用: the answer, then why
     if key not in _YES and key not in _NO and (noted := _noted(key)):
         note = _bare(noted[1])
         key = _bare(noted[0])       # 是（重要人事任免）: the answer, with why (否（是）: none)
@@ -209,7 +215,7 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
         if any(fold(c) in noted[1] for c in choices):
             return None, False      # 执行（或决策）, 决策（执行）: another choice in the note
         variant = _bare(noted[0])
-    for suffix in ("方面", "风险", "类", "权"):
+    for suffix in ("方面", "风险", "环节", "类", "权"):
         if variant.endswith(suffix) and len(variant) > len(suffix) + 1:
             variant = variant[:-len(suffix)]
             break
@@ -224,6 +230,8 @@ _DATE_PATTERNS = [
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
     re.compile(r"^(\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$"),        # 23.3.15: the year's last two digits
 ]
+_PART_OF_DAY = re.compile(r"(?<=[日号\d])(?:上午|下午|中午|晚上|早上)$")
+_IME_DOTS = re.compile(r"(?<=\d)[。、](?=\d)")
 _WEEKDAY = re.compile(r"[（(]?(?:星期|周|礼拜)[一二三四五六日天][）)]?$")
 _DASHES = re.compile(r"(?<=\d)[—–~～―](?=\d)")
 _TIME_OF_DAY = re.compile(r"(?:(?<=[日号])|\s+|T)(?:上午|下午)?\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?$")
@@ -246,8 +254,9 @@ def _text_date(text: str) -> tuple[int, int, int] | None:
     20230315, with a time of day after it or not; 二〇二三年三月十五日; 15/3/2023 or 3/15/2023 where the
     order is plain (a number over 12 is the day; 5/3/2023 could be either: None)."""
     text = _WEEKDAY.sub("", text.strip()).strip()              # 2023年3月15日（星期三）
-    text = _TIME_OF_DAY.sub("", text).replace(" ", "").rstrip(".。")   # 2023.03.15.
-    text = _DASHES.sub("-", text)                               # 2023—3—15
+    text = _TIME_OF_DAY.sub("", text).replace(" ", "")
+    text = _PART_OF_DAY.sub("", text).rstrip(".。")              # 2023年3月15日上午, 2023.03.15.
+    text = _DASHES.sub("-", _IME_DOTS.sub(".", text))            # 2023—3—15, 2023。3。15 (a Chinese input method's dots)
     for pattern in _DATE_PATTERNS:
         m = pattern.match(text)
         if m:

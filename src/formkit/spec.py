@@ -41,6 +41,7 @@ class Field:
     prefill: str | bool | None = None
     lock: bool = True
     continues: bool = False     # a row filling only such columns (no 序号) carries on the row above (an item spanning rows)
+    multiple: bool = False      # a choice column where one cell may name several choices (决策、执行), kept joined with ；
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -117,7 +118,7 @@ def _field(raw: dict, where: str, section: str) -> Field:
         return DeclarationError(f"表单声明 {where} 的 {section} 中字段“{name}”有误：{why}")
 
     unknown = set(raw) - {"key", "label", "type", "need", "choices", "synonyms", "aliases", "width", "help",
-                          "max_length", "prefill", "lock", "continues"}
+                          "max_length", "prefill", "lock", "continues", "multiple"}
     if unknown:
         raise fail(sorted(unknown)[0], "不认识的设置项")
     for name in ("key", "label"):
@@ -159,9 +160,12 @@ def _field(raw: dict, where: str, section: str) -> Field:
     continues = raw.get("continues", False)
     if not isinstance(continues, bool) or (continues and (section != "columns" or typ != "text")):
         raise fail("continues", "只能用于文字类型的表格列，必须是 true 或 false")
+    multiple = raw.get("multiple", False)
+    if not isinstance(multiple, bool) or (multiple and typ != "choice"):
+        raise fail("multiple", "只能用于选择类型（choice）的列，必须是 true 或 false")
     return Field(key=raw["key"], label=raw["label"], type=typ, need=need, choices=tuple(choices),
                  synonyms=dict(synonyms), aliases=tuple(aliases), width=float(width), help=raw.get("help", ""),
-                 max_length=max_length, prefill=prefill or None, lock=lock, continues=continues)
+                 max_length=max_length, prefill=prefill or None, lock=lock, continues=continues, multiple=multiple)
 
 
 def parse_declaration(text: str, where: str) -> FormSpec:

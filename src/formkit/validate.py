@@ -186,6 +186,8 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         return parsed, None
     if not text:
         return "", None
+    if f.need != "req" and f.type in ("yesno", "choice") and text in _NOT_APPLICABLE:
+        return "", None        # / or — in an optional choice: nothing chosen (it was a choice not allowed, returned)
     if f.type == "level":
         canon, changed = normalize.level(raw)
         if canon is None:
@@ -198,6 +200,13 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         return canon, F.make(F.CHOICE_NORMALISED, value=text, detail=canon, **where) if changed else None
     if f.type == "choice":
         canon, changed = normalize.choice(raw, f.choices, f.synonyms)
+        if canon is None and f.multiple and len(parts := [p for p in _SEVERAL.split(text) if p]) > 1:
+            # 决策、执行 where one cell may name several (关键环节): each a choice, kept joined with ；
+            read = [normalize.choice(p, f.choices, f.synonyms) for p in parts]
+            if all(c is not None for c, _ in read):
+                canon = "；".join(dict.fromkeys(c for c, _ in read))
+                return canon, F.make(F.CHOICE_NORMALISED, value=text, detail=canon, **where) \
+                    if any(changed for _, changed in read) else None
         if canon is None:
             return text, F.make(F.INVALID_CHOICE, value=text, detail="、".join(f.choices), **where)
         if changed and normalize.fold(text) != normalize.fold(canon):
@@ -206,6 +215,13 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
     if len(text) > f.max_length:
         return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
     return text, None
+
+
+_SEVERAL = re.compile(r"[、，,；;/／\s]+|和|及")
+"""What separates several choices typed in one cell (决策、执行, 决策/执行, 决策和执行)."""
+
+_NOT_APPLICABLE = frozenset({"/", "／", "-", "－", "—", "——", "\\", "、"})
+"""What people write in a column that does not apply to the row."""
 
 
 def _at(f: Field, sheet: str, ref: str | None, row: int | None) -> dict:
@@ -797,13 +813,16 @@ _ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _ITEM_NUMBER = re.compile(r"^\s*(?:[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．、]|[\u2460-\u2473])\s*")
 
 
+_ITEM_JOINS = re.compile(r"[/／\s]+|及|和|与")
+_TITLE_MARKS = str.maketrans("", "", "《》〈〉<>")
+"""Book-title marks around a 权力事项 (《资金支付审批》)."""
 _NUMBER_ONLY = re.compile(r"[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．]?|[\u2460-\u2473]")
 
 
 def power_item_key(text: str) -> str:
     """A 权力事项 as compared between 附件2 and 附件4's 关联权力事项: folded, without a list number in front (1、 （2） ①)
     or a full stop after (考试成绩管理。)."""
-    return normalize.fold(_ITEM_NUMBER.sub("", text).rstrip("。.;；,，、 "))
+    return normalize.fold(_ITEM_NUMBER.sub("", text).rstrip("。.;；,，、 ").translate(_TITLE_MARKS))
 
 
 @rule(stage="campaign", forms=("附件4",))
@@ -819,7 +838,11 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # several items in one cell (教学计划审批、考试成绩管理, or one per line, numbered 1、… 2、…): each must be listed
         # (split after the number is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
         parts = [p.strip() for p in _ITEM_SEPARATORS.split(item) if power_item_key(p) and not _NUMBER_ONLY.fullmatch(p.strip())]
-        unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items]
+        # … or joined by / , a space, 及, 和 (资金支付审批/报销审核): read so where every piece is a listed item (招生及录取管理
+        # may be one item of its own)
+        unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items
+                   and not (len(pieces := [q for q in _ITEM_JOINS.split(p) if power_item_key(q)]) > 1
+                            and all(power_item_key(q) in items for q in pieces))]
         if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
