@@ -1983,6 +1983,26 @@ def test_a_filling_date_after_the_form_was_saved_decides_nothing(cfg):
     assert ("附件3", value_ref(flawed, "填表日期"), "date-after-sending") in triples(found[flawed.name])
 
 
+def test_an_old_draft_forwarded_after_the_final_version_does_not_replace_it(cfg):
+    """张伟 mails 张伟-附件3(终稿) on 16 March (填表日期 3-16); the secretary's zip of 17 March still holds his 张伟-附件3(初稿)
+    (填表日期 3-14): the 终稿 stays current, 填表日期 and file names agreeing against the mails' dates (the draft replaced
+    it unsaid, a risk lost)."""
+    from tests import hostile
+
+    final = submit(cfg, "附件3", "JWC", "张伟", name="final.xlsx", header={"填表日期": "2023-03-16"}, rows=[RISK3, RISK3B])
+    draft = submit(cfg, "附件3", "JWC", "张伟", name="draft.xlsx", header={"填表日期": "2023-03-14"}, rows=[RISK3])
+    (cfg.inbox / "终稿.eml").write_bytes(hostile.make_eml([("张伟-附件3(终稿).xlsx", final.read_bytes())],
+                                                         date="Thu, 16 Mar 2023 10:00:00 +0800"))
+    zipped = hostile.make_zip({"张伟-附件3(初稿).xlsx": draft.read_bytes()})
+    (cfg.inbox / "汇总.eml").write_bytes(hostile.make_eml([("教务处附件3.zip", zipped)], subject="教务处汇总",
+                                                         date="Fri, 17 Mar 2023 10:00:00 +0800"))
+    final.unlink()
+    draft.unlink()
+    status = {r.path: r.status for r in analyse(cfg).inputs}
+    assert status == {"inbox/终稿.eml!张伟-附件3(终稿).xlsx": "accepted",
+                      "inbox/汇总.eml!教务处附件3.zip!张伟-附件3(初稿).xlsx": "superseded"}
+
+
 def test_file_times_far_from_the_campaign_decide_nothing(cfg):
     """A byte-identical copy of 张伟's correction off a USB stick dated 2000 (a PC's clock reset) takes nothing from the
     correction's own time (it did: the correction had no time left, and the flawed first version became current); two

@@ -133,9 +133,12 @@ def _revisions(a: str, b: str) -> tuple[int, int]:
     m = 0
     while m < min(len(x), len(y)) - n and x[-1 - m] == y[-1 - m]:
         m += 1
-    # a difference in digits only (v1/v2, 第1版/第2版) is read with what stands around it
+    # a difference in digits only (v1/v2, 第1版/第2版) is read with what stands around it, as one of a character or two
+    # (初稿/终稿 differ in their first character only)
     if x[n:len(x) - m].isdigit() and y[n:len(y) - m].isdigit():
         n, m = max(0, n - 3), max(0, m - 2)
+    elif max(len(x) - m - n, len(y) - m - n) <= 2:
+        n, m = max(0, n - 2), max(0, m - 2)
     return _revision(x[n:len(x) - m]), _revision(y[n:len(y) - m])
 
 
@@ -175,11 +178,27 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
             if basis in ("邮件日期", "填表日期"):
                 x, y = _day(x), _day(y)
             if x != y:
+                if basis == "邮件日期" and (told := _draft_forwarded_later(a, b, ca, cb)):
+                    return told, "填表日期（与文件名一致）"
                 return (1 if x > y else -1), basis
     ra, rb = _revisions(a.raw.file_path, b.raw.file_path)
     if ra != rb:                       # 附件4（修改）.xlsx after 附件4.xlsx, v2 after v1
         return (1 if ra > rb else -1), "文件名（修改稿）"
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
+
+
+def _draft_forwarded_later(a: InputResult, b: InputResult, ca: dict, cb: dict) -> int:
+    """Two mails' versions whose 填表日期 and file names (初稿/终稿, v1/v2) both say the opposite of their mails' dates:
+    an old draft forwarded after the final version (a secretary's zip of 3-17 holding 冯军-附件3(初稿) of 3-14 replaced
+    his 终稿 mailed on 3-16, unsaid): the order they agree on (1: `a` is later, -1: earlier); 0 when they do not."""
+    if "填表日期" not in ca or "填表日期" not in cb:
+        return 0
+    filled = _day(ca["填表日期"]) - _day(cb["填表日期"])
+    ra, rb = _revisions(a.raw.file_path, b.raw.file_path)
+    mailed = _day(ca["邮件日期"]) - _day(cb["邮件日期"])
+    if not filled or ra == rb or (filled > 0) != (ra > rb) or (filled > 0) == (mailed > 0):
+        return 0
+    return 1 if filled > 0 else -1
 
 
 def same_name_told(members: list[InputResult]) -> None:
