@@ -359,6 +359,14 @@ def test_a_nameless_form_corrected_in_the_senders_own_file_is_superseded(workdir
     assert status == {"inbox/1.eml!附件3.xlsx": "superseded", "inbox/2.eml!附件3.xlsx": "accepted",
                       "inbox/3.eml!附件3.xlsx": "accepted"}
     assert result.exit_code == 0
+    # a secretary's mailbox: the nameless form of one colleague (two risks), then another's complete form sharing one of
+    # them, from the same address later: hers, not a correction (the nameless one was superseded, its risk lost)
+    other_rows = [row, {**row, "风险点": "考试安排中泄露试题", "风险等级": "一级"}]
+    nameless = fill(blank, workdir / "a.xlsx", header={"填表日期": "2023-03-10"}, rows=other_rows).read_bytes()
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件3.xlsx", nameless)], from_="<zs@x.edu.cn>",
+                                                           date="Fri, 10 Mar 2023 10:00:00 +0800"))
+    status = {r.path: r.status for r in merge(cfg).analysis.inputs}
+    assert status["inbox/1.eml!附件3.xlsx"] == "returned" and status["inbox/3.eml!附件3.xlsx"] == "accepted"
 
 
 def test_forms_that_say_nobodys_they_are_join_only_their_own_corrections(workdir):

@@ -442,9 +442,10 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
     填表日期 typed with a Chinese input method's dots (2023。3。15) or with 上午 after it; 关联权力事项 《考试管理》 or two
     listed items joined by / or 及: each read, the form accepted (each was returned with invalid-choice, the dates were
     unrecognised and the items said to be missing from 附件2)."""
-    submit(cfg, "附件2", "JWC", rows=[POWER, {**POWER, "权力事项": "教材选用"}])
-    typed = {"是的": "是", "✔\ufe0f": "是", "不涉及“三重一大”": "否", "是，大额资金使用": "是", "/": ""}
-    items = ["《考试管理》", "考试管理/教材选用", "考试管理及教材选用", "考试管理 教材选用"]
+    submit(cfg, "附件2", "JWC", rows=[POWER, {**POWER, "权力事项": "教材选用"}, {**POWER, "权力事项": "招生及录取管理"}])
+    typed = {"是的": "是", "✔\ufe0f": "是", "不涉及“三重一大”": "否", "是，大额资金使用": "是", "/": "", "不是的": "否",
+             "❌": "否"}
+    items = ["《考试管理》", "考试管理/教材选用", "考试管理及教材选用", "考试管理 教材选用", "招生及录取管理和教材选用"]
     rows = [{**RISK4, "风险点": f"风险{i}", "风险等级": "一级" if answer == "是" else "二级", "涉及“三重一大”": text,
              "关联权力事项": items[i % len(items)]} for i, (text, answer) in enumerate(typed.items())]
     path = submit(cfg, "附件4", "JWC", header={"填表日期": "2023。3。15"}, rows=rows)
@@ -456,19 +457,25 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
     assert [r["涉及三重一大"] for r in a.catalogue if r["部门"] == "教务处" and r["层级"] == "部门"] == list(typed.values())
     assert res.checked.header["date"] == date(2023, 3, 15)
     assert next(r for r in a.inputs if r.path.endswith(a3.name)).checked.header["date"] == date(2023, 3, 16)
+    # an answer whose words after it say the opposite is no answer (是，不涉及 was read as 是, 否，涉及… as 否)
+    for text in ("是，不涉及三重一大", "否、是", "否，涉及大额资金使用", "否（涉及大额资金使用）"):
+        path = submit(cfg, "附件4", "JWC", name="contradicting.xlsx", rows=[{**RISK4, "涉及“三重一大”": text}])
+        assert ("附件4", table_ref(path, "附件4", "涉及“三重一大”", 0), "invalid-choice") in triples(run(cfg)[path.name])
 
 
 def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
     """附件6 关键环节 written 执行环节 (the column is called 关键环节) or 决策、执行 (a measure at two links): read as 执行
     and 决策；执行 (each returned the complete form with invalid-choice); one not a link at all still is not."""
     a6 = pick(risk_stage(cfg), "附件6")
-    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": "执行环节"},
-                                                    "JWC-B02": {**MEASURE6, "关键环节": "决策、执行"}})
-    a = analyse(cfg)
-    res = next(r for r in a.inputs if r.path.endswith(path.name))
-    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
-    assert {r["风险编号"]: r["关键环节"] for r in a.catalogue if r["层级"] == "部门"} == {"JWC-B01": "执行",
-                                                                                   "JWC-B02": "决策；执行"}
+    for first, read in (("执行环节", "执行"), ("监督环节", "监督检查")):
+        path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": first},
+                                                        "JWC-B02": {**MEASURE6, "关键环节": "决策、执行"}})
+        a = analyse(cfg)
+        res = next(r for r in a.inputs if r.path.endswith(path.name))
+        assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
+        assert {r["风险编号"]: r["关键环节"] for r in a.catalogue if r["层级"] == "部门"} == {"JWC-B01": read,
+                                                                                       "JWC-B02": "决策；执行"}
+        path.unlink()
     path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": "决策、吃饭"},
                                                     "JWC-B02": MEASURE6})
     assert ("附件6", table_ref(path, "附件6", "关键环节", 0), "invalid-choice") in triples(run(cfg)[path.name])
@@ -744,6 +751,16 @@ def test_same_as_above_takes_the_value_of_the_row_above(cfg):
     res = run(cfg)[path.name]
     assert [(f.cell, f.code) for f in res.findings if f.severity == "error"] == [
         (table_ref(path, "附件4", "岗位(环节)", 0), "ditto-nothing-above")]
+
+
+def test_a_long_risk_prefilled_into_a_measure_form_is_not_said_again(cfg):
+    """A 风险点 of 1,500 characters accepted on 教务处's 附件4 (said there, too-long) and pre-filled, locked, into its
+    附件6: the complete 附件6 has no finding about it (a reply asked the department to shorten a cell it cannot change)."""
+    submit(cfg, "附件4", "JWC", name="教务处_附件4.xlsx", rows=[{**RISK4, "风险点": "泄" * 1500}])
+    a6 = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg)), "附件6")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and "too-long" not in {f.code for f in res.findings}
 
 
 def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):

@@ -177,8 +177,18 @@ def level(value: object) -> tuple[str | None, bool]:
     return canon, canon is not None and raw != canon
 
 
-_YES = {"是", "y", "yes", "√", "✓", "✔", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
-_NO = {"否", "n", "no", "×", "✗", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是"}
+_YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
+_NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
+       "无的"}
+_NEGATION = re.compile(r"不涉及|未涉及|不是|没有|^否|^无")
+_AFFIRMATION = re.compile(r"(?<![不未])涉及|^是(?!否)|^有")
+
+
+def _says_other(answer: str, note: str) -> bool:
+    """Whether the words after a 是/否 say the opposite (是，不涉及; 否、是; 否，涉及大额资金使用)."""
+    if answer in _YES:
+        return bool(_NEGATION.search(note))
+    return answer in _NO and bool(_AFFIRMATION.search(note)) and not _NEGATION.search(note)
 
 
 def yesno(value: object) -> tuple[str | None, bool]:
@@ -186,11 +196,14 @@ def yesno(value: object) -> tuple[str | None, bool]:
     # ✔️ (with the emoji variation selector phones and WPS type), 不涉及“三重一大” (the column's own words)
     key = _bare(fold(raw).replace("\ufe0f", "").replace("三重一大", ""))
     if key not in _YES and key not in _NO and (head := _ANSWER_FIRST.match(key)):
-        key = head[1]             # 是，大额资金使用: the answer, then why
+        # 是，大额资金使用: the answer, then why; not one whose why says the opposite (是，不涉及; 否、是; 否，涉及大额资金使用)
+        if _says_other(head[1], head[2]):
+            return None, False
+        key = head[1]
     if key not in _YES and key not in _NO and (noted := _noted(key)):
         note = _bare(noted[1])
         key = _bare(noted[0])       # 是（重要人事任免）: the answer, with why (否（是）: none)
-        if note in _YES and key in _NO or note in _NO and key in _YES:
+        if note in _YES and key in _NO or note in _NO and key in _YES or _says_other(key, note):
             return None, False
     if key in _YES:
         return "是", raw != "是"
@@ -222,6 +235,9 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
     for c in choices:
         if fold(c) == variant:
             return c, True
+    for alias, target in synonyms.items():        # 监督环节: 监督, which stands for 监督检查
+        if fold(alias) == variant:
+            return target, True
     return None, False
 
 

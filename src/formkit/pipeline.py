@@ -537,6 +537,12 @@ def _rows_shared(a: InputResult, b: InputResult) -> bool:
     return not mine or bool(mine & named(cb))
 
 
+def _same_rows(a: InputResult, b: InputResult) -> bool:
+    """Whether two forms hold the same rows, as typed."""
+    ca, cb = a.checked, b.checked
+    return ca is not None and cb is not None and bool(ca.rows) and versions.rows_typed(ca) == versions.rows_typed(cb)
+
+
 def _unknown(key: tuple) -> bool:
     """Whether a supersession key says nobody's its form is: a department not in the roster (?教务部) or none (?#…),
     a personal form without its name (?#…)."""
@@ -580,9 +586,11 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
         if len(members) != 1 or not _unknown(key) or not sender(members[0]):
             continue
         target = members[0]
+        # (the same rows, only the name or the 部门 typed in: a colleague's form sharing a risk or two, relayed from the
+        # same mailbox later, is hers, not a correction of this one)
         owners = {r.brief.key for r in results if r.brief and r is not target and r.raw.disk != target.raw.disk
                   and sender(r) == sender(target) and (not target.department or r.department == target.department)
-                  and versions.compare(r, target)[0] > 0 and may_join(target, r)}
+                  and versions.compare(r, target)[0] > 0 and may_join(target, r) and _same_rows(target, r)}
         if len(owners) == 1:
             join(target, owners.pop())
 

@@ -239,6 +239,9 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
             if finding:
                 out.findings.append(finding)
     columns = spec.columns
+    # a pre-filled measure form's risks were checked on their own form (a long 风险点 was said there): not again on the
+    # locked cells the department cannot change (a reply asked it to shorten one)
+    prefilled = spec.is_measure_form and sub.identity is not None and bool(sub.identity.risks)
     for i, r in enumerate(sub.rows):
         values = {}
         raw_values, raw_refs = r.values, r.refs
@@ -247,7 +250,7 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
                 continue
             value, finding = coerce(f, raw_values[f.key], sub.sheet, raw_refs.get(f.key), i)
             values[f.key] = value
-            if finding:
+            if finding and not (prefilled and f.prefill and finding.code == F.TOO_LONG):
                 out.findings.append(finding)
         # the cell references and extra columns are the submission's own (never changed): shared, not copied
         out.rows.append(CleanRow(i, r.excel_row, values, raw_refs, r.extra))
@@ -813,7 +816,23 @@ _ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
 _ITEM_NUMBER = re.compile(r"^\s*(?:[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．、]|[\u2460-\u2473])\s*")
 
 
-_ITEM_JOINS = re.compile(r"[/／\s]+|及|和|与")
+_ITEM_JOINS = re.compile(r"[/／及和与]+")
+
+
+def _listed_joined(key: str, items: set[str]) -> bool:
+    """Whether a folded 关联权力事项 is two or more listed items joined by / 及 和 与 (an item may hold 及 itself:
+    招生及录取管理和报销审核 is 招生及录取管理 and 报销审核)."""
+    def rest_is_items(rest: str, depth: int) -> bool:
+        if not rest:
+            return depth > 1
+        for item in items:
+            if item and depth < 20 and rest.startswith(item):
+                after = rest[len(item):]
+                m = _ITEM_JOINS.match(after)          # (or nothing: a space between them, folded away)
+                if rest_is_items(after[m.end():] if m else after, depth + 1):
+                    return True
+        return False
+    return len(key) <= 400 and rest_is_items(key, 0)
 _TITLE_MARKS = str.maketrans("", "", "《》〈〉<>")
 """Book-title marks around a 权力事项 (《资金支付审批》)."""
 _NUMBER_ONLY = re.compile(r"[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．]?|[\u2460-\u2473]")
@@ -841,8 +860,7 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # … or joined by / , a space, 及, 和 (资金支付审批/报销审核): read so where every piece is a listed item (招生及录取管理
         # may be one item of its own)
         unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items
-                   and not (len(pieces := [q for q in _ITEM_JOINS.split(p) if power_item_key(q)]) > 1
-                            and all(power_item_key(q) in items for q in pieces))]
+                   and not _listed_joined(power_item_key(p), items)]
         if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")

@@ -260,7 +260,7 @@ def corrections_last(members: list[InputResult]) -> None:
             return
 
 
-def _rows_typed(c: Checked) -> list[dict]:
+def rows_typed(c: Checked) -> list[dict]:
     """A form's rows as typed (before any reading of levels or choices), without the 序号 (the feedback workbook
     numbers them), and only rows where something was typed besides what formkit pre-filled (a pre-filled measure
     form's risks, a row the feedback workbook put back)."""
@@ -289,7 +289,7 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
         if flawed is None:
             continue
         a, b = res.checked, flawed.checked
-        if a is None or b is None or _header_typed(a) != _header_typed(b) or _rows_typed(a) != _rows_typed(b):
+        if a is None or b is None or _header_typed(a) != _header_typed(b) or rows_typed(a) != rows_typed(b):
             continue
         members.remove(res)
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
@@ -309,9 +309,9 @@ def older_resent(members: list[InputResult]) -> list[InputResult]:
         if not (last.raw.sheet or (last.brief and last.brief.sheets)) or (c := last.checked) is None:
             break
         same = next((m for m in members[:-2] if (o := m.checked) is not None
-                     and _header_typed(o) == _header_typed(c) and _rows_typed(o) == _rows_typed(c)), None)
+                     and _header_typed(o) == _header_typed(c) and rows_typed(o) == rows_typed(c)), None)
         previous = members[-2].checked
-        if same is None or (previous is not None and _rows_typed(previous) == _rows_typed(c)) \
+        if same is None or (previous is not None and rows_typed(previous) == rows_typed(c)) \
                 or any(f.severity == F.ERROR for f in members[-2].findings):
             break       # (after a version that was returned, the older content sent again is the one that stands)
         members.pop()
@@ -400,7 +400,7 @@ def blank_after_filled(members: list[InputResult], forms: dict) -> list[InputRes
         if any(f.code == F.NO_ROWS for f in res.findings):
             return True
         spec = forms.get(res.form)        # a pre-filled measure form with no measure typed in it
-        return bool(spec and spec.is_measure_form and (c := res.checked) is not None and not _rows_typed(c))
+        return bool(spec and spec.is_measure_form and (c := res.checked) is not None and not rows_typed(c))
 
     if len(members) < 2 or not blank(members[-1]):
         return []
