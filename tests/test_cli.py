@@ -667,3 +667,15 @@ def test_init_with_an_empty_folder_name_makes_nothing(tmp_path):
     p = run("init", "", cwd=tmp_path)
     assert p.returncode == 2 and "目录名称是空的" in p.stderr
     assert not (tmp_path / "formkit.toml").exists()
+
+
+def test_the_summary_says_why_files_were_skipped(tmp_path):
+    """The one-screen summary names the reasons files were skipped (it named temporary files and shortcuts whatever
+    they were)."""
+    root = tmp_path / "活动"
+    assert run("init", str(root)).returncode == 0
+    (root / "inbox/~$附件3.xlsx").write_bytes(b"x")
+    (root / "inbox/Thumbs.db").write_bytes(b"x")
+    p = run("merge", "--dir", str(root))
+    line = next(x for x in p.stdout.splitlines() if "跳过" in x)
+    assert "跳过 2 个文件" in line and "临时/系统文件" not in line

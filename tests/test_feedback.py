@@ -1866,3 +1866,15 @@ def test_skipped_files_are_listed_in_the_workbook(cfg, workdir):
     head = next(i for i, r in enumerate(rows) if r[0] == "跳过的文件（没有作为表单读取）")
     listed = {r[1] for r in rows[head + 2:] if r[1]}
     assert {s.path for s in result.analysis.skipped} <= listed
+
+
+def test_the_offices_own_list_with_something_to_check_gets_no_reply(cfg, workdir):
+    """附件1 is the office's own: accepted with 填报人 and 填报日期 left empty, it is said in 问题清单, not answered with a
+    feedback workbook and a reply to the office itself (with no recipient, counted among the replies to send)."""
+    fill(_find(generate_campaign(cfg, "risks"), "附件1"), workdir / "inbox/附件1.xlsx", rows=[
+        {"机构": "领导小组", "职务": "组长", "姓名": "周校长", "本职": "党委书记"},
+        {"机构": "领导小组办公室", "职务": "主任", "姓名": "孙主任", "本职": "纪检监察室主任"}])
+    result = merge(cfg)
+    (only,) = [r for r in result.analysis.inputs if r.form == "附件1"]
+    assert only.status == "accepted" and any(f.severity == "warning" for f in only.findings)
+    assert not [p for p in result.outputs["feedback"] + result.outputs["mail_drafts"] if "附件1" in p]

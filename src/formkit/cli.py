@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -226,6 +227,20 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(getattr(signal, name), handler)
 
 
+def _skipped_said(skipped) -> str:
+    """Why files were skipped, as the screen says it: the two commonest reasons, shortened (it named temporary files
+    and shortcuts whatever the reasons were: a blank form sent back along with a filled one was among them, unsaid)."""
+    from collections import Counter
+
+    def short(reason: str) -> str:
+        text = re.split(r"[（(，,；;：:]", reason, maxsplit=1)[0].removesuffix("已跳过").strip()
+        return text[:24] + ("…" if len(text) > 24 else "")
+
+    reasons = Counter(short(s.reason) for s in skipped)
+    said = "、".join(f"{reason} {n} 个" if n > 1 else reason for reason, n in reasons.most_common(2))
+    return said + ("等" if len(reasons) > 2 else "")
+
+
 def _warn(cfg, args) -> None:
     """The configuration's warnings (a setting ignored, phases overlapping, the example leader's name left in),
     before the command runs, on stderr; not with --quiet (only errors, as its help says)."""
@@ -347,7 +362,7 @@ def _summary(args, result) -> None:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("—— 汇总完成 ——")
     print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
-          + (f"；跳过 {len(a.skipped)} 个文件（临时/系统文件、邮件中的图片和文档、快捷方式等，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
+          + (f"；跳过 {len(a.skipped)} 个文件（{_skipped_said(a.skipped)}，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
           f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")

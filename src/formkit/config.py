@@ -392,10 +392,11 @@ def _load_config(root: Path) -> Config:
     main_leader = _text_setting(inst, "institution", "main_leader", "单位主要领导姓名")
     if not main_leader:
         raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 main_leader（单位主要领导姓名）")
-    for key, value, what in (("name", name, "单位名称"), ("main_leader", main_leader, "主要领导姓名")):
+    for key, value, what, where in (("name", name, "单位名称", "表单标题、填表说明、汇总工作簿、公示和邮件草稿"),
+                                    ("main_leader", main_leader, "主要领导姓名", "一级风险的“监督负责”和公示")):
         if value in PLACEHOLDERS:
             warnings.append(f"{CONFIG_NAME} 的 [institution] {key} 还是示例文字“{value}”；请填写{what}后再生成表单"
-                            f"（它会出现在表单标题、一级风险的“监督负责”和公示中）。")
+                            f"（它会出现在{where}中）。")
     year = camp.get("year")
     if year is None:
         year = _year_said(camp, section("phases"), warnings)

@@ -41,6 +41,7 @@ from formkit.intake import ADDR_SPEC, RESAVE_HINT, SPREADSHEET_EXTS
 from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
+from formkit.spec import load_forms
 from formkit.submissions import as_of, grid, owed_by, sender_department
 from formkit.validate import id_key
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
@@ -167,6 +168,8 @@ def needs_feedback(res: InputResult) -> bool:
     if res.status in ("superseded", "duplicate") or any(f.code in (F.INBOX_UNREADABLE, F.MAIL_FILE_UNSUPPORTED,
                                                                   F.FILE_IS_OUTPUT) for f in res.findings):
         return False        # the coordinator's to deal with on this computer
+    if res.status == "accepted" and (spec := load_forms().get(res.form or "")) is not None and spec.scope == "coordinator":
+        return False        # the office's own form (附件1) with only something to check: 问题清单 says it (a reply to itself)
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
             and Path(res.raw.file_path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS \
             and RESAVE_HINT[1:] not in res.findings[0].message:   # (a table saved as .csv/.txt/.htm: one to redo)
