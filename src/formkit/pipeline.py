@@ -538,9 +538,25 @@ def _rows_shared(a: InputResult, b: InputResult) -> bool:
 
 
 def _same_rows(a: InputResult, b: InputResult) -> bool:
-    """Whether two forms hold the same rows, as typed."""
+    """Whether form `b` holds the rows of form `a`, each by what names it (the 风险点, the 权力事项 …), as typed or
+    nearly (a typo corrected), with at most one row more: `a` corrected in its own file (the name typed in, a slip
+    mended, a level filled), not a colleague's form sharing a risk or two."""
+    from formkit.validate import _similar
+
     ca, cb = a.checked, b.checked
-    return ca is not None and cb is not None and bool(ca.rows) and versions.rows_typed(ca) == versions.rows_typed(cb)
+    if ca is None or cb is None or not ca.rows or len(cb.rows) > len(ca.rows) + 1:
+        return False
+    key = next((k for k in ("risk", "power_item", "name", "measure") if ca.spec.column(k) is not None), None)
+    if key is None:
+        return False
+    theirs = [normalize.fold(iso_text(r.values.get(key, ""))) for r in cb.rows]
+    for row in ca.rows:
+        mine = normalize.fold(iso_text(row.values.get(key, "")))
+        match = next((i for i, t in enumerate(theirs) if t == mine or (mine and t and _similar(mine, t) >= 0.8)), None)
+        if match is None:
+            return False
+        theirs.pop(match)
+    return True
 
 
 def _unknown(key: tuple) -> bool:
@@ -568,19 +584,19 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
             del groups[old]
         groups.setdefault(owner, []).append(target)
 
-    def may_join(target: InputResult, res: InputResult) -> bool:
+    def may_join(target: InputResult, res: InputResult, rows: Callable[[InputResult, InputResult], bool]) -> bool:
         if target.brief.key == res.brief.key or _unknown(res.brief.key) or target.form != res.form:
             return False
         if target not in groups.get(target.brief.key, ()):
             return False
         if target.person and res.person:       # (a personal form that named someone: only that person's)
             return normalize.name_key(target.person) == normalize.name_key(res.person)
-        return _rows_shared(target, res)
+        return rows(target, res)
 
     by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
     for res in results:
         target = by_prefix.get(res.brief.corrects[:16]) if res.brief and res.brief.corrects else None
-        if target is not None and target is not res and _unknown(target.brief.key) and may_join(target, res):
+        if target is not None and target is not res and _unknown(target.brief.key) and may_join(target, res, _rows_shared):
             join(target, res.brief.key)
     for key, members in list(groups.items()):
         if len(members) != 1 or not _unknown(key) or not sender(members[0]):
@@ -590,7 +606,7 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
         # same mailbox later, is hers, not a correction of this one)
         owners = {r.brief.key for r in results if r.brief and r is not target and r.raw.disk != target.raw.disk
                   and sender(r) == sender(target) and (not target.department or r.department == target.department)
-                  and versions.compare(r, target)[0] > 0 and may_join(target, r) and _same_rows(target, r)}
+                  and versions.compare(r, target)[0] > 0 and may_join(target, r, _same_rows)}
         if len(owners) == 1:
             join(target, owners.pop())
 
