@@ -165,18 +165,24 @@ def test_complete_return_has_no_findings(cfg, form, dept, person):
 # -- required / expected ---------------------------------------------------------------------------------
 
 
-def test_required_header_field(cfg):
-    """岗位 left empty on a form copied cell by cell into a workbook of one's own (no identity says what it was issued
-    with; on an issued form the value issued is taken: test_a_prefilled_header_value_left_empty_is_the_one_issued)."""
-    path = submit(cfg, "附件3", "JWC", "张伟")
+def _typed_anew(path: Path, left_out: str) -> Path:
+    """The form's cells copied value by value into a workbook of one's own (no identity: no generated form to go by),
+    the value of the header field `left_out` not typed."""
     ws = form_sheet(openpyxl.load_workbook(path))
     out = openpyxl.Workbook()
     out.active.title = ws.title
     for row in ws.iter_rows():
         for c in row:
-            if c.value is not None and c.coordinate != value_ref(path, "岗位"):
+            if c.value is not None and c.coordinate != value_ref(path, left_out):
                 out.active[c.coordinate] = c.value
     out.save(path)
+    return path
+
+
+def test_required_header_field(cfg):
+    """岗位 left empty on a form copied cell by cell into a workbook of one's own (no identity says what it was issued
+    with; on an issued form the value issued is taken: test_a_prefilled_header_value_left_empty_is_the_one_issued)."""
+    path = _typed_anew(submit(cfg, "附件3", "JWC", "张伟"), "岗位")
     res = run(cfg)[path.name]
     res.findings = [f for f in res.findings if f.code != "identity-missing"]
     assert triples(res) == {("附件3", value_ref(path, "岗位"), "required")}
@@ -2064,16 +2070,7 @@ def test_department_forms_without_their_department_do_not_replace_each_other(cfg
     the same submitter "?", one superseded the other)."""
     paths = []
     for dept in ("JWC", "CWC"):
-        path = submit(cfg, "附件2", dept, name=f"{dept}.xlsx")
-        ws = form_sheet(openpyxl.load_workbook(path))
-        out = openpyxl.Workbook()
-        out.active.title = ws.title
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None and c.coordinate != value_ref(path, "部门"):
-                    out.active[c.coordinate] = c.value
-        out.save(path)
-        paths.append(path)
+        paths.append(_typed_anew(submit(cfg, "附件2", dept, name=f"{dept}.xlsx"), "部门"))
     found = run(cfg)
     assert [found[p.name].status for p in paths] == ["returned", "returned"]
 
