@@ -522,41 +522,38 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     return analysis
 
 
+def _row_names(c: Checked) -> list[str]:
+    """What names each row of a form, folded: its 风险点, 权力事项, member's name or measure ("" where left empty)."""
+    key = next((k for k in ("risk", "power_item", "name", "measure") if c.spec.column(k) is not None), None)
+    return [normalize.fold(iso_text(r.values.get(key, ""))) for r in c.rows] if key else []
+
+
 def _rows_shared(a: InputResult, b: InputResult) -> bool:
-    """Whether the rows of form `a` (by what names each: the 风险点, the 权力事项, the member's name) meet those of `b`, or
-    `a` names none at all (nothing to tell them apart by)."""
+    """Whether the rows of form `a` meet those of `b` (by what names them), or `a` names none at all (nothing to tell
+    them apart by)."""
     ca, cb = a.checked, b.checked
     if ca is None or cb is None:
         return False
-    keys = [k for k in ("risk", "power_item", "name", "measure") if ca.spec.column(k) is not None][:1]
-
-    def named(c: Checked) -> set[str]:
-        return {normalize.fold(iso_text(r.values.get(k, ""))) for r in c.rows for k in keys} - {""}
-
-    mine = named(ca)
-    return not mine or bool(mine & named(cb))
+    mine = set(_row_names(ca)) - {""}
+    return not mine or bool(mine & set(_row_names(cb)))
 
 
 def _same_rows(a: InputResult, b: InputResult) -> bool:
-    """Whether form `b` holds the rows of form `a`, each by what names it (the 风险点, the 权力事项 …), as typed or
-    nearly (a typo corrected), with at most one row more: `a` corrected in its own file (the name typed in, a slip
-    mended, a level filled), not a colleague's form sharing a risk or two."""
+    """Whether form `b` holds the rows of form `a`, each by what names it, as typed or nearly (a typo corrected), with
+    at most one row more: `a` corrected in its own file (the name typed in, a slip mended, a level filled), not a
+    colleague's form sharing a risk or two."""
     from formkit.validate import _similar
 
     ca, cb = a.checked, b.checked
     if ca is None or cb is None or not ca.rows or len(cb.rows) > len(ca.rows) + 1:
         return False
-    key = next((k for k in ("risk", "power_item", "name", "measure") if ca.spec.column(k) is not None), None)
-    if key is None:
-        return False
-    theirs = [normalize.fold(iso_text(r.values.get(key, ""))) for r in cb.rows]
-    for row in ca.rows:
-        mine = normalize.fold(iso_text(row.values.get(key, "")))
+    theirs = _row_names(cb)
+    for mine in _row_names(ca):
         match = next((i for i, t in enumerate(theirs) if t == mine or (mine and t and _similar(mine, t) >= 0.8)), None)
         if match is None:
             return False
         theirs.pop(match)
-    return True
+    return bool(_row_names(ca))
 
 
 def _unknown(key: tuple) -> bool:
