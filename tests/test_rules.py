@@ -464,7 +464,7 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
     assert res.checked.header["date"] == date(2023, 3, 15)
     assert next(r for r in a.inputs if r.path.endswith(a3.name)).checked.header["date"] == date(2023, 3, 16)
     # an answer whose words after it say the opposite is no answer (是，不涉及 was read as 是, 否，涉及… as 否)
-    for text in ("是，不涉及三重一大", "否、是"):
+    for text in ("是，不涉及三重一大", "否、是", "是，但不涉及的", "否，涉及重大决策", "否，是否涉及待定"):
         path = submit(cfg, "附件4", "JWC", name="contradicting.xlsx", rows=[{**RISK4, "涉及“三重一大”": text}])
         assert ("附件4", table_ref(path, "附件4", "涉及“三重一大”", 0), "invalid-choice") in triples(run(cfg)[path.name])
     # … but a reason that only uses such words is a reason (否，涉及金额较小 was refused)
@@ -3073,3 +3073,13 @@ def test_a_finding_quotes_at_most_a_bounded_part_of_a_huge_cell():
     """A 20-million-character cell under the table: its finding quotes a bounded part (report.json grew to 20 MB)."""
     f = F.make(F.ROW_NOT_READ, sheet="附件4", cell="J200", field="备注", value="很" * 100_000)
     assert len(f.value) == F.VALUE_MAX and f.value.endswith("…") and len(f.message) < 200
+
+
+def test_a_hostile_power_item_cell_is_checked_in_bounded_time(cfg):
+    """附件2 listing 20 items that begin one another (考, 考考, …) and a 附件4 whose 关联权力事项 holds pieces of 60 考 and a
+    错: said not listed, without trying every way to split them (such a cell took hours)."""
+    submit(cfg, "附件2", "JWC", rows=[{**POWER, "权力事项": "考" * n} for n in range(1, 21)])
+    cell = "、".join(["考" * 60 + "错"] * 10)
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险点": f"风险{i}", "关联权力事项": cell} for i in range(5)])
+    res = run(cfg)[path.name]
+    assert {f.code for f in res.findings} >= {"power-item-unknown"}

@@ -539,21 +539,19 @@ def _rows_shared(a: InputResult, b: InputResult) -> bool:
 
 
 def _same_rows(a: InputResult, b: InputResult) -> bool:
-    """Whether form `b` holds the rows of form `a`, each by what names it, as typed or nearly (a typo corrected), with
-    at most one row more: `a` corrected in its own file (the name typed in, a slip mended, a level filled), not a
-    colleague's form sharing a risk or two."""
-    from formkit.validate import _similar
-
+    """Whether form `b` holds the rows of form `a` as they were typed, but for the cells the feedback asked to correct
+    (its errors): `a` corrected in its own file (the name typed in, a missing level filled), not a colleague's form
+    sharing a risk or two, nor another department's with rows alike."""
     ca, cb = a.checked, b.checked
-    if ca is None or cb is None or not ca.rows or len(cb.rows) > len(ca.rows) + 1:
+    if ca is None or cb is None or not ca.rows or len(ca.rows) != len(cb.rows):
         return False
-    theirs = _row_names(cb)
-    for mine in _row_names(ca):
-        match = next((i for i, t in enumerate(theirs) if t == mine or (mine and t and _similar(mine, t) >= 0.8)), None)
-        if match is None:
-            return False
-        theirs.pop(match)
-    return bool(_row_names(ca))
+    flagged = {(f.row, f.key) for f in a.findings if f.severity == F.ERROR and f.row is not None}
+    for ra, rb in zip(ca.rows, cb.rows, strict=True):
+        for key in set(ra.values) | set(rb.values):
+            if key != "seq" and (ra.index, key) not in flagged and \
+                    normalize.to_text(ra.values.get(key, "")) != normalize.to_text(rb.values.get(key, "")):
+                return False
+    return True
 
 
 def _unknown(key: tuple) -> bool:
