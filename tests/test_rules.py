@@ -773,24 +773,25 @@ def test_a_long_risk_prefilled_into_a_measure_form_is_not_said_again(cfg):
     assert res.status == "accepted" and "too-long" not in {f.code for f in res.findings}
 
 
+def _drag_down(path: Path, label: str, value: str, first: int, end: int) -> None:
+    """`value` in the table's `label` column from data row `first` to row `end` (0-based, end excluded), as a person drags
+    a cell down."""
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, [label, "风险点"])
+    for r in range(hr + 1 + first, hr + 1 + end):
+        ws.cell(row=r, column=cols[label], value=value)
+    wb.save(path)
+
+
 def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
     """完成时限 = 长期 filled down from the first pre-filled risk of 张伟's 附件5 to three blank rows under them, 责任人
     dragged down 教务处's 附件4: no rows (the complete forms were returned for 防控措施, 风险编号, 风险点 … missing)."""
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
-    wb = openpyxl.load_workbook(path)
-    ws = form_sheet(wb)
-    hr, cols = table_header_row(ws, ["完成时限", "防控措施"])
-    for r in range(hr + 1, hr + 6):
-        ws.cell(row=r, column=cols["完成时限"], value="长期")
-    wb.save(path)
+    _drag_down(path, "完成时限", "长期", 0, 5)
     a4 = submit(cfg, "附件4", "JWC", name="教务处_附件4_改.xlsx", rows=[{**RISK4, "责任人": "王芳"}])
-    wb = openpyxl.load_workbook(a4)
-    ws = form_sheet(wb)
-    hr, cols = table_header_row(ws, ["责任人", "风险点"])
-    for r in range(hr + 2, hr + 5):
-        ws.cell(row=r, column=cols["责任人"], value="王芳")
-    wb.save(a4)
+    _drag_down(a4, "责任人", "王芳", 1, 4)
     found = run(cfg)
     res = found[path.name]
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
