@@ -468,7 +468,7 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
         path = submit(cfg, "附件4", "JWC", name="contradicting.xlsx", rows=[{**RISK4, "涉及“三重一大”": text}])
         assert ("附件4", table_ref(path, "附件4", "涉及“三重一大”", 0), "invalid-choice") in triples(run(cfg)[path.name])
     # … but a reason that only uses such words is a reason (否，涉及金额较小 was refused)
-    for text in ("否，涉及金额较小", "是，无论金额大小"):
+    for text in ("否，涉及金额较小", "是，无论金额大小", "是，涉及重大决策或大额资金", "是，但不涉及人事任免"):
         path = submit(cfg, "附件4", "JWC", name="reason.xlsx", rows=[{**RISK4, "风险等级": "一级", "涉及“三重一大”": text}])
         assert "invalid-choice" not in {f.code for f in run(cfg)[path.name].findings}
 

@@ -179,24 +179,26 @@ def level(value: object) -> tuple[str | None, bool]:
 
 _YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
 _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
-       "无的"}
-_MAJOR_MATTERS = re.compile(r"重大决策|重要人事|人事任免|重大项目|大额资金")
-"""The four matters of 三重一大: a 否 whose words after it say it involves one says 是."""
+       "无的", "不属于"}
+_MAJOR_MATTERS = re.compile(r"涉及(?:重大决策|重要人事任免|人事任免|重大项目安排|重大项目|大额资金使用|大额资金)")
+"""A 否 followed by nothing but one of the four matters of 三重一大 it involves (否，涉及重大决策) says 是."""
+_OPEN = re.compile(r"待定|未定|不确定|[?？]")
+"""Words after a 是/否 that leave it open (否，是否涉及待定)."""
 
 
 def _says_other(answer: str, note: str) -> bool:
     """Whether the words after a 是/否 give the opposite answer or leave it open (是，不涉及; 是，但不涉及的; 否、是;
     否，涉及三重一大事项; 否，涉及重大决策; 否，是否涉及待定): a reason that only uses such words (否，涉及金额较小; 是，无论金额大小;
     否，有制度约束) is a reason, not another answer."""
-    if _UNDECIDED.search(note):
+    if _OPEN.search(note):
         return True
     other = re.sub(r"^(?:但是|但|而且|而|也)|(?:的|事项|情况|内容)$", "", _bare(note))
     if (noted := _noted(other)) is not None:
         other = _bare(noted[0])
     if answer in _YES:
-        return other in _NO or other.startswith(("不涉及", "未涉及", "没有涉及", "不属于"))
+        return other in _NO
     if answer in _NO:
-        return other in _YES or other in ("有涉及", "涉及到") or (other.startswith("涉及") and bool(_MAJOR_MATTERS.search(other)))
+        return other in _YES or other in ("有涉及", "涉及到") or bool(_MAJOR_MATTERS.fullmatch(other))
     return False
 
 

@@ -823,8 +823,8 @@ def _listed_joined(key: str, items: set[str]) -> bool:
     """Whether a folded 关联权力事项 is two or more listed items joined by / 及 和 与 or nothing (a space, folded away);
     an item may hold 及 itself: 招生及录取管理和报销审核 is 招生及录取管理 and 报销审核. Worked out once per place in the
     text, looking up the pieces of each length items have (items that begin one another in a hostile cell took hours);
-    not for a text longer than a few items could be."""
-    if len(key) > 120:
+    not for a text longer than several items could be."""
+    if len(key) > 240:
         return False
     lengths = sorted({len(item) for item in items if item and len(item) <= len(key)})
     # reach[i]: the most items the text from i on is made of (0 at its end), None where it is made of none
