@@ -367,10 +367,10 @@ def test_a_nameless_form_corrected_in_the_senders_own_file_is_superseded(workdir
                                                            date="Fri, 10 Mar 2023 10:00:00 +0800"))
     status = {r.path: r.status for r in merge(cfg).analysis.inputs}
     assert status["inbox/1.eml!附件3.xlsx"] == "returned" and status["inbox/3.eml!附件3.xlsx"] == "accepted"
-    # his own file corrected with the name typed in and the cells the reply asked to correct (a level) and to check (the
-    # 主要表现形式 left empty) filled too: still his correction (it stayed returned for good once anything but the name
-    # changed)
-    slip = {**row, "风险等级": "很高", "主要表现形式": ""}
+    # his own file corrected with the name typed in and the cell the reply asked to correct (a level) filled too: still
+    # his correction (it stayed returned for good once anything but the name changed); cells it only asked to check may
+    # not differ (a colleague's form alike but for an empty cell filled took over a nameless one)
+    slip = {**row, "风险等级": "很高"}
     nameless = fill(blank, workdir / "a.xlsx", header={"填表日期": "2023-03-10"}, rows=[slip]).read_bytes()
     (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件3.xlsx", nameless)], from_="<zs@x.edu.cn>",
                                                            date="Fri, 10 Mar 2023 10:00:00 +0800"))

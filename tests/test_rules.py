@@ -473,6 +473,25 @@ def test_what_office_staff_type_for_yes_and_no_dates_and_power_items_returns_not
         assert "invalid-choice" not in {f.code for f in run(cfg)[path.name].findings}
 
 
+@pytest.mark.parametrize("typed, read", [
+    # a reason after the answer: the answer
+    ("否，涉及金额较小", "否"), ("是，无论金额大小", "是"), ("是，涉及重大决策或大额资金", "是"), ("是，但不涉及人事任免", "是"),
+    ("否，不涉及人事任免或大额资金", "否"), ("否（不属于三重一大事项）", "否"), ("否，是日常工作", "否"), ("是，没有例外", "是"),
+    # words that may give the other answer, or leave it open: none (never the wrong one)
+    ("是，不涉及三重一大", None), ("否、是", None), ("是，但不涉及的", None), ("是，不涉及三重一大相关事项", None),
+    ("是，不属于三重一大范围", None), ("是，或否", None), ("否，涉及重大决策", None), ("否，涉及重大决策和大额资金使用", None),
+    ("否，涉及到大额资金使用", None), ("否，涉及重要人事", None), ("否，属于三重一大事项", None), ("否，部分涉及大额资金", None),
+    ("否，是（重大决策）", None), ("否，是否涉及待定", None),
+])
+def test_a_yes_or_no_with_words_after_it_is_read_or_asked_never_turned(typed, read):
+    """涉及“三重一大” answered with words after the 是/否 (people explain): read as the answer when they are a reason; when
+    they may say the other answer, not read (the form is asked about it): a 否 followed by a matter of 三重一大 it involves
+    was read as 否, a 是 followed by 不属于…范围 as 是 (the catalogue said the opposite of what was meant)."""
+    from formkit import normalize
+
+    assert normalize.yesno(typed)[0] == read
+
+
 def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
     """附件6 关键环节 written 执行环节 (the column is called 关键环节) or 决策、执行 (a measure at two links): read as 执行
     and 决策；执行 (each returned the complete form with invalid-choice); one not a link at all still is not."""

@@ -180,25 +180,31 @@ def level(value: object) -> tuple[str | None, bool]:
 _YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
 _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
        "无的", "不属于"}
-_MAJOR_MATTERS = re.compile(r"涉及(?:重大决策|重要人事任免|人事任免|重大项目安排|重大项目|大额资金使用|大额资金)")
-"""A 否 followed by nothing but one of the four matters of 三重一大 it involves (否，涉及重大决策) says 是."""
+_MAJOR_MATTERS = re.compile(r"重大决策|重要人事|人事任免|重大项目|大额资金|重大事项|(?<!不)属于|有涉及|涉及到")
+"""Words after a 否 that say it involves a matter of 三重一大 after all (否，涉及重大决策和大额资金使用)."""
+_NOT_INVOLVED = re.compile(r"不涉及|未涉及|没有涉及|没涉及|不属于|无需|不需")
+"""Words that say a matter is not involved (否，不涉及人事任免或大额资金: a reason for the 否)."""
+_DENIED = re.compile(r"不涉及|未涉及|没有涉及|没涉及|不属于|(?:^|或)否")
+"""Words after a 是 that say no (是，不涉及三重一大相关事项; 是，或否)."""
 _OPEN = re.compile(r"待定|未定|不确定|[?？]")
 """Words after a 是/否 that leave it open (否，是否涉及待定)."""
 
 
 def _says_other(answer: str, note: str) -> bool:
-    """Whether the words after a 是/否 give the opposite answer or leave it open (是，不涉及; 是，但不涉及的; 否、是;
-    否，涉及三重一大事项; 否，涉及重大决策; 否，是否涉及待定): a reason that only uses such words (否，涉及金额较小; 是，无论金额大小;
-    否，有制度约束) is a reason, not another answer."""
+    """Whether the words after a 是/否 may say the other answer, or leave it open: then no answer is read (the form is
+    asked about it), rather than the wrong one. After 是: words saying no (是，不涉及三重一大相关事项), unless they name
+    a matter of 三重一大 (是，但不涉及人事任免: that one is not); after 否: a matter of 三重一大 it involves (否，涉及到大额资金
+    使用; 否，属于三重一大事项), unless said not involved (否，不涉及人事任免或大额资金); the other answer itself (否、是)."""
     if _OPEN.search(note):
         return True
     other = re.sub(r"^(?:但是|但|而且|而|也)|(?:的|事项|情况|内容)$", "", _bare(note))
     if (noted := _noted(other)) is not None:
         other = _bare(noted[0])
     if answer in _YES:
-        return other in _NO
+        return other in _NO or (bool(_DENIED.search(note)) and not _MAJOR_MATTERS.search(note))
     if answer in _NO:
-        return other in _YES or other in ("有涉及", "涉及到") or bool(_MAJOR_MATTERS.fullmatch(other))
+        return other in _YES or bool(re.match(r"或?是(?:的)?$|或?是[(（]", other)) \
+            or (bool(_MAJOR_MATTERS.search(note)) and not _NOT_INVOLVED.search(note))
     return False
 
 

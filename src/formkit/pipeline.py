@@ -539,13 +539,14 @@ def _rows_shared(a: InputResult, b: InputResult) -> bool:
 
 
 def _same_rows(a: InputResult, b: InputResult) -> bool:
-    """Whether form `b` holds the rows of form `a` as they were typed, but for the cells the feedback asked to correct or
-    check (its errors and warnings): `a` corrected in its own file (the name typed in, a missing level filled), not a colleague's form
+    """Whether form `b` holds the rows of form `a` as they were typed, but for the cells the feedback asked to correct
+    (its errors; not those it only asked to check: a colleague's form alike but for an empty cell filled took over a
+    nameless one): `a` corrected in its own file (the name typed in, a missing level filled), not a colleague's form
     sharing a risk or two, nor another department's with rows alike."""
     ca, cb = a.checked, b.checked
     if ca is None or cb is None or not ca.rows or len(ca.rows) != len(cb.rows):
         return False
-    flagged = {(f.row, f.key) for f in a.findings if f.severity in (F.ERROR, F.WARNING) and f.row is not None}
+    flagged = {(f.row, f.key) for f in a.findings if f.severity == F.ERROR and f.row is not None}
     for ra, rb in zip(ca.rows, cb.rows, strict=True):
         for key in set(ra.values) | set(rb.values):
             if key != "seq" and (ra.index, key) not in flagged and \
