@@ -180,31 +180,29 @@ def level(value: object) -> tuple[str | None, bool]:
 _YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
 _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
        "无的", "不属于"}
-_MAJOR_MATTERS = re.compile(r"重大决策|重要人事|人事任免|重大项目|大额资金|重大事项|(?<!不)属于|有涉及|涉及到")
-"""Words after a 否 that say it involves a matter of 三重一大 after all (否，涉及重大决策和大额资金使用)."""
-_NOT_INVOLVED = re.compile(r"不涉及|未涉及|没有涉及|没涉及|不属于|无需|不需")
-"""Words that say a matter is not involved (否，不涉及人事任免或大额资金: a reason for the 否)."""
-_DENIED = re.compile(r"不涉及|未涉及|没有涉及|没涉及|不属于|(?:^|或)否")
-"""Words after a 是 that say no (是，不涉及三重一大相关事项; 是，或否)."""
+_CLAUSE = re.compile(r"[,;:.。]|但是?|而且?|也|并且?")
+"""What ends a clause of the words after a 是/否 (not 、: 不涉及重大决策、大额资金使用 denies both)."""
+_DENYING = re.compile(r"不|未|没|无|非|否|低于|以下")
+"""Words that deny something: after a 是 they may say no (是，不属于三重一大范围; 是，应为否)."""
+_ADMITTING = re.compile(r"重大|人事|任免|大额|干部|项目|决策|经费|支出|资金|属|系|为|列入|程序|是|涉及|有关|^有的?$")
+"""Words that name or admit a matter of 三重一大: after a 否, in a clause denying nothing, they may say yes."""
 _OPEN = re.compile(r"待定|未定|不确定|[?？]")
 """Words after a 是/否 that leave it open (否，是否涉及待定)."""
 
 
 def _says_other(answer: str, note: str) -> bool:
     """Whether the words after a 是/否 may say the other answer, or leave it open: then no answer is read (the form is
-    asked about it), rather than the wrong one. After 是: words saying no (是，不涉及三重一大相关事项), unless they name
-    a matter of 三重一大 (是，但不涉及人事任免: that one is not); after 否: a matter of 三重一大 it involves (否，涉及到大额资金
-    使用; 否，属于三重一大事项), unless said not involved (否，不涉及人事任免或大额资金); the other answer itself (否、是)."""
+    asked about it), never the wrong one. After 是, any clause that denies something (是，不属于三重一大范围; 是，应为否);
+    after 否, any clause naming or admitting a matter without denying it (否，不涉及重大决策，但涉及大额资金使用; 否，属
+    三重一大; 否，应为是). Reasons that do neither are read (是，涉及重大决策或大额资金; 否，不涉及人事任免; 否，一般性事务);
+    cautious on purpose: a correct answer asked about costs a reply, a wrong one read would stand in the catalogue."""
     if _OPEN.search(note):
         return True
-    other = re.sub(r"^(?:但是|但|而且|而|也)|(?:的|事项|情况|内容)$", "", _bare(note))
-    if (noted := _noted(other)) is not None:
-        other = _bare(noted[0])
+    clauses = [c for c in _CLAUSE.split(_bare(note)) if c]
     if answer in _YES:
-        return other in _NO or (bool(_DENIED.search(note)) and not _MAJOR_MATTERS.search(note))
+        return any(_DENYING.search(c) for c in clauses)
     if answer in _NO:
-        return other in _YES or bool(re.match(r"或?是(?:的)?$|或?是[(（]", other)) \
-            or (bool(_MAJOR_MATTERS.search(note)) and not _NOT_INVOLVED.search(note))
+        return any(_ADMITTING.search(c) and not _DENYING.search(c) for c in clauses)
     return False
 
 
