@@ -57,7 +57,7 @@ class InputResult:
         self.same_as: InputResult | None = None  # a duplicate: the input whose bytes it repeats
         self.copies: tuple[InputResult, ...] = ()  # … and of the input they repeat, its duplicates (when each came)
         self.redated = False                     # a corrected feedback workbook whose 填表日期 was changed in it
-        self.filled_late = False                 # its 填表日期 is after the mail or save that carried it: no clue
+        self.filled_late = ""                    # its 填表日期 is after the mail or save that carried it: when that was
         self.credited: str | None = None         # the department it is put to, when not the form's (one that sent
                                                  # another department's form as its own: department-sender-aside)
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …

@@ -313,12 +313,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     versions.dated_corrections(results)
     for res in results:
         if res.brief:
-            res.filled_late = bool(versions.filled_after_sending(res, window))
+            res.filled_late = versions.filled_after_sending(res, window)
             ts, basis = versions.when(res, window)
             res.submitted_at, res.order_basis = versions.iso(ts), basis
             res.time_basis = basis
             groups.setdefault(res.brief.key, []).append(res)
-            if res.filled_late and (after := versions.filled_after_sending(res, window)):
+            if after := res.filled_late:
                 c = res.checked
                 res.findings.append(F.make(
                     F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",

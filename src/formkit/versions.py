@@ -67,8 +67,8 @@ def _receipt(result: InputResult) -> tuple[str, float]:
 
 
 def in_campaign(result: InputResult, window: tuple[date, date] | None) -> bool:
-    """Whether the times an input came with (its mail's Date, its file's) are all within the campaign's dates: a copy
-    that may lend them to the original of its bytes (a copy off a USB stick dated 2000 took the correction's time away,
+    """Whether the time an input came (its mail's Date, else its file's) is within the campaign's dates: a copy that may
+    lend it to the original of its bytes (a copy off a USB stick dated 2000 took the correction's time away,
     and the flawed first version became the current one)."""
     basis, ts = _receipt(result)
     return bool(basis) and (window is None or _within(ts, window))
