@@ -440,10 +440,14 @@ def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
     risk = openpyxl.utils.get_column_letter(table_header_row(ws, ["风险点"])[1]["风险点"])
     ws.merge_cells(f"{risk}{hr + 1}:{risk}{hr + 2}")
     wb.save(cfg.inbox / "merged_risk.xlsx")
-    res = run(cfg)["merged_risk.xlsx"]
+    analysis = analyse(cfg)
+    res = next(r for r in analysis.inputs if r.path.endswith("merged_risk.xlsx"))
     assert [(f.code, f.cell, f.severity) for f in res.findings if f.code.startswith("merged")] == \
         [("merged-risk-rows", f"{risk}{hr + 1}", "warning")]
     assert [r.refs["risk"] for r in res.checked.rows] == [f"{risk}{hr + 1}"] * 2
+    # but each risk's 来源位置 is its own row (both cited the merged cell's top: the auditor found the first risk)
+    traced = [(row["主要表现形式"], row["来源位置"]) for row in analysis.catalogue if row["来源文件"].endswith("merged_risk.xlsx")]
+    assert traced == [("前半", f"{ws.title}!{risk}{hr + 1}"), ("后半", f"{ws.title}!{risk}{hr + 2}")]
 
 
 def test_a_transposed_form_keeps_its_identity(cfg):

@@ -501,7 +501,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             elif c is not None:
                 for row in c.rows:
                     if (rid := row.values.get("_risk_id")) and rid not in ctx.measures_pending:
-                        anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
+                        anchor = row.at("measure")
                         ctx.measures_pending[rid] = (res.raw.file_path, {
                             item: f"{c.sub.sheet}!{row.refs.get(key) or anchor}" for item, key in
                             (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"), ("完成时限", "deadline"))})
@@ -512,7 +512,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             c = res.checked
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
             for row in c.rows:
-                anchor = next(iter(row.refs.values()), None)
+                anchor = row.at() or None
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
@@ -757,7 +757,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str, columns:
     personal = c.spec.scope == "person"
     rank = (c.staff.rank if c.staff else normalize.to_text(c.header.get("rank"))) if personal else ""
     direct, supervisor = supervision(level, c.department, cfg.main_leader, c.person if personal else "", rank)
-    anchor = row.refs.get("risk") or next(iter(row.refs.values()), "")
+    anchor = row.at("risk")
     person = _shared(c.person)
     return CatalogueRow([
         rid,                                                            # 风险编号
@@ -850,7 +850,7 @@ def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
         target = ctx.risks.get(rid) if rid else None
         if target is None:
             continue
-        anchor = row.refs.get("measure") or next(iter(row.refs.values()), "")
+        anchor = row.at("measure")
         parts = tuple(iso_text(row.values.get(col, "")) for col in ("measure", "procedure", "key_link", "deadline"))
         if rid in first:          # a risk answered by several rows: each kept as sent (measure_rows)
             if parts in ctx.measure_rows.get(rid, [first[rid]]):
@@ -905,7 +905,7 @@ def _consolidate(a: Analysis) -> None:
                 "权力事项": iso_text(v.get("power_item")), "权力类别": iso_text(v.get("power_type")),
                 "职权依据": iso_text(v.get("basis")), "行使岗位": iso_text(v.get("post")), "责任人": normalize.person_name(v.get("owner")),
                 "运行流程": iso_text(v.get("process")), "涉及三重一大": iso_text(v.get("major")), "备注": iso_text(v.get("note")),
-                "来源文件": res.raw.file_path, "来源位置": f"{c.sub.sheet}!{row.refs.get('power_item', '')}",
+                "来源文件": res.raw.file_path, "来源位置": f"{c.sub.sheet}!{row.at('power_item')}",
             })
     for res in (r for r in listed if r.form == "附件1"):
         c = res.checked
@@ -915,5 +915,5 @@ def _consolidate(a: Analysis) -> None:
                 "序号": row.index + 1, "机构": iso_text(v.get("body")), "职务": iso_text(v.get("role")),
                 "姓名": normalize.person_name(v.get("name")), "本职": iso_text(v.get("post")), "联系电话": iso_text(v.get("phone")),
                 "备注": iso_text(v.get("note")), "来源文件": res.raw.file_path,
-                "来源位置": f"{c.sub.sheet}!{row.refs.get('name', '')}",
+                "来源位置": f"{c.sub.sheet}!{row.at('name')}",
             })

@@ -31,6 +31,13 @@ class CleanRow:
     refs: dict[str, str]
     extra: dict[str, str] = field(default_factory=dict)
 
+    def at(self, *keys: str) -> str:
+        """This row's cell in the column of the first of `keys` it has (else of its first column): where an auditor
+        finds the row. refs name where each value is written, and a value merged down from a row above (风险点 over two
+        risks' rows) is written up there: citing it sent the second risk's trace to the first risk's row."""
+        ref = next((self.refs[k] for k in keys if self.refs.get(k)), None) or next(iter(self.refs.values()), "")
+        return ref.rstrip("0123456789") + str(self.excel_row) if ref else ""
+
 
 @dataclass
 class Checked:
