@@ -444,6 +444,8 @@ def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
     res = next(r for r in analysis.inputs if r.path.endswith("merged_risk.xlsx"))
     assert [(f.code, f.cell, f.severity) for f in res.findings if f.code.startswith("merged")] == \
         [("merged-risk-rows", f"{risk}{hr + 1}", "warning")]
+    # its rows are the sender's file's: the reply's positions are those of the feedback workbook, laid out anew
+    assert next(f.message for f in res.findings if f.code == "merged-risk-rows").startswith(f"“风险点”在原表第 {hr + 1}")
     assert [r.refs["risk"] for r in res.checked.rows] == [f"{risk}{hr + 1}"] * 2
     # but each risk's 来源位置 is its own row (both cited the merged cell's top: the auditor found the first risk)
     traced = [(row["主要表现形式"], row["来源位置"]) for row in analysis.catalogue if row["来源文件"].endswith("merged_risk.xlsx")]

@@ -512,6 +512,23 @@ def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
     assert ("附件6", table_ref(path, "附件6", "关键环节", 0), "invalid-choice") in triples(run(cfg)[path.name])
 
 
+@pytest.mark.parametrize("measure,procedure", [("无", "命题—审核"), ("试卷双人管理", "/"), ("暂无", "——"), ("待定", "待定")])
+def test_a_placeholder_is_no_measure(cfg, measure, procedure):
+    """防控措施 = 无 or 工作程序 = / (a risk the department skipped): an error at the cell, as an empty one (they were
+    accepted, counted as 已有防控措施 and published in 公示 as the measure); a real measure and 工作程序 stay accepted."""
+    a6 = pick(risk_stage(cfg), "附件6")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "防控措施": measure, "工作程序": procedure},
+                                                    "JWC-B02": MEASURE6})
+    res = run(cfg)[path.name]
+    assert res.status == "returned"
+    expected = {("附件6", table_ref(path, "附件6", label, 0), "required-placeholder")
+                for label, typed in (("防控措施", measure), ("工作程序", procedure)) if typed in validate.PLACEHOLDERS}
+    assert {t for t in triples(res) if t[2] == "required-placeholder"} == expected != set()
+    assert any("只写了“" in f.message for f in res.findings)
+    good = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    assert run(cfg)[good.name].status == "accepted"
+
+
 def test_too_long(cfg):
     """A 风险点 of 301 characters (a paragraph pasted from a Word report): kept whole, with a warning at the cell (the
     complete, correct form was returned)."""
@@ -769,12 +786,14 @@ def test_same_as_above_takes_the_value_of_the_row_above(cfg):
     """岗位(环节), 风险类别 and 责任人 typed 同上 (or 〃) in 教务处's second row: the first row's values, said at the cells
     (风险目录 showed 岗位 = 同上, and the measure form pre-filled from it, locked, too)."""
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "责任人": "李娜"},
-                                             {**RISK4B, "岗位(环节)": "同上", "风险类别": "〃", "责任人": "同上"}])
+                                             {**RISK4B, "岗位(环节)": "同 上", "风险类别": "〃", "责任人": "如上"}])
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
     assert {(f.cell, f.code) for f in res.findings if f.code == "ditto"} == {
         (table_ref(path, "附件4", label, 1), "ditto") for label in ("岗位(环节)", "风险类别", "责任人")}
+    # each said as typed (同 上, 如上 and 〃 were all quoted “同上”: not in the cell the message points at)
+    assert sorted(f.message.split("”")[1].split("“")[-1] for f in res.findings if f.code == "ditto") == sorted(["同 上", "如上", "〃"])
     second = next(r for r in a.catalogue if r["风险点"] == RISK4B["风险点"])
     assert (second["岗位"], second["风险类别"], second["责任人"]) == (RISK4["岗位(环节)"], RISK4["风险类别"], "李娜")
     # in the first row there is nothing to take: said at the cell (同上 stood in 风险目录 and the measure form)
@@ -1888,7 +1907,7 @@ def test_identity_missing(cfg):
 
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
-    "required", "expected", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
+    "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",

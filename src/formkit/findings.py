@@ -231,7 +231,7 @@ MERGED_ROWS = _code(
     "“{field}”在{detail}是合并单元格，已按这几行都填写了“{value}”处理。")
 MERGED_RISK_ROWS = _code(
     "merged-risk-rows", WARNING, "风险点合并单元格",
-    "“{field}”在{detail}是合并单元格（“{value}”），已按这几行各是一条风险点汇总；如是同一条风险点的几种表现，"
+    "“{field}”在原表{detail}是合并单元格（“{value}”），已按这几行各是一条风险点汇总；如是同一条风险点的几种表现，"
     "请取消合并，写成一行（主要表现形式可写在同一单元格中）。")
 ROWS_HIDDEN = _code(
     "rows-hidden", INFO, "隐藏的行",
@@ -247,11 +247,11 @@ HEADER_REPEATED = _code(
     "第 {detail} 行重复了表格的表头（{value}），未作为数据读取。")
 HEADER_REORDERED = _code(
     "header-reordered", WARNING, "另一种列顺序的表头",
-    "第 {detail} 行是另一张表的表头，列的顺序与本表不同（{value}）；其下各行已按这一行的表头读取。请核对这些行，"
+    "原表第 {detail} 行是另一张表的表头，列的顺序与本表不同（{value}）；其下各行已按这一行的表头读取。请核对这些行，"
     "今后请按本表的列顺序填写。")
 FORM_PASTED_BELOW = _code(
     "form-pasted-below", ERROR, "表格下方贴了另一份表",
-    "第 {detail} 行起是另一份表单（{value}）；一张工作表只能填一份表，这部分未读取。请把它放到单独的工作表或文件中后重新发送。")
+    "原表第 {detail} 行起是另一份表单（{value}）；一张工作表只能填一份表，这部分未读取。请把它放到单独的工作表或文件中后重新发送。")
 MEASURE_CONTINUES = _code(
     "measure-continues", INFO, "续写的措施",
     "第 {detail} 行只填了措施（或工作程序）、没有填风险编号，已作为上面风险点（{value}）的另一条措施汇总；如不是，请填写它的风险编号。")
@@ -260,7 +260,7 @@ ROW_CONTINUED = _code(
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
 DITTO = _code(
     "ditto", INFO, "“同上”按上一行汇总",
-    "“{field}”写的是“同上”，已按上一行（第 {detail} 行）的“{value}”汇总；如不是这个意思，请直接填写内容。")
+    "“{field}”写的是“{detail}”，已按上一行的“{value}”汇总；如不是这个意思，请直接填写内容。")
 DITTO_NOTHING_ABOVE = _code(
     "ditto-nothing-above", ERROR, "“同上”上面没有内容",
     "“{field}”写的是“{value}”，意思是同上一行，但上面没有可以沿用的一行；请直接填写内容。")
@@ -278,6 +278,9 @@ ROWS_NOT_READ_MORE = _code(
     "另有 {detail} 处只在一列写了内容的行，同样没有作为数据读取（不再逐一列出）；如是误填（如向下拖动复制），请删去。")
 REQUIRED = _code("required", ERROR, "必填项为空", "“{field}”为必填项，请填写。")
 EXPECTED = _code("expected", WARNING, "建议填写", "“{field}”未填写，建议补充。")
+REQUIRED_PLACEHOLDER = _code(
+    "required-placeholder", ERROR, "必填项只写了占位符",
+    "“{field}”为必填项，只写了“{value}”，请填写具体内容。")
 INVALID_CHOICE = _code(
     "invalid-choice", ERROR, "不在可选范围",
     "“{field}”只能填写：{detail}；当前为“{value}”，请从下拉列表中选择。")
@@ -328,7 +331,7 @@ NO_ROWS = _code(
     "表格中没有填写任何{detail}；请至少填写一行。")
 DUPLICATE_ROW = _code(
     "duplicate-row", WARNING, "重复的行",
-    "这一行与第 {detail} 行内容完全相同，只汇总一次；如确属重复请删除，如是另一项请改写清楚。")
+    "这一行与原表第 {detail} 行内容完全相同，只汇总一次；如确属重复请删除，如是另一项请改写清楚。")
 MAJOR_NOT_LEVEL1 = _code(
     "major-not-level1", WARNING, "三重一大但非一级",
     "该风险涉及“三重一大”，但风险等级为{value}；按实施方案，涉及“三重一大”的一般应评为一级，请核实。")

@@ -723,9 +723,9 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
     return filled
 
 
-_DITTO = re.compile(r"同上[。.]?|同上行|同前|〃|[\"”″]{1,2}")
-"""What a person types for "the same as the row above" (同上, 〃, a ditto mark)."""
-_DITTO_START = frozenset("同〃\"”″")
+_DITTO = re.compile(r"(?:同\s?上|同上行|同上述|同上所述|如上|见上|同前)[。.]?|〃|[\"”″]{1,2}")
+"""What a person types for "the same as the row above" (同上, 同 上, 如上, 见上, 〃, a ditto mark)."""
+_DITTO_START = frozenset("同如见〃\"”″")
 
 
 def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
@@ -744,7 +744,7 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
         if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
             values[key] = taken
             findings.append(F.make(F.DITTO, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
-                                   value=normalize.to_text(taken), detail=str(above.excel_row)))
+                                   value=normalize.to_text(taken), detail=value.strip()))
         else:       # the first row, or nothing above to take: 同上 would stand in 风险目录 (and a measure form) as it is
             findings.append(F.make(F.DITTO_NOTHING_ABOVE, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
                                    value=value.strip()))

@@ -735,10 +735,20 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 continue       # (its 关键环节, 工作程序 … are the row above's unless it says otherwise)
             if f.key == "risk" and c.spec.is_measure_form and iso_text(row.values.get("risk_id", "")):
                 continue       # the 风险编号 names the risk (a blank 附件5 with the numbers typed in)
-            if not iso_text(row.values.get(f.key, "")) and row.refs.get(f.key) not in broken:
+            text = iso_text(row.values.get(f.key, ""))
+            if not text and row.refs.get(f.key) not in broken:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
                              key=f.key)
+            elif f.need == "req" and f.type == "text" and not f.choices and text.strip() in PLACEHOLDERS:
+                # 防控措施 = 无, 工作程序 = / (a risk skipped): accepted as a measure, counted, published in 公示
+                yield F.make(F.REQUIRED_PLACEHOLDER, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label,
+                             value=text.strip(), row=row.index, key=f.key)
+
+
+PLACEHOLDERS = frozenset({"无", "/", "／", "-", "—", "——", "－", "\\", "、", "暂无", "待定", "待补充", "待填", "没有", "略",
+                          "空", "无。", "暂无。", "…", "……", "...", "?", "？", "N/A", "n/a", "NA", "×", "x", "X"})
+"""What stands in a required text cell for nothing written (a risk skipped): not a 防控措施."""
 
 
 def _names_risk(row) -> bool:
