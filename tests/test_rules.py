@@ -1377,6 +1377,26 @@ def test_column_extra(cfg):
     assert res.checked.rows[0].extra == {"联系人": "张伟本人"}
 
 
+@pytest.mark.parametrize("label", ["防控措施", "防范措施", "完成时限"])
+def test_measures_typed_into_a_column_added_to_the_risk_form(cfg, label):
+    """A 防控措施 column added to one's 附件3 and filled (sent again instead of 附件5): a warning naming 附件5 at its
+    header (it was an info telling him to write the measures in 备注, which registers none either; no reply went)."""
+    path = submit(cfg, "附件3", "JWC", "张伟")
+    head = table_ref(path, "附件3", "备注")
+    col = chr(ord(head[0]) + 1)
+    row = int(head[1:])
+
+    def add(ws):
+        ws[f"{col}{row}"] = label
+        ws[f"{col}{row + 1}"] = "成绩修改双人复核"
+
+    _edit(path, add)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", f"{col}{row}", "measures-on-risk-form")}
+    assert res.status == "accepted" and res.findings[0].severity == "warning"
+    assert "附件5 个人岗位风险防控措施表" in res.findings[0].message and "备注" not in res.findings[0].message
+
+
 @pytest.mark.parametrize("column, code, severity, status", [
     ("风险点", "column-missing", "error", "returned"),          # a required column deleted
     ("主要表现形式", "column-dropped", "warning", "accepted"),   # a 'want' column: said once, as blank cells would be
@@ -1912,7 +1932,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
-    "formula-cached", "column-renamed", "column-extra", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
+    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }
 

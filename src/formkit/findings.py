@@ -239,6 +239,9 @@ ROWS_HIDDEN = _code(
 COLUMN_EXTRA = _code(
     "column-extra", INFO, "多余的列",
     "“{value}”列的内容未汇总：{detail}。")
+MEASURES_ON_RISK_FORM = _code(
+    "measures-on-risk-form", WARNING, "措施填在了风险点表中",
+    "“{value}”列的内容没有汇总：本表是风险点自查表，不登记防控措施；防控措施请填写在办公室下发的《{detail}》中。")
 COLUMN_DROPPED = _code(
     "column-dropped", WARNING, "缺少建议填写的列",
     "表格缺少“{field}”列，这一项无法汇总；请使用下发的表单，不要删除列。")

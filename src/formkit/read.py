@@ -287,6 +287,25 @@ def _column_keys(spec: FormSpec) -> tuple[frozenset[str], int]:
     return keys, 4 * max(map(len, keys)) + 16
 
 
+_MEASURE_KEYS = ("measure", "procedure", "key_link", "deadline")
+
+
+@lru_cache(maxsize=256)
+def _measure_form_for(spec: FormSpec, label: str) -> str:
+    """For a risk form's column of its submitter's own: the form that takes what it holds ("附件5 个人岗位风险防控措施表")
+    when its label is one of that measure form's columns (防控措施, 工作程序, 完成时限, 关键环节); else ""."""
+    from formkit.spec import load_forms
+
+    if spec.is_measure_form:
+        return ""
+    key = normalize.label_key(label)
+    for other in load_forms().values():
+        if other.measures_for == spec.id and any(
+                key in _label_keys(c) for c in other.columns if c.key in _MEASURE_KEYS and not c.prefill):
+            return f"{other.id} {other.title}"
+    return ""
+
+
 @lru_cache(maxsize=64)
 def _label_index(spec: FormSpec) -> dict[str, str]:
     """Each column label key (label and aliases) of a form → its column's key."""
@@ -992,7 +1011,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
     for at, columns in extra_sets:
         for j, label in columns.items():
-            if label in extra_used:
+            if label in extra_used and (answered_on := _measure_form_for(spec, label)):
+                # 防控措施 typed into a column added to the risk form (sent again instead of 附件5): "write it in 备注"
+                # would not register them either
+                findings.append(F.make(F.MEASURES_ON_RISK_FORM, sheet=sheet, cell=a1(at, j), value=label,
+                                       detail=answered_on))
+            elif label in extra_used:
                 # a second 备注 beside the form's own: "not of this form, write it in 备注" contradicted itself
                 twice = normalize.label_key(label) in _column_keys(spec)[0]
                 findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(at, j), value=label, detail=(
