@@ -437,6 +437,23 @@ def test_a_date_shown_as_a_number_says_so(cfg):
     assert res.checked.header["date"] == date(2023, 3, 5)
 
 
+def test_a_date_shown_as_a_number_counts_from_1904_where_the_workbook_does(cfg):
+    """A workbook of old Mac Excel counts days from 1904: its serial in a General cell is the date Excel shows (it was
+    read 4 years and a day early: 2019-03-04 for 2023-03-05); a cell formatted as a date was right already."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": ""})
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = CALENDAR_MAC_1904
+    ws = form_sheet(wb)
+    ws[value_ref(path, "填表日期")].number_format = "General"
+    ws[value_ref(path, "填表日期")].value = 44990 - 1462
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-as-number")}
+    assert res.checked.header["date"] == date(2023, 3, 5)
+
+
 def test_real_date_has_no_finding(cfg):
     submit(cfg, "附件3", "JWC", "张伟", name="d.xlsx", header={"填表日期": date(2023, 3, 5)})
     res = run(cfg)["d.xlsx"]

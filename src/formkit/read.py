@@ -1063,6 +1063,9 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
     parts = Parts(data, kept) if kind == "xlsx" else None
     try:
         sub = _read_workbook(wb, parts, forms, _ods_merged(data) if kind == "ods" else None, sheet)
+        if parts is not None and sub.form in forms and (book := parts.get("xl/workbook.xml")) \
+                and _DATE1904.search(book):
+            _from_1904(sub, forms[sub.form])
     finally:
         if parts is not None:
             parts.close()
@@ -1071,6 +1074,26 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
             sub.formula_cells[ref] = formula
             sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown))
     return sub
+
+
+_DATE1904 = re.compile(rb"""date1904\s*=\s*["'](?:1|true)["']""")
+_DAYS_1904 = 1462          # 1904-01-01 is day 1462 of the 1900 system
+
+
+def _from_1904(sub: Submission, spec: FormSpec) -> None:
+    """A workbook counting days from 1904 (old Mac Excel): a date typed as a bare number (a serial pasted as a value
+    into a General cell) counts from there; it was read 4 years and a day early (python-calamine converts the cells
+    formatted as dates itself)."""
+    def shift(values: dict, fields) -> None:
+        for f in fields:
+            v = values.get(f.key)
+            if f.type in ("date", "when") and isinstance(v, int | float) and not isinstance(v, bool):
+                values[f.key] = v + _DAYS_1904
+
+    shift(sub.header, spec.header)
+    shift(sub.signoff, spec.signoff)
+    for row in sub.rows:
+        shift(row.values, spec.columns)
 
 
 _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
