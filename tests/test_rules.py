@@ -1244,15 +1244,15 @@ def test_leader_count(cfg):
 # -- formulas ------------------------------------------------------------------------------------------------
 
 
-def _formula_form(cfg, write) -> Path:
-    """张伟's 附件3 with two good rows, where write(ws, row, col) puts a formula into row 0's 风险点."""
+def _formula_form(cfg, write, key: str = "risk") -> Path:
+    """张伟's 附件3 with two good rows, where write(ws, row, col) puts a formula into row 0's 风险点 (or `key`'s cell)."""
     spec = FORMS["附件3"]
     d, p = cfg.roster.departments["JWC"], cfg.roster.staff[0]
     rows = [{"category": "岗位职责", "risk": "占位", "manifest": "表现", "level": "二级"},
             {"category": "思想道德", "risk": "接受宴请", "manifest": "吃请", "level": "三级"}]
 
     def extra(wb, lay):
-        write(wb.get_worksheet_by_name("附件3"), *lay.data_cell(0, "risk"))
+        write(wb.get_worksheet_by_name("附件3"), *lay.data_cell(0, key))
 
     content = FormContent(header={**header_prefill(spec, cfg, d, p), "date": DAY}, rows=rows)
     return blank(cfg, "附件3", ident=identity_for(spec, cfg, d, p), content=content, extra=extra)
@@ -1285,6 +1285,35 @@ def test_formula_error(cfg, with_formula):
     assert triples(res) <= {("附件3", cell, "formula-error"), ("附件3", cell, "required")}
     assert res.status == "returned"
     assert next(f for f in res.findings if f.code == "formula-error").value == "#DIV/0!"
+
+
+@pytest.mark.parametrize("key,label", [("seq", "序号"), ("note", "备注")])
+def test_an_error_value_where_nothing_is_required_is_a_warning(cfg, key, label):
+    """#REF! in a 序号 kept as =A8+1 after a row was deleted, #N/A in a 备注: read as empty, a warning at the cell; the
+    complete form is accepted (it was returned, every risk with it)."""
+    src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, "=#REF!+1", None, "#REF!"), key)
+    shutil.copyfile(src, cfg.inbox / "e.xlsx")
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", table_ref(src, "附件3", label, 0), "formula-error-blank")}
+    assert res.status == "accepted" and res.findings[0].severity == "warning"
+    assert [(r["风险点"], r["备注"]) for r in a.catalogue] == [("占位", ""), ("接受宴请", "")]
+
+
+@pytest.mark.parametrize("key,label,code,status", [("risk", "风险点", "cell-picture", "returned"),
+                                                   ("note", "备注", "cell-picture-blank", "accepted")])
+def test_a_picture_in_a_cell_is_no_text(cfg, key, label, code, status):
+    """WPS's picture in a cell (嵌入单元格图片) is saved as the formula DISPIMG with its own text as the cached value: it
+    was read as the text =DISPIMG("ID_…",1), accepted and published as the 风险点. Now nothing is read from it: an error
+    where the cell is required, a warning elsewhere."""
+    src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, '=_xlfn.DISPIMG("ID_3F5A1C2B",1)', None,
+                                                               '=DISPIMG("ID_3F5A1C2B",1)'), key)
+    shutil.copyfile(src, cfg.inbox / "p.xlsx")
+    a = analyse(cfg)
+    res = a.inputs[0]
+    assert triples(res) == {("附件3", table_ref(src, "附件3", label, 0), code)}
+    assert res.status == status
+    assert "DISPIMG" not in "".join(str(v) for r in a.catalogue for v in r.values())
 
 
 def test_formula_cached(cfg):
@@ -1336,6 +1365,8 @@ def test_formulas_as_other_producers_save_them(cfg, variant):
     code = "formula-uncached" if variant == "filled-down" else "formula-error"
     assert ("附件3", cell, code) in triples(res), res.findings
     assert res.status == "returned"
+    if variant == "filled-down":   # the formula's text is the first cell's, not this one's as Excel shows it: not quoted
+        assert "与上方单元格相同的公式" in next(f.message for f in res.findings if f.code == code)
 
 
 def _strict(xml: bytes) -> bytes:
@@ -1948,7 +1979,7 @@ VALIDATION_CODES = {
     "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
-    "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error",
+    "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }

@@ -326,6 +326,15 @@ FORMULA_UNCACHED = _code(
 FORMULA_ERROR = _code(
     "formula-error", ERROR, "单元格显示错误值",
     "该单元格显示错误值 {value}；请改为直接填写内容。")
+FORMULA_ERROR_BLANK = _code(
+    "formula-error-blank", WARNING, "单元格显示错误值（非必填）",
+    "该单元格显示错误值 {value}，已按空白读取；如这里应有内容，请改为直接填写。")
+CELL_PICTURE = _code(
+    "cell-picture", ERROR, "单元格中是图片",
+    "该单元格中是一张图片（WPS“嵌入单元格图片”），图片里的内容无法汇总；请把内容直接输入为文字。")
+CELL_PICTURE_BLANK = _code(
+    "cell-picture-blank", WARNING, "单元格中是图片（非必填）",
+    "该单元格中是一张图片（WPS“嵌入单元格图片”），图片里的内容无法汇总，已按空白读取；如这里应有内容，请直接输入为文字。")
 FORMULA_CACHED = _code(
     "formula-cached", INFO, "公式已取计算结果",
     "该单元格是公式（{value}），已按其显示的结果读取。")

@@ -220,11 +220,12 @@ def _sheet_member(parts: Parts, sheet: str) -> str | None:
     return None
 
 
-def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str | None]]:
-    """A1 → (formula text, has a cached value, error value such as '#REF!' or None). Whatever the namespace (Strict
-    OOXML), for cells and rows without an r attribute (by their places) and for formulas filled down (t="shared":
-    the cells below the first hold no text of their own; they are given the first one's)."""
-    out: dict[str, tuple[str, bool, str | None]] = {}
+def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str | None, bool]]:
+    """A1 → (formula text, has a cached value, error value such as '#REF!' or None, filled down). Whatever the
+    namespace (Strict OOXML), for cells and rows without an r attribute (by their places) and for formulas filled down
+    (t="shared": the cells below the first hold no text of their own; they are given the first one's, and `filled down`
+    says the text is not theirs as written: =A9+1 in A10 is =A8+1 in the XML)."""
+    out: dict[str, tuple[str, bool, str | None, bool]] = {}
     in_hand = parts.sheets()
     if in_hand is not None and not any(map(_has_formula, in_hand)):
         return out          # the usual case: no sheet has a formula or an error cell
@@ -261,10 +262,12 @@ def _formula_cells(parts: Parts, sheet: str) -> dict[str, tuple[str, bool, str |
             is_err = kind == "e"
             if f_el is not None or is_err:
                 text = (f_el.text or "") if f_el is not None else ""
+                copied = False
                 if f_el is not None and f_el.get("t") == "shared" and (si := f_el.get("si")) is not None:
+                    copied = not text
                     text = shared.setdefault(si, text) if text else shared.get(si, "") or "…"
                 cached = v_el is not None and ((v_el.text or "") != "" or kind == "str")
-                out[ref] = (text, cached, (v_el.text if is_err and v_el is not None else None))
+                out[ref] = (text, cached, (v_el.text if is_err and v_el is not None else None), copied)
             el.clear()
     except (ElementTree.ParseError, ValueError):
         pass
@@ -1070,10 +1073,35 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None:
             parts.close()
     if kind == "ods":
-        for ref, (formula, shown) in sorted(_ods_error_cells(data, sub.sheet).items(), key=lambda kv: ref_order(kv[0])):
+        errors = _ods_error_cells(data, sub.sheet)
+        needed = _required_cells(sub, forms[sub.form]) if errors and sub.form in forms else frozenset()
+        for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
-            sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown))
+            sub.findings.append(F.make(F.FORMULA_ERROR if ref in needed else F.FORMULA_ERROR_BLANK, sheet=sub.sheet,
+                                       cell=ref, value=shown))
     return sub
+
+
+_CELL_PICTURE = re.compile(r"^(?:_xlfn\.)?DISPIMG\(", re.IGNORECASE)
+
+
+def _required_cells(sub: Submission, spec: FormSpec) -> frozenset[str]:
+    """The cells of a submission whose fields are required (table, header, sign-off)."""
+    need = {f.key for f in (*spec.columns, *spec.header, *spec.signoff) if f.need == "req"}
+    cells = {ref for key, ref in sub.header_refs.items() if key in need}
+    cells.update(ref for key, ref in sub.signoff_refs.items() if key in need)
+    for row in sub.rows:
+        cells.update(ref for key, ref in row.refs.items() if key in need)
+    return frozenset(cells)
+
+
+def _blank_cell(sub: Submission, ref: str) -> None:
+    """The value read from cell `ref` taken as empty (wherever the submission holds it)."""
+    for values, refs in ((sub.header, sub.header_refs), (sub.signoff, sub.signoff_refs),
+                         *((row.values, row.refs) for row in sub.rows)):
+        for key, at in refs.items():
+            if at == ref and key in values:
+                values[key] = ""
 
 
 _DATE1904 = re.compile(rb"""date1904\s*=\s*["'](?:1|true)["']""")
@@ -1494,11 +1522,21 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                                    value="、".join(dict.fromkeys(f for _, f in unread if f))))
     if parts is not None:
         formulas = _formula_cells(parts, name)
-        sub.formula_cells = {ref: f for ref, (f, _, _) in formulas.items()}
-        for ref, (formula, cached, err) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
-            shown = f"={formula}" if formula else ""
-            if err:
+        sub.formula_cells = {ref: f for ref, (f, _, _, _) in formulas.items()}
+        needed = _required_cells(sub, forms[sub.form]) if formulas and sub.form in forms else frozenset()
+        for ref, (formula, cached, err, copied) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
+            shown = "与上方单元格相同的公式" if copied else f"={formula}" if formula else ""
+            if err and ref not in needed:
+                # #REF! in a 序号 kept as =A8+1 after a row was deleted, #N/A in a 备注: nothing of the form is lost
+                # (the cell reads empty), said; it returned the whole correct form
+                sub.findings.append(F.make(F.FORMULA_ERROR_BLANK, sheet=name, cell=ref, value=err))
+            elif err:
                 sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))
+            elif _CELL_PICTURE.search(formula):
+                # WPS's picture in a cell (嵌入单元格图片): its cached "value" is the formula's text, not what it shows
+                _blank_cell(sub, ref)
+                sub.findings.append(F.make(F.CELL_PICTURE if ref in needed else F.CELL_PICTURE_BLANK, sheet=name,
+                                           cell=ref))
             elif formula and not cached:
                 sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
             elif formula:

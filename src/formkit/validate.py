@@ -713,7 +713,8 @@ def prefilled_header_lost(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
     # a formula cell without a usable value already has its finding: one finding per cell
-    broken = {f.cell for f in c.findings if f.code in (F.FORMULA_ERROR, F.FORMULA_UNCACHED)}
+    broken = {f.cell for f in c.findings if f.code in (F.FORMULA_ERROR, F.FORMULA_UNCACHED, F.FORMULA_ERROR_BLANK,
+                                                        F.CELL_PICTURE, F.CELL_PICTURE_BLANK)}
     for f in c.spec.header:
         if f.need in ("req", "want") and not iso_text(c.header.get(f.key, "")) \
                 and c.sub.header_refs.get(f.key) not in broken:
