@@ -340,6 +340,12 @@ def main(argv: list[str] | None = None) -> int:
     floor_n = med([inflate_floor(root, os.cpu_count() or 1) for _ in range(3 if args.scale <= 20_000 else 1)])
 
     full, remerge = runs["full"], runs["remerge"]
+    failed = [(what, x) for what in ("full", "remerge") for x in runs[what] if x["timings"] is None]
+    for what, x in failed:      # a merge that stopped (killed, out of memory, a traceback): said, not a KeyError here
+        print(f"\n`formkit merge` ({'re-merge' if what == 'remerge' else 'full merge'}) gave no timings: exit {x['rc']}, "
+              f"{x['wall']:.1f} s, peak RSS {mib(x['max_rss'] or 0)}; the end of its stderr:\n{x['stderr']}")
+    if failed:
+        return 1
     full_s = med([x["wall"] for x in full])
     rem_s = med([x["wall"] for x in remerge])
     read_s = med([x["timings"]["read"] for x in full])

@@ -78,6 +78,49 @@ def test_generate_on_a_fresh_init(tmp_path):
     assert len(files) == 1 + 3 * 4
 
 
+def test_generate_again_keeps_forms_filled_in_place_and_says_what_changed(tmp_path):
+    """The coordinator fills 附件1 where generate put it: generating again (a roster fix) replaced it with a blank one,
+    and a form no longer issued was deleted, filled or not. Now a form changed since it was written is moved to
+    outbox/已改动的表单/ (never overwritten nor deleted); forms the same as before are left alone (their time too) and
+    the summary says which ones differ (every form was rewritten: all went out again)."""
+    import openpyxl
+
+    target = tmp_path / "w"
+    run("init", str(target))
+    assert run("generate", "--dir", str(target), "--quiet").returncode == 0
+    templates = target / "outbox/templates"
+    a1 = next(templates.glob("附件1_*.xlsx"))
+    wb = openpyxl.load_workbook(a1)
+    wb.worksheets[0]["D7"] = "钱院长"
+    wb.save(a1)
+    untouched = next(templates.rglob("附件4_*.xlsx"))
+    stamp = untouched.stat().st_mtime_ns
+    result = run("generate", "--dir", str(target))
+    assert result.returncode == 0, result.stderr
+    kept = target / "outbox/已改动的表单" / a1.name
+    assert openpyxl.load_workbook(kept).worksheets[0]["D7"].value == "钱院长"
+    assert openpyxl.load_workbook(a1).worksheets[0]["D7"].value is None       # a fresh one in its place
+    assert "1 份表单在上次生成后被改动过" in result.stdout and "13 份表单都与上次生成的相同" in result.stdout
+    assert untouched.stat().st_mtime_ns == stamp
+    # a department taken off the roster: its forms go, but one filled in place is set aside
+    roster = target / "名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    ws = wb.worksheets[0]
+    last = ws.max_row
+    gone_name = ws.cell(last, 2).value
+    ws.delete_rows(last)
+    wb.save(roster)
+    filled = next((templates / gone_name).glob("附件2_*.xlsx"))
+    wb = openpyxl.load_workbook(filled)
+    wb.worksheets[0]["B9"] = "已填写的权力事项"
+    wb.save(filled)
+    result = run("generate", "--dir", str(target))
+    assert result.returncode == 0, result.stderr
+    assert (target / "outbox/已改动的表单" / gone_name / filled.name).is_file()
+    assert not (templates / gone_name).exists()
+    assert "已改动的表单" in result.stdout and "删除了 2 份" in result.stdout, result.stdout
+
+
 def test_generate_says_when_every_phase_has_ended(tmp_path):
     """init writes the plan's 2023 dates: generating with them years later says every return will be counted
     late, and what to change; a campaign whose last phase is still to come is not told so."""

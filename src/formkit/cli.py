@@ -319,13 +319,32 @@ def _generate(args, cfg) -> int:
     prefilled: list[int] = []
     unanswered: list[str] = []
     blank: list[str] = []
+    changes: dict[str, list] = {}
     paths = generate_campaign(cfg, args.stage, args.department, progress=lambda d, t: progress("生成", d, t),
                               accepted=accepted, removed=removed, prefilled=prefilled, unanswered=unanswered,
-                              blank=blank)
+                              blank=blank, changes=changes)
     progress.close()
-    _say(args, f"已生成 {len(paths)} 份表单，位于 {cfg.outbox / 'templates'}")
+    root = cfg.outbox / "templates"
+
+    def listed(found: list, n: int = 10) -> str:
+        return "、".join(_shown(p.relative_to(root).as_posix()) for p in found[:n]) + ("等" if len(found) > n else "")
+
+    _say(args, f"已生成 {len(paths)} 份表单，位于 {root}")
+    if changes.get("same") or changes.get("changed"):
+        # generated again: which forms differ from the ones already there (all were rewritten: the coordinator sent
+        # every form again, to people who had returned theirs)
+        differ = changes["changed"] + changes["new"]
+        if differ:
+            _say(args, f"与上次生成的相比：{len(changes['changed'])} 份内容有变化、{len(changes['new'])} 份是新的"
+                       f"（{listed(differ)}），需要发出；其余 {len(changes['same'])} 份与上次相同（已发出的不必重发）。")
+        else:
+            _say(args, f"{len(changes['same'])} 份表单都与上次生成的相同（已发出的不必重发）。")
+    if changes.get("kept"):
+        where = cfg.outbox / "已改动的表单"
+        _say(args, f"{len(changes['kept'])} 份表单在上次生成后被改动过（可能已在原处填写），没有覆盖或删除，已移到 {where}："
+                   + "、".join(_shown(p.relative_to(where).as_posix()) for p in changes["kept"][:10])
+                   + ("等" if len(changes["kept"]) > 10 else "") + "。")
     if removed:
-        root = cfg.outbox / "templates"
         shown = "、".join(_shown(p.relative_to(root).as_posix()) for p in removed[:5]) + ("等" if len(removed) > 5 else "")
         _say(args, f"删除了 {len(removed)} 份上次生成、现已不再适用的表单（部门或人员已删除、调动或改名，或部门有了人员名单）："
                    f"{shown}。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -403,8 +404,14 @@ def identity_for(spec: FormSpec, cfg: Config, dept: Department | None, person: P
 def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] | None = None,
                       progress: Callable[[int, int], None] | None = None, accepted: object = None,
                       removed: list[Path] | None = None, prefilled: list[int] | None = None,
-                      unanswered: list[str] | None = None, blank: list[str] | None = None) -> list[Path]:
+                      unanswered: list[str] | None = None, blank: list[str] | None = None,
+                      changes: dict[str, list[Path]] | None = None) -> list[Path]:
     """Write the blank forms of a stage into outbox/templates/; returns the written paths.
+
+    A form already there the same as the one to write is left alone (its time too: a coordinator tells by it which
+    forms to send again); one formkit wrote before is replaced; one changed since formkit wrote it (the coordinator's
+    own 附件1 filled in place, a form saved over) is moved to outbox/已改动的表单/ first, never overwritten nor removed.
+    `changes` receives the paths by what happened: "new", "changed", "same", "kept" (where each edited one went).
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
     the roster, a person moved to another department) are removed, within the departments written; their
@@ -492,12 +499,27 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     taken: set[str] = set()
     if prefilled is not None:
         prefilled.append(sum(content.prefilled_rows for _, _, _, content, _ in jobs))
+    ledger = _Ledger(cfg.outbox)
+    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": []}
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
         first, n = path, 2
         while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each
             path, n = first.with_name(f"{first.stem}_{n}{first.suffix}"), n + 1
         taken.add(path.as_posix().casefold())
-        write_form(path, spec, cfg, ident, content, department=dept)
+        buf = io.BytesIO()
+        write_form(buf, spec, cfg, ident, content, department=dept)
+        data = buf.getvalue()
+        was, digest = ledger.on_disk(path), hashlib.sha256(data).hexdigest()
+        if was == digest:
+            said["same"].append(path)
+        else:
+            if was is not None and not ledger.ours(path, was):
+                said["kept"].append(ledger.set_aside(path))
+            write_bytes_atomic(path, data)
+            # (as last generated, though the file there was changed or gone since: the same form for its receiver)
+            issued = ledger.issued(path)
+            said["same" if issued == digest else "new" if was is None and issued is None else "changed"].append(path)
+        ledger.wrote(path, data)
         written.append(path)
         if progress:
             progress(i, len(jobs))
@@ -510,13 +532,79 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         # a person's under the department they moved from (a coordinator sends folders: a stale one may go out)
         elsewhere = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage], None)
         gone += [p for p in elsewhere if p not in gone and _issued_to(p, set(departments), roster)]
+    deleted = []
     for path in gone:
-        path.unlink()
+        was = ledger.on_disk(path)
+        if was is not None and not ledger.ours(path, was):
+            said["kept"].append(ledger.set_aside(path))      # (filled in place: moved, not deleted)
+        else:
+            path.unlink()
+            deleted.append(path)
+        ledger.forget(path)
         if path.parent != out and not any(path.parent.iterdir()):
             path.parent.rmdir()
+    ledger.save()
     if removed is not None:
-        removed.extend(gone)
+        removed.extend(deleted)
+    if changes is not None:
+        changes.update(said)
     return written
+
+
+GENERATED_FILE = ".formkit-generated.json"
+"""outbox/.formkit-generated.json: the SHA-256 of each form generate wrote under outbox/templates/ (by its path there),
+so that one changed since (filled in place) is told from formkit's own."""
+SET_ASIDE_DIR = "已改动的表单"
+
+
+class _Ledger:
+    """What generate wrote under outbox/templates/ (GENERATED_FILE), and the forms changed since set aside."""
+
+    def __init__(self, outbox: Path) -> None:
+        self.outbox, self.root = outbox, outbox / "templates"
+        try:
+            data = json.loads((outbox / GENERATED_FILE).read_text(encoding="utf-8"))
+            self.known: dict[str, str] | None = {str(k): str(v) for k, v in data.get("forms", {}).items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            self.known = None           # none yet (or an outbox of an older formkit): its forms are taken as formkit's
+        self.now = dict(self.known or {})
+
+    def _key(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def on_disk(self, path: Path) -> str | None:
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+
+    def issued(self, path: Path) -> str | None:
+        return (self.known or {}).get(self._key(path))
+
+    def ours(self, path: Path, digest: str) -> bool:
+        return self.known is None or self.known.get(self._key(path)) == digest
+
+    def set_aside(self, path: Path) -> Path:
+        """Move a form changed since formkit wrote it to outbox/已改动的表单/ (its place under templates/ kept; a
+        second one there gets a number)."""
+        target = self.outbox / SET_ASIDE_DIR / self._key(path)
+        n = 2
+        while target.exists():
+            target = target.with_name(f"{path.stem}（{n}）{path.suffix}")
+            n += 1
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, target)
+        return target
+
+    def wrote(self, path: Path, data: bytes) -> None:
+        self.now[self._key(path)] = hashlib.sha256(data).hexdigest()
+
+    def forget(self, path: Path) -> None:
+        self.now.pop(self._key(path), None)
+
+    def save(self) -> None:
+        data = {"forms": dict(sorted(self.now.items()))}
+        write_bytes_atomic(self.outbox / GENERATED_FILE, json.dumps(data, ensure_ascii=False, indent=0).encode("utf-8"))
 
 
 ISSUED_FILE = config_mod.ISSUED_FILE
