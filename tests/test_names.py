@@ -66,6 +66,24 @@ def test_a_flawed_input_with_a_long_name_gets_its_feedback(workdir, cfg):
     assert feedback[0].with_suffix(".eml").is_file()
 
 
+def test_a_flawed_input_named_with_a_right_to_left_override_gets_a_plain_feedback_name(workdir, cfg):
+    """U+202E in an inbox file's name (附件3_\u202excod.exe.xlsx shows as 附件3_xslx.exe.docx): the feedback workbook and
+    its reply took it over, so the department was sent a file whose name lies about its kind."""
+    import email
+    from email import policy
+
+    paths = generate_campaign(cfg, "risks")
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    fill(form, workdir / "inbox" / "附件3_\u202excod.exe.xlsx",
+         rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "四级"}])
+    assert merge(cfg).exit_code == 1
+    written = [p for p in (workdir / "outbox/反馈").rglob("*") if p.suffix in (".xlsx", ".eml")]
+    assert len(written) == 2
+    assert not any("\u202e" in p.name for p in written)
+    mail = email.message_from_bytes(next(p for p in written if p.suffix == ".eml").read_bytes(), policy=policy.default)
+    assert not any("\u202e" in (part.get_filename() or "") for part in mail.walk())
+
+
 def test_no_personal_forms_owed_by_a_department_of_nobody(workdir):
     """应报人数 0: its personal forms are 无需报送 in 提交情况, not overdue, and no chase asks for them."""
     from formkit.submissions import grid

@@ -325,6 +325,13 @@ def test_staff_no_with_leading_zeros_stays_text(cfg):
     assert triples(res) == {("附件3", sub.header_refs["name"], "person-unknown")}
 
 
+def test_a_number_no_date_can_be_is_no_date():
+    """1e309 (inf) or NaN in a date cell: not a date (int() of it stopped the reading of the whole file: rejected as a
+    program error, its risks with it)."""
+    for value in (float("inf"), float("-inf"), float("nan"), 1e308, -1e15):
+        assert normalize.parse_date(value) == (None, False)
+
+
 @pytest.mark.parametrize("typed,finding", [
     (date(2023, 3, 5), None), (datetime(2023, 3, 5, 0, 0), None), (45000, None),   # a serial in a date cell
     ("2023-03-05", "date-as-text"), ("2023年3月5日", "date-as-text"),

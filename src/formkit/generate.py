@@ -60,7 +60,9 @@ def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     (the container-path separator of report.json), no dot at the end (Windows drops it) nor at the start (a hidden
     folder in Linux and macOS: the coordinator would not see the forms to send); a long one is cut
     and ends in ~ and six characters of its SHA-256, so two long names that start alike stay apart."""
-    text = re.sub(r'[\\/:*?"<>|\x00-\x1f!]', "_", name).strip().strip(".").strip() or "未命名"
+    # (and no bidirectional controls: U+202E turns "…\u202excod.exe.xlsx" into "…xslx.exe.docx" on screen)
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f!\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]', "_", name)
+    text = text.strip().strip(".").strip() or "未命名"
     if _RESERVED.fullmatch(text.split(".", 1)[0].strip()):
         text = "_" + text        # CON, NUL, COM1 …: Windows cannot create or open a file or folder so named
     if len(text.encode("utf-8")) <= max_bytes:

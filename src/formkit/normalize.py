@@ -5,6 +5,7 @@ User text keeps its own punctuation (全角括号 stay); only labels and enumera
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
@@ -329,6 +330,8 @@ def parse_date(value: object) -> tuple[date | None, bool]:
     if isinstance(value, date):
         return value, False
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if not math.isfinite(value):    # 1e309 typed into a date cell: int() of it stopped reading the whole file
+            return None, False
         if 20000 < value < 80000:  # an Excel serial date that lost its format
             return date(1899, 12, 30) + timedelta(days=int(value)), True
         if value == int(value) and 19000101 <= value <= 21001231:   # 20230315 typed into a General cell
