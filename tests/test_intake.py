@@ -269,6 +269,19 @@ def test_traversal_members_are_not_read(tmp_path: Path):
     assert "“../evil.xlsx”" in unsafe["t.zip!../evil.xlsx"].rejection.message
 
 
+def test_a_damaged_member_of_an_archive_blames_the_archive(tmp_path: Path):
+    """A zip whose member fails its checksum: the archive is damaged (send it packed again), not the workbook in it
+    (it said "the file is damaged, save it as .xlsx again" of a form that was fine)."""
+    good = H.tiny_xlsx({"A1": "x"})
+    data = H.raw_zip([H.RawEntry("附件4.xlsx".encode(), good, flags=0x800, crc=zlib.crc32(good) ^ 1),
+                      H.RawEntry("附件3.xlsx".encode(), good, flags=0x800)])
+    inputs, _ = expand(tmp_path, "回执.zip", data)
+    by = {i.path: i for i in inputs}
+    bad = by["回执.zip!附件4.xlsx"].rejection
+    assert bad.code == F.ARCHIVE_CORRUPT and "校验和不符" in bad.message and "重新打包" in bad.message
+    assert by["回执.zip!附件3.xlsx"].rejection is None
+
+
 @pytest.mark.parametrize("depth, ok", [(1, True), (2, True), (3, True), (4, False), (5, False)])
 def test_archive_depth(tmp_path: Path, depth: int, ok: bool):
     inputs, _ = expand(tmp_path, "n.zip", H.nested_zip(depth))

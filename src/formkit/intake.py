@@ -1172,7 +1172,10 @@ class _Expander:
         try:
             content = safety.read_member(zf, info)
         except safety.UnsafeInput as exc:
-            self.reject(path, None, member_mtime, mail, exc.finding)
+            problem = exc.finding
+            if exc.detail:       # the archive's data is damaged, not the form in it ("save it as .xlsx again")
+                problem = findings.make(findings.ARCHIVE_CORRUPT, detail=f"其中这个文件的数据{exc.detail}")
+            self.reject(path, None, member_mtime, mail, problem)
             return
         self.budget -= len(content)
         named = index if (self.lazy and self.disk_zip and zdepth == 1 and self.origin is not None) else None

@@ -89,9 +89,10 @@ XLS = "xls"
 class UnsafeInput(Exception):
     """Raised by the member readers; `finding` says why (never shown as a traceback)."""
 
-    def __init__(self, finding: Finding):
+    def __init__(self, finding: Finding, detail: str = ""):
         super().__init__(finding.message)
         self.finding = finding
+        self.detail = detail        # (the damage of a member, for an archive holding it to say as its own)
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -117,6 +118,10 @@ def _too_large(detail: str) -> Finding:
 
 def _corrupt(detail: str) -> Finding:
     return findings.make(findings.FILE_CORRUPT, detail=detail)
+
+
+def _damaged(detail: str) -> UnsafeInput:
+    return UnsafeInput(_corrupt(detail), detail)
 
 
 def col_number(letters: bytes | str) -> int:
@@ -266,7 +271,7 @@ def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk_size: int = CH
     fp.seek(info.header_offset)
     head = fp.read(30)
     if len(head) != 30 or head[:4] != b"PK\x03\x04":
-        raise UnsafeInput(_corrupt("压缩包成员头损坏"))
+        raise _damaged("压缩包成员头损坏")
     name_len, extra_len = struct.unpack_from("<HH", head, 26)
     fp.seek(info.header_offset + 30 + name_len + extra_len)
 
@@ -281,7 +286,7 @@ def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk_size: int = CH
         while left > 0:
             piece = fp.read(min(chunk_size, left))
             if not piece:
-                raise UnsafeInput(_corrupt("压缩包成员数据不完整"))
+                raise _damaged("压缩包成员数据不完整")
             left -= len(piece)
             if inflater is None:
                 out = piece
@@ -303,13 +308,13 @@ def iter_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk_size: int = CH
             if inflater.eof:
                 break
         if inflater is not None and not inflater.eof:
-            raise UnsafeInput(_corrupt("压缩数据不完整"))
+            raise _damaged("压缩数据不完整")
     except zlib.error:
-        raise UnsafeInput(_corrupt("压缩数据损坏")) from None
+        raise _damaged("压缩数据损坏") from None
     if produced != declared:
         raise _size_mismatch(info)
     if crc != info.CRC:
-        raise UnsafeInput(_corrupt("校验和不符"))
+        raise _damaged("校验和不符")
 
 
 def _iter_member_zipfile(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk_size: int) -> Iterator[bytes]:
@@ -324,7 +329,7 @@ def _iter_member_zipfile(zf: zipfile.ZipFile, info: zipfile.ZipInfo, chunk_size:
                 yield out
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         detail = "校验和不符" if "CRC" in str(exc) else "压缩数据损坏"
-        raise UnsafeInput(_corrupt(detail)) from None
+        raise _damaged(detail) from None
 
 
 def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
