@@ -269,6 +269,19 @@ def test_traversal_members_are_not_read(tmp_path: Path):
     assert "“../evil.xlsx”" in unsafe["t.zip!../evil.xlsx"].rejection.message
 
 
+@pytest.mark.parametrize("declared", ["quoted-printable", "x-uuencode", "8bit"])
+def test_a_base64_attachment_declared_otherwise_is_read(tmp_path: Path, declared: str):
+    """A mail program that labels a base64 attachment quoted-printable (or an unknown encoding): the workbook is read
+    (it was "not an Excel/WPS workbook: a text file", of a correct form)."""
+    form = H.tiny_xlsx({"A1": "x"})
+    mail = H.make_eml([("附件4.xlsx", form)]).replace(b"Content-Transfer-Encoding: base64\r\nContent-Disposition",
+                                                       f"Content-Transfer-Encoding: {declared}\r\nContent-Disposition"
+                                                       .encode())
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    (only,) = inputs
+    assert only.rejection is None and only.kind == "xlsx" and only.data == form
+
+
 def test_a_damaged_member_of_an_archive_blames_the_archive(tmp_path: Path):
     """A zip whose member fails its checksum: the archive is damaged (send it packed again), not the workbook in it
     (it said "the file is damaged, save it as .xlsx again" of a form that was fine)."""

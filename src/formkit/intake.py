@@ -1323,6 +1323,9 @@ class _Expander:
             disposition = part.get_content_disposition()
             content_id = part.get("Content-ID")
             data = part.get_payload(decode=True) or b""
+            if str(part.get("Content-Transfer-Encoding", "")).strip().lower() not in ("base64", "") \
+                    and data[:2] not in (b"PK", b"\xd0\xcf") and (plain := _base64_after_all(part)) is not None:
+                data = plain    # base64 declared quoted-printable (or x-uuencode) by the sender's mail program
         except Exception:  # noqa: BLE001 - one malformed part must not lose the rest of the mail
             self.count_entry()
             counter[0] += 1
@@ -1413,6 +1416,22 @@ def _download_link(msg: Message) -> str | None:
     if m := _EXPIRES.search(re.sub(r"<[^>]{0,500}>", " ", text)):
         said += f"，{m.group(1) or m.group(2)}到期"
     return said
+
+
+_BASE64_TEXT = re.compile(r"[A-Za-z0-9+/=\s]{64,}")
+
+
+def _base64_after_all(part: Message) -> bytes | None:
+    """An attachment whose body is base64 though its header says otherwise: the workbook or archive it holds, else
+    None (it was "a text file, save it as .xlsx" of a correct form)."""
+    raw = part.get_payload(decode=False)
+    if not isinstance(raw, str) or not _BASE64_TEXT.fullmatch(raw):
+        return None
+    try:
+        data = base64.b64decode("".join(raw.split()), validate=False)
+    except (ValueError, binascii.Error):
+        return None
+    return data if data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0") else None
 
 
 def _opaque_attachment(ctype: str, filename: str | None) -> str | None:
