@@ -710,6 +710,20 @@ def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
     assert 0 < jwc
 
 
+def test_the_blank_measure_forms_said_tell_two_of_one_name_apart(workdir):
+    """Two 陈静 in 机电工程系 (0201, 0202), neither with an accepted 附件3: the screen listed 机电工程系陈静 twice (the
+    chase mail tells them apart by 工号)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0202", "陈静", "JDX", "专任教师", "专任教师")])
+    cfg = load_config(workdir)
+    unanswered: list[str] = []
+    generate_campaign(cfg, "measures", departments=["JDX"], accepted=analyse(cfg), unanswered=unanswered)
+    assert unanswered == ["机电工程系陈静（0201）", "机电工程系陈静（0202）"]
+
+
 def test_the_catalogue_rows_are_as_high_as_their_text_and_print_readably(cfg, workdir):
     """风险目录's rows carry heights for their wrapped text (LibreOffice and WPS do not fit them and printed the
     text over the next rows); on paper it is A3 with the business columns (风险编号 … 监督负责), header repeated."""
