@@ -348,6 +348,10 @@ def _generate(args, cfg) -> int:
         shown = "、".join(_shown(p.relative_to(root).as_posix()) for p in removed[:5]) + ("等" if len(removed) > 5 else "")
         _say(args, f"删除了 {len(removed)} 份上次生成、现已不再适用的表单（部门或人员已删除、调动或改名，或部门有了人员名单）："
                    f"{shown}。")
+    if args.stage == "risks" and (heads := _heads_not_listed(cfg, args.department)):
+        # a 中层干部 owes a 附件3 of his own; nobody noticed his was never made (his colleague's was used, returned)
+        _say(args, f"{len(heads)} 个部门的负责人不在本部门的人员名单中，没有为他们生成附件3：" + "、".join(heads[:10])
+                   + ("等" if len(heads) > 10 else "") + "；如负责人也要填写个人岗位风险点自查表，请把他们加入名册的人员名单后再运行一次。")
     if accepted is not None:
         _say(args, f"其中预填了 {sum(prefilled)} 条已接收的风险点。")
         if unanswered:
@@ -360,6 +364,23 @@ def _generate(args, cfg) -> int:
     _say(args, "下一步：把 outbox/templates/ 中各部门文件夹里的表单发给各部门（个人表发给本人）；收回的文件原样放进 inbox/，"
                "然后运行 formkit merge。")
     return 0
+
+
+def _heads_not_listed(cfg, chosen: list[str] | None) -> list[str]:
+    """"部门 负责人" of the departments with a staff list that does not name their head (those generated)."""
+    from formkit import normalize
+
+    roster = cfg.roster
+    picked = {c.upper() for c in chosen or []}
+    out = []
+    for code, dept in roster.departments.items():
+        if picked and code.upper() not in picked and dept.name not in (chosen or []):
+            continue
+        people = roster.people_of(code)
+        head = normalize.name_key(normalize.person_name(dept.head or ""))
+        if people and head and all(normalize.name_key(p.name) != head for p in people):
+            out.append(f"{dept.name} {dept.head}")
+    return out
 
 
 def _shown(text: str) -> str:
