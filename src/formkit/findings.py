@@ -370,6 +370,10 @@ MEASURES_MATCH_NOTHING = _code(
     "measures-match-nothing", ERROR, "措施表对应不到任何风险点",
     "表中 {value} 行措施都没能对应到{detail}（对不上或不能确定是哪一个），整张表没有可以汇总的措施；请先报送或改正"
     "风险点登记表，再按其中的风险点原文或风险编号填写，或使用预填的措施表。")
+MEASURES_BEFORE_RISKS = _code(
+    "measures-before-risks", ERROR, "风险点尚未登记",
+    "{detail}还没有已接收的风险点登记表（{value}未报送，或报送后被退回、尚未改正），表中的措施暂时无法对应；请先报送或改正"
+    "{value}。本表不需要修改：{value}接收后，下次汇总时会自动核对并汇总本表的措施。")
 RISK_WITHDRAWN = _code(
     "risk-withdrawn", INFO, "风险点已从登记表删去",
     "风险编号“{value}”的风险点已从重新报送的风险点登记表中删去，这一行的措施不再汇总；如仍需要，请在登记表中补回，否则无需处理。")

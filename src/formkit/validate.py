@@ -906,6 +906,13 @@ def _similar(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()
 
 
+def _risk_form_title(spec) -> str:
+    from formkit.spec import load_forms
+
+    other = load_forms().get(spec.measures_for)
+    return other.title if other else ""
+
+
 def scope_risks(c: Checked, ctx: Context) -> list[dict]:
     """The accepted risks a measure form answers: the person's 附件3 risks, or the department's 附件4 risks (and those of
     its people who have left since, left_staff)."""
@@ -1016,6 +1023,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
+    if not scope and not prefilled and c.department is not None and c.rows \
+            and not any(iso_text(row.values.get("risk_id", "")) in ctx.pending for row in c.rows):
+        # a blank 附件5 whose 附件3 is not in (not sent, or returned): every row "matched none of the registered risks,
+        # write them as registered", though they were written right and nothing was registered yet
+        yield F.make(F.MEASURES_BEFORE_RISKS, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or
+                     c.sub.column_refs.get("measure"), detail="本人" if c.spec.scope == "person" else "本部门",
+                     value=f"{c.spec.measures_for}（{c.spec.measures_for and _risk_form_title(c.spec)}）")
+        return
     covered: set[str] = set()
     unmatched = 0
     post = iso_text(c.header.get("post", ""))
