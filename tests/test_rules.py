@@ -877,8 +877,10 @@ def test_prefilled_changed(cfg):
         "JWC-0012-01": {**MEASURE5, "风险点": "改写过的风险点"}, "JWC-0012-02": MEASURE5})
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
-    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "prefilled-changed")}
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "prefilled-risk-changed")}
     assert res.status == "accepted"
+    # where a change of the risk itself goes (the reply only said "kept as it was": he typed it again each round)
+    assert "重新报送风险点登记表（个人：附件3" in res.findings[0].message
     row = next(r for r in a.catalogue if r["风险编号"] == "JWC-0012-01")
     assert (row["风险点"], row["防控措施"]) == ("成绩修改审批把关不严", MEASURE5["防控措施"])
 
@@ -893,7 +895,7 @@ def test_prefilled_level_changed(cfg):
         "JWC-B01": {**MEASURE6, "风险等级": "三级", "监督负责": "张三"}, "JWC-B02": {**MEASURE6, "风险等级": "1级"}})
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
-    assert triples(res) == {("附件6", table_ref(path, "附件6", "风险等级", 0), "prefilled-changed"),
+    assert triples(res) == {("附件6", table_ref(path, "附件6", "风险等级", 0), "prefilled-risk-changed"),
                             ("附件6", table_ref(path, "附件6", "监督负责", 0), "supervision-by-roster"),
                             ("附件6", table_ref(path, "附件6", "风险等级", 1), "level-normalised")}   # 1级: same level
     assert res.status == "accepted"
@@ -1981,7 +1983,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
+    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",

@@ -984,7 +984,7 @@ def _prefilled_columns_kept(c: Checked, row, match: dict, ctx: Context) -> Itera
         was = iso_text(match.get(column, ""))
         mine = (normalize.level(value)[0] or value) if key == "level" else normalize.fold(value)
         if mine != (was if key == "level" else normalize.fold(was)) and former_token(key, mine) not in earlier:
-            yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
+            yield F.make(F.PREFILLED_RISK_CHANGED, sheet=c.sub.sheet, cell=row.refs[key], field=field.label,
                          value=value, detail=was, row=row.index, key=key)
     for key, column in (("direct", "直接管理"), ("supervisor", "监督负责")):
         # (the roster may have changed since the form went out, or someone unlocked the cell: a note either way, so
@@ -1089,7 +1089,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     yield _number_changed(c, row, rid, other)
                     match = other
                 elif prefilled:
-                    yield F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                    yield F.make(F.PREFILLED_RISK_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, detail=match["风险点"], row=row.index, key="risk")
                 else:         # a blank form: nothing was pre-filled, the 风险编号 typed in names another wording
                     yield F.make(F.RISK_TEXT_DIFFERS, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
