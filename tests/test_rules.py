@@ -529,6 +529,19 @@ def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
     assert ("附件6", table_ref(path, "附件6", "关键环节", 0), "invalid-choice") in triples(run(cfg)[path.name])
 
 
+def test_a_form_that_takes_several_key_links_says_so(cfg):
+    """附件6's 关键环节 takes several (决策、执行): its input help and its warning said to pick one of the list, and a form
+    generated again wrote 决策；执行 back, which its own dropdown warned about."""
+    a6 = pick(risk_stage(cfg), "附件6")
+    submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": {**MEASURE6, "关键环节": "决策、执行"}})
+    again = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg)), "附件6")
+    ws = sheet(again)
+    cell = table_ref(again, "附件6", "关键环节", 1)
+    assert ws[cell].value == "决策、执行"
+    dv = next(dv for dv in ws.data_validations.dataValidation if cell in dv.sqref)
+    assert "顿号" in dv.prompt and dv.errorStyle == "information"
+
+
 @pytest.mark.parametrize("measure,procedure", [("无", "命题—审核"), ("试卷双人管理", "/"), ("暂无", "——"), ("待定", "待定")])
 def test_a_placeholder_is_no_measure(cfg, measure, procedure):
     """防控措施 = 无 or 工作程序 = / (a risk the department skipped): an error at the cell, as an empty one (they were

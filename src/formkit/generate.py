@@ -274,7 +274,15 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             if top > end:
                 continue
         opts: dict = {"input_title": col.label[:32]}
-        if col.allowed:
+        if col.allowed and col.multiple:
+            # several may be named (决策、执行): the dropdown offers one, typing more is allowed and said so (its help
+            # and its warning said "only one of these", and a form pre-filled with 决策、执行 warned about itself)
+            several = f"可从下拉列表中选择；涉及几个环节的，可填写几个，用顿号分隔（如：{'、'.join(col.allowed[:2])}）"
+            opts.update({"validate": "list", "source": list(col.allowed), "error_type": "information",
+                         "input_message": (col.help or several)[:255], "error_title": "请核对",
+                         "error_message": f"{col.label}应为：{'、'.join(col.allowed)}（可填几个，用顿号分隔）；"
+                                          "如确是这样填写，请点“确定”"[:255]})
+        elif col.allowed:
             opts.update({"validate": "list", "source": list(col.allowed), "error_type": "warning",
                          "input_message": (col.help or f"请从下拉列表中选择：{'、'.join(col.allowed)}")[:255],
                          "error_title": "请从列表中选择",

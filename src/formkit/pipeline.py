@@ -175,7 +175,7 @@ class Analysis:
             head = parts[0]     # (a row that gave a measure only: the 工作程序, 关键环节 … of the first, as they were read)
             # the 备注 accepted with the measures on the first row (the form sent back as generated dropped it: 措施备注
             # emptied, 变化 saying nothing)
-            rows.extend({**risk_prefill(r), "measure": m, "procedure": p or head[1], "key_link": k or head[2],
+            rows.extend({**risk_prefill(r), "measure": m, "procedure": p or head[1], "key_link": (k or head[2]).replace("；", "、"),
                          "deadline": d or head[3], **({"note": r["措施备注"]} if i == 0 and r["措施备注"] else {})}
                         for i, (m, p, k, d) in enumerate(parts))
         return rows
