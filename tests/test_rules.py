@@ -3017,9 +3017,12 @@ def test_a_feedback_workbooks_list_of_findings_is_no_second_form(cfg):
     assert result.exit_code == 0
 
 
-def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg):
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg, tmp_path, fmt):
     """A filled row hidden (by hand, or by a filter left on): read as typed, and said once (nobody who looked at or
-    printed the sheet saw it); a row hidden after the table is nothing to say."""
+    printed the sheet saw it); a row hidden after the table is nothing to say. The same in an .ods (said nothing)."""
+    from tests.conftest import libreoffice_convert
+
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B])
     wb = openpyxl.load_workbook(path)
     ws = form_sheet(wb)
@@ -3027,6 +3030,11 @@ def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg):
     ws.row_dimensions[hr + 2].hidden = True
     ws.row_dimensions[hr + 6].hidden = True          # a blank row
     wb.save(path)
+    if fmt == "ods":
+        converted = libreoffice_convert(path, "ods", tmp_path / "lo")
+        path.unlink()
+        path = cfg.inbox / converted.name
+        path.write_bytes(converted.read_bytes())
     res = run(cfg)[path.name]
     assert res.status == "accepted" and len(res.checked.rows) == 2
     found = [f for f in res.findings if f.code == "rows-hidden"]

@@ -1073,6 +1073,7 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None:
             parts.close()
     if kind == "ods":
+        _say_hidden(sub, _ods_hidden_rows(data, sub.sheet))     # (as for .xlsx: the file said nothing of them)
         errors = _ods_error_cells(data, sub.sheet)
         needed = _required_cells(sub, forms[sub.form]) if errors and sub.form in forms else frozenset()
         for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
@@ -1172,6 +1173,29 @@ def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
             formula = (elem.get(_ODS_TABLE + "formula") or "").removeprefix("of:")
             found[a1(row, col)] = (formula.lstrip("="), "".join(elem.itertext()).strip() or "错误值")
     return found
+
+
+def _ods_hidden_rows(data: bytes, sheet: str) -> set[int]:
+    """The rows of an .ods sheet hidden by hand or by a filter (table:visibility collapse / filter), 1-based; only
+    files that hold such a row are parsed."""
+    xml = _ods_content(data, b'visibility="')
+    hidden: set[int] = set()
+    if not xml or (b'visibility="collapse"' not in xml and b'visibility="filter"' not in xml):
+        return hidden
+    name, row = "", 0
+    try:
+        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            if elem.tag == _ODS_TABLE + "table" and event == "start":
+                name, row = elem.get(_ODS_TABLE + "name") or "", 0
+            elif elem.tag == _ODS_TABLE + "table-row" and event == "end":
+                n = int(elem.get(_ODS_TABLE + "number-rows-repeated") or 1)
+                if name == sheet and elem.get(_ODS_TABLE + "visibility") in ("collapse", "filter"):
+                    hidden.update(range(row + 1, row + 1 + min(n, MAX_FORM_ROWS)))
+                row += n
+                elem.clear()
+    except (ElementTree.ParseError, ValueError):
+        pass
+    return hidden
 
 
 def _ods_merged(data: bytes) -> dict[str, list]:
@@ -1541,14 +1565,17 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                 sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
             elif formula:
                 sub.findings.append(F.make(F.FORMULA_CACHED, sheet=name, cell=ref, value=shown))
-        hidden_rows = _hidden_rows(parts, name)
-        if hidden_rows and (read_hidden := [row for row in sub.rows if row.excel_row in hidden_rows]):
-            # rows hidden by hand or by a filter left on: read (nothing typed is dropped), and said, since whoever
-            # printed or looked at the sheet did not see them
-            sub.findings.append(F.make(F.ROWS_HIDDEN, sheet=name, cell=next(iter(read_hidden[0].refs.values()), None),
-                                       detail="、".join(str(row.excel_row) for row in read_hidden[:10])
-                                       + ("等" if len(read_hidden) > 10 else ""), value=str(len(read_hidden))))
+        _say_hidden(sub, _hidden_rows(parts, name))
     return sub
+
+
+def _say_hidden(sub: Submission, hidden_rows: set[int]) -> None:
+    """Rows hidden by hand or by a filter left on: read (nothing typed is dropped), and said, since whoever printed or
+    looked at the sheet did not see them."""
+    if hidden_rows and (read_hidden := [row for row in sub.rows if row.excel_row in hidden_rows]):
+        sub.findings.append(F.make(F.ROWS_HIDDEN, sheet=sub.sheet, cell=next(iter(read_hidden[0].refs.values()), None),
+                                   detail="、".join(str(row.excel_row) for row in read_hidden[:10])
+                                   + ("等" if len(read_hidden) > 10 else ""), value=str(len(read_hidden))))
 
 
 _HIDDEN_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\bhidden=\"(?:1|true)\"[^>]*>")
