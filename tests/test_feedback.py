@@ -1839,6 +1839,24 @@ def test_forms_without_any_date_still_start_the_chase(cfg, workdir):
     assert (workdir / "outbox/催报/财务处_催报.eml").exists()
 
 
+def test_an_inbox_of_unreadable_files_is_dated_by_them(cfg, workdir):
+    """Only a CSV renamed .xlsx came, on 04-10 (after phase 2's deadline): the outputs spoke of phase 1's first day, so
+    nothing was overdue and nobody chased. The date of a file that could not be read counts when it is in the campaign."""
+    import os
+    from datetime import date, datetime
+
+    from formkit.submissions import as_of
+
+    bad = workdir / "inbox/教务处_附件4.xlsx"
+    bad.write_text("序号,岗位,风险点\n1,采购,吃回扣\n", encoding="utf-8")
+    when = datetime(2023, 4, 10, 10, 0).timestamp()
+    os.utime(bad, (when, when))
+    result = merge(cfg)
+    assert result.analysis.inputs[0].status == "rejected"
+    assert as_of(result.analysis) == date(2023, 4, 10)
+    assert (workdir / "outbox/催报/财务处_催报.eml").exists()
+
+
 def test_a_merge_stopped_halfway_leaves_no_report_of_the_round_before(cfg, workdir, monkeypatch):
     """The second merge stops while writing the feedback (a workbook open in Excel, Ctrl-C): the new consolidated
     workbook stood beside the previous round's report.json, the two disagreeing on what came."""

@@ -244,6 +244,13 @@ def _as_of(analysis: Analysis) -> date:
             ts = datetime.fromisoformat(sent) if sent else None
         except ValueError:
             ts = None
+        if ts is None and not r.submitted_at and not r.raw.mail and r.raw.mtime:
+            # nor has a file that could not be read, but its date within the campaign is when it came (an inbox of
+            # such files only was dated at phase 1's start: nothing overdue, nobody chased)
+            try:
+                ts = datetime.fromtimestamp(r.raw.mtime, UTC)
+            except (OverflowError, OSError, ValueError):
+                ts = None
         if ts is not None:
             ts = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
             if window is None or window[0] <= ts.astimezone(CHINA).date() <= window[1]:
