@@ -734,13 +734,3 @@ def test_the_summary_says_why_files_were_skipped(tmp_path):
     line = next(x for x in p.stdout.splitlines() if "跳过" in x)
     assert "跳过 2 个文件" in line and "临时/系统文件" not in line
 
-
-def test_the_readme_lists_every_finding_code_as_the_catalogue_says():
-    """The README's table of finding codes is the catalogue's own (python -m formkit.findings prints it): a code added
-    without it left the coordinator a code the README did not explain."""
-    from formkit.findings import markdown_table
-
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = "<!-- codes:start (python -m formkit.findings) -->\n"
-    table = text[text.index(start) + len(start):text.index("<!-- codes:end -->")]
-    assert table == markdown_table()
