@@ -334,3 +334,19 @@ def test_a_department_that_owes_no_personal_form_gets_none(workdir):
     write_roster(workdir / "名册.xlsx", [*DEPARTMENTS, ("DWB", "党委办公室", "党政部门", "孙明", "周校长", 0)], STAFF)
     names = [p.name for p in generate_campaign(load_config(workdir)) if "党委办公室" in p.as_posix()]
     assert sorted(n.split("_")[0] for n in names) == ["附件2", "附件4"]
+
+
+def test_a_roster_name_with_a_bracketed_note_is_that_person(workdir):
+    """The roster tells a namesake apart as 王芳（女）, and generate pre-fills that: her untouched form was returned as
+    person-not-listed (the note was taken off her name, and 王芳 is on no list), asking her to write what was there."""
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [*STAFF, ("0014", "王芳（女）", "JWC", "教务员", "一般干部")])
+    cfg = load_config(workdir)
+    form = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "王芳" in p.name)
+    fill(form, workdir / "inbox/王芳.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    result = merge(cfg)
+    (res,) = result.analysis.inputs
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings]
+    assert [r["姓名"] for r in result.analysis.catalogue] == ["王芳（女）"]

@@ -478,17 +478,26 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      key="department")
 
 
+def _named_so(name: str, ident, roster) -> bool:
+    """Whether a name written with a bracketed part is, as written, the one the form was issued to or a staff
+    member's (王芳（女）)."""
+    key = normalize.name_key(name)
+    return bool(ident and ident.person and normalize.name_key(ident.person) == key) or \
+        any(normalize.name_key(p.name) == key for p in roster.staff)
+
+
 @rule()
 def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """姓名 against the form's identity and the staff list."""
     if c.spec.scope != "person":
         return
     name = normalize.person_name(c.header.get("name", ""))
-    if (bare := _BRACKETED.sub("", name).strip()) and bare != name:
-        name = bare                 # 张伟（教务员）: a note after the name, not part of it
+    ident = c.sub.identity
+    if (bare := _BRACKETED.sub("", name).strip()) and bare != name and not _named_so(name, ident, ctx.cfg.roster):
+        name = bare                 # 张伟（教务员）: a note after the name, not part of it (but 王芳（女） is the
+        # roster's very name for her, told from a namesake: her untouched pre-filled form was "not on the staff list")
     c.person = name
     ref = c.sub.header_refs.get("name")
-    ident = c.sub.identity
     if not name and ident and ident.person:     # 姓名 empty or not found (required_and_expected says so):
         c.person = ident.person                 # whose form it is, by its identity
         if ctx.cfg.roster.staff and c.department:
