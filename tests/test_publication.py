@@ -204,6 +204,20 @@ def test_xlsx_layout_values_and_text_safety(tmp_path):
     assert "姓名" not in [c.value for c in ws[4]]
 
 
+def test_a_risk_longer_than_a_row_shows_and_prints_from_its_start(tmp_path):
+    """A 2,000-character 风险点 fills more than the tallest row Excel has (409 pt): centred, its beginning and its end
+    were cut off the printed 公示; its row is aligned to the top (the others stay centred)."""
+    analysis = make_analysis(tmp_path)
+    long = "开头第一句。" + "中间内容，" * 400 + "\n结尾最后一句。"
+    analysis.catalogue[1]["风险点"] = long
+    xlsx, _ = write_publication(analysis, tmp_path / "outbox")
+    ws = _open_sheet(xlsx)
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == long)
+    assert ws.row_dimensions[cell.row].height >= 408 and cell.alignment.vertical == "top"
+    short = next(c for row in ws.iter_rows() for c in row if c.value == "超标准接待")
+    assert short.alignment.vertical == "center"
+
+
 def test_xlsx_print_settings(tmp_path):
     xlsx, _ = write_publication(make_analysis(tmp_path), tmp_path / "outbox")
     ws = _open_sheet(xlsx)

@@ -250,6 +250,10 @@ def _text_lines(text: str, avail: float) -> int:
     return sum(max(1, math.ceil(_text_px(part) / avail)) for part in text.split("\n"))
 
 
+MAX_ROW_PT = 409.0
+"""The tallest row Excel has (409 pt): a row of more text shows only part of it."""
+
+
 def row_height(values: list[str], widths: list[float]) -> float:
     """An explicit height for a row of wrapped text.
 
@@ -273,7 +277,7 @@ def spaced_row_height(values: list[str], spaces: tuple[tuple[float, int], ...]) 
         n = _text_lines(text, avail)
         if n > lines:
             lines = n
-    return min(409.0, round(lines * _LINE_PT + 4, 1))
+    return min(MAX_ROW_PT, round(lines * _LINE_PT + 4, 1))
 
 
 class Styles:
@@ -288,6 +292,9 @@ class Styles:
         self.h2 = fmt(bold=True, font_size=12, font_name="黑体")
         self.head = fmt(bold=True, bg_color="#D9E1F2", border=1, align="center", text_wrap=True)
         self.cell = fmt(border=1, text_wrap=True)
+        # a row of more text than the tallest row holds (409 pt): from its top, so the beginning shows and prints
+        # (centred, the start and the end of a 2,000-character 风险点 were cut off the printed 公示)
+        self.cell_top = fmt(border=1, text_wrap=True, valign="top")
         self.code = fmt(border=1)
         self.center = fmt(border=1, align="center")
         self.num = fmt(border=1, align="center", num_format="0")

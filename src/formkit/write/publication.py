@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 from formkit.identity import OUTPUT_PROPERTY
 from formkit.spec import LEVELS, templates_dir
 from formkit.write.common import (
+    MAX_ROW_PT,
     Styles,
     atomic_file,
     atomic_workbook,
@@ -312,8 +313,10 @@ def write_publication_sheet(wb, styles: Styles, analysis, *, sheet_name: str = "
             def rows_of(g: _Group = group, heights: deque = heights) -> Iterator[list]:
                 for row in g.rows:
                     values = [cell_text(row[label]) for label in labels]
-                    heights.append(row_height(values, widths))
+                    heights.append(height := row_height(values, widths))
                     out: list = values
+                    if height >= MAX_ROW_PT:
+                        out = [(v, styles.cell_top) if formats[j] is styles.cell else v for j, v in enumerate(out)]
                     out[seq_at] = row["序号"]
                     if values[level_at] == LEVELS[0]:
                         out[level_at] = (LEVELS[0], styles.level1)

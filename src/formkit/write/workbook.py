@@ -31,6 +31,7 @@ from formkit.submissions import (
     grid,
 )
 from formkit.write.common import (
+    MAX_ROW_PT,
     Styles,
     atomic_workbook,
     cell_text,
@@ -93,7 +94,7 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
     level_at = labels.index(level_col) if level_col in labels else None
     writer = RowWriter(ws)
     if writer.usable:
-        center, level1 = st.center, st.level1
+        center, level1, top_cell = st.center, st.level1, st.cell_top
 
         pick = CatalogueRow.picker(labels)
 
@@ -107,9 +108,12 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
             for row in rows:
                 raw = pick(row) if pick is not None and type(row) is CatalogueRow else [row.get(k, "") for k in labels]
                 out = [v if type(v) is str else cell(v) for v in raw]
-                heights.append(spaced_row_height([v if type(v := out[j]) is str else "" for j in wrapped], spaces))
+                heights.append(height := spaced_row_height([v if type(v := out[j]) is str else "" for j in wrapped],
+                                                           spaces))
                 if level_at is not None and out[level_at] == "一级":
                     out[level_at] = ("一级", level1)
+                if height >= MAX_ROW_PT:     # (more text than a row holds: from its top, the beginning shown)
+                    out = [(v, top_cell) if type(v) is str and j not in unwrapped else v for j, v in enumerate(out)]
                 yield out
 
         def heights_of() -> Iterator[float]:
