@@ -1306,16 +1306,17 @@ def test_formula_error(cfg, with_formula):
     assert next(f for f in res.findings if f.code == "formula-error").value == "#DIV/0!"
 
 
-@pytest.mark.parametrize("key,label", [("seq", "序号"), ("note", "备注")])
-def test_an_error_value_where_nothing_is_required_is_a_warning(cfg, key, label):
-    """#REF! in a 序号 kept as =A8+1 after a row was deleted, #N/A in a 备注: read as empty, a warning at the cell; the
-    complete form is accepted (it was returned, every risk with it)."""
+@pytest.mark.parametrize("key,label,code,severity", [("seq", "序号", "cell-not-used", "info"),
+                                                      ("note", "备注", "formula-error-blank", "warning")])
+def test_an_error_value_where_nothing_is_required_is_a_warning(cfg, key, label, code, severity):
+    """#N/A in a 备注: read as empty, a warning at the cell; #REF! in a 序号 kept as =A8+1 after a row was deleted: a
+    note (nothing is taken from it). The complete form is accepted (it was returned, every risk with it)."""
     src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, "=#REF!+1", None, "#REF!"), key)
     shutil.copyfile(src, cfg.inbox / "e.xlsx")
     a = analyse(cfg)
     res = a.inputs[0]
-    assert triples(res) == {("附件3", table_ref(src, "附件3", label, 0), "formula-error-blank")}
-    assert res.status == "accepted" and res.findings[0].severity == "warning"
+    assert triples(res) == {("附件3", table_ref(src, "附件3", label, 0), code)}
+    assert res.status == "accepted" and res.findings[0].severity == severity
     assert [(r["风险点"], r["备注"]) for r in a.catalogue] == [("占位", ""), ("接受宴请", "")]
 
 
@@ -1333,6 +1334,40 @@ def test_a_picture_in_a_cell_is_no_text(cfg, key, label, code, status):
     assert triples(res) == {("附件3", table_ref(src, "附件3", label, 0), code)}
     assert res.status == status
     assert "DISPIMG" not in "".join(str(v) for r in a.catalogue for v in r.values())
+
+
+def test_a_picture_or_an_error_in_a_header_or_sign_off_cell(cfg, workdir):
+    """A signature picture in 本人签字 is no content of the form: a note, no reply (a correct form got "retype it as
+    text"); an error value in 岗位 is the 岗位's finding: the feedback workbook and its mail place it at that cell
+    (they said "the whole sheet")."""
+    from formkit.merge import merge
+
+    path = submit(cfg, "附件3", "JWC", "张伟", name="sig.xlsx")
+    data = path.read_bytes()
+    sheet = hostile.members(data)["xl/worksheets/sheet1.xml"]
+    sign, post = value_ref(path, "本人签字"), value_ref(path, "岗位")
+    sheet = re.sub(rb'<c r="' + sign.encode() + rb'"[^>]*?(/>|>.*?</c>)',
+                   b'<c r="' + sign.encode() + b'" t="str"><f>_xlfn.DISPIMG("ID_1",1)</f><v>=DISPIMG("ID_1",1)</v></c>',
+                   sheet, count=1, flags=re.S)
+    assert b"DISPIMG" in sheet
+    path.write_bytes(hostile.rewrite_members(data, {"xl/worksheets/sheet1.xml": sheet}))
+    res = run(cfg)["sig.xlsx"]
+    assert triples(res) == {("附件3", sign, "cell-not-used")} and res.status == "accepted"
+    path.unlink()
+    path = submit(cfg, "附件3", "JWC", "张伟", name="post.xlsx")
+    data = path.read_bytes()
+    sheet = hostile.members(data)["xl/worksheets/sheet1.xml"]
+    sheet, n = re.subn(rb'<c r="' + post.encode() + rb'"([^>]*?) t="[a-zA-Z]+"[^>]*?>.*?</c>',
+                       b'<c r="' + post.encode() + rb'"\1 t="e"><f>1/0</f><v>#DIV/0!</v></c>', sheet, count=1, flags=re.S)
+    assert n == 1
+    path.write_bytes(hostile.rewrite_members(data, {"xl/worksheets/sheet1.xml": sheet}))
+    result = merge(cfg)
+    (res,) = [r for r in result.analysis.inputs if r.path.endswith("post.xlsx")]
+    f = next(f for f in res.findings if f.code == "formula-error")
+    assert (f.cell, f.key, f.field) == (post, "post", "岗位")
+    feedback = next((workdir / "outbox/反馈").rglob("*_反馈.xlsx"))
+    listed = [[c.value for c in row] for row in openpyxl.load_workbook(feedback)["问题说明"].iter_rows()]
+    assert any(any(isinstance(v, str) and "#DIV/0!" in v for v in row) and "整张表" not in row for row in listed)
 
 
 def test_formula_cached(cfg):
@@ -1998,7 +2033,7 @@ VALIDATION_CODES = {
     "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
-    "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank",
+    "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
 }

@@ -335,6 +335,9 @@ CELL_PICTURE = _code(
 CELL_PICTURE_BLANK = _code(
     "cell-picture-blank", WARNING, "单元格中是图片（非必填）",
     "该单元格中是一张图片（WPS“嵌入单元格图片”），图片里的内容无法汇总，已按空白读取；如这里应有内容，请直接输入为文字。")
+CELL_NOT_USED = _code(
+    "cell-not-used", INFO, "不汇总的单元格",
+    "该单元格{detail}；这一格的内容不汇总（序号、签字栏或表格以外），不影响本表。")
 FORMULA_CACHED = _code(
     "formula-cached", INFO, "公式已取计算结果",
     "该单元格是公式（{value}），已按其显示的结果读取。")

@@ -1075,25 +1075,30 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
     if kind == "ods":
         _say_hidden(sub, _ods_hidden_rows(data, sub.sheet))     # (as for .xlsx: the file said nothing of them)
         errors = _ods_error_cells(data, sub.sheet)
-        needed = _required_cells(sub, forms[sub.form]) if errors and sub.form in forms else frozenset()
+        needed, used = _cells_of(sub, forms[sub.form]) if errors and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
-            sub.findings.append(F.make(F.FORMULA_ERROR if ref in needed else F.FORMULA_ERROR_BLANK, sheet=sub.sheet,
-                                       cell=ref, value=shown))
+            sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown) if ref in needed else
+                                F.make(F.FORMULA_ERROR_BLANK, sheet=sub.sheet, cell=ref, value=shown) if ref in used
+                                else F.make(F.CELL_NOT_USED, sheet=sub.sheet, cell=ref, detail=f"显示错误值 {shown}"))
     return sub
 
 
 _CELL_PICTURE = re.compile(r"^(?:_xlfn\.)?DISPIMG\(", re.IGNORECASE)
 
 
-def _required_cells(sub: Submission, spec: FormSpec) -> frozenset[str]:
-    """The cells of a submission whose fields are required (table, header, sign-off)."""
-    need = {f.key for f in (*spec.columns, *spec.header, *spec.signoff) if f.need == "req"}
-    cells = {ref for key, ref in sub.header_refs.items() if key in need}
-    cells.update(ref for key, ref in sub.signoff_refs.items() if key in need)
-    for row in sub.rows:
-        cells.update(ref for key, ref in row.refs.items() if key in need)
-    return frozenset(cells)
+def _cells_of(sub: Submission, spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
+    """(the cells of required fields, the cells of every field taken into the outputs): the header's and the table's
+    (not 序号's, nor the sign-off's)."""
+    need = {f.key for f in (*spec.columns, *spec.header) if f.need == "req"}
+    needed, used = set(), set()
+    for refs in (sub.header_refs, *(row.refs for row in sub.rows)):
+        for key, ref in refs.items():
+            if key != "seq":
+                used.add(ref)
+                if key in need:
+                    needed.add(ref)
+    return frozenset(needed), frozenset(used)
 
 
 def _blank_cell(sub: Submission, ref: str) -> None:
@@ -1547,20 +1552,25 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
     if parts is not None:
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _, _) in formulas.items()}
-        needed = _required_cells(sub, forms[sub.form]) if formulas and sub.form in forms else frozenset()
+        needed, used = _cells_of(sub, forms[sub.form]) if formulas and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, cached, err, copied) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
             shown = "与上方单元格相同的公式" if copied else f"={formula}" if formula else ""
-            if err and ref not in needed:
-                # #REF! in a 序号 kept as =A8+1 after a row was deleted, #N/A in a 备注: nothing of the form is lost
-                # (the cell reads empty), said; it returned the whole correct form
+            if err and ref not in used:
+                # in a cell nothing is taken from (序号, a sign-off, beside the form): no matter to anyone
+                sub.findings.append(F.make(F.CELL_NOT_USED, sheet=name, cell=ref, detail=f"显示错误值 {err}"))
+            elif err and ref not in needed:
+                # #N/A in a 备注: nothing of the form is lost (the cell reads empty), said; it returned the whole form
                 sub.findings.append(F.make(F.FORMULA_ERROR_BLANK, sheet=name, cell=ref, value=err))
             elif err:
                 sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))
             elif _CELL_PICTURE.search(formula):
-                # WPS's picture in a cell (嵌入单元格图片): its cached "value" is the formula's text, not what it shows
+                # WPS's picture in a cell (嵌入单元格图片): its cached "value" is the formula's text, not what it shows;
+                # a signature or a stamp (in the sign-off, beside the form) is no content of the form
                 _blank_cell(sub, ref)
-                sub.findings.append(F.make(F.CELL_PICTURE if ref in needed else F.CELL_PICTURE_BLANK, sheet=name,
-                                           cell=ref))
+                sub.findings.append(F.make(F.CELL_PICTURE, sheet=name, cell=ref) if ref in needed else
+                                    F.make(F.CELL_PICTURE_BLANK, sheet=name, cell=ref) if ref in used else
+                                    F.make(F.CELL_NOT_USED, sheet=name, cell=ref,
+                                           detail="是一张图片（如签名、印章，WPS“嵌入单元格图片”）"))
             elif formula and not cached:
                 sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
             elif formula:

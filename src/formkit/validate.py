@@ -261,13 +261,18 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
                 out.findings.append(finding)
         # the cell references and extra columns are the submission's own (never changed): shared, not copied
         out.rows.append(CleanRow(i, r.excel_row, values, raw_refs, r.extra))
-    if formula_refs:   # formula findings carry the cell only; attach the field for feedback
+    if formula_refs:   # formula findings carry the cell only; attach the field for feedback (a table cell's, and
+        # a header's or a sign-off's: the feedback and its mail said "the whole sheet" of a #VALUE! in 岗位)
         by_ref = {ref: (row.index, key) for row in out.rows for key, ref in row.refs.items()}
+        for refs in (sub.header_refs, sub.signoff_refs):
+            for key, ref in refs.items():
+                by_ref.setdefault(ref, (None, key))
+        fields = {f.key: f for f in (*spec.signoff, *spec.header, *spec.columns)}
         out.findings = [
             F.Finding(f.code, f.severity, f.message, f.sheet, f.cell,
-                      spec.column(by_ref[f.cell][1]).label, f.value, *by_ref[f.cell])
-            if f.cell in by_ref and f.code.startswith("formula") else f
-            for f in out.findings]
+                      fields[by_ref[f.cell][1]].label, f.value, *by_ref[f.cell])
+            if f.cell in by_ref and f.code.startswith(("formula", "cell-picture")) and by_ref[f.cell][1] in fields
+            else f for f in out.findings]
     return out
 
 
@@ -723,7 +728,7 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.spec.is_measure_form and c.sub.identity is not None and bool(c.sub.identity.risks)
     # a formula cell without a usable value already has its finding: one finding per cell
     broken = {f.cell for f in c.findings if f.code in (F.FORMULA_ERROR, F.FORMULA_UNCACHED, F.FORMULA_ERROR_BLANK,
-                                                        F.CELL_PICTURE, F.CELL_PICTURE_BLANK)}
+                                                        F.CELL_PICTURE, F.CELL_PICTURE_BLANK, F.CELL_NOT_USED)}
     for f in c.spec.header:
         if f.need in ("req", "want") and not iso_text(c.header.get(f.key, "")) \
                 and c.sub.header_refs.get(f.key) not in broken:
