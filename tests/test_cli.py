@@ -130,6 +130,15 @@ def test_generate_says_which_heads_get_no_personal_form(workdir):
     one = run("generate", "--dir", str(workdir), "--department", "CWC")
     assert "1 个部门的负责人不在本部门的人员名单中，没有为他们生成附件3：财务处 赵强；" in one.stdout
     assert "负责人不在" not in run("generate", "--dir", str(workdir), "--stage", "measures").stdout
+    # two heads, or a title after the name: each name as written (both listed: nothing to say of them)
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    depts = [("JWC", "教务处", "党政部门", "张伟、李娜", "刘副院长", 2), ("CWC", "财务处", "党政部门", "王磊（处长）", "张副院长", 2),
+             DEPARTMENTS[2]]
+    write_roster(workdir / "名册.xlsx", depts, STAFF)
+    again = run("generate", "--dir", str(workdir))
+    assert "1 个部门的负责人不在本部门的人员名单中，没有为他们生成附件3：机电工程系 陈立；" in again.stdout, again.stdout
 
 
 def test_generate_says_when_every_phase_has_ended(tmp_path):

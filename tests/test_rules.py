@@ -696,6 +696,22 @@ def test_blank_measure_form_matching_nothing_is_returned(cfg):
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点"), "measures-before-risks")}
     assert res.status == "returned"
     assert "附件3（个人岗位风险点自查表）" in res.findings[0].message and "本表不需要修改" in res.findings[0].message
+    # its reply does not ask for it to be mended and sent back (it said so, and attached a feedback workbook to mend)
+    from formkit.merge import merge
+
+    merge(cfg)
+    mail = next(p for p in (cfg.outbox / "反馈").rglob("*.eml") if "李娜" in p.name).read_bytes().decode("utf-8", "replace")
+    import email
+    from email import policy
+
+    msg = email.message_from_string(mail, policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "请先报送风险点登记表" in msg["Subject"] and "本表暂时不需要修改" in body and "修改后" not in body
+    # whose it is not known (姓名 left out): not told that its risk form never came (he may well have sent it)
+    nameless = submit(cfg, "附件5", src=src, header={"姓名": ""}, name="nameless5.xlsx",
+                      rows=[{"风险点": "凭印象写的风险", **MEASURE5}])
+    assert "measures-before-risks" not in {f.code for f in run(cfg)[nameless.name].findings}
+    nameless.unlink()
     submit(cfg, "附件3", "JWC", "李娜", rows=[{**RISK3, "风险点": "凭印象写的风险"}, {**RISK3, "风险点": "另一条风险"}])
     res = run(cfg)[path.name]
     assert res.status == "accepted", res.findings

@@ -376,10 +376,13 @@ def _heads_not_listed(cfg, chosen: list[str] | None) -> list[str]:
     for code, dept in roster.departments.items():
         if picked and code.upper() not in picked and dept.name not in (chosen or []):
             continue
-        people = roster.people_of(code)
-        head = normalize.name_key(normalize.person_name(dept.head or ""))
-        if people and head and all(normalize.name_key(p.name) != head for p in people):
-            out.append(f"{dept.name} {dept.head}")
+        listed = {normalize.name_key(p.name) for p in roster.people_of(code)}
+        # (two heads 李明、张三; a title after the name 王芳（处长）: each name as written, or without the title)
+        heads = [h for h in re.split(r"[、，,；;/／\s]+", dept.head or "") if h]
+        missing = [h for h in heads if normalize.name_key(h) not in listed
+                   and normalize.name_key(re.sub(r"[（(][^（）()]*[）)]$", "", h)) not in listed]
+        if listed and missing:
+            out.append(f"{dept.name} {'、'.join(missing)}")
     return out
 
 

@@ -1038,7 +1038,11 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
     if not scope and not prefilled and c.department is not None and c.rows \
+            and (c.spec.scope != "person" or c.staff is not None) \
+            and not any(f.severity == F.ERROR for f in c.findings) \
             and not any(iso_text(row.values.get("risk_id", "")) in ctx.pending for row in c.rows):
+        # (whose form it is known: a 姓名 typed 孫八 on a department's general form is not someone "whose 附件3 has not
+        # come", he may well have one; and nothing else to mend in it: "this form needs no change" beside 姓名 required)
         # a blank 附件5 whose 附件3 is not in (not sent, or returned): every row "matched none of the registered risks,
         # write them as registered", though they were written right and nothing was registered yet
         yield F.make(F.MEASURES_BEFORE_RISKS, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or

@@ -533,6 +533,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     if c is not None and (sender := next((f.value for f in shown if f.code == F.DEPARTMENT_SENDER_ASIDE), None)):
         who = sender                              # the department that sent another's form
     file_name = _file_name(res)
+    # a measure form that only waits for its risk form (measures-before-risks): nothing in it to change
+    waits = attachment is not None and {f.code for f in shown if f.severity == F.ERROR} == {F.MEASURES_BEFORE_RISKS}
     if attachment is None and job.also:
         # (several unreadable attachments of one mail: each named with its reasons, in one reply)
         group = [res, *(analysis.inputs[j] for j in job.also)]
@@ -546,12 +548,12 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
-                           own_form=any(f.code in _OWN_FORM for f in shown),
+                           own_form=any(f.code in _OWN_FORM for f in shown), waits=waits,
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
                            attachment=attachment.name,
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
-    state = "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
+    state = "请先报送风险点登记表" if waits else "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     sent_as = _as_sent(res) if c is None and not job.also else None
     subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else
                                            f"（{sent_as[sent_as.index('邮件'):]}）" if sent_as else f"（{file_name}）")
