@@ -559,6 +559,20 @@ def test_a_placeholder_is_no_measure(cfg, measure, procedure):
     assert run(cfg)[good.name].status == "accepted"
 
 
+@pytest.mark.parametrize("typed", ["无", "以下空白"])
+def test_a_row_saying_there_is_nothing_is_no_risk(cfg, typed):
+    """风险点 = 无 from someone declaring no risk, or 以下空白 under the last risk: no data row, said (it was a row
+    missing 风险类别 and 风险等级, with a placeholder, three errors; under real risks it returned a correct form)."""
+    alone = submit(cfg, "附件3", "JWC", "张伟", rows=[{"风险点": typed}], name="alone.xlsx")
+    res = run(cfg)[alone.name]
+    assert {f.code for f in res.findings if f.severity == "error"} == {"no-rows"}
+    assert ("附件3", table_ref(alone, "附件3", "风险点", 0), "row-not-read") in triples(res)
+    alone.unlink()
+    below = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, {"风险点": typed}], name="below.xlsx")
+    res = run(cfg)[below.name]
+    assert res.status == "accepted" and triples(res) == {("附件3", table_ref(below, "附件3", "风险点", 1), "row-not-read")}
+
+
 def test_too_long(cfg):
     """A 风险点 of 301 characters (a paragraph pasted from a Word report): kept whole, with a warning at the cell (the
     complete, correct form was returned)."""

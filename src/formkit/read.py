@@ -774,6 +774,9 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
 
 FILLER_TEXTS = frozenset({"无", "/", "-", "—", "——", "－", "\\", "暂无", "否"})
 """What people drag down an optional column of blank rows; alone in a row, it makes no data row."""
+NOTHING_TEXTS = FILLER_TEXTS | frozenset({"以下空白", "以下无内容", "以下无", "此处空白", "空白", "（以下空白）", "(以下空白)",
+                                          "以下空白。", "无。", "没有", "暂无。", "无风险", "无风险点", "暂无风险点"})
+"""What a row says when it says there is nothing: alone in a row, no data row (said)."""
 
 
 @lru_cache(maxsize=64)
@@ -946,6 +949,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if type(seq) is str and _TOTAL.match(seq.strip()):
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
             not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
+            continue
+        said_nothing = [(k, t) for k, v in values.items() if k != "seq" and (t := to_text(v).strip())]
+        if said_nothing and all(t in NOTHING_TEXTS for _, t in said_nothing) \
+                and any(k not in filler for k, _ in said_nothing) \
+                and not any(j < width and to_text(line[j]) for j in extra_cols):
+            # a row saying there is nothing (风险点 = 无 from someone with no risk to name, 以下空白 under the last risk):
+            # no data row, said (three "required" errors returned a correct form; "no risks" is told by no-rows)
+            not_read(r, mapping[said_nothing[0][0]], said_nothing[0][1])
             continue
         if "note" in mapping and (note := to_text(values.get("note", ""))) and \
                 all(k in ("seq", "note") or not to_text(v) for k, v in values.items()):
