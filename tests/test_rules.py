@@ -925,6 +925,13 @@ def test_prefilled_changed(cfg):
     # where a change of the risk itself goes (the reply only said "kept as it was": he typed it again each round)
     assert "重新报送风险点登记表（个人：附件3" in res.findings[0].message
     row = next(r for r in a.catalogue if r["风险编号"] == "JWC-0012-01")
+    # the feedback workbook puts the issued 风险点 back, marked and locked as issued (unlocked, it invited the change again)
+    from formkit.merge import merge
+
+    merge(cfg)
+    fb = openpyxl.load_workbook(next((cfg.outbox / "反馈").rglob("*_反馈.xlsx")))
+    cell = next(c for r in form_sheet(fb).iter_rows() for c in r if c.value == "成绩修改审批把关不严")
+    assert cell.protection.locked and cell.fill.fgColor.rgb.endswith("FFFF00") and cell.comment is not None
     assert (row["风险点"], row["防控措施"]) == ("成绩修改审批把关不严", MEASURE5["防控措施"])
 
 

@@ -113,6 +113,9 @@ class _Formats:
                              num_format="yyyy-mm-dd", align="left")
         self.mark_text = fmt(locked=False, border=2, border_color="#C00000", bg_color="#FFFF00",
                              text_wrap=True, num_format="@")
+        # a pre-filled value marked (changed on the form sent, put back here): locked as it was issued (unlocked, it
+        # invited typing the change again, warned about again each round)
+        self.mark_pre = fmt(border=2, border_color="#C00000", bg_color="#FFFF00", text_wrap=True, num_format="@")
 
 
 def text_lines(value: object, width: float) -> int:
@@ -205,7 +208,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             else:
                 normal = fm.value
             key = (None, f.key)
-            style = mark_or(key, normal, fm.mark_text if f.is_text_format else
+            style = mark_or(key, normal, fm.mark_pre if locked else fm.mark_text if f.is_text_format else
                             fm.mark_date if f.type == "date" else fm.mark)
             ws.merge_range(r, c + 1, r, c + 2, "", style)
             _write_value(ws, r, c + 1, value, style)
@@ -258,8 +261,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             if isinstance(value, date) and col.type not in ("date", "when"):
                 value = normalize.to_text(value)        # a date in a text column stays a date to read, not a
             key = (r, col.key)                          # serial number in a text cell
-            style = mark_or(key, normal, fm.mark_text if col.is_text_format else
-                            fm.mark_date if col.type in ("date", "when") else fm.mark)
+            style = mark_or(key, normal, fm.mark_pre if normal is fm.cell_pre else fm.mark_text if col.is_text_format
+                            else fm.mark_date if col.type in ("date", "when") else fm.mark)
             _write_value(ws, xr, i, value, style)
             comment(xr, i, key)
     first, end = lay.first_data, lay.first_data + n_rows - 1
