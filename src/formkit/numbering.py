@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from formkit import findings as F
 from formkit import normalize
@@ -111,11 +111,15 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 
 def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
                  registry: Mapping[str, tuple[str, str | None]], numbering: dict[str, tuple[str, str | None]],
-                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]]) -> str:
+                 numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]],
+                 earlier: Callable[[str], tuple[str, str | None] | None] | None = None) -> str:
     """The numbers of a risk form's rows (numbered[res.path], where they are not simply its rows in order), from its
     versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`. Returns the
     numbers' prefix (JWC-B, JWC-0012-): the one an earlier merge gave this submitter, where the roster has changed
-    what it would be now (a staff list added, a person taken off it)."""
+    what it would be now (a staff list added, a person taken off it). earlier(prefix): the numbers the last
+    consolidated workbook shows, for a submitter whose file an earlier merge numbered in order and which has left
+    the inbox since (a re-sent form saved over it: its rows were numbered by place again, an issued number given to
+    another risk and the measures that carry it landed there)."""
     # another prefix only when an earlier merge gave it to one of these very files (never another person's numbers: a
     # 工号 typed wrong may be a colleague's)
     own = {v.sha256 for v in versions}
@@ -125,6 +129,8 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
         seed = _seed(prev, versions)          # (else: this file alone, numbered as its rows are in order)
+        if seed is None and prev[1] is None and earlier is not None and (shown := earlier(prefix)) is not None:
+            seed = _seed(shown, versions)
     if len(versions) < 2 and seed is None:
         numbering[prefix] = (res.sha256, None)
         return prefix

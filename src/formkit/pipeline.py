@@ -335,6 +335,15 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     if campaign_rules and not registry and store.persistent:
         registry = numbering.registry_from_workbook(cfg.outbox)    # (the cache gone: read back from their workbook)
     given: dict[str, tuple[str, str | None]] = {}                 # … and those this one gives (merge keeps them)
+    from_workbook: list[dict] = []
+
+    def earlier_numbers(prefix: str) -> tuple[str, str | None] | None:
+        """A submitter's numbers as the last consolidated workbook shows them, read once, when needed: the file an
+        earlier merge numbered in order is no longer in the inbox (the registry kept only which file that was)."""
+        if not from_workbook:
+            from_workbook.append(numbering.registry_from_workbook(cfg.outbox) if store.persistent else {})
+        return from_workbook[0].get(prefix)
+
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
     # another department's template filled by a department and sent as its own (its address, its name on the file):
     # the content is the sender's, so it is no version of the template's department (credited to it, it showed as
@@ -456,7 +465,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             c = res.checked
             if res.path in versions_of and c is not None:
                 prefix_of[res.path] = numbering.number_rows(res, c, versions_of[res.path], first_dept.get(res.path),
-                                                            registry, given, numbered, worded)
+                                                            registry, given, numbered, worded, earlier_numbers)
             if campaign_rules:
                 check_campaign(c, ctx)
             settle(res)
