@@ -403,10 +403,29 @@ def test_mail_provenance(tmp_path: Path):
     ("2023年3月7日", "2023-03-07T00:00:00+08:00"),
     ("三月七日", None),
     (None, None),
+    # as mail programs of Chinese offices write them: GMT+0800 (JavaScript, with 中国标准时间 after it), CST meaning
+    # China Standard Time (Python reads US Central), Java's Date, no zone at all: 北京时间 (a mail of 23:30 on the
+    # deadline was read as 07:30 the next day, or 13:30: counted late; a correction lost to the draft before it)
+    ("Tue, 7 Mar 2023 23:30:00 GMT+0800", "2023-03-07T23:30:00+08:00"),
+    ("Tue Mar 07 2023 23:30:00 GMT+0800 (中国标准时间)", "2023-03-07T23:30:00+08:00"),
+    ("Tue, 7 Mar 2023 23:30:00 CST", "2023-03-07T23:30:00+08:00"),
+    ("Tue Mar 07 23:30:00 CST 2023", "2023-03-07T23:30:00+08:00"),
+    ("Tue, 7 Mar 2023 23:30:00", "2023-03-07T23:30:00+08:00"),
+    ("Tue, 7 Mar 2023 15:30:00 GMT", "2023-03-07T15:30:00+00:00"),
+    ("2023年3月7日 星期二 上午10:00", "2023-03-07T10:00:00+08:00"),
 ])
 def test_mail_date(tmp_path: Path, date, expected):
     inputs, _ = expand(tmp_path, "m.eml", H.make_eml(date=date))
     assert inputs[0].mail["date"] == expected
+
+
+def test_a_mail_date_no_reader_knows_is_taken_from_its_received_header(tmp_path: Path):
+    """A Date an office system wrote as no one reads it: the time the office's server took the mail in (it went
+    without a time: a mail five days late counted as on time)."""
+    mail = H.make_eml(date="下周五上午").replace(
+        b"From: ", b"Received: from mx.example.edu.cn by mail.example.edu.cn; Fri, 5 Apr 2024 10:00:05 +0800\r\nFrom: ", 1)
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert inputs[0].mail["date"] == "2024-04-05T10:00:05+08:00"
 
 
 def test_raw_8bit_headers(tmp_path: Path):
