@@ -2067,7 +2067,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-implausible", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-implausible", "date-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
@@ -2145,6 +2145,23 @@ def test_a_date_years_away_is_a_typo(cfg):
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert ("附件3", value_ref(path, "填表日期"), "date-implausible") in triples(res)
     assert res.status == "accepted" and as_of(a).year == 2023
+
+
+def test_a_date_of_last_year_typed_early_in_the_year_is_not_when_it_was_sent(cfg):
+    """张伟's correction, saved 2023-03-25, with 填表日期 typed 2022-03-24 (last year's year, early in the year): before the
+    campaign began, said at its cell, and neither the time it was sent nor what orders it (the correction lost to the
+    draft it corrects, dated 2023-03-12, and 数据截至 went back)."""
+    import os
+
+    first = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023-03-12"}, name="first.xlsx",
+                   rows=[{**RISK3, "风险点": "第一稿的风险点"}])
+    os.utime(first, (1678600000, 1678600000))          # saved 2023-03-12
+    fixed = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2022-03-24"}, name="fixed.xlsx")
+    os.utime(fixed, (1679700000, 1679700000))          # saved 2023-03-25
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith("fixed.xlsx"))
+    assert ("附件3", value_ref(fixed, "填表日期"), "date-before-campaign") in triples(res)
+    assert res.status == "accepted" and [r["风险点"] for r in a.catalogue if r["姓名"] == "张伟"] == [RISK3["风险点"]]
 
 
 def test_a_short_form_prints_on_one_page_a_long_one_on_as_many_as_it_takes(cfg):

@@ -311,6 +311,9 @@ DATE_AFTER_SENDING = _code(
 DATE_IMPLAUSIBLE = _code(
     "date-implausible", WARNING, "日期不在本轮活动期间",
     "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")
+DATE_BEFORE_CAMPAIGN = _code(
+    "date-before-campaign", WARNING, "日期早于本轮活动",
+    "“{field}”为 {value}，早于本轮活动开始（{detail}），可能写错了年份；不作为提交时间使用，请核对。")
 DATE_AS_TEXT = _code(
     "date-as-text", INFO, "日期为文本",
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")

@@ -376,6 +376,20 @@ def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if f.type == "date" and isinstance(v, date) and not window[0] <= v <= window[1]:
                 yield F.make(F.DATE_IMPLAUSIBLE, sheet=c.sub.sheet, cell=refs.get(f.key), field=f.label,
                              value=v.isoformat(), detail=f"{window[0].year + 1}–{window[1].year - 1} 年", key=f.key)
+            elif f.type == "date" and isinstance(v, date) and v < (begun := campaign_begun(ctx.cfg)):
+                # last year's year typed early in the year (2023-04-02 for 2024): before the forms existed; taken as
+                # the time it was sent, a correction lost to the draft it corrects and 数据截至 went back
+                yield F.make(F.DATE_BEFORE_CAMPAIGN, sheet=c.sub.sheet, cell=refs.get(f.key), field=f.label,
+                             value=v.isoformat(), detail=(begun + timedelta(days=_BEFORE_DAYS)).isoformat(), key=f.key)
+
+
+_BEFORE_DAYS = 30
+"""How long before its first phase a campaign's forms may be about (generated, sent out a little early)."""
+
+
+def campaign_begun(cfg) -> date:
+    """The earliest date a form of this campaign can carry: a month before its first phase."""
+    return min(p.start for p in cfg.phases.values()) - timedelta(days=_BEFORE_DAYS)
 
 
 _ROUND = re.compile(r"第?[一二三四五六七八九十\d]+(?:轮|批|次)")

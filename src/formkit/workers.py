@@ -115,7 +115,7 @@ def _check(data: bytes, kind: str, has_macros: bool,
     if has_macros:
         c.findings.insert(0, F.make(F.FILE_MACROS))
     filled = c.header.get("date")
-    if any(f.code == F.DATE_IMPLAUSIBLE and f.key == "date" for f in c.findings):
+    if any(f.code in (F.DATE_IMPLAUSIBLE, F.DATE_BEFORE_CAMPAIGN) and f.key == "date" for f in c.findings):
         filled = None           # a year typed wrong is not the time it was sent
     ident = c.sub.identity
     brief = Brief(
