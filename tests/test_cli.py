@@ -743,3 +743,26 @@ def test_the_summary_says_why_files_were_skipped(tmp_path):
     line = next(x for x in p.stdout.splitlines() if "跳过" in x)
     assert "跳过 2 个文件" in line and "临时/系统文件" not in line
 
+
+
+def test_merge_says_when_as_of_is_left_behind_by_the_inputs(workdir):
+    """as_of = 2023-03-25 kept from the example while a form came on 04-10: every date of the outputs went by 03-25
+    (a reply dated before the mail it answers, asking for a correction by a day gone), unsaid."""
+    import os
+    from datetime import datetime
+
+    from formkit.config import CONFIG_NAME, load_config
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    toml = workdir / CONFIG_NAME
+    toml.write_text(toml.read_text(encoding="utf-8").replace("year = 2023", "year = 2023\nas_of = 2023-03-25"),
+                    encoding="utf-8")
+    cfg = load_config(workdir)
+    form = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "张伟" in p.name)
+    path = fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-04-10"},
+                rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    os.utime(path, (datetime(2023, 4, 10, 10).timestamp(),) * 2)
+    result = run("merge", "--dir", str(workdir))
+    assert "as_of = 2023-03-25（数据截至），但有 1 份文件在此之后提交（最晚 2023-04-10）" in result.stderr, result.stderr
+    assert "as_of" not in run("merge", "--dir", str(workdir), "--quiet").stderr

@@ -439,6 +439,23 @@ def _summary(args, result) -> None:
               "再运行 formkit merge。")
 
 
+def _after_as_of(cfg, analysis) -> str | None:
+    """formkit.toml's as_of left behind by the inputs (the example's date kept): what is said about it, else None. The
+    outputs speak of that day: replies dated before the mails they answer, asking for corrections by a day gone."""
+    from datetime import datetime
+
+    from formkit.inputs import CHINA
+
+    if not getattr(cfg, "as_of", None):
+        return None
+    later = sorted(d for r in analysis.inputs if r.submitted_at
+                   and (d := datetime.fromisoformat(r.submitted_at).astimezone(CHINA).date()) > cfg.as_of)
+    if not later:
+        return None
+    return (f"formkit.toml 中 [campaign] as_of = {cfg.as_of}（数据截至），但有 {len(later)} 份文件在此之后提交（最晚 {later[-1]}）："
+            f"逾期、催报和回复邮件的日期都按 {cfg.as_of} 计算。如这个日期已过时，请修改或删去 as_of（删去后按最近一份提交的日期）。")
+
+
 def cmd_merge(args) -> int:
     from formkit.config import load_config
     from formkit.merge import merge
@@ -464,6 +481,8 @@ def cmd_merge(args) -> int:
     if not args.quiet:
         for note in result.notes:       # the cache damaged or not writable: the numbers may have moved
             print(f"提醒：{note}", file=sys.stderr)
+        if (stale := _after_as_of(cfg, result.analysis)) is not None:
+            print(f"提醒：{stale}", file=sys.stderr)
     _summary(args, result)
     _print_timings(timings)
     return result.exit_code
