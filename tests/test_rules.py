@@ -1119,6 +1119,20 @@ def test_person_not_listed(cfg):
     assert res.status == "returned" and "加入名册" in res.findings[0].message
 
 
+def test_a_newcomer_on_a_colleagues_copy_leaves_the_colleagues_form_alone(cfg):
+    """张伟's 附件3 is accepted; a newcomer not yet on the staff list fills a copy of it with his own name and 工号 (not a
+    misspelling of 张伟's: both differ): returned to him, and 张伟's stays (it was superseded by the newcomer's, his
+    risks gone from the catalogue, his department 退回)."""
+    own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-10"})
+    copy = submit(cfg, "附件3", "JWC", "张伟", name="newcomer.xlsx", header={"姓名": "林新", "工号": "0099",
+                                                                            "填表日期": "2023-03-12"})
+    a = analyse(cfg)
+    res = {r.path: r for r in a.inputs}
+    assert res[f"inbox/{own.name}"].status == "accepted"
+    assert res[f"inbox/{copy.name}"].status == "returned" and res[f"inbox/{copy.name}"].person == "林新"
+    assert [r["风险点"] for r in a.catalogue if r["姓名"] == "张伟"] == [RISK3["风险点"]]
+
+
 def test_a_form_filled_by_someone_else_is_theirs_to_correct(cfg):
     """李娜 filled in 张伟's form with her own name (returned, as hers); 张伟 then sends his own: both stand, his accepted,
     and 提交情况 and the chase mail count her (not him) as 退回待修改; her own form, sent next, replaces the returned

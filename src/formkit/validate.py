@@ -549,6 +549,12 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if typed.department in roster.departments:
                 c.department = roster.departments[typed.department]
             return
+        if typed_no and ident.staff_no and normalize.staff_no_key(typed_no) != normalize.staff_no_key(ident.staff_no):
+            # another name and another 工号: someone not on the staff list (a newcomer) who filled a colleague's copy,
+            # no misspelling of the owner's name: his, returned to him (taken for the owner's, it replaced her accepted
+            # form: her risks left the catalogue)
+            c.person = name
+            return
         c.person = ident.person
         if roster.staff and c.department:   # the form's owner by the roster (a misspelt name), so that her own
             # form, sent later, supersedes this one (and 提交情况 and the chase mail agree on whose form is returned)
