@@ -709,7 +709,7 @@ def test_blank_measure_form_matching_nothing_is_returned(cfg):
     res = run(cfg)[path.name]
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点"), "measures-before-risks")}
     assert res.status == "returned"
-    assert "附件3（个人岗位风险点自查表）" in res.findings[0].message and "本表不需要修改" in res.findings[0].message
+    assert "（附件3 个人岗位风险点自查表）" in res.findings[0].message and "本表不需要修改" in res.findings[0].message
     # its reply does not ask for it to be mended and sent back (it said so, and attached a feedback workbook to mend)
     from formkit.merge import merge
 
@@ -729,6 +729,19 @@ def test_blank_measure_form_matching_nothing_is_returned(cfg):
     submit(cfg, "附件3", "JWC", "李娜", rows=[{**RISK3, "风险点": "凭印象写的风险"}, {**RISK3, "风险点": "另一条风险"}])
     res = run(cfg)[path.name]
     assert res.status == "accepted", res.findings
+
+
+def test_a_measure_form_whose_risk_form_left_the_inbox_waits_for_it(cfg):
+    """张伟's 附件3 and his pre-filled 附件5 accepted; the 附件3 is then taken out of the inbox (filed wrongly): the 附件5
+    waits for a risk form (each row said "deleted from the re-sent form, nothing to do", and it counted as sent)."""
+    paths = risk_stage(cfg)
+    p5 = submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), by_risk_id={"JWC-0012-01": MEASURE5,
+                                                                         "JWC-0012-02": MEASURE5})
+    assert run(cfg)[p5.name].status == "accepted"
+    (cfg.inbox / "张伟_附件3.xlsx").unlink()
+    res = run(cfg)[p5.name]
+    assert res.status == "returned" and {f.code for f in res.findings if f.severity != "info"} == {"measures-before-risks"}
+    assert "risk-withdrawn" not in {f.code for f in res.findings}
 
 
 def _delete_row_of(path: Path, risk_id: str) -> None:

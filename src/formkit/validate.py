@@ -1057,17 +1057,19 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
-    if not scope and not prefilled and c.department is not None and c.rows \
+    if not scope and c.department is not None and c.rows \
             and (c.spec.scope != "person" or c.staff is not None) \
             and not any(f.severity == F.ERROR for f in c.findings) \
             and not any(iso_text(row.values.get("risk_id", "")) in ctx.pending for row in c.rows):
         # (whose form it is known: a 姓名 typed 孫八 on a department's general form is not someone "whose 附件3 has not
-        # come", he may well have one; and nothing else to mend in it: "this form needs no change" beside 姓名 required)
+        # come", he may well have one; and nothing else to mend in it: "this form needs no change" beside 姓名 required;
+        # a pre-filled one whose risk form has left the inbox since: each row was "deleted from the re-sent form, no
+        # need to do anything", and the form counted as sent)
         # a blank 附件5 whose 附件3 is not in (not sent, or returned): every row "matched none of the registered risks,
         # write them as registered", though they were written right and nothing was registered yet
         yield F.make(F.MEASURES_BEFORE_RISKS, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or
                      c.sub.column_refs.get("measure"), detail="本人" if c.spec.scope == "person" else "本部门",
-                     value=f"{c.spec.measures_for}（{c.spec.measures_for and _risk_form_title(c.spec)}）")
+                     value=f"{c.spec.measures_for} {_risk_form_title(c.spec)}")
         return
     covered: set[str] = set()
     unmatched = 0
