@@ -816,18 +816,24 @@ def test_the_same_drafts_merged_again_keep_their_numbers(cfg, workdir, wordings)
     assert list(runs[0]) == [wordings[-1]]
 
 
-@pytest.mark.parametrize("how", ["saved over", "taken out, a new one put in"])
+@pytest.mark.parametrize("how", ["saved over", "taken out, a new one put in", "workbook deleted",
+                                 "taken out, merged, then a new one"])
 def test_a_form_numbered_in_order_replaced_in_the_inbox_keeps_its_numbers(cfg, workdir, how):
     """Round 1 has one 附件4 (甲, 乙: B01, B02, numbered in order, so the cache kept only which file it was). The
-    department sends (乙, 丙) and the coordinator saves it over the first, or takes the first out: 乙 was renumbered
-    B01 and 丙 given B02 by their places (an issued number meaning another risk, its measures landing there)."""
+    department sends (乙, 丙) and the coordinator saves it over the first, or takes the first out (and merges before
+    the new one comes), or has deleted the consolidated workbook: 乙 was renumbered B01 and 丙 given B02 by their
+    places (an issued number meaning another risk, its measures landing there)."""
     paths = generate_campaign(cfg, "risks")
     first = _dept_form(paths, workdir / "inbox/附件4.xlsx", "2023-03-16", ["甲风险", "乙风险"])
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "乙风险": "JWC-B02"}
-    if how != "saved over":
+    if how == "workbook deleted":
+        (workdir / "outbox/廉政风险目录.xlsx").unlink()
+    if how != "saved over" and how != "workbook deleted":
         first.unlink()
-    _dept_form(paths, workdir / ("inbox/附件4.xlsx" if how == "saved over" else "inbox/附件4_新.xlsx"), "2023-03-20",
-               ["乙风险", "丙风险"])
+    if how == "taken out, merged, then a new one":
+        assert _numbers(cfg) == {}
+    _dept_form(paths, workdir / ("inbox/附件4.xlsx" if how in ("saved over", "workbook deleted") else "inbox/附件4_新.xlsx"),
+               "2023-03-20", ["乙风险", "丙风险"])
     assert _numbers(cfg) == {"乙风险": "JWC-B02", "丙风险": "JWC-B03"}
 
 

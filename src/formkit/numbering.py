@@ -112,7 +112,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
                  registry: Mapping[str, tuple[str, str | None]], numbering: dict[str, tuple[str, str | None]],
                  numbered: dict[str, dict[int, int]], worded: dict[str, dict[int, set[str]]],
-                 earlier: Callable[[str], tuple[str, str | None] | None] | None = None) -> str:
+                 earlier: Callable[[str, str], tuple[str, str | None] | None] | None = None) -> str:
     """The numbers of a risk form's rows (numbered[res.path], where they are not simply its rows in order), from its
     versions and what an earlier merge gave (registry); what this merge gives goes into `numbering`. Returns the
     numbers' prefix (JWC-B, JWC-0012-): the one an earlier merge gave this submitter, where the roster has changed
@@ -129,7 +129,7 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):
         seed = _seed(prev, versions)          # (else: this file alone, numbered as its rows are in order)
-        if seed is None and prev[1] is None and earlier is not None and (shown := earlier(prefix)) is not None:
+        if seed is None and prev[1] is None and earlier is not None and (shown := earlier(prefix, prev[0])) is not None:
             seed = _seed(shown, versions)
     if len(versions) < 2 and seed is None:
         numbering[prefix] = (res.sha256, None)
@@ -144,6 +144,13 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     numbering[prefix] = (res.sha256, json.dumps({str(n): list(k) for n, k in sorted(history.items())},
                                                 ensure_ascii=False, separators=(",", ":")))
     return prefix
+
+
+def rows_in_order(c: Checked) -> str:
+    """The registry's JSON of a form numbered in order: each number with its row's keys (what _seed derives from the
+    file while it is in the inbox)."""
+    return json.dumps({str(i + 1): list(key) for i, key in enumerate(_row_keys(c)) if key[1]}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _prefixes(c: Checked, dept: str | None) -> list[str]:

@@ -337,9 +337,19 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     given: dict[str, tuple[str, str | None]] = {}                 # … and those this one gives (merge keeps them)
     from_workbook: list[dict] = []
 
-    def earlier_numbers(prefix: str) -> tuple[str, str | None] | None:
-        """A submitter's numbers as the last consolidated workbook shows them, read once, when needed: the file an
-        earlier merge numbered in order is no longer in the inbox (the registry kept only which file that was)."""
+    def earlier_numbers(prefix: str, sha: str = "") -> tuple[str, str | None] | None:
+        """A submitter's numbers where the file an earlier merge numbered in order is no longer in the inbox (the
+        registry kept only which file that was): its rows as the cache still holds them (the merge where it leaves),
+        else as the last consolidated workbook shows them (read once, when needed)."""
+        if sha and store.persistent:
+            try:
+                from formkit.cache import Refs
+
+                c = store.load_checked(sha, Refs(forms, cfg.roster))
+            except Exception:  # noqa: BLE001 - a damaged or missing entry: the workbook then
+                c = None
+            if c is not None and getattr(c, "rows", None) is not None:
+                return sha, numbering.rows_in_order(c)
         if not from_workbook:
             from_workbook.append(numbering.registry_from_workbook(cfg.outbox) if store.persistent else {})
         return from_workbook[0].get(prefix)
@@ -525,6 +535,15 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
+    if campaign_rules and registry:
+        # a file an earlier merge numbered in order, gone from the inbox with no version of its submitter left: its
+        # rows are written down now, while the cache still holds them (next round, a correction coming in its place
+        # took its numbers by place: an issued number given to another risk)
+        present = {r.sha256 for r in results if r.sha256}
+        for prefix, (sha, numbers) in registry.items():
+            if numbers is None and prefix not in given and sha not in present \
+                    and (shown := earlier_numbers(prefix, sha)) is not None and shown[1]:
+                given[prefix] = shown
     analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given,
                         kept=kept)
     _consolidate(analysis)
