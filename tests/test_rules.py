@@ -744,6 +744,21 @@ def test_a_measure_form_whose_risk_form_left_the_inbox_waits_for_it(cfg):
     assert "risk-withdrawn" not in {f.code for f in res.findings}
 
 
+def test_a_measure_form_waits_for_its_risk_form_resent_over_it_and_returned(cfg):
+    """张伟's 附件3 and pre-filled 附件5 accepted; he re-sends the 附件3 with a level mistyped, saved over the first
+    (the same file name): it is returned, and his 附件5 waits for its correction (risk-pending, accepted) as when the
+    two files stand side by side (it was returned as waiting for a risk form never received)."""
+    from formkit.merge import merge
+
+    paths = risk_stage(cfg)
+    p5 = submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), by_risk_id={"JWC-0012-01": MEASURE5,
+                                                                         "JWC-0012-02": MEASURE5})
+    assert merge(cfg).analysis.inputs and run(cfg)[p5.name].status == "accepted"
+    submit(cfg, "附件3", "JWC", "张伟", name="张伟_附件3.xlsx", rows=[{**RISK3, "风险等级": "很高"}, RISK3B])
+    res = next(r for r in merge(cfg).analysis.inputs if r.path.endswith(p5.name))
+    assert res.status == "accepted" and {f.code for f in res.findings} == {"risk-pending"}
+
+
 def _delete_row_of(path: Path, risk_id: str) -> None:
     wb = openpyxl.load_workbook(path)
     ws = form_sheet(wb)

@@ -14,6 +14,7 @@ need its rows, and dropped again. The catalogue rows themselves are compact (`Ca
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -492,14 +493,21 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     if n in wordings:
                         ctx.former[rid] = wordings[n]
                     ctx.risks[rid] = _risk_row(cfg, res, c, row, rid, columns)
-            elif res.status == RETURNED and c.spec.is_risk_form and res.path in numbered:
+            elif res.status == RETURNED and c.spec.is_risk_form and (
+                    res.path in numbered or (prev := registry.get(prefix_of.get(res.path, ""))) is not None):
                 # a re-sent risk form returned: its risks wait for the correction (not withdrawn, not deleted); so do
-                # those of the earlier versions it leaves out (a returned form decides no deletion)
+                # those of the earlier versions it leaves out (a returned form decides no deletion); also where the
+                # accepted version is gone from the inbox (the re-send saved over it: its pre-filled 附件5 was "waiting
+                # for a risk form never received")
                 for row in c.rows:
-                    n = numbered[res.path].get(row.index, row.index + 1)
+                    n = numbered.get(res.path, {}).get(row.index, row.index + 1)
                     ctx.pending.add(_rid(c, n, res.path))
                 for n in worded.get(res.path, {}):
                     ctx.pending.add(_rid(c, n, res.path))
+                if res.path not in numbered and prev is not None:
+                    shown = prev if prev[1] else earlier_numbers(prefix_of[res.path], prev[0])
+                    for n in json.loads(shown[1]) if shown and shown[1] else ():
+                        ctx.pending.add(f"{prefix_of[res.path]}{int(n):02d}")
             step()
     # measures: the campaign rules match each row to an accepted risk; accepted measures fill the catalogue
     by_scope: dict[tuple, dict] = {}
