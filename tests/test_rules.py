@@ -2872,6 +2872,28 @@ def test_a_staff_number_corrected_in_the_roster_is_the_same_person(workdir):
     assert next(d for d in grid(a) if d.code == "JWC").personal["附件3"].accepted == 1
 
 
+def test_a_risk_form_resent_after_a_staff_number_correction_keeps_its_numbers(workdir):
+    """李娜's 附件3 went out and came back under 0031 (JWC-0031-01); the roster corrects her 工号 to 0013 and generate
+    runs again; she re-sends on the new form, her risk unchanged and one added: the unchanged one keeps JWC-0031-01 (both
+    were renumbered JWC-0013-…, 变化 saying one was deleted and added, its measures dropped)."""
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [("0031", *s[1:]) if s[1] == "李娜" else s for s in STAFF])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    submit(cfg, "附件3", src=src, rows=[RISK3], name="first.xlsx", header={"填表日期": "2023-03-10"})
+    assert [r["风险编号"] for r in merge(cfg).analysis.catalogue] == ["JWC-0031-01"]
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    again = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    submit(cfg, "附件3", src=again, rows=[RISK3, RISK3B], name="again.xlsx", header={"填表日期": "2023-03-14"})
+    cat = {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue}
+    assert cat == {RISK3["风险点"]: "JWC-0031-01", RISK3B["风险点"]: "JWC-0031-02"}
+
+
 def _person_sheet(wb, template, title: str, who: tuple, risks: list[dict]):
     ws = wb.copy_worksheet(template)
     ws.title = title

@@ -277,6 +277,16 @@ def issued_people(cfg: Config) -> dict[str, set[tuple[str, str]]]:
         return {}
 
 
+def issued_runs(cfg: Config) -> dict[str, list[list[str]]]:
+    """The staff each department's personal forms went to, generate run by generate run ("name key|工号 key" lists,
+    generate.record_issued); {} when not recorded (an outbox/ of an older formkit, or deleted)."""
+    try:
+        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        return {code: [list(map(str, run)) for run in runs] for code, runs in data.get("runs", {}).items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}
+
+
 def issued_names(cfg: Config) -> dict[str, set[str]]:
     """The names each department's forms were issued under (generate.record_issued); {} when nothing was recorded."""
     return read_issued(cfg)[1]

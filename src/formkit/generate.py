@@ -623,6 +623,7 @@ class _Ledger:
 
 
 ISSUED_FILE = config_mod.ISSUED_FILE
+RUNS_KEPT = 50
 
 
 def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = None,
@@ -642,8 +643,16 @@ def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = 
         listed = {}
     for code, ps in (people or {}).items():
         listed.setdefault(code, set()).update(ps)
+    # who was issued forms together, run by run (two 李娜 at once are namesakes; 李娜 0031 one run and 李娜 0013 the
+    # next is her 工号 corrected in the roster): config.issued_together
+    runs = config_mod.issued_runs(cfg)
+    for code, ps in (people or {}).items():
+        run = sorted({f"{normalize.name_key(name)}|{normalize.staff_no_key(no)}" for name, no in ps if no})
+        if run and (not runs.get(code) or runs[code][-1] != run):
+            runs[code] = [*runs.get(code, []), run][-RUNS_KEPT:]
     data = {"measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
-            "people": {code: sorted(map(list, ps)) for code, ps in sorted(listed.items()) if ps}}
+            "people": {code: sorted(map(list, ps)) for code, ps in sorted(listed.items()) if ps},
+            "runs": {code: r for code, r in sorted(runs.items()) if r}}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes_atomic(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 

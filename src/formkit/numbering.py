@@ -124,7 +124,12 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     # 工号 typed wrong may be a colleague's)
     own = {v.sha256 for v in versions}
     primary = id_order(risk_id(c, 0, dept))[0]
-    prefix = next((p for p in _prefixes(c, dept) if p in registry and (p == primary or registry[p][0] in own)), primary)
+    # (the prefixes of the earlier versions too: one sent under the 工号 the roster has corrected since kept its numbers
+    # only while the latest version was issued under it; re-sent on a form generated after the correction, an unchanged
+    # risk was renumbered and its measures dropped)
+    candidates = list(dict.fromkeys([*_prefixes(c, dept), *(p for v in reversed(versions[:-1]) if v.checked is not None
+                                                            for p in _prefixes(v.checked, dept))]))
+    prefix = next((p for p in candidates if p in registry and (p == primary or registry[p][0] in own)), primary)
     prev = registry.get(prefix)
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):

@@ -112,6 +112,7 @@ class Context:
     # (the catalogue joins them; a measure form generated again gives them back as they were sent)
     _issued_names: dict[str, set[str]] | None = None
     _issued_people: dict[str, set[tuple[str, str]]] | None = None
+    _issued_runs: dict[str, list[list[str]]] | None = None
     _left: Callable[[Mapping], bool] | None = None
 
     def left_staff(self) -> Callable[[Mapping], bool]:
@@ -127,6 +128,14 @@ class Context:
 
             self._issued_people = issued_people(self.cfg)
         return self._issued_people
+
+    def issued_runs(self) -> dict[str, list[list[str]]]:
+        """Who each department's personal forms went to, generate run by run (config.issued_runs), read once."""
+        if self._issued_runs is None:
+            from formkit.config import issued_runs
+
+            self._issued_runs = issued_runs(self.cfg)
+        return self._issued_runs
 
     def issued_names(self) -> dict[str, set[str]]:
         """The names each department's forms were issued under (config.issued_names), read once."""
@@ -575,9 +584,15 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             and roster.find_moved(name, issued_no) is None \
             and not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
         issued = ctx.issued_people().get(c.department.code)
-        if issued and (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued:
-            # no form ever went out to the one who stays under her 工号: the 工号 was corrected in the roster since
-            # (0530 → 0503), she is the one it was issued to (taken for someone who had left, she was chased)
+        runs = ctx.issued_runs().get(c.department.code)
+        both = (f"{normalize.name_key(match.name)}|{normalize.staff_no_key(issued_no)}",
+                f"{normalize.name_key(match.name)}|{normalize.staff_no_key(match.staff_no)}")
+        if issued and (not any(both[0] in run and both[1] in run for run in runs) if runs else
+                       (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued):
+            # no form ever went out to the one who stays under her 工号 while it went to this one (never two of the
+            # name at once): the 工号 was corrected in the roster since (0530 → 0503), she is the one it was issued
+            # to (taken for someone who had left, she was chased; once generate had run again after the correction,
+            # her earlier forms and the measures on them were "of someone who left")
             corrected = True
         else:
             match = None    # issued to a namesake who has left the staff list since (person-left): not the one who stays
