@@ -795,6 +795,22 @@ def test_an_older_version_found_late_renumbers_nothing(cfg, workdir):
     assert _numbers(cfg) == first
 
 
+def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers(cfg, workdir, tmp_path):
+    """The corrected 附件4 (A, B, C: B01–B03) and its older draft (C, A) found late; outbox/ is deleted and merge is told
+    the last round's workbook (--compare): the numbers are that workbook's (every number moved to another risk, an
+    untouched 附件6 was returned for changing its pre-filled rows)."""
+    paths = generate_campaign(cfg, "risks")
+    _dept_form(paths, workdir / "inbox/附件4_更正.xlsx", "2023-03-25", ["甲风险", "乙风险", "丙风险"])
+    first = _numbers(cfg)
+    _dept_form(paths, workdir / "inbox/附件4_第一次.xlsx", "2023-03-16", ["丙风险", "甲风险"])
+    assert _numbers(cfg) == first
+    saved = tmp_path / "上一轮.xlsx"
+    shutil.copyfile(workdir / "outbox/廉政风险目录.xlsx", saved)
+    shutil.rmtree(workdir / "outbox")
+    again = merge(cfg, compare_with=saved)
+    assert {r["风险点"]: r["风险编号"] for r in again.analysis.catalogue if r["部门"] == "教务处"} == first
+
+
 @pytest.mark.parametrize("wordings", [
     ["违规收金礼", "违规收礼金", "违规收礼品品", "违规收钱金", "违规收礼卡金", "违规收礼品金"],
     ["甲乙丙丁风险", "甲乙丙风险", "乙丙丁风险甲", "甲丙丁风险", "甲乙丁风险", "甲乙丙丁戊风险"],

@@ -103,7 +103,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         import formkit.write.workbook  # noqa: F401
 
     out = cfg.outbox
-    analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers)
+    analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers,
+                       compare_with=compare_with)
     from formkit.changes import (
         DIGEST_PROPERTY,
         archive_previous,

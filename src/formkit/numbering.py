@@ -255,15 +255,16 @@ def id_order(rid: str) -> tuple[str, int]:
 _NUMBER = re.compile(r"^(.*?)(\d+)$")
 
 
-def registry_from_workbook(outbox) -> dict[str, tuple[str, str | None]]:
+def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None]]:
     """The numbers an earlier merge gave, read back from the consolidated workbook it wrote (outbox/, else the latest
     in outbox/历史/) when the cache that kept them is gone (deleted, damaged): each submitter's numbers with the 岗位,
     风险点, 风险类别 and 主要表现形式 of their rows, in the registry's form (the numbers were given again from the files
     alone: a risk left out of a re-sent form moved the ones after it, and accepted measures landed on another risk).
-    {} when there is no such workbook or it cannot be read."""
+    path: that workbook instead (merge --compare names the previous round's, outbox/ deleted). {} when there is no such
+    workbook or it cannot be read."""
     found: dict[str, tuple[str, dict[int, list[str]]]] = {}
     try:
-        for row in earlier_catalogue(outbox):
+        for row in earlier_catalogue(outbox, path):
             m = _NUMBER.match(row.get("风险编号", ""))
             if not m or not row.get("风险点"):
                 continue
@@ -279,15 +280,16 @@ def registry_from_workbook(outbox) -> dict[str, tuple[str, str | None]]:
             for prefix, (sha, numbers) in found.items()}
 
 
-def earlier_catalogue(outbox):
-    """The rows of 风险目录 of the last consolidated workbook under outbox/ (else the latest in outbox/历史/), header label →
-    text; nothing when there is none."""
+def earlier_catalogue(outbox, path=None):
+    """The rows of 风险目录 of the last consolidated workbook under outbox/ (else the latest in outbox/历史/; `path`, where
+    given, before them), header label → text; nothing when there is none."""
     from pathlib import Path
 
     from formkit.changes import HISTORY_DIR, iter_catalogue
 
     out = Path(outbox)
-    candidates = [out / "廉政风险目录.xlsx", *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
+    candidates = [*([Path(path)] if path else []), out / "廉政风险目录.xlsx",
+                  *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
     path = next((p for p in candidates if p.is_file()), None)
     return iter_catalogue(path) if path is not None else iter(())
 

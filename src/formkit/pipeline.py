@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cmp_to_key
 from operator import itemgetter
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from formkit import findings as F
 from formkit import normalize, numbering, versions
@@ -238,14 +238,15 @@ def _risks_of(ctx: Context, checked: Checked, by_scope: dict[tuple, dict]) -> It
 def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None,
             raws: list[RawInput] | None = None, skipped: list[Skipped] | None = None,
             campaign_rules: bool = True, *, store: Store | None = None, timings: dict | None = None,
-            while_reading: Callable[[], None] | None = None) -> Analysis:
+            while_reading: Callable[[], None] | None = None, compare_with: Path | None = None) -> Analysis:
     """The whole analysis of an inbox (or of the given inputs); campaign_rules=False checks files alone.
 
     store: where read outcomes are kept and looked up (formkit.cache; default: in memory, for this run).
     timings: when given, seconds spent per stage are added to it ("intake", "read", "analyse"), and the CPU
     seconds the workers spent on each part of reading ("cpu_io", "cpu_safety", … see READ_PARTS).
     while_reading: called once while the workers read (this process mostly waits then), e.g. to import
-    what writing the outputs needs.
+    what writing the outputs needs. compare_with: the previous round's consolidated workbook (merge --compare), whose
+    risk numbers stand where the cache that kept them is gone.
     """
     forms = load_forms()
     store = store if store is not None else MemoryStore()
@@ -259,12 +260,13 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
                                          while_reading=while_reading, cpu=timings)
     skipped = sorted([*(skipped or []), *late_skipped], key=lambda s: s.path) if late_skipped else (skipped or [])
     with timed(timings, "analyse"):
-        analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress)
+        analysis = _analyse(cfg, forms, results, skipped, store, campaign_rules, progress, compare_with)
     return analysis
 
 
 def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult], skipped: list[Skipped],
-             store: Store, campaign_rules: bool, progress: Callable[[str, int, int], None] | None) -> Analysis:
+             store: Store, campaign_rules: bool, progress: Callable[[str, int, int], None] | None,
+             compare_with: Path | None = None) -> Analysis:
     ctx = Context(cfg)
     _SHARED.clear()
 
@@ -334,7 +336,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     if campaign_rules and not registry and store.persistent:
-        registry = numbering.registry_from_workbook(cfg.outbox)    # (the cache gone: read back from their workbook)
+        # (the cache gone: read back from their workbook, the one merge --compare names first)
+        registry = numbering.registry_from_workbook(cfg.outbox, compare_with)
     given: dict[str, tuple[str, str | None]] = {}                 # … and those this one gives (merge keeps them)
     from_workbook: list[dict] = []
 
@@ -352,7 +355,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if c is not None and getattr(c, "rows", None) is not None:
                 return sha, numbering.rows_in_order(c)
         if not from_workbook:
-            from_workbook.append(numbering.registry_from_workbook(cfg.outbox) if store.persistent else {})
+            from_workbook.append(numbering.registry_from_workbook(cfg.outbox, compare_with) if store.persistent else {})
         return from_workbook[0].get(prefix)
 
     first_dept: dict[str, str] = {}               # … → the department its first version came from, where another
