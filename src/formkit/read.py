@@ -950,7 +950,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
             not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
             continue
-        said_nothing = [(k, t) for k, v in values.items() if k != "seq" and (t := to_text(v).strip())]
+        said_nothing = [(k, t) for k, v in values.items() if k != "seq" and (t := to_text(v).strip())] \
+            if len(filled) <= 4 else ()         # (a row of data fills more cells: not worked out for each)
         if said_nothing and all(t in NOTHING_TEXTS for _, t in said_nothing) \
                 and any(k not in filler for k, _ in said_nothing) \
                 and not any(j < width and to_text(line[j]) for j in extra_cols):
