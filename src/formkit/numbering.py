@@ -195,10 +195,6 @@ def _reworded(key: tuple[str, ...], old: tuple[str, ...]) -> float:
         short, long = sorted((key[1], old[1]), key=len)
         if len(short) >= 2 and _within(short, long):    # made more precise: 公文泄密 → 公文及涉密文件泄密
             score = max(score, 0.85)
-        if 0.7 <= score < 0.8 and key[0] == old[0] and key[2].split("|", 1)[1]:
-            # one word of a short 风险点 changed (教材选用收受回扣 → 教材采购收受回扣: 0.75), at the same 岗位 with the same
-            # 主要表现形式: reworded (a new number, its accepted measure dropped as withdrawn)
-            score = 0.8
     return score
 
 
