@@ -2894,6 +2894,29 @@ def test_a_risk_form_resent_after_a_staff_number_correction_keeps_its_numbers(wo
     assert cat == {RISK3["风险点"]: "JWC-0031-01", RISK3B["风险点"]: "JWC-0031-02"}
 
 
+def test_a_namesake_who_took_the_place_of_one_who_left_is_not_her(workdir):
+    """李娜 0031 sent her 附件3; in one roster edit she leaves and another 李娜, 0045, comes, and generate runs again: the
+    first 李娜's form is hers, who left (person-left, her number kept), not the newcomer's with a 工号 corrected (0031
+    and 0045 are no mistyping of each other)."""
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [("0031", *s[1:]) if s[1] == "李娜" else s for s in STAFF])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    first = submit(cfg, "附件3", src=src, rows=[RISK3], name="first.xlsx", header={"填表日期": "2023-03-10"})
+    assert [r["风险编号"] for r in merge(cfg).analysis.catalogue] == ["JWC-0031-01"]
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS,
+                 [("0045", "李娜", "JWC", "考务员", "一般干部") if s[1] == "李娜" else s for s in STAFF])
+    cfg = load_config(workdir)
+    generate_campaign(cfg)
+    res = next(r for r in merge(cfg).analysis.inputs if r.path.endswith(first.name))
+    assert "person-left" in {f.code for f in res.findings} and "staff-no-corrected" not in {f.code for f in res.findings}
+    assert res.status == "accepted"
+
+
 def _person_sheet(wb, template, title: str, who: tuple, risks: list[dict]):
     ws = wb.copy_worksheet(template)
     ws.title = title

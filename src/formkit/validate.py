@@ -514,6 +514,14 @@ def _named_so(name: str, ident, roster) -> bool:
         any(normalize.name_key(p.name) == key for p in roster.staff)
 
 
+def _mistyped(was: str, now: str) -> bool:
+    """Whether one 工号 reads as a mistyping of the other (a digit wrong, two digits swapped or in another order: 0302 and
+    0312, 0031 and 0013): a correction in the roster, not someone else who took her place (0031 left, 0045 came)."""
+    if len(was) != len(now):
+        return False
+    return sorted(was) == sorted(now) or sum(a != b for a, b in zip(was, now, strict=True)) <= 1
+
+
 @rule()
 def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """姓名 against the form's identity and the staff list."""
@@ -587,7 +595,9 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         runs = ctx.issued_runs().get(c.department.code)
         both = (f"{normalize.name_key(match.name)}|{normalize.staff_no_key(issued_no)}",
                 f"{normalize.name_key(match.name)}|{normalize.staff_no_key(match.staff_no)}")
-        if issued and (not any(both[0] in run and both[1] in run for run in runs) if runs else
+        if issued and (not any(both[0] in run and both[1] in run for run in runs)
+                       and _mistyped(normalize.staff_no_key(issued_no), normalize.staff_no_key(match.staff_no))
+                       if runs else
                        (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued):
             # no form ever went out to the one who stays under her 工号 while it went to this one (never two of the
             # name at once): the 工号 was corrected in the roster since (0530 → 0503), she is the one it was issued
