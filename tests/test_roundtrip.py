@@ -806,6 +806,16 @@ def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers
     assert _numbers(cfg) == first
     saved = tmp_path / "上一轮.xlsx"
     shutil.copyfile(workdir / "outbox/廉政风险目录.xlsx", saved)
+    # … but not from last year's workbook, compared with for a year-on-year 变化 (this campaign took its numbers)
+    last_year = tmp_path / "去年.xlsx"
+    wb = openpyxl.load_workbook(saved)
+    cell = next(c for row in wb["说明"].iter_rows() for c in row if c.value == "活动")
+    wb["说明"].cell(cell.row, cell.column + 1).value = "2022年度廉政风险防控"
+    wb.save(last_year)
+    shutil.rmtree(workdir / "outbox")
+    other = merge(cfg, compare_with=last_year)
+    assert {r["风险点"]: r["风险编号"] for r in other.analysis.catalogue if r["部门"] == "教务处"} == {
+        "丙风险": "JWC-B01", "甲风险": "JWC-B02", "乙风险": "JWC-B03"}       # (the files' own: the draft's order first)
     shutil.rmtree(workdir / "outbox")
     again = merge(cfg, compare_with=saved)
     assert {r["风险点"]: r["风险编号"] for r in again.analysis.catalogue if r["部门"] == "教务处"} == first

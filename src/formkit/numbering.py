@@ -276,6 +276,25 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
             for prefix, (sha, numbers) in found.items()}
 
 
+def same_campaign(path, cfg) -> bool:
+    """Whether a consolidated workbook (merge --compare) is of this campaign and institution, by its 说明 sheet: last
+    year's, compared with for a year-on-year 变化, gives no numbers (this campaign's were taken from it)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - a workbook that cannot be read is no evidence
+        return False
+    said = {}
+    for line in grid[:60]:
+        cells = [normalize.to_text(v) for v in line]
+        for j, label in enumerate(cells[:-1]):
+            if label in ("活动", "单位") and label not in said:
+                said[label] = cells[j + 1]
+    fold = normalize.fold
+    return fold(said.get("活动", "")) == fold(cfg.campaign) and fold(said.get("单位", "")) == fold(cfg.institution)
+
+
 def earlier_catalogue(outbox, path=None):
     """The rows of 风险目录 of the last consolidated workbook under outbox/ (else the latest in outbox/历史/; `path`, where
     given, before them), header label → text; nothing when there is none."""

@@ -269,6 +269,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
              compare_with: Path | None = None) -> Analysis:
     ctx = Context(cfg)
     _SHARED.clear()
+    if compare_with is not None and not numbering.same_campaign(compare_with, cfg):
+        compare_with = None     # (last year's workbook, for a year-on-year 变化: its numbers are not this campaign's)
 
     # rejections found by intake; byte-identical duplicates; what reading gave. Of several copies of the same
     # bytes the one received first is the submission (an old form attached again to the mail that brings its
