@@ -759,6 +759,21 @@ def test_a_measure_form_waits_for_its_risk_form_resent_over_it_and_returned(cfg)
     assert res.status == "accepted" and {f.code for f in res.findings} == {"risk-pending"}
 
 
+def test_a_level_raised_in_a_risk_form_saved_over_is_no_change_on_its_measure_form(cfg):
+    """教务处's 附件4 and pre-filled 附件6 accepted; the 附件4 is re-sent under the same file name with a level raised: the
+    untouched 附件6 (pre-filled with the earlier level) is not told its level was changed (with the first 附件4 gone
+    from the inbox, nothing said what the level had been)."""
+    from formkit.merge import merge
+
+    paths = risk_stage(cfg)
+    p6 = submit(cfg, "附件6", src=pick(paths, "附件6", "教务处"), by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    assert merge(cfg).analysis.inputs and run(cfg)[p6.name].status == "accepted"
+    submit(cfg, "附件4", "JWC", name="教务处_附件4.xlsx", rows=[{**RISK4, "风险等级": "一级"}, RISK4B])
+    res = next(r for r in merge(cfg).analysis.inputs if r.path.endswith(p6.name))
+    assert res.status == "accepted"
+    assert not {"prefilled-risk-changed", "prefilled-changed"} & {f.code for f in res.findings}
+
+
 def _delete_row_of(path: Path, risk_id: str) -> None:
     wb = openpyxl.load_workbook(path)
     ws = form_sheet(wb)

@@ -50,6 +50,12 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 
     known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
     numbers: dict[int, int] = {}
+    if former is not None:
+        # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send):
+        # a measure form pre-filled then is right (its 风险等级 raised since was "changed on the form", on one untouched)
+        for n, key in known.items():
+            former.setdefault(n, set()).update(
+                (key[1], former_token("post", key[0]), *((former_token("level", key[3]),) if len(key) > 3 else ())))
     for i, res in enumerate(versions):
         c = res.checked
         if c is None or (i < len(versions) - 1 and _returned(res)):
@@ -179,7 +185,8 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
     """(folded 岗位, folded 风险点, folded 风险类别|主要表现形式) of each row: what tells a submitter's risks apart for
     numbering (the third only between rows of one 岗位 and 风险点)."""
     return [(normalize.fold(iso_text(row.values.get("post"))), normalize.fold(iso_text(row.values.get("risk"))),
-             normalize.fold(iso_text(row.values.get("category"))) + "|" + normalize.fold(iso_text(row.values.get("manifest"))))
+             normalize.fold(iso_text(row.values.get("category"))) + "|" + normalize.fold(iso_text(row.values.get("manifest"))),
+             normalize.level(row.values.get("level"))[0] or "")
             for row in c.rows]
 
 
@@ -266,7 +273,8 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
                 continue
             fold = normalize.fold
             key = [fold(row.get("岗位", "")), fold(row.get("风险点", "")),
-                   fold(row.get("风险类别", "")) + "|" + fold(row.get("主要表现形式", ""))]
+                   fold(row.get("风险类别", "")) + "|" + fold(row.get("主要表现形式", "")),
+                   normalize.level(row.get("风险等级", ""))[0] or ""]
             sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))
             numbers[int(m[2])] = key
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
