@@ -816,6 +816,11 @@ def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers
     other = merge(cfg, compare_with=last_year)
     assert {r["风险点"]: r["风险编号"] for r in other.analysis.catalogue if r["部门"] == "教务处"} == {
         "丙风险": "JWC-B01", "甲风险": "JWC-B02", "乙风险": "JWC-B03"}       # (the files' own: the draft's order first)
+    # its 单位 corrected since (某某学院 filled in): still this campaign's
+    renamed = openpyxl.load_workbook(saved)
+    cell = next(c for row in renamed["说明"].iter_rows() for c in row if c.value == "单位")
+    renamed["说明"].cell(cell.row, cell.column + 1).value = "某某学院"
+    renamed.save(saved)
     shutil.rmtree(workdir / "outbox")
     again = merge(cfg, compare_with=saved)
     assert {r["风险点"]: r["风险编号"] for r in again.analysis.catalogue if r["部门"] == "教务处"} == first

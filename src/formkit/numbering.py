@@ -51,11 +51,13 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
     numbers: dict[int, int] = {}
     if former is not None:
-        # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send):
-        # a measure form pre-filled then is right (its 风险等级 raised since was "changed on the form", on one untouched)
+        # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send), and
+        # what it was before that: a measure form pre-filled then is right (its 风险等级 raised since was "changed on
+        # the form", on one untouched)
         for n, key in known.items():
             former.setdefault(n, set()).update(
-                (key[1], former_token("post", key[0]), *((former_token("level", key[3]),) if len(key) > 3 else ())))
+                (key[1], former_token("post", key[0]), *((former_token("level", key[3]),) if len(key) > 3 else ()),
+                 *(key[4] if len(key) > 4 else ())))
     for i, res in enumerate(versions):
         c = res.checked
         if c is None or (i < len(versions) - 1 and _returned(res)):
@@ -112,7 +114,18 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                         (key[1], former_token("post", key[0]), former_token("level", level)))
     if history is not None:
         history.update(known)
+        if former is not None:
+            # … with what each risk was before (its earlier wordings and levels): a measure form pre-filled then stays
+            # right at every later merge, not only at the one that still saw the earlier version
+            for n, key in known.items():
+                now = {key[1], former_token("post", key[0]), *((former_token("level", key[3]),) if len(key) > 3 else ())}
+                if n in former and (earlier := sorted(former[n] - now - set(key[4] if len(key) > 4 else ()))):
+                    history[n] = (*key[:4], [*(key[4] if len(key) > 4 else ()), *earlier][-_FORMER_KEPT:])
     return numbers
+
+
+_FORMER_KEPT = 12
+"""How many earlier wordings and levels of one risk the registry keeps."""
 
 
 def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept: str | None,
@@ -148,8 +161,8 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     history: dict[int, tuple[str, ...]] = {}
     numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
     if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
-            and set(history) == set(numbers.values()):
-        numbering[prefix] = (res.sha256, None)      # its rows in order after all
+            and set(history) == set(numbers.values()) and not any(len(k) > 4 for k in history.values()):
+        numbering[prefix] = (res.sha256, None)      # its rows in order after all (and nothing of before to keep)
         return prefix
     numbered[res.path] = numbers
     numbering[prefix] = (res.sha256, json.dumps({str(n): list(k) for n, k in sorted(history.items())},
@@ -285,7 +298,7 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
 
 
 def same_campaign(path, cfg) -> bool:
-    """Whether a consolidated workbook (merge --compare) is of this campaign and institution, by its 说明 sheet: last
+    """Whether a consolidated workbook (merge --compare) is of this campaign, by its 说明 sheet: last
     year's, compared with for a year-on-year 变化, gives no numbers (this campaign's were taken from it)."""
     try:
         from python_calamine import CalamineWorkbook
@@ -299,8 +312,8 @@ def same_campaign(path, cfg) -> bool:
         for j, label in enumerate(cells[:-1]):
             if label in ("活动", "单位") and label not in said:
                 said[label] = cells[j + 1]
-    fold = normalize.fold
-    return fold(said.get("活动", "")) == fold(cfg.campaign) and fold(said.get("单位", "")) == fold(cfg.institution)
+    # (by the campaign's name, as the forms tell their campaign: the 单位 may have been corrected since, 某某学院 filled in)
+    return normalize.fold(said.get("活动", "")) == normalize.fold(cfg.campaign)
 
 
 def earlier_catalogue(outbox, path=None):

@@ -516,10 +516,27 @@ def _named_so(name: str, ident, roster) -> bool:
 
 def _mistyped(was: str, now: str) -> bool:
     """Whether one 工号 reads as a mistyping of the other (a digit wrong, two digits swapped or in another order: 0302 and
-    0312, 0031 and 0013): a correction in the roster, not someone else who took her place (0031 left, 0045 came)."""
-    if len(was) != len(now):
-        return False
+    0312, 0031 and 0013; compared with the leading zeros staff_no_key drops put back): a correction in the roster, not
+    someone else who took her place (0031 left, 0045 came)."""
+    n = max(len(was), len(now))
+    was, now = was.zfill(n), now.zfill(n)
     return sorted(was) == sorted(now) or sum(a != b for a, b in zip(was, now, strict=True)) <= 1
+
+
+def _corrected_by_steps(name: str, was: str, now: str, runs: list[list[str]]) -> bool:
+    """Whether the 工号 a form went out under leads to today's by corrections, each a mistyping of the one before,
+    through the 工号 this name was issued under run by run (0302 → 0312 → 0321: corrected twice)."""
+    seen, todo = {was}, [was]
+    numbers = {entry.split("|", 1)[1] for run in runs for entry in run if entry.split("|", 1)[0] == name} | {now}
+    while todo:
+        here = todo.pop()
+        if _mistyped(here, now):
+            return True
+        for other in numbers - seen:
+            if _mistyped(here, other):
+                seen.add(other)
+                todo.append(other)
+    return False
 
 
 @rule()
@@ -596,7 +613,8 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         both = (f"{normalize.name_key(match.name)}|{normalize.staff_no_key(issued_no)}",
                 f"{normalize.name_key(match.name)}|{normalize.staff_no_key(match.staff_no)}")
         if issued and (not any(both[0] in run and both[1] in run for run in runs)
-                       and _mistyped(normalize.staff_no_key(issued_no), normalize.staff_no_key(match.staff_no))
+                       and _corrected_by_steps(normalize.name_key(match.name), normalize.staff_no_key(issued_no),
+                                               normalize.staff_no_key(match.staff_no), runs)
                        if runs else
                        (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued):
             # no form ever went out to the one who stays under her 工号 while it went to this one (never two of the
