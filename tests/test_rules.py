@@ -2910,6 +2910,24 @@ def test_a_risk_form_resent_after_a_staff_number_correction_keeps_its_numbers(wo
     assert cat == {RISK3["风险点"]: "JWC-0031-01", RISK3B["风险点"]: "JWC-0031-02"}
 
 
+def test_a_similarity_below_a_floor_is_told_cheaply_and_the_same():
+    """_similar with a floor (long forms matched row against row) says "below it" exactly when the full ratio is below
+    it, and gives the full ratio at or above it."""
+    import random
+
+    from formkit.validate import _similar
+
+    rnd = random.Random(7)
+    alphabet = "风险点收受回扣泄露考试试题教材采购公车私用审批把关不严"
+    for _ in range(2000):
+        a = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 16)))
+        b = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 16)))
+        full = _similar(a, b)
+        for floor in (0.75, 0.8):
+            quick = _similar(a, b, floor)
+            assert (quick < floor) == (full < floor) and (full < floor or quick == full), (a, b, floor)
+
+
 def test_what_reads_as_a_staff_number_corrected():
     """A 工号 corrected in the roster reads as a mistyping of the one before: a digit wrong (with the leading zeros
     staff_no_key drops put back: 1031 → 0031), digits swapped or in another order (0031 → 0013, 0031 → 0301); corrected

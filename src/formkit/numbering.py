@@ -208,7 +208,7 @@ def _reworded(key: tuple[str, ...], old: tuple[str, ...]) -> float:
     also the share of characters they have in common, whatever their order (报销票据的审核 for 票据报销审核)."""
     from formkit.validate import _similar
 
-    score = _similar(key[1], old[1])
+    score = _similar(key[1], old[1], 0.8)
     if score < 0.8 and len(key) > 2 and len(old) > 2 and key[2] == old[2] and key[1] and old[1]:
         common = sum((Counter(key[1]) & Counter(old[1])).values())
         score = max(score, 2 * common / (len(key[1]) + len(old[1])))

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from formkit import findings as F
 from formkit import normalize
@@ -971,7 +972,10 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
 
 
-def _similar(a: str, b: str) -> float:
+def _similar(a: str, b: str, floor: float = 0.0) -> float:
+    """How alike two texts are (difflib's ratio; 0.9 for one inside the other). floor: below it, only that the score is
+    below it matters: a cheap upper bound is returned as soon as one is below it (every row of a long form against every
+    registered risk made a merge quadratic: a minute at 1,000 rows)."""
     from difflib import SequenceMatcher
 
     if not a or not b:
@@ -980,7 +984,21 @@ def _similar(a: str, b: str) -> float:
         return 1.0
     if a in b or b in a:
         return 0.9
+    if floor:
+        la, lb = len(a), len(b)
+        if (bound := 2 * min(la, lb) / (la + lb)) < floor:
+            return bound
+        ca, cb = _chars(a), _chars(b)
+        if len(ca) > len(cb):
+            ca, cb = cb, ca
+        if (bound := 2 * sum(min(n, cb.get(ch, 0)) for ch, n in ca.items()) / (la + lb)) < floor:
+            return bound           # (the characters in common bound the ratio: difflib's quick_ratio, counted once)
     return SequenceMatcher(None, a, b).ratio()
+
+
+@lru_cache(maxsize=65536)
+def _chars(text: str) -> dict[str, int]:
+    return Counter(text)
 
 
 def _risk_form_title(spec) -> str:
@@ -1181,7 +1199,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 yield from _prefilled_columns_kept(c, row, match, ctx)
         else:
             key = normalize.fold(text)
-            scored = sorted(((_similar(key, normalize.fold(r["风险点"])), i) for i, r in enumerate(scope)), reverse=True)
+            scored = sorted(((_similar(key, normalize.fold(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
+                            reverse=True)
             best = scope[scored[0][1]] if scored else None
             if len(scored) > 1 and scored[0][0] >= 0.75 and scored[1][0] == scored[0][0] and scored[0][0] < 1.0:
                 # as close to two registered risks (优亲厚友 within two of them): which one is a guess
