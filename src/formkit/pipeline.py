@@ -252,7 +252,8 @@ def analyse(cfg: Config, progress: Callable[[str, int, int], None] | None = None
     store = store if store is not None else MemoryStore()
     with timed(timings, "intake"):
         if raws is None:
-            raws, skipped = walk_inbox(cfg.root, cfg.inbox, lazy=True)
+            raws, skipped = walk_inbox(cfg.root, cfg.inbox, lazy=True,
+                                       progress=(lambda d, t: progress("收件（拆邮件与压缩包）", d, t)) if progress else None)
         results = [InputResult(r) for r in raws]
     with timed(timings, "read"):
         results, late_skipped = read_all(results, cfg, store,
