@@ -766,3 +766,20 @@ def test_merge_says_when_as_of_is_left_behind_by_the_inputs(workdir):
     result = run("merge", "--dir", str(workdir))
     assert "as_of = 2023-03-25（数据截至），但有 1 份文件在此之后提交（最晚 2023-04-10）" in result.stderr, result.stderr
     assert "as_of" not in run("merge", "--dir", str(workdir), "--quiet").stderr
+
+
+def test_the_summary_says_how_many_errors_a_returned_file_has(workdir):
+    """A returned file with three errors: its summary line shows the first and says there are three (one problem or
+    twenty: the screen did not say)."""
+    from formkit.config import load_config
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    cfg = load_config(workdir)
+    form = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "张伟" in p.name)
+    fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "四级"},
+               {"风险类别": "乱填", "风险点": "报销不严", "风险等级": "五级"}])
+    out = run("merge", "--dir", str(workdir)).stdout
+    line = next(x for x in out.splitlines() if "张伟.xlsx" in x)
+    assert "（共 3 处错误）" in line, line

@@ -415,7 +415,9 @@ def _summary(args, result) -> None:
         for r in problems[:12]:
             first = next((f for f in r.findings if f.severity == F.ERROR), r.findings[0] if r.findings else None)
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
-            line = f"  [{STATUS_ZH[r.status]}] {r.path}：{where}{first.message if first else ''}"
+            errors = sum(1 for f in r.findings if f.severity == F.ERROR)
+            more = f"（共 {errors} 处错误）" if errors > 1 else ""     # (one problem or twenty: the screen did not say)
+            line = f"  [{STATUS_ZH[r.status]}] {r.path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 160 else line[:159] + "…"))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
