@@ -63,6 +63,9 @@ def test_unpacking_mails_and_archives_reports(workdir, cfg):
     for i in range(3):
         (workdir / "inbox" / f"m{i}.eml").write_bytes(H.make_eml(subject=f"附件4 第{i}封"))
     (workdir / "inbox" / "a.zip").write_bytes(H.make_zip({"附件4.xlsx": H.tiny_xlsx()}))
+    (workdir / "inbox" / "__MACOSX").mkdir()          # (a Mac's unzipping leaves ._ files of them: skipped, not counted)
+    (workdir / "inbox" / "__MACOSX" / "._m0.eml").write_bytes(b"\x00\x05\x16\x07")
+    (workdir / "inbox" / "link.zip").symlink_to(workdir / "inbox" / "a.zip")
     seen: list[tuple[str, int, int]] = []
     merge(cfg, progress=lambda stage, done, total: seen.append((stage, done, total)))
     unpacking = [(d, t) for s, d, t in seen if s.startswith("收件")]

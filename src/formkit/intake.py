@@ -1578,7 +1578,9 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False,
         raise FileNotFoundError(str(inbox))
     containers = [0, 0]        # (unpacked, in the inbox): counted first when someone watches
     if progress is not None:
-        containers[1] = sum(1 for _, _, names in os.walk(inbox) for n in names if _ext(n) in CONTAINER_EXTS)
+        for _place, dirs, names in os.walk(inbox):
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != "__MACOSX"]   # (as the walk below skips them)
+            containers[1] += sum(1 for n in names if _ext(n) in CONTAINER_EXTS and not skip_reason(n))
     exp = _Expander(lazy)
     held: list[RawInput] = []           # members whose bytes the walk holds (HELD_MAX)
     held_bytes = 0
@@ -1634,4 +1636,6 @@ def walk_inbox(root: Path, inbox: Path, *, lazy: bool = False,
                             raw.release()
                         held.clear()
                         held_bytes = 0
+    if progress is not None and containers[1]:
+        progress(containers[0], containers[0])      # (a symlinked one counted first and skipped: the bar still ends)
     return _sorted(exp)
