@@ -1594,6 +1594,36 @@ def test_measures_typed_into_a_column_added_to_the_risk_form(cfg, label):
     assert "附件5 个人岗位风险防控措施表" in res.findings[0].message and "备注" not in res.findings[0].message
 
 
+def test_measures_column_emptied_in_the_feedback_workbook_is_a_correction(cfg):
+    """The reply to a 防控措施 column added to a 附件3 asks for it elsewhere: the person empties that column in the feedback
+    workbook and sends it back. It is the current version (it was "the same as before, forwarded by mistake", and the
+    same reply went out again); the comment on the column says where measures go (it said "write it in 备注")."""
+    from formkit.merge import merge
+
+    path = submit(cfg, "附件3", "JWC", "张伟", name="first.xlsx", header={"填表日期": "2023-03-10"})
+    head = table_ref(path, "附件3", "备注")
+    col, row = chr(ord(head[0]) + 1), int(head[1:])
+
+    def add(ws):
+        ws[f"{col}{row}"] = "防控措施"
+        ws[f"{col}{row + 1}"] = "成绩修改双人复核"
+
+    _edit(path, add)
+    merge(cfg)
+    feedback = next((cfg.outbox / "反馈").rglob("*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(feedback)
+    ws = form_sheet(wb)
+    added = next(c for r in ws.iter_rows() for c in r if c.value == "防控措施")
+    assert "附件5" in added.comment.text and "备注" not in added.comment.text
+    for r in range(added.row + 1, ws.max_row + 1):
+        ws.cell(r, added.column).value = None
+    wb.save(cfg.inbox / "second.xlsx")
+    res = {r.path: r for r in merge(cfg).analysis.inputs}
+    assert res["inbox/second.xlsx"].status == "accepted", res["inbox/second.xlsx"].findings
+    assert "measures-on-risk-form" not in {f.code for f in res["inbox/second.xlsx"].findings}
+    assert res["inbox/first.xlsx"].status == "superseded"
+
+
 @pytest.mark.parametrize("column, code, severity, status", [
     ("风险点", "column-missing", "error", "returned"),          # a required column deleted
     ("主要表现形式", "column-dropped", "warning", "accepted"),   # a 'want' column: said once, as blank cells would be

@@ -402,7 +402,8 @@ PREFILLED_CHANGED = _code(
 PREFILLED_RISK_CHANGED = _code(
     "prefilled-risk-changed", WARNING, "措施表中的风险点被修改",
     "预填的“{field}”被改为“{value}”（原为“{detail}”）；措施表中的风险点以登记时为准，已按原值汇总。如需修改风险点本身"
-    "（文字或等级），请改正后重新报送风险点登记表（个人：附件3；部门：附件4），措施表不必重报。")
+    "（文字或等级），请改正后重新报送风险点登记表（个人：附件3；部门：附件4）：改动不大时，已填的措施仍对应这个风险点；"
+    "改写较多时它按新的风险点登记，届时会请您为它补报措施。")
 SUPERVISION_BY_ROSTER = _code(
     "supervision-by-roster", INFO, "直接管理/监督负责按名册",
     "表中“{field}”为“{value}”，目录中为“{detail}”：直接管理和监督负责由办公室按名册和风险等级确定，以目录为准，不必修改。")

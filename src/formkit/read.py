@@ -294,7 +294,7 @@ _MEASURE_KEYS = ("measure", "procedure", "key_link", "deadline")
 
 
 @lru_cache(maxsize=256)
-def _measure_form_for(spec: FormSpec, label: str) -> str:
+def measure_form_for(spec: FormSpec, label: str) -> str:
     """For a risk form's column of its submitter's own: the form that takes what it holds ("附件5 个人岗位风险防控措施表")
     when its label is one of that measure form's columns (防控措施, 工作程序, 完成时限, 关键环节); else ""."""
     from formkit.spec import load_forms
@@ -1026,7 +1026,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         findings.append(F.make(F.ROWS_NOT_READ_MORE, sheet=sheet, detail=said[0] - MAX_NOT_READ))
     for at, columns in extra_sets:
         for j, label in columns.items():
-            if label in extra_used and (answered_on := _measure_form_for(spec, label)):
+            if label in extra_used and (answered_on := measure_form_for(spec, label)):
                 # 防控措施 typed into a column added to the risk form (sent again instead of 附件5): "write it in 备注"
                 # would not register them either
                 findings.append(F.make(F.MEASURES_ON_RISK_FORM, sheet=sheet, cell=a1(at, j), value=label,

@@ -265,7 +265,10 @@ def rows_typed(c: Checked) -> list[dict]:
     numbers them), and only rows where something was typed besides what formkit pre-filled (a pre-filled measure
     form's risks, a row the feedback workbook put back)."""
     typed = [col.key for col in c.spec.columns if col.type != "seq" and not col.prefill]
-    return [{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"} for r in c.sub.rows
+    # (with the columns of the submitter's own: one emptied as a reply asked, 防控措施 typed into a risk form, is a change;
+    # it was "the same as before, forwarded by mistake", and the same reply went out again)
+    return [{**{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"},
+             **{f"+{label}": text for label, text in r.extra.items()}} for r in c.sub.rows
             if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
 
 
