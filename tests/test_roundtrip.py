@@ -806,21 +806,22 @@ def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers
     assert _numbers(cfg) == first
     saved = tmp_path / "上一轮.xlsx"
     shutil.copyfile(workdir / "outbox/廉政风险目录.xlsx", saved)
+
+    def said_otherwise(label: str, value: str, into: Path) -> None:      # (its 说明 sheet edited)
+        wb = openpyxl.load_workbook(saved)
+        cell = next(c for row in wb["说明"].iter_rows() for c in row if c.value == label)
+        wb["说明"].cell(cell.row, cell.column + 1).value = value
+        wb.save(into)
+
     # … but not from last year's workbook, compared with for a year-on-year 变化 (this campaign took its numbers)
     last_year = tmp_path / "去年.xlsx"
-    wb = openpyxl.load_workbook(saved)
-    cell = next(c for row in wb["说明"].iter_rows() for c in row if c.value == "活动")
-    wb["说明"].cell(cell.row, cell.column + 1).value = "2022年度廉政风险防控"
-    wb.save(last_year)
+    said_otherwise("活动", "2022年度廉政风险防控", last_year)
     shutil.rmtree(workdir / "outbox")
     other = merge(cfg, compare_with=last_year)
     assert {r["风险点"]: r["风险编号"] for r in other.analysis.catalogue if r["部门"] == "教务处"} == {
         "丙风险": "JWC-B01", "甲风险": "JWC-B02", "乙风险": "JWC-B03"}       # (the files' own: the draft's order first)
     # its 单位 corrected since (某某学院 filled in): still this campaign's
-    renamed = openpyxl.load_workbook(saved)
-    cell = next(c for row in renamed["说明"].iter_rows() for c in row if c.value == "单位")
-    renamed["说明"].cell(cell.row, cell.column + 1).value = "某某学院"
-    renamed.save(saved)
+    said_otherwise("单位", "某某学院", saved)
     shutil.rmtree(workdir / "outbox")
     again = merge(cfg, compare_with=saved)
     assert {r["风险点"]: r["风险编号"] for r in again.analysis.catalogue if r["部门"] == "教务处"} == first
@@ -866,6 +867,30 @@ def test_a_form_numbered_in_order_replaced_in_the_inbox_keeps_its_numbers(cfg, w
     _dept_form(paths, workdir / ("inbox/附件4.xlsx" if how in ("saved over", "workbook deleted") else "inbox/附件4_新.xlsx"),
                "2023-03-20", ["乙风险", "丙风险"])
     assert _numbers(cfg) == {"乙风险": "JWC-B02", "丙风险": "JWC-B03"}
+
+
+def test_rows_of_a_departed_file_found_nowhere_are_not_looked_for_at_every_merge(cfg, workdir, monkeypatch):
+    """A file an earlier merge numbered in order leaves the inbox after the cache and the workbooks that held its rows
+    are gone: looked for once, recorded as not found; the next merges do not read the last workbook whole for it."""
+    from formkit import numbering
+
+    paths = generate_campaign(cfg, "risks")
+    first = _dept_form(paths, workdir / "inbox/附件4.xlsx", "2023-03-16", ["甲风险", "乙风险"])
+    _numbers(cfg)
+    first.unlink()
+    for gone in (workdir / "outbox").glob("*.xlsx"):
+        gone.unlink()
+    store = workdir / "outbox/.formkit-cache.sqlite"
+    import sqlite3
+
+    with sqlite3.connect(store) as db:
+        db.execute("DELETE FROM outcome")
+    reads = []
+    real = numbering.registry_from_workbook
+    monkeypatch.setattr(numbering, "registry_from_workbook", lambda *a, **k: reads.append(a) or real(*a, **k))
+    _numbers(cfg)
+    _numbers(cfg)
+    assert len(reads) == 1
 
 
 def test_a_different_risk_as_short_and_alike_takes_no_deleted_number(cfg, workdir):

@@ -555,9 +555,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         # took its numbers by place: an issued number given to another risk)
         present = {r.sha256 for r in results if r.sha256}
         for prefix, (sha, numbers) in registry.items():
-            if numbers is None and prefix not in given and sha not in present \
-                    and (shown := earlier_numbers(prefix, sha)) is not None and shown[1]:
-                given[prefix] = shown
+            if numbers is None and prefix not in given and sha not in present:
+                shown = earlier_numbers(prefix, sha)
+                # (nowhere to be found: recorded as such, not looked for again at every merge, the last workbook read
+                # whole each time)
+                given[prefix] = shown if shown is not None and shown[1] else (sha, "{}")
     analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given,
                         kept=kept)
     _consolidate(analysis)
