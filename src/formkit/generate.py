@@ -539,7 +539,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
             # (as last generated, though the file there was changed or gone since: the same form for its receiver)
             issued = ledger.issued(path)
             said["same" if issued == digest else "new" if was is None and issued is None else "changed"].append(path)
-        ledger.wrote(path, data)
+        ledger.wrote(path, digest)
         written.append(path)
         if progress:
             progress(i, len(jobs))
@@ -616,8 +616,8 @@ class _Ledger:
         os.replace(path, target)
         return target
 
-    def wrote(self, path: Path, data: bytes) -> None:
-        self.now[self._key(path)] = hashlib.sha256(data).hexdigest()
+    def wrote(self, path: Path, digest: str) -> None:
+        self.now[self._key(path)] = digest
 
     def forget(self, path: Path) -> None:
         self.now.pop(self._key(path), None)
