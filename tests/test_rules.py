@@ -2098,23 +2098,32 @@ def test_a_colleagues_form_in_a_second_sheet_is_read_as_hers(cfg):
     assert rows["考务泄密"] == ("李娜", res.path, "李娜") and rows[RISK3["风险点"]][::2] == ("张伟", "附件3")
 
 
-@pytest.mark.parametrize("returned", [False, True])
-def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, returned):
+@pytest.mark.parametrize("returned,added", [(False, False), (True, False), (False, True)])
+def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, returned, added):
     """The secretary's workbook (张伟's sheet, 李娜's sheet with a level typed wrong) mailed on 20 March; 张伟 mails his
     own correction on 21 March (a risk added); on 22 March the secretary sends the workbook again with only 李娜's sheet
     corrected. 张伟's sheet in it is his 20 March version word for word: his correction stays current (the old sheet
-    superseded it, his added risk gone)."""
+    superseded it, his added risk gone); also with a column of the secretary's own added to every sheet the second time
+    (科室审核 = 同意: never merged, it made the sheet "newer")."""
     from tests import hostile
 
-    def collection(level: str) -> bytes:
+    def collection(level: str, extra: bool = False) -> bytes:
         path = submit(cfg, "附件3", "JWC", "张伟", name="collection.xlsx", header={"填表日期": "2023-03-19"}, rows=[RISK3])
         _add_linas_sheet(path, [{**RISK3B, "风险等级": level}])
+        if extra:
+            wb = openpyxl.load_workbook(path)
+            for ws in wb.worksheets:
+                if ws.sheet_state == "visible" and (head := next((c for r in ws.iter_rows() for c in r
+                                                                  if c.value == "备注"), None)) is not None:
+                    ws.cell(head.row, head.column + 1).value = "科室审核"
+                    ws.cell(head.row + 1, head.column + 1).value = "同意"
+            wb.save(path)
         data = path.read_bytes()
         path.unlink()
         return data
 
     mails = {"jwc1.eml": ([("教务处附件3汇总.xlsx", collection("五级"))], "Mon, 20 Mar 2023 10:00:00 +0800"),
-             "jwc2.eml": ([("教务处附件3汇总.xlsx", collection("三级"))], "Wed, 22 Mar 2023 10:00:00 +0800")}
+             "jwc2.eml": ([("教务处附件3汇总.xlsx", collection("三级", added))], "Wed, 22 Mar 2023 10:00:00 +0800")}
     own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-21"},
                  rows=[RISK3, {**RISK3B, "风险等级": "九级"} if returned else RISK3B])
     mails["zw.eml"] = ([("附件3_张伟.xlsx", own.read_bytes())], "Tue, 21 Mar 2023 10:00:00 +0800")

@@ -313,7 +313,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
 
         elsewhere = measure_form_for(spec, label)     # (防控措施 on a risk form: 备注 would register none either)
         ws.write_comment(hr, i, f"这一列是您自己加的，其内容未汇总；本表已有“{label}”列，请把内容移到那一列。" if twice
-                         else f"这一列是您自己加的，其内容未汇总：防控措施请填写在办公室下发的《{elsewhere}》中，"
+                         else f"这一列是您自己加的，其内容未汇总：“{label}”请填写在办公室下发的《{elsewhere}》中，"
                               "本表中可以删去这一列。" if elsewhere
                          else "这一列是您自己加的，不属于本表单，其内容未汇总；如需说明请写在“备注”列。",
                          {"x_scale": 2.2, "y_scale": 1.2, "font_name": FONT})

@@ -260,15 +260,17 @@ def corrections_last(members: list[InputResult]) -> None:
             return
 
 
-def rows_typed(c: Checked) -> list[dict]:
+def rows_typed(c: Checked, own: bool = False) -> list[dict]:
     """A form's rows as typed (before any reading of levels or choices), without the 序号 (the feedback workbook
     numbers them), and only rows where something was typed besides what formkit pre-filled (a pre-filled measure
     form's risks, a row the feedback workbook put back)."""
     typed = [col.key for col in c.spec.columns if col.type != "seq" and not col.prefill]
-    # (with the columns of the submitter's own: one emptied as a reply asked, 防控措施 typed into a risk form, is a change;
-    # it was "the same as before, forwarded by mistake", and the same reply went out again)
+    # own: with the columns of the submitter's own (a feedback workbook sent back with one emptied as its reply asked,
+    # 防控措施 typed into a risk form, is a correction: it was "the same as before, forwarded by mistake", the same reply
+    # again); not where versions are ordered (a column added to a re-sent collection made it newer than its sender's
+    # own later correction, which it replaced)
     return [{**{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"},
-             **{f"+{label}": text for label, text in r.extra.items()}} for r in c.sub.rows
+             **({f"+{label}": text for label, text in r.extra.items()} if own else {})} for r in c.sub.rows
             if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
 
 
@@ -292,7 +294,7 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
         if flawed is None:
             continue
         a, b = res.checked, flawed.checked
-        if a is None or b is None or _header_typed(a) != _header_typed(b) or rows_typed(a) != rows_typed(b):
+        if a is None or b is None or _header_typed(a) != _header_typed(b) or rows_typed(a, True) != rows_typed(b, True):
             continue
         members.remove(res)
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
