@@ -759,6 +759,23 @@ def test_a_measure_form_waits_for_its_risk_form_resent_over_it_and_returned(cfg)
     assert res.status == "accepted" and {f.code for f in res.findings} == {"risk-pending"}
 
 
+def test_a_measure_feedback_forwarded_untouched_is_no_new_version(cfg):
+    """张伟's 附件5 with a pre-filled 风险点 typed over and a measure missing is returned; its feedback workbook (which
+    writes the issued 风险点 back) forwarded untouched is feedback-unchanged (its rows differed from his in that cell:
+    read as a new version, the same reply again)."""
+    import shutil as sh
+
+    from formkit.merge import merge
+
+    paths = risk_stage(cfg)
+    submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), name="a5.xlsx", by_risk_id={
+        "JWC-0012-01": {**MEASURE5, "风险点": "成绩修改审批把关不够严格"}, "JWC-0012-02": {**MEASURE5, "防控措施": ""}})
+    assert next(r for r in merge(cfg).analysis.inputs if r.path.endswith("a5.xlsx")).status == "returned"
+    sh.copyfile(next((cfg.outbox / "反馈").rglob("*a5*_反馈.xlsx")), cfg.inbox / "a5_forwarded.xlsx")
+    res = next(r for r in merge(cfg).analysis.inputs if r.path.endswith("a5_forwarded.xlsx"))
+    assert res.status == "superseded" and {f.code for f in res.findings} == {"feedback-unchanged"}
+
+
 def test_a_level_raised_in_a_risk_form_saved_over_is_no_change_on_its_measure_form(cfg):
     """教务处's 附件4 and pre-filled 附件6 accepted; the 附件4 is re-sent under the same file name with a level raised: the
     untouched 附件6 (pre-filled with the earlier level) is not told its level was changed (with the first 附件4 gone

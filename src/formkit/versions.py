@@ -269,7 +269,10 @@ def rows_typed(c: Checked, own: bool = False) -> list[dict]:
     # 防控措施 typed into a risk form, is a correction: it was "the same as before, forwarded by mistake", the same reply
     # again); not where versions are ordered (a column added to a re-sent collection made it newer than its sender's
     # own later correction, which it replaced)
-    return [{**{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq"},
+    # (and without the pre-filled columns then: the feedback workbook writes back what was issued where the person had
+    # typed over it, so forwarded untouched it differed, read as a new version, the same reply again)
+    issued = {col.key for col in c.spec.columns if col.prefill} if own else set()
+    return [{**{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq" and k not in issued},
              **({f"+{label}": text for label, text in r.extra.items()} if own else {})} for r in c.sub.rows
             if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
 
