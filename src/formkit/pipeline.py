@@ -350,9 +350,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         else as the last consolidated workbook shows them (read once, when needed)."""
         if sha and store.persistent:
             try:
-                from formkit.cache import Refs
+                # (the shared objects the results already point at, when there are results)
+                refs = next((r._refs for r in results if r._refs is not None), None)
+                if refs is None:
+                    from formkit.cache import Refs
 
-                c = store.load_checked(sha, Refs(forms, cfg.roster))
+                    refs = Refs(forms, cfg.roster)
+                c = store.load_checked(sha, refs)
             except Exception:  # noqa: BLE001 - a damaged or missing entry: the workbook then
                 c = None
             if c is not None and getattr(c, "rows", None) is not None:

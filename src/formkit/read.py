@@ -1076,8 +1076,9 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
     if PARSE_CPU is not None:
         PARSE_CPU[0] += thread_time() - t0
     parts = Parts(data, kept) if kind == "xlsx" else None
+    content = _ods_content(data) if kind == "ods" else None      # (inflated once for merges, hidden rows, errors)
     try:
-        sub = _read_workbook(wb, parts, forms, _ods_merged(data) if kind == "ods" else None, sheet)
+        sub = _read_workbook(wb, parts, forms, _ods_merged(content) if kind == "ods" else None, sheet)
         if parts is not None and sub.form in forms and (book := parts.get("xl/workbook.xml")) \
                 and _DATE1904.search(book):
             _from_1904(sub, forms[sub.form])
@@ -1085,15 +1086,24 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None:
             parts.close()
     if kind == "ods":
-        _say_hidden(sub, _ods_hidden_rows(data, sub.sheet))     # (as for .xlsx: the file said nothing of them)
-        errors = _ods_error_cells(data, sub.sheet)
+        _say_hidden(sub, _ods_hidden_rows(content, sub.sheet))     # (as for .xlsx: the file said nothing of them)
+        errors = _ods_error_cells(content, sub.sheet)
         needed, used = _cells_of(sub, forms[sub.form]) if errors and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
-            sub.findings.append(F.make(F.FORMULA_ERROR, sheet=sub.sheet, cell=ref, value=shown) if ref in needed else
-                                F.make(F.FORMULA_ERROR_BLANK, sheet=sub.sheet, cell=ref, value=shown) if ref in used
-                                else F.make(F.CELL_NOT_USED, sheet=sub.sheet, cell=ref, detail=f"显示错误值 {shown}"))
+            sub.findings.append(_error_value(sub.sheet, ref, shown, needed, used))
     return sub
+
+
+def _error_value(sheet: str, ref: str, shown: str, needed: frozenset[str], used: frozenset[str]) -> F.Finding:
+    """What an error value (#REF!, #N/A) in a cell is: an error where the cell is required; a warning, read as empty,
+    where it is taken but not required (#N/A in 备注); a note where nothing is taken from it (序号, a sign-off, beside
+    the form)."""
+    if ref in needed:
+        return F.make(F.FORMULA_ERROR, sheet=sheet, cell=ref, value=shown)
+    if ref in used:
+        return F.make(F.FORMULA_ERROR_BLANK, sheet=sheet, cell=ref, value=shown)
+    return F.make(F.CELL_NOT_USED, sheet=sheet, cell=ref, detail=f"显示错误值 {shown}")
 
 
 _CELL_PICTURE = re.compile(r"^(?:_xlfn\.)?DISPIMG\(", re.IGNORECASE)
@@ -1146,14 +1156,13 @@ _ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _ODS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 
 
-def _ods_content(data: bytes, marker: bytes) -> bytes | None:
-    """An .ods package's content.xml, when it holds `marker` (most files: not parsed at all)."""
+def _ods_content(data: bytes) -> bytes | None:
+    """An .ods package's content.xml (None when it has none); each use parses it only when it holds its marker."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            xml = zf.read("content.xml")
+            return zf.read("content.xml")
     except (KeyError, zipfile.BadZipFile, OSError, RuntimeError):
         return None
-    return xml if marker in xml else None
 
 
 def _ods_cells(xml: bytes) -> Iterator[tuple[str, int, int, object]]:
@@ -1179,11 +1188,11 @@ def _ods_cells(xml: bytes) -> Iterator[tuple[str, int, int, object]]:
         return
 
 
-def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
+def _ods_error_cells(content: bytes | None, sheet: str) -> dict[str, tuple[str, str]]:
     """Cells of an .ods sheet that show an error value (#NAME?, Err:502 …): A1 → (formula, what it shows).
     python-calamine hands them back empty; LibreOffice marks them calcext:value-type="error". Only files
     that hold such a mark are parsed."""
-    xml = _ods_content(data, b'value-type="error"')
+    xml = content if content and b'value-type="error"' in content else None
     found: dict[str, tuple[str, str]] = {}
     for name, row, col, elem in _ods_cells(xml) if xml else ():
         if name == sheet and elem.get(_ODS_CALCEXT + "value-type") == "error":
@@ -1192,16 +1201,15 @@ def _ods_error_cells(data: bytes, sheet: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _ods_hidden_rows(data: bytes, sheet: str) -> set[int]:
+def _ods_hidden_rows(content: bytes | None, sheet: str) -> set[int]:
     """The rows of an .ods sheet hidden by hand or by a filter (table:visibility collapse / filter), 1-based; only
     files that hold such a row are parsed."""
-    xml = _ods_content(data, b'visibility="')
     hidden: set[int] = set()
-    if not xml or (b'visibility="collapse"' not in xml and b'visibility="filter"' not in xml):
+    if not content or (b'visibility="collapse"' not in content and b'visibility="filter"' not in content):
         return hidden
     name, row = "", 0
     try:
-        for event, elem in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+        for event, elem in ElementTree.iterparse(io.BytesIO(content), events=("start", "end")):
             if elem.tag == _ODS_TABLE + "table" and event == "start":
                 name, row = elem.get(_ODS_TABLE + "name") or "", 0
             elif elem.tag == _ODS_TABLE + "table-row" and event == "end":
@@ -1215,11 +1223,11 @@ def _ods_hidden_rows(data: bytes, sheet: str) -> set[int]:
     return hidden
 
 
-def _ods_merged(data: bytes) -> dict[str, list]:
+def _ods_merged(content: bytes | None) -> dict[str, list]:
     """The merged ranges of an .ods, sheet by sheet, as python-calamine gives them for .xlsx ((r0, c0), (r1, c1),
     0-based): calamine gives none for .ods, and a 岗位 merged over its risks' rows read as empty cells (required,
     on cells the submitter sees filled). Only files that hold a merge are parsed."""
-    xml = _ods_content(data, b"-spanned=")
+    xml = content if content and b"-spanned=" in content else None
     found: dict[str, list] = {}
     for name, row, col, elem in _ods_cells(xml) if xml else ():
         rows = int(elem.get(_ODS_TABLE + "number-rows-spanned") or 1)
@@ -1567,14 +1575,8 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         needed, used = _cells_of(sub, forms[sub.form]) if formulas and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, cached, err, copied) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
             shown = "与上方单元格相同的公式" if copied else f"={formula}" if formula else ""
-            if err and ref not in used:
-                # in a cell nothing is taken from (序号, a sign-off, beside the form): no matter to anyone
-                sub.findings.append(F.make(F.CELL_NOT_USED, sheet=name, cell=ref, detail=f"显示错误值 {err}"))
-            elif err and ref not in needed:
-                # #N/A in a 备注: nothing of the form is lost (the cell reads empty), said; it returned the whole form
-                sub.findings.append(F.make(F.FORMULA_ERROR_BLANK, sheet=name, cell=ref, value=err))
-            elif err:
-                sub.findings.append(F.make(F.FORMULA_ERROR, sheet=name, cell=ref, value=err))
+            if err:     # (#REF! in a 序号 kept as =A8+1 after a row was deleted returned the whole form)
+                sub.findings.append(_error_value(name, ref, err, needed, used))
             elif _CELL_PICTURE.search(formula):
                 # WPS's picture in a cell (嵌入单元格图片): its cached "value" is the formula's text, not what it shows;
                 # a signature or a stamp (in the sign-off, beside the form) is no content of the form

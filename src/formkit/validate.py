@@ -386,11 +386,12 @@ def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if f.type == "date" and isinstance(v, date) and not window[0] <= v <= window[1]:
                 yield F.make(F.DATE_IMPLAUSIBLE, sheet=c.sub.sheet, cell=refs.get(f.key), field=f.label,
                              value=v.isoformat(), detail=f"{window[0].year + 1}–{window[1].year - 1} 年", key=f.key)
-            elif f.type == "date" and isinstance(v, date) and v < (begun := campaign_begun(ctx.cfg)):
+            elif f.type == "date" and isinstance(v, date) and v < campaign_begun(ctx.cfg):
                 # last year's year typed early in the year (2023-04-02 for 2024): before the forms existed; taken as
                 # the time it was sent, a correction lost to the draft it corrects and 数据截至 went back
                 yield F.make(F.DATE_BEFORE_CAMPAIGN, sheet=c.sub.sheet, cell=refs.get(f.key), field=f.label,
-                             value=v.isoformat(), detail=(begun + timedelta(days=_BEFORE_DAYS)).isoformat(), key=f.key)
+                             value=v.isoformat(), detail=min(p.start for p in ctx.cfg.phases.values()).isoformat(),
+                             key=f.key)
 
 
 _BEFORE_DAYS = 30
@@ -524,6 +525,17 @@ def _mistyped(was: str, now: str) -> bool:
     return sorted(was) == sorted(now) or sum(a != b for a, b in zip(was, now, strict=True)) <= 1
 
 
+def _staff_no_corrected(name: str, was: str, now: str, issued: set[tuple[str, str]],
+                        runs: list[list[str]] | None) -> bool:
+    """Whether the 工号 `was` a form of `name` went out under is corrected to `now` in the roster (the same person), not
+    a namesake's who has left: never the two issued in one generate run, and `now` reached from `was` by mistypings
+    (_corrected_by_steps); with no runs recorded (an outbox/ of an older formkit): no form ever went out under `now`."""
+    if not runs:
+        return (name, now) not in issued
+    both = (f"{name}|{was}", f"{name}|{now}")
+    return not any(both[0] in run and both[1] in run for run in runs) and _corrected_by_steps(name, was, now, runs)
+
+
 def _corrected_by_steps(name: str, was: str, now: str, runs: list[list[str]]) -> bool:
     """Whether the 工号 a form went out under leads to today's by corrections, each a mistyping of the one before,
     through the 工号 this name was issued under run by run (0302 → 0312 → 0321: corrected twice)."""
@@ -610,14 +622,9 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             and roster.find_moved(name, issued_no) is None \
             and not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
         issued = ctx.issued_people().get(c.department.code)
-        runs = ctx.issued_runs().get(c.department.code)
-        both = (f"{normalize.name_key(match.name)}|{normalize.staff_no_key(issued_no)}",
-                f"{normalize.name_key(match.name)}|{normalize.staff_no_key(match.staff_no)}")
-        if issued and (not any(both[0] in run and both[1] in run for run in runs)
-                       and _corrected_by_steps(normalize.name_key(match.name), normalize.staff_no_key(issued_no),
-                                               normalize.staff_no_key(match.staff_no), runs)
-                       if runs else
-                       (normalize.name_key(match.name), normalize.staff_no_key(match.staff_no)) not in issued):
+        if issued and _staff_no_corrected(normalize.name_key(match.name), normalize.staff_no_key(issued_no),
+                                          normalize.staff_no_key(match.staff_no), issued,
+                                          ctx.issued_runs().get(c.department.code)):
             # no form ever went out to the one who stays under her 工号 while it went to this one (never two of the
             # name at once): the 工号 was corrected in the roster since (0530 → 0503), she is the one it was issued
             # to (taken for someone who had left, she was chased; once generate had run again after the correction,
