@@ -1905,3 +1905,26 @@ def test_the_offices_own_list_with_something_to_check_gets_no_reply(cfg, workdir
     (only,) = [r for r in result.analysis.inputs if r.form == "附件1"]
     assert only.status == "accepted" and any(f.severity == "warning" for f in only.findings)
     assert not [p for p in result.outputs["feedback"] + result.outputs["mail_drafts"] if "附件1" in p]
+
+
+def test_last_years_form_comes_back_as_this_years_form_to_send_back(cfg, workdir):
+    """张伟 sends last year's 附件3: returned (identity-campaign), its feedback workbook is this campaign's form holding
+    his rows (under last year's hidden identity, sent back corrected, it was returned again forever); sent back with
+    the date brought up to date, it is accepted and replaces nothing else."""
+    last_year = dataclasses.replace(cfg, campaign="2022年度廉政风险防控")
+    old = _find(generate_campaign(last_year, "risks"), "附件3", "张伟")
+    fill(old, workdir / "inbox/张伟.xlsx", header={"填表日期": "2022-03-10"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    merge(cfg)
+    got = inputs(workdir)["inbox/张伟.xlsx"]
+    assert got["status"] == "returned" and "identity-campaign" in {f["code"] for f in got["findings"]}
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("*.xlsx") if "张伟" in p.name]
+    props, meta = identity_of(feedback)
+    assert props.campaign == meta.campaign == cfg.campaign_id
+    body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert "直接在附件中修改后" in body
+    fill(feedback, workdir / "inbox/张伟_改.xlsx", header={"填表日期": "2023-03-12"})
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/张伟_改.xlsx"]["status"] == "accepted", got["inbox/张伟_改.xlsx"]["findings"]
+    assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]

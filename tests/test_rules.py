@@ -1315,6 +1315,49 @@ def test_identity_campaign(cfg):
     assert "2022年度廉政风险防控" in res.findings[0].message and "2023年度廉政风险防控" in res.findings[0].message
 
 
+def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
+    """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
+    their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,
+    their risks in the catalogue, and the department is not shown as owing a correction."""
+    import os
+
+    from formkit.merge import merge
+
+    last_year = dataclasses.replace(cfg, campaign="2022年度廉政风险防控")
+    mine = submit(cfg, "附件3", "JWC", "张伟", name="mine.xlsx")
+    old = submit(cfg, "附件3", "JWC", "张伟", name="old.xlsx", campaign_cfg=last_year, rows=[RISK3B])
+    dept = submit(cfg, "附件4", "JWC", name="dept.xlsx")
+    dept_old = submit(cfg, "附件4", "JWC", name="dept_old.xlsx", campaign_cfg=last_year, rows=[RISK4B])
+    os.utime(mine, (1678600000, 1678600000))          # 2023-03-12
+    os.utime(dept, (1678600000, 1678600000))
+    os.utime(old, (1679700000, 1679700000))           # 2023-03-25: after
+    os.utime(dept_old, (1679700000, 1679700000))
+    got = run(cfg)
+    assert (got["mine.xlsx"].status, got["dept.xlsx"].status) == ("accepted", "accepted")
+    for name in ("old.xlsx", "dept_old.xlsx"):
+        assert got[name].status == "returned"
+        assert {f.code for f in got[name].findings if f.severity != "info"} == {"identity-campaign"}
+    result = merge(cfg)
+    assert sorted(r["风险点"] for r in result.analysis.catalogue) == sorted([RISK3["风险点"], RISK4["风险点"]])
+    from formkit.submissions import grid
+
+    assert next(d for d in grid(result.analysis) if d.code == "JWC").forms["附件4"].state == "已报"
+
+
+def test_last_years_form_of_a_department_since_recoded_says_only_that_it_is_last_years(cfg, workdir):
+    """教务处's code changed JWC → JW since last year: its last year's 附件4 is identity-campaign, not also told that
+    "its risk numbers keep the old code" (department-code-retired, untrue of a form not taken)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    path = submit(cfg, "附件4", "JWC", campaign_cfg=dataclasses.replace(cfg, campaign="2022年度廉政风险防控"))
+    write_roster(workdir / "名册.xlsx", [("JW", *d[1:]) if d[0] == "JWC" else d for d in DEPARTMENTS],
+                 [(s[0], s[1], "JW" if s[2] == "JWC" else s[2], *s[3:]) for s in STAFF])
+    res = run(load_config(workdir))[path.name]
+    assert res.status == "returned" and {f.code for f in res.findings} - {"row-not-merged"} == {"identity-campaign"}
+
+
 def test_last_years_form_pasted_into_a_new_workbook_is_still_last_years(cfg):
     """Last year's form, its cells copied into a new workbook (no hidden identity): the line under its title,
     （2022年度廉政风险防控）, says whose campaign it was (identity-campaign at that cell); this year's form copied

@@ -389,6 +389,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             sent_aside.append(res)
         if not members:
             continue
+        if len(members) > 1 and 0 < sum(map(_other_campaign, members)) < len(members):
+            # last year's form (identity-campaign) beside this campaign's: returned on its own, replacing nothing (a
+            # stray copy of it mailed or saved into inbox/ after this year's was accepted took its place, the
+            # person's accepted risks gone from the catalogue)
+            current.extend(m for m in members if _other_campaign(m))
+            members[:] = [m for m in members if not _other_campaign(m)]
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
         if len(members) > 1 and _mismatched(members[-1]) and not all(map(_mismatched, members)):
             # a form naming another person than it was issued to (a colleague's sheet pasted into one's own), sent
@@ -487,7 +493,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if res.path in versions_of and c is not None:
                 prefix_of[res.path] = numbering.number_rows(res, c, versions_of[res.path], first_dept.get(res.path),
                                                             registry, given, numbered, worded, earlier_numbers)
-            if campaign_rules:
+            if campaign_rules and not _other_campaign(res):     # (another campaign's rows are of no risk of this one)
                 check_campaign(c, ctx)
             settle(res)
             if res.status == RETURNED and res.path in prefix_of:
@@ -529,13 +535,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     for form_id in ("附件5", "附件6"):
         for res in by_form.get(form_id, []):
             c = res.checked
-            if campaign_rules:
+            if campaign_rules and not _other_campaign(res):
                 with _risks_of(ctx, c, by_scope):
                     check_campaign(c, ctx)
             settle(res)
             if res.status == ACCEPTED:
                 _apply_measures(ctx, res, c)
-            elif c is not None:
+            elif c is not None and not _other_campaign(res):
                 for row in c.rows:
                     if (rid := row.values.get("_risk_id")) and rid not in ctx.measures_pending:
                         anchor = row.at("measure")
@@ -781,6 +787,11 @@ def _scans_followed_up(results: list[InputResult]) -> None:
 
 def _mismatched(res: InputResult) -> bool:
     return any(f.code == F.PERSON_MISMATCH for f in res.findings)
+
+
+def _other_campaign(res: InputResult) -> bool:
+    """A form of another campaign (last year's, sent or left in inbox/): nothing of it is this campaign's."""
+    return any(f.code == F.IDENTITY_CAMPAIGN for f in res.findings)
 
 
 def _after(a: str, b: str) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from formkit import findings as F
 from formkit import normalize
 from formkit.inputs import ACCEPTED, CHINA, RETURNED
 from formkit.pipeline import Analysis
@@ -314,7 +315,10 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             accepted = [r for r in mine if r.status == ACCEPTED]
             # a department's own form returned beside an accepted one of a department merged into it: still owed (it
             # showed 已报, the chase leaving it out)
-            open_ = {r.brief.key for r in mine if r.status == RETURNED and not r.credited} - {r.brief.key for r in accepted}
+            # (last year's form beside this year's accepted one is owed by nobody: identity-campaign)
+            open_ = {r.brief.key for r in mine if r.status == RETURNED and not r.credited
+                     and not (accepted and any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))} \
+                - {r.brief.key for r in accepted}
             if not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
                 forms[form_id] = Cell(NOT_ISSUED)
             elif accepted and not open_:

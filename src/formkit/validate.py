@@ -432,6 +432,12 @@ def _version(text: str) -> str:
     return str(int(number)) if number.is_integer() else str(number)
 
 
+def _other_campaign(ident, cfg) -> bool:
+    """Whether a form's hidden identity is of another campaign (not a renamed one: identity-campaign)."""
+    return bool(ident and ident.campaign and cfg.campaign_id and ident.campaign != cfg.campaign_id
+                and not _same_year(ident.campaign, cfg))
+
+
 @rule()
 def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     ident = c.sub.identity
@@ -501,6 +507,8 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # the measures that carry them still find their risks
             c.retired_code = ident.department
             c.merged_from = c.spec.scope == "department" and normalize.fold(found.name) != normalize.fold(written)
+            if _other_campaign(ident, ctx.cfg):
+                return      # (last year's form: identity-campaign says all; "its numbers keep the old code" is untrue)
             yield F.make(F.DEPARTMENT_MERGED if c.merged_from else F.DEPARTMENT_CODE_RETIRED, sheet=c.sub.sheet,
                          cell=ref, field="部门", value=ident.department, detail=found.name, key="department")
     elif written:

@@ -89,9 +89,9 @@ def _when_back(value: object) -> object:
     return _raw_text(value)
 
 
-_OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAIGN})
-"""Findings whose fix is another form (one's own, this campaign's), not a correction of the attached workbook
-(department-sender-aside is not one: its feedback workbook is the sender's own form already)."""
+_OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED})
+"""Findings whose fix is another form (one's own), not a correction of the attached workbook (department-sender-aside
+and identity-campaign are not: their feedback workbook is the sender's own form of this campaign already)."""
 _PUT_BACK = (F.RISK_WITHOUT_MEASURE, F.RISK_REGISTERED_LATER)
 """Findings of a risk a measure form has no row for: the feedback workbook puts the row back."""
 
@@ -234,6 +234,10 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
                 del content.header[key]         # (filled with the sender's own below)
         dept = cfg.roster.departments[res.credited]
         ident = identity_for(c.spec, cfg, dept, None)
+    elif any(f.code == F.IDENTITY_CAMPAIGN for f in res.findings):
+        # last year's form: its rows on this campaign's form (sent back as it was, under last year's identity, it was
+        # returned again forever)
+        ident = identity_for(c.spec, cfg, c.department, c.staff)
     else:
         ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
     # the corrected file supersedes this one whatever dates it carries
