@@ -776,6 +776,24 @@ def test_a_measure_feedback_forwarded_untouched_is_no_new_version(cfg):
     assert res.status == "superseded" and {f.code for f in res.findings} == {"feedback-unchanged"}
 
 
+def test_a_blank_measure_forms_feedback_with_the_persons_own_risk_cell_corrected_is_a_correction(cfg):
+    """张伟's 附件5 went out blank (his 附件3 not yet in): he types his risk with 风险等级 五级, returned; in the feedback
+    workbook he corrects only that cell: accepted, the measure in the catalogue (the 风险等级 of a blank form is his
+    own, not a pre-filled cell: the correction was "the same, forwarded by mistake", the same reply again)."""
+    from formkit.merge import merge
+
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx")
+    row = {"风险编号": "JWC-0012-01", "风险点": RISK3["风险点"], "风险等级": "五级", **MEASURE5}
+    submit(cfg, "附件5", "JWC", "张伟", name="a5.xlsx", rows=[row])
+    assert next(r for r in merge(cfg).analysis.inputs if r.path.endswith("a5.xlsx")).status == "returned"
+    back = next((cfg.outbox / "反馈").rglob("*a5*_反馈.xlsx"))
+    fill(back, cfg.inbox / "a5_fixed.xlsx", by_risk_id={"JWC-0012-01": {"风险等级": "二级"}})
+    result = merge(cfg)
+    res = next(r for r in result.analysis.inputs if r.path.endswith("a5_fixed.xlsx"))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    assert next(r for r in result.analysis.catalogue if r["风险编号"] == "JWC-0012-01")["防控措施"] == MEASURE5["防控措施"]
+
+
 def test_a_level_raised_in_a_risk_form_saved_over_is_no_change_on_its_measure_form(cfg):
     """教务处's 附件4 and pre-filled 附件6 accepted; the 附件4 is re-sent under the same file name with a level raised: the
     untouched 附件6 (pre-filled with the earlier level) is not told its level was changed (with the first 附件4 gone

@@ -14,7 +14,7 @@ from formkit.config import Config
 from formkit.inputs import CHINA, InputResult
 from formkit.normalize import iso_text
 from formkit.spec import load_forms
-from formkit.validate import Checked
+from formkit.validate import Checked, id_key
 
 
 def _clues(result: InputResult, window: tuple[date, date] | None = None) -> dict[str, float]:
@@ -271,8 +271,15 @@ def rows_typed(c: Checked, own: bool = False) -> list[dict]:
     # own later correction, which it replaced)
     # (and without the pre-filled columns then: the feedback workbook writes back what was issued where the person had
     # typed over it, so forwarded untouched it differed, read as a new version, the same reply again)
+    # (in the rows formkit pre-filled only: on a blank measure form, or in a row the person added, the 风险编号, 风险点
+    # and 风险等级 are the person's own, their correction a correction, not "the same, forwarded by mistake")
     issued = {col.key for col in c.spec.columns if col.prefill} if own else set()
-    return [{**{k: normalize.to_text(v) for k, v in r.values.items() if k != "seq" and k not in issued},
+    carried = {id_key(r) for r in c.sub.identity.risks} if issued and c.sub.identity else set()
+
+    def kept(r, k: str) -> bool:
+        return k != "seq" and not (k in issued and id_key(normalize.to_text(r.values.get("risk_id", ""))) in carried)
+
+    return [{**{k: normalize.to_text(v) for k, v in r.values.items() if kept(r, k)},
              **({f"+{label}": text for label, text in r.extra.items()} if own else {})} for r in c.sub.rows
             if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
 
