@@ -1333,6 +1333,31 @@ def test_identity_campaign(cfg):
     assert "2022年度廉政风险防控" in res.findings[0].message and "2023年度廉政风险防控" in res.findings[0].message
 
 
+def test_a_backup_copy_of_the_form_sheet_that_differs_is_said(cfg):
+    """张伟 copies his 附件3 sheet as a backup (附件3 (2)) and adds a risk to the original: the two sheets differ and
+    nothing says which is the last; the one taken is said (sheet-copies), naming the other sheet (the copy took the
+    original's place in silence, the risk added since lost)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="x.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    copy = wb.copy_worksheet(ws)
+    copy.title = f"{ws.title} (2)"
+    wb.save(path)
+    fill(path, rows=[RISK3, RISK3B])
+    got = run(cfg)
+    taken = next(r for r in got.values() if r.status == "accepted")
+    (said,) = [f for f in taken.findings if f.code == "sheet-copies"]
+    assert said.severity == "warning" and said.sheet in {"附件3", "附件3 (2)"} and said.value != said.sheet
+    assert {f.code for r in got.values() for f in r.findings if f.severity != "info"} == {"sheet-copies"}
+    # the same sheet copied, neither edited since: nothing to say
+    path.unlink()
+    path = submit(cfg, "附件3", "JWC", "张伟", name="y.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(form_sheet(wb)).title = "附件3 (2)"
+    wb.save(path)
+    assert "sheet-copies" not in {f.code for r in run(cfg).values() for f in r.findings}
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,
@@ -2247,7 +2272,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
 

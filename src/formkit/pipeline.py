@@ -407,6 +407,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
+            elif members[-1].order_basis == "文件名顺序" and (other := versions.sheet_copy(members[-1], members[-2])):
+                # a sheet copied in the same workbook (附件3 (2), a backup) and one of the two edited since: nothing
+                # says which is the last (the copy took the other's place, the rows typed since gone unsaid)
+                members[-1].findings.append(F.make(F.SHEET_COPIES, sheet=members[-1].checked.sub.sheet, value=other))
         versions.corrections_last(members)
         aside = versions.older_resent(members) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)

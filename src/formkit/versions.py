@@ -407,6 +407,16 @@ def split(a: InputResult, b: InputResult) -> bool:
     return bool(keys) and rows(ca).isdisjoint(rows(cb))
 
 
+def sheet_copy(a: InputResult, b: InputResult) -> str | None:
+    """The other sheet's name, when two versions of one form are two sheets of the same workbook that differ."""
+    if a.raw.file_path != b.raw.file_path or a.path == b.path:
+        return None
+    ca, cb = a.checked, b.checked
+    if ca is None or cb is None or (rows_typed(ca) == rows_typed(cb) and _header_typed(ca) == _header_typed(cb)):
+        return None
+    return cb.sub.sheet
+
+
 def blank_after_filled(members: list[InputResult], forms: dict) -> list[InputResult]:
     """Versions with no table row at all (the blank form attached again by mistake, only its header filled) sent
     after one with rows: taken out of `members` and returned. They do not replace it; they are set aside with a
