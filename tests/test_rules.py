@@ -3555,6 +3555,18 @@ def test_a_power_items_process_typed_over_two_rows_is_one_item(cfg):
     assert "row-continued" not in {f.code for f in res.findings} and res.status == "returned"
 
 
+@pytest.mark.parametrize("form", ["附件3", "附件4"])
+def test_a_risks_second_manifestation_typed_on_the_row_under_it_is_the_same_risk(cfg, form):
+    """主要表现形式 "1.坐支现金" on the risk's row and "2.公款私存" alone on the row under it: one risk, the two lines
+    joined, said (row-continued); the form was returned with 风险类别, 风险点, 风险等级 "required" on that row."""
+    risk = {**(RISK3 if form == "附件3" else RISK4), "主要表现形式": "1.坐支现金"}
+    path = submit(cfg, form, "JWC", "张伟" if form == "附件3" else None, rows=[risk, {"主要表现形式": "2.公款私存"}])
+    res = run(cfg)[path.name]
+    assert triples(res) == {(form, table_ref(path, form, "主要表现形式", 1), "row-continued")}
+    assert res.status == "accepted"
+    assert [r.values["manifest"] for r in res.checked.rows] == ["1.坐支现金\n2.公款私存"]
+
+
 @pytest.mark.parametrize("heading", [{"序号": "一", "权力事项": "教学管理"}, {"序号": "（二）", "权力事项": "人事管理"},
                                      {"序号": "", "权力事项": "一、教学管理类"}])
 def test_a_section_heading_over_the_items_is_no_item(cfg, heading):
