@@ -1772,6 +1772,17 @@ def test_words_in_the_seq_column_alone_are_said(cfg):
     assert len(res.checked.rows) == 1
 
 
+def test_a_totals_line_over_several_columns_names_them_all(cfg):
+    """合计 | 共2项 | 一级1项，二级1项 under the risks: no risk, said naming the columns it was written in (it said
+    "only in 序号")."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, {"序号": "合计", "风险点": "共2项",
+                                                                   "风险等级": "二级1项，三级1项"}])
+    res = run(cfg)[path.name]
+    (said,) = [f for f in res.findings if f.code == "row-not-read"]
+    assert said.cell == table_ref(path, "附件3", "序号", 2) and res.status == "accepted"
+    assert "“序号、风险点、风险等级”" in said.message and "共2项" in said.message
+
+
 def test_a_stray_keystroke_far_below_the_form_is_said_not_rejected(cfg):
     """One "x" typed at A150000 (Ctrl+↓ and a key) in a 12 KB form: the form is read and accepted, the stray cell
     named where it is (it was rejected whole as "文件过大")."""

@@ -847,13 +847,16 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
 
-    def not_read(r: int, j: int, value: object) -> None:
+    def label_of(j: int) -> str:
+        key = by_col.get(j)
+        return spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
+                                                   else "") or f"{col_letters(j + 1)}"
+
+    def not_read(r: int, j: int, value: object, label: str = "") -> None:
         said[0] += 1
         if said[0] > MAX_NOT_READ:
             return
-        key = by_col.get(j)
-        label = spec.column(key).label if key else (normalize.to_text(header_row[j]) if j < len(header_row)
-                                                    else "") or f"{col_letters(j + 1)}"
+        label = label or label_of(j)
         findings.append(F.make(F.ROW_NOT_READ, sheet=sheet, cell=a1(r, j), field=label,
                                value=normalize.to_text(value)))
 
@@ -948,7 +951,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         if type(seq) is str and _TOTAL.match(seq.strip()):
             # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
-            not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in filled))
+            texts = [j for j in filled if to_text(line[j])]
+            not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in texts), "、".join(map(label_of, texts)))
             continue
         said_nothing = [(k, t) for k, v in values.items() if k != "seq" and (t := to_text(v).strip())] \
             if len(filled) <= 4 else ()         # (a row of data fills more cells: not worked out for each)
