@@ -1358,6 +1358,19 @@ def test_a_backup_copy_of_the_form_sheet_that_differs_is_said(cfg):
     assert "sheet-copies" not in {f.code for r in run(cfg).values() for f in r.findings}
 
 
+def test_the_file_left_behind_when_the_form_sheet_was_moved_out_says_so(cfg):
+    """张伟 moves his filled 附件3 sheet into a new workbook and mails the old file: only 填表说明 (and the hidden
+    identity) is in it: one error saying the form's sheet is not in the file (it was read as the form: six false
+    findings at cells of the instructions' text)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="left.xlsx")
+    wb = openpyxl.load_workbook(path)
+    del wb[form_sheet(wb).title]
+    wb.save(path)
+    res = run(cfg)["left.xlsx"]
+    assert res.status == "rejected" and [f.code for f in res.findings] == ["form-sheet-gone"]
+    assert "填表说明" in res.findings[0].message and "《附件3 个人岗位风险点自查表》" in res.findings[0].message
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,

@@ -63,6 +63,10 @@ FILE_IS_OUTPUT = _code(
 FILE_NOT_A_FORM = _code(
     "file-not-a-form", ERROR, "不是本次表单",
     "文件中找不到本次廉政风险防控的表单（附件1–附件6）；请使用下发的表单模板填写。")
+FORM_SHEET_GONE = _code(
+    "form-sheet-gone", ERROR, "文件中没有表单工作表",
+    "文件中只有“填表说明”，没有《{value}》的表格（表单所在的工作表可能被移到或复制到了另一个工作簿）；请发送填好表的那个文件，"
+    "或把填好的工作表移回本文件后再发送。")
 FILE_MACROS = _code(
     "file-macros", INFO, "含有宏",
     "文件含有宏（VBA）；formkit 只读取单元格的值，不运行也不保留宏。")

@@ -75,6 +75,11 @@ class NotAForm(Exception):
     """The workbook holds no recognisable form."""
 
 
+class FormSheetGone(NotAForm):
+    """The workbook of a form whose form sheet is not in it (moved or copied into another workbook: 填表说明 and the
+    hidden identity left behind); the form's title is the message."""
+
+
 class OwnOutput(NotAForm):
     """The workbook is one formkit wrote (the consolidated workbook, the publication): no form; its Chinese name is
     the message."""
@@ -1432,6 +1437,10 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
             # ours by its identity, but the table's header row is gone: read_sheet says table-not-found,
             # so the submitter gets feedback instead of a rejection as "not one of our forms"
             spec = forms[identity.form]
+            if all(n in OWN_SHEETS for n in visible) and spec.sheet_name not in visible:
+                # only 填表说明 left (the form's sheet moved into a new workbook, the old file sent): read as the form,
+                # its instructions gave six false errors at cells of their text
+                raise FormSheetGone(spec.full_title)
             scored.append((0, spec.sheet_name if spec.sheet_name in visible else visible[0], spec))
         if not scored:
             raise NotAForm()

@@ -28,7 +28,7 @@ from formkit.intake import (
     read_disk_file,
     read_zip_member,
 )
-from formkit.read import NotAForm, OwnOutput, TooManyRows, read_workbook
+from formkit.read import FormSheetGone, NotAForm, OwnOutput, TooManyRows, read_workbook
 from formkit.safety import UnsafeInput, open_zip, read_member
 from formkit.spec import load_forms
 from formkit.validate import Checked, Context, check_file
@@ -98,6 +98,8 @@ def _check(data: bytes, kind: str, has_macros: bool,
             laps.lap("labels")
     except OwnOutput as exc:
         return ("read", F.make(F.FILE_IS_OUTPUT, detail=str(exc))), None
+    except FormSheetGone as exc:
+        return ("read", F.make(F.FORM_SHEET_GONE, value=str(exc))), None
     except NotAForm:
         return ("read", F.make(F.FILE_NOT_A_FORM)), None
     except TooManyRows as exc:
