@@ -43,7 +43,7 @@ def test_sniff_workbooks(build, kind):
      "CSV/文本；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
     (lambda: b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
              b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"/>', F.FILE_UNKNOWN_FORMAT,
-     "LibreOffice 平面 XML 表格（.fods）；用 Excel 或 WPS 打开它、另存为 .xlsx 即可"),
+     "LibreOffice 平面 XML 表格（.fods）；用 LibreOffice 打开它、另存为 .xlsx 即可"),
     (lambda: b"\x78\x9f\x3e\x22\x01\x00" + bytes(64), F.FILE_UNKNOWN_FORMAT, "Outlook 专用格式（winmail.dat"),
     (H.pdf, F.FILE_UNKNOWN_FORMAT, "PDF 文件"),
     (H.png, F.FILE_UNKNOWN_FORMAT, "图片"),
@@ -475,6 +475,16 @@ def test_mail_with_only_a_picture(tmp_path: Path):
     assert outcome(inputs) == {"m.eml": (None, F.MAIL_NO_FORM)}     # (a scan: not "no attachment")
     assert "扫描件.png（图片）" in inputs[0].rejection.message
     assert [(s.path, s.reason) for s in skipped] == [("m.eml!扫描件.png", "邮件附件不是表单（图片），已跳过")]
+
+
+def test_a_flat_ods_mailed_is_a_table_to_save_again_not_a_scan(tmp_path: Path):
+    """A .fods attached to a mail is said as the table it is, with LibreOffice to save it as .xlsx (it was "the mail
+    holds no form, do not send scans or photos", and the advice to open it in Excel, which cannot)."""
+    fods = (b'<?xml version="1.0"?><office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"/>')
+    inputs, _ = expand(tmp_path, "m.eml", H.make_eml([("附件3_张三.fods", fods)]))
+    assert outcome(inputs) == {"m.eml!附件3_张三.fods": (None, F.FILE_UNKNOWN_FORMAT)}
+    assert "用 LibreOffice 打开它、另存为 .xlsx" in inputs[0].rejection.message
 
 
 @pytest.mark.parametrize("name, ctype, says", [

@@ -81,7 +81,7 @@ dropped and unpacked again from their file when read (five 3 MB mails of 240 MB 
 # Extensions that say "this was meant to be a form": inside a mail such an attachment is reported even
 # when it cannot be read, whereas a .jpg or .docx attachment is merely listed as skipped.
 SPREADSHEET_EXTS = frozenset({
-    ".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".et", ".ett", ".ods", ".ots", ".csv",
+    ".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".et", ".ett", ".ods", ".ots", ".fods", ".csv",
     ".zip", ".eml",
 })
 
@@ -365,7 +365,7 @@ def _describe(data: bytes) -> str:
         if "excel.sheet" in low or "urn:schemas-microsoft-com:office:spreadsheet" in low:
             return "Excel 2003 XML 表格" + resave
         if "office:document" in low and "opendocument.spreadsheet" in low:
-            return "LibreOffice 平面 XML 表格（.fods）" + resave
+            return "LibreOffice 平面 XML 表格（.fods）；用 LibreOffice 打开它、另存为 .xlsx 即可"   # (Excel cannot open it)
         return "XML 文本"
     if low.startswith("mime-version:") or "multipart/related" in low[:2048]:
         return "MHTML 单文件网页" + resave
