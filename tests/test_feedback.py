@@ -527,6 +527,17 @@ def test_the_reply_to_an_unreadable_mail_is_not_dated_before_it(cfg, workdir):
     assert f"于 {cfg.deadline(2).isoformat()} 前重新发送" in msg.get_body(("plain",)).get_content()
 
 
+def test_the_reply_to_an_unreadable_form_gives_the_deadline_of_the_form_its_name_names(cfg, workdir):
+    """The only input: 附件3_张伟.xlsx that cannot be opened (no date known): its reply asks for it by 附件3's deadline
+    (phase 2), not by phase 1's (the office's own 附件1, before phase 2 had begun)."""
+    (workdir / "inbox/附件3_张伟.xlsx").write_bytes(b"PK\x03\x04" + b"\x00garbage" * 40)
+    result = merge(cfg)
+    draft = next(workdir / p for p in result.outputs["mail_drafts"] if p.endswith("_反馈.eml"))
+    body = read_eml(draft).get_body(("plain",)).get_content()
+    assert f"于 {cfg.deadline(2).isoformat()} 前" in body, body
+    assert cfg.deadline(2) != cfg.deadline(1)
+
+
 def test_the_reply_to_a_mail_without_a_form_names_the_mail_as_its_sender_knows_it(cfg, workdir):
     """A mail of 20 March with no attachment, saved by the office's mail program as 2023-03-20_1532_0007.eml: the reply
     names the mail by its day and subject (it named the saved file, which the department never saw)."""

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -401,8 +402,16 @@ def record_feedback(analysis: Analysis, jobs: list[FeedbackJob]) -> None:
         os.replace(tmp, folder / MANIFEST)
 
 
-def _open_deadline(analysis: Analysis, today: date) -> date:
-    """The deadline of the phase under way (or the next one) as of today: for inputs whose form is unknown."""
+def _open_deadline(analysis: Analysis, today: date, res: InputResult | None = None) -> date:
+    """For an input whose form could not be read: the deadline of the form its file name names (附件3_张三.xlsb: 附件3's
+    phase, not phase 1's of the office's own 附件1 before it had begun), else of the phase under way (or the next one)
+    as of today."""
+    if res is not None:
+        name = res.raw.file_path.rsplit("!", 1)[-1]
+        named = {m for m in re.findall(r"附件\s*([1-6１-６])", name)}
+        specs = [s for s in analysis.forms.values() if s.id[-1:] in {unicodedata.normalize("NFKC", n) for n in named}]
+        if len(specs) == 1:
+            return analysis.cfg.deadline(specs[0].phase)
     return min((p.end for p in analysis.cfg.phases.values() if p.end >= today), default=today)
 
 
@@ -523,7 +532,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         attachment, shown = write_feedback_workbook(analysis, res, path)
         written.append(attachment)
     form_title = c.spec.full_title if c else "报送的表单"
-    deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today)
+    deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today, res)
     if deadline <= today:       # the phase is over: a week to send it back (not "by today")
         deadline = today + timedelta(days=7)
     who = (res.person or dept) if c else "各位老师"
