@@ -1496,6 +1496,18 @@ def test_a_scan_mailed_instead_of_the_form_is_said_to_be_a_scan(cfg, workdir):
     assert not (workdir / "outbox/反馈/教务处/李娜扫描件_反馈.eml").exists()
 
 
+def test_a_scan_mailed_from_an_unknown_address_goes_to_the_department_its_attachment_names(cfg, workdir):
+    """A PDF and a photo of 教务处's stamped 附件4 mailed from an address not in the roster (saved as 0001.eml): the
+    attachments' names and the subject say 教务处; the mail is filed there (it went to 未识别部门)."""
+    (workdir / "inbox/0001.eml").write_bytes(hostile.make_eml(
+        [("附件4_部门岗位风险点自查表_教务处.pdf", hostile.pdf()), ("盖章页.png", hostile.png())],
+        subject="教务处附件4（盖章版）", from_="办公室 <office123@example.com>"))
+    result = merge(cfg)
+    res = next(r for r in result.report["inputs"] if r["path"] == "inbox/0001.eml")
+    assert res["status"] == "rejected" and res["department"] == "JWC"
+    assert (workdir / "outbox/反馈/教务处/0001_反馈.eml").exists()
+
+
 def test_the_unreadable_attachments_of_one_mail_get_one_reply(cfg, workdir):
     """A mail of three damaged workbooks (and a good one): one reply draft naming each damaged file with its reason
     (there was a draft per attachment: 50 damaged files, 50 replies to one sender)."""

@@ -125,6 +125,12 @@ def sender_department(res, roster) -> str | None:
 
 def _sender_department(res, roster, index) -> str | None:
     parts = [p for p in res.raw.file_path.replace("!", "/").split("/")[1:] if p]
+    if any(f.code in (F.MAIL_NO_FORM, F.MAIL_ATTACHMENT_LINK, F.MAIL_NO_ATTACHMENT) for f in res.findings):
+        # a mail with no form in it (a scan, a photo, a link): its attachments' names and its subject say whose
+        # (附件4_…_教务处.pdf, "教务处附件4（盖章版）"), where the name the office saved it under does not
+        said = next(f for f in res.findings if f.code in (F.MAIL_NO_FORM, F.MAIL_ATTACHMENT_LINK, F.MAIL_NO_ATTACHMENT))
+        parts += [t for t in (said.message if said.code == F.MAIL_NO_FORM else "", (res.raw.mail or {}).get("subject"))
+                  if t]
     # a personal form under the name generate gave it (附件3_…_王强_0201.xlsx): the person's department
     people = {index.people[(name, no)] for part in parts for name, no in _NAME_AND_NO.findall(part)
               if (name, no) in index.people}
