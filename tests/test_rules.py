@@ -1371,6 +1371,23 @@ def test_the_file_left_behind_when_the_form_sheet_was_moved_out_says_so(cfg):
     assert "填表说明" in res.findings[0].message and "《附件3 个人岗位风险点自查表》" in res.findings[0].message
 
 
+@pytest.mark.parametrize("deadline, said", [("2022-05-10", True), ("2020年1月1日", True), ("2023-06-30", False),
+                                             ("长期", False), ("2023年底前", False)])
+def test_a_deadline_before_the_campaign_began_is_said(cfg, deadline, said):
+    """完成时限 2022-05-10 (last year's measure copied into this year's 附件5) is no deadline of this round: a warning at
+    its cell, the form accepted; 长期 and this round's dates are no such thing."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "完成时限": deadline},
+                                                    "JWC-0012-02": MEASURE5})
+    res = run(cfg)[path.name]
+    found = [f for f in res.findings if f.code == "deadline-before-campaign"]
+    assert res.status == "accepted"
+    assert bool(found) == said
+    if said:
+        assert found[0].severity == "warning" and found[0].cell.startswith(
+            table_ref(path, "附件5", "完成时限", 0)[0]) and deadline in found[0].message
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,
@@ -2291,7 +2308,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-implausible", "date-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",

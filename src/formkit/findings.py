@@ -323,6 +323,9 @@ DATE_IMPLAUSIBLE = _code(
 DATE_BEFORE_CAMPAIGN = _code(
     "date-before-campaign", WARNING, "日期早于本轮活动",
     "“{field}”为 {value}，早于本轮活动开始（{detail}），可能写错了年份；不作为提交时间使用，请核对。")
+DEADLINE_BEFORE_CAMPAIGN = _code(
+    "deadline-before-campaign", WARNING, "完成时限早于本轮活动",
+    "“{field}”为 {value}，早于本轮活动开始（{detail}），可能是沿用了往年的内容或写错了年份；请填写本轮措施的完成时限。")
 DATE_AS_TEXT = _code(
     "date-as-text", INFO, "日期为文本",
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")

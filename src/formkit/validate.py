@@ -394,6 +394,25 @@ def dates_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              key=f.key)
 
 
+@rule()
+def deadlines_in_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """A 完成时限 before the campaign began (last year's measures copied in, 2023-05-10 in 2024's form) is no deadline
+    of this round's measure: said (it went into the catalogue and 公示 as it was, unsaid)."""
+    whens = [f for f in c.spec.columns if f.type == "when"]
+    if not whens or not ctx.cfg.phases:
+        return
+    begun = min(p.start for p in ctx.cfg.phases.values())
+    for row in c.rows:
+        for f in whens:
+            text = iso_text(row.values.get(f.key, ""))
+            if not text or not text[:1].isdigit():
+                continue
+            parsed, _ = normalize.parse_date(text)
+            if parsed is not None and parsed < begun:
+                yield F.make(F.DEADLINE_BEFORE_CAMPAIGN, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label,
+                             value=text, detail=begun.isoformat(), row=row.index, key=f.key)
+
+
 _BEFORE_DAYS = 30
 """How long before its first phase a campaign's forms may be about (generated, sent out a little early)."""
 
