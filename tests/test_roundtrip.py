@@ -999,6 +999,25 @@ def test_a_colleagues_staff_number_typed_in_takes_none_of_her_risk_numbers(cfg, 
     assert [rid for rid, (name, _) in after.items() if name == "张伟"] == ["JWC-0012-01"]
 
 
+def test_a_long_summary_prints_each_section_on_a_page_of_its_own(cfg, workdir):
+    """汇总 of a college of 40 departments runs over pages: each section starts a page (its table and chart were cut
+    across pages wherever the page ended); a short one (3 departments) prints on one page, no breaks."""
+    import dataclasses
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["汇总"]
+    assert not ws.row_breaks.brk
+    jdx = cfg.roster.departments["JDX"]
+    for i in range(40):
+        cfg.roster.departments[f"D{i:02d}"] = dataclasses.replace(jdx, code=f"D{i:02d}", name=f"第{i + 1}教研室")
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["汇总"]
+    headings = [c.row for row in ws.iter_rows(max_col=1) for c in row
+                if isinstance(c.value, str) and c.value[:2] in ("二、", "三、", "四、")]
+    assert len(headings) == 3 and sorted(b.id for b in ws.row_breaks.brk) == [r - 1 for r in headings]
+
+
 def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg, workdir):
     """LibreOffice and WPS print a wrapped cell of a row without a height over its neighbours: a long department name in
     汇总 and 提交情况, 说明's 核对方法, 变化's rows, 权力清单's header (涉及三重一大 on three lines). 提交时间 read

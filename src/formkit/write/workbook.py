@@ -297,6 +297,10 @@ def _catalogue(wb, st: Styles, rows: Iterable[Mapping]):
     return ws
 
 
+_SUMMARY_ONE_PAGE = 64
+"""The rows of 汇总 that print on one A4 landscape page at the width it is fitted to."""
+
+
 def _summary(wb, st: Styles, a: Analysis) -> None:
     ws = wb.add_worksheet("汇总")
     cfg = a.cfg
@@ -338,6 +342,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
 
     # 2. category × level
     top = max(total_row + 3, top + 1 + chart_height // 20 + 2)
+    sections = [top]
     write_text(ws, top, 0, "二、风险类别分布", st.h2)
     cats = []
     for spec_id in ("附件4", "附件3"):
@@ -366,6 +371,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     # 3. personal-form completion
     top = max(last_c + 3, top + 17)
     top3 = top
+    sections.append(top)
     write_text(ws, top, 0, "三、个人自查表完成情况", st.h2)
     for j, h in enumerate(["部门", "应报人数", "附件3已报", "附件3完成率", "附件5已报", "附件5完成率"]):
         ws.write_string(top + 1, j, h, st.head)
@@ -415,6 +421,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
 
     # 4. every 一级 risk with who manages and who answers for it
     top = max(r + 3, top3 + 1 + chart3_height // 20 + 2)
+    sections.append(top)
     write_text(ws, top, 0, "四、一级风险点及分级监管", st.h2)
     # columns of this sheet are narrow (A is 18, the rest 8.5): long texts span several merged cells
     cols = [("风险编号", 1), ("部门", 2), ("层级", 1), ("岗位", 2), ("风险点", 5), ("直接管理", 1), ("监督负责", 1),
@@ -427,6 +434,10 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    if end > _SUMMARY_ONE_PAGE:
+        # more than a page (a college of 60 departments): each section on a page of its own, its table and chart
+        # together (they were cut across pages wherever the page ended)
+        ws.set_h_pagebreaks(sections)
     ws.set_footer("&C第 &P 页，共 &N 页")
     ws.print_area(0, 0, end, 21)
 
