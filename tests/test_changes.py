@@ -115,6 +115,36 @@ def test_the_next_round_compares_without_reading_the_previous_workbook(cfg, work
     assert _changes(workdir / "outbox/廉政风险目录.xlsx") == [("删除", "JWC-0013-01", "风险等级", "二级", None)]
 
 
+def test_dates_written_as_dates_read_back_as_the_catalogue_holds_them(cfg, workdir):
+    """完成时限 and 提交时间 are dates in 风险目录 (Excel's date filters); read back from the workbook (the cache gone) they
+    are the catalogue's text again: no 措施变化 for a 完成时限 that did not change."""
+    from formkit.changes import read_catalogue
+    from formkit.pipeline import analyse
+    from tests.test_roundtrip import _find
+
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    fill(a5, inbox / "张伟措施.xlsx", header={"填表日期": "2023-04-20"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "双人复核", "完成时限": "2023-05-10"},
+                     "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟措施.xlsx"] == "accepted"
+    wb = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")
+    ws = wb["风险目录"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "JWC-0012-01")
+    deadline = row[head.index("完成时限")]
+    assert deadline.value.date().isoformat() == "2023-05-10" and deadline.number_format == "yyyy-mm-dd"
+    back = read_catalogue(workdir / "outbox/廉政风险目录.xlsx")
+    for r in result.analysis.catalogue:
+        assert (back[r["风险编号"]]["完成时限"], back[r["风险编号"]]["提交时间"]) == (r["完成时限"], r["提交时间"])
+    (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    (inbox / "李娜.xlsx").unlink()
+    merge(cfg)
+    assert [c for c in _changes(workdir / "outbox/廉政风险目录.xlsx") if c[0] != "删除"] == []
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -1023,7 +1024,6 @@ def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg
     汇总 and 提交情况, 说明's 核对方法, 变化's rows, 权力清单's header (涉及三重一大 on three lines). 提交时间 read
     2023-03-10T00:00:00+08:00."""
     import dataclasses
-    import re
 
     jdx = cfg.roster.departments["JDX"]
     cfg.roster.departments["JDX"] = dataclasses.replace(jdx, name="信息化建设与管理中心（网络中心、现代教育技术中心）")
@@ -1047,8 +1047,10 @@ def test_report_sheets_give_wrapped_rows_their_height_and_times_read_plainly(cfg
     for sheet in ("风险目录", "问题清单", "权力清单"):      # printed without a title row: the page header names them
         header = wb[sheet].oddHeader
         assert cfg.institution in header.left.text and sheet in header.left.text and "数据截至" in header.right.text
-    times = [r[21].value for r in wb["风险目录"].iter_rows(min_row=2) if r[0].value and r[21].value]
-    assert times and all(re.fullmatch(r"\d{4}-\d\d-\d\d( \d\d:\d\d)?", t) for t in times), times
+    # 提交时间 a date (with its time where known), shown so: Excel's date filters work on it
+    times = [r[21] for r in wb["风险目录"].iter_rows(min_row=2) if r[0].value and r[21].value]
+    assert times and all(isinstance(c.value, datetime) and c.number_format in ("yyyy-mm-dd", "yyyy-mm-dd hh:mm")
+                         for c in times), [(c.value, c.number_format) for c in times]
 
 
 def test_a_measure_form_copied_without_its_identity_keeps_its_measures_when_a_risk_is_added(cfg, workdir):

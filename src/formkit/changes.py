@@ -14,6 +14,7 @@ import shutil
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -162,8 +163,33 @@ def check_baseline(path: Path) -> None:
         raise FormkitError(f"{path} 中没有“风险目录”工作表，不是 formkit 写出的汇总工作簿；请指定 廉政风险目录.xlsx。")
 
 
+_SERIAL = re.compile(r"\d{4,6}(?:\.\d+)?")
+_DAY0 = date(1899, 12, 30)
+
+
+def _dated(row: dict[str, str]) -> dict[str, str]:
+    """A row read back with its 完成时限 and 提交时间 as the catalogue holds them (2023-06-30, 2023-03-16 11:00): the
+    workbook writes them as dates (write.workbook.DATE_COLUMNS), read back as their day numbers."""
+    for label in ("完成时限", "提交时间"):
+        v = row.get(label)
+        if v and _SERIAL.fullmatch(v):
+            days = float(v)
+            whole = int(days)
+            minutes = round((days - whole) * 1440)
+            day = (_DAY0 + timedelta(days=whole)).isoformat()
+            row[label] = day if not minutes else f"{day} {minutes // 60:02d}:{minutes % 60:02d}"
+        elif v and len(v) >= 19 and v[10] in " T" and v[:4].isdigit():     # (a datetime as python-calamine gives it)
+            row[label] = v[:10] if v[11:16] == "00:00" and label == "完成时限" else v[:10] + " " + v[11:16]
+    return row
+
+
 def iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
     """The rows of a workbook's 风险目录 sheet, header label → text, one at a time."""
+    for row in _iter_catalogue(path):
+        yield _dated(row)
+
+
+def _iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
     first = True
     try:
         rows = _stream_rows(path, "风险目录")

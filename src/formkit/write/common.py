@@ -299,6 +299,8 @@ class Styles:
         self.center = fmt(border=1, align="center")
         self.num = fmt(border=1, align="center", num_format="0")
         self.pct = fmt(border=1, align="center", num_format="0%")
+        self.date = fmt(border=1, align="center", num_format="yyyy-mm-dd")
+        self.date_time = fmt(border=1, align="center", num_format="yyyy-mm-dd hh:mm")
         self.total = fmt(border=1, bold=True, bg_color="#F2F2F2", align="center")
         self.total_label = fmt(border=1, bold=True, bg_color="#F2F2F2")
         self.ok = fmt(border=1, align="center", bg_color="#C6EFCE", font_color="#006100")

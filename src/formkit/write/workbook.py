@@ -9,9 +9,10 @@ through formkit.write.fastrows (whole rows of XML at a time) and take their rows
 
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from formkit import __version__
@@ -77,6 +78,30 @@ def _cell(value: object) -> object:
     return cell_text(value)
 
 
+DATE_COLUMNS = frozenset({"完成时限", "提交时间"})
+"""Columns whose dates are written as dates (Excel's date filters, sorting by deadline); other text (长期, 6月底前) as
+it is."""
+_ISO_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)(?: (\d\d):(\d\d))?")
+_EPOCH = date(1899, 12, 30)
+
+
+def _date_cell(text: str, st: Styles) -> object:
+    """2023-06-30 (2023-03-16 11:00) as an Excel date (with its time), in a date format; any other text as it is."""
+    m = _ISO_TIME.fullmatch(text)
+    if m is None:
+        return text
+    try:
+        day = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return text
+    if day.year < 1900:
+        return text
+    serial = (day - _EPOCH).days
+    if m[4] is None:
+        return serial, st.date
+    return serial + (int(m[4]) * 60 + int(m[5])) / 1440, st.date_time
+
+
 def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Iterable[Mapping], *,
            level_col: str | None = None) -> int:
     """A header row and data rows of mappings (any iterable: rows are not held); returns the next free row.
@@ -92,6 +117,7 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
     wrapped = [j for j in range(len(labels)) if j not in unwrapped]
     spaces = column_space([widths[j] for j in wrapped])
     level_at = labels.index(level_col) if level_col in labels else None
+    dated = [j for j, label in enumerate(labels) if label in DATE_COLUMNS]
     writer = RowWriter(ws)
     if writer.usable:
         center, level1, top_cell = st.center, st.level1, st.cell_top
@@ -110,6 +136,9 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
                 out = [v if type(v) is str else cell(v) for v in raw]
                 heights.append(height := spaced_row_height([v if type(v := out[j]) is str else "" for j in wrapped],
                                                            spaces))
+                for j in dated:
+                    if type(v := out[j]) is str and v[:1].isdigit():
+                        out[j] = _date_cell(v, st)
                 if level_at is not None and out[level_at] == "一级":
                     out[level_at] = ("一级", level1)
                 if height >= MAX_ROW_PT:     # (more text than a row holds: from its top, the beginning shown)
@@ -130,6 +159,8 @@ def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Ite
             fmt = st.level1 if (j == level_at and value == "一级") else formats[j]
             if isinstance(value, int) and not isinstance(value, bool):
                 ws.write_number(r, j, value, st.center)
+            elif j in dated and type(value) is str and type(shown := _date_cell(value, st)) is tuple:
+                ws.write_number(r, j, shown[0], shown[1])
             else:
                 write_text(ws, r, j, value, fmt)
     return r + 1
