@@ -783,3 +783,32 @@ def test_the_summary_says_how_many_errors_a_returned_file_has(workdir):
     out = run("merge", "--dir", str(workdir)).stdout
     line = next(x for x in out.splitlines() if "张伟.xlsx" in x)
     assert "（共 3 处错误）" in line, line
+
+
+def test_a_new_round_generated_in_last_rounds_folder_leaves_none_of_its_forms_to_send(workdir):
+    """A year on, formkit.toml given the new year and name in the same folder: generate clears last round's 附件5/6
+    from outbox/templates/ (pre-filled with last year's risks: sent with the new forms by mistake), 提交情况 shows this
+    round's measure forms 未下发, and merge says which files in inbox/ are last round's, to move out."""
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.submissions import grid
+    from formkit.workspace import write_config
+    from tests.helpers import fill
+
+    assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
+    assert main(["generate", "--dir", str(workdir), "--stage", "measures", "--quiet"]) == 0
+    old = next((workdir / "outbox/templates").rglob("附件3_*张伟*.xlsx"))
+    fill(old, workdir / "inbox/张伟去年.xlsx", header={"填表日期": "2023-03-10"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}])
+    assert list((workdir / "outbox/templates").rglob("附件6_*.xlsx"))
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    result = run("generate", "--dir", str(workdir))
+    assert result.returncode == 0, result.stderr
+    assert not list((workdir / "outbox/templates").rglob("附件5_*.xlsx"))
+    assert not list((workdir / "outbox/templates").rglob("附件6_*.xlsx"))
+    assert "上一轮活动的表单" in result.stdout
+    cfg = load_config(workdir)
+    analysis = merge(cfg).analysis
+    assert {d.forms["附件6"].state for d in grid(analysis)} == {"未下发"}
+    said = run("merge", "--dir", str(workdir))
+    assert "2023年度廉政风险防控" in said.stdout and "移出" in said.stdout, said.stdout

@@ -346,7 +346,8 @@ def _generate(args, cfg) -> int:
                    + ("等" if len(changes["kept"]) > 10 else "") + "。")
     if removed:
         shown = "、".join(_shown(p.relative_to(root).as_posix()) for p in removed[:5]) + ("等" if len(removed) > 5 else "")
-        _say(args, f"删除了 {len(removed)} 份上次生成、现已不再适用的表单（部门或人员已删除、调动或改名，或部门有了人员名单）："
+        _say(args, f"删除了 {len(removed)} 份上次生成、现已不再适用的表单（部门或人员已删除、调动或改名，部门有了人员名单，"
+                   "或是上一轮活动的表单）："
                    f"{shown}。")
     if args.stage == "risks" and (heads := _heads_not_listed(cfg, args.department)):
         # a 中层干部 owes a 附件3 of his own; nobody noticed his was never made (his colleague's was used, returned)
@@ -421,6 +422,12 @@ def _summary(args, result) -> None:
             print(_shown(line if len(line) <= 160 else line[:159] + "…"))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
+        earlier = sorted({f.value for r in problems for f in r.findings if f.code == F.IDENTITY_CAMPAIGN and f.value})
+        if earlier:
+            # (a new round begun in last round's folder, its inbox/ left as it was: each old form a reply to send)
+            n = sum(1 for r in problems if any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))
+            print(f"其中 {n} 份是其他活动（{'、'.join(earlier[:3])}）的表单，没有汇总；如果是上一轮留在 inbox/ 中的文件，请把它们移出"
+                  " inbox/（例如移到另建的文件夹中）后重新运行 merge，它们的回复邮件草稿不要发出。")
     owing = owing_departments(a)
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))

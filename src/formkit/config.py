@@ -261,7 +261,9 @@ def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
     forms were issued under; nothing when it is absent or damaged (a file anyone may delete)."""
     try:
         data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
-        return set(data.get("measures", [])), {code: set(names) for code, names in data.get("names", {}).items()}
+        # (the measure forms of another round, generated in this folder last year, went to nobody this round)
+        measures = data.get("measures", []) if data.get("campaign") in (None, cfg.campaign_id) else []
+        return set(measures), {code: set(names) for code, names in data.get("names", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return set(), {}
 

@@ -547,6 +547,11 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                   {d.code: [(p.name, p.staff_no) for p in cfg.roster.people_of(d.code)] for d in chosen})
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
                         [out / folders[c] for c in departments] if departments else None)
+    if not departments:
+        # a new round generated in last round's folder: last round's forms of the other stage (its 附件5/6, pre-filled
+        # with last year's risks, in folders of departments since merged or renamed) are no forms to send now
+        gone += [p for p in _stale_forms(out, written, [s.id for s in forms.values() if s.stage != stage], None)
+                 if _campaign_of(p) not in (None, cfg.campaign_id)]
     if departments:
         # the chosen departments' forms left elsewhere: under the department's former name (renamed in the roster),
         # a person's under the department they moved from (a coordinator sends folders: a stale one may go out)
@@ -655,7 +660,7 @@ def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = 
         run = sorted({f"{normalize.name_key(name)}|{normalize.staff_no_key(no)}" for name, no in ps if no})
         if run and (not runs.get(code) or runs[code][-1] != run):
             runs[code] = [*runs.get(code, []), run][-RUNS_KEPT:]
-    data = {"measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
+    data = {"campaign": cfg.campaign_id, "measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
             "people": {code: sorted(map(list, ps)) for code, ps in sorted(listed.items()) if ps},
             "runs": {code: r for code, r in sorted(runs.items()) if r}}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -684,6 +689,20 @@ def _issued_to(path: Path, codes: set[str], roster) -> bool:
         return True
     person = roster.find_moved(ident.person, ident.staff_no) if ident.person and ident.staff_no else None
     return person is not None and person.department in codes
+
+
+def _campaign_of(path: Path) -> str | None:
+    """The campaign a form formkit wrote was issued for (its hidden identity), None when it says none."""
+    import zipfile
+
+    from formkit.identity import from_custom_properties
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            ident = from_custom_properties(zf)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+    return ident.campaign if ident is not None and ident.campaign else None
 
 
 def _stale_forms(out: Path, written: list[Path], form_ids: list[str], folders: list[Path] | None) -> list[Path]:
