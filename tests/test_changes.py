@@ -145,6 +145,33 @@ def test_dates_written_as_dates_read_back_as_the_catalogue_holds_them(cfg, workd
     assert [c for c in _changes(workdir / "outbox/廉政风险目录.xlsx") if c[0] != "删除"] == []
 
 
+def test_a_year_on_a_moved_persons_unchanged_risk_is_renumbered_not_deleted_and_added(cfg, workdir, tmp_path):
+    """Last year's catalogue, and this year's campaign in a new folder where 李娜 moved from 教务处 to 财务处: her same
+    风险点 under 财务处's number is 编号变化 (JWC-0013-01 → CWC-0013-01) and 部门变化, not a 删除 and a 新增; the risks
+    of others as they were show nothing."""
+    from formkit.config import load_config
+    from formkit.workspace import write_config, write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    last_year = workdir / "outbox/廉政风险目录.xlsx"
+    new = tmp_path / "2024"
+    (new / "inbox").mkdir(parents=True)
+    write_config(new, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    write_roster(new / "名册.xlsx", DEPARTMENTS, [(s[0], s[1], "CWC" if s[1] == "李娜" else s[2], *s[3:]) for s in STAFF])
+    cfg2 = load_config(new)
+    fill_risk_stage(cfg2, new / "inbox")
+    result = merge(cfg2, compare_with=last_year)
+    got = _changes(new / "outbox/廉政风险目录.xlsx")
+    assert ("编号变化", "CWC-0013-01", "风险编号", "JWC-0013-01", "CWC-0013-01") in got, got
+    assert ("部门变化", "CWC-0013-01", "部门", "教务处", "财务处") in got, got
+    assert not [c for c in got if c[0] in ("删除", "新增")], got
+    assert result.report["changes"]["counts"].get("编号变化") == 1
+    assert result.report["changes"]["baseline"] == f"../{workdir.name}/outbox/廉政风险目录.xlsx" or \
+        result.report["changes"]["baseline"].endswith(f"{workdir.name}/outbox/廉政风险目录.xlsx")
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
 import shutil
 import zipfile
@@ -29,6 +30,8 @@ COMPARED = ("部门", "风险等级", "风险点", "岗位", "风险类别", "�
 MEASURE_ITEMS = ("防控措施", "工作程序", "关键环节", "完成时限")          # from the measure form (措施变化)
 MEASURES_FIRST = "措施登记"
 """A risk's measures for the first time (its 防控措施 shown; the other items of its measure form with it)."""
+RENUMBERED = "编号变化"
+"""A risk of the baseline under another number now (its department merged, its person moved, a year on)."""
 CONTENT = "内容变化"
 """The rest of what a risk form says of a risk (岗位, 风险类别, 主要表现形式, …): published or catalogued, so listed."""
 KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化",
@@ -289,9 +292,14 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     if baseline is None:
         return Changes(None)
     try:
-        rel = str(baseline.resolve().relative_to(root.resolve()))
+        rel = baseline.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        rel = baseline.name
+        # (last year's folder beside this one: ../2023廉政风险防控/outbox/廉政风险目录.xlsx, not the bare file name, which
+        # read as this round's own workbook compared with itself)
+        try:
+            rel = Path(os.path.relpath(baseline.resolve(), root.resolve())).as_posix()
+        except ValueError:      # (another drive on Windows)
+            rel = baseline.name
     now = {r["风险编号"]: r for r in catalogue}
     out = Changes(rel)
 
@@ -327,22 +335,10 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             before.pop(rid, None)
     restored = dict(waiting) if waiting is not None else \
         _pending_in(baseline) if not seen.issuperset(now) else None     # (None: not read yet)
-    for rid, r in now.items():
-        if rid not in seen:
-            back = restored.get(rid) if restored else None
-            out.rows.append(entry(RESTORED if back is not None else "新增", r, "风险等级",
-                                  back["items"].get("风险等级", "") if back else "", r["风险等级"]))
-            if back is not None:
-                # back with its correction: what the correction changed besides its level (its 风险点 reworded, its
-                # department) against what was accepted before it (said nowhere)
-                _, dept, _, _, point, _, _ = back["row"]
-                for item, old in (("部门", dept), ("风险点", point)):
-                    if old and old != (new := normalize.to_text(r.get(item, ""))):
-                        out.rows.append(entry(KINDS[item], r, item, old, new))
-            continue
-        b = before.get(rid)
-        if b is None:
-            continue
+
+    def differ(rid: str, r: dict, b: dict) -> None:
+        """The items of risk `rid` (now `r`) that differ from the baseline's row `b`."""
+        nonlocal restored
         first_measures = not any(b.get(item, "") for item in MEASURE_ITEMS)
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
@@ -371,8 +367,49 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                         kind = RESTORED        # with what was accepted before it (a measure changed shows)
                         old = restored[rid]["items"].get(item, "")
                 out.rows.append(entry(kind, r, item, old, new))
+
+    # a risk under another number than the baseline's (a year on: its department merged into another, its person
+    # moved to another department; a 工号 corrected): the same person's (department's) same 风险点 among the gone and
+    # the new ones, paired one to one: 编号变化 and what else changed (it was a 删除 and a 新增, the risk unchanged)
+    def same_risk(r: Mapping) -> tuple[str, str, str]:
+        who = normalize.fold(normalize.to_text(r.get("姓名", ""))) if r.get("层级") == "个人" else ""
+        return normalize.to_text(r.get("层级", "")), who, normalize.fold(normalize.to_text(r.get("风险点", "")))
+
+    gone_by: dict[tuple, list[str]] = {}
     for rid, b in before.items():
-        if rid not in now:
+        if rid not in now and rid not in pending:
+            gone_by.setdefault(same_risk(b), []).append(rid)
+    renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
+    for rid, r in now.items():
+        if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(r))):
+            continue
+        renumbered[olds.pop(0)] = rid
+    for old_rid, rid in renumbered.items():
+        r, b = now[rid], before[old_rid]
+        out.rows.append(entry(RENUMBERED, r, "风险编号", old_rid, rid))
+        differ(rid, r, b)
+
+    taken = set(renumbered.values())
+    for rid, r in now.items():
+        if rid in taken:
+            continue
+        if rid not in seen:
+            back = restored.get(rid) if restored else None
+            out.rows.append(entry(RESTORED if back is not None else "新增", r, "风险等级",
+                                  back["items"].get("风险等级", "") if back else "", r["风险等级"]))
+            if back is not None:
+                # back with its correction: what the correction changed besides its level (its 风险点 reworded, its
+                # department) against what was accepted before it (said nowhere)
+                _, dept, _, _, point, _, _ = back["row"]
+                for item, old in (("部门", dept), ("风险点", point)):
+                    if old and old != (new := normalize.to_text(r.get(item, ""))):
+                        out.rows.append(entry(KINDS[item], r, item, old, new))
+            continue
+        b = before.get(rid)
+        if b is not None:
+            differ(rid, r, b)
+    for rid, b in before.items():
+        if rid not in now and rid not in renumbered:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
     # a risk the baseline showed as 退回待改 (not in its catalogue), left out of the correction that is now accepted:
     # deleted after all (said now: the returned form decided nothing)
@@ -396,8 +433,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             out.rows.extend({**base, "变化": PENDING, "项目": item, "变化前": before_value, "来源文件": file,
                              "来源位置": cells.get(item, where)}
                             for item, before_value in waited["items"].items() if item in MEASURE_ITEMS)
-    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, "部门变化": 4, "等级变化": 5, "风险点变化": 6, CONTENT: 7,
-             MEASURES_FIRST: 8, "措施变化": 9, "监管变化": 10}
+    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, RENUMBERED: 4, "部门变化": 5, "等级变化": 6, "风险点变化": 7,
+             CONTENT: 8, MEASURES_FIRST: 9, "措施变化": 10, "监管变化": 11}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
