@@ -412,6 +412,9 @@ def test_mail_provenance(tmp_path: Path):
     ("Tue Mar 07 23:30:00 CST 2023", "2023-03-07T23:30:00+08:00"),
     ("Tue, 7 Mar 2023 23:30:00", "2023-03-07T23:30:00+08:00"),
     ("Tue, 7 Mar 2023 15:30:00 GMT", "2023-03-07T15:30:00+00:00"),
+    # zone names Python does not know (a colleague abroad): their offsets, not 北京时间
+    ("Sun, 31 Mar 2024 16:30:00 CET", "2024-03-31T16:30:00+01:00"),
+    ("Sun, 31 Mar 2024 16:30 JST", "2024-03-31T16:30:00+09:00"),
     ("2023年3月7日 星期二 上午10:00", "2023-03-07T10:00:00+08:00"),
 ])
 def test_mail_date(tmp_path: Path, date, expected):

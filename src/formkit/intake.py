@@ -695,6 +695,11 @@ def _plain_mail_date(text: str) -> datetime | None:
 _ZONE_AFTER_GMT = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})?(?!\d)")
 _ZONE_NOTE = re.compile(r"\s*[（(][^()（）]{0,40}[)）]\s*$")
 _ZONE_GIVEN = re.compile(r"[+-]\d{4}\b|\b(?:GMT|UTC?|Z|[ECMP][SD]T)\b")
+_NAMED_ZONES = {"CET": "+0100", "CEST": "+0200", "WET": "+0000", "WEST": "+0100", "EET": "+0200", "EEST": "+0300",
+                "BST": "+0100", "MSK": "+0300", "JST": "+0900", "KST": "+0900", "HKT": "+0800", "SGT": "+0800",
+                "AWST": "+0800", "AEST": "+1000", "AEDT": "+1100", "NZST": "+1200", "NZDT": "+1300", "HST": "-1000",
+                "AKST": "-0900", "AKDT": "-0800"}
+_NAMED_ZONE = re.compile(r"(?<=\d\d:\d\d)(?::\d\d)?\s*\b(" + "|".join(_NAMED_ZONES) + r")\b")
 
 
 def header_date(text: str) -> datetime | None:
@@ -707,6 +712,8 @@ def header_date(text: str) -> datetime | None:
     t = _ZONE_NOTE.sub("", " ".join(text.split()))
     t = _ZONE_AFTER_GMT.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", t)
     t = re.sub(r"\bCST\b", "+0800", t)
+    # zone names Python does not know (a colleague abroad: CET read as 北京时间, seven hours off)
+    t = _NAMED_ZONE.sub(lambda m: f"{m[0][:len(m[0]) - len(m[1])].rstrip()} {_NAMED_ZONES[m[1]]}", t)
     try:
         parts = email.utils.parsedate_tz(t)
     except (TypeError, ValueError, IndexError, OverflowError):
