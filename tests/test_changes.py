@@ -148,13 +148,19 @@ def test_dates_written_as_dates_read_back_as_the_catalogue_holds_them(cfg, workd
 def test_a_year_on_a_moved_persons_unchanged_risk_is_renumbered_not_deleted_and_added(cfg, workdir, tmp_path):
     """Last year's catalogue, and this year's campaign in a new folder where 李娜 moved from 教务处 to 财务处: her same
     风险点 under 财务处's number is 编号变化 (JWC-0013-01 → CWC-0013-01) and 部门变化, not a 删除 and a 新增; the risks
-    of others as they were show nothing."""
+    of others as they were show nothing, and last year's measures are not "taken away" before this year's measures
+    round."""
     from formkit.config import load_config
+    from formkit.pipeline import analyse
     from formkit.workspace import write_config, write_roster
     from tests.conftest import DEPARTMENTS, STAFF
+    from tests.test_roundtrip import _find
 
     fill_risk_stage(cfg, workdir / "inbox")
-    merge(cfg)
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟措施.xlsx", by_risk_id={"JWC-0012-01": {"防控措施": "双人复核", "完成时限": "2023-05-10"},
+                                                        "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    assert sum(1 for r in merge(cfg).analysis.catalogue if r["防控措施"]) == 2
     last_year = workdir / "outbox/廉政风险目录.xlsx"
     new = tmp_path / "2024"
     (new / "inbox").mkdir(parents=True)
@@ -168,6 +174,7 @@ def test_a_year_on_a_moved_persons_unchanged_risk_is_renumbered_not_deleted_and_
     assert ("部门变化", "CWC-0013-01", "部门", "教务处", "财务处") in got, got
     assert not [c for c in got if c[0] in ("删除", "新增")], got
     assert result.report["changes"]["counts"].get("编号变化") == 1
+    assert "措施变化" not in result.report["changes"]["counts"]
     assert result.report["changes"]["baseline"] == f"../{workdir.name}/outbox/廉政风险目录.xlsx" or \
         result.report["changes"]["baseline"].endswith(f"{workdir.name}/outbox/廉政风险目录.xlsx")
 

@@ -281,7 +281,7 @@ def _pending_in(baseline: Path) -> dict[str, dict]:
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
             measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
-            waiting: Mapping[str, dict] | None = None) -> Changes:
+            waiting: Mapping[str, dict] | None = None, other_campaign: bool = False) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
     risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
@@ -336,12 +336,19 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     restored = dict(waiting) if waiting is not None else \
         _pending_in(baseline) if not seen.issuperset(now) else None     # (None: not read yet)
 
+    # last year's catalogue compared with this year's before its measures round (other_campaign, no measure in it at
+    # all): no measure was taken away (a 措施变化 "→ empty" for every measure buried the rest)
+    measures_round = not other_campaign or any(normalize.to_text(r.get("防控措施", "")) for r in now.values()) \
+        or bool(measures_pending)
+
     def differ(rid: str, r: dict, b: dict) -> None:
         """The items of risk `rid` (now `r`) that differ from the baseline's row `b`."""
         nonlocal restored
         first_measures = not any(b.get(item, "") for item in MEASURE_ITEMS)
         for item in COMPARED:
             old, new = b.get(item, ""), normalize.to_text(r.get(item, ""))
+            if item in MEASURE_ITEMS and not new and not measures_round:
+                continue
             if old != new and not (KINDS.get(item) == "监管变化" and
                                    b.get("风险等级", "") != normalize.to_text(r.get("风险等级", ""))):
                 # (who manages a risk follows its level: listed when the roster or its department changed it)

@@ -114,6 +114,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         pending_of,
         workbook_digest,
     )
+    from formkit.numbering import same_campaign
     from formkit.write.common import sweep_temporary
     from formkit.write.feedback import clear_previous, plan_feedback, record_feedback, write_chase
     from formkit.write.publication import FILE_STEM, SUBDIR
@@ -133,7 +134,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         changes = compare(analysis.catalogue, baseline, cfg.root,
                           known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
                           measures_pending=analysis.ctx.measures_pending,
-                          waiting=store.get_pending(before) if before else None)
+                          waiting=store.get_pending(before) if before else None,
+                          other_campaign=compare_with is not None and not same_campaign(compare_with, cfg))
         store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
