@@ -179,6 +179,25 @@ def test_a_year_on_a_moved_persons_unchanged_risk_is_renumbered_not_deleted_and_
         result.report["changes"]["baseline"].endswith(f"{workdir.name}/outbox/廉政风险目录.xlsx")
 
 
+def test_two_namesakes_one_deleting_a_risk_the_other_adding_it_are_no_renumbering(tmp_path):
+    """Within one campaign, 张伟 of 教务处 deletes 公车私用 and 张伟 of 财务处 adds it: a 删除 and a 新增 (not one risk
+    renumbered and moved); a department's risks are paired only a year on."""
+    from formkit.changes import KEPT, compare
+
+    def row(rid, dept, level_kind, name, point):
+        return {"风险编号": rid, "部门": dept, "层级": level_kind, "姓名": name, "风险点": point, "风险等级": "二级"}
+
+    before = [row("JWC-0012-01", "教务处", "个人", "张伟", "公车私用"), row("JWC-B01", "教务处", "部门", "", "违规采购")]
+    now = [row("CWC-0105-01", "财务处", "个人", "张伟", "公车私用"), row("CWC-B01", "财务处", "部门", "", "违规采购")]
+    known = [tuple(r.get(k, "") for k in KEPT) for r in before]
+    got = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={})
+    assert sorted((r["变化"], r["风险编号"]) for r in got.rows) == [
+        ("删除", "JWC-0012-01"), ("删除", "JWC-B01"), ("新增", "CWC-0105-01"), ("新增", "CWC-B01")]
+    year_on = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True)
+    assert {(r["变化"], r["风险编号"], r["项目"]) for r in year_on.rows if r["风险编号"] == "CWC-B01"} == {
+        ("编号变化", "CWC-B01", "风险编号"), ("部门变化", "CWC-B01", "部门")}
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

@@ -378,17 +378,24 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
     # a risk under another number than the baseline's (a year on: its department merged into another, its person
     # moved to another department; a 工号 corrected): the same person's (department's) same 风险点 among the gone and
     # the new ones, paired one to one: 编号变化 and what else changed (it was a 删除 and a 新增, the risk unchanged)
-    def same_risk(r: Mapping) -> tuple[str, str, str]:
-        who = normalize.fold(normalize.to_text(r.get("姓名", ""))) if r.get("层级") == "个人" else ""
-        return normalize.to_text(r.get("层级", "")), who, normalize.fold(normalize.to_text(r.get("风险点", "")))
+    # (a person by name and the 工号 in the number, JWC-0013-01 → CWC-0013-01: two 张伟 of two departments, one
+    # deleting a risk and the other adding the same, are no pair; a department's risks only a year on: within a
+    # campaign a department keeps its numbers whatever its code or name)
+    def same_risk(rid: str, r: Mapping) -> tuple[str, ...] | None:
+        level_kind = normalize.to_text(r.get("层级", ""))
+        point = normalize.fold(normalize.to_text(r.get("风险点", "")))
+        if level_kind == "个人":
+            parts = rid.split("-")
+            return level_kind, normalize.fold(normalize.to_text(r.get("姓名", ""))), "-".join(parts[1:-1]), point
+        return (level_kind, point) if other_campaign else None
 
     gone_by: dict[tuple, list[str]] = {}
     for rid, b in before.items():
-        if rid not in now and rid not in pending:
-            gone_by.setdefault(same_risk(b), []).append(rid)
+        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None:
+            gone_by.setdefault(key, []).append(rid)
     renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
     for rid, r in now.items():
-        if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(r))):
+        if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
             continue
         renumbered[olds.pop(0)] = rid
     for old_rid, rid in renumbered.items():
