@@ -1813,6 +1813,28 @@ def test_a_totals_line_over_several_columns_names_them_all(cfg):
     assert "“序号、风险点、风险等级”" in said.message and "共2项" in said.message
 
 
+def test_a_table_sorted_with_its_header_inside_says_the_header_sank(cfg):
+    """The risk rows sorted by 风险等级 with 数据包含标题 unticked: the header row sinks below the three risks; one
+    error at the header row naming the rows above it (it said "no risk written", untrue of what she sees)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, {**RISK3, "风险点": "监考不严"}])
+    hr, cols = table_header_row(sheet(path), [c.label for c in FORMS["附件3"].columns])
+
+    def sink(ws):
+        header = [ws.cell(hr, c).value for c in range(1, ws.max_column + 1)]
+        for r in range(hr, hr + 3):
+            for c in range(1, ws.max_column + 1):
+                ws.cell(r, c).value = ws.cell(r + 1, c).value
+        for c, v in enumerate(header, 1):
+            ws.cell(hr + 3, c).value = v
+
+    _edit(path, sink)
+    res = run(cfg)[path.name]
+    assert res.status == "returned"
+    assert [(f.code, f.cell) for f in res.findings if f.severity == "error"] == [("header-below-rows", f"A{hr + 3}")]
+    said = next(f for f in res.findings if f.code == "header-below-rows")
+    assert f"第 {hr}–{hr + 2} 行" in said.message and f"第 {hr + 3} 行" in said.message
+
+
 def test_a_stray_keystroke_far_below_the_form_is_said_not_rejected(cfg):
     """One "x" typed at A150000 (Ctrl+↓ and a key) in a 12 KB form: the form is read and accepted, the stray cell
     named where it is (it was rejected whole as "文件过大")."""
@@ -2313,7 +2335,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
 

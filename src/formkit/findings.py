@@ -356,6 +356,10 @@ CELL_NOT_USED = _code(
 FORMULA_CACHED = _code(
     "formula-cached", INFO, "公式已取计算结果",
     "该单元格是公式（{value}），已按其显示的结果读取。")
+HEADER_BELOW_ROWS = _code(
+    "header-below-rows", ERROR, "表头排到了各行下面",
+    "表格的表头（第 {detail} 行）排在了{value}的下面（可能是排序时把表头也一起排序了），这些行没有读取：请撤销这次排序，或把表头"
+    "那一行移回表格各行的上面，然后重新发送。")
 NO_ROWS = _code(
     "no-rows", ERROR, "表格没有内容",
     "表格中没有填写任何{detail}；请至少填写一行。")

@@ -1050,9 +1050,29 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         findings.append(F.make(F.COLUMN_EXTRA, sheet=sheet, cell=a1(r, j),
                                value=f"{col_letters(j + 1)}列：{to_text(grid[r][j])}",
                                detail="这一列没有表头，不属于本表单，如需说明请写在“备注”列"))
+    if not rows and (above := _rows_above(grid, hr, first_mapping, header_refs)):
+        # the table sorted with its header row inside the range (数据包含标题 unticked): the header sank below the rows
+        # (said as "no risk written", untrue of what the person sees, the rows named nowhere)
+        findings.append(F.make(F.HEADER_BELOW_ROWS, sheet=sheet, cell=a1(hr, 0), detail=str(hr + 1),
+                               value=f"第 {above[0] + 1}–{above[-1] + 1} 行" if len(above) > 1 else f"第 {above[0] + 1} 行"))
     column_refs = {key: a1(hr, j) for key, j in first_mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings,
                       campaign_line=campaign_line)
+
+
+def _rows_above(grid: list[list], hr: int, mapping: dict[str, int], header_refs: dict[str, str]) -> list[int]:
+    """Rows between the header block and the table's header row that hold two or more of the table's columns: rows
+    of the table above its header (0-based, in order)."""
+    top = max((int(re.sub(r"^[A-Z]+", "", ref)) for ref in header_refs.values() if ref), default=0)
+    cols = [j for key, j in mapping.items() if key != "seq"]
+    found = []
+    for r in range(hr - 1, top - 1, -1):
+        line = grid[r]
+        if sum(1 for j in cols if j < len(line) and normalize.to_text(line[j])) >= 2:
+            found.append(r)
+        elif found:
+            break
+    return sorted(found)
 
 
 PARSE_CPU: list[float] | None = None

@@ -876,7 +876,8 @@ def _carries_on(row) -> bool:
 
 @rule()
 def has_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
-    if len(c.rows) < c.spec.min_rows and c.sub.column_refs:
+    if len(c.rows) < c.spec.min_rows and c.sub.column_refs \
+            and not any(f.code == F.HEADER_BELOW_ROWS for f in c.sub.findings):    # (said there: rows above the header)
         first = min(c.sub.column_refs.values(), key=lambda ref: (len(ref), ref))
         yield F.make(F.NO_ROWS, sheet=c.sub.sheet, cell=first, detail=c.spec.row_noun)
 
