@@ -1388,6 +1388,24 @@ def test_a_deadline_before_the_campaign_began_is_said(cfg, deadline, said):
             table_ref(path, "附件5", "完成时限", 0)[0]) and deadline in found[0].message
 
 
+@pytest.mark.parametrize("end", ["。", "；", ""])
+def test_a_blank_measure_form_typed_with_a_full_stop_matches_its_own_risks(cfg, end):
+    """Two long registered 风险点 one character apart, typed into a blank 附件5 with "。" at the end: each measure on
+    its own risk (the text with its "。" was nearer the other one: the measures swapped, unsaid); a text one character
+    short of two registered ones names which they are by number when it cannot choose."""
+    from formkit.merge import merge
+
+    a = "在物资采购过程中，利用职务便利收受供应商回扣，违规指定供应商"
+    b = "在物资采购过程中，利用职务便利收受供应商礼品，违规指定供应商"
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx", rows=[{**RISK3, "风险点": a}, {**RISK3, "风险点": b}])
+    submit(cfg, "附件5", "JWC", "张伟", name="a5.xlsx", rows=[
+        {"风险点": a + end, "防控措施": "措施一"}, {"风险点": b + end, "防控措施": "措施二"}])
+    result = merge(cfg)
+    res = next(r for r in result.analysis.inputs if r.path.endswith("a5.xlsx"))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    assert {r["风险点"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {a: "措施一", b: "措施二"}
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,

@@ -1018,7 +1018,8 @@ def _similar(a: str, b: str, floor: float = 0.0) -> float:
     if a == b:
         return 1.0
     if a in b or b in a:
-        return 0.9
+        # (as difflib scores it, at least 0.9: a long text one character short of another is nearer it than 0.9)
+        return max(0.9, 2 * min(len(a), len(b)) / (len(a) + len(b)))
     if floor:
         la, lb = len(a), len(b)
         if (bound := 2 * min(la, lb) / (la + lb)) < floor:
@@ -1034,6 +1035,10 @@ def _similar(a: str, b: str, floor: float = 0.0) -> float:
 @lru_cache(maxsize=65536)
 def _chars(text: str) -> dict[str, int]:
     return Counter(text)
+
+
+def _shortened(text: str, n: int = 20) -> str:
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _risk_form_title(spec) -> str:
@@ -1092,8 +1097,19 @@ def id_key(rid: str) -> str:
 
 
 def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
-    key = normalize.fold(text)
-    return next((r for r in scope if r["风险编号"] != rid and normalize.fold(r["风险点"]) == key), None)
+    key = match_key(text)
+    return next((r for r in scope if r["风险编号"] != rid and match_key(r["风险点"]) == key), None)
+
+
+@lru_cache(maxsize=65536)
+def _unpunctuated(folded: str) -> str:
+    return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
+
+
+def match_key(text: object) -> str:
+    """A 风险点 as a measure form's row is matched to a registered one: folded, without punctuation (its "。" at the
+    end, a ； for a ，: "A。" was nearer a long registered B one character from A than A itself, the measures swapped)."""
+    return _unpunctuated(normalize.fold(text))
 
 
 def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
@@ -1217,8 +1233,9 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     continue
             else:
                 match = by_id[rid]
-            if text and normalize.fold(text) != normalize.fold(match["风险点"]) \
-                    and normalize.fold(text) not in ctx.former.get(rid, ()):    # an earlier wording of it is no change
+            if text and match_key(text) != match_key(match["风险点"]) \
+                    and match_key(text) not in {_unpunctuated(w) for w in ctx.former.get(rid, ())}:
+                # (an earlier wording of it is no change)
                 other = _risk_named(scope, text, rid)
                 if other is not None and rid in carried and other["风险编号"] in carried:
                     # the 风险点 is another pre-filled risk's: the 风险编号 is what was changed (pasted over)
@@ -1233,19 +1250,20 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             if prefilled:
                 yield from _prefilled_columns_kept(c, row, match, ctx)
         else:
-            key = normalize.fold(text)
-            scored = sorted(((_similar(key, normalize.fold(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
+            key = match_key(text)
+            scored = sorted(((_similar(key, match_key(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
                             reverse=True)
             best = scope[scored[0][1]] if scored else None
             if len(scored) > 1 and scored[0][0] >= 0.75 and scored[1][0] == scored[0][0] and scored[0][0] < 1.0:
                 # as close to two registered risks (优亲厚友 within two of them): which one is a guess
                 unmatched += 1
-                both = "、".join(f"“{scope[i]['风险点'][:20]}”" for score, i in scored if score == scored[0][0])
+                both = "、".join(f"{scope[i]['风险编号']}“{_shortened(scope[i]['风险点'])}”"
+                                for score, i in scored if score == scored[0][0])
                 yield F.make(F.MEASURE_AMBIGUOUS, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                              value=text, row=row.index, key="risk", detail=both)
                 above = ("unmatched", text)
                 continue
-            if best is None or _similar(key, normalize.fold(best["风险点"])) < 0.75:
+            if best is None or _similar(key, match_key(best["风险点"])) < 0.75:
                 if text:
                     # a warning: the file is still accepted, its matched rows merged (forms.md, 附件5) …
                     unmatched += 1
