@@ -1406,6 +1406,28 @@ def test_a_blank_measure_form_typed_with_a_full_stop_matches_its_own_risks(cfg, 
     assert {r["风险点"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {a: "措施一", b: "措施二"}
 
 
+def test_a_risk_left_out_of_a_full_blank_measure_form_is_named_in_the_table(cfg):
+    """12 risks registered, every row of the blank 附件5 filled down to its sign-off with 11 of them: the 12th is named
+    at the 防控措施 cell of the table's last row (it named the sign-off's label 主管领导审定, marked in the feedback)."""
+    risks = [{**RISK3, "风险点": f"风险点第{i}项"} for i in range(1, 13)]
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx", rows=risks)
+    path = blank(cfg, "附件5", "JWC", "张伟")
+    ws_rows = openpyxl.load_workbook(path)
+    ws = form_sheet(ws_rows)
+    hr, cols = table_header_row(ws, ["风险点", "防控措施"])
+    sign = next(r for r in range(hr + 1, ws.max_row + 1)
+                if any(isinstance(ws.cell(r, c).value, str) and "审定" in ws.cell(r, c).value for c in range(1, 10)))
+    for i, r in enumerate(range(hr + 1, sign)):
+        ws.cell(r, cols["风险点"], risks[i]["风险点"])
+        ws.cell(r, cols["防控措施"], f"措施{i + 1}")
+    ws_rows.save(cfg.inbox / "a5.xlsx")
+    res = run(cfg)["a5.xlsx"]
+    missing = [f for f in res.findings if f.code == "risk-without-measure"]
+    letter = openpyxl.utils.get_column_letter(cols["防控措施"])
+    assert missing and all(f.cell == f"{letter}{sign - 1}" for f in missing), [(f.cell, sign) for f in missing]
+    assert "插入行" in missing[0].message
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,

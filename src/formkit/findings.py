@@ -411,7 +411,7 @@ RISK_REGISTERED_LATER = _code(
     "这一行，填好发回即可（也可以用重新生成的措施表，其中已填好已接收的措施）。")
 RISK_WITHOUT_MEASURE = _code(
     "risk-without-measure", ERROR, "风险点没有防控措施",
-    "风险点 {value}（{detail}）没有防控措施；请为每个已登记的风险点填写防控措施。")
+    "风险点 {value}（{detail}）没有防控措施；请为每个已登记的风险点填写防控措施（表格的行不够时，在最后一行下面插入行再填）。")
 PREFILLED_CHANGED = _code(
     "prefilled-changed", WARNING, "预填内容被修改",
     "预填的“{field}”被改为“{value}”（原为“{detail}”）；已按原值汇总。")

@@ -1308,6 +1308,10 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     measure_ref = c.sub.column_refs.get("measure")
     letters = (measure_ref or anchor).rstrip("0123456789") if anchor else ""
     below = max((row.excel_row for row in c.rows), default=int(anchor[len(letters):])) + 1 if anchor else 0
+    # no empty row left above the sign-off (every row filled): the last row of the table, where one is inserted under
+    # (it named the sign-off's label, 主管领导审定, marked in the feedback workbook)
+    signoff_top = min((int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) for ref in c.sub.signoff_refs.values() if ref),
+                      default=0)
     if unmatched and matched_rows == {None}:      # … unless no row answers a registered risk: nothing to merge
         yield F.make(F.MEASURES_MATCH_NOTHING, sheet=c.sub.sheet, cell=c.sub.column_refs.get("risk") or anchor,
                      value=unmatched, detail=registered)
@@ -1320,6 +1324,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # pre-filled with: a risk it does not list was registered since, like one the identity does not carry)
             later = rid not in carried if prefilled else listed
             code = F.RISK_REGISTERED_LATER if later else F.RISK_WITHOUT_MEASURE
-            yield F.make(code, sheet=c.sub.sheet, cell=f"{letters}{below}" if anchor else None, value=rid,
+            at = below if not signoff_top or below < signoff_top else max(
+                (row.excel_row for row in c.rows), default=below)
+            yield F.make(code, sheet=c.sub.sheet, cell=f"{letters}{at}" if anchor else None, value=rid,
                          detail=r["风险点"][:30])
             below += 1          # (two risks to add: two rows, as the feedback adds them)
