@@ -1428,6 +1428,18 @@ def test_a_risk_left_out_of_a_full_blank_measure_form_is_named_in_the_table(cfg)
     assert "插入行" in missing[0].message
 
 
+@pytest.mark.parametrize("typed, kept", [("2023/6/30", "2023-06-30"), ("2023.6.30", "2023-06-30"),
+                                         ("2023年6月30日", "2023-06-30"), (datetime(2023, 6, 30, 9, 30), "2023-06-30"),
+                                         ("2023年6月", "2023年6月"), ("6月底前", "6月底前"), ("长期", "长期")])
+def test_a_deadline_typed_as_a_whole_date_is_one_date_in_the_catalogue(cfg, typed, kept):
+    """完成时限 2023/6/30, 2023.6.30, 2023年6月30日 or a date cell with a time: 2023-06-30 in the catalogue (written as a
+    date there: they stayed text beside real dates, Excel's date filter missing them); a month or a term as typed."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "完成时限": typed}, "JWC-0012-02": MEASURE5})
+    got = {r["风险编号"]: r["完成时限"] for r in analyse(cfg).catalogue}
+    assert got["JWC-0012-01"] == kept
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,

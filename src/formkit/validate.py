@@ -171,6 +171,9 @@ def _too_long(text: str, limit: int) -> str:
     return f"{len(text)} 字，最多 {limit} 字"
 
 
+_A_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
     """Canonical value of one cell and at most one finding about it."""
     text = normalize.to_text(raw)
@@ -188,6 +191,12 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
             return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
         if normalize.impossible_date(text):          # 2023-02-30: published as the deadline, unsaid
             return text, F.make(F.DATE_IMPOSSIBLE, value=text, detail="；若是长期执行的措施，可填写“长期”", **where)
+        if text[:1].isdigit() and _A_YEAR.search(text):
+            # a whole date however typed (2023/6/30, 2023.6.30, 2023年6月30日, a date cell with a time) as one date, as
+            # 风险目录 writes it (a date, filtered and sorted as one); 2023年6月, 6月底前, 长期 as typed
+            parsed, _ = normalize.parse_date(raw)
+            if parsed is not None and 2000 <= parsed.year <= 2099:
+                return parsed.isoformat(), None
         return text, None
     if f.type == "date":
         if not text:
