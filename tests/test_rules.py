@@ -21,7 +21,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from formkit import findings as F
-from formkit import validate
+from formkit import normalize, validate
 from formkit.generate import FormContent, generate_campaign, header_prefill, identity_for, write_form
 from formkit.identity import Identity
 from formkit.inputs import InputResult
@@ -1385,7 +1385,7 @@ def test_a_deadline_before_the_campaign_began_is_said(cfg, deadline, said):
     assert bool(found) == said
     if said:
         assert found[0].severity == "warning" and found[0].cell.startswith(
-            table_ref(path, "附件5", "完成时限", 0)[0]) and deadline in found[0].message
+            table_ref(path, "附件5", "完成时限", 0)[0]) and normalize.parse_date(deadline)[0].isoformat() in found[0].message
 
 
 @pytest.mark.parametrize("end", ["。", "；", ""])
