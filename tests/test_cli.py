@@ -812,3 +812,19 @@ def test_a_new_round_generated_in_last_rounds_folder_leaves_none_of_its_forms_to
     assert {d.forms["附件6"].state for d in grid(analysis)} == {"未下发"}
     said = run("merge", "--dir", str(workdir))
     assert "2023年度廉政风险防控" in said.stdout and "移出" in said.stdout, said.stdout
+
+
+def test_a_campaign_renamed_within_its_year_keeps_its_measure_forms(workdir):
+    """The campaign's name reworded in formkit.toml within the same year (…防控 → …防控工作), then generate again (a
+    roster change): this round's 附件5/6 are kept and still issued (they were deleted as another round's, 未下发)."""
+    from formkit.config import load_config, read_issued
+    from formkit.workspace import write_config
+
+    assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
+    assert main(["generate", "--dir", str(workdir), "--stage", "measures", "--quiet"]) == 0
+    measures = sorted((workdir / "outbox/templates").rglob("附件[56]_*.xlsx"))
+    assert measures
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2023年度廉政风险防控工作", year=2023)
+    assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
+    assert sorted((workdir / "outbox/templates").rglob("附件[56]_*.xlsx")) == measures
+    assert read_issued(load_config(workdir))[0]

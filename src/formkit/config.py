@@ -256,13 +256,33 @@ ISSUED_FILE = ".formkit-issued.json"
 forms out), and the names each department's forms were issued under."""
 
 
+_ROUND = re.compile(r"第?[一二三四五六七八九十\d]+(?:轮|批|次)")
+
+
+def same_round(name: str, cfg) -> bool:
+    """Whether a campaign name is of this campaign's years and round (2023年度… and 2023年度…工作: the same;
+    2022-2023学年 and 2023-2024学年, or 2023年度 and 2023年度（第二轮）: not): a form issued under an earlier wording
+    of this campaign's name is this campaign's."""
+    years = set(re.findall(r"(?:19|20)\d\d", name))
+    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) or {str(cfg.year)}
+    if not years:
+        # a name without a year, now given one (廉政风险防控工作 → 2023年度廉政风险防控工作): the same words are the same
+        # campaign (last year's forms under that name were this campaign's name too: nothing tells them apart)
+        return bool(normalize.fold(name)) and normalize.fold(name) == normalize.fold(_YEARS.sub("", cfg.campaign))
+    return years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
+
+
+_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-—–至~]\s*(?:19|20)\d\d)?\s*(?:年度|学年度|学年|年)?")
+
+
 def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
     """What outbox/.formkit-issued.json records: the departments measure forms went to, and the names each department's
     forms were issued under; nothing when it is absent or damaged (a file anyone may delete)."""
     try:
         data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
         # (the measure forms of another round, generated in this folder last year, went to nobody this round)
-        measures = data.get("measures", []) if data.get("campaign") in (None, cfg.campaign_id) else []
+        measures = data.get("measures", []) if data.get("campaign") in (None, cfg.campaign_id) \
+            or same_round(data["campaign"], cfg) else []
         return set(measures), {code: set(names) for code, names in data.get("names", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return set(), {}

@@ -551,7 +551,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         # a new round generated in last round's folder: last round's forms of the other stage (its 附件5/6, pre-filled
         # with last year's risks, in folders of departments since merged or renamed) are no forms to send now
         gone += [p for p in _stale_forms(out, written, [s.id for s in forms.values() if s.stage != stage], None)
-                 if _campaign_of(p) not in (None, cfg.campaign_id)]
+                 if (campaign := _campaign_of(p)) not in (None, cfg.campaign_id)
+                 and not config_mod.same_round(campaign, cfg)]
     if departments:
         # the chosen departments' forms left elsewhere: under the department's former name (renamed in the roster),
         # a person's under the department they moved from (a coordinator sends folders: a stale one may go out)

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from formkit import findings as F
 from formkit import normalize
-from formkit.config import Config, Department, Person
+from formkit.config import Config, Department, Person, same_round
 from formkit.normalize import iso_text
 from formkit.read import Submission, a1
 from formkit.spec import Field, FormSpec
@@ -431,23 +431,9 @@ def campaign_begun(cfg) -> date:
     return min(p.start for p in cfg.phases.values()) - timedelta(days=_BEFORE_DAYS)
 
 
-_ROUND = re.compile(r"第?[一二三四五六七八九十\d]+(?:轮|批|次)")
+_same_year = same_round     # (config.same_round: also what generate and the issued record go by)
 
 
-def _same_year(name: str, cfg) -> bool:
-    """Whether a campaign name is of this campaign's years and round (2023年度… and 2023年度…工作: the same;
-    2022-2023学年 and 2023-2024学年, or 2023年度 and 2023年度（第二轮）: not): a form issued under an earlier wording
-    of this campaign's name is this campaign's."""
-    years = set(re.findall(r"(?:19|20)\d\d", name))
-    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) or {str(cfg.year)}
-    if not years:
-        # a name without a year, now given one (廉政风险防控工作 → 2023年度廉政风险防控工作): the same words are the same
-        # campaign (last year's forms under that name were this campaign's name too: nothing tells them apart)
-        return bool(normalize.fold(name)) and normalize.fold(name) == normalize.fold(_YEARS.sub("", cfg.campaign))
-    return years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
-
-
-_YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-—–至~]\s*(?:19|20)\d\d)?\s*(?:年度|学年度|学年|年)?")
 
 
 def _version(text: str) -> str:
