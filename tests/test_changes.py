@@ -196,6 +196,11 @@ def test_two_namesakes_one_deleting_a_risk_the_other_adding_it_are_no_renumberin
     year_on = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True)
     assert {(r["变化"], r["风险编号"], r["项目"]) for r in year_on.rows if r["风险编号"] == "CWC-B01"} == {
         ("编号变化", "CWC-B01", "风险编号"), ("部门变化", "CWC-B01", "部门")}
+    # … unless 教务处 is still a department: it dropped the risk, 财务处 lists the same words
+    still = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True,
+                    departments={"教务处", "财务处"})
+    assert sorted((r["变化"], r["风险编号"]) for r in still.rows if r["层级"] == "部门") == [
+        ("删除", "JWC-B01"), ("新增", "CWC-B01")]
 
 
 def test_counts_are_risk_points_not_changed_items(tmp_path):

@@ -281,7 +281,8 @@ def _pending_in(baseline: Path) -> dict[str, dict]:
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
             measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
-            waiting: Mapping[str, dict] | None = None, other_campaign: bool = False) -> Changes:
+            waiting: Mapping[str, dict] | None = None, other_campaign: bool = False,
+            departments: Collection[str] = ()) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
     risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
@@ -391,7 +392,9 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
 
     gone_by: dict[tuple, list[str]] = {}
     for rid, b in before.items():
-        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None:
+        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None \
+                and not (b.get("层级") == "部门" and b.get("部门") in departments):
+            # (a department still in the roster dropped a risk another lists now: a 删除 and a 新增)
             gone_by.setdefault(key, []).append(rid)
     renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
     for rid, r in now.items():

@@ -135,7 +135,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                           known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
                           measures_pending=analysis.ctx.measures_pending,
                           waiting=store.get_pending(before) if before else None,
-                          other_campaign=compare_with is not None and not same_campaign(compare_with, cfg))
+                          other_campaign=compare_with is not None and not same_campaign(compare_with, cfg),
+                          departments={d.name for d in cfg.roster.departments.values()})
         store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
