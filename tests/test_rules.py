@@ -1344,11 +1344,18 @@ def test_a_backup_copy_of_the_form_sheet_that_differs_is_said(cfg):
     copy.title = f"{ws.title} (2)"
     wb.save(path)
     fill(path, rows=[RISK3, RISK3B])
-    got = run(cfg)
-    taken = next(r for r in got.values() if r.status == "accepted")
-    (said,) = [f for f in taken.findings if f.code == "sheet-copies"]
-    assert said.severity == "warning" and said.sheet in {"附件3", "附件3 (2)"} and said.value != said.sheet
-    assert {f.code for r in got.values() for f in r.findings if f.severity != "info"} == {"sheet-copies"}
+    for first in (False, True):         # the copy after the original, or moved before it
+        if first:
+            wb = openpyxl.load_workbook(path)
+            wb.move_sheet("附件3 (2)", offset=-wb.sheetnames.index("附件3 (2)"))
+            wb.save(path)
+        got = run(cfg)
+        taken = next(r for r in got.values() if r.status == "accepted")
+        (said,) = [f for f in taken.findings if f.code == "sheet-copies"]
+        # the original, edited since the copy was made (it holds every row of the copy and one more)
+        assert said.severity == "warning" and (said.sheet, said.value) == ("附件3", "附件3 (2)")
+        assert [r.values["risk"] for r in taken.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
+        assert {f.code for r in got.values() for f in r.findings if f.severity != "info"} == {"sheet-copies"}
     # the same sheet copied, neither edited since: nothing to say
     path.unlink()
     path = submit(cfg, "附件3", "JWC", "张伟", name="y.xlsx")

@@ -403,6 +403,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             own = max(i for i, m in enumerate(members) if not _mismatched(m))
             current.extend(members[own + 1:])
             del members[own + 1:]
+        if len(members) > 1 and versions.compare(members[-1], members[-2], window)[1] == "文件名顺序":
+            versions.original_sheet_first(members)
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
