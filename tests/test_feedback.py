@@ -1945,9 +1945,19 @@ def test_last_years_form_comes_back_as_this_years_form_to_send_back(cfg, workdir
     props, meta = identity_of(feedback)
     assert props.campaign == meta.campaign == cfg.campaign_id
     body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
-    assert "直接在附件中修改后" in body
+    assert "附件已是本轮活动的表单" in body
     fill(feedback, workdir / "inbox/张伟_改.xlsx", header={"填表日期": "2023-03-12"})
     result = merge(cfg)
     got = inputs(workdir)
     assert got["inbox/张伟_改.xlsx"]["status"] == "accepted", got["inbox/张伟_改.xlsx"]["findings"]
     assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]
+    # last year's 附件5: its 风险编号 are of last year's risks (other risks this year): its feedback keeps last year's
+    # identity (sent back, it is last year's form again), the mail asks for this round's measure form
+    a5 = _find(generate_campaign(last_year, "measures"), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟措施.xlsx", header={"填表日期": "2022-04-10"}, rows=[
+        {"风险编号": "JWC-0012-01", "风险点": "去年的风险点", "防控措施": "去年的措施"}])
+    merge(cfg)
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("*.xlsx") if "张伟措施" in p.name]
+    assert identity_of(feedback)[0].campaign == last_year.campaign_id
+    body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert "请用正确的表单填写" in body and "附件已是本轮活动的表单" not in body

@@ -125,7 +125,7 @@ IDENTITY_MISMATCH = _code(
 IDENTITY_CAMPAIGN = _code(
     "identity-campaign", ERROR, "不是本轮表单",
     "该表单属于“{value}”，不是本轮活动（{detail}）的表单，没有汇总；请按本轮的要求核对、更新各项内容（包括填表日期），用本轮下发的"
-    "表单报送（退回时所附的反馈表格就是本轮的表单，已填入原来的内容，改好后可直接发回）。")
+    "表单报送。")
 CAMPAIGN_RENAMED = _code(
     "campaign-renamed", INFO, "活动名称不同",
     "该表单下发时的活动名称为“{value}”，与现在的“{detail}”不同；年份相同，按本轮的表单汇总（formkit.toml 中的活动名称改过）。")

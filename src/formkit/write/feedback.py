@@ -90,9 +90,17 @@ def _when_back(value: object) -> object:
     return _raw_text(value)
 
 
-_OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED})
-"""Findings whose fix is another form (one's own), not a correction of the attached workbook (department-sender-aside
-and identity-campaign are not: their feedback workbook is the sender's own form of this campaign already)."""
+_OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAIGN})
+"""Findings whose fix is another form (one's own, this campaign's), not a correction of the attached workbook
+(department-sender-aside is not one: its feedback workbook is the sender's own form already; nor is identity-campaign on
+a risk form, _this_rounds_form)."""
+
+
+def _this_rounds_form(res: InputResult) -> bool:
+    """Last year's risk form (identity-campaign on 附件1–4): its feedback workbook is this round's form holding its
+    rows, to check and send back. (A measure form is not: the measures were of last year's 风险编号, other risks now.)"""
+    c = res.checked
+    return c is not None and not c.spec.is_measure_form and any(f.code == F.IDENTITY_CAMPAIGN for f in res.findings)
 _PUT_BACK = (F.RISK_WITHOUT_MEASURE, F.RISK_REGISTERED_LATER)
 """Findings of a risk a measure form has no row for: the feedback workbook puts the row back."""
 
@@ -235,9 +243,9 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
                 del content.header[key]         # (filled with the sender's own below)
         dept = cfg.roster.departments[res.credited]
         ident = identity_for(c.spec, cfg, dept, None)
-    elif any(f.code == F.IDENTITY_CAMPAIGN for f in res.findings):
-        # last year's form: its rows on this campaign's form (sent back as it was, under last year's identity, it was
-        # returned again forever)
+    elif _this_rounds_form(res):
+        # last year's risk form: its rows on this campaign's form (sent back as it was, under last year's identity, it
+        # was returned again forever); not a measure form: last year's 风险编号 are of other risks this year
         ident = identity_for(c.spec, cfg, c.department, c.staff)
     else:
         ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
@@ -561,7 +569,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
-                           own_form=any(f.code in _OWN_FORM for f in shown), waits=waits,
+                           own_form=any(f.code in _OWN_FORM for f in shown) and not _this_rounds_form(res),
+                           this_round=_this_rounds_form(res), waits=waits,
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
                            attachment=attachment.name,
