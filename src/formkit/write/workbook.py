@@ -13,6 +13,7 @@ import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from formkit import __version__
@@ -87,19 +88,27 @@ _EPOCH = date(1899, 12, 30)
 
 def _date_cell(text: str, st: Styles) -> object:
     """2023-06-30 (2023-03-16 11:00) as an Excel date (with its time), in a date format; any other text as it is."""
+    serial = _serial(text)
+    if serial is None:
+        return text
+    return serial, st.date if type(serial) is int else st.date_time
+
+
+@lru_cache(maxsize=4096)
+def _serial(text: str) -> int | float | None:
+    """The Excel day number of 2023-06-30 (with its time of day: 2023-03-16 11:00), None for other text. (A catalogue
+    repeats a few: every row of a form shares its 提交时间.)"""
     m = _ISO_TIME.fullmatch(text)
     if m is None:
-        return text
+        return None
     try:
         day = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
-        return text
+        return None
     if day.year < 1900:
-        return text
+        return None
     serial = (day - _EPOCH).days
-    if m[4] is None:
-        return serial, st.date
-    return serial + (int(m[4]) * 60 + int(m[5])) / 1440, st.date_time
+    return serial if m[4] is None else serial + (int(m[4]) * 60 + int(m[5])) / 1440
 
 
 def _table(ws, st: Styles, top: int, columns: list[tuple[str, float]], rows: Iterable[Mapping], *,
