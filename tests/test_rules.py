@@ -1892,6 +1892,9 @@ def test_a_table_sorted_with_its_header_inside_says_the_header_sank(cfg):
     assert [(f.code, f.cell) for f in res.findings if f.severity == "error"] == [("header-below-rows", f"A{hr + 3}")]
     said = next(f for f in res.findings if f.code == "header-below-rows")
     assert f"第 {hr}–{hr + 2} 行" in said.message and f"第 {hr + 3} 行" in said.message
+    # each row above it named at its 风险点 cell (nothing lost unsaid)
+    letter = openpyxl.utils.get_column_letter(cols["风险点"])
+    assert {f.cell for f in res.findings if f.code == "row-not-merged"} == {f"{letter}{r}" for r in range(hr, hr + 3)}
 
 
 def test_a_stray_keystroke_far_below_the_form_is_said_not_rejected(cfg):

@@ -1055,6 +1055,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         # (said as "no risk written", untrue of what the person sees, the rows named nowhere)
         findings.append(F.make(F.HEADER_BELOW_ROWS, sheet=sheet, cell=a1(hr, 0), detail=str(hr + 1),
                                value=f"第 {above[0] + 1}–{above[-1] + 1} 行" if len(above) > 1 else f"第 {above[0] + 1} 行"))
+        named = next((first_mapping[k] for k in ("risk", "measure", "power_item", "name") if k in first_mapping),
+                     min(first_mapping.values()))
+        for r in above:         # (each row named where it is: nothing lost unsaid, interfaces.md)
+            findings.append(F.make(F.ROW_NOT_MERGED, sheet=sheet, cell=a1(r, named),
+                                   detail=f"第 {r + 1} 行，在表头（第 {hr + 1} 行）之上，没有读取"))
     column_refs = {key: a1(hr, j) for key, j in first_mapping.items()}
     return Submission(spec.id, sheet, None, header, header_refs, signoff, signoff_refs, rows, column_refs, findings,
                       campaign_line=campaign_line)
