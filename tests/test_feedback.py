@@ -1961,3 +1961,23 @@ def test_last_years_form_comes_back_as_this_years_form_to_send_back(cfg, workdir
     assert identity_of(feedback)[0].campaign == last_year.campaign_id
     body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
     assert "请用正确的表单填写" in body and "附件已是本轮活动的表单" not in body
+
+
+def test_a_ditto_with_nothing_above_is_marked_at_its_cell_in_the_feedback(cfg, workdir):
+    """同上 in the first row's 风险点, and in its 风险类别 (a dropdown: also invalid-choice): the feedback workbook marks
+    those cells, each comment with every message on it, 问题说明 links to them (it said "the whole sheet", and the
+    dropdown cell's comment had the invalid-choice text only)."""
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "同上", "风险点": "同上", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    merge(cfg)
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("张伟*_反馈.xlsx")]
+    wb = openpyxl.load_workbook(feedback)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险类别", "风险点"])
+    point, category = ws.cell(hr + 1, cols["风险点"]), ws.cell(hr + 1, cols["风险类别"])
+    assert point.comment is not None and "同上" in point.comment.text
+    assert category.comment is not None and category.comment.text.count("【") == 2, category.comment.text
+    cited = {cell for _, cell, _ in links(wb)}
+    assert {point.coordinate, category.coordinate} <= cited
+    assert "整张表" not in [c.value for row in wb["问题说明"].iter_rows() for c in row]

@@ -756,7 +756,7 @@ _DITTO_START = frozenset("同如见〃\"”″")
 
 
 def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
-           findings: list) -> None:
+           findings: list, index: int | None = None) -> None:
     """A cell of `values` holding 同上 (or 〃): the value of its column in the data row above, said (it was taken as the
     text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked); with nothing above to take,
     an error at the cell. Not 序号 nor 风险编号 (the number is the form's own)."""
@@ -771,10 +771,11 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
         if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
             values[key] = taken
             findings.append(F.make(F.DITTO, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
-                                   value=normalize.to_text(taken), detail=value.strip()))
+                                   value=normalize.to_text(taken), detail=value.strip(), row=index, key=key))
         else:       # the first row, or nothing above to take: 同上 would stand in 风险目录 (and a measure form) as it is
+            # (with its row and column: the feedback workbook marks that cell, it said "the whole sheet")
             findings.append(F.make(F.DITTO_NOTHING_ABOVE, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
-                                   value=value.strip()))
+                                   value=value.strip(), row=index, key=key))
 
 
 FILLER_TEXTS = frozenset({"无", "/", "-", "—", "——", "－", "\\", "暂无", "否"})
@@ -1015,7 +1016,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
-        _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings)
+        _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))
         refs = {key: letters + number for key, letters in ref_letters}
         if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
             for key, j in mapping_items:
