@@ -1981,3 +1981,18 @@ def test_a_ditto_with_nothing_above_is_marked_at_its_cell_in_the_feedback(cfg, w
     cited = {cell for _, cell, _ in links(wb)}
     assert {point.coordinate, category.coordinate} <= cited
     assert "整张表" not in [c.value for row in wb["问题说明"].iter_rows() for c in row]
+
+
+def test_a_prefilled_header_cell_the_feedback_marks_can_be_corrected(cfg, workdir):
+    """张伟's 附件3 with 姓名 typed over as 张玮 (person-not-listed: "write it as the roster has it"): in the feedback
+    workbook that cell is marked and unlocked (locked on the protected sheet, the correction could not be made)."""
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    fill(form, workdir / "inbox/张伟.xlsx", header={"姓名": "张玮", "填表日期": "2023-03-12"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "二级"}])
+    merge(cfg)
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("*_反馈.xlsx")]
+    ws = form_sheet(openpyxl.load_workbook(feedback))
+    label = next(c for row in ws.iter_rows(max_row=8) for c in row if c.value == "姓名")
+    cell = ws.cell(label.row, label.column + 1)
+    assert cell.value == "张玮" and cell.comment is not None
+    assert ws.protection.sheet and cell.protection.locked is False

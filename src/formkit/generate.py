@@ -198,7 +198,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             value = values.get(f.key, "")
             # a long value (a department's full name, a long 岗位) on as many lines as it takes, inside its row
             lines[r] = max(lines.get(r, 1), text_lines(normalize.to_text(value), sum(widths[c + 1:c + 3]) or 20))
-            locked = bool(f.prefill) and f.lock and value not in ("", None)
+            # (a pre-filled cell a feedback workbook marks is open: 姓名 "郑合" to write as the roster has it, locked on a
+            # protected sheet, could not be corrected where the reply said)
+            locked = bool(f.prefill) and f.lock and value not in ("", None) and (None, f.key) not in marks
             if locked:
                 normal = fm.prefilled
             elif f.type == "date":
