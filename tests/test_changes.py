@@ -290,6 +290,29 @@ def test_a_corrected_risk_comes_back_restored_with_its_source(cfg, workdir):
     assert ws[changes[0]["来源位置"].split("!")[1]].value in ("二级", "三级")
 
 
+def test_a_measure_that_came_while_its_risk_waited_is_registered_when_the_risk_is_back(cfg, workdir):
+    """张伟's 附件5 comes in the round his re-sent 附件3 is returned (his risks 退回待改); the correction brings them back:
+    改正后接收 and 措施登记 for each measure (its first appearance was said in no round)."""
+    from formkit.pipeline import analyse
+    from tests.test_roundtrip import _find
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    merge(cfg)
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "特级"},
+            {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}]
+    fill(form, workdir / "inbox/张伟_2.xlsx", header={"填表日期": "2023-03-20"}, rows=rows)
+    fill(a5, workdir / "inbox/张伟措施.xlsx", header={"填表日期": "2023-03-21"},
+         by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"}, "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    rows[0]["风险等级"] = "二级"
+    fill(form, workdir / "inbox/张伟_3.xlsx", header={"填表日期": "2023-03-22"}, rows=rows)
+    merge(cfg)
+    got = {(c["变化"], c["风险编号"], c["变化后"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")}
+    assert {("措施登记", "JWC-0012-01", "双人复核"), ("措施登记", "JWC-0012-02", "拒绝宴请")} <= got, got
+
+
 def test_a_correction_that_also_rewords_a_risk_says_so(cfg, workdir):
     """The correction of a returned 附件3 also makes a 风险点 more precise: besides 改正后接收, 风险点变化 against what was
     accepted before (said only when no returned version came in between)."""

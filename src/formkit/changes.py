@@ -421,6 +421,15 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
                 for item, old in (("部门", dept), ("风险点", point)):
                     if old and old != (new := normalize.to_text(r.get(item, ""))):
                         out.rows.append(entry(KINDS[item], r, item, old, new))
+                # … and its measures: the first ones, come while it waited (措施登记: said in no round), or changed
+                items = back["items"]
+                if not any(items.get(item) for item in MEASURE_ITEMS):
+                    if measure := normalize.to_text(r.get("防控措施", "")):
+                        out.rows.append(entry(MEASURES_FIRST, r, "防控措施", "", measure))
+                else:
+                    for item in MEASURE_ITEMS:
+                        if (old := items.get(item, "")) != (new := normalize.to_text(r.get(item, ""))) and new:
+                            out.rows.append(entry("措施变化", r, item, old, new))
             continue
         b = before.get(rid)
         if b is not None:
