@@ -1447,6 +1447,21 @@ def test_a_deadline_typed_as_a_whole_date_is_one_date_in_the_catalogue(cfg, type
     assert got["JWC-0012-01"] == kept
 
 
+def test_amounts_told_apart_by_a_decimal_point_are_two_risks_on_a_blank_measure_form(cfg):
+    """单笔1.5万元… and 单笔15万元… registered, both typed into a blank 附件5 as registered: each measure on its own
+    risk (the point was taken for punctuation: both rows on 15万元, the form returned for the other)."""
+    from formkit.merge import merge
+
+    a, b = "单笔1.5万元以上采购未经集体研究", "单笔15万元以上采购未经集体研究"
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx", rows=[{**RISK3, "风险点": a}, {**RISK3, "风险点": b}])
+    submit(cfg, "附件5", "JWC", "张伟", name="a5.xlsx", rows=[
+        {"风险点": a, "防控措施": "措施一"}, {"风险点": b + "。", "防控措施": "措施二"}])
+    result = merge(cfg)
+    res = next(r for r in result.analysis.inputs if r.path.endswith("a5.xlsx"))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    assert {r["风险点"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {a: "措施一", b: "措施二"}
+
+
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
     their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,

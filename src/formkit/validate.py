@@ -1098,7 +1098,10 @@ def _risk_named(scope: list[dict], text: str, rid: str) -> dict | None:
 
 @lru_cache(maxsize=65536)
 def _unpunctuated(folded: str) -> str:
-    return "".join(ch for ch in folded if not unicodedata.category(ch).startswith("P"))
+    """Without punctuation, except between two digits (1.5万元 is not 15万元; 1,000)."""
+    n = len(folded)
+    return "".join(ch for i, ch in enumerate(folded) if not unicodedata.category(ch).startswith("P")
+                   or (0 < i < n - 1 and folded[i - 1].isdigit() and folded[i + 1].isdigit()))
 
 
 def match_key(text: object) -> str:
