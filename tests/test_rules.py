@@ -2786,6 +2786,11 @@ def test_a_campaign_renamed_in_the_configuration_still_takes_its_forms(cfg):
     ("廉政风险防控工作", "2023年度廉政风险防控工作", True),       # a year given to a name that had none
     ("廉政风险防控工作", "2022-2023学年廉政风险防控工作", True),
     ("廉政风险防控", "2023年度廉政风险防控工作", False),           # other words: another campaign
+    # the same year and round in other numerals (二〇二三, 第2轮 / 第二轮): the same campaign (every form was returned)
+    ("二〇二三年度廉政风险防控", "2023年度廉政风险防控", True),
+    ("2023年度廉政风险防控（第2轮）", "2023年度廉政风险防控（第二轮）", True),
+    ("二〇二二年度廉政风险防控", "2023年度廉政风险防控", False),
+    ("2023年度廉政风险防控（第一轮）", "2023年度廉政风险防控（第二轮）", False),
 ])
 def test_a_campaign_name_given_a_year_still_takes_its_forms(cfg, issued, now, same):
     """Forms issued under 廉政风险防控工作, the campaign renamed 2023年度廉政风险防控工作 in formkit.toml: they were all

@@ -256,20 +256,44 @@ ISSUED_FILE = ".formkit-issued.json"
 forms out), and the names each department's forms were issued under."""
 
 
-_ROUND = re.compile(r"第?[一二三四五六七八九十\d]+(?:轮|批|次)")
-
-
 def same_round(name: str, cfg) -> bool:
     """Whether a campaign name is of this campaign's years and round (2023年度… and 2023年度…工作: the same;
     2022-2023学年 and 2023-2024学年, or 2023年度 and 2023年度（第二轮）: not): a form issued under an earlier wording
     of this campaign's name is this campaign's."""
+    name, campaign = _arabic(name), _arabic(cfg.campaign)
     years = set(re.findall(r"(?:19|20)\d\d", name))
-    ours = set(re.findall(r"(?:19|20)\d\d", cfg.campaign)) or {str(cfg.year)}
+    ours = set(re.findall(r"(?:19|20)\d\d", campaign)) or {str(cfg.year)}
     if not years:
         # a name without a year, now given one (廉政风险防控工作 → 2023年度廉政风险防控工作): the same words are the same
         # campaign (last year's forms under that name were this campaign's name too: nothing tells them apart)
-        return bool(normalize.fold(name)) and normalize.fold(name) == normalize.fold(_YEARS.sub("", cfg.campaign))
-    return years == ours and _ROUND.findall(name) == _ROUND.findall(cfg.campaign)
+        return bool(normalize.fold(name)) and normalize.fold(name) == normalize.fold(_YEARS.sub("", campaign))
+    return years == ours and _rounds(name) == _rounds(campaign)
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+
+
+def _cn_number(text: str) -> int:
+    """一 … 九十九 as a number (十二, 二十, 二十三)."""
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _arabic(name: str) -> str:
+    """A campaign name's years in Arabic numerals (二〇二三年度 is 2023年度)."""
+    return re.sub(r"[〇零一二三四五六七八九]{4}(?=\s*(?:年|学年|-|—|至))",
+                  lambda m: "".join(str(_CN_DIGITS[c]) for c in m[0]), name)
+
+
+def _rounds(name: str) -> list[str]:
+    """The round markers of a name, by number (第2轮 and 第二轮 are one round)."""
+    out = []
+    for m in re.finditer(r"第?([一二三四五六七八九十]+|\d+)(轮|批|次)", name):
+        number = m[1] if m[1].isdigit() else str(_cn_number(m[1]))
+        out.append(f"{int(number)}{m[2]}")
+    return out
 
 
 _YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-—–至~]\s*(?:19|20)\d\d)?\s*(?:年度|学年度|学年|年)?")
