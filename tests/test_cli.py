@@ -828,3 +828,21 @@ def test_a_campaign_renamed_within_its_year_keeps_its_measure_forms(workdir):
     assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
     assert sorted((workdir / "outbox/templates").rglob("附件[56]_*.xlsx")) == measures
     assert read_issued(load_config(workdir))[0]
+
+
+@pytest.mark.parametrize("new_name", ["廉政风险防控工作", "2024年度廉政风险防控工作"])
+def test_a_new_year_under_a_name_without_a_year_is_a_new_round(workdir, new_name):
+    """Last year's campaign named 廉政风险防控工作 (no year); this year's formkit.toml has year 2024 and the same name or
+    one with the year: generate clears last year's 附件5/6 and they are not issued this round (the name alone could not
+    tell the rounds apart: they stayed, counted as issued)."""
+    from formkit.config import load_config, read_issued
+    from formkit.workspace import write_config
+
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="廉政风险防控工作", year=2023)
+    assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
+    assert main(["generate", "--dir", str(workdir), "--stage", "measures", "--quiet"]) == 0
+    assert list((workdir / "outbox/templates").rglob("附件6_*.xlsx"))
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign=new_name, year=2024)
+    assert main(["generate", "--dir", str(workdir), "--quiet"]) == 0
+    assert not list((workdir / "outbox/templates").rglob("附件[56]_*.xlsx"))
+    assert not read_issued(load_config(workdir))[0]

@@ -299,14 +299,31 @@ def _rounds(name: str) -> list[str]:
 _YEARS = re.compile(r"(?:19|20)\d\d(?:\s*[-—–至~]\s*(?:19|20)\d\d)?\s*(?:年度|学年度|学年|年)?")
 
 
+def other_round(data: dict, cfg: Config) -> bool:
+    """Whether outbox/.formkit-issued.json was written for another round than this one: another campaign's name, or the
+    same name (one without a year) under another year."""
+    campaign, year = data.get("campaign"), data.get("year")
+    if year is not None and year != cfg.year:
+        return True
+    return campaign not in (None, cfg.campaign_id) and not same_round(campaign, cfg)
+
+
+def issued_round_changed(cfg: Config) -> bool:
+    """Whether the forms under outbox/templates/ were last generated for another round (other_round)."""
+    try:
+        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        return isinstance(data, dict) and other_round(data, cfg)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
 def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
     """What outbox/.formkit-issued.json records: the departments measure forms went to, and the names each department's
     forms were issued under; nothing when it is absent or damaged (a file anyone may delete)."""
     try:
         data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
         # (the measure forms of another round, generated in this folder last year, went to nobody this round)
-        measures = data.get("measures", []) if data.get("campaign") in (None, cfg.campaign_id) \
-            or same_round(data["campaign"], cfg) else []
+        measures = data.get("measures", []) if not other_round(data, cfg) else []
         return set(measures), {code: set(names) for code, names in data.get("names", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return set(), {}

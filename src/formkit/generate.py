@@ -545,6 +545,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         written.append(path)
         if progress:
             progress(i, len(jobs))
+    new_round = config_mod.issued_round_changed(cfg)       # (read before this run's record replaces it)
     record_issued(cfg, [d.code for d in chosen] if stage == "measures" else [], {d.code: d.name for d in chosen},
                   {d.code: [(p.name, p.staff_no) for p in cfg.roster.people_of(d.code)] for d in chosen})
     gone = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage],
@@ -553,8 +554,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         # a new round generated in last round's folder: last round's forms of the other stage (its 附件5/6, pre-filled
         # with last year's risks, in folders of departments since merged or renamed) are no forms to send now
         gone += [p for p in _stale_forms(out, written, [s.id for s in forms.values() if s.stage != stage], None)
-                 if (campaign := _campaign_of(p)) not in (None, cfg.campaign_id)
-                 and not config_mod.same_round(campaign, cfg)]
+                 if new_round or ((campaign := _campaign_of(p)) not in (None, cfg.campaign_id)
+                                  and not config_mod.same_round(campaign, cfg))]
     if departments:
         # the chosen departments' forms left elsewhere: under the department's former name (renamed in the roster),
         # a person's under the department they moved from (a coordinator sends folders: a stale one may go out)
@@ -663,7 +664,7 @@ def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = 
         run = sorted({f"{normalize.name_key(name)}|{normalize.staff_no_key(no)}" for name, no in ps if no})
         if run and (not runs.get(code) or runs[code][-1] != run):
             runs[code] = [*runs.get(code, []), run][-RUNS_KEPT:]
-    data = {"campaign": cfg.campaign_id, "measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
+    data = {"campaign": cfg.campaign_id, "year": cfg.year, "measures": sorted(known | set(codes)), "names": {code: sorted(n) for code, n in sorted(named.items())},
             "people": {code: sorted(map(list, ps)) for code, ps in sorted(listed.items()) if ps},
             "runs": {code: r for code, r in sorted(runs.items()) if r}}
     path.parent.mkdir(parents=True, exist_ok=True)
