@@ -201,6 +201,11 @@ def test_two_namesakes_one_deleting_a_risk_the_other_adding_it_are_no_renumberin
                     departments={"教务处", "财务处"})
     assert sorted((r["变化"], r["风险编号"]) for r in still.rows if r["层级"] == "部门") == [
         ("删除", "JWC-B01"), ("新增", "CWC-B01")]
+    # 教务处 itself under a new code a year on (JWC → JW): its own risk renumbered
+    recoded = [dict(now[0]), {**now[1], "风险编号": "JW-B01", "部门": "教务处"}]
+    again = compare(recoded, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True,
+                    departments={"教务处", "财务处"})
+    assert ("编号变化", "JW-B01") in {(r["变化"], r["风险编号"]) for r in again.rows}
 
 
 def test_counts_are_risk_points_not_changed_items(tmp_path):

@@ -392,15 +392,22 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
 
     gone_by: dict[tuple, list[str]] = {}
     for rid, b in before.items():
-        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None \
-                and not (b.get("层级") == "部门" and b.get("部门") in departments):
-            # (a department still in the roster dropped a risk another lists now: a 删除 and a 新增)
+        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None:
             gone_by.setdefault(key, []).append(rid)
+
+    def same_department(old: dict, r: Mapping) -> bool:
+        # a department's risk under another code: the department's own (its code changed, its name kept), or one of a
+        # department no longer in the roster (merged); not one a department still there dropped and another lists now
+        return old.get("层级") != "部门" or old.get("部门") == normalize.to_text(r.get("部门", "")) \
+            or old.get("部门") not in departments
+
     renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
     for rid, r in now.items():
         if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
             continue
-        renumbered[olds.pop(0)] = rid
+        if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
+            olds.remove(old)
+            renumbered[old] = rid
     for old_rid, rid in renumbered.items():
         r, b = now[rid], before[old_rid]
         out.rows.append(entry(RENUMBERED, r, "风险编号", old_rid, rid))
