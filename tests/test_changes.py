@@ -208,6 +208,31 @@ def test_two_namesakes_one_deleting_a_risk_the_other_adding_it_are_no_renumberin
     assert ("编号变化", "JW-B01") in {(r["变化"], r["风险编号"]) for r in again.rows}
 
 
+def test_a_new_year_in_last_years_folder_lists_no_measures_taken_away(cfg, workdir):
+    """The same folder a year on (formkit.toml given 2024, last year's inbox moved out): the first merge compares with
+    last year's workbook left in outbox/历史/ and, before this year's measures round, lists no 措施变化 to nothing for
+    every risk (--compare only was told apart)."""
+    import shutil
+
+    from formkit.config import load_config
+    from formkit.pipeline import analyse
+    from formkit.workspace import write_config
+    from tests.test_roundtrip import _find
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟措施.xlsx", by_risk_id={"JWC-0012-01": {"防控措施": "双人复核"},
+                                                        "JWC-0012-02": {"防控措施": "拒绝宴请"}})
+    merge(cfg)
+    shutil.move(workdir / "inbox", workdir / "2023收件")
+    (workdir / "inbox").mkdir()
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    cfg2 = load_config(workdir)
+    fill_risk_stage(cfg2, workdir / "inbox")
+    result = merge(cfg2)
+    assert result.report["changes"]["baseline"] and "措施变化" not in result.report["changes"]["counts"]
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

@@ -25,6 +25,9 @@ from formkit.write.common import Styles, cell_text, print_setup, row_height, wri
 
 HISTORY_DIR = "历史"
 DIGEST_PROPERTY = PROPERTY_PREFIX + "inputs"
+CAMPAIGN_PROPERTY = PROPERTY_PREFIX + "campaign"
+YEAR_PROPERTY = PROPERTY_PREFIX + "year"
+"""The campaign and year a consolidated workbook is of (numbering.same_campaign: read without opening its sheets)."""
 COMPARED = ("部门", "风险等级", "风险点", "岗位", "风险类别", "主要表现形式", "涉及三重一大", "关联权力事项", "责任人",
             "防控措施", "工作程序", "关键环节", "完成时限", "直接管理", "监督负责")
 MEASURE_ITEMS = ("防控措施", "工作程序", "关键环节", "完成时限")          # from the measure form (措施变化)
@@ -58,18 +61,23 @@ class Changes:
 
 
 def workbook_digest(path: Path) -> str | None:
+    return workbook_property(path, DIGEST_PROPERTY)
+
+
+def workbook_property(path: Path, name: str) -> str | None:
+    """A text custom property of a workbook formkit wrote (None when it has none)."""
     try:
         with zipfile.ZipFile(path) as zf:
             xml = zf.read("docProps/custom.xml").decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
-    marker = f'name="{DIGEST_PROPERTY}"'
+    marker = f'name="{name}"'
     at = xml.find(marker)
     if at < 0:
         return None
     start = xml.find("<vt:lpwstr>", at)
     end = xml.find("</vt:lpwstr>", start)
-    return xml[start + len("<vt:lpwstr>"):end] if start >= 0 and end > start else None
+    return html.unescape(xml[start + len("<vt:lpwstr>"):end]) if start >= 0 and end > start else None
 
 
 def archive_previous(current: Path, digest: str) -> None:

@@ -106,7 +106,9 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     analysis = analyse(cfg, progress=progress, store=store, timings=timings, while_reading=import_writers,
                        compare_with=compare_with)
     from formkit.changes import (
+        CAMPAIGN_PROPERTY,
         DIGEST_PROPERTY,
+        YEAR_PROPERTY,
         archive_previous,
         compare,
         compared_rows,
@@ -135,7 +137,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                           known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
                           measures_pending=analysis.ctx.measures_pending,
                           waiting=store.get_pending(before) if before else None,
-                          other_campaign=compare_with is not None and not same_campaign(compare_with, cfg),
+                          # (last year's workbook, named with --compare or left in outbox/历史/ of this folder)
+                          other_campaign=baseline is not None and not same_campaign(baseline, cfg),
                           departments={d.name for d in cfg.roster.departments.values()})
         store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
@@ -155,7 +158,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         other = _in_child(lambda report: _share_work(analysis, tasks, share, share.take_front, report))
     try:
         with timed(timings, "write_workbook"):
-            write_workbook(analysis, target, changes=changes, properties={DIGEST_PROPERTY: digest}, progress=progress)
+            write_workbook(analysis, target, changes=changes, progress=progress, properties={
+                DIGEST_PROPERTY: digest, CAMPAIGN_PROPERTY: cfg.campaign_id, YEAR_PROPERTY: str(cfg.year)})
         outputs = {"workbook": rel(target)}
         with timed(timings, "write_publication_feedback"):      # what is left of them once the workbook is written
             report = (lambda d, t: progress("写出公示与反馈", d, t)) if progress else None

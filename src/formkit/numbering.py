@@ -300,6 +300,14 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
 def same_campaign(path, cfg) -> bool:
     """Whether a consolidated workbook (merge --compare) is of this campaign, by its 说明 sheet: last
     year's, compared with for a year-on-year 变化, gives no numbers (this campaign's were taken from it)."""
+    from formkit.changes import CAMPAIGN_PROPERTY, YEAR_PROPERTY, workbook_property
+    from formkit.config import same_round
+
+    campaign = workbook_property(path, CAMPAIGN_PROPERTY)
+    if campaign is not None:
+        # (its year too: a name without a year kept into the next one is another round)
+        year = workbook_property(path, YEAR_PROPERTY)
+        return (not year or year == str(cfg.year)) and (campaign == cfg.campaign_id or same_round(campaign, cfg))
     try:
         from python_calamine import CalamineWorkbook
 
