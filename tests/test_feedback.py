@@ -1960,7 +1960,8 @@ def test_last_years_form_comes_back_as_this_years_form_to_send_back(cfg, workdir
     (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("*.xlsx") if "张伟措施" in p.name]
     assert identity_of(feedback)[0].campaign == last_year.campaign_id
     body = read_eml(feedback.with_suffix(".eml")).get_body(("plain",)).get_content()
-    assert "请用正确的表单填写" in body and "附件已是本轮活动的表单" not in body
+    assert "请不要发回" in body and "本轮下发的措施表" in body and "修改后发回" not in body
+    assert "请不要发回" in openpyxl.load_workbook(feedback)["问题说明"]["A2"].value
 
 
 def test_a_ditto_with_nothing_above_is_marked_at_its_cell_in_the_feedback(cfg, workdir):

@@ -1463,8 +1463,8 @@ def test_amounts_told_apart_by_a_decimal_point_are_two_risks_on_a_blank_measure_
 
 
 def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
-    """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: returned on
-    their own with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,
+    """Last year's 附件3 and 附件4 saved into inbox/ (or mailed again) after this year's were accepted: set aside
+    (superseded) with identity-campaign only (no campaign rules on last year's rows), this year's forms stay accepted,
     their risks in the catalogue, and the department is not shown as owing a correction."""
     import os
 
@@ -1481,8 +1481,8 @@ def test_a_stray_copy_of_last_years_form_replaces_nothing(cfg):
     os.utime(dept_old, (1679700000, 1679700000))
     got = run(cfg)
     assert (got["mine.xlsx"].status, got["dept.xlsx"].status) == ("accepted", "accepted")
-    for name in ("old.xlsx", "dept_old.xlsx"):
-        assert got[name].status == "returned"
+    for name in ("old.xlsx", "dept_old.xlsx"):       # (set aside: no reply asking again for a form already sent)
+        assert got[name].status == "superseded" and got[name].superseded_by.endswith(("mine.xlsx", "dept.xlsx"))
         assert {f.code for f in got[name].findings if f.severity != "info"} == {"identity-campaign"}
     result = merge(cfg)
     assert sorted(r["风险点"] for r in result.analysis.catalogue) == sorted([RISK3["风险点"], RISK4["风险点"]])

@@ -390,11 +390,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if not members:
             continue
         if len(members) > 1 and 0 < sum(map(_other_campaign, members)) < len(members):
-            # last year's form (identity-campaign) beside this campaign's: returned on its own, replacing nothing (a
-            # stray copy of it mailed or saved into inbox/ after this year's was accepted took its place, the
-            # person's accepted risks gone from the catalogue)
-            current.extend(m for m in members if _other_campaign(m))
+            # last year's form (identity-campaign) beside this campaign's: set aside, replacing nothing (a stray copy
+            # of it mailed or saved into inbox/ after this year's was accepted took its place, the person's accepted
+            # risks gone from the catalogue; returned, it asked the person again for a form already sent)
+            strays = [m for m in members if _other_campaign(m)]
             members[:] = [m for m in members if not _other_campaign(m)]
+        else:
+            strays = []
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
         if len(members) > 1 and _mismatched(members[-1]) and not all(map(_mismatched, members)):
             # a form naming another person than it was issued to (a colleague's sheet pasted into one's own), sent
@@ -440,7 +442,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 older.order_basis = versions.compare(members[i + 1], older, window)[1]
             else:
                 older.order_basis = latest.order_basis
-        for res in (*aside, *unchanged):     # (blank-resent, feedback-unchanged say why)
+        for res in (*aside, *unchanged, *strays):     # (blank-resent, feedback-unchanged, identity-campaign say why)
             res.status, res.superseded_by = SUPERSEDED, latest.path
         if len(members) > 1 and latest.form in forms and forms[latest.form].scope == "person":
             versions.same_name_told(members)

@@ -96,6 +96,14 @@ _OWN_FORM = frozenset({F.PERSON_MISMATCH, F.PERSON_NOT_LISTED, F.IDENTITY_CAMPAI
 a risk form, _this_rounds_form)."""
 
 
+def _last_rounds_measures(res: InputResult) -> bool:
+    """Last year's measure form (identity-campaign on 附件5/6): its feedback is for reference only (its 风险编号 are of
+    other risks this year): the reply asks for this round's form and not to send the attachment back (told to correct
+    it and send it back, the person sent last year's form again, returned again)."""
+    c = res.checked
+    return c is not None and c.spec.is_measure_form and any(f.code == F.IDENTITY_CAMPAIGN for f in res.findings)
+
+
 def _this_rounds_form(res: InputResult) -> bool:
     """Last year's risk form (identity-campaign on 附件1–4): its feedback workbook is this round's form holding its
     rows, to check and send back. (A measure form is not: the measures were of last year's 风险编号, other risks now.)"""
@@ -265,7 +273,9 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         warn = wb.add_format({"border": 1, "bg_color": "#FFEB9C", "valign": "top", "font_name": FONT})
         title = wb.add_format({"bold": True, "font_size": 14, "font_name": "黑体"})
         ws.write_string(0, 0, f"《{c.spec.full_title}》需要修改的地方（共 {len(shown)} 处）", title)
-        ws.write_string(1, 0, "点击“位置”可跳到表单中对应的单元格；黄色单元格为需要修改处，批注中有说明。改好后直接发回本文件。")
+        ws.write_string(1, 0, "本表是上一轮活动的措施表，仅供对照，请不要发回：请用本轮下发的措施表（已预填本轮登记的风险点）填写后发送。"
+                        if _last_rounds_measures(res) else
+                        "点击“位置”可跳到表单中对应的单元格；黄色单元格为需要修改处，批注中有说明。改好后直接发回本文件。")
         for j, (h, w) in enumerate((("序号", 6), ("程度", 8), ("位置", 10), ("字段", 14), ("填写内容", 24),
                                      ("说明与改正方法", 70))):
             ws.set_column(j, j, w)
@@ -570,7 +580,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
                            own_form=any(f.code in _OWN_FORM for f in shown) and not _this_rounds_form(res),
-                           this_round=_this_rounds_form(res), waits=waits,
+                           this_round=_this_rounds_form(res), last_measures=_last_rounds_measures(res), waits=waits,
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
                            attachment=attachment.name,
