@@ -1997,3 +1997,29 @@ def test_a_prefilled_header_cell_the_feedback_marks_can_be_corrected(cfg, workdi
     cell = ws.cell(label.row, label.column + 1)
     assert cell.value == "张玮" and cell.comment is not None
     assert ws.protection.sheet and cell.protection.locked is False
+
+
+def test_a_warning_checked_and_kept_is_not_asked_again_with_the_correction(cfg, workdir):
+    """教务处's 附件4 returned for a level 四级, with a warning on another risk (三重一大 on a 二级 risk); it corrects the
+    level in the feedback workbook, keeps the 三重一大 after checking, sends it back: accepted, and no new reply asks
+    about the same warning again (each re-send drafted the same 请核实)."""
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    fill(form, workdir / "inbox/教务处.xlsx", rows=[
+        {"岗位(环节)": "考务", "关联权力事项": "", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级",
+         "涉及“三重一大”": "否"},
+        {"岗位(环节)": "教材", "关联权力事项": "", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
+         "涉及“三重一大”": "是"}])
+    merge(cfg)
+    got = inputs(workdir)["inbox/教务处.xlsx"]
+    assert got["status"] == "returned" and "major-not-level1" in {f["code"] for f in got["findings"]}
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("教务处_反馈.xlsx")]
+    wb = openpyxl.load_workbook(feedback)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险点", "风险等级"])
+    row = next(r for r in range(hr + 1, hr + 20) if ws.cell(r, cols["风险点"]).value == "泄露考试试题")
+    ws.cell(row, cols["风险等级"]).value = "二级"
+    wb.save(workdir / "inbox/教务处_改.xlsx")
+    result = merge(cfg)
+    fixed = inputs(workdir)["inbox/教务处_改.xlsx"]
+    assert fixed["status"] == "accepted" and "major-not-level1" in {f["code"] for f in fixed["findings"]}
+    assert not [p for p in result.outputs["mail_drafts"] if "教务处" in p and "反馈" in p], result.outputs["mail_drafts"]

@@ -40,8 +40,8 @@ class InputResult:
     """
 
     __slots__ = ("raw", "sha256", "status", "findings", "superseded_by", "duplicate_of", "submitted_at",
-                 "order_basis", "time_basis", "brief", "same_as", "copies", "redated", "filled_late", "credited", "_outcome",
-                 "_store", "_refs")
+                 "order_basis", "time_basis", "brief", "same_as", "copies", "redated", "filled_late", "credited",
+                 "warned_before", "_outcome", "_store", "_refs")
 
     def __init__(self, raw: RawInput, sha256: str = "", status: str = REJECTED) -> None:
         self.raw = raw
@@ -60,6 +60,7 @@ class InputResult:
         self.filled_late = ""                    # its 填表日期 is after the mail or save that carried it: when that was
         self.credited: str | None = None         # the department it is put to, when not the form's (one that sent
                                                  # another department's form as its own: department-sender-aside)
+        self.warned_before = False               # accepted with warnings the version it replaced was told of already
         self._outcome: tuple | None = None       # what reading it gave: ("ok", Brief) / ("intake"|"read", Finding) …
         self._store: Store | None = None
         self._refs: Refs | None = None

@@ -567,6 +567,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
+    _warned_before(results)
     if campaign_rules and registry:
         # a file an earlier merge numbered in order, gone from the inbox with no version of its submitter left: its
         # rows are written down now, while the cache still holds them (next round, a correction coming in its place
@@ -795,6 +796,18 @@ def _scans_followed_up(results: list[InputResult]) -> None:
 
 def _mismatched(res: InputResult) -> bool:
     return any(f.code == F.PERSON_MISMATCH for f in res.findings)
+
+
+def _warned_before(results: list[InputResult]) -> None:
+    """An accepted feedback workbook sent back whose warnings (请核实) the version it corrects was told of already, in
+    the reply it came with (its errors corrected, the values warned of kept after checking): nothing more to ask (each
+    re-send asked the same again)."""
+    by_sha = {r.sha256[:16]: r for r in results if r.sha256 and r.status == SUPERSEDED}
+    for r in results:
+        if r.status == ACCEPTED and r.brief and r.brief.corrects and (told := by_sha.get(r.brief.corrects)):
+            warned = {(f.code, f.field, f.value) for f in r.findings if f.severity == F.WARNING}
+            r.warned_before = bool(warned) and warned <= {
+                (f.code, f.field, f.value) for f in told.findings if f.severity == F.WARNING}
 
 
 def _other_campaign(res: InputResult) -> bool:

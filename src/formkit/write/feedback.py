@@ -185,6 +185,8 @@ def needs_feedback(res: InputResult) -> bool:
     if res.status in ("superseded", "duplicate") or any(f.code in (F.INBOX_UNREADABLE, F.MAIL_FILE_UNSUPPORTED,
                                                                   F.FILE_IS_OUTPUT) for f in res.findings):
         return False        # the coordinator's to deal with on this computer
+    if res.warned_before:
+        return False        # its warnings asked about with the version it corrects (checked, kept: not asked again)
     if res.status == "accepted" and (spec := load_forms().get(res.form or "")) is not None and spec.scope == "coordinator":
         return False        # the office's own form (附件1) with only something to check: 问题清单 says it (a reply to itself)
     if res.status == "rejected" and [f.code for f in res.findings] == [F.FILE_UNKNOWN_FORMAT] \
