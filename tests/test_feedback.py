@@ -2023,3 +2023,17 @@ def test_a_warning_checked_and_kept_is_not_asked_again_with_the_correction(cfg, 
     fixed = inputs(workdir)["inbox/教务处_改.xlsx"]
     assert fixed["status"] == "accepted" and "major-not-level1" in {f["code"] for f in fixed["findings"]}
     assert not [p for p in result.outputs["mail_drafts"] if "教务处" in p and "反馈" in p], result.outputs["mail_drafts"]
+
+
+def test_a_reply_is_dated_after_the_mail_it_answers(cfg, workdir):
+    """The latest mail (数据截至 its day) came at 14:03: its reply draft is dated after it, not at 09:00 that morning."""
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    data = fill(form, workdir / "x.xlsx", header={"填表日期": "2023-03-20"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}]).read_bytes()
+    (workdir / "x.xlsx").unlink()
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)],
+                                                            date="Wed, 22 Mar 2023 14:03:00 +0800"))
+    result = merge(cfg)
+    draft = next(workdir / p for p in result.outputs["mail_drafts"] if "张伟" in p)
+    sent = read_eml(draft)["Date"].datetime
+    assert sent > datetime.fromisoformat("2023-03-22T14:03:00+08:00"), sent

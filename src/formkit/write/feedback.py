@@ -327,7 +327,7 @@ def _addresses(text: str) -> str:
     return ", ".join(dict.fromkeys(out))
 
 
-def _mail(subject: str, body: str, to: str, sender: str, when: date,
+def _mail(subject: str, body: str, to: str, sender: str, when: date | datetime,
           attachment: Path | None = None, answers: str = "", cc: str = "") -> Message:
     """A draft: UTF-8 text (base64), the attachment's name per RFC 2231. Built with the email.mime classes
     (compat32): a fifth of the time of EmailMessage's header refolding, the same message to a reader."""
@@ -352,7 +352,7 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date,
         msg["Cc"] = _addresses(cc)
     if sender:
         msg["From"] = _addresses(sender)
-    msg["Date"] = format_datetime(datetime.combine(when, time(9, 0), tzinfo=CHINA))
+    msg["Date"] = format_datetime(when if isinstance(when, datetime) else datetime.combine(when, time(9, 0), tzinfo=CHINA))
     if answers:                    # the sender's mail client shows the reply in the thread of the mail it answers
         msg["In-Reply-To"] = answers
         msg["References"] = answers
@@ -609,7 +609,15 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     cc = (mail.get("reply_to") or mail.get("address") or "") if mail.get("forwarded_by") else ""
     if {a.lower() for a in ADDR_SPEC.findall(cc)} & ({a.lower() for a in ADDR_SPEC.findall(to)} | office):
         cc = ""
-    msg = _mail(subject, body, to, cfg.contact, today, attachment, cc=cc,
+    # dated 09:00 of 数据截至, or half an hour after the mail it answers when that came later that day (a reply dated
+    # before the mail it answers)
+    when = datetime.combine(today, time(9, 0), tzinfo=CHINA)
+    if res.submitted_at and res.time_basis == "邮件日期":
+        try:
+            when = max(when, datetime.fromisoformat(res.submitted_at).astimezone(CHINA) + timedelta(minutes=30))
+        except ValueError:
+            pass
+    msg = _mail(subject, body, to, cfg.contact, when, attachment, cc=cc,
                 answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
     write_bytes_atomic(eml, bytes(msg))
