@@ -808,10 +808,19 @@ def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers
     saved = tmp_path / "上一轮.xlsx"
     shutil.copyfile(workdir / "outbox/廉政风险目录.xlsx", saved)
 
-    def said_otherwise(label: str, value: str, into: Path) -> None:      # (its 说明 sheet edited)
+    def said_otherwise(label: str, value: str, into: Path) -> None:      # (its 说明 sheet edited, and the property)
+        from openpyxl.packaging.custom import StringProperty
+
+        from formkit.changes import CAMPAIGN_PROPERTY
+
         wb = openpyxl.load_workbook(saved)
         cell = next(c for row in wb["说明"].iter_rows() for c in row if c.value == label)
         wb["说明"].cell(cell.row, cell.column + 1).value = value
+        if label == "活动":
+            props = wb.custom_doc_props
+            for prop in [p for p in props.props if p.name == CAMPAIGN_PROPERTY]:
+                props.props.remove(prop)
+            props.append(StringProperty(name=CAMPAIGN_PROPERTY, value=value))
         wb.save(into)
 
     # … but not from last year's workbook, compared with for a year-on-year 变化 (this campaign took its numbers)
@@ -826,6 +835,18 @@ def test_outbox_deleted_and_the_last_workbook_given_to_compare_keeps_the_numbers
     shutil.rmtree(workdir / "outbox")
     again = merge(cfg, compare_with=saved)
     assert {r["风险点"]: r["风险编号"] for r in again.analysis.catalogue if r["部门"] == "教务处"} == first
+    # a workbook of an older formkit (no campaign property): told by its 说明 sheet as before
+    from formkit.numbering import same_campaign
+
+    bare = openpyxl.load_workbook(saved)
+    bare.custom_doc_props.props.clear()
+    bare.save(tmp_path / "旧版.xlsx")
+    assert same_campaign(tmp_path / "旧版.xlsx", cfg)
+    said_otherwise("活动", "2022年度廉政风险防控", tmp_path / "旧版去年.xlsx")
+    older = openpyxl.load_workbook(tmp_path / "旧版去年.xlsx")
+    older.custom_doc_props.props.clear()
+    older.save(tmp_path / "旧版去年.xlsx")
+    assert not same_campaign(tmp_path / "旧版去年.xlsx", cfg)
 
 
 @pytest.mark.parametrize("wordings", [
