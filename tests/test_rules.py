@@ -622,6 +622,38 @@ def test_power_item_unknown(cfg):
     assert got["jwc2.xlsx"].status == got["cwc2.xlsx"].status == "accepted"
 
 
+@pytest.mark.parametrize("link, warned", [
+    ("无", False), ("/", False), ("暂无", False),                        # no item linked, as an empty cell
+    ("决策类：招生计划制定", False), ("教学仪器设备采购（大额）", False),   # under its section, qualified
+    ("招生计划的制定", False), ("招生计划", False),                       # with 的, shortened to its beginning
+    ("2", True), ("招生宣传", True), ("教学", True)])                    # a number only, another item, too short
+def test_power_item_links_as_departments_write_them(cfg, link, warned):
+    """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning) is that item;
+    无 is no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
+    submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[
+        {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}])
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": link}])
+    res = run(cfg)[path.name]
+    assert ("power-item-unknown" in {f.code for f in res.findings}) == warned
+
+
+def test_an_item_of_a_returned_power_list_is_no_unknown_link(cfg):
+    """教务处's 附件2 accepted (考试管理), then re-sent with 教材选用 added and returned for another cell: a 附件4 linking
+    教材选用 is not told it is missing from the list (the department had added it); 考试管理 of the list that stands is
+    known too."""
+    import os
+
+    first = submit(cfg, "附件2", "JWC", name="jwc2.xlsx")
+    second = submit(cfg, "附件2", "JWC", name="jwc2_v2.xlsx", rows=[
+        POWER, {**POWER, "权力事项": "教材选用", "权力类别": "执行类别"}])
+    os.utime(first, (1678600000, 1678600000))
+    os.utime(second, (1679000000, 1679000000))
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "教材选用"}, RISK4])
+    got = run(cfg)
+    assert got["jwc2_v2.xlsx"].status == "returned"
+    assert "power-item-unknown" not in {f.code for f in got[path.name].findings}
+
+
 def test_power_items_not_checked_without_the_departments_list(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "随便写的事项"}])
     assert triples(run(cfg)[path.name]) == set()

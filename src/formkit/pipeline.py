@@ -477,14 +477,16 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     # 附件2 first: the power items each department declared (latest readable one counts)
     for res in by_form.get("附件2", []):
         if res.department:
+            lists = [res]
             if any(f.severity == F.ERROR for f in res.findings) and res.path in earlier_of:
-                # returned: the list that stands in 权力清单 until it is corrected (_keep_previous) is the one checked
-                # against (a 附件4 naming an item the returned version left out was told it is not in the list)
-                res = _standing(earlier_of[res.path]) or res
-            c = res.checked
-            # (two current lists of one department: one merged into it since, its 附件2 still standing for its items)
-            ctx.power_items.setdefault(res.department, set()).update(
-                power_item_key(iso_text(r.values.get("power_item", ""))) for r in c.rows)
+                # returned: the list that stands in 权力清单 until it is corrected (_keep_previous) too (a 附件4 naming an
+                # item the returned version left out was told it is not in the list), and the returned one's items (one
+                # it added was told it is missing from a list that has it)
+                lists.append(_standing(earlier_of[res.path]) or res)
+            for one in lists:
+                # (two current lists of one department: one merged into it since, its 附件2 still standing for its items)
+                ctx.power_items.setdefault(res.department, set()).update(
+                    power_item_key(iso_text(r.values.get("power_item", ""))) for r in one.checked.rows)
 
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED

@@ -974,6 +974,23 @@ _TITLE_MARKS = str.maketrans("", "", "《》〈〉<>")
 _NUMBER_ONLY = re.compile(r"[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．]?|[\u2460-\u2473]")
 
 
+_SECTION_PREFIX = re.compile(r"^[^：:\-—－]{1,8}类[：:\-—－]\s*")
+_QUALIFIER = re.compile(r"[（(][^）)]{1,12}[）)]$")
+
+
+def _listed_variant(key: str, items: set[str]) -> bool:
+    """A listed item as people write it in 关联权力事项: under its section (决策类：招生计划制定), qualified (教学仪器设备
+    采购（大额）), with a 的 (招生计划的制定), or shortened to its beginning (招生计划 for 招生计划制定: one item only)."""
+    for text in {key, _SECTION_PREFIX.sub("", key), _QUALIFIER.sub("", key), key.replace("的", "")}:
+        if text in items:
+            return True
+    if len(key) >= 4:
+        starting = [i for i in items if i.startswith(key) and len(key) >= 0.6 * len(i)]
+        if len(starting) == 1:
+            return True
+    return False
+
+
 def power_item_key(text: str) -> str:
     """A 权力事项 as compared between 附件2 and 附件4's 关联权力事项: folded, without a list number in front (1、 （2） ①)
     or a full stop after (考试成绩管理。)."""
@@ -988,15 +1005,17 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     items = ctx.power_items[c.department.code]
     for row in c.rows:
         item = iso_text(row.values.get("power_item", ""))
-        if not item or power_item_key(item) in items:
-            continue
+        if not item or power_item_key(item) in items or item.strip() in PLACEHOLDERS:
+            continue        # (无, /, 暂无: no item linked, as an empty cell)
         # several items in one cell (教学计划审批、考试成绩管理, or one per line, numbered 1、… 2、…): each must be listed
         # (split after the number is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
         parts = [p.strip() for p in _ITEM_SEPARATORS.split(item) if power_item_key(p) and not _NUMBER_ONLY.fullmatch(p.strip())]
+        if not parts:       # only a number (the item's 序号 in 附件2: 2): no item named (an auditor cannot trace it)
+            parts = [item.strip()]
         # … or joined by / , a space, 及, 和 (资金支付审批/报销审核): read so where every piece is a listed item (招生及录取管理
-        # may be one item of its own)
+        # may be one item of its own); a listed item as people shorten or qualify it is one too (_listed_variant)
         unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items
-                   and not _listed_joined(power_item_key(p), items)]
+                   and not _listed_joined(power_item_key(p), items) and not _listed_variant(power_item_key(p), items)]
         if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
