@@ -654,6 +654,14 @@ def test_an_item_of_a_returned_power_list_is_no_unknown_link(cfg):
     assert "power-item-unknown" not in {f.code for f in got[path.name].findings}
 
 
+def test_a_section_heading_typed_in_the_seq_column_is_a_heading(cfg):
+    """一、决策类权力 typed in 序号 over the items under it: a section heading, said so (it was told to write it in 备注)."""
+    path = submit(cfg, "附件2", "JWC", rows=[{"序号": "一、决策类权力"}, POWER])
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件2", table_ref(path, "附件2", "序号", 0), "section-heading")}
+    assert res.status == "accepted" and "一、决策类权力" in res.findings[0].message
+
+
 def test_power_items_not_checked_without_the_departments_list(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "随便写的事项"}])
     assert triples(run(cfg)[path.name]) == set()

@@ -278,7 +278,7 @@ DITTO_NOTHING_ABOVE = _code(
     "“{field}”写的是“{value}”，意思是同上一行，但上面没有可以沿用的一行；请直接填写内容。")
 SECTION_HEADING = _code(
     "section-heading", INFO, "分类标题行",
-    "第 {detail} 行（{value}）除序号外只填了“{field}”，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")
+    "第 {detail} 行（{value}）只写了“{field}”列，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")
