@@ -233,6 +233,32 @@ def test_a_new_year_in_last_years_folder_lists_no_measures_taken_away(cfg, workd
     assert result.report["changes"]["baseline"] and "措施变化" not in result.report["changes"]["counts"]
 
 
+def test_a_resent_power_list_and_leaders_list_show_their_changes(cfg, workdir):
+    """教务处 re-sends its 附件2 with 教材选用 dropped, 考试管理's 职权依据 changed and 排课调度 added, and the office its
+    附件1 with a member replaced: 变化 lists each (it said "no change": the plan asks for the power items added and
+    removed), and report.json counts them."""
+    from tests.test_roundtrip import _find
+
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件2", "教务处"), inbox / "教务处权力清单_改.xlsx", header={"填报人": "王芳", "填报日期": "2023-03-20"},
+         rows=[{"权力事项": "考试管理", "权力类别": "执行", "职权依据": "学生考试管理办法（2023年修订）", "行使岗位": "考务专员",
+                "涉及“三重一大”": "否"},
+               {"权力事项": "排课调度", "权力类别": "执行", "职权依据": "教学管理规定", "行使岗位": "教务科", "涉及“三重一大”": "否"}])
+    fill(_find(paths, "附件1"), inbox / "附件1_改.xlsx", header={"填报人": "纪检监察室", "填报日期": "2023-03-20"}, rows=[
+        {"机构": "领导小组", "职务": "组长", "姓名": "周校长", "本职": "党委书记"},
+        {"机构": "领导小组", "职务": "成员", "姓名": "张副院长", "本职": "副院长"},
+        {"机构": "领导小组办公室", "职务": "主任", "姓名": "孙主任", "本职": "纪检监察室主任", "联系电话": "0371-6000001"}])
+    result = merge(cfg)
+    got = {(c["变化"], c["风险点"] or c["姓名"], c["项目"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")}
+    assert {("权力删除", "教材选用", "权力事项"), ("权力新增", "排课调度", "权力事项"), ("权力变化", "考试管理", "职权依据"),
+            ("领导小组删除", "刘副院长", "姓名"), ("领导小组新增", "张副院长", "姓名")} <= got, got
+    counts = result.report["changes"]["counts"]
+    assert (counts["权力删除"], counts["权力新增"], counts["权力变化"]) == (1, 1, 1)
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -50,10 +50,10 @@ class Changes:
 
     def counts(self) -> dict[str, int]:
         """Risk points per kind of change (one risk whose 防控措施 and 工作程序 both changed is one 措施变化, though
-        it has a row per item)."""
-        seen: dict[str, set[str]] = {}
+        it has a row per item); power items and members of 领导小组 by their names."""
+        seen: dict[str, set] = {}
         for r in self.rows:
-            seen.setdefault(r["变化"], set()).add(r["风险编号"])
+            seen.setdefault(r["变化"], set()).add(r["风险编号"] or (r.get("部门", ""), r.get("风险点", ""), r.get("姓名", "")))
         return {kind: len(ids) for kind, ids in seen.items()}
 
     def to_json(self) -> dict:
@@ -478,6 +478,76 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
              CONTENT: 8, MEASURES_FIRST: 9, "措施变化": 10, "监管变化": 11}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
+
+
+POWER_COMPARED = ("权力类别", "职权依据", "行使岗位", "责任人", "运行流程", "涉及三重一大")
+LEADER_COMPARED = ("机构", "职务", "本职", "联系电话")
+LIST_KINDS = ("权力新增", "权力删除", "权力变化", "领导小组新增", "领导小组删除", "领导小组变化")
+"""What 变化 says of 权力清单 and 领导小组 (动态管理: the plan asks for the power items added and removed)."""
+
+
+def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], leaders: list[dict],
+                  department: Callable[[str], str] = normalize.fold) -> None:
+    """权力清单 and 领导小组 against the baseline workbook's: items and members added, removed, changed (变化 said "no
+    change" after a re-sent 附件2 dropped, renamed and added items). department: a department's name (as the sheets
+    show it) → what tells it apart across a renaming (its code)."""
+    if baseline is None:
+        return
+    old_powers = _sheet_table(baseline, "权力清单", "权力事项")
+    old_leaders = _sheet_table(baseline, "领导小组", "姓名")
+
+    def power_key(r: Mapping) -> tuple[str, str]:
+        return department(normalize.to_text(r.get("部门", ""))), normalize.fold(normalize.to_text(r.get("权力事项", "")))
+
+    def leader_key(r: Mapping) -> str:
+        return normalize.fold(normalize.to_text(r.get("姓名", "")))
+
+    def row(kind: str, r: Mapping, item: str, old: str, new: str, power: bool) -> dict:
+        return {"变化": kind, "风险编号": "", "部门": normalize.to_text(r.get("部门", "")) if power else "",
+                "层级": "部门" if power else "", "姓名": "" if power else normalize.to_text(r.get("姓名", "")),
+                "风险点": normalize.to_text(r.get("权力事项", "")) if power else "", "项目": item, "变化前": old,
+                "变化后": new, "来源文件": normalize.to_text(r.get("来源文件", "")),
+                "来源位置": normalize.to_text(r.get("来源位置", ""))}
+
+    out: list[dict] = []
+    for old_rows, new_rows, key, compared, power, prefix, name in (
+            (old_powers, powers, power_key, POWER_COMPARED, True, "权力", "权力事项"),
+            (old_leaders, leaders, leader_key, LEADER_COMPARED, False, "领导小组", "姓名")):
+        if old_rows is None:           # (a workbook of an older formkit, without the sheet)
+            continue
+        before = {key(r): r for r in old_rows if key(r)[-1]}
+        now = {key(r): r for r in new_rows if key(r)[-1]}
+        for k, r in now.items():
+            b = before.get(k)
+            if b is None:
+                out.append(row(prefix + "新增", r, name, "", normalize.to_text(r.get(name, "")), power))
+                continue
+            for item in compared:
+                old, new = normalize.to_text(b.get(item, "")), normalize.to_text(r.get(item, ""))
+                if old != new:
+                    out.append(row(prefix + "变化", r, item, old, new, power))
+        for k, b in before.items():
+            if k not in now:
+                out.append(row(prefix + "删除", b, name, normalize.to_text(b.get(name, "")), "", power))
+    order = {kind: i for i, kind in enumerate(LIST_KINDS)}
+    changes.rows.extend(sorted(out, key=lambda r: (order[r["变化"]], r["部门"], r["风险点"], r["姓名"], r["项目"])))
+
+
+def _sheet_table(path: Path, sheet: str, label: str) -> list[dict] | None:
+    """A table sheet of a workbook formkit wrote, its header found by one of its labels: rows as label → text; None when
+    the sheet is not there."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - no such sheet, or a workbook python-calamine cannot read
+        return None
+    head_at = next((i for i, line in enumerate(grid[:10]) if label in [normalize.to_text(v) for v in line]), None)
+    if head_at is None:
+        return None
+    head = [normalize.to_text(v) for v in grid[head_at]]
+    return [{h: normalize.to_text(v) for h, v in zip(head, line, strict=False) if h}
+            for line in grid[head_at + 1:] if any(normalize.to_text(v) for v in line)]
 
 
 def pending_of(changes: Changes) -> dict[str, dict]:

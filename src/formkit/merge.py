@@ -111,6 +111,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         YEAR_PROPERTY,
         archive_previous,
         compare,
+        compare_lists,
         compared_rows,
         find_baseline,
         pending_of,
@@ -140,6 +141,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                           # (last year's workbook, named with --compare or left in outbox/历史/ of this folder)
                           other_campaign=baseline is not None and not same_campaign(baseline, cfg),
                           departments={d.name for d in cfg.roster.departments.values()})
+        compare_lists(changes, baseline, analysis.powers, analysis.leaders, _department_of(cfg))
         store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
@@ -190,6 +192,20 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses
     return MergeResult(analysis, outputs, data)
+
+
+def _department_of(cfg: Config) -> Callable[[str], str]:
+    """A department's name as a workbook shows it → its code (the roster's names and 简称, the names its forms were issued
+    under), else the name itself: a department renamed is the same department."""
+    from formkit import normalize
+    from formkit.config import read_issued
+
+    issued = {normalize.fold(name): code for code, names in read_issued(cfg)[1].items() for name in names}
+
+    def code_of(name: str) -> str:
+        found = cfg.roster.find_department(name)
+        return found.code if found else issued.get(normalize.fold(name), normalize.fold(name))
+    return code_of
 
 
 def _check_replaceable(*paths: Path) -> None:
