@@ -2828,6 +2828,7 @@ def test_a_campaign_renamed_in_the_configuration_still_takes_its_forms(cfg):
     ("廉政风险防控", "2023年度廉政风险防控工作", False),           # other words: another campaign
     # the same year and round in other numerals (二〇二三, 第2轮 / 第二轮): the same campaign (every form was returned)
     ("二〇二三年度廉政风险防控", "2023年度廉政风险防控", True),
+    ("２０２３年度廉政风险防控", "2023年度廉政风险防控", True),
     ("2023年度廉政风险防控（第2轮）", "2023年度廉政风险防控（第二轮）", True),
     ("二〇二二年度廉政风险防控", "2023年度廉政风险防控", False),
     ("2023年度廉政风险防控（第一轮）", "2023年度廉政风险防控（第二轮）", False),

@@ -260,7 +260,8 @@ def same_round(name: str, cfg) -> bool:
     """Whether a campaign name is of this campaign's years and round (2023年度… and 2023年度…工作: the same;
     2022-2023学年 and 2023-2024学年, or 2023年度 and 2023年度（第二轮）: not): a form issued under an earlier wording
     of this campaign's name is this campaign's."""
-    name, campaign = _arabic(name), _arabic(cfg.campaign)
+    # (full-width digits typed in the name: ２０２３年度 is 2023年度)
+    name, campaign = _arabic(unicodedata.normalize("NFKC", name)), _arabic(unicodedata.normalize("NFKC", cfg.campaign))
     years = set(re.findall(r"(?:19|20)\d\d", name))
     ours = set(re.findall(r"(?:19|20)\d\d", campaign)) or {str(cfg.year)}
     if not years:
