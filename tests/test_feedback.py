@@ -2037,3 +2037,25 @@ def test_a_reply_is_dated_after_the_mail_it_answers(cfg, workdir):
     draft = next(workdir / p for p in result.outputs["mail_drafts"] if "张伟" in p)
     sent = read_eml(draft)["Date"].datetime
     assert sent > datetime.fromisoformat("2023-03-22T14:03:00+08:00"), sent
+
+
+def test_a_reply_sets_its_deadline_after_its_own_date(workdir):
+    """as_of 2023-03-20 in formkit.toml, a returned form mailed on 5 April (after phase 2's end): its reply, dated after
+    the mail, asks for the correction a week on from then (it asked for it by 03-31, days before its own date)."""
+    from formkit.config import load_config
+
+    toml = workdir / "formkit.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("# as_of = ", "as_of = 2023-03-20 #"), encoding="utf-8")
+    cfg = load_config(workdir)
+    assert str(cfg.as_of) == "2023-03-20"
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    data = fill(form, workdir / "x.xlsx", header={"填表日期": "2023-04-05"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}]).read_bytes()
+    (workdir / "x.xlsx").unlink()
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)],
+                                                            date="Wed, 05 Apr 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    draft = read_eml(next(workdir / p for p in result.outputs["mail_drafts"] if "张伟" in p))
+    sent = draft["Date"].datetime.date()
+    deadline = re.search(r"于 (\d{4}-\d\d-\d\d) 前", draft.get_body(("plain",)).get_content())[1]
+    assert date.fromisoformat(deadline) > sent, (deadline, sent)

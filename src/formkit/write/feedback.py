@@ -552,9 +552,17 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         attachment, shown = write_feedback_workbook(analysis, res, path)
         written.append(attachment)
     form_title = c.spec.full_title if c else "报送的表单"
+    # dated 09:00 of 数据截至, or half an hour after the mail it answers when that came later (a reply dated before the
+    # mail it answers); the deadline it sets is after its own date
+    when = datetime.combine(today, time(9, 0), tzinfo=CHINA)
+    if res.submitted_at and res.time_basis == "邮件日期":
+        try:
+            when = max(when, datetime.fromisoformat(res.submitted_at).astimezone(CHINA) + timedelta(minutes=30))
+        except ValueError:
+            pass
     deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today, res)
-    if deadline <= today:       # the phase is over: a week to send it back (not "by today")
-        deadline = today + timedelta(days=7)
+    if deadline <= when.date():       # the phase is over: a week to send it back (not "by today")
+        deadline = when.date() + timedelta(days=7)
     who = (res.person or dept) if c else "各位老师"
     if c is not None and any(f.code == F.PERSON_MISMATCH for f in shown):
         # a colleague in the roster filled it in: greeted, not the one it was issued to (a name not in the roster is
@@ -609,14 +617,6 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     cc = (mail.get("reply_to") or mail.get("address") or "") if mail.get("forwarded_by") else ""
     if {a.lower() for a in ADDR_SPEC.findall(cc)} & ({a.lower() for a in ADDR_SPEC.findall(to)} | office):
         cc = ""
-    # dated 09:00 of 数据截至, or half an hour after the mail it answers when that came later that day (a reply dated
-    # before the mail it answers)
-    when = datetime.combine(today, time(9, 0), tzinfo=CHINA)
-    if res.submitted_at and res.time_basis == "邮件日期":
-        try:
-            when = max(when, datetime.fromisoformat(res.submitted_at).astimezone(CHINA) + timedelta(minutes=30))
-        except ValueError:
-            pass
     msg = _mail(subject, body, to, cfg.contact, when, attachment, cc=cc,
                 answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
