@@ -2059,3 +2059,26 @@ def test_a_reply_sets_its_deadline_after_its_own_date(workdir):
     sent = draft["Date"].datetime.date()
     deadline = re.search(r"于 (\d{4}-\d\d-\d\d) 前", draft.get_body(("plain",)).get_content())[1]
     assert date.fromisoformat(deadline) > sent, (deadline, sent)
+
+
+def test_a_warning_on_a_new_row_is_asked_and_an_own_file_correction_is_not_asked_again(cfg, workdir):
+    """教务处's 附件4 returned (四级) with a 请核实 on its 教材 row. Corrected in its own file with that row kept: no new
+    reply (it asked the same again); corrected with a new row warned of the same way: a reply, for that row."""
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
+            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
+             "涉及“三重一大”": "是"}]
+    fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
+    merge(cfg)
+    fixed = [{**base[0], "风险等级": "二级"}, base[1]]
+    fill(form, workdir / "inbox/教务处_改.xlsx", header={"填表日期": "2023-03-15"}, rows=fixed)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_改.xlsx"]["status"] == "accepted"
+    assert not [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+    (workdir / "inbox/教务处_改.xlsx").unlink()
+    more = [*fixed, {"岗位(环节)": "采购", "风险类别": "岗位职责", "风险点": "设备采购收受回扣", "风险等级": "二级",
+                     "涉及“三重一大”": "是"}]
+    fill(form, workdir / "inbox/教务处_改2.xlsx", header={"填表日期": "2023-03-16"}, rows=more)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_改2.xlsx"]["status"] == "accepted"
+    assert [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]

@@ -801,15 +801,30 @@ def _mismatched(res: InputResult) -> bool:
 
 
 def _warned_before(results: list[InputResult]) -> None:
-    """An accepted feedback workbook sent back whose warnings (请核实) the version it corrects was told of already, in
-    the reply it came with (its errors corrected, the values warned of kept after checking): nothing more to ask (each
-    re-send asked the same again)."""
-    by_sha = {r.sha256[:16]: r for r in results if r.sha256 and r.status == SUPERSEDED}
+    """An accepted version whose warnings (请核实) the version it replaced was told of already, in the reply asking for
+    its errors to be corrected (the feedback workbook sent back, or the person's own file corrected: its errors gone,
+    the values warned of kept after checking): nothing more to ask (each re-send asked the same again). A warning is the
+    same by its code, field and value and the row it is on (by what the row names: a new row warned of is asked)."""
+    told: dict[str, list[InputResult]] = {}
     for r in results:
-        if r.status == ACCEPTED and r.brief and r.brief.corrects and (told := by_sha.get(r.brief.corrects)):
-            warned = {(f.code, f.field, f.value) for f in r.findings if f.severity == F.WARNING}
-            r.warned_before = bool(warned) and warned <= {
-                (f.code, f.field, f.value) for f in told.findings if f.severity == F.WARNING}
+        if r.status == SUPERSEDED and r.superseded_by and r.brief and any(f.severity == F.ERROR for f in r.findings):
+            told.setdefault(r.superseded_by, []).append(r)
+    for r in results:
+        if r.status != ACCEPTED or r.path not in told:
+            continue
+        warned = {_warning_key(r, f) for f in r.findings if f.severity == F.WARNING}
+        asked = {_warning_key(t, f) for t in told[r.path] for f in t.findings if f.severity == F.WARNING}
+        r.warned_before = bool(warned) and warned <= asked
+
+
+def _warning_key(res: InputResult, f: F.Finding) -> tuple:
+    """A warning as told apart across versions: its code, field, value and what its row names (风险点, 防控措施 …)."""
+    named = ""
+    if f.row is not None and (c := res.checked) is not None and 0 <= f.row < len(c.sub.rows):
+        values = c.sub.rows[f.row].values
+        named = next((normalize.fold(iso_text(values.get(k, ""))) for k in ("risk", "measure", "power_item", "name")
+                      if iso_text(values.get(k, ""))), "")
+    return f.code, f.field, f.value, named
 
 
 def _other_campaign(res: InputResult) -> bool:
