@@ -3641,6 +3641,17 @@ def test_a_date_written_without_its_year_takes_the_campaigns(cfg, typed):
     assert res.brief.filled == date(2023, 3, 16)
 
 
+def test_a_second_measure_with_its_risk_number_ditto_is_that_risks(cfg):
+    """附件6: a row inserted under JWC-B02's with 风险编号 同上 and a second measure: that risk's measure, as with the
+    number left empty (it was risk-id-unknown "同上", the form returned)."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6},
+                  rows=[{"风险编号": "同上", **MEASURE6, "防控措施": "第二条措施"}])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    assert "risk-id-unknown" not in {f.code for f in res.findings}
+
+
 def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):
     """Rows of a measure only, inserted under: a risk not registered (its measure is not merged either: it was put to
     the last registered risk above), and a totals line (合计 | 共 2 条: no measure, it was merged as one)."""

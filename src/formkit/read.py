@@ -765,7 +765,12 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
                 or key == "seq" or not _DITTO.fullmatch(value.strip()):
             continue
         col = spec.column(key)
-        if col is None or key == "risk_id":
+        if col is None:
+            continue
+        if key == "risk_id":
+            # 风险编号 同上 on a measure's row under a risk's: the same risk, as a row left without it (measure-continues;
+            # taken as a number, the form was returned: "同上 is no registered risk, do not change pre-filled numbers")
+            values[key] = ""
             continue
         taken = above.values.get(key, "") if above is not None else ""
         if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
