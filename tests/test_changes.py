@@ -259,6 +259,26 @@ def test_a_resent_power_list_and_leaders_list_show_their_changes(cfg, workdir):
     assert (counts["权力删除"], counts["权力新增"], counts["权力变化"]) == (1, 1, 1)
 
 
+def test_a_year_on_risks_in_another_order_are_no_changes(tmp_path):
+    """A year on, 教务处 lists its two risks in the other order (JWC-B01 and JWC-B02 given afresh), 张伟 adds one before
+    his own: the same risks are no change (they were 风险点变化 and 内容变化, each compared with the other risk under its
+    old number); only the new one is 新增."""
+    from formkit.changes import KEPT, compare
+
+    def row(rid, level_kind, name, point, post):
+        return {"风险编号": rid, "部门": "教务处", "层级": level_kind, "姓名": name, "风险点": point, "风险等级": "二级",
+                "岗位": post}
+
+    before = [row("JWC-B01", "部门", "", "教材采购收受回扣", "教材"), row("JWC-B02", "部门", "", "公务接待超标准", "办公室"),
+              row("JWC-0012-01", "个人", "张伟", "成绩修改把关不严", "教务科")]
+    now = [row("JWC-B01", "部门", "", "公务接待超标准", "办公室"), row("JWC-B02", "部门", "", "教材采购收受回扣", "教材"),
+           row("JWC-0012-01", "个人", "张伟", "监考不严", "教务科"), row("JWC-0012-02", "个人", "张伟", "成绩修改把关不严", "教务科")]
+    known = [tuple(r.get(k, "") for k in KEPT) for r in before]
+    got = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True,
+                  departments={"教务处"})
+    assert [(r["变化"], r["风险编号"], r["项目"]) for r in got.rows] == [("新增", "JWC-0012-01", "风险等级")]
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

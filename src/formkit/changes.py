@@ -410,22 +410,42 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             or old.get("部门") not in departments
 
     renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
-    for rid, r in now.items():
-        if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
-            continue
-        if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
-            olds.remove(old)
-            renumbered[old] = rid
+    if other_campaign:
+        # a year on the numbers are given afresh (a department's rows in another order, a person's risk added before
+        # the others): the same person's (department's) same 风险点 is the same risk whatever its number now, else it
+        # was compared with another risk under its old number (风险点变化 for risks that had not changed)
+        by_content: dict[tuple, list[str]] = {}
+        for rid, b in before.items():
+            if rid not in pending and (key := same_risk(rid, b)) is not None:
+                by_content.setdefault(key, []).append(rid)
+        for rid, r in now.items():
+            if (rid in seen and rid not in before) or (restored and rid in restored) \
+                    or not (olds := by_content.get(same_risk(rid, r))):
+                continue
+            if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
+                olds.remove(old)
+                renumbered[old] = rid
+    else:
+        for rid, r in now.items():
+            if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
+                continue
+            if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
+                olds.remove(old)
+                renumbered[old] = rid
     for old_rid, rid in renumbered.items():
         r, b = now[rid], before[old_rid]
-        out.rows.append(entry(RENUMBERED, r, "风险编号", old_rid, rid))
+        if old_rid != rid and not (other_campaign and old_rid.rsplit("-", 1)[0] == rid.rsplit("-", 1)[0]):
+            # (a year on, only its place in the form's order changed (JWC-B02 → JWC-B01): no change of its own; its
+            # department's code, its person's department did: said)
+            out.rows.append(entry(RENUMBERED, r, "风险编号", old_rid, rid))
         differ(rid, r, b)
 
     taken = set(renumbered.values())
+    consumed = set(renumbered)           # baseline rows said above (their numbers may be other risks' now)
     for rid, r in now.items():
         if rid in taken:
             continue
-        if rid not in seen:
+        if rid not in seen or rid in consumed:     # (under a number whose risk of the baseline is another: new)
             back = restored.get(rid) if restored else None
             out.rows.append(entry(RESTORED if back is not None else "新增", r, "风险等级",
                                   back["items"].get("风险等级", "") if back else "", r["风险等级"]))
@@ -450,7 +470,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         if b is not None:
             differ(rid, r, b)
     for rid, b in before.items():
-        if rid not in now and rid not in renumbered:
+        if (rid not in now or (rid in taken and rid not in consumed)) and rid not in renumbered:
             out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
     # a risk the baseline showed as 退回待改 (not in its catalogue), left out of the correction that is now accepted:
     # deleted after all (said now: the returned form decided nothing)
