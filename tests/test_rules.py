@@ -3652,6 +3652,17 @@ def test_a_second_measure_with_its_risk_number_ditto_is_that_risks(cfg):
     assert "risk-id-unknown" not in {f.code for f in res.findings}
 
 
+@pytest.mark.parametrize("number", ["同上", ""])
+def test_a_measure_on_a_blank_forms_first_row_naming_no_risk_is_said(cfg, number):
+    """教务处's blank 附件6, its first row a measure with 风险编号 同上 (or empty) and no 风险点: an error at the row (it was
+    dropped unsaid, the form accepted with a note that JWC-B01 was registered later)."""
+    submit(cfg, "附件4", "JWC", name="a4.xlsx", rows=[RISK4])
+    path = submit(cfg, "附件6", "JWC", name="a6.xlsx", rows=[{"风险编号": number, **MEASURE6}])
+    res = run(cfg)[path.name]
+    assert res.status == "returned"
+    assert "required" in {f.code for f in res.findings if f.row == 0}
+
+
 def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):
     """Rows of a measure only, inserted under: a risk not registered (its measure is not merged either: it was put to
     the last registered risk above), and a totals line (合计 | 共 2 条: no measure, it was merged as one)."""

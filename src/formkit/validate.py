@@ -1311,6 +1311,13 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                         # pre-filled columns there, so without this its measure would vanish unreported
                         yield F.make(F.REQUIRED, sheet=c.sub.sheet, cell=row.refs["risk_id"], field="风险编号",
                                      row=row.index, key="risk_id")
+                    elif iso_text(row.values.get("measure", "")) or iso_text(row.values.get("procedure", "")):
+                        # … and on a blank form, a measure on its first row naming no risk (风险编号 empty or 同上,
+                        # 风险点 empty): dropped unsaid, the form accepted
+                        key = "risk" if "risk" in row.refs or not row.refs.get("risk_id") else "risk_id"
+                        yield F.make(F.REQUIRED, sheet=c.sub.sheet, cell=row.refs.get(key) or row.at("measure"),
+                                     field=c.spec.column(key).label if c.spec.column(key) else "风险点",
+                                     row=row.index, key=key)
                     continue
             match = best
         row.values["_risk_id"] = match["风险编号"]
