@@ -2061,6 +2061,29 @@ def test_a_reply_sets_its_deadline_after_its_own_date(workdir):
     assert date.fromisoformat(deadline) > sent, (deadline, sent)
 
 
+def test_a_warning_never_told_is_asked_and_one_told_stays_told_when_its_risk_is_reworded(cfg, workdir):
+    """教务处's flawed 附件4 (四级, and a 请核实 on its 教材 row) and its correction both come before the first merge: the
+    flawed one got no reply, so the correction's warning is asked. Told at a merge, then corrected with that row's
+    风险点 reworded a little: not asked again."""
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
+            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
+             "涉及“三重一大”": "是"}]
+    fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
+    fixed = [{**base[0], "风险等级": "二级"}, base[1]]
+    fill(form, workdir / "inbox/教务处_改.xlsx", header={"填表日期": "2023-03-15"}, rows=fixed)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_改.xlsx"]["status"] == "accepted"
+    assert [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+    (workdir / "inbox/教务处_改.xlsx").unlink()
+    merge(cfg)                                  # the flawed one alone: returned, its reply drafted
+    fill(form, workdir / "inbox/教务处_改3.xlsx", header={"填表日期": "2023-03-16"},
+         rows=[fixed[0], {**base[1], "风险点": "教材选用中收受回扣"}])
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_改3.xlsx"]["status"] == "accepted"
+    assert not [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+
+
 def test_a_warning_on_a_new_row_is_asked_and_an_own_file_correction_is_not_asked_again(cfg, workdir):
     """教务处's 附件4 returned (四级) with a 请核实 on its 教材 row. Corrected in its own file with that row kept: no new
     reply (it asked the same again); corrected with a new row warned of the same way: a reply, for that row."""

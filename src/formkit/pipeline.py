@@ -40,7 +40,15 @@ from formkit.levels import supervision
 from formkit.normalize import iso_text, shown_time
 from formkit.read import filled_rows
 from formkit.spec import FormSpec, load_forms
-from formkit.validate import Checked, Context, campaign_window, check_campaign, left_staff, power_item_key
+from formkit.validate import (
+    Checked,
+    Context,
+    _similar,
+    campaign_window,
+    check_campaign,
+    left_staff,
+    power_item_key,
+)
 from formkit.workers import read_all
 
 
@@ -569,7 +577,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
-    _warned_before(results)
+    _warned_before(results, seen)
     if campaign_rules and registry:
         # a file an earlier merge numbered in order, gone from the inbox with no version of its submitter left: its
         # rows are written down now, while the cache still holds them (next round, a correction coming in its place
@@ -800,21 +808,24 @@ def _mismatched(res: InputResult) -> bool:
     return any(f.code == F.PERSON_MISMATCH for f in res.findings)
 
 
-def _warned_before(results: list[InputResult]) -> None:
-    """An accepted version whose warnings (请核实) the version it replaced was told of already, in the reply asking for
-    its errors to be corrected (the feedback workbook sent back, or the person's own file corrected: its errors gone,
-    the values warned of kept after checking): nothing more to ask (each re-send asked the same again). A warning is the
-    same by its code, field and value and the row it is on (by what the row names: a new row warned of is asked)."""
+def _warned_before(results: list[InputResult], seen: Mapping[str, str]) -> None:
+    """An accepted version whose warnings (请核实) the version it replaced was told of already, in the reply an earlier
+    merge drafted asking for its errors to be corrected (`seen`: the inputs earlier merges read; the feedback workbook
+    sent back, or the person's own file corrected: its errors gone, the values warned of kept after checking): nothing
+    more to ask (each re-send asked the same again). A warning is the same by its code, field and value and the row it
+    is on (what the row names, alike: a new row warned of is asked; a risk reworded a little is the same)."""
     told: dict[str, list[InputResult]] = {}
     for r in results:
-        if r.status == SUPERSEDED and r.superseded_by and r.brief and any(f.severity == F.ERROR for f in r.findings):
+        if r.status == SUPERSEDED and r.superseded_by and r.brief and r.sha256 in seen \
+                and any(f.severity == F.ERROR for f in r.findings):
             told.setdefault(r.superseded_by, []).append(r)
     for r in results:
         if r.status != ACCEPTED or r.path not in told:
             continue
-        warned = {_warning_key(r, f) for f in r.findings if f.severity == F.WARNING}
-        asked = {_warning_key(t, f) for t in told[r.path] for f in t.findings if f.severity == F.WARNING}
-        r.warned_before = bool(warned) and warned <= asked
+        warned = [_warning_key(r, f) for f in r.findings if f.severity == F.WARNING]
+        asked = [_warning_key(t, f) for t in told[r.path] for f in t.findings if f.severity == F.WARNING]
+        r.warned_before = bool(warned) and all(
+            any(w[:3] == a[:3] and (w[3] == a[3] or _similar(w[3], a[3]) >= 0.8) for a in asked) for w in warned)
 
 
 def _warning_key(res: InputResult, f: F.Finding) -> tuple:
