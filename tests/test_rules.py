@@ -626,7 +626,8 @@ def test_power_item_unknown(cfg):
     ("无", False), ("/", False), ("暂无", False),                        # no item linked, as an empty cell
     ("决策类：招生计划制定", False), ("教学仪器设备采购（大额）", False),   # under its section, qualified
     ("招生计划的制定", False), ("招生计划", False),                       # with 的, shortened to its beginning
-    ("2", True), ("招生宣传", True), ("教学", True)])                    # a number only, another item, too short
+    ("2", True), ("招生宣传", True), ("教学", True),                     # a number only, another item, too short
+    ("教学仪器设备", True)])                                            # the beginning of another power (…采购)
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
     """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning) is that item;
     无 is no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
@@ -656,8 +657,9 @@ def test_an_item_of_a_returned_power_list_is_no_unknown_link(cfg):
 
 def test_a_section_heading_typed_in_the_seq_column_is_a_heading(cfg):
     """一、决策类权力 typed in 序号 over the items under it: a section heading, said so (it was told to write it in 备注)."""
-    path = submit(cfg, "附件2", "JWC", rows=[{"序号": "一、决策类权力"}, POWER])
+    path = submit(cfg, "附件2", "JWC", rows=[{"序号": "一、决策类权力"}, POWER, {"序号": "（三）"}])
     res = run(cfg)[path.name]
+    # (an empty row numbered in advance, （三）, is no heading)
     assert triples(res) == {("附件2", table_ref(path, "附件2", "序号", 0), "section-heading")}
     assert res.status == "accepted" and "一、决策类权力" in res.findings[0].message
 

@@ -1001,7 +1001,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, mapping[copied], values[copied])
             extra_used.update(extras)
             seq = to_text(values.get("seq", ""))
-            if seq and _HEADING_TEXT.match(seq) and len(seq) > 2 and not _TOTAL.match(seq):
+            if seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) and not _TOTAL.match(seq):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
                 # into 备注)
                 findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),

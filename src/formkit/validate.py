@@ -985,10 +985,14 @@ def _listed_variant(key: str, items: set[str]) -> bool:
         if text in items:
             return True
     if len(key) >= 4:
-        starting = [i for i in items if i.startswith(key) and len(key) >= 0.6 * len(i)]
+        # (only a light word left off the end: 招生计划 for 招生计划制定, not 设备采购 for 设备采购验收, another power)
+        starting = [i for i in items if i.startswith(key) and i[len(key):] in _LIGHT_ENDINGS]
         if len(starting) == 1:
             return True
     return False
+
+
+_LIGHT_ENDINGS = frozenset({"管理", "工作", "制定", "办理", "事项", "事务", "业务", "的制定", "的管理", "工作的"})
 
 
 def power_item_key(text: str) -> str:
