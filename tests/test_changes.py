@@ -279,6 +279,40 @@ def test_a_year_on_risks_in_another_order_are_no_changes(tmp_path):
     assert [(r["变化"], r["风险编号"], r["项目"]) for r in got.rows] == [("新增", "JWC-0012-01", "风险等级")]
 
 
+def test_list_changes_pair_rows_as_the_office_writes_them(tmp_path):
+    """领导小组: the 纪检 head is in both bodies (two rows of one name), a phone written another way is the same number;
+    权力清单: two departments merged into one each listing 固定资产管理, the department renamed a year on (its code in
+    the baseline's 风险编号): nothing changed (a member dropped or moved was missed, the rows were paired wrongly)."""
+    from formkit.changes import Changes, compare_lists
+
+    base = tmp_path / "上一轮.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权力清单"
+    ws.append(["部门", "序号", "权力事项", "权力类别", "职权依据", "行使岗位"])
+    ws.append(["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"])
+    ws.append(["图书馆", 1, "固定资产管理", "执行", "图书馆资产细则", "馆长"])
+    leaders = wb.create_sheet("领导小组")
+    leaders.append(["名单"])
+    leaders.append([])
+    leaders.append(["序号", "机构", "职务", "姓名", "本职", "联系电话"])
+    leaders.append([1, "领导小组", "成员", "周主任", "纪委书记", "0371-6000001"])
+    leaders.append([2, "领导小组办公室", "主任", "周主任", "纪委书记", "0371-6000001"])
+    wb.save(base)
+    powers = [{"部门": "教学事务处", "权力事项": "固定资产管理", "权力类别": "执行", "职权依据": "资产管理办法", "行使岗位": "处长"},
+              {"部门": "教学事务处", "权力事项": "固定资产管理", "权力类别": "执行", "职权依据": "图书馆资产细则",
+               "行使岗位": "馆长"}]
+    now_leaders = [{"机构": "领导小组办公室", "职务": "主任", "姓名": "周主任", "本职": "纪委书记", "联系电话": "03716000001"},
+                   {"机构": "领导小组", "职务": "成员", "姓名": "周主任", "本职": "纪委书记", "联系电话": "0371 6000001"}]
+    changes = Changes("上一轮.xlsx", departments={"教务处": "JWC", "图书馆": "TSG"})
+    code = {"教学事务处": "JWC", "图书馆": "JWC"}.get       # (图书馆 merged into 教学事务处: its 简称 now)
+    compare_lists(changes, base, powers, now_leaders, code)
+    assert changes.rows == [], [(r["变化"], r["姓名"], r["项目"], r["变化前"], r["变化后"]) for r in changes.rows]
+    # 周主任 no longer in 领导小组 (still the office's director): 领导小组删除
+    compare_lists(changes, base, powers, now_leaders[:1], code)
+    assert [(r["变化"], r["姓名"]) for r in changes.rows] == [("领导小组删除", "周主任")]
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

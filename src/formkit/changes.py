@@ -47,6 +47,7 @@ KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": 
 class Changes:
     baseline: str | None                     # the compared workbook, relative to the working folder
     rows: list[dict] = field(default_factory=list)
+    departments: dict[str, str] = field(default_factory=dict)   # the baseline's department names → their codes
 
     def counts(self) -> dict[str, int]:
         """Risk points per kind of change (one risk whose 防控措施 and 工作程序 both changed is one 措施变化, though
@@ -337,6 +338,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         if not rid:
             continue
         seen.add(rid)
+        if (dept := b.get("部门")) and dept not in out.departments:
+            out.departments[dept] = rid.split("-", 1)[0]
         r = now.get(rid)
         if r is None or any(b.get(item, "") != normalize.to_text(r.get(item, "")) for item in COMPARED):
             before[rid] = {k: b.get(k, "") for k in KEPT}
@@ -507,20 +510,30 @@ LIST_KINDS = ("权力新增", "权力删除", "权力变化", "领导小组新�
 
 
 def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], leaders: list[dict],
-                  department: Callable[[str], str] = normalize.fold) -> None:
+                  department: Callable[[str], str | None] = lambda name: None) -> None:
     """权力清单 and 领导小组 against the baseline workbook's: items and members added, removed, changed (变化 said "no
     change" after a re-sent 附件2 dropped, renamed and added items). department: a department's name (as the sheets
-    show it) → what tells it apart across a renaming (its code)."""
+    show it) → its code (None when unknown: a name the baseline's 风险编号 give a code, else the name itself)."""
     if baseline is None:
         return
     old_powers = _sheet_table(baseline, "权力清单", "权力事项")
     old_leaders = _sheet_table(baseline, "领导小组", "姓名")
 
-    def power_key(r: Mapping) -> tuple[str, str]:
-        return department(normalize.to_text(r.get("部门", ""))), normalize.fold(normalize.to_text(r.get("权力事项", "")))
+    named = changes.departments          # (the baseline's departments by its 风险编号: a year on, renamed since)
 
-    def leader_key(r: Mapping) -> str:
-        return normalize.fold(normalize.to_text(r.get("姓名", "")))
+    def power_key(r: Mapping, old: bool = False) -> tuple[str, str]:
+        name = normalize.to_text(r.get("部门", ""))
+        code = department(name) or (named.get(name) if old else None) or normalize.fold(name)
+        return code, normalize.fold(normalize.to_text(r.get("权力事项", "")))
+
+    def leader_key(r: Mapping, old: bool = False) -> tuple[str, str]:
+        # (by the body too: the 纪检 head is a member of 领导小组 and the director of its office, two rows)
+        return normalize.fold(normalize.to_text(r.get("机构", ""))), normalize.fold(normalize.to_text(r.get("姓名", "")))
+
+    def same(item: str, old: str, new: str) -> bool:
+        if item == "联系电话":            # (0371-6000001 and 037160000001 are one number)
+            return re.sub(r"\D", "", old) == re.sub(r"\D", "", new)
+        return old == new
 
     def row(kind: str, r: Mapping, item: str, old: str, new: str, power: bool) -> dict:
         return {"变化": kind, "风险编号": "", "部门": normalize.to_text(r.get("部门", "")) if power else "",
@@ -535,19 +548,25 @@ def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], l
             (old_leaders, leaders, leader_key, LEADER_COMPARED, False, "领导小组", "姓名")):
         if old_rows is None:           # (a workbook of an older formkit, without the sheet)
             continue
-        before = {key(r): r for r in old_rows if key(r)[-1]}
-        now = {key(r): r for r in new_rows if key(r)[-1]}
-        for k, r in now.items():
-            b = before.get(k)
-            if b is None:
+        # rows of one key paired in their order (two departments merged into one, each listing 固定资产管理)
+        before: dict[tuple, list[Mapping]] = {}
+        for r in old_rows:
+            if (k := key(r, True))[-1]:
+                before.setdefault(k, []).append(r)
+        now: dict[tuple, list[Mapping]] = {}
+        for r in new_rows:
+            if (k := key(r))[-1]:
+                now.setdefault(k, []).append(r)
+        for k in dict.fromkeys([*now, *before]):
+            olds, news = before.get(k, []), now.get(k, [])
+            for b, r in zip(olds, news, strict=False):
+                for item in compared:
+                    old, new = normalize.to_text(b.get(item, "")), normalize.to_text(r.get(item, ""))
+                    if not same(item, old, new):
+                        out.append(row(prefix + "变化", r, item, old, new, power))
+            for r in news[len(olds):]:
                 out.append(row(prefix + "新增", r, name, "", normalize.to_text(r.get(name, "")), power))
-                continue
-            for item in compared:
-                old, new = normalize.to_text(b.get(item, "")), normalize.to_text(r.get(item, ""))
-                if old != new:
-                    out.append(row(prefix + "变化", r, item, old, new, power))
-        for k, b in before.items():
-            if k not in now:
+            for b in olds[len(news):]:
                 out.append(row(prefix + "删除", b, name, normalize.to_text(b.get(name, "")), "", power))
     order = {kind: i for i, kind in enumerate(LIST_KINDS)}
     changes.rows.extend(sorted(out, key=lambda r: (order[r["变化"]], r["部门"], r["风险点"], r["姓名"], r["项目"])))

@@ -194,17 +194,17 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     return MergeResult(analysis, outputs, data)
 
 
-def _department_of(cfg: Config) -> Callable[[str], str]:
+def _department_of(cfg: Config) -> Callable[[str], str | None]:
     """A department's name as a workbook shows it → its code (the roster's names and 简称, the names its forms were issued
-    under), else the name itself: a department renamed is the same department."""
+    under), else None: a department renamed or merged is known by its code."""
     from formkit import normalize
     from formkit.config import read_issued
 
     issued = {normalize.fold(name): code for code, names in read_issued(cfg)[1].items() for name in names}
 
-    def code_of(name: str) -> str:
+    def code_of(name: str) -> str | None:
         found = cfg.roster.find_department(name)
-        return found.code if found else issued.get(normalize.fold(name), normalize.fold(name))
+        return found.code if found else issued.get(normalize.fold(name))
     return code_of
 
 
