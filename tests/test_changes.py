@@ -270,8 +270,12 @@ def test_a_year_on_risks_in_another_order_are_no_changes(tmp_path):
                 "岗位": post}
 
     before = [row("JWC-B01", "部门", "", "教材采购收受回扣", "教材"), row("JWC-B02", "部门", "", "公务接待超标准", "办公室"),
+              {**row("JWC-B03", "部门", "", "收受供应商回扣", "设备采购"), "风险等级": "一级"},
+              row("JWC-B04", "部门", "", "收受供应商回扣", "教材选用"),
               row("JWC-0012-01", "个人", "张伟", "成绩修改把关不严", "教务科")]
     now = [row("JWC-B01", "部门", "", "公务接待超标准", "办公室"), row("JWC-B02", "部门", "", "教材采购收受回扣", "教材"),
+           row("JWC-B03", "部门", "", "收受供应商回扣", "教材选用"),     # (one wording at two posts: by its post)
+           {**row("JWC-B04", "部门", "", "收受供应商回扣", "设备采购"), "风险等级": "一级"},
            row("JWC-0012-01", "个人", "张伟", "监考不严", "教务科"), row("JWC-0012-02", "个人", "张伟", "成绩修改把关不严", "教务科")]
     known = [tuple(r.get(k, "") for k in KEPT) for r in before]
     got = compare(now, tmp_path / "x.xlsx", tmp_path, known=known, waiting={}, other_campaign=True,

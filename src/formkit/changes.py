@@ -417,17 +417,23 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         # a year on the numbers are given afresh (a department's rows in another order, a person's risk added before
         # the others): the same person's (department's) same 风险点 is the same risk whatever its number now, else it
         # was compared with another risk under its old number (风险点变化 for risks that had not changed)
-        by_content: dict[tuple, list[str]] = {}
-        for rid, b in before.items():
-            if rid not in pending and (key := same_risk(rid, b)) is not None:
-                by_content.setdefault(key, []).append(rid)
-        for rid, r in now.items():
-            if (rid in seen and rid not in before) or (restored and rid in restored) \
-                    or not (olds := by_content.get(same_risk(rid, r))):
-                continue
-            if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
-                olds.remove(old)
-                renumbered[old] = rid
+        # (by 岗位 and 风险点 first, as numbering matches: one department's two risks of one wording at two posts)
+        for with_post in (True, False):
+            by_content: dict[tuple, list[str]] = {}
+            for rid, b in before.items():
+                if rid not in pending and rid not in renumbered and (key := same_risk(rid, b)) is not None:
+                    by_content.setdefault((*key, normalize.fold(b.get("岗位", ""))) if with_post else key, []).append(rid)
+            taken_now = set(renumbered.values())
+            for rid, r in now.items():
+                if (rid in seen and rid not in before) or (restored and rid in restored) or rid in taken_now \
+                        or (key := same_risk(rid, r)) is None:
+                    continue
+                if not (olds := by_content.get((*key, normalize.fold(normalize.to_text(r.get("岗位", ""))))
+                                                if with_post else key)):
+                    continue
+                if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
+                    olds.remove(old)
+                    renumbered[old] = rid
     else:
         for rid, r in now.items():
             if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
