@@ -2075,6 +2075,9 @@ def test_a_warning_never_told_is_asked_and_one_told_stays_told_when_its_risk_is_
     result = merge(cfg)
     assert inputs(workdir)["inbox/教务处_改.xlsx"]["status"] == "accepted"
     assert [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+    # merged again before anything was sent: the draft stays (the flawed one was read, never replied to)
+    result = merge(cfg)
+    assert [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
     (workdir / "inbox/教务处_改.xlsx").unlink()
     merge(cfg)                                  # the flawed one alone: returned, its reply drafted
     fill(form, workdir / "inbox/教务处_改3.xlsx", header={"填表日期": "2023-03-16"},

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -577,7 +577,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
-    _warned_before(results, seen)
+    if campaign_rules:
+        from formkit.write.feedback import replied_inputs
+
+        _warned_before(results, replied_inputs(cfg.outbox))
     if campaign_rules and registry:
         # a file an earlier merge numbered in order, gone from the inbox with no version of its submitter left: its
         # rows are written down now, while the cache still holds them (next round, a correction coming in its place
@@ -808,15 +811,16 @@ def _mismatched(res: InputResult) -> bool:
     return any(f.code == F.PERSON_MISMATCH for f in res.findings)
 
 
-def _warned_before(results: list[InputResult], seen: Mapping[str, str]) -> None:
+def _warned_before(results: list[InputResult], replied: Collection[str]) -> None:
     """An accepted version whose warnings (请核实) the version it replaced was told of already, in the reply an earlier
-    merge drafted asking for its errors to be corrected (`seen`: the inputs earlier merges read; the feedback workbook
-    sent back, or the person's own file corrected: its errors gone, the values warned of kept after checking): nothing
-    more to ask (each re-send asked the same again). A warning is the same by its code, field and value and the row it
-    is on (what the row names, alike: a new row warned of is asked; a risk reworded a little is the same)."""
+    merge drafted asking for its errors to be corrected (`replied`: the inputs earlier merges drafted a reply for; the
+    feedback workbook sent back, or the person's own file corrected: its errors gone, the values warned of kept after
+    checking): nothing more to ask (each re-send asked the same again). A warning is the same by its code, field and
+    value and the row it is on (what the row names, alike: a new row warned of is asked; a risk reworded a little is
+    the same)."""
     told: dict[str, list[InputResult]] = {}
     for r in results:
-        if r.status == SUPERSEDED and r.superseded_by and r.brief and r.sha256 in seen \
+        if r.status == SUPERSEDED and r.superseded_by and r.brief and r.sha256 in replied \
                 and any(f.severity == F.ERROR for f in r.findings):
             told.setdefault(r.superseded_by, []).append(r)
     for r in results:

@@ -407,14 +407,29 @@ def _manifest(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+REPLIED = "*replied"
+"""The manifest's entry of the inputs a reply was drafted for, this merge or an earlier one (still in the inbox): a
+correction of one of them is not asked again about the warnings that reply told (pipeline._warned_before)."""
+
+
+def replied_inputs(outbox: Path) -> set[str]:
+    """The SHA-256 of the inputs earlier merges drafted a reply for (REPLIED)."""
+    entry = _manifest(outbox / FEEDBACK_DIR).get(REPLIED)
+    return {sha for sha in entry if isinstance(sha, str)} if isinstance(entry, list) else set()
+
+
 def record_feedback(analysis: Analysis, jobs: list[FeedbackJob]) -> None:
-    """Write the manifest of the feedback workbooks now in place (see MANIFEST)."""
+    """Write the manifest of the feedback workbooks now in place (see MANIFEST), and which inputs have had a reply."""
     folder = analysis.cfg.outbox / FEEDBACK_DIR
-    entries = {}
+    entries: dict[str, list] = {}
     for job in jobs:
         stat = _stat(job.path) if job.digest else None
         if stat is not None:
             entries[job.path.relative_to(folder).as_posix()] = [job.digest, *stat]
+    present = {r.sha256 for r in analysis.inputs if r.sha256}
+    replied = (replied_inputs(analysis.cfg.outbox) | {analysis.inputs[job.index].sha256 for job in jobs}) & present
+    if replied:
+        entries[REPLIED] = sorted(replied)
     if entries or (folder / MANIFEST).exists():
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / (MANIFEST + ".tmp")
