@@ -564,7 +564,13 @@ def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], l
             if (k := key(r))[-1]:
                 now.setdefault(k, []).append(r)
         for k in dict.fromkeys([*now, *before]):
-            olds, news = before.get(k, []), now.get(k, [])
+            olds, news = list(before.get(k, [])), list(now.get(k, []))
+            for r in list(news):      # (the same rows first, whatever their order: then the rest in order)
+                same_row = next((b for b in olds if all(same(item, normalize.to_text(b.get(item, "")),
+                                                             normalize.to_text(r.get(item, ""))) for item in compared)), None)
+                if same_row is not None:
+                    olds.remove(same_row)
+                    news.remove(r)
             for b, r in zip(olds, news, strict=False):
                 for item in compared:
                     old, new = normalize.to_text(b.get(item, "")), normalize.to_text(r.get(item, ""))
