@@ -626,13 +626,14 @@ def test_power_item_unknown(cfg):
     ("无", False), ("/", False), ("暂无", False),                        # no item linked, as an empty cell
     ("决策类：招生计划制定", False), ("教学仪器设备采购（大额）", False),   # under its section, qualified
     ("招生计划的制定", False), ("招生计划", False),                       # with 的, shortened to its beginning
+    ("教学仪器设备采购", False), ("学籍异动", False),                       # (学籍异动审批 listed)
     ("2", True), ("招生宣传", True), ("教学", True),                     # a number only, another item, too short
     ("教学仪器设备", True)])                                            # the beginning of another power (…采购)
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
     """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning) is that item;
     无 is no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
     submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[
-        {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}])
+        {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}, {**POWER, "权力事项": "学籍异动审批"}])
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": link}])
     res = run(cfg)[path.name]
     assert ("power-item-unknown" in {f.code for f in res.findings}) == warned
@@ -3663,6 +3664,28 @@ def test_a_measure_on_a_blank_forms_first_row_naming_no_risk_is_said(cfg, number
     res = run(cfg)[path.name]
     assert res.status == "returned"
     assert "required" in {f.code for f in res.findings if f.row == 0}
+
+
+def test_a_risk_merged_over_its_two_measures_rows_is_no_question(cfg):
+    """附件6: a row inserted under JWC-B01's for a second measure, 风险编号 and 风险点 merged over the two rows: that
+    risk's two measures, a note (merged-rows), not a 请核实 telling to write 主要表现形式 in one cell (merged-risk-rows:
+    a measure form has no such column)."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点", *MEASURE6])
+    first = next(r for r in range(hr + 1, hr + 10) if ws.cell(r, cols["风险编号"]).value == "JWC-B01")
+    ws.insert_rows(first + 1)
+    for label, value in {**MEASURE6, "防控措施": "第二条措施"}.items():
+        ws.cell(first + 1, cols[label], value)
+    for key in ("风险编号", "风险点"):
+        ws.merge_cells(start_row=first, start_column=cols[key], end_row=first + 1, end_column=cols[key])
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    assert "merged-risk-rows" not in {f.code for f in res.findings}
+    assert not [f for f in res.findings if f.severity == "warning"]
 
 
 def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):

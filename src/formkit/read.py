@@ -845,7 +845,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # the 风险点 itself merged over rows: each row is catalogued as a risk of its own, which may not be what
             # was meant (one risk, its 主要表现形式 split over two rows): asked; a 岗位 or 风险类别 merged over its
             # risks is how such tables are drawn
-            code = F.MERGED_RISK_ROWS if key == "risk" else F.MERGED_ROWS
+            # (on a measure form, a 风险点 merged over its measures' rows is how two measures of one risk are drawn)
+            code = F.MERGED_RISK_ROWS if key == "risk" and not spec.is_measure_form else F.MERGED_ROWS
             findings.append(F.make(code, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
                                    value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
     rows: list[Row] = []

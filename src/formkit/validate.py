@@ -992,7 +992,8 @@ def _listed_variant(key: str, items: set[str]) -> bool:
     return False
 
 
-_LIGHT_ENDINGS = frozenset({"管理", "工作", "制定", "办理", "事项", "事务", "业务", "的制定", "的管理", "工作的"})
+_LIGHT_ENDINGS = frozenset({"管理", "工作", "制定", "办理", "事项", "事务", "业务", "的制定", "的管理", "工作的", "审批", "审核",
+                            "评定", "评审", "认定", "核定", "备案", "登记"})
 
 
 def power_item_key(text: str) -> str:
