@@ -3242,20 +3242,20 @@ def test_a_risk_form_resent_after_a_staff_number_correction_keeps_its_numbers(wo
 
 
 def test_a_similarity_below_a_floor_is_told_cheaply_and_the_same():
-    """_similar with a floor (long forms matched row against row) says "below it" exactly when the full ratio is below
+    """similarity with a floor (long forms matched row against row) says "below it" exactly when the full ratio is below
     it, and gives the full ratio at or above it."""
     import random
 
-    from formkit.validate import _similar
+    from formkit.validate import similarity
 
     rnd = random.Random(7)
     alphabet = "风险点收受回扣泄露考试试题教材采购公车私用审批把关不严"
     for _ in range(2000):
         a = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 16)))
         b = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 16)))
-        full = _similar(a, b)
+        full = similarity(a, b)
         for floor in (0.75, 0.8):
-            quick = _similar(a, b, floor)
+            quick = similarity(a, b, floor)
             assert (quick < floor) == (full < floor) and (full < floor or quick == full), (a, b, floor)
 
 

@@ -401,42 +401,32 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             return level_kind, normalize.fold(normalize.to_text(r.get("姓名", ""))), "-".join(parts[1:-1]), point
         return (level_kind, point) if other_campaign else None
 
-    gone_by: dict[tuple, list[str]] = {}
-    for rid, b in before.items():
-        if rid not in now and rid not in pending and (key := same_risk(rid, b)) is not None:
-            gone_by.setdefault(key, []).append(rid)
-
     def same_department(old: dict, r: Mapping) -> bool:
         # a department's risk under another code: the department's own (its code changed, its name kept), or one of a
         # department no longer in the roster (merged); not one a department still there dropped and another lists now
         return old.get("层级") != "部门" or old.get("部门") == normalize.to_text(r.get("部门", "")) \
             or old.get("部门") not in departments
 
+    def post(r: Mapping) -> str:
+        return normalize.fold(normalize.to_text(r.get("岗位", "")))
+
+    # within a campaign: a risk gone paired with a new one; a year on, when the numbers are given afresh (a department's
+    # rows in another order, a person's risk added before the others), any risk that differs under its number: the
+    # same person's (department's) same 风险点 is the same risk whatever its number now (it was compared with another
+    # risk under its old number: 风险点变化 for risks that had not changed); by 岗位 and 风险点 first, as numbering
+    # matches (one department's two risks of one wording at two posts)
     renumbered: dict[str, str] = {}      # the baseline's number → the risk's number now
-    if other_campaign:
-        # a year on the numbers are given afresh (a department's rows in another order, a person's risk added before
-        # the others): the same person's (department's) same 风险点 is the same risk whatever its number now, else it
-        # was compared with another risk under its old number (风险点变化 for risks that had not changed)
-        # (by 岗位 and 风险点 first, as numbering matches: one department's two risks of one wording at two posts)
-        for with_post in (True, False):
-            by_content: dict[tuple, list[str]] = {}
-            for rid, b in before.items():
-                if rid not in pending and rid not in renumbered and (key := same_risk(rid, b)) is not None:
-                    by_content.setdefault((*key, normalize.fold(b.get("岗位", ""))) if with_post else key, []).append(rid)
-            taken_now = set(renumbered.values())
-            for rid, r in now.items():
-                if (rid in seen and rid not in before) or (restored and rid in restored) or rid in taken_now \
-                        or (key := same_risk(rid, r)) is None:
-                    continue
-                if not (olds := by_content.get((*key, normalize.fold(normalize.to_text(r.get("岗位", ""))))
-                                                if with_post else key)):
-                    continue
-                if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
-                    olds.remove(old)
-                    renumbered[old] = rid
-    else:
+    for with_post in (True, False) if other_campaign else (False,):
+        by_content: dict[tuple, list[str]] = {}
+        for rid, b in before.items():
+            if rid not in pending and rid not in renumbered and (other_campaign or rid not in now) \
+                    and (key := same_risk(rid, b)) is not None:
+                by_content.setdefault((*key, post(b)) if with_post else key, []).append(rid)
+        taken_now = set(renumbered.values())
         for rid, r in now.items():
-            if rid in seen or (restored and rid in restored) or not (olds := gone_by.get(same_risk(rid, r))):
+            if (rid in seen and (rid not in before or not other_campaign)) or (restored and rid in restored) \
+                    or rid in taken_now or (key := same_risk(rid, r)) is None \
+                    or not (olds := by_content.get((*key, post(r)) if with_post else key)):
                 continue
             if (old := next((o for o in olds if same_department(before[o], r)), None)) is not None:
                 olds.remove(old)

@@ -46,7 +46,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     seed: the numbers given in an earlier merge (number → (folded 岗位, folded 风险点)), which every version is
     matched against first: an older version found late, or a superseded file taken out of the inbox, renumbers
     nothing. history: filled with every number the submitter's risks ever had (for the next merge's seed)."""
-    from formkit.validate import _similar
+    from formkit.validate import similarity
 
     known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
     numbers: dict[int, int] = {}
@@ -81,7 +81,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                     if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike, then the
                         # one of the same 风险类别 and 主要表现形式 (one 风险点 typed twice, under two categories: rows
                         # reordered do not swap their numbers, and the measures those carry)
-                        n = max(found, key=lambda m: (_similar(key[0], table[m][0]), _alike(key, table[m]), -m))
+                        n = max(found, key=lambda m: (similarity(key[0], table[m][0]), _alike(key, table[m]), -m))
                         numbers[row.index] = n
                         used.add(n)
             # the most alike pairs first (a new risk above a reworded one does not take its number)
@@ -206,9 +206,9 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
 def _reworded(key: tuple[str, ...], old: tuple[str, ...]) -> float:
     """How likely a row's 风险点 is a rewording of an earlier one: their similarity; with the same 风险类别 and 主要表现形式
     also the share of characters they have in common, whatever their order (报销票据的审核 for 票据报销审核)."""
-    from formkit.validate import _similar
+    from formkit.validate import similarity
 
-    score = _similar(key[1], old[1], 0.8)
+    score = similarity(key[1], old[1], 0.8)
     if score < 0.8 and len(key) > 2 and len(old) > 2 and key[2] == old[2] and key[1] and old[1]:
         common = sum((Counter(key[1]) & Counter(old[1])).values())
         score = max(score, 2 * common / (len(key[1]) + len(old[1])))
@@ -228,9 +228,9 @@ def _alike(key: tuple[str, ...], old: tuple[str, ...]) -> float:
     """How alike the 风险类别 and 主要表现形式 of two rows of one 风险点 are (0 when an earlier merge kept no such part)."""
     if len(key) < 3 or len(old) < 3:
         return 0.0
-    from formkit.validate import _similar
+    from formkit.validate import similarity
 
-    return 1.0 if key[2] == old[2] else _similar(key[2], old[2])
+    return 1.0 if key[2] == old[2] else similarity(key[2], old[2])
 
 
 def _seed(prev: tuple[str, str | None], versions: list[InputResult]) -> dict[int, tuple[str, ...]] | None:

@@ -43,11 +43,11 @@ from formkit.spec import FormSpec, load_forms
 from formkit.validate import (
     Checked,
     Context,
-    _similar,
     campaign_window,
     check_campaign,
     left_staff,
     power_item_key,
+    similarity,
 )
 from formkit.workers import read_all
 
@@ -413,10 +413,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             own = max(i for i, m in enumerate(members) if not _mismatched(m))
             current.extend(members[own + 1:])
             del members[own + 1:]
-        if len(members) > 1 and versions.compare(members[-1], members[-2], window)[1] == "文件名顺序":
-            versions.original_sheet_first(members)
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
+            if members[-1].order_basis == "文件名顺序" and versions.original_sheet_first(members):
+                members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
             elif members[-1].order_basis == "文件名顺序" and (other := versions.sheet_copy(members[-1], members[-2])):
@@ -829,7 +829,7 @@ def _warned_before(results: list[InputResult], replied: Collection[str]) -> None
         warned = [_warning_key(r, f) for f in r.findings if f.severity == F.WARNING]
         asked = [_warning_key(t, f) for t in told[r.path] for f in t.findings if f.severity == F.WARNING]
         r.warned_before = bool(warned) and all(
-            any(w[:3] == a[:3] and (w[3] == a[3] or _similar(w[3], a[3]) >= 0.8) for a in asked) for w in warned)
+            any(w[:3] == a[:3] and (w[3] == a[3] or similarity(w[3], a[3]) >= 0.8) for a in asked) for w in warned)
 
 
 def _warning_key(res: InputResult, f: F.Finding) -> tuple:

@@ -1026,7 +1026,7 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
 
 
-def _similar(a: str, b: str, floor: float = 0.0) -> float:
+def similarity(a: str, b: str, floor: float = 0.0) -> float:
     """How alike two texts are (difflib's ratio; 0.9 for one inside the other). floor: below it, only that the score is
     below it matters: a cheap upper bound is returned as soon as one is below it (every row of a long form against every
     registered risk made a merge quadratic: a minute at 1,000 rows)."""
@@ -1273,7 +1273,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 yield from _prefilled_columns_kept(c, row, match, ctx)
         else:
             key = match_key(text)
-            scored = sorted(((_similar(key, match_key(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
+            scored = sorted(((similarity(key, match_key(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
                             reverse=True)
             best = scope[scored[0][1]] if scored else None
             if len(scored) > 1 and scored[0][0] >= 0.75 and scored[1][0] == scored[0][0] and scored[0][0] < 1.0:
@@ -1285,7 +1285,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=text, row=row.index, key="risk", detail=both)
                 above = ("unmatched", text)
                 continue
-            if best is None or _similar(key, match_key(best["风险点"])) < 0.75:
+            if best is None or similarity(key, match_key(best["风险点"])) < 0.75:
                 if text:
                     # a warning: the file is still accepted, its matched rows merged (forms.md, 附件5) …
                     unmatched += 1

@@ -411,22 +411,21 @@ _COPY_NAME = re.compile(r"(.*?)\s*(?:[(（]\d{1,3}[)）]|[-_ ]?(?:副本|备份|
 """A sheet name as Excel, WPS and LibreOffice name a copy: 附件3 (2), 附件3 - 副本, 附件3备份, 附件3_copy."""
 
 
-def original_sheet_first(members: list[InputResult]) -> None:
+def original_sheet_first(members: list[InputResult]) -> bool:
     """The last two versions, two sheets of one workbook that nothing else orders (sheet order said which came last):
     the original before its copy when one holds every row of the other and more (the copy a backup of an earlier
     state, the original edited since), else when one sheet's name is the other's as a copy is named (附件3 (2)) —
-    the copy took the original's place, the rows typed since lost."""
+    the copy took the original's place, the rows typed since lost. Whether they were swapped."""
     a, b = members[-2], members[-1]
     if a.raw.file_path != b.raw.file_path or a.path == b.path or a.checked is None or b.checked is None:
-        return
+        return False
     rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
     rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
-    if rows_b < rows_a:
+    if rows_b < rows_a or (not rows_a < rows_b and (m := _COPY_NAME.fullmatch(b.checked.sub.sheet))
+                           and m[1] == a.checked.sub.sheet):
         members[-2:] = [b, a]
-    elif rows_a < rows_b:
-        return
-    elif (m := _COPY_NAME.fullmatch(b.checked.sub.sheet)) and m[1] == a.checked.sub.sheet:
-        members[-2:] = [b, a]
+        return True
+    return False
 
 
 def sheet_copy(a: InputResult, b: InputResult) -> str | None:
