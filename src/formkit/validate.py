@@ -431,7 +431,6 @@ def campaign_begun(cfg) -> date:
     return min(p.start for p in cfg.phases.values()) - timedelta(days=_BEFORE_DAYS)
 
 
-_same_year = same_round     # (config.same_round: also what generate and the issued record go by)
 
 
 
@@ -449,14 +448,14 @@ def _version(text: str) -> str:
 def _other_campaign(ident, cfg) -> bool:
     """Whether a form's hidden identity is of another campaign (not a renamed one: identity-campaign)."""
     return bool(ident and ident.campaign and cfg.campaign_id and ident.campaign != cfg.campaign_id
-                and not _same_year(ident.campaign, cfg))
+                and not same_round(ident.campaign, cfg))
 
 
 @rule()
 def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     ident = c.sub.identity
     if ident and ident.campaign and ctx.cfg.campaign_id and ident.campaign != ctx.cfg.campaign_id:
-        if _same_year(ident.campaign, ctx.cfg):     # the name changed in formkit.toml since the forms went out
+        if same_round(ident.campaign, ctx.cfg):     # the name changed in formkit.toml since the forms went out
             yield F.make(F.CAMPAIGN_RENAMED, sheet=c.sub.sheet, cell="A1", value=ident.campaign,
                          detail=ctx.cfg.campaign_id)
         else:
@@ -468,7 +467,7 @@ def identity_campaign(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # no hidden identity (the cells pasted into a new workbook): the line under the title still says whose
         # campaign the form was issued for; another year's is not this campaign's
         ref, text = line
-        if not _same_year(text, ctx.cfg) and re.search(r"(?:19|20)\d\d", text) \
+        if not same_round(text, ctx.cfg) and re.search(r"(?:19|20)\d\d", text) \
                 and normalize.fold(text) != normalize.fold(ctx.cfg.campaign):
             yield F.make(F.IDENTITY_CAMPAIGN, sheet=c.sub.sheet, cell=ref, value=text, detail=ctx.cfg.campaign)
 
