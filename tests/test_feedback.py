@@ -2108,3 +2108,33 @@ def test_a_warning_on_a_new_row_is_asked_and_an_own_file_correction_is_not_asked
     result = merge(cfg)
     assert inputs(workdir)["inbox/教务处_改2.xlsx"]["status"] == "accepted"
     assert [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+
+
+def test_a_warning_told_is_not_asked_again_after_the_old_file_left_or_when_it_was_all_the_reply_asked(cfg, workdir):
+    """教务处's 附件4 returned (四级) with a 请核实 on its 教材 row; the coordinator moves the flawed file out of inbox/ and
+    the correction (the 请核实 row kept) comes: not asked again (the flawed file gone, it was). A form accepted with
+    only a 请核实, sent back checked with another cell reworded: not asked again either."""
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
+            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
+             "涉及“三重一大”": "是"}]
+    fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
+    merge(cfg)
+    shutil.move(workdir / "inbox/教务处.xlsx", workdir / "教务处_旧.xlsx")
+    fixed = [{**base[0], "风险等级": "二级"}, base[1]]
+    fill(form, workdir / "inbox/教务处_改.xlsx", header={"填表日期": "2023-03-15"}, rows=fixed)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_改.xlsx"]["status"] == "accepted"
+    assert not [p for p in result.outputs["mail_drafts"] if "反馈" in p and "教务处" in p]
+    # 张伟: accepted with a 请核实 only (a reply drafted); sent back checked, another cell reworded: not asked again
+    a3 = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    rows = [{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级",
+             "涉及“三重一大”": "是"}]
+    fill(a3, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=rows)
+    result = merge(cfg)
+    assert [p for p in result.outputs["mail_drafts"] if "张伟" in p]
+    fill(a3, workdir / "inbox/张伟_核实.xlsx", header={"填表日期": "2023-03-14"},
+         rows=[{**rows[0], "主要表现形式": "违规同意修改学生成绩"}])
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/张伟_核实.xlsx"]["status"] == "accepted"
+    assert not [p for p in result.outputs["mail_drafts"] if "张伟" in p], result.outputs["mail_drafts"]

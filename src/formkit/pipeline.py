@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -578,9 +578,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results)
     if campaign_rules:
-        from formkit.write.feedback import replied_inputs
+        from formkit.write.feedback import told_before
 
-        _warned_before(results, replied_inputs(cfg.outbox))
+        _warned_before(results, told_before(cfg.outbox))
     if campaign_rules and registry:
         # a file an earlier merge numbered in order, gone from the inbox with no version of its submitter left: its
         # rows are written down now, while the cache still holds them (next round, a correction coming in its place
@@ -811,35 +811,36 @@ def _mismatched(res: InputResult) -> bool:
     return any(f.code == F.PERSON_MISMATCH for f in res.findings)
 
 
-def _warned_before(results: list[InputResult], replied: Collection[str]) -> None:
-    """An accepted version whose warnings (请核实) the version it replaced was told of already, in the reply an earlier
-    merge drafted asking for its errors to be corrected (`replied`: the inputs earlier merges drafted a reply for; the
-    feedback workbook sent back, or the person's own file corrected: its errors gone, the values warned of kept after
-    checking): nothing more to ask (each re-send asked the same again). A warning is the same by its code, field and
+def _warned_before(results: list[InputResult], told: Mapping[str, dict]) -> None:
+    """An accepted version with only warnings (请核实) a reply drafted at an earlier merge asked its submitter about
+    already, for another version of the form (`told`: what replies told each submitter, recorded with the feedback):
+    the errors corrected and the values warned of kept after checking, or a 请核实 answered by sending the form back as
+    it was meant: nothing more to ask (each re-send asked the same again). A warning is the same by its code, field and
     value and the row it is on (what the row names, alike: a new row warned of is asked; a risk reworded a little is
-    the same)."""
-    told: dict[str, list[InputResult]] = {}
+    the same). The version a reply was drafted for itself keeps its reply (merged again before it was sent)."""
     for r in results:
-        if r.status == SUPERSEDED and r.superseded_by and r.brief and r.sha256 in replied \
-                and any(f.severity == F.ERROR for f in r.findings):
-            told.setdefault(r.superseded_by, []).append(r)
-    for r in results:
-        if r.status != ACCEPTED or r.path not in told:
+        if r.status != ACCEPTED or r.brief is None or (t := told.get(submitter_key(r))) is None \
+                or r.sha256 in t["shas"]:
             continue
-        warned = [_warning_key(r, f) for f in r.findings if f.severity == F.WARNING]
-        asked = [_warning_key(t, f) for t in told[r.path] for f in t.findings if f.severity == F.WARNING]
+        warned = [warning_key(r, f) for f in r.findings if f.severity == F.WARNING]
+        asked = [tuple(a) for a in t["warnings"] if isinstance(a, list) and len(a) == 4]
         r.warned_before = bool(warned) and all(
-            any(w[:3] == a[:3] and (w[3] == a[3] or similarity(w[3], a[3]) >= 0.8) for a in asked) for w in warned)
+            any(w[:3] == a[:3] and (w[3] == a[3] or similarity(w[3], str(a[3])) >= 0.8) for a in asked) for w in warned)
 
 
-def _warning_key(res: InputResult, f: F.Finding) -> tuple:
+def submitter_key(res: InputResult) -> str:
+    """Whose form an input is, as a text (its form, department, person: Brief.key)."""
+    return "|".join(map(str, res.brief.key)) if res.brief else ""
+
+
+def warning_key(res: InputResult, f: F.Finding) -> tuple:
     """A warning as told apart across versions: its code, field, value and what its row names (风险点, 防控措施 …)."""
     named = ""
     if f.row is not None and (c := res.checked) is not None and 0 <= f.row < len(c.sub.rows):
         values = c.sub.rows[f.row].values
         named = next((normalize.fold(iso_text(values.get(k, ""))) for k in ("risk", "measure", "power_item", "name")
                       if iso_text(values.get(k, ""))), "")
-    return f.code, f.field, f.value, named
+    return f.code, f.field or "", f.value or "", named
 
 
 def _other_campaign(res: InputResult) -> bool:

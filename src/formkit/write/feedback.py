@@ -407,15 +407,19 @@ def _manifest(folder: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-REPLIED = "*replied"
-"""The manifest's entry of the inputs a reply was drafted for, this merge or an earlier one (still in the inbox): a
-correction of one of them is not asked again about the warnings that reply told (pipeline._warned_before)."""
+TOLD = "*told"
+"""The manifest's entry of what replies told each submitter's form (its form, department, person): the inputs a reply
+was drafted for, and the warnings (请核实) it asked about; a later version with only those warnings is not asked again
+(pipeline._warned_before)."""
 
 
-def replied_inputs(outbox: Path) -> set[str]:
-    """The SHA-256 of the inputs earlier merges drafted a reply for (REPLIED)."""
-    entry = _manifest(outbox / FEEDBACK_DIR).get(REPLIED)
-    return {sha for sha in entry if isinstance(sha, str)} if isinstance(entry, list) else set()
+def told_before(outbox: Path) -> dict[str, dict]:
+    """TOLD as the last merge recorded it: submitter key → {"shas": [...], "warnings": [[code, field, value, row], ...]}."""
+    entry = _manifest(outbox / FEEDBACK_DIR).get(TOLD)
+    if not isinstance(entry, dict):
+        return {}
+    return {k: v for k, v in entry.items() if isinstance(k, str) and isinstance(v, dict)
+            and isinstance(v.get("shas"), list) and isinstance(v.get("warnings"), list)}
 
 
 def record_feedback(analysis: Analysis, jobs: list[FeedbackJob]) -> None:
@@ -426,10 +430,23 @@ def record_feedback(analysis: Analysis, jobs: list[FeedbackJob]) -> None:
         stat = _stat(job.path) if job.digest else None
         if stat is not None:
             entries[job.path.relative_to(folder).as_posix()] = [job.digest, *stat]
-    present = {r.sha256 for r in analysis.inputs if r.sha256}
-    replied = (replied_inputs(analysis.cfg.outbox) | {analysis.inputs[job.index].sha256 for job in jobs}) & present
-    if replied:
-        entries[REPLIED] = sorted(replied)
+    from formkit.pipeline import submitter_key, warning_key
+
+    # what replies told each submitter (kept while any form of the submitter is in the inbox)
+    present = {submitter_key(r) for r in analysis.inputs if r.brief}
+    told = {k: v for k, v in told_before(analysis.cfg.outbox).items() if k in present}
+    for job in jobs:
+        res = analysis.inputs[job.index]
+        if res.brief is None:
+            continue
+        entry = told.setdefault(submitter_key(res), {"shas": [], "warnings": []})
+        if res.sha256 not in entry["shas"]:
+            entry["shas"].append(res.sha256)
+        for f in res.findings:
+            if f.severity == F.WARNING and list(key := warning_key(res, f)) not in entry["warnings"]:
+                entry["warnings"].append(list(key))
+    if told:
+        entries[TOLD] = {k: told[k] for k in sorted(told)}
     if entries or (folder / MANIFEST).exists():
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / (MANIFEST + ".tmp")
