@@ -3688,6 +3688,28 @@ def test_a_risk_merged_over_its_two_measures_rows_is_no_question(cfg):
     assert not [f for f in res.findings if f.severity == "warning"]
 
 
+def test_a_risk_cell_merged_over_two_prefilled_risks_leaves_each_row_its_own(cfg):
+    """附件6 pre-filled with JWC-B01 and JWC-B02 on two rows; the person merges the 风险点 cells of both and types a
+    measure on each row: each measure on the risk its row's 风险编号 names (the second was filed under JWC-B01, the form
+    returned for a 风险编号 "changed" that nobody touched)."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "防控措施": "措施一"},
+                                                    "JWC-B02": {**MEASURE6, "防控措施": "措施二"}})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点"])
+    first = next(r for r in range(hr + 1, hr + 10) if ws.cell(r, cols["风险编号"]).value == "JWC-B01")
+    assert ws.cell(first + 1, cols["风险编号"]).value == "JWC-B02"
+    ws.protection.sheet = False
+    ws.merge_cells(start_row=first, start_column=cols["风险点"], end_row=first + 1, end_column=cols["风险点"])
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
+    measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"] in ("JWC-B01", "JWC-B02")}
+    assert measures == {"JWC-B01": "措施一", "JWC-B02": "措施二"}
+
+
 def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):
     """Rows of a measure only, inserted under: a risk not registered (its measure is not merged either: it was put to
     the last registered risk above), and a totals line (合计 | 共 2 条: no measure, it was merged as one)."""

@@ -1254,7 +1254,12 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     continue
             else:
                 match = by_id[rid]
-            if text and match_key(text) != match_key(match["风险点"]) \
+            # (a 风险点 cell merged down from the row above, over a row of another pre-filled risk: that row's text is
+            # not its own; its 风险编号 says whose row it is (its measure was filed under the risk above, the form
+            # returned for numbers "changed" that nobody touched))
+            risk_ref = row.refs.get("risk") or ""
+            merged_down = bool(risk_ref) and risk_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != str(row.excel_row)
+            if text and not merged_down and match_key(text) != match_key(match["风险点"]) \
                     and match_key(text) not in {_unpunctuated(w) for w in ctx.former.get(rid, ())}:
                 # (an earlier wording of it is no change)
                 other = _risk_named(scope, text, rid)
