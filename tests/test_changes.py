@@ -317,6 +317,29 @@ def test_list_changes_pair_rows_as_the_office_writes_them(tmp_path):
     assert [(r["变化"], r["姓名"]) for r in changes.rows] == [("领导小组删除", "周主任")]
 
 
+def test_a_power_item_at_two_posts_pairs_by_post(tmp_path):
+    """固定资产管理 listed for 处长 and for 实验室主任; re-sent with a 馆长 row inserted above and the 实验室主任 row's 职权依据
+    updated: 权力新增 (馆长) and one 权力变化 (职权依据 of the 实验室主任 row), not 行使岗位 实验室主任→馆长."""
+    from formkit.changes import Changes, compare_lists
+
+    base = tmp_path / "上一轮.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权力清单"
+    ws.append(["部门", "序号", "权力事项", "权力类别", "职权依据", "行使岗位"])
+    ws.append(["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"])
+    ws.append(["教务处", 2, "固定资产管理", "执行", "实验室设备管理细则", "实验室主任"])
+    wb.save(base)
+    item = {"部门": "教务处", "权力事项": "固定资产管理", "权力类别": "执行"}
+    powers = [{**item, "职权依据": "资产管理办法", "行使岗位": "处长"},
+              {**item, "职权依据": "图书资产管理细则", "行使岗位": "馆长"},
+              {**item, "职权依据": "实验室设备管理细则（2023修订）", "行使岗位": "实验室主任"}]
+    changes = Changes("上一轮.xlsx")
+    compare_lists(changes, base, powers, [], {"教务处": "JWC"}.get)
+    assert sorted((r["变化"], r["项目"], r["变化后"]) for r in changes.rows) == [
+        ("权力变化", "职权依据", "实验室设备管理细则（2023修订）"), ("权力新增", "权力事项", "固定资产管理")]
+
+
 def test_counts_are_risk_points_not_changed_items(tmp_path):
     """One risk whose 防控措施 and 工作程序 both changed is one 措施变化 (two rows in the sheet, one risk point)."""
     from formkit.changes import Changes

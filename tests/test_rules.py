@@ -627,6 +627,7 @@ def test_power_item_unknown(cfg):
     ("决策类：招生计划制定", False), ("教学仪器设备采购（大额）", False),   # under its section, qualified
     ("招生计划的制定", False), ("招生计划", False),                       # with 的, shortened to its beginning
     ("教学仪器设备采购", False), ("学籍异动", False),                       # (学籍异动审批 listed)
+    ("招生计划制定工作", False),                                            # a light word added
     ("2", True), ("招生宣传", True), ("教学", True),                     # a number only, another item, too short
     ("教学仪器设备", True)])                                            # the beginning of another power (…采购)
 def test_power_item_links_as_departments_write_them(cfg, link, warned):

@@ -539,9 +539,9 @@ def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], l
                 "来源位置": normalize.to_text(r.get("来源位置", ""))}
 
     out: list[dict] = []
-    for old_rows, new_rows, key, compared, power, prefix, name in (
-            (old_powers, powers, power_key, POWER_COMPARED, True, "权力", "权力事项"),
-            (old_leaders, leaders, leader_key, LEADER_COMPARED, False, "领导小组", "姓名")):
+    for old_rows, new_rows, key, compared, power, prefix, name, anchor in (
+            (old_powers, powers, power_key, POWER_COMPARED, True, "权力", "权力事项", "行使岗位"),
+            (old_leaders, leaders, leader_key, LEADER_COMPARED, False, "领导小组", "姓名", "职务")):
         if old_rows is None:           # (a workbook of an older formkit, without the sheet)
             continue
         # rows of one key paired in their order (two departments merged into one, each listing 固定资产管理)
@@ -561,7 +561,15 @@ def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], l
                 if same_row is not None:
                     olds.remove(same_row)
                     news.remove(r)
-            for b, r in zip(olds, news, strict=False):
+            pairs = []
+            for r in list(news):      # (… then by who exercises it: one item at two posts, one of them changed)
+                by_post = next((b for b in olds if normalize.to_text(b.get(anchor, "")) == normalize.to_text(r.get(anchor, ""))),
+                               None)
+                if by_post is not None:
+                    olds.remove(by_post)
+                    news.remove(r)
+                    pairs.append((by_post, r))
+            for b, r in [*pairs, *zip(olds, news, strict=False)]:
                 for item in compared:
                     old, new = normalize.to_text(b.get(item, "")), normalize.to_text(r.get(item, ""))
                     if not same(item, old, new):

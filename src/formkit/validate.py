@@ -984,9 +984,10 @@ def _listed_variant(key: str, items: set[str]) -> bool:
         if text in items:
             return True
     if len(key) >= 4:
-        # (only a light word left off the end: 招生计划 for 招生计划制定, not 设备采购 for 设备采购验收, another power)
+        # (only a light word left off the end: 招生计划 for 招生计划制定, not 设备采购 for 设备采购验收, another power; or
+        # one added: 考试成绩管理工作 for 考试成绩管理)
         starting = [i for i in items if i.startswith(key) and i[len(key):] in _LIGHT_ENDINGS]
-        if len(starting) == 1:
+        if len(starting) == 1 or any(key.endswith(e) and key[:-len(e)] in items for e in _LIGHT_ENDINGS):
             return True
     return False
 
