@@ -627,7 +627,7 @@ def test_power_item_unknown(cfg):
     ("决策类：招生计划制定", False), ("教学仪器设备采购（大额）", False),   # under its section, qualified
     ("招生计划的制定", False), ("招生计划", False),                       # with 的, shortened to its beginning
     ("教学仪器设备采购", False), ("学籍异动", False),                       # (学籍异动审批 listed)
-    ("招生计划制定工作", False),                                            # a light word added
+    ("招生计划制定工作", False), ("决策类：招生计划制定工作（年度）", False),     # a light word added, with the rest
     ("2", True), ("招生宣传", True), ("教学", True),                     # a number only, another item, too short
     ("教学仪器设备", True)])                                            # the beginning of another power (…采购)
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
@@ -3709,6 +3709,30 @@ def test_a_risk_cell_merged_over_two_prefilled_risks_leaves_each_row_its_own(cfg
     assert res.status == "accepted", [(f.code, f.message) for f in res.findings]
     measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"] in ("JWC-B01", "JWC-B02")}
     assert measures == {"JWC-B01": "措施一", "JWC-B02": "措施二"}
+
+
+def test_a_risk_cell_merged_over_a_number_dragged_down_is_still_questioned(cfg):
+    """附件6 pre-filled with JWC-B01 and JWC-B02: a row inserted under JWC-B01's for its second measure, the 风险点
+    merged over both, the number dragged down to JWC-B02 (Excel's fill handle): the number is questioned and the measure
+    stays with JWC-B01 (a merged 风险点 once made the row JWC-B02's, unsaid)."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "防控措施": "措施一"},
+                                                    "JWC-B02": {**MEASURE6, "防控措施": "措施二"}})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点", *MEASURE6])
+    first = next(r for r in range(hr + 1, hr + 10) if ws.cell(r, cols["风险编号"]).value == "JWC-B01")
+    ws.protection.sheet = False
+    ws.insert_rows(first + 1)
+    for label, value in {**MEASURE6, "防控措施": "第二条措施", "风险编号": "JWC-B02"}.items():
+        ws.cell(first + 1, cols[label], value)
+    ws.merge_cells(start_row=first, start_column=cols["风险点"], end_row=first + 1, end_column=cols["风险点"])
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert {f.code for f in res.findings} & {"prefilled-changed", "risk-text-differs"}
+    measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"] in ("JWC-B01", "JWC-B02")}
+    assert "第二条措施" not in measures.get("JWC-B02", "")
 
 
 def test_a_measure_only_row_shares_the_fate_of_the_row_above(cfg):

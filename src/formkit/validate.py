@@ -980,15 +980,17 @@ _QUALIFIER = re.compile(r"[（(][^）)]{1,12}[）)]$")
 def _listed_variant(key: str, items: set[str]) -> bool:
     """A listed item as people write it in 关联权力事项: under its section (决策类：招生计划制定), qualified (教学仪器设备
     采购（大额）), with a 的 (招生计划的制定), or shortened to its beginning (招生计划 for 招生计划制定: one item only)."""
-    for text in {key, _SECTION_PREFIX.sub("", key), _QUALIFIER.sub("", key), key.replace("的", "")}:
+    texts = {key, _SECTION_PREFIX.sub("", key), _QUALIFIER.sub("", key), key.replace("的", "")}
+    texts |= {_QUALIFIER.sub("", _SECTION_PREFIX.sub("", t)).replace("的", "") for t in texts}
+    for text in texts:
         if text in items:
             return True
-    if len(key) >= 4:
-        # (only a light word left off the end: 招生计划 for 招生计划制定, not 设备采购 for 设备采购验收, another power; or
-        # one added: 考试成绩管理工作 for 考试成绩管理)
-        starting = [i for i in items if i.startswith(key) and i[len(key):] in _LIGHT_ENDINGS]
-        if len(starting) == 1 or any(key.endswith(e) and key[:-len(e)] in items for e in _LIGHT_ENDINGS):
-            return True
+        if len(text) >= 4:
+            # (only a light word left off the end: 招生计划 for 招生计划制定, not 设备采购 for 设备采购验收, another power;
+            # or one added: 考试成绩管理工作 for 考试成绩管理)
+            starting = [i for i in items if i.startswith(text) and i[len(text):] in _LIGHT_ENDINGS]
+            if len(starting) == 1 or any(text.endswith(e) and text[:-len(e)] in items for e in _LIGHT_ENDINGS):
+                return True
     return False
 
 
@@ -1188,6 +1190,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     by_id = {r["风险编号"]: r for r in scope}
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
+    typed_ids = Counter(id_key(iso_text(row.values.get("risk_id", ""))) for row in c.rows)
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
@@ -1255,11 +1258,13 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     continue
             else:
                 match = by_id[rid]
-            # (a 风险点 cell merged down from the row above, over a row of another pre-filled risk: that row's text is
-            # not its own; its 风险编号 says whose row it is (its measure was filed under the risk above, the form
-            # returned for numbers "changed" that nobody touched))
+            # (a 风险点 cell merged down from the row above, over the row of another pre-filled risk (its number there
+            # once, as issued): that row's text is not its own; its 风险编号 says whose row it is (its measure was filed
+            # under the risk above, the form returned for numbers "changed" that nobody touched). Not on a blank form,
+            # nor where the number stands twice (dragged down from the row above): the text decides, as before)
             risk_ref = row.refs.get("risk") or ""
-            merged_down = bool(risk_ref) and risk_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != str(row.excel_row)
+            merged_down = prefilled and rid in carried and typed_ids[id_key(rid)] == 1 and bool(risk_ref) \
+                and risk_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != str(row.excel_row)
             if text and not merged_down and match_key(text) != match_key(match["风险点"]) \
                     and match_key(text) not in {_unpunctuated(w) for w in ctx.former.get(rid, ())}:
                 # (an earlier wording of it is no change)
