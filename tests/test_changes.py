@@ -283,6 +283,17 @@ def test_a_year_on_risks_in_another_order_are_no_changes(tmp_path):
     assert [(r["变化"], r["风险编号"], r["项目"]) for r in got.rows] == [("新增", "JWC-0012-01", "风险等级")]
 
 
+def _power_list_workbook(rows: list[list]) -> openpyxl.Workbook:
+    """A workbook with a 权力清单 sheet as formkit writes it (the columns 变化 compares), these rows under its header."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "权力清单"
+    ws.append(["部门", "序号", "权力事项", "权力类别", "职权依据", "行使岗位"])
+    for row in rows:
+        ws.append(row)
+    return wb
+
+
 def test_list_changes_pair_rows_as_the_office_writes_them(tmp_path):
     """领导小组: the 纪检 head is in both bodies (two rows of one name), a phone written another way is the same number;
     权力清单: two departments merged into one each listing 固定资产管理, the department renamed a year on (its code in
@@ -290,12 +301,8 @@ def test_list_changes_pair_rows_as_the_office_writes_them(tmp_path):
     from formkit.changes import Changes, compare_lists
 
     base = tmp_path / "上一轮.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "权力清单"
-    ws.append(["部门", "序号", "权力事项", "权力类别", "职权依据", "行使岗位"])
-    ws.append(["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"])
-    ws.append(["图书馆", 1, "固定资产管理", "执行", "图书馆资产细则", "馆长"])
+    wb = _power_list_workbook([["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"],
+                               ["图书馆", 1, "固定资产管理", "执行", "图书馆资产细则", "馆长"]])
     leaders = wb.create_sheet("领导小组")
     leaders.append(["名单"])
     leaders.append([])
@@ -323,13 +330,8 @@ def test_a_power_item_at_two_posts_pairs_by_post(tmp_path):
     from formkit.changes import Changes, compare_lists
 
     base = tmp_path / "上一轮.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "权力清单"
-    ws.append(["部门", "序号", "权力事项", "权力类别", "职权依据", "行使岗位"])
-    ws.append(["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"])
-    ws.append(["教务处", 2, "固定资产管理", "执行", "实验室设备管理细则", "实验室主任"])
-    wb.save(base)
+    _power_list_workbook([["教务处", 1, "固定资产管理", "执行", "资产管理办法", "处长"],
+                          ["教务处", 2, "固定资产管理", "执行", "实验室设备管理细则", "实验室主任"]]).save(base)
     item = {"部门": "教务处", "权力事项": "固定资产管理", "权力类别": "执行"}
     powers = [{**item, "职权依据": "资产管理办法", "行使岗位": "处长"},
               {**item, "职权依据": "图书资产管理细则", "行使岗位": "馆长"},

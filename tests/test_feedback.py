@@ -2025,14 +2025,18 @@ def test_a_warning_checked_and_kept_is_not_asked_again_with_the_correction(cfg, 
     assert not [p for p in result.outputs["mail_drafts"] if "教务处" in p and "反馈" in p], result.outputs["mail_drafts"]
 
 
-def test_a_reply_is_dated_after_the_mail_it_answers(cfg, workdir):
-    """The latest mail (数据截至 its day) came at 14:03: its reply draft is dated after it, not at 09:00 that morning."""
+def _mail_a_returned_form(cfg, workdir: Path, filled: str, sent: str) -> None:
+    """张伟's 附件3 with a level 四级 (returned), mailed at `sent` into inbox/."""
     form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
-    data = fill(form, workdir / "x.xlsx", header={"填表日期": "2023-03-20"}, rows=[
+    data = fill(form, workdir / "x.xlsx", header={"填表日期": filled}, rows=[
         {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}]).read_bytes()
     (workdir / "x.xlsx").unlink()
-    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)],
-                                                            date="Wed, 22 Mar 2023 14:03:00 +0800"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)], date=sent))
+
+
+def test_a_reply_is_dated_after_the_mail_it_answers(cfg, workdir):
+    """The latest mail (数据截至 its day) came at 14:03: its reply draft is dated after it, not at 09:00 that morning."""
+    _mail_a_returned_form(cfg, workdir, "2023-03-20", "Wed, 22 Mar 2023 14:03:00 +0800")
     result = merge(cfg)
     draft = next(workdir / p for p in result.outputs["mail_drafts"] if "张伟" in p)
     sent = read_eml(draft)["Date"].datetime
@@ -2048,12 +2052,7 @@ def test_a_reply_sets_its_deadline_after_its_own_date(workdir):
     toml.write_text(toml.read_text(encoding="utf-8").replace("# as_of = ", "as_of = 2023-03-20 #"), encoding="utf-8")
     cfg = load_config(workdir)
     assert str(cfg.as_of) == "2023-03-20"
-    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
-    data = fill(form, workdir / "x.xlsx", header={"填表日期": "2023-04-05"}, rows=[
-        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "风险等级": "四级"}]).read_bytes()
-    (workdir / "x.xlsx").unlink()
-    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", data)],
-                                                            date="Wed, 05 Apr 2023 10:00:00 +0800"))
+    _mail_a_returned_form(cfg, workdir, "2023-04-05", "Wed, 05 Apr 2023 10:00:00 +0800")
     result = merge(cfg)
     draft = read_eml(next(workdir / p for p in result.outputs["mail_drafts"] if "张伟" in p))
     sent = draft["Date"].datetime.date()
@@ -2061,14 +2060,18 @@ def test_a_reply_sets_its_deadline_after_its_own_date(workdir):
     assert date.fromisoformat(deadline) > sent, (deadline, sent)
 
 
+WARNED_A4 = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
+             {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
+              "涉及“三重一大”": "是"}]
+"""教务处's 附件4 rows: an error (四级) and a 请核实 (三重一大 on a 二级 risk)."""
+
+
 def test_a_warning_never_told_is_asked_and_one_told_stays_told_when_its_risk_is_reworded(cfg, workdir):
     """教务处's flawed 附件4 (四级, and a 请核实 on its 教材 row) and its correction both come before the first merge: the
     flawed one got no reply, so the correction's warning is asked. Told at a merge, then corrected with that row's
     风险点 reworded a little: not asked again."""
     form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
-    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
-            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
-             "涉及“三重一大”": "是"}]
+    base = WARNED_A4
     fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
     fixed = [{**base[0], "风险等级": "二级"}, base[1]]
     fill(form, workdir / "inbox/教务处_改.xlsx", header={"填表日期": "2023-03-15"}, rows=fixed)
@@ -2091,9 +2094,7 @@ def test_a_warning_on_a_new_row_is_asked_and_an_own_file_correction_is_not_asked
     """教务处's 附件4 returned (四级) with a 请核实 on its 教材 row. Corrected in its own file with that row kept: no new
     reply (it asked the same again); corrected with a new row warned of the same way: a reply, for that row."""
     form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
-    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
-            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
-             "涉及“三重一大”": "是"}]
+    base = WARNED_A4
     fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
     merge(cfg)
     fixed = [{**base[0], "风险等级": "二级"}, base[1]]
@@ -2115,9 +2116,7 @@ def test_a_warning_told_is_not_asked_again_after_the_old_file_left_or_when_it_wa
     the correction (the 请核实 row kept) comes: not asked again (the flawed file gone, it was). A form accepted with
     only a 请核实, sent back checked with another cell reworded: not asked again either."""
     form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
-    base = [{"岗位(环节)": "考务", "风险类别": "业务流程", "风险点": "泄露考试试题", "风险等级": "四级", "涉及“三重一大”": "否"},
-            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": "教材选用收受回扣", "风险等级": "二级",
-             "涉及“三重一大”": "是"}]
+    base = WARNED_A4
     fill(form, workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=base)
     merge(cfg)
     shutil.move(workdir / "inbox/教务处.xlsx", workdir / "教务处_旧.xlsx")
