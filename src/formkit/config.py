@@ -309,20 +309,27 @@ def other_round(data: dict, cfg: Config) -> bool:
     return campaign not in (None, cfg.campaign_id) and not same_round(campaign, cfg)
 
 
-def issued_round_changed(cfg: Config) -> bool:
-    """Whether the forms under outbox/templates/ were last generated for another round (other_round)."""
+def issued_data(cfg: Config) -> dict:
+    """outbox/.formkit-issued.json as written (generate.record_issued); {} when it is absent or damaged (a file anyone
+    may delete). The readers below take what they need of it."""
     try:
         data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
-        return isinstance(data, dict) and other_round(data, cfg)
-    except (OSError, ValueError, TypeError):
-        return False
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def issued_round_changed(cfg: Config) -> bool:
+    """Whether the forms under outbox/templates/ were last generated for another round (other_round)."""
+    data = issued_data(cfg)
+    return bool(data) and other_round(data, cfg)
 
 
 def read_issued(cfg: Config) -> tuple[set[str], dict[str, set[str]]]:
     """What outbox/.formkit-issued.json records: the departments measure forms went to, and the names each department's
     forms were issued under; nothing when it is absent or damaged (a file anyone may delete)."""
     try:
-        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        data = issued_data(cfg)
         # (the measure forms of another round, generated in this folder last year, went to nobody this round)
         measures = data.get("measures", []) if not other_round(data, cfg) else []
         return set(measures), {code: set(names) for code, names in data.get("names", {}).items()}
@@ -334,7 +341,7 @@ def issued_people(cfg: Config) -> dict[str, set[tuple[str, str]]]:
     """The staff each department's personal forms were issued to, as (name key, 工号 key) (generate.record_issued); {}
     when nothing was recorded (an outbox/ of an older formkit, or deleted)."""
     try:
-        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        data = issued_data(cfg)
         return {code: {(normalize.name_key(name), normalize.staff_no_key(no)) for name, no in people}
                 for code, people in data.get("people", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
@@ -345,7 +352,7 @@ def issued_runs(cfg: Config) -> dict[str, list[list[str]]]:
     """The staff each department's personal forms went to, generate run by generate run ("name key|工号 key" lists,
     generate.record_issued); {} when not recorded (an outbox/ of an older formkit, or deleted)."""
     try:
-        data = json.loads((cfg.outbox / ISSUED_FILE).read_text(encoding="utf-8"))
+        data = issued_data(cfg)
         return {code: [list(map(str, run)) for run in runs] for code, runs in data.get("runs", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}

@@ -652,7 +652,7 @@ def record_issued(cfg: Config, codes: list[str], names: dict[str, str] | None = 
         named.setdefault(code, set()).add(name)
     try:
         listed = {code: {tuple(p) for p in ps}
-                  for code, ps in json.loads(path.read_text(encoding="utf-8")).get("people", {}).items()}
+                  for code, ps in config_mod.issued_data(cfg).get("people", {}).items()}
     except (OSError, ValueError, AttributeError, TypeError):
         listed = {}
     for code, ps in (people or {}).items():
@@ -678,15 +678,7 @@ def issued_measures(cfg: Config) -> set[str]:
 
 def _issued_to(path: Path, codes: set[str], roster) -> bool:
     """Whether a form formkit wrote was issued to one of these departments, or to someone who belongs to one now."""
-    import zipfile
-
-    from formkit.identity import from_custom_properties
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            ident = from_custom_properties(zf)
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        return False
+    ident = _identity_of(path)
     if ident is None:
         return False
     if ident.department in codes:
@@ -695,17 +687,22 @@ def _issued_to(path: Path, codes: set[str], roster) -> bool:
     return person is not None and person.department in codes
 
 
-def _campaign_of(path: Path) -> str | None:
-    """The campaign a form formkit wrote was issued for (its hidden identity), None when it says none."""
+def _identity_of(path: Path) -> Identity | None:
+    """The hidden identity of a form formkit wrote (its document properties), None when it has none readable."""
     import zipfile
 
     from formkit.identity import from_custom_properties
 
     try:
         with zipfile.ZipFile(path) as zf:
-            ident = from_custom_properties(zf)
+            return from_custom_properties(zf)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         return None
+
+
+def _campaign_of(path: Path) -> str | None:
+    """The campaign a form formkit wrote was issued for, None when it says none."""
+    ident = _identity_of(path)
     return ident.campaign if ident is not None and ident.campaign else None
 
 
