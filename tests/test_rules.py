@@ -3242,6 +3242,43 @@ def test_a_risk_form_resent_after_a_staff_number_correction_keeps_its_numbers(wo
     assert cat == {RISK3["风险点"]: "JWC-0031-01", RISK3B["风险点"]: "JWC-0031-02"}
 
 
+def test_two_staff_numbers_swapped_in_the_roster_and_corrected_keep_their_numbers_and_measures(workdir):
+    """张伟's and 李娜's 工号 were swapped in the roster their forms went out with (0013 and 0012); both sent 附件3 and
+    附件5; the office corrects the roster and merges: each form is its person's with the 工号 corrected (no
+    staff-no-mismatch asking them to check what the office got wrong), and every risk keeps its number and measure (the
+    roster's prefix now being the colleague's, both were renumbered, the measures dropped as "withdrawn")."""
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    swap = {"张伟": "0013", "李娜": "0012"}
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(swap.get(s[1], s[0]), *s[1:]) for s in STAFF])
+    cfg = load_config(workdir)
+    issued = generate_campaign(cfg)
+    for who, risk in (("张伟", RISK3), ("李娜", RISK3B)):
+        submit(cfg, "附件3", src=next(p for p in issued if "附件3" in p.name and who in p.name), rows=[risk],
+               name=f"{who}_3.xlsx")
+    a = merge(cfg).analysis
+    before = {r["风险编号"]: r["姓名"] for r in a.catalogue}
+    assert before == {"JWC-0013-01": "张伟", "JWC-0012-01": "李娜"}
+    measures = generate_campaign(cfg, "measures", accepted=a)
+    for who, rid in (("张伟", "JWC-0013-01"), ("李娜", "JWC-0012-01")):
+        submit(cfg, "附件5", src=next(p for p in measures if "附件5" in p.name and who in p.name), name=f"{who}_5.xlsx",
+               by_risk_id={rid: {"防控措施": f"{who}的措施", "完成时限": "2023-05-01"}})
+    merge(cfg)
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    a = merge(cfg).analysis
+    assert {(r["风险编号"], r["姓名"], r["防控措施"]) for r in a.catalogue} == {
+        ("JWC-0013-01", "张伟", "张伟的措施"), ("JWC-0012-01", "李娜", "李娜的措施")}
+    for res in a.inputs:
+        assert res.status == "accepted", res.path
+        assert {f.code for f in res.findings} == {"staff-no-corrected"}, (res.path, res.findings)
+    assert {r.checked.staff.staff_no for r in a.inputs} == {"0012", "0013"}
+    assert {(r.person, r.checked.staff.staff_no) for r in a.inputs} == {("张伟", "0012"), ("李娜", "0013")}
+
+
 def test_a_similarity_below_a_floor_is_told_cheaply_and_the_same():
     """similarity with a floor (long forms matched row against row) says "below it" exactly when the full ratio is below
     it, and gives the full ratio at or above it."""

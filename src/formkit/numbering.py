@@ -148,7 +148,10 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
     # risk was renumbered and its measures dropped)
     candidates = list(dict.fromkeys([*_prefixes(c, dept), *(p for v in reversed(versions[:-1]) if v.checked is not None
                                                             for p in _prefixes(v.checked, dept))]))
-    prefix = next((p for p in candidates if p in registry and (p == primary or registry[p][0] in own)), primary)
+    # (one of these very files' first: two 工号 swapped in the roster and corrected, the roster's prefix now is the
+    # colleague's, whose numbers they took, the measures on the old ones dropped)
+    prefix = next((p for p in candidates if p in registry and registry[p][0] in own), None) or \
+        next((p for p in candidates if p == primary and p in registry), primary)
     prev = registry.get(prefix)
     seed = None
     if prev is not None and (len(versions) > 1 or prev[1] is not None or prev[0] != res.sha256):

@@ -640,8 +640,7 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     corrected = False
     if match is not None and issued_no and normalize.staff_no_key(staff_no or issued_no) == \
             normalize.staff_no_key(issued_no) != normalize.staff_no_key(match.staff_no) \
-            and roster.find_moved(name, issued_no) is None \
-            and not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
+            and roster.find_moved(name, issued_no) is None:
         issued = ctx.issued_people().get(c.department.code)
         if issued and _staff_no_corrected(normalize.name_key(match.name), normalize.staff_no_key(issued_no),
                                           normalize.staff_no_key(match.staff_no), issued,
@@ -649,9 +648,10 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # no form ever went out to the one who stays under her 工号 while it went to this one (never two of the
             # name at once): the 工号 was corrected in the roster since (0530 → 0503), she is the one it was issued
             # to (taken for someone who had left, she was chased; once generate had run again after the correction,
-            # her earlier forms and the measures on them were "of someone who left")
+            # her earlier forms and the measures on them were "of someone who left"); also when the 工号 she had is
+            # a colleague's now (two 工号 swapped in the roster, corrected: the office's mistake, not hers to check)
             corrected = True
-        else:
+        elif not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
             match = None    # issued to a namesake who has left the staff list since (person-left): not the one who stays
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
