@@ -619,6 +619,45 @@ def test_a_department_merged_into_another_keeps_its_forms_beside_the_others(cfg,
     assert "附件4" in next(d for d in owing(again) if d.code == "JWC").outstanding()
 
 
+@pytest.mark.parametrize("staff", ["moved", "removed"])
+def test_a_department_deleted_from_the_roster_without_a_short_name(cfg, workdir, staff):
+    """The office folds 机电工程系 into 教务处 by deleting its row and moving its staff, but writes no 简称: its forms
+    were department-unknown errors, the staff asked to write a full name into a locked cell, its risks gone from the
+    catalogue. Where its people are now says where it went (department-gone, numbers kept). Abolished, its staff
+    removed too: the office's to mend (department-removed), and no reply drafted to the department for it."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from formkit.write.feedback import needs_feedback
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    fill(_find(generate_campaign(cfg), "附件4", "机电工程系"), workdir / "inbox/机电工程系风险点.xlsx", rows=[
+        {"岗位(环节)": "实训采购", "关联权力事项": "实训设备采购", "风险类别": "岗位职责", "风险点": "实训设备采购中收受回扣",
+         "风险等级": "一级", "涉及“三重一大”": "是"}])
+    fill(_find(generate_campaign(cfg), "附件3", "陈静"), workdir / "inbox/陈静.xlsx", rows=[
+        {"风险类别": "岗位职责", "风险点": "实训耗材验收把关不严", "主要表现形式": "以次充好", "风险等级": "二级"}])
+    before = {r["风险编号"]: (r["部门"], r["风险点"]) for r in merge(cfg).analysis.catalogue}
+    jdx = {k for k, v in before.items() if v[0] == "机电工程系"}
+    assert any(k.startswith("JDX-B") for k in jdx) and any(not k.startswith("JDX-B") for k in jdx)
+    people = [(s[0], s[1], "JWC", *s[3:]) if s[2] == "JDX" else s for s in STAFF] if staff == "moved" else \
+        [s for s in STAFF if s[2] != "JDX"]
+    write_roster(workdir / "名册.xlsx", [d for d in DEPARTMENTS if d[0] != "JDX"], people)
+    a = merge(load_config(workdir)).analysis
+    theirs = [r for r in a.inputs if "机电" in r.path or "陈静" in r.path]
+    assert len(theirs) >= 2
+    after = {r["风险编号"]: (r["部门"], r["风险点"]) for r in a.catalogue}
+    if staff == "moved":
+        assert {r.status for r in theirs} == {"accepted"}
+        assert all("department-gone" in {f.code for f in r.findings} for r in theirs)
+        assert {k: v[1] for k, v in after.items()} == {k: v[1] for k, v in before.items()}
+        assert {after[k][0] for k in jdx} == {"教务处"}
+    else:
+        assert {r.status for r in theirs} == {"returned"}
+        assert all({f.code for f in r.findings if f.severity == "error"} == {"department-removed"} for r in theirs)
+        assert not any(needs_feedback(r) for r in theirs), [(r.path, [(f.code, f.severity) for f in r.findings]) for r in theirs]
+        assert set(after) == set(before) - jdx
+
+
 def test_a_staff_list_added_to_the_roster_renumbers_nobody(cfg, workdir):
     """教务处 had no staff list: 张伟 filled its general 附件3 (his risks JWC-P…), then his pre-filled 附件5. The office
     adds 教务处's staff list: his risks kept their numbers (they became JWC-0012-…: his accepted measure was dropped,

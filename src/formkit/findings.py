@@ -189,6 +189,14 @@ DEPARTMENT_MERGED = _code(
     "department-merged", INFO, "部门已合并",
     "本表是下发给原部门（代码“{value}”）的，名册中该部门已并入“{detail}”：本表作为原部门的表单归入“{detail}”汇总，"
     "不替代“{detail}”自己的表单，风险编号保留原来的代码（不变）。")
+DEPARTMENT_GONE = _code(
+    "department-gone", INFO, "部门已不在名册中",
+    "本表是下发给“{value}”的，名册中已没有这个部门；{detail}，风险编号保留原来的代码（不变），无需重报。如果不是这样，请办公室"
+    "更正名册（部门并入别的部门时，也可以在接收部门的“简称”列写上“{value}”）。")
+DEPARTMENT_REMOVED = _code(
+    "department-removed", ERROR, "部门已从名册中删去",
+    "本表是下发给“{value}”的，名册中已没有这个部门，也看不出它并入了哪个部门（{detail}）；这需要办公室处理，不必请报送人改动："
+    "请在名册中把这个部门加回，或在接收它的部门的“简称”列写上“{value}”，再运行 formkit merge。")
 PERSON_MISMATCH = _code(
     "person-mismatch", ERROR, "姓名与表单不符",
     "表内姓名为“{value}”，但这份表单是下发给“{detail}”的；如果就是{detail}本人，请照名册写作“{detail}”，否则请使用本人的表单填写。")

@@ -509,7 +509,21 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             c.department = found
         return
     if ident and ident.department and written and not found:
-        yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
+        if _other_campaign(ident, ctx.cfg) or not roster.staff:
+            yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
+                         key="department")
+            return
+        # issued to a department the roster no longer has (deleted: merged into another without its name written as a
+        # 简称 there, or abolished): where its people are now says where it went (its forms were "department-unknown",
+        # the staff asked to write a full name into a locked cell, the risks gone from the catalogue)
+        to, who = _department_now(c, ctx, ident)
+        if to is None:
+            yield F.make(F.DEPARTMENT_REMOVED, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=who,
+                         key="department")
+            return
+        c.department, c.retired_code = to, ident.department
+        c.merged_from = c.spec.scope == "department"
+        yield F.make(F.DEPARTMENT_GONE, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=who,
                      key="department")
         return
     if found:
@@ -527,6 +541,27 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     elif written:
         yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
                      key="department")
+
+
+def _department_now(c: Checked, ctx: Context, ident) -> tuple[Department | None, str]:
+    """The department of the roster a form issued to a department it no longer has belongs to now, and how that is
+    known: a personal form's person's (by name and 工号), else the one department all the staff its forms went to are in
+    now (merged into it)."""
+    roster = ctx.cfg.roster
+    if c.spec.scope == "person" and ident.person and ident.staff_no:
+        p = roster.find_moved(ident.person, ident.staff_no)
+        if p is not None and p.department in roster.departments:
+            to = roster.departments[p.department]
+            return to, f"{p.name}现在名册中属于“{to.name}”，本表已归入“{to.name}”汇总"
+    went = ctx.issued_people().get(ident.department, set())
+    now = sorted({p.department for p in roster.staff if (normalize.name_key(p.name), normalize.staff_no_key(p.staff_no))
+                  in went and p.department in roster.departments})
+    if len(now) == 1:
+        to = roster.departments[now[0]]
+        return to, f"原部门的人员现在都在“{to.name}”，本表作为原部门的表单归入“{to.name}”汇总（不替代它自己的表单）"
+    if now:
+        return None, "原部门的人员现在分在" + "、".join(roster.departments[d].name for d in now)
+    return None, "名册中没有原部门的人员"
 
 
 def _named_so(name: str, ident, roster) -> bool:

@@ -193,6 +193,8 @@ def needs_feedback(res: InputResult) -> bool:
             and Path(res.raw.file_path.rsplit("!", 1)[-1]).suffix.lower() not in SPREADSHEET_EXTS \
             and RESAVE_HINT[1:] not in res.findings[0].message:   # (a table saved as .csv/.txt/.htm: one to redo)
         return False
+    if any(f.code == F.DEPARTMENT_REMOVED for f in res.findings):
+        return False        # its department deleted from the roster: the office's to mend first (then asked, if need be)
     return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings)
 
 
