@@ -262,6 +262,32 @@ def test_check_in_a_working_folder_applies_the_campaign_rules(workdir, cfg):
     assert alone.returncode == 0 and "risk-id-unknown" not in alone.stdout, alone.stdout
 
 
+def test_measure_forms_generated_again_after_they_were_answered_are_not_to_send(workdir, cfg):
+    """张伟 answered every risk of his 附件5; a late 附件4 comes and the measures stage is generated again: his form is
+    now pre-filled with his accepted measures, nothing left for him to fill: not among the forms "to send" (it was
+    "changed: to send", the people who had answered asked again), while 教务处's 附件6 with its new risk is."""
+    from formkit.generate import generate_campaign
+    from formkit.pipeline import analyse
+    from tests.helpers import fill
+    from tests.test_roundtrip import fill_risk_stage
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    late = workdir / "inbox/教务处风险点.xlsx"
+    late.rename(workdir / "教务处风险点.xlsx")
+    first = run("generate", "--dir", str(workdir), "--stage", "measures")
+    assert first.returncode == 0, first.stderr
+    a5 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件5" in p.name and "张伟" in p.name)
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "2023-05-01"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    (workdir / "教务处风险点.xlsx").rename(late)
+    again = run("generate", "--dir", str(workdir), "--stage", "measures")
+    assert again.returncode == 0, again.stderr
+    to_send = again.stdout.split("需要发出")[0]
+    assert "附件6_部门风险防控措施及工作程序_教务处" in to_send and "张伟" not in to_send, again.stdout
+    assert "1 份措施表的每一行都已预填收到的措施（已交齐，不必重发）" in again.stdout, again.stdout
+
+
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

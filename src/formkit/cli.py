@@ -330,15 +330,21 @@ def _generate(args, cfg) -> int:
         return "、".join(_shown(p.relative_to(root).as_posix()) for p in found[:n]) + ("等" if len(found) > n else "")
 
     _say(args, f"已生成 {len(paths)} 份表单，位于 {root}")
-    if changes.get("same") or changes.get("changed"):
+    if changes.get("same") or changes.get("changed") or changes.get("answered"):
         # generated again: which forms differ from the ones already there (all were rewritten: the coordinator sent
         # every form again, to people who had returned theirs)
         differ = changes["changed"] + changes["new"]
+        same = len(changes["same"])
+        rest = [f"{same} 份与上次相同（已发出的不必重发）"] if same or not changes["answered"] else []
+        if changes["answered"]:     # (re-generated after measures came: pre-filled with them, nothing left to fill)
+            rest.append(f"{len(changes['answered'])} 份措施表的每一行都已预填收到的措施（已交齐，不必重发）")
         if differ:
             _say(args, f"与上次生成的相比：{len(changes['changed'])} 份内容有变化、{len(changes['new'])} 份是新的"
-                       f"（{listed(differ)}），需要发出；其余 {len(changes['same'])} 份与上次相同（已发出的不必重发）。")
+                       f"（{listed(differ)}），需要发出；其余 " + "，".join(rest) + "。")
+        elif changes["answered"]:
+            _say(args, "没有需要发出的表单：" + "，".join(rest) + "。")
         else:
-            _say(args, f"{len(changes['same'])} 份表单都与上次生成的相同（已发出的不必重发）。")
+            _say(args, f"{same} 份表单都与上次生成的相同（已发出的不必重发）。")
     if changes.get("kept"):
         where = cfg.outbox / "已改动的表单"
         _say(args, f"{len(changes['kept'])} 份表单在上次生成后被改动过（可能已在原处填写），没有覆盖或删除，已移到 {where}："

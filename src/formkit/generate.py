@@ -431,7 +431,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     A form already there the same as the one to write is left alone (its time too: a coordinator tells by it which
     forms to send again); one formkit wrote before is replaced; one changed since formkit wrote it (the coordinator's
     own 附件1 filled in place, a form saved over) is moved to outbox/已改动的表单/ first, never overwritten nor removed.
-    `changes` receives the paths by what happened: "new", "changed", "same", "kept" (where each edited one went).
+    `changes` receives the paths by what happened: "new", "changed", "same", "kept" (where each edited one went),
+    "answered" (a measure form that differs only as every row of it now carries the measure accepted for it).
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
     the roster, a person moved to another department) are removed, within the departments written; their
@@ -522,7 +523,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     if prefilled is not None:
         prefilled.append(sum(content.prefilled_rows for _, _, _, content, _ in jobs))
     ledger = _Ledger(cfg.outbox)
-    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": []}
+    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": [], "answered": []}
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
         first, n = path, 2
         while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each
@@ -540,7 +541,12 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
             write_bytes_atomic(path, data)
             # (as last generated, though the file there was changed or gone since: the same form for its receiver)
             issued = ledger.issued(path)
-            said["same" if issued == digest else "new" if was is None and issued is None else "changed"].append(path)
+            kind = "same" if issued == digest else "new" if was is None and issued is None else "changed"
+            if kind != "same" and content.rows and all(r.get("measure") for r in content.rows):
+                # every risk of it answered by an accepted measure form, now pre-filled with those measures: nothing
+                # for its receiver to fill (it was "changed: to send", the people who had answered asked again)
+                kind = "answered"
+            said[kind].append(path)
         ledger.wrote(path, digest)
         written.append(path)
         if progress:
