@@ -658,6 +658,22 @@ def test_a_department_deleted_from_the_roster_without_a_short_name(cfg, workdir,
         assert set(after) == set(before) - jdx
 
 
+def test_people_moved_since_their_forms_went_out_are_said_under_the_completion_table(cfg, workdir):
+    """李娜 sent her 附件3 and then moved to 财务处: her risks stay with 教务处 (person-moved), 表三 of 汇总 counts her
+    for 财务处 as 提交情况 does; a note under the table says so (an auditor saw a department done with no risk)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(s[0], s[1], "CWC", *s[3:]) if s[1] == "李娜" else s for s in STAFF])
+    merge(load_config(workdir))
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["汇总"]
+    notes = [c.value for row in ws.iter_rows(max_col=1) for c in row if isinstance(c.value, str) and "调到了其他部门" in c.value]
+    assert notes == ["注：1 人在表单下发后调到了其他部门（李娜：教务处 → 财务处）：上表按名册中现在的部门统计他们的报送，"
+                     "他们已报的风险点仍计入原部门（表一、表二；问题清单 person-moved）。"]
+
+
 def test_a_staff_list_added_to_the_roster_renumbers_nobody(cfg, workdir):
     """教务处 had no staff list: 张伟 filled its general 附件3 (his risks JWC-P…), then his pre-filled 附件5. The office
     adds 教务处's staff list: his risks kept their numbers (they became JWC-0012-…: his accepted measure was dropped,

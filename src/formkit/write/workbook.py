@@ -453,6 +453,19 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
         write_text(ws, r, 0, "注：" + "；".join(f"{d.name}已报 {max(people3[d.code], acc5[d.code])} 人，多于名册的应报人数 "
                                               f"{d.headcount} 人" for d in over[:10]) + (" 等" if len(over) > 10 else "")
                    + "。完成率按应报人数计（最多 100%），请核对名册中的应报人数。", st.subtitle)
+    # people moved to another department since their form went out: counted above where the roster has them now,
+    # their risks where the form was issued (person-moved): a department "100% done" with no risk in tables 一 and 二
+    moved = sorted({(r.person or "", r.department, r.checked.staff.department) for r in a.inputs
+                    if r.status == "accepted" and r.form == "附件3" and r.checked is not None and r.checked.staff is not None
+                    and r.department in a.cfg.roster.departments and r.checked.staff.department in a.cfg.roster.departments
+                    and r.checked.staff.department != r.department})
+    if moved:
+        r += 1
+        names = {d.code: d.name for d in depts}
+        write_text(ws, r, 0, f"注：{len(moved)} 人在表单下发后调到了其他部门（" + "；".join(
+            f"{who}：{names.get(was, was)} → {names.get(now, now)}" for who, was, now in moved[:10])
+                   + (" 等" if len(moved) > 10 else "") + "）：上表按名册中现在的部门统计他们的报送，他们已报的风险点仍计入原部门"
+                   "（表一、表二；问题清单 person-moved）。", st.subtitle)
     # completion against headcount by department, as the other two tables have theirs (interfaces.md)
     most = max([d.headcount for d in depts] + list(people3.values()) + list(acc5.values()) + [1])
     chart3_height = _bars_by_department(wb, ws, top3 + 1, len(head) + 1, "个人自查表完成情况（人）", "人数", top3 + 2,
