@@ -3450,6 +3450,34 @@ def test_sheets_of_one_workbook_as_people_make_them(cfg):
     assert {v for s, v in named if s == "汇总"} == {"新的风险点"}
 
 
+@pytest.mark.parametrize("where", ["beside", "hidden sheet", "sheet with a small header"])
+def test_text_outside_the_table_is_named_not_dropped(cfg, where):
+    """A department notes a risk outside its 附件4's table: typed to the right of the table in a row of none, on a
+    hidden sheet, or on a sheet of its own under a 岗位 | 风险点 header: each was dropped with no finding (interfaces.md:
+    every non-empty row is in the catalogue or named in 问题清单); in a row of the table it was column-extra."""
+    path = submit(cfg, "附件4", "JWC", name="a4.xlsx")
+    wb = openpyxl.load_workbook(path)
+    note = "另：实验室设备采购存在围标风险（一级）"
+    if where == "beside":
+        ws = form_sheet(wb)
+        hr, cols = table_header_row(ws, ["风险点"])
+        ref = f"{get_column_letter(ws.max_column + 2)}{hr + 3}"
+        ws[ref] = note
+        expect = {(ws.title, ref, "row-not-read")}
+    else:
+        extra = wb.create_sheet("Sheet2")
+        if where == "hidden sheet":
+            extra.sheet_state = "hidden"
+        else:
+            extra.append(["岗位", "风险点"])
+        extra.append(["实验室", note, "一级"])
+        expect = {("Sheet2", f"A{extra.max_row}", "sheet-not-read")}
+    wb.save(path)
+    res = run(cfg)["a4.xlsx"]
+    assert res.status == "accepted"
+    assert expect <= triples(res), res.findings
+
+
 def test_a_long_description_is_no_error_and_a_tight_limit_is_said_in_the_form(cfg):
     """A 490-character 主要表现形式 was returned ("最多 300 字") under a limit the form said nowhere: descriptions take
     1,000 characters; the 风险点's 300 is said in its input help and checked as it is typed."""

@@ -1001,6 +1001,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             if copied is not None:
                 not_read(r, mapping[copied], values[copied])
             extra_used.update(extras)
+            for j in filled:    # text beside the table in a row of none (另：… typed to its right): said, not dropped
+                if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
+                    not_read(r, j, text)
             seq = to_text(values.get("seq", ""))
             if seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) and not _TOTAL.match(seq):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
@@ -1596,7 +1599,9 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         # a visible sheet no form's labels are found on, holding rows of a table (a continuation typed without the
         # header): its rows are named, not lost (a notes sheet of single cells is no table)
         known = {name, *apart_sheets, *(o for o, _ in others), *OWN_SHEETS}
-        strays = [o for o in visible if o not in known and recognise(grid_of(o), forms)[0] is None]
+        # (hidden too, and one showing a form's label or two over its own table: its rows were dropped unsaid)
+        strays = [o for o in visible + hidden if o not in known
+                  and ((found := recognise(grid_of(o), forms))[0] is None or found[1] < OTHER_FORM_SCORE)]
         seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
         labels = _all_labels(forms) if strays else frozenset()
         for other in strays:            # (a form's own sheet set aside blank is recognised: not one of them)
