@@ -1400,6 +1400,11 @@ def test_a_backup_copy_of_the_form_sheet_that_differs_is_said(cfg):
         assert said.severity == "warning" and (said.sheet, said.value) == ("附件3", "附件3 (2)")
         assert [r.values["risk"] for r in taken.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
         assert {f.code for r in got.values() for f in r.findings if f.severity != "info"} == {"sheet-copies"}
+        # … and nothing says the copy was "read and merged as a form of its own" (forms-apart), nor that it gave way to
+        # "a newer submission" (it is a sheet of the same file)
+        assert "forms-apart" not in {f.code for r in got.values() for f in r.findings}
+        (aside,) = [f for r in got.values() if r.status == "superseded" for f in r.findings if f.code == "superseded"]
+        assert aside.message == "同一文件中还有一张同样的表（工作表“附件3”），已按那一张汇总，本工作表未汇总。"
     # the same sheet copied, neither edited since: nothing to say
     path.unlink()
     path = submit(cfg, "附件3", "JWC", "张伟", name="y.xlsx")

@@ -15,6 +15,7 @@ need its rows, and dropped again. The catalogue rows themselves are compact (`Ca
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -345,6 +346,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     versions_of: dict[str, list[InputResult]] = {}   # a risk form's current version's path → its versions
     earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/附件2's current version's path → the versions before it
     kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
+    copies: dict[str, str] = {}     # a sheet copy set aside (sheet-copies) → the sheet of its file taken instead
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     if campaign_rules and not registry and store.persistent:
         # (the cache gone: read back from their workbook, the one merge --compare names first)
@@ -423,6 +425,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 # a sheet copied in the same workbook (附件3 (2), a backup) and one of the two edited since: nothing
                 # says which is the last (the copy took the other's place, the rows typed since gone unsaid)
                 members[-1].findings.append(F.make(F.SHEET_COPIES, sheet=members[-1].checked.sub.sheet, value=other))
+                copies[members[-2].path] = members[-1].checked.sub.sheet
+                for m in members[-2:]:      # (the file's note "the other sheet is read and merged as a form of its own"
+                    m.findings = _not_apart(m.findings, other)      # contradicted sheet-copies' "merged as 附件3")
         versions.corrections_last(members)
         aside = versions.older_resent(members) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)
@@ -445,7 +450,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     first_dept[latest.path] = origin
         for i, older in enumerate(members[:-1]):
             older.status, older.superseded_by = SUPERSEDED, latest.path
-            older.findings.append(F.make(F.SUPERSEDED, value=latest.path))
+            said = F.make(F.SUPERSEDED, value=latest.path)
+            if older.path in copies:    # (not "a newer submission": a sheet of the same file)
+                said = replace(said, message=f"同一文件中还有一张同样的表（工作表“{copies[older.path]}”），已按那一张汇总，"
+                                             "本工作表未汇总。")
+            older.findings.append(said)
             if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
                 older.order_basis = versions.compare(members[i + 1], older, window)[1]
             else:
@@ -805,6 +814,21 @@ def _scans_followed_up(results: list[InputResult]) -> None:
         if later:
             res.status, res.superseded_by = SUPERSEDED, later[0][1]
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
+
+
+def _not_apart(found: list[F.Finding], sheet: str) -> list[F.Finding]:
+    """The findings with `sheet` taken out of forms-apart ("read and merged as a form of its own"): a copy of the
+    form's sheet, set aside (sheet-copies)."""
+    out = []
+    for f in found:
+        if f.code == F.FORMS_APART and f.message and f"“{sheet}”" in f.message:
+            rest = [n for n in re.findall(r"“([^”]*)”", f.message.split("（工作表", 1)[-1].split("），", 1)[0])
+                    if n != sheet]
+            if not rest:
+                continue
+            f = F.make(F.FORMS_APART, sheet=f.sheet, value=str(len(rest)), detail="、".join(f"“{n}”" for n in rest))
+        out.append(f)
+    return out
 
 
 def _mismatched(res: InputResult) -> bool:
