@@ -399,23 +399,11 @@ def _shown(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " if ch in "\n\t\u3000" else "?" for ch in text)
 
 
-def _summary(args, result) -> None:
+def _problems(a) -> None:
+    """The files returned or not readable, each with its first error."""
     from formkit import findings as F
     from formkit.inputs import STATUS_ZH
-    from formkit.submissions import owing as owing_departments
 
-    if args.quiet:
-        return
-    a = result.analysis
-    counts: dict[str, int] = {}
-    for r in a.inputs:
-        counts[r.status] = counts.get(r.status, 0) + 1
-    print("—— 汇总完成 ——")
-    print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
-          + (f"；跳过 {len(a.skipped)} 个文件（{_skipped_said(a.skipped)}，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
-    levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
-    print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
-          f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")
     problems = [r for r in a.inputs if r.status in ("returned", "rejected")]
     if problems:
         print(f"需要处理的文件 {len(problems)} 份：")
@@ -434,6 +422,26 @@ def _summary(args, result) -> None:
             n = sum(1 for r in problems if any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))
             print(f"其中 {n} 份是其他活动（{'、'.join(earlier[:3])}）的表单，没有汇总；如果是上一轮留在 inbox/ 中的文件，请把它们移出"
                   " inbox/（例如移到另建的文件夹中）后重新运行 merge，它们的回复邮件草稿不要发出。")
+
+
+def _summary(args, result) -> None:
+    from formkit.inputs import STATUS_ZH
+    from formkit.submissions import owing as owing_departments
+
+    a = result.analysis
+    if args.quiet:      # (only errors, as --help says: the files returned or unreadable; it printed nothing)
+        _problems(a)
+        return
+    counts: dict[str, int] = {}
+    for r in a.inputs:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    print("—— 汇总完成 ——")
+    print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
+          + (f"；跳过 {len(a.skipped)} 个文件（{_skipped_said(a.skipped)}，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
+    levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
+    print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
+          f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")
+    _problems(a)
     owing = owing_departments(a)
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
