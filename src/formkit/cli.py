@@ -108,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = command("demo", "生成并汇总一个演示活动",
                 "在目录中生成演示活动（示范学院、8 个部门、41 名教职工、含典型错误的报送文件），并运行 merge。")
-    c.add_argument("target", type=_folder, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo）")
+    c.add_argument("target", type=_folder, nargs="?", metavar="目录", help="演示目录（默认：新建 formkit-demo；须是新的、空的或上次的演示目录）")
     return p
 
 
