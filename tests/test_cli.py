@@ -290,6 +290,23 @@ def test_measure_forms_generated_again_after_they_were_answered_are_not_to_send(
     assert "1 份措施表的每一行都已预填收到的措施（已交齐，不必重发）" in again.stdout, again.stdout
 
 
+def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsys):
+    """An unexpected error inside merge (a bug, no mistake of the coordinator's) threw a Python traceback and exited 1,
+    which merge uses for "files returned": now said in Chinese, exit 2 ("not done"), the traceback kept in a file."""
+    import formkit.cli as cli
+
+    def broken(args):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(cli.COMMANDS, "merge", broken)
+    (workdir / "outbox").mkdir(exist_ok=True)
+    assert main(["merge", "--dir", str(workdir)]) == 2
+    err = capsys.readouterr().err
+    assert "formkit 内部出错（RuntimeError: boom）" in err and "Traceback" not in err
+    log = workdir / "outbox/formkit-错误记录.txt"
+    assert "Traceback" in log.read_text(encoding="utf-8") and str(log) in err
+
+
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：读取结果缓存（outbox/.formkit-cache.sqlite）无法使用（{exc}）；请检查 outbox/ 的权限，"
                   "或删除该文件后重新运行（它只是缓存）。", file=sys.stderr)
             return 2
-        raise
+        return _internal_error(args, exc)
     except KeyboardInterrupt:
         print("\n已中断。" + ("已写出的结果可能不完整，请重新运行该命令。" if args.command in ("merge", "generate") else ""),
               file=sys.stderr)
@@ -225,6 +225,30 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = screen
         for name, handler in handlers.items():
             signal.signal(getattr(signal, name), handler)
+
+
+def _internal_error(args, exc: Exception) -> int:
+    """A fault of formkit's own (no mistake of the user's): said in Chinese, exit 2 ("not done", not merge's 1 for
+    returned files), the traceback kept in a file for whoever maintains it rather than thrown on the screen."""
+    import tempfile
+    import traceback
+
+    what = {"merge": "本次汇总没有完成（已写出的部分结果不完整），", "generate": "表单没有全部生成，"}.get(args.command, "")
+    text = "".join(traceback.format_exception(exc))
+    where = None
+    for folder in (getattr(args, "dir", None) and Path(args.dir) / "outbox", Path(tempfile.gettempdir())):
+        if folder and folder.is_dir():
+            try:
+                where = folder / "formkit-错误记录.txt"
+                where.write_text(f"formkit {__version__} {args.command}\n{text}", encoding="utf-8")
+                break
+            except OSError:
+                where = None
+    print(f"错误：formkit 内部出错（{type(exc).__name__}: {str(exc)[:200]}），{what}这不是您的操作造成的。"
+          + (f"详细信息已写入 {where}，请把它发给维护人员。" if where else ""), file=sys.stderr)
+    if where is None:
+        print(text, file=sys.stderr)
+    return 2
 
 
 def _skipped_said(skipped) -> str:
