@@ -3481,6 +3481,14 @@ def test_text_outside_the_table_is_named_not_dropped(cfg, where):
     res = run(cfg)["a4.xlsx"]
     assert res.status == "accepted"
     assert expect <= triples(res), res.findings
+    # … but a hidden sheet of the dropdowns' lists beside the form is nothing to say
+    wb = openpyxl.load_workbook(path)
+    lists = wb.create_sheet("lists")
+    lists.sheet_state = "hidden"
+    for row in (["一级", "岗位职责", "是"], ["二级", "业务流程", "否"], ["三级", "制度机制"]):
+        lists.append(row)
+    wb.save(path)
+    assert "lists" not in {f.sheet for f in run(cfg)["a4.xlsx"].findings}
 
 
 def test_a_long_description_is_no_error_and_a_tight_limit_is_said_in_the_form(cfg):

@@ -138,6 +138,8 @@ _LEVEL_WORDS = {
     "high": "一级", "medium": "二级", "middle": "二级", "low": "三级",       # (English: fold drops spaces, lower case)
     "highrisk": "一级", "mediumrisk": "二级", "lowrisk": "三级", "level1": "一级", "level2": "二级", "level3": "三级",
 }
+LEVEL_WORDS = frozenset(_LEVEL_WORDS)
+"""Every way of writing a risk level that reads as one (一级, 高, Ⅱ级 …)."""
 
 
 _TRAILING_MARKS = "。.,，;；!！、"

@@ -1319,6 +1319,17 @@ def _labels_of(specs: tuple[FormSpec, ...]) -> frozenset[str]:
     return frozenset(k for f in specs for c in f.columns for k in _label_keys(c))
 
 
+@lru_cache(maxsize=8)
+def _choice_words(specs: tuple[FormSpec, ...]) -> frozenset[str]:
+    """Every value a dropdown of the forms offers (and the levels, 是/否), folded: what a sheet of lists holds."""
+    words = {*normalize.LEVEL_WORDS, "是", "否"}
+    for f in specs:
+        for c in (*f.columns, *f.header):
+            words.update(c.choices)
+            words.update(c.synonyms)
+    return frozenset(normalize.fold(w) for w in words)
+
+
 _ROW_KEYS = ("risk", "power_item", "name")
 
 
@@ -1604,13 +1615,16 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                   and ((found := recognise(grid_of(o), forms))[0] is None or found[1] < OTHER_FORM_SCORE)]
         seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
         labels = _all_labels(forms) if strays else frozenset()
+        choices = _choice_words(tuple(forms.values())) if strays else frozenset()
         for other in strays:            # (a form's own sheet set aside blank is recognised: not one of them)
             for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
                 cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
                 texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
                 # (a header row of labels, or a row about a risk read on the form: a department's own overview)
                 if len(cells) >= 3 and not any(t in seen for t in texts) \
-                        and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2:
+                        and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2 \
+                        and not (texts and len(texts) == len(cells) and all(t in choices for t in texts)):
+                    # (nor a row of a sheet of dropdown lists, hidden beside the form: 一级 | 岗位职责 | 是)
                     text = next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
                     sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, cells[0][0]),
                                                detail=name, value=text[:60]))
