@@ -598,6 +598,17 @@ def test_duplicate_row(cfg):
     res = run(cfg)[path.name]
     assert triples(res) == {("附件3", table_ref(path, "附件3", "风险点", 2), "duplicate-row")}
     assert res.status == "accepted"
+
+
+def test_rows_naming_no_risk_are_no_duplicates(cfg):
+    """风险类别 and 风险等级 dragged down two rows under the last risk: each row is told its 风险点 is missing, and not
+    also "the same as row N, counted once" (of rows with errors, counted nowhere)."""
+    dragged = {"风险类别": RISK3B["风险类别"], "风险等级": RISK3B["风险等级"]}
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, dragged, dragged])
+    res = run(cfg)[path.name]
+    assert "duplicate-row" not in {code for _, _, code in triples(res)}
+    assert {cell for _, cell, code in triples(res) if code == "required"} == \
+        {table_ref(path, "附件3", "风险点", i) for i in (2, 3)}
     first_row = table_ref(path, "附件3", "风险点", 0)[1:]
     assert f"第 {first_row} 行" in res.findings[0].message
     # one risk typed twice is one risk point of the catalogue (it was two: 汇总, 公示 and the measure form counted it twice)

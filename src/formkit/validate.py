@@ -920,8 +920,8 @@ def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     mains = [normalize.fold(iso_text(r.values.get(main, ""))) if main else "" for r in c.rows]
     counts = Counter(mains)
     for row, first in zip(c.rows, mains, strict=True):
-        if counts[first] < 2:
-            continue
+        if counts[first] < 2 or (main and not first):
+            continue    # (rows naming no risk are told so, each: "counted once" of rows with errors said nothing true)
         key = tuple(normalize.fold(iso_text(v)) for k, v in sorted(row.values.items()) if k != "seq")
         if not any(key):
             continue
