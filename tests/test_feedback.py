@@ -164,6 +164,13 @@ def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
     assert [a.get_filename() for a in attachments] == [path.name]
     assert attachments[0].get_content() == path.read_bytes()
     assert attachments[0].get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    # as Outlook reads it: the name also on Content-Type (RFC 2047; Outlook showed "untitled attachment" for a Chinese
+    # name given only per RFC 2231), and lines ended CRLF (an LF-only .eml is shown wrongly)
+    from email.header import decode_header, make_header
+
+    assert str(make_header(decode_header(attachments[0].get_param("name")))) == path.name
+    raw = eml.read_bytes()
+    assert raw.count(b"\r\n") == raw.count(b"\n") > 20
 
     # nothing for the clean inputs
     for name in ("机电权力清单", "机电风险点", "陈静"):

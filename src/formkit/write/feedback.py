@@ -8,6 +8,7 @@ it and send it straight back, and the corrected file supersedes the flawed one.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 import json
@@ -23,6 +24,7 @@ from email.message import Message
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, getaddresses
 from pathlib import Path
 
@@ -341,6 +343,10 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date | datetime,
         msg = MIMEMultipart()
         part = MIMEApplication(data, _XLSX_TYPE)
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", attachment.name))
+        # … and, as Outlook and Foxmail themselves write it, the name (RFC 2047) on Content-Type too: Outlook does not
+        # always read the RFC 2231 form, showing a Chinese name as "untitled attachment" (ATT00001)
+        encoded = "=?utf-8?b?" + base64.b64encode(attachment.name.encode()).decode() + "?="
+        part.set_param("name", encoded)
         for sub in (text, part):
             del sub["MIME-Version"]          # once, on the message itself
             msg.attach(sub)
@@ -360,6 +366,14 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date | datetime,
         msg["References"] = answers
     msg["X-Unsent"] = "1"          # Outlook and Thunderbird open it as a draft to send
     return msg
+
+
+def eml_bytes(msg: Message) -> bytes:
+    """A draft as a .eml file: lines ended CRLF as mail has them (RFC 5322; Outlook shows LF-only files wrongly)."""
+    return msg.as_bytes(policy=_CRLF)
+
+
+_CRLF = compat32.clone(linesep="\r\n")
 
 
 MANIFEST = ".formkit-feedback.json"
@@ -654,7 +668,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     msg = _mail(subject, body, to, cfg.contact, when, attachment, cc=cc,
                 answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
-    write_bytes_atomic(eml, bytes(msg))
+    write_bytes_atomic(eml, eml_bytes(msg))
     written.append(eml)
     return written
 
@@ -718,6 +732,6 @@ def write_chase(analysis: Analysis) -> list[Path]:
                            institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, dept.email, cfg.contact, today)
         path = out / f"{folders[d.code]}_催报.eml"
-        write_bytes_atomic(path, bytes(msg))
+        write_bytes_atomic(path, eml_bytes(msg))
         written.append(path)
     return written
