@@ -178,6 +178,24 @@ def test_flawed_form_gets_a_feedback_workbook_and_mail(cfg, workdir):
         assert not list((workdir / "outbox/反馈").rglob(f"{name}_反馈.*"))
 
 
+def test_a_long_latin_file_name_gives_a_feedback_path_excel_opens_on_windows(cfg, workdir):
+    """A foreign teacher's form under a long English file name, in a department of a 50-character name: its feedback
+    workbook's full path on the coordinator's desktop was 238 characters (names were cut at 150 bytes: 50 Chinese
+    characters but 150 Latin ones), and Excel refuses a path over 218; nor is the person's name added twice."""
+    d = cfg.roster.departments["JWC"]
+    cfg.roster.departments["JWC"] = dataclasses.replace(d, name="马克思主义学院思想政治理论课教学研究部" * 3)
+    name = "2023_Integrity_Risk_Prevention_Personal_Post_Risk_Self-Check_Form_Attachment3_Zhang_Wei_final_v3.xlsx"
+    fill(_find(generate_campaign(cfg), "附件3", "张伟"), workdir / "inbox" / name, header={"填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规改分", "风险等级": "很高"}])
+    merge(cfg)
+    (xlsx,) = (workdir / "outbox/反馈").rglob("*_反馈.xlsx")
+    desktop = "C:\\Users\\某某\\Desktop\\2023廉政风险防控\\"
+    for path in (xlsx, xlsx.with_suffix(".eml")):
+        assert path.is_file()
+        assert len(desktop + str(path.relative_to(workdir)).replace("/", "\\")) <= 218, path
+    assert xlsx.name.count("Zhang") + xlsx.name.count("张伟") == 1, xlsx.name
+
+
 def test_a_column_the_submitter_added_comes_back_in_the_feedback(cfg, workdir):
     """The submitter's own column (内部编号, inserted after the table) is not merged, but the feedback workbook,
     which they fix and send back, keeps it: nothing they typed is lost, and it reads back the same."""

@@ -55,7 +55,7 @@ file systems allow 255 bytes a name, and formkit adds suffixes (_2_反馈.xlsx, 
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])")
 
 
-def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
+def safe_name(name: str, max_bytes: int = NAME_BYTES, max_chars: int | None = None) -> str:
     """A file or folder name from user text: no path separators, no characters Windows refuses, no '!'
     (the container-path separator of report.json), no dot at the end (Windows drops it) nor at the start (a hidden
     folder in Linux and macOS: the coordinator would not see the forms to send); a long one is cut
@@ -65,12 +65,14 @@ def safe_name(name: str, max_bytes: int = NAME_BYTES) -> str:
     text = text.strip().strip(".").strip() or "未命名"
     if _RESERVED.fullmatch(text.split(".", 1)[0].strip()):
         text = "_" + text        # CON, NUL, COM1 …: Windows cannot create or open a file or folder so named
-    if len(text.encode("utf-8")) <= max_bytes:
+    if len(text.encode("utf-8")) <= max_bytes and (max_chars is None or len(text) <= max_chars):
         return text
     tag = "~" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
     budget = max_bytes - len(tag)
-    cut = text.encode("utf-8")[:budget].decode("utf-8", "ignore").rstrip()
-    return cut + tag
+    cut = text.encode("utf-8")[:budget].decode("utf-8", "ignore")
+    if max_chars is not None:       # (150 bytes are 50 Chinese characters but 150 Latin ones: a path Excel refuses)
+        cut = cut[:max_chars - len(tag)]
+    return cut.rstrip() + tag
 
 
 def department_folders(roster) -> dict[str, str]:

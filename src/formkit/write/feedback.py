@@ -71,7 +71,12 @@ def _stem(res: InputResult) -> str:
     and returned again gives …_反馈.xlsx once more, not …_反馈_反馈.xlsx (one more _反馈 every round)."""
     last = _file_name(res)
     stem = last.rsplit(".", 1)[0] if "." in last else last
-    return safe_name(_FEEDBACK_SUFFIX.sub("", stem) or stem)
+    return safe_name(_FEEDBACK_SUFFIX.sub("", stem) or stem, max_chars=STEM_CHARS)
+
+
+STEM_CHARS = 60
+"""The longest name of a feedback workbook before its person and _反馈: its full path on the coordinator's Windows
+desktop (C:\\Users\\…\\Desktop\\活动\\outbox\\反馈\\部门\\…) stays within the 218 characters Excel opens."""
 
 
 _FEEDBACK_SUFFIX = re.compile(r"(?:_\d+)?_反馈$")
@@ -568,9 +573,9 @@ def plan_feedback(analysis: Analysis) -> list[FeedbackJob]:
     # person to another); not where the name typed is not the owner's (the file's own name says who filled it)
     for i, res, dept, folder, base, also in planned:
         person = normalize.person_name(res.person or "")
-        if person and normalize.name_key(person) not in normalize.name_key(base) \
+        if person and normalize.name_key(person) not in normalize.name_key(base.replace("_", "")) \
                 and not any(f.code in (F.PERSON_MISMATCH, F.PERSON_NOT_LISTED) for f in res.findings):
-            base = safe_name(f"{base}_{person}")
+            base = safe_name(f"{base}_{person}", max_chars=STEM_CHARS + 12)     # (John Smith in …_John_Smith: no)
         path = folder / f"{base}_反馈.xlsx"
         n = 2
         while path.as_posix().casefold() in used:       # Zhang.xlsx and zhang.xlsx: one file on Windows and macOS
