@@ -194,6 +194,19 @@ def test_merge_exit_codes_and_summary(workdir):
     assert quiet.stdout.startswith("需要处理的文件 1 份：") and "坏文件.xlsx" in quiet.stdout
 
 
+def test_merge_summary_keeps_the_file_name_and_error_of_a_file_deep_in_the_inbox(workdir):
+    """Two broken files in folders four levels deep with long names: the summary line of each keeps its file name and
+    why (cut at its end at 160 characters, both printed the same line and no error)."""
+    deep = workdir / "inbox" / ("2023年度廉政风险防控工作材料（第一批，截至3月31日）" + "/马克思主义学院思想政治理论课教学研究部报送材料" * 3)
+    deep.mkdir(parents=True)
+    for who in ("王小明", "王小红"):
+        (deep / f"附件3_个人岗位风险点自查表_马克思主义学院思想政治理论课教学研究部_{who}.xlsx").write_bytes(b"not a workbook")
+    out = run("merge", "--dir", str(workdir)).stdout
+    lines = [line for line in out.splitlines() if "[无法读取]" in line]
+    assert len(lines) == 2 and len(set(lines)) == 2, out
+    assert all("王小" in line and "_王小" in line.split("：", 1)[0] and len(line.split("：", 1)[1]) > 5 for line in lines)
+
+
 def test_merge_summary_names_every_problem_safely(workdir):
     """A mail without attachment is listed with its reason (a warning, the only finding it has); a file name with
     terminal escape sequences is shown with ? for them (it must not clear or colour the coordinator's screen)."""

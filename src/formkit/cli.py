@@ -436,8 +436,11 @@ def _problems(a) -> None:
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
             errors = sum(1 for f in r.findings if f.severity == F.ERROR)
             more = f"（共 {errors} 处错误）" if errors > 1 else ""     # (one problem or twenty: the screen did not say)
-            line = f"  [{STATUS_ZH[r.status]}] {r.path}：{more}{where}{first.message if first else ''}"
-            print(_shown(line if len(line) <= 160 else line[:159] + "…"))
+            # a path deep in inbox/ shortened in its middle: its file name and the error stay on the line (cut at
+            # its end, two files printed the same line and no error)
+            path = r.path if len(r.path) <= 70 else r.path[:20] + "…" + r.path[-49:]
+            line = f"  [{STATUS_ZH[r.status]}] {path}：{more}{where}{first.message if first else ''}"
+            print(_shown(line if len(line) <= 200 else line[:199] + "…"))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
         earlier = sorted({f.value for r in problems for f in r.findings if f.code == F.IDENTITY_CAMPAIGN and f.value})
