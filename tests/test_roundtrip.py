@@ -762,7 +762,7 @@ def test_generate_counts_the_risks_it_prefilled(cfg, workdir):
                           unanswered=unanswered, blank=blank)
         assert prefilled == [expected], departments
         if departments == ["JDX"]:          # 陈静 sent no 附件3: her 附件5 is blank, and the coordinator is told
-            assert unanswered == ["机电工程系陈静"]
+            assert unanswered == ["机电工程系 陈静"]  # (a space: ICT/中心张三 read as a department 中心张三)
             assert blank == ["机电工程系"]      # … and of the department's blank 附件6 (no 附件4 in: it went unsaid)
     assert 0 < jwc
 
@@ -778,7 +778,7 @@ def test_the_blank_measure_forms_said_tell_two_of_one_name_apart(workdir):
     cfg = load_config(workdir)
     unanswered: list[str] = []
     generate_campaign(cfg, "measures", departments=["JDX"], accepted=analyse(cfg), unanswered=unanswered)
-    assert unanswered == ["机电工程系陈静（0201）", "机电工程系陈静（0202）"]
+    assert unanswered == ["机电工程系 陈静（0201）", "机电工程系 陈静（0202）"]
 
 
 def test_the_catalogue_rows_are_as_high_as_their_text_and_print_readably(cfg, workdir):
@@ -1020,7 +1020,7 @@ def test_a_person_of_a_department_without_staff_list_whose_correction_is_returne
     unanswered: list[str] = []
     again = generate_campaign(cfg, "measures", accepted=analyse(cfg), unanswered=unanswered)
     assert [p.name for p in again if "附件5" in p.name and "张伟" in p.name]
-    assert "教务处张伟" in unanswered
+    assert "教务处 张伟" in unanswered
 
 
 def test_generating_one_department_again_removes_its_forms_left_elsewhere(cfg, workdir):

@@ -512,7 +512,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
                     if not content.rows and unanswered is not None:
                         # (two of one name in the department: told apart by 工号, as the chase mail does)
                         twin = person.staff_no and sum(p.name == person.name for p in people) > 1
-                        unanswered.append(f"{dept.name}{person.name}" + (f"（{person.staff_no}）" if twin else ""))
+                        unanswered.append(f"{dept.name} {person.name}" + (f"（{person.staff_no}）" if twin else ""))
                     posts = [r["post"] for r in content.rows if r["post"]]
                     if posts and any(f.key == "post" and f.prefill for f in spec.header):
                         content.header["post"] = posts[0]       # the 岗位 of the accepted 附件3, which the person
