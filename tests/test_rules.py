@@ -2471,7 +2471,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
-    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "person-ambiguous",
+    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "hidden-sheet-rows", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
@@ -3295,6 +3295,50 @@ def test_two_staff_numbers_swapped_in_the_roster_and_corrected_keep_their_number
     assert {(r.person, r.checked.staff.staff_no) for r in a.inputs} == {("张伟", "0012"), ("李娜", "0013")}
 
 
+def test_a_newcomer_given_the_staff_number_of_one_who_left_is_not_her(workdir):
+    """张伟 (0012) sent his 附件3 and left; the roster gives 0012 to newcomer 王强: 张伟's form is his, who left
+    (person-left, his risks kept), not "the name corrected in the roster" to 王强 (person-renamed: his risks were taken
+    for 王强's and replaced by 王强's own form). A name corrected reads as one: 许若 → 许诺."""
+    from formkit.config import load_config
+    from formkit.merge import merge
+    from formkit.validate import _name_corrected
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    first = submit(cfg, "附件3", src=src, rows=[RISK3], name="zw.xlsx")
+    assert [r["风险编号"] for r in merge(cfg).analysis.catalogue] == ["JWC-0012-01"]
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS,
+                 [("0012", "王强", "JWC", "教务员", "一般干部") if s[1] == "张伟" else s for s in STAFF])
+    a = merge(load_config(workdir)).analysis
+    res = next(r for r in a.inputs if r.path.endswith(first.name))
+    assert "person-left" in {f.code for f in res.findings} and "person-renamed" not in {f.code for f in res.findings}
+    assert [(r["风险编号"], r["姓名"]) for r in a.catalogue] == [("JWC-0012-01", "张伟")]
+    assert _name_corrected("许若", "许诺") and _name_corrected("欧阳娜", "欧阳娜娜") and not _name_corrected("张伟", "王强")
+
+
+def test_a_department_deleted_from_a_roster_without_staff_lists_is_the_offices_to_mend(workdir):
+    """No staff lists in the roster; 财务处 is replaced by another department without its name written as a 简称: its
+    form is department-removed for the office (it was department-unknown, a reply asking the department to write a
+    full name into the locked cell)."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from formkit.write.feedback import needs_feedback
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [])
+    cfg = load_config(workdir)
+    src = next(p for p in generate_campaign(cfg) if "附件4" in p.name and "财务处" in p.name)
+    path = submit(cfg, "附件4", src=src, name="cw.xlsx")
+    write_roster(workdir / "名册.xlsx", [d for d in DEPARTMENTS if d[0] != "CWC"] + [
+        ("CWZX", "财务中心", "党政部门", "赵强", "张副院长", 2)], [])
+    res = run(load_config(workdir))[path.name]
+    assert res.status == "returned"
+    assert {f.code for f in res.findings if f.severity == "error"} == {"department-removed"}
+    assert not needs_feedback(res)
+
+
 def test_a_similarity_below_a_floor_is_told_cheaply_and_the_same():
     """similarity with a floor (long forms matched row against row) says "below it" exactly when the full ratio is below
     it, and gives the full ratio at or above it."""
@@ -3487,7 +3531,9 @@ def test_text_outside_the_table_is_named_not_dropped(cfg, where):
         else:
             extra.append(["岗位", "风险点"])
         extra.append(["实验室", note, "一级"])
-        expect = {("Sheet2", f"A{extra.max_row}", "sheet-not-read")}
+        # (hidden: one note for the sheet, no warning drafting a reply: a hidden sheet of lists behind a dropdown
+        # holds posts or names in rows of three)
+        expect = {("Sheet2", f"A{extra.max_row}", "hidden-sheet-rows" if where == "hidden sheet" else "sheet-not-read")}
     wb.save(path)
     res = run(cfg)["a4.xlsx"]
     assert res.status == "accepted"

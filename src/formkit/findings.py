@@ -151,6 +151,10 @@ SHEET_COPIES = _code(
     "sheet-copies", WARNING, "文件中有两张本表",
     "同一文件中还有一张同样的表（工作表“{value}”），两张的内容不同，看不出哪一张是最后的版本（可能是复制出来的备份），已按工作表"
     "“{sheet}”汇总；如果另一张才是最后的版本，请删去不用的那张工作表，然后重新发送整个文件。")
+HIDDEN_SHEET_ROWS = _code(
+    "hidden-sheet-rows", INFO, "隐藏工作表中的文字",
+    "隐藏的工作表“{sheet}”中有 {value} 行文字（如“{detail}”），没有汇总；如果是下拉列表等辅助内容，无需处理；如果其中有要报送的"
+    "风险点，请把它们填到表单中后重新发送。")
 SHEET_NOT_READ = _code(
     "sheet-not-read", WARNING, "另一张表未读取",
     "工作表“{sheet}”中“{value}”这一行没有汇总：这张工作表是隐藏的，或没有表单的标题和表头（已读取“{detail}”）；如果它是要报送的表，"

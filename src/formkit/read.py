@@ -1319,6 +1319,28 @@ def _labels_of(specs: tuple[FormSpec, ...]) -> frozenset[str]:
     return frozenset(k for f in specs for c in f.columns for k in _label_keys(c))
 
 
+def _stray_row(line: list, seen: set[str], labels: frozenset[str], choices: frozenset[str]) -> tuple[int, str] | None:
+    """(the column, the text) of a row of a sheet no form is found on that holds a table's row: three cells or more,
+    none about a risk read on the form, not a header of labels nor a row of dropdown choices; else None."""
+    cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
+    texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
+    if len(cells) < 3 or any(t in seen for t in texts) \
+            or sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) >= 2 \
+            or (texts and len(texts) == len(cells) and all(t in choices for t in texts)):
+        return None
+    return cells[0][0], next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
+
+
+def _hidden_rows_said(sub: Submission, name: str, grid: list[list], seen: set[str], labels: frozenset[str],
+                      choices: frozenset[str]) -> None:
+    """One note for the rows of a hidden sheet no form is found on (they were dropped unsaid)."""
+    rows = [(r, hit) for r, line in enumerate(grid[:MAX_NOT_READ * 10]) if (hit := _stray_row(line, seen, labels, choices))]
+    if rows:
+        r, (j, text) = rows[0]
+        sub.findings.append(F.make(F.HIDDEN_SHEET_ROWS, sheet=name, cell=a1(r, j), value=str(len(rows)),
+                                   detail=text[:40]))
+
+
 @lru_cache(maxsize=8)
 def _choice_words(specs: tuple[FormSpec, ...]) -> frozenset[str]:
     """Every value a dropdown of the forms offers (and the levels, 是/否), folded: what a sheet of lists holds."""
@@ -1617,17 +1639,14 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         labels = _all_labels(forms) if strays else frozenset()
         choices = _choice_words(tuple(forms.values())) if strays else frozenset()
         for other in strays:            # (a form's own sheet set aside blank is recognised: not one of them)
+            if other in hidden:         # (a sheet of lists behind a dropdown, hidden: a note, not a reply to send)
+                _hidden_rows_said(sub, other, grid_of(other), seen, labels, choices)
+                continue
             for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
-                cells = [(j, v) for j, v in enumerate(line) if v not in ("", None)]
-                texts = [normalize.fold(v) for _, v in cells if isinstance(v, str)]
-                # (a header row of labels, or a row about a risk read on the form: a department's own overview)
-                if len(cells) >= 3 and not any(t in seen for t in texts) \
-                        and sum(1 for _, v in cells if isinstance(v, str) and normalize.label_key(v) in labels) < 2 \
-                        and not (texts and len(texts) == len(cells) and all(t in choices for t in texts)):
-                    # (nor a row of a sheet of dropdown lists, hidden beside the form: 一级 | 岗位职责 | 是)
-                    text = next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
-                    sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, cells[0][0]),
-                                               detail=name, value=text[:60]))
+                # (not a header row of labels, nor a row about a risk read on the form: a department's own overview)
+                if (hit := _stray_row(line, seen, labels, choices)) is not None:
+                    sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, hit[0]), detail=name,
+                                               value=hit[1][:60]))
                     if other not in {o for o, _ in unread}:
                         unread.append((other, ""))
     if apart_sheets:

@@ -509,7 +509,7 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             c.department = found
         return
     if ident and ident.department and written and not found:
-        if _other_campaign(ident, ctx.cfg) or not roster.staff:
+        if _other_campaign(ident, ctx.cfg):
             yield F.make(F.DEPARTMENT_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="部门", value=written, detail=sample,
                          key="department")
             return
@@ -561,7 +561,7 @@ def _department_now(c: Checked, ctx: Context, ident) -> tuple[Department | None,
         return to, f"原部门的人员现在都在“{to.name}”，本表作为原部门的表单归入“{to.name}”汇总（不替代它自己的表单）"
     if now:
         return None, "原部门的人员现在分在" + "、".join(roster.departments[d].name for d in now)
-    return None, "名册中没有原部门的人员"
+    return None, "名册中没有原部门的人员" if roster.staff else "名册没有人员名单，看不出原部门的人员去了哪里"
 
 
 def _named_so(name: str, ident, roster) -> bool:
@@ -761,7 +761,18 @@ def _renamed(roster, c: Checked, ident) -> Person | None:
     if any(normalize.name_key(p.name) == normalize.name_key(ident.person) for p in people):
         return None
     same = [p for p in people if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(ident.staff_no)]
-    return same[0] if len(same) == 1 and normalize.name_key(same[0].name) != normalize.name_key(ident.person) else None
+    if len(same) != 1 or normalize.name_key(same[0].name) == normalize.name_key(ident.person):
+        return None
+    # a correction reads as one: a character wrong, one added or left out (许若 → 许诺); not a newcomer given the
+    # 工号 of someone who left (张伟 → 王强: his forms were taken for hers, his risks and measures gone)
+    return same[0] if _name_corrected(normalize.name_key(ident.person), normalize.name_key(same[0].name)) else None
+
+
+def _name_corrected(was: str, now: str) -> bool:
+    if len(was) == len(now):
+        return sum(a != b for a, b in zip(was, now, strict=True)) <= 1
+    short, long = sorted((was, now), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",
