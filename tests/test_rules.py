@@ -799,6 +799,23 @@ def test_a_measure_form_whose_risk_form_left_the_inbox_waits_for_it(cfg):
     assert "risk-withdrawn" not in {f.code for f in res.findings}
 
 
+def test_a_measure_form_held_for_its_risk_form_is_not_chased_as_returned(cfg):
+    """张伟's 附件5 waits for his 附件3 (measures-before-risks: its reply says "nothing to correct, do not send it
+    again"): 提交情况, the chase mail and the summary counted it as returned, to correct and send again."""
+    from formkit.submissions import grid, waits_for_risks
+
+    paths = risk_stage(cfg)
+    p5 = submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), by_risk_id={"JWC-0012-01": MEASURE5,
+                                                                         "JWC-0012-02": MEASURE5})
+    (cfg.inbox / "张伟_附件3.xlsx").unlink()
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(p5.name))
+    assert waits_for_risks(res)
+    cell = next(d for d in grid(a) if d.code == "JWC").personal["附件5"]
+    assert (cell.returned, cell.to_fix, cell.waiting) == (0, [], ["张伟"]) and "张伟" not in cell.missing
+    assert cell.state != "退回"
+
+
 def test_a_measure_form_waits_for_its_risk_form_resent_over_it_and_returned(cfg):
     """张伟's 附件3 and pre-filled 附件5 accepted; he re-sends the 附件3 with a level mistyped, saved over the first
     (the same file name): it is returned, and his 附件5 waits for its correction (risk-pending, accepted) as when the

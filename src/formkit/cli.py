@@ -427,6 +427,7 @@ def _problems(a) -> None:
     """The files returned or not readable, each with its first error."""
     from formkit import findings as F
     from formkit.inputs import STATUS_ZH
+    from formkit.submissions import waits_for_risks
 
     problems = [r for r in a.inputs if r.status in ("returned", "rejected")]
     if problems:
@@ -439,7 +440,8 @@ def _problems(a) -> None:
             # a path deep in inbox/ shortened in its middle: its file name and the error stay on the line (cut at
             # its end, two files printed the same line and no error)
             path = r.path if len(r.path) <= 70 else r.path[:20] + "…" + r.path[-49:]
-            line = f"  [{STATUS_ZH[r.status]}] {path}：{more}{where}{first.message if first else ''}"
+            status = "已收到，待风险点表" if waits_for_risks(r) else STATUS_ZH[r.status]     # (its reply: not to resend)
+            line = f"  [{status}] {path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 200 else line[:199] + "…"))
         if len(problems) > 12:
             print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
@@ -478,9 +480,13 @@ def _summary(args, result) -> None:
     drafts = out.get("mail_drafts", [])
     chase = sum(1 for p in drafts if f"/{CHASE_DIR}/" in p)
     replies = [r for r in a.inputs if needs_feedback(r)]
-    resend = sum(1 for r in replies if r.status in ("returned", "rejected"))
+    from formkit.submissions import waits_for_risks
+
+    held = sum(map(waits_for_risks, replies))       # (their reply: nothing to correct, not to send again)
+    resend = sum(1 for r in replies if r.status in ("returned", "rejected")) - held
     # (one reply answers every file of one mail: drafts are counted as written, the files they answer beside)
-    answered = f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend} 个只请核实）" if replies else ""
+    answered = (f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend - held} 个只请核实"
+                + (f"，{held} 个措施表等风险点表改正后自动汇总" if held else "") + "）") if replies else ""
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
           f"{answered}，催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")

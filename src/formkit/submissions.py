@@ -23,6 +23,13 @@ PERSONAL_FORMS = ("附件3", "附件5")
 DONE, RETURNED_ZH, MISSING, OVERDUE = "已报", "退回", "未报", "逾期"
 NOT_REQUIRED = "无需报送"      # personal forms of a department whose 应报人数 is 0
 NOT_ISSUED = "未下发"          # a measure form not yet generated for the department (issued_by)
+WAITING = "已收到，待风险点表"   # a measure form held until its risk form is corrected (measures-before-risks)
+
+
+def waits_for_risks(res) -> bool:
+    """A measure form returned only because its risk form is not accepted yet (measures-before-risks): nothing in it
+    to correct, not to be sent again (its reply says so); counted neither as returned nor as missing."""
+    return res.status == RETURNED and {f.code for f in res.findings if f.severity == F.ERROR} == {F.MEASURES_BEFORE_RISKS}
 
 
 @dataclass
@@ -42,6 +49,7 @@ class PersonalCell:
     late: bool = False                                        # some accepted after the deadline
     missing: list[str] = field(default_factory=list)          # with a staff list: who has sent nothing accepted
     to_fix: list[str] = field(default_factory=list)           # … and whose form was returned
+    waiting: list[str] = field(default_factory=list)          # … and whose 附件5 waits for their 附件3 (waits_for_risks)
     pending: list[str] = field(default_factory=list)          # 附件5: risks registered after it was accepted
     overdue: bool = False      # past the deadline with someone who has sent nothing (also when others were returned)
 
@@ -322,7 +330,7 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             # a department's own form returned beside an accepted one of a department merged into it: still owed (it
             # showed 已报, the chase leaving it out)
             # (last year's form beside this year's accepted one is owed by nobody: identity-campaign)
-            open_ = {r.brief.key for r in mine if r.status == RETURNED and not r.credited
+            open_ = {r.brief.key for r in mine if r.status == RETURNED and not r.credited and not waits_for_risks(r)
                      and not (accepted and any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))} \
                 - {r.brief.key for r in accepted}
             if not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
@@ -331,6 +339,9 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 when = first_sent.get(accepted[0].brief.key)
                 forms[form_id] = Cell(DONE, bool(when and when > deadline), [r.path for r in accepted],
                                       pending.get((dept.code, form_id), []))
+            elif mine and not open_ and all(map(waits_for_risks, mine)):
+                # (it was 退回, the chase asking again for a form its reply said not to send again)
+                forms[form_id] = Cell(WAITING, False, [r.path for r in mine])
             elif mine:
                 forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
             else:
@@ -347,18 +358,22 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 mine = [r for r in mine if r.brief.key[-1] in listed]
             # people told apart by 工号 where known (two 张伟 are two people): the inputs' supersession keys
             acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
-            ret = len({r.brief.key for r in mine if r.status == RETURNED} - {r.brief.key for r in mine if r.status == ACCEPTED})
+            held = {r.brief.key for r in mine if waits_for_risks(r)}
+            ret = len({r.brief.key for r in mine if r.status == RETURNED} - held - {r.brief.key for r in mine if r.status == ACCEPTED})
             expected = dept.headcount
             late = any(first_sent.get(r.brief.key, deadline) > deadline for r in mine if r.status == ACCEPTED)
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
-            fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED} - done
-            missing, to_fix = [], []
+            fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED and r.brief.key not in held} - done
+            waits = {r.brief.key[-1] for r in mine if r.brief.key in held} - done - fixing
+            missing, to_fix, waiting = [], [], []
             twins = {p.name for p in people if sum(q.name == p.name for q in people) > 1}
             for p in people:
                 key = normalize.person_key(p.staff_no, p.name)
                 shown = f"{p.name}（{p.staff_no}）" if p.name in twins else p.name     # two 张伟: which one
                 if key in fixing:
                     to_fix.append(shown)
+                elif key in waits:
+                    waiting.append(shown)
                 elif key not in done:
                     missing.append(shown)
             if expected and acc >= expected:
@@ -369,12 +384,12 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = DONE if acc else NOT_REQUIRED
             elif not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
                 state = NOT_ISSUED        # (not sent out yet: nobody is late with it)
-            elif today > deadline:
+            elif today > deadline and acc + len(waits) < expected:
                 state = OVERDUE
             else:
-                state = MISSING if acc == 0 else "部分"
-            overdue = bool(expected) and today > deadline and acc + ret < expected and state != NOT_ISSUED
-            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix,
+                state = MISSING if acc == 0 and not waits else "部分"
+            overdue = bool(expected) and today > deadline and acc + ret + len(waits) < expected and state != NOT_ISSUED
+            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix, waiting,
                                              pending.get((dept.code, form_id), []), overdue)
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
     return out
