@@ -192,6 +192,11 @@ def test_merge_exit_codes_and_summary(workdir):
     # only errors (README): the unreadable file with its reason, no summary (it printed nothing, exit 1 unexplained)
     assert quiet.returncode == 1 and "汇总完成" not in quiet.stdout and "风险目录" not in quiet.stdout
     assert quiet.stdout.startswith("需要处理的文件 1 份：") and "坏文件.xlsx" in quiet.stdout
+    for i in range(14):     # … every one of them (the screen's summary shows 12 and points to 问题清单)
+        (workdir / f"inbox/坏文件{i:02}.xlsx").write_bytes(b"not a workbook either %d" % i)
+    quiet = run("merge", "--dir", str(workdir), "--quiet")
+    assert quiet.stdout.count("[无法读取]") == 15 and "其余" not in quiet.stdout
+    assert "其余 3 份见 问题清单" in run("merge", "--dir", str(workdir)).stdout
 
 
 def test_merge_summary_keeps_the_file_name_and_error_of_a_file_deep_in_the_inbox(workdir):

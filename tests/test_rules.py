@@ -816,6 +816,18 @@ def test_a_measure_form_held_for_its_risk_form_is_not_chased_as_returned(cfg):
     assert cell.state != "退回"
 
 
+def test_a_form_sent_in_time_but_unreadable_is_not_late_and_not_received(cfg):
+    """财务处's 附件4 came in time as an empty file, 王磊's 附件3 as a damaged one: 提交情况 said 逾期 ("past the
+    deadline, nothing received") and the chase listed them as not received; now they are received and unreadable."""
+    from formkit.submissions import UNREADABLE, grid
+
+    (cfg.inbox / "附件4_部门岗位风险点自查表_财务处.xlsx").write_bytes(b"")
+    (cfg.inbox / "附件3_个人岗位风险点自查表_王磊_0101.xlsx").write_bytes(b"PK\x03\x04 broken")
+    cwc = next(d for d in grid(analyse(cfg)) if d.code == "CWC")
+    assert cwc.forms["附件4"].state == UNREADABLE
+    assert cwc.personal["附件3"].unreadable == ["王磊"] and "王磊" not in cwc.personal["附件3"].missing
+
+
 def test_a_measure_form_waits_for_its_risk_form_resent_over_it_and_returned(cfg):
     """张伟's 附件3 and pre-filled 附件5 accepted; he re-sends the 附件3 with a level mistyped, saved over the first
     (the same file name): it is returned, and his 附件5 waits for its correction (risk-pending, accepted) as when the

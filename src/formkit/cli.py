@@ -423,8 +423,9 @@ def _shown(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " if ch in "\n\t\u3000" else "?" for ch in text)
 
 
-def _problems(a) -> None:
-    """The files returned or not readable, each with its first error."""
+def _problems(a, limit: int | None = 12) -> None:
+    """The files returned or not readable, each with its first error (`limit` of them: all with --quiet, where the
+    list is all that is printed)."""
     from formkit import findings as F
     from formkit.inputs import STATUS_ZH
     from formkit.submissions import waits_for_risks
@@ -432,7 +433,7 @@ def _problems(a) -> None:
     problems = [r for r in a.inputs if r.status in ("returned", "rejected")]
     if problems:
         print(f"需要处理的文件 {len(problems)} 份：")
-        for r in problems[:12]:
+        for r in problems[:limit]:
             first = next((f for f in r.findings if f.severity == F.ERROR), r.findings[0] if r.findings else None)
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
             errors = sum(1 for f in r.findings if f.severity == F.ERROR)
@@ -443,8 +444,8 @@ def _problems(a) -> None:
             status = "已收到，待风险点表" if waits_for_risks(r) else STATUS_ZH[r.status]     # (its reply: not to resend)
             line = f"  [{status}] {path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 200 else line[:199] + "…"))
-        if len(problems) > 12:
-            print(f"  …… 其余 {len(problems) - 12} 份见 问题清单")
+        if limit is not None and len(problems) > limit:
+            print(f"  …… 其余 {len(problems) - limit} 份见 问题清单")
         earlier = sorted({f.value for r in problems for f in r.findings if f.code == F.IDENTITY_CAMPAIGN and f.value})
         if earlier:
             # (a new round begun in last round's folder, its inbox/ left as it was: each old form a reply to send)
@@ -459,7 +460,7 @@ def _summary(args, result) -> None:
 
     a = result.analysis
     if args.quiet:      # (only errors, as --help says: the files returned or unreadable; it printed nothing)
-        _problems(a)
+        _problems(a, None)
         return
     counts: dict[str, int] = {}
     for r in a.inputs:

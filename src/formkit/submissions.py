@@ -7,13 +7,14 @@ when set, else the latest submission time found in the inputs.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from formkit import findings as F
 from formkit import normalize
-from formkit.inputs import ACCEPTED, CHINA, RETURNED
+from formkit.inputs import ACCEPTED, CHINA, REJECTED, RETURNED
 from formkit.pipeline import Analysis
 from formkit.validate import campaign_window
 
@@ -24,6 +25,25 @@ DONE, RETURNED_ZH, MISSING, OVERDUE = "已报", "退回", "未报", "逾期"
 NOT_REQUIRED = "无需报送"      # personal forms of a department whose 应报人数 is 0
 NOT_ISSUED = "未下发"          # a measure form not yet generated for the department (issued_by)
 WAITING = "已收到，待风险点表"   # a measure form held until its risk form is corrected (measures-before-risks)
+UNREADABLE = "收到但无法读取"    # nothing of it read, but a file naming it came and could not be read (not 逾期)
+
+
+def unreadable_forms(analysis: Analysis) -> dict[tuple[str, str], list[str]]:
+    """(department, form) → the names of the files that came for it and could not be read, as their names say
+    (附件4_教务处.xlsx, 附件3_…_王强_0201.xlsx): a department that sent it in time is not "late, nothing received"."""
+    # (which unreadable files are answered: not a scan sent along)
+    from formkit.write.feedback import needs_feedback
+
+    out: dict[tuple[str, str], list[str]] = {}
+    for res in analysis.inputs:
+        if res.status != REJECTED or res.brief is not None or not needs_feedback(res):
+            continue
+        code = sender_department(res, analysis.cfg.roster)
+        name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+        named = {unicodedata.normalize("NFKC", n) for n in re.findall(r"附件\s*([1-6１-６])", name)}
+        if code and len(named) == 1:
+            out.setdefault((code, f"附件{named.pop()}"), []).append(name)
+    return out
 
 
 def waits_for_risks(res) -> bool:
@@ -50,6 +70,7 @@ class PersonalCell:
     missing: list[str] = field(default_factory=list)          # with a staff list: who has sent nothing accepted
     to_fix: list[str] = field(default_factory=list)           # … and whose form was returned
     waiting: list[str] = field(default_factory=list)          # … and whose 附件5 waits for their 附件3 (waits_for_risks)
+    unreadable: list[str] = field(default_factory=list)       # … and whose form came and could not be read
     pending: list[str] = field(default_factory=list)          # 附件5: risks registered after it was accepted
     overdue: bool = False      # past the deadline with someone who has sent nothing (also when others were returned)
 
@@ -321,6 +342,7 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 pending.setdefault((row["_dept"], "附件5"), []).append(row["风险编号"])
     out = []
     issued = issued_by(analysis)
+    broken = unreadable_forms(analysis)
     for dept in cfg.roster.departments.values():
         forms = {}
         for form_id in DEPARTMENT_FORMS:
@@ -344,6 +366,8 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 forms[form_id] = Cell(WAITING, False, [r.path for r in mine])
             elif mine:
                 forms[form_id] = Cell(RETURNED_ZH, False, [r.path for r in mine])
+            elif (dept.code, form_id) in broken:
+                forms[form_id] = Cell(UNREADABLE, False, broken[dept.code, form_id])
             else:
                 forms[form_id] = Cell(OVERDUE if today > deadline else MISSING)
         personal = {}
@@ -365,7 +389,8 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
             fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED and r.brief.key not in held} - done
             waits = {r.brief.key[-1] for r in mine if r.brief.key in held} - done - fixing
-            missing, to_fix, waiting = [], [], []
+            missing, to_fix, waiting, unread = [], [], [], []
+            sent_broken = broken.get((dept.code, form_id), [])
             twins = {p.name for p in people if sum(q.name == p.name for q in people) > 1}
             for p in people:
                 key = normalize.person_key(p.staff_no, p.name)
@@ -374,6 +399,8 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                     to_fix.append(shown)
                 elif key in waits:
                     waiting.append(shown)
+                elif key not in done and any(normalize.name_key(p.name) in normalize.name_key(f) for f in sent_broken):
+                    unread.append(shown)        # (her file came and could not be read: not "nothing received")
                 elif key not in done:
                     missing.append(shown)
             if expected and acc >= expected:
@@ -384,12 +411,13 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
                 state = DONE if acc else NOT_REQUIRED
             elif not mine and analysis.forms[form_id].is_measure_form and not issued(form_id, dept.code):
                 state = NOT_ISSUED        # (not sent out yet: nobody is late with it)
-            elif today > deadline and acc + len(waits) < expected:
+            elif today > deadline and acc + len(waits) + len(unread) < expected:
                 state = OVERDUE
             else:
-                state = MISSING if acc == 0 and not waits else "部分"
-            overdue = bool(expected) and today > deadline and acc + ret + len(waits) < expected and state != NOT_ISSUED
-            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix, waiting,
+                state = MISSING if acc == 0 and not waits and not unread else "部分"
+            overdue = bool(expected) and today > deadline and acc + ret + len(waits) + len(unread) < expected \
+                and state != NOT_ISSUED
+            personal[form_id] = PersonalCell(acc, ret, expected, state, late, missing, to_fix, waiting, unread,
                                              pending.get((dept.code, form_id), []), overdue)
         out.append(DepartmentStatus(dept.code, dept.name, forms, personal))
     return out

@@ -45,7 +45,7 @@ from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.spec import load_forms
-from formkit.submissions import WAITING, as_of, grid, owed_by, sender_department
+from formkit.submissions import UNREADABLE, WAITING, as_of, grid, owed_by, sender_department
 from formkit.validate import id_key
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
@@ -709,6 +709,11 @@ def write_chase(analysis: Analysis) -> list[Path]:
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
             if owed(fid, d.code) and cell.state not in ("已报", WAITING):    # (held for its 附件4: not to send again)
+                if cell.state == UNREADABLE:    # (sent in time: not "not received, late")
+                    items.append(f"{spec.full_title}（截止 {cfg.deadline(spec.phase).isoformat()}）：收到的文件“"
+                                 + "”“".join(cell.files[:3]) + "”无法读取，请按单独发给您的回复邮件重新发送")
+                    returned = True         # ("not received or still to correct")
+                    continue
                 items.append(f"{spec.full_title}（{cell.state}，截止 {cfg.deadline(spec.phase).isoformat()}）"
                              + (f"：收到的文件“{inside[d.code, fid]}”中有这张表，但它在隐藏的工作表中，没有汇总；请取消隐藏"
                                 "后重新发送，或把它另存为单独的文件发送" if (d.code, fid) in inside else ""))
@@ -718,11 +723,12 @@ def write_chase(analysis: Analysis) -> list[Path]:
             if owed(fid, d.code) and p.expected and p.accepted < p.expected:
                 who = "".join(f"；{label}：{'、'.join(names[:30])}{'等' if len(names) > 30 else ''}"
                               for label, names in (("尚未收到", p.missing), ("退回待修改", p.to_fix),
-                                                   ("已收到、待其附件3 改正后自动汇总（不必重发）", p.waiting)) if names)
+                                                   ("已收到、待其附件3 改正后自动汇总（不必重发）", p.waiting),
+                                                   ("收到的文件无法读取、请按回复邮件重新发送", p.unreadable)) if names)
                 overdue = "逾期，" if p.state == "逾期" or p.overdue else ""
                 items.append(f"{spec.full_title}（{overdue}截止 {cfg.deadline(spec.phase).isoformat()}）：应报 {p.expected} 人，"
                              f"已收到合格 {p.accepted} 人{who}")
-                returned |= p.returned > 0
+                returned |= p.returned > 0 or bool(p.unreadable)
         lacking = [*(d.forms["附件6"].pending if owed("附件6", d.code) else ()),
                    *(d.personal["附件5"].pending if owed("附件5", d.code) else ())]
         if lacking:

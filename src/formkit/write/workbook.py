@@ -28,6 +28,7 @@ from formkit.submissions import (
     NOT_REQUIRED,
     OVERDUE,
     RETURNED_ZH,
+    UNREADABLE,
     WAITING,
     as_of,
     department_of,
@@ -497,7 +498,7 @@ def _summary(wb, st: Styles, a: Analysis) -> None:
 
 
 _STATE_STYLE = {DONE: "ok", RETURNED_ZH: "warn", MISSING: "missing", OVERDUE: "bad", "部分": "warn", NOT_REQUIRED: "cell",
-                NOT_ISSUED: "cell", WAITING: "cell"}
+                NOT_ISSUED: "cell", WAITING: "cell", UNREADABLE: "bad"}
 
 
 def _submissions(wb, st: Styles, a: Analysis) -> None:
@@ -508,7 +509,8 @@ def _submissions(wb, st: Styles, a: Analysis) -> None:
                                                                                            "附件5", "附件6"))
     write_text(ws, 1, 0, f"截止日期：{deadlines}。数据截至 {as_of(a).isoformat()}。"
                         "已报=已接收；退回=有错误待修改；未报=尚未收到；逾期=已过截止日期仍未收到；未下发=措施表尚未生成下发；"
-                        "已收到，待风险点表=措施表已收到，风险点表（附件3/4）改正接收后自动汇总，不必重发。", st.subtitle)
+                        "已收到，待风险点表=措施表已收到，风险点表（附件3/4）改正接收后自动汇总，不必重发；"
+                        "收到但无法读取=收到了这张表的文件，但无法读取，请部门按回复邮件重新发送。", st.subtitle)
     head = ["部门", "附件2 权力清单", "附件4 部门风险", "附件6 部门措施", "附件3 个人自查（已报/应报）", "附件3 退回",
             "附件5 个人措施（已报/应报）", "附件5 退回", "无法读取的文件"]
     widths = [18, 14, 14, 14, 18, 10, 18, 10, 12]
