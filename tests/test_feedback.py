@@ -1730,6 +1730,33 @@ def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_lock
     assert not back.cell(bhr + 2, bcols["风险编号"]).protection.locked
 
 
+def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, workdir):
+    """教务处's mailbox sends 李娜's form in a winmail.dat and a .rar of "the others' forms", then 张伟's form: both were
+    "followed up" by his (superseded, merge ending 0, nobody asked to send them again: 李娜's risks never came)."""
+    paths = generate_campaign(cfg)
+    zw = fill(_find(paths, "附件3", "张伟"), workdir / "zw.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "成绩修改把关不严", "风险等级": "二级"}])
+    jwc, inbox = "教务处 <jwc@example.edu.cn>", workdir / "inbox"
+    (inbox / "1_李娜.eml").write_bytes(hostile.make_eml(
+        [], from_=jwc, date="Mon, 13 Mar 2023 09:00:00 +0800", subject="李娜的自查表",
+        extra_parts=[hostile.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")]))
+    (inbox / "2.eml").write_bytes(hostile.make_eml([("教务处其余人员自查表.rar", b"Rar!\x1a\x07\x01\x00" + bytes(200))],
+                                                   from_=jwc, date="Mon, 13 Mar 2023 10:00:00 +0800"))
+    (inbox / "3.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", zw.read_bytes())], from_=jwc,
+                                                   date="Tue, 14 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    got = {r["path"]: r["status"] for r in result.report["inputs"]}
+    assert got["inbox/1_李娜.eml!winmail.dat"] == got["inbox/2.eml!教务处其余人员自查表.rar"] == "rejected", got
+    assert result.exit_code == 1
+    # … a reply in its thread (回复：the same subject) brings what it should have
+    li = fill(_find(paths, "附件3", "李娜"), workdir / "li.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    (inbox / "4.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", li.read_bytes())], from_=jwc,
+                                                   date="Wed, 15 Mar 2023 09:00:00 +0800", subject="回复：李娜的自查表"))
+    got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
+    assert got["inbox/1_李娜.eml!winmail.dat"] == "superseded" and got["inbox/2.eml!教务处其余人员自查表.rar"] == "rejected"
+
+
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):
     """教务处 mails without its attachment, then again with it; 李娜 mails her 附件3 with a password, then again without;
     a winmail.dat comes beside 王磊's form in one mail. Each unreadable one stayed rejected every round (a reply asking

@@ -585,7 +585,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 anchor = row.at() or None
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
-    _scans_followed_up(results)
+    _scans_followed_up(results, cfg.roster)
     if campaign_rules:
         from formkit.write.feedback import told_before
 
@@ -773,7 +773,7 @@ def _stem(path: str) -> str:
     return PurePosixPath(path.rsplit("!", 1)[-1]).stem.strip().lower()
 
 
-def _scans_followed_up(results: list[InputResult]) -> None:
+def _scans_followed_up(results: list[InputResult], roster=None) -> None:
     """A mail whose attachments were no spreadsheet (a scan, a photo, a stamped PDF copy: mail-no-form) from an address
     whose form, mailed before or after it, is accepted: the scan was sent instead of the form, or for the record beside
     it, and is set aside (it stayed rejected: a reply asking for what had come, every round, and merge never ended
@@ -781,13 +781,27 @@ def _scans_followed_up(results: list[InputResult]) -> None:
 
     So is what could not be read and was sent again readable from the same address: a mail without its attachment, a
     .rar or a password zip, a winmail.dat (or one beside a form in the same mail), followed by a form; a password-
-    protected or damaged attachment followed by one of the same name (resent-followed-up)."""
+    protected or damaged attachment followed by one of the same name (resent-followed-up). Not by the form of someone
+    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, when it names a department and no
+    person (教务处其余人员自查表.rar) or comes from a mailbox several people's forms come from (a department's 联系邮箱,
+    or forms of two submitters from it), by another mail than a reply to it (回复/Re: the same subject): a department's
+    batch was "followed up" by one person's form and set aside unsaid (merge ended with 0, nobody asked again)."""
+    shared = {a.strip().lower() for d in roster.departments.values() for a in (d.email or "").split(",") if a.strip()} \
+        if roster is not None else set()
     accepted: dict[str, list[tuple[str, str, str, str]]] = {}
+    submitters: dict[str, set] = {}
+    subjects: dict[str, set[str]] = {}
+    people_from: dict[str, set[str]] = {}
     for res in results:
         mail = res.raw.mail or {}
         if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
-            accepted.setdefault(mail["address"].lower(), []).append(
-                (mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk))
+            address = mail["address"].lower()
+            accepted.setdefault(address, []).append((mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk))
+            submitters.setdefault(address, set()).add(res.brief.key if res.brief else res.path)
+            if res.person:
+                people_from.setdefault(address, set()).add(normalize.name_key(res.person))
+            if _REPLY_PREFIX.match(mail.get("subject") or ""):     # (a reply: to the mail of the same subject)
+                subjects.setdefault(address, set()).add(_bare_subject(mail.get("subject") or ""))
     if not accepted:
         return
     for res in results:
@@ -804,6 +818,15 @@ def _scans_followed_up(results: list[InputResult]) -> None:
                 res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=chosen)]
             continue
         if codes & _RESENT_ANY:
+            address = (mail.get("address") or "").lower()
+            if _bare_subject(mail.get("subject") or "") not in subjects.get(address, set()):   # (not a reply to it)
+                said = " ".join([res.raw.file_path, *(f.message for f in res.findings)])
+                named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said} \
+                    if roster is not None else set()
+                if named - people_from.get(address, set()) or address in shared \
+                        or len(submitters.get(address, ())) > 1 or (not named and roster is not None and _names_department(
+                            said, roster) and people_from.get(address)):
+                    continue    # (whose forms it held is not told by another's coming)
             later = sorted((d, path) for d, path, _, disk in forms
                            if _after(d, mail["date"]) or (disk == res.raw.disk and F.MAIL_ATTACHMENT_UNREADABLE in codes))
         elif codes & _RESENT_SAME_NAME:
@@ -814,6 +837,20 @@ def _scans_followed_up(results: list[InputResult]) -> None:
         if later:
             res.status, res.superseded_by = SUPERSEDED, later[0][1]
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
+
+
+def _names_department(text: str, roster) -> bool:
+    from formkit.submissions import named_department
+
+    return named_department([text], roster) is not None
+
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
+
+
+def _bare_subject(subject: str) -> str:
+    """A mail's subject without its Re:/回复：/转发： prefixes, folded: a reply's is its mail's."""
+    return normalize.fold(_REPLY_PREFIX.sub("", subject))
 
 
 def _not_apart(found: list[F.Finding], sheet: str) -> list[F.Finding]:
