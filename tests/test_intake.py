@@ -726,6 +726,22 @@ def test_a_file_this_computer_cannot_read_is_no_senders_fault(tmp_path: Path):
 
 
 
+def test_the_parts_of_a_split_archive_are_said_so(tmp_path: Path):
+    """A zip split into parts (分卷: 表.z01 + 表.zip by WinZip/Info-ZIP, 表.zip.001 … by 7-Zip): the parts were "damaged,
+    save again as .xlsx" and "not a workbook", advice that fits no archive; each is now a split archive's part."""
+    whole = H.make_zip({"附件3_张三.xlsx": H.tiny_xlsx(), "附件3_李四.xlsx": H.tiny_xlsx()})
+    cut = len(whole) // 2
+    first = b"PK\x07\x08" + whole[:cut]                   # WinZip's first part begins with the split signature
+    at = whole.rfind(b"PK\x05\x06")                      # … and the last one's directory names its disk
+    last = whole[cut:at + 4] + struct.pack("<HH", 1, 1) + whole[at + 8:]
+    for name, data in (("表.z01", first), ("表.zip", last), ("表.zip.001", whole[:cut]), ("表.zip.002", whole[cut:])):
+        inputs, _ = expand(tmp_path, name, data)
+        assert [(i.path, i.rejection.code if i.rejection else None) for i in inputs] == [(name, F.ARCHIVE_SPLIT)], name
+        assert "不要分卷" in inputs[0].rejection.message and "另存为" not in inputs[0].rejection.message
+    inputs, _ = expand(tmp_path, "whole.zip", whole)      # (a whole zip is opened as ever)
+    assert [i.rejection for i in inputs] == [None, None]
+
+
 def test_archives_other_than_zip_in_mails_are_named_not_skipped(tmp_path: Path):
     """A RAR or 7z attachment (common in China) holds the forms but cannot be opened: a rejected input whose reason
     says to unpack or use zip (it gets a reply), not a mail "without attachment" nor a silently skipped part; in a

@@ -94,6 +94,10 @@ ARCHIVE_ENCRYPTED = _code(
 ARCHIVE_UNSUPPORTED = _code(
     "archive-unsupported", ERROR, "压缩包格式无法打开",
     "文件是 {detail} 压缩包，这里只能打开 zip 压缩包；请解压后直接发送其中的表单（.xlsx），或改用 zip 格式重新压缩后发送。")
+ARCHIVE_SPLIT = _code(
+    "archive-split", ERROR, "分卷压缩包",
+    "文件“{value}”是分卷压缩包（一个压缩包分成了几个文件）的一部分，无法单独打开；请不要分卷：把填好的表单（.xlsx）直接作为"
+    "附件发送，或压缩成一个 zip 文件后发送。")
 MAIL_FILE_UNSUPPORTED = _code(
     "mail-file-unsupported", ERROR, "邮件文件格式无法打开",
     "“{value}”是 Outlook 邮件文件（.msg），formkit 无法直接读取；请在 Outlook 中打开这封邮件，把表单附件另存到 inbox/，"

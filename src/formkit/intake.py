@@ -550,9 +550,26 @@ def _ole_flavour(data: bytes, name: str = "") -> _Sniffed:
     return _Sniffed("workbook", kind="xls")
 
 
+_SPLIT_NAME = re.compile(r"\.(?:z\d{2,3}|(?:zip|7z|rar|tar|gz)\.\d{3}|part\d+\.rar|r\d{2})$", re.IGNORECASE)
+"""The names of the parts of a split archive (分卷: 表.z01 … 表.zip, 表.zip.001, 表.7z.002, 表.part2.rar, 表.r00)."""
+
+
+def _split_archive(data: bytes, name: str) -> bool:
+    """Whether this is a part of a split archive: by its name, by the split zip's own signature (its first part), or
+    by a zip directory that says it spans several files (its last part, 表.zip beside 表.z01)."""
+    if _SPLIT_NAME.search(name) or data[:4] == b"PK\x07\x08":
+        return True
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    return at >= 0 and len(data) >= at + 8 and (data[at + 4:at + 6] != b"\0\0" or data[at + 6:at + 8] != b"\0\0")
+
+
 def _sniff(data: bytes, name: str = "", opened: zipfile.ZipFile | None = None) -> _Sniffed:
     if not data:
         return _Sniffed("reject", rejection=findings.make(findings.FILE_EMPTY))
+    if opened is None and _split_archive(data, name):
+        # (the parts were "damaged, save again as .xlsx" and "not a workbook": advice that fits no archive)
+        return _Sniffed("reject", rejection=findings.make(findings.ARCHIVE_SPLIT, value=name.rsplit("/", 1)[-1]),
+                        detail="分卷压缩包")
     if data[:4] in _ZIP_MAGICS:
         return _zip_flavour(data, name, opened)
     if data[:8] == _OLE_MAGIC:

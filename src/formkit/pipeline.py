@@ -760,7 +760,7 @@ def _template_digests(cfg: Config) -> set[str]:
 
 
 _RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
-                         F.ARCHIVE_UNSUPPORTED, F.MAIL_ATTACHMENT_UNREADABLE})
+                         F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_SPLIT, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
 followed up by any form the same address sent after them."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
