@@ -194,6 +194,13 @@ def test_a_long_latin_file_name_gives_a_feedback_path_excel_opens_on_windows(cfg
         assert path.is_file()
         assert len(desktop + str(path.relative_to(workdir)).replace("/", "\\")) <= 218, path
     assert xlsx.name.count("Zhang") + xlsx.name.count("张伟") == 1, xlsx.name
+    # sent back as it is (the error still in it): its feedback keeps its name (cut again, it took a new tag each round)
+    wb = openpyxl.load_workbook(xlsx)
+    cell = next(c for row in form_sheet(wb).iter_rows() for c in row if c.value == "很高")
+    cell.value = "特高"                 # (changed, and still wrong)
+    wb.save(workdir / "inbox" / xlsx.name)
+    merge(cfg)
+    assert [p.name for p in (workdir / "outbox/反馈").rglob("*_反馈.xlsx")] == [xlsx.name]
 
 
 def test_a_column_the_submitter_added_comes_back_in_the_feedback(cfg, workdir):

@@ -1331,14 +1331,15 @@ def _stray_row(line: list, seen: set[str], labels: frozenset[str], choices: froz
     return cells[0][0], next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
 
 
-def _hidden_rows_said(sub: Submission, name: str, grid: list[list], seen: set[str], labels: frozenset[str],
-                      choices: frozenset[str]) -> None:
-    """One note for the rows of a hidden sheet no form is found on (they were dropped unsaid)."""
-    rows = [(r, hit) for r, line in enumerate(grid[:MAX_NOT_READ * 10]) if (hit := _stray_row(line, seen, labels, choices))]
-    if rows:
-        r, (j, text) = rows[0]
-        sub.findings.append(F.make(F.HIDDEN_SHEET_ROWS, sheet=name, cell=a1(r, j), value=str(len(rows)),
-                                   detail=text[:40]))
+def _risk_like(line: list, choices: frozenset[str]) -> bool:
+    """A row that reads as a risk written down (a level or category beside a description of 8 characters or more), not
+    a row of dropdown lists (教务员 | 思想道德 | 一级)."""
+    texts = [normalize.fold(v) for v in line if isinstance(v, str) and v.strip()]
+    return any(t in choices and _CJK.search(t) for t in texts) \
+        and any(len(t) >= 6 and t not in choices and _CJK.search(t) for t in texts)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=8)
@@ -1633,22 +1634,24 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         # header): its rows are named, not lost (a notes sheet of single cells is no table)
         known = {name, *apart_sheets, *(o for o, _ in others), *OWN_SHEETS}
         # (hidden too, and one showing a form's label or two over its own table: its rows were dropped unsaid)
-        strays = [o for o in visible + hidden if o not in known
+        strays = [o for o in visible + hidden if o not in known and not o.startswith("WpsReserved")
                   and ((found := recognise(grid_of(o), forms))[0] is None or found[1] < OTHER_FORM_SCORE)]
         seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
         labels = _all_labels(forms) if strays else frozenset()
         choices = _choice_words(tuple(forms.values())) if strays else frozenset()
         for other in strays:            # (a form's own sheet set aside blank is recognised: not one of them)
-            if other in hidden:         # (a sheet of lists behind a dropdown, hidden: a note, not a reply to send)
-                _hidden_rows_said(sub, other, grid_of(other), seen, labels, choices)
+            rows = [(r, hit) for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10])
+                    # (not a header row of labels, nor a row about a risk read on the form: a department's overview)
+                    if (hit := _stray_row(line, seen, labels, choices)) is not None]
+            if other in hidden and not any(_risk_like(grid_of(other)[r], choices) for r, _ in rows):
+                # a sheet of lists behind a dropdown, hidden (posts, names): one note, no reply for a correct form
+                if rows:
+                    r, (j, text) = rows[0]
+                    sub.findings.append(F.make(F.HIDDEN_SHEET_ROWS, sheet=other, cell=a1(r, j), value=str(len(rows)),
+                                               detail=text[:40]))
                 continue
-            for r, line in enumerate(grid_of(other)[:MAX_NOT_READ * 10]):
-                # (not a header row of labels, nor a row about a risk read on the form: a department's own overview)
-                if (hit := _stray_row(line, seen, labels, choices)) is not None:
-                    sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, hit[0]), detail=name,
-                                               value=hit[1][:60]))
-                    if other not in {o for o, _ in unread}:
-                        unread.append((other, ""))
+            for r, (j, text) in rows:   # (said row by row, not as "another form in the file": multiple-forms)
+                sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, j), detail=name, value=text[:60]))
     if apart_sheets:
         sub.apart = tuple(apart_sheets)
         sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),

@@ -763,16 +763,14 @@ def _renamed(roster, c: Checked, ident) -> Person | None:
     same = [p for p in people if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(ident.staff_no)]
     if len(same) != 1 or normalize.name_key(same[0].name) == normalize.name_key(ident.person):
         return None
-    # a correction reads as one: a character wrong, one added or left out (许若 → 许诺); not a newcomer given the
-    # 工号 of someone who left (张伟 → 王强: his forms were taken for hers, his risks and measures gone)
+    # a correction keeps something of the name (许若 → 许诺, 王晓丽 → 王小莉 typed by sound, 阿依古丽 → 阿依古丽·买买提);
+    # a name with nothing in common is someone else given the 工号 of one who left (张伟 → 王强: his forms were taken
+    # for the newcomer's, his risks and measures gone)
     return same[0] if _name_corrected(normalize.name_key(ident.person), normalize.name_key(same[0].name)) else None
 
 
 def _name_corrected(was: str, now: str) -> bool:
-    if len(was) == len(now):
-        return sum(a != b for a, b in zip(was, now, strict=True)) <= 1
-    short, long = sorted((was, now), key=len)
-    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return bool(set(was) & set(now))
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",

@@ -71,7 +71,14 @@ def _stem(res: InputResult) -> str:
     and returned again gives …_反馈.xlsx once more, not …_反馈_反馈.xlsx (one more _反馈 every round)."""
     last = _file_name(res)
     stem = last.rsplit(".", 1)[0] if "." in last else last
-    return safe_name(_FEEDBACK_SUFFIX.sub("", stem) or stem, max_chars=STEM_CHARS)
+    base = _FEEDBACK_SUFFIX.sub("", stem) or stem
+    if _CUT.search(base):       # (a feedback workbook's own name, cut before: kept, not cut again with a new tag)
+        return safe_name(base)
+    return safe_name(base, max_chars=STEM_CHARS)
+
+
+_CUT = re.compile(r"~[0-9a-f]{6}(?:_[^_~]{1,20})?$")
+"""The end of a name safe_name cut (…~3a588c), and the person added after it (…~3a588c_张伟)."""
 
 
 STEM_CHARS = 60
