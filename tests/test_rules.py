@@ -3741,7 +3741,7 @@ def test_a_feedback_workbooks_list_of_findings_is_no_second_form(cfg):
     assert result.exit_code == 0
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
 def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg, tmp_path, fmt):
     """A filled row hidden (by hand, or by a filter left on): read as typed, and said once (nobody who looked at or
     printed the sheet saw it); a row hidden after the table is nothing to say. The same in an .ods (said nothing)."""
@@ -3754,8 +3754,8 @@ def test_rows_hidden_by_hand_or_a_filter_are_read_and_said(cfg, tmp_path, fmt):
     ws.row_dimensions[hr + 2].hidden = True
     ws.row_dimensions[hr + 6].hidden = True          # a blank row
     wb.save(path)
-    if fmt == "ods":
-        converted = libreoffice_convert(path, "ods", tmp_path / "lo")
+    if fmt != "xlsx":       # (.xls by xlrd: python-calamine gives no row flags, the hidden row was merged unsaid)
+        converted = libreoffice_convert(path, fmt, tmp_path / "lo")
         path.unlink()
         path = cfg.inbox / converted.name
         path.write_bytes(converted.read_bytes())

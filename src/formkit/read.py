@@ -1134,14 +1134,35 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
     finally:
         if parts is not None:
             parts.close()
-    if kind == "ods":
-        _say_hidden(sub, _ods_hidden_rows(content, sub.sheet))     # (as for .xlsx: the file said nothing of them)
-        errors = _ods_error_cells(content, sub.sheet)
+    if kind in ("ods", "xls"):
+        if kind == "ods":
+            hidden, errors = _ods_hidden_rows(content, sub.sheet), _ods_error_cells(content, sub.sheet)
+        else:
+            hidden, errors = _xls_hidden_rows_and_errors(data, sub.sheet)
+        _say_hidden(sub, hidden)     # (as for .xlsx: the file said nothing of them)
         needed, used = _cells_of(sub, forms[sub.form]) if errors and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
             sub.findings.append(_error_value(sub.sheet, ref, shown, needed, used))
     return sub
+
+
+def _xls_hidden_rows_and_errors(data: bytes, sheet: str) -> tuple[set[int], dict[str, tuple[str, str]]]:
+    """The hidden rows (as Excel numbers them) and the cells showing an error value ({A1: ("", "#NAME?")}) of an .xls sheet, by
+    xlrd: python-calamine gives neither (a row hidden as void was merged unsaid; =1/0 in 风险等级 read as empty, "required").
+    Nothing when xlrd cannot read the file (a WPS .et of another make: calamine read it)."""
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
+        sh = book.sheet_by_name(sheet)
+        hidden = {r + 1 for r, info in sh.rowinfo_map.items() if info.hidden}     # (as Excel numbers rows)
+        errors = {a1(r, c): ("", xlrd.error_text_from_code.get(sh.cell_value(r, c), "#错误"))
+                  for r in range(min(sh.nrows, MAX_FORM_ROWS * 2)) for c, t in enumerate(sh.row_types(r))
+                  if t == xlrd.XL_CELL_ERROR}
+        return hidden, errors
+    except Exception:  # noqa: BLE001 - what xlrd cannot read: the rest was read by calamine
+        return set(), {}
 
 
 def _error_value(sheet: str, ref: str, shown: str, needed: frozenset[str], used: frozenset[str]) -> F.Finding:
