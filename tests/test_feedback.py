@@ -991,7 +991,8 @@ def test_an_unreadable_file_is_put_to_the_department_it_came_from(workdir):
     col = head.index("无法读取的文件")
     assert (rows["教务处"][col], rows["财务处"][col]) == (1, 1)
     chase = read_eml(workdir / "outbox/催报/教务处_催报.eml").get_body(("plain",)).get_content()
-    assert "另有 1 份收到的文件无法读取" in chase
+    # (its name says it is 教务处's 附件4: the item names it, not "not received" and "another unreadable file" again)
+    assert "收到的文件“附件4.xlsx”无法读取" in chase and "另有" not in chase
     # and every output names that department: report.json, 问题清单
     assert inputs(workdir)["inbox/教务处/附件4.xlsx"]["department"] == "JWC"
     assert inputs(workdir)["inbox/财务处来信.eml!附件4.xlsx"]["department"] == "CWC"
@@ -1748,9 +1749,10 @@ def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, wo
         [], from_=jwc, date="Mon, 13 Mar 2023 09:00:00 +0800", subject="李娜的自查表",
         extra_parts=[hostile.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")]))
     (inbox / "2.eml").write_bytes(hostile.make_eml([("教务处其余人员自查表.rar", b"Rar!\x1a\x07\x01\x00" + bytes(200))],
-                                                   from_=jwc, date="Mon, 13 Mar 2023 10:00:00 +0800"))
+                                                   from_=jwc, date="Mon, 13 Mar 2023 10:00:00 +0800",
+                                                   subject="教务处其余人员的自查表"))
     (inbox / "3.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", zw.read_bytes())], from_=jwc,
-                                                   date="Tue, 14 Mar 2023 09:00:00 +0800"))
+                                                   date="Tue, 14 Mar 2023 09:00:00 +0800", subject="张伟的自查表"))
     result = merge(cfg)
     got = {r["path"]: r["status"] for r in result.report["inputs"]}
     assert got["inbox/1_李娜.eml!winmail.dat"] == got["inbox/2.eml!教务处其余人员自查表.rar"] == "rejected", got
@@ -1762,6 +1764,28 @@ def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, wo
                                                    date="Wed, 15 Mar 2023 09:00:00 +0800", subject="回复：李娜的自查表"))
     got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
     assert got["inbox/1_李娜.eml!winmail.dat"] == "superseded" and got["inbox/2.eml!教务处其余人员自查表.rar"] == "rejected"
+    assert next(r for r in merge(cfg).report["inputs"] if r["path"] == "inbox/1_李娜.eml!winmail.dat")["superseded_by"] \
+        == "inbox/4.eml!附件3_李娜.xlsx"        # (by hers, not by 张伟's that came between)
+    # … and what a person sends from her own address, sorted into a folder named after her department, then sent again
+    # in a new mail, or a department's mail without its attachment answered by the office's reply: followed up
+    (inbox / "教务处").mkdir()
+    (inbox / "教务处/5.eml").write_bytes(hostile.make_eml([("自查表.rar", b"Rar!\x1a\x07\x01\x00" + bytes(99))],
+                                                        from_="王五 <ww@example.edu.cn>", subject="自查表",
+                                                        date="Mon, 13 Mar 2023 09:00:00 +0800"))
+    ww = fill(_find(paths, "附件3", "王磊"), workdir / "ww.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "报销审核不严", "风险等级": "二级"}])
+    (inbox / "教务处/6.eml").write_bytes(hostile.make_eml([("附件3_王磊.xlsx", ww.read_bytes())], subject="重发",
+                                                        from_="王五 <ww@example.edu.cn>", date="Tue, 14 Mar 2023 09:00:00 +0800"))
+    a4 = fill(_find(paths, "附件4", "财务处"), workdir / "a4.xlsx", rows=[
+        {"岗位(环节)": "报销", "风险类别": "岗位职责", "风险点": "报销审核不严", "风险等级": "二级"}])
+    cwc = "财务处 <cwc@example.edu.cn>"
+    (inbox / "7.eml").write_bytes(hostile.make_eml([], from_=cwc, date="Mon, 13 Mar 2023 09:00:00 +0800",
+                                                   subject="财务处廉政风险点自查表"))
+    (inbox / "8.eml").write_bytes(hostile.make_eml([("附件4.xlsx", a4.read_bytes())], from_=cwc,
+                                                   date="Tue, 14 Mar 2023 09:00:00 +0800",
+                                                   subject="回复：【请修改后重报】报送的表单（邮件“财务处廉政风险点自查表”）"))
+    got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
+    assert got["inbox/教务处/5.eml!自查表.rar"] == got["inbox/7.eml"] == "superseded", got
 
 
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):

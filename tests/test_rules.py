@@ -3346,6 +3346,7 @@ def test_a_newcomer_given_the_staff_number_of_one_who_left_is_not_her(workdir):
     assert [(r["风险编号"], r["姓名"]) for r in a.catalogue] == [("JWC-0012-01", "张伟")]
     assert _name_corrected("许若", "许诺") and _name_corrected("欧阳娜", "欧阳娜娜") and not _name_corrected("张伟", "王强")
     assert _name_corrected("王晓丽", "王小莉") and _name_corrected("阿依古丽", "阿依古丽买买提")     # (by sound; the full name)
+    assert _name_corrected("欧明", "欧阳明") and not _name_corrected("张伟", "王伟") and not _name_corrected("张伟", "张晓红")
 
 
 def test_a_department_deleted_from_a_roster_without_staff_lists_is_the_offices_to_mend(workdir):
@@ -3576,7 +3577,7 @@ def test_text_outside_the_table_is_named_not_dropped(cfg, where):
     assert "lists" not in {f.sheet for f in run(cfg)["a4.xlsx"].findings}
     # … and one of posts or names beside the choices is one note, no warning drafting a reply for a correct form
     wb = openpyxl.load_workbook(path)
-    for row in (["教务员", "岗位职责", "一级"], ["科长", "业务流程", "二级"]):
+    for row in (["教务员", "岗位职责", "一级"], ["教务处教材科科长", "业务流程", "二级"], ["招生就业办公室", "外部环境", "三级"]):
         wb["lists"].append(row)
     wb.save(path)
     said = [(f.sheet, f.code, f.severity) for f in run(cfg)["a4.xlsx"].findings if f.sheet == "lists"]

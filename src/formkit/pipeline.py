@@ -782,26 +782,24 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
     So is what could not be read and was sent again readable from the same address: a mail without its attachment, a
     .rar or a password zip, a winmail.dat (or one beside a form in the same mail), followed by a form; a password-
     protected or damaged attachment followed by one of the same name (resent-followed-up). Not by the form of someone
-    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, when it names a department and no
-    person (教务处其余人员自查表.rar) or comes from a mailbox several people's forms come from (a department's 联系邮箱,
-    or forms of two submitters from it), by another mail than a reply to it (回复/Re: the same subject): a department's
-    batch was "followed up" by one person's form and set aside unsaid (merge ended with 0, nobody asked again)."""
-    shared = {a.strip().lower() for d in roster.departments.values() for a in (d.email or "").split(",") if a.strip()} \
-        if roster is not None else set()
-    accepted: dict[str, list[tuple[str, str, str, str]]] = {}
-    submitters: dict[str, set] = {}
-    subjects: dict[str, set[str]] = {}
+    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, when its own name or subject names a
+    department and no person (教务处其余人员自查表.rar), by people's forms only, without the department's own: a
+    department's batch was "followed up" by one person's form and set aside unsaid (merge ended with 0, nobody asked
+    again). A reply to it (回复: its subject, or a reply to the office's reply quoting it) always is."""
+    accepted: dict[str, list[tuple[str, str, str, str, str, str]]] = {}   # (date, path, stem, disk, subject, person)
     people_from: dict[str, set[str]] = {}
+    own_forms_from: dict[str, bool] = {}        # … a department's own form (附件2/4/6) came from it
     for res in results:
         mail = res.raw.mail or {}
         if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
             address = mail["address"].lower()
-            accepted.setdefault(address, []).append((mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk))
-            submitters.setdefault(address, set()).add(res.brief.key if res.brief else res.path)
+            accepted.setdefault(address, []).append((mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk,
+                                                     _bare_subject(mail.get("subject") or ""),
+                                                     normalize.name_key(res.person or "")))
             if res.person:
                 people_from.setdefault(address, set()).add(normalize.name_key(res.person))
-            if _REPLY_PREFIX.match(mail.get("subject") or ""):     # (a reply: to the mail of the same subject)
-                subjects.setdefault(address, set()).add(_bare_subject(mail.get("subject") or ""))
+            else:
+                own_forms_from[address] = True
     if not accepted:
         return
     for res in results:
@@ -809,29 +807,35 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
         codes = {f.code for f in res.findings}
         if res.status != REJECTED or not mail.get("date"):
             continue
-        forms = accepted.get((mail.get("address") or "").lower(), ())
+        address = (mail.get("address") or "").lower()
+        forms = accepted.get(address, ())
         if F.MAIL_NO_FORM in codes:
-            later = sorted((d, path) for d, path, _, _ in forms if _after(d, mail["date"]))
+            later = sorted((d, path) for d, path, *_ in forms if _after(d, mail["date"]))
             chosen = later[0][1] if later else (max(forms)[1] if forms else None)
             if chosen:
                 res.status, res.superseded_by = SUPERSEDED, chosen
                 res.findings = [F.make(F.SCAN_FOLLOWED_UP, value=chosen)]
             continue
         if codes & _RESENT_ANY:
-            address = (mail.get("address") or "").lower()
-            if _bare_subject(mail.get("subject") or "") not in subjects.get(address, set()):   # (not a reply to it)
+            subject = _bare_subject(mail.get("subject") or "")
+            beside = F.MAIL_ATTACHMENT_UNREADABLE in codes and any(f[3] == res.raw.disk for f in forms)
+            later = [f for f in forms if _after(f[0], mail["date"]) or (beside and f[3] == res.raw.disk)]
+            thread = [f for f in later if len(subject) >= 4 and subject in f[4] and subject != f[4]]
+            if thread:                  # (回复…, or a reply to the office's reply quoting its subject)
+                later = thread
+            elif not beside and roster is not None:     # (beside: a winmail.dat in the form's own mail)
                 said = " ".join([res.raw.file_path, *(f.message for f in res.findings)])
-                named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said} \
-                    if roster is not None else set()
-                if named - people_from.get(address, set()) or address in shared \
-                        or len(submitters.get(address, ())) > 1 or (not named and roster is not None and _names_department(
-                            said, roster) and people_from.get(address)):
-                    continue    # (whose forms it held is not told by another's coming)
-            later = sorted((d, path) for d, path, _, disk in forms
-                           if _after(d, mail["date"]) or (disk == res.raw.disk and F.MAIL_ATTACHMENT_UNREADABLE in codes))
+                named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said}
+                own = " ".join([res.raw.file_path.rsplit("!", 1)[-1] if "!" in res.raw.file_path else "",
+                                mail.get("subject") or ""])     # (not the inbox/ folders the office sorted it into)
+                if named:
+                    later = [f for f in later if f[5] in named]     # (only the form of the one it names)
+                elif _names_department(own, roster) and not own_forms_from.get(address):
+                    continue    # (a department's batch: whose forms it held is not told by one person's coming)
+            later = sorted((f[0], f[1]) for f in later)
         elif codes & _RESENT_SAME_NAME:
             stem = _stem(res.raw.file_path)
-            later = sorted((d, path) for d, path, other, _ in forms if _after(d, mail["date"]) and other == stem)
+            later = sorted((d, path) for d, path, other, *_ in forms if _after(d, mail["date"]) and other == stem)
         else:
             continue
         if later:

@@ -1357,10 +1357,12 @@ def _risk_like(line: list, choices: frozenset[str]) -> bool:
     a row of dropdown lists (教务员 | 思想道德 | 一级)."""
     texts = [normalize.fold(v) for v in line if isinstance(v, str) and v.strip()]
     return any(t in choices and _CJK.search(t) for t in texts) \
-        and any(len(t) >= 6 and t not in choices and _CJK.search(t) for t in texts)
+        and any(len(t) >= 6 and t not in choices and _CJK.search(t) and not _POST_OR_UNIT.search(t) for t in texts)
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_POST_OR_UNIT = re.compile(r"(?:科长|处长|部长|院长|主任|员|岗位|岗|书记|干事|秘书|中心|办公室|科|处|学院)$")
+"""How a post or a unit's name ends (教务处教材科科长, 实验室管理员岗位, 招生就业办公室): a list's item, no risk written down."""
 
 
 @lru_cache(maxsize=8)

@@ -763,14 +763,24 @@ def _renamed(roster, c: Checked, ident) -> Person | None:
     same = [p for p in people if normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(ident.staff_no)]
     if len(same) != 1 or normalize.name_key(same[0].name) == normalize.name_key(ident.person):
         return None
-    # a correction keeps something of the name (许若 → 许诺, 王晓丽 → 王小莉 typed by sound, 阿依古丽 → 阿依古丽·买买提);
-    # a name with nothing in common is someone else given the 工号 of one who left (张伟 → 王强: his forms were taken
-    # for the newcomer's, his risks and measures gone)
+    # a correction reads as one (_name_corrected); another name is someone else given the 工号 of one who left (张伟 →
+    # 王强, 张伟 → 张晓红: his forms were taken for the newcomer's and replaced by the newcomer's own, his risks and
+    # measures gone; taken for someone who left, a correction is only chased for what was sent: nothing is lost)
     return same[0] if _name_corrected(normalize.name_key(ident.person), normalize.name_key(same[0].name)) else None
 
 
 def _name_corrected(was: str, now: str) -> bool:
-    return bool(set(was) & set(now))
+    """Whether a name in the roster reads as a correction of the one before: the full name of it (阿依古丽 →
+    阿依古丽·买买提), a character added or left out (欧明 → 欧阳明), or the same surname with one character of a two-
+    character name, two of a longer one, typed otherwise (许若 → 许诺, 王晓丽 → 王小莉 by sound)."""
+    was, now = was.replace("·", ""), now.replace("·", "")
+    if was in now or now in was:
+        return True
+    if len(was) == len(now):
+        wrong = sum(a != b for a, b in zip(was, now, strict=True))
+        return was[:1] == now[:1] and 0 < wrong <= (1 if len(was) <= 2 else 2)
+    short, long = sorted((was, now), key=len)
+    return len(long) - len(short) == 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
 
 
 _NAME_COLUMNS = frozenset(normalize.label_key(x) for x in ("姓名", "人员姓名", "教职工姓名", "本人姓名", "员工姓名",

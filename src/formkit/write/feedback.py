@@ -744,8 +744,12 @@ def write_chase(analysis: Analysis) -> list[Path]:
                          "（表中已填好已接收的措施，只需补填这几条）")
         if not items:
             continue
-        if unreadable.get(d.code):
-            items.append(f"另有 {unreadable[d.code]} 份收到的文件无法读取，未能汇总：请按单独发给您的回复邮件重新发送")
+        # (the unreadable files named above as this form's or that person's are not counted again)
+        named = sum(len(c.files) for f_, c in d.forms.items() if c.state == UNREADABLE and owed(f_, d.code)) + \
+            sum(len(p.unreadable) for f_, p in d.personal.items() if owed(f_, d.code) and p.expected
+                and p.accepted < p.expected)
+        if (rest := unreadable.get(d.code, 0) - named) > 0:
+            items.append(f"另有 {rest} 份收到的文件无法读取，未能汇总：请按单独发给您的回复邮件重新发送")
         dept = cfg.roster.departments[d.code]
         body = text.render("chase_mail.txt.j2", department=dept, items=items, returned=returned,
                            institution=cfg.institution, office=cfg.office)
