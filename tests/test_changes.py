@@ -233,6 +233,33 @@ def test_a_new_year_in_last_years_folder_lists_no_measures_taken_away(cfg, workd
     assert result.report["changes"]["baseline"] and "措施变化" not in result.report["changes"]["counts"]
 
 
+def test_a_year_on_what_has_not_come_yet_is_not_deleted(cfg, workdir):
+    """The same folder a year on, only 张伟's 附件3 in so far: last year's risks of the others, 教务处's power items and
+    the leadership group were all 删除 (an auditor read that they were removed); they are 本轮未报 (not reported yet)."""
+    import shutil
+
+    from formkit.config import load_config
+    from formkit.workspace import write_config
+    from tests.test_roundtrip import _find
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    shutil.move(workdir / "inbox", workdir / "2023收件")
+    (workdir / "inbox").mkdir()
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    cfg2 = load_config(workdir)
+    fill(_find(generate_campaign(cfg2, "risks"), "附件3", "张伟"), workdir / "inbox/张伟.xlsx",
+         header={"填表日期": "2024-03-12"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    result = merge(cfg2)
+    counts = result.report["changes"]["counts"]
+    assert "删除" in counts and counts["删除"] == 1                 # (张伟's second risk, left out of his form)
+    assert counts["本轮未报"] >= 3 + 2 + 3 and not {"权力删除", "领导小组删除"} & set(counts), counts
+    got = {(c["变化"], c["风险点"] or c["姓名"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")}
+    assert {("本轮未报", "泄露考试试题"), ("本轮未报", "考试期间受人情干扰"), ("本轮未报", "教材选用"),
+            ("本轮未报", "周校长"), ("删除", "接受学生家长宴请")} <= got, got
+
+
 def test_a_resent_power_list_and_leaders_list_show_their_changes(cfg, workdir):
     """教务处 re-sends its 附件2 with 教材选用 dropped, 考试管理's 职权依据 changed and 排课调度 added, and the office its
     附件1 with a member replaced: 变化 lists each (it said "no change": the plan asks for the power items added and

@@ -35,6 +35,9 @@ MEASURES_FIRST = "措施登记"
 """A risk's measures for the first time (its 防控措施 shown; the other items of its measure form with it)."""
 RENUMBERED = "编号变化"
 """A risk of the baseline under another number now (its department merged, its person moved, a year on)."""
+NOT_YET = "本轮未报"
+"""A year on (another campaign's workbook compared): a risk, power item or member of last year's whose form has not come
+this round yet (it was 删除: every risk of the departments not yet reported, every member before 附件1 came)."""
 CONTENT = "内容变化"
 """The rest of what a risk form says of a risk (岗位, 风险类别, 主要表现形式, …): published or catalogued, so listed."""
 KINDS = {"部门": "部门变化", "风险等级": "等级变化", "风险点": "风险点变化",
@@ -291,13 +294,14 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
             measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,
             waiting: Mapping[str, dict] | None = None, other_campaign: bool = False,
-            departments: Collection[str] = ()) -> Changes:
+            departments: Collection[str] = (), reported: Collection[tuple[str, str, str]] | None = None) -> Changes:
     """What changed from the baseline workbook's 风险目录 to `catalogue`. known: the baseline's rows as
     `compared_rows` gave them when it was written (then the workbook is not read). pending: 风险编号 of re-sent
     risk forms that were returned (shown as 退回待改, not 删除). measures_pending: 风险编号 → (file, sheet!cell) of a
     returned measure form's row answering it (its measures gone from the catalogue: 退回待改, named there at each
     item's cell; back with the correction: 改正后接收). waiting: what the baseline's 变化 listed as 退回待改 (pending_of,
-    kept in the cache), else read from the baseline workbook when needed."""
+    kept in the cache), else read from the baseline workbook when needed. reported: (部门, 层级, 姓名) of the risk forms
+    that came this round (a year on, the baseline's risks of others are 本轮未报, not 删除)."""
     measures_pending = measures_pending or {}
     if baseline is None:
         return Changes(None)
@@ -470,7 +474,10 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             differ(rid, r, b)
     for rid, b in before.items():
         if (rid not in now or (rid in taken and rid not in consumed)) and rid not in renumbered:
-            out.rows.append(entry(PENDING if rid in pending else "删除", b, "风险等级", b.get("风险等级", ""), ""))
+            gone = PENDING if rid in pending else NOT_YET if other_campaign and reported is not None and (
+                b.get("部门", ""), b.get("层级", ""), b.get("姓名", "") if b.get("层级") == "个人" else "") not in reported \
+                else "删除"
+            out.rows.append(entry(gone, b, "风险等级", b.get("风险等级", ""), ""))
     # a risk the baseline showed as 退回待改 (not in its catalogue), left out of the correction that is now accepted:
     # deleted after all (said now: the returned form decided nothing)
     # … or still waiting after this round too (the correction not yet in, another form merged meanwhile): said again,
@@ -493,8 +500,8 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             out.rows.extend({**base, "变化": PENDING, "项目": item, "变化前": before_value, "来源文件": file,
                              "来源位置": cells.get(item, where)}
                             for item, before_value in waited["items"].items() if item in MEASURE_ITEMS)
-    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, RENUMBERED: 4, "部门变化": 5, "等级变化": 6, "风险点变化": 7,
-             CONTENT: 8, MEASURES_FIRST: 9, "措施变化": 10, "监管变化": 11}
+    order = {"新增": 0, RESTORED: 1, "删除": 2, PENDING: 3, NOT_YET: 3.5, RENUMBERED: 4, "部门变化": 5, "等级变化": 6,
+             "风险点变化": 7, CONTENT: 8, MEASURES_FIRST: 9, "措施变化": 10, "监管变化": 11}
     out.rows.sort(key=lambda r: (order[r["变化"]], r["风险编号"], r["项目"]))
     return out
 
@@ -506,10 +513,13 @@ LIST_KINDS = ("权力新增", "权力删除", "权力变化", "领导小组新�
 
 
 def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], leaders: list[dict],
-                  department: Callable[[str], str | None] = lambda name: None) -> None:
+                  department: Callable[[str], str | None] = lambda name: None,
+                  unreported: tuple[Collection[str], bool] | None = None) -> None:
     """权力清单 and 领导小组 against the baseline workbook's: items and members added, removed, changed (变化 said "no
     change" after a re-sent 附件2 dropped, renamed and added items). department: a department's name (as the sheets
-    show it) → its code (None when unknown: a name the baseline's 风险编号 give a code, else the name itself)."""
+    show it) → its code (None when unknown: a name the baseline's 风险编号 give a code, else the name itself).
+    unreported (a year on): the departments whose 附件2 has not come this round, and whether 附件1 has not: their items
+    and members are 本轮未报, not 删除."""
     if baseline is None:
         return
     old_powers = _sheet_table(baseline, "权力清单", "权力事项")
@@ -577,8 +587,11 @@ def compare_lists(changes: Changes, baseline: Path | None, powers: list[dict], l
             for r in news[len(olds):]:
                 out.append(row(prefix + "新增", r, name, "", normalize.to_text(r.get(name, "")), power))
             for b in olds[len(news):]:
-                out.append(row(prefix + "删除", b, name, normalize.to_text(b.get(name, "")), "", power))
-    order = {kind: i for i, kind in enumerate(LIST_KINDS)}
+                waits = unreported is not None and (normalize.to_text(b.get("部门", "")) in unreported[0] if power
+                                                    else unreported[1])
+                out.append(row(NOT_YET if waits else prefix + "删除", b, name, normalize.to_text(b.get(name, "")), "",
+                               power))
+    order = {kind: i for i, kind in enumerate((*LIST_KINDS, NOT_YET))}
     changes.rows.extend(sorted(out, key=lambda r: (order[r["变化"]], r["部门"], r["风险点"], r["姓名"], r["项目"])))
 
 

@@ -139,9 +139,11 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                           measures_pending=analysis.ctx.measures_pending,
                           waiting=store.get_pending(before) if before else None,
                           # (last year's workbook, named with --compare or left in outbox/历史/ of this folder)
-                          other_campaign=baseline is not None and not same_campaign(baseline, cfg),
-                          departments={d.name for d in cfg.roster.departments.values()})
-        compare_lists(changes, baseline, analysis.powers, analysis.leaders, _department_of(cfg))
+                          other_campaign=(year_on := baseline is not None and not same_campaign(baseline, cfg)),
+                          departments={d.name for d in cfg.roster.departments.values()},
+                          reported=_reported(analysis) if year_on else None)
+        compare_lists(changes, baseline, analysis.powers, analysis.leaders, _department_of(cfg),
+                      unreported=_unreported_lists(analysis) if year_on else None)
         store.put_catalogue(digest, compared_rows(analysis.catalogue), pending_of(changes))
         store.put_numbering(analysis.numbering)       # a number once given stays with its risk (next merges)
 
@@ -192,6 +194,31 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     if timings is not None:
         timings["cache_hits"], timings["cache_misses"] = store.hits, store.misses
     return MergeResult(analysis, outputs, data)
+
+
+def _sent(analysis) -> list:
+    """This round's inputs of a form that came (read: accepted, returned, superseded), not last year's."""
+    return [r for r in analysis.inputs if r.status in ("accepted", "returned", "superseded") and r.form
+            and not any(f.code == "identity-campaign" for f in r.findings)]
+
+
+def _reported(analysis) -> set[tuple[str, str, str]]:
+    """(部门, 层级, 姓名) of the risk forms that came this round: a year on, last year's risks of the others are 本轮未报."""
+    names = {d.code: d.name for d in analysis.cfg.roster.departments.values()}
+    out = set()
+    for r in _sent(analysis):
+        if r.form == "附件4":
+            out.add((names.get(r.department or "", ""), "部门", ""))
+        elif r.form == "附件3":
+            out.add((names.get(r.department or "", ""), "个人", r.person or ""))
+    return out
+
+
+def _unreported_lists(analysis) -> tuple[set[str], bool]:
+    """The departments whose 附件2 has not come this round (by name), and whether 附件1 has not."""
+    came = {r.department for r in _sent(analysis) if r.form == "附件2"}
+    return ({d.name for d in analysis.cfg.roster.departments.values() if d.code not in came},
+            not any(r.form == "附件1" for r in _sent(analysis)))
 
 
 def _department_of(cfg: Config) -> Callable[[str], str | None]:
