@@ -306,6 +306,24 @@ def test_measure_forms_generated_again_after_they_were_answered_are_not_to_send(
     to_send = again.stdout.split("需要发出")[0]
     assert "附件6_部门风险防控措施及工作程序_教务处" in to_send and "张伟" not in to_send, again.stdout
     assert "1 份措施表的每一行都已预填收到的措施（已交齐，不必重发）" in again.stdout, again.stdout
+    # generated once more, nothing new: the next step is not "send the forms in templates/"
+    last = run("generate", "--dir", str(workdir), "--stage", "measures")
+    assert "下一步：没有需要发出的表单" in last.stdout and "发给各部门" not in last.stdout, last.stdout
+
+
+def test_a_new_round_with_last_rounds_inbox_left_says_to_move_it_out_first(workdir, cfg):
+    """A new year in the same folder, last year's filled forms still in inbox/: the summary said not to send their reply
+    drafts, then "next: open the drafts and send them"; the next step is to move them out and merge again."""
+    from formkit.config import load_config
+    from formkit.workspace import write_config
+    from tests.test_roundtrip import fill_risk_stage
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    load_config(workdir)
+    out = run("merge", "--dir", str(workdir)).stdout
+    assert "其他活动" in out and "下一步：先把上一轮留在 inbox/ 中的文件移出 inbox/" in out, out
+    assert "核对后发出" not in out
 
 
 def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsys):

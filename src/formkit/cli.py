@@ -392,8 +392,12 @@ def _generate(args, cfg) -> int:
         if blank:
             _say(args, f"{len(blank)} 个部门还没有已接收的部门风险点（附件4 未报、被退回或待改正），它们的附件6 是空白表："
                        + "、".join(blank[:10]) + ("等" if len(blank) > 10 else "") + "；附件4 接收后再运行一次即可预填。")
-    _say(args, "下一步：把 outbox/templates/ 中各部门文件夹里的表单发给各部门（个人表发给本人）；收回的文件原样放进 inbox/，"
-               "然后运行 formkit merge。")
+    if (changes.get("same") or changes.get("answered")) and not changes.get("changed") and not changes.get("new"):
+        # (generated again with nothing new to send: "send the forms in templates/" contradicted the line above)
+        _say(args, "下一步：没有需要发出的表单；收回的文件原样放进 inbox/，然后运行 formkit merge。")
+    else:
+        _say(args, "下一步：把 outbox/templates/ 中各部门文件夹里的表单发给各部门（个人表发给本人）；收回的文件原样放进 inbox/，"
+                   "然后运行 formkit merge。")
     return 0
 
 
@@ -455,6 +459,7 @@ def _problems(a, limit: int | None = 12) -> None:
 
 
 def _summary(args, result) -> None:
+    from formkit import findings as F
     from formkit.inputs import STATUS_ZH
     from formkit.submissions import owing as owing_departments
 
@@ -491,7 +496,11 @@ def _summary(args, result) -> None:
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
           f"{answered}，催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
-    if replies or chase:        # what to do next
+    if any(f.code == F.IDENTITY_CAMPAIGN for r in a.inputs for f in r.findings) and \
+            any(r.status in ("returned", "rejected") for r in a.inputs):
+        # (last round's files left in inbox/: said above not to send their drafts; "send the drafts" contradicted it)
+        print("下一步：先把上一轮留在 inbox/ 中的文件移出 inbox/，再运行 formkit merge；在此之前不要发出 outbox/反馈/ 中的邮件草稿。")
+    elif replies or chase:        # what to do next
         print(f"下一步：打开 outbox/反馈/ 和 outbox/{CHASE_DIR}/ 中的邮件草稿（.eml）核对后发出；收到改正或补报的文件后放进 inbox/，"
               "再运行 formkit merge。")
 
