@@ -258,6 +258,16 @@ def test_a_risk_form_re_sent_after_its_measures_keeps_their_numbers(cfg, workdir
     assert measures.status == "accepted"
     assert [(f.code, f.value) for f in measures.findings if f.code.startswith("risk-")] == \
         [("risk-registered-later", "JWC-0012-03")]
+    # the screen tells the coordinator to make the measure form the chase asks for (it was not said)
+    import contextlib
+    import io
+
+    from formkit.cli import main
+
+    screen = io.StringIO()
+    with contextlib.redirect_stdout(screen):
+        main(["merge", "--dir", str(workdir)])
+    assert "有 1 条风险点是在措施表接收之后才登记的" in screen.getvalue() and "generate --stage measures" in screen.getvalue()
 
 
 def test_a_risk_answered_by_two_rows_cites_both(cfg, workdir):

@@ -480,6 +480,12 @@ def _summary(args, result) -> None:
     owing = owing_departments(a)
     if owing:
         print(f"尚有 {len(owing)} 个部门未交齐：" + "、".join(d.name for d in owing[:8]) + ("等" if len(owing) > 8 else ""))
+    from formkit.submissions import grid
+
+    if lacking := sum(len(d.forms["附件6"].pending) + len(d.personal["附件5"].pending) for d in grid(a)):
+        # (the chase asks for them "on the regenerated measure form", which nobody was told to make)
+        print(f"有 {lacking} 条风险点是在措施表接收之后才登记的，还没有防控措施：发出催报前请先运行 formkit generate --stage measures，"
+              "重新生成的措施表中已填好已接收的措施，只需补填这几条。")
     out = result.outputs
     from formkit.write.feedback import CHASE_DIR, needs_feedback
 
