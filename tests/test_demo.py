@@ -39,6 +39,15 @@ def test_building_twice_gives_identical_inbox(tmp_path: Path) -> None:
     assert _inbox_bytes(other) == first
 
 
+def test_the_demos_measures_fit_their_risks(demo: tuple[Path, Analysis]) -> None:
+    """A first-time user reads the demo's 一级 table: a project review's and a salary post's risks were given a finance
+    office's measure (核对银行账户和现金)."""
+    _, analysis = demo
+    for row in analysis.catalogue:
+        if any(w in row["风险点"] for w in ("评审", "工资", "津贴")):
+            assert "银行账户" not in (row["防控措施"] or ""), (row["风险编号"], row["风险点"], row["防控措施"])
+
+
 def test_statuses(demo: tuple[Path, Analysis]) -> None:
     _, a = demo
     statuses = Counter(i.status for i in a.inputs)
