@@ -324,6 +324,16 @@ def test_a_new_round_with_last_rounds_inbox_left_says_to_move_it_out_first(workd
     out = run("merge", "--dir", str(workdir)).stdout
     assert "其他活动" in out and "下一步：先把上一轮留在 inbox/ 中的文件移出 inbox/" in out, out
     assert "核对后发出" not in out
+    # … but one of last year's forms mailed by mistake beside this round's returned one: the others' drafts are to send
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+    from tests.test_roundtrip import _find
+
+    cfg2 = load_config(workdir)
+    fill(_find(generate_campaign(cfg2, "risks"), "附件3", "王磊"), workdir / "inbox/王磊.xlsx",
+         header={"填表日期": "2024-03-12"}, rows=[{"风险类别": "岗位职责", "风险点": "报销审核不严", "风险等级": "很高级"}])
+    out = run("merge", "--dir", str(workdir)).stdout
+    assert "下一步：如果其他活动的" in out and "其余邮件草稿" in out and "核对后发出" in out, out
 
 
 def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsys):

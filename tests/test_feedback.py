@@ -1741,6 +1741,8 @@ def test_a_row_inserted_among_prefilled_risks_comes_back_open_and_the_risks_lock
 def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, workdir):
     """教务处's mailbox sends 李娜's form in a winmail.dat and a .rar of "the others' forms", then 张伟's form: both were
     "followed up" by his (superseded, merge ending 0, nobody asked to send them again: 李娜's risks never came)."""
+    d = cfg.roster.departments["JWC"]
+    cfg.roster.departments["JWC"] = dataclasses.replace(d, email="jwc@example.edu.cn")    # (its 联系邮箱: a shared one)
     paths = generate_campaign(cfg)
     zw = fill(_find(paths, "附件3", "张伟"), workdir / "zw.xlsx", header={"填表日期": "2023-03-12"},
               rows=[{"风险类别": "岗位职责", "风险点": "成绩修改把关不严", "风险等级": "二级"}])
@@ -1786,6 +1788,25 @@ def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, wo
                                                    subject="回复：【请修改后重报】报送的表单（邮件“财务处廉政风险点自查表”）"))
     got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
     assert got["inbox/教务处/5.eml!自查表.rar"] == got["inbox/7.eml"] == "superseded", got
+    # the department's own form before its batch counts for nothing after it; a winmail.dat whose subject names someone
+    # waits for that one's form; a person's own mailbox naming her department in a subject is no department's batch
+    a4j = fill(_find(paths, "附件4", "教务处"), workdir / "a4j.xlsx", rows=[
+        {"岗位(环节)": "考务", "风险类别": "岗位职责", "风险点": "泄露试题", "风险等级": "二级"}])
+    (inbox / "0.eml").write_bytes(hostile.make_eml([("附件4.xlsx", a4j.read_bytes())], from_=jwc, subject="教务处附件4",
+                                                   date="Sun, 12 Mar 2023 09:00:00 +0800"))
+    (inbox / "9.eml").write_bytes(hostile.make_eml(
+        [], from_="王磊 <wanglei@example.edu.cn>", date="Mon, 13 Mar 2023 09:00:00 +0800", subject="刘洋的自查表",
+        extra_parts=[hostile.attachment_part("winmail.dat", b"\x78\x9f\x3e\x22" + bytes(64), "application/ms-tnef")]))
+    wl = fill(_find(paths, "附件3", "王磊"), workdir / "wl.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "报销审核走过场", "风险等级": "二级"}])
+    (inbox / "10.eml").write_bytes(hostile.make_eml([("附件3_王磊.xlsx", wl.read_bytes())], subject="王磊的自查表",
+                                                    from_="王磊 <wanglei@example.edu.cn>", date="Tue, 14 Mar 2023 09:00:00 +0800"))
+    (inbox / "11.eml").write_bytes(hostile.make_eml([("自查表.rar", b"Rar!\x1a\x07\x01\x00" + bytes(77))],
+                                                    from_="王五 <ww@example.edu.cn>", subject="教务处廉政风险自查表",
+                                                    date="Mon, 13 Mar 2023 11:00:00 +0800"))
+    got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
+    assert got["inbox/2.eml!教务处其余人员自查表.rar"] == got["inbox/9.eml!winmail.dat"] == "rejected", got
+    assert got["inbox/11.eml!自查表.rar"] == "superseded", got
 
 
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):

@@ -502,10 +502,14 @@ def _summary(args, result) -> None:
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
           f"{answered}，催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
-    if any(f.code == F.IDENTITY_CAMPAIGN for r in a.inputs for f in r.findings) and \
-            any(r.status in ("returned", "rejected") for r in a.inputs):
+    stale = [r for r in a.inputs if r.status in ("returned", "rejected")
+             and any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings)]
+    if stale and all(r in stale for r in a.inputs if r.status in ("returned", "rejected")):
         # (last round's files left in inbox/: said above not to send their drafts; "send the drafts" contradicted it)
         print("下一步：先把上一轮留在 inbox/ 中的文件移出 inbox/，再运行 formkit merge；在此之前不要发出 outbox/反馈/ 中的邮件草稿。")
+    elif stale:     # (one of last year's forms mailed by mistake beside this round's: its reply is the sender's)
+        print(f"下一步：如果其他活动的 {len(stale)} 份文件是上一轮留在 inbox/ 中的，先把它们移出 inbox/（它们的回复草稿不要发出）；"
+              f"其余邮件草稿（outbox/反馈/、outbox/{CHASE_DIR}/）核对后发出；收到改正或补报的文件后放进 inbox/，再运行 formkit merge。")
     elif replies or chase:        # what to do next
         print(f"下一步：打开 outbox/反馈/ 和 outbox/{CHASE_DIR}/ 中的邮件草稿（.eml）核对后发出；收到改正或补报的文件后放进 inbox/，"
               "再运行 formkit merge。")

@@ -197,8 +197,8 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
 
 
 def _sent(analysis) -> list:
-    """This round's inputs of a form that came (read: accepted, returned, superseded), not last year's."""
-    return [r for r in analysis.inputs if r.status in ("accepted", "returned", "superseded") and r.form
+    """This round's forms accepted (a returned one's rows are not in the catalogue: its risks are not 删除 either)."""
+    return [r for r in analysis.inputs if r.status == "accepted" and r.form
             and not any(f.code == "identity-campaign" for f in r.findings)]
 
 

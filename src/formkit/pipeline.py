@@ -782,13 +782,15 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
     So is what could not be read and was sent again readable from the same address: a mail without its attachment, a
     .rar or a password zip, a winmail.dat (or one beside a form in the same mail), followed by a form; a password-
     protected or damaged attachment followed by one of the same name (resent-followed-up). Not by the form of someone
-    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, when its own name or subject names a
-    department and no person (教务处其余人员自查表.rar), by people's forms only, without the department's own: a
-    department's batch was "followed up" by one person's form and set aside unsaid (merge ended with 0, nobody asked
-    again). A reply to it (回复: its subject, or a reply to the office's reply quoting it) always is."""
+    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, from a department's mailbox (its
+    联系邮箱, or one several people's forms come from) when its own name or subject names the department and no person
+    (教务处其余人员自查表.rar), by anything but the department's own form after it: a department's batch was "followed
+    up" by one person's form and set aside unsaid (merge ended with 0, nobody asked again). A reply to it (回复: its
+    subject, or a reply to the office's reply quoting it) always is."""
     accepted: dict[str, list[tuple[str, str, str, str, str, str]]] = {}   # (date, path, stem, disk, subject, person)
     people_from: dict[str, set[str]] = {}
-    own_forms_from: dict[str, bool] = {}        # … a department's own form (附件2/4/6) came from it
+    shared = {a.strip().lower() for d in roster.departments.values() for a in (d.email or "").split(",") if a.strip()} \
+        if roster is not None else set()       # (departments' mailboxes: several people's forms come from them)
     for res in results:
         mail = res.raw.mail or {}
         if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
@@ -798,8 +800,6 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
                                                      normalize.name_key(res.person or "")))
             if res.person:
                 people_from.setdefault(address, set()).add(normalize.name_key(res.person))
-            else:
-                own_forms_from[address] = True
     if not accepted:
         return
     for res in results:
@@ -824,14 +824,16 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
             if thread:                  # (回复…, or a reply to the office's reply quoting its subject)
                 later = thread
             elif not beside and roster is not None:     # (beside: a winmail.dat in the form's own mail)
-                said = " ".join([res.raw.file_path, *(f.message for f in res.findings)])
-                named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said}
                 own = " ".join([res.raw.file_path.rsplit("!", 1)[-1] if "!" in res.raw.file_path else "",
                                 mail.get("subject") or ""])     # (not the inbox/ folders the office sorted it into)
+                said = " ".join([res.raw.file_path, own, *(f.message for f in res.findings)])
+                named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said}
                 if named:
                     later = [f for f in later if f[5] in named]     # (only the form of the one it names)
-                elif _names_department(own, roster) and not own_forms_from.get(address):
-                    continue    # (a department's batch: whose forms it held is not told by one person's coming)
+                elif (address in shared or len(people_from.get(address, ())) > 1) and _names_department(own, roster):
+                    # a department's batch from its mailbox: whose forms it held is not told by one person's coming,
+                    # only by the department's own form after it
+                    later = [f for f in later if not f[5]]
             later = sorted((f[0], f[1]) for f in later)
         elif codes & _RESENT_SAME_NAME:
             stem = _stem(res.raw.file_path)
