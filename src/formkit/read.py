@@ -1151,6 +1151,8 @@ def _xls_hidden_rows_and_errors(data: bytes, sheet: str) -> tuple[set[int], dict
     """The hidden rows (as Excel numbers them) and the cells showing an error value ({A1: ("", "#NAME?")}) of an .xls sheet, by
     xlrd: python-calamine gives neither (a row hidden as void was merged unsaid; =1/0 in 风险等级 read as empty, "required").
     Nothing when xlrd cannot read the file (a WPS .et of another make: calamine read it)."""
+    if len(data) > _XLRD_MAX:       # (a sheet of many thousand rows: its formatting read again would cost more than it says)
+        return set(), {}
     try:
         import xlrd
 
@@ -1163,6 +1165,10 @@ def _xls_hidden_rows_and_errors(data: bytes, sheet: str) -> tuple[set[int], dict
         return hidden, errors
     except Exception:  # noqa: BLE001 - what xlrd cannot read: the rest was read by calamine
         return set(), {}
+
+
+_XLRD_MAX = 8 << 20
+"""The largest .xls whose hidden rows and error cells xlrd reads (a form of hundreds of rows is a few hundred KB)."""
 
 
 def _error_value(sheet: str, ref: str, shown: str, needed: frozenset[str], used: frozenset[str]) -> F.Finding:
