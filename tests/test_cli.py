@@ -353,6 +353,26 @@ def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsy
     assert "Traceback" in log.read_text(encoding="utf-8") and str(log) in err
 
 
+def test_last_years_form_mailed_this_round_is_no_file_left_in_the_inbox(workdir, cfg):
+    """孙丽 mails, during this year's round, last year's form by mistake, the only problem file: the next step said to move
+    "last round's files left in inbox/" out and to send no draft (her reply, "use this year's form", held back)."""
+    from formkit.config import load_config
+    from formkit.generate import generate_campaign
+    from formkit.workspace import write_config
+    from tests import hostile
+    from tests.helpers import fill
+    from tests.test_roundtrip import _find
+
+    old = fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "old.xlsx", header={"填表日期": "2023-03-12"},
+               rows=[{"风险类别": "岗位职责", "风险点": "成绩修改把关不严", "风险等级": "二级"}])
+    write_config(workdir, institution="测试职业学院", main_leader="周校长", campaign="2024年度廉政风险防控", year=2024)
+    load_config(workdir)
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", old.read_bytes())],
+                                                           date="Fri, 15 Mar 2024 09:00:00 +0800"))
+    out = run("merge", "--dir", str(workdir)).stdout
+    assert "下一步：如果其他活动的 1 份文件是上一轮留在 inbox/ 中的" in out and "核对后发出" in out, out
+
+
 def test_demo_runs_end_to_end(tmp_path):
     result = run("demo", str(tmp_path / "demo"))
     assert result.returncode == 0, result.stderr

@@ -1765,7 +1765,8 @@ def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, wo
     (inbox / "4.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", li.read_bytes())], from_=jwc,
                                                    date="Wed, 15 Mar 2023 09:00:00 +0800", subject="回复：李娜的自查表"))
     got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
-    assert got["inbox/1_李娜.eml!winmail.dat"] == "superseded" and got["inbox/2.eml!教务处其余人员自查表.rar"] == "rejected"
+    # (and with 李娜's form, each of 教务处's people's has come: the .rar brought nothing more)
+    assert got["inbox/1_李娜.eml!winmail.dat"] == got["inbox/2.eml!教务处其余人员自查表.rar"] == "superseded"
     assert next(r for r in merge(cfg).report["inputs"] if r["path"] == "inbox/1_李娜.eml!winmail.dat")["superseded_by"] \
         == "inbox/4.eml!附件3_李娜.xlsx"        # (by hers, not by 张伟's that came between)
     # … and what a person sends from her own address, sorted into a folder named after her department, then sent again
@@ -1805,8 +1806,39 @@ def test_what_could_not_be_read_is_not_set_aside_by_another_persons_form(cfg, wo
                                                     from_="王五 <ww@example.edu.cn>", subject="教务处廉政风险自查表",
                                                     date="Mon, 13 Mar 2023 11:00:00 +0800"))
     got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
-    assert got["inbox/2.eml!教务处其余人员自查表.rar"] == got["inbox/9.eml!winmail.dat"] == "rejected", got
+    assert got["inbox/9.eml!winmail.dat"] == "rejected", got
     assert got["inbox/11.eml!自查表.rar"] == "superseded", got
+
+
+def test_a_departments_batch_that_could_not_be_opened_waits_for_its_peoples_forms(cfg, workdir):
+    """教务处's 联系邮箱 sends a .rar of its people's forms, then its 附件4: the .rar was "followed up" by the 附件4, and
+    nobody was told it could not be opened (its people's forms never came). A mail sent without its attachment and
+    again under the same subject with it, and a reply to the office's reply quoting the .rar's name, follow up."""
+    d = cfg.roster.departments["JWC"]
+    cfg.roster.departments["JWC"] = dataclasses.replace(d, email="jwc@example.edu.cn")
+    paths = generate_campaign(cfg)
+    jwc, inbox = "教务处 <jwc@example.edu.cn>", workdir / "inbox"
+    a4 = fill(_find(paths, "附件4", "教务处"), workdir / "a4.xlsx", rows=[
+        {"岗位(环节)": "考务", "风险类别": "岗位职责", "风险点": "泄露试题", "风险等级": "二级"}])
+    (inbox / "1.eml").write_bytes(hostile.make_eml([("个人自查表.rar", b"Rar!\x1a\x07\x01\x00" + bytes(90))], from_=jwc,
+                                                   subject="教务处个人自查表", date="Mon, 13 Mar 2023 09:00:00 +0800"))
+    (inbox / "2.eml").write_bytes(hostile.make_eml([("附件4.xlsx", a4.read_bytes())], from_=jwc, subject="教务处附件4",
+                                                   date="Tue, 14 Mar 2023 09:00:00 +0800"))
+    (inbox / "3.eml").write_bytes(hostile.make_eml([], from_=jwc, subject="教务处权力清单",
+                                                   date="Tue, 14 Mar 2023 10:00:00 +0800"))
+    a2 = fill(_find(paths, "附件2", "教务处"), workdir / "a2.xlsx", rows=[
+        {"权力事项": "考试管理", "权力类别": "执行", "职权依据": "学生考试管理办法", "行使岗位": "考务专员", "涉及“三重一大”": "否"}])
+    (inbox / "4.eml").write_bytes(hostile.make_eml([("附件2.xlsx", a2.read_bytes())], from_=jwc, subject="教务处权力清单",
+                                                   date="Tue, 14 Mar 2023 11:00:00 +0800"))
+    got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
+    assert got["inbox/1.eml!个人自查表.rar"] == "rejected" and got["inbox/3.eml"] == "superseded", got
+    people = [fill(_find(paths, "附件3", who), workdir / f"{who}.xlsx", header={"填表日期": "2023-03-12"},
+                   rows=[{"风险类别": "岗位职责", "风险点": f"{who}的风险点", "风险等级": "二级"}]) for who in ("张伟", "李娜")]
+    (inbox / "5.eml").write_bytes(hostile.make_eml(
+        [(f"附件3_{p.stem}.xlsx", p.read_bytes()) for p in people], from_=jwc, date="Wed, 15 Mar 2023 09:00:00 +0800",
+        subject="回复：【请修改后重报】报送的表单（个人自查表.rar）"))
+    got = {r["path"]: r["status"] for r in merge(cfg).report["inputs"]}
+    assert got["inbox/1.eml!个人自查表.rar"] == "superseded", got
 
 
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):

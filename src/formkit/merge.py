@@ -197,9 +197,11 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
 
 
 def _sent(analysis) -> list:
-    """This round's forms accepted (a returned one's rows are not in the catalogue: its risks are not 删除 either)."""
-    return [r for r in analysis.inputs if r.status == "accepted" and r.form
-            and not any(f.code == "identity-campaign" for f in r.findings)]
+    """This round's forms accepted, now or in an earlier version (superseded): not those only returned, whose rows are
+    in no catalogue (their risks are not 删除 either)."""
+    return [r for r in analysis.inputs if r.form and (r.status == "accepted" or (
+        r.status == "superseded" and not any(f.severity == "error" for f in r.findings)))
+        and not any(f.code == "identity-campaign" for f in r.findings)]
 
 
 def _reported(analysis) -> set[tuple[str, str, str]]:

@@ -782,11 +782,12 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
     So is what could not be read and was sent again readable from the same address: a mail without its attachment, a
     .rar or a password zip, a winmail.dat (or one beside a form in the same mail), followed by a form; a password-
     protected or damaged attachment followed by one of the same name (resent-followed-up). Not by the form of someone
-    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, from a department's mailbox (its
-    联系邮箱, or one several people's forms come from) when its own name or subject names the department and no person
-    (教务处其余人员自查表.rar), by anything but the department's own form after it: a department's batch was "followed
-    up" by one person's form and set aside unsaid (merge ended with 0, nobody asked again). A reply to it (回复: its
-    subject, or a reply to the office's reply quoting it) always is."""
+    else than the one it names (a winmail.dat holding 吴涛's form, then 郑洁's), nor, what could not be opened from a
+    department's mailbox (its 联系邮箱, or one several people's forms come from: 教务处其余人员自查表.rar), by anything but
+    the forms of each of its people: a department's batch was "followed up" by one person's form, or by its 附件4, and
+    set aside unsaid (merge ended with 0, nobody told the .rar cannot be opened). A reply to it (回复: its subject, a reply
+    to the office's reply quoting its subject or file name) always is, and a mail that brought nothing is by one sent
+    again under its subject."""
     accepted: dict[str, list[tuple[str, str, str, str, str, str]]] = {}   # (date, path, stem, disk, subject, person)
     people_from: dict[str, set[str]] = {}
     shared = {a.strip().lower() for d in roster.departments.values() for a in (d.email or "").split(",") if a.strip()} \
@@ -820,8 +821,12 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
             subject = _bare_subject(mail.get("subject") or "")
             beside = F.MAIL_ATTACHMENT_UNREADABLE in codes and any(f[3] == res.raw.disk for f in forms)
             later = [f for f in forms if _after(f[0], mail["date"]) or (beside and f[3] == res.raw.disk)]
-            thread = [f for f in later if len(subject) >= 4 and subject in f[4] and subject != f[4]]
-            if thread:                  # (回复…, or a reply to the office's reply quoting its subject)
+            # nothing came in it (a mail without its attachment, a link): sent again as it was (the same subject)
+            empty = bool(codes & {F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK})
+            name = normalize.fold(res.raw.file_path.rsplit("!", 1)[-1]) if "!" in res.raw.file_path else ""
+            thread = [f for f in later if (len(subject) >= 4 and subject in f[4] and (empty or subject != f[4]))
+                      or (len(name) >= 6 and name in f[4])]
+            if thread:                  # (回复…, a reply to the office's reply quoting its subject or file name)
                 later = thread
             elif not beside and roster is not None:     # (beside: a winmail.dat in the form's own mail)
                 own = " ".join([res.raw.file_path.rsplit("!", 1)[-1] if "!" in res.raw.file_path else "",
@@ -830,10 +835,15 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
                 named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said}
                 if named:
                     later = [f for f in later if f[5] in named]     # (only the form of the one it names)
-                elif (address in shared or len(people_from.get(address, ())) > 1) and _names_department(own, roster):
-                    # a department's batch from its mailbox: whose forms it held is not told by one person's coming,
-                    # only by the department's own form after it
-                    later = [f for f in later if not f[5]]
+                elif not empty and (address in shared or len(people_from.get(address, ())) > 1):
+                    # what a department's mailbox sent that could not be opened (a .rar of its people's forms): not
+                    # told by one person's form or its own 附件4 coming, only when each of its people's did
+                    code = _named_department([own], roster) or next(
+                        (d.code for d in roster.departments.values() if address in (d.email or "").lower()), None)
+                    people = {normalize.name_key(p.name) for p in roster.people_of(code)} if code else set()
+                    came = {f[5] for f in later if f[5]}
+                    if not people or not people <= came:
+                        continue
             later = sorted((f[0], f[1]) for f in later)
         elif codes & _RESENT_SAME_NAME:
             stem = _stem(res.raw.file_path)
@@ -845,10 +855,10 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
 
 
-def _names_department(text: str, roster) -> bool:
-    from formkit.submissions import named_department
+def _named_department(parts: list[str], roster) -> str | None:
+    from formkit.submissions import named_department as named
 
-    return named_department([text], roster) is not None
+    return named(parts, roster)
 
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
