@@ -25,6 +25,7 @@ from datetime import date, datetime
 from functools import cmp_to_key
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from formkit import findings as F
 from formkit import normalize, numbering, versions
@@ -427,7 +428,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 members[-1].findings.append(F.make(F.SHEET_COPIES, sheet=members[-1].checked.sub.sheet, value=other))
                 copies[members[-2].path] = members[-1].checked.sub.sheet
                 for m in members[-2:]:      # (the file's note "the other sheet is read and merged as a form of its own"
-                    m.findings = _not_apart(m.findings, other)      # contradicted sheet-copies' "merged as 附件3")
+                    m.findings = _not_apart(m, other)       # contradicted sheet-copies' "merged as 附件3")
         versions.corrections_last(members)
         aside = versions.older_resent(members) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)
@@ -762,7 +763,7 @@ def _template_digests(cfg: Config) -> set[str]:
 _RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
                          F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_SPLIT, F.MAIL_ATTACHMENT_UNREADABLE})
 """Rejections that name no form and hide none that can be told (a mail without its attachment, a .rar, a winmail.dat):
-followed up by any form the same address sent after them."""
+followed up by a form the same address sent after them, as _scans_followed_up says."""
 _RESENT_SAME_NAME = frozenset({F.FILE_ENCRYPTED, F.FILE_CORRUPT, F.FILE_EMPTY, F.FILE_READ_FAILED, F.FILE_TOO_LARGE,
                                F.FILE_UNKNOWN_FORMAT, F.FILE_UNSAFE, F.ARCHIVE_CORRUPT, F.ARCHIVE_ENCRYPTED})
 """Rejections of one attachment (a password zip too: its forms may be others than the one sent next): followed up by a
@@ -771,6 +772,16 @@ form of the same file name the same address sent after it."""
 
 def _stem(path: str) -> str:
     return PurePosixPath(path.rsplit("!", 1)[-1]).stem.strip().lower()
+
+
+class _Sent(NamedTuple):
+    """A form accepted from a mail: what tells whether it follows up what the same address sent and could not be read."""
+    date: str
+    path: str
+    stem: str           # its file name's stem
+    disk: str           # the file in inbox/ it came in
+    subject: str        # the mail's subject without Re:/回复：, folded
+    person: str         # whose (name key), "" for a department's form
 
 
 def _scans_followed_up(results: list[InputResult], roster=None) -> None:
@@ -788,17 +799,17 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
     set aside unsaid (merge ended with 0, nobody told the .rar cannot be opened). A reply to it (回复: its subject, a reply
     to the office's reply quoting its subject or file name) always is, and a mail that brought nothing is by one sent
     again under its subject."""
-    accepted: dict[str, list[tuple[str, str, str, str, str, str]]] = {}   # (date, path, stem, disk, subject, person)
+    accepted: dict[str, list[_Sent]] = {}
     people_from: dict[str, set[str]] = {}
-    shared = {a.strip().lower() for d in roster.departments.values() for a in (d.email or "").split(",") if a.strip()} \
-        if roster is not None else set()       # (departments' mailboxes: several people's forms come from them)
+    mailbox = {a.strip().lower(): d.code for d in roster.departments.values() for a in (d.email or "").split(",")
+               if a.strip()} if roster is not None else {}       # (departments' 联系邮箱: several people's forms)
     for res in results:
         mail = res.raw.mail or {}
         if res.status == ACCEPTED and mail.get("address") and mail.get("date"):
             address = mail["address"].lower()
-            accepted.setdefault(address, []).append((mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk,
-                                                     _bare_subject(mail.get("subject") or ""),
-                                                     normalize.name_key(res.person or "")))
+            accepted.setdefault(address, []).append(_Sent(mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk,
+                                                          _bare_subject(mail.get("subject") or ""),
+                                                          normalize.name_key(res.person or "")))
             if res.person:
                 people_from.setdefault(address, set()).add(normalize.name_key(res.person))
     if not accepted:
@@ -819,13 +830,13 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
             continue
         if codes & _RESENT_ANY:
             subject = _bare_subject(mail.get("subject") or "")
-            beside = F.MAIL_ATTACHMENT_UNREADABLE in codes and any(f[3] == res.raw.disk for f in forms)
-            later = [f for f in forms if _after(f[0], mail["date"]) or (beside and f[3] == res.raw.disk)]
+            beside = F.MAIL_ATTACHMENT_UNREADABLE in codes and any(f.disk == res.raw.disk for f in forms)
+            later = [f for f in forms if _after(f.date, mail["date"]) or (beside and f.disk == res.raw.disk)]
             # nothing came in it (a mail without its attachment, a link): sent again as it was (the same subject)
             empty = bool(codes & {F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK})
             name = normalize.fold(res.raw.file_path.rsplit("!", 1)[-1]) if "!" in res.raw.file_path else ""
-            thread = [f for f in later if (len(subject) >= 4 and subject in f[4] and (empty or subject != f[4]))
-                      or (len(name) >= 6 and name in f[4])]
+            thread = [f for f in later if (len(subject) >= 4 and subject in f.subject and (empty or subject != f.subject))
+                      or (len(name) >= 6 and name in f.subject)]
             if thread:                  # (回复…, a reply to the office's reply quoting its subject or file name)
                 later = thread
             elif not beside and roster is not None:     # (beside: a winmail.dat in the form's own mail)
@@ -834,17 +845,16 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
                 said = " ".join([res.raw.file_path, own, *(f.message for f in res.findings)])
                 named = {normalize.name_key(p.name) for p in roster.staff if p.name and p.name in said}
                 if named:
-                    later = [f for f in later if f[5] in named]     # (only the form of the one it names)
-                elif not empty and (address in shared or len(people_from.get(address, ())) > 1):
+                    later = [f for f in later if f.person in named]     # (only the form of the one it names)
+                elif not empty and (address in mailbox or len(people_from.get(address, ())) > 1):
                     # what a department's mailbox sent that could not be opened (a .rar of its people's forms): not
                     # told by one person's form or its own 附件4 coming, only when each of its people's did
-                    code = _named_department([own], roster) or next(
-                        (d.code for d in roster.departments.values() if address in (d.email or "").lower()), None)
+                    code = _named_department([own], roster) or mailbox.get(address)
                     people = {normalize.name_key(p.name) for p in roster.people_of(code)} if code else set()
-                    came = {f[5] for f in later if f[5]}
+                    came = {f.person for f in later if f.person}
                     if not people or not people <= came:
                         continue
-            later = sorted((f[0], f[1]) for f in later)
+            later = sorted((f.date, f.path) for f in later)
         elif codes & _RESENT_SAME_NAME:
             stem = _stem(res.raw.file_path)
             later = sorted((d, path) for d, path, other, *_ in forms if _after(d, mail["date"]) and other == stem)
@@ -869,14 +879,13 @@ def _bare_subject(subject: str) -> str:
     return normalize.fold(_REPLY_PREFIX.sub("", subject))
 
 
-def _not_apart(found: list[F.Finding], sheet: str) -> list[F.Finding]:
-    """The findings with `sheet` taken out of forms-apart ("read and merged as a form of its own"): a copy of the
+def _not_apart(res: InputResult, sheet: str) -> list[F.Finding]:
+    """`res`'s findings with `sheet` taken out of forms-apart ("read and merged as a form of its own"): a copy of the
     form's sheet, set aside (sheet-copies)."""
+    rest = [n for n in (res.checked.sub.apart if res.checked is not None else ()) if n != sheet]
     out = []
-    for f in found:
-        if f.code == F.FORMS_APART and f.message and f"“{sheet}”" in f.message:
-            rest = [n for n in re.findall(r"“([^”]*)”", f.message.split("（工作表", 1)[-1].split("），", 1)[0])
-                    if n != sheet]
+    for f in res.findings:
+        if f.code == F.FORMS_APART:
             if not rest:
                 continue
             f = F.make(F.FORMS_APART, sheet=f.sheet, value=str(len(rest)), detail="、".join(f"“{n}”" for n in rest))
