@@ -1359,8 +1359,8 @@ def _stray_row(line: list, seen: set[str], labels: frozenset[str], choices: froz
 
 
 def _risk_like(line: list, choices: frozenset[str]) -> bool:
-    """A row that reads as a risk written down (a level or category beside a description of 8 characters or more), not
-    a row of dropdown lists (教务员 | 思想道德 | 一级)."""
+    """A row that reads as a risk written down (a level or category beside a description of 6 characters or more, not a
+    post or unit), not a row of dropdown lists (教务员 | 思想道德 | 一级)."""
     texts = [normalize.fold(v) for v in line if isinstance(v, str) and v.strip()]
     return any(t in choices and _CJK.search(t) for t in texts) \
         and any(len(t) >= 6 and t not in choices and _CJK.search(t) and not _POST_OR_UNIT.search(t) for t in texts)

@@ -40,10 +40,15 @@ def unreadable_forms(analysis: Analysis) -> dict[tuple[str, str], list[str]]:
             continue
         code = sender_department(res, analysis.cfg.roster)
         name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
-        named = {unicodedata.normalize("NFKC", n) for n in re.findall(r"附件\s*([1-6１-６])", name)}
-        if code and len(named) == 1:
-            out.setdefault((code, f"附件{named.pop()}"), []).append(name)
+        if code and (form := form_named(name)):
+            out.setdefault((code, form), []).append(name)
     return out
+
+
+def form_named(name: str) -> str | None:
+    """The one form a file's name names (附件3_张三.xlsb, 附件４…: "附件3"), else None (none, or several)."""
+    named = {unicodedata.normalize("NFKC", n) for n in re.findall(r"附件\s*([1-6１-６])", name)}
+    return f"附件{named.pop()}" if len(named) == 1 else None
 
 
 def waits_for_risks(res) -> bool:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
@@ -45,7 +44,7 @@ from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.spec import load_forms
-from formkit.submissions import UNREADABLE, WAITING, as_of, grid, owed_by, sender_department
+from formkit.submissions import DONE, UNREADABLE, WAITING, as_of, form_named, grid, owed_by, sender_department
 from formkit.validate import id_key
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
@@ -486,12 +485,8 @@ def _open_deadline(analysis: Analysis, today: date, res: InputResult | None = No
     """For an input whose form could not be read: the deadline of the form its file name names (附件3_张三.xlsb: 附件3's
     phase, not phase 1's of the office's own 附件1 before it had begun), else of the phase under way (or the next one)
     as of today."""
-    if res is not None:
-        name = res.raw.file_path.rsplit("!", 1)[-1]
-        named = {m for m in re.findall(r"附件\s*([1-6１-６])", name)}
-        specs = [s for s in analysis.forms.values() if s.id[-1:] in {unicodedata.normalize("NFKC", n) for n in named}]
-        if len(specs) == 1:
-            return analysis.cfg.deadline(specs[0].phase)
+    if res is not None and (form := form_named(res.raw.file_path.rsplit("!", 1)[-1])) in analysis.forms:
+        return analysis.cfg.deadline(analysis.forms[form].phase)
     return min((p.end for p in analysis.cfg.phases.values() if p.end >= today), default=today)
 
 
@@ -715,7 +710,7 @@ def write_chase(analysis: Analysis) -> list[Path]:
         returned = False
         for fid, cell in d.forms.items():
             spec = analysis.forms[fid]
-            if owed(fid, d.code) and cell.state not in ("已报", WAITING):    # (held for its 附件4: not to send again)
+            if owed(fid, d.code) and cell.state not in (DONE, WAITING):    # (held for its 附件4: not to send again)
                 if cell.state == UNREADABLE:    # (sent in time: not "not received, late")
                     items.append(f"{spec.full_title}（截止 {cfg.deadline(spec.phase).isoformat()}）：收到的文件“"
                                  + "”“".join(cell.files[:3]) + "”无法读取，请按单独发给您的回复邮件重新发送")
