@@ -371,6 +371,11 @@ def test_last_years_form_mailed_this_round_is_no_file_left_in_the_inbox(workdir,
                                                            date="Fri, 15 Mar 2024 09:00:00 +0800"))
     out = run("merge", "--dir", str(workdir)).stdout
     assert "下一步：如果其他活动的 1 份文件是上一轮留在 inbox/ 中的" in out and "核对后发出" in out, out
+    # … a mail of no date at all (no Date, no Received) is no crash: taken as one left from the last round
+    (workdir / "inbox/1.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", old.read_bytes())], date=None))
+    done = run("merge", "--dir", str(workdir))
+    assert done.returncode == 1 and "内部出错" not in done.stderr and "下一步：先把上一轮留在 inbox/ 中的文件移出" in done.stdout, \
+        done.stdout + done.stderr
 
 
 def test_demo_runs_end_to_end(tmp_path):

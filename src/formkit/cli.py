@@ -506,7 +506,7 @@ def _summary(args, result) -> None:
              and any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings)]
     start = min((p.start for p in a.cfg.phases.values()), default=None)
     # (one mailed during this round is no file left from the last: its reply, "use this round's form", is to send)
-    left = [r for r in stale if not (start and (r.raw.mail or {}).get("date", "")[:10] >= start.isoformat())]
+    left = [r for r in stale if not (start and ((r.raw.mail or {}).get("date") or "")[:10] >= start.isoformat())]
     if left and all(r in left for r in a.inputs if r.status in ("returned", "rejected")):
         # (last round's files left in inbox/: said above not to send their drafts; "send the drafts" contradicted it)
         print("下一步：先把上一轮留在 inbox/ 中的文件移出 inbox/，再运行 formkit merge；在此之前不要发出 outbox/反馈/ 中的邮件草稿。")
