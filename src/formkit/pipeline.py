@@ -583,8 +583,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             c = res.checked
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
             for row in c.rows:
-                anchor = row.at() or None
+                # at the cell that names the row (its 风险点, 权力事项 or 姓名), with that text: 序号 is often left empty
+                key = next((k for k in _ROW_NAMED_BY if row.refs.get(k)), None)
+                anchor = (row.at(key) if key else row.at()) or None
+                value = row.values.get(key) if key else None
                 res.findings.append(F.make(F.ROW_NOT_MERGED, sheet=c.sub.sheet, cell=anchor,
+                                           value=str(value) if value not in (None, "") else None,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results, cfg.roster)
     if campaign_rules:
@@ -759,6 +763,10 @@ def _template_digests(cfg: Config) -> set[str]:
             continue
     return out
 
+
+_ROW_NAMED_BY = ("risk", "power_item", "name", "measure")
+"""The column whose cell names a row to whoever opens the file (风险点; 附件2's 权力事项; 附件1's 姓名): where a row not
+merged is pointed at."""
 
 _RESENT_ANY = frozenset({F.MAIL_NO_ATTACHMENT, F.MAIL_ATTACHMENT_LINK, F.MAIL_CORRUPT, F.MAIL_TOO_DEEP, F.MAIL_TOO_LARGE, F.ARCHIVE_EMPTY,
                          F.ARCHIVE_UNSUPPORTED, F.ARCHIVE_SPLIT, F.MAIL_ATTACHMENT_UNREADABLE})
