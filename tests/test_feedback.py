@@ -1841,6 +1841,32 @@ def test_a_departments_batch_that_could_not_be_opened_waits_for_its_peoples_form
     assert got["inbox/1.eml!个人自查表.rar"] == "superseded", got
 
 
+def test_a_form_sent_in_time_unreadable_and_sent_again_late_is_not_late(cfg, workdir):
+    """财务处 mails its 附件4 on 03-25, damaged on the way (收到但无法读取: not late, README); its reply asks for it again
+    and it comes on 04-03, after the 03-31 deadline. It showed 已报（逾期）: doing as asked made the department late."""
+    paths = generate_campaign(cfg)
+    good = fill(_find(paths, "附件4", "财务处"), workdir / "a4.xlsx", rows=[
+        {"岗位(环节)": "出纳", "关联权力事项": "资金支付", "风险类别": "岗位职责", "风险点": "违规支付", "风险等级": "二级"}])
+    cwc, inbox = "财务处 <cwc@example.edu.cn>", workdir / "inbox"
+    (inbox / "1.eml").write_bytes(hostile.make_eml([("附件4_财务处.xlsx", good.read_bytes()[:3000])], from_=cwc,
+                                                   date="Sat, 25 Mar 2023 10:00:00 +0800"))
+    (inbox / "2.eml").write_bytes(hostile.make_eml([("附件4_财务处.xlsx", good.read_bytes())], from_=cwc,
+                                                   date="Mon, 03 Apr 2023 10:00:00 +0800"))
+    merge(cfg)
+    assert inputs(workdir)["inbox/1.eml!附件4_财务处.xlsx"]["status"] == "superseded"
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    head = [c.value for c in ws[4]]
+    row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "财务处")
+    assert row[head.index("附件4 部门风险")] == "已报"
+    # sent late in the first place, it is late
+    (inbox / "1.eml").write_bytes(hostile.make_eml([("附件4_财务处.xlsx", good.read_bytes()[:3000])], from_=cwc,
+                                                   date="Sun, 02 Apr 2023 10:00:00 +0800"))
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "财务处")
+    assert row[head.index("附件4 部门风险")] == "已报（逾期）"
+
+
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):
     """教务处 mails without its attachment, then again with it; 李娜 mails her 附件3 with a password, then again without;
     a winmail.dat comes beside 王磊's form in one mail. Each unreadable one stayed rejected every round (a reply asking

@@ -591,6 +591,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                                            value=str(value) if value not in (None, "") else None,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results, cfg.roster)
+    _sent_unreadable_first(results, first_sent, window)
     if campaign_rules:
         from formkit.write.feedback import told_before
 
@@ -871,6 +872,24 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
         if later:
             res.status, res.superseded_by = SUPERSEDED, later[0][1]
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
+
+
+def _sent_unreadable_first(results: list[InputResult], first_sent: dict[tuple, str],
+                           window: tuple[date, date] | None) -> None:
+    """A form sent in time that could not be read (a damaged attachment, a .rar) and sent again readable after the
+    deadline, as its reply asked (resent-followed-up): sent when it was first sent (README: 收到但无法读取 is not late;
+    doing as asked made the department 已报（逾期）)."""
+    by_path = {r.path: r for r in results}
+    for res in results:
+        sent = (res.raw.mail or {}).get("date")
+        if res.status != SUPERSEDED or not sent or not any(f.code == F.RESENT_FOLLOWED_UP for f in res.findings):
+            continue
+        form = by_path.get(res.superseded_by or "")
+        if form is None or form.brief is None or not versions.in_campaign(res, window):
+            continue
+        key, (basis, ts) = form.brief.key, versions.receipt(res)
+        if key in first_sent and basis and _after(first_sent[key], when := versions.iso(ts) or ""):
+            first_sent[key] = when
 
 
 def _named_department(parts: list[str], roster) -> str | None:

@@ -40,7 +40,7 @@ def _all_clues(result: InputResult) -> dict[str, float]:
         # whichever copy an earlier merge read first and keeps as the original (with outbox/ deleted, the 03-10 copy
         # was the original and the version of 03-15 the current one; incrementally, the 03-20 zip and 03-15 superseded);
         # copies whose times are of the campaign only (pipeline: in_campaign)
-        basis, ts = _receipt(copy)
+        basis, ts = receipt(copy)
         if basis and ts < out.get(basis, ts + 1):
             out[basis] = ts
     return out
@@ -58,7 +58,7 @@ def _mail_ts(result: InputResult) -> float | None:
         return None
 
 
-def _receipt(result: InputResult) -> tuple[str, float]:
+def receipt(result: InputResult) -> tuple[str, float]:
     """When an input came, by the clue that says so: its mail's Date, else its file's time; ("", 0) when neither."""
     if (result.raw.mail or {}).get("date"):
         sent = _mail_ts(result)
@@ -70,7 +70,7 @@ def in_campaign(result: InputResult, window: tuple[date, date] | None) -> bool:
     """Whether the time an input came (its mail's Date, else its file's) is within the campaign's dates: a copy that may
     lend it to the original of its bytes (a copy off a USB stick dated 2000 took the correction's time away,
     and the flawed first version became the current one)."""
-    basis, ts = _receipt(result)
+    basis, ts = receipt(result)
     return bool(basis) and (window is None or _within(ts, window))
 
 
@@ -82,7 +82,7 @@ def filled_after_sending(result: InputResult, window: tuple[date, date] | None =
     filled = result.brief.filled if result.brief else None
     if not isinstance(filled, date):
         return ""
-    basis, ts = _receipt(result)
+    basis, ts = receipt(result)
     if not basis or (window is not None and not _within(ts, window)):
         return ""
     try:
