@@ -1867,6 +1867,36 @@ def test_a_form_sent_in_time_unreadable_and_sent_again_late_is_not_late(cfg, wor
     assert row[head.index("附件4 部门风险")] == "已报（逾期）"
 
 
+def test_a_mail_dated_by_a_wrong_clock_goes_by_when_the_server_took_it_in(cfg, workdir):
+    """李娜's first 附件3 (风险等级 left out) comes from a PC whose clock says December; her correction, two days later,
+    from another PC. The flawed one was the "latest" (her correction superseded, 数据截至 in December, every department
+    逾期): now the server's Received time counts, said as such."""
+    paths = generate_campaign(cfg)
+    rows = [{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}]
+    flawed = fill(_find(paths, "附件3", "李娜"), workdir / "v1.xlsx", rows=[{**rows[0], "风险等级": ""}])
+    fixed = fill(_find(paths, "附件3", "李娜"), workdir / "v2.xlsx", rows=rows)
+    inbox, lina = workdir / "inbox", "李娜 <lina@example.edu.cn>"
+
+    def mail(path, date, received):
+        return hostile.make_eml([("附件3_李娜.xlsx", path.read_bytes())], from_=lina, date=date).replace(
+            b"From: ", f"Received: from mx by mail.example.edu.cn; {received}\r\nFrom: ".encode(), 1)
+
+    (inbox / "1.eml").write_bytes(mail(flawed, "Mon, 25 Dec 2023 10:00:00 +0800", "Tue, 21 Mar 2023 10:00:05 +0800"))
+    (inbox / "2.eml").write_bytes(mail(fixed, "Thu, 23 Mar 2023 09:00:00 +0800", "Thu, 23 Mar 2023 09:00:04 +0800"))
+    merge(cfg)
+    got = inputs(workdir)
+    first, second = got["inbox/1.eml!附件3_李娜.xlsx"], got["inbox/2.eml!附件3_李娜.xlsx"]
+    assert (first["status"], second["status"]) == ("superseded", "accepted")
+    assert first["submitted_at"] == "2023-03-21T10:00:05+08:00"
+    said = next(f for f in first["findings"] if f["code"] == "mail-date-wrong")
+    assert "2023-12-25 10:00" in said["message"] and "2023-03-21 10:00" in said["message"]
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"]
+    basis = {r[1]: r[11] for r in ws.iter_rows(values_only=True) if r and isinstance(r[1], str)}
+    assert basis["inbox/1.eml!附件3_李娜.xlsx"] == "邮件服务器收信时间"
+    assert basis["inbox/2.eml!附件3_李娜.xlsx"] == "邮件日期"
+    assert "数据截至 2023-03-23" in openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]["A2"].value
+
+
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):
     """教务处 mails without its attachment, then again with it; 李娜 mails her 附件3 with a password, then again without;
     a winmail.dat comes beside 王磊's form in one mail. Each unreadable one stayed rejected every round (a reply asking

@@ -431,6 +431,21 @@ def test_a_mail_date_no_reader_knows_is_taken_from_its_received_header(tmp_path:
     assert inputs[0].mail["date"] == "2024-04-05T10:00:05+08:00"
 
 
+@pytest.mark.parametrize("date, taken", [
+    ("Thu, 25 Dec 2023 10:00:00 +0800", "2023-03-21T10:00:05+08:00"),     # the sender's clock months ahead
+    ("Mon, 21 Mar 2022 10:00:00 +0800", "2023-03-21T10:00:05+08:00"),     # … reset to last year
+    ("Tue, 21 Mar 2023 14:00:00 +0800", "2023-03-21T14:00:00+08:00"),     # hours off: the Date stands
+    ("Sat, 18 Mar 2023 10:00:00 +0800", "2023-03-18T10:00:00+08:00"),     # a mail three days on the way
+])
+def test_a_mail_date_the_senders_clock_made_up_gives_way_to_the_servers_time(tmp_path: Path, date, taken):
+    mail = H.make_eml(date=date).replace(
+        b"From: ", b"Received: from mx.example.edu.cn by mail.example.edu.cn; Tue, 21 Mar 2023 10:00:05 +0800\r\nFrom: ",
+        1)
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert inputs[0].mail["date"] == taken
+    assert inputs[0].mail.get("date_basis") == ("received" if taken.endswith("05+08:00") else None)
+
+
 def test_raw_8bit_headers(tmp_path: Path):
     mail = H.make_eml(subject="report", from_="reply@example.edu.cn")
     mail = mail.replace(b"Subject: report", "Subject: 附件4 回执".encode("gbk"))

@@ -333,6 +333,10 @@ DATE_IMPOSSIBLE = _code(
 DATE_AFTER_SENDING = _code(
     "date-after-sending", WARNING, "填表日期晚于发出时间",
     "“{field}”为 {value}，晚于这份表的{detail}，可能写错了；已按发出时间判断先后与是否逾期，请核对。")
+MAIL_DATE_WRONG = _code(
+    "mail-date-wrong", INFO, "邮件日期与收信时间不符",
+    "这封邮件写的发出时间是 {value}，而邮件服务器收到它是在 {detail}，相差过大（发件电脑的时钟可能不准）；"
+    "提交时间、先后与是否逾期都按服务器收到的时间判断。")
 DATE_IMPLAUSIBLE = _code(
     "date-implausible", WARNING, "日期不在本轮活动期间",
     "“{field}”为 {value}，不在本轮活动期间（{detail}）附近，可能写错了年份；不作为提交时间使用，请核对。")

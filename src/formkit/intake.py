@@ -961,14 +961,22 @@ def provenance(msg: Message) -> dict:
         raw.setdefault(key.lower(), str(val))
     date = None
     parsed = header_date(decode_words(raw["date"])) if raw.get("date") else None
-    if parsed is None and raw.get("received"):
-        # no Date, or one no reader knows (2024年4月5日 星期五 上午10:00): when the office's server took the mail in (the
-        # topmost Received); a late mail went as on time, unsaid
-        parsed = header_date(raw["received"].rsplit(";", 1)[-1])
+    # when the office's server took the mail in (the topmost Received)
+    received = header_date(raw["received"].rsplit(";", 1)[-1]) if raw.get("received") else None
+    header = None
+    if received is not None and (parsed is None or _clock_wrong(parsed, received)):
+        # no Date, or one no reader knows (2024年4月5日 星期五 上午10:00): a late mail went as on time, unsaid; or a Date
+        # the sender's PC clock made up (months ahead: the flawed first version beat the correction and 数据截至 moved
+        # to December; a clock reset to last year: a late form on time): the server's time
+        header, parsed = parsed, received
     if parsed is not None:
         date = parsed.isoformat()
     out = {"from": decode_words(raw.get("from", "")), "date": date,
            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
+    if parsed is received and received is not None:
+        out["date_basis"] = "received"       # (said as 邮件服务器收信时间, not 邮件日期: versions.shown_basis)
+        if header is not None:
+            out["date_header"] = header.isoformat()      # the Date it gave, not believed (mail-date-wrong)
     if m := _MESSAGE_ID.search(raw.get("message-id", "")):
         out["message_id"] = m.group(0)       # what a reply names in In-Reply-To (threaded in the sender's client)
     if raw.get("x-unsent", "").strip() == "1":
@@ -976,6 +984,19 @@ def provenance(msg: Message) -> dict:
     if raw.get("reply-to") and (reply_to := sender_address(raw["reply-to"])) and reply_to != out["address"]:
         out["reply_to"] = reply_to           # where a reply goes (a form sent through a no-reply system mailbox)
     return out
+
+
+_CLOCK_AHEAD = timedelta(days=1)
+_CLOCK_BEHIND = timedelta(days=7)
+
+
+def _clock_wrong(date: datetime, received: datetime) -> bool:
+    """A mail's Date its sender's clock made up: after the server took the mail in (beyond a day of clocks set
+    slightly wrong), or more than a week before it (no server holds a mail that long)."""
+    try:
+        return date - received > _CLOCK_AHEAD or received - date > _CLOCK_BEHIND
+    except TypeError:
+        return False
 
 
 _MESSAGE_ID = re.compile(r"<[!-;=?-~]{1,250}@[!-;=?-~]{1,250}>")

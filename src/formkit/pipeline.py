@@ -333,6 +333,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             ts, basis = versions.when(res, window)
             res.submitted_at, res.order_basis = versions.iso(ts), basis
             res.time_basis = basis
+            if (said := (res.raw.mail or {}).get("date_header")) and (taken := res.raw.mail.get("date")):
+                res.findings.append(F.make(F.MAIL_DATE_WRONG, value=shown_time(versions.beijing(said)),
+                                           detail=shown_time(versions.beijing(taken))))
             groups.setdefault(res.brief.key, []).append(res)
             if after := res.filled_late:
                 c = res.checked

@@ -463,6 +463,23 @@ def blank_after_filled(members: list[InputResult], forms: dict) -> list[InputRes
     return aside
 
 
+def shown_basis(result: InputResult, basis: str) -> str:
+    """A basis as the outputs name it: a mail's time taken from its server's Received header (no Date, or one its
+    sender's clock made up: intake.provenance) is 邮件服务器收信时间, not a 邮件日期 the mail never gave."""
+    if basis in ("邮件日期", "邮件时间") and (result.raw.mail or {}).get("date_basis") == "received":
+        return "邮件服务器收信时间"
+    return basis
+
+
+def beijing(text: str) -> str | None:
+    """An ISO time of any zone as one in 北京时间 (None when it is none)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return iso((when if when.tzinfo else when.replace(tzinfo=CHINA)).timestamp())
+
+
 def iso(ts: float) -> str | None:
     """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
     return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None

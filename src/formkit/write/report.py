@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from formkit import __version__
+from formkit import __version__, versions
 
 
 def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) -> dict:
@@ -26,7 +26,7 @@ def report_data(analysis, outputs: dict[str, str], changes: dict | None = None) 
             # a workbook holding several forms: the sheet each was read from (null for a file of one form)
             "sheet": res.raw.sheet or (res.brief.sheet if res.brief and res.brief.sheet else None),
             "submitted_at": res.submitted_at,
-            "order_basis": res.order_basis or None,
+            "order_basis": versions.shown_basis(res, res.order_basis) or None,
             "superseded_by": res.superseded_by,
             "duplicate_of": res.duplicate_of,
         }

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from formkit import __version__
+from formkit import __version__, versions
 from formkit import findings as F
 from formkit.inputs import STATUS_ZH
 from formkit.normalize import shown_time
@@ -300,7 +300,7 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
         "序号": i, "文件": r.path, "SHA-256": r.file_sha256, "所在压缩包/邮件": r.raw.container or "",
         "表单": r.form or "", "部门": names.get(department_of(r, cfg.roster) or "", ""), "姓名": r.person or "",
         "状态": STATUS_ZH[r.status], "错误": r.count(F.ERROR), "提醒": r.count(F.WARNING),
-        "提交时间": shown_time(r.submitted_at), "时间依据": r.time_basis, "被替代为": r.superseded_by or r.duplicate_of or "",
+        "提交时间": shown_time(r.submitted_at), "时间依据": versions.shown_basis(r, r.time_basis), "被替代为": r.superseded_by or r.duplicate_of or "",
     } for i, r in enumerate(a.inputs, 1))
     end = _table(ws, st, top + 1, cols, rows)
     # the files as they lie in inbox/ when they hold others (mails, archives): what an auditor holds and checks
