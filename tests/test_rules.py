@@ -1283,6 +1283,34 @@ def test_person_not_listed(cfg):
     assert res.status == "returned" and "加入名册" in res.findings[0].message
 
 
+def test_a_name_typed_with_one_character_otherwise_on_ones_own_form_is_ones_own(cfg):
+    """陳明 types 陈明 on her own form (工号 as issued), 𠮷田 types 吉田: hers, said (it was returned asking her to
+    write a character her keyboard does not give)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "章伟"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-name-variant")}
+    assert res.status == "accepted" and res.person == "张伟"
+    f = res.findings[0]
+    assert f.severity == "warning" and "“章伟”" in f.message and "“张伟”" in f.message
+
+
+def test_a_copy_with_ones_own_staff_no_and_a_name_typed_otherwise(cfg):
+    """A copy of the department's form (no person in it) with 张伟's 工号: 章伟 is 张伟 (a person the roster does not
+    have was made of him, and he was chased); 孙悟空 stays unknown, told whose 工号 it is."""
+    src = blank(cfg, "附件3", "JWC")
+    head = {"岗位": "教务科科长", "职务层级": "中层干部", "工号": "0012"}
+    variant = submit(cfg, "附件3", src=src, header={**head, "姓名": "章伟"})
+    other = submit(cfg, "附件3", src=src, header={**head, "姓名": "孙悟空"})
+    got = run(cfg)
+    res = got[variant.name]
+    assert triples(res) == {("附件3", value_ref(variant, "姓名"), "person-name-variant")}
+    assert res.status == "accepted" and res.person == "张伟"
+    res = got[other.name]
+    assert triples(res) == {("附件3", value_ref(other, "姓名"), "person-unknown"),
+                            ("附件3", value_ref(other, "工号"), "staff-no-mismatch")}
+    assert res.person == "孙悟空" and "张伟的工号相同" in next(f for f in res.findings if f.code == "staff-no-mismatch").message
+
+
 def test_a_newcomer_on_a_colleagues_copy_leaves_the_colleagues_form_alone(cfg):
     """张伟's 附件3 is accepted; a newcomer not yet on the staff list fills a copy of it with his own name and 工号 (not a
     misspelling of 张伟's: both differ): returned to him, and 张伟's stays (it was superseded by the newcomer's, his
@@ -2499,7 +2527,7 @@ VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
-    "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
+    "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "hidden-sheet-rows", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",

@@ -636,9 +636,15 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          detail=ident.person, key="name")
             return
         listed = not roster.staff or any(normalize.name_key(p.name) == key for p in roster.staff)
+        typed_no = iso_text(c.header.get("staff_no", ""))
+        if not listed and ident.staff_no and normalize.staff_no_key(typed_no) == normalize.staff_no_key(ident.staff_no) \
+                and _name_variant(ident.person, name):
+            # her own form, her 工号 kept, her name with one character as her keyboard gives it (陳明 typed 陈明, 𠮷田
+            # 吉田): hers (returned, she was told to write a character she cannot type)
+            yield from _name_differs(c, ctx, ref, name, ident.person, ident.staff_no)
+            return
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
-        typed_no = iso_text(c.header.get("staff_no", ""))
         typed = roster.find_person(c.department.code, name, typed_no) if roster.staff and c.department else None
         if typed is None and roster.staff:      # … or of another department (her 工号 with her name, else her name alone)
             typed = roster.find_moved(name, typed_no)
@@ -731,8 +737,17 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          field="工号", value=name, detail=f"{c.department.name}有 {len(same)} 位{name}：{who}",
                          key="staff_no")
             return
+        holder = roster.find_person(c.department.code, "", staff_no) if staff_no else None
+        if holder is not None and _name_variant(holder.name, name):
+            # a copy of the form, the 工号 hers and her name with one character as her keyboard gives it (陳明 typed
+            # 陈明): hers (a person the roster does not have was made of her, and she was chased for her form)
+            yield from _name_differs(c, ctx, ref, name, holder.name, holder.staff_no)
+            return
         yield F.make(F.PERSON_UNKNOWN, sheet=c.sub.sheet, cell=ref, field="姓名", value=name,
                      detail=c.department.name, key="name")
+        if holder is not None:          # (whose 工号 it is: a name typed wrong, or a 工号)
+            yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"), field="工号",
+                         value=staff_no, detail=f"{holder.name}的工号相同，而表内姓名为“{name}”", key="staff_no")
         return
     c.staff = match
     c.person = match.name           # the roster's spelling (张 伟, 张\u200b伟 typed: 张伟)
@@ -767,6 +782,21 @@ def _renamed(roster, c: Checked, ident) -> Person | None:
     # 王强, 张伟 → 张晓红: his forms were taken for the newcomer's and replaced by the newcomer's own, his risks and
     # measures gone; taken for someone who left, a correction is only chased for what was sent: nothing is lost)
     return same[0] if _name_corrected(normalize.name_key(ident.person), normalize.name_key(same[0].name)) else None
+
+
+def _name_variant(listed: str, typed: str) -> bool:
+    """Whether a typed name is the listed one with one character written otherwise, as a keyboard gives it: a
+    traditional or rare character (陳明 as 陈明, 𠮷田 as 吉田), a homophone; of a name of two characters or more."""
+    a, b = normalize.name_key(listed), normalize.name_key(typed)
+    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def _name_differs(c: Checked, ctx: Context, ref, typed: str, name: str, staff_no: str) -> Iterator[F.Finding]:
+    c.person = name
+    if ctx.cfg.roster.staff and c.department:
+        c.staff = ctx.cfg.roster.find_person(c.department.code, name, staff_no)
+    yield F.make(F.PERSON_NAME_VARIANT, sheet=c.sub.sheet, cell=ref, field="姓名", value=typed, detail=name,
+                 key="name")
 
 
 def _name_corrected(was: str, now: str) -> bool:
