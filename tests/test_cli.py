@@ -228,6 +228,33 @@ def test_merge_summary_names_every_problem_safely(workdir):
     assert _shown("考试管理\n招生录取\x1b") == "考试管理 招生录取?"      # a line break in a cell is a space
 
 
+def test_check_outside_a_folder_of_a_form_dated_year_one(workdir, cfg, tmp_path):
+    """A 填表日期 stored as the date 0001-01-01 (t="d"): checked outside a working folder, formkit stopped with an
+    internal error (year 0 in 北京时间)."""
+    import re
+    import zipfile
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+    from tests.test_rules import value_ref
+
+    paths = generate_campaign(cfg)
+    form = next(p for p in paths if "附件3" in p.name and "张伟" in p.name)
+    good = fill(form, workdir / "good.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    ref = value_ref(good, "填表日期")
+    out = tmp_path / "year1.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                cell = f'<c r="{ref}" t="d"><v>0001-01-01T00:00:00</v></c>'
+                data, n = re.subn(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)'.encode(), cell.encode(), data, count=1)
+                assert n == 1
+            dst.writestr(info, data)
+    done = run("check", str(out), cwd=tmp_path)
+    assert done.returncode == 0 and "通过" in done.stdout, done.stdout + done.stderr
+
+
 def test_check_exit_codes(workdir, cfg):
     from formkit.generate import generate_campaign
     from tests.helpers import fill

@@ -176,6 +176,26 @@ def test_a_form_of_thousands_of_rows_and_damaged_files_are_said_in_chinese(cfg, 
             assert not re.search(r"[A-Za-z]{4,}Error|Cannot|not found", f["message"]), f["message"]
 
 
+def test_dates_off_the_calendar_do_not_stop_the_merge(cfg, workdir):
+    """A mail dated 31 Dec 9999 (a day that is none in 北京时间), or a Received header of it, stopped the whole merge with
+    an internal error and no outputs: the mail's form is merged, its time taken from nothing it cannot be."""
+    from formkit.generate import generate_campaign
+    from tests.test_roundtrip import _find
+
+    paths = generate_campaign(cfg, "risks")
+    rows = [{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}]
+    form = fill(_find(paths, "附件3", "李娜"), workdir / "a3.xlsx", rows=rows).read_bytes()
+    inbox = workdir / "inbox"
+    (inbox / "1.eml").write_bytes(hostile.make_eml([("附件3_李娜.xlsx", form)], date="Fri, 31 Dec 9999 20:00:00 +0000"))
+    (inbox / "2.eml").write_bytes(hostile.make_eml([("附件3_张伟.xlsx", fill(
+        _find(paths, "附件3", "张伟"), workdir / "b3.xlsx", rows=rows).read_bytes())], date="不详").replace(
+        b"From: ", b"Received: from mx by mail.example.edu.cn; Fri, 31 Dec 9999 23:59:59 -1200\r\nFrom: ", 1))
+    code, report = _merge(workdir)
+    assert code == 0
+    assert {i["path"]: (i["status"], i["submitted_at"]) for i in report["inputs"]} == {
+        "inbox/1.eml!附件3_李娜.xlsx": ("accepted", None), "inbox/2.eml!附件3_张伟.xlsx": ("accepted", None)}
+
+
 def test_formkits_own_outputs_put_back_into_the_inbox_are_no_forms(cfg, workdir):
     """The consolidated workbook and the publication, copied back into inbox/ (a leader's copy mailed back): the
     consolidated workbook was accepted as 附件1 and replaced the real one (its 领导小组 sheet shows 附件1's labels), the

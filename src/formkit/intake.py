@@ -741,10 +741,15 @@ def header_date(text: str) -> datetime | None:
         when = datetime(*parts[:6])
     except (TypeError, ValueError, OverflowError):
         return None
+    if not 1980 <= when.year <= 2200:
+        return None             # (no mail's: 9999-12-31 in another zone is no day of the calendar, merge stopped)
     if not _ZONE_GIVEN.search(t):
         return when.replace(tzinfo=_CHINA)
     # ("-0000": UTC, the local offset unknown, RFC 5322 3.3)
-    return when.replace(tzinfo=timezone(timedelta(seconds=parts[9] or 0)))
+    try:
+        return when.replace(tzinfo=timezone(timedelta(seconds=parts[9] or 0)))
+    except (ValueError, OverflowError):     # (an offset of a day or more)
+        return None
 
 
 def _zip_mtime(info: zipfile.ZipInfo) -> float | None:

@@ -95,7 +95,10 @@ def filled_after_sending(result: InputResult, window: tuple[date, date] | None =
 
 
 def _within(ts: float, window: tuple[date, date]) -> bool:
-    return window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]
+    try:
+        return window[0] <= datetime.fromtimestamp(ts, tz=CHINA).date() <= window[1]
+    except (ValueError, OverflowError, OSError):        # (a time off the calendar: year 1, 9999 in 北京时间)
+        return False
 
 
 def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[float, str]:
@@ -482,7 +485,10 @@ def beijing(text: str) -> str | None:
 
 def iso(ts: float) -> str | None:
     """An ISO time in 北京时间; None when nothing says when (report.json: null, as for a rejected input)."""
-    return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
+    try:
+        return datetime.fromtimestamp(ts, tz=CHINA).isoformat(timespec="seconds") if ts else None
+    except (ValueError, OverflowError, OSError):        # (a 填表日期 of year 1, checked outside a working folder)
+        return None
 
 
 def dated_corrections(results: list[InputResult]) -> None:
