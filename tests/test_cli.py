@@ -78,6 +78,35 @@ def test_generate_on_a_fresh_init(tmp_path):
     assert len(files) == 1 + 3 * 4
 
 
+def test_generate_after_a_run_stopped_half_way_lists_what_it_wrote_as_to_send(tmp_path):
+    """A generate stopped half-way (Ctrl-C, the window closed) wrote forms but recorded and listed nothing; the next
+    run said of those forms "the same as last time, already sent" and the coordinator never sent them."""
+    import openpyxl
+
+    target = tmp_path / "w"
+    run("init", str(target))
+    ledger = target / "outbox/.formkit-generated.json"
+    assert run("generate", "--dir", str(target), "--quiet").returncode == 0
+    ledger.unlink()                       # the first run stopped before it recorded anything
+    again = run("generate", "--dir", str(target))
+    assert again.returncode == 0, again.stderr
+    assert "与上次相同" not in again.stdout and "已发出的不必重发" not in again.stdout
+    recorded = ledger.read_bytes()        # … a later run stopped: one department's head renamed, its forms rewritten
+    roster = target / "名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    ws = wb.worksheets[0]
+    head = [c.value for c in ws[1]].index("部门负责人") + 1
+    ws.cell(2, head).value = "钱新"
+    dept = ws.cell(2, 2).value
+    wb.save(roster)
+    assert run("generate", "--dir", str(target), "--quiet").returncode == 0
+    ledger.write_bytes(recorded)
+    again = run("generate", "--dir", str(target))
+    assert again.returncode == 0, again.stderr
+    said = next(line for line in again.stdout.splitlines() if line.startswith("与上次生成的相比"))
+    assert "份内容有变化" in said and dept in said and "0 份内容有变化" not in said
+
+
 def test_generate_again_keeps_forms_filled_in_place_and_says_what_changed(tmp_path):
     """The coordinator fills 附件1 where generate put it: generating again (a roster fix) replaced it with a blank one,
     and a form no longer issued was deleted, filled or not. Now a form changed since it was written is moved to

@@ -535,15 +535,17 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         write_form(buf, spec, cfg, ident, content, department=dept)
         data = buf.getvalue()
         was, digest = ledger.on_disk(path), hashlib.sha256(data).hexdigest()
-        if was == digest:
+        issued = ledger.issued(path)
+        if was == digest and issued == digest:
             said["same"].append(path)
         else:
-            if was is not None and not ledger.ours(path, was):
+            if was is not None and was != digest and not ledger.ours(path, was):
                 said["kept"].append(ledger.set_aside(path))
-            write_bytes_atomic(path, data)
-            # (as last generated, though the file there was changed or gone since: the same form for its receiver)
-            issued = ledger.issued(path)
-            kind = "same" if issued == digest else "new" if was is None and issued is None else "changed"
+            if was != digest:
+                write_bytes_atomic(path, data)
+            # (as last generated, though the file there was changed or gone since: the same form for its receiver; one
+            # a run stopped half-way wrote is not "the same as last time": that run recorded nothing, listed nothing)
+            kind = "same" if issued == digest else "new" if issued is None and was in (None, digest) else "changed"
             if kind != "same" and content.rows and all(r.get("measure") for r in content.rows):
                 # every risk of it answered by an accepted measure form, now pre-filled with those measures: nothing
                 # for its receiver to fill (it was "changed: to send", the people who had answered asked again)
