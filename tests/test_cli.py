@@ -409,6 +409,39 @@ def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsy
     assert "Traceback" in log.read_text(encoding="utf-8") and str(log) in err
 
 
+def test_ctrl_c_while_a_module_is_imported_is_an_interruption_and_a_good_run_clears_the_fault_log(workdir, monkeypatch,
+                                                                                                    capsys):
+    """Ctrl-C landing while Python set up a class comes as a RuntimeError: it was said as formkit's own fault ("send it
+    to the maintainers", exit 2). And the record of an earlier fault stayed in outbox/ after every merge that went well."""
+    import formkit.cli as cli
+
+    def interrupted(args):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on '_Field' instance") from exc
+
+    monkeypatch.setitem(cli.COMMANDS, "merge", interrupted)
+    (workdir / "outbox").mkdir(exist_ok=True)
+    assert main(["merge", "--dir", str(workdir)]) == 130
+    err = capsys.readouterr().err
+    assert "已中断" in err and "内部出错" not in err
+    log = workdir / "outbox/formkit-错误记录.txt"
+    log.write_text("an earlier fault", encoding="utf-8")
+    monkeypatch.setitem(cli.COMMANDS, "merge", lambda args: 1)
+    assert main(["merge", "--dir", str(workdir)]) == 1 and not log.exists()
+
+
+def test_help_on_a_terminal_that_cannot_show_chinese(workdir):
+    """A terminal of ISO-8859-1 (or PYTHONIOENCODING=ascii): formkit --help threw a traceback."""
+    import os
+
+    for args in (["--help"], ["merge", "--help"]):
+        done = subprocess.run([sys.executable, "-m", "formkit", *args], capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONIOENCODING": "ascii"})
+        assert done.returncode == 0 and "Traceback" not in done.stderr and "formkit" in done.stdout, done.stderr
+
+
 def test_last_years_form_mailed_this_round_is_no_file_left_in_the_inbox(workdir, cfg):
     """孙丽 mails, during this year's round, last year's form by mistake, the only problem file: the next step said to move
     "last round's files left in inbox/" out and to send no draft (her reply, "use this year's form", held back)."""

@@ -178,6 +178,11 @@ def _interrupted(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):     # (a terminal of ISO-8859-1: the help threw a traceback)
+        try:
+            stream.reconfigure(errors="replace" if stream is sys.stdout else "backslashreplace")
+        except (AttributeError, ValueError, OSError):
+            pass
     parser = _parser()
     args = parser.parse_args(argv)
     if not args.command:
@@ -193,7 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):    # not on this system; not the main thread (an embedding program)
             pass
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        if code in (0, 1) and args.command in ("merge", "generate"):
+            _done_without_fault(args)
+        return code
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -216,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"错误：读取结果缓存（outbox/.formkit-cache.sqlite）无法使用（{exc}）；请检查 outbox/ 的权限，"
                   "或删除该文件后重新运行（它只是缓存）。", file=sys.stderr)
             return 2
+        if _interrupted_inside(exc):    # Ctrl-C while a module was imported (Python turns it into a RuntimeError)
+            print("\n已中断。", file=sys.stderr)
+            return 130
         return _internal_error(args, exc)
     except KeyboardInterrupt:
         print("\n已中断。" + ("已写出的结果可能不完整，请重新运行该命令。" if args.command in ("merge", "generate") else ""),
@@ -225,6 +236,31 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout = screen
         for name, handler in handlers.items():
             signal.signal(getattr(signal, name), handler)
+
+
+def _interrupted_inside(exc: BaseException) -> bool:
+    """Whether a KeyboardInterrupt lies under an error (raised while Python set up a class, it comes as a
+    RuntimeError: said as formkit's own fault, "send it to the maintainers")."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+_FAULT_LOG = "formkit-错误记录.txt"
+
+
+def _done_without_fault(args) -> None:
+    """A command done: the record of an earlier run's internal error in outbox/ is stale (it stayed there, after
+    every merge that went well)."""
+    if getattr(args, "dir", None) is not None:
+        try:
+            (Path(args.dir) / "outbox" / _FAULT_LOG).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _internal_error(args, exc: Exception) -> int:
@@ -239,7 +275,7 @@ def _internal_error(args, exc: Exception) -> int:
     for folder in (getattr(args, "dir", None) and Path(args.dir) / "outbox", Path(tempfile.gettempdir())):
         if folder and folder.is_dir():
             try:
-                where = folder / "formkit-错误记录.txt"
+                where = folder / _FAULT_LOG
                 where.write_text(f"formkit {__version__} {args.command}\n{text}", encoding="utf-8")
                 break
             except OSError:
