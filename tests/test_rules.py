@@ -1555,7 +1555,8 @@ def test_a_risk_left_out_of_a_full_blank_measure_form_is_named_in_the_table(cfg)
 
 @pytest.mark.parametrize("typed, kept", [("2023/6/30", "2023-06-30"), ("2023.6.30", "2023-06-30"),
                                          ("2023年6月30日", "2023-06-30"), (datetime(2023, 6, 30, 9, 30), "2023-06-30"),
-                                         ("2023年6月", "2023年6月"), ("6月底前", "6月底前"), ("长期", "长期")])
+                                         ("2023年6月", "2023年6月"), ("6月底前", "6月底前"), ("长期", "长期"),
+                                         ("２０２３－０６－３０", "2023-06-30"), ("２０２３年６月３０日", "2023-06-30")])
 def test_a_deadline_typed_as_a_whole_date_is_one_date_in_the_catalogue(cfg, typed, kept):
     """完成时限 2023/6/30, 2023.6.30, 2023年6月30日 or a date cell with a time: 2023-06-30 in the catalogue (written as a
     date there: they stayed text beside real dates, Excel's date filter missing them); a month or a term as typed."""
