@@ -81,6 +81,18 @@ class RawEntry:
     date_time: tuple = (2024, 3, 5, 9, 30, 0)
 
 
+def overlapping_zip(names: int = 100, size: int = 1 << 20) -> bytes:
+    """One block of zeros listed under `names` names in the directory, every entry pointing at it: the overlapping
+    zip bomb (no zip tool writes one)."""
+    raw = bytes(size)
+    comp = _deflate(raw)
+    crc = zlib.crc32(raw)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(comp), size, 6, 0) + b"a.xlsx" + comp
+    central = b"".join(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(comp), size,
+                                   len(f"m{i}.xlsx"), 0, 0, 0, 0, 0, 0) + f"m{i}.xlsx".encode() for i in range(names))
+    return local + central + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, names, names, len(central), len(local), 0)
+
+
 def _deflate(data: bytes) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     return c.compress(data) + c.flush()

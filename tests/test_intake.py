@@ -325,6 +325,10 @@ def test_each_zip_member_is_checked_by_the_table_before_it_is_read(tmp_path: Pat
     assert [s.path for s in skipped] == ["bomb.zip!签字页扫描件.pdf"] and "不是表单" in skipped[0].reason
     many = H.raw_zip([H.RawEntry(f"{i}.txt".encode(), b"x") for i in range(safety.MAX_MEMBERS + 1)])
     assert outcome(expand(tmp_path, "many.zip", many)[0]) == {"many.zip": (None, F.FILE_UNSAFE)}
+    # a hundred names for one block of data: the archive refused as one (a reply for each name, none naming it)
+    inputs = expand(tmp_path, "overlap.zip", H.overlapping_zip())[0]
+    assert outcome(inputs) == {"overlap.zip": (None, F.FILE_UNSAFE)}
+    assert "共用同一段数据" in inputs[0].rejection.message
 
 
 def test_member_lying_about_its_size(tmp_path: Path):
