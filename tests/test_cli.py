@@ -898,6 +898,37 @@ def test_check_on_a_copy_of_a_returned_file_shows_its_errors(workdir, cfg, capsy
         assert "有错误" in out and "[invalid-level]" in out and "错误 1" in out, out
 
 
+def test_last_rounds_feedback_open_in_excel_stops_merge_before_it_writes(workdir, cfg, capsys, monkeypatch):
+    """Last round's feedback workbook open in Excel on the coordinator's desktop (locked; ~$ beside it), a correction
+    come in: merge stopped halfway (the new 廉政风险目录.xlsx written, report.json and the draft beside it deleted),
+    saying only "no permission". Now it stops before writing anything and says the file is open."""
+    import builtins
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "四级"}])
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 1
+    opened = next((workdir / "outbox/反馈").rglob("*_反馈.xlsx"))
+    (opened.parent / f"~${opened.name}").write_bytes(b"")
+    fill(form, workdir / "inbox/李娜_改.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    before = {p: p.read_bytes() for p in (workdir / "outbox").rglob("*") if p.is_file() and p.suffix in (".xlsx", ".json")}
+    real_open = builtins.open
+
+    def refuse(file, mode="r", *a, **k):
+        if str(file) == str(opened) and mode == "r+b":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    capsys.readouterr()
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert opened.name in err and "正在被 Excel 或 WPS 打开" in err and "上一轮的结果未改动" in err, err
+    assert all(p.read_bytes() == data for p, data in before.items())
+
+
 def test_an_output_that_cannot_be_replaced_says_nothing_was_written(workdir, cfg, capsys, monkeypatch):
     """outbox/廉政风险目录.xlsx cannot be opened for writing (open in a program, read-only): merge stops before writing
     anything and says that the previous round's outputs are as they were (it said "partly written, no report.json"

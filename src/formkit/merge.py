@@ -119,7 +119,14 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     )
     from formkit.numbering import same_campaign
     from formkit.write.common import sweep_temporary
-    from formkit.write.feedback import clear_previous, plan_feedback, record_feedback, write_chase
+    from formkit.write.feedback import (
+        CHASE_DIR,
+        FEEDBACK_DIR,
+        clear_previous,
+        plan_feedback,
+        record_feedback,
+        write_chase,
+    )
     from formkit.write.publication import FILE_STEM, SUBDIR
     from formkit.write.report import report_data, write_report
     from formkit.write.workbook import write_workbook
@@ -127,8 +134,10 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
     with timed(timings, "compare"):
         out.mkdir(parents=True, exist_ok=True)
         sweep_temporary(out)          # what an interrupted merge left
+        # (and last round's feedback and chase drafts, which this round replaces or removes: one open stopped merge
+        # halfway, the new 廉政风险目录.xlsx written and report.json gone)
         _check_replaceable(out / WORKBOOK_NAME, out / SUBDIR / f"{FILE_STEM}.xlsx", out / SUBDIR / f"{FILE_STEM}.html",
-                           out / "report.json")
+                           out / "report.json", *_drafts(out / FEEDBACK_DIR), *_drafts(out / CHASE_DIR))
         digest = inputs_digest(analysis)
         target = out / WORKBOOK_NAME
         archive_previous(target, digest)
@@ -235,6 +244,16 @@ def _department_of(cfg: Config) -> Callable[[str], str | None]:
         found = cfg.roster.find_department(name)
         return found.code if found else issued.get(normalize.fold(name))
     return code_of
+
+
+def _drafts(folder: Path) -> list[Path]:
+    """The files last round wrote in outbox/反馈/ or outbox/催报/ (each department's folder)."""
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    found = []
+    for place in (folder, *(p for p in folder.iterdir() if p.is_dir() and not p.is_symlink())):
+        found += [p for p in place.iterdir() if p.suffix in (".xlsx", ".eml") and not p.is_symlink()]
+    return sorted(found)
 
 
 def _check_replaceable(*paths: Path) -> None:
