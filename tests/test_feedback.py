@@ -1620,6 +1620,27 @@ def test_measure_forms_are_owed_once_generated_wherever_the_templates_went(cfg, 
     assert "附件6" not in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
 
 
+def test_measure_forms_are_owed_after_outbox_is_deleted(cfg, workdir):
+    """The measure forms went out to every department; 教务处's 附件6 came back. outbox/ deleted (the contract says it may
+    be): 财务处's 附件5/6 showed 未下发 and the chase left them out; the form that came back says the stage went out."""
+    from formkit.config import load_config
+    from formkit.submissions import grid
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    (workdir / "formkit.toml").write_text((workdir / "formkit.toml").read_text(encoding="utf-8").replace(
+        "[campaign]", "[campaign]\nas_of = 2023-05-20", 1), encoding="utf-8")
+    cfg = load_config(workdir)
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件6", "教务处"), workdir / "inbox/教务处附件6.xlsx", header={"填表日期": "2023-05-10"},
+         by_risk_id={"JWC-01": {"关键环节": "执行", "防控措施": "双人复核", "工作程序": "登记—审核", "完成时限": "长期"}})
+    before = {d.code: (d.forms["附件6"].state, d.personal["附件5"].state) for d in grid(merge(cfg).analysis)}
+    assert before["CWC"] == ("逾期", "逾期")
+    shutil.rmtree(workdir / "outbox")
+    after = {d.code: (d.forms["附件6"].state, d.personal["附件5"].state) for d in grid(merge(cfg).analysis)}
+    assert after == before
+    assert "附件6" in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+
+
 def test_personal_forms_of_one_file_name_get_feedback_named_for_their_person(cfg, workdir):
     """教务处 files each person's form as 自查表.xlsx in a folder per person: the feedback of each names its person
     (they were 自查表_反馈 and 自查表_2_反馈, given by order: after one was corrected, the other's took its name)."""

@@ -115,6 +115,7 @@ def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
     """Whether a measure form (附件5/6) has gone out to a department: generated for it (outbox/.formkit-issued.json, or
     its file in outbox/templates/), or one came back from it. The chase asks for it and 提交情况 shows it owed only
     then (未下发 before)."""
+    from formkit.config import ISSUED_FILE
     from formkit.generate import department_folders, issued_measures
 
     cfg = analysis.cfg
@@ -125,11 +126,14 @@ def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
     came = {r.department for r in analysis.inputs
             if r.form and analysis.forms[r.form].is_measure_form and r.status in (ACCEPTED, RETURNED)}
     known: dict[tuple[str, str], bool] = {}
+    # outbox/ deleted (the contract says it may be) with the measure forms out: the record and the templates gone,
+    # those that came back say the stage went out (the departments yet to answer showed 未下发, the chase leaving them)
+    lost = bool(came) and not (cfg.outbox / ISSUED_FILE).exists() and not templates.is_dir()
 
     def issued(form: str, code: str) -> bool:
         if (form, code) not in known:
             folder = templates / folders.get(code, "")
-            known[form, code] = code in recorded or code in came \
+            known[form, code] = lost or code in recorded or code in came \
                 or (folder.is_dir() and any(folder.glob(f"{form}_*.xlsx")))
         return known[form, code]
 
