@@ -161,7 +161,13 @@ def test_folders_that_cannot_be_opened_are_reported_and_the_rest_merged(workdir,
     with open(os.open("附件3.xlsx", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), "wb") as fh:
         fh.write(form.read_bytes())
     os.close(fd)
-    real_scandir, real_is_symlink = os.scandir, Path.is_symlink
+    fill(form, workdir / "inbox/移走了.xlsx")
+    real_scandir, real_is_symlink, real_stat = os.scandir, Path.is_symlink, Path.stat
+
+    def gone(self, *a, **k):         # moved away while merge ran
+        if self.name == "移走了.xlsx":
+            raise FileNotFoundError(2, "No such file or directory", str(self))
+        return real_stat(self, *a, **k)
 
     def scandir(path="."):          # tests run as root, whom permissions do not stop: refuse as the system would
         if str(path).endswith("noperm"):
@@ -175,15 +181,21 @@ def test_folders_that_cannot_be_opened_are_reported_and_the_rest_merged(workdir,
 
     monkeypatch.setattr(os, "scandir", scandir)
     monkeypatch.setattr(Path, "is_symlink", is_symlink)
+    monkeypatch.setattr(Path, "stat", gone)
     result = merge(cfg)
     report = json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))
     by_path = {i["path"]: i for i in report["inputs"]}
     assert by_path["inbox/张伟.xlsx"]["status"] == "accepted"
     unreadable = {p: i["findings"][0] for p, i in by_path.items() if i["status"] == "rejected"}
-    assert set(unreadable) >= {"inbox/noperm/", "inbox/noaccess/"} and len(unreadable) == 3, sorted(by_path)
+    assert set(unreadable) >= {"inbox/noperm/", "inbox/noaccess/", "inbox/移走了.xlsx"} and len(unreadable) == 4, \
+        sorted(by_path)
+    # each cause with its own advice (a file moved away meanwhile was told to check its permissions)
+    moved = unreadable.pop("inbox/移走了.xlsx")["message"]
+    assert "被移走或删除" in moved and "不再变动" in moved and "权限" not in moved
     deep = next(p for p in unreadable if p.startswith("inbox/教务处收表文件夹/"))
     assert {f["code"] for f in unreadable.values()} == {"inbox-unreadable"}
     assert "没有读取权限" in unreadable["inbox/noperm/"]["message"] and "路径过长" in unreadable[deep]["message"]
+    assert "权限" in unreadable["inbox/noperm/"]["message"] and "缩短" in unreadable[deep]["message"]
     assert result.exit_code == 1
     drafts = [p.name for p in (workdir / "outbox").rglob("*.eml")]
     assert not any("noperm" in d or "noaccess" in d or "教务处收表文件夹" in d for d in drafts), drafts

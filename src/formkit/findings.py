@@ -55,8 +55,7 @@ FILE_READ_FAILED = _code(
     "读取文件时程序异常中止（{detail}），该文件未处理；请另存为新的 .xlsx 后重新发送。")
 INBOX_UNREADABLE = _code(
     "inbox-unreadable", ERROR, "收件箱中无法打开",
-    "收件箱中的“{value}”无法打开（{detail}），没有处理；请在本机检查它的权限，或缩短过深的文件夹路径，"
-    "然后重新运行 merge。")
+    "收件箱中的“{value}”无法打开（{detail}），没有处理；处理后重新运行 merge。")
 FILE_IS_OUTPUT = _code(
     "file-is-output", ERROR, "汇总结果文件",
     "这是 formkit 写出的{detail}，不是各部门报回的表单，没有汇总；如它在收件箱（inbox/）中，请把它移出。")

@@ -1542,13 +1542,15 @@ _ARCHIVE_ENCRYPTED = getattr(findings, "ARCHIVE_ENCRYPTED", findings.FILE_ENCRYP
 
 
 def _os_error(exc: OSError) -> str:
+    """Why a file of inbox/ could not be opened, and what to do about it (one advice for every cause told to check
+    the permissions of a file moved away while merge ran)."""
     if isinstance(exc, PermissionError):
-        return "没有读取权限"
+        return "没有读取权限：请在本机检查它的权限"
     if exc.errno == errno.ENAMETOOLONG:
-        return "路径过长：文件夹层数太多或名称太长"
+        return "路径过长：文件夹层数太多或名称太长，请缩短"
     if exc.errno == errno.ENOENT:
-        return "文件在处理过程中被移走或删除了"
-    return exc.strerror or type(exc).__name__
+        return "文件在汇总过程中被移走或删除了：请等收件箱中的文件不再变动"
+    return f"{exc.strerror or type(exc).__name__}：请在本机检查这个文件"
 
 
 def _sorted(exp: _Expander) -> tuple[list[RawInput], list[Skipped]]:
