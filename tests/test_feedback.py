@@ -1641,6 +1641,31 @@ def test_measure_forms_are_owed_after_outbox_is_deleted(cfg, workdir):
     assert "附件6" in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
 
 
+def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):
+    """A mailbox export holds the forms and the office's other mail: a meeting notice with its PDF, the finance office's
+    课时费统计.xlsx. Each was rejected, a reply drafted to its sender ("use the form you were sent"), merge never 0. Mail
+    that speaks of the campaign and brings no form (李娜's scan of her 附件3) is still answered."""
+    paths = generate_campaign(cfg)
+    form = fill(_find(paths, "附件3", "张伟"), workdir / "a3.xlsx", header={"填表日期": "2023-03-10"},
+                rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    mails = [hostile.make_eml([("附件3_张伟.xlsx", form.read_bytes())], subject="附件3 张伟", from_="张伟 <zw@example.edu.cn>"),
+             hostile.make_eml([("会议通知.pdf", hostile.pdf())], subject="关于召开全校教职工大会的通知",
+                              from_="党政办 <db@example.edu.cn>"),
+             hostile.make_eml([("课时费统计.xlsx", hostile.tiny_xlsx())], subject="3月课时费统计",
+                              from_="财务处 <cw@example.edu.cn>"),
+             hostile.make_eml([("自查表扫描.pdf", hostile.pdf())], subject="附件3 李娜", from_="李娜 <ln@example.edu.cn>")]
+    (workdir / "inbox/收件箱.mbox").write_bytes(b"".join(
+        b"From x@example.edu.cn Mon Mar 13 09:00:00 2023\n" + m.replace(b"\r\n", b"\n") + b"\n\n" for m in mails))
+    result = merge(cfg)
+    status = {r["path"]: r["status"] for r in result.report["inputs"]}
+    assert status == {"inbox/收件箱.mbox!第1封邮件.eml!附件3_张伟.xlsx": "accepted", "inbox/收件箱.mbox!第4封邮件.eml": "rejected"}
+    skipped = {s["path"]: s["reason"] for s in result.report["skipped"]}
+    assert "与本次活动无关" in skipped["inbox/收件箱.mbox!第3封邮件.eml!课时费统计.xlsx"]
+    assert "与本次活动无关" in skipped["inbox/收件箱.mbox!第2封邮件.eml"]
+    drafts = [Path(p).name for p in result.outputs["mail_drafts"] if "/反馈/" in p]
+    assert "第4封邮件_反馈.eml" in drafts and not any("第2封" in d or "第3封" in d or "课时费" in d for d in drafts), drafts
+
+
 def test_personal_forms_of_one_file_name_get_feedback_named_for_their_person(cfg, workdir):
     """教务处 files each person's form as 自查表.xlsx in a folder per person: the feedback of each names its person
     (they were 自查表_反馈 and 自查表_2_反馈, given by order: after one was corrected, the other's took its name)."""

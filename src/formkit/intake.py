@@ -1301,6 +1301,8 @@ class _Expander:
             return
         before, others, skipped = len(self.inputs), self.not_forms, len(self.skipped)
         self.not_forms = []
+        if in_mailbox:
+            prov["mailbox"] = True      # one of a mailbox export's mails (pipeline: the office's other mail in it)
         try:
             self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
         except RecursionError:
@@ -1315,6 +1317,12 @@ class _Expander:
         elif len(self.inputs) == before and in_mailbox and not self.not_forms:
             subject = prov["subject"] or "（无主题）"
             self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”没有附件，已跳过"))
+        elif len(self.inputs) == before and in_mailbox and not about_campaign(prov["subject"], *self.not_forms):
+            # the office's other mail in the same export (a meeting notice with its PDF): no form that failed to come
+            # (it was answered, to its sender, as a mail without its form)
+            subject = prov["subject"] or "（无主题）"
+            self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”与本次活动无关（附件："
+                                              f"{'、'.join(self.not_forms[:3])}），已跳过"))
         elif len(self.inputs) == before:
             # attachments, but none a spreadsheet (a scan, a photo, a PDF or Word copy of the form): said so, not
             # "no attachment" (she did attach something)
@@ -1532,6 +1540,14 @@ def _content_type(part: Message) -> str:
         return part.get_content_type()
     except Exception:  # noqa: BLE001 - a broken Content-Type header reads as data
         return "application/octet-stream"
+
+
+_ABOUT_CAMPAIGN = re.compile(r"廉政|廉洁|风险|自查|防控|措施|权力|职权|清单|领导小组|附件\s*[1-6１-６]")
+
+
+def about_campaign(*texts: str | None) -> bool:
+    """Whether a mail's subject or attachment names say anything of the campaign (its forms, their names)."""
+    return any(text and _ABOUT_CAMPAIGN.search(text) for text in texts)
 
 
 _SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",

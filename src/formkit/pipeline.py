@@ -36,6 +36,7 @@ from formkit.intake import (
     ADDR_SPEC,
     RawInput,
     Skipped,
+    about_campaign,
     walk_inbox,
 )
 from formkit.levels import supervision
@@ -701,6 +702,10 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
             join(target, owners.pop())
 
 
+_OTHER_MAIL = [[F.FILE_NOT_A_FORM], [F.FILE_CORRUPT], [F.FILE_UNKNOWN_FORMAT]]
+"""What a file of the office's other mail in a mailbox export is found to be: no form, or no workbook at all."""
+
+
 def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:
     """Blank forms in a mail from the office's own address (formkit.toml's contact: the notice it sent out, saved in
     inbox/ with a mailbox export of sent mail) are no submissions: skipped (they were returned as the department's
@@ -718,6 +723,13 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             skipped.append(Skipped(res.path, "formkit 写出、尚未发出的邮件草稿（回复或催报），已跳过"))
             continue
         if res.brief is None:
+            if mail.get("mailbox") and [f.code for f in res.findings] in _OTHER_MAIL \
+                    and not about_campaign(mail.get("subject"), res.raw.file_path.rsplit("!", 1)[-1]):
+                # a workbook of the office's other mail in a mailbox export (课时费统计.xlsx from the finance office): no
+                # form of the campaign's that failed (a reply went to its sender: "use the form you were sent")
+                results.remove(res)
+                skipped.append(Skipped(res.path, f"邮箱导出文件中与本次活动无关的邮件（{mail.get('subject') or '无主题'}）"
+                                                 "中的文件，不是本次表单，已跳过"))
             continue
         if office and (mail.get("address") or "").lower() in office:
             # (the notice forwarded back by a department, in its reply: the office's too)
