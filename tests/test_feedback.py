@@ -1620,9 +1620,11 @@ def test_measure_forms_are_owed_once_generated_wherever_the_templates_went(cfg, 
     assert "附件6" not in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
 
 
-def test_measure_forms_are_owed_after_outbox_is_deleted(cfg, workdir):
+def test_after_outbox_is_deleted_merge_says_how_to_restore_where_the_measure_forms_went(cfg, workdir, capsys):
     """The measure forms went out to every department; 教务处's 附件6 came back. outbox/ deleted (the contract says it may
-    be): 财务处's 附件5/6 showed 未下发 and the chase left them out; the form that came back says the stage went out."""
+    be): 财务处's 附件5/6 showed 未下发 and the chase left them out, unsaid (only the departments that answered are known
+    to have had them). merge now says so and how to restore the record; generate --stage measures does."""
+    from formkit.cli import main
     from formkit.config import load_config
     from formkit.submissions import grid
 
@@ -1631,14 +1633,20 @@ def test_measure_forms_are_owed_after_outbox_is_deleted(cfg, workdir):
         "[campaign]", "[campaign]\nas_of = 2023-05-20", 1), encoding="utf-8")
     cfg = load_config(workdir)
     paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
-    fill(_find(paths, "附件6", "教务处"), workdir / "inbox/教务处附件6.xlsx", header={"填表日期": "2023-05-10"},
-         by_risk_id={"JWC-01": {"关键环节": "执行", "防控措施": "双人复核", "工作程序": "登记—审核", "完成时限": "长期"}})
+    fill(_find(paths, "附件6", "教务处"), workdir / "inbox/教务处附件6.xlsx", header={"填表日期": "2023-05-10"})
     before = {d.code: (d.forms["附件6"].state, d.personal["附件5"].state) for d in grid(merge(cfg).analysis)}
     assert before["CWC"] == ("逾期", "逾期")
     shutil.rmtree(workdir / "outbox")
+    capsys.readouterr()
+    main(["merge", "--dir", str(workdir)])
+    err = capsys.readouterr().err
+    assert "没有措施表（附件5/6）的下发记录" in err and "generate --stage measures" in err
+    main(["generate", "--dir", str(workdir), "--stage", "measures", "--quiet"])
     after = {d.code: (d.forms["附件6"].state, d.personal["附件5"].state) for d in grid(merge(cfg).analysis)}
     assert after == before
-    assert "附件6" in read_eml(workdir / "outbox/催报/财务处_催报.eml").get_body(("plain",)).get_content()
+    capsys.readouterr()
+    main(["merge", "--dir", str(workdir)])
+    assert "下发记录" not in capsys.readouterr().err
 
 
 def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):

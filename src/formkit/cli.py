@@ -598,6 +598,10 @@ def cmd_merge(args) -> int:
             print(f"提醒：{note}", file=sys.stderr)
         if (stale := _after_as_of(cfg, result.analysis)) is not None:
             print(f"提醒：{stale}", file=sys.stderr)
+        from formkit.submissions import issue_record_lost
+
+        if (lost := issue_record_lost(result.analysis)) is not None:
+            print(f"提醒：{lost}", file=sys.stderr)
     _summary(args, result)
     _print_timings(timings)
     return result.exit_code

@@ -115,7 +115,6 @@ def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
     """Whether a measure form (附件5/6) has gone out to a department: generated for it (outbox/.formkit-issued.json, or
     its file in outbox/templates/), or one came back from it. The chase asks for it and 提交情况 shows it owed only
     then (未下发 before)."""
-    from formkit.config import ISSUED_FILE
     from formkit.generate import department_folders, issued_measures
 
     cfg = analysis.cfg
@@ -126,18 +125,32 @@ def issued_by(analysis: Analysis) -> Callable[[str, str], bool]:
     came = {r.department for r in analysis.inputs
             if r.form and analysis.forms[r.form].is_measure_form and r.status in (ACCEPTED, RETURNED)}
     known: dict[tuple[str, str], bool] = {}
-    # outbox/ deleted (the contract says it may be) with the measure forms out: the record and the templates gone,
-    # those that came back say the stage went out (the departments yet to answer showed 未下发, the chase leaving them)
-    lost = bool(came) and not (cfg.outbox / ISSUED_FILE).exists() and not templates.is_dir()
 
     def issued(form: str, code: str) -> bool:
         if (form, code) not in known:
             folder = templates / folders.get(code, "")
-            known[form, code] = lost or code in recorded or code in came \
+            known[form, code] = code in recorded or code in came \
                 or (folder.is_dir() and any(folder.glob(f"{form}_*.xlsx")))
         return known[form, code]
 
     return issued
+
+
+def issue_record_lost(analysis: Analysis) -> str | None:
+    """What to tell the coordinator when measure forms came back and nothing records where they went (outbox/ deleted,
+    as the contract allows): only the departments that answered count as sent them (issued_by: the others show 未下发,
+    the chase leaves them out, as for measure forms generated for some departments only)."""
+    from formkit.config import ISSUED_FILE
+
+    cfg = analysis.cfg
+    if (cfg.outbox / ISSUED_FILE).exists() or (cfg.outbox / "templates").is_dir():
+        return None
+    if not any(r.form and analysis.forms[r.form].is_measure_form and r.status in (ACCEPTED, RETURNED)
+               for r in analysis.inputs):
+        return None
+    return ("outbox/ 中没有措施表（附件5/6）的下发记录（可能删除过 outbox/）：只有报回了措施表的部门算作已下发，其余部门在“提交情况”"
+            "中显示“未下发”，催报也不向它们要措施表。如措施表已发给各部门，请运行 formkit generate --stage measures 恢复记录"
+            "（已发出的表不必重发），再运行 merge。")
 
 
 def owing(analysis: Analysis) -> list[DepartmentStatus]:
