@@ -3618,6 +3618,24 @@ def test_text_outside_the_table_is_named_not_dropped(cfg, where):
     assert said == [("lists", "hidden-sheet-rows", "info")]
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_sheet_numbers_adds_on_export_is_nothing_to_say(cfg, lang):
+    """A correct form exported from Apple Numbers has its export summary sheet first (which Numbers table became which
+    worksheet): two sheet-not-read warnings and a reply asking to unhide a sheet that was not hidden."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="numbers.xlsx")
+    wb = openpyxl.load_workbook(path)
+    summary = wb.create_sheet("导出摘要" if lang == "zh" else "Export Summary", 0)
+    for row in ((["此文稿已从 Numbers 导出。每个表格均已转换为 Excel 工作表。"], [],
+                 ["Numbers 工作表名称", "Numbers 表格名称", "Excel 工作表名称"], ["工作表 1", "表格 1", form_sheet(wb).title])
+                if lang == "zh" else
+                (["This document was exported from Numbers. Each table was converted to an Excel worksheet."], [],
+                 ["Numbers Sheet Name", "Numbers Table Name", "Excel Worksheet Name"], ["Sheet 1", "Table 1", "Sheet 1"])):
+        summary.append(row)
+    wb.save(path)
+    res = run(cfg)["numbers.xlsx"]
+    assert res.status == "accepted" and not [f for f in res.findings if f.sheet == summary.title]
+
+
 def test_a_long_description_is_no_error_and_a_tight_limit_is_said_in_the_form(cfg):
     """A 490-character 主要表现形式 was returned ("最多 300 字") under a limit the form said nowhere: descriptions take
     1,000 characters; the 风险点's 300 is said in its input help and checked as it is typed."""

@@ -1358,6 +1358,13 @@ def _stray_row(line: list, seen: set[str], labels: frozenset[str], choices: froz
     return cells[0][0], next((str(v) for _, v in cells if isinstance(v, str) and len(v) > 1), str(cells[0][1]))
 
 
+def _export_summary(grid) -> bool:
+    """The sheet Apple Numbers puts first when it exports to Excel ("导出摘要"/"Export Summary": which Numbers table became
+    which worksheet): nothing of the submitter's (its rows were "not read", a reply asking to unhide it)."""
+    top = " ".join(normalize.to_text(v) for line in grid[:6] for v in line[:4] if v not in (None, ""))
+    return "Numbers" in top and ("Excel 工作表" in top or "Excel Worksheet" in top or "Excel worksheet" in top)
+
+
 def _risk_like(line: list, choices: frozenset[str]) -> bool:
     """A row that reads as a risk written down (a level or category beside a description of 6 characters or more, not a
     post or unit), not a row of dropdown lists (教务员 | 思想道德 | 一级)."""
@@ -1664,6 +1671,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         known = {name, *apart_sheets, *(o for o, _ in others), *OWN_SHEETS}
         # (hidden too, and one showing a form's label or two over its own table: its rows were dropped unsaid)
         strays = [o for o in visible + hidden if o not in known and not o.startswith("WpsReserved")
+                  and not _export_summary(grid_of(o))
                   and ((found := recognise(grid_of(o), forms))[0] is None or found[1] < OTHER_FORM_SCORE)]
         seen = set().union(*(_row_texts(r) for s_ in read_subs for r in s_.rows)) if strays else set()
         labels = _all_labels(forms) if strays else frozenset()
