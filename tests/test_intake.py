@@ -507,6 +507,8 @@ def test_a_flat_ods_mailed_is_a_table_to_save_again_not_a_scan(tmp_path: Path):
     inputs, _ = expand(tmp_path, "m.eml", H.make_eml([("附件3_张三.fods", fods)]))
     assert outcome(inputs) == {"m.eml!附件3_张三.fods": (None, F.FILE_UNKNOWN_FORMAT)}
     assert "用 LibreOffice 打开它、另存为 .xlsx" in inputs[0].rejection.message
+    # (and not, in the same message, to fill the issued form in again in Excel or WPS)
+    assert "Excel 或 WPS 打开" not in inputs[0].rejection.message
 
 
 @pytest.mark.parametrize("name, ctype, says", [

@@ -36,7 +36,8 @@ def _code(slug: str, severity: str, title: str, template: str) -> str:
 FILE_EMPTY = _code("file-empty", ERROR, "空文件", "文件是空的（0 字节），请重新导出表单后发送。")
 FILE_UNKNOWN_FORMAT = _code(
     "file-unknown-format", ERROR, "不是可读取的工作簿",
-    "文件不是可以读取的 Excel/WPS 工作簿（{detail}），没有作为表单读取；如果这是要报送的表，请用 Excel 或 WPS 打开下发的表单填写后另存为 .xlsx 再发送。")
+    "文件不是可以读取的 Excel/WPS 工作簿（{detail}），没有作为表单读取；如果这是要报送的表，请发送 .xlsx 格式的表单（用下发的表单"
+    "填写，或把它另存为 .xlsx）。")
 FILE_CORRUPT = _code(
     "file-corrupt", ERROR, "文件已损坏",
     "文件已损坏，无法打开（{detail}）；请重新保存为 .xlsx 后再发送。")
