@@ -1649,6 +1649,30 @@ def test_after_outbox_is_deleted_merge_says_how_to_restore_where_the_measure_for
     assert "下发记录" not in capsys.readouterr().err
 
 
+def test_a_colleagues_rows_on_someone_elses_form_come_back_on_her_own_form(cfg, workdir):
+    """李娜 fills 张伟's 附件3 with her name (person-mismatch: hers, returned to her). Its feedback workbook was 张伟's form
+    (his 工号 and 岗位 beside her name, "本表为张伟专用"): nothing she corrected in it would ever be accepted. Now it is
+    her own form holding her rows; sent back as it is, it is accepted as hers."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/李娜.xlsx", header={"姓名": "李娜", "填表日期": "2023-03-10"},
+         rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "主要表现形式": "试卷保管不严", "风险等级": "二级"}])
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/李娜.xlsx"]["status"] == "returned"
+    back = workdir / next(p for p in result.outputs["feedback"] if p.endswith("_反馈.xlsx"))
+    ident = identity_of(back)[0]
+    assert (ident.person, ident.staff_no) == ("李娜", "0013")
+    ws = form_sheet(openpyxl.load_workbook(back))
+    values = {c.value for row in ws.iter_rows(max_row=8) for c in row if c.value is not None}
+    assert {"李娜", "0013", "考务专员"} <= values and "0012" not in values and "教务科科长" not in values
+    body = read_eml(back.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert "反馈附件已改为李娜本人的表单" in body and "请用正确的表单填写" not in body
+    shutil.copy(back, workdir / "inbox/李娜_改.xlsx")
+    merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/李娜_改.xlsx"]["status"] == "accepted" and got["inbox/李娜_改.xlsx"]["person"] == "李娜"
+    assert got["inbox/李娜.xlsx"]["status"] == "superseded"
+
+
 def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):
     """A mailbox export holds the forms and the office's other mail: a meeting notice with its PDF, the finance office's
     课时费统计.xlsx. Each was rejected, a reply drafted to its sender ("use the form you were sent"), merge never 0. Mail

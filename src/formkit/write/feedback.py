@@ -29,6 +29,7 @@ from pathlib import Path
 
 from formkit import findings as F
 from formkit import normalize, text
+from formkit.config import Person
 from formkit.generate import (
     FormContent,
     department_folders,
@@ -211,6 +212,17 @@ def needs_feedback(res: InputResult) -> bool:
     return any(f.severity in (F.ERROR, F.WARNING) for f in res.findings)
 
 
+def _colleague(res: InputResult, c) -> Person | None:
+    """A colleague on the staff list who filled someone else's risk form (person-mismatch, the form his): his own form
+    is the feedback workbook, holding his rows (it was the owner's, 工号 and 岗位 the owner's, and nothing he could
+    correct in it would be accepted)."""
+    ident = c.sub.identity
+    if c.spec.is_measure_form or c.staff is None or ident is None or not ident.person \
+            or normalize.name_key(c.staff.name) == normalize.name_key(ident.person):
+        return None
+    return c.staff if any(f.code == F.PERSON_MISMATCH for f in res.findings) else None
+
+
 def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
     """The errors and warnings shown, and the comments of the cells they mark: {(row or None, key): text}. A
     missing measure of a row put back (_restored) marks that row's 防控措施 cell."""
@@ -218,8 +230,14 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     back = {row["risk_id"]: i for i, row in enumerate(_restored(res, risks), len(c.sub.rows))}
     measure = c.spec.column("measure")
     later = {f.value for f in res.findings if f.code == F.RISK_REGISTERED_LATER}   # (a warning: the form was accepted)
+    own = _colleague(res, c)
+    owner = c.sub.identity.person if own is not None else ""
     shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field, value="")
              if f.code in _PUT_BACK and f.value in back
+             else replace(f, message=f"这份表是下发给{owner}的，表内姓名为“{own.name}”：反馈附件已改为{own.name}本人的表单并填入了"
+                                     f"原来的内容，核对后发回即可；如果就是{owner}本人填写的，请用下发给{owner}的原表，"
+                                     f"照名册写作“{owner}”后发送。")
+             if own is not None and f.code == F.PERSON_MISMATCH
              else f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     needed = []                  # a row put back: every cell it needs filled (附件6: 关键环节, 工作程序 too) and those
     for rid, i in back.items():  # it should have (完成时限), each listed in 问题说明 and the mail as well, so that doing
@@ -272,6 +290,15 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # last year's risk form: its rows on this campaign's form (sent back as it was, under last year's identity, it
         # was returned again forever); not a measure form: last year's 风险编号 are of other risks this year
         ident = identity_for(c.spec, cfg, c.department, c.staff)
+    elif (own := _colleague(res, c)) is not None:
+        # a colleague's rows on the owner's form (person-mismatch): on his own form, the owner's 工号 and 岗位 giving
+        # way to his
+        owner = cfg.roster.find_person(c.sub.identity.department, c.sub.identity.person, c.sub.identity.staff_no)
+        if owner is not None:
+            for key, value in header_prefill(c.spec, cfg, cfg.roster.departments.get(owner.department), owner).items():
+                if normalize.fold(iso_text(content.header.get(key, ""))) == normalize.fold(value):
+                    del content.header[key]
+        ident = identity_for(c.spec, cfg, dept, own)
     else:
         ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
     # the corrected file supersedes this one whatever dates it carries
@@ -644,7 +671,8 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     else:
         body = text.render("feedback_mail.txt.j2", recipient=who, form_title=form_title,
                            file_name=file_name, findings=sorted(shown, key=lambda f: f.severity != F.ERROR),
-                           own_form=any(f.code in _OWN_FORM for f in shown) and not _this_rounds_form(res),
+                           own_form=any(f.code in _OWN_FORM for f in shown) and not _this_rounds_form(res)
+                           and _colleague(res, c) is None,
                            this_round=_this_rounds_form(res), last_measures=_last_rounds_measures(res), waits=waits,
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
