@@ -1284,31 +1284,42 @@ def test_person_not_listed(cfg):
 
 
 def test_a_name_typed_with_one_character_otherwise_on_ones_own_form_is_ones_own(cfg):
-    """陳明 types 陈明 on her own form (工号 as issued), 𠮷田 types 吉田: hers, said (it was returned asking her to
-    write a character her keyboard does not give)."""
-    path = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "章伟"})
-    res = run(cfg)[path.name]
+    """陳明 types 陈明 on her own form (工号 as issued; 𠮷田 types 吉田): hers, said (it was returned asking her to write a
+    character her keyboard does not give). Not 章伟 on 张伟's: two common characters, maybe two people."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0015", "陳明", "JWC", "干事", "一般干部"))
+    path = submit(cfg, "附件3", "JWC", "陳明", header={"姓名": "陈明"})
+    other = submit(cfg, "附件3", "JWC", "张伟", header={"姓名": "章伟"})
+    got = run(cfg)
+    res = got[path.name]
     assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-name-variant")}
-    assert res.status == "accepted" and res.person == "张伟"
+    assert res.status == "accepted" and res.person == "陳明"
     f = res.findings[0]
-    assert f.severity == "warning" and "“章伟”" in f.message and "“张伟”" in f.message
+    assert f.severity == "warning" and "“陈明”" in f.message and "“陳明”" in f.message
+    assert {f.code for f in got[other.name].findings} - {"row-not-merged"} == {"person-not-listed"}
 
 
 def test_a_copy_with_ones_own_staff_no_and_a_name_typed_otherwise(cfg):
-    """A copy of the department's form (no person in it) with 张伟's 工号: 章伟 is 张伟 (a person the roster does not
-    have was made of him, and he was chased); 孙悟空 stays unknown, told whose 工号 it is."""
+    """A copy of the department's form (no person in it) with 陳明's 工号: 陈明 is 陳明 (a person the roster does not
+    have was made of her, and she was chased); 孙悟空 with 张伟's 工号 stays unknown, told whose 工号 it is; so does
+    章伟 (a newcomer on a colleague's copy took over his forms)."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0015", "陳明", "JWC", "干事", "一般干部"))
     src = blank(cfg, "附件3", "JWC")
-    head = {"岗位": "教务科科长", "职务层级": "中层干部", "工号": "0012"}
-    variant = submit(cfg, "附件3", src=src, header={**head, "姓名": "章伟"})
-    other = submit(cfg, "附件3", src=src, header={**head, "姓名": "孙悟空"})
+    head = {"岗位": "教务科科长", "职务层级": "中层干部"}
+    variant = submit(cfg, "附件3", src=src, header={**head, "姓名": "陈明", "工号": "0015"})
+    others = [submit(cfg, "附件3", src=src, header={**head, "姓名": name, "工号": "0012"}) for name in ("孙悟空", "章伟")]
     got = run(cfg)
     res = got[variant.name]
     assert triples(res) == {("附件3", value_ref(variant, "姓名"), "person-name-variant")}
-    assert res.status == "accepted" and res.person == "张伟"
-    res = got[other.name]
-    assert triples(res) == {("附件3", value_ref(other, "姓名"), "person-unknown"),
-                            ("附件3", value_ref(other, "工号"), "staff-no-mismatch")}
-    assert res.person == "孙悟空" and "张伟的工号相同" in next(f for f in res.findings if f.code == "staff-no-mismatch").message
+    assert res.status == "accepted" and res.person == "陳明"
+    for other, name in zip(others, ("孙悟空", "章伟"), strict=True):
+        res = got[other.name]
+        assert triples(res) == {("附件3", value_ref(other, "姓名"), "person-unknown"),
+                                ("附件3", value_ref(other, "工号"), "staff-no-mismatch")}
+        assert res.person == name and "张伟的工号相同" in next(f for f in res.findings if f.code == "staff-no-mismatch").message
 
 
 def test_a_newcomer_on_a_colleagues_copy_leaves_the_colleagues_form_alone(cfg):

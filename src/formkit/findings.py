@@ -218,7 +218,7 @@ ROWS_OF_OTHERS = _code(
     "用本人的表单报送（没有收到表单的请向办公室索取）。")
 PERSON_NAME_VARIANT = _code(
     "person-name-variant", WARNING, "姓名与名册写法不同",
-    "表内姓名写作“{value}”，名册中是“{detail}”（工号相同，只差一个字，如繁简体或输入法打不出的字），已按{detail}汇总；"
+    "表内姓名写作“{value}”，名册中是“{detail}”（工号相同，只差一个繁简体或输入法打不出的字），已按{detail}汇总；"
     "如果名册中的写法有误，请告诉办公室更正名册。")
 PERSON_UNKNOWN = _code(
     "person-unknown", WARNING, "人员不在名册中",

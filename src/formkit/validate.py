@@ -786,10 +786,23 @@ def _renamed(roster, c: Checked, ident) -> Person | None:
 
 
 def _name_variant(listed: str, typed: str) -> bool:
-    """Whether a typed name is the listed one with one character written otherwise, as a keyboard gives it: a
-    traditional or rare character (陳明 as 陈明, 𠮷田 as 吉田), a homophone; of a name of two characters or more."""
+    """Whether a typed name is the listed one with one character written as another keyboard gives it: a traditional or
+    rare character typed with a simplified input method (陳明 as 陈明, 𠮷田 as 吉田), or the other way round; told by one of
+    the two characters lying outside GB 2312 (the simplified characters every input method has). Not two common
+    characters (孙三 and 孙五, 王明 and 王敏 are two people: a newcomer on a colleague's copy took over his forms)."""
     a, b = normalize.name_key(listed), normalize.name_key(typed)
-    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(differ) == 1 and _common(differ[0][0]) != _common(differ[0][1])
+
+
+def _common(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _name_differs(c: Checked, ctx: Context, ref, typed: str, name: str, staff_no: str) -> Iterator[F.Finding]:
