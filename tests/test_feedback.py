@@ -1676,7 +1676,8 @@ def test_a_colleagues_rows_on_someone_elses_form_come_back_on_her_own_form(cfg, 
 def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):
     """A mailbox export holds the forms and the office's other mail: a meeting notice with its PDF, the finance office's
     课时费统计.xlsx. Each was rejected, a reply drafted to its sender ("use the form you were sent"), merge never 0. Mail
-    that speaks of the campaign and brings no form (李娜's scan of her 附件3) is still answered."""
+    that speaks of the campaign, its staff or departments and brings no form (李娜's scan of her 附件3, 王磊's damaged form
+    under "请查收") is still answered."""
     paths = generate_campaign(cfg)
     form = fill(_find(paths, "附件3", "张伟"), workdir / "a3.xlsx", header={"填表日期": "2023-03-10"},
                 rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
@@ -1684,13 +1685,15 @@ def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):
              hostile.make_eml([("会议通知.pdf", hostile.pdf())], subject="关于召开全校教职工大会的通知",
                               from_="党政办 <db@example.edu.cn>"),
              hostile.make_eml([("课时费统计.xlsx", hostile.tiny_xlsx())], subject="3月课时费统计",
-                              from_="财务处 <cw@example.edu.cn>"),
-             hostile.make_eml([("自查表扫描.pdf", hostile.pdf())], subject="附件3 李娜", from_="李娜 <ln@example.edu.cn>")]
+                              from_="人事处 <rs@example.edu.cn>"),
+             hostile.make_eml([("自查表扫描.pdf", hostile.pdf())], subject="附件3 李娜", from_="李娜 <ln@example.edu.cn>"),
+             hostile.make_eml([("王磊.xlsx", form.read_bytes()[:3000])], subject="请查收", from_="wl <wl@example.edu.cn>")]
     (workdir / "inbox/收件箱.mbox").write_bytes(b"".join(
         b"From x@example.edu.cn Mon Mar 13 09:00:00 2023\n" + m.replace(b"\r\n", b"\n") + b"\n\n" for m in mails))
     result = merge(cfg)
     status = {r["path"]: r["status"] for r in result.report["inputs"]}
-    assert status == {"inbox/收件箱.mbox!第1封邮件.eml!附件3_张伟.xlsx": "accepted", "inbox/收件箱.mbox!第4封邮件.eml": "rejected"}
+    assert status == {"inbox/收件箱.mbox!第1封邮件.eml!附件3_张伟.xlsx": "accepted", "inbox/收件箱.mbox!第4封邮件.eml": "rejected",
+                      "inbox/收件箱.mbox!第5封邮件.eml!王磊.xlsx": "rejected"}   # (a staff member's damaged form: answered)
     skipped = {s["path"]: s["reason"] for s in result.report["skipped"]}
     assert "与本次活动无关" in skipped["inbox/收件箱.mbox!第3封邮件.eml!课时费统计.xlsx"]
     assert "与本次活动无关" in skipped["inbox/收件箱.mbox!第2封邮件.eml"]

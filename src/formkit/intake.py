@@ -1317,12 +1317,6 @@ class _Expander:
         elif len(self.inputs) == before and in_mailbox and not self.not_forms:
             subject = prov["subject"] or "（无主题）"
             self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”没有附件，已跳过"))
-        elif len(self.inputs) == before and in_mailbox and not about_campaign(prov["subject"], *self.not_forms):
-            # the office's other mail in the same export (a meeting notice with its PDF): no form that failed to come
-            # (it was answered, to its sender, as a mail without its form)
-            subject = prov["subject"] or "（无主题）"
-            self.skipped.append(Skipped(path, f"邮箱导出文件中的邮件“{subject}”与本次活动无关（附件："
-                                              f"{'、'.join(self.not_forms[:3])}），已跳过"))
         elif len(self.inputs) == before:
             # attachments, but none a spreadsheet (a scan, a photo, a PDF or Word copy of the form): said so, not
             # "no attachment" (she did attach something)

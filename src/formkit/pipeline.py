@@ -34,6 +34,7 @@ from formkit.config import Config, Person
 from formkit.inputs import ACCEPTED, DUPLICATE, REJECTED, RETURNED, SUPERSEDED, InputResult
 from formkit.intake import (
     ADDR_SPEC,
+    SPREADSHEET_EXTS,
     RawInput,
     Skipped,
     about_campaign,
@@ -702,8 +703,28 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
             join(target, owners.pop())
 
 
-_OTHER_MAIL = [[F.FILE_NOT_A_FORM], [F.FILE_CORRUPT], [F.FILE_UNKNOWN_FORMAT]]
-"""What a file of the office's other mail in a mailbox export is found to be: no form, or no workbook at all."""
+def _other_mail(res: InputResult, roster) -> bool:
+    """Whether a mail of a mailbox export (or its file) that brought no form is the office's other mail: it brought a
+    workbook of no form, something that is no workbook, or only scans and documents, and nothing of it (its subject,
+    sender, file names) speaks of the campaign, its staff or its departments. A staff member's damaged form or scan
+    under "请查收" is still answered (it was skipped: he thought his form handed in)."""
+    codes = [f.code for f in res.findings]
+    name = res.raw.file_path.rsplit("!", 1)[-1]
+    if codes not in ([F.FILE_NOT_A_FORM], [F.FILE_UNKNOWN_FORMAT], [F.MAIL_NO_FORM]) and not (
+            codes == [F.FILE_CORRUPT] and Path(name).suffix.lower() not in SPREADSHEET_EXTS):
+        return False
+    mail = res.raw.mail or {}
+    # (what the finding quotes of the mail: its attachments' names, not the template's words, 廉政风险 among them)
+    quoted = [re.sub("|".join(re.escape(p) for p in re.split(r"\{\w+\}", F.CODES[f.code].template) if p), " ", f.message)
+              for f in res.findings]
+    said = " ".join([mail.get("subject") or "", mail.get("from") or "", name, *quoted])
+    if about_campaign(said):
+        return False
+    address = (mail.get("address") or "").lower()
+    for d in roster.departments.values():
+        if d.name in said or (address and address in (d.email or "").lower()):
+            return False
+    return not any(len(p.name) >= 2 and p.name in said for p in roster.staff)
 
 
 def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipped]) -> None:
@@ -723,13 +744,12 @@ def _office_notices(cfg: Config, results: list[InputResult], skipped: list[Skipp
             skipped.append(Skipped(res.path, "formkit 写出、尚未发出的邮件草稿（回复或催报），已跳过"))
             continue
         if res.brief is None:
-            if mail.get("mailbox") and [f.code for f in res.findings] in _OTHER_MAIL \
-                    and not about_campaign(mail.get("subject"), res.raw.file_path.rsplit("!", 1)[-1]):
-                # a workbook of the office's other mail in a mailbox export (课时费统计.xlsx from the finance office): no
-                # form of the campaign's that failed (a reply went to its sender: "use the form you were sent")
+            if mail.get("mailbox") and _other_mail(res, cfg.roster):
+                # the office's other mail in a mailbox export (a meeting notice with its PDF, 课时费统计.xlsx from the
+                # finance office): no form of the campaign's that failed (a reply went to its sender: "use the form")
                 results.remove(res)
-                skipped.append(Skipped(res.path, f"邮箱导出文件中与本次活动无关的邮件（{mail.get('subject') or '无主题'}）"
-                                                 "中的文件，不是本次表单，已跳过"))
+                skipped.append(Skipped(res.path, f"邮箱导出文件中与本次活动无关的邮件（{mail.get('subject') or '无主题'}），"
+                                                 "不是本次表单，已跳过"))
             continue
         if office and (mail.get("address") or "").lower() in office:
             # (the notice forwarded back by a department, in its reply: the office's too)
