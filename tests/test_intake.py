@@ -450,6 +450,19 @@ def test_a_mail_date_the_senders_clock_made_up_gives_way_to_the_servers_time(tmp
     assert inputs[0].mail.get("date_basis") == ("received" if taken.endswith("05+08:00") else None)
 
 
+def test_a_mail_fetched_weeks_later_was_sent_when_its_first_server_took_it(tmp_path: Path):
+    """The office's mailbox fetched a mail of 20 March on 8 April (代收): its topmost Received is April, its sender's own
+    server's is March, as its Date says. It was taken as sent in April (late, "the sender's clock wrong"); with no Date at
+    all, the first server's time is when it was sent."""
+    hops = (b"Received: from pop.example.com by mail.office.edu.cn; Tue, 8 Apr 2025 09:00:00 +0800\r\n"
+            b"Received: from pc by smtp.sender.edu.cn; Thu, 20 Mar 2025 10:00:05 +0800\r\nFrom: ")
+    mail = H.make_eml(date="Thu, 20 Mar 2025 10:00:00 +0800").replace(b"From: ", hops, 1)
+    inputs, _ = expand(tmp_path, "m.eml", mail)
+    assert inputs[0].mail["date"] == "2025-03-20T10:00:00+08:00" and "date_basis" not in inputs[0].mail
+    inputs, _ = expand(tmp_path, "n.eml", H.make_eml(date=None).replace(b"From: ", hops, 1))
+    assert inputs[0].mail["date"] == "2025-03-20T10:00:05+08:00" and inputs[0].mail["date_basis"] == "received"
+
+
 def test_raw_8bit_headers(tmp_path: Path):
     mail = H.make_eml(subject="report", from_="reply@example.edu.cn")
     mail = mail.replace(b"Subject: report", "Subject: 附件4 回执".encode("gbk"))

@@ -966,13 +966,16 @@ def provenance(msg: Message) -> dict:
         raw.setdefault(key.lower(), str(val))
     date = None
     parsed = header_date(decode_words(raw["date"])) if raw.get("date") else None
-    # when the office's server took the mail in (the topmost Received)
-    received = header_date(raw["received"].rsplit(";", 1)[-1]) if raw.get("received") else None
+    # when the servers on its way took the mail in (its Received headers; the first, the sender's own server's, is the
+    # earliest: a mail fetched by the office's mailbox weeks later (代收) was sent when it was sent)
+    hops = [when for key, val in msg.raw_items() if key.lower() == "received"
+            and (when := header_date(str(val).rsplit(";", 1)[-1])) is not None][:50]
+    received = min(hops, key=_instant) if hops else None
     header = None
-    if received is not None and (parsed is None or _clock_wrong(parsed, received)):
+    if received is not None and (parsed is None or all(_clock_wrong(parsed, hop) for hop in hops)):
         # no Date, or one no reader knows (2024年4月5日 星期五 上午10:00): a late mail went as on time, unsaid; or a Date
-        # the sender's PC clock made up (months ahead: the flawed first version beat the correction and 数据截至 moved
-        # to December; a clock reset to last year: a late form on time): the server's time
+        # the sender's PC clock made up, no server on its way agreeing (months ahead: the flawed first version beat the
+        # correction and 数据截至 moved to December; a clock reset to last year: a late form on time): the first server's
         header, parsed = parsed, received
     if parsed is not None:
         date = parsed.isoformat()
@@ -993,6 +996,13 @@ def provenance(msg: Message) -> dict:
 
 _CLOCK_AHEAD = timedelta(days=1)
 _CLOCK_BEHIND = timedelta(days=7)
+
+
+def _instant(when: datetime) -> float:
+    try:
+        return when.timestamp()
+    except (OverflowError, ValueError, OSError):
+        return 0.0
 
 
 def _clock_wrong(date: datetime, received: datetime) -> bool:
