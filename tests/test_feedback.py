@@ -1946,6 +1946,20 @@ def test_a_form_sent_in_time_unreadable_and_sent_again_late_is_not_late(cfg, wor
     ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
     row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "财务处")
     assert row[head.index("附件4 部门风险")] == "已报（逾期）"
+    # a .rar of its 附件2 in time, then (late) its 附件4 and its 附件2: the .rar is the 附件2's, not the 附件4's (the
+    # first form to come after it was credited with its time)
+    a2 = fill(_find(generate_campaign(cfg), "附件2", "财务处"), workdir / "a2.xlsx", header={"填报人": "赵强"},
+              rows=[{"权力事项": "资金支付", "权力类别": "执行", "行使岗位": "出纳", "涉及“三重一大”": "否"}])
+    (inbox / "3.eml").write_bytes(hostile.make_eml([("附件2_财务处.rar", b"Rar!\x1a\x07\x00" + b"x" * 64)], from_=cwc,
+                                                   date="Sat, 25 Mar 2023 11:00:00 +0800"))
+    (inbox / "4.eml").write_bytes(hostile.make_eml([("附件2_财务处.xlsx", a2.read_bytes())], from_=cwc,
+                                                   date="Tue, 04 Apr 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    assert {r["path"]: r["superseded_by"] for r in result.report["inputs"]}["inbox/3.eml!附件2_财务处.rar"] == \
+        "inbox/4.eml!附件2_财务处.xlsx"
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "财务处")
+    assert (row[head.index("附件2 权力清单")], row[head.index("附件4 部门风险")]) == ("已报", "已报（逾期）")
 
 
 def test_a_mail_dated_by_a_wrong_clock_goes_by_when_the_server_took_it_in(cfg, workdir):

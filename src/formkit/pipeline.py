@@ -826,6 +826,7 @@ class _Sent(NamedTuple):
     disk: str           # the file in inbox/ it came in
     subject: str        # the mail's subject without Re:/回复：, folded
     person: str         # whose (name key), "" for a department's form
+    form: str = ""      # which form (附件4)
 
 
 def _scans_followed_up(results: list[InputResult], roster=None) -> None:
@@ -853,11 +854,13 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
             address = mail["address"].lower()
             accepted.setdefault(address, []).append(_Sent(mail["date"], res.path, _stem(res.raw.file_path), res.raw.disk,
                                                           _bare_subject(mail.get("subject") or ""),
-                                                          normalize.name_key(res.person or "")))
+                                                          normalize.name_key(res.person or ""), res.form or ""))
             if res.person:
                 people_from.setdefault(address, set()).add(normalize.name_key(res.person))
     if not accepted:
         return
+    from formkit.submissions import form_named  # (submissions reads the Analysis made here)
+
     for res in results:
         mail = res.raw.mail or {}
         codes = {f.code for f in res.findings}
@@ -898,6 +901,9 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
                     came = {f.person for f in later if f.person}
                     if not people or not people <= came:
                         continue
+            held = form_named(res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1])
+            if held and any(f.form == held for f in later):
+                later = [f for f in later if f.form == held]    # (a .rar of 附件2: by the 附件2 that came, not the 附件4)
             later = sorted((f.date, f.path) for f in later)
         elif codes & _RESENT_SAME_NAME:
             stem = _stem(res.raw.file_path)
@@ -914,6 +920,8 @@ def _sent_unreadable_first(results: list[InputResult], first_sent: dict[tuple, s
     """A form sent in time that could not be read (a damaged attachment, a .rar) and sent again readable after the
     deadline, as its reply asked (resent-followed-up): sent when it was first sent (README: 收到但无法读取 is not late;
     doing as asked made the department 已报（逾期）)."""
+    from formkit.submissions import form_named  # (submissions reads the Analysis made here)
+
     by_path = {r.path: r for r in results}
     for res in results:
         sent = (res.raw.mail or {}).get("date")
@@ -922,6 +930,8 @@ def _sent_unreadable_first(results: list[InputResult], first_sent: dict[tuple, s
         form = by_path.get(res.superseded_by or "")
         if form is None or form.brief is None or not versions.in_campaign(res, window):
             continue
+        if form_named(res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]) != form.form:
+            continue        # (only for the form its name says it held: a .rar of 附件2 made the late 附件4 on time)
         key, (basis, ts) = form.brief.key, versions.receipt(res)
         if key in first_sent and basis and _after(first_sent[key], when := versions.iso(ts) or ""):
             first_sent[key] = when
