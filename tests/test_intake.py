@@ -111,6 +111,7 @@ def inbox(tmp_path: Path) -> Path:
             H.attachment_part("附件3.xlsx", H.encrypted_xlsx()),
         ]),
         "说明.txt": "各部门请于3月31日前报送".encode(),
+        "notes.zip": H.make_zip({"说明.txt": "附件4 下周报送".encode()}),
         "加密.xlsx": H.encrypted_xlsx(),
         "空.xlsx": b"",
         "网页.xls": H.html_renamed(),
@@ -137,8 +138,8 @@ def test_walk_inbox(inbox: Path):
         "inbox/gbk.zip!附件3（张三）.xlsx": xlsx,
         "inbox/gbk.zip!教务处/附件4_部门岗位风险点自查表.xlsx": xlsx,
         "inbox/inline.eml": (None, F.MAIL_NO_ATTACHMENT),
-        "inbox/junk.zip!forms/说明.txt": (None, F.FILE_UNKNOWN_FORMAT),
         "inbox/junk.zip!forms/附件4.xlsx": xlsx,
+        "inbox/notes.zip!说明.txt": (None, F.FILE_UNKNOWN_FORMAT),     # (alone in its zip: no form came with it)
         "inbox/m2047.eml!附件4.xlsx": xlsx,
         "inbox/mixed.eml!打包.zip!附件3（张三）.xlsx": xlsx,
         "inbox/mixed.eml!打包.zip!教务处/附件4_部门岗位风险点自查表.xlsx": xlsx,
@@ -174,6 +175,8 @@ def test_walk_inbox(inbox: Path):
         "inbox/junk.zip!forms/~$附件4.xlsx": intake.SKIP_LOCK,
         "inbox/mixed.eml!签名.jpg": "邮件附件不是表单（图片），已跳过",
         "inbox/mixed.eml!说明.docx": "邮件附件不是表单（Word 文档），已跳过",
+        # a note beside the forms in a zip (it was a rejected "form", a reply drafted for a correct zip)
+        "inbox/junk.zip!forms/说明.txt": "压缩包中的文件不是表单（文本文件），已跳过",
         "inbox/财务处/.~lock.附件4.xlsm#": intake.SKIP_LO_LOCK,
         "inbox/教务处/~$附件4.xlsx": intake.SKIP_LOCK,
     }

@@ -1065,6 +1065,7 @@ class _Expander:
         self.inputs: list[RawInput] = []
         self.skipped: list[Skipped] = []
         self.not_forms: list[str] = []     # attachments of the mail being unpacked that are no spreadsheet
+        self.beside: list[tuple] | None = None  # members of the zip being unpacked that are no spreadsheet (a 说明.txt)
         self.used: set[str] = set()
         self.budget = safety.MAX_TOTAL_BYTES
         self.lazy = lazy
@@ -1189,12 +1190,18 @@ class _Expander:
             return
         rejection = found.rejection
         assert rejection is not None
-        if (where == "mail" and rejection.code in (findings.FILE_UNKNOWN_FORMAT, findings.FILE_EMPTY)
+        if (where in ("mail", "zip") and rejection.code in (findings.FILE_UNKNOWN_FORMAT, findings.FILE_EMPTY)
                 and _ext(name) not in SPREADSHEET_EXTS):
             what = found.detail or "空文件"
-            self.skipped.append(Skipped(path, f"邮件附件不是表单（{what}），已跳过"))
-            self.not_forms.append(f"{name}（{what}）")
-            return
+            if where == "zip" and self.beside is not None:
+                # a note or an empty text file beside the forms in a zip: skipped once a form came out of the zip
+                # (each was "a damaged form", a reply for a correct one); alone, said as before
+                self.beside.append((path, data, mtime, mail, rejection, what))
+                return
+            if where == "mail":
+                self.skipped.append(Skipped(path, f"邮件附件不是表单（{what}），已跳过"))
+                self.not_forms.append(f"{name}（{what}）")
+                return
         self.reject(path, data, mtime, mail, rejection)
 
     # zip -----------------------------------------------------------------------------------------------
@@ -1208,12 +1215,22 @@ class _Expander:
             self.reject(path, data, mtime, mail, problem)
             return
         before = (len(self.inputs), len(self.skipped))
-        with zf:
-            if problem := safety.check_archive_table(zf):
-                self.reject(path, data, mtime, mail, problem)
-                return
-            for index, info in enumerate(zf.infolist()):
-                self.zip_member(zf, info, path, mtime, mail, zdepth, depth, index)
+        outer, self.beside = self.beside, []
+        try:
+            with zf:
+                if problem := safety.check_archive_table(zf):
+                    self.reject(path, data, mtime, mail, problem)
+                    return
+                for index, info in enumerate(zf.infolist()):
+                    self.zip_member(zf, info, path, mtime, mail, zdepth, depth, index)
+            formed = any(i.rejection is None for i in self.inputs[before[0]:])
+            for b_path, b_data, b_mtime, b_mail, b_rejection, what in self.beside:
+                if formed:
+                    self.skipped.append(Skipped(b_path, f"压缩包中的文件不是表单（{what}），已跳过"))
+                else:
+                    self.reject(b_path, b_data, b_mtime, b_mail, b_rejection)
+        finally:
+            self.beside = outer
         if (len(self.inputs), len(self.skipped)) == before:
             # nothing in it at all (packed before the files were put in, or only folders): answered, so that the
             # sender knows the forms did not come (listed as skipped, nobody told them)
