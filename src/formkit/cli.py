@@ -198,10 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):    # not on this system; not the main thread (an embedding program)
             pass
     try:
-        code = COMMANDS[args.command](args)
-        if code in (0, 1) and args.command in ("merge", "generate"):
-            _done_without_fault(args)
-        return code
+        return COMMANDS[args.command](args)
     except FormkitError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -251,16 +248,8 @@ def _interrupted_inside(exc: BaseException) -> bool:
 
 
 _FAULT_LOG = "formkit-错误记录.txt"
-
-
-def _done_without_fault(args) -> None:
-    """A command done: the record of an earlier run's internal error in outbox/ is stale (it stayed there, after
-    every merge that went well)."""
-    if getattr(args, "dir", None) is not None:
-        try:
-            (Path(args.dir) / "outbox" / _FAULT_LOG).unlink(missing_ok=True)
-        except OSError:
-            pass
+"""Where a fault of formkit's own is recorded for the maintainers (kept after later runs that go well: it is what
+they need, and a run after it removed it before anyone sent it)."""
 
 
 def _internal_error(args, exc: Exception) -> int:
