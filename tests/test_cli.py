@@ -891,11 +891,26 @@ def test_check_on_a_copy_of_a_returned_file_shows_its_errors(workdir, cfg, capsy
         assert "有错误" in out and "[invalid-level]" in out and "错误 1" in out, out
 
 
+def _lock(monkeypatch, locked):
+    """Files `locked` says are open in Excel on Windows: refused for writing (tests run as root, whom permissions do
+    not stop). Returns the real open."""
+    import builtins
+
+    real_open = builtins.open
+
+    def refuse(file, mode="r", *a, **k):
+        if locked(file) and mode == "r+b":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *a, **k)
+
+    monkeypatch.setattr(builtins, "open", refuse)
+    return real_open
+
+
 def test_last_rounds_feedback_open_in_excel_stops_merge_before_it_writes(workdir, cfg, capsys, monkeypatch):
     """Last round's feedback workbook open in Excel on the coordinator's desktop (locked; ~$ beside it), a correction
     come in: merge stopped halfway (the new 廉政风险目录.xlsx written, report.json and the draft beside it deleted),
     saying only "no permission". Now it stops before writing anything and says the file is open."""
-    import builtins
 
     from formkit.generate import generate_campaign
     from tests.helpers import fill
@@ -907,14 +922,7 @@ def test_last_rounds_feedback_open_in_excel_stops_merge_before_it_writes(workdir
     (opened.parent / f"~${opened.name}").write_bytes(b"")
     fill(form, workdir / "inbox/李娜_改.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
     before = {p: p.read_bytes() for p in (workdir / "outbox").rglob("*") if p.is_file() and p.suffix in (".xlsx", ".json")}
-    real_open = builtins.open
-
-    def refuse(file, mode="r", *a, **k):
-        if str(file) == str(opened) and mode == "r+b":
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, mode, *a, **k)
-
-    monkeypatch.setattr(builtins, "open", refuse)
+    _lock(monkeypatch, lambda file: str(file) == str(opened))
     capsys.readouterr()
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
     err = capsys.readouterr().err
@@ -935,14 +943,7 @@ def test_an_output_that_cannot_be_replaced_says_nothing_was_written(workdir, cfg
     fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 0
     report = (workdir / "outbox/report.json").read_bytes()
-    real_open = builtins.open
-
-    def refuse(file, mode="r", *a, **k):
-        if str(file).endswith("廉政风险目录.xlsx") and mode == "r+b":
-            raise PermissionError(13, "Permission denied", str(file))
-        return real_open(file, mode, *a, **k)
-
-    monkeypatch.setattr(builtins, "open", refuse)
+    real_open = _lock(monkeypatch, lambda file: str(file).endswith("廉政风险目录.xlsx"))
     capsys.readouterr()
     assert main(["merge", "--dir", str(workdir), "--quiet"]) == 2
     err = capsys.readouterr().err
