@@ -84,6 +84,11 @@ class InputResult:
         return self.raw.file_sha or self.sha256
 
     @property
+    def file_name(self) -> str:
+        """The name of the file as its sender named it (附件4_教务处.xlsx of inbox/教务处.eml!附件4_教务处.xlsx)."""
+        return self.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+
+    @property
     def _said(self) -> Brief | None:
         """What reading said of this input (of the input it repeats, for a duplicate: report.json names the
         form, department and person of every input it can)."""

@@ -901,7 +901,7 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
                     came = {f.person for f in later if f.person}
                     if not people or not people <= came:
                         continue
-            held = form_named(res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1])
+            held = form_named(res.file_name)
             if held and any(f.form == held for f in later):
                 later = [f for f in later if f.form == held]    # (a .rar of 附件2: by the 附件2 that came, not the 附件4)
             later = sorted((f.date, f.path) for f in later)
@@ -930,7 +930,7 @@ def _sent_unreadable_first(results: list[InputResult], first_sent: dict[tuple, s
         form = by_path.get(res.superseded_by or "")
         if form is None or form.brief is None or not versions.in_campaign(res, window):
             continue
-        if form_named(res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]) != form.form:
+        if form_named(res.file_name) != form.form:
             continue        # (only for the form its name says it held: a .rar of 附件2 made the late 附件4 on time)
         key, (basis, ts) = form.brief.key, versions.receipt(res)
         if key in first_sent and basis and _after(first_sent[key], when := versions.iso(ts) or ""):

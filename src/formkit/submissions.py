@@ -39,7 +39,7 @@ def unreadable_forms(analysis: Analysis) -> dict[tuple[str, str], list[str]]:
         if res.status != REJECTED or res.brief is not None or not needs_feedback(res):
             continue
         code = sender_department(res, analysis.cfg.roster)
-        name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+        name = res.file_name
         if code and (form := form_named(name)):
             out.setdefault((code, form), []).append(name)
     return out

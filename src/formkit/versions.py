@@ -356,7 +356,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
-    name = res.raw.file_path.rsplit("!", 1)[-1].rsplit("/", 1)[-1]
+    name = res.file_name
     named = named_department([name], cfg.roster)
     if named is None and not (res.raw.mail or {}).get("address"):
         # no mail, a file named for no department: the folder the office filed it in (inbox/信息工程系/附件4.xlsx),
