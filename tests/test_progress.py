@@ -36,6 +36,37 @@ def test_counts_and_time_left_on_a_terminal():
     assert text.count("\n") == 2 and text.endswith("\n")        # one line per stage, ended
 
 
+def test_the_bar_fits_a_narrow_terminal_and_each_stage_is_drawn_once(monkeypatch):
+    """On a terminal 40 columns wide the bar (always 30 cells and its text) wrapped, every redraw leaving a row of it
+    on the screen; a stage reported done twice was drawn twice; one done within the second drew "用时 0 秒"."""
+    from formkit.progress import _width
+
+    monkeypatch.setenv("COLUMNS", "40")
+    out = Tty()
+    p = Progress(stream=out, min_seconds=0)
+    for i in range(0, 101):
+        p.last = -1.0
+        p("写出公示与反馈", i, 100)
+    p("写出公示与反馈", 100, 100)
+    p.close()
+    lines = [part for line in out.getvalue().split("\n") for part in line.split("\r") if part.strip()]
+    assert lines and all(_width(line) < 40 for line in lines), lines
+    assert out.getvalue().count("100/100") == 1 and out.getvalue().count("\n") == 1
+    quick = Tty()
+    p = Progress(stream=quick, min_seconds=5)
+    p("读取", 3, 3)
+    p.close()
+    assert quick.getvalue() == ""
+
+
+def test_no_bar_on_a_dumb_terminal(monkeypatch):
+    monkeypatch.setenv("TERM", "dumb")
+    out = Tty()
+    p = Progress(stream=out, min_seconds=0)
+    p("读取", 1, 1)
+    assert out.getvalue() == ""
+
+
 def test_quiet_overrides_the_terminal():
     out = Tty()
     p = Progress(enabled=False, stream=out, min_seconds=0)
