@@ -817,6 +817,22 @@ def test_a_measure_form_held_for_its_risk_form_is_not_chased_as_returned(cfg):
     assert cell.state != "退回"
 
 
+def test_a_measure_form_held_for_its_risk_form_is_not_to_deal_with_on_the_screen(cfg, capsys):
+    """The screen counted it 退回修改 and listed it among the files to deal with, under a message saying it needs no
+    change: counted as waiting for the risk form, said in one line apart."""
+    from formkit.cli import main
+
+    paths = risk_stage(cfg)
+    submit(cfg, "附件5", src=pick(paths, "附件5", "张伟"), by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
+    (cfg.inbox / "张伟_附件3.xlsx").unlink()
+    capsys.readouterr()
+    main(["merge", "--dir", str(cfg.root)])
+    out = capsys.readouterr().out
+    counts = next(line for line in out.splitlines() if line.startswith("收到文件"))
+    assert "待风险点表 1" in counts and "退回修改" not in counts, counts
+    assert "需要处理的文件" not in out and "另有 1 份措施表已收到" in out, out
+
+
 def test_a_form_sent_in_time_but_unreadable_is_not_late_and_not_received(cfg):
     """财务处's 附件4 came in time as an empty file, 王磊's 附件3 as a damaged one: 提交情况 said 逾期 ("past the
     deadline, nothing received") and the chase listed them as not received; now they are received and unreadable."""

@@ -459,7 +459,8 @@ def _problems(a, limit: int | None = 12) -> None:
     from formkit.inputs import STATUS_ZH
     from formkit.submissions import waits_for_risks
 
-    problems = [r for r in a.inputs if r.status in ("returned", "rejected")]
+    problems = [r for r in a.inputs if r.status in ("returned", "rejected") and not waits_for_risks(r)]
+    waiting = sum(map(waits_for_risks, a.inputs))
     if problems:
         print(f"需要处理的文件 {len(problems)} 份：")
         for r in problems[:limit]:
@@ -470,9 +471,10 @@ def _problems(a, limit: int | None = 12) -> None:
             # a path deep in inbox/ shortened in its middle: its file name and the error stay on the line (cut at
             # its end, two files printed the same line and no error)
             path = r.path if len(r.path) <= 70 else r.path[:20] + "…" + r.path[-49:]
-            status = "已收到，待风险点表" if waits_for_risks(r) else STATUS_ZH[r.status]     # (its reply: not to resend)
-            line = f"  [{status}] {path}：{more}{where}{first.message if first else ''}"
+            line = f"  [{STATUS_ZH[r.status]}] {path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 200 else line[:199] + "…"))
+    if waiting:     # (listed among the files to deal with, "本表不需要修改": counted as returned for correction)
+        print(f"另有 {waiting} 份措施表已收到，等本人（本部门）的风险点表接收后自动汇总，不需要处理，也不必重发。")
         if limit is not None and len(problems) > limit:
             print(f"  …… 其余 {len(problems) - limit} 份见 问题清单")
         earlier = sorted({f.value for r in problems for f in r.findings if f.code == F.IDENTITY_CAMPAIGN and f.value})
@@ -492,11 +494,16 @@ def _summary(args, result) -> None:
     if args.quiet:      # (only errors, as --help says: the files returned or unreadable; it printed nothing)
         _problems(a, None)
         return
+    from formkit.submissions import waits_for_risks
+
     counts: dict[str, int] = {}
-    for r in a.inputs:
-        counts[r.status] = counts.get(r.status, 0) + 1
+    for r in a.inputs:      # (a measure form that waits for its risk form: not 退回修改, nothing in it to correct)
+        status = "待风险点表" if waits_for_risks(r) else STATUS_ZH[r.status]
+        counts[status] = counts.get(status, 0) + 1
+    order = [*STATUS_ZH.values(), "待风险点表"]
     print("—— 汇总完成 ——")
-    print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "") + "，".join(f"{STATUS_ZH[s]} {n}" for s, n in sorted(counts.items()))
+    print(f"收到文件 {len(a.inputs)} 份" + ("：" if counts else "")
+          + "，".join(f"{s} {counts[s]}" for s in sorted(counts, key=order.index))
           + (f"；跳过 {len(a.skipped)} 个文件（{_skipped_said(a.skipped)}，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
@@ -517,13 +524,12 @@ def _summary(args, result) -> None:
     drafts = out.get("mail_drafts", [])
     chase = sum(1 for p in drafts if f"/{CHASE_DIR}/" in p)
     replies = [r for r in a.inputs if needs_feedback(r)]
-    from formkit.submissions import waits_for_risks
 
     held = sum(map(waits_for_risks, replies))       # (their reply: nothing to correct, not to send again)
     resend = sum(1 for r in replies if r.status in ("returned", "rejected")) - held
     # (one reply answers every file of one mail: drafts are counted as written, the files they answer beside)
     answered = (f"（涉及 {len(replies)} 个文件：{resend} 个要求改正后重报，{len(replies) - resend - held} 个只请核实"
-                + (f"，{held} 个措施表等风险点表改正后自动汇总" if held else "") + "）") if replies else ""
+                + (f"，{held} 个措施表等风险点表接收后自动汇总" if held else "") + "）") if replies else ""
     print(f"反馈文件 {len(out.get('feedback', []))} 份（outbox/反馈/）；邮件草稿 {len(drafts)} 份：回复 {len(drafts) - chase} 份"
           f"{answered}，催报 {chase} 份（outbox/{CHASE_DIR}/）")
     print(f"汇总工作簿：{(a.cfg.root / out['workbook']).resolve()}")
