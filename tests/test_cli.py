@@ -235,10 +235,18 @@ def test_merge_summary_keeps_the_file_name_and_error_of_a_file_deep_in_the_inbox
     deep.mkdir(parents=True)
     for who in ("王小明", "王小红"):
         (deep / f"附件3_个人岗位风险点自查表_马克思主义学院思想政治理论课教学研究部_{who}.xlsx").write_bytes(b"not a workbook")
+    # … and one in a zip with a long name: the archive's name kept whole (cut, "…廉政风…!…" lost its .zip)
+    from tests import hostile
+
+    (workdir / "inbox/信息工程系").mkdir()
+    (workdir / "inbox/信息工程系/信息工程系廉政风险排查材料（第一批）.zip").write_bytes(hostile.make_zip(
+        {"信息工程系廉政风险材料/附件3_个人岗位风险点自查表_汪洋_0086.xlsx": b"not a workbook"}))
     out = run("merge", "--dir", str(workdir)).stdout
     lines = [line for line in out.splitlines() if "[无法读取]" in line]
-    assert len(lines) == 2 and len(set(lines)) == 2, out
-    assert all("王小" in line and "_王小" in line.split("：", 1)[0] and len(line.split("：", 1)[1]) > 5 for line in lines)
+    assert len(lines) == 3 and len(set(lines)) == 3, out
+    assert all("_" in line.split("：", 1)[0] and len(line.split("：", 1)[1]) > 5 for line in lines)
+    assert any("信息工程系廉政风险排查材料（第一批）.zip!" in line and "附件3_个人岗位风险点自查表_汪洋_0086.xlsx" in line
+               for line in lines), lines
 
 
 def test_merge_summary_names_every_problem_safely(workdir):

@@ -452,6 +452,17 @@ def _shown(text: str) -> str:
     return "".join(ch if ch.isprintable() else " " if ch in "\n\t\u3000" else "?" for ch in text)
 
 
+def _short_path(path: str, limit: int = 70) -> str:
+    """A path in inbox/ for a line of the screen: over `limit` characters, the folders of each part given as …/, the
+    names of the file and of the archive or mail it came in kept whole (cut at a fixed place, "信息工程系廉政风…!…"
+    lost the .zip of the archive it names)."""
+    if len(path) <= limit:
+        return path
+    parts = path.split("!")
+    short = "!".join(p if "/" not in p else "…/" + p.rsplit("/", 1)[-1] for p in parts)
+    return ("inbox/" + short) if path.startswith("inbox/") and not short.startswith("inbox/") else short
+
+
 def _problems(a, limit: int | None = 12) -> None:
     """The files returned or not readable, each with its first error (`limit` of them: all with --quiet, where the
     list is all that is printed)."""
@@ -470,11 +481,9 @@ def _problems(a, limit: int | None = 12) -> None:
             more = f"（共 {errors} 处错误）" if errors > 1 else ""     # (one problem or twenty: the screen did not say)
             # a path deep in inbox/ shortened in its middle: its file name and the error stay on the line (cut at
             # its end, two files printed the same line and no error)
-            path = r.path if len(r.path) <= 70 else r.path[:20] + "…" + r.path[-49:]
+            path = _short_path(r.path)
             line = f"  [{STATUS_ZH[r.status]}] {path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 200 else line[:199] + "…"))
-    if waiting:     # (listed among the files to deal with, "本表不需要修改": counted as returned for correction)
-        print(f"另有 {waiting} 份措施表已收到，等本人（本部门）的风险点表接收后自动汇总，不需要处理，也不必重发。")
         if limit is not None and len(problems) > limit:
             print(f"  …… 其余 {len(problems) - limit} 份见 问题清单")
         earlier = sorted({f.value for r in problems for f in r.findings if f.code == F.IDENTITY_CAMPAIGN and f.value})
@@ -483,6 +492,8 @@ def _problems(a, limit: int | None = 12) -> None:
             n = sum(1 for r in problems if any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))
             print(f"其中 {n} 份是其他活动（{'、'.join(earlier[:3])}）的表单，没有汇总；如果是上一轮留在 inbox/ 中的文件，请把它们移出"
                   " inbox/（例如移到另建的文件夹中）后重新运行 merge，它们的回复邮件草稿不要发出。")
+    if waiting:     # (listed among the files to deal with, "本表不需要修改": counted as returned for correction)
+        print(f"另有 {waiting} 份措施表已收到，等本人（本部门）的风险点表接收后自动汇总，不需要处理，也不必重发。")
 
 
 def _summary(args, result) -> None:
