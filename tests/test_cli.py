@@ -308,6 +308,12 @@ def test_check_exit_codes(workdir, cfg):
     assert "附件3!E" in failed.stdout and "invalid-level" in failed.stdout
     missing = run("check", str(workdir / "nothing.xlsx"), str(good), cwd=workdir.parent)  # the others still checked
     assert missing.returncode == 1 and "nothing.xlsx：找不到文件" in missing.stdout and "通过" in missing.stdout
+    # several files: a last line counts them (how many failed was for the reader to count); one unreadable is said as
+    # merge says it (it was "未识别，有错误")
+    (workdir / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
+    several = run("check", "--dir", str(workdir), str(good), str(workdir / "broken.xlsx"), str(workdir / "nothing.xlsx"))
+    assert several.stdout.splitlines()[-1] == "—— 共检查 3 份：通过 1，无法读取 1，找不到 1 ——", several.stdout
+    assert "broken.xlsx：未识别，无法读取" in several.stdout
     folder = run("check", "--dir", str(workdir), str(workdir / "inbox"))
     assert folder.returncode == 1 and "是文件夹" in folder.stdout and "找不到" not in folder.stdout
 

@@ -642,6 +642,8 @@ def cmd_check(args) -> int:
     rows against the risks accepted so far) and their versions (a draft older than the form already in, a blank form
     sent again, a feedback workbook sent back unchanged: set aside, as merge sets them aside). A file that cannot be
     found is reported and counts as an error."""
+    from collections import Counter
+
     from formkit import findings as F
     from formkit.config import CONFIG_NAME, load_config, standalone_config
     from formkit.errors import FormkitError
@@ -709,6 +711,7 @@ def cmd_check(args) -> int:
             _say(args, "（不在工作文件夹中，或工作文件夹没有 inbox/：只检查文件本身，没有对照名册核对部门和人员，也没有对照收件箱"
                        "核对风险编号、权力事项和新旧版本）")
     errors = len(missing)
+    tally: Counter = Counter()
     shown_inputs = sorted((r for r in a.inputs if r.path in mine or r.path.split("!", 1)[0] in mine),
                           key=lambda r: (order.get(r.path, order.get(r.path.split("!", 1)[0], 0)), r.path))
     for res in shown_inputs:
@@ -720,12 +723,13 @@ def cmd_check(args) -> int:
         counted = judged.status in (ACCEPTED, RETURNED, REJECTED)       # what merge would take, or cannot read
         n_err = judged.count(F.ERROR) if counted else 0
         errors += n_err
-        label = "有错误" if n_err else ("无法读取" if judged.status == REJECTED else "通过")
+        label = ("无法读取" if judged.status == REJECTED else "有错误" if n_err else "通过")   # (merge's word for it)
         if judged.status == "superseded":
             label = f"{STATUS_ZH[judged.status]}，不会汇总"
         if judged is not res:
             label = f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），" + \
                 ("不会汇总" if judged.status == "superseded" else label)
+        tally[label.split("，")[0] if judged is res else "与收件箱中的文件相同"] += 1
         if args.quiet and not n_err and judged.status != REJECTED:
             continue
         print(f"{_shown(res.path)}：{judged.form or '未识别'}，{label}（错误 {judged.count(F.ERROR)}，"
@@ -738,6 +742,11 @@ def cmd_check(args) -> int:
     for item in skipped:        # a lock file, an empty zip: said, not passed over in silence (it read as 通过)
         if not args.quiet:
             print(f"{_shown(item.path)}：跳过（{_shown(item.reason)}）")
+    if len(shown_inputs) + len(missing) > 1 and not args.quiet:
+        # (a hundred files checked: how many failed was for the reader to count)
+        said = [f"{k} {n}" for k, n in tally.items() if n] + ([f"找不到 {len(missing)}"] if missing else []) \
+            + ([f"跳过 {len(skipped)}"] if skipped else [])
+        print(f"—— 共检查 {len(shown_inputs) + len(missing)} 份：" + "，".join(said) + " ——")
     return 1 if errors or any(r.status == REJECTED or r.status == "duplicate" and r.same_as is not None
                               and r.same_as.status == REJECTED for r in shown_inputs) else 0
 
