@@ -439,6 +439,20 @@ def test_a_fault_of_formkits_own_is_said_and_exits_2(workdir, monkeypatch, capsy
     assert main(["merge", "--dir", str(workdir)]) == 1 and log.exists()
 
 
+def test_ctrl_c_in_merge_says_no_file_is_left_half_written(workdir, monkeypatch, capsys):
+    """Ctrl-C during merge said "the outputs written may be incomplete", though each is replaced whole or not at all
+    (the previous round's workbook intact): said as it is."""
+    import formkit.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "merge", interrupted)
+    assert main(["merge", "--dir", str(workdir)]) == 130
+    err = capsys.readouterr().err
+    assert "没有写了一半的文件" in err and "请重新运行 merge" in err and "可能不完整" not in err
+
+
 def test_help_on_a_terminal_that_cannot_show_chinese(workdir):
     """A terminal of ISO-8859-1 (or PYTHONIOENCODING=ascii): formkit --help threw a traceback."""
     import os

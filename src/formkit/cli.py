@@ -226,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
             return 130
         return _internal_error(args, exc)
     except KeyboardInterrupt:
-        print("\n已中断。" + ("已写出的结果可能不完整，请重新运行该命令。" if args.command in ("merge", "generate") else ""),
+        print("\n已中断。" + {"merge": "本次汇总没有完成：outbox/ 中的每个文件要么还是上一次的，要么已是本次的（没有写了一半的"
+                                      "文件），请重新运行 merge。",
+                             "generate": "表单可能只生成了一部分，请重新运行 generate（已生成的会列为需要发出）。"}.get(args.command, ""),
               file=sys.stderr)
         return 130
     finally:
