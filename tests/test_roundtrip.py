@@ -996,6 +996,34 @@ def test_a_different_risk_as_short_and_alike_takes_no_deleted_number(cfg, workdi
     assert _numbers(cfg) == {"公款私用": "JWC-B03", "泄露考试试题": "JWC-B02"}
 
 
+def test_a_deleted_risks_number_comes_back_only_for_that_very_risk(cfg, workdir):
+    """Three posts name one 风险点 (B01–B03); 招生录取's row is deleted (B01 retired), then a row of a new post with the same
+    wording is added: it took B01 (and 招生录取's accepted measure with it). A deleted risk worded alike to a new one,
+    rounds later, did the same. Each is a new risk, a new number; the very risk re-added gets its number back."""
+    paths = generate_campaign(cfg, "risks")
+
+    def send(name: str, date: str, rows: list[tuple[str, str]]) -> dict:
+        fill(_find(paths, "附件4", "教务处"), workdir / "inbox" / name, header={"填表日期": date}, rows=[
+            {"岗位(环节)": post, "风险类别": "岗位职责", "风险点": risk, "主要表现形式": "收受好处", "风险等级": "二级",
+             "涉及“三重一大”": "否", "责任人": "王芳"} for post, risk in rows])
+        return {(r["岗位"], r["风险点"]): r["风险编号"] for r in analyse(cfg).catalogue}
+
+    gift = "收受服务对象礼品"
+    assert send("v1.xlsx", "2023-03-10", [("招生录取", gift), ("考务管理", gift), ("教材采购", gift)]) == {
+        ("招生录取", gift): "JWC-B01", ("考务管理", gift): "JWC-B02", ("教材采购", gift): "JWC-B03"}
+    send("v2.xlsx", "2023-03-12", [("考务管理", gift), ("教材采购", gift)])
+    assert send("v3.xlsx", "2023-03-14", [("考务管理", gift), ("教材采购", gift), ("实验室", gift)])[("实验室", gift)] \
+        == "JWC-B04"
+    assert send("v4.xlsx", "2023-03-16", [("考务管理", gift), ("教材采购", gift), ("实验室", gift), ("招生录取", gift)])[
+        ("招生录取", gift)] == "JWC-B01"
+    # a risk deleted, then one worded alike added rounds later: a new number
+    send("v5.xlsx", "2023-03-18", [("财务", "科研经费报销审核不严"), ("考务管理", gift)])
+    send("v6.xlsx", "2023-03-20", [("考务管理", gift)])
+    send("v7.xlsx", "2023-03-22", [("考务管理", gift), ("监考", "监考安排不公")])
+    got = send("v8.xlsx", "2023-03-24", [("考务管理", gift), ("监考", "监考安排不公"), ("财务", "差旅经费报销审核不严")])
+    assert got[("财务", "差旅经费报销审核不严")] not in {"JWC-B01", "JWC-B02", "JWC-B03", "JWC-B04", "JWC-B05"}, got
+
+
 def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdir):
     """v1 (A, B, C) then v2 (A, C): A is B01, C is B03. The coordinator moves v1 out of inbox/: C stays B03 (it became
     B02, a number the catalogue had shown for B), and a risk added later does not take B02 (deleted B's number)."""

@@ -49,6 +49,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     from formkit.validate import similarity
 
     known: dict[int, tuple[str, ...]] = dict(seed or {})   # number → _row_keys of its row as last sent
+    # the numbers of risks in the form as last accepted: a row reworded, or moved to another 岗位, keeps one of these;
+    # a number whose risk was deleted (retired) comes back only for that very risk (its 岗位 and 风险点) re-added, not
+    # for a new one worded alike or of another 岗位 (its measure landed there)
+    live = {n for n, key in known.items() if not _retired(key)}
     numbers: dict[int, int] = {}
     if former is not None:
         # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send), and
@@ -77,7 +81,8 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 for row, key in zip(c.rows, keys, strict=True):
                     if row.index in numbers or not key[1]:
                         continue
-                    found = [n for n, old in table.items() if n not in used and same(key, old)]
+                    found = [n for n, old in table.items() if n not in used and same(key, old)
+                             and (same is exact or n in live)]
                     if found:      # several (one 风险点, several posts): the one whose 岗位 is most alike, then the
                         # one of the same 风险类别 and 主要表现形式 (one 风险点 typed twice, under two categories: rows
                         # reordered do not swap their numbers, and the measures those carry)
@@ -87,7 +92,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
             # the most alike pairs first (a new risk above a reworded one does not take its number)
             pairs = sorted(((score, -n, row.index, n) for row, key in zip(c.rows, keys, strict=True)
                             if row.index not in numbers and key[1]
-                            for n, old in known.items() if n not in used
+                            for n, old in known.items() if n not in used and n in live
                             and (score := _reworded(key, old)) >= 0.8), reverse=True)
             for _score, _, index, n in pairs:
                 if index not in numbers and n not in used:
@@ -106,6 +111,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 taken.add(n)
                 top = max(top, n)
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
+        live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
                 if key[1]:
@@ -121,7 +127,20 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 now = {key[1], former_token("post", key[0]), *((former_token("level", key[3]),) if len(key) > 3 else ())}
                 if n in former and (earlier := sorted(former[n] - now - set(key[4] if len(key) > 4 else ()))):
                     history[n] = (*key[:4], [*(key[4] if len(key) > 4 else ()), *earlier][-_FORMER_KEPT:])
+        for n, key in history.items():          # (the numbers of risks deleted: retired, said so for the next merge)
+            if n not in live and len(key) >= 4:
+                history[n] = (*key[:4], list(key[4]) if len(key) > 4 else [], RETIRED)
+            elif len(key) > 5:
+                history[n] = key[:5]
     return numbers
+
+
+RETIRED = "retired"
+"""The mark of a number whose risk was deleted from the submitter's form (the sixth part of its registry entry)."""
+
+
+def _retired(key: tuple) -> bool:
+    return len(key) > 5 and key[5] == RETIRED
 
 
 _FORMER_KEPT = 12
