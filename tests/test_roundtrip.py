@@ -1037,6 +1037,23 @@ def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdi
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04", "丙风险": "JWC-B03"}
 
 
+def test_numbers_read_back_from_the_kept_workbook_give_no_deleted_number_away(cfg, workdir):
+    """v1 (A, B, C), then v2 (A, B): C's B03 deleted, as 变化 says. v1 taken out of inbox/ and outbox/ deleted but for
+    its workbook (the numbers read back from it): a risk added next took B03 (and C's accepted measure with it)."""
+    paths = generate_campaign(cfg, "risks")
+    v1 = _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险", "丙风险"])
+    _numbers(cfg)
+    _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["甲风险", "乙风险"])
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "乙风险": "JWC-B02"}
+    v1.unlink()
+    _dept_form(paths, workdir / "v3.xlsx", "2023-03-25", ["甲风险", "乙风险", "丁风险"])
+    for p in (workdir / "outbox").iterdir():
+        if p.name != "廉政风险目录.xlsx":
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+    shutil.move(workdir / "v3.xlsx", workdir / "inbox/附件4_3.xlsx")
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "乙风险": "JWC-B02", "丁风险": "JWC-B04"}
+
+
 def test_a_person_of_a_department_without_staff_list_whose_correction_is_returned_keeps_a_measure_form(cfg, workdir):
     """教务处 has no staff list; 张伟 sent its general 附件3 (accepted), then a correction that is returned. The measures
     stage gives him a blank 附件5 and says so (his pre-filled one was deleted as “no longer in the roster”, and he was

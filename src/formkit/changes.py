@@ -290,6 +290,19 @@ def _pending_in(baseline: Path) -> dict[str, dict]:
     return out
 
 
+def deleted_in(workbook: Path) -> dict[str, str]:
+    """The 风险编号 a workbook's 变化 sheet lists as 删除, with their 风险点 (numbers retired: not to be given to another
+    risk when the numbers are read back from it, outbox/ deleted)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        grid = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("变化").to_python()
+    except Exception:  # noqa: BLE001 - an older workbook without the sheet, or one that cannot be read: none
+        return {}
+    return {normalize.to_text(row[1]): normalize.to_text(row[5]) for row in grid
+            if len(row) > 5 and row[0] == "删除" and normalize.to_text(row[1])}
+
+
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,
             known: Iterable[tuple[str, ...]] | None = None, pending: Collection[str] = (),
             measures_pending: Mapping[str, tuple[str, Mapping[str, str]]] | None = None,

@@ -300,7 +300,7 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
     alone: a risk left out of a re-sent form moved the ones after it, and accepted measures landed on another risk).
     path: that workbook instead (merge --compare names the previous round's, outbox/ deleted). {} when there is no such
     workbook or it cannot be read."""
-    found: dict[str, tuple[str, dict[int, list[str]]]] = {}
+    found: dict[str, tuple[str, dict[int, list]]] = {}
     try:
         for row in earlier_catalogue(outbox, path):
             m = _NUMBER.match(row.get("风险编号", ""))
@@ -312,6 +312,15 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
                    normalize.level(row.get("风险等级", ""))[0] or ""]
             sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))
             numbers[int(m[2])] = key
+        if (shown := catalogue_path(outbox, path)) is not None:
+            # … and the numbers its 变化 lists as deleted: retired, not given to the next new risk (it took the deleted
+            # risk's number, and the measure accepted for it)
+            from formkit.changes import deleted_in
+
+            for rid, point in deleted_in(shown).items():
+                m = _NUMBER.match(rid)
+                if m and m[1] in found and int(m[2]) not in found[m[1]][1]:
+                    found[m[1]][1][int(m[2])] = ["", normalize.fold(point), "", "", [], RETIRED]
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
         return {}
     return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,
@@ -346,17 +355,25 @@ def same_campaign(path, cfg) -> bool:
     return normalize.fold(said.get("活动", "")) == normalize.fold(cfg.campaign)
 
 
-def earlier_catalogue(outbox, path=None):
-    """The rows of 风险目录 of the last consolidated workbook under outbox/ (else the latest in outbox/历史/; `path`, where
-    given, before them), header label → text; nothing when there is none."""
+def catalogue_path(outbox, path=None):
+    """The last consolidated workbook under outbox/ (else the latest in outbox/历史/; `path`, where given, before them),
+    None when there is none."""
     from pathlib import Path
 
-    from formkit.changes import HISTORY_DIR, iter_catalogue
+    from formkit.changes import HISTORY_DIR
 
     out = Path(outbox)
     candidates = [*([Path(path)] if path else []), out / "廉政风险目录.xlsx",
                   *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
-    path = next((p for p in candidates if p.is_file()), None)
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def earlier_catalogue(outbox, path=None):
+    """The rows of 风险目录 of the last consolidated workbook (catalogue_path), header label → text; nothing when there
+    is none."""
+    from formkit.changes import iter_catalogue
+
+    path = catalogue_path(outbox, path)
     return iter_catalogue(path) if path is not None else iter(())
 
 
