@@ -1037,6 +1037,25 @@ def test_taking_a_superseded_file_out_of_the_inbox_renumbers_nothing(cfg, workdi
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04", "丙风险": "JWC-B03"}
 
 
+def test_a_risk_left_out_of_a_returned_resend_and_reworded_in_its_correction_keeps_its_number(cfg, workdir):
+    """v1 (A, B, C) accepted; v2 (A, B) returned (an error in A); v3 (A, B, C reworded a little) accepted: C keeps B03.
+    A form returned deletes nothing: C's number is not retired by it."""
+    paths = generate_campaign(cfg, "risks")
+    v1 = _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["学生成绩修改审批把关不严", "乙风险", "教材选用收受回扣"])
+    assert _numbers(cfg)["教材选用收受回扣"] == "JWC-B03"
+    bad = _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["学生成绩修改审批把关不严", "乙风险"])
+    wb = openpyxl.load_workbook(bad)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险等级"])
+    ws.cell(hr + 1, cols["风险等级"]).value = "很高"
+    wb.save(bad)
+    assert "教材选用收受回扣" not in _numbers(cfg)
+    v1.unlink()                 # (superseded: taken out of inbox/, as the README allows)
+    _numbers(cfg)
+    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["学生成绩修改审批把关不严", "乙风险", "教材选用中收受回扣"])
+    assert _numbers(cfg)["教材选用中收受回扣"] == "JWC-B03"
+
+
 def test_numbers_read_back_from_the_kept_workbook_give_no_deleted_number_away(cfg, workdir):
     """v1 (A, B, C), then v2 (A, B): C's B03 deleted, as 变化 says. v1 taken out of inbox/ and outbox/ deleted but for
     its workbook (the numbers read back from it): a risk added next took B03 (and C's accepted measure with it)."""
