@@ -2883,6 +2883,9 @@ def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
     latest = by_path["inbox/教务处.eml!附件4_2.xlsx"]
     assert latest.status == "returned" and [f.code for f in latest.findings if f.severity == "error"] == ["split-versions"]
     assert by_path["inbox/教务处.eml!附件4_1.xlsx"].status == "superseded"
+    # (said as set aside with the other, not as "a newer submission came" beside the other's "nothing says which is newer")
+    said = next(f for f in by_path["inbox/教务处.eml!附件4_1.xlsx"].findings if f.code == "superseded")
+    assert "看不出哪一份更新" in said.message and "更新的提交" not in said.message
     old = submit(cfg, "附件4", "JWC", name="a1.xlsx", rows=[RISK4, dict(RISK4B, 风险等级="四级")])
     new = submit(cfg, "附件4", "JWC", name="a2.xlsx", rows=[RISK4, RISK4B])
     (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([("附件4_1.xlsx", old.read_bytes()),

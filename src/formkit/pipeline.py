@@ -460,6 +460,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if older.path in copies:    # (not "a newer submission": a sheet of the same file)
                 said = replace(said, message=f"同一文件中还有一张同样的表（工作表“{copies[older.path]}”），已按那一张汇总，"
                                              "本工作表未汇总。")
+            elif any(f.code == F.SPLIT_VERSIONS and f.value == older.path for f in latest.findings):
+                # (not "a newer submission" beside the other's "nothing says which is newer")
+                said = replace(said, message=f"同一次报送中还有一份同样的表（{latest.path}），看不出哪一份更新，已与那一份一起"
+                                             "退回核对（见那一份的说明）；本文件暂未汇总。")
             older.findings.append(said)
             if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
                 older.order_basis = versions.compare(members[i + 1], older, window)[1]
