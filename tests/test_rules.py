@@ -2994,10 +2994,12 @@ def test_a_table_in_numbered_parts_is_no_revision(cfg, names):
                                       ("附件4_第2党支部.xlsx", "附件4_第2党支部-v2.xlsx"),
                                       ("附件4_教务处（旧）.xlsx", "附件4_教务处.xlsx"),
                                       ("附件4_教务处_作废.xlsx", "附件4_教务处.xlsx"),
-                                      ("附件4_教务处.xlsx", "附件4_教务处-新.xlsx")])
+                                      ("附件4_教务处.xlsx", "附件4_教务处-新.xlsx"),
+                                      ("附件4.xlsx", "附件4_旧校区管理处_修改.xlsx")])
 def test_revision_words_are_read_from_what_tells_two_names_apart(cfg, old, new):
     """修改前 is the earlier; a digit in the department's own name (第2党支部) does not outrank (修改) or v2; a draft marked
-    （旧） or 作废 beside the correction in one mail is the earlier (the names' order made it the current version)."""
+    （旧） or 作废 beside the correction in one mail is the earlier (the names' order made it the current version); not
+    旧 in a department's name (旧校区管理处)."""
     bare = {k: v for k, v in RISK4.items() if k != "主要表现形式"}
     got = _two_in_one_mail(cfg, (old, new), ([bare], [RISK4]))
     assert (got[old].status, got[new].status) == ("superseded", "accepted")
