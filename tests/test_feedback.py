@@ -1649,12 +1649,15 @@ def test_after_outbox_is_deleted_merge_says_how_to_restore_where_the_measure_for
     assert "下发记录" not in capsys.readouterr().err
 
 
-def test_a_colleagues_rows_on_someone_elses_form_come_back_on_her_own_form(cfg, workdir):
+@pytest.mark.parametrize("typed", [{"姓名": "李娜"}, {"姓名": "李娜", "工号": "0013", "岗位": "考务专员", "职务层级": "一般干部"}],
+                         ids=["her-name", "her-name-and-staff-no"])
+def test_a_colleagues_rows_on_someone_elses_form_come_back_on_her_own_form(cfg, workdir, typed):
     """李娜 fills 张伟's 附件3 with her name (person-mismatch: hers, returned to her). Its feedback workbook was 张伟's form
     (his 工号 and 岗位 beside her name, "本表为张伟专用"): nothing she corrected in it would ever be accepted. Now it is
-    her own form holding her rows; sent back as it is, it is accepted as hers."""
+    her own form holding her rows; sent back as it is, it is accepted as hers (also when she had typed her own 工号 and
+    岗位: it was "a feedback workbook sent back unchanged", set aside)."""
     paths = generate_campaign(cfg)
-    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/李娜.xlsx", header={"姓名": "李娜", "填表日期": "2023-03-10"},
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/李娜.xlsx", header={**typed, "填表日期": "2023-03-10"},
          rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "主要表现形式": "试卷保管不严", "风险等级": "二级"}])
     result = merge(cfg)
     assert inputs(workdir)["inbox/李娜.xlsx"]["status"] == "returned"
@@ -1671,6 +1674,20 @@ def test_a_colleagues_rows_on_someone_elses_form_come_back_on_her_own_form(cfg, 
     got = inputs(workdir)
     assert got["inbox/李娜_改.xlsx"]["status"] == "accepted" and got["inbox/李娜_改.xlsx"]["person"] == "李娜"
     assert got["inbox/李娜.xlsx"]["status"] == "superseded"
+
+
+def test_a_namesake_of_another_department_on_someone_elses_form_is_that_namesake(cfg, workdir):
+    """Two 张伟 (教务处 0012, 财务处 0104): 财务处's types his name and 工号 on 李娜's form. It was taken for 教务处's 张伟 (by
+    the name in the form's department), its feedback his form, and sent back, nobody's."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0104", "张伟", "CWC", "会计", "一般干部"))
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "李娜"), workdir / "inbox/x.xlsx", header={"姓名": "张伟", "工号": "0104", "填表日期": "2023-03-10"},
+         rows=[{"风险类别": "岗位职责", "风险点": "预算调整随意", "主要表现形式": "不按规定", "风险等级": "二级"}])
+    merge(cfg)
+    got = inputs(workdir)["inbox/x.xlsx"]
+    assert (got["status"], got["department"], got["person"]) == ("returned", "CWC", "张伟")
 
 
 def test_the_offices_other_mail_in_a_mailbox_export_is_skipped(cfg, workdir):

@@ -646,8 +646,12 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             return
         yield F.make(F.PERSON_MISMATCH if listed else F.PERSON_NOT_LISTED, sheet=c.sub.sheet, cell=ref, field="姓名",
                      value=name, detail=ident.person, key="name")
-        typed = roster.find_person(c.department.code, name, typed_no) if roster.staff and c.department else None
-        if typed is None and roster.staff:      # … or of another department (her 工号 with her name, else her name alone)
+        # her name with her 工号 anywhere on the staff list first (two 张伟: 财务处's typed his 0104 on 教务处's form), then
+        # her name in the form's department, else in another (her name alone)
+        typed = roster.find_moved(name, typed_no) if roster.staff and typed_no else None
+        if typed is None and roster.staff and c.department:
+            typed = roster.find_person(c.department.code, name, typed_no)
+        if typed is None and roster.staff:
             typed = roster.find_moved(name, typed_no)
             if typed is None:
                 others = [p for p in roster.staff if normalize.name_key(p.name) == key]

@@ -312,6 +312,9 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
         a, b = res.checked, flawed.checked
         if a is None or b is None or _header_typed(a) != _header_typed(b) or rows_typed(a, True) != rows_typed(b, True):
             continue
+        if a.sub.identity and b.sub.identity and (a.sub.identity.person, a.sub.identity.staff_no) != \
+                (b.sub.identity.person, b.sub.identity.staff_no):
+            continue        # (the colleague's rows sent back on his own form, as its reply asked: the change itself)
         members.remove(res)
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
         unchanged.append(res)
