@@ -112,6 +112,7 @@ def inbox(tmp_path: Path) -> Path:
         ]),
         "说明.txt": "各部门请于3月31日前报送".encode(),
         "notes.zip": H.make_zip({"说明.txt": "附件4 下周报送".encode()}),
+        "nested.zip": H.make_zip({"附件4.xlsx": H.tiny_xlsx(), "其他/inner.zip": H.make_zip({"readme.txt": b"notes"})}),
         "加密.xlsx": H.encrypted_xlsx(),
         "空.xlsx": b"",
         "网页.xls": H.html_renamed(),
@@ -140,6 +141,7 @@ def test_walk_inbox(inbox: Path):
         "inbox/inline.eml": (None, F.MAIL_NO_ATTACHMENT),
         "inbox/junk.zip!forms/附件4.xlsx": xlsx,
         "inbox/notes.zip!说明.txt": (None, F.FILE_UNKNOWN_FORMAT),     # (alone in its zip: no form came with it)
+        "inbox/nested.zip!附件4.xlsx": xlsx,
         "inbox/m2047.eml!附件4.xlsx": xlsx,
         "inbox/mixed.eml!打包.zip!附件3（张三）.xlsx": xlsx,
         "inbox/mixed.eml!打包.zip!教务处/附件4_部门岗位风险点自查表.xlsx": xlsx,
@@ -177,6 +179,8 @@ def test_walk_inbox(inbox: Path):
         "inbox/mixed.eml!说明.docx": "邮件附件不是表单（Word 文档），已跳过",
         # a note beside the forms in a zip (it was a rejected "form", a reply drafted for a correct zip)
         "inbox/junk.zip!forms/说明.txt": "压缩包中的文件不是表单（文本文件），已跳过",
+        # … also one level down, in a zip of its own (it was answered, the inner zip "empty")
+        "inbox/nested.zip!其他/inner.zip!readme.txt": "压缩包中的文件不是表单（文本文件），已跳过",
         "inbox/财务处/.~lock.附件4.xlsm#": intake.SKIP_LO_LOCK,
         "inbox/教务处/~$附件4.xlsx": intake.SKIP_LOCK,
     }

@@ -1215,7 +1215,10 @@ class _Expander:
             self.reject(path, data, mtime, mail, problem)
             return
         before = (len(self.inputs), len(self.skipped))
-        outer, self.beside = self.beside, []
+        outermost = self.beside is None        # (a zip in a zip: the outermost one decides, a note one level down too)
+        if outermost:
+            self.beside = []
+        aside = len(self.beside)
         try:
             with zf:
                 if problem := safety.check_archive_table(zf):
@@ -1223,15 +1226,18 @@ class _Expander:
                     return
                 for index, info in enumerate(zf.infolist()):
                     self.zip_member(zf, info, path, mtime, mail, zdepth, depth, index)
-            formed = any(i.rejection is None for i in self.inputs[before[0]:])
-            for b_path, b_data, b_mtime, b_mail, b_rejection, what in self.beside:
-                if formed:
-                    self.skipped.append(Skipped(b_path, f"压缩包中的文件不是表单（{what}），已跳过"))
-                else:
-                    self.reject(b_path, b_data, b_mtime, b_mail, b_rejection)
+            if outermost:
+                # something of a form came with it (one that could not be read too: one thing to sort out, not two)
+                formed = len(self.inputs) > before[0]
+                for b_path, b_data, b_mtime, b_mail, b_rejection, what in self.beside:
+                    if formed:
+                        self.skipped.append(Skipped(b_path, f"压缩包中的文件不是表单（{what}），已跳过"))
+                    else:
+                        self.reject(b_path, b_data, b_mtime, b_mail, b_rejection)
         finally:
-            self.beside = outer
-        if (len(self.inputs), len(self.skipped)) == before:
+            if outermost:
+                self.beside = None
+        if (len(self.inputs), len(self.skipped)) == before and (outermost or len(self.beside) == aside):
             # nothing in it at all (packed before the files were put in, or only folders): answered, so that the
             # sender knows the forms did not come (listed as skipped, nobody told them)
             self.reject(path, data, mtime, mail, findings.make(findings.ARCHIVE_EMPTY))
