@@ -1060,6 +1060,9 @@ def test_numbers_read_back_from_the_kept_workbook_give_no_deleted_number_away(cf
     """v1 (A, B, C), then v2 (A, B): C's B03 deleted, as 变化 says. v1 taken out of inbox/ and outbox/ deleted but for
     its workbook (the numbers read back from it): a risk added next took B03 (and C's accepted measure with it)."""
     paths = generate_campaign(cfg, "risks")
+    zhang = fill(_find(paths, "附件3", "张伟"), workdir / "zw.xlsx",
+                 rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    v4 = _dept_form(paths, workdir / "v4.xlsx", "2023-03-28", ["甲风险", "乙风险", "丁风险", "戊风险"])
     v1 = _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险", "丙风险"])
     _numbers(cfg)
     _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["甲风险", "乙风险"])
@@ -1071,6 +1074,16 @@ def test_numbers_read_back_from_the_kept_workbook_give_no_deleted_number_away(cf
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     shutil.move(workdir / "v3.xlsx", workdir / "inbox/附件4_3.xlsx")
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "乙风险": "JWC-B02", "丁风险": "JWC-B04"}
+    # … also when merges came between (变化 no longer says it): 说明 lists the numbers of risks deleted
+    assert "JWC-B03" in {c.value for row in openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"].iter_rows()
+                         for c in row}
+    shutil.move(zhang, workdir / "inbox/张伟.xlsx")
+    _numbers(cfg)
+    (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    (workdir / "inbox/附件4_3.xlsx").unlink()
+    shutil.move(v4, workdir / "inbox/附件4_4.xlsx")
+    assert {k: v for k, v in _numbers(cfg).items() if "-B" in v} == {
+        "甲风险": "JWC-B01", "乙风险": "JWC-B02", "丁风险": "JWC-B04", "戊风险": "JWC-B05"}
 
 
 def test_a_person_of_a_department_without_staff_list_whose_correction_is_returned_keeps_a_measure_form(cfg, workdir):

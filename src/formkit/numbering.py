@@ -138,6 +138,42 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
 RETIRED = "retired"
 """The mark of a number whose risk was deleted from the submitter's form (the sixth part of its registry entry)."""
 
+RETIRED_TITLE = "已删去的风险编号"
+"""The 说明 sheet's section listing them: read back with the numbers when the cache is gone (registry_from_workbook)."""
+
+
+def retired_numbers(entries: Mapping[str, tuple[str, str | None]]) -> list[tuple[str, str, str]]:
+    """(风险编号, 岗位, 风险点) of every number whose risk was deleted, as the registry holds them (folded)."""
+    out = []
+    for prefix, (_sha, numbers) in entries.items():
+        try:
+            parsed = json.loads(numbers) if numbers else {}
+        except (ValueError, TypeError):
+            continue
+        for n, key in parsed.items() if isinstance(parsed, dict) else ():
+            if str(n).isdigit() and isinstance(key, list) and _retired(tuple(key)):
+                out.append((f"{prefix}{int(n):02d}", str(key[0]), str(key[1])))
+    return sorted(out, key=lambda r: id_order(r[0]))
+
+
+def _retired_shown(path) -> list[tuple[str, str, str]]:
+    """The section RETIRED_TITLE of a consolidated workbook's 说明 sheet."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - an older workbook without it, or one that cannot be read: none
+        return []
+    start = next((i for i, line in enumerate(grid) if line and normalize.to_text(line[0]).startswith(RETIRED_TITLE)), None)
+    out = []
+    for line in grid[start + 2:] if start is not None else ():
+        cells = [normalize.to_text(v) for v in line[:4]]
+        if not any(cells):
+            break
+        if len(cells) >= 4 and _NUMBER.match(cells[1]):
+            out.append((cells[1], cells[2], cells[3]))
+    return out
+
 
 def _retired(key: tuple) -> bool:
     return len(key) > 5 and key[5] == RETIRED
@@ -313,14 +349,15 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
             sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))
             numbers[int(m[2])] = key
         if (shown := catalogue_path(outbox, path)) is not None:
-            # … and the numbers its 变化 lists as deleted: retired, not given to the next new risk (it took the deleted
-            # risk's number, and the measure accepted for it)
+            # … and the numbers of risks deleted, as its 说明 lists them (and its 变化, for a workbook without the list):
+            # retired, not given to the next new risk (it took the deleted risk's number, and the measure accepted for it)
             from formkit.changes import deleted_in
 
-            for rid, point in deleted_in(shown).items():
+            retired = [*_retired_shown(shown), *((rid, "", normalize.fold(point)) for rid, point in deleted_in(shown).items())]
+            for rid, post, point in retired:
                 m = _NUMBER.match(rid)
-                if m and m[1] in found and int(m[2]) not in found[m[1]][1]:
-                    found[m[1]][1][int(m[2])] = ["", normalize.fold(point), "", "", [], RETIRED]
+                if m and int(m[2]) not in found.setdefault(m[1], ("", {}))[1]:
+                    found[m[1]][1][int(m[2])] = [post, point, "", "", [], RETIRED]
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
         return {}
     return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,

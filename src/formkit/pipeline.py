@@ -148,6 +148,9 @@ class Analysis:
     """The risk numbers this analysis gave, by submitter (cache.Store.put_numbering; merge keeps them)."""
 
     kept: list[InputResult] = field(default_factory=list, repr=False)
+    retired: list[tuple[str, str, str]] = field(default_factory=list, repr=False)
+    """(风险编号, 岗位, 风险点) of the numbers of risks deleted (numbering.retired_numbers): never given to another risk,
+    listed in 说明 so that they survive the cache."""
     """Superseded 附件1/附件2 whose rows stand in 领导小组/权力清单 while the version that replaced them is returned (a
     corrected list with one mistake emptied the leadership group's sheet until the correction came)."""
 
@@ -617,7 +620,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 # whole each time)
                 given[prefix] = shown if shown is not None and shown[1] else (sha, "{}")
     analysis = Analysis(cfg, forms, results, skipped, ctx, store=store, first_sent=first_sent, numbering=given,
-                        kept=kept)
+                        kept=kept, retired=numbering.retired_numbers({**registry, **given}) if campaign_rules else [])
     _consolidate(analysis)
     return analysis
 

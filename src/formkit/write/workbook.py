@@ -20,6 +20,7 @@ from formkit import __version__, versions
 from formkit import findings as F
 from formkit.inputs import STATUS_ZH
 from formkit.normalize import shown_time
+from formkit.numbering import RETIRED_TITLE
 from formkit.pipeline import Analysis, CatalogueRow
 from formkit.submissions import (
     DONE,
@@ -316,8 +317,14 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
                        "其中的文件": held[disk]} for i, disk in enumerate(containers, 1)))
     if a.skipped:       # (the summary screen pointed to report.json for them, which a coordinator does not open)
         write_text(ws, end + 1, 0, "跳过的文件（没有作为表单读取）", st.h2)
-        _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("原因", 66)],
-               ({"序号": i, "文件": item.path, "原因": item.reason} for i, item in enumerate(a.skipped, 1)))
+        end = _table(ws, st, end + 2, [("序号", 6), ("文件", 44), ("原因", 66)],
+                     ({"序号": i, "文件": item.path, "原因": item.reason} for i, item in enumerate(a.skipped, 1)))
+    if a.retired:       # (read back with the numbers when the cache is gone: a deleted risk's number stays unused)
+        write_text(ws, end + 1, 0, f"{RETIRED_TITLE}（这些风险点已从重报的表中删去，编号不再给别的风险点；文字为比对用的写法）",
+                   st.h2)
+        _table(ws, st, end + 2, [("序号", 6), ("风险编号", 16), ("岗位", 20), ("风险点", 44)],
+               ({"序号": i, "风险编号": rid, "岗位": post, "风险点": point}
+                for i, (rid, post, point) in enumerate(a.retired, 1)))
     print_setup(ws, top + 1, len(cols) - 1)
 
 
