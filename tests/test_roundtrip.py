@@ -1075,8 +1075,10 @@ def test_numbers_read_back_from_the_kept_workbook_give_no_deleted_number_away(cf
     shutil.move(workdir / "v3.xlsx", workdir / "inbox/附件4_3.xlsx")
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "乙风险": "JWC-B02", "丁风险": "JWC-B04"}
     # … also when merges came between (变化 no longer says it): 说明 lists the numbers of risks deleted
-    assert "JWC-B03" in {c.value for row in openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"].iter_rows()
-                         for c in row}
+    about = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["说明"]
+    assert "JWC-B03" in {c.value for row in about.iter_rows() for c in row}
+    # (at the widths of the list of files above it: narrower, it cut their paths and SHA-256)
+    assert about.column_dimensions["B"].width >= 40 and about.column_dimensions["C"].width >= 60
     shutil.move(zhang, workdir / "inbox/张伟.xlsx")
     _numbers(cfg)
     (workdir / "outbox/.formkit-cache.sqlite").unlink()

@@ -171,7 +171,7 @@ def _retired_shown(path) -> list[tuple[str, str, str]]:
         if not any(cells):
             break
         if len(cells) >= 4 and _NUMBER.match(cells[1]):
-            out.append((cells[1], cells[2], cells[3]))
+            out.append((cells[1], cells[3], cells[2]))      # (序号, 风险编号, 风险点, 岗位)
     return out
 
 

@@ -322,7 +322,9 @@ def _cover(wb, st: Styles, a: Analysis) -> None:
     if a.retired:       # (read back with the numbers when the cache is gone: a deleted risk's number stays unused)
         write_text(ws, end + 1, 0, f"{RETIRED_TITLE}（这些风险点已从重报的表中删去，编号不再给别的风险点；文字为比对用的写法）",
                    st.h2)
-        _table(ws, st, end + 2, [("序号", 6), ("风险编号", 16), ("岗位", 20), ("风险点", 44)],
+        # (the widths of the tables above: a table sets its columns' widths for the whole sheet, and narrower ones cut
+        # the file paths and SHA-256 of the list of files)
+        _table(ws, st, end + 2, [("序号", 6), ("风险编号", 44), ("风险点", 66), ("岗位", 24)],
                ({"序号": i, "风险编号": rid, "岗位": post, "风险点": point}
                 for i, (rid, post, point) in enumerate(a.retired, 1)))
     print_setup(ws, top + 1, len(cols) - 1)
