@@ -2883,9 +2883,21 @@ def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
     latest = by_path["inbox/教务处.eml!附件4_2.xlsx"]
     assert latest.status == "returned" and [f.code for f in latest.findings if f.severity == "error"] == ["split-versions"]
     assert by_path["inbox/教务处.eml!附件4_1.xlsx"].status == "superseded"
-    # (said as set aside with the other, not as "a newer submission came" beside the other's "nothing says which is newer")
-    said = next(f for f in by_path["inbox/教务处.eml!附件4_1.xlsx"].findings if f.code == "superseded")
-    assert "看不出哪一份更新" in said.message and "更新的提交" not in said.message
+    # (said as set aside with the other, not as "a newer submission came" beside the other's "nothing says which is newer",
+    # its rows too)
+    said = [f for f in by_path["inbox/教务处.eml!附件4_1.xlsx"].findings if f.code in ("superseded", "row-not-merged")]
+    assert len(said) == 2 and all("更新的提交" not in f.message for f in said)
+    assert "看不出哪一份更新" in said[0].message and "一起退回核对" in said[1].message
+    # a table in three files: the last names both others, neither said to be superseded by a newer one
+    third = {**RISK4B, "岗位(环节)": "招生", "风险点": "招生录取中优亲厚友"}
+    parts = [submit(cfg, "附件4", "JWC", name=f"p{i}.xlsx", rows=[r]) for i, r in enumerate((RISK4, RISK4B, third))]
+    (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([(f"附件4_{i}.xlsx", p.read_bytes()) for i, p in enumerate(parts, 1)]))
+    for p in parts:
+        p.unlink()
+    by_path = {r.path: r for r in analyse(cfg).inputs}
+    split = next(f for f in by_path["inbox/教务处.eml!附件4_3.xlsx"].findings if f.code == "split-versions")
+    assert "附件4_1.xlsx、附件4_2.xlsx" in split.message
+    assert all("更新的提交" not in f.message for i in (1, 2) for f in by_path[f"inbox/教务处.eml!附件4_{i}.xlsx"].findings)
     old = submit(cfg, "附件4", "JWC", name="a1.xlsx", rows=[RISK4, dict(RISK4B, 风险等级="四级")])
     new = submit(cfg, "附件4", "JWC", name="a2.xlsx", rows=[RISK4, RISK4B])
     (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([("附件4_1.xlsx", old.read_bytes()),

@@ -356,6 +356,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/附件2's current version's path → the versions before it
     kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
     copies: dict[str, str] = {}     # a sheet copy set aside (sheet-copies) → the sheet of its file taken instead
+    split_aside: set[str] = set()   # the files of one form sent together that nothing tells from the last (split-versions)
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
     if campaign_rules and not registry and store.persistent:
         # (the cache gone: read back from their workbook, the one merge --compare names first)
@@ -429,7 +430,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if members[-1].order_basis == "文件名顺序" and versions.original_sheet_first(members):
                 members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
-                members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value=members[-2].path))
+                # (each of them nothing tells from it: a table in three files named all three, not one)
+                parts = [m for m in members[:-1] if m is members[-2] or (
+                    versions.compare(members[-1], m, window)[1] == "文件名顺序" and versions.split(members[-1], m))]
+                split_aside.update(m.path for m in parts)
+                members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value="、".join(m.file_name for m in parts)))
             elif members[-1].order_basis == "文件名顺序" and (other := versions.sheet_copy(members[-1], members[-2])):
                 # a sheet copied in the same workbook (附件3 (2), a backup) and one of the two edited since: nothing
                 # says which is the last (the copy took the other's place, the rows typed since gone unsaid)
@@ -463,7 +468,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             if older.path in copies:    # (not "a newer submission": a sheet of the same file)
                 said = replace(said, message=f"同一文件中还有一张同样的表（工作表“{copies[older.path]}”），已按那一张汇总，"
                                              "本工作表未汇总。")
-            elif any(f.code == F.SPLIT_VERSIONS and f.value == older.path for f in latest.findings):
+            elif older.path in split_aside:
                 # (not "a newer submission" beside the other's "nothing says which is newer")
                 said = replace(said, message=f"同一次报送中还有一份同样的表（{latest.path}），看不出哪一份更新，已与那一份一起"
                                              "退回核对（见那一份的说明）；本文件暂未汇总。")
@@ -593,7 +598,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if res.brief and res.status in (RETURNED, SUPERSEDED) and res not in kept and not any(
                 f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED) for f in res.findings):
             c = res.checked
-            reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status]
+            reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status] \
+                if res.path not in split_aside else "与同一次报送的另一份一起退回核对"
             for row in c.rows:
                 # at the cell that names the row (its 风险点, 权力事项 or 姓名), with that text: 序号 is often left empty
                 key = next((k for k in _ROW_NAMED_BY if row.refs.get(k)), None)
