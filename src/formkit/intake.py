@@ -1569,14 +1569,6 @@ def _content_type(part: Message) -> str:
         return "application/octet-stream"
 
 
-_ABOUT_CAMPAIGN = re.compile(r"廉政|廉洁|风险|自查|防控|措施|权力|职权|清单|领导小组|附件\s*[1-6１-６]")
-
-
-def about_campaign(*texts: str | None) -> bool:
-    """Whether a mail's subject or attachment names say anything of the campaign (its forms, their names)."""
-    return any(text and _ABOUT_CAMPAIGN.search(text) for text in texts)
-
-
 _SIGNATURE_TYPES = {"application/pgp-signature", "application/pkcs7-signature",
                     "application/x-pkcs7-signature", "application/pgp-encrypted"}
 

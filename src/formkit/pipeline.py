@@ -37,7 +37,6 @@ from formkit.intake import (
     SPREADSHEET_EXTS,
     RawInput,
     Skipped,
-    about_campaign,
     walk_inbox,
 )
 from formkit.levels import supervision
@@ -716,6 +715,10 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
             join(target, owners.pop())
 
 
+_ABOUT_CAMPAIGN = re.compile(r"廉政|廉洁|风险|自查|防控|措施|权力|职权|清单|领导小组|附件\s*[1-6１-６]")
+"""What in a mail's subject or file names speaks of the campaign (its forms, their names)."""
+
+
 def _other_mail(res: InputResult, roster) -> bool:
     """Whether a mail of a mailbox export (or its file) that brought no form is the office's other mail: it brought a
     workbook of no form, something that is no workbook, or only scans and documents, and nothing of it (its subject,
@@ -731,7 +734,7 @@ def _other_mail(res: InputResult, roster) -> bool:
     quoted = [re.sub("|".join(re.escape(p) for p in re.split(r"\{\w+\}", F.CODES[f.code].template) if p), " ", f.message)
               for f in res.findings]
     said = " ".join([mail.get("subject") or "", mail.get("from") or "", name, *quoted])
-    if about_campaign(said):
+    if _ABOUT_CAMPAIGN.search(said):
         return False
     address = (mail.get("address") or "").lower()
     for d in roster.departments.values():
