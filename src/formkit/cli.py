@@ -481,8 +481,8 @@ def _problems(a, limit: int | None = 12) -> None:
             where = f"{first.sheet}!{first.cell} " if first and first.cell else ""
             errors = sum(1 for f in r.findings if f.severity == F.ERROR)
             more = f"（共 {errors} 处错误）" if errors > 1 else ""     # (one problem or twenty: the screen did not say)
-            # a path deep in inbox/ shortened in its middle: its file name and the error stay on the line (cut at
-            # its end, two files printed the same line and no error)
+            # a path deep in inbox/ shortened (_short_path): its file name and the error stay on the line (cut at its
+            # end, two files printed the same line and no error)
             path = _short_path(r.path)
             line = f"  [{STATUS_ZH[r.status]}] {path}：{more}{where}{first.message if first else ''}"
             print(_shown(line if len(line) <= 200 else line[:199] + "…"))
@@ -494,7 +494,8 @@ def _problems(a, limit: int | None = 12) -> None:
             n = sum(1 for r in problems if any(f.code == F.IDENTITY_CAMPAIGN for f in r.findings))
             print(f"其中 {n} 份是其他活动（{'、'.join(earlier[:3])}）的表单，没有汇总；如果是上一轮留在 inbox/ 中的文件，请把它们移出"
                   " inbox/（例如移到另建的文件夹中）后重新运行 merge，它们的回复邮件草稿不要发出。")
-    if waiting:     # (listed among the files to deal with, "本表不需要修改": counted as returned for correction)
+    if waiting and limit is not None:   # (not with --quiet: nothing to deal with; it was listed among the files to
+        # deal with, "本表不需要修改", counted as returned for correction)
         print(f"另有 {waiting} 份措施表已收到，等本人（本部门）的风险点表接收后自动汇总，不需要处理，也不必重发。")
 
 
