@@ -269,6 +269,14 @@ def feedback_citations(res: InputResult, risks: Mapping) -> list[F.Finding]:
     return _cited(c, shown, marks, form_layout(c.spec, _content(res, risks)))
 
 
+def _drop_prefilled(content: FormContent, prefilled: Mapping[str, object]) -> None:
+    """Take out of the header what another's form had pre-filled and was left as it was (filled with the submitter's own
+    after): the department's or person's whose form someone else used."""
+    for key, value in prefilled.items():
+        if normalize.fold(iso_text(content.header.get(key, ""))) == normalize.fold(value):
+            del content.header[key]
+
+
 def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) -> tuple[Path, list[F.Finding]]:
     """The feedback workbook, and its errors and warnings placed where they are in it (the submitter's rows are
     laid out afresh, so a cell may sit elsewhere than in their own file): the reply mail cites those."""
@@ -280,10 +288,8 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # another department's form filled by the sender (department-sender-aside): its rows on the sender's own form,
         # which sent back as it is, is the sender's submission (on the form it came on, it was returned again forever);
         # the other department's name and head, where the sender left them, give way to its own
-        theirs = header_prefill(c.spec, cfg, dept, None) if dept is not None else {}
-        for key, value in theirs.items():
-            if normalize.fold(iso_text(content.header.get(key, ""))) == normalize.fold(value):
-                del content.header[key]         # (filled with the sender's own below)
+        if dept is not None:
+            _drop_prefilled(content, header_prefill(c.spec, cfg, dept, None))     # (filled with the sender's own below)
         dept = cfg.roster.departments[res.credited]
         ident = identity_for(c.spec, cfg, dept, None)
     elif _this_rounds_form(res):
@@ -295,9 +301,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # way to his
         owner = cfg.roster.find_person(c.sub.identity.department, c.sub.identity.person, c.sub.identity.staff_no)
         if owner is not None:
-            for key, value in header_prefill(c.spec, cfg, cfg.roster.departments.get(owner.department), owner).items():
-                if normalize.fold(iso_text(content.header.get(key, ""))) == normalize.fold(value):
-                    del content.header[key]
+            _drop_prefilled(content, header_prefill(c.spec, cfg, cfg.roster.departments.get(owner.department), owner))
         ident = identity_for(c.spec, cfg, dept, own)
     else:
         ident = c.sub.identity or identity_for(c.spec, cfg, c.department, c.staff)
