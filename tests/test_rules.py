@@ -2888,7 +2888,8 @@ def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
     said = [f for f in by_path["inbox/教务处.eml!附件4_1.xlsx"].findings if f.code in ("superseded", "row-not-merged")]
     assert len(said) == 2 and all("更新的提交" not in f.message for f in said)
     assert "看不出哪一份更新" in said[0].message and "一起退回核对" in said[1].message
-    # a table in three files: the last names both others, neither said to be superseded by a newer one
+    # a table in three files: the last names both others, neither said to be superseded by a newer one (also when two
+    # of them share a row: the first's rows were dropped unsaid, merge ended 0)
     third = {**RISK4B, "岗位(环节)": "招生", "风险点": "招生录取中优亲厚友"}
     parts = [submit(cfg, "附件4", "JWC", name=f"p{i}.xlsx", rows=[r]) for i, r in enumerate((RISK4, RISK4B, third))]
     (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([(f"附件4_{i}.xlsx", p.read_bytes()) for i, p in enumerate(parts, 1)]))
@@ -2898,6 +2899,15 @@ def test_one_table_sent_as_two_files_in_one_mail_is_returned_not_halved(cfg):
     split = next(f for f in by_path["inbox/教务处.eml!附件4_3.xlsx"].findings if f.code == "split-versions")
     assert "附件4_1.xlsx、附件4_2.xlsx" in split.message
     assert all("更新的提交" not in f.message for i in (1, 2) for f in by_path[f"inbox/教务处.eml!附件4_{i}.xlsx"].findings)
+    parts = [submit(cfg, "附件4", "JWC", name=f"p{i}.xlsx", rows=r)
+             for i, r in enumerate(([RISK4], [RISK4B, third], [third]))]
+    (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([(f"附件4_{i}.xlsx", p.read_bytes()) for i, p in enumerate(parts, 1)]))
+    for p in parts:
+        p.unlink()
+    by_path = {r.path: r for r in analyse(cfg).inputs}
+    latest = by_path["inbox/教务处.eml!附件4_3.xlsx"]
+    assert latest.status == "returned"
+    assert "附件4_1.xlsx、附件4_2.xlsx" in next(f for f in latest.findings if f.code == "split-versions").message
     old = submit(cfg, "附件4", "JWC", name="a1.xlsx", rows=[RISK4, dict(RISK4B, 风险等级="四级")])
     new = submit(cfg, "附件4", "JWC", name="a2.xlsx", rows=[RISK4, RISK4B])
     (cfg.inbox / "教务处.eml").write_bytes(hostile.make_eml([("附件4_1.xlsx", old.read_bytes()),

@@ -428,10 +428,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and versions.original_sheet_first(members):
                 members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
-            if members[-1].order_basis == "文件名顺序" and versions.split(members[-1], members[-2]):
-                # (each of them nothing tells from it: a table in three files named all three, not one)
-                parts = [m for m in members[:-1] if m is members[-2] or (
-                    versions.compare(members[-1], m, window)[1] == "文件名顺序" and versions.split(members[-1], m))]
+            # the files nothing tells from the last and that share no row with it: parts of one table (each of them,
+            # not the one before it only: of three parts the last two sharing a row, the first's rows were dropped)
+            undecided = [m for m in members[:-1] if (members[-1].order_basis if m is members[-2] else versions.compare(
+                members[-1], m, window)[1]) == "文件名顺序"] if members[-1].order_basis == "文件名顺序" else []
+            # (and, one of them a part, every one nothing tells from it: the department is told to merge those named)
+            parts = undecided if any(versions.split(members[-1], m) for m in undecided) else []
+            if parts:
                 split_aside.update(m.path for m in parts)
                 members[-1].findings.append(F.make(F.SPLIT_VERSIONS, value="、".join(m.file_name for m in parts)))
             elif members[-1].order_basis == "文件名顺序" and (other := versions.sheet_copy(members[-1], members[-2])):
