@@ -1112,6 +1112,31 @@ def test_a_person_of_a_department_without_staff_list_whose_correction_is_returne
     assert "教务处 张伟" in unanswered
 
 
+def test_a_measure_form_issued_before_the_staff_list_is_not_told_its_staff_number_was_changed(cfg, workdir):
+    """教务处 had no staff list: 张伟's 附件5 went out with no 工号, and came back accepted. The office adds the staff list
+    (the README allows it): the same file was told "the pre-filled 工号 was changed to blank (was 0012)", a reply
+    drafted to check what nobody changed."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [s for s in STAFF if s[2] != "JWC"])
+    cfg = load_config(workdir)
+    general = _find(generate_campaign(cfg), "附件3", "教务处")
+    fill(general, workdir / "inbox/张伟.xlsx", header={"姓名": "张伟", "岗位": "教务科科长", "职务层级": "中层干部",
+                                                     "填表日期": "2023-03-12"},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规改分", "风险等级": "二级"}])
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    rid = next(r["风险编号"] for r in analyse(cfg).catalogue)
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-20"},
+         by_risk_id={rid: {"防控措施": "成绩修改双人复核", "完成时限": "长期"}})
+    assert {r.path: r.status for r in merge(cfg).analysis.inputs}["inbox/张伟_措施.xlsx"] == "accepted"
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, STAFF)
+    cfg = load_config(workdir)
+    res = {r.path: r for r in merge(cfg).analysis.inputs}["inbox/张伟_措施.xlsx"]
+    assert res.status == "accepted" and "prefilled-changed" not in {f.code for f in res.findings}, res.findings
+
+
 def test_generating_one_department_again_removes_its_forms_left_elsewhere(cfg, workdir):
     """教务处 renamed 教学事务处 in the roster, then `generate --department JWC`: its forms under the former name's folder
     are removed (they stayed, titled with the old name, for the coordinator to send by mistake); so is the form of 张伟,
