@@ -906,10 +906,9 @@ def prefilled_header_lost(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     typed_name = normalize.name_key(normalize.person_name(c.header.get("name", "")))
     if staff is not None and typed_name != normalize.name_key(staff.name):
         staff = None
-    if staff is not None and staff.staff_no and not ident.staff_no:
-        staff = None        # (issued before the person was on the staff list: nothing of it pre-filled, 工号 "changed")
     issued = {"department": dept.name if dept else "", "dept_head": dept.head if dept else "",
-              "staff_no": staff.staff_no if staff else "", "post": staff.post if staff else "",
+              # (a form issued before its person was on the staff list went out without a 工号: not "changed")
+              "staff_no": staff.staff_no if staff and ident.staff_no else "", "post": staff.post if staff else "",
               "rank": staff.rank if staff else ""}
     for f in c.spec.header:
         value = issued.get(f.prefill) if isinstance(f.prefill, str) else ""
