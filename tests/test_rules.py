@@ -3011,6 +3011,14 @@ def test_a_table_in_numbered_parts_is_no_revision(cfg, names):
     assert "split-versions" in {f.code for f in got[names[1]].findings}
 
 
+@pytest.mark.parametrize("names", [("附件4.xlsx", "附件4(1).xlsx"), ("附件4_教务处.xlsx", "附件4_教务处 - 副本.xlsx")])
+def test_a_copy_named_as_such_holding_every_row_and_more_is_the_later(cfg, names):
+    """附件4.xlsx (A) and 附件4(1).xlsx (A, B: a second download, edited) in one mail: the original was the current
+    version by the names' order, the row added lost unsaid (exit 0). A copy with fewer rows is still left to the order."""
+    got = _two_in_one_mail(cfg, names, ([RISK4], [RISK4, RISK4B]))
+    assert (got[names[0]].status, got[names[1]].status) == ("superseded", "accepted")
+
+
 @pytest.mark.parametrize("old, new", [("附件4_教务处_修改前.xlsx", "附件4_教务处.xlsx"),
                                       ("附件4_第2党支部.xlsx", "附件4_第2党支部(修改).xlsx"),
                                       ("附件4_第2党支部.xlsx", "附件4_第2党支部-v2.xlsx"),

@@ -426,7 +426,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             del members[own + 1:]
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
-            if members[-1].order_basis == "文件名顺序" and versions.original_sheet_first(members):
+            if members[-1].order_basis == "文件名顺序" and (versions.original_sheet_first(members)
+                                                         or versions.copy_edited_last(members)):
                 members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             # the files nothing tells from the last and that share no row with it: parts of one table (each of them,
             # not the one before it only: of three parts the last two sharing a row, the first's rows were dropped)

@@ -416,8 +416,9 @@ def split(a: InputResult, b: InputResult) -> bool:
     return bool(keys) and rows(ca).isdisjoint(rows(cb))
 
 
-_COPY_NAME = re.compile(r"(.*?)\s*(?:[(（]\d{1,3}[)）]|[-_ ]?(?:副本|备份|复制|copy|Copy|COPY)\d*)\s*$")
-"""A sheet name as Excel, WPS and LibreOffice name a copy: 附件3 (2), 附件3 - 副本, 附件3备份, 附件3_copy."""
+_COPY_NAME = re.compile(r"(.*?)\s*(?:[(（]\d{1,3}[)）]|[-_ ]?\s*(?:副本|备份|复制|copy|Copy|COPY)\d*)\s*$")
+"""A sheet's or file's name as Excel, WPS, LibreOffice and Windows name a copy: 附件3 (2), 附件3 - 副本, 附件3备份,
+附件3_copy."""
 
 
 def original_sheet_first(members: list[InputResult]) -> bool:
@@ -432,6 +433,25 @@ def original_sheet_first(members: list[InputResult]) -> bool:
     rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
     if rows_b < rows_a or (not rows_a < rows_b and (m := _COPY_NAME.fullmatch(b.checked.sub.sheet))
                            and m[1] == a.checked.sub.sheet):
+        members[-2:] = [b, a]
+        return True
+    return False
+
+
+def copy_edited_last(members: list[InputResult]) -> bool:
+    """The last two versions, two files sent together that nothing else orders, one named as a copy of the other is
+    (附件4(1).xlsx, a second download; 附件4 - 副本.xlsx) and holding every row of it and more: the copy edited since, the
+    later (the names' order made the original the current version, the row added lost). Whether they were swapped."""
+    a, b = members[-2], members[-1]
+    if "!" not in a.path or a.path.rsplit("!", 1)[0] != b.path.rsplit("!", 1)[0] or a.checked is None or b.checked is None:
+        return False
+    stem_a, stem_b = (m.file_name.rsplit(".", 1)[0] for m in (a, b))
+    copy_of_b = (m := _COPY_NAME.fullmatch(stem_a)) is not None and m[1] == stem_b
+    if not copy_of_b:
+        return False
+    rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
+    rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
+    if rows_b < rows_a:
         members[-2:] = [b, a]
         return True
     return False
