@@ -3231,6 +3231,23 @@ def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
     assert (results[issued.name].status, results[issued.name].checked.staff.staff_no) == ("accepted", "0013")
 
 
+def test_a_form_of_one_of_two_namesakes_returned_for_its_staff_number_counts_as_returned(cfg):
+    """One of two 李娜 sends a copy without her 工号 (person-ambiguous, returned): 提交情况 showed 教务处's 附件3 as nothing
+    received (退回 0), the chase asking both; it is 退回, the chase asking for the 工号."""
+    from formkit.config import Person
+    from formkit.submissions import grid
+
+    cfg.roster.staff.append(Person("0014", "李娜", "JWC", "教务员", "一般干部"))
+    path = submit(cfg, "附件3", "JWC", "李娜", name="mine.xlsx", header={"工号": "0014"})
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    _find(copy.active, "工号").offset(column=1).value = None
+    copy.save(cfg.inbox / "copy.xlsx")
+    path.unlink()
+    cell = next(d for d in grid(analyse(cfg)) if d.code == "JWC").personal["附件3"]
+    assert (cell.accepted, cell.returned, cell.to_fix) == (0, 1, ["李娜（未写工号）"]) and cell.state == "退回"
+
+
 def test_a_namesakes_staff_number_is_said_to_be_theirs(cfg):
     """张伟 of 教务处 types the 工号 of 财务处's 张伟: filed under 教务处's 张伟 (the department says so), and the warning
     says whose number it is and which 张伟 was taken (it only said the numbers differ)."""

@@ -397,21 +397,26 @@ def _grid(analysis: Analysis) -> list[DepartmentStatus]:
             deadline = cfg.deadline(analysis.forms[form_id].phase)
             mine = current.get((form_id, dept.code), [])
             people = cfg.roster.people_of(dept.code)
+            unsure: set[str] = set()        # names of two on the list, a form of one of them returned without a 工号
             if people:
                 # with a staff list, those on it: the form of someone taken off it (left, retired) stays in the
                 # catalogue but answers for nobody now (it made 2/2 of a department whose newcomer sent nothing)
                 listed = {normalize.person_key(p.staff_no, p.name) for p in people}
+                unsure = {r.person for r in mine if r.status == RETURNED and r.brief.key[-1] not in listed and r.person
+                          and any(f.code == F.PERSON_AMBIGUOUS for f in r.findings)}
                 mine = [r for r in mine if r.brief.key[-1] in listed]
             # people told apart by 工号 where known (two 张伟 are two people): the inputs' supersession keys
             acc = len({r.brief.key for r in mine if r.status == ACCEPTED})
             held = {r.brief.key for r in mine if waits_for_risks(r)}
-            ret = len({r.brief.key for r in mine if r.status == RETURNED} - held - {r.brief.key for r in mine if r.status == ACCEPTED})
+            ret = len({r.brief.key for r in mine if r.status == RETURNED} - held - {r.brief.key for r in mine if r.status == ACCEPTED}) \
+                + len(unsure)       # (one of two 张伟's, returned for its 工号: it showed as nothing received, 0 退回)
             expected = dept.headcount
             late = any(first_sent.get(r.brief.key, deadline) > deadline for r in mine if r.status == ACCEPTED)
             done = {r.brief.key[-1] for r in mine if r.status == ACCEPTED}
             fixing = {r.brief.key[-1] for r in mine if r.status == RETURNED and r.brief.key not in held} - done
             waits = {r.brief.key[-1] for r in mine if r.brief.key in held} - done - fixing
-            missing, to_fix, waiting, unread = [], [], [], []
+            missing, waiting, unread = [], [], []
+            to_fix = [f"{name}（未写工号）" for name in sorted(unsure)]
             sent_broken = broken.get((dept.code, form_id), [])
             twins = {p.name for p in people if sum(q.name == p.name for q in people) > 1}
             for p in people:
