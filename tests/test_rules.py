@@ -3209,10 +3209,9 @@ def test_a_secretarys_workbook_in_a_zip_is_read_sheet_by_sheet_through_the_cache
         assert sorted(p.name for p in (cfg.outbox / "反馈").rglob("*.xlsx")) == ["教务处个人表汇总_李娜_反馈.xlsx"]
 
 
-def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
-    """教务处 has two 李娜. A copy of the form in a new workbook (no identity) naming 李娜 without a 工号: it was "not in
-    the staff list" (she is, twice) and catalogued under a person the roster does not have; it asks for the 工号. With
-    the 工号, or left empty on the form issued to her, it is hers."""
+def _two_lina_and_a_copy_without_staff_no(cfg) -> Path:
+    """A second 李娜 (0014) in 教务处; her form in inbox/ (mine.xlsx) and a copy of it in a new workbook without
+    the 工号 (copy.xlsx)."""
     from formkit.config import Person
 
     cfg.roster.staff.append(Person("0014", "李娜", "JWC", "教务员", "一般干部"))
@@ -3221,6 +3220,14 @@ def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
     _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
     _find(copy.active, "工号").offset(column=1).value = None
     copy.save(cfg.inbox / "copy.xlsx")
+    return path
+
+
+def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
+    """教务处 has two 李娜. A copy of the form in a new workbook (no identity) naming 李娜 without a 工号: it was "not in
+    the staff list" (she is, twice) and catalogued under a person the roster does not have; it asks for the 工号. With
+    the 工号, or left empty on the form issued to her, it is hers."""
+    path = _two_lina_and_a_copy_without_staff_no(cfg)
     issued = submit(cfg, "附件3", "JWC", "李娜", name="issued.xlsx", header={"工号": None})
     results = run(cfg)
     res = results["copy.xlsx"]
@@ -3234,16 +3241,9 @@ def test_two_people_of_one_name_are_told_apart_by_their_staff_number(cfg):
 def test_a_form_of_one_of_two_namesakes_returned_for_its_staff_number_counts_as_returned(cfg):
     """One of two 李娜 sends a copy without her 工号 (person-ambiguous, returned): 提交情况 showed 教务处's 附件3 as nothing
     received (退回 0), the chase asking both; it is 退回, the chase asking for the 工号."""
-    from formkit.config import Person
     from formkit.submissions import grid
 
-    cfg.roster.staff.append(Person("0014", "李娜", "JWC", "教务员", "一般干部"))
-    path = submit(cfg, "附件3", "JWC", "李娜", name="mine.xlsx", header={"工号": "0014"})
-    copy = openpyxl.Workbook()
-    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
-    _find(copy.active, "工号").offset(column=1).value = None
-    copy.save(cfg.inbox / "copy.xlsx")
-    path.unlink()
+    _two_lina_and_a_copy_without_staff_no(cfg).unlink()
     cell = next(d for d in grid(analyse(cfg)) if d.code == "JWC").personal["附件3"]
     assert (cell.accepted, cell.returned, cell.to_fix) == (0, 1, ["李娜（未写工号）"]) and cell.state == "退回"
 
