@@ -167,13 +167,15 @@ def plain_header_text(s: str) -> bool:
     return normalize.label_key(s) not in HEADER_LABELS and not (m and normalize.label_key(m[1]) in HEADER_LABELS)
 
 
+# (a cell of 〃 or " alone is 同上, the value above it: read as such, not as the text typed)
+ROW_TEXT = CELL_TEXT.filter(lambda s: not _DITTO.fullmatch(normalize.to_text(s).strip()))
 ROW = st.fixed_dictionaries({
     "风险类别": st.sampled_from(A3.column("category").choices),
-    "风险点": CELL_TEXT,
-    "主要表现形式": CELL_TEXT,
+    "风险点": ROW_TEXT,
+    "主要表现形式": ROW_TEXT,
     "风险等级": st.sampled_from([*LEVELS, "高", "1", "Ⅱ级", "三级风险", "特级"]),
     "涉及“三重一大”": st.sampled_from(["是", "否", ""]),
-    "备注": CELL_TEXT,
+    "备注": ROW_TEXT,
 })
 
 
