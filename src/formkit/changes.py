@@ -274,14 +274,8 @@ def _pending_in(baseline: Path) -> dict[str, dict]:
     """The 风险编号 the baseline workbook's 变化 sheet lists as 退回待改: {"items": item → its 变化前 there (what was
     accepted before the returned form: what the correction is compared with), "row": 风险编号, 部门, 层级, 姓名, 风险点,
     来源文件, 来源位置}."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        grid = CalamineWorkbook.from_path(str(baseline)).get_sheet_by_name("变化").to_python()
-    except Exception:  # noqa: BLE001 - an older workbook without the sheet, or one that cannot be read: none
-        return {}
     out: dict[str, dict] = {}
-    for row in grid:
+    for row in _changes_sheet(baseline):
         if len(row) > 10 and row[0] == PENDING:
             rid = normalize.to_text(row[1])
             # (the row itself, for a risk the correction then leaves out: 删除 after all)
@@ -293,14 +287,18 @@ def _pending_in(baseline: Path) -> dict[str, dict]:
 def deleted_in(workbook: Path) -> dict[str, str]:
     """The 风险编号 a workbook's 变化 sheet lists as 删除, with their 风险点 (numbers retired: not to be given to another
     risk when the numbers are read back from it, outbox/ deleted)."""
+    return {normalize.to_text(row[1]): normalize.to_text(row[5]) for row in _changes_sheet(workbook)
+            if len(row) > 5 and row[0] == "删除" and normalize.to_text(row[1])}
+
+
+def _changes_sheet(workbook: Path) -> list[list]:
+    """The rows of a workbook's 变化 sheet; none for an older workbook without it, or one that cannot be read."""
     from python_calamine import CalamineWorkbook
 
     try:
-        grid = CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("变化").to_python()
-    except Exception:  # noqa: BLE001 - an older workbook without the sheet, or one that cannot be read: none
-        return {}
-    return {normalize.to_text(row[1]): normalize.to_text(row[5]) for row in grid
-            if len(row) > 5 and row[0] == "删除" and normalize.to_text(row[1])}
+        return CalamineWorkbook.from_path(str(workbook)).get_sheet_by_name("变化").to_python()
+    except Exception:  # noqa: BLE001 - a workbook of any origin: nothing to read
+        return []
 
 
 def compare(catalogue: list[dict], baseline: Path | None, root: Path,

@@ -972,7 +972,8 @@ def provenance(msg: Message) -> dict:
             and (when := header_date(str(val).rsplit(";", 1)[-1])) is not None][:50]
     received = min(hops, key=_instant) if hops else None
     header = None
-    if received is not None and (parsed is None or all(_clock_wrong(parsed, hop) for hop in hops)):
+    from_server = received is not None and (parsed is None or all(_clock_wrong(parsed, hop) for hop in hops))
+    if from_server:
         # no Date, or one no reader knows (2024年4月5日 星期五 上午10:00): a late mail went as on time, unsaid; or a Date
         # the sender's PC clock made up, no server on its way agreeing (months ahead: the flawed first version beat the
         # correction and 数据截至 moved to December; a clock reset to last year: a late form on time): the first server's
@@ -981,7 +982,7 @@ def provenance(msg: Message) -> dict:
         date = parsed.isoformat()
     out = {"from": decode_words(raw.get("from", "")), "date": date,
            "subject": decode_words(raw.get("subject", "")), "address": sender_address(raw.get("from", ""))}
-    if parsed is received and received is not None:
+    if from_server:
         out["date_basis"] = "received"       # (said as 邮件服务器收信时间, not 邮件日期: versions.shown_basis)
         if header is not None:
             out["date_header"] = header.isoformat()      # the Date it gave, not believed (mail-date-wrong)
