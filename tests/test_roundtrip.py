@@ -1278,6 +1278,48 @@ def test_a_measure_form_copied_without_its_identity_keeps_its_measures_when_a_ri
     assert cat == {"JWC-0012-01": "双人复核", "JWC-0012-02": "拒绝宴请", "JWC-0012-03": ""}
 
 
+def test_a_measure_form_of_the_first_issue_sent_after_the_second_keeps_the_measure_of_a_risk_registered_since(
+        cfg, workdir):
+    """张伟 adds a risk to his 附件3 after his 附件5 was issued; the 附件5 issued again carries it. He sends the second
+    issue filled (all three measures), then the first issue filled (two), dated later: the later one is accepted and
+    the new risk's measure stands from the second issue (it was dropped, and he was asked to send it again)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    first = shutil.copy(_find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟"),
+                        workdir / "第一次下发.xlsx")
+    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_补充.xlsx",
+         header={"填表日期": "2023-04-05"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+             {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+             {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "主要表现形式": "为熟人开方便之门", "风险等级": "三级"}])
+    second = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    fill(second, workdir / "inbox/张伟_措施_二.xlsx", header={"填表日期": "2023-04-10"}, by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"},
+        "JWC-0012-03": {"防控措施": "考务回避", "完成时限": "长期"}})
+    fill(first, workdir / "inbox/张伟_措施_一.xlsx", header={"填表日期": "2023-04-12"}, by_risk_id={
+        "JWC-0012-01": {"防控措施": "双人复核并登记", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    result = merge(cfg)
+    by = {r.path: r for r in result.analysis.inputs}
+    later, earlier = by["inbox/张伟_措施_一.xlsx"], by["inbox/张伟_措施_二.xlsx"]
+    assert (later.status, earlier.status) == ("accepted", "superseded")
+    cat = {r["风险编号"]: (r["防控措施"], r["措施来源文件"]) for r in _rows(workdir / "outbox/廉政风险目录.xlsx", "风险目录")
+           if r["姓名"] == "张伟"}
+    assert cat == {"JWC-0012-01": ("双人复核并登记", "inbox/张伟_措施_一.xlsx"),
+                   "JWC-0012-02": ("拒绝宴请", "inbox/张伟_措施_一.xlsx"),
+                   "JWC-0012-03": ("考务回避", "inbox/张伟_措施_二.xlsx")}
+    assert [(f.code, f.value) for f in later.findings if f.code.startswith(("risk", "measures"))] == \
+        [("measures-kept", "JWC-0012-03")]
+    assert "张伟_措施_二.xlsx" in next(f.message for f in later.findings if f.code == "measures-kept")
+    from formkit.write.feedback import needs_feedback
+
+    assert not needs_feedback(later)
+    # the earlier version says which of its rows still count; the others are row-not-merged
+    said = next(f.message for f in earlier.findings if f.code == "superseded")
+    assert "JWC-0012-03" in said and "仍按本文件" in said
+    ws = openpyxl.load_workbook(workdir / "inbox/张伟_措施_二.xlsx")["附件5"]
+    not_merged = {ws[f.cell].value for f in earlier.findings if f.code == "row-not-merged"}
+    assert not_merged == {"成绩修改审批把关不严", "接受学生家长宴请"}
+
+
 def test_a_measure_form_generated_again_gives_back_a_risk_answered_in_two_rows(cfg, workdir):
     """教务处 answered JWC-B01 in two rows (关键环节 执行 and 考核); generated again (a risk added since), its 附件6 holds
     those two rows as sent (it held one row with 关键环节 “执行；考核”, which the form's own check refused: sent back,

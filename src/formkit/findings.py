@@ -473,6 +473,9 @@ LIST_KEPT = _code(
 SUPERSEDED_KEPT = _code(
     "superseded-kept", INFO, "更新的提交被退回，仍按本文件汇总",
     "同一表单更新的提交（{value}）被退回修改；改正并接收前，汇总工作簿中仍列出本文件的内容。")
+MEASURES_KEPT = _code(
+    "measures-kept", INFO, "未列出的风险点沿用先前报来的措施",
+    "本表没有列出风险点 {value}，仍按先前报来的 {detail} 中填写的防控措施汇总；如要修改这些措施，请在本表最后一行下面补上相应的行再发回。")
 BLANK_RESENT = _code(
     "blank-resent", INFO, "空白表未替代已报的表",
     "这份表格中没有填写任何{detail}，未替代先前报送的“{value}”（仍按那一份汇总），也不用改正；如要修改已报的内容，"

@@ -352,8 +352,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
     worded: dict[str, dict[int, set[str]]] = {}   # … → number → the wordings its risk had
     versions_of: dict[str, list[InputResult]] = {}   # a risk form's current version's path → its versions
-    earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/附件2's current version's path → the versions before it
+    earlier_of: dict[str, list[InputResult]] = {}    # a 附件1/2/5/6's current version's path → the versions before it
     kept: list[InputResult] = []                      # … the one standing in for it while it is returned (Analysis.kept)
+    used: dict[str, set[int]] = {}                    # an earlier 附件5/6's path → its rows whose measures stand
     copies: dict[str, str] = {}     # a sheet copy set aside (sheet-copies) → the sheet of its file taken instead
     split_aside: set[str] = set()   # the files of one form sent together that nothing tells from the last (split-versions)
     registry = store.get_numbering() if campaign_rules else {}     # the numbers earlier merges gave
@@ -453,7 +454,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             first_sent[members[0].brief.key] = sent
         latest = members[-1]
         current.append(latest)
-        if latest.form in _LISTS and len(members) > 1:
+        if len(members) > 1 and (latest.form in _LISTS or (latest.form in forms and forms[latest.form].is_measure_form)):
             earlier_of[latest.path] = members[:-1]
         if latest.form in forms and forms[latest.form].is_risk_form and not (len(members) == 1 and _mismatched(latest)):
             # numbered below (numbering.number_rows; not a form of nobody's: it would take the numbers of the person
@@ -589,6 +590,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             settle(res)
             if res.status == ACCEPTED:
                 _apply_measures(ctx, res, c)
+                if campaign_rules and res.path in earlier_of and not _other_campaign(res):
+                    # re-sent: the measures of earlier versions stand for the risks it does not list
+                    _keep_measures(ctx, res, earlier_of[res.path], by_scope, used)
             elif c is not None and not _other_campaign(res):
                 for row in c.rows:
                     if (rid := row.values.get("_risk_id")) and rid not in ctx.measures_pending:
@@ -604,6 +608,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             reason = {RETURNED: "所在文件有错误，已退回修改", SUPERSEDED: "同一表单有更新的提交"}[res.status] \
                 if res.path not in split_aside else "与同一次报送的另一份一起退回核对"
             for row in c.rows:
+                if row.index in used.get(res.path, ()):
+                    continue        # (its measure stands for a risk the newer version does not list: _keep_measures)
                 # at the cell that names the row (its 风险点, 权力事项 or 姓名), with that text: 序号 is often left empty
                 key = next((k for k in _ROW_NAMED_BY if row.refs.get(k)), None)
                 anchor = (row.at(key) if key else row.at()) or None
@@ -1133,10 +1139,46 @@ def _column_of(ref: str | None) -> str:
     return sys.intern(ref.rstrip("0123456789")) if ref else ""
 
 
-def _apply_measures(ctx: Context, res: InputResult, c: Checked) -> None:
-    """An accepted measure form's rows into the risks they answer (matched by the campaign rules)."""
+def _keep_measures(ctx: Context, res: InputResult, earlier: list[InputResult], by_scope: dict[tuple, dict],
+                   used: dict[str, set[int]]) -> None:
+    """An accepted re-sent 附件5/附件6 that does not list some risks of its scope: the measures its earlier versions (those
+    that had no error) gave them stand. A form of the first issue filled and sent after the second issue's, which
+    carried a risk registered since, dropped that measure and asked for it again. (A returned re-send's measures wait
+    for its correction, as a returned risk form's risks do.) Each earlier version that gives a measure says so, and so
+    does the re-sent form; the rows taken are recorded in used (path → row indexes: not row-not-merged)."""
+    answered = {row.values.get("_risk_id") for row in res.checked.rows}
+    for older in reversed(earlier):
+        c = older.checked
+        if c is None or not c.rows or any(f.severity == F.ERROR or f.code in (F.BLANK_RESENT, F.FEEDBACK_UNCHANGED)
+                                          for f in older.findings):
+            continue
+        # the campaign rules match its rows to the risks as they stand now; what they say of it is not shown (it is
+        # superseded), but a version they return gives nothing
+        n = len(older.findings)
+        with _risks_of(ctx, c, by_scope):
+            check_campaign(c, ctx)
+        flawed = any(f.severity == F.ERROR for f in older.findings[n:])
+        del older.findings[n:]
+        rows = [] if flawed else [row for row in c.rows if (rid := row.values.get("_risk_id")) and rid not in answered
+                                  and rid in ctx.risks and iso_text(row.values.get("measure", ""))]
+        if not rows:
+            continue
+        rids = list(dict.fromkeys(row.values["_risk_id"] for row in rows))
+        _apply_measures(ctx, older, c, rows)
+        answered.update(rids)
+        named = "、".join(rids)
+        older.findings = [replace(f, message=f"同一表单有更新的提交（{res.path}），已按那一份汇总；那一份没有列出的风险点 {named} "
+                                             "仍按本文件填写的防控措施汇总。") if f.code == F.SUPERSEDED else f
+                          for f in older.findings]
+        res.findings[:] = [f for f in res.findings if not (f.code == F.RISK_REGISTERED_LATER and f.value in rids)]
+        res.findings.append(F.make(F.MEASURES_KEPT, value=named, detail=older.path))
+        used.setdefault(older.path, set()).update(row.index for row in rows)
+
+
+def _apply_measures(ctx: Context, res: InputResult, c: Checked, rows: list | None = None) -> None:
+    """An accepted measure form's rows (or those given) into the risks they answer (matched by the campaign rules)."""
     first: dict[str, tuple[str, str, str, str]] = {}
-    for row in c.rows:
+    for row in c.rows if rows is None else rows:
         rid = row.values.get("_risk_id")
         target = ctx.risks.get(rid) if rid else None
         if target is None:
