@@ -8,6 +8,7 @@ inputs finds the same baseline, so the outputs stay byte-identical.
 from __future__ import annotations
 
 import codecs
+import filecmp
 import html
 import os
 import re
@@ -84,27 +85,57 @@ def workbook_property(path: Path, name: str) -> str | None:
     return html.unescape(xml[start + len("<vt:lpwstr>"):end]) if start >= 0 and end > start else None
 
 
-def archive_previous(current: Path, digest: str) -> None:
-    """Move the previous round's workbook into outbox/历史/ when it came from other inputs."""
+def history(outbox: Path) -> list[Path]:
+    """The workbooks of outbox/历史/, oldest first: not the owner files Excel and WPS leave beside a workbook open in
+    them (~$…xlsx), nor LibreOffice's lock files (one of them, taken for the last round's workbook, stopped every merge)."""
+    folder = outbox / HISTORY_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob("*.xlsx") if not p.name.startswith(("~$", ".")) and p.is_file())
+
+
+_CORE_BY = re.compile(r"<cp:lastModifiedBy>(.*?)</cp:lastModifiedBy>", re.S)
+_CORE_CREATED = re.compile(r"<dcterms:created\b[^>]*>(.*?)</dcterms:created>", re.S)
+_CORE_MODIFIED = re.compile(r"<dcterms:modified\b[^>]*>(.*?)</dcterms:modified>", re.S)
+
+
+def saved_elsewhere(path: Path) -> bool:
+    """Whether a workbook formkit wrote has been saved since by a spreadsheet program (Excel, WPS, LibreOffice, a
+    script): its core properties are no longer formkit's (last modified by formkit, at the time it was created)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/core.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return True
+    by, created, modified = _CORE_BY.search(xml), _CORE_CREATED.search(xml), _CORE_MODIFIED.search(xml)
+    return not (by and by[1] == "formkit" and created and modified and created[1] == modified[1])
+
+
+def archive_previous(current: Path, digest: str) -> tuple[Path | None, bool]:
+    """Move the previous round's workbook into outbox/历史/ when it came from other inputs, or when it was saved since by
+    a spreadsheet program (edits the coordinator made in it, a column of notes, were overwritten unsaid): the copy made,
+    if any, and whether it was saved elsewhere."""
     if not current.is_file():
-        return
+        return None, False
     old = workbook_digest(current)
-    if old == digest:
-        return
-    history = current.parent / HISTORY_DIR
-    history.mkdir(parents=True, exist_ok=True)
-    archived = sorted(history.glob("*.xlsx"))
-    if old and archived and archived[-1].name.endswith(f"_{old[:8]}.xlsx") and workbook_digest(archived[-1]) == old:
-        return        # archived already, by a merge that then could not replace it (the workbook open in Excel)
+    edited = saved_elsewhere(current)
+    if old == digest and not edited:
+        return None, False
+    history_dir = current.parent / HISTORY_DIR
+    history_dir.mkdir(parents=True, exist_ok=True)
+    archived = history(current.parent)
+    if archived and (filecmp.cmp(current, archived[-1], shallow=False) if edited else (
+            old and archived[-1].name.endswith(f"_{old[:8]}.xlsx") and workbook_digest(archived[-1]) == old)):
+        # archived already, by a merge that then could not replace it (the workbook open in Excel)
+        return archived[-1], edited
     n = len(archived) + 1
-    shutil.copy2(current, history / f"{n:03d}_{current.stem}_{(old or 'unknown')[:8]}.xlsx")
+    copy = history_dir / f"{n:03d}_{current.stem}_{(old or 'unknown')[:8]}{'_已修改' if edited else ''}.xlsx"
+    shutil.copy2(current, copy)
+    return copy, edited
 
 
 def find_baseline(outbox: Path, digest: str) -> Path | None:
-    history = outbox / HISTORY_DIR
-    if not history.is_dir():
-        return None
-    for path in sorted(history.glob("*.xlsx"), reverse=True):
+    for path in reversed(history(outbox)):
         if workbook_digest(path) != digest:
             return path
     return None
@@ -204,14 +235,58 @@ def iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
         yield _dated(row)
 
 
+CATALOGUE_SHEET = "风险目录"
+_CATALOGUE_HEAD = frozenset({"风险编号", "层级", "风险点", "风险等级", "来源文件"})
+"""Labels of 风险目录's header row, by which it is found where the coordinator renamed the sheet or put a title above."""
+
+
+class CatalogueUnreadable(Exception):
+    """A workbook in which no 风险目录 can be found (not a workbook, the sheet deleted, its header gone)."""
+
+
+def _catalogue_grid(path: Path) -> list[list]:
+    """python-calamine's rows of a workbook's 风险目录 from its header row down: the sheet of that name, else the
+    one renamed from it (风险目录（审定稿）) or any sheet whose header has the catalogue's labels, the header found
+    among the first rows (a title row put above it for printing: the title was taken for the header, and every
+    number read back lost)."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        names = wb.sheet_names
+    except Exception as exc:  # noqa: BLE001 - whatever python-calamine says of a file that is no workbook
+        raise CatalogueUnreadable(f"无法打开：{type(exc).__name__}") from None
+    for name in sorted(names, key=lambda n: (n != CATALOGUE_SHEET, CATALOGUE_SHEET not in n)):
+        try:
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - a chart sheet, a sheet python-calamine cannot read: not the one
+            continue
+        for i, line in enumerate(grid[:12]):
+            if _CATALOGUE_HEAD <= (labels := {normalize.to_text(v) for v in line}) and "变化前" not in labels:
+                return grid[i:]
+    raise CatalogueUnreadable("没有“风险目录”工作表，或找不到它的表头")
+
+
+def catalogue_problem(path: Path) -> str | None:
+    """Why a workbook's 风险目录 cannot be read back (None when it can)."""
+    try:
+        for _ in _iter_catalogue(path):
+            break
+    except CatalogueUnreadable as exc:
+        return str(exc)
+    return None
+
+
 def _iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
     first = True
     try:
-        rows = _stream_rows(path, "风险目录")
+        rows = _stream_rows(path, CATALOGUE_SHEET)
         head = next(rows, None)
         if head is None:
             return
         labels = {col: normalize.to_text(v) for col, v in head.items()}
+        if not _CATALOGUE_HEAD <= set(labels.values()) or "变化前" in labels.values():
+            raise _NotOurs          # (a title row above the header: found by python-calamine)
         for row in rows:
             first = False
             yield {labels[c]: normalize.to_text(v) for c, v in row.items() if c in labels}
@@ -221,12 +296,7 @@ def _iter_catalogue(path: Path) -> Iterator[dict[str, str]]:
             raise RuntimeError(f"{path}: 风险目录 changes its cell encoding half way") from None
     except (KeyError, zipfile.BadZipFile, UnicodeDecodeError):
         pass
-    from python_calamine import CalamineWorkbook
-
-    wb = CalamineWorkbook.from_path(str(path))
-    grid = wb.get_sheet_by_name("风险目录").to_python(skip_empty_area=False)
-    if not grid:
-        return
+    grid = _catalogue_grid(path)
     head = [normalize.to_text(h) for h in grid[0]]
     for row in grid[1:]:
         yield {h: normalize.to_text(v) for h, v in zip(head, row, strict=False)}

@@ -110,6 +110,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         DIGEST_PROPERTY,
         YEAR_PROPERTY,
         archive_previous,
+        catalogue_problem,
         compare,
         compare_lists,
         compared_rows,
@@ -140,11 +141,20 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                            out / "report.json", *_drafts(out / FEEDBACK_DIR), *_drafts(out / CHASE_DIR))
         digest = inputs_digest(analysis)
         target = out / WORKBOOK_NAME
-        archive_previous(target, digest)
+        copy, edited = archive_previous(target, digest)
+        if edited and copy is not None:
+            store.notes.append(f"{WORKBOOK_NAME} 在上次汇总之后用其他程序保存过；汇总工作簿每次都按收到的表重新生成，在其中直接改的"
+                               f"内容（等级、措施、加的列等）不会带入本次结果，要改风险点请让部门改正表单后重报。保存过的那份已存为 "
+                               f"{_shown_path(copy, cfg.root)}。")
         baseline = compare_with if compare_with is not None else find_baseline(out, digest)
         before = workbook_digest(baseline) if baseline is not None else None
-        changes = compare(analysis.catalogue, baseline, cfg.root,
-                          known=store.get_catalogue(before) if before else None, pending=analysis.ctx.pending,
+        known = store.get_catalogue(before) if before else None
+        if baseline is not None and known is None and (why := catalogue_problem(baseline)):
+            # (its 风险目录 deleted or renamed beyond finding, the file no workbook: the merge stopped here, every time)
+            store.notes.append(f"上一轮的汇总工作簿 {_shown_path(baseline, cfg.root)} 中读不到风险目录（{why}），"
+                               "本次“变化”没有与它比较。")
+            baseline = None
+        changes = compare(analysis.catalogue, baseline, cfg.root, known=known, pending=analysis.ctx.pending,
                           measures_pending=analysis.ctx.measures_pending,
                           waiting=store.get_pending(before) if before else None,
                           # (last year's workbook, named with --compare or left in outbox/历史/ of this folder)
@@ -418,3 +428,11 @@ def _in_child(fn: Callable) -> _Child | None:
     if "fork" not in multiprocessing.get_all_start_methods() or sys.platform == "darwin":
         return None
     return _Child(fn)
+
+
+def _shown_path(path: Path, root: Path) -> str:
+    """A path as the coordinator's screen names it: under the working folder relative to it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -156,22 +156,56 @@ def retired_numbers(entries: Mapping[str, tuple[str, str | None]]) -> list[tuple
     return sorted(out, key=lambda r: id_order(r[0]))
 
 
-def _retired_shown(path) -> list[tuple[str, str, str]]:
-    """The section RETIRED_TITLE of a consolidated workbook's 说明 sheet."""
+def _retired_shown(path) -> list[tuple[str, str, str]] | None:
+    """The section RETIRED_TITLE of a consolidated workbook's 说明 sheet (or of the sheet the coordinator renamed it to);
+    None when no sheet has it (a workbook with no number retired, or an older one, or 说明 deleted)."""
     from python_calamine import CalamineWorkbook
 
     try:
-        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python(skip_empty_area=False)
-    except Exception:  # noqa: BLE001 - an older workbook without it, or one that cannot be read: none
-        return []
-    start = next((i for i, line in enumerate(grid) if line and normalize.to_text(line[0]).startswith(RETIRED_TITLE)), None)
-    out = []
-    for line in grid[start + 2:] if start is not None else ():
-        cells = [normalize.to_text(v) for v in line[:4]]
-        if not any(cells):
-            break
-        if len(cells) >= 4 and _NUMBER.match(cells[1]):
-            out.append((cells[1], cells[3], cells[2]))      # (序号, 风险编号, 风险点, 岗位)
+        wb = CalamineWorkbook.from_path(str(path))
+        names = sorted(wb.sheet_names, key=lambda n: n != "说明")
+    except Exception:  # noqa: BLE001 - a workbook that cannot be read: none
+        return None
+    for name in names:
+        try:
+            grid = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:  # noqa: BLE001 - a sheet python-calamine cannot read: not it
+            continue
+        start = next((i for i, line in enumerate(grid)
+                      if line and normalize.to_text(line[0]).startswith(RETIRED_TITLE)), None)
+        if start is None:
+            continue
+        out = []
+        for line in grid[start + 2:]:
+            cells = [normalize.to_text(v) for v in line[:4]]
+            if not any(cells):
+                break
+            if len(cells) >= 4 and _NUMBER.match(cells[1]):
+                out.append((cells[1], cells[3], cells[2]))      # (序号, 风险编号, 风险点, 岗位)
+        return out
+    return None
+
+
+def _retired_in(shown, outbox) -> list[tuple[str, str, str]]:
+    """The numbers of deleted risks a consolidated workbook lists (its 说明, and its 变化 for a workbook without the
+    list); where it lists none, those the earlier workbooks of outbox/历史/ list (说明 deleted or renamed since, or a
+    workbook of a formkit before the list: deleted numbers were given to the next new risks)."""
+    from pathlib import Path
+
+    from formkit.changes import deleted_in, history
+
+    def listed(path) -> list[tuple[str, str, str]] | None:
+        shown_list = _retired_shown(path)
+        deleted = [(rid, "", normalize.fold(point)) for rid, point in deleted_in(path).items()]
+        return None if shown_list is None and not deleted else [*(shown_list or ()), *deleted]
+
+    found = listed(shown)
+    if found is not None:
+        return found
+    out: list[tuple[str, str, str]] = []
+    for path in reversed(history(Path(outbox))):
+        if path != shown:
+            out.extend(listed(path) or ())
     return out
 
 
@@ -338,7 +372,11 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
     workbook or it cannot be read."""
     found: dict[str, tuple[str, dict[int, list]]] = {}
     try:
-        for row in earlier_catalogue(outbox, path):
+        if (shown := catalogue_path(outbox, path)) is None:
+            return {}
+        from formkit.changes import iter_catalogue
+
+        for row in iter_catalogue(shown):
             m = _NUMBER.match(row.get("风险编号", ""))
             if not m or not row.get("风险点"):
                 continue
@@ -348,16 +386,12 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
                    normalize.level(row.get("风险等级", ""))[0] or ""]
             sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))
             numbers[int(m[2])] = key
-        if (shown := catalogue_path(outbox, path)) is not None:
-            # … and the numbers of risks deleted, as its 说明 lists them (and its 变化, for a workbook without the list):
-            # retired, not given to the next new risk (it took the deleted risk's number, and the measure accepted for it)
-            from formkit.changes import deleted_in
-
-            retired = [*_retired_shown(shown), *((rid, "", normalize.fold(point)) for rid, point in deleted_in(shown).items())]
-            for rid, post, point in retired:
-                m = _NUMBER.match(rid)
-                if m and int(m[2]) not in found.setdefault(m[1], ("", {}))[1]:
-                    found[m[1]][1][int(m[2])] = [post, point, "", "", [], RETIRED]
+        # … and the numbers of risks deleted: retired, not given to the next new risk (it took the deleted risk's
+        # number, and the measure accepted for it)
+        for rid, post, point in _retired_in(shown, outbox):
+            m = _NUMBER.match(rid)
+            if m and int(m[2]) not in found.setdefault(m[1], ("", {}))[1]:
+                found[m[1]][1][int(m[2])] = [post, point, "", "", [], RETIRED]
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
         return {}
     return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,
@@ -393,16 +427,16 @@ def same_campaign(path, cfg) -> bool:
 
 
 def catalogue_path(outbox, path=None):
-    """The last consolidated workbook under outbox/ (else the latest in outbox/历史/; `path`, where given, before them),
-    None when there is none."""
+    """The last consolidated workbook under outbox/ whose 风险目录 can be read (else the latest such in outbox/历史/;
+    `path`, where given, before them), None when there is none. (The coordinator may have deleted the sheet from the
+    one in outbox/: every number was then given anew.)"""
     from pathlib import Path
 
-    from formkit.changes import HISTORY_DIR
+    from formkit.changes import catalogue_problem, history
 
     out = Path(outbox)
-    candidates = [*([Path(path)] if path else []), out / "廉政风险目录.xlsx",
-                  *sorted((out / HISTORY_DIR).glob("*.xlsx"), reverse=True)]
-    return next((p for p in candidates if p.is_file()), None)
+    candidates = [*([Path(path)] if path else []), out / "廉政风险目录.xlsx", *reversed(history(out))]
+    return next((p for p in candidates if p.is_file() and catalogue_problem(p) is None), None)
 
 
 def earlier_catalogue(outbox, path=None):
