@@ -2557,7 +2557,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
-    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "hidden-sheet-rows", "person-ambiguous",
+    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
@@ -3695,6 +3695,39 @@ def test_text_outside_the_table_is_named_not_dropped(cfg, where):
     wb.save(path)
     said = [(f.sheet, f.code, f.severity) for f in run(cfg)["a4.xlsx"].findings if f.sheet == "lists"]
     assert said == [("lists", "hidden-sheet-rows", "info")]
+
+
+def test_the_senders_own_sheets_beside_a_correct_form_are_one_note_each(cfg):
+    """A correct 附件4 sent in the department's own workbook, beside its address list (300 rows) and a budget table:
+    each row of them was a sheet-not-read warning (1,300 in 问题清单 and a reply of 640 KB asking to check a correct
+    form); now one note per sheet. A sheet of risk rows typed without the header is still named row by row, the first
+    50, the rest in one note."""
+    from formkit.write.feedback import needs_feedback
+
+    path = submit(cfg, "附件4", "JWC", name="a4.xlsx")
+    wb = openpyxl.load_workbook(path)
+    book = wb.create_sheet("通讯录")
+    book.append(["姓名", "电话", "办公室", "是否党员"])
+    for i in range(300):
+        book.append([f"员工{i}", f"0371-6000{i:04d}", f"行政楼{i % 9}0{i % 7}", "是" if i % 2 else "否"])
+    budget = wb.create_sheet("预算")
+    budget.append(["项目", "金额", "备注"])
+    for i in range(40):
+        budget.append([f"办公用品采购第{i}批", 1200 + i, "按季度"])
+    wb.save(path)
+    res = run(cfg)["a4.xlsx"]
+    assert res.status == "accepted" and not needs_feedback(res), res.findings
+    said = sorted((f.sheet, f.cell, f.code, f.value) for f in res.findings if f.sheet in ("通讯录", "预算"))
+    assert said == [("通讯录", "A2", "sheet-other-content", "300"), ("预算", "A1", "sheet-other-content", "41")]
+    wb = openpyxl.load_workbook(path)
+    loose = wb.create_sheet("续表")
+    for i in range(60):
+        loose.append(["教务", "业务流程", f"第{i}项考务工作把关不严", "二级"])
+    wb.save(path)
+    res = run(cfg)["a4.xlsx"]
+    named = [f for f in res.findings if f.sheet == "续表"]
+    assert [f.code for f in named] == ["sheet-not-read"] * 50 + ["sheet-other-content"]
+    assert (named[-1].cell, named[-1].value) == ("A51", "10")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

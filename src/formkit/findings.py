@@ -159,6 +159,10 @@ HIDDEN_SHEET_ROWS = _code(
     "hidden-sheet-rows", INFO, "隐藏工作表中的文字",
     "隐藏的工作表“{sheet}”中有 {value} 行文字（如“{detail}”），没有汇总；如果是下拉列表等辅助内容，无需处理；如果其中有要报送的"
     "风险点，请把它们填到表单中后重新发送。")
+SHEET_OTHER_CONTENT = _code(
+    "sheet-other-content", INFO, "其他工作表中的内容",
+    "工作表“{sheet}”中有 {value} 行内容没有汇总（如“{detail}”），不逐行列出；如果是自己的记录等与本次填报无关的内容，无需处理；"
+    "如果其中有要报送的风险点，请把它们填到表单中后重新发送。")
 SHEET_NOT_READ = _code(
     "sheet-not-read", WARNING, "另一张表未读取",
     "工作表“{sheet}”中“{value}”这一行没有汇总：这张工作表是隐藏的，或没有表单的标题和表头（已读取“{detail}”）；如果它是要报送的表，"

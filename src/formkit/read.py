@@ -94,6 +94,8 @@ MAX_SHEETS = 200
 """Most sheets one workbook may hold (a secretary's collection of her department's forms, one sheet each)."""
 
 MAX_NOT_READ = 200
+MAX_STRAY_NAMED = 50
+"""Rows of a sheet no form is found on named one by one (sheet-not-read); the rest in one note."""
 """row-not-read findings said one by one in a form; beyond, one more says how many were left unsaid."""
 
 
@@ -1365,6 +1367,12 @@ def _export_summary(grid) -> bool:
     return "Numbers" in top and ("Excel 工作表" in top or "Excel Worksheet" in top or "Excel worksheet" in top)
 
 
+def _choice_in(line: list, choices: frozenset[str]) -> bool:
+    """A row holding a word of the forms' dropdowns (a level, a category…; 是/否 are in any table): a row of a form."""
+    return any(isinstance(v, str) and (t := normalize.fold(v)) in choices and t not in ("是", "否") and _CJK.search(t)
+               for v in line)
+
+
 def _risk_like(line: list, choices: frozenset[str]) -> bool:
     """A row that reads as a risk written down (a level or category beside a description of 6 characters or more, not a
     post or unit), not a row of dropdown lists (教务员 | 思想道德 | 一级)."""
@@ -1687,8 +1695,19 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                     sub.findings.append(F.make(F.HIDDEN_SHEET_ROWS, sheet=other, cell=a1(r, j), value=str(len(rows)),
                                                detail=text[:40]))
                 continue
-            for r, (j, text) in rows:   # (said row by row, not as "another form in the file": multiple-forms)
+            if rows and not any(_choice_in(grid_of(other)[r], choices) for r, _ in rows):
+                # the sender's own records beside the form (an address list, a budget): no level, category or other
+                # word of the forms' dropdowns in any row: one note (a warning per row, 1,300 of them and a reply)
+                r, (j, text) = rows[0]
+                sub.findings.append(F.make(F.SHEET_OTHER_CONTENT, sheet=other, cell=a1(r, j), value=str(len(rows)),
+                                           detail=text[:40]))
+                continue
+            for r, (j, text) in rows[:MAX_STRAY_NAMED]:   # (said row by row, not as "another form in the file")
                 sub.findings.append(F.make(F.SHEET_NOT_READ, sheet=other, cell=a1(r, j), detail=name, value=text[:60]))
+            if len(rows) > MAX_STRAY_NAMED:
+                r, (j, text) = rows[MAX_STRAY_NAMED]
+                sub.findings.append(F.make(F.SHEET_OTHER_CONTENT, sheet=other, cell=a1(r, j),
+                                           value=str(len(rows) - MAX_STRAY_NAMED), detail=text[:40]))
     if apart_sheets:
         sub.apart = tuple(apart_sheets)
         sub.findings.append(F.make(F.FORMS_APART, sheet=name, value=str(len(apart_sheets)),
