@@ -233,10 +233,30 @@ MiB = safety.MiB
     ([info(f"{i}.xml", 60 * MiB, 10 * MiB) for i in range(5)], F.FILE_TOO_LARGE),  # total 300 MiB
     ([info("a.xml", 10 * MiB, 10 * 1024)], F.FILE_UNSAFE),                         # ratio 1000
     ([info("a.xml", 1 * MiB, 10)], None),                                            # small: no ratio check
+    ([info("xl/media/image1.bmp", 26 * MiB, 26 * 1024)], None),                     # a picture: never inflated
+    ([info("xl/media/image1.bmp", 65 * MiB, 60 * 1024)], F.FILE_TOO_LARGE),
     ([info(f"{i}", 0, 0) for i in range(safety.MAX_MEMBERS + 1)], F.FILE_UNSAFE),
 ])
 def test_check_zip_table(infos, expected):
     assert code(safety.check_zip_table(FakeZip(infos))) == expected
+
+
+def test_a_form_with_a_bitmap_picture_pasted_in_is_not_a_zip_bomb():
+    """A scanned signature pasted as a bitmap, kept uncompressed in xl/media/ (26 MB of mostly white, 1000:1): the form
+    was refused as a zip bomb, though no reader inflates a picture."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(H.tiny_xlsx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        out.writestr("xl/media/image1.bmp", b"BM" + b"\xff" * (26 * MiB))
+    assert safety.check_workbook(buf.getvalue(), "xlsx") is None
+    # … while a sheet part as large and as empty is still one
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(H.tiny_xlsx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        out.writestr("xl/worksheets/sheet9.xml", b" " * (26 * MiB))
+    assert code(safety.check_workbook(buf.getvalue(), "xlsx")) == F.FILE_UNSAFE
 
 
 def test_check_zip_bytes():

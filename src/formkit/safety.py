@@ -210,12 +210,17 @@ def _zip_error_detail(exc: BaseException) -> str:
     return "压缩包结构损坏"
 
 
-def check_zip_member(info: zipfile.ZipInfo) -> Finding | None:
-    """One member's declared size and compression ratio."""
+_PICTURES = ("xl/media/", "Pictures/", "docProps/thumbnail")
+"""Where a workbook keeps its pictures: parts no reader inflates (a scanned signature pasted as a bitmap, kept
+uncompressed, compresses 1000:1: the whole form was refused as a zip bomb)."""
+
+
+def check_zip_member(info: zipfile.ZipInfo, ratio: bool = True) -> Finding | None:
+    """One member's declared size and (unless `ratio` is false: a part never inflated) compression ratio."""
     if info.file_size > MAX_MEMBER_BYTES:
         return _too_large(f"“{_short(info.filename)}”解压后有 {_mib(info.file_size)}，"
                           f"超过单个文件 {_mib(MAX_MEMBER_BYTES)} 的上限")
-    if info.file_size > RATIO_MIN_BYTES:
+    if ratio and info.file_size > RATIO_MIN_BYTES:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_RATIO:
             return _unsafe(f"“{_short(info.filename)}”的压缩比高达 {ratio:.0f}:1，疑似压缩炸弹")
@@ -230,7 +235,7 @@ def check_zip_table(zf: zipfile.ZipFile) -> Finding | None:
         return _too_many(len(infos))
     total = 0
     for info in infos:
-        if problem := check_zip_member(info):
+        if problem := check_zip_member(info, ratio=not info.filename.startswith(_PICTURES)):
             return problem
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
