@@ -3025,7 +3025,11 @@ def test_a_copy_named_as_such_holding_every_row_and_more_is_the_later(cfg, names
                                       ("附件4_教务处（旧）.xlsx", "附件4_教务处.xlsx"),
                                       ("附件4_教务处_作废.xlsx", "附件4_教务处.xlsx"),
                                       ("附件4_教务处.xlsx", "附件4_教务处-新.xlsx"),
-                                      ("附件4.xlsx", "附件4_旧校区管理处_修改.xlsx")])
+                                      ("附件4.xlsx", "附件4_旧校区管理处_修改.xlsx"),
+                                      ("附件4_教务处.xlsx", "附件4_教务处(已改).xlsx"),
+                                      ("附件4_教务处.xlsx", "附件4_教务处 改.xlsx"),
+                                      ("附件4_教务处.xlsx", "附件4_教务处 正式版.xlsx"),
+                                      ("附件4_教务处.xlsx", "附件4_教务处 new.xlsx")])
 def test_revision_words_are_read_from_what_tells_two_names_apart(cfg, old, new):
     """修改前 is the earlier; a digit in the department's own name (第2党支部) does not outrank (修改) or v2; a draft marked
     （旧） or 作废 beside the correction in one mail is the earlier (the names' order made it the current version); not

@@ -116,11 +116,15 @@ def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[
     return 0.0, ""           # no clue: nothing to say (between two such inputs, compare goes by the path)
 
 
-_REVISED = re.compile(r"修改(?!前|意见)|修订|改正|更正|改后|终稿|定稿|最终|最新|新版|[（(【\[]新[)）】\]]"
-                      r"|[_\-—\s]新(?![\u4e00-\u9fff])")
+_REVISED = re.compile(r"修改(?!前|意见)|修订|改正|更正|改后|已改|改好|改过|终稿|定稿|最终|最新|新版|正式版|正式稿"
+                      r"|[（(【\[]新[)）】\]]|[_\-—\s]新(?![\u4e00-\u9fff])|(?<![\u4e00-\u9fff])改(?![\u4e00-\u9fff])"
+                      r"|(?i:(?<![a-z])(?:new|final|revised?)(?![a-z]))")
+"""What names the later version: 修改, 更正, 终稿, 赵六(已改), 赵六 改, 正式版, 赵六_new, final (a correction named so beside its
+draft in one mail lost to the draft by the names' order)."""
 
 
-_EARLIER = re.compile(r"修改前|原稿|初稿|草稿|旧版|原版|作废|废弃|[（(【\[]旧[)）】\]]|[_\-—\s]旧(?![\u4e00-\u9fff])")
+_EARLIER = re.compile(r"修改前|原稿|初稿|草稿|旧版|原版|作废|废弃|[（(【\[]旧[)）】\]]|[_\-—\s]旧(?![\u4e00-\u9fff])"
+                      r"|(?i:(?<![a-z])(?:old|draft)(?![a-z]))")
 """What names the earlier version: 初稿, 赵六（旧）, 赵六_旧, 赵六_作废 (a draft marked old or void beside the correction, in one
 mail: the name's order made the void draft the current version, the correction dropped); not 旧 in a name (旧校区管理处)."""
 
