@@ -146,6 +146,23 @@ def test_a_declared_range_alone_is_not_a_problem():
     assert wb.get_sheet_by_index(0).to_python() == [[1.0]]
 
 
+@pytest.mark.parametrize("empty", ['<c r="{ref}" s="1"/>', '<c s="1"/>'])
+def test_cells_formatted_out_to_the_last_column_but_empty_are_not_a_problem(empty):
+    """A title row formatted from J to the sheet's end (Ctrl+Shift+→, a border): thousands of cells that close
+    themselves, out to column XFD, and one at the last row: the form was refused as too large, though readers skip
+    cells holding nothing (python-calamine's grid is the cells with values). A far cell with a value still is one."""
+    from openpyxl.utils import get_column_letter
+
+    row = '<row r="1"><c r="A1"><v>1</v></c>' + "".join(
+        empty.format(ref=f"{get_column_letter(j)}1") for j in range(10, 16385)) + "</row>"
+    last = '<row r="1048576">' + empty.format(ref="XFD1048576") + "</row>"
+    data = with_sheet(row + last, None)
+    assert safety.check_workbook(data, "xlsx") is None
+    assert CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python() == [[1.0]]
+    valued = with_sheet(row + '<row r="2"><c r="ALM2"><v>1</v></c></row>', None)
+    assert code(safety.check_workbook(valued, "xlsx")) == F.FILE_TOO_LARGE
+
+
 def test_rows_and_cells_without_r_are_positioned_like_a_reader_does():
     few = "<row>" + "<c><v>1</v></c>" * 20 + "</row>"
     assert safety.check_workbook(with_sheet(few * 30, None), "xlsx") is None

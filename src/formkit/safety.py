@@ -359,6 +359,8 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 _FAST_REF = re.compile(
     rb'<(?:[\w.-]+:)?c(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*?\s+r\s*=\s*["\']([A-Za-z]{1,3})([0-9]{1,7})["\']')
 # Any cell start tag other than `<c r="A1"` … `<c r="Z99999"` (the "simple" tier of _SheetScan).
+# … with whether the tag closes itself (`<c r="XFD1" s="3"/>`: a cell formatted, holding nothing)
+_FAST_CELL = re.compile(_FAST_REF.pattern + rb'(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|\'[^\']*\'))*\s*(/?)>')
 _NOT_SIMPLE_CELL = re.compile(rb'<c(?! r="[A-Z][0-9]{1,5}")[\s/>]')
 _PREFIXED_CELL = re.compile(rb":c[\s/>]")  # <x:c …>: readers match local names, whatever the prefix
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
@@ -422,10 +424,12 @@ class _SheetScan:
                 raise _Retry
             return
         if self.tier == 2:
-            refs = _FAST_REF.findall(seg)
-            if len(refs) != len(_CELL_START.findall(seg)):
+            # (a cell that closes itself holds no value: readers skip it, python-calamine sizes a sheet by the cells
+            # with values; a title row formatted out to column XFD refused a correct form as "too large")
+            cells = _FAST_CELL.findall(seg)
+            if len(cells) != len(_CELL_START.findall(seg)):
                 raise _Retry
-            if refs:
+            if refs := [(col, row) for col, row, empty in cells if not empty]:
                 cols, rows = zip(*refs, strict=True)
                 self.max_row = max(self.max_row, max(map(int, rows)))
                 self.max_col = max(self.max_col, max(map(col_number, set(cols))))
@@ -443,8 +447,9 @@ class _SheetScan:
             row = int(digits) if digits else self.row
             col = col_number(letters) if letters else self.col + 1
             self.col = col
-            self.max_row = max(self.max_row, row, 1)
-            self.max_col = max(self.max_col, col)
+            if not tag.group(2).rstrip().endswith(b"/"):        # (one that closes itself holds nothing)
+                self.max_row = max(self.max_row, row, 1)
+                self.max_col = max(self.max_col, col)
 
 
 def _segments(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sink: list[bytes] | None = None) -> Iterator[bytes]:
