@@ -1725,6 +1725,20 @@ def _formula_form(cfg, write, key: str = "risk") -> Path:
     return blank(cfg, "附件3", ident=identity_for(spec, cfg, d, p), content=content, extra=extra)
 
 
+def test_a_serial_number_formula_filled_down_the_table_is_nothing_to_say(cfg):
+    """序号 counted by =ROW()-8, filled down the whole table (the empty rows too), as Excel saves it with its results: a
+    note at every row (thousands in 问题清单 over a campaign), though nothing of 序号 is taken; the 风险点 formula is said."""
+    def write(ws, r, c):
+        ws.write_formula(r, c, '="成绩"&"修改把关不严"', None, "成绩修改把关不严")
+        for i in range(15):
+            ws.write_formula(r + i, 0, f"=ROW()-{r}", None, i + 1)
+    src = _formula_form(cfg, write)
+    shutil.copyfile(src, cfg.inbox / "c.xlsx")
+    res = analyse(cfg).inputs[0]
+    assert triples(res) == {("附件3", table_ref(src, "附件3", "风险点", 0), "formula-cached")}
+    assert res.status == "accepted"
+
+
 def test_formula_uncached(cfg):
     path = fill(blank(cfg, "附件3", "JWC", "张伟"), cfg.inbox / "f.xlsx", header=GOOD_HEADER["附件3"],
                 rows=[{**RISK3, "风险点": '=CONCATENATE("成绩","修改")'}])   # openpyxl: no cached value

@@ -1720,6 +1720,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         formulas = _formula_cells(parts, name)
         sub.formula_cells = {ref: f for ref, (f, _, _, _) in formulas.items()}
         needed, used = _cells_of(sub, forms[sub.form]) if formulas and sub.form in forms else (frozenset(),) * 2
+        signed = frozenset(sub.signoff_refs.values()) if formulas else frozenset()
         for ref, (formula, cached, err, copied) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
             shown = "与上方单元格相同的公式" if copied else f"={formula}" if formula else ""
             if err:     # (#REF! in a 序号 kept as =A8+1 after a row was deleted returned the whole form)
@@ -1734,7 +1735,9 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
                                            detail="是一张图片（如签名、印章，WPS“嵌入单元格图片”）"))
             elif formula and not cached:
                 sub.findings.append(F.make(F.FORMULA_UNCACHED, sheet=name, cell=ref, value=shown))
-            elif formula:
+            elif formula and (ref in used or ref in signed):
+                # (not a 序号 counted by a formula, =ROW()-8 filled down the empty rows too: nothing of it is taken,
+                # and a note at each row, thousands over a campaign, said nothing)
                 sub.findings.append(F.make(F.FORMULA_CACHED, sheet=name, cell=ref, value=shown))
         _say_hidden(sub, _hidden_rows(parts, name))
     return sub
