@@ -880,6 +880,9 @@ def test_a_risk_registered_after_the_measures_comes_back_as_a_row_to_fill(cfg, w
     hr, cols = table_header_row(fb, ["风险编号", "防控措施"])
     rows_of = {fb.cell(r, cols["风险编号"]).value: r for r in range(hr + 1, fb.max_row + 1)}
     assert all(fb.cell(rows_of[rid], cols["防控措施"]).comment is not None for rid in later)
+    # … and the row of the risk deleted from the re-sent 附件4 (教材选用中收受回扣) says so (it came back as if current)
+    withdrawn = fb.cell(rows_of["JWC-B01"], cols["风险编号"]).comment
+    assert withdrawn is not None and "已从重新报送的风险点登记表中删去" in withdrawn.text
     # the form was accepted: the reply asks to verify and add, it has nothing "to correct"; nor does it quote the
     # risk's number as if typed in the measure cell
     body = read_eml(fb_path.with_suffix(".eml")).get_body(("plain",)).get_content()

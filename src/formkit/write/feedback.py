@@ -249,6 +249,11 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
                 else:
                     marks[(i, col.key)] = f"【提醒】这一行是补回的风险点，建议填写“{col.label}”。"
                     needed.append(F.make(F.EXPECTED, field=col.label, row=i, key=col.key))
+    for f in res.findings:
+        if f.code == F.RISK_WITHDRAWN and f.row is not None and f.key:
+            # a row of a risk deleted from its 附件3/4 since the form went out: marked, as it is no longer registered
+            # (it came back as if current, with its old level and measure, and the reply said nothing of it)
+            marks[(f.row, f.key)] = f"【说明】{f.message}"
     for f in shown:
         if f.key and (f.row is not None or f.key in {x.key for x in (*c.spec.header, *c.spec.signoff)}):
             if f.row is None or f.key in {col.key for col in c.spec.columns}:
