@@ -43,6 +43,37 @@ def test_corrected_feedback_wins_over_a_later_dated_mail(cfg, workdir, tmp_path)
     assert [r["风险等级"] for r in result.analysis.catalogue] == ["二级"]
 
 
+def test_a_risk_added_later_to_the_corrected_feedback_workbook_is_the_latest(cfg, workdir, tmp_path):
+    """张伟's form is returned; he corrects it in the feedback workbook and mails it on 3-25 (accepted); a month later he
+    adds a risk to that same file and mails it again, 填表日期 unchanged. Both carry the mark of the form they correct:
+    the correction, put after its target, came after the later file too, which it superseded unsaid (exit 0)."""
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
+    merge(cfg)
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(feedback)
+    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
+    wb.save(tmp_path / "改.xlsx")
+    (workdir / "inbox/改.eml").write_bytes(hostile.make_eml([("张伟_改.xlsx", (tmp_path / "改.xlsx").read_bytes())],
+                                                          subject="附件3 张伟", date="Sat, 25 Mar 2023 09:00:00 +0800"))
+    merge(cfg)
+    wb = openpyxl.load_workbook(tmp_path / "改.xlsx")
+    ws = wb["附件3"]
+    below = next(c for row in ws.iter_rows() for c in row if c.value == "成绩修改审批把关不严")
+    for offset, value in ((0, "接受学生家长宴请"), (-1, "思想道德"), (2, "三级")):
+        ws.cell(below.row + 1, below.column + offset, value)
+    wb.save(tmp_path / "补.xlsx")
+    (workdir / "inbox/补.eml").write_bytes(hostile.make_eml([("张伟_补.xlsx", (tmp_path / "补.xlsx").read_bytes())],
+                                                          subject="附件3 张伟", date="Wed, 26 Apr 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    status = {r.path: (r.status, r.superseded_by) for r in result.analysis.inputs}
+    assert status["inbox/补.eml!张伟_补.xlsx"] == ("accepted", None)
+    assert status["inbox/改.eml!张伟_改.xlsx"] == ("superseded", "inbox/补.eml!张伟_补.xlsx")
+    assert sorted(r["风险点"] for r in result.analysis.catalogue) == ["成绩修改审批把关不严", "接受学生家长宴请"]
+    # (the original, superseded because the file after it corrects it: said so, not "the names' order")
+    assert next(r for r in result.analysis.inputs if r.path == "inbox/张伟.xlsx").order_basis == "更正反馈"
+
+
 def _risk(level: str, point: str = "成绩修改审批把关不严") -> list[dict]:
     return [{"风险类别": "岗位职责", "风险点": point, "风险等级": level}]
 

@@ -478,7 +478,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                                              "退回核对（见那一份的说明）；本文件暂未汇总。")
             older.findings.append(said)
             if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
-                older.order_basis = versions.compare(members[i + 1], older, window)[1]
+                after = members[i + 1]
+                older.order_basis = "更正反馈" if after.brief and after.brief.corrects and \
+                    older.sha256.startswith(after.brief.corrects) else versions.compare(after, older, window)[1]
             else:
                 older.order_basis = latest.order_basis
         for res in (*aside, *unchanged, *strays):     # (blank-resent, feedback-unchanged, identity-campaign say why)

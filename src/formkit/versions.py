@@ -254,15 +254,18 @@ def received_earlier(a: InputResult, b: InputResult, window: tuple[date, date] |
 
 
 def corrections_last(members: list[InputResult]) -> None:
-    """A file made from formkit's feedback on another submission comes after it, whatever its dates."""
-    for _ in range(len(members)):
+    """A file made from formkit's feedback on another submission comes after it, whatever its dates: the submission it
+    corrects is put before it, the order of the others kept (two files made from one feedback workbook, the correction
+    and a month later a risk added to it, stay in their mails' order: the correction put after its target had come after
+    the later one, which it superseded unsaid)."""
+    for _ in range(len(members) ** 2):
         moved = False
         for i, res in enumerate(members):
             target = res.brief.corrects if res.brief else ""
             j = next((k for k, other in enumerate(members) if target and other.sha256.startswith(target)), None)
             if j is not None and j > i:
-                members.insert(j, members.pop(i))
-                if res.order_basis:
+                members.insert(i, members.pop(j))
+                if res.order_basis and not res.order_basis.endswith("（更正反馈）"):
                     res.order_basis += "（更正反馈）"
                 moved = True
                 break
