@@ -1585,19 +1585,20 @@ def test_a_workbook_whose_catalogue_was_deleted_or_an_excel_owner_file_in_histor
 
 
 def test_numbers_of_deleted_risks_stay_retired_when_the_last_workbooks_about_sheet_is_gone(cfg, workdir):
-    """B03 deleted in round 2 (listed in 说明); the coordinator deletes 说明 from the workbook; the cache gone, the next
-    new risk took B03 (and the measure accepted for the deleted risk). The lists of the workbooks in 历史/ stand in."""
+    """B03 deleted in round 2, B02 in round 3 (listed in 说明, 变化 of round 3 listing B02 only); the coordinator deletes
+    说明 from the workbook; the cache gone, the next new risk took B03 (and the measure accepted for the deleted risk).
+    The lists of the workbooks in 历史/ stand in."""
     paths = generate_campaign(cfg, "risks")
     _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险", "丙风险"])
     _numbers(cfg)
+    (workdir / "inbox/附件4_1.xlsx").unlink()
     _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["甲风险", "乙风险"])
     _numbers(cfg)
-    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟.xlsx",
-         rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
-    _numbers(cfg)       # (a round in between: its 变化 no longer lists B03 as 删除)
+    (workdir / "inbox/附件4_2.xlsx").unlink()
+    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-22", ["甲风险"])
+    assert _numbers(cfg) == {"甲风险": "JWC-B01"}
     _edit_workbook(workdir / "outbox/廉政风险目录.xlsx", lambda wb: wb.remove(wb["说明"]))
     (workdir / "outbox/.formkit-cache.sqlite").unlink()
-    (workdir / "inbox/附件4_1.xlsx").unlink()
-    (workdir / "inbox/附件4_2.xlsx").unlink()
-    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["甲风险", "乙风险", "丁风险"])
-    assert {k: v for k, v in _numbers(cfg).items() if "-B" in v} == {"甲风险": "JWC-B01", "乙风险": "JWC-B02", "丁风险": "JWC-B04"}
+    (workdir / "inbox/附件4_3.xlsx").unlink()
+    _dept_form(paths, workdir / "inbox/附件4_4.xlsx", "2023-03-25", ["甲风险", "丁风险"])
+    assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04"}

@@ -3746,6 +3746,17 @@ def test_the_senders_own_sheets_beside_a_correct_form_are_one_note_each(cfg):
     named = [f for f in res.findings if f.sheet == "续表"]
     assert [f.code for f in named] == ["sheet-not-read"] * 50 + ["sheet-other-content"]
     assert (named[-1].cell, named[-1].value) == ("A51", "10")
+    # … and so is one whose levels are written 1/2/3, with no category (it was one quiet note, its risks lost unsaid)
+    wb = openpyxl.load_workbook(path)
+    for name in ("续表", "通讯录", "预算"):
+        del wb[name]
+    numbered = wb.create_sheet("续表")
+    numbered.append([3, "考试安排徇私", "为熟人调整监考", 2, "否"])
+    numbered.append([4, "教材征订受请托", "指定书商", 3, "否"])
+    wb.save(path)
+    res = run(cfg)["a4.xlsx"]
+    assert sorted((f.cell, f.code) for f in res.findings if f.sheet == "续表") == [("A1", "sheet-not-read"),
+                                                                                 ("A2", "sheet-not-read")]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -194,18 +194,17 @@ def _retired_in(shown, outbox) -> list[tuple[str, str, str]]:
 
     from formkit.changes import deleted_in, history
 
-    def listed(path) -> list[tuple[str, str, str]] | None:
-        shown_list = _retired_shown(path)
-        deleted = [(rid, "", normalize.fold(point)) for rid, point in deleted_in(path).items()]
-        return None if shown_list is None and not deleted else [*(shown_list or ()), *deleted]
+    def listed(path) -> tuple[list[tuple[str, str, str]] | None, list[tuple[str, str, str]]]:
+        return _retired_shown(path), [(rid, "", normalize.fold(point)) for rid, point in deleted_in(path).items()]
 
-    found = listed(shown)
-    if found is not None:
-        return found
-    out: list[tuple[str, str, str]] = []
-    for path in reversed(history(Path(outbox))):
-        if path != shown:
-            out.extend(listed(path) or ())
+    shown_list, deleted = listed(shown)
+    out = [*(shown_list or ()), *deleted]
+    if shown_list is None:
+        # (its 变化 lists only the last round's deletions: those of the rounds before are in the earlier workbooks)
+        for path in reversed(history(Path(outbox))):
+            if path != shown:
+                earlier_list, earlier_deleted = listed(path)
+                out.extend([*(earlier_list or ()), *earlier_deleted])
     return out
 
 

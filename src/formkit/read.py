@@ -1368,9 +1368,15 @@ def _export_summary(grid) -> bool:
 
 
 def _choice_in(line: list, choices: frozenset[str]) -> bool:
-    """A row holding a word of the forms' dropdowns (a level, a category…; 是/否 are in any table): a row of a form."""
-    return any(isinstance(v, str) and (t := normalize.fold(v)) in choices and t not in ("是", "否") and _CJK.search(t)
-               for v in line)
+    """A row that reads as one of a form: holding a word of the forms' dropdowns (a level, a category…; 是/否 are in any
+    table), or a level however written (2, II, 高) beside a description (a continuation typed without its header, levels
+    written 1/2/3 as forms.md says people do: one quiet note, its risks lost unsaid)."""
+    if any(isinstance(v, str) and (t := normalize.fold(v)) in choices and t not in ("是", "否") and _CJK.search(t)
+           for v in line):
+        return True
+    return any(normalize.level(v)[0] for v in line if v not in (None, "")) and any(
+        isinstance(v, str) and len(v.strip()) >= 5 and _CJK.search(v) and not _POST_OR_UNIT.search(v.strip())
+        for v in line)
 
 
 def _risk_like(line: list, choices: frozenset[str]) -> bool:
