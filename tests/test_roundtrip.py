@@ -1602,3 +1602,28 @@ def test_numbers_of_deleted_risks_stay_retired_when_the_last_workbooks_about_she
     (workdir / "inbox/附件4_3.xlsx").unlink()
     _dept_form(paths, workdir / "inbox/附件4_4.xlsx", "2023-03-25", ["甲风险", "丁风险"])
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04"}
+
+
+def test_near_twin_risks_reworded_and_reordered_keep_their_numbers(cfg, workdir):
+    """Two risks of one purchase, 3万元以下 (采购岗, 三级) and 30万元以上 (招标岗, 一级), re-sent in the other order and each
+    reworded alike: they swapped numbers (and the measures accepted for them), the 岗位 never asked. And a risk reworded
+    more, under its own unchanged 岗位, 风险类别 and 主要表现形式, keeps its number (it was given a new one, its measure
+    withdrawn)."""
+    paths = generate_campaign(cfg, "risks")
+
+    def row(post, point, level, manifest="收受回扣"):
+        return {"岗位(环节)": post, "关联权力事项": "", "风险类别": "业务流程", "风险点": point, "主要表现形式": manifest,
+                "风险等级": level, "涉及“三重一大”": "否", "责任人": "王芳"}
+    first = [row("采购岗", "3万元以下货物采购时可能收受供应商回扣", "三级"),
+             row("招标岗", "30万元以上货物采购时可能收受供应商回扣", "一级"),
+             row("图书采购岗", "图书资料采购中可能收受供应商回扣", "二级", "指定书商")]
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/附件4_1.xlsx", header={"填表日期": "2023-03-16"}, rows=first)
+    assert _numbers(cfg) == {"3万元以下货物采购时可能收受供应商回扣": "JWC-B01",
+                             "30万元以上货物采购时可能收受供应商回扣": "JWC-B02", "图书资料采购中可能收受供应商回扣": "JWC-B03"}
+    again = [row("图书采购岗", "图书资料采购过程中存在收受供应商回扣的风险", "二级", "指定书商"),
+             row("招标岗", "30万元以上货物采购时存在收受供应商回扣的可能", "一级"),
+             row("采购岗", "3万元以下货物采购时存在收受供应商回扣的可能", "三级")]
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/附件4_2.xlsx", header={"填表日期": "2023-03-20"}, rows=again)
+    assert _numbers(cfg) == {"3万元以下货物采购时存在收受供应商回扣的可能": "JWC-B01",
+                             "30万元以上货物采购时存在收受供应商回扣的可能": "JWC-B02",
+                             "图书资料采购过程中存在收受供应商回扣的风险": "JWC-B03"}

@@ -90,10 +90,11 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                         numbers[row.index] = n
                         used.add(n)
             # the most alike pairs first (a new risk above a reworded one does not take its number)
-            pairs = sorted(((score, -n, row.index, n) for row, key in zip(c.rows, keys, strict=True)
+            # (and of pairs alike, the one of the same 岗位 and level)
+            pairs = sorted(((score + _kinship(key, old), -n, row.index, n) for row, key in zip(c.rows, keys, strict=True)
                             if row.index not in numbers and key[1]
                             for n, old in known.items() if n not in used and n in live
-                            and (score := _reworded(key, old)) >= 0.8), reverse=True)
+                            and (score := _reworded(key, old, floor := _reword_floor(key, old))) >= floor), reverse=True)
             for _score, _, index, n in pairs:
                 if index not in numbers and n not in used:
                     numbers[index] = n
@@ -294,12 +295,36 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
             for row in c.rows]
 
 
-def _reworded(key: tuple[str, ...], old: tuple[str, ...]) -> float:
+REWORDED = 0.8
+"""How similar a row's 风险点 must be to an earlier one's to be its rewording (keeping its number) …"""
+REWORDED_IN_PLACE = 0.6
+"""… and where the row's 岗位, 风险类别 and 主要表现形式 are the earlier row's, word for word (X采购中可能收受供应商回扣 →
+X采购过程中存在收受供应商回扣的风险, under the same 采购岗: a new number, its accepted measure withdrawn)."""
+
+
+def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
+    return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] and key[0] == old[0] and key[2] == old[2] \
+        else REWORDED
+
+
+def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:
+    """What else than the wording says two rows are one risk: the same 岗位, the same level, the same figures in it (near
+    twins, 3万元以下 and 30万元以上 of one purchase, reworded and reordered, swapped their numbers and measures)."""
+    return 0.15 * bool(key[0] and key[0] == old[0]) + 0.05 * bool(len(key) > 3 and len(old) > 3 and key[3]
+                                                                  and key[3] == old[3]) \
+        + 0.1 * bool((digits := _DIGITS.findall(key[1])) and digits == _DIGITS.findall(old[1]))
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _reworded(key: tuple[str, ...], old: tuple[str, ...], floor: float = REWORDED) -> float:
     """How likely a row's 风险点 is a rewording of an earlier one: their similarity; with the same 风险类别 and 主要表现形式
-    also the share of characters they have in common, whatever their order (报销票据的审核 for 票据报销审核)."""
+    also the share of characters they have in common, whatever their order (报销票据的审核 for 票据报销审核). Exact at
+    `floor` and above."""
     from formkit.validate import similarity
 
-    score = similarity(key[1], old[1], 0.8)
+    score = similarity(key[1], old[1], floor)
     if score < 0.8 and len(key) > 2 and len(old) > 2 and key[2] == old[2] and key[1] and old[1]:
         common = sum((Counter(key[1]) & Counter(old[1])).values())
         score = max(score, 2 * common / (len(key[1]) + len(old[1])))
