@@ -298,13 +298,15 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
 REWORDED = 0.8
 """How similar a row's 风险点 must be to an earlier one's to be its rewording (keeping its number) …"""
 REWORDED_IN_PLACE = 0.6
-"""… and where the row's 岗位, 风险类别 and 主要表现形式 are the earlier row's, word for word (X采购中可能收受供应商回扣 →
-X采购过程中存在收受供应商回扣的风险, under the same 采购岗: a new number, its accepted measure withdrawn)."""
+"""… and where the row's 岗位 (if any), 风险类别 and 主要表现形式 are the earlier row's, word for word (X采购中可能收受供应商回扣
+→ X采购过程中存在收受供应商回扣的风险, under the same 采购岗: a new number, its accepted measure withdrawn)."""
 
 
 def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
-    return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] and key[0] == old[0] and key[2] == old[2] \
-        else REWORDED
+    # (the same 岗位, or none on either: a person's 附件3, 工作作风懈怠 → 工作作风散漫 beside the same 表现; a 主要表现形式
+    # there to be the same)
+    return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] == old[0] and key[2] == old[2] \
+        and key[2].partition("|")[2] else REWORDED
 
 
 def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:
