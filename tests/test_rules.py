@@ -608,14 +608,21 @@ def test_duplicate_row(cfg):
 
 
 def test_rows_naming_no_risk_are_no_duplicates(cfg):
-    """风险类别 and 风险等级 dragged down two rows under the last risk: each row is told its 风险点 is missing, and not
-    also "the same as row N, counted once" (of rows with errors, counted nowhere)."""
+    """风险类别 and 风险等级 dragged down two rows under the last risk (dropdown values as the row above's): no rows,
+    each said as not read (they were each told their 风险点 is missing, the correct form returned: 28 errors for a
+    category dragged down a table of 16 rows); and not "the same as row N, counted once". A row whose category differs
+    from the one above is a row begun: its 风险点 is asked for."""
     dragged = {"风险类别": RISK3B["风险类别"], "风险等级": RISK3B["风险等级"]}
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, dragged, dragged])
     res = run(cfg)[path.name]
+    assert res.status == "accepted"
+    assert {(cell, code) for _, cell, code in triples(res)} == {
+        (table_ref(path, "附件3", "风险类别", i), "row-not-read") for i in (2, 3)}
+    begun = {"风险类别": "外部环境", "风险等级": RISK3B["风险等级"]}
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, begun])
+    res = run(cfg)[path.name]
     assert "duplicate-row" not in {code for _, _, code in triples(res)}
-    assert {cell for _, cell, code in triples(res) if code == "required"} == \
-        {table_ref(path, "附件3", "风险点", i) for i in (2, 3)}
+    assert {cell for _, cell, code in triples(res) if code == "required"} == {table_ref(path, "附件3", "风险点", 2)}
 
 
 # -- campaign rules: 附件4 against 附件2, measures against risks ------------------------------------------------

@@ -800,6 +800,12 @@ def _filler_keys(spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
     return optional, frozenset(f.key for f in spec.columns if f.key in optional and f.allowed)
 
 
+@lru_cache(maxsize=64)
+def _dropdown_keys(spec: FormSpec) -> frozenset[str]:
+    """The columns with a dropdown (required ones too): a value of theirs the same as the row above's is dragged down."""
+    return frozenset(f.key for f in spec.columns if f.allowed and not f.prefill)
+
+
 def _columns_of(mapping: dict[str, int], header_row: list) -> tuple:
     """What reading a table's rows needs of its header (the form's, or one of another layout further down): column →
     key, (key, column) pairs, (key, column letters), each column's label key and longest label-like text (a header
@@ -857,6 +863,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     first_mapping = mapping              # reordered further down (_reordered_header)
     to_text = normalize.to_text
     filler, choice_keys = _filler_keys(spec)
+    dropdowns = _dropdown_keys(spec)
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
@@ -988,11 +995,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             if j < width and (text := to_text(line[j])):
                 extras[label] = text
         above = grid[r - 1] if r - 1 > hr else ()
-        copied = None        # an optional column's value the same as the row above's (dragged down)
+        copied = None        # an optional column's value the same as the row above's (dragged down), or dropdown
+        # values (风险类别 = 岗位职责 dragged down the blank rows after the last risk: 28 errors, the form returned)
         for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
             if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys and t not in FILLER_TEXTS)):
-                if copied is None and k in filler and (j := mapping[k]) < len(above) and above[j] == v:
-                    copied = k   # (alone in its row it makes none; with anything else it is a row begun: read)
+                if (copied is None and k in filler or k in dropdowns and (copied is None or copied in dropdowns)) \
+                        and (j := mapping[k]) < len(above) and above[j] == v:
+                    copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break
         else:
