@@ -366,3 +366,23 @@ def test_outputs_resaved_as_ods_or_xls_are_no_forms(tmp_path, lo_profile):
     assert len(mine) == 4 and all([f["code"] for f in r["findings"]] == ["file-is-output"] for r in mine), mine
     assert by_path["inbox/附件1.xlsx"]["status"] == "accepted"
     assert all(r["来源文件"] == "inbox/附件1.xlsx" for r in result.analysis.leaders)
+
+
+def test_a_month_and_day_typed_as_a_number_reads_alike_from_ods(tmp_path, lo_profile):
+    """填表日期 typed 3.16 into its date cell (stored as the number 3.16) and the file saved as .ods by LibreOffice: an
+    .ods counts those days from 1899-12-30, a day before Excel's first months: it was read as 2月16日, unsaid, and
+    ordered the versions by it. Read as in the .xlsx: 3月16日."""
+    from datetime import date, datetime
+
+    from formkit.generate import generate_campaign
+    from formkit.pipeline import analyse
+    from tests.helpers import fill
+
+    cfg = new_campaign(tmp_path / "c")
+    form = next(p for p in generate_campaign(cfg, "risks") if "附件3" in p.name and "张伟" in p.name)
+    src = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": datetime(1900, 1, 3, 3, 50, 24)}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    (ods,) = convert_many([src], "ods", cfg.inbox, lo_profile)
+    (res,) = analyse(cfg).inputs
+    assert res.path.endswith(".ods") and res.status == "accepted", res.findings
+    assert res.checked.header["date"] == date(cfg.year, 3, 16)

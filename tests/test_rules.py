@@ -1600,6 +1600,25 @@ def test_a_deadline_typed_as_a_whole_date_is_one_date_in_the_catalogue(cfg, type
     assert got["JWC-0012-01"] == kept
 
 
+@pytest.mark.parametrize("typed, kept, code", [(2026.6, "2026年6月", "date-typed-as-number"),
+                                               (12.31, "12月31日", "date-typed-as-number"),
+                                               (6.3, "6.3", "date-unclear"), (2026.1, "2026.1", "date-unclear")])
+def test_a_deadline_typed_as_a_number_into_its_date_cell_is_read_as_typed(cfg, typed, kept, code):
+    """完成时限 typed 2026.6 (June 2026) or 12.31 into its date-formatted cell: the spreadsheet stores the number, shown
+    as a day of 1900–1905 (it stood in 风险目录 as 1905-07-18 14:24:00, said to be last year's deadline); read as typed,
+    said; 6.30 stored as 6.3 (the 3rd or the 30th?) and 2026.10 as 2026.1 stay unclear, asked."""
+    from datetime import timedelta
+
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    day = (datetime(1899, 12, 31) if typed < 60 else datetime(1899, 12, 30)) + timedelta(days=typed)
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "完成时限": day}, "JWC-0012-02": MEASURE5})
+    a = analyse(cfg)
+    assert {r["风险编号"]: r["完成时限"] for r in a.catalogue}["JWC-0012-01"] == kept
+    (res,) = [r for r in a.inputs if r.path.endswith(path.name)]
+    said = [(f.code, f.cell) for f in res.findings if f.code.startswith("date") or f.code.startswith("deadline")]
+    assert said == [(code, table_ref(path, "附件5", "完成时限", 0))]
+
+
 def test_amounts_told_apart_by_a_decimal_point_are_two_risks_on_a_blank_measure_form(cfg):
     """单笔1.5万元… and 单笔15万元… registered, both typed into a blank 附件5 as registered: each measure on its own
     risk (the point was taken for punctuation: both rows on 15万元, the form returned for the other)."""
@@ -2574,7 +2593,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-typed-as-number", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",

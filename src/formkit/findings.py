@@ -360,6 +360,10 @@ DATE_AS_TEXT = _code(
 DATE_AS_NUMBER = _code(
     "date-as-number", INFO, "日期显示为数字",
     "“{field}”是数字 {value}（单元格不是日期格式），已按日期 {detail} 读取；请把该单元格的格式设为日期。")
+DATE_TYPED_AS_NUMBER = _code(
+    "date-typed-as-number", INFO, "日期被存成了数字",
+    "“{field}”中输入的“{value}”被表格程序当作数字存进了日期格式的单元格（显示为 1900 年前后的日期），已按“{detail}”读取；"
+    "请核对，日期最好写作 2023-06-30 的格式。")
 TOO_LONG = _code(
     "too-long", WARNING, "内容过长",
     "“{field}”内容较长（{detail}）；已照原文汇总，公示时会占很多行，如可能请精简。")

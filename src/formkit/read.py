@@ -15,7 +15,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from difflib import SequenceMatcher
 from functools import lru_cache
 from time import thread_time
@@ -1142,6 +1142,8 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         if parts is not None and sub.form in forms and (book := parts.get("xl/workbook.xml")) \
                 and _DATE1904.search(book):
             _from_1904(sub, forms[sub.form])
+        if kind == "ods" and sub.form in forms:
+            _ods_early_days(sub, forms[sub.form])
     finally:
         if parts is not None:
             parts.close()
@@ -1221,6 +1223,25 @@ def _blank_cell(sub: Submission, ref: str) -> None:
 
 _DATE1904 = re.compile(rb"""date1904\s*=\s*["'](?:1|true)["']""")
 _DAYS_1904 = 1462          # 1904-01-01 is day 1462 of the 1900 system
+
+
+_EXCEL_LEAP = datetime(1900, 3, 1)
+
+
+def _ods_early_days(sub: Submission, spec: FormSpec) -> None:
+    """An .ods counts days from 1899-12-30 throughout; Excel's 1900 system counts its first two months from 1899-12-31
+    (it has a 29 February 1900). A number typed into a date cell (3.16 for 3月16日, 6.30 for a deadline) becomes such a
+    day: read as Excel's, as the rules that recover what was typed expect (an .ods gave 2月16日, a month early, unsaid)."""
+    def shift(values: dict, fields) -> None:
+        for f in fields:
+            v = values.get(f.key)
+            if f.type in ("date", "when") and isinstance(v, datetime) and v < _EXCEL_LEAP:
+                values[f.key] = v + timedelta(days=1)
+
+    shift(sub.header, spec.header)
+    shift(sub.signoff, spec.signoff)
+    for row in sub.rows:
+        shift(row.values, spec.columns)
 
 
 def _from_1904(sub: Submission, spec: FormSpec) -> None:

@@ -174,6 +174,29 @@ def _too_long(text: str, limit: int) -> str:
 _A_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def _typed_into_a_date_cell(raw: datetime, where: dict) -> tuple[str, F.Finding]:
+    """完成时限 typed as 2026.6 (June 2026) or 6.30 (30 June) into a cell of the form's date format: the spreadsheet
+    stored the number, shown as a day of 1900–1905 (it stood in 风险目录 as 1905-07-18 14:24:00, said to be "before
+    the campaign, last year's deadline"). What was typed is read back: a year and month, or a month and day; where the
+    number lost a last 0 (2026.10 stored as 2026.1, 6.30 or 6.3), it stays unclear."""
+    n = round((raw - (datetime(1899, 12, 31) if raw < datetime(1900, 3, 1) else datetime(1899, 12, 30)))
+              / timedelta(days=1), 2)
+    whole, cents = int(n), round((n - int(n)) * 100)
+    typed = f"{n:.2f}".rstrip("0").rstrip(".")
+    read = ""
+    if 2000 <= whole <= 2100 and cents:
+        month = cents // 10 if cents % 10 == 0 else cents
+        if month != 1 and 1 <= month <= 12:      # (2026.1: January, or 2026.10 with its 0 dropped)
+            read = f"{whole}年{month}月"
+    elif 1 <= whole <= 12 and cents:
+        day = cents if cents % 10 else (cents // 10 if cents > 31 else 0)     # (6.3: the 3rd, or the 30th?)
+        if 1 <= day <= 31:
+            read = f"{whole}月{day}日"
+    if not read:
+        return typed, F.make(F.DATE_UNCLEAR, value=typed, **where)
+    return read, F.make(F.DATE_TYPED_AS_NUMBER, value=typed, detail=read, **where)
+
+
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
     """Canonical value of one cell and at most one finding about it."""
     text = normalize.to_text(raw)
@@ -183,6 +206,8 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         return text, None
     where = _at(f, sheet, ref, row)
     if f.type == "when":
+        if isinstance(raw, datetime) and raw.year < 1910:
+            return _typed_into_a_date_cell(raw, where)
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             parsed, _ = normalize.parse_date(raw)
             if parsed is not None and 2000 <= parsed.year <= 2099:     # 2023-05-10 typed into a General cell
