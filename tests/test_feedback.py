@@ -2444,3 +2444,31 @@ def test_a_warning_told_is_not_asked_again_after_the_old_file_left_or_when_it_wa
     result = merge(cfg)
     assert inputs(workdir)["inbox/张伟_核实.xlsx"]["status"] == "accepted"
     assert not [p for p in result.outputs["mail_drafts"] if "张伟" in p], result.outputs["mail_drafts"]
+
+
+def test_a_row_going_on_with_the_measures_above_comes_back_as_it_was(cfg, workdir):
+    """教务处's 附件6 with a second measure on a row of its own (风险编号 empty: measure-continues) is returned for a
+    关键环节 of 审批: its feedback workbook filled that row in as a risk row (风险点, 风险等级 …), and corrected as told it
+    came back asking for the row's 关键环节 and 工作程序. Now the row comes back as sent, and the correction is accepted."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    a6 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件6" in p.name
+              and "教务处" in p.name)
+    measure = {"关键环节": "执行", "防控措施": "双人管理", "工作程序": "登记—审核", "完成时限": "长期"}
+    fill(a6, workdir / "inbox/教务处_措施.xlsx", by_risk_id={"JWC-B01": {**measure, "关键环节": "审批"},
+                                                           "JWC-B02": measure},
+         rows=[{"防控措施": "年终抽查", "完成时限": "每年"}])
+    merge(cfg)
+    assert inputs(workdir)["inbox/教务处_措施.xlsx"]["status"] == "returned"
+    fb_path = next((workdir / "outbox/反馈/教务处").glob("*措施*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(fb_path)
+    ws = wb["附件6"]
+    hr, cols = table_header_row(ws, ["风险编号", "风险点", "关键环节", "防控措施"])
+    going_on = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, cols["防控措施"]).value == "年终抽查")
+    assert ws.cell(going_on, cols["风险点"]).value in (None, "") and ws.cell(going_on, cols["风险编号"]).value in (None, "")
+    fixed = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, cols["关键环节"]).value == "审批")
+    ws.cell(fixed, cols["关键环节"], "执行")
+    wb.save(workdir / "inbox/教务处_措施_改.xlsx")
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/教务处_措施_改.xlsx"]["status"] == "accepted"
+    got = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["_dept"] == "JWC" and r["层级"] == "部门"}
+    assert got["JWC-B02"] == "双人管理\n年终抽查"

@@ -159,8 +159,13 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
         # its 直接管理 by the roster of today): the form sent back shows what the catalogue holds; a row of a form typed
         # anew that names a registered risk gets what the generated form would have shown where it is blank
         matched = {r.excel_row: r.values.get("_risk_id") for r in c.rows}
+        # (not a row that goes on with the measures of the risk above it, its 风险编号 empty: filled in as a risk row,
+        # it came back asking for its 关键环节 and 工作程序, a form returned again for what it was never told)
+        going_on = {f.row for f in res.findings if f.code == F.MEASURE_CONTINUES}
         locked = [col.key for col in c.spec.columns if col.prefill and col.key != "risk_id"]
         for n, (raw, row) in enumerate(zip(sub.rows, rows, strict=False)):
+            if n in going_on and n not in carried_rows:
+                continue
             now = risks.get(matched.get(raw.excel_row) or "")
             if now is not None:
                 current = risk_prefill(now)
