@@ -1630,14 +1630,14 @@ def test_near_twin_risks_reworded_and_reordered_keep_their_numbers(cfg, workdir)
 
 
 def test_a_persons_risk_reworded_beside_the_same_manifestation_keeps_its_number(cfg, workdir):
-    """张伟 rewords 工作作风懈怠 as 工作作风散漫, its 风险类别 and 主要表现形式 unchanged (the advice of prefilled-risk-changed:
+    """张伟 rewords 工作作风懈怠，办事推诿拖沓 as 工作作风散漫，办事拖拉推诿, its 风险类别 and 主要表现形式 unchanged (the advice of prefilled-risk-changed:
     re-send 附件3, a small change keeps the measure): it was a new number, the measure "withdrawn"."""
     form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
     rows = [{"风险类别": "岗位职责", "风险点": "成绩录入违规修改", "主要表现形式": "私改成绩", "风险等级": "二级"},
-            {"风险类别": "思想道德", "风险点": "工作作风懈怠", "主要表现形式": "办事拖沓推诿", "风险等级": "三级"}]
+            {"风险类别": "思想道德", "风险点": "工作作风懈怠，办事推诿拖沓", "主要表现形式": "办事拖沓推诿", "风险等级": "三级"}]
     fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=rows)
     merge(cfg)
     fill(form, workdir / "inbox/张伟_修改.xlsx", header={"填表日期": "2023-03-20"},
-         rows=[rows[0], {**rows[1], "风险点": "工作作风散漫"}])
+         rows=[rows[0], {**rows[1], "风险点": "工作作风散漫，办事拖拉推诿"}])
     assert {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"} == {
-        "成绩录入违规修改": "JWC-0012-01", "工作作风散漫": "JWC-0012-02"}
+        "成绩录入违规修改": "JWC-0012-01", "工作作风散漫，办事拖拉推诿": "JWC-0012-02"}

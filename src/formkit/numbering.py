@@ -303,10 +303,14 @@ REWORDED_IN_PLACE = 0.6
 
 
 def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
-    # (the same 岗位, or none on either: a person's 附件3, 工作作风懈怠 → 工作作风散漫 beside the same 表现; a 主要表现形式
-    # there to be the same)
+    # (the same 岗位, or none on either: a person's 附件3, 工作作风懈怠，办事推诿拖沓 → 工作作风散漫，办事拖拉推诿 beside the
+    # same 表现; a 主要表现形式 there to be the same; not short ones, where a character is another risk: 公车私用 and
+    # 公款私用 under one post and one generic 以权谋私, the new risk took the other's number and accepted measure)
     return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] == old[0] and key[2] == old[2] \
-        and key[2].partition("|")[2] else REWORDED
+        and key[2].partition("|")[2] and min(len(key[1]), len(old[1])) >= REWORDED_IN_PLACE_LENGTH else REWORDED
+
+
+REWORDED_IN_PLACE_LENGTH = 8
 
 
 def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:
