@@ -1619,6 +1619,18 @@ def test_a_deadline_typed_as_a_number_into_its_date_cell_is_read_as_typed(cfg, t
     assert said == [(code, table_ref(path, "附件5", "完成时限", 0))]
 
 
+def test_words_the_spreadsheet_turned_into_a_date_or_a_number_are_questioned(cfg):
+    """运行流程 typed 1-2-3 (stored as the date 2001-02-03), 主要表现形式 typed (1) (stored as -1): published as such,
+    unsaid; a warning at the cell now. A date in 备注, a number in 工号 or 联系电话, are what they are."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "主要表现形式": -1, "备注": datetime(2023, 5, 1)}, RISK3B])
+    res = run(cfg)[path.name]
+    assert {(c, code) for _, c, code in triples(res)} == {(table_ref(path, "附件3", "主要表现形式", 0), "text-converted")}
+    assert res.status == "accepted" and "-1" in res.findings[0].message
+    path = submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[{**POWER, "运行流程": datetime(2001, 2, 3)}])
+    res = run(cfg)[path.name]
+    assert {(c, code) for _, c, code in triples(res)} == {(table_ref(path, "附件2", "运行流程", 0), "text-converted")}
+
+
 def test_amounts_told_apart_by_a_decimal_point_are_two_risks_on_a_blank_measure_form(cfg):
     """单笔1.5万元… and 单笔15万元… registered, both typed into a blank 附件5 as registered: each measure on its own
     risk (the point was taken for punctuation: both rows on 15万元, the form returned for the other)."""
@@ -2593,7 +2605,7 @@ def test_identity_missing(cfg):
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
-    "invalid-date", "date-unclear", "date-typed-as-number", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
+    "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",

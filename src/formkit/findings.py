@@ -364,6 +364,10 @@ DATE_TYPED_AS_NUMBER = _code(
     "date-typed-as-number", INFO, "日期被存成了数字",
     "“{field}”中输入的“{value}”被表格程序当作数字存进了日期格式的单元格（显示为 1900 年前后的日期），已按“{detail}”读取；"
     "请核对，日期最好写作 2023-06-30 的格式。")
+TEXT_CONVERTED = _code(
+    "text-converted", WARNING, "文字被自动转换",
+    "“{field}”中是 {value}：可能是表格程序把输入的文字（如 1-2-3、(1)、2023.10）自动转成了日期或数字；请核对，如原本不是这样，"
+    "请先把单元格设为文本格式（或在开头加英文单引号 '）再输入。")
 TOO_LONG = _code(
     "too-long", WARNING, "内容过长",
     "“{field}”内容较长（{detail}）；已照原文汇总，公示时会占很多行，如可能请精简。")

@@ -174,6 +174,10 @@ def _too_long(text: str, limit: int) -> str:
 _A_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+_WORDED = frozenset({"risk", "manifest", "measure", "procedure", "process", "basis", "power_item"})
+"""Columns of descriptions: nobody types a bare number there."""
+
+
 def _typed_into_a_date_cell(raw: datetime, where: dict) -> tuple[str, F.Finding]:
     """完成时限 typed as 2026.6 (June 2026) or 6.30 (30 June) into a cell of the form's date format: the spreadsheet
     stored the number, shown as a day of 1900–1905 (it stood in 风险目录 as 1905-07-18 14:24:00, said to be "before
@@ -201,6 +205,12 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
     """Canonical value of one cell and at most one finding about it."""
     text = normalize.to_text(raw)
     if f.type == "text":        # most cells: no dict of where-it-is unless there is a finding
+        if (isinstance(raw, date) and f.key != "note") or (f.key in _WORDED and isinstance(raw, int | float)
+                                                              and not isinstance(raw, bool)):
+            # a date in a column of words (运行流程 typed 1-2-3, a range 3-5), a bare number in one of descriptions
+            # ((1) stored as -1, 2023.10 as 2023.1): the spreadsheet turned what was typed into it, published as such,
+            # unsaid (a 备注 may well hold a date; a phone or a 工号 a number)
+            return text, F.make(F.TEXT_CONVERTED, value=text, **_at(f, sheet, ref, row))
         if len(text) > f.max_length:
             return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **_at(f, sheet, ref, row))
         return text, None
