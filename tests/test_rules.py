@@ -3091,6 +3091,26 @@ def test_revision_words_are_read_from_what_tells_two_names_apart(cfg, old, new):
     assert (got[old].status, got[new].status) == ("superseded", "accepted")
 
 
+def test_a_void_draft_saved_seconds_after_the_final_in_one_zip_is_the_earlier(cfg):
+    """One zip: 正式稿/附件4_教务处.xlsx and 初稿（已作废）/附件4_教务处_初稿.xlsx, the same 填表日期, the draft packed 4
+    seconds later: the draft replaced the final version by its file time (the final's rows gone, exit 0). Saved the same
+    day, the names (and folders) that say which is a draft decide."""
+    import io
+    import zipfile
+
+    final = submit(cfg, "附件4", "JWC", name="final.xlsx", rows=[RISK4, RISK4B])
+    draft = submit(cfg, "附件4", "JWC", name="draft.xlsx", rows=[RISK4])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("正式稿/附件4_教务处.xlsx", (2023, 3, 20, 10, 0, 0)), final.read_bytes())
+        zf.writestr(zipfile.ZipInfo("初稿（已作废）/附件4_教务处_初稿.xlsx", (2023, 3, 20, 10, 0, 4)), draft.read_bytes())
+    final.unlink()
+    draft.unlink()
+    (cfg.inbox / "教务处材料.zip").write_bytes(buf.getvalue())
+    got = {r.path.rsplit("!", 1)[-1]: r.status for r in analyse(cfg).inputs}
+    assert got == {"正式稿/附件4_教务处.xlsx": "accepted", "初稿（已作废）/附件4_教务处_初稿.xlsx": "superseded"}
+
+
 @pytest.mark.parametrize("issued, now", [("2022-2023学年廉政风险防控", "2023-2024学年廉政风险防控"),
                                          ("2023年度廉政风险防控", "2023年度廉政风险防控（第二轮排查）")])
 def test_another_years_or_rounds_campaign_is_not_a_renamed_one(cfg, issued, now):

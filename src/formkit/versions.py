@@ -136,7 +136,8 @@ def _revisions(a: str, b: str) -> tuple[int, int]:
     """How revised two files' own names say they are, from what tells the names apart (附件4_第2党支部 and
     附件4_第2党支部(修改): "" and "(修改)"): -1 for 修改前/原稿/初稿…, 1 for 修改/更正/终稿…, or the version they number
     (v2, 第3版); 0 when nothing says. Parts (第1部分, (1)) are no versions: they are left to the split check."""
-    x, y = (p.rsplit("!", 1)[-1].rsplit("/", 1)[-1].rsplit(".", 1)[0] for p in (a, b))
+    # (with the folders they are in: 初稿（已作废）/附件3_何杰丽.xlsx beside 正式稿/附件3_何杰丽.xlsx in a zip)
+    x, y = (p.rsplit("!", 1)[-1].rsplit(".", 1)[0] for p in (a, b))
     n = 0
     while n < min(len(x), len(y)) and x[n] == y[n]:
         n += 1
@@ -187,6 +188,11 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
                 continue      # a file copied into inbox/ today against a time of the campaign: no order (below)
             if basis in ("邮件日期", "填表日期"):
                 x, y = _day(x), _day(y)
+            elif basis == "文件修改时间" and x != y and _day(x) == _day(y) and \
+                    (told := _revisions(a.raw.file_path, b.raw.file_path))[0] != told[1]:
+                # saved the same day, one named a draft (初稿, 作废) or a revision (修改, 终稿): the names say it; seconds
+                # apart (files saved from a mail or packed in any order) the void draft replaced the final version
+                return (1 if told[0] > told[1] else -1), "文件名（修改稿）"
             if x != y:
                 if basis == "邮件日期" and (told := _draft_forwarded_later(a, b, ca, cb)):
                     return told, "填表日期（与文件名一致）"
