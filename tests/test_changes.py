@@ -695,6 +695,33 @@ def test_measures_of_a_returned_re_sent_measure_form_wait_for_the_correction(cfg
         ("改正后接收", rid, item, answers[rid][item], fixed[rid][item]) for rid in answers for item in ("防控措施", "完成时限")}
 
 
+def test_a_risk_whose_row_a_returned_measure_form_deleted_waits_too(cfg, workdir):
+    """张伟's 附件5 accepted; re-sent with JWC-0012-02's pre-filled row deleted (returned: risk-without-measure): both
+    risks' measures wait for the correction (退回待改), the one whose row is gone at the cell it is to be put back (it was
+    措施变化 to nothing, from his 附件3, beside the other's 退回待改)."""
+    from formkit.pipeline import analyse
+    from tests.helpers import form_sheet, table_header_row
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    a5 = next(p for p in generate_campaign(cfg, "measures", accepted=analyse(cfg)) if "附件5" in p.name and "张伟" in p.name)
+    answers = {"JWC-0012-01": {"防控措施": "双人复核", "完成时限": "长期"}, "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}}
+    fill(a5, workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-10"}, by_risk_id=answers)
+    merge(cfg)
+    v2 = fill(a5, workdir / "张伟_措施_修改.xlsx", header={"填表日期": "2023-04-20"},
+              by_risk_id={"JWC-0012-01": answers["JWC-0012-01"]})
+    wb = openpyxl.load_workbook(v2)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号"])
+    ws.delete_rows(next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, cols["风险编号"]).value == "JWC-0012-02"))
+    wb.save(workdir / "inbox/张伟_措施_修改.xlsx")
+    result = merge(cfg)
+    assert {r.path: r.status for r in result.analysis.inputs}["inbox/张伟_措施_修改.xlsx"] == "returned"
+    changes = _full_changes(workdir / "outbox/廉政风险目录.xlsx")
+    assert {(c["变化"], c["风险编号"], c["项目"]) for c in changes} == {
+        ("退回待改", rid, item) for rid in answers for item in ("防控措施", "完成时限")}
+    assert {c["来源文件"] for c in changes} == {"inbox/张伟_措施_修改.xlsx"}
+
+
 @pytest.mark.parametrize("cache", ["kept", "deleted"])
 def test_a_risk_left_out_of_a_returned_form_is_deleted_only_when_its_correction_leaves_it_out(cfg, workdir, cache):
     """张伟 re-sends his 附件3 without JWC-0012-01 and with a wrong level (returned): both risks are 退回待改, none 删除 (a

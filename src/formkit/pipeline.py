@@ -602,6 +602,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                         ctx.measures_pending[rid] = (res.raw.file_path, {
                             item: f"{c.sub.sheet}!{row.refs.get(key) or anchor}" for item, key in
                             (("防控措施", "measure"), ("工作程序", "procedure"), ("关键环节", "key_link"), ("完成时限", "deadline"))})
+                for f in res.findings:
+                    # … and a risk it was to answer and has no row for (a pre-filled row deleted): waiting for the same
+                    # correction, at the cell the row is to be put back (it was 措施变化 to nothing, beside 退回待改)
+                    if f.code == F.RISK_WITHOUT_MEASURE and f.value and f.value not in ctx.measures_pending:
+                        at = f"{c.sub.sheet}!{f.cell}" if f.cell else c.sub.sheet
+                        ctx.measures_pending[f.value] = (res.raw.file_path, dict.fromkeys(
+                            ("防控措施", "工作程序", "关键环节", "完成时限"), at))
             step()
     for res in results:
         if res.brief and res.status in (RETURNED, SUPERSEDED) and res not in kept and not any(
