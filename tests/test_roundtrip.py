@@ -1630,14 +1630,16 @@ def test_near_twin_risks_reworded_and_reordered_keep_their_numbers(cfg, workdir)
 
 
 def test_a_persons_risk_reworded_beside_the_same_manifestation_keeps_its_number(cfg, workdir):
-    """张伟 rewords 工作作风懈怠，办事推诿拖沓 as 工作作风散漫，办事拖拉推诿, its 风险类别 and 主要表现形式 unchanged (the advice of prefilled-risk-changed:
-    re-send 附件3, a small change keeps the measure): it was a new number, the measure "withdrawn"."""
+    """张伟 rewords 在成绩录入中可能违规修改成绩 as 成绩录入过程中存在违规修改成绩的风险, its 风险类别 and 主要表现形式
+    unchanged (the advice of prefilled-risk-changed: re-send 附件3, a small change keeps the measure): it was a new number,
+    the measure "withdrawn". Another object under the same generic 表现 (物资采购验收把关不严 → 基建工程验收把关不严) is
+    another risk: a new number (it took the deleted one's, and its accepted measure)."""
     form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
-    rows = [{"风险类别": "岗位职责", "风险点": "成绩录入违规修改", "主要表现形式": "私改成绩", "风险等级": "二级"},
-            {"风险类别": "思想道德", "风险点": "工作作风懈怠，办事推诿拖沓", "主要表现形式": "办事拖沓推诿", "风险等级": "三级"}]
+    rows = [{"风险类别": "岗位职责", "风险点": "在成绩录入中可能违规修改成绩", "主要表现形式": "私改成绩", "风险等级": "二级"},
+            {"风险类别": "岗位职责", "风险点": "物资采购验收把关不严", "主要表现形式": "以权谋私", "风险等级": "三级"}]
     fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=rows)
     merge(cfg)
     fill(form, workdir / "inbox/张伟_修改.xlsx", header={"填表日期": "2023-03-20"},
-         rows=[rows[0], {**rows[1], "风险点": "工作作风散漫，办事拖拉推诿"}])
+         rows=[{**rows[0], "风险点": "成绩录入过程中存在违规修改成绩的风险"}, {**rows[1], "风险点": "基建工程验收把关不严"}])
     assert {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"} == {
-        "成绩录入违规修改": "JWC-0012-01", "工作作风散漫，办事拖拉推诿": "JWC-0012-02"}
+        "成绩录入过程中存在违规修改成绩的风险": "JWC-0012-01", "基建工程验收把关不严": "JWC-0012-03"}

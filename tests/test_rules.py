@@ -611,7 +611,7 @@ def test_rows_naming_no_risk_are_no_duplicates(cfg):
     """风险类别 and 风险等级 dragged down two rows under the last risk (dropdown values as the row above's): no rows,
     each said as not read (they were each told their 风险点 is missing, the correct form returned: 28 errors for a
     category dragged down a table of 16 rows); and not "the same as row N, counted once". A row whose category differs
-    from the one above is a row begun: its 风险点 is asked for."""
+    from the one above is a row begun, and so is one alone: its 风险点 is asked for."""
     dragged = {"风险类别": RISK3B["风险类别"], "风险等级": RISK3B["风险等级"]}
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, dragged, dragged])
     res = run(cfg)[path.name]
@@ -622,6 +622,11 @@ def test_rows_naming_no_risk_are_no_duplicates(cfg):
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, begun])
     res = run(cfg)[path.name]
     assert "duplicate-row" not in {code for _, _, code in triples(res)}
+    assert {cell for _, cell, code in triples(res) if code == "required"} == {table_ref(path, "附件3", "风险点", 2)}
+    # … and so is one alone, its values the same as above (a risk whose 风险点 was forgotten: dropped unsaid)
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, dragged])
+    res = run(cfg)[path.name]
+    assert res.status == "returned"
     assert {cell for _, cell, code in triples(res) if code == "required"} == {table_ref(path, "附件3", "风险点", 2)}
 
 
@@ -3081,7 +3086,8 @@ def test_a_copy_named_as_such_holding_every_row_and_more_is_the_later(cfg, names
                                       ("附件4_教务处.xlsx", "附件4_教务处(已改).xlsx"),
                                       ("附件4_教务处.xlsx", "附件4_教务处 改.xlsx"),
                                       ("附件4_教务处.xlsx", "附件4_教务处 正式版.xlsx"),
-                                      ("附件4_教务处.xlsx", "附件4_教务处 new.xlsx")])
+                                      ("附件4_教务处.xlsx", "附件4_教务处 new.xlsx"),
+                                      ("附件4_教务处（修订前）.xlsx", "附件4_教务处.xlsx")])
 def test_revision_words_are_read_from_what_tells_two_names_apart(cfg, old, new):
     """修改前 is the earlier; a digit in the department's own name (第2党支部) does not outrank (修改) or v2; a draft marked
     （旧） or 作废 beside the correction in one mail is the earlier (the names' order made it the current version); not
@@ -3109,6 +3115,23 @@ def test_a_void_draft_saved_seconds_after_the_final_in_one_zip_is_the_earlier(cf
     (cfg.inbox / "教务处材料.zip").write_bytes(buf.getvalue())
     got = {r.path.rsplit("!", 1)[-1]: r.status for r in analyse(cfg).inputs}
     assert got == {"正式稿/附件4_教务处.xlsx": "accepted", "初稿（已作废）/附件4_教务处_初稿.xlsx": "superseded"}
+
+
+def test_the_coordinators_own_folders_of_inbox_name_no_version(cfg):
+    """The coordinator keeps a returned first version in inbox/退回修改/ and its correction, saved the same day hours
+    later, in inbox/: the folder's 修改 made the faulty version the revision (the correction superseded, the form
+    returned again). The coordinator's folders say nothing of versions; nor does 待修改 in a name."""
+    import os
+
+    old = submit(cfg, "附件4", "JWC", name="first.xlsx", rows=[{**RISK4, "风险等级": "很高"}])
+    new = submit(cfg, "附件4", "JWC", name="fixed.xlsx", rows=[RISK4])
+    (cfg.inbox / "退回修改").mkdir()
+    moved = old.rename(cfg.inbox / "退回修改" / "附件4_教务处.xlsx")
+    fixed = new.rename(cfg.inbox / "附件4_教务处.xlsx")
+    os.utime(moved, (1679281500, 1679281500))      # 2023-03-20 11:05 in China
+    os.utime(fixed, (1679308800, 1679308800))      # 2023-03-20 18:40
+    got = {r.path: r.status for r in analyse(cfg).inputs}
+    assert got == {"inbox/附件4_教务处.xlsx": "accepted", "inbox/退回修改/附件4_教务处.xlsx": "superseded"}
 
 
 @pytest.mark.parametrize("issued, now", [("2022-2023学年廉政风险防控", "2023-2024学年廉政风险防控"),

@@ -298,19 +298,26 @@ def _row_keys(c: Checked) -> list[tuple[str, ...]]:
 REWORDED = 0.8
 """How similar a row's 风险点 must be to an earlier one's to be its rewording (keeping its number) …"""
 REWORDED_IN_PLACE = 0.6
-"""… and where the row's 岗位 (if any), 风险类别 and 主要表现形式 are the earlier row's, word for word (X采购中可能收受供应商回扣
-→ X采购过程中存在收受供应商回扣的风险, under the same 采购岗: a new number, its accepted measure withdrawn)."""
+"""… and where the row's 岗位 (if any), 风险类别 and 主要表现形式 are the earlier row's, word for word, and it only rewords
+(X采购中可能收受供应商回扣 → X采购过程中存在收受供应商回扣的风险, under the same 采购岗: a new number, its accepted
+measure withdrawn)."""
 
 
 def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
-    # (the same 岗位, or none on either: a person's 附件3, 工作作风懈怠，办事推诿拖沓 → 工作作风散漫，办事拖拉推诿 beside the
-    # same 表现; a 主要表现形式 there to be the same; not short ones, where a character is another risk: 公车私用 and
-    # 公款私用 under one post and one generic 以权谋私, the new risk took the other's number and accepted measure)
+    # (the same 岗位, or none on either: a person's 附件3; a 主要表现形式 there to be the same; and every word of the
+    # earlier 风险点 kept but words like 可能, 存在, 的风险: not another object under one post and one generic 以权谋私
+    # or 违规操作, 物资采购验收把关不严 → 基建工程验收把关不严, which took the other's number and accepted measure)
     return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] == old[0] and key[2] == old[2] \
-        and key[2].partition("|")[2] and min(len(key[1]), len(old[1])) >= REWORDED_IN_PLACE_LENGTH else REWORDED
+        and key[2].partition("|")[2] and _words_kept(key[1], old[1]) else REWORDED
 
 
-REWORDED_IN_PLACE_LENGTH = 8
+_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把")
+"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中): not what it is about."""
+
+
+def _words_kept(new: str, old: str) -> bool:
+    """Whether every character of `old` that is not a function word's is still in `new` (as many times)."""
+    return all(ch in _FUNCTION_CHARS for ch in (Counter(old) - Counter(new)).elements())
 
 
 def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:

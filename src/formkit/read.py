@@ -864,6 +864,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     to_text = normalize.to_text
     filler, choice_keys = _filler_keys(spec)
     dropdowns = _dropdown_keys(spec)
+    dragged_to = -2      # the last row of dropdown values dragged down (no data row)
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
@@ -996,15 +997,20 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 extras[label] = text
         above = grid[r - 1] if r - 1 > hr else ()
         copied = None        # an optional column's value the same as the row above's (dragged down), or dropdown
-        # values (风险类别 = 岗位职责 dragged down the blank rows after the last risk: 28 errors, the form returned)
+        # values (风险类别 = 岗位职责 dragged down the blank rows after the last risk: 28 errors, the form returned) in a
+        # run of such rows (one alone under a risk is a risk whose 风险点 was forgotten: asked for)
         for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
             if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys and t not in FILLER_TEXTS)):
                 if (copied is None and k in filler or k in dropdowns and (copied is None or copied in dropdowns)) \
-                        and (j := mapping[k]) < len(above) and above[j] == v:
+                        and (j := mapping[k]) < len(above) and above[j] == v \
+                        and (k in filler or dragged_to == r - 1 or (r + 1 < len(grid) and j < len(grid[r + 1])
+                                                                    and grid[r + 1][j] == v)):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break
         else:
+            if copied is not None:
+                dragged_to = r
             # only a 序号, an optional choice (涉及三重一大 = 否), a 无 or one optional column's value dragged down past
             # the table (完成时限 = 长期 filled down the blank rows: the rows were returned for 防控措施 missing; named
             # as not read), or a column of the submitter's own: no data row; that column is named below

@@ -116,14 +116,14 @@ def when(result: InputResult, window: tuple[date, date] | None = None) -> tuple[
     return 0.0, ""           # no clue: nothing to say (between two such inputs, compare goes by the path)
 
 
-_REVISED = re.compile(r"修改(?!前|意见)|修订|改正|更正|改后|已改|改好|改过|终稿|定稿|最终|最新|新版|正式版|正式稿"
+_REVISED = re.compile(r"(?<!退回)(?<![待需要请])修改(?!前|之前|意见)|修订(?!前|之前)|改正|更正|改后|已改|改好|改过|终稿|定稿|最终|最新|新版|正式版|正式稿"
                       r"|[（(【\[]新[)）】\]]|[_\-—\s]新(?![\u4e00-\u9fff])|(?<![\u4e00-\u9fff])改(?![\u4e00-\u9fff])"
                       r"|(?i:(?<![a-z])(?:new|final|revised?)(?![a-z]))")
 """What names the later version: 修改, 更正, 终稿, 赵六(已改), 赵六 改, 正式版, 赵六_new, final (a correction named so beside its
 draft in one mail lost to the draft by the names' order)."""
 
 
-_EARLIER = re.compile(r"修改前|原稿|初稿|草稿|旧版|原版|作废|废弃|[（(【\[]旧[)）】\]]|[_\-—\s]旧(?![\u4e00-\u9fff])"
+_EARLIER = re.compile(r"修改前|修改之前|修订前|原稿|初稿|草稿|旧版|原版|作废|废弃|[（(【\[]旧[)）】\]]|[_\-—\s]旧(?![\u4e00-\u9fff])"
                       r"|(?i:(?<![a-z])(?:old|draft)(?![a-z]))")
 """What names the earlier version: 初稿, 赵六（旧）, 赵六_旧, 赵六_作废 (a draft marked old or void beside the correction, in one
 mail: the name's order made the void draft the current version, the correction dropped); not 旧 in a name (旧校区管理处)."""
@@ -136,8 +136,10 @@ def _revisions(a: str, b: str) -> tuple[int, int]:
     """How revised two files' own names say they are, from what tells the names apart (附件4_第2党支部 and
     附件4_第2党支部(修改): "" and "(修改)"): -1 for 修改前/原稿/初稿…, 1 for 修改/更正/终稿…, or the version they number
     (v2, 第3版); 0 when nothing says. Parts (第1部分, (1)) are no versions: they are left to the split check."""
-    # (with the folders they are in: 初稿（已作废）/附件3_何杰丽.xlsx beside 正式稿/附件3_何杰丽.xlsx in a zip)
-    x, y = (p.rsplit("!", 1)[-1].rsplit(".", 1)[0] for p in (a, b))
+    # (with the folders they are in inside an archive: 初稿（已作废）/附件3_何杰丽.xlsx beside 正式稿/附件3_何杰丽.xlsx in
+    # a zip; not the coordinator's own folders of inbox/: 退回修改/, 已处理/)
+    x, y = (p.rsplit("!", 1)[-1] if "!" in p else p.rsplit("/", 1)[-1] for p in (a, b))
+    x, y = x.rsplit(".", 1)[0], y.rsplit(".", 1)[0]
     n = 0
     while n < min(len(x), len(y)) and x[n] == y[n]:
         n += 1
