@@ -2088,6 +2088,11 @@ def test_a_totals_line_over_several_columns_names_them_all(cfg):
     (said,) = [f for f in res.findings if f.code == "row-not-read"]
     assert said.cell == table_ref(path, "附件3", "序号", 2) and res.status == "accepted"
     assert "“序号、风险点、风险等级”" in said.message and "共2项" in said.message
+    # … and typed from the 风险类别 column on (合计 | 2项): a risk of category 合计, the form returned
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, {"风险类别": "合计", "风险点": "2项"}])
+    res = run(cfg)[path.name]
+    (said,) = [f for f in res.findings if f.code == "row-not-read"]
+    assert said.cell == table_ref(path, "附件3", "风险类别", 2) and res.status == "accepted"
 
 
 def test_a_table_sorted_with_its_header_inside_says_the_header_sank(cfg):

@@ -971,10 +971,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             last_seen = r
             heading_after = len(rows)
             continue
-        if type(seq) is str and _TOTAL.match(seq.strip()):
-            # a totals line (合计 | 共 2 条): no data row, said where it is (it was merged as a measure)
+        first = min((j for j in filled if to_text(line[j])), default=None)
+        if (type(seq) is str and _TOTAL.match(seq.strip())) or (
+                first is not None and len(lead := to_text(line[first]).strip()) <= 8 and _TOTAL.match(lead)):
+            # a totals line (合计 | 共 2 条), 合计 in its first cell whatever the column (typed in 风险类别, it was a risk
+            # of category 合计, the form returned): no data row, said where it is (it was merged as a measure)
             texts = [j for j in filled if to_text(line[j])]
-            not_read(r, mapping["seq"], "　".join(to_text(line[j]) for j in texts), "、".join(map(label_of, texts)))
+            not_read(r, first if first is not None else mapping["seq"], "　".join(to_text(line[j]) for j in texts),
+                     "、".join(map(label_of, texts)))
             continue
         said_nothing = [(k, t) for k, v in values.items() if k != "seq" and (t := to_text(v).strip())] \
             if len(filled) <= 4 else ()         # (a row of data fills more cells: not worked out for each)
