@@ -1643,3 +1643,34 @@ def test_a_persons_risk_reworded_beside_the_same_manifestation_keeps_its_number(
          rows=[{**rows[0], "风险点": "成绩录入过程中存在违规修改成绩的风险"}, {**rows[1], "风险点": "基建工程验收把关不严"}])
     assert {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"} == {
         "成绩录入过程中存在违规修改成绩的风险": "JWC-0012-01", "基建工程验收把关不严": "JWC-0012-03"}
+
+
+def test_a_risk_a_re_sent_personal_form_added_keeps_its_number_when_the_cache_is_rebuilt(cfg, workdir):
+    """张伟 sends [A, B], then [A, B, C] (C is JWC-0012-03); the cache deleted, the numbers read back from the
+    workbook: C became -04 (and again at each rebuild), its measure "withdrawn", as the person's 岗位 read back (the
+    form's) did not match his rows' (none)."""
+    form = _find(generate_campaign(cfg, "risks"), "附件3", "张伟")
+    a = {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}
+    b = {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"}
+    c = {"风险类别": "外部环境", "风险点": "考试期间受人情干扰", "主要表现形式": "为熟人开方便之门", "风险等级": "三级"}
+    fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-12"}, rows=[a, b])
+    merge(cfg)
+    fill(form, workdir / "inbox/张伟_补充.xlsx", header={"填表日期": "2023-03-20"}, rows=[a, b, c])
+    first = {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"}
+    assert first["考试期间受人情干扰"] == "JWC-0012-03"
+    for _ in range(2):
+        (workdir / "outbox/.formkit-cache.sqlite").unlink()
+        assert {r["风险点"]: r["风险编号"] for r in merge(cfg).analysis.catalogue if r["姓名"] == "张伟"} == first
+
+
+def test_a_risk_reworded_as_its_last_version_leaves_the_inbox_keeps_its_number(cfg, workdir):
+    """v1 [甲, 乙], v2 [甲, 乙, 丙] (丙 B03); v3 adds a full stop to 丙 as v2 is taken out of the inbox: replayed after
+    v1 (which lacks 丙), B03 was no longer live, and 丙 took B04."""
+    paths = generate_campaign(cfg, "risks")
+    _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险"])
+    _numbers(cfg)
+    _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["甲风险", "乙风险", "单笔3万元以下的采购未按规定比价"])
+    assert _numbers(cfg)["单笔3万元以下的采购未按规定比价"] == "JWC-B03"
+    (workdir / "inbox/附件4_2.xlsx").unlink()
+    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["甲风险", "乙风险", "单笔3万元以下的采购未按规定比价。"])
+    assert _numbers(cfg)["单笔3万元以下的采购未按规定比价。"] == "JWC-B03"

@@ -1106,6 +1106,18 @@ def test_an_optional_value_dragged_down_past_the_measures_makes_no_rows(cfg):
         table_ref(path, "附件3", label, 2) for label in ("风险类别", "风险点", "风险等级")}
 
 
+def test_two_values_dragged_down_together_past_the_measures_make_no_rows(cfg):
+    """关键环节 and 完成时限 dragged down together from the last measure of a 附件6 make no rows (a correct form returned
+    with 39 errors: two columns copied were "a row begun")."""
+    a6 = pick(risk_stage(cfg), "附件6", "教务处")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": {**MEASURE6, "完成时限": "长期"}})
+    _drag_down(path, "关键环节", MEASURE6["关键环节"], 1, 5)
+    _drag_down(path, "完成时限", "长期", 1, 5)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert len(res.checked.rows) == 2
+
+
 def test_prefilled_changed(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={

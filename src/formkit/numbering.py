@@ -53,6 +53,9 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     # a number whose risk was deleted (retired) comes back only for that very risk (its 岗位 and 风险点) re-added, not
     # for a new one worded alike or of another 岗位 (its measure landed there)
     live = {n for n, key in known.items() if not _retired(key)}
+    # (the numbers live when an earlier merge last numbered the form: an older version replayed before the latest does
+    # not take them away; v2 taken out of the inbox, v3 rewording a risk v2 added gave it a new number)
+    seed_live = set(live) if seed else set()
     numbers: dict[int, int] = {}
     if former is not None:
         # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send), and
@@ -113,6 +116,8 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 top = max(top, n)
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
         live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
+        if i < len(versions) - 1:
+            live |= seed_live
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
                 if key[1]:
@@ -418,7 +423,9 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
             if not m or not row.get("风险点"):
                 continue
             fold = normalize.fold
-            key = [fold(row.get("岗位", "")), fold(row.get("风险点", "")),
+            # (a person's 岗位 is the form's, not a column of its rows: read back as the rows give it, none; with it, a
+            # risk added by a re-send took a new number each time the cache was rebuilt, its measure "withdrawn")
+            key = [fold(row.get("岗位", "")) if row.get("层级") != "个人" else "", fold(row.get("风险点", "")),
                    fold(row.get("风险类别", "")) + "|" + fold(row.get("主要表现形式", "")),
                    normalize.level(row.get("风险等级", ""))[0] or ""]
             sha, numbers = found.setdefault(m[1], (row.get("来源SHA256", ""), {}))

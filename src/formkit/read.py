@@ -1005,10 +1005,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         # run of such rows (one alone under a risk is a risk whose 风险点 was forgotten: asked for)
         for k, v in values.items():      # a data row: some column holds more than a filler (first hit wins)
             if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys and t not in FILLER_TEXTS)):
-                if (copied is None and k in filler or k in dropdowns and (copied is None or copied in dropdowns)) \
-                        and (j := mapping[k]) < len(above) and above[j] == v \
-                        and (k in filler or dragged_to == r - 1 or (r + 1 < len(grid) and j < len(grid[r + 1])
-                                                                    and grid[r + 1][j] == v)):
+                # (one optional column alone as it always was; dropdown values, or several columns, in a run: 关键环节
+                # and 完成时限 dragged down together returned a correct 附件6 with 39 errors)
+                if (k in filler or k in dropdowns) and (j := mapping[k]) < len(above) and above[j] == v \
+                        and ((k in filler and copied is None) or dragged_to == r - 1
+                             or (r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v)):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break
