@@ -50,10 +50,7 @@ def test_a_risk_added_later_to_the_corrected_feedback_workbook_is_the_latest(cfg
     form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
     fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
     merge(cfg)
-    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
-    wb = openpyxl.load_workbook(feedback)
-    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
-    wb.save(tmp_path / "改.xlsx")
+    _level_corrected(workdir, tmp_path / "改.xlsx")
     (workdir / "inbox/改.eml").write_bytes(hostile.make_eml([("张伟_改.xlsx", (tmp_path / "改.xlsx").read_bytes())],
                                                           subject="附件3 张伟", date="Sat, 25 Mar 2023 09:00:00 +0800"))
     merge(cfg)
@@ -72,6 +69,15 @@ def test_a_risk_added_later_to_the_corrected_feedback_workbook_is_the_latest(cfg
     assert sorted(r["风险点"] for r in result.analysis.catalogue) == ["成绩修改审批把关不严", "接受学生家长宴请"]
     # (the original, superseded because the file after it corrects it: said so, not "the names' order")
     assert next(r for r in result.analysis.inputs if r.path == "inbox/张伟.xlsx").order_basis == "更正反馈"
+
+
+def _level_corrected(workdir, out):
+    """张伟's feedback workbook with the level 四级 corrected to 二级 as the reply asks, saved as `out`."""
+    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
+    wb = openpyxl.load_workbook(feedback)
+    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
+    wb.save(out)
+    return out
 
 
 def _risk(level: str, point: str = "成绩修改审批把关不严") -> list[dict]:
@@ -254,10 +260,7 @@ def test_report_and_manifest_say_where_each_time_comes_from(cfg, workdir, tmp_pa
     (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("张伟.xlsx", flawed.read_bytes())],
                                                           date="Mon, 20 Mar 2023 09:00:00 +0800"))
     merge(cfg)
-    feedback = next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx"))
-    wb = openpyxl.load_workbook(feedback)
-    next(c for row in wb["附件3"].iter_rows() for c in row if c.value == "四级").value = "二级"
-    wb.save(tmp_path / "改.xlsx")
+    _level_corrected(workdir, tmp_path / "改.xlsx")
     (workdir / "inbox/张伟_改.eml").write_bytes(hostile.make_eml([("张伟_反馈.xlsx", (tmp_path / "改.xlsx").read_bytes())],
                                                             date="Fri, 24 Mar 2023 10:00:00 +0800"))
     li = next(p for p in paths if "附件3" in p.name and "李娜" in p.name)
