@@ -479,8 +479,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             older.findings.append(said)
             if i + 2 < len(members):    # what put the next version after it (the last one's own: set above)
                 after = members[i + 1]
-                older.order_basis = "更正反馈" if after.brief and after.brief.corrects and \
-                    older.sha256.startswith(after.brief.corrects) else versions.compare(after, older, window)[1]
+                older.order_basis = "更正反馈" if versions.corrects(after, older) else \
+                    versions.compare(after, older, window)[1]
             else:
                 older.order_basis = latest.order_basis
         for res in (*aside, *unchanged, *strays):     # (blank-resent, feedback-unchanged, identity-campaign say why)

@@ -261,6 +261,11 @@ def received_earlier(a: InputResult, b: InputResult, window: tuple[date, date] |
     return x is None and y is not None and not a.raw.mail and bool(b.raw.mail)
 
 
+def corrects(res: InputResult, other: InputResult) -> bool:
+    """Whether `res` was made from formkit's feedback on `other` (its identity's `corrects`)."""
+    return bool(res.brief and res.brief.corrects and other.sha256.startswith(res.brief.corrects))
+
+
 def corrections_last(members: list[InputResult]) -> None:
     """A file made from formkit's feedback on another submission comes after it, whatever its dates: the submission it
     corrects is put before it, the order of the others kept (two files made from one feedback workbook, the correction
@@ -269,8 +274,7 @@ def corrections_last(members: list[InputResult]) -> None:
     for _ in range(len(members) ** 2):
         moved = False
         for i, res in enumerate(members):
-            target = res.brief.corrects if res.brief else ""
-            j = next((k for k, other in enumerate(members) if target and other.sha256.startswith(target)), None)
+            j = next((k for k, other in enumerate(members) if corrects(res, other)), None)
             if j is not None and j > i:
                 members.insert(i, members.pop(j))
                 if res.order_basis and not res.order_basis.endswith("（更正反馈）"):
