@@ -1351,6 +1351,27 @@ def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is
     assert got["inbox/教务处附件4.xlsx"]["status"] == "superseded"
 
 
+def test_ones_own_form_with_another_departments_name_typed_in_is_returned_to_oneself(cfg, workdir):
+    """教务处's own 附件4, 财务处 typed over its 部门, filed by the office in inbox/教务处/ (no mail): one error at the 部门
+    cell (department-mismatch); it was also said to be "教务处's form filled by 财务处", backwards, filed as 财务处's and its
+    reply addressed to 财务处's mailbox. Now it is 教务处's, its reply to 教务处's mailbox."""
+    import dataclasses
+
+    from tests.test_rules import RISK4
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    (workdir / "inbox/教务处").mkdir()
+    fill(form, workdir / "inbox/教务处/附件4_教务处.xlsx", header={"填表日期": "2023-03-10", "部门": "财务处"}, rows=[RISK4])
+    merge(cfg)
+    got = inputs(workdir)["inbox/教务处/附件4_教务处.xlsx"]
+    assert got["status"] == "returned" and got["department"] == "JWC"
+    assert [f["code"] for f in got["findings"] if f["severity"] == "error"] == ["department-mismatch"]
+    msg = read_eml(next((workdir / "outbox/反馈/教务处").glob("*_反馈.eml")))
+    assert "jwc@x.edu.cn" in msg["To"] and msg.get_body(("plain",)).get_content().lstrip().startswith("教务处")
+
+
 def test_another_departments_form_sent_after_ones_own_says_what_sending_it_back_does(cfg, workdir):
     """财务处's own 附件2 accepted, then it mails 教务处's 附件2 filled with one more item: returned (department-sender-aside)
     with its feedback on 财务处's own form holding that item only; sent back as told it would replace the accepted list

@@ -399,12 +399,17 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             res.status = RETURNED
             c = res.checked
             ref = c.sub.header_refs.get("department") if c is not None else None
-            # (the form's department name kept or renamed says nothing here: the rows are no one's of that department)
-            res.findings = [f for f in res.findings if f.code not in (F.DEPARTMENT_RENAMED, F.DEPARTMENT_NAME_DIFFERS)]
-            res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=cfg.roster.departments[sent_by[res.path]].name,
-                                       detail=cfg.roster.departments[res.department].name,
-                                       **({"sheet": c.sub.sheet, "cell": ref, "field": "部门", "key": "department"}
-                                          if ref else {})))
+            ident = c.sub.identity if c is not None else None
+            if ident is None or ident.department != sent_by[res.path]:
+                # (the form's department name kept or renamed says nothing here: the rows are no one's of that
+                # department)
+                res.findings = [f for f in res.findings if f.code not in (F.DEPARTMENT_RENAMED, F.DEPARTMENT_NAME_DIFFERS)]
+                res.findings.append(F.make(F.DEPARTMENT_SENDER_ASIDE, value=cfg.roster.departments[sent_by[res.path]].name,
+                                           detail=cfg.roster.departments[res.department].name,
+                                           **({"sheet": c.sub.sheet, "cell": ref, "field": "部门", "key": "department"}
+                                              if ref else {})))
+            # (else the sender's own form, another department's name typed in its 部门: department-mismatch says so; it
+            # was also "that department's form filled by the sender", backwards, and its reply went to the other's mailbox)
             res.credited = sent_by[res.path]     # the sender's (report.json, 问题清单, 提交情况, its feedback)
             sent_aside.append(res)
         if not members:

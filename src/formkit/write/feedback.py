@@ -698,7 +698,9 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                                            f"（{sent_as[sent_as.index('邮件'):]}）" if sent_as else f"（{file_name}）")
     mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or ""
-    roster_mail = {a.lower() for a in ADDR_SPEC.findall(c.department.email or "")} if c and c.department else set()
+    # (the department it is put to: the sender's, where another's form came from it; it went to the other's mailbox)
+    whose = cfg.roster.departments.get(res.credited) if res.credited else c.department if c else None
+    roster_mail = {a.lower() for a in ADDR_SPEC.findall(whose.email or "")} if whose else set()
     if mail.get("forwarded_by") and (mail.get("address") or "").lower() in roster_mail \
             and to.lower() not in roster_mail:
         # forwarded by someone else (a duty mailbox passing mail on) from the department's own address in the roster:
@@ -706,7 +708,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         to = mail["address"]
     if not to or to.lower() in {a.lower() for a in ADDR_SPEC.findall(analysis.cfg.contact or "")}:
         # no mail, or one the office sent on itself (a form handed in on paper, mailed to its own mailbox): the roster's
-        to = c.department.email if c and c.department else ""
+        to = whose.email if whose else ""
     if not to and c is None and (code := sender_department(res, cfg.roster)) in cfg.roster.departments:
         to = cfg.roster.departments[code].email
     # forwarded: the one who wrote the mail inside (whose form it is, greeted) reads the reply too
