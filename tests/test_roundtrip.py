@@ -1674,3 +1674,16 @@ def test_a_risk_reworded_as_its_last_version_leaves_the_inbox_keeps_its_number(c
     (workdir / "inbox/附件4_2.xlsx").unlink()
     _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["甲风险", "乙风险", "单笔3万元以下的采购未按规定比价。"])
     assert _numbers(cfg)["单笔3万元以下的采购未按规定比价。"] == "JWC-B03"
+
+
+def test_a_deleted_risks_number_stays_retired_when_the_deletion_and_a_new_risk_come_in_one_merge(cfg, workdir):
+    """v1 [A, B, C] merged; v2 deleting B and v3 adding D (worded like B) merged together: D took B's number (and its
+    accepted measure), the deletion in v2 forgotten as v2 was replayed under the last merge's numbers."""
+    paths = generate_campaign(cfg, "risks")
+    _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["成绩录入把关不严", "教材选用中可能收受书商回扣",
+                                                                    "调课审批不严"])
+    _numbers(cfg)
+    _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-20", ["成绩录入把关不严", "调课审批不严"])
+    _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["成绩录入把关不严", "调课审批不严",
+                                                                    "教辅选用中可能收受书商回扣"])
+    assert _numbers(cfg) == {"成绩录入把关不严": "JWC-B01", "调课审批不严": "JWC-B03", "教辅选用中可能收受书商回扣": "JWC-B04"}

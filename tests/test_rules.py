@@ -628,6 +628,11 @@ def test_rows_naming_no_risk_are_no_duplicates(cfg):
     res = run(cfg)[path.name]
     assert res.status == "returned"
     assert {cell for _, cell, code in triples(res) if code == "required"} == {table_ref(path, "附件3", "风险点", 2)}
+    # … and two between risks of the same 类别 and 等级 (forgotten 风险点s, not values dragged down past the table)
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3B, dragged, dragged, RISK3B | {"风险点": "监考中徇私"}])
+    res = run(cfg)[path.name]
+    assert {cell for _, cell, code in triples(res) if code == "required"} == {
+        table_ref(path, "附件3", "风险点", i) for i in (1, 2)}
 
 
 # -- campaign rules: 附件4 against 附件2, measures against risks ------------------------------------------------
@@ -2105,6 +2110,11 @@ def test_a_totals_line_over_several_columns_names_them_all(cfg):
     res = run(cfg)[path.name]
     (said,) = [f for f in res.findings if f.code == "row-not-read"]
     assert said.cell == table_ref(path, "附件3", "风险类别", 2) and res.status == "accepted"
+    # … but a risk whose 岗位 or 风险点 begins with 总计/合计 is a risk (总计划管理, 合计金额审核不严)
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "岗位(环节)": "总计划管理"},
+                                            {**RISK4B, "岗位(环节)": "", "风险点": "合计金额审核不严"}])
+    res = run(cfg)[path.name]
+    assert len(res.checked.rows) == 2 and "row-not-read" not in {f.code for f in res.findings}
 
 
 def test_a_table_sorted_with_its_header_inside_says_the_header_sank(cfg):

@@ -35,7 +35,7 @@ def _person_code(checked: Checked) -> str:
 
 def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None = None,
                  seed: dict[int, tuple[str, ...]] | None = None,
-                 history: dict[int, tuple[str, ...]] | None = None) -> dict[int, int]:
+                 history: dict[int, tuple[str, ...]] | None = None, seeded: str = "") -> dict[int, int]:
     """The numbers of the rows of the latest of one submitter's versions of a risk form (oldest first): row
     index → n of its 风险编号. The first version numbers its rows in order (as risk_id does for a form sent
     once); each later row keeps the number of the risk it repeats: the same 岗位 and 风险点, else the same
@@ -56,6 +56,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     # (the numbers live when an earlier merge last numbered the form: an older version replayed before the latest does
     # not take them away; v2 taken out of the inbox, v3 rewording a risk v2 added gave it a new number)
     seed_live = set(live) if seed else set()
+    # (… the versions before the one it numbered (seeded: its SHA-256), or, that one gone from the inbox, all before the
+    # latest; not one sent since, whose deletions stand: v2 deleting B and v3 adding a risk like B merged together, the
+    # new risk took B's number and measure)
+    upto = next((i for i, v in enumerate(versions) if seeded and v.sha256 == seeded), len(versions) - 1)
     numbers: dict[int, int] = {}
     if former is not None:
         # each number as an earlier merge gave it (its file may be gone from the inbox: saved over by the re-send), and
@@ -116,7 +120,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 top = max(top, n)
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
         live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
-        if i < len(versions) - 1:
+        if i < upto:
             live |= seed_live
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
@@ -256,7 +260,7 @@ def number_rows(res: InputResult, c: Checked, versions: list[InputResult], dept:
         numbering[prefix] = (res.sha256, None)
         return prefix
     history: dict[int, tuple[str, ...]] = {}
-    numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history)
+    numbers = _row_numbers(versions, worded.setdefault(res.path, {}), seed, history, prev[0] if prev else "")
     if len(versions) < 2 and numbers == {row.index: i + 1 for i, row in enumerate(c.rows)} \
             and set(history) == set(numbers.values()) and not any(len(k) > 4 for k in history.values()):
         numbering[prefix] = (res.sha256, None)      # its rows in order after all (and nothing of before to keep)

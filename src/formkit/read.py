@@ -648,6 +648,8 @@ def _signoff_row(line: list, filled: list[int]) -> bool:
 
 _TOTAL = re.compile(r"(?:合\s*计|小\s*计|总\s*计|共\s*计)")
 """How a totals line under a table begins, in its 序号 column."""
+_TOTAL_CELL = re.compile(r"(?:合\s*计|小\s*计|总\s*计|共\s*计)\s*[:：]?\s*(?:共?\s*\d+\s*[项条个行]?)?")
+"""… and a cell holding no more than that, in whatever column it begins (合计, 合计：3项; not 总计划管理, 合计核对岗)."""
 
 _HEADING_SEQ = re.compile(r"[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|第[一二三四五六七八九十]+[部分类章节]{0,2}")
 """A 序号 that numbers a section (一, （二）, 第三部分), not an item (1, 1.1, (1))."""
@@ -865,6 +867,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     filler, choice_keys = _filler_keys(spec)
     dropdowns = _dropdown_keys(spec)
     dragged_to = -2      # the last row of dropdown values dragged down (no data row)
+    # the last row holding anything but what is dragged down (序号, dropdown values, optional placeholders): a run of
+    # dropdown values is dragged down only below it (between risks, they are risks whose 风险点 was forgotten: asked)
+    plain = [j for j, key in by_col.items() if key != "seq" and key not in dropdowns and key not in filler]
+    # (above the sign-off: its labels and what is written under it are no rows)
+    last_real = max((r for r in range(hr + 1, min(signoff_rows, default=len(grid))) if (line := grid[r]) and any(
+        j < len(line) and line[j] not in ("", None) for j in plain)), default=hr)
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
@@ -973,7 +981,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         first = min((j for j in filled if to_text(line[j])), default=None)
         if (type(seq) is str and _TOTAL.match(seq.strip())) or (
-                first is not None and len(lead := to_text(line[first]).strip()) <= 8 and _TOTAL.match(lead)):
+                first is not None and _TOTAL_CELL.fullmatch(to_text(line[first]).strip())):
             # a totals line (合计 | 共 2 条), 合计 in its first cell whatever the column (typed in 风险类别, it was a risk
             # of category 合计, the form returned): no data row, said where it is (it was merged as a measure)
             texts = [j for j in filled if to_text(line[j])]
@@ -1008,8 +1016,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 # (one optional column alone as it always was; dropdown values, or several columns, in a run: 关键环节
                 # and 完成时限 dragged down together returned a correct 附件6 with 39 errors)
                 if (k in filler or k in dropdowns) and (j := mapping[k]) < len(above) and above[j] == v \
-                        and ((k in filler and copied is None) or dragged_to == r - 1
-                             or (r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v)):
+                        and ((k in filler and copied is None) or r > last_real and (
+                            dragged_to == r - 1 or (r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v))):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break
