@@ -1687,3 +1687,28 @@ def test_a_deleted_risks_number_stays_retired_when_the_deletion_and_a_new_risk_c
     _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["成绩录入把关不严", "调课审批不严",
                                                                     "教辅选用中可能收受书商回扣"])
     assert _numbers(cfg) == {"成绩录入把关不严": "JWC-B01", "调课审批不严": "JWC-B03", "教辅选用中可能收受书商回扣": "JWC-B04"}
+
+
+def test_a_measure_written_for_a_risks_earlier_wording_is_asked_about_when_it_names_another_thing(cfg, workdir):
+    """张伟's measures accepted; his 附件3 re-sent with 成绩修改审批把关不严 now 成绩录入审批把关不严 (the number kept by the
+    wordings' likeness) and 接受学生家长宴请 now 存在接受学生家长宴请的风险 (reworded only): the measure written for the
+    first goes on, but his 附件5 is asked to check it (it was merged for the other thing unsaid); not for the second."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
+        "JWC-0012-01": {"防控措施": "成绩修改双人复核", "完成时限": "长期"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    merge(cfg)
+    fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
+         header={"填表日期": "2023-04-20"}, rows=[
+             {"风险类别": "岗位职责", "风险点": "成绩录入审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
+             {"风险类别": "思想道德", "风险点": "存在接受学生家长宴请的风险", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+    result = merge(cfg)
+    cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert cat == {"JWC-0012-01": ("成绩录入审批把关不严", "成绩修改双人复核"),
+                   "JWC-0012-02": ("存在接受学生家长宴请的风险", "拒绝宴请")}
+    measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    said = [f for f in measures.findings if f.code == "measure-for-earlier-wording"]
+    assert [(f.value, f.severity) for f in said] == [("成绩修改审批把关不严", "warning")] and "成绩录入审批把关不严" in said[0].message
+    ws = openpyxl.load_workbook(workdir / "inbox/张伟_措施.xlsx")["附件5"]
+    assert ws[said[0].cell].value == "成绩修改双人复核"

@@ -363,3 +363,15 @@ def shown_time(iso: str | None) -> str:
     day, _, rest = iso.partition("T")
     clock = rest[:5]
     return day if not clock or rest.startswith("00:00:00") else f"{day} {clock}"
+
+
+_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把")
+"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中): not what it is about."""
+
+
+def words_kept(new: str, old: str) -> bool:
+    """Whether every character of `old` that is not a function word's is still in `new` (as many times): `new` only
+    rewords `old` (同一风险点换了说法), it names nothing else."""
+    from collections import Counter
+
+    return all(ch in _FUNCTION_CHARS for ch in (Counter(old) - Counter(new)).elements())

@@ -320,13 +320,7 @@ def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
         and key[2].partition("|")[2] and _words_kept(key[1], old[1]) else REWORDED
 
 
-_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把")
-"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中): not what it is about."""
-
-
-def _words_kept(new: str, old: str) -> bool:
-    """Whether every character of `old` that is not a function word's is still in `new` (as many times)."""
-    return all(ch in _FUNCTION_CHARS for ch in (Counter(old) - Counter(new)).elements())
+_words_kept = normalize.words_kept
 
 
 def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:

@@ -1403,8 +1403,17 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             risk_ref = row.refs.get("risk") or ""
             merged_down = prefilled and rid in carried and typed_ids[id_key(rid)] == 1 and bool(risk_ref) \
                 and risk_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != str(row.excel_row)
+            earlier = {_unpunctuated(w) for w in ctx.former.get(rid, ())}
+            if text and not merged_down and match_key(text) != (now := match_key(match["风险点"])) \
+                    and match_key(text) in earlier and not normalize.words_kept(now, match_key(text)) \
+                    and not normalize.words_kept(match_key(text), now) and iso_text(row.values.get("measure", "")):
+                # an earlier wording of it, now another in what it names (公车私用 → 公款私用, its number kept by the
+                # wordings' likeness): the measure written for the one is merged for the other, asked to be checked
+                # (it went on unsaid, to the publication)
+                yield F.make(F.MEASURE_FOR_EARLIER_WORDING, sheet=c.sub.sheet, cell=row.refs.get("measure"),
+                             field="防控措施", value=text, detail=match["风险点"], row=row.index, key="measure")
             if text and not merged_down and match_key(text) != match_key(match["风险点"]) \
-                    and match_key(text) not in {_unpunctuated(w) for w in ctx.former.get(rid, ())}:
+                    and match_key(text) not in earlier:
                 # (an earlier wording of it is no change)
                 other = _risk_named(scope, text, rid)
                 if other is not None and rid in carried and other["风险编号"] in carried:
