@@ -869,10 +869,15 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     dragged_to = -2      # the last row of dropdown values dragged down (no data row)
     # the last row holding anything but what is dragged down (序号, dropdown values, optional placeholders): a run of
     # dropdown values is dragged down only below it (between risks, they are risks whose 风险点 was forgotten: asked)
-    plain = [j for j, key in by_col.items() if key != "seq" and key not in dropdowns and key not in filler]
-    # (above the sign-off: its labels and what is written under it are no rows)
-    last_real = max((r for r in range(hr + 1, min(signoff_rows, default=len(grid))) if (line := grid[r]) and any(
-        j < len(line) and line[j] not in ("", None) for j in plain)), default=hr)
+    real_below: list[int] = []    # (worked out when first asked: most forms have no value repeated alone in a row)
+
+    def last_real() -> int:
+        if not real_below:
+            plain = [j for j, key in by_col.items() if key != "seq" and key not in dropdowns and key not in filler]
+            # (above the sign-off: its labels and what is written under it are no rows)
+            real_below.append(max((r for r in range(hr + 1, min(signoff_rows, default=len(grid))) if (line := grid[r])
+                                   and any(j < len(line) and line[j] not in ("", None) for j in plain)), default=hr))
+        return real_below[0]
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
@@ -979,9 +984,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             last_seen = r
             heading_after = len(rows)
             continue
-        first = min((j for j in filled if to_text(line[j])), default=None)
+        first = filled[0] if filled else None
         if (type(seq) is str and _TOTAL.match(seq.strip())) or (
-                first is not None and _TOTAL_CELL.fullmatch(to_text(line[first]).strip())):
+                first is not None and type(lead := line[first]) is str and lead.lstrip()[:1] in "合小总共"
+                and _TOTAL_CELL.fullmatch(lead.strip())):
             # a totals line (合计 | 共 2 条), 合计 in its first cell whatever the column (typed in 风险类别, it was a risk
             # of category 合计, the form returned): no data row, said where it is (it was merged as a measure)
             texts = [j for j in filled if to_text(line[j])]
@@ -1016,7 +1022,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 # (one optional column alone as it always was; dropdown values, or several columns, in a run: 关键环节
                 # and 完成时限 dragged down together returned a correct 附件6 with 39 errors)
                 if (k in filler or k in dropdowns) and (j := mapping[k]) < len(above) and above[j] == v \
-                        and ((k in filler and copied is None) or r > last_real and (
+                        and ((k in filler and copied is None) or r > last_real() and (
                             dragged_to == r - 1 or (r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v))):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
