@@ -1372,6 +1372,49 @@ def test_ones_own_form_with_another_departments_name_typed_in_is_returned_to_one
     assert "jwc@x.edu.cn" in msg["To"] and msg.get_body(("plain",)).get_content().lstrip().startswith("教务处")
 
 
+def test_who_sent_a_departments_form_is_the_author_of_the_mail_not_who_forwarded_it(cfg, workdir):
+    """财务处 fills 教务处's 附件2 and mails it as its own; the office's duty mailbox forwards that mail: it was accepted
+    as 教务处's (the forwarder taken for the sender). And 财务处's own 附件2, 教务处 typed in its 部门, mailed from
+    财务处's mailbox as 附件2.xlsx: 财务处's (it was put to 教务处, which sent nothing, 财务处 chased)."""
+    import dataclasses
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    paths = generate_campaign(cfg, "risks")
+    theirs = fill(_find(paths, "附件2", "教务处"), workdir / "theirs.xlsx", header={"填报日期": "2023-03-10"},
+                  rows=[{"权力事项": "资金支付审批", "权力类别": "审批"}]).read_bytes()
+    inner = hostile.make_eml([("附件2_财务处.xlsx", theirs)], from_="财务处 <cwc@x.edu.cn>", subject="附件2 财务处")
+    (workdir / "inbox/fwd.eml").write_bytes(hostile.make_eml([("财务处附件2.eml", inner)], from_="值班室 <duty@x.edu.cn>",
+                                                             subject="转发：附件2 财务处"))
+    own = fill(_find(paths, "附件2", "财务处"), workdir / "own.xlsx", header={"填报日期": "2023-03-11", "部门": "教务处"},
+               rows=[{"权力事项": "票据管理", "权力类别": "执行"}]).read_bytes()
+    (workdir / "inbox/own.eml").write_bytes(hostile.make_eml([("附件2.xlsx", own)], from_="财务处 <cwc@x.edu.cn>",
+                                                             subject="附件2"))
+    merge(cfg)
+    got = inputs(workdir)
+    forwarded = got["inbox/fwd.eml!财务处附件2.eml!附件2_财务处.xlsx"]
+    assert forwarded["status"] == "returned" and forwarded["department"] == "CWC"
+    assert "department-sender-aside" in {f["code"] for f in forwarded["findings"]}
+    mine = got["inbox/own.eml!附件2.xlsx"]
+    codes = {f["code"] for f in mine["findings"]}
+    assert mine["department"] == "CWC" and "department-mismatch" in codes and "department-sender-aside" not in codes
+
+
+def test_a_reply_draft_the_same_as_last_rounds_is_left_as_it_was(cfg, workdir):
+    """A merge again with nothing new: each reply draft was written again, a new time on the same words, the coordinator
+    unable to tell the drafts not yet sent by their dates."""
+    import os
+
+    setup_inbox(cfg, workdir)
+    merge(cfg)
+    drafts = sorted((workdir / "outbox/反馈").rglob("*.eml"))
+    assert drafts
+    for p in drafts:
+        os.utime(p, (1600000000, 1600000000))
+    merge(cfg)
+    assert {p.stat().st_mtime for p in drafts} == {1600000000}
+
+
 def test_another_departments_form_sent_after_ones_own_says_what_sending_it_back_does(cfg, workdir):
     """财务处's own 附件2 accepted, then it mails 教务处's 附件2 filled with one more item: returned (department-sender-aside)
     with its feedback on 财务处's own form holding that item only; sent back as told it would replace the accepted list

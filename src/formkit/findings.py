@@ -418,9 +418,9 @@ MEASURE_AMBIGUOUS = _code(
     "measure-ambiguous", WARNING, "措施对应的风险点不明确",
     "风险点“{value}”与已登记的{detail}同样接近，无法确定是哪一个，这一行的措施没有汇总；请写上风险编号，或按登记时的风险点原文填写。")
 MEASURE_FOR_EARLIER_WORDING = _code(
-    "measure-for-earlier-wording", WARNING, "措施是按风险点原来的写法填写的",
-    "这一行的措施是按风险点原来的写法“{value}”填写的，这个风险点（同一风险编号）在重报的风险点登记表中已改为“{detail}”；措施仍按"
-    "原样汇总，请核对它是否仍然适用：适用则无需处理，不适用请改正措施后重新报送。")
+    "measure-for-earlier-wording", INFO, "措施是按风险点原来的写法填写的",
+    "这一行的措施是按风险点原来的写法“{value}”填写的，这个风险点（同一风险编号）在重报的风险点登记表中已改为“{detail}”，改动不只是"
+    "换了说法；措施仍按原样汇总。如改动后已是另一件事，措施可能不再适用，可请填报人核对后改报措施。")
 RISK_TEXT_DIFFERS = _code(
     "risk-text-differs", WARNING, "风险点与风险编号不一致",
     "这里写的风险点“{value}”与风险编号登记的“{detail}”不同；已按风险编号汇总，请核对风险编号是否写对。")

@@ -57,8 +57,9 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     # not take them away; v2 taken out of the inbox, v3 rewording a risk v2 added gave it a new number)
     seed_live = set(live) if seed else set()
     # (… the versions before the one it numbered (seeded: its SHA-256), or, that one gone from the inbox, all before the
-    # latest; not one sent since, whose deletions stand: v2 deleting B and v3 adding a risk like B merged together, the
-    # new risk took B's number and measure)
+    # latest, stand for what it left live, not for their own rows (v1 replayed made B live again, which v2, merged and
+    # taken out of the inbox, had deleted: a new risk like B took its number and measure); not one sent since, whose
+    # deletions stand: v2 deleting B and v3 adding a risk like B merged together)
     upto = next((i for i, v in enumerate(versions) if seeded and v.sha256 == seeded), len(versions) - 1)
     numbers: dict[int, int] = {}
     if former is not None:
@@ -121,7 +122,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
         live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
         if i < upto:
-            live |= seed_live
+            live = set(seed_live)   # (its own rows were the numbers before the last merge: a risk deleted since is not)
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
                 if key[1]:

@@ -376,6 +376,16 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     spec = load_forms().get(res.form or "")
     if spec is None or spec.scope != "department":      # (a person's form sent by a secretary is no such case)
         return None
+    mail = res.raw.mail or {}
+    # the one who wrote the mail (a duty mailbox forwarding it is no sender of the form: a department's form forwarded
+    # by 值班室 was accepted as the other's)
+    sender = (mail.get("address") or mail.get("forwarded_by") or "").strip().lower()
+    by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
+    ident = res.checked.sub.identity if res.checked is not None else None
+    if ident is not None and ident.department and ident.department != res.department and list(by_mail) == [ident.department]:
+        # one's own form (its identity says so) mailed from one's own mailbox, another department's name typed in its
+        # 部门: one's own, whatever the file is called (附件4.xlsx: it was put to the department typed, which sent nothing)
+        return ident.department
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
@@ -399,9 +409,6 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
                     name = name.replace(n, "")
     if any(n in name for n in names):
         return None
-    mail = res.raw.mail or {}
-    sender = (mail.get("forwarded_by") or mail.get("address") or "").strip().lower()
-    by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
     if len(by_mail) == 1:
         return named if by_mail[0] == named else None
     return named if _head_of(res, cfg, named) else None
