@@ -658,12 +658,20 @@ def test_power_item_unknown(cfg):
     ("教学仪器设备采购", False), ("学籍异动", False),                       # (学籍异动审批 listed)
     ("招生计划制定工作", False), ("决策类：招生计划制定工作（年度）", False),     # a light word added, with the rest
     ("2", True), ("招生宣传", True), ("教学", True),                     # a number only, another item, too short
-    ("教学仪器设备", True)])                                            # the beginning of another power (…采购)
+    ("教学仪器设备", True),                                            # the beginning of another power (…采购)
+    ("【学籍异动审批】", False), ("[招生计划制定]", False),                  # in brackets
+    ("（无）", False), ("不涉及", False),                                  # no item linked
+    ("奖学金、助学金评定；招生计划制定", False),                              # an item whose name holds 、, beside another
+    ("（1）招生计划制定（2）学籍异动审批", False), ("1.招生计划制定 2.学籍异动审批", False),   # numbered on one line
+    ("物资采购", False),                                                # (物资采购（5万元以下） listed)
+    ("（1）招生计划制定（2）招生宣传", True)])                              # one of two not listed
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
-    """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning) is that item;
-    无 is no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
+    """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning, in brackets, the
+    listed item's own qualifier left off, several numbered on one line, one holding a 、 beside another) is that item;
+    无, （无）, 不涉及 are no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
     submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[
-        {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}, {**POWER, "权力事项": "学籍异动审批"}])
+        {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}, {**POWER, "权力事项": "学籍异动审批"},
+        {**POWER, "权力事项": "奖学金、助学金评定"}, {**POWER, "权力事项": "物资采购（5万元以下）"}])
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": link}])
     res = run(cfg)[path.name]
     assert ("power-item-unknown" in {f.code for f in res.findings}) == warned

@@ -1106,8 +1106,8 @@ def _listed_joined(key: str, items: set[str]) -> bool:
     return (reach[0] or 0) > 1
 
 
-_TITLE_MARKS = str.maketrans("", "", "《》〈〉<>")
-"""Book-title marks around a 权力事项 (《资金支付审批》)."""
+_TITLE_MARKS = str.maketrans("", "", "《》〈〉<>【】[]〔〕「」『』")
+"""Book-title marks and brackets around a 权力事项 (《资金支付审批》, 【技能竞赛选拔推荐】)."""
 _NUMBER_ONLY = re.compile(r"[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．]?|[\u2460-\u2473]")
 
 
@@ -1120,6 +1120,10 @@ def _listed_variant(key: str, items: set[str]) -> bool:
     采购（大额）), with a 的 (招生计划的制定), or shortened to its beginning (招生计划 for 招生计划制定: one item only)."""
     texts = {key, _SECTION_PREFIX.sub("", key), _QUALIFIER.sub("", key), key.replace("的", "")}
     texts |= {_QUALIFIER.sub("", _SECTION_PREFIX.sub("", t)).replace("的", "") for t in texts}
+    # (… and an item qualified in 附件2 named without it: 物资采购 for 物资采购（5万元以下）, one item only)
+    bare = [i for i in items if _QUALIFIER.search(i) and _QUALIFIER.sub("", i) in texts]
+    if len(bare) == 1:
+        return True
     for text in texts:
         if text in items:
             return True
@@ -1150,20 +1154,47 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     items = ctx.power_items[c.department.code]
     for row in c.rows:
         item = iso_text(row.values.get("power_item", ""))
-        if not item or power_item_key(item) in items or item.strip() in PLACEHOLDERS:
-            continue        # (无, /, 暂无: no item linked, as an empty cell)
-        # several items in one cell (教学计划审批、考试成绩管理, or one per line, numbered 1、… 2、…): each must be listed
-        # (split after the number is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
-        parts = [p.strip() for p in _ITEM_SEPARATORS.split(item) if power_item_key(p) and not _NUMBER_ONLY.fullmatch(p.strip())]
-        if not parts:       # only a number (the item's 序号 in 附件2: 2): no item named (an auditor cannot trace it)
-            parts = [item.strip()]
-        # … or joined by / , a space, 及, 和 (资金支付审批/报销审核): read so where every piece is a listed item (招生及录取管理
-        # may be one item of its own); a listed item as people shorten or qualify it is one too (_listed_variant)
-        unknown = [_ITEM_NUMBER.sub("", p) for p in parts if power_item_key(p) not in items
-                   and not _listed_joined(power_item_key(p), items) and not _listed_variant(power_item_key(p), items)]
+        if not item or power_item_key(item) in items or item.strip() in PLACEHOLDERS \
+                or _NO_ITEM.fullmatch(normalize.fold(item)):
+            continue        # (无, /, 暂无, 不涉及, （无）: no item linked, as an empty cell)
+        unknown = _items_unknown(item, items)
         if unknown:
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
+
+
+_NO_ITEM = re.compile(r"[(（]?(?:无|暂无|不涉及|无涉及|无关联|无对应|不适用|无相关权力事项)[)）]?")
+_STRONG_SEPARATORS = re.compile(r"[，,；;\n]+")
+_INLINE_NUMBERS = re.compile(r"[(（]\s*\d{1,2}\s*[)）]|(?:^|(?<=\s))\d{1,2}\s*[.．、]|[\u2460-\u2473]")
+
+
+def _items_unknown(item: str, items: set[str]) -> list[str]:
+    """The parts of a 关联权力事项 that name no item of 附件2. Several items in one cell (教学计划审批；考试成绩管理, one per
+    line, numbered 1、… 2、… or （1）…（2）… on one line, or joined by 、): each must be listed; an item whose own name
+    holds a 、 (奖学金、助学金评定) is one (it was cut apart and said not to be in the 附件2 that lists it); joined by / , a
+    space, 及, 和 (资金支付审批/报销审核): read so where every piece is a listed item (招生及录取管理 may be one item of its
+    own); a listed item as people shorten or qualify it is one too (_listed_variant)."""
+    def known(part: str) -> bool:
+        key = power_item_key(part)
+        return key in items or _listed_joined(key, items) or _listed_variant(key, items)
+
+    unknown: list[str] = []
+    named = False
+    for piece in (p.strip() for p in _STRONG_SEPARATORS.split(item)):
+        if not piece or not power_item_key(piece) or _NUMBER_ONLY.fullmatch(piece):
+            continue
+        named = True
+        if known(piece):
+            continue
+        # (split after a number in front is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
+        subs = [q.strip() for p in _INLINE_NUMBERS.split(_ITEM_NUMBER.sub("", piece)) for q in p.split("、")]
+        subs = [q for q in subs if power_item_key(q) and not _NUMBER_ONLY.fullmatch(q)]
+        if len(subs) > 1 and all(known(q) for q in subs):
+            continue
+        unknown.extend(_ITEM_NUMBER.sub("", q) for q in (subs if len(subs) > 1 else [piece]) if not known(q))
+    if not named:           # only a number (the item's 序号 in 附件2: 2): no item named (an auditor cannot trace it)
+        return [item.strip()]
+    return list(dict.fromkeys(unknown))
 
 
 def similarity(a: str, b: str, floor: float = 0.0) -> float:
