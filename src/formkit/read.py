@@ -94,9 +94,10 @@ MAX_SHEETS = 200
 """Most sheets one workbook may hold (a secretary's collection of her department's forms, one sheet each)."""
 
 MAX_NOT_READ = 200
+"""row-not-read findings said one by one in a form; beyond, one more says how many were left unsaid."""
+
 MAX_STRAY_NAMED = 50
 """Rows of a sheet no form is found on named one by one (sheet-not-read); the rest in one note."""
-"""row-not-read findings said one by one in a form; beyond, one more says how many were left unsaid."""
 
 
 class TooManyRows(Exception):
