@@ -204,8 +204,12 @@ def test_unchanged_feedback_workbooks_are_left_in_place(workdir, cfg):
     assert names["教务处/教务处风险点_反馈.xlsx"] == first["教务处/教务处风险点_反馈.xlsx"]      # untouched
     kept = _feedback_files(workdir)
     # someone opened the feedback workbook in outbox/ and saved it: it is made again, as it should be
+    import openpyxl
+
     target = workdir / "outbox/反馈/教务处/李娜-风险点_反馈.xlsx"
-    target.write_bytes(target.read_bytes() + b"")
+    wb = openpyxl.load_workbook(target)
+    wb.active["A1"] = "看过"
+    wb.save(target)
     os.utime(target, ns=(1, 1))
     merge(load_config(workdir))
     again = _feedback_files(workdir)

@@ -628,6 +628,11 @@ def test_rows_naming_no_risk_are_no_duplicates(cfg):
     res = run(cfg)[path.name]
     assert res.status == "returned"
     assert {cell for _, cell, code in triples(res) if code == "required"} == {table_ref(path, "附件3", "风险点", 2)}
+    # … nor a level picked in the first empty row (not the one above) and dragged down from there (the run's first row
+    # was read as a risk, the form returned)
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, *[{"风险等级": "一级"}] * 5])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and len(res.checked.rows) == 1, res.findings
     # … and two between risks of the same 类别 and 等级 (forgotten 风险点s, not values dragged down past the table)
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3B, dragged, dragged, RISK3B | {"风险点": "监考中徇私"}])
     res = run(cfg)[path.name]

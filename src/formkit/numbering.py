@@ -121,7 +121,7 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 top = max(top, n)
         known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
         live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
-        if i < upto:
+        if seed and i < upto:
             live = set(seed_live)   # (its own rows were the numbers before the last merge: a risk deleted since is not)
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):

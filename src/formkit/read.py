@@ -1022,9 +1022,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             if k != "seq" and (t := to_text(v)) and (k not in filler or (k not in choice_keys and t not in FILLER_TEXTS)):
                 # (one optional column alone as it always was; dropdown values, or several columns, in a run: 关键环节
                 # and 完成时限 dragged down together returned a correct 附件6 with 39 errors)
-                if (k in filler or k in dropdowns) and (j := mapping[k]) < len(above) and above[j] == v \
-                        and ((k in filler and copied is None) or r > last_real() and (
-                            dragged_to == r - 1 or (r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v))):
+                # (the run's first row need not repeat the row above: a level picked in the first empty row and
+                # dragged down from there, its first row was read as a risk, the form returned)
+                j = mapping[k]
+                same_above, same_below = j < len(above) and above[j] == v, \
+                    r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v
+                if (k in filler or k in dropdowns) and (same_above or same_below) \
+                        and ((k in filler and copied is None and same_above) or r > last_real() and (
+                            (dragged_to == r - 1 and same_above) or same_below)):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break
