@@ -1400,6 +1400,32 @@ def test_who_sent_a_departments_form_is_the_author_of_the_mail_not_who_forwarded
     assert mine["department"] == "CWC" and "department-mismatch" in codes and "department-sender-aside" not in codes
 
 
+def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_head_is_said(cfg, workdir):
+    """财务处 fills 教务处's 附件4 with its own head (赵强) and mails it from its 联系邮箱 as 附件4.xlsx (a name of no
+    department): it was accepted as 教务处's, 教务处's own accepted 附件4 superseded, 财务处's risks under 教务处."""
+    import dataclasses
+
+    from tests.test_rules import RISK4, RISK4B
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+    own = fill(form, workdir / "own.xlsx", header={"填表日期": "2023-03-20"}, rows=[RISK4]).read_bytes()
+    (workdir / "inbox/jwc.eml").write_bytes(hostile.make_eml([("附件4_教务处.xlsx", own)], from_="<jwc@x.edu.cn>",
+                                                             date="Mon, 20 Mar 2023 09:00:00 +0800"))
+    theirs = fill(form, workdir / "theirs.xlsx", header={"填表日期": "2023-03-22", "部门负责人": "赵强"},
+                  rows=[{**RISK4B, "责任人": "赵强"}]).read_bytes()
+    (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
+                                                             date="Wed, 22 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/jwc.eml!附件4_教务处.xlsx"]["status"] == "accepted"
+    wrong = got["inbox/cwc.eml!附件4.xlsx"]
+    assert wrong["status"] == "returned" and wrong["department"] == "CWC"
+    assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
+
+
 def test_a_reply_draft_the_same_as_last_rounds_is_left_as_it_was(cfg, workdir):
     """A merge again with nothing new: each reply draft was written again, a new time on the same words, the coordinator
     unable to tell the drafts not yet sent by their dates."""

@@ -1728,3 +1728,24 @@ def test_a_deleted_risks_number_stays_retired_when_the_version_deleting_it_leave
     _dept_form(paths, workdir / "inbox/附件4_3.xlsx", "2023-03-25", ["成绩录入把关不严", "调课审批不严",
                                                                     "教辅选用中可能收受书商回扣"])
     assert _numbers(cfg) == {"成绩录入把关不严": "JWC-B01", "调课审批不严": "JWC-B03", "教辅选用中可能收受书商回扣": "JWC-B04"}
+
+
+def test_a_risk_reworded_in_place_keeps_its_number_through_punctuation_and_an_older_version_replayed(cfg, workdir):
+    """招生录取中可能违规照顾关系考生。 reworded 招生录取中存在违规照顾关系考生的风险 (its full stop counted as a word of it: a
+    new number); and a risk reworded in place by v2, v2 merged and taken out of the inbox, v3 rewording it again: v1
+    replayed brought its old wording back over v2's, and v3's took a new number."""
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "教务处")
+
+    def send(name: str, day: str, first: str, second: str) -> None:
+        fill(form, workdir / "inbox" / name, header={"填表日期": day}, rows=[
+            {"岗位(环节)": "招生", "风险类别": "业务流程", "风险点": first, "主要表现形式": "照顾关系考生", "风险等级": "二级",
+             "涉及“三重一大”": "否", "责任人": "王芳"},
+            {"岗位(环节)": "教材", "风险类别": "岗位职责", "风险点": second, "主要表现形式": "收受回扣", "风险等级": "二级",
+             "涉及“三重一大”": "否", "责任人": "王芳"}])
+    send("附件4_1.xlsx", "2023-03-16", "招生录取中可能违规照顾关系考生。", "票据保管不规范，可能挪用公款")
+    _numbers(cfg)
+    send("附件4_2.xlsx", "2023-03-20", "招生录取中存在违规照顾关系考生的风险", "现金保管不规范，可能挪用公款")
+    assert _numbers(cfg) == {"招生录取中存在违规照顾关系考生的风险": "JWC-B01", "现金保管不规范，可能挪用公款": "JWC-B02"}
+    (workdir / "inbox/附件4_2.xlsx").unlink()
+    send("附件4_3.xlsx", "2023-03-25", "招生录取中存在违规照顾关系考生的风险。", "现金保管不规范可能挪用公款的问题")
+    assert _numbers(cfg) == {"招生录取中存在违规照顾关系考生的风险。": "JWC-B01", "现金保管不规范可能挪用公款的问题": "JWC-B02"}

@@ -669,7 +669,10 @@ def test_power_item_unknown(cfg):
     ("奖学金、助学金评定；招生计划制定", False),                              # an item whose name holds 、, beside another
     ("（1）招生计划制定（2）学籍异动审批", False), ("1.招生计划制定 2.学籍异动审批", False),   # numbered on one line
     ("物资采购", False),                                                # (物资采购（5万元以下） listed)
-    ("（1）招生计划制定（2）招生宣传", True)])                              # one of two not listed
+    ("（1）招生计划制定（2）招生宣传", True),                               # one of two not listed
+    ("物资采购（10万元以上）", True),                                     # another qualifier: another power
+    ("（招生计划制定）", False), ("招生计划制定等", False), ("奖学金助学金评定", False),
+    ("无关联权力事项", False), ("暂不涉及", False)])
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
     """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning, in brackets, the
     listed item's own qualifier left off, several numbered on one line, one holding a 、 beside another) is that item;

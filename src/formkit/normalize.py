@@ -365,8 +365,10 @@ def shown_time(iso: str | None) -> str:
     return day if not clock or rest.startswith("00:00:00") else f"{day} {clock}"
 
 
-_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把")
-"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中): not what it is about."""
+_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把"
+                           "。，、；：！？,.;:!? 　")
+"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中), and punctuation: not what it is
+about."""
 
 
 def words_kept(new: str, old: str) -> bool:

@@ -119,7 +119,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 numbers[row.index] = n
                 taken.add(n)
                 top = max(top, n)
-        known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
+        if not (seed and i < upto):
+            # (an older version than the last merged one does not bring its wordings back over those the merge kept: v1's
+            # wording of a risk v2 reworded in place, v2 out of the inbox, and v3 rewording it again took a new number)
+            known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
         live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
         if seed and i < upto:
             live = set(seed_live)   # (its own rows were the numbers before the last merge: a risk deleted since is not)

@@ -1120,9 +1120,12 @@ def _listed_variant(key: str, items: set[str]) -> bool:
     采购（大额）), with a 的 (招生计划的制定), or shortened to its beginning (招生计划 for 招生计划制定: one item only)."""
     texts = {key, _SECTION_PREFIX.sub("", key), _QUALIFIER.sub("", key), key.replace("的", "")}
     texts |= {_QUALIFIER.sub("", _SECTION_PREFIX.sub("", t)).replace("的", "") for t in texts}
-    # (… and an item qualified in 附件2 named without it: 物资采购 for 物资采购（5万元以下）, one item only)
-    bare = [i for i in items if _QUALIFIER.search(i) and _QUALIFIER.sub("", i) in texts]
-    if len(bare) == 1:
+    # (… and an item qualified in 附件2 named without it: 物资采购 for 物资采购（5万元以下）, one item only; not with another
+    # qualifier: 物资采购（10万元以上） is another power)
+    if not _QUALIFIER.search(key) and len([i for i in items if _QUALIFIER.search(i) and _QUALIFIER.sub("", i) in texts]) == 1:
+        return True
+    # (an item listed with a 、 in it named without: 评优评先推荐 for 评优、评先推荐; or with 等 after it)
+    if key.replace("、", "") in {i.replace("、", "") for i in items} or (key.endswith("等") and key[:-1] in items):
         return True
     for text in texts:
         if text in items:
@@ -1163,7 +1166,7 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
 
 
-_NO_ITEM = re.compile(r"[(（]?(?:无|暂无|不涉及|无涉及|无关联|无对应|不适用|无相关权力事项)[)）]?")
+_NO_ITEM = re.compile(r"[(（]?(?:无|暂无|暂不涉及|不涉及|无涉及|无关联|无对应|不适用)(?:相关|关联|对应)?(?:的)?(?:权力事项)?[)）]?")
 _STRONG_SEPARATORS = re.compile(r"[，,；;\n]+")
 _INLINE_NUMBERS = re.compile(r"[(（]\s*\d{1,2}\s*[)）]|(?:^|(?<=\s))\d{1,2}\s*[.．、]|[\u2460-\u2473]")
 
@@ -1176,6 +1179,8 @@ def _items_unknown(item: str, items: set[str]) -> list[str]:
     own); a listed item as people shorten or qualify it is one too (_listed_variant)."""
     def known(part: str) -> bool:
         key = power_item_key(part)
+        if len(key) > 2 and key[0] in "(（" and key[-1] in ")）":     # ((教学经费分配): the whole item in brackets)
+            key = key[1:-1]
         return key in items or _listed_joined(key, items) or _listed_variant(key, items)
 
     unknown: list[str] = []

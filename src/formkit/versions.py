@@ -382,7 +382,8 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     sender = (mail.get("address") or mail.get("forwarded_by") or "").strip().lower()
     by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
     ident = res.checked.sub.identity if res.checked is not None else None
-    if ident is not None and ident.department and ident.department != res.department and list(by_mail) == [ident.department]:
+    if ident is not None and ident.department and ident.department != res.department and ident.department in by_mail \
+            and res.department not in by_mail:
         # one's own form (its identity says so) mailed from one's own mailbox, another department's name typed in its
         # 部门: one's own, whatever the file is called (附件4.xlsx: it was put to the department typed, which sent nothing)
         return ident.department
@@ -391,6 +392,12 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
     name = res.file_name
     named = named_department([name], cfg.roster)
+    if named is None and len(by_mail) == 1 and by_mail[0] != res.department and (ident is None or ident.department
+                                                                                  != by_mail[0]) \
+            and _head_of(res, cfg, by_mail[0]):
+        # a file named for no department (附件4.xlsx) from another department's mailbox, its head typed over: that
+        # department's (it replaced this department's accepted form)
+        return by_mail[0]
     if named is None and not (res.raw.mail or {}).get("address"):
         # no mail, a file named for no department: the folder the office filed it in (inbox/信息工程系/附件4.xlsx),
         # where the typed head says the same (an office relaying others' forms in its own folder types no head)
