@@ -869,7 +869,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     dropdowns = _dropdown_keys(spec)
     dragged_to = -2      # the last row of dropdown values dragged down (no data row)
     # the last row holding anything but what is dragged down (序号, dropdown values, optional placeholders): a run of
-    # dropdown values is dragged down only below it (between risks, they are risks whose 风险点 was forgotten: asked)
+    # dropdown values is dragged down only below it (between risks, they are risks whose 风险点 was forgotten: asked),
+    # and only from a row of content above it (two rows alike under the header, their 风险点 an error value read empty,
+    # were "dragged down" from nothing: the form said to hold no rows)
     real_below: list[int] = []    # (worked out when first asked: most forms have no value repeated alone in a row)
 
     def last_real() -> int:
@@ -1028,7 +1030,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 same_above, same_below = j < len(above) and above[j] == v, \
                     r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v
                 if (k in filler or k in dropdowns) and (same_above or same_below) \
-                        and ((k in filler and copied is None and same_above) or r > last_real() and (
+                        and ((k in filler and copied is None and same_above) or hr < last_real() < r and (
                             (dragged_to == r - 1 and same_above) or same_below)):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
