@@ -1416,7 +1416,7 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
     theirs = fill(form, workdir / "theirs.xlsx", header={"填表日期": "2023-03-22", "部门负责人": "赵强"},
                   rows=[{**RISK4B, "责任人": "赵强"}]).read_bytes()
     (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
-                                                             date="Wed, 22 Mar 2023 09:00:00 +0800"))
+                                                             subject="附件4", date="Wed, 22 Mar 2023 09:00:00 +0800"))
     result = merge(cfg)
     got = inputs(workdir)
     assert got["inbox/jwc.eml!附件4_教务处.xlsx"]["status"] == "accepted"
@@ -1424,6 +1424,25 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
     assert wrong["status"] == "returned" and wrong["department"] == "CWC"
     assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
     assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
+
+
+def test_a_departments_form_relayed_by_another_under_its_own_name_in_the_subject_is_its_own(cfg, workdir):
+    """机电工程系's own 附件4, relayed by 教务处 from jwc@ as 附件4.xlsx under the subject 转报机电工程系附件4, signed by
+    教务处's head (its parent unit): 机电工程系's (it was sent aside as 教务处's, the branch chased)."""
+    import dataclasses
+
+    from tests.test_rules import RISK4
+
+    for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
+        cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "机电工程系")
+    data = fill(form, workdir / "jdx.xlsx", header={"填表日期": "2023-03-20", "部门负责人": "王芳"},
+                rows=[{**RISK4, "关联权力事项": ""}]).read_bytes()
+    (workdir / "inbox/relay.eml").write_bytes(hostile.make_eml([("附件4.xlsx", data)], from_="<jwc@x.edu.cn>",
+                                                               subject="转报机电工程系附件4"))
+    merge(cfg)
+    got = inputs(workdir)["inbox/relay.eml!附件4.xlsx"]
+    assert got["department"] == "JDX" and "department-sender-aside" not in {f["code"] for f in got["findings"]}
 
 
 def test_a_reply_draft_the_same_as_last_rounds_is_left_as_it_was(cfg, workdir):
@@ -1439,6 +1458,16 @@ def test_a_reply_draft_the_same_as_last_rounds_is_left_as_it_was(cfg, workdir):
         os.utime(p, (1600000000, 1600000000))
     merge(cfg)
     assert {p.stat().st_mtime for p in drafts} == {1600000000}
+    # … nor when a later file (another's correct form) moves the data's date on: the drafts' Date the only change
+    from tests.test_roundtrip import fill_risk_stage
+
+    (workdir / "extra").mkdir()
+    extra = fill_risk_stage(cfg, workdir / "extra")
+    li = next(p for p in extra if p.name == "李娜.xlsx")
+    os.replace(li, workdir / "inbox/李娜_新.xlsx")
+    os.utime(workdir / "inbox/李娜_新.xlsx", (1679900000, 1679900000))
+    merge(cfg)
+    assert {p.stat().st_mtime for p in drafts if p.exists()} == {1600000000}
 
 
 def test_another_departments_form_sent_after_ones_own_says_what_sending_it_back_does(cfg, workdir):

@@ -633,6 +633,12 @@ def test_rows_naming_no_risk_are_no_duplicates(cfg):
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, *[{"风险等级": "一级"}] * 5])
     res = run(cfg)[path.name]
     assert res.status == "accepted" and len(res.checked.rows) == 1, res.findings
+    # … nor two alike under the last risk, of another level than it (two risks whose 风险点 was forgotten)
+    begun = {"风险类别": "岗位职责", "风险等级": "一级"}
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B, begun, begun])
+    res = run(cfg)[path.name]
+    assert {cell for _, cell, code in triples(res) if code == "required"} == {
+        table_ref(path, "附件3", "风险点", i) for i in (2, 3)}
     # … and two between risks of the same 类别 and 等级 (forgotten 风险点s, not values dragged down past the table)
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3B, dragged, dragged, RISK3B | {"风险点": "监考中徇私"}])
     res = run(cfg)[path.name]
@@ -672,7 +678,8 @@ def test_power_item_unknown(cfg):
     ("（1）招生计划制定（2）招生宣传", True),                               # one of two not listed
     ("物资采购（10万元以上）", True),                                     # another qualifier: another power
     ("（招生计划制定）", False), ("招生计划制定等", False), ("奖学金助学金评定", False),
-    ("无关联权力事项", False), ("暂不涉及", False)])
+    ("无关联权力事项", False), ("暂不涉及", False),
+    ("招生计划制定、奖学金、助学金评定", False), ("1、奖学金、助学金评定 2、招生计划制定", False)])
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
     """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning, in brackets, the
     listed item's own qualifier left off, several numbered on one line, one holding a 、 beside another) is that item;

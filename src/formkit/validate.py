@@ -1191,12 +1191,19 @@ def _items_unknown(item: str, items: set[str]) -> list[str]:
         named = True
         if known(piece):
             continue
-        # (split after a number in front is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理)
-        subs = [q.strip() for p in _INLINE_NUMBERS.split(_ITEM_NUMBER.sub("", piece)) for q in p.split("、")]
-        subs = [q for q in subs if power_item_key(q) and not _NUMBER_ONLY.fullmatch(q)]
-        if len(subs) > 1 and all(known(q) for q in subs):
-            continue
-        unknown.extend(_ITEM_NUMBER.sub("", q) for q in (subs if len(subs) > 1 else [piece]) if not known(q))
+        # (split after a number in front is taken off: 1、考试成绩管理 is one item, not 1 and 考试成绩管理; pieces joined
+        # again where together they are an item holding a 、: 教学计划审批、奖学金、助学金评定)
+        for numbered in _INLINE_NUMBERS.split(_ITEM_NUMBER.sub("", piece)):
+            subs = [q.strip() for q in numbered.split("、")]
+            subs = [q for q in subs if power_item_key(q) and not _NUMBER_ONLY.fullmatch(q)]
+            i = 0
+            while i < len(subs):
+                j = next((j for j in range(len(subs), i, -1) if known("、".join(subs[i:j]))), None)
+                if j is None:
+                    unknown.append(_ITEM_NUMBER.sub("", subs[i]))
+                    i += 1
+                else:
+                    i = j
     if not named:           # only a number (the item's 序号 in 附件2: 2): no item named (an auditor cannot trace it)
         return [item.strip()]
     return list(dict.fromkeys(unknown))

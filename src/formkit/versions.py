@@ -383,21 +383,23 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     by_mail = names_of(cfg.roster).addresses.get(sender, ()) if sender else ()
     ident = res.checked.sub.identity if res.checked is not None else None
     if ident is not None and ident.department and ident.department != res.department and ident.department in by_mail \
-            and res.department not in by_mail:
+            and (res.department not in by_mail or _head_of(res, cfg, ident.department)):
         # one's own form (its identity says so) mailed from one's own mailbox, another department's name typed in its
-        # 部门: one's own, whatever the file is called (附件4.xlsx: it was put to the department typed, which sent nothing)
+        # 部门: one's own, whatever the file is called (附件4.xlsx: it was put to the department typed, which sent nothing);
+        # from a mailbox both share, where its head says so (it replaced the other's accepted form)
         return ident.department
     # the attachment's own name (附件2_财务处.xlsx), not the mail's or the coordinator's folders (an office relaying
     # others' forms: 党政办公室转报教务处附件2.eml, inbox/党政办公室/); a name that also names the form's own
     # department (附件4_教务处_党政办公室修改.xlsx: a correction made for it) is no such case either
     name = res.file_name
     named = named_department([name], cfg.roster)
-    if named is None and len(by_mail) == 1 and by_mail[0] != res.department and (ident is None or ident.department
-                                                                                  != by_mail[0]) \
-            and _head_of(res, cfg, by_mail[0]):
-        # a file named for no department (附件4.xlsx) from another department's mailbox, its head typed over: that
-        # department's (it replaced this department's accepted form)
-        return by_mail[0]
+    heads = [d for d in by_mail if d != res.department and (ident is None or ident.department != d)
+             and _head_of(res, cfg, d)]
+    if named is None and len(heads) == 1 and not _names_own(mail.get("subject") or "", res, cfg):
+        # a file named for no department (附件4.xlsx) from another department's mailbox (or one it shares), its head
+        # typed over: that department's (it replaced this department's accepted form); not where the mail says whose
+        # it is (转报教务处党支部附件4: a branch's form relayed by its parent, signed by the parent's head)
+        return heads[0]
     if named is None and not (res.raw.mail or {}).get("address"):
         # no mail, a file named for no department: the folder the office filed it in (inbox/信息工程系/附件4.xlsx),
         # where the typed head says the same (an office relaying others' forms in its own folder types no head)
@@ -419,6 +421,12 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     if len(by_mail) == 1:
         return named if by_mail[0] == named else None
     return named if _head_of(res, cfg, named) else None
+
+
+def _names_own(text: str, res: InputResult, cfg: Config) -> bool:
+    """Whether `text` names the form's own department (by its name or a 简称 of two characters or more)."""
+    own = cfg.roster.departments[res.department]
+    return any(n in text for n in (own.name, *own.aliases) if len(n) >= 2)
 
 
 def _head_of(res: InputResult, cfg: Config, named: str) -> bool:

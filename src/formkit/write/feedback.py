@@ -420,6 +420,20 @@ def _mail(subject: str, body: str, to: str, sender: str, when: date | datetime,
     return msg
 
 
+_DATE_LINE = re.compile(rb"^Date: [^\r\n]*\r?\n", re.M)
+
+
+def _write_draft(path: Path, data: bytes) -> None:
+    """A draft written where it says something new: one differing from the last round's only in its Date (the data's
+    date, moved on by any later file) is left as it was, so that the drafts not yet sent are told by their times."""
+    try:
+        if _DATE_LINE.sub(b"", path.read_bytes(), count=1) == _DATE_LINE.sub(b"", data, count=1):
+            return
+    except OSError:
+        pass
+    write_bytes_atomic(path, data)
+
+
 def eml_bytes(msg: Message) -> bytes:
     """A draft as a .eml file: lines ended CRLF as mail has them (RFC 5322; Outlook shows LF-only files wrongly)."""
     return msg.as_bytes(policy=_CRLF)
@@ -719,7 +733,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     msg = _mail(subject, body, to, cfg.contact, when, attachment, cc=cc,
                 answers=mail.get("replies_to") or ("" if mail.get("forwarded_by") else mail.get("message_id", "")))
     eml = path.with_suffix(".eml")
-    write_bytes_atomic(eml, eml_bytes(msg))
+    _write_draft(eml, eml_bytes(msg))
     written.append(eml)
     return written
 
@@ -794,6 +808,6 @@ def write_chase(analysis: Analysis) -> list[Path]:
                            institution=cfg.institution, office=cfg.office)
         msg = _mail(f"【催报】{dept.name}廉政风险防控表单报送提醒", body, dept.email, cfg.contact, today)
         path = out / f"{folders[d.code]}_催报.eml"
-        write_bytes_atomic(path, eml_bytes(msg))
+        _write_draft(path, eml_bytes(msg))
         written.append(path)
     return written
