@@ -1325,6 +1325,16 @@ def test_an_office_relaying_other_departments_forms_is_no_other_sender(cfg, work
         assert not [f for f in i["findings"] if f["code"].startswith("department-sender")], i["path"]
 
 
+def _put_to_its_sender(workdir, own: str, theirs: str) -> list[str]:
+    """The department's own form accepted, the other's filling of its template returned (department-sender-aside): the
+    department the latter is put to."""
+    got = inputs(workdir)
+    assert got[own]["status"] == "accepted"
+    wrong = got[theirs]
+    assert wrong["status"] == "returned" and "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    return [wrong["department"]]
+
+
 def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is_said(cfg, workdir):
     """No mail: the coordinator saved 财务处's attachment as 财务处附件4.xlsx, and 财务处 had filled 教务处's 附件4 with its
     own head (赵强) as 部门负责人: not a later version of 教务处's accepted 附件4 (it replaced it without a word, 财务处's
@@ -1337,11 +1347,7 @@ def test_another_departments_form_saved_into_the_inbox_under_the_senders_name_is
     fill(form, workdir / "inbox/财务处附件4.xlsx", header={"填表日期": "2023-03-16", "部门负责人": "赵强"},
          rows=[{**RISK4B, "责任人": "赵强"}])
     result = merge(cfg)
-    got = inputs(workdir)
-    assert got["inbox/教务处附件4.xlsx"]["status"] == "accepted"
-    wrong = got["inbox/财务处附件4.xlsx"]
-    assert wrong["status"] == "returned" and wrong["department"] == "CWC"
-    assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    assert _put_to_its_sender(workdir, "inbox/教务处附件4.xlsx", "inbox/财务处附件4.xlsx") == ["CWC"]
     assert [(r["风险编号"], r["风险点"]) for r in result.analysis.catalogue] == [("JWC-B01", RISK4["风险点"])]
     # the head left as the form had it: a later version of 教务处's (the file's name alone decides nothing)
     fill(form, workdir / "inbox/财务处附件4.xlsx", header={"填表日期": "2023-03-16"}, rows=[{**RISK4B, "责任人": "赵强"}])
@@ -1418,11 +1424,7 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
     (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
                                                              subject="附件4", date="Wed, 22 Mar 2023 09:00:00 +0800"))
     result = merge(cfg)
-    got = inputs(workdir)
-    assert got["inbox/jwc.eml!附件4_教务处.xlsx"]["status"] == "accepted"
-    wrong = got["inbox/cwc.eml!附件4.xlsx"]
-    assert wrong["status"] == "returned" and wrong["department"] == "CWC"
-    assert "department-sender-aside" in {f["code"] for f in wrong["findings"]}
+    assert _put_to_its_sender(workdir, "inbox/jwc.eml!附件4_教务处.xlsx", "inbox/cwc.eml!附件4.xlsx") == ["CWC"]
     assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
 
 
