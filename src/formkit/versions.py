@@ -367,8 +367,11 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     """The code of another department that sent this department's form: its file (or folder) name names that
     department, and either the mail came from that department's 联系邮箱 (财务处 filling 教务处's 附件2 and sending it as
     附件2_财务处.xlsx) or, with no mail from a department's address (the attachment saved into inbox/ under the
-    sender's name), the form's 部门负责人 was typed over with that department's head; an office relaying others' forms
-    under their own names is no such case."""
+    sender's name), the form's 部门负责人 was typed over with that department's head; or, under a name of no department
+    (附件4.xlsx), the mail came from that department's mailbox (the mail's author, not who forwarded it) with its head
+    typed over, unless the mail's subject names the form's own department; an office relaying others' forms under their
+    own names is no such case. The form's own department (its identity) is given back where it came from its own mailbox
+    with another department's name typed in its 部门 (department-mismatch, no sender-aside)."""
     from formkit.submissions import named_department, names_of
 
     if not res.department or res.department not in cfg.roster.departments:
