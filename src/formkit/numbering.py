@@ -53,13 +53,10 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
     # a number whose risk was deleted (retired) comes back only for that very risk (its 岗位 and 风险点) re-added, not
     # for a new one worded alike or of another 岗位 (its measure landed there)
     live = {n for n, key in known.items() if not _retired(key)}
-    # (the numbers live when an earlier merge last numbered the form: an older version replayed before the latest does
-    # not take them away; v2 taken out of the inbox, v3 rewording a risk v2 added gave it a new number)
+    # the numbers live when an earlier merge last numbered the form, which the versions older than the one it numbered
+    # (seeded: its SHA-256; that one gone from the inbox, all before the latest) stand for, not their own rows; not one
+    # sent since, whose deletions stand (v2 deleting B and v3 adding a risk like B merged together: it took B's number)
     seed_live = set(live) if seed else set()
-    # (… the versions before the one it numbered (seeded: its SHA-256), or, that one gone from the inbox, all before the
-    # latest, stand for what it left live, not for their own rows (v1 replayed made B live again, which v2, merged and
-    # taken out of the inbox, had deleted: a new risk like B took its number and measure); not one sent since, whose
-    # deletions stand: v2 deleting B and v3 adding a risk like B merged together)
     upto = next((i for i, v in enumerate(versions) if seeded and v.sha256 == seeded), len(versions) - 1)
     numbers: dict[int, int] = {}
     if former is not None:
@@ -119,13 +116,14 @@ def _row_numbers(versions: list[InputResult], former: dict[int, set[str]] | None
                 numbers[row.index] = n
                 taken.add(n)
                 top = max(top, n)
-        if not (seed and i < upto):
-            # (an older version than the last merged one does not bring its wordings back over those the merge kept: v1's
-            # wording of a risk v2 reworded in place, v2 out of the inbox, and v3 rewording it again took a new number)
-            known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
-        live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
         if seed and i < upto:
-            live = set(seed_live)   # (its own rows were the numbers before the last merge: a risk deleted since is not)
+            # a version older than the one the last merge numbered: what that merge kept stands, its wordings and the
+            # numbers it left live (v1's wording of a risk v2 reworded in place, v2 out of the inbox, and v3 rewording
+            # it again took a new number; v1's rows made a risk v2 deleted live again)
+            live = set(seed_live)
+        else:
+            known.update({numbers[row.index]: key for row, key in zip(c.rows, keys, strict=True) if key[1]})
+            live = {numbers[row.index] for row, key in zip(c.rows, keys, strict=True) if key[1]}
         if former is not None:
             for row, key in zip(c.rows, keys, strict=True):
                 if key[1]:
@@ -321,10 +319,7 @@ def _reword_floor(key: tuple[str, ...], old: tuple[str, ...]) -> float:
     # earlier 风险点 kept but words like 可能, 存在, 的风险: not another object under one post and one generic 以权谋私
     # or 违规操作, 物资采购验收把关不严 → 基建工程验收把关不严, which took the other's number and accepted measure)
     return REWORDED_IN_PLACE if len(key) > 2 and len(old) > 2 and key[0] == old[0] and key[2] == old[2] \
-        and key[2].partition("|")[2] and _words_kept(key[1], old[1]) else REWORDED
-
-
-_words_kept = normalize.words_kept
+        and key[2].partition("|")[2] and normalize.words_kept(key[1], old[1]) else REWORDED
 
 
 def _kinship(key: tuple[str, ...], old: tuple[str, ...]) -> float:
