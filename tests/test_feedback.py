@@ -1421,11 +1421,13 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
                                                              date="Mon, 20 Mar 2023 09:00:00 +0800"))
     theirs = fill(form, workdir / "theirs.xlsx", header={"填表日期": "2023-03-22", "部门负责人": "赵强"},
                   rows=[{**RISK4B, "责任人": "赵强"}]).read_bytes()
-    (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
-                                                             subject="附件4", date="Wed, 22 Mar 2023 09:00:00 +0800"))
-    result = merge(cfg)
-    assert _put_to_its_sender(workdir, "inbox/jwc.eml!附件4_教务处.xlsx", "inbox/cwc.eml!附件4.xlsx") == ["CWC"]
-    assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
+    for i, subject in enumerate(("附件4", "附件4_教务处", "教务处附件4（财务处填）")):
+        # (a subject naming 教务处 is no relaying of 教务处's form: it took over 教务处's accepted form, exit 0)
+        (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
+                                                                 subject=subject, date=f"Wed, 22 Mar 2023 09:0{i}:00 +0800"))
+        result = merge(cfg)
+        assert _put_to_its_sender(workdir, "inbox/jwc.eml!附件4_教务处.xlsx", "inbox/cwc.eml!附件4.xlsx") == ["CWC"]
+        assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
 
 
 def test_a_departments_form_relayed_by_another_under_its_own_name_in_the_subject_is_its_own(cfg, workdir):

@@ -1144,6 +1144,14 @@ def test_two_values_dragged_down_together_past_the_measures_make_no_rows(cfg):
     res = run(cfg)[path.name]
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert len(res.checked.rows) == 2
+    # … and so do 完成时限 and 备注 picked in the first empty row below the measures and dragged down from there
+    path.unlink()
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    _drag_down(path, "完成时限", "长期", 2, 6)
+    _drag_down(path, "备注", "无", 2, 6)
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert len(res.checked.rows) == 2
 
 
 def test_prefilled_changed(cfg):

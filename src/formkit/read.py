@@ -1029,11 +1029,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 j = mapping[k]
                 same_above, same_below = j < len(above) and above[j] == v, \
                     r + 1 < len(grid) and j < len(grid[r + 1]) and grid[r + 1][j] == v
-                # (… and a run begun in an empty row is of one column: a level picked and dragged; several values
-                # alike in two rows under the last risk are two risks whose 风险点 was forgotten)
+                # (… and a run begun in an empty row, on a risk form, is of one column: a level picked and dragged;
+                # several values alike in two rows under the last risk are two risks whose 风险点 was forgotten; on a
+                # measure form, 完成时限 and 备注 picked in an empty row and dragged are no measure)
                 if (k in filler or k in dropdowns) and (same_above or same_below) \
                         and ((k in filler and copied is None and same_above) or hr < last_real() < r and (
-                            (dragged_to == r - 1 and same_above) or (same_below and (same_above or len(named) == 1)))):
+                            (dragged_to == r - 1 and same_above)
+                            or (same_below and (same_above or len(named) == 1 or not spec.is_risk_form)))):
                     copied = copied or k   # (alone in its row it makes none; with anything else it is a row begun)
                     continue
                 break

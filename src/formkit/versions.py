@@ -369,7 +369,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     附件2_财务处.xlsx) or, with no mail from a department's address (the attachment saved into inbox/ under the
     sender's name), the form's 部门负责人 was typed over with that department's head; or, under a name of no department
     (附件4.xlsx), the mail came from that department's mailbox (the mail's author, not who forwarded it) with its head
-    typed over, unless the mail's subject names the form's own department; an office relaying others' forms under their
+    typed over, unless the mail's subject says it relays the form's own department's; an office relaying others' forms under their
     own names is no such case. The form's own department (its identity) is given back where it came from its own mailbox
     with another department's name typed in its 部门 (department-mismatch, no sender-aside)."""
     from formkit.submissions import named_department, names_of
@@ -398,7 +398,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     named = named_department([name], cfg.roster)
     heads = [d for d in by_mail if d != res.department and (ident is None or ident.department != d)
              and _head_of(res, cfg, d)]
-    if named is None and len(heads) == 1 and not _names_own(mail.get("subject") or "", res, cfg):
+    if named is None and len(heads) == 1 and not _relayed(mail.get("subject") or "", res, cfg):
         # a file named for no department (附件4.xlsx) from another department's mailbox (or one it shares), its head
         # typed over: that department's (it replaced this department's accepted form); not where the mail says whose
         # it is (转报教务处党支部附件4: a branch's form relayed by its parent, signed by the parent's head)
@@ -426,10 +426,16 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     return named if _head_of(res, cfg, named) else None
 
 
-def _names_own(text: str, res: InputResult, cfg: Config) -> bool:
-    """Whether `text` names the form's own department (by its name or a 简称 of two characters or more)."""
-    own = cfg.roster.departments[res.department]
-    return any(n in text for n in (own.name, *own.aliases) if len(n) >= 2)
+_RELAYING = re.compile(r"转报|代报|转交|代交|转送|代为报送|代.{1,8}报送")
+
+
+def _relayed(subject: str, res: InputResult, cfg: Config) -> bool:
+    """Whether a mail's subject says it relays the form's own department's form (转报教务处党支部附件4: the one department
+    it names, of names inside one another the longest, is the form's; a subject naming the sender too, or the sender's
+    branch whose name holds the form's department's, is no relaying: 机电工程系党支部附件4 took over 机电工程系's form)."""
+    from formkit.submissions import named_department
+
+    return bool(_RELAYING.search(subject)) and named_department([subject], cfg.roster) == res.department
 
 
 def _head_of(res: InputResult, cfg: Config, named: str) -> bool:
