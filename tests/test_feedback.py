@@ -1421,7 +1421,7 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
                                                              date="Mon, 20 Mar 2023 09:00:00 +0800"))
     theirs = fill(form, workdir / "theirs.xlsx", header={"填表日期": "2023-03-22", "部门负责人": "赵强"},
                   rows=[{**RISK4B, "责任人": "赵强"}]).read_bytes()
-    for i, subject in enumerate(("附件4", "附件4_教务处", "教务处附件4（财务处填）")):
+    for i, subject in enumerate(("附件4", "附件4_教务处", "教务处附件4（财务处填）", "代教务处报送附件4")):
         # (a subject naming 教务处 is no relaying of 教务处's form: it took over 教务处's accepted form, exit 0)
         (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs)], from_="<cwc@x.edu.cn>",
                                                                  subject=subject, date=f"Wed, 22 Mar 2023 09:0{i}:00 +0800"))
@@ -1430,24 +1430,33 @@ def test_another_departments_form_under_a_plain_name_from_its_mailbox_with_its_h
         assert [r["风险点"] for r in result.analysis.catalogue] == [RISK4["风险点"]]
 
 
-def test_a_departments_form_relayed_by_another_under_its_own_name_in_the_subject_is_its_own(cfg, workdir):
-    """机电工程系's own 附件4, relayed by 教务处 from jwc@ as 附件4.xlsx under the subject 转报机电工程系附件4, signed by
-    教务处's head (its parent unit): 机电工程系's (it was sent aside as 教务处's, the branch chased)."""
+def test_a_branchs_form_relayed_by_its_parent_under_a_subject_saying_so_is_the_branchs(cfg, workdir):
+    """教务处党支部's own 附件4, relayed by 教务处 from jwc@ as 附件4.xlsx under the subject 转报教务处党支部附件4, signed by
+    教务处's head: the branch's (it was sent aside as 教务处's, the branch chased). 财务处 filling 教务处's template and
+    sending it "on behalf of" 教务处 (代教务处报送附件4), its head typed, is no relaying: returned to 财务处."""
     import dataclasses
 
+    from formkit.config import Department
     from tests.test_rules import RISK4
 
     for code, address in (("JWC", "jwc@x.edu.cn"), ("CWC", "cwc@x.edu.cn")):
         cfg.roster.departments[code] = dataclasses.replace(cfg.roster.departments[code], email=address)
-    form = _find(generate_campaign(cfg, "risks"), "附件4", "机电工程系")
-    data = fill(form, workdir / "jdx.xlsx", header={"填表日期": "2023-03-20", "部门负责人": "王芳"},
-                rows=[{**RISK4, "关联权力事项": ""}]).read_bytes()
-    (workdir / "inbox/relay.eml").write_bytes(hostile.make_eml([("附件4.xlsx", data)], from_="<jwc@x.edu.cn>",
-                                                               subject="转报机电工程系附件4"))
+    cfg.roster.departments["JWZB"] = Department("JWZB", "教务处党支部", "党支部", "周敏", "刘副院长", 1)
+    paths = generate_campaign(cfg, "risks")
+    branch = fill(_find(paths, "附件4", "教务处党支部"), workdir / "zb.xlsx",
+                  header={"填表日期": "2023-03-20", "部门负责人": "王芳"}, rows=[{**RISK4, "关联权力事项": ""}])
+    (workdir / "inbox/relay.eml").write_bytes(hostile.make_eml([("附件4.xlsx", branch.read_bytes())],
+                                                               from_="<jwc@x.edu.cn>", subject="转报教务处党支部附件4"))
+    theirs = fill(next(p for p in paths if "附件4" in p.name and p.parent.name == "教务处"), workdir / "cwc.xlsx",
+                  header={"填表日期": "2023-03-22", "部门负责人": "赵强"}, rows=[{**RISK4, "关联权力事项": ""}])
+    (workdir / "inbox/cwc.eml").write_bytes(hostile.make_eml([("附件4.xlsx", theirs.read_bytes())],
+                                                             from_="<cwc@x.edu.cn>", subject="代教务处报送附件4"))
     merge(cfg)
-    got = inputs(workdir)["inbox/relay.eml!附件4.xlsx"]
-    assert got["department"] == "JDX" and "department-sender-aside" not in {f["code"] for f in got["findings"]}
-
+    got = inputs(workdir)
+    relayed = got["inbox/relay.eml!附件4.xlsx"]
+    assert relayed["department"] == "JWZB" and "department-sender-aside" not in {f["code"] for f in relayed["findings"]}
+    wrong = got["inbox/cwc.eml!附件4.xlsx"]
+    assert wrong["department"] == "CWC" and "department-sender-aside" in {f["code"] for f in wrong["findings"]}
 
 def test_a_reply_draft_the_same_as_last_rounds_is_left_as_it_was(cfg, workdir):
     """A merge again with nothing new: each reply draft was written again, a new time on the same words, the coordinator

@@ -1046,8 +1046,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # the table (完成时限 = 长期 filled down the blank rows: the rows were returned for 防控措施 missing; named
             # as not read), or a column of the submitter's own: no data row; that column is named below
             # (column-extra) so its content is not dropped unsaid
-            if copied is not None:
-                not_read(r, mapping[copied], values[copied])
+            if copied is not None:      # (naming every column written in it: 完成时限 and a 备注 dragged together)
+                texts = [j for j in filled if j in by_col and by_col[j] != "seq" and to_text(line[j])]
+                not_read(r, mapping[copied], "　".join(to_text(line[j]) for j in texts) or values[copied],
+                         "、".join(map(label_of, texts)))
             extra_used.update(extras)
             for j in filled:    # text beside the table in a row of none (另：… typed to its right): said, not dropped
                 if j not in by_col and j not in extra_cols and (text := to_text(line[j])):

@@ -398,7 +398,7 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
     named = named_department([name], cfg.roster)
     heads = [d for d in by_mail if d != res.department and (ident is None or ident.department != d)
              and _head_of(res, cfg, d)]
-    if named is None and len(heads) == 1 and not _relayed(mail.get("subject") or "", res, cfg):
+    if named is None and len(heads) == 1 and not _relayed(mail.get("subject") or "", res, cfg, heads[0]):
         # a file named for no department (附件4.xlsx) from another department's mailbox (or one it shares), its head
         # typed over: that department's (it replaced this department's accepted form); not where the mail says whose
         # it is (转报教务处党支部附件4: a branch's form relayed by its parent, signed by the parent's head)
@@ -429,13 +429,17 @@ def sent_by_another(res: InputResult, cfg: Config) -> str | None:
 _RELAYING = re.compile(r"转报|代报|转交|代交|转送|代为报送|代.{1,8}报送")
 
 
-def _relayed(subject: str, res: InputResult, cfg: Config) -> bool:
-    """Whether a mail's subject says it relays the form's own department's form (转报教务处党支部附件4: the one department
-    it names, of names inside one another the longest, is the form's; a subject naming the sender too, or the sender's
-    branch whose name holds the form's department's, is no relaying: 机电工程系党支部附件4 took over 机电工程系's form)."""
+def _relayed(subject: str, res: InputResult, cfg: Config, sender: str) -> bool:
+    """Whether a mail's subject says the sender relays a form of its own branch (转报教务处党支部附件4 from 教务处: the one
+    department it names, of names inside one another the longest, is the form's, and its name holds the sender's). A
+    subject naming the sender too, the sender's branch whose name holds the form's department's (机电工程系党支部附件4
+    took over 机电工程系's form), or "on behalf of" another department than a branch of its own (代教务处报送附件4 from
+    财务处, its head typed: 财务处's content replaced 教务处's accepted form) is no relaying."""
     from formkit.submissions import named_department
 
-    return bool(_RELAYING.search(subject)) and named_department([subject], cfg.roster) == res.department
+    branch = cfg.roster.departments[res.department].name
+    return bool(_RELAYING.search(subject)) and named_department([subject], cfg.roster) == res.department \
+        and cfg.roster.departments[sender].name in branch
 
 
 def _head_of(res: InputResult, cfg: Config, named: str) -> bool:
