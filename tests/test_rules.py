@@ -3462,6 +3462,27 @@ def test_a_copy_naming_another_department_than_the_rosters_is_filed_by_the_roste
     assert {r["部门"] for r in a.catalogue} == {"机电工程系"}
 
 
+def test_a_copy_with_a_namesakes_staff_number_and_another_department_is_the_namesakes(cfg):
+    """Two 张伟 (教务处 0012, 财务处 0103); 财务处's fills a copy of the form in a new workbook with his 工号 and 岗位, 部门
+    教务处 as it stood: it was filed under 教务处's 张伟 (by the department typed) and replaced his accepted form, his risks
+    gone. The 姓名 and 工号 are 财务处's 张伟's: his, filed by the roster (person-department), 教务处's 张伟's untouched."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0103", "张伟", "CWC", "会计", "一般干部"))
+    own = submit(cfg, "附件3", "JWC", "张伟", name="jwc.xlsx", header={"填表日期": date(2023, 3, 10)})
+    theirs = submit(cfg, "附件3", "JWC", "张伟", name="tmp.xlsx", rows=[RISK3B], header={
+        "工号": "0103", "岗位": "会计", "填表日期": date(2023, 3, 14)})
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(theirs)), copy.active)
+    theirs.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    results = run(cfg)
+    res = results["copy.xlsx"]
+    assert (res.status, res.department, res.checked.staff.staff_no) == ("accepted", "CWC", "0103")
+    assert [f.code for f in res.findings if f.severity != "info"] == ["person-department"]
+    assert results[own.name].status == "accepted"
+
+
 def test_a_colleague_of_another_department_filling_anothers_form_does_not_replace_it(cfg):
     """王磊 (财务处) fills 张伟's (教务处) generated 附件3 after 张伟's own was accepted: his form is returned as his, filed
     under 财务处, and 张伟's stays (the lookup searched 教务处 only, and the file became 张伟's later version)."""
@@ -3498,6 +3519,25 @@ def test_a_namesake_who_left_keeps_her_own_number(workdir):
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert res.status == "accepted" and "person-left" in {f.code for f in res.findings}
     assert "staff-no-mismatch" not in {f.code for f in res.findings}
+    assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]
+
+
+def test_a_copy_of_the_form_of_someone_who_left_keeps_her_number(workdir):
+    """李娜 (0014) leaves the staff list; her form comes back copied into a new workbook (no identity), her 工号 on it:
+    it is hers as the form issued to her is (person-left, JWC-0014-01), not "not on the staff list" numbered anew by
+    her name (JWC-P…-01: the measures already carrying her numbers no longer matched)."""
+    from tests.conftest import STAFF
+
+    src, cfg = _issued_under(workdir, [*STAFF, ("0014", "王芳", "JWC", "教务员", "一般干部")], "0014")
+    path = submit(cfg, "附件3", src=src, rows=[RISK3])
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    path.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    a = analyse(cfg)
+    (res,) = a.inputs
+    assert res.status == "accepted" and triples(res) == {
+        ("Sheet", value_ref(cfg.inbox / "copy.xlsx", "姓名"), "person-left"), ("Sheet", None, "identity-missing")}
     assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]
 
 

@@ -23,13 +23,15 @@ def _returned(res: InputResult) -> bool:
 
 def _person_code(checked: Checked) -> str:
     """The person part of a personal risk's number: the 工号 of the roster entry, else the 工号 the form was issued
-    with (someone taken off the staff list since, whose numbers the measures already carry), else P + a digest of
-    the name."""
+    with or typed in a copy of it (someone taken off the staff list since, whose numbers the measures already carry),
+    else P + a digest of the name."""
     if checked.staff and checked.staff.staff_no:
         return normalize.fold(checked.staff.staff_no).upper()
     ident = checked.sub.identity
     if ident and ident.staff_no and ident.person and normalize.name_key(ident.person) == normalize.name_key(checked.person):
         return normalize.fold(ident.staff_no).upper()
+    if checked.left_no:
+        return checked.left_no
     return _name_code(checked.person)
 
 

@@ -55,6 +55,8 @@ class Checked:
     retired_code: str = ""           # the department code the form was issued under, no longer in the roster: its
                                      # risk numbers keep it (validate.department)
     merged_from: bool = False        # … a department since merged into another (its name now a 简称 of that one)
+    left_no: str = ""                # the 工号 typed in a copy of a form issued to someone who has left since: her
+                                     # risk numbers keep it (validate.person)
 
     @property
     def person_key(self) -> str:
@@ -734,6 +736,12 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             corrected = True
         elif not any(normalize.staff_no_key(p.staff_no) == normalize.staff_no_key(issued_no) for p in roster.staff):
             match = None    # issued to a namesake who has left the staff list since (person-left): not the one who stays
+    if match is not None and ident is None and staff_no \
+            and normalize.staff_no_key(staff_no) != normalize.staff_no_key(match.staff_no) \
+            and (other := roster.find_moved(name, staff_no)) is not None and other.department != c.department.code:
+        # a copy whose 姓名 and 工号 are a namesake's of another department (财务处's 李娜 typed 教务处 over her own form):
+        # hers, by the roster (taken for 教务处's 李娜, it replaced her accepted form: her risks left the catalogue)
+        match = None
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
         if moved is not None and moved.department in roster.departments and ident is None:
@@ -760,6 +768,12 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # the form was issued to this person, who has left the staff list since: a note for the office
             yield F.make(F.PERSON_LEFT, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=ident.staff_no,
                          key="name")
+            return
+        if ident is None and (typed := c.typed_staff_no) and _issued_then_left(ctx, c.department.code, name, typed):
+            # a copy of the form issued to someone who has left since, her 工号 on it: hers as the original is (her
+            # numbers kept: they were given anew by her name, the measures already carrying the old ones unmatched)
+            c.left_no = typed
+            yield F.make(F.PERSON_LEFT, sheet=c.sub.sheet, cell=ref, field="姓名", value=name, detail=typed, key="name")
             return
         same = [p for p in roster.people_of(c.department.code) if normalize.name_key(p.name) == normalize.name_key(name)]
         if len(same) > 1 and c.spec.is_measure_form:
@@ -805,6 +819,14 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             detail += f"（“{staff_no}”是{where}{other.name}的工号），已按{c.department.name}{match.name}汇总"
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=detail, key="staff_no")
+
+
+def _issued_then_left(ctx: Context, code: str, name: str, staff_no: str) -> bool:
+    """Whether this department's personal forms went out to this 姓名 with this 工号 (generate's record) and nobody on
+    the staff list has the 工号 now: someone who has left since."""
+    no_key = normalize.staff_no_key(staff_no)
+    return (normalize.name_key(name), no_key) in ctx.issued_people().get(code, set()) \
+        and not any(normalize.staff_no_key(p.staff_no) == no_key for p in ctx.cfg.roster.staff)
 
 
 def _renamed(roster, c: Checked, ident) -> Person | None:
