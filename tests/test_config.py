@@ -98,6 +98,38 @@ def test_a_staff_number_typed_as_a_number_matches_its_zeros(workdir):
         load_config(workdir)
 
 
+def _staff_as_numbers(workdir, number_format: str | None) -> None:
+    """The 人员 sheet's 工号 typed as numbers (123 for 00123), shown with their zeros by `number_format`."""
+    import openpyxl
+
+    path = workdir / "名册.xlsx"
+    wb = openpyxl.load_workbook(path)
+    for (cell,) in wb["人员"].iter_rows(min_row=2, max_col=1):
+        cell.value = int(cell.value)
+        if number_format:
+            cell.number_format = number_format
+    wb.save(path)
+
+
+def test_a_staff_number_shown_with_its_zeros_by_its_format_is_read_as_shown(workdir):
+    """工号 typed as numbers in a column formatted 0000 (as offices keep 0012 in Excel and WPS): the form, its file name
+    and every 风险编号 carried 12, the coordinator seeing 0012."""
+    _staff_as_numbers(workdir, "0000")
+    assert [p.staff_no for p in load_config(workdir).roster.staff][:2] == ["0012", "0013"]
+
+
+def test_staff_numbers_that_lost_their_zeros_since_the_forms_went_out_are_as_issued(workdir):
+    """The staff list pasted again from a system that gives numbers (0012 → 12) after the forms went out: generate made
+    every personal form anew under 12 (new names, the issued ones deleted, all to be sent again). As issued, said."""
+    from formkit.generate import generate_campaign
+
+    generate_campaign(load_config(workdir))
+    _staff_as_numbers(workdir, None)
+    cfg = load_config(workdir)
+    assert [p.staff_no for p in cfg.roster.staff][:2] == ["0012", "0013"]
+    assert any("工号前面的 0 没有了" in w and "0012" in w for w in cfg.warnings)
+
+
 def test_every_bad_roster_row_is_named_at_once(workdir):
     """Two departments of an unknown 类型 and a person with a wrong 职务层级: all three rows in one message (the office
     fixes the roster in one go, not one row per run)."""

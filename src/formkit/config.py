@@ -525,11 +525,39 @@ def _load_config(root: Path) -> Config:
     if EXAMPLE_ROSTER == {(d.code, d.name, d.head) for d in roster.departments.values()} and not roster.staff:
         warnings.append(f"名册 {roster_file} 还是 init 写的示例名册（党政办公室 李明、教务处 王芳……）；请换成本单位的部门名单"
                         "（和人员名单）后再生成表单。")
-    return Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
-                  year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
-                  office=_text_setting(inst, "institution", "office", "办公室名称") or "廉政风险防控工作领导小组办公室",
-                  contact=_text_setting(inst, "institution", "contact", "联系方式"), as_of=as_of,
-                  warnings=warnings + roster.warnings)
+    cfg = Config(root=root, institution=name.strip(), main_leader=main_leader.strip(), campaign=str(campaign),
+                 year=year, phases=phases, roster_file=roster_file, roster=roster, publication=publication,
+                 office=_text_setting(inst, "institution", "office", "办公室名称") or "廉政风险防控工作领导小组办公室",
+                 contact=_text_setting(inst, "institution", "contact", "联系方式"), as_of=as_of,
+                 warnings=warnings + roster.warnings)
+    _zeros_as_issued(cfg)
+    return cfg
+
+
+def _zeros_as_issued(cfg: Config) -> None:
+    """工号 whose leading zeros were lost since the forms went out (the staff list pasted again from a system that gives
+    numbers: 00123 → 123) as they were issued, said: generate made every such form anew under 123 (new file names, the
+    issued ones deleted as of people gone, everyone to be sent a form again)."""
+    if not any(p.staff_no.isdigit() for p in cfg.roster.staff):
+        return
+    try:
+        issued = {(code, normalize.name_key(name), normalize.staff_no_key(no)): str(no)
+                  for code, people in issued_data(cfg).get("people", {}).items() for name, no in people}
+    except (AttributeError, TypeError, ValueError):
+        return
+    staff, changed = [], []
+    for p in cfg.roster.staff:
+        no = issued.get((p.department, normalize.name_key(p.name), normalize.staff_no_key(p.staff_no)), "")
+        if p.staff_no.isdigit() and no.isdigit() and len(no) > len(p.staff_no) and no.lstrip("0") == p.staff_no.lstrip("0"):
+            changed.append((p, no))
+            p = dataclasses.replace(p, staff_no=no)
+        staff.append(p)
+    if changed:
+        cfg.roster.staff = staff
+        p, no = changed[0]
+        cfg.warnings.append(f"名册 {cfg.roster_file} 中有 {len(changed)} 人的工号前面的 0 没有了（如{p.name}下发表单时是 {no}，"
+                            f"现为 {p.staff_no}：可能是从其他系统粘贴成了数字）；已按下发表单时的工号处理。请把“工号”一列设为"
+                            "文本格式并改回原来的工号。")
 
 
 DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",
@@ -597,6 +625,7 @@ def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[
         if any(normalize.fold(c) in _TOTALS for c in row[:3]):
             continue
         values["_row"] = i
+        values["_at"] = index
         out.append(values)
     return out
 
@@ -667,6 +696,42 @@ def _addresses(text: str) -> tuple[list[str], str]:
             else:
                 bad = bad or piece
     return out, bad
+
+
+_ZEROS_FORMAT = re.compile(r'(?:"([^"]*)")?(0+)')
+
+
+def _staff_numbers_as_shown(data: bytes, sheet: str, grid: list[list], rows: list[dict]) -> None:
+    """工号 typed as numbers in a column formatted to show their leading zeros (00000: 123 shows as 00123, as offices
+    keep them in Excel and WPS) as shown: they were 123 on every form, in its file name and in every 风险编号. Read
+    from the cells' number formats (an .xlsx only, and only when some 工号 is a number)."""
+    at = {r["_row"]: r for r in rows if isinstance(_raw(grid, r), (int, float)) and not isinstance(_raw(grid, r), bool)}
+    if not at or data[:2] != b"PK":
+        return
+    import io
+
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        ws = next(wb[s] for s in wb.sheetnames if s.strip().replace("\u3000", "") == sheet)
+        col = rows[0]["_at"]["staff_no"] + 1
+        for (cell,) in ws.iter_rows(min_row=min(at), max_row=max(at), min_col=col, max_col=col):
+            r = at.get(getattr(cell, "row", None))
+            value = getattr(cell, "value", None)
+            if r is None or not isinstance(value, (int, float)) or value != int(value) or value < 0:
+                continue
+            if m := _ZEROS_FORMAT.fullmatch(str(getattr(cell, "number_format", "") or "")):
+                r["staff_no"] = (m[1] or "") + str(int(value)).zfill(len(m[2]))
+        wb.close()
+    except Exception:       # noqa: BLE001 (formats unreadable: the values as calamine gave them)
+        return
+
+
+def _raw(grid: list[list], r: dict) -> object:
+    row = grid[r["_row"] - 1] if r["_row"] - 1 < len(grid) else []
+    j = r["_at"].get("staff_no", len(row))
+    return row[j] if j < len(row) else None
 
 
 def _filled_merges(sheet) -> list[list]:
@@ -805,7 +870,9 @@ def load_roster(path: Path, name: str) -> Roster:
     if staff_sheet is not None:
         seen: dict[str, int] = {}
         seen_names: dict[str, str] = {}
-        for r in _table(sheets[staff_sheet], staff_sheet, STAFF_COLUMNS, staff_required, name):
+        staff_rows = _table(sheets[staff_sheet], staff_sheet, STAFF_COLUMNS, staff_required, name)
+        _staff_numbers_as_shown(data, staff_sheet, sheets[staff_sheet], staff_rows)
+        for r in staff_rows:
             where = f"名册 {name} 工作表“{staff_sheet}”第 {r['_row']} 行"
             if empty := [label for key, label in (("staff_no", "工号"), ("name", "姓名")) if not r.get(key)]:
                 problems.append(f"{where}“{'”“'.join(empty)}”不能为空")
