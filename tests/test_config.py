@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from formkit.config import CONFIG_NAME, load_config
@@ -130,6 +132,16 @@ def test_staff_numbers_that_lost_their_zeros_since_the_forms_went_out_are_as_iss
     assert any("工号前面的 0 没有了" in w and "0012" in w for w in cfg.warnings)
 
 
+def test_note_lines_under_the_roster_tables_are_no_rows(workdir):
+    """注：应报人数含借调人员 typed under the 部门 table, 注：工号以人事处为准 under 人员: each stopped every command as a bad row
+    (“代码”应为…, “姓名”不能为空)."""
+    _roster(workdir, [("JWC", "教务处", "党政部门", "王芳", "刘副院长", 2), ("注：应报人数含借调人员，以人事处核定为准",)],
+            [("0012", "张伟", "JWC", "教务科科长", "中层干部"), ("0013", "李娜", "JWC", "考务专员", "一般干部"),
+             ("注:工号以人事处为准",)])
+    roster = load_config(workdir).roster
+    assert list(roster.departments) == ["JWC"] and [p.name for p in roster.staff] == ["张伟", "李娜"]
+
+
 def test_every_bad_roster_row_is_named_at_once(workdir):
     """Two departments of an unknown 类型 and a person with a wrong 职务层级: all three rows in one message (the office
     fixes the roster in one go, not one row per run)."""
@@ -147,6 +159,39 @@ def test_every_bad_roster_row_is_named_at_once(workdir):
 
 
 # -- settings in the wrong place, placeholders, phases --------------------------------------------------------
+
+@pytest.mark.parametrize("edit, says", [
+    (("[institution]", "[Institution]"), "文件中写的是 [Institution]，应写作 [institution]"),
+    (("[institution]\n", ""), "name 写在了所有 [节] 之前"),
+])
+def test_a_setting_not_found_under_its_section_says_why(workdir, edit, says):
+    """[Institution] typed with a capital, or its line deleted: "[institution] 缺少 name" although name is the next line."""
+    _edit(workdir, *edit)
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        load_config(workdir)
+
+
+def test_a_campaign_name_of_another_year_is_said(workdir):
+    """init's 2023年度廉政风险防控 kept while year and the dates were made 2024's: every form titled 2023, unsaid."""
+    _edit(workdir, "year = 2023", "year = 2024")
+    assert any("“2023年度廉政风险防控”中的年份与 year = 2024 不符" in w for w in load_config(workdir).warnings)
+    _edit(workdir, "2023年度廉政风险防控", "2023-2024学年廉政风险防控")
+    assert not any("中的年份与" in w for w in load_config(workdir).warnings)
+
+
+def test_a_configuration_notepad_saved_as_txt_is_named(workdir):
+    """Notepad saves formkit.toml.txt: "找不到 formkit.toml, run init" — init then wrote the example beside it, and every
+    form came out for 某某学院. Both say to rename the file."""
+    from formkit.errors import FormkitError
+    from formkit.workspace import init_workdir
+
+    (workdir / CONFIG_NAME).rename(workdir / "formkit.toml.txt")
+    with pytest.raises(ConfigError, match="但有“formkit.toml.txt”"):
+        load_config(workdir)
+    with pytest.raises(FormkitError, match="请把它改名为 formkit.toml"):
+        init_workdir(workdir)
+    assert not (workdir / CONFIG_NAME).exists()
+
 
 def test_a_setting_in_the_wrong_section_is_an_error_an_unknown_one_a_warning(workdir):
     """roster under [institution] would leave the example roster in use: an error naming the line; a typo'd key
@@ -246,6 +291,13 @@ def test_a_roster_saved_under_another_extension_is_read_by_its_content(workdir):
     (workdir / "名册.xls").write_bytes((workdir / "名册.xlsx").read_bytes())       # an .xlsx renamed .xls
     _edit(workdir, 'roster = "名册.xlsx"', 'roster = "名册.xls"')
     assert "JWC" in load_config(workdir).roster.departments
+
+
+def test_a_roster_missing_under_its_name_says_which_file_is_there(workdir):
+    """The roster saved as 名册(1).xlsx: "找不到名册文件 名册.xlsx" named no file the coordinator could see."""
+    (workdir / "名册.xlsx").rename(workdir / "名册(1).xlsx")
+    with pytest.raises(ConfigError, match=re.escape("文件夹中有“名册(1).xlsx”")):
+        load_config(workdir)
 
 
 def test_an_as_of_years_away_is_said(workdir):

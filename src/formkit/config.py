@@ -456,6 +456,11 @@ def _load_config(root: Path) -> Config:
         up = next((p for p in root.resolve().parents if (p / CONFIG_NAME).is_file()), None)
         if up is not None:      # run from inside inbox/ or outbox/
             raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；工作文件夹是上级的“{up}”：请在那里运行，或加上 --dir {up}。")
+        saved_as = sorted(p.name for p in root.iterdir() if p.is_file() and p.name != CONFIG_NAME
+                          and p.name.casefold().startswith(CONFIG_NAME.casefold()))
+        if saved_as:        # Notepad's *.txt filter, extensions hidden: formkit.toml.txt (init again wrote the example)
+            raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}，但有“{saved_as[0]}”（记事本保存时可能加上了 .txt）；请把它改名为 "
+                              f"{CONFIG_NAME}（在资源管理器中显示文件扩展名后改名），不要再运行 formkit init。")
         raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；请先运行 formkit init 创建工作目录，或用 --dir 指定工作目录。")
     raw, text = _read_toml(path)
 
@@ -469,21 +474,27 @@ def _load_config(root: Path) -> Config:
     inst, camp, pub = section("institution"), section("campaign"), section("publication")
     name = _text_setting(inst, "institution", "name", "单位名称")
     if not name:
-        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 name（单位名称）")
+        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 name（单位名称）{_why_missing(raw, 'institution', 'name')}")
     main_leader = _text_setting(inst, "institution", "main_leader", "单位主要领导姓名")
     if not main_leader:
-        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 main_leader（单位主要领导姓名）")
+        raise ConfigError(f"{CONFIG_NAME} 的 [institution] 缺少 main_leader（单位主要领导姓名）"
+                          f"{_why_missing(raw, 'institution', 'main_leader')}")
     for key, value, what, where in (("name", name, "单位名称", "表单标题、填表说明、汇总工作簿、公示和邮件草稿"),
                                     ("main_leader", main_leader, "主要领导姓名", "一级风险的“监督负责”和公示")):
         if value in PLACEHOLDERS:
-            warnings.append(f"{CONFIG_NAME} 的 [institution] {key} 还是示例文字“{value}”；请填写{what}后再生成表单"
-                            f"（它会出现在{where}中）。")
+            warnings.append(f"{CONFIG_NAME} 的 [institution] {key} 还是示例文字“{value}”；请填写{what}，然后重新运行 "
+                            f"formkit generate（它会出现在{where}中；用示例文字生成的表单不要发出）。")
     year = camp.get("year")
     if year is None:
         year = _year_said(camp, section("phases"), warnings)
     if not isinstance(year, int) or isinstance(year, bool):
         raise ConfigError(f"{CONFIG_NAME} 的 [campaign] year 应是整数年份，如 2023")
     campaign = _text_setting(camp, "campaign", "name", "活动名称") or f"{year}年度廉政风险防控"
+    if (years := set(re.findall(r"(?:19|20)\d\d", _arabic(unicodedata.normalize("NFKC", campaign))))) \
+            and str(year) not in years:
+        # (init's 2023年度… kept while year and the dates were made this year's: every form titled with last year)
+        warnings.append(f"{CONFIG_NAME} 的 [campaign] name “{campaign}”中的年份与 year = {year} 不符；表单标题、填表说明和"
+                        f"汇总工作簿都会写“{campaign}”。如是 {year} 年的活动，请改正名称中的年份后再生成表单。")
     roster_file = _text_setting(camp, "campaign", "roster", "名册文件名") or "名册.xlsx"
     as_of = _as_date(camp["as_of"], "[campaign] as_of") if "as_of" in camp else None
 
@@ -601,6 +612,9 @@ def _header(row: list, columns: dict[str, str]) -> dict[str, int]:
     return index
 
 
+_NOTE_LINE = re.compile(r"\s*(?:注|附注|备注|说明|填表说明|注意)\s*\d*\s*[：:]")
+
+
 def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[str], file: str) -> list[dict]:
     """Rows of a roster sheet as dicts keyed by field, with the Excel row number under '_row'. A 合计 row at the
     bottom is no department."""
@@ -624,6 +638,8 @@ def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[
             continue
         if any(normalize.fold(c) in _TOTALS for c in row[:3]):
             continue
+        if len(filled := [c for c in row if normalize.to_text(c)]) == 1 and _NOTE_LINE.match(normalize.to_text(filled[0])):
+            continue        # 注：应报人数含借调人员… typed under the table (it stopped every command as a bad row)
         values["_row"] = i
         values["_at"] = index
         out.append(values)
@@ -752,6 +768,18 @@ def _filled_merges(sheet) -> list[list]:
     return grid
 
 
+def _why_missing(raw: dict, section: str, key: str) -> str:
+    """Why a required setting was not found where it was written: its section's name typed otherwise ([Institution],
+    ［institution］ is a syntax error already), or the setting written above every section."""
+    for other, value in raw.items():
+        if other != section and isinstance(value, dict) and normalize.fold(other) == normalize.fold(section) \
+                and key in value:
+            return f"：文件中写的是 [{other}]，应写作 [{section}]（英文小写）"
+    if key in raw and not isinstance(raw[key], dict):
+        return f"：{key} 写在了所有 [节] 之前，请把它移到 [{section}] 这一行下面"
+    return ""
+
+
 def _year_said(camp: dict, phases: dict, warnings: list[str]) -> int:
     """The campaign's year where [campaign] year is not set: the year of the first phase date written, else the
     one in the campaign's name (2023年度…), else this year; said, so that no form carries a year nobody wrote."""
@@ -781,6 +809,13 @@ def _is_text(data: bytes) -> bool:
 
 def load_roster(path: Path, name: str) -> Roster:
     if not path.is_file():
+        stem = Path(name).name.split(".")[0].casefold()
+        near = sorted(p.name for p in path.parent.glob("*") if p.is_file() and p.name.casefold().startswith(stem)
+                      and not p.name.startswith(("~$", ".~lock")) and p.suffix.lower() in (".xlsx", ".xls", ".et", ".ods",
+                                                                                           ".xlsm", ".csv"))
+        if near:        # saved as 名册.xls, 名册(1).xlsx, 名册.xlsx.xlsx: which file it could be
+            raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置），文件夹中有“{near[0]}”；"
+                              f"如果这就是名册，请把它改名为 {name}，或在 formkit.toml 中写 roster = \"{near[0]}\"。")
         raise ConfigError(f"找不到名册文件 {name}（在 formkit.toml 的 [campaign] roster 中设置）")
     import io
 
