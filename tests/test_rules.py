@@ -2095,16 +2095,22 @@ def test_column_deleted(cfg, column, code, severity, status):
     assert (res.findings[0].field, res.findings[0].severity, res.status) == (column, severity, status)
 
 
-def test_a_repeated_header_row_is_no_data_row(cfg):
-    """The column labels copied again under the table (a second table below the first): that row is no risk, it
-    is said, and the row under it is read."""
+WORDED_OTHERWISE = {"风险点": "廉政风险点", "主要表现形式": "主要表现", "风险等级": "风险等级（一、二、三级）",
+                    "涉及“三重一大”": "是否涉及“三重一大”"}
+
+
+@pytest.mark.parametrize("worded", ["as the form's", "otherwise"])
+def test_a_repeated_header_row_is_no_data_row(cfg, worded):
+    """The column labels copied again under the table (a second table below the first, last year's header pasted with
+    its rows): that row is no risk, it is said, and the row under it is read. Also when last year's labels were worded
+    otherwise (廉政风险点, 风险等级（一、二、三级）): the form was returned, 风险类别 "风险类别" no choice."""
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3])
     labels = [c.label for c in FORMS["附件3"].columns]
 
     def second_table(ws):
         hr, cols = table_header_row(ws, labels)
         for label, c in cols.items():
-            ws.cell(hr + 3, c, label)
+            ws.cell(hr + 3, c, WORDED_OTHERWISE.get(label, label) if worded == "otherwise" else label)
         for label, value in RISK3B.items():
             ws.cell(hr + 4, cols[label], value)
 

@@ -339,6 +339,15 @@ def _header_labels(line: list, spec: FormSpec) -> dict[int, str]:
     return labels if len(labels) >= 3 and others <= 1 else {}
 
 
+def _label_worded_otherwise(cell: object, label_key: str) -> bool:
+    """Whether a cell of a header row pasted with last year's rows is its column's label worded otherwise (廉政风险点,
+    风险点名称, 风险等级（一、二、三级）, 是否涉及“三重一大”, 主要表现): short text holding the label, or part of it."""
+    if type(cell) is not str or len(cell) > 30 or not label_key:
+        return False
+    key = normalize.label_key(cell)
+    return label_key in key or (len(key) >= 2 and key in label_key)
+
+
 def _reordered_header(line: list, spec: FormSpec, mapping: dict[str, int]) -> list[int]:
     """The cells of a header row (_header_labels) that stand in other columns than `mapping`'s (a header of another
     layout pasted under the table); [] when it is no header, or one of the same layout."""
@@ -944,7 +953,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                     and 0 < len(line[j]) <= longest and normalize.label_key(line[j]) == k] \
             if not header_texts.isdisjoint(line) else ()
         if len(repeated) >= 2 and all(j in repeated or j not in own_labels or line[j] in ("", None)
-                                      for j in range(width)):
+                                      or _label_worded_otherwise(line[j], own_labels[j][0]) for j in range(width)):
             # the column labels again (a second table pasted under the first, a printout's header copied):
             # no data row
             findings.append(F.make(F.HEADER_REPEATED, sheet=sheet, cell=a1(r, min(repeated)), detail=str(r + 1),
