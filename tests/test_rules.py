@@ -2679,7 +2679,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
 
@@ -4394,6 +4394,26 @@ def test_a_risks_second_manifestation_typed_on_the_row_under_it_is_the_same_risk
     assert triples(res) == {(form, table_ref(path, form, "主要表现形式", 1), "row-continued")}
     assert res.status == "accepted"
     assert [r.values["manifest"] for r in res.checked.rows] == ["1.坐支现金\n2.公款私存"]
+
+
+def test_a_column_pasted_one_row_too_low_is_returned(cfg):
+    """主要表现形式 copied from Word column by column lands one row low: empty on the first risk, each risk given its upper
+    neighbour's, the last one alone under the table. It was accepted, the lone cell joined to the last risk's (row-
+    continued, a note): every risk catalogued with another's 表现. Returned, the column named at the lone cell."""
+    risks = [{**RISK3, "风险点": f"风险点{i}", "主要表现形式": None} for i in range(3)]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[*risks, {}])
+
+    def shift(ws):
+        hr, cols = table_header_row(ws, ["风险点", "主要表现形式"])
+        for i in range(3):
+            ws.cell(hr + 2 + i, cols["主要表现形式"], f"表现{i}")
+
+    _edit(path, shift)
+    res = run(cfg)[path.name]
+    (f,) = [f for f in res.findings if f.severity == "error"]
+    assert (f.code, f.cell, f.field) == ("column-shifted", table_ref(path, "附件3", "主要表现形式", 3), "主要表现形式")
+    assert "第一行（第" in f.message and "表现2" in f.message and res.status == "returned"
+    assert "row-continued" not in {x.code for x in res.findings}
 
 
 @pytest.mark.parametrize("heading", [{"序号": "一", "权力事项": "教学管理"}, {"序号": "（二）", "权力事项": "人事管理"},

@@ -294,6 +294,10 @@ MEASURE_CONTINUES = _code(
 ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
+COLUMN_SHIFTED = _code(
+    "column-shifted", ERROR, "整列错位",
+    "“{field}”一列看起来整体下移了一行：第一行（第 {detail} 行）这一列是空的，最后一行下面却多出一格（{value}）。请把这一列的"
+    "内容整体上移一行，使每一格与本行的风险点对应；如果没有错位，请补填第一行的“{field}”。")
 DITTO = _code(
     "ditto", INFO, "“同上”按上一行汇总",
     "“{field}”写的是“{detail}”，已按上一行的“{value}”汇总；如不是这个意思，请直接填写内容。")

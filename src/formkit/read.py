@@ -1085,8 +1085,17 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 prev.values[key] = f"{before}\n{text}" if before else text
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
-            findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
-                                   field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+            if len(named) == 1 and before and len(rows) >= 3 and not to_text(rows[0].values.get(named[0], "")) \
+                    and all(to_text(x.values.get(named[0], "")) for x in rows[1:]):
+                # the column empty in the first row, filled in every other and one cell more under the last: pasted
+                # one row too low (copied column by column from Word), every row's value its upper neighbour's
+                # (accepted so, the last two joined)
+                findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[named[0]]), key=named[0],
+                                       detail=str(rows[0].excel_row), field=spec.column(named[0]).label,
+                                       value=to_text(values[named[0]])[:30]))
+            else:
+                findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
+                                       field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
         _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))
