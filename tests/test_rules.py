@@ -2675,7 +2675,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
+    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
@@ -4394,6 +4394,19 @@ def test_a_risks_second_manifestation_typed_on_the_row_under_it_is_the_same_risk
     assert triples(res) == {(form, table_ref(path, form, "主要表现形式", 1), "row-continued")}
     assert res.status == "accepted"
     assert [r.values["manifest"] for r in res.checked.rows] == ["1.坐支现金\n2.公款私存"]
+
+
+@pytest.mark.parametrize("text, items", [("1.公文处理不及时；2.公章使用不规范", 2), ("（1）会议费报销不规范；（2）公务接待超标准；（3）采购不公开", 3),
+                                         ("①收受礼金\n②违规兼职", 2), ("1.5万元以上采购未公开招标", 0),
+                                         ("1.审批把关不严", 0), ("一、公文处理不及时。二、公章使用不规范", 2)])
+def test_several_risks_numbered_in_one_cell_are_said(cfg, text, items):
+    """Risks pasted from Word into one 风险点 cell (1.…；2.…): one risk with one level, number and measure, unsaid. Said
+    where the cell numbers items 1, 2, … one after another (not 1.5万元, nor a lone 1.)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "风险点": text}])
+    res = run(cfg)[path.name]
+    said = [f for f in res.findings if f.code == "risks-in-one-cell"]
+    assert [(f.cell, f.severity) for f in said] == ([(table_ref(path, "附件3", "风险点", 0), "warning")] if items else [])
+    assert all(f"列了 {items} 项" in f.message for f in said) and res.status == "accepted"
 
 
 def test_a_column_pasted_one_row_too_low_is_returned(cfg):

@@ -406,6 +406,10 @@ NO_ROWS = _code(
 DUPLICATE_ROW = _code(
     "duplicate-row", WARNING, "重复的行",
     "这一行与原表第 {detail} 行内容完全相同，只汇总一次；如确属重复请删除，如是另一项请改写清楚。")
+RISKS_IN_ONE_CELL = _code(
+    "risks-in-one-cell", WARNING, "一格中有几个风险点",
+    "“风险点”一格中编号列了 {detail} 项（{value}）；已作为一个风险点汇总。每个风险点请单独填一行（各有自己的风险等级、风险编号和"
+    "防控措施）：请把它们分成几行后重新报送；如果确是一个风险点，请去掉编号。")
 MAJOR_NOT_LEVEL1 = _code(
     "major-not-level1", WARNING, "三重一大但非一级",
     "该风险涉及“三重一大”，但风险等级为{value}；按实施方案，涉及“三重一大”的一般应评为一级，请核实。")

@@ -1060,6 +1060,39 @@ def duplicate_rows(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             seen[key] = row.excel_row
 
 
+_ENUMERATED = re.compile(r"(?:^|(?<=[\n；;。]))\s*(?:(\d{1,2})[.．、)）](?!\d)|[(（](\d{1,2})[)）]|([\u2460-\u2469])"
+                         r"|([一二三四五六七八九十])、)")
+
+
+def _enumerated(text: str) -> int:
+    """How many items a text numbers one after another from the first (1. … ；2. …, （1）…（2）…, ①…②…, 一、…二、…), each
+    at its start or after a line break, ；or 。; 0 for fewer than two."""
+    if len(text) < 6 or len(text) > 2000:
+        return 0
+    numbers = []
+    for m in _ENUMERATED.finditer(text):
+        digits, bracketed, circled, chinese = m.groups()
+        numbers.append(int(digits or bracketed) if digits or bracketed else
+                       ord(circled) - 0x245F if circled else "一二三四五六七八九十".index(chinese) + 1)
+    count = 0
+    for n in numbers:
+        if n != count + 1:
+            break
+        count = n
+    return count if count >= 2 else 0
+
+
+@rule(forms=("附件3", "附件4"))
+def risks_in_one_cell(c: Checked, ctx: Context) -> Iterator[F.Finding]:
+    """Two or three risks pasted from Word into one 风险点 cell (1.公文处理不及时；2.公章使用不规范): one risk with one level,
+    one number, one measure, unsaid. Said; the cell holding a numbered list, items 1, 2, … one after another."""
+    for row in c.rows:
+        text = row.values.get("risk")
+        if type(text) is str and text[:1] in "1１(（①一 \n" and (n := _enumerated(text)):
+            yield F.make(F.RISKS_IN_ONE_CELL, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点", value=text,
+                         detail=n, row=row.index, key="risk")
+
+
 @rule(forms=("附件2", "附件3", "附件4"))
 def major_is_level1(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """涉及“三重一大”=是 deserves 一级 (plan, 第二阶段)."""
