@@ -2679,7 +2679,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
 
@@ -4407,6 +4407,20 @@ def test_several_risks_numbered_in_one_cell_are_said(cfg, text, items):
     said = [f for f in res.findings if f.code == "risks-in-one-cell"]
     assert [(f.cell, f.severity) for f in said] == ([(table_ref(path, "附件3", "风险点", 0), "warning")] if items else [])
     assert all(f"列了 {items} 项" in f.message for f in said) and res.status == "accepted"
+
+
+@pytest.mark.parametrize("line", [{"风险类别": "岗位职责"}, {"序号": "一、岗位职责风险"}])
+def test_a_category_line_over_its_risks_gives_them_their_category(cfg, line):
+    """A Word table pasted with its category lines (岗位职责 alone in 风险类别, or 一、岗位职责风险 in 序号) over risks
+    without a 风险类别: the line was a risk missing 风险点 and 风险等级 (or a heading), its risks returned for their
+    category. It is their category (category-heading), the rows accepted; a risk with its own category keeps it."""
+    risks = [{**RISK3, "风险类别": None}, {**RISK3B, "风险类别": None}, {**RISK3, "风险点": "其他风险", "风险类别": "思想道德"}]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[line, *risks])
+    res = run(cfg)[path.name]
+    column = next(iter(line))
+    assert triples(res) == {("附件3", table_ref(path, "附件3", column, 0), "category-heading")}
+    assert res.status == "accepted"
+    assert [r.values["category"] for r in res.checked.rows] == ["岗位职责", "岗位职责", "思想道德"]
 
 
 def test_a_column_pasted_one_row_too_low_is_returned(cfg):

@@ -339,6 +339,25 @@ def _header_labels(line: list, spec: FormSpec) -> dict[int, str]:
     return labels if len(labels) >= 3 and others <= 1 else {}
 
 
+def _category_named(spec: FormSpec, text: str) -> str | None:
+    """The one 风险类别 a section heading names (一、岗位职责风险 → 岗位职责), on a risk form; None for none or several."""
+    col = spec.column("category")
+    if col is None or not col.allowed:
+        return None
+    key = normalize.fold(text)
+    named = [c for c in col.allowed if normalize.fold(c) in key]
+    return named[0] if len(named) == 1 else None
+
+
+def _group_below(grid: list[list], r: int, mapping: dict[str, int]) -> bool:
+    """Whether the row under a lone 风险类别 is a risk without one (a category line over its risks)."""
+    if r + 1 >= len(grid):
+        return False
+    below = grid[r + 1]
+    cells = {key: normalize.to_text(below[j]) if j < len(below) else "" for key, j in mapping.items()}
+    return not cells.get("category") and bool(cells.get("risk")) and sum(1 for v in cells.values() if v) >= 2
+
+
 def _label_worded_otherwise(cell: object, label_key: str) -> bool:
     """Whether a cell of a header row pasted with last year's rows is its column's label worded otherwise (廉政风险点,
     风险点名称, 风险等级（一、二、三级）, 是否涉及“三重一大”, 主要表现): short text holding the label, or part of it."""
@@ -891,6 +910,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    and any(j < len(line) and line[j] not in ("", None) for j in plain)), default=hr))
         return real_below[0]
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
+    group: tuple[str, str] | None = None    # (风险类别, its cell) of a category line over the risks under it
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
 
@@ -989,10 +1009,28 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 or (not to_text(seq) and _HEADING_TEXT.match(to_text(values[named[0]])))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
-            # 二、 carried on under the risk above
-            findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
-                                   field=spec.column(named[0]).label,
-                                   value=" ".join(to_text(line[j]) for j in filled)))
+            # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs
+            text = " ".join(to_text(line[j]) for j in filled)
+            group = _category_named(spec, text) if _group_below(grid, r, mapping) else None
+            if group is not None:
+                group = (group, a1(r, mapping[named[0]]))
+                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1), value=text,
+                                       field=group[0]))
+            else:
+                findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
+                                       field=spec.column(named[0]).label, value=text))
+            last_seen = r
+            heading_after = len(rows)
+            continue
+        if named == ["category"] and not to_text(seq) and not spec.is_measure_form and all(j in by_col for j in filled) \
+                and (choice := normalize.choice(values["category"], spec.column("category").allowed,
+                                                spec.column("category").synonyms)[0]) \
+                and _group_below(grid, r, mapping):
+            # a category line over its risks, as Word tables group them (岗位职责 alone, the risks under it with no
+            # 风险类别): theirs (it was a risk missing 风险点 and 风险等级, its risks returned for their category)
+            group = (choice, a1(r, mapping["category"]))
+            findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1),
+                                   value=to_text(values["category"]), field=choice))
             last_seen = r
             heading_after = len(rows)
             continue
@@ -1066,8 +1104,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             seq = to_text(values.get("seq", ""))
             if seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) and not _TOTAL.match(seq):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
-                # into 备注)
-                findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),
+                # into 备注); one naming a 风险类别 over risks without one is theirs
+                named_category = _category_named(spec, seq) if _group_below(grid, r, mapping) else None
+                group = (named_category, a1(r, mapping["seq"])) if named_category else None
+                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1), value=seq,
+                                       field=group[0]) if group else
+                                F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),
                                        field="序号", value=seq))
             elif seq and not _SEQ_LIKE.fullmatch(seq) and seq not in FILLER_TEXTS:
                 # words in the 序号 column (合计：共 3 项…): no data row, but said, not dropped
@@ -1104,6 +1146,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             for key, j in mapping_items:
                 if j in covered[r]:
                     refs[key] = col_letters(j + 1) + str(covered[r][j] + 1)
+        if group is not None and not to_text(values.get("category")):
+            values["category"], refs["category"] = group
         for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
             if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
                 extras[f"{col_letters(j + 1)}列"] = text
