@@ -1216,8 +1216,28 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     path = submit(cfg, "附件5", src=a5, by_risk_id={
         "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险编号": "JWC-0012-01"}})
     res = run(cfg)[path.name]
-    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 1), "prefilled-changed")}
-    assert "JWC-0012-02" in res.findings[0].message
+    assert triples(res) == {("附件5", table_ref(path, "附件5", "风险编号", 1), "risk-id-other-row")}
+    assert "编号 JWC-0012-02" in res.findings[0].message and "“JWC-0012-01”是另一条风险点的编号" in res.findings[0].message
+
+
+def test_last_years_rows_pasted_in_another_order_say_the_number_and_the_risk_do_not_match(cfg):
+    """Last year's 附件5 rows pasted over the pre-filled ones in another order: each cell still holding its pre-filled
+    number was said to be "改为 -01（原为 -02）". Said as what it is: the row's number is another risk's (the numbers
+    swapped here, the rest of the rows as pre-filled: the same to the reader)."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点"])
+    ws.protection.sheet = False
+    one, two = (next(r for r in range(hr + 1, hr + 20) if ws.cell(r, cols["风险编号"]).value == rid)
+                for rid in ("JWC-0012-01", "JWC-0012-02"))
+    ws.cell(one, cols["风险编号"]).value, ws.cell(two, cols["风险编号"]).value = "JWC-0012-02", "JWC-0012-01"
+    wb.save(path)
+    res = run(cfg)[path.name]
+    assert {(f.cell, f.code) for f in res.findings if f.severity != "info"} == {
+        (table_ref(path, "附件5", "风险编号", 0), "risk-id-other-row"), (table_ref(path, "附件5", "风险编号", 1), "risk-id-other-row")}
+    assert res.status == "accepted"
 
 
 def test_the_head_of_a_department_does_not_supervise_his_own_risks(cfg, workdir):
@@ -2675,7 +2695,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
+    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
@@ -4279,7 +4299,7 @@ def test_a_risk_cell_merged_over_a_number_dragged_down_is_still_questioned(cfg):
     wb.save(path)
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
-    assert {f.code for f in res.findings} & {"prefilled-changed", "risk-text-differs"}
+    assert {f.code for f in res.findings} & {"prefilled-changed", "risk-id-other-row", "risk-text-differs"}
     measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"] in ("JWC-B01", "JWC-B02")}
     assert "第二条措施" not in measures.get("JWC-B02", "")
 

@@ -467,6 +467,10 @@ RISK_WITHOUT_MEASURE = _code(
 PREFILLED_CHANGED = _code(
     "prefilled-changed", WARNING, "预填内容被修改",
     "预填的“{field}”被改为“{value}”（原为“{detail}”）；已按原值汇总。")
+RISK_ID_OTHER_ROW = _code(
+    "risk-id-other-row", WARNING, "风险编号与风险点不对应",
+    "本行的风险编号“{value}”是另一条风险点的编号，与本行的风险点不对应（本行是{detail}）；已按风险点汇总。请核对本行的风险编号"
+    "（可能是粘贴时各行的顺序不同）。")
 PREFILLED_RISK_CHANGED = _code(
     "prefilled-risk-changed", WARNING, "措施表中的风险点被修改",
     "预填的“{field}”被改为“{value}”（原为“{detail}”）；措施表中的风险点以登记时为准，已按原值汇总。如需修改风险点本身"

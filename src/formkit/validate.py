@@ -1515,8 +1515,11 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 # (an earlier wording of it is no change)
                 other = _risk_named(scope, text, rid)
                 if other is not None and rid in carried and other["风险编号"] in carried:
-                    # the 风险点 is another pre-filled risk's: the 风险编号 is what was changed (pasted over)
-                    yield _number_changed(c, row, rid, other)
+                    # the 风险点 is another pre-filled risk's: the 风险编号 is what was changed (pasted over: last year's
+                    # rows in another order; "改为 -01（原为 -02）" on a cell pre-filled -01 and still holding it)
+                    yield F.make(F.RISK_ID_OTHER_ROW, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                                 value=rid, detail=f"“{_preview(other['风险点'])}”，编号 {other['风险编号']}",
+                                 row=row.index, key="risk_id")
                     match = other
                 elif prefilled:
                     yield F.make(F.PREFILLED_RISK_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
