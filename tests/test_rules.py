@@ -357,6 +357,17 @@ def test_choices_typed_in_traditional_characters(cfg):
     assert [(r["风险类别"], r["风险等级"]) for r in a.catalogue] == [("岗位职责", RISK3["风险等级"]), ("外部环境", "三级")]
 
 
+def test_choices_pasted_from_a_phone_with_an_emoji_selector_are_the_choices(cfg):
+    """二级 and 岗位职责 pasted from a phone's chat carry an invisible emoji variation selector (U+FE0F): the form was
+    returned, "当前为“二级”", the person unable to see what was wrong. The choices, nothing said."""
+    rows = [{**RISK3, "风险类别": "岗位职责\ufe0f", "风险等级": "二级\ufe0f"}]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted" and not [f for f in res.findings if f.severity != "info"]
+    assert [(r["风险类别"], r["风险等级"]) for r in a.catalogue] == [("岗位职责", "二级")]
+
+
 def test_major_not_level1(cfg):
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "涉及“三重一大”": "是"}, RISK4B])
     res = run(cfg)[path.name]

@@ -23,8 +23,9 @@ _CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-。�
 _NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧﹒－-。｡∙⋅"})
 _NAME_MARKS = re.compile(r"[·•．.・‧﹒－\-\s\u3000。｡∙⋅]")
 _ALL_SPACE = re.compile(r"[\s\u00a0\u3000\u2002-\u200b\ufeff]+")
-_QUOTES = str.maketrans("級風險崗職責機環業務決執監檢領導組辦長員層幹黨書記專師門類點權財規範製內設現", "级风险岗职责机环业务决执监检领导组办长员层干党书记专师门类点权财规范制内设现", "\"'“”‘’「」『』")
-"""What a comparison key drops (quotes) and reads as simplified: the traditional forms of the characters of the
+_QUOTES = str.maketrans("級風險崗職責機環業務決執監檢領導組辦長員層幹黨書記專師門類點權財規範製內設現", "级风险岗职责机环业务决执监检领导组办长员层干党书记专师门类点权财规范制内设现", "\"'“”‘’「」『』\ufe0e\ufe0f")
+"""What a comparison key drops (quotes, emoji variation selectors: 二级\ufe0f pasted from a phone's chat looks 二级) and reads
+as simplified: the traditional forms of the characters of the
 forms' labels and choices (二級 is 二级, 崗位職責 is 岗位职责, typed on a traditional-Chinese system); no general
 conversion (names keep their characters)."""
 
@@ -177,7 +178,7 @@ def level(value: object) -> tuple[str | None, bool]:
         base, note = (_LEVEL_WORDS.get(_bare(part)) for part in noted)
         others = {lv for lv in ("一级", "二级", "三级") if lv in noted[1]} - {base}
         canon = base if base is not None and note in (None, base) and not others else None
-    return canon, canon is not None and raw != canon
+    return canon, canon is not None and _unselected(raw) != canon
 
 
 _YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
@@ -230,12 +231,17 @@ def yesno(value: object) -> tuple[str | None, bool]:
     return None, False
 
 
+def _unselected(text: str) -> str:
+    """Text without emoji variation selectors (invisible: 二级\ufe0f is 二级 as typed, no change to say)."""
+    return text.replace("\ufe0f", "").replace("\ufe0e", "") if "\ufe0f" in text or "\ufe0e" in text else text
+
+
 def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) -> tuple[str | None, bool]:
     raw = to_text(value)
     key = _bare(fold(raw))
     for c in choices:
         if fold(c) == key:
-            return c, raw != c
+            return c, _unselected(raw) != c
     for alias, target in synonyms.items():
         if fold(alias) == key:
             return target, True
