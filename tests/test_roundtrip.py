@@ -1689,11 +1689,15 @@ def test_a_deleted_risks_number_stays_retired_when_the_deletion_and_a_new_risk_c
     assert _numbers(cfg) == {"成绩录入把关不严": "JWC-B01", "调课审批不严": "JWC-B03", "教辅选用中可能收受书商回扣": "JWC-B04"}
 
 
-def test_a_measure_written_for_a_risks_earlier_wording_is_asked_about_when_it_names_another_thing(cfg, workdir):
+@pytest.mark.parametrize("second, noted", [("存在接受学生家长宴请的风险", False),
+                                           ("接受学生家长宴请，并违规为其子女调换考场", True)])
+def test_a_measure_written_for_a_risks_earlier_wording_is_asked_about_when_it_names_another_thing(cfg, workdir, second,
+                                                                                                  noted):
     """张伟's measures accepted; his 附件3 re-sent with 成绩修改审批把关不严 now 成绩录入审批把关不严 (the number kept by the
     wordings' likeness) and 接受学生家长宴请 now 存在接受学生家长宴请的风险 (reworded only): the measure written for the
     first goes on, said at his 附件5 for the office (it was merged for the other thing unsaid; a warning, half of such
-    changes were synonyms, 不严 → 不到位, each drawing a reply); not for the second."""
+    changes were synonyms, 不严 → 不到位, each drawing a reply); not for the second. Said also where the second keeps
+    every word and adds another thing (…，并违规为其子女调换考场: it was taken for a rewording)."""
     fill_risk_stage(cfg, workdir / "inbox")
     paths = generate_campaign(cfg, "measures", accepted=analyse(cfg))
     fill(_find(paths, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", by_risk_id={
@@ -1703,14 +1707,14 @@ def test_a_measure_written_for_a_risks_earlier_wording_is_asked_about_when_it_na
     fill(_find(generate_campaign(cfg, "risks"), "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx",
          header={"填表日期": "2023-04-20"}, rows=[
              {"风险类别": "岗位职责", "风险点": "成绩录入审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"},
-             {"风险类别": "思想道德", "风险点": "存在接受学生家长宴请的风险", "主要表现形式": "吃请收礼", "风险等级": "三级"}])
+             {"风险类别": "思想道德", "风险点": second, "主要表现形式": "吃请收礼", "风险等级": "三级"}])
     result = merge(cfg)
     cat = {r["风险编号"]: (r["风险点"], r["防控措施"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
-    assert cat == {"JWC-0012-01": ("成绩录入审批把关不严", "成绩修改双人复核"),
-                   "JWC-0012-02": ("存在接受学生家长宴请的风险", "拒绝宴请")}
+    assert cat == {"JWC-0012-01": ("成绩录入审批把关不严", "成绩修改双人复核"), "JWC-0012-02": (second, "拒绝宴请")}
     measures = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
     said = [f for f in measures.findings if f.code == "measure-for-earlier-wording"]
-    assert [(f.value, f.severity) for f in said] == [("成绩修改审批把关不严", "info")] and "成绩录入审批把关不严" in said[0].message
+    assert [(f.value, f.severity) for f in said] == [("成绩修改审批把关不严", "info")] + (
+        [("接受学生家长宴请", "info")] if noted else []) and "成绩录入审批把关不严" in said[0].message
     ws = openpyxl.load_workbook(workdir / "inbox/张伟_措施.xlsx")["附件5"]
     assert ws[said[0].cell].value == "成绩修改双人复核"
 

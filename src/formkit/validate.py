@@ -1503,11 +1503,12 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 and risk_ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") != str(row.excel_row)
             earlier = {_unpunctuated(w) for w in ctx.former.get(rid, ())}
             if text and not merged_down and match_key(text) != (now := match_key(match["风险点"])) \
-                    and match_key(text) in earlier and not normalize.words_kept(now, match_key(text)) \
-                    and not normalize.words_kept(match_key(text), now) and iso_text(row.values.get("measure", "")):
+                    and match_key(text) in earlier and not normalize.words_kept(match_key(text), now) \
+                    and iso_text(row.values.get("measure", "")):
                 # an earlier wording of it, now another in what it names (公车私用 → 公款私用, its number kept by the
-                # wordings' likeness): the measure written for the one is merged for the other, asked to be checked
-                # (it went on unsaid, to the publication)
+                # wordings' likeness), or more (…收受供应商好处的风险，并向学生高价推销教辅材料: every word kept and another
+                # thing added): the measure written for the one is merged for the other, asked to be checked (it went on
+                # unsaid, to the publication); not where the risk only lost words or was reworded (可能… → 存在…的风险)
                 yield F.make(F.MEASURE_FOR_EARLIER_WORDING, sheet=c.sub.sheet, cell=row.refs.get("measure"),
                              field="防控措施", value=text, detail=match["风险点"], row=row.index, key="measure")
             if text and not merged_down and match_key(text) != match_key(match["风险点"]) \
