@@ -2709,7 +2709,7 @@ VALIDATION_CODES = {
     "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
-    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
+    "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "header-pasted-over", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
     "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "campaign-renamed",
 }
 
@@ -4454,24 +4454,60 @@ def test_a_category_line_over_its_risks_gives_them_their_category(cfg, line):
     assert [r.values["category"] for r in res.checked.rows] == ["岗位职责", "岗位职责", "思想道德"]
 
 
-def test_a_column_pasted_one_row_too_low_is_returned(cfg):
+def test_rows_pasted_over_the_header_are_read_by_the_forms_columns(cfg):
+    """Two risks pasted one row too high, over the table's header (the sheet unprotected first): the form was returned
+    as "header not found", the risks in no output, the feedback workbook's table empty while its mail said "已填入您原来
+    的内容". Returned at the header row, the rows read by the form's columns and put into the feedback workbook."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[])
+
+    def paste_over_header(ws):
+        hr, cols = table_header_row(ws, [c.label for c in FORMS["附件3"].columns])
+        for i, risk in enumerate((RISK3, RISK3B)):
+            for label, c in cols.items():
+                ws.cell(hr + i, c, {**risk, "序号": i + 1}.get(label))
+
+    _edit(path, paste_over_header)
+    res = run(cfg)[path.name]
+    (f,) = [f for f in res.findings if f.severity == "error"]
+    hr, _ = table_header_row(form_sheet(openpyxl.load_workbook(blank(cfg, "附件3", "JWC", "张伟"))),
+                             [c.label for c in FORMS["附件3"].columns])
+    assert (f.code, f.cell) == ("header-pasted-over", f"A{hr}") and res.status == "returned"
+    assert [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
+    merge(cfg)
+    fbs = sorted((cfg.outbox / "反馈").rglob("*.xlsx"))
+    mine = [p for p in fbs if p.name.startswith(path.stem)]
+    assert len(mine) == 1, fbs
+    fb = mine[0]
+    texts = {c.value for row in form_sheet(openpyxl.load_workbook(fb)).iter_rows() for c in row}
+    assert {RISK3["风险点"], RISK3B["风险点"], "风险点"} <= texts
+
+
+@pytest.mark.parametrize("last", ["表现2", "2.表现2"])
+def test_a_column_pasted_one_row_too_low_is_read_one_row_up(cfg, last):
     """主要表现形式 copied from Word column by column lands one row low: empty on the first risk, each risk given its upper
     neighbour's, the last one alone under the table. It was accepted, the lone cell joined to the last risk's (row-
-    continued, a note): every risk catalogued with another's 表现. Returned, the column named at the lone cell."""
+    continued, a note): every risk catalogued with another's 表现. Read one row up, each value from its own cell, said
+    (a warning) at the lone cell. Not where the lone text goes on from the one above (numbered as its next item)."""
     risks = [{**RISK3, "风险点": f"风险点{i}", "主要表现形式": None} for i in range(3)]
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[*risks, {}])
 
     def shift(ws):
         hr, cols = table_header_row(ws, ["风险点", "主要表现形式"])
-        for i in range(3):
-            ws.cell(hr + 2 + i, cols["主要表现形式"], f"表现{i}")
+        for i, text in enumerate(("表现0", "1.表现1" if last != "表现2" else "表现1", last)):
+            ws.cell(hr + 2 + i, cols["主要表现形式"], text)
 
     _edit(path, shift)
     res = run(cfg)[path.name]
-    (f,) = [f for f in res.findings if f.severity == "error"]
-    assert (f.code, f.cell, f.field) == ("column-shifted", table_ref(path, "附件3", "主要表现形式", 3), "主要表现形式")
-    assert "第一行（第" in f.message and "表现2" in f.message and res.status == "returned"
-    assert "row-continued" not in {x.code for x in res.findings}
+    assert res.checked is not None, [(f.code, f.message) for f in res.findings]
+    got = [(r.values["manifest"], r.refs["manifest"]) for r in res.checked.rows]
+    if last == "表现2":
+        (f,) = [f for f in res.findings if f.severity != "info"]
+        assert (f.code, f.cell, f.field) == ("column-shifted", table_ref(path, "附件3", "主要表现形式", 3), "主要表现形式")
+        assert "第一行（第" in f.message and "表现2" in f.message and res.status == "accepted"
+        assert got == [(f"表现{i}", table_ref(path, "附件3", "主要表现形式", i + 1)) for i in range(3)]
+    else:
+        assert "column-shifted" not in {x.code for x in res.findings} and "row-continued" in {x.code for x in res.findings}
+        assert got[2][0] == "1.表现1\n2.表现2"
 
 
 @pytest.mark.parametrize("heading", [{"序号": "一", "权力事项": "教学管理"}, {"序号": "（二）", "权力事项": "人事管理"},

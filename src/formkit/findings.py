@@ -253,6 +253,10 @@ STAFF_NO_MISMATCH = _code(
 TABLE_NOT_FOUND = _code(
     "table-not-found", ERROR, "找不到表头",
     "找不到表格的表头行（应包含：{detail}）；请不要删除或改写表头。")
+HEADER_PASTED_OVER = _code(
+    "header-pasted-over", ERROR, "表头被覆盖",
+    "第 {detail} 行原是表格的表头（{value}），被粘贴的内容覆盖了；已按下发表单的各列读取这一行及以下各行（见反馈表），"
+    "请核对各行后重新报送，不要在表头行中填写。")
 COLUMN_MISSING = _code(
     "column-missing", ERROR, "缺少必填列",
     "表格缺少“{field}”列；请使用下发的表单，不要删除列。")
@@ -295,9 +299,9 @@ ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
 COLUMN_SHIFTED = _code(
-    "column-shifted", ERROR, "整列错位",
-    "“{field}”一列看起来整体下移了一行：第一行（第 {detail} 行）这一列是空的，最后一行下面却多出一格（{value}）。请把这一列的"
-    "内容整体上移一行，使每一格与本行的风险点对应；如果没有错位，请补填第一行的“{field}”。")
+    "column-shifted", WARNING, "整列错位",
+    "“{field}”一列看起来整体下移了一行：第一行（第 {detail} 行）这一列是空的，最后一行下面却多出一格（{value}）；已按上移一行"
+    "汇总（每一格算作上一行的）。请核对每一行的“{field}”是否对应；如不对应，请改正后重新报送。")
 DITTO = _code(
     "ditto", INFO, "“同上”按上一行汇总",
     "“{field}”写的是“{detail}”，已按上一行的“{value}”汇总；如不是这个意思，请直接填写内容。")

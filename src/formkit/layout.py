@@ -1,14 +1,12 @@
 """Where each part of a form sits in a generated workbook (0-based row/column).
 
-Generation, feedback and the demo's filling use the same layout; reading never relies on it:
-it finds labels wherever the submitter's program moved them.
+Generation, feedback and the demo's filling use the same layout; reading finds labels wherever the submitter's program
+moved them, and relies on it only where a form's own header row was pasted over (read._header_pasted_over).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from formkit.spec import Field, FormSpec
 
@@ -64,6 +62,8 @@ class Layout:
 
     def a1(self, row: int | None, key: str) -> str:
         """A1 of a data cell (row = 0-based data row) or of a header/sign-off value (row None)."""
+        from xlsxwriter.utility import xl_rowcol_to_cell     # (reading uses the layout, and imports no writer)
+
         if row is None:
             if key in self.labels:
                 return xl_rowcol_to_cell(*self.header_value(key))

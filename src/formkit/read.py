@@ -349,6 +349,73 @@ def _category_named(spec: FormSpec, text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def _header_pasted_over(grid: list[list], spec: FormSpec) -> int | None:
+    """The row of a generated form's table header when rows were pasted over it (its header block where generate put
+    it, the spacer row above the header empty, the header row holding values and no label): that row, else None."""
+    from formkit.layout import Layout
+
+    layout = Layout(spec, 0)
+    at = layout.table_row       # (the header block where generate put it, checked below)
+    if at >= len(grid) or any(normalize.to_text(c) for c in grid[at - 1]):
+        return None
+    placed = 0
+    for key, (r, c) in layout.labels.items():
+        row = grid[r] if r < len(grid) else []
+        placed += c < len(row) and normalize.label_key(row[c]) == normalize.label_key(spec.header_field(key).label)
+    if placed < 2 or placed < len(layout.labels) // 2:
+        return None
+    line = grid[at]
+    index = _label_index(spec)
+    filled = [j for j in range(min(len(line), len(spec.columns))) if normalize.to_text(line[j])]
+    labels = sum(1 for j in filled if type(line[j]) is str and normalize.label_key(line[j]) in index)
+    # (values in most of its cells: the labels of the columns the paste did not reach may remain; values a risk has, a
+    # 序号 or a choice of a dropdown, not a header written over in other words)
+    if len(filled) - labels < 2 or len(filled) - labels <= labels:
+        return None
+    return at if any(_a_value_of(spec.columns[j], line[j]) for j in filled) else None
+
+
+def _a_value_of(col: Field, value: object) -> bool:
+    """Whether a cell holds what a data row has in this column: a number in 序号, a choice of its dropdown."""
+    if col.key == "seq":
+        return type(value) in (int, float)
+    if not col.allowed:
+        return False
+    if col.type == "level":
+        return normalize.level(value)[0] is not None
+    if col.type == "yesno":
+        return normalize.yesno(value)[0] is not None
+    return normalize.choice(value, col.allowed, col.synonyms)[0] is not None
+
+
+@lru_cache(maxsize=64)
+def _generated_table_row(spec: FormSpec) -> int:
+    """The row of the table header in the form as generate writes it."""
+    from formkit.layout import Layout
+
+    return Layout(spec, 0).table_row
+
+
+_GOES_ON = re.compile(r"[；;，,、：:（(—\-－]$")
+_ITEM_LEAD = re.compile(r"\s*(?:[(（]?\d{1,2}[)）.．、]|[(（][一二三四五六七八九十]{1,2}[)）]|[\u2460-\u2473]|[一二三四五六七八九十]{1,2}、)")
+
+
+def _shifted_down(spec: FormSpec, rows: list, named: list[str], values: dict) -> bool:
+    """Whether a lone cell under the last row is the end of a column pasted one row too low: a column each row should
+    fill (required or wanted), empty in the first of three rows or more and filled in every other, and the lone text no
+    continuation of the one above (that one ending in ；，、, or this one numbered as the next item)."""
+    if len(named) != 1 or len(rows) < 3:
+        return False
+    key = named[0]
+    col = spec.column(key)
+    if col is None or col.need not in ("req", "want") or normalize.to_text(rows[0].values.get(key, "")):
+        return False
+    if not all(normalize.to_text(x.values.get(key, "")) for x in rows[1:]):
+        return False
+    above, text = normalize.to_text(rows[-1].values.get(key, "")), normalize.to_text(values[key])
+    return not (_GOES_ON.search(above) or _ITEM_LEAD.match(text))
+
+
 def _group_below(grid: list[list], r: int, mapping: dict[str, int]) -> bool:
     """Whether the row under a lone 风险类别 is a risk without one (a category line over its risks)."""
     if r + 1 >= len(grid):
@@ -852,6 +919,16 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     """The form in a sheet's cells. merged: the sheet's merged ranges ((r0, c0), (r1, c1)), 0-based, where
     the reader knows them (python-calamine: .xlsx and .xls)."""
     hr, matched = header_row or _match_header_row(grid, spec)
+    if (matched < 2 or (matched <= len(spec.columns) // 2 and hr == _generated_table_row(spec))) \
+            and (at := _header_pasted_over(grid, spec)) is not None:
+        # rows pasted one row too high, over the form's own header: read by the form's columns from there (it was
+        # "header not found", the rows in no output, the feedback workbook's table empty while it said "已填入")
+        pasted = [list(row) for row in grid]
+        pasted[at - 1] = [c.label for c in spec.columns]
+        sub = read_sheet(pasted, spec, sheet, (at - 1, len(spec.columns)), merged)
+        sub.findings.insert(0, F.make(F.HEADER_PASTED_OVER, sheet=sheet, cell=a1(at, 0), detail=str(at + 1),
+                                      value="、".join(c.label for c in spec.columns[:3]) + "…"))
+        return sub
     if matched < 2:   # the header block still says whose form it is
         header, header_refs, _ = _pairs_in(grid, range(0, min(len(grid), MAX_SCAN_ROWS)), spec.header)
         sub = Submission(spec.id, sheet, None, header, header_refs, {}, {}, [], {})
@@ -1122,22 +1199,27 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest). Not
             # several columns (an item whose 权力事项 was forgotten: joined, it was lost), nor across a section heading
             prev = rows[-1]
+            if _shifted_down(spec, rows, named, values):
+                # the column empty in the first row, filled in every other and one cell more under the last, no
+                # continuation of the text above: pasted one row too low (copied column by column from Word), every
+                # row's value its upper neighbour's: read one row up, each value from its own cell, said (joined as a
+                # continuation, every risk was catalogued with another's)
+                key = named[0]
+                for row, below in zip(rows, rows[1:]):
+                    row.values[key], row.refs[key] = below.values.get(key, ""), below.refs[key]
+                prev.values[key], prev.refs[key] = values[key], col_letters(mapping[key] + 1) + number
+                findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[key]), key=key,
+                                       detail=str(rows[0].excel_row), field=spec.column(key).label,
+                                       value=to_text(values[key])[:30]))
+                last_seen = r
+                continue
             for key in named:
                 text, before = to_text(values[key]), to_text(prev.values.get(key, ""))
                 prev.values[key] = f"{before}\n{text}" if before else text
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
-            if len(named) == 1 and before and len(rows) >= 3 and not to_text(rows[0].values.get(named[0], "")) \
-                    and all(to_text(x.values.get(named[0], "")) for x in rows[1:]):
-                # the column empty in the first row, filled in every other and one cell more under the last: pasted
-                # one row too low (copied column by column from Word), every row's value its upper neighbour's
-                # (accepted so, the last two joined)
-                findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[named[0]]), key=named[0],
-                                       detail=str(rows[0].excel_row), field=spec.column(named[0]).label,
-                                       value=to_text(values[named[0]])[:30]))
-            else:
-                findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
-                                       field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+            findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
+                                   field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
         _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))
