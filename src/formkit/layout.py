@@ -62,7 +62,7 @@ class Layout:
 
     def a1(self, row: int | None, key: str) -> str:
         """A1 of a data cell (row = 0-based data row) or of a header/sign-off value (row None)."""
-        from xlsxwriter.utility import xl_rowcol_to_cell     # (reading uses the layout, and imports no writer)
+        from xlsxwriter.utility import xl_rowcol_to_cell  # (reading uses the layout, and imports no writer)
 
         if row is None:
             if key in self.labels:
