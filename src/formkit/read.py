@@ -1205,7 +1205,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 # row's value its upper neighbour's: read one row up, each value from its own cell, said (joined as a
                 # continuation, every risk was catalogued with another's)
                 key = named[0]
-                for row, below in zip(rows, rows[1:]):
+                for row, below in zip(rows, rows[1:], strict=False):
                     row.values[key], row.refs[key] = below.values.get(key, ""), below.refs[key]
                 prev.values[key], prev.refs[key] = values[key], col_letters(mapping[key] + 1) + number
                 findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[key]), key=key,
