@@ -120,16 +120,21 @@ def test_a_staff_number_shown_with_its_zeros_by_its_format_is_read_as_shown(work
     assert [p.staff_no for p in load_config(workdir).roster.staff][:2] == ["0012", "0013"]
 
 
-def test_staff_numbers_that_lost_their_zeros_since_the_forms_went_out_are_as_issued(workdir):
-    """The staff list pasted again from a system that gives numbers (0012 → 12) after the forms went out: generate made
-    every personal form anew under 12 (new names, the issued ones deleted, all to be sent again). As issued, said."""
+@pytest.mark.parametrize("since", ["lost", "gained"])
+def test_staff_numbers_that_lost_or_gained_zeros_since_the_forms_went_out_are_as_issued(workdir, since):
+    """The staff list pasted again from a system that gives numbers (0012 → 12), or its 工号 column formatted 0000 (12 →
+    0012), after the forms went out: generate made every personal form anew (new names, the issued ones deleted, all to
+    be sent again). As issued, said."""
     from formkit.generate import generate_campaign
 
+    if since == "gained":
+        _staff_as_numbers(workdir, None)
     generate_campaign(load_config(workdir))
-    _staff_as_numbers(workdir, None)
+    _staff_as_numbers(workdir, None if since == "lost" else "0000")
     cfg = load_config(workdir)
-    assert [p.staff_no for p in cfg.roster.staff][:2] == ["0012", "0013"]
-    assert any("工号前面的 0 没有了" in w and "0012" in w for w in cfg.warnings)
+    issued = ["0012", "0013"] if since == "lost" else ["12", "13"]
+    assert [p.staff_no for p in cfg.roster.staff][:2] == issued
+    assert any("只差前面的 0" in w and issued[0] in w for w in cfg.warnings)
 
 
 def test_note_lines_under_the_roster_tables_are_no_rows(workdir):
@@ -191,6 +196,9 @@ def test_a_configuration_notepad_saved_as_txt_is_named(workdir):
     with pytest.raises(FormkitError, match="请把它改名为 formkit.toml"):
         init_workdir(workdir)
     assert not (workdir / CONFIG_NAME).exists()
+    (workdir / "formkit.toml.txt").rename(workdir / "formkit.toml.bak")     # a backup is no configuration saved as .txt
+    init_workdir(workdir)
+    assert (workdir / CONFIG_NAME).exists()
 
 
 def test_a_setting_in_the_wrong_section_is_an_error_an_unknown_one_a_warning(workdir):

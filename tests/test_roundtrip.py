@@ -1689,7 +1689,8 @@ def test_a_deleted_risks_number_stays_retired_when_the_deletion_and_a_new_risk_c
     assert _numbers(cfg) == {"成绩录入把关不严": "JWC-B01", "调课审批不严": "JWC-B03", "教辅选用中可能收受书商回扣": "JWC-B04"}
 
 
-@pytest.mark.parametrize("second, noted", [("存在接受学生家长宴请的风险", False),
+@pytest.mark.parametrize("second, noted", [("存在接受学生家长宴请的风险", False), ("存在接受学生家长宴请的隐患", False),
+                                           ("有接受学生家长宴请的倾向", False), ("接受学生家长宴请等情形", False),
                                            ("接受学生家长宴请，并违规为其子女调换考场", True)])
 def test_a_measure_written_for_a_risks_earlier_wording_is_asked_about_when_it_names_another_thing(cfg, workdir, second,
                                                                                                   noted):

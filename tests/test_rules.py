@@ -360,7 +360,7 @@ def test_choices_typed_in_traditional_characters(cfg):
 def test_choices_pasted_from_a_phone_with_an_emoji_selector_are_the_choices(cfg):
     """二级 and 岗位职责 pasted from a phone's chat carry an invisible emoji variation selector (U+FE0F): the form was
     returned, "当前为“二级”", the person unable to see what was wrong. The choices, nothing said."""
-    rows = [{**RISK3, "风险类别": "岗位职责\ufe0f", "风险等级": "二级\ufe0f"}]
+    rows = [{**RISK3, "风险类别": "岗位职责\ufe0f", "风险等级": "二级\ufe0f", "涉及“三重一大”": "否\ufe0f"}]
     path = submit(cfg, "附件3", "JWC", "张伟", rows=rows)
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
@@ -4452,6 +4452,10 @@ def test_a_category_line_over_its_risks_gives_them_their_category(cfg, line):
     assert triples(res) == {("附件3", table_ref(path, "附件3", column, 0), "category-heading")}
     assert res.status == "accepted"
     assert [r.values["category"] for r in res.checked.rows] == ["岗位职责", "岗位职责", "思想道德"]
+    # a risk further down that forgot its category, after one with its own: asked for it, not given the heading's
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[line, *risks, {**RISK3B, "风险点": "再一个风险", "风险类别": None}])
+    res = run(cfg)[path.name]
+    assert ("附件3", table_ref(path, "附件3", "风险类别", 4), "required") in triples(res) and res.status == "returned"
 
 
 def test_rows_pasted_over_the_header_are_read_by_the_forms_columns(cfg):

@@ -457,7 +457,7 @@ def _load_config(root: Path) -> Config:
         if up is not None:      # run from inside inbox/ or outbox/
             raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}；工作文件夹是上级的“{up}”：请在那里运行，或加上 --dir {up}。")
         saved_as = sorted(p.name for p in root.iterdir() if p.is_file() and p.name != CONFIG_NAME
-                          and p.name.casefold().startswith(CONFIG_NAME.casefold()))
+                          and p.name.casefold().startswith(CONFIG_NAME.casefold()) and p.suffix.casefold() == ".txt")
         if saved_as:        # Notepad's *.txt filter, extensions hidden: formkit.toml.txt (init again wrote the example)
             raise ConfigError(f"在 {root} 中找不到 {CONFIG_NAME}，但有“{saved_as[0]}”（记事本保存时可能加上了 .txt）；请把它改名为 "
                               f"{CONFIG_NAME}（在资源管理器中显示文件扩展名后改名），不要再运行 formkit init。")
@@ -546,9 +546,9 @@ def _load_config(root: Path) -> Config:
 
 
 def _zeros_as_issued(cfg: Config) -> None:
-    """工号 whose leading zeros were lost since the forms went out (the staff list pasted again from a system that gives
-    numbers: 00123 → 123) as they were issued, said: generate made every such form anew under 123 (new file names, the
-    issued ones deleted as of people gone, everyone to be sent a form again)."""
+    """工号 that lost or gained leading zeros since the forms went out (the staff list pasted again from a system that
+    gives numbers: 00123 → 123; the column formatted 00000 since: 123 → 00123) as they were issued, said: generate made
+    every such form anew (new file names, the issued ones deleted as of people gone, everyone to be sent a form again)."""
     if not any(p.staff_no.isdigit() for p in cfg.roster.staff):
         return
     try:
@@ -559,16 +559,16 @@ def _zeros_as_issued(cfg: Config) -> None:
     staff, changed = [], []
     for p in cfg.roster.staff:
         no = issued.get((p.department, normalize.name_key(p.name), normalize.staff_no_key(p.staff_no)), "")
-        if p.staff_no.isdigit() and no.isdigit() and len(no) > len(p.staff_no) and no.lstrip("0") == p.staff_no.lstrip("0"):
+        if p.staff_no.isdigit() and no.isdigit() and no != p.staff_no and no.lstrip("0") == p.staff_no.lstrip("0"):
             changed.append((p, no))
             p = dataclasses.replace(p, staff_no=no)
         staff.append(p)
     if changed:
         cfg.roster.staff = staff
         p, no = changed[0]
-        cfg.warnings.append(f"名册 {cfg.roster_file} 中有 {len(changed)} 人的工号前面的 0 没有了（如{p.name}下发表单时是 {no}，"
-                            f"现为 {p.staff_no}：可能是从其他系统粘贴成了数字）；已按下发表单时的工号处理。请把“工号”一列设为"
-                            "文本格式并改回原来的工号。")
+        how = "前面的 0 没有了（可能是从其他系统粘贴成了数字）" if len(no) > len(p.staff_no) else "前面多了 0（可能是改了这一列的数字格式）"
+        cfg.warnings.append(f"名册 {cfg.roster_file} 中有 {len(changed)} 人的工号与下发表单时只差前面的 0（如{p.name}下发表单时是 "
+                            f"{no}，现为 {p.staff_no}：{how}）；已按下发表单时的工号处理，已发出的表单不必重发。")
 
 
 DEPT_COLUMNS = {"代码": "code", "名称": "name", "类型": "type", "部门负责人": "head", "分管领导": "leader",

@@ -225,9 +225,9 @@ def yesno(value: object) -> tuple[str | None, bool]:
         if note in _YES and key in _NO or note in _NO and key in _YES or _says_other(key, note):
             return None, False
     if key in _YES:
-        return "是", raw != "是"
+        return "是", _unselected(raw) != "是"
     if key in _NO:
-        return "否", raw != "否"
+        return "否", _unselected(raw) != "否"
     return None, False
 
 
@@ -371,10 +371,10 @@ def shown_time(iso: str | None) -> str:
     return day if not clock or rest.startswith("00:00:00") else f"{day} {clock}"
 
 
-_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把"
+_FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之及与和或其该此风险问题情况现象行为方面会易容被将把隐患倾向情形"
                            "。，、；：！？,.;:!? 　")
-"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中), and punctuation: not what it is
-about."""
+"""Characters of the words a risk is reworded with (可能 → 存在…的风险, …中 → …过程中, …的隐患, …的倾向, …等情形), and
+punctuation: not what it is about."""
 
 
 def words_kept(new: str, old: str) -> bool:

@@ -1230,6 +1230,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                     refs[key] = col_letters(j + 1) + str(covered[r][j] + 1)
         if group is not None and not to_text(values.get("category")):
             values["category"], refs["category"] = group
+        elif group is not None:     # a risk with its own category ends the group (one further down that forgot its
+            group = None            # own is asked for it, not given the heading's)
         for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
             if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
                 extras[f"{col_letters(j + 1)}列"] = text

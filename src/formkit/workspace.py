@@ -114,7 +114,7 @@ def init_workdir(root: Path, kept: list[str] | None = None) -> Path:
     if (root / CONFIG_NAME).exists():
         raise FormkitError(f"{root / CONFIG_NAME} 已经存在；init 不会覆盖已有的活动配置。", exit_code=2)
     if root.is_dir() and (saved_as := sorted(p.name for p in root.iterdir() if p.is_file()
-                                             and p.name.casefold().startswith(CONFIG_NAME.casefold()))):
+                                             and p.name.casefold().startswith(CONFIG_NAME.casefold()) and p.suffix.casefold() == ".txt")):
         # the coordinator's edited configuration saved by Notepad as formkit.toml.txt: init wrote the example beside it
         # and every form came out for 某某学院
         raise FormkitError(f"{root} 中已有“{saved_as[0]}”（记事本保存时可能加上了 .txt）；请把它改名为 {CONFIG_NAME}，"
