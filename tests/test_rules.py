@@ -4486,6 +4486,21 @@ def test_rows_pasted_over_the_header_are_read_by_the_forms_columns(cfg):
     assert {RISK3["风险点"], RISK3B["风险点"], "风险点"} <= texts
 
 
+@pytest.mark.parametrize("form", ["附件3", "附件2"])
+def test_category_lines_over_rows_that_carry_their_category_are_headings(cfg, form):
+    """岗位职责 alone over risks each of which says 岗位职责 too (决策 alone over power items of 决策), as Word tables group
+    them: the line was a risk (an item) missing every other column, the correct form returned. A heading, said."""
+    if form == "附件3":
+        line, rows, key = {"风险类别": "岗位职责"}, [RISK3, {**RISK3, "风险点": "另一风险"}], "风险类别"
+        path = submit(cfg, form, "JWC", "张伟", rows=[line, *rows])
+    else:
+        line, rows, key = {"权力类别": POWER["权力类别"]}, [POWER, {**POWER, "权力事项": "实习管理"}], "权力类别"
+        path = submit(cfg, form, "JWC", rows=[line, *rows])
+    res = run(cfg)[path.name]
+    assert triples(res) == {(form, table_ref(path, form, key, 0), "category-heading")} and res.status == "accepted"
+    assert len(res.checked.rows) == 2
+
+
 @pytest.mark.parametrize("last", ["表现2", "2.表现2"])
 def test_a_column_pasted_one_row_too_low_is_read_one_row_up(cfg, last):
     """主要表现形式 copied from Word column by column lands one row low: empty on the first risk, each risk given its upper

@@ -339,16 +339,6 @@ def _header_labels(line: list, spec: FormSpec) -> dict[int, str]:
     return labels if len(labels) >= 3 and others <= 1 else {}
 
 
-def _category_named(spec: FormSpec, text: str) -> str | None:
-    """The one 风险类别 a section heading names (一、岗位职责风险 → 岗位职责), on a risk form; None for none or several."""
-    col = spec.column("category")
-    if col is None or not col.allowed:
-        return None
-    key = normalize.fold(text)
-    named = [c for c in col.allowed if normalize.fold(c) in key]
-    return named[0] if len(named) == 1 else None
-
-
 def _header_pasted_over(grid: list[list], spec: FormSpec) -> int | None:
     """The row of a generated form's table header when rows were pasted over it (its header block where generate put
     it, the spacer row above the header empty, the header row holding values and no label): that row, else None."""
@@ -416,13 +406,52 @@ def _shifted_down(spec: FormSpec, rows: list, named: list[str], values: dict) ->
     return not (_GOES_ON.search(above) or _ITEM_LEAD.match(text))
 
 
-def _group_below(grid: list[list], r: int, mapping: dict[str, int]) -> bool:
-    """Whether the row under a lone 风险类别 is a risk without one (a category line over its risks)."""
-    if r + 1 >= len(grid):
+_GROUP_KEYS = (("category", "risk"), ("power_type", "power_item"))
+"""(the choice column a table's rows are grouped by, the column naming each row): 风险类别 over risks, 权力类别 over
+power items."""
+
+
+def _group_key(spec: FormSpec) -> tuple[str, str] | None:
+    return next(((g, m) for g, m in _GROUP_KEYS if spec.column(g) is not None and spec.column(m) is not None), None)
+
+
+def _category_named(spec: FormSpec, text: str) -> str | None:
+    """The one choice of the grouping column (风险类别, 权力类别) a heading names (一、岗位职责风险 → 岗位职责, 岗位职责 alone),
+    on a risk form or a power list; None for none or several."""
+    keys = _group_key(spec)
+    if keys is None or spec.is_measure_form:
+        return None
+    col = spec.column(keys[0])
+    if choice := normalize.choice(text, col.allowed, col.synonyms)[0]:
+        return choice
+    key = normalize.fold(text)
+    named = [c for c in col.allowed if normalize.fold(c) in key]
+    return named[0] if len(named) == 1 else None
+
+
+def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], text: object,
+                   ref: str) -> tuple[str, str, str] | None:
+    """(grouping column, the choice, the heading's cell) of a heading naming a category over the rows of its group;
+    None for any other row."""
+    keys = _group_key(spec)
+    choice = _category_named(spec, normalize.to_text(text)) if keys else None
+    return (keys[0], choice, ref) if choice and _group_below(spec, grid, r, mapping, choice) else None
+
+
+def _group_below(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], choice: str) -> bool:
+    """Whether the row under a heading naming `choice` is a row of its group: a risk (item) without a category or with
+    this one (a category line over its risks, as Word tables group them)."""
+    keys = _group_key(spec)
+    if keys is None or r + 1 >= len(grid):
         return False
     below = grid[r + 1]
-    cells = {key: normalize.to_text(below[j]) if j < len(below) else "" for key, j in mapping.items()}
-    return not cells.get("category") and bool(cells.get("risk")) and sum(1 for v in cells.values() if v) >= 2
+    cells = {key: below[j] if j < len(below) else "" for key, j in mapping.items()}
+    group, main = keys
+    if not normalize.to_text(cells.get(main)) or sum(1 for v in cells.values() if normalize.to_text(v)) < 2:
+        return False
+    own = cells.get(group)
+    col = spec.column(group)
+    return not normalize.to_text(own) or normalize.choice(own, col.allowed, col.synonyms)[0] == choice
 
 
 def _label_worded_otherwise(cell: object, label_key: str) -> bool:
@@ -987,7 +1016,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    and any(j < len(line) and line[j] not in ("", None) for j in plain)), default=hr))
         return real_below[0]
     heading_after = -1   # the number of rows read when the last section heading came (nothing joins across it)
-    group: tuple[str, str] | None = None    # (风险类别, its cell) of a category line over the risks under it
+    group: tuple[str, str, str] | None = None    # (column, choice, its cell) of a category line over the rows under it
     said = [0]       # row-not-read findings so far: at most MAX_NOT_READ (a value dragged down a million rows
                      # gave a million findings: a 344 MiB report.json, 2 GB in the merge process), the rest counted
 
@@ -1088,26 +1117,25 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
             # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs
             text = " ".join(to_text(line[j]) for j in filled)
-            group = _category_named(spec, text) if _group_below(grid, r, mapping) else None
+            group = _heading_group(spec, grid, r, mapping, text, a1(r, mapping[named[0]]))
             if group is not None:
-                group = (group, a1(r, mapping[named[0]]))
-                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1), value=text,
-                                       field=group[0]))
+                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=text,
+                                       field=spec.column(group[0]).label))
             else:
                 findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
                                        field=spec.column(named[0]).label, value=text))
             last_seen = r
             heading_after = len(rows)
             continue
-        if named == ["category"] and not to_text(seq) and not spec.is_measure_form and all(j in by_col for j in filled) \
-                and (choice := normalize.choice(values["category"], spec.column("category").allowed,
-                                                spec.column("category").synonyms)[0]) \
-                and _group_below(grid, r, mapping):
+        if len(named) == 1 and not to_text(seq) and all(j in by_col for j in filled) and (keys := _group_key(spec)) \
+                and named[0] == keys[0] and (found := _heading_group(spec, grid, r, mapping, values[named[0]],
+                                                                     a1(r, mapping[named[0]]))):
             # a category line over its risks, as Word tables group them (岗位职责 alone, the risks under it with no
-            # 风险类别): theirs (it was a risk missing 风险点 and 风险等级, its risks returned for their category)
-            group = (choice, a1(r, mapping["category"]))
-            findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1),
-                                   value=to_text(values["category"]), field=choice))
+            # 风险类别 or with this one; 决策 alone over power items): theirs (it was a risk missing 风险点 and 风险等级,
+            # the form returned)
+            group = found
+            findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1),
+                                   value=to_text(values[named[0]]), field=spec.column(group[0]).label))
             last_seen = r
             heading_after = len(rows)
             continue
@@ -1182,10 +1210,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             if seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) and not _TOTAL.match(seq):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
                 # into 备注); one naming a 风险类别 over risks without one is theirs
-                named_category = _category_named(spec, seq) if _group_below(grid, r, mapping) else None
-                group = (named_category, a1(r, mapping["seq"])) if named_category else None
-                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[1], detail=str(r + 1), value=seq,
-                                       field=group[0]) if group else
+                group = _heading_group(spec, grid, r, mapping, seq, a1(r, mapping["seq"]))
+                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=seq,
+                                       field=spec.column(group[0]).label) if group else
                                 F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),
                                        field="序号", value=seq))
             elif seq and not _SEQ_LIKE.fullmatch(seq) and seq not in FILLER_TEXTS:
@@ -1228,8 +1255,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             for key, j in mapping_items:
                 if j in covered[r]:
                     refs[key] = col_letters(j + 1) + str(covered[r][j] + 1)
-        if group is not None and not to_text(values.get("category")):
-            values["category"], refs["category"] = group
+        if group is not None and not to_text(values.get(group[0])):
+            values[group[0]], refs[group[0]] = group[1], group[2]
         elif group is not None:     # a risk with its own category ends the group (one further down that forgot its
             group = None            # own is asked for it, not given the heading's)
         for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
