@@ -1231,6 +1231,24 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     assert "编号 JWC-0012-02" in res.findings[0].message and "“JWC-0012-01”是另一条风险点的编号" in res.findings[0].message
 
 
+def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
+    """Last year's row (招生录取中违规操作 and its measure) pasted over a pre-filled row of 附件5: its measure was merged
+    for the risk registered under the number (and published), with a note reading as a rewording. Returned: the row
+    names another risk (measure-other-risk), the registered one asked for its measure; a typo fixed in the pre-filled
+    风险点 is still only said (prefilled-risk-changed)."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={
+        "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": "招生录取中违规操作", "防控措施": "执行招生阳光工程"}})
+    res = run(cfg)[path.name]
+    said = {(f.cell, f.code) for f in res.findings if f.severity == "error"}
+    assert (table_ref(path, "附件5", "风险点", 1), "measure-other-risk") in said and res.status == "returned"
+    path.unlink()
+    path = submit(cfg, "附件5", src=a5, by_risk_id={
+        "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": "接受学生家长的宴请"}})
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and "prefilled-risk-changed" in {f.code for f in res.findings}
+
+
 def test_last_years_rows_pasted_in_another_order_say_the_number_and_the_risk_do_not_match(cfg):
     """Last year's 附件5 rows pasted over the pre-filled ones in another order: each cell still holding its pre-filled
     number was said to be "改为 -01（原为 -02）". Said as what it is: the row's number is another risk's (the numbers
@@ -2706,7 +2724,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
+    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measure-other-risk", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "header-pasted-over", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",

@@ -440,6 +440,11 @@ MEASURE_FOR_EARLIER_WORDING = _code(
 RISK_TEXT_DIFFERS = _code(
     "risk-text-differs", WARNING, "风险点与风险编号不一致",
     "这里写的风险点“{value}”与风险编号登记的“{detail}”不同；已按风险编号汇总，请核对风险编号是否写对。")
+MEASURE_OTHER_RISK = _code(
+    "measure-other-risk", ERROR, "措施写给了另一条风险点",
+    "这一行的风险点“{value}”与风险编号 {detail}完全不同，像是另一条风险点（如从去年的表中复制来的），这一行的措施没有汇总。"
+    "请在这个风险编号的行中填写针对它登记的风险点的措施，风险编号和风险点保持预填（登记）的内容；另一条风险点如要登记，请报在风险点"
+    "登记表（个人：附件3；部门：附件4）中。")
 MEASURE_UNMATCHED = _code(
     "measure-unmatched", WARNING, "措施对应不到风险点",
     "风险点“{value}”与{detail}都对不上，这一行的措施没有汇总（其他行照常汇总）；请按登记时的风险点原文填写，"

@@ -1372,6 +1372,11 @@ def match_key(text: object) -> str:
     return _unpunctuated(normalize.fold(text))
 
 
+_OTHER_RISK = 0.3
+"""Below this likeness (difflib's ratio) a 风险点 written on a measure form's row names another risk than the one its
+风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more)."""
+
+
 def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
     """A pre-filled 风险编号 changed to `rid` on the row of `risk` (its 风险点 says whose row it is)."""
     return F.make(F.PREFILLED_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号", value=rid,
@@ -1522,6 +1527,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  value=rid, detail=f"“{_preview(other['风险点'])}”，编号 {other['风险编号']}",
                                  row=row.index, key="risk_id")
                     match = other
+                elif similarity(match_key(text), match_key(match["风险点"]), _OTHER_RISK) < _OTHER_RISK \
+                        and iso_text(row.values.get("measure", "")):
+                    # nothing alike the risk registered under the number (last year's row pasted over a pre-filled one,
+                    # or added under this year's number): its measure is for that other risk (it was merged for this one,
+                    # and published, with a note that read as a rewording)
+                    yield F.make(F.MEASURE_OTHER_RISK, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
+                                 value=text, detail=f"{rid} 登记的“{_preview(match['风险点'])}”", row=row.index, key="risk")
+                    continue        # (its 岗位 and 风险等级 are the other risk's too: not said as changes of this one)
                 elif prefilled:
                     yield F.make(F.PREFILLED_RISK_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, detail=match["风险点"], row=row.index, key="risk")
