@@ -1231,6 +1231,26 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     assert "编号 JWC-0012-02" in res.findings[0].message and "“JWC-0012-01”是另一条风险点的编号" in res.findings[0].message
 
 
+def test_a_copied_measure_form_with_last_years_numbers_is_matched_by_its_risks_words(cfg):
+    """附件5 copied into a new workbook (no identity) holding this year's risks word for word under last year's numbers
+    (2025-JWC-07): returned, "no such number" and each risk "without a measure" while its row was there. Matched by the
+    风险点, the number said (risk-id-by-text), accepted."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "风险编号": "2025-JWC-07"},
+                                                    "JWC-0012-02": {**MEASURE5, "风险编号": "2025-JWC-03"}})
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    path.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith("copy.xlsx"))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings if f.severity == "error"]
+    assert [(f.code, f.value) for f in res.findings if f.severity == "warning"] == [
+        ("risk-id-by-text", "2025-JWC-07"), ("risk-id-by-text", "2025-JWC-03")]
+    assert {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["姓名"] == "张伟"} == {
+        "JWC-0012-01": MEASURE5["防控措施"], "JWC-0012-02": MEASURE5["防控措施"]}
+
+
 def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
     """Last year's row (招生录取中违规操作 and its measure) pasted over a pre-filled row of 附件5: its measure was merged
     for the risk registered under the number (and published), with a note reading as a rewording. Returned: the row
@@ -2724,7 +2744,7 @@ def test_identity_missing(cfg):
 VALIDATION_CODES = {
     "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
-    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measure-other-risk", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
+    "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measure-other-risk", "risk-id-by-text", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "header-pasted-over", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",

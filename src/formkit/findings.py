@@ -440,6 +440,9 @@ MEASURE_FOR_EARLIER_WORDING = _code(
 RISK_TEXT_DIFFERS = _code(
     "risk-text-differs", WARNING, "风险点与风险编号不一致",
     "这里写的风险点“{value}”与风险编号登记的“{detail}”不同；已按风险编号汇总，请核对风险编号是否写对。")
+RISK_ID_BY_TEXT = _code(
+    "risk-id-by-text", WARNING, "风险编号不对，已按风险点对应",
+    "风险编号“{value}”不是已登记的编号（可能是去年的编号）；本行的风险点与 {detail} 相同，已按它汇总。请把风险编号改为登记的编号。")
 MEASURE_OTHER_RISK = _code(
     "measure-other-risk", ERROR, "措施写给了另一条风险点",
     "这一行的风险点“{value}”与风险编号 {detail}完全不同，像是另一条风险点（如从去年的表中复制来的），这一行的措施没有汇总。"

@@ -1488,10 +1488,19 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 above = ("withdrawn", rid)
                 continue
             if rid not in by_id:
-                other = _risk_named(scope, text, rid) if prefilled and text else None
-                if other is not None and other["风险编号"] in carried:
+                other = _risk_named(scope, text, rid) if text else None
+                if prefilled and other is not None and other["风险编号"] in carried:
                     # a pre-filled number overwritten, its row otherwise intact: the number was changed
                     yield _number_changed(c, row, rid, other)
+                    match = other
+                elif not prefilled and other is not None and typed_ids[id_key(rid)] == 1 \
+                        and _unknown_number(c, row, rid, ctx).code == F.RISK_ID_UNKNOWN:
+                    # a copy of the form (or a blank one) holding this year's risk word for word under last year's
+                    # number (2025-JWC-07): that risk, said (returned: "no such number", and the risk "without a
+                    # measure" while its row was there, the measures typed a second time)
+                    yield F.make(F.RISK_ID_BY_TEXT, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                                 value=rid, detail=f"{other['风险编号']}（{_preview(other['风险点'])}）", row=row.index,
+                                 key="risk_id")
                     match = other
                 else:
                     yield _unknown_number(c, row, rid, ctx)
