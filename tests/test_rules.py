@@ -1231,6 +1231,27 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     assert "编号 JWC-0012-02" in res.findings[0].message and "“JWC-0012-01”是另一条风险点的编号" in res.findings[0].message
 
 
+@pytest.mark.parametrize("typed, what", [("二级", "风险等级"), ("否", "是/否"), ("2026年12月底前", "完成时限"),
+                                         ("长期坚持", "完成时限"), ("建立台账，长期坚持", None)])
+def test_a_measure_that_is_another_columns_value_is_returned(cfg, typed, what):
+    """A block pasted one column off (附件3's 风险等级 and 涉及“三重一大” onto 防控措施 and 完成时限, or the deadline one
+    column left): 二级, 否 or 2026年12月底前 merged and published as the measure, unsaid. Returned, said what it looks
+    like; a measure that only mentions a time limit is a measure."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "防控措施": typed},
+                                                    "JWC-0012-02": MEASURE5})
+    res = run(cfg)[path.name]
+    said = [f for f in res.findings if f.code == "measure-not-measure"]
+    if what is None:
+        assert not said and res.status == "accepted"
+    else:
+        ws = form_sheet(openpyxl.load_workbook(path))
+        hr, cols = table_header_row(ws, ["风险编号", "防控措施"])
+        at = next(r for r in range(hr + 1, hr + 20) if ws.cell(r, cols["风险编号"]).value == "JWC-0012-01")
+        assert [(f.cell, f.severity) for f in said] == [(ws.cell(at, cols["防控措施"]).coordinate, "error")]
+        assert what in said[0].message and res.status == "returned"
+
+
 def test_a_copied_measure_form_with_last_years_numbers_is_matched_by_its_risks_words(cfg):
     """附件5 copied into a new workbook (no identity) holding this year's risks word for word under last year's numbers
     (2025-JWC-07): returned, "no such number" and each risk "without a measure" while its row was there. Matched by the
@@ -2742,7 +2763,7 @@ def test_identity_missing(cfg):
 
 # the codes reading and validation produce, each with its test above (or in test_reading.py)
 VALIDATION_CODES = {
-    "required", "expected", "required-placeholder", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
+    "required", "expected", "required-placeholder", "measure-not-measure", "invalid-choice", "choice-normalised", "invalid-level", "level-normalised",
     "invalid-date", "date-unclear", "date-typed-as-number", "text-converted", "date-implausible", "date-before-campaign", "deadline-before-campaign", "date-after-sending", "date-impossible", "date-as-text", "too-long", "no-rows", "duplicate-row", "major-not-level1",
     "power-item-unknown", "risks-in-one-cell", "risk-id-unknown", "risk-id-elsewhere", "measure-unmatched", "measure-other-risk", "risk-id-by-text", "measures-match-nothing", "measures-before-risks", "risk-without-measure", "risk-registered-later", "risk-withdrawn", "risk-pending", "prefilled-changed", "risk-id-other-row", "prefilled-risk-changed", "risk-answered-by-person", "supervision-by-roster", "measure-ambiguous", "measure-continues", "risk-text-differs", "measure-for-earlier-wording",
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",

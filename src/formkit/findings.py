@@ -329,6 +329,10 @@ EXPECTED = _code("expected", WARNING, "建议填写", "“{field}”未填写，
 REQUIRED_PLACEHOLDER = _code(
     "required-placeholder", ERROR, "必填项只写了占位符",
     "“{field}”为必填项，只写了“{value}”，请填写具体内容。")
+MEASURE_NOT_MEASURE = _code(
+    "measure-not-measure", ERROR, "防控措施写的不是措施",
+    "“{field}”写的是“{value}”，像是{detail}，不是防控措施（可能整块内容粘贴错了一列）；请在“{field}”中写明具体的防控措施，"
+    "并核对这一行其他各列。")
 INVALID_CHOICE = _code(
     "invalid-choice", ERROR, "不在可选范围",
     "“{field}”只能填写：{detail}；当前为“{value}”，请从下拉列表中选择。")

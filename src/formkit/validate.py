@@ -1011,6 +1011,32 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 # 防控措施 = 无, 工作程序 = / (a risk skipped): accepted as a measure, counted, published in 公示
                 yield F.make(F.REQUIRED_PLACEHOLDER, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label,
                              value=text.strip(), row=row.index, key=f.key)
+            elif f.key == "measure" and (what := _other_columns_value(row.values.get(f.key))):
+                # a risk level, a 是/否 or a time limit where the measure goes (a block pasted one column off, 附件3's
+                # 风险等级 and 涉及“三重一大” pasted onto 防控措施 and 完成时限): merged and published as the measure
+                yield F.make(F.MEASURE_NOT_MEASURE, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label,
+                             value=text.strip(), detail=what, row=row.index, key=f.key)
+
+
+def _other_columns_value(value: object) -> str:
+    """What a 防控措施 cell holds when it is another column's value: a risk level, a 是/否, a date or time limit; ""."""
+    if isinstance(value, date):
+        return "日期（完成时限）"
+    text = normalize.to_text(value)
+    if not text or len(text) > 12:
+        return ""
+    if normalize.level(text)[0] is not None and len(text) <= 6:
+        return "风险等级"
+    if normalize.fold(text) in ("是", "否"):
+        return "“是/否”"
+    if _TIME_LIMIT.fullmatch(text):
+        return "完成时限"
+    return ""
+
+
+_TIME_LIMIT = re.compile(r"(?:长期(?:坚持|执行)?|即时|立即|随时|每(?:学期|学年|年|季度|月|周)|常态化|"
+                         r"(?:\d{2,4}\s*[年.\-/])?\s*\d{1,2}\s*(?:月|[.\-/]\d{1,2}日?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?|"
+                         r"\d{4}\s*年(?:底|末|内)?(?:前|以前|之前)?|\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)")
 
 
 PLACEHOLDERS = frozenset({"无", "/", "／", "-", "—", "——", "－", "\\", "、", "暂无", "待定", "待补充", "待填", "没有", "略",
