@@ -54,6 +54,16 @@ def test_a_syntax_error_names_the_line_in_chinese(workdir):
     assert "英文双引号" in message
 
 
+@pytest.mark.parametrize("typed, says", [("\u3000name = \"测试职业学院\"", "全角空格"),
+                                         ('name = "测试职业学院"  ＃ 单位名称', "英文 #")])
+def test_a_syntax_error_of_the_chinese_input_method_names_its_character(workdir, typed, says):
+    """A full-width space before a setting or a full-width ＃ for a comment, as the Chinese input method types them: the
+    hint spoke of quotes and ＝ only."""
+    _edit(workdir, 'name = "测试职业学院"', typed)
+    with pytest.raises(ConfigError, match=says):
+        load_config(workdir)
+
+
 def _roster(workdir, departments, staff, staff_sheet: str = "人员"):
     import openpyxl
 

@@ -227,13 +227,14 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        where, shown, line = "", "", ""
+        where, shown, line, raw_line = "", "", "", ""
         if m:
             line_no = int(m[1])
             where = f"第 {line_no} 行第 {m[2]} 列附近"
             lines = text.splitlines()
             if 0 < line_no <= len(lines):
-                line = lines[line_no - 1].strip()
+                raw_line = lines[line_no - 1]
+                line = raw_line.strip()
                 shown = f"：{line[:80]}"
         typed = re.search(r"=\s*(\d{4})-(\d{2})-(\d{2})\b", line)
         if typed and not _exists(*map(int, typed.groups())):
@@ -241,6 +242,10 @@ def _read_toml(path: Path) -> tuple[dict, str]:
             hint = f"{typed[0].lstrip('= ')} 不是存在的日期（月份或日子超出范围），请改成正确的日期"
         elif re.match(r"(start|end|date|as_of)\s*=", line):
             hint = "日期请写成 2023-03-01（年-月-日，两位月日，不加引号）"
+        elif "\u3000" in raw_line and not re.search(r'"[^"]*\u3000[^"]*"', raw_line):
+            hint = "这一行有中文输入法打出的全角空格（“　”），请删去它或改成英文空格"
+        elif "＃" in line and not re.search(r'"[^"]*＃[^"]*"', line):
+            hint = "注释请用英文 # 开头（这一行用了中文的“＃”）"
         elif "\\" in line:
             hint = "文件路径中的 \\ 请改成 /（如 roster = \"D:/廉政风险防控/名册.xlsx\"），或把名册放进工作目录只写文件名"
         else:
