@@ -557,8 +557,11 @@ def _zeros_as_issued(cfg: Config) -> None:
     if not any(p.staff_no.isdigit() for p in cfg.roster.staff):
         return
     try:
+        data = issued_data(cfg)
+        if not data or other_round(data, cfg):
+            return          # (forms of last year's round: this year's go out as the roster now says)
         issued = {(code, normalize.name_key(name), normalize.staff_no_key(no)): str(no)
-                  for code, people in issued_data(cfg).get("people", {}).items() for name, no in people}
+                  for code, people in data.get("people", {}).items() for name, no in people}
     except (AttributeError, TypeError, ValueError):
         return
     staff, changed = [], []

@@ -377,6 +377,9 @@ _FUNCTION_CHARS = frozenset("可能存在的了地得着过程中时在有等之
 punctuation: not what it is about."""
 
 
+FUNCTION_CHARS = _FUNCTION_CHARS
+
+
 def words_kept(new: str, old: str) -> bool:
     """Whether every character of `old` that is not a function word's is still in `new` (as many times): `new` only
     rewords `old` (同一风险点换了说法), it names nothing else."""

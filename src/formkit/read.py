@@ -424,6 +424,8 @@ def _category_named(spec: FormSpec, text: str) -> str | None:
     col = spec.column(keys[0])
     if choice := normalize.choice(text, col.allowed, col.synonyms)[0]:
         return choice
+    if keys[0] != "category":
+        return None         # (权力类别's 决策, 执行, 其他 are words of any heading: 二、其他事项, 三、预算执行)
     key = normalize.fold(text)
     named = [c for c in col.allowed if normalize.fold(c) in key]
     return named[0] if len(named) == 1 else None
@@ -1226,27 +1228,23 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest). Not
             # several columns (an item whose 权力事项 was forgotten: joined, it was lost), nor across a section heading
             prev = rows[-1]
-            if _shifted_down(spec, rows, named, values):
-                # the column empty in the first row, filled in every other and one cell more under the last, no
-                # continuation of the text above: pasted one row too low (copied column by column from Word), every
-                # row's value its upper neighbour's: read one row up, each value from its own cell, said (joined as a
-                # continuation, every risk was catalogued with another's)
-                key = named[0]
-                for row, below in zip(rows, rows[1:], strict=False):
-                    row.values[key], row.refs[key] = below.values.get(key, ""), below.refs[key]
-                prev.values[key], prev.refs[key] = values[key], col_letters(mapping[key] + 1) + number
-                findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[key]), key=key,
-                                       detail=str(rows[0].excel_row), field=spec.column(key).label,
-                                       value=to_text(values[key])[:30]))
-                last_seen = r
-                continue
+            shifted = _shifted_down(spec, rows, named, values)
             for key in named:
                 text, before = to_text(values[key]), to_text(prev.values.get(key, ""))
                 prev.values[key] = f"{before}\n{text}" if before else text
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
-            findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
-                                   field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+            if shifted:
+                # the column empty in the first row, filled in every other and one cell more under the last: pasted one
+                # row too low (copied column by column from Word, every risk given its upper neighbour's), or the last
+                # text going on in the row below with the first row's left empty: which one only the sender can tell
+                # (read one row up, a correct form was misread; returned, a correct form was returned): joined, asked
+                findings.append(F.make(F.COLUMN_SHIFTED, sheet=sheet, cell=a1(r, mapping[named[0]]), key=named[0],
+                                       detail=str(rows[0].excel_row), field=spec.column(named[0]).label,
+                                       value=to_text(values[named[0]])[:30]))
+            else:
+                findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
+                                       field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
         _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))

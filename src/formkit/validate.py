@@ -1399,8 +1399,19 @@ def match_key(text: object) -> str:
 
 
 _OTHER_RISK = 0.3
-"""Below this likeness (difflib's ratio) a 风险点 written on a measure form's row names another risk than the one its
-风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more)."""
+"""Below this likeness (difflib's ratio) a 风险点 written on a measure form's row may name another risk than the one its
+风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more, an elaboration
+0.2 and more: _nothing_alike)."""
+
+
+def _nothing_alike(text: str, registered: str) -> bool:
+    """Whether a 风险点 names another risk than the registered one: little alike, and not one word of two characters
+    (outside the words risks are worded with) in common (教材征订中收受回扣 elaborated keeps 教材 or 回扣)."""
+    if similarity(text, registered, _OTHER_RISK) >= _OTHER_RISK:
+        return False
+    words = {text[i:i + 2] for i in range(len(text) - 1)
+             if text[i] not in normalize.FUNCTION_CHARS and text[i + 1] not in normalize.FUNCTION_CHARS}
+    return not any(registered[i:i + 2] in words for i in range(len(registered) - 1))
 
 
 def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
@@ -1562,8 +1573,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  value=rid, detail=f"“{_preview(other['风险点'])}”，编号 {other['风险编号']}",
                                  row=row.index, key="risk_id")
                     match = other
-                elif similarity(match_key(text), match_key(match["风险点"]), _OTHER_RISK) < _OTHER_RISK \
-                        and iso_text(row.values.get("measure", "")):
+                elif prefilled and iso_text(row.values.get("measure", "")) \
+                        and _nothing_alike(match_key(text), match_key(match["风险点"])):
                     # nothing alike the risk registered under the number (last year's row pasted over a pre-filled one,
                     # or added under this year's number): its measure is for that other risk (it was merged for this one,
                     # and published, with a note that read as a rewording)
