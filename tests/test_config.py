@@ -145,6 +145,8 @@ def test_staff_numbers_that_lost_or_gained_zeros_since_the_forms_went_out_are_as
     issued = ["0012", "0013"] if since == "lost" else ["12", "13"]
     assert [p.staff_no for p in cfg.roster.staff][:2] == issued
     assert any("只差前面的 0" in w and issued[0] in w for w in cfg.warnings)
+    _edit(workdir, "year = 2023", "year = 2024")        # next year's round: its forms go out as the roster says
+    assert [p.staff_no for p in load_config(workdir).roster.staff][:2] != issued
 
 
 def test_note_lines_under_the_roster_tables_are_no_rows(workdir):

@@ -1283,11 +1283,12 @@ def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
     res = run(cfg)[path.name]
     said = {(f.cell, f.code) for f in res.findings if f.severity == "error"}
     assert (table_ref(path, "附件5", "风险点", 1), "measure-other-risk") in said and res.status == "returned"
-    path.unlink()
-    path = submit(cfg, "附件5", src=a5, by_risk_id={
-        "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": "接受学生家长的宴请"}})
-    res = run(cfg)[path.name]
-    assert res.status == "accepted" and "prefilled-risk-changed" in {f.code for f in res.findings}
+    for worded in ("接受学生家长的宴请", "在期末考试前后私下接受个别学生家长安排的宴请和礼品"):   # a typo, an elaboration
+        path.unlink()
+        path = submit(cfg, "附件5", src=a5, by_risk_id={
+            "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": worded}})
+        res = run(cfg)[path.name]
+        assert res.status == "accepted" and "prefilled-risk-changed" in {f.code for f in res.findings}, worded
 
 
 def test_last_years_rows_pasted_in_another_order_say_the_number_and_the_risk_do_not_match(cfg):
@@ -4543,6 +4544,14 @@ def test_rows_pasted_over_the_header_are_read_by_the_forms_columns(cfg):
     fb = mine[0]
     texts = {c.value for row in form_sheet(openpyxl.load_workbook(fb)).iter_rows() for c in row}
     assert {RISK3["风险点"], RISK3B["风险点"], "风险点"} <= texts
+
+
+def test_a_power_list_heading_holding_a_category_word_gives_no_category(cfg):
+    """附件2 items under 二、其他事项 (or 三、预算执行) that forgot their 权力类别: the heading's word was taken for the
+    category 其他, the items accepted with it; asked for it, as any item without its category."""
+    path = submit(cfg, "附件2", "JWC", rows=[POWER, {"序号": "二、其他事项"}, {**POWER, "权力类别": None}])
+    res = run(cfg)[path.name]
+    assert ("附件2", table_ref(path, "附件2", "权力类别", 2), "required") in triples(res) and res.status == "returned"
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件2"])
