@@ -1168,7 +1168,7 @@ def test_two_values_dragged_down_together_past_the_measures_make_no_rows(cfg):
 def test_prefilled_changed(cfg):
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
     path = submit(cfg, "附件5", src=a5, by_risk_id={
-        "JWC-0012-01": {**MEASURE5, "风险点": "改写过的风险点"}, "JWC-0012-02": MEASURE5})
+        "JWC-0012-01": {**MEASURE5, "风险点": "成绩录入和修改环节把关不严"}, "JWC-0012-02": MEASURE5})
     a = analyse(cfg)
     res = next(r for r in a.inputs if r.path.endswith(path.name))
     assert triples(res) == {("附件5", table_ref(path, "附件5", "风险点", 0), "prefilled-risk-changed")}
