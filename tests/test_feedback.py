@@ -2144,6 +2144,29 @@ def test_a_mail_dated_by_a_wrong_clock_goes_by_when_the_server_took_it_in(cfg, w
     assert "数据截至 2023-03-23" in openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]["A2"].value
 
 
+def test_a_file_saved_into_the_inbox_that_could_not_be_read_is_set_aside_once_its_form_came_readable(cfg, workdir):
+    """李娜's 附件3 with a password and then without, both saved from the mail client straight into inbox/ (the README
+    allows it): the locked one stayed rejected for good (a reply asking for what had come, merge never 0); it is set
+    aside, as when both came by mail. Not when the readable one is older (the locked one may be a newer version)."""
+    import os
+
+    paths = generate_campaign(cfg)
+    a3 = fill(_find(paths, "附件3", "李娜"), workdir / "a3.xlsx", header={"填表日期": "2023-03-12"},
+              rows=[{"风险类别": "岗位职责", "风险点": "考务泄密", "风险等级": "二级"}])
+    locked, good = workdir / "inbox/李娜.xlsx", workdir / "inbox/李娜（无密码）.xlsx"
+    locked.write_bytes(hostile.encrypted_xlsx())
+    good.write_bytes(a3.read_bytes())
+    os.utime(locked, (1678669200, 1678669200))        # 2023-03-13 09:00 +0800
+    os.utime(good, (1678755600, 1678755600))          # a day later
+    result = merge(cfg)
+    got = {r["path"]: r for r in result.report["inputs"]}["inbox/李娜.xlsx"]
+    assert (got["status"], got["superseded_by"]) == ("superseded", "inbox/李娜（无密码）.xlsx"), got
+    assert [f["code"] for f in got["findings"]] == ["resent-followed-up"] and result.exit_code == 0
+    os.utime(locked, (1678841000, 1678841000))        # the locked one the later
+    result = merge(cfg)
+    assert {r["path"]: r for r in result.report["inputs"]}["inbox/李娜.xlsx"]["status"] == "rejected"
+
+
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):
     """教务处 mails without its attachment, then again with it; 李娜 mails her 附件3 with a password, then again without;
     a winmail.dat comes beside 王磊's form in one mail. Each unreadable one stayed rejected every round (a reply asking

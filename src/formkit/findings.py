@@ -512,7 +512,7 @@ SCAN_FOLLOWED_UP = _code(
     "这封邮件的附件不是表格（扫描件、照片或盖章件）；同一发件人发来的表格（{value}）已接收，这封邮件不再需要处理。")
 RESENT_FOLLOWED_UP = _code(
     "resent-followed-up", INFO, "已重新发来",
-    "这份文件无法读取（{detail}）；同一发件人发来的表格（{value}）已接收，这份不再需要处理。")
+    "这份文件无法读取（{detail}）；同一发件人（或文件名所说的同一人、同一张表）重新发来的表格（{value}）已接收，这份不再需要处理。")
 SUPERSEDED = _code(
     "superseded", INFO, "已被新提交替代",
     "同一表单有更新的提交（{value}），本文件未汇总。")

@@ -632,6 +632,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                                            value=str(value) if value not in (None, "") else None,
                                            detail=f"第 {row.excel_row} 行，{reason}", row=row.index))
     _scans_followed_up(results, cfg.roster)
+    _loose_unreadable_followed_up(results, cfg.roster)
     _sent_unreadable_first(results, first_sent, window)
     if campaign_rules:
         from formkit.write.feedback import told_before
@@ -953,6 +954,37 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
         if later:
             res.status, res.superseded_by = SUPERSEDED, later[0][1]
             res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=later[0][1], detail=F.CODES[res.findings[0].code].title)]
+
+
+def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
+    """A file saved into inbox/ (not a mail) that could not be read (a password, damaged, a CSV), its name naming the form
+    and whose it is (附件3_…_严冬_0026.xlsx, 严冬.xlsx; 附件4_教务处.xlsx), followed by that form of that person or department
+    accepted, saved no earlier: set aside (resent-followed-up). It stayed rejected, a reply asking for what had come and
+    merge never ended with 0: _scans_followed_up needs the address a mail came from."""
+    from formkit.submissions import form_named, named_department
+
+    accepted = [r for r in results if r.status == ACCEPTED and r.form]
+    if not accepted or roster is None:
+        return
+    for res in results:
+        if res.status != REJECTED or res.raw.mail or not {f.code for f in res.findings} & _RESENT_SAME_NAME:
+            continue
+        name = res.file_name
+        form = form_named(name)
+        people = {normalize.name_key(p.name) for p in roster.staff if len(p.name) >= 2 and p.name in name}
+        if len(people) > 1:
+            continue
+        code = None if people else named_department([name], roster)
+        if not people and not code:
+            continue
+        sent = res.raw.mtime or 0     # (saved by hand: its file time; 填表日期 of the readable one says nothing of it)
+        later = [r for r in accepted if (form is None or r.form == form) and (
+            normalize.name_key(r.person or "") in people if people else (r.department == code and not r.person))
+            and not 0 < (r.raw.mtime or 0) < sent]
+        if later:
+            chosen = max(later, key=lambda r: r.submitted_at or "")
+            res.status, res.superseded_by = SUPERSEDED, chosen.path
+            res.findings = [F.make(F.RESENT_FOLLOWED_UP, value=chosen.path, detail=F.CODES[res.findings[0].code].title)]
 
 
 def _sent_unreadable_first(results: list[InputResult], first_sent: dict[tuple, str],

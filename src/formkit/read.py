@@ -881,9 +881,11 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
     return filled
 
 
-_DITTO = re.compile(r"(?:同\s?上|同上行|同上述|同上所述|如上|见上|同前)[。.]?|〃|[\"”″]{1,2}")
-"""What a person types for "the same as the row above" (同上, 同 上, 如上, 见上, 〃, a ditto mark)."""
-_DITTO_START = frozenset("同如见〃\"”″")
+_DITTO = re.compile(r"(?:同\s?上|同上(?:一)?[行条项]|同上述|同上所述|如上|见上|同前(?:一)?[行条项]?|续上|[（(]续[）)])[。.]?"
+                    r"|〃|[\"”″]{1,2}")
+"""What a person types for "the same as the row above" (同上, 同 上, 同上条, 同上一条, 如上, 见上, 续上, （续）, 〃, a ditto
+mark)."""
+_DITTO_START = frozenset("同如见续（(〃\"”″")
 
 
 def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, int], sheet: str, r: int,
@@ -892,7 +894,7 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
     text 同上: 岗位 = 同上 in 风险目录, and in the measure form pre-filled from it, locked); with nothing above to take,
     an error at the cell. Not 序号 nor 风险编号 (the number is the form's own)."""
     for key, value in values.items():
-        if type(value) is not str or not value or len(value) > 4 or value.lstrip()[:1] not in _DITTO_START \
+        if type(value) is not str or not value or len(value) > 6 or value.lstrip()[:1] not in _DITTO_START \
                 or key == "seq" or not _DITTO.fullmatch(value.strip()):
             continue
         col = spec.column(key)
@@ -904,6 +906,11 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
             values[key] = ""
             continue
         taken = above.values.get(key, "") if above is not None else ""
+        if key == "risk" and spec.is_measure_form and above is not None and not normalize.to_text(taken):
+            # 风险点 同上 (续上) under a measure carried on (no number, no 风险点 of its own): the same risk, carried on as
+            # that row is (it was "nothing above to take", the form returned)
+            values[key] = ""
+            continue
         if normalize.to_text(taken) and not (type(taken) is str and _DITTO.fullmatch(taken.strip())):
             values[key] = taken
             findings.append(F.make(F.DITTO, sheet=sheet, cell=a1(r, mapping[key]), field=col.label,
