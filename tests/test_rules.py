@@ -1272,6 +1272,31 @@ def test_a_copied_measure_form_with_last_years_numbers_is_matched_by_its_risks_w
         "JWC-0012-01": MEASURE5["防控措施"], "JWC-0012-02": MEASURE5["防控措施"]}
 
 
+@pytest.mark.parametrize("ditto", ["同上一条", "同上条", "续上", "（续）"])
+def test_further_measures_of_a_risk_said_the_same_as_above_in_other_words_join_it(cfg, ditto):
+    """Two more measures under the last risk of 附件5: its number repeated and 风险点 同上一条 (同上条), then one with neither
+    number nor 风险点 and one with 续上 (（续）): returned as another risk (measure-other-risk) or "nothing above" for
+    what was not taken for 同上. Each is a further measure of that risk."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": MEASURE5, "JWC-0012-02": MEASURE5})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点", "防控措施"])
+    at = next(r for r in range(hr + 1, hr + 20) if ws.cell(r, cols["风险编号"]).value == "JWC-0012-02")
+    ws.protection.sheet = False
+    for i, (rid, risk, measure) in enumerate((("JWC-0012-02", ditto, "措施二"), (None, None, "措施三"),
+                                             (None, ditto, "措施四")), start=1):
+        ws.insert_rows(at + i)
+        for label, value in (("风险编号", rid), ("风险点", risk), ("防控措施", measure)):
+            ws.cell(at + i, cols[label]).value = value
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
+    got = next(r for r in a.catalogue if r["风险编号"] == "JWC-0012-02")["防控措施"]
+    assert got.split("\n") == [MEASURE5["防控措施"], "措施二", "措施三", "措施四"]
+
+
 def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
     """Last year's row (招生录取中违规操作 and its measure) pasted over a pre-filled row of 附件5: its measure was merged
     for the risk registered under the number (and published), with a note reading as a rewording. Returned: the row
