@@ -1297,6 +1297,29 @@ def test_further_measures_of_a_risk_said_the_same_as_above_in_other_words_join_i
     assert got.split("\n") == [MEASURE5["防控措施"], "措施二", "措施三", "措施四"]
 
 
+def test_a_further_measure_of_one_of_two_alike_risks_goes_by_its_post(cfg):
+    """附件4 registers 收受服务对象礼品礼金 under 教材选用 (B01) and under 考务 (B02); 附件6 gets a further measure in a row
+    naming 岗位 教材选用 and that 风险点, 风险编号 left blank: it went to B02 (the last alike risk), unsaid."""
+    gift = {**RISK4, "风险点": "收受服务对象礼品礼金"}
+    submit(cfg, "附件4", "JWC", name="教务处_附件4.xlsx", rows=[{**gift, "岗位(环节)": "教材选用"}, {**gift, "岗位(环节)": "考务"}])
+    a6 = pick(generate_campaign(cfg, "measures", departments=["JWC"], accepted=analyse(cfg)), "附件6")
+    path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": MEASURE6, "JWC-B02": MEASURE6})
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "岗位(环节)", "风险点", "防控措施"])
+    last = max(r for r in range(hr + 1, hr + 20) if str(ws.cell(r, cols["风险编号"]).value).startswith("JWC-"))
+    added = {**MEASURE6, "岗位(环节)": "教材选用", "风险点": gift["风险点"], "防控措施": "教材科签订廉洁承诺书"}
+    _, every = table_header_row(ws, list(added))
+    for label, value in added.items():
+        ws.cell(last + 1, every[label]).value = value
+    wb.save(path)
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted", [(f.code, f.cell, f.message) for f in res.findings if f.severity == "error"]
+    measures = {r["风险编号"]: r["防控措施"] for r in a.catalogue if r["风险编号"] in ("JWC-B01", "JWC-B02")}
+    assert measures == {"JWC-B01": MEASURE6["防控措施"] + "\n教材科签订廉洁承诺书", "JWC-B02": MEASURE6["防控措施"]}
+
+
 def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
     """Last year's row (招生录取中违规操作 and its measure) pasted over a pre-filled row of 附件5: its measure was merged
     for the risk registered under the number (and published), with a note reading as a rewording. Returned: the row

@@ -1594,6 +1594,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             scored = sorted(((similarity(key, match_key(r["风险点"]), 0.75), i) for i, r in enumerate(scope)),
                             reverse=True)
             best = scope[scored[0][1]] if scored else None
+            if len(scored) > 1 and scored[1][0] == scored[0][0] == 1.0:
+                # one 风险点 registered under two 岗位 (收受礼品礼金 for 教材科 and 考务科): the row's 岗位 tells which, else
+                # the risk the row goes on under (the last of them was taken, unsaid)
+                tied = [scope[i] for score, i in scored if score == 1.0]
+                post = normalize.fold(iso_text(row.values.get("post", "")))
+                named = [r for r in tied if post and normalize.fold(r.get("岗位", "")) == post]
+                under = [r for r in tied if above is not None and above[0] == "risk" and r is above[1]]
+                best = (named or under or [best])[0]
             if len(scored) > 1 and scored[0][0] >= 0.75 and scored[1][0] == scored[0][0] and scored[0][0] < 1.0:
                 # as close to two registered risks (优亲厚友 within two of them): which one is a guess
                 unmatched += 1
