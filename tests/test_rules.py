@@ -1757,6 +1757,20 @@ def test_a_blank_measure_form_typed_with_a_full_stop_matches_its_own_risks(cfg, 
     assert {r["风险点"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {a: "措施一", b: "措施二"}
 
 
+def test_a_blank_measure_form_with_row_numbers_typed_for_the_risk_numbers_matches_by_its_words(cfg):
+    """A blank 附件5 (its risks accepted late, their numbers never seen) with 1, 2 typed in 风险编号 and the risks
+    written nearly as registered: returned, "风险编号“1”不在已登记的风险中", though the words name the risk."""
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx", rows=[RISK3, RISK3B])
+    submit(cfg, "附件5", "JWC", "张伟", name="a5.xlsx", rows=[
+        {"风险编号": 1, "风险点": RISK3["风险点"] + "格", "防控措施": "措施一"},
+        {"风险编号": "2", "风险点": RISK3B["风险点"], "防控措施": "措施二"}])
+    a = analyse(cfg)
+    res = next(r for r in a.inputs if r.path.endswith("a5.xlsx"))
+    assert res.status == "accepted", [(f.code, f.message) for f in res.findings if f.severity == "error"]
+    assert {r["风险点"]: r["防控措施"] for r in a.catalogue if r["姓名"] == "张伟"} == {
+        RISK3["风险点"]: "措施一", RISK3B["风险点"]: "措施二"}
+
+
 def test_a_risk_left_out_of_a_full_blank_measure_form_is_named_in_the_table(cfg):
     """12 risks registered, every row of the blank 附件5 filled down to its sign-off with 11 of them: the 12th is named
     at the 防控措施 cell of the table's last row (it named the sign-off's label 主管领导审定, marked in the feedback)."""

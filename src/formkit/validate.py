@@ -1460,6 +1460,9 @@ def _unknown_number(c: Checked, row, rid: str, ctx: Context) -> F.Finding:
                   value=rid, row=row.index, key="risk_id")
 
 
+_SEQ_ONLY = re.compile(r"\d{1,3}(?:\.0)?")
+
+
 @rule(stage="campaign", forms=("附件5", "附件6"))
 def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """Each measure row names a registered risk (by 风险编号, or by its text on a blank 附件5), and
@@ -1500,6 +1503,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     above: tuple[str, object] | None = None      # what the row above named: ("risk", catalogue row), ("pending" |
     for row in c.rows:                           # "withdrawn", 风险编号) or ("unmatched", what it named)
         rid = iso_text(row.values.get("risk_id", ""))
+        if not prefilled and _SEQ_ONLY.fullmatch(rid) and iso_text(row.values.get("risk", "")):
+            rid = ""        # 1, 2 typed for 风险编号 on a blank 附件5 (the numbers never seen): the 风险点 names the risk
         if rid and (key := id_key(rid)) in typed:
             rid = typed[key]
         elif rid and rid not in ctx.pending:       # (a number typed otherwise: rare; pending is checked only then)
