@@ -527,9 +527,10 @@ def test_key_links_written_with_the_word_or_several_in_a_cell_are_read(cfg):
     """附件6 关键环节 written 执行环节 (the column is called 关键环节) or 决策、执行 (a measure at two links): read as 执行
     and 决策；执行 (each returned the complete form with invalid-choice); one not a link at all still is not."""
     a6 = pick(risk_stage(cfg), "附件6")
-    for first, read in (("执行环节", "执行"), ("监督环节", "监督检查")):
+    for first, read, both in (("执行环节", "执行", "决策、执行"), ("监督环节", "监督检查", "决策与执行"),
+                              ("执行", "执行", "决策+执行")):      # (与 and + returned the form)
         path = submit(cfg, "附件6", src=a6, by_risk_id={"JWC-B01": {**MEASURE6, "关键环节": first},
-                                                        "JWC-B02": {**MEASURE6, "关键环节": "决策、执行"}})
+                                                        "JWC-B02": {**MEASURE6, "关键环节": both}})
         a = analyse(cfg)
         res = next(r for r in a.inputs if r.path.endswith(path.name))
         assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]

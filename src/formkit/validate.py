@@ -281,8 +281,8 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
     return text, None
 
 
-_SEVERAL = re.compile(r"[、，,；;/／\s]+|和|及")
-"""What separates several choices typed in one cell (决策、执行, 决策/执行, 决策和执行)."""
+_SEVERAL = re.compile(r"[、，,；;/／+＋\s]+|和|及|与|以及")
+"""What separates several choices typed in one cell (决策、执行, 决策/执行, 决策和执行, 决策与执行, 执行+监督检查)."""
 
 _NOT_APPLICABLE = frozenset({"/", "／", "-", "－", "—", "——", "\\", "、"})
 """What people write in a column that does not apply to the row."""
