@@ -341,7 +341,8 @@ def _header_labels(line: list, spec: FormSpec) -> dict[int, str]:
 
 def _header_pasted_over(grid: list[list], spec: FormSpec) -> int | None:
     """The row of a generated form's table header when rows were pasted over it (its header block where generate put
-    it, the spacer row above the header empty, the header row holding values and no label): that row, else None."""
+    it, the spacer row above the header empty, the header row holding a data row's values in most of its cells: a 序号
+    or a dropdown's choice among them): that row, else None."""
     from formkit.layout import Layout
 
     layout = Layout(spec, 0)
