@@ -2165,6 +2165,21 @@ def test_a_file_saved_into_the_inbox_that_could_not_be_read_is_set_aside_once_it
     os.utime(locked, (1678841000, 1678841000))        # the locked one the later
     result = merge(cfg)
     assert {r["path"]: r for r in result.report["inputs"]}["inbox/李娜.xlsx"]["status"] == "rejected"
+    # … or saved with it, named the revised one; or another 李娜's (财务处, 0201); or a file naming two forms
+    locked.rename(workdir / "inbox/李娜（修改稿）.xlsx")
+    os.utime(workdir / "inbox/李娜（修改稿）.xlsx", (1678755600, 1678755600))
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0201", "李娜", "CWC", "会计", "一般干部"))
+    (workdir / "inbox/财务处").mkdir()
+    (workdir / "inbox/财务处/附件3_个人岗位风险点自查表_李娜_0201.xlsx").write_bytes(hostile.encrypted_xlsx())
+    (workdir / "inbox/李娜_附件3和附件5.xlsx").write_bytes(hostile.encrypted_xlsx())
+    for path in ("inbox/财务处/附件3_个人岗位风险点自查表_李娜_0201.xlsx", "inbox/李娜_附件3和附件5.xlsx"):
+        os.utime(workdir / path, (1678669200, 1678669200))
+    result = merge(cfg)
+    status = {r["path"]: r["status"] for r in result.report["inputs"]}
+    assert status["inbox/李娜（修改稿）.xlsx"] == status["inbox/财务处/附件3_个人岗位风险点自查表_李娜_0201.xlsx"] == \
+        status["inbox/李娜_附件3和附件5.xlsx"] == "rejected", status
 
 
 def test_what_could_not_be_read_and_came_again_readable_is_set_aside(cfg, workdir):

@@ -1327,17 +1327,29 @@ def test_last_years_row_pasted_over_a_prefilled_one_is_no_measure_for_it(cfg):
     names another risk (measure-other-risk), the registered one asked for its measure; a typo fixed in the pre-filled
     风险点 is still only said (prefilled-risk-changed)."""
     a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    for other in ("招生录取中违规操作", "接受服务对象礼品"):     # (the second shares 接受 with 接受学生家长宴请, as most risks share
+        path = submit(cfg, "附件5", src=a5, by_risk_id={       # 违规, 管理, 工作: it was merged with a note)
+            "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": other, "防控措施": "执行招生阳光工程"}})
+        res = run(cfg)[path.name]
+        said = {(f.cell, f.code) for f in res.findings if f.severity == "error"}
+        assert (table_ref(path, "附件5", "风险点", 1), "measure-other-risk") in said and res.status == "returned", other
+        path.unlink()
+    # … also in a copy of the form in a new workbook (no identity: it was merged, with a note that the text differs)
     path = submit(cfg, "附件5", src=a5, by_risk_id={
         "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": "招生录取中违规操作", "防控措施": "执行招生阳光工程"}})
-    res = run(cfg)[path.name]
-    said = {(f.cell, f.code) for f in res.findings if f.severity == "error"}
-    assert (table_ref(path, "附件5", "风险点", 1), "measure-other-risk") in said and res.status == "returned"
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(path)), copy.active)
+    path.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    res = run(cfg)["copy.xlsx"]
+    assert "measure-other-risk" in {f.code for f in res.findings} and res.status == "returned"
+    (cfg.inbox / "copy.xlsx").unlink()
     for worded in ("接受学生家长的宴请", "在期末考试前后私下接受个别学生家长安排的宴请和礼品"):   # a typo, an elaboration
-        path.unlink()
         path = submit(cfg, "附件5", src=a5, by_risk_id={
             "JWC-0012-01": MEASURE5, "JWC-0012-02": {**MEASURE5, "风险点": worded}})
         res = run(cfg)[path.name]
         assert res.status == "accepted" and "prefilled-risk-changed" in {f.code for f in res.findings}, worded
+        path.unlink()
 
 
 def test_last_years_rows_pasted_in_another_order_say_the_number_and_the_risk_do_not_match(cfg):
@@ -4607,6 +4619,25 @@ def test_rows_pasted_over_the_header_are_read_by_the_forms_columns(cfg):
     fb = mine[0]
     texts = {c.value for row in form_sheet(openpyxl.load_workbook(fb)).iter_rows() for c in row}
     assert {RISK3["风险点"], RISK3B["风险点"], "风险点"} <= texts
+
+
+def test_a_numbered_power_category_heading_gives_its_items_the_category(cfg):
+    """附件2 items under 一、决策类 and 二、执行类 in 序号, without a 权力类别 of their own: the heading's category (they were
+    returned for it once only a heading that is exactly a category counted)."""
+    path = submit(cfg, "附件2", "JWC", rows=[{"序号": "一、决策类"}, {**POWER, "权力类别": None},
+                                             {"序号": "二、执行类"}, {**POWER, "权力事项": "实习管理", "权力类别": None}])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
+    assert [r.values["power_type"] for r in res.checked.rows] == ["决策", "执行"]
+
+
+def test_a_remark_saying_continued_is_kept(cfg):
+    """备注 （续） marks a risk carried over from last year: it was taken for "same as above" (a measure form's 续上),
+    the form returned for nothing above, or the row above's 备注 put in its place."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "备注": "（续）"}, {**RISK3B, "备注": "新增"},
+                                                     {**RISK3, "风险点": "第三个风险", "备注": "（续）"}])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted" and [r.values["note"] for r in res.checked.rows] == ["（续）", "新增", "（续）"]
 
 
 def test_a_power_list_heading_holding_a_category_word_gives_no_category(cfg):

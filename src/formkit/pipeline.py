@@ -958,10 +958,12 @@ def _scans_followed_up(results: list[InputResult], roster=None) -> None:
 
 def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
     """A file saved into inbox/ (not a mail) that could not be read (a password, damaged, a CSV), its name naming the form
-    and whose it is (附件3_…_严冬_0026.xlsx, 严冬.xlsx; 附件4_教务处.xlsx), followed by that form of that person or department
-    accepted, saved no earlier: set aside (resent-followed-up). It stayed rejected, a reply asking for what had come and
-    merge never ended with 0: _scans_followed_up needs the address a mail came from."""
-    from formkit.submissions import form_named, named_department
+    and whose it is (附件3_…_严冬_0026.xlsx, 严冬.xlsx; 附件4_教务处.xlsx), followed by that form of that person (of that
+    department, with that 工号 where the name or its folders say) or department accepted, saved later (or at the same
+    time, the unreadable one not named the revised one: 修改稿): set aside (resent-followed-up). It stayed rejected, a
+    reply asking for what had come and merge never ended with 0: _scans_followed_up needs the address a mail came from.
+    Not a file naming several forms (教务处_附件2和附件4.zip: one of them came), nor one of a name two people have."""
+    from formkit.submissions import form_named, named_department, sender_department
 
     accepted = [r for r in results if r.status == ACCEPTED and r.form]
     if not accepted or roster is None:
@@ -971,16 +973,27 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
             continue
         name = res.file_name
         form = form_named(name)
-        people = {normalize.name_key(p.name) for p in roster.staff if len(p.name) >= 2 and p.name in name}
-        if len(people) > 1:
+        if form is None and re.search(r"附件\s*[1-6１-６]", name):
+            continue            # (several forms named: one coming readable is not the others)
+        people = [p for p in roster.staff if len(p.name) >= 2 and p.name in name]
+        if len({normalize.name_key(p.name) for p in people}) > 1:
             continue
+        if len(people) > 1:     # namesakes: the 工号 in the name, else the department its folders say
+            code = sender_department(res, roster)
+            people = [p for p in people if normalize.staff_no_key(p.staff_no) in re.findall(r"\d+", name)] or \
+                [p for p in people if code and p.department == code]
+            if len(people) != 1:
+                continue
         code = None if people else named_department([name], roster)
         if not people and not code:
             continue
+        person = people[0] if people else None
         sent = res.raw.mtime or 0     # (saved by hand: its file time; 填表日期 of the readable one says nothing of it)
+        revised = bool(versions._REVISED.search(name))
         later = [r for r in accepted if (form is None or r.form == form) and (
-            normalize.name_key(r.person or "") in people if people else (r.department == code and not r.person))
-            and not 0 < (r.raw.mtime or 0) < sent]
+            (normalize.name_key(r.person or "") == normalize.name_key(person.name) and r.department == person.department)
+            if person else (r.department == code and not r.person))
+            and not (0 < (r.raw.mtime or 0) < sent or (revised and (r.raw.mtime or 0) == sent))]
         if later:
             chosen = max(later, key=lambda r: r.submitted_at or "")
             res.status, res.superseded_by = SUPERSEDED, chosen.path

@@ -416,6 +416,9 @@ def _group_key(spec: FormSpec) -> tuple[str, str] | None:
     return next(((g, m) for g, m in _GROUP_KEYS if spec.column(g) is not None and spec.column(m) is not None), None)
 
 
+_ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十\d]{1,3}[类部分项]{1,2}[：:、]?)\s*")
+
+
 def _category_named(spec: FormSpec, text: str) -> str | None:
     """The one choice of the grouping column (风险类别, 权力类别) a heading names (一、岗位职责风险 → 岗位职责, 岗位职责 alone),
     on a risk form or a power list; None for none or several."""
@@ -423,8 +426,8 @@ def _category_named(spec: FormSpec, text: str) -> str | None:
     if keys is None or spec.is_measure_form:
         return None
     col = spec.column(keys[0])
-    if choice := normalize.choice(text, col.allowed, col.synonyms)[0]:
-        return choice
+    if choice := normalize.choice(_ORDINAL.sub("", text, count=1), col.allowed, col.synonyms)[0]:
+        return choice       # (岗位职责, 一、决策类)
     if keys[0] != "category":
         return None         # (权力类别's 决策, 执行, 其他 are words of any heading: 二、其他事项, 三、预算执行)
     key = normalize.fold(text)
@@ -882,10 +885,11 @@ def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, 
     return filled
 
 
-_DITTO = re.compile(r"(?:同\s?上|同上(?:一)?[行条项]|同上述|同上所述|如上|见上|同前(?:一)?[行条项]?|续上|[（(]续[）)])[。.]?"
-                    r"|〃|[\"”″]{1,2}")
-"""What a person types for "the same as the row above" (同上, 同 上, 同上条, 同上一条, 如上, 见上, 续上, （续）, 〃, a ditto
-mark)."""
+_DITTO = re.compile(r"(?:同\s?上|同上(?:一)?[行条项]|同上述|同上所述|如上|见上|同前(?:一)?[行条项]?)[。.]?|〃|[\"”″]{1,2}")
+"""What a person types for "the same as the row above" (同上, 同 上, 同上条, 同上一条, 如上, 见上, 〃, a ditto mark)."""
+_CONTINUED = re.compile(r"(?:续上|[（(]续[）)])[。.]?")
+"""…and, for a measure form's 风险点 only, that the row goes on with the risk above (续上, （续）: in a 备注 they say a risk
+carried over from last year)."""
 _DITTO_START = frozenset("同如见续（(〃\"”″")
 
 
@@ -896,7 +900,8 @@ def _ditto(values: dict, above: Row | None, spec: FormSpec, mapping: dict[str, i
     an error at the cell. Not 序号 nor 风险编号 (the number is the form's own)."""
     for key, value in values.items():
         if type(value) is not str or not value or len(value) > 6 or value.lstrip()[:1] not in _DITTO_START \
-                or key == "seq" or not _DITTO.fullmatch(value.strip()):
+                or key == "seq" or not (_DITTO.fullmatch(value.strip()) or (
+                    key == "risk" and spec.is_measure_form and _CONTINUED.fullmatch(value.strip()))):
             continue
         col = spec.column(key)
         if col is None:

@@ -1404,14 +1404,16 @@ _OTHER_RISK = 0.3
 0.2 and more: _nothing_alike)."""
 
 
-def _nothing_alike(text: str, registered: str) -> bool:
-    """Whether a 风险点 names another risk than the registered one: little alike, and not one word of two characters
-    (outside the words risks are worded with) in common (教材征订中收受回扣 elaborated keeps 教材 or 回扣)."""
+def _nothing_alike(text: str, registered: str, common: int) -> bool:
+    """Whether a 风险点 names another risk than the registered one: little alike, and at most `common` words of two
+    characters (outside the words risks are worded with) in common: one on a pre-filled form (违规使用公章 / 违规发放津贴
+    补贴 share 违规, as most risks share 违规, 管理, 工作; 教材征订中收受回扣 elaborated keeps 教材 and 回扣), none on a
+    blank one, its 风险点 typed in the person's own words (排课调课中优亲厚友 / 调课时照顾熟人)."""
     if similarity(text, registered, _OTHER_RISK) >= _OTHER_RISK:
         return False
     words = {text[i:i + 2] for i in range(len(text) - 1)
              if text[i] not in normalize.FUNCTION_CHARS and text[i + 1] not in normalize.FUNCTION_CHARS}
-    return not any(registered[i:i + 2] in words for i in range(len(registered) - 1))
+    return len(words & {registered[i:i + 2] for i in range(len(registered) - 1)}) <= common
 
 
 def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
@@ -1578,8 +1580,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  value=rid, detail=f"“{_preview(other['风险点'])}”，编号 {other['风险编号']}",
                                  row=row.index, key="risk_id")
                     match = other
-                elif prefilled and iso_text(row.values.get("measure", "")) \
-                        and _nothing_alike(match_key(text), match_key(match["风险点"])):
+                elif iso_text(row.values.get("measure", "")) \
+                        and _nothing_alike(match_key(text), match_key(match["风险点"]), 1 if prefilled else 0):
                     # nothing alike the risk registered under the number (last year's row pasted over a pre-filled one,
                     # or added under this year's number): its measure is for that other risk (it was merged for this one,
                     # and published, with a note that read as a rewording)
