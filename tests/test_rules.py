@@ -1232,6 +1232,20 @@ def test_a_risk_id_pasted_over_another_is_named_at_the_id(cfg):
     assert "编号 JWC-0012-02" in res.findings[0].message and "“JWC-0012-01”是另一条风险点的编号" in res.findings[0].message
 
 
+def test_a_prefilled_level_typed_over_is_said_once(cfg):
+    """A pre-filled 风险等级 of 附件5 overwritten (a block pasted one column off puts a measure there): "请从下拉列表中选择"
+    (an error) beside "已按原值汇总" (a warning) on one cell; the catalogue keeps the risk's level, said once."""
+    a5 = pick(risk_stage(cfg), "附件5", "张伟")
+    path = submit(cfg, "附件5", src=a5, by_risk_id={"JWC-0012-01": {**MEASURE5, "风险等级": "加强教育"},
+                                                    "JWC-0012-02": MEASURE5})
+    res = run(cfg)[path.name]
+    ws = form_sheet(openpyxl.load_workbook(path))
+    hr, cols = table_header_row(ws, ["风险编号", "风险等级"])
+    at = next(r for r in range(hr + 1, hr + 20) if ws.cell(r, cols["风险编号"]).value == "JWC-0012-01")
+    cell = ws.cell(at, cols["风险等级"]).coordinate
+    assert [(f.code, f.severity) for f in res.findings if f.cell == cell] == [("prefilled-risk-changed", "warning")]
+
+
 @pytest.mark.parametrize("typed, what", [("二级", "风险等级"), ("否", "是/否"), ("2026年12月底前", "完成时限"),
                                          ("长期坚持", "完成时限"), ("建立台账，长期坚持", None)])
 def test_a_measure_that_is_another_columns_value_is_returned(cfg, typed, what):
@@ -3692,6 +3706,26 @@ def test_a_namesake_who_left_keeps_her_own_number(workdir):
     assert res.status == "accepted" and "person-left" in {f.code for f in res.findings}
     assert "staff-no-mismatch" not in {f.code for f in res.findings}
     assert [r["风险编号"] for r in a.catalogue] == ["JWC-0014-01"]
+
+
+def test_a_copy_without_staff_number_goes_to_the_namesake_whose_post_it_names(cfg):
+    """Two 李娜 (教务处 0013 考务专员, 财务处 0201 会计); 财务处's redoes her form in a new workbook, 工号 left empty and
+    部门 教务处 as it stood, 岗位 会计: it was filed under 教务处's 李娜 and replaced her accepted form, unsaid."""
+    from formkit.config import Person
+
+    cfg.roster.staff.append(Person("0201", "李娜", "CWC", "会计", "一般干部"))
+    own = submit(cfg, "附件3", "JWC", "李娜", name="jwc.xlsx", header={"工号": "0013", "填表日期": date(2023, 3, 10)})
+    redo = submit(cfg, "附件3", "JWC", "李娜", name="tmp.xlsx", rows=[RISK3B], header={
+        "工号": None, "岗位": "会计", "填表日期": date(2023, 3, 14)})
+    copy = openpyxl.Workbook()
+    _copy_cells(form_sheet(openpyxl.load_workbook(redo)), copy.active)
+    _find(copy.active, "工号").offset(column=1).value = None
+    redo.unlink()
+    copy.save(cfg.inbox / "copy.xlsx")
+    results = run(cfg)
+    res = results["copy.xlsx"]
+    assert (res.status, res.department, res.checked.staff.staff_no) == ("accepted", "CWC", "0201")
+    assert "person-department" in {f.code for f in res.findings} and results[own.name].status == "accepted"
 
 
 def test_a_copy_of_the_form_of_someone_who_left_keeps_her_number(workdir):

@@ -292,6 +292,12 @@ def _at(f: Field, sheet: str, ref: str | None, row: int | None) -> dict:
     return {"sheet": sheet, "cell": ref, "field": f.label, "row": row, "key": f.key}
 
 
+_KEPT_AS_REGISTERED = frozenset({F.TOO_LONG, F.INVALID_LEVEL, F.LEVEL_NORMALISED, F.INVALID_CHOICE, F.CHOICE_NORMALISED})
+"""What is not said of a pre-filled measure form's pre-filled columns (风险点, 风险等级, 岗位): the catalogue keeps the risk's
+own values, a change is said once (prefilled-risk-changed); "请从下拉列表中选择" beside "已按原值汇总" on one cell (a block
+pasted one column off) asked for a fix of a cell whose value is not used."""
+
+
 def clean(sub: Submission, spec: FormSpec) -> Checked:
     out = Checked(sub, spec, {}, {}, [], findings=list(sub.findings))
     formula_refs = set(sub.formula_cells)
@@ -314,7 +320,7 @@ def clean(sub: Submission, spec: FormSpec) -> Checked:
                 continue
             value, finding = coerce(f, raw_values[f.key], sub.sheet, raw_refs.get(f.key), i)
             values[f.key] = value
-            if finding and not (prefilled and f.prefill and finding.code == F.TOO_LONG):
+            if finding and not (prefilled and f.prefill and finding.code in _KEPT_AS_REGISTERED):
                 out.findings.append(finding)
         # the cell references and extra columns are the submission's own (never changed): shared, not copied
         out.rows.append(CleanRow(i, r.excel_row, values, raw_refs, r.extra))
@@ -742,6 +748,12 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # a copy whose 姓名 and 工号 are a namesake's of another department (财务处's 李娜 typed 教务处 over her own form):
         # hers, by the roster (taken for 教务处's 李娜, it replaced her accepted form: her risks left the catalogue)
         match = None
+    if match is not None and ident is None and not staff_no and (by_post := _namesake_by_post(roster, c, name, match)):
+        # … and without a 工号, her 岗位 (会计) hers, not the department's 李娜's (教学秘书): the same
+        c.staff, c.department = by_post, roster.departments[by_post.department]
+        yield F.make(F.PERSON_DEPARTMENT, sheet=c.sub.sheet, cell=c.sub.header_refs.get("department") or ref,
+                     field="部门", value=name, detail=c.department.name, key="department")
+        return
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
         if moved is not None and moved.department in roster.departments and ident is None:
@@ -819,6 +831,18 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             detail += f"（“{staff_no}”是{where}{other.name}的工号），已按{c.department.name}{match.name}汇总"
         yield F.make(F.STAFF_NO_MISMATCH, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no"),
                      field="工号", value=staff_no, detail=detail, key="staff_no")
+
+
+def _namesake_by_post(roster, c: Checked, name: str, match: Person) -> Person | None:
+    """The one namesake of another department whose 岗位 is the one typed in a copy of the form, when the department's
+    own person of the name has another 岗位; None otherwise."""
+    post = normalize.fold(iso_text(c.header.get("post", "")))
+    if not post or post == normalize.fold(match.post):
+        return None
+    key = normalize.name_key(name)
+    others = [p for p in roster.staff if p is not match and normalize.name_key(p.name) == key
+              and normalize.fold(p.post) == post and p.department in roster.departments]
+    return others[0] if len(others) == 1 else None
 
 
 def _issued_then_left(ctx: Context, code: str, name: str, staff_no: str) -> bool:
