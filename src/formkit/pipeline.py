@@ -980,7 +980,8 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
             continue
         if len(people) > 1:     # namesakes: the 工号 in the name, else the department its folders say
             code = sender_department(res, roster)
-            people = [p for p in people if normalize.staff_no_key(p.staff_no) in re.findall(r"\d+", name)] or \
+            numbers = {normalize.staff_no_key(n) for n in re.findall(r"\d+", name)}
+            people = [p for p in people if normalize.staff_no_key(p.staff_no) in numbers] or \
                 [p for p in people if code and p.department == code]
             if len(people) != 1:
                 continue

@@ -1127,7 +1127,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         named = [k for k, v in values.items() if k != "seq" and to_text(v)]
         if len(named) == 1 and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
                 (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
-                or (not to_text(seq) and _HEADING_TEXT.match(to_text(values[named[0]])))):
+                or (not to_text(seq) and (_HEADING_TEXT.match(lone := to_text(values[named[0]])) or (
+                    _ORDINAL.match(lone) and _heading_group(spec, grid, r, mapping, lone, ""))))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
             # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs
@@ -1222,10 +1223,12 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
                     not_read(r, j, text)
             seq = to_text(values.get("seq", ""))
-            if seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) and not _TOTAL.match(seq):
+            group = _heading_group(spec, grid, r, mapping, seq, a1(r, mapping["seq"])) \
+                if seq and not _SEQ_LIKE.fullmatch(seq) and not _TOTAL.match(seq) else None
+            if group is not None or (seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq)
+                                     and not _TOTAL.match(seq)):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
-                # into 备注); one naming a 风险类别 over risks without one is theirs
-                group = _heading_group(spec, grid, r, mapping, seq, a1(r, mapping["seq"]))
+                # into 备注); one naming a 风险类别 (权力类别: 1、决策类) over the rows of its group is theirs
                 findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=seq,
                                        field=spec.column(group[0]).label) if group else
                                 F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),

@@ -749,10 +749,13 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # hers, by the roster (taken for 教务处's 李娜, it replaced her accepted form: her risks left the catalogue)
         match = None
     if match is not None and ident is None and not staff_no and (by_post := _namesake_by_post(roster, c, name, match)):
-        # … and without a 工号, her 岗位 (会计) hers, not the department's 李娜's (教学秘书): the same
-        c.staff, c.department = by_post, roster.departments[by_post.department]
-        yield F.make(F.PERSON_DEPARTMENT, sheet=c.sub.sheet, cell=c.sub.header_refs.get("department") or ref,
-                     field="部门", value=name, detail=c.department.name, key="department")
+        # … and without a 工号, its 岗位 (会计) a namesake's of another department, not the department's 李娜's (教学秘书):
+        # hers with 部门 typed wrong, or his with a new post; which one only the 工号 tells (taken for the department's,
+        # it replaced her accepted form; taken for the namesake's, his): asked, nobody's form replaced
+        who = "、".join(f"{roster.departments[p.department].name} 工号 {p.staff_no}" + (f"（{p.post}）" if p.post else "")
+                       for p in (match, by_post))
+        yield F.make(F.PERSON_AMBIGUOUS, sheet=c.sub.sheet, cell=c.sub.header_refs.get("staff_no") or ref,
+                     field="工号", value=name, detail=f"有 2 位{name}：{who}", key="staff_no")
         return
     if match is None:
         moved = roster.find_moved(name, staff_no or (ident.staff_no if ident else ""))
@@ -1428,16 +1431,16 @@ _OTHER_RISK = 0.3
 0.2 and more: _nothing_alike)."""
 
 
-def _nothing_alike(text: str, registered: str, common: int) -> bool:
-    """Whether a 风险点 names another risk than the registered one: little alike, and at most `common` words of two
-    characters (outside the words risks are worded with) in common: one on a pre-filled form (违规使用公章 / 违规发放津贴
-    补贴 share 违规, as most risks share 违规, 管理, 工作; 教材征订中收受回扣 elaborated keeps 教材 and 回扣), none on a
-    blank one, its 风险点 typed in the person's own words (排课调课中优亲厚友 / 调课时照顾熟人)."""
+def _nothing_alike(text: str, registered: str) -> bool:
+    """Whether a 风险点 on a pre-filled measure form (or a copy of one) names another risk than the registered one: little
+    alike, and at most one word of two characters (outside the words risks are worded with) in common: 违规使用公章 /
+    违规发放津贴补贴 share 违规, as most risks share 违规, 管理, 工作 (教材征订中收受回扣 elaborated keeps 教材 and 回扣; a risk
+    rewritten at length in other words reads as another too: returned, the message says to keep the pre-filled one)."""
     if similarity(text, registered, _OTHER_RISK) >= _OTHER_RISK:
         return False
     words = {text[i:i + 2] for i in range(len(text) - 1)
              if text[i] not in normalize.FUNCTION_CHARS and text[i + 1] not in normalize.FUNCTION_CHARS}
-    return len(words & {registered[i:i + 2] for i in range(len(registered) - 1)}) <= common
+    return len(words & {registered[i:i + 2] for i in range(len(registered) - 1)}) <= 1
 
 
 def _number_changed(c: Checked, row, rid: str, risk: dict) -> F.Finding:
@@ -1498,6 +1501,11 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     prefilled = c.sub.identity is not None and bool(c.sub.identity.risks)
     carried = set(c.sub.identity.risks) if prefilled and c.sub.identity else set()
     typed_ids = Counter(id_key(iso_text(row.values.get("risk_id", ""))) for row in c.rows)
+    # a copy of the pre-filled form (no identity: most rows' 风险点 word for word the registered one under their number),
+    # not a blank one typed in the person's own words: a row of another risk in it is one as on the form itself
+    numbered = [(by_id.get(iso_text(row.values.get("risk_id", ""))), iso_text(row.values.get("risk", ""))) for row in c.rows]
+    exact = sum(1 for r, text in numbered if r is not None and match_key(text) == match_key(r["风险点"]))
+    copied = not prefilled and exact >= 1 and 2 * exact >= sum(1 for r, _ in numbered if r is not None)
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
@@ -1604,8 +1612,8 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  value=rid, detail=f"“{_preview(other['风险点'])}”，编号 {other['风险编号']}",
                                  row=row.index, key="risk_id")
                     match = other
-                elif iso_text(row.values.get("measure", "")) \
-                        and _nothing_alike(match_key(text), match_key(match["风险点"]), 1 if prefilled else 0):
+                elif (prefilled or copied) and iso_text(row.values.get("measure", "")) \
+                        and _nothing_alike(match_key(text), match_key(match["风险点"])):
                     # nothing alike the risk registered under the number (last year's row pasted over a pre-filled one,
                     # or added under this year's number): its measure is for that other risk (it was merged for this one,
                     # and published, with a note that read as a rewording)
