@@ -965,17 +965,32 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
     Not a file naming several forms (教务处_附件2和附件4.zip: one of them came), nor one of a name two people have."""
     from formkit.submissions import form_named, named_department, sender_department
 
-    accepted = [r for r in results if r.status == ACCEPTED and r.form]
-    if not accepted or roster is None:
+    loose = [r for r in results if r.status == REJECTED and not r.raw.mail
+             and {f.code for f in r.findings} & _RESENT_SAME_NAME]
+    if not loose or roster is None:
         return
-    for res in results:
-        if res.status != REJECTED or res.raw.mail or not {f.code for f in res.findings} & _RESENT_SAME_NAME:
-            continue
+    # (looked up by name and by department once: a campaign of 100,000 forms has a thousand unreadable files)
+    by_person: dict[tuple[str, str], list[InputResult]] = {}
+    by_department: dict[str, list[InputResult]] = {}
+    for r in results:
+        if r.status == ACCEPTED and r.form:
+            if r.person:
+                by_person.setdefault((normalize.name_key(r.person), r.department or ""), []).append(r)
+            elif r.department:
+                by_department.setdefault(r.department, []).append(r)
+    if not by_person and not by_department:
+        return
+    named: dict[str, list[Person]] = {}
+    for p in roster.staff:
+        if 2 <= len(p.name) <= 8:
+            named.setdefault(p.name, []).append(p)
+    lengths = sorted({len(n) for n in named})
+    for res in loose:
         name = res.file_name
         form = form_named(name)
         if form is None and re.search(r"附件\s*[1-6１-６]", name):
             continue            # (several forms named: one coming readable is not the others)
-        people = [p for p in roster.staff if len(p.name) >= 2 and p.name in name]
+        people = [p for n in {name[i:i + k] for k in lengths for i in range(len(name) - k + 1)} for p in named.get(n, ())]
         if len({normalize.name_key(p.name) for p in people}) > 1:
             continue
         if len(people) > 1:     # namesakes: the 工号 in the name, else the department its folders say
@@ -988,13 +1003,12 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
         code = None if people else named_department([name], roster)
         if not people and not code:
             continue
-        person = people[0] if people else None
         sent = res.raw.mtime or 0     # (saved by hand: its file time; 填表日期 of the readable one says nothing of it)
         revised = bool(versions._REVISED.search(name))
-        later = [r for r in accepted if (form is None or r.form == form) and (
-            (normalize.name_key(r.person or "") == normalize.name_key(person.name) and r.department == person.department)
-            if person else (r.department == code and not r.person))
-            and not (0 < (r.raw.mtime or 0) < sent or (revised and (r.raw.mtime or 0) == sent))]
+        forms = by_person.get((normalize.name_key(people[0].name), people[0].department), []) if people else \
+            by_department.get(code, [])
+        later = [r for r in forms if (form is None or r.form == form)
+                 and not (0 < (r.raw.mtime or 0) < sent or (revised and (r.raw.mtime or 0) == sent))]
         if later:
             chosen = max(later, key=lambda r: r.submitted_at or "")
             res.status, res.superseded_by = SUPERSEDED, chosen.path
