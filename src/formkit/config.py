@@ -111,6 +111,14 @@ class Roster:
         found = by_name.get((code, name_key), [])
         return found[0] if len(found) == 1 else None
 
+    def named(self, name: object) -> list[Person]:
+        """Everyone of the staff list with this 姓名, in any department."""
+        return list(self._lookup()[4].get((None, normalize.name_key(name)), ()))
+
+    def numbered(self, staff_no: object) -> list[Person]:
+        """Everyone of the staff list with this 工号 (12 and 0012 alike), in any department."""
+        return list(self._lookup()[3].get((None, normalize.staff_no_key(staff_no)), ()))
+
     def find_moved(self, name: object, staff_no: object) -> Person | None:
         """The one person of the whole staff list with this 工号 and this 姓名 (someone moved to another
         department since their form was made), or None."""

@@ -842,18 +842,16 @@ def _namesake_by_post(roster, c: Checked, name: str, match: Person) -> Person | 
     post = normalize.fold(iso_text(c.header.get("post", "")))
     if not post or post == normalize.fold(match.post):
         return None
-    key = normalize.name_key(name)
-    others = [p for p in roster.staff if p is not match and normalize.name_key(p.name) == key
-              and normalize.fold(p.post) == post and p.department in roster.departments]
+    others = [p for p in roster.named(name) if p is not match and normalize.fold(p.post) == post
+              and p.department in roster.departments]
     return others[0] if len(others) == 1 else None
 
 
 def _issued_then_left(ctx: Context, code: str, name: str, staff_no: str) -> bool:
     """Whether this department's personal forms went out to this 姓名 with this 工号 (generate's record) and nobody on
     the staff list has the 工号 now: someone who has left since."""
-    no_key = normalize.staff_no_key(staff_no)
-    return (normalize.name_key(name), no_key) in ctx.issued_people().get(code, set()) \
-        and not any(normalize.staff_no_key(p.staff_no) == no_key for p in ctx.cfg.roster.staff)
+    return (normalize.name_key(name), normalize.staff_no_key(staff_no)) in ctx.issued_people().get(code, set()) \
+        and not ctx.cfg.roster.numbered(staff_no)
 
 
 def _renamed(roster, c: Checked, ident) -> Person | None:
