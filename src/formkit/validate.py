@@ -1425,8 +1425,8 @@ def match_key(text: object) -> str:
 
 _OTHER_RISK = 0.3
 """Below this likeness (difflib's ratio) a 风险点 written on a measure form's row may name another risk than the one its
-风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more, an elaboration
-0.2 and more: _nothing_alike)."""
+风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more, an elaboration may
+score less: _nothing_alike also counts the words they share)."""
 
 
 def _nothing_alike(text: str, registered: str) -> bool:
@@ -1488,6 +1488,7 @@ def _unknown_number(c: Checked, row, rid: str, ctx: Context) -> F.Finding:
 
 
 _SEQ_ONLY = re.compile(r"\d{1,3}(?:\.0)?")
+"""A row's number typed for its 风险编号 (1, 2, 3) on a blank measure form."""
 
 
 @rule(stage="campaign", forms=("附件5", "附件6"))
