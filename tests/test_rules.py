@@ -1798,6 +1798,19 @@ def test_a_blank_measure_form_with_row_numbers_typed_for_the_risk_numbers_matche
         RISK3["风险点"]: "措施一", RISK3B["风险点"]: "措施二"}
 
 
+def test_a_blank_measure_form_with_one_risk_in_the_persons_own_words_is_accepted(cfg):
+    """A blank 附件5 (generated before the 附件3 was accepted), two 风险点 pasted word for word from the 附件3 and one in the
+    person's own words under its right number: returned as "another risk" (taken for a copy of a pre-filled form)."""
+    submit(cfg, "附件3", "JWC", "张伟", name="a3.xlsx", rows=[RISK3, RISK3B, {**RISK3, "风险点": "排课调课中优亲厚友"}])
+    submit(cfg, "附件5", "JWC", "张伟", name="a5.xlsx", rows=[
+        {"风险编号": "JWC-0012-01", "风险点": RISK3["风险点"], "防控措施": "措施一"},
+        {"风险编号": "JWC-0012-02", "风险点": RISK3B["风险点"], "防控措施": "措施二"},
+        {"风险编号": "JWC-0012-03", "风险点": "调课时照顾熟人", "防控措施": "措施三"}])
+    res = next(r for r in analyse(cfg).inputs if r.path.endswith("a5.xlsx"))
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity == "error"]
+    assert "risk-text-differs" in {f.code for f in res.findings}
+
+
 def test_a_risk_left_out_of_a_full_blank_measure_form_is_named_in_the_table(cfg):
     """12 risks registered, every row of the blank 附件5 filled down to its sign-off with 11 of them: the 12th is named
     at the 防控措施 cell of the table's last row (it named the sign-off's label 主管领导审定, marked in the feedback)."""
@@ -3728,6 +3741,11 @@ def test_a_copy_without_staff_number_naming_a_namesakes_post_asks_for_it(cfg):
     said = next(f for f in res.findings if f.code == "person-ambiguous")
     assert res.status == "returned" and "工号 0013（考务专员）" in said.message and "工号 0201（会计）" in said.message
     assert results[own.name].status == "accepted"
+    # … not where the 岗位 typed is the department's own person's worded otherwise (考务 for 考务专员)
+    _find(copy.active, "岗位").offset(column=1).value = "考务"
+    copy.save(cfg.inbox / "copy.xlsx")
+    res = run(cfg)["copy.xlsx"]
+    assert (res.status, res.checked.staff.staff_no) == ("accepted", "0013")
 
 
 def test_a_copy_of_the_form_of_someone_who_left_keeps_her_number(workdir):
@@ -4730,6 +4748,17 @@ def test_a_column_that_may_have_been_pasted_one_row_too_low_is_asked_about(cfg, 
         assert "row-continued" not in said
     else:
         assert list(said) == ["row-continued"]
+
+
+def test_a_numbered_line_going_on_under_a_risk_is_no_category_heading(cfg):
+    """主要表现形式 typed over two rows, the second "2. 岗位职责交叉，用印登记无人负责" (it holds a 风险类别's words): taken for a
+    category heading, its text lost, unsaid; it goes on under the risk above (row-continued)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "主要表现形式": "1. 未经审批擅自用印"},
+                                                     {"主要表现形式": "2. 岗位职责交叉，用印登记无人负责"},
+                                                     {**RISK3B, "风险类别": "岗位职责"}])
+    res = run(cfg)[path.name]
+    assert "category-heading" not in {f.code for f in res.findings} and res.status == "accepted"
+    assert res.checked.rows[0].values["manifest"] == "1. 未经审批擅自用印\n2. 岗位职责交叉，用印登记无人负责"
 
 
 @pytest.mark.parametrize("heading", [{"序号": "一", "权力事项": "教学管理"}, {"序号": "（二）", "权力事项": "人事管理"},

@@ -982,7 +982,7 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
         return
     named: dict[str, list[Person]] = {}
     for p in roster.staff:
-        if 2 <= len(p.name) <= 8:
+        if len(p.name) >= 2:
             named.setdefault(p.name, []).append(p)
     lengths = sorted({len(n) for n in named})
     for res in loose:

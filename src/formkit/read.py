@@ -435,6 +435,16 @@ def _category_named(spec: FormSpec, text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
+def _exact_category(spec: FormSpec, text: str) -> str | None:
+    """The grouping column's choice a numbered line is, and nothing else (1、决策类, 1. 岗位职责): a line of a text going on
+    (2. 岗位职责交叉，用印登记无人负责; 3. 决策) is none."""
+    keys = _group_key(spec)
+    if keys is None:
+        return None
+    col = spec.column(keys[0])
+    return normalize.choice(_ORDINAL.sub("", text, count=1), col.allowed, col.synonyms)[0]
+
+
 def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], text: object,
                    ref: str) -> tuple[str, str, str] | None:
     """(grouping column, the choice, the heading's cell) of a heading naming a category over the rows of its group;
@@ -1128,7 +1138,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         if len(named) == 1 and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
                 (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
                 or (not to_text(seq) and (_HEADING_TEXT.match(lone := to_text(values[named[0]])) or (
-                    _ORDINAL.match(lone) and _heading_group(spec, grid, r, mapping, lone, ""))))):
+                    named[0] not in _continued_keys(spec) and _ORDINAL.match(lone) and _exact_category(spec, lone)
+                    and _heading_group(spec, grid, r, mapping, lone, ""))))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
             # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs

@@ -839,9 +839,9 @@ def person(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 def _namesake_by_post(roster, c: Checked, name: str, match: Person) -> Person | None:
     """The one namesake of another department whose 岗位 is the one typed in a copy of the form, when the department's
     own person of the name has another 岗位; None otherwise."""
-    post = normalize.fold(iso_text(c.header.get("post", "")))
-    if not post or post == normalize.fold(match.post):
-        return None
+    post, own = normalize.fold(iso_text(c.header.get("post", ""))), normalize.fold(match.post)
+    if not post or not own or post in own or own in post:
+        return None         # (no 岗位 in the roster, or 教师 for 专任教师: nothing against the department's own)
     others = [p for p in roster.named(name) if p is not match and normalize.fold(p.post) == post
               and p.department in roster.departments]
     return others[0] if len(others) == 1 else None
@@ -1504,7 +1504,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # not a blank one typed in the person's own words: a row of another risk in it is one as on the form itself
     numbered = [(by_id.get(iso_text(row.values.get("risk_id", ""))), iso_text(row.values.get("risk", ""))) for row in c.rows]
     exact = sum(1 for r, text in numbered if r is not None and match_key(text) == match_key(r["风险点"]))
-    copied = not prefilled and exact >= 1 and 2 * exact >= sum(1 for r, _ in numbered if r is not None)
+    copied = c.sub.identity is None and exact >= 1 and 2 * exact >= sum(1 for r, _ in numbered if r is not None)
     # cwc-3002-02, ＣＷＣ－3002－02 typed in: the number (also of a risk withdrawn since, or waiting for its correction)
     typed = {id_key(rid): rid for rid in (*carried, *by_id)}
     registered = "本人已登记的风险点（附件3）" if c.spec.scope == "person" else "本部门已登记的风险点（附件4）"
