@@ -4629,7 +4629,8 @@ def test_several_risks_numbered_in_one_cell_are_said(cfg, text, items):
     assert all(f"列了 {items} 项" in f.message for f in said) and res.status == "accepted"
 
 
-@pytest.mark.parametrize("line", [{"风险类别": "岗位职责"}, {"序号": "一、岗位职责风险"}])
+@pytest.mark.parametrize("line", [{"风险类别": "岗位职责"}, {"序号": "一、岗位职责风险"}, {"风险点": "1、岗位职责类风险"},
+                                  {"风险点": "2.岗位职责方面的风险"}])
 def test_a_category_line_over_its_risks_gives_them_their_category(cfg, line):
     """A Word table pasted with its category lines (岗位职责 alone in 风险类别, or 一、岗位职责风险 in 序号) over risks
     without a 风险类别: the line was a risk missing 风险点 and 风险等级 (or a heading), its risks returned for their

@@ -990,7 +990,9 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
         form = form_named(name)
         if form is None and re.search(r"附件\s*[1-6１-６]", name):
             continue            # (several forms named: one coming readable is not the others)
-        people = [p for n in {name[i:i + k] for k in lengths for i in range(len(name) - k + 1)} for p in named.get(n, ())]
+        found = {n for n in {name[i:i + k] for k in lengths for i in range(len(name) - k + 1)} if n in named}
+        found = {n for n in found if not any(n != m and n in m for m in found)}    # (王芳芳's file: not 王芳's)
+        people = [p for n in found for p in named[n]]
         if len({normalize.name_key(p.name) for p in people}) > 1:
             continue
         if len(people) > 1:     # namesakes: the 工号 in the name, else the department its folders say

@@ -442,7 +442,13 @@ def _exact_category(spec: FormSpec, text: str) -> str | None:
     if keys is None:
         return None
     col = spec.column(keys[0])
-    return normalize.choice(_ORDINAL.sub("", text, count=1), col.allowed, col.synonyms)[0]
+    bare = _ORDINAL.sub("", text, count=1).strip()
+    while (shorter := _CATEGORY_WORDS.sub("", bare)) != bare and shorter:
+        bare = shorter      # (1、岗位职责类风险, 2.思想道德方面的风险)
+    return normalize.choice(bare, col.allowed, col.synonyms)[0]
+
+
+_CATEGORY_WORDS = re.compile(r"(?:的)?(?:风险点?|类|方面|问题)[。.]?$")
 
 
 def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], text: object,

@@ -1523,6 +1523,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                      value=f"{c.spec.measures_for} {_risk_form_title(c.spec)}")
         return
     covered: set[str] = set()
+    other_risk: set[str] = set()
     unmatched = 0
     post = iso_text(c.header.get("post", ""))
     field = c.spec.header_field("post")
@@ -1618,6 +1619,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                     # and published, with a note that read as a rewording)
                     yield F.make(F.MEASURE_OTHER_RISK, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
                                  value=text, detail=f"{rid} 登记的“{_preview(match['风险点'])}”", row=row.index, key="risk")
+                    other_risk.add(rid)     # (its number listed: no risk "registered after the form was made")
                     continue        # (its 岗位 and 风险等级 are the other risk's too: not said as changes of this one)
                 elif prefilled:
                     yield F.make(F.PREFILLED_RISK_CHANGED, sheet=c.sub.sheet, cell=row.refs.get("risk"), field="风险点",
@@ -1715,7 +1717,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # (its 附件3/4 re-sent with a new row) is not this form's mistake
             # (a sheet without its identity, a copy or a secretary's second sheet, that lists the numbers it was
             # pre-filled with: a risk it does not list was registered since, like one the identity does not carry)
-            later = rid not in carried if prefilled else listed
+            later = rid not in carried if prefilled else (listed and rid not in other_risk)
             code = F.RISK_REGISTERED_LATER if later else F.RISK_WITHOUT_MEASURE
             at = below if not signoff_top or below < signoff_top else max(
                 (row.excel_row for row in c.rows), default=below)
