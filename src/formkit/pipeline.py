@@ -1006,11 +1006,11 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
         if not people and not code:
             continue
         sent = res.raw.mtime or 0     # (saved by hand: its file time; 填表日期 of the readable one says nothing of it)
-        revised = bool(versions._REVISED.search(name))
         forms = by_person.get((normalize.name_key(people[0].name), people[0].department), []) if people else \
             by_department.get(code, [])
-        later = [r for r in forms if (form is None or r.form == form)
-                 and not (0 < (r.raw.mtime or 0) < sent or (revised and (r.raw.mtime or 0) == sent))]
+        later = [r for r in forms if (form is None or r.form == form) and not (
+            0 < (r.raw.mtime or 0) < sent
+            or ((r.raw.mtime or 0) == sent and versions.named_later(res.raw.file_path, r.raw.file_path)))]
         if later:
             chosen = max(later, key=lambda r: r.submitted_at or "")
             res.status, res.superseded_by = SUPERSEDED, chosen.path

@@ -155,6 +155,12 @@ def _revisions(a: str, b: str) -> tuple[int, int]:
     return _revision(x[n:len(x) - m]), _revision(y[n:len(y) - m])
 
 
+def named_later(a: str, b: str) -> bool:
+    """Whether file a's own name says it is a later version than file b's (张伟（修改稿） / 张伟, v2 / v1)."""
+    x, y = _revisions(a, b)
+    return x > y
+
+
 def _revision(text: str) -> int:
     if _EARLIER.search(text):
         return -1
