@@ -1077,6 +1077,18 @@ def test_a_marked_date_stays_a_date_in_the_feedback(cfg, workdir):
     assert cell.fill.fgColor.rgb == YELLOW
 
 
+def test_an_unreadable_file_named_for_two_forms_is_received_for_both(cfg, workdir):
+    """教务处_附件2和附件4.zip, damaged: 提交情况 showed both as 未报 (the chase asking for what had come), where a name
+    naming one form shows it 收到但无法读取."""
+    (workdir / "inbox/教务处").mkdir()
+    (workdir / "inbox/教务处/教务处_附件2和附件4.zip").write_bytes(b"PK\x03\x04" + b"\x00garbage" * 40)
+    merge(cfg)
+    ws = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx")["提交情况"]
+    head = [c.value for c in ws[4]]
+    row = next(r for r in ws.iter_rows(min_row=5, values_only=True) if r[0] == "教务处")
+    assert [row[i] for i, h in enumerate(head) if h and str(h).startswith(("附件2", "附件4"))] == ["收到但无法读取"] * 2
+
+
 def test_what_an_unreadable_file_is_named_says_more_than_who_forwarded_it(workdir):
     """A broken 财务处 form forwarded from 教务处's mailbox counts for 财务处 (its name says so); a broken personal
     form under the name generate gave it (…_张伟_0012.xlsx), mailed from a personal address, counts for 张伟's

@@ -40,15 +40,20 @@ def unreadable_forms(analysis: Analysis) -> dict[tuple[str, str], list[str]]:
             continue
         code = sender_department(res, analysis.cfg.roster)
         name = res.file_name
-        if code and (form := form_named(name)):
+        for form in forms_named(name) if code else ():     # (教务处_附件2和附件4.zip: both received, unreadable)
             out.setdefault((code, form), []).append(name)
     return out
 
 
+def forms_named(name: str) -> list[str]:
+    """The forms a file's name names (附件3_张三.xlsb, 附件４…: ["附件3"]; 附件2和附件4.zip: both), in their order."""
+    return list(dict.fromkeys(f"附件{unicodedata.normalize('NFKC', n)}" for n in re.findall(r"附件\s*([1-6１-６])", name)))
+
+
 def form_named(name: str) -> str | None:
     """The one form a file's name names (附件3_张三.xlsb, 附件４…: "附件3"), else None (none, or several)."""
-    named = {unicodedata.normalize("NFKC", n) for n in re.findall(r"附件\s*([1-6１-６])", name)}
-    return f"附件{named.pop()}" if len(named) == 1 else None
+    named = forms_named(name)
+    return named[0] if len(named) == 1 else None
 
 
 def waits_for_risks(res) -> bool:
