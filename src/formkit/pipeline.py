@@ -960,10 +960,10 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
     """A file saved into inbox/ (not a mail) that could not be read (a password, damaged, a CSV), its name naming the form
     and whose it is (附件3_…_严冬_0026.xlsx, 严冬.xlsx; 附件4_教务处.xlsx), followed by that form of that person (of that
     department, with that 工号 where the name or its folders say) or department accepted, saved later (or at the same
-    time, the unreadable one not named the revised one: 修改稿): set aside (resent-followed-up). It stayed rejected, a
+    time, the unreadable one not named the later version: 修改稿, v2): set aside (resent-followed-up). It stayed rejected, a
     reply asking for what had come and merge never ended with 0: _scans_followed_up needs the address a mail came from.
     Not a file naming several forms (教务处_附件2和附件4.zip: one of them came), nor one of a name two people have."""
-    from formkit.submissions import form_named, named_department, sender_department
+    from formkit.submissions import form_named, forms_named, named_department, names_in, sender_department
 
     loose = [r for r in results if r.status == REJECTED and not r.raw.mail
              and {f.code for f in r.findings} & _RESENT_SAME_NAME]
@@ -980,21 +980,16 @@ def _loose_unreadable_followed_up(results: list[InputResult], roster) -> None:
                 by_department.setdefault(r.department, []).append(r)
     if not by_person and not by_department:
         return
-    named: dict[str, list[Person]] = {}
-    for p in roster.staff:
-        if len(p.name) >= 2:
-            named.setdefault(p.name, []).append(p)
-    lengths = sorted({len(n) for n in named})
     for res in loose:
         name = res.file_name
-        form = form_named(name)
-        if form is None and re.search(r"附件\s*[1-6１-６]", name):
+        if len(forms_named(name)) > 1:
             continue            # (several forms named: one coming readable is not the others)
-        found = {n for n in {name[i:i + k] for k in lengths for i in range(len(name) - k + 1)} if n in named}
+        form = form_named(name)
+        found = names_in(name, roster)
         found = {n for n in found if not any(n != m and n in m for m in found)}    # (王芳芳's file: not 王芳's)
-        people = [p for n in found for p in named[n]]
-        if len({normalize.name_key(p.name) for p in people}) > 1:
+        if len(found) > 1:
             continue
+        people = [p for n in found for p in roster.named(n)]
         if len(people) > 1:     # namesakes: the 工号 in the name, else the department its folders say
             code = sender_department(res, roster)
             numbers = {normalize.staff_no_key(n) for n in re.findall(r"\d+", name)}

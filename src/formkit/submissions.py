@@ -198,12 +198,7 @@ def _sender_department(res, roster, index) -> str | None:
     # a staff member's name in it (吴静.xlsx, 唐诗附件3.zip, inbox/吴静/…): that person's department, when all the names
     # found there are of one department
     if index.staff:
-        found = set()
-        for part in parts:
-            stem = part.rsplit(".", 1)[0]
-            for i in range(len(stem)):
-                for j in range(i + 2, min(len(stem), i + 12) + 1):
-                    found |= index.staff.get(normalize.name_key(stem[i:j]), set())
+        found = {code for part in parts for name in names_in(part.rsplit(".", 1)[0], roster) for code in index.staff[name]}
         if len(found) == 1:
             return found.pop()
     mail = res.raw.mail or {}
@@ -215,6 +210,13 @@ def _sender_department(res, roster, index) -> str | None:
     shown = re.sub(r"\s*<[^>]*>\s*$", "", mail.get("from") or "").strip().strip('"')
     people = index.staff.get(normalize.name_key(shown), set()) if shown and not by_mail else set()
     return next(iter(people)) if len(people) == 1 else None
+
+
+def names_in(text: str, roster) -> set[str]:
+    """The staff members' names (normalize.name_key) a text holds (吴静.xlsx, 唐诗附件3.zip; names of 2 to 12 characters)."""
+    staff = names_of(roster).staff
+    keys = (normalize.name_key(text[i:j]) for i in range(len(text)) for j in range(i + 2, min(len(text), i + 12) + 1))
+    return {key for key in keys if key in staff}
 
 
 _NAME_AND_NO = re.compile(r"(?=_([^_/!]+)_([^_/!.]+))")
