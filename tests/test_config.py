@@ -157,6 +157,15 @@ def test_note_lines_under_the_roster_tables_are_no_rows(workdir):
              ("注:工号以人事处为准",)])
     roster = load_config(workdir).roster
     assert list(roster.departments) == ["JWC"] and [p.name for p in roster.staff] == ["张伟", "李娜"]
+    # … and merged across the table, as offices write such a line (each cell of the merge holds it)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(workdir / "名册.xlsx")
+    for ws in wb.worksheets:
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=ws.max_column)
+    wb.save(workdir / "名册.xlsx")
+    roster = load_config(workdir).roster
+    assert list(roster.departments) == ["JWC"] and [p.name for p in roster.staff] == ["张伟", "李娜"]
 
 
 def test_every_bad_roster_row_is_named_at_once(workdir):

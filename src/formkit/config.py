@@ -654,8 +654,9 @@ def _table(rows: list[list], sheet: str, columns: dict[str, str], required: set[
             continue
         if any(normalize.fold(c) in _TOTALS for c in row[:3]):
             continue
-        if len(filled := [c for c in row if normalize.to_text(c)]) == 1 and _NOTE_LINE.match(normalize.to_text(filled[0])):
-            continue        # 注：应报人数含借调人员… typed under the table (it stopped every command as a bad row)
+        if len(filled := {normalize.to_text(c) for c in row} - {""}) == 1 and _NOTE_LINE.match(next(iter(filled))):
+            continue        # 注：应报人数含借调人员… typed under the table (it stopped every command as a bad row), in a cell
+            # or merged across the table (each cell of the merge holds it, _filled_merges)
         values["_row"] = i
         values["_at"] = index
         out.append(values)
