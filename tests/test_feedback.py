@@ -2654,3 +2654,37 @@ def test_a_row_going_on_with_the_measures_above_comes_back_as_it_was(cfg, workdi
     assert inputs(workdir)["inbox/教务处_措施_改.xlsx"]["status"] == "accepted"
     got = {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["_dept"] == "JWC" and r["层级"] == "部门"}
     assert got["JWC-B02"] == "双人管理\n年终抽查"
+
+
+def test_a_measure_forms_feedback_with_the_registered_risk_put_back_is_a_correction(cfg, workdir):
+    """张伟's 附件5 came back with last year's 风险点 typed over a pre-filled one (measure-other-risk: returned, the
+    registered risk asked for its measure in a row the feedback workbook adds). He does what the reply says: puts the
+    registered 风险点 back in that row and deletes the added one. That is the correction (it was taken for the feedback
+    workbook forwarded unchanged: the pre-filled columns are not compared, the form stayed returned, no measure
+    merged)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    first = merge(cfg)
+    ids = {r["风险点"]: r["风险编号"] for r in first.analysis.catalogue if r["姓名"] == "张伟"}
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    measure = {"防控措施": "成绩修改须经教务处审核", "完成时限": "长期"}
+    fill(a5, workdir / "inbox/张伟措施.xlsx", header={"填表日期": "2023-04-15"}, by_risk_id={
+        ids["成绩修改审批把关不严"]: {**measure, "风险点": "招生录取中违规操作"},
+        ids["接受学生家长宴请"]: {**measure, "防控措施": "签订廉洁承诺书"}})
+    result = merge(cfg)
+    got = inputs(workdir)["inbox/张伟措施.xlsx"]
+    assert got["status"] == "returned" and "measure-other-risk" in {f["code"] for f in got["findings"]}
+    path = workdir / next(p for p in result.outputs["feedback"] if p.endswith("张伟措施_反馈.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险编号", "风险点", "防控措施"])
+    rows = [r for r in range(hr + 1, ws.max_row + 1) if str(ws.cell(r, cols["风险编号"]).value).startswith("JWC")]
+    assert [ws.cell(r, cols["风险点"]).value for r in rows] == ["招生录取中违规操作", "接受学生家长宴请", "成绩修改审批把关不严"]
+    ws.cell(rows[0], cols["风险点"]).value = "成绩修改审批把关不严"
+    for cell in ws[rows[-1]]:
+        cell.value = None
+    wb.save(workdir / "inbox/张伟措施_已改.xlsx")
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/张伟措施_已改.xlsx"]["status"] == "accepted", got["inbox/张伟措施_已改.xlsx"]["findings"]
+    assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {
+        ids["成绩修改审批把关不严"]: "成绩修改须经教务处审核", ids["接受学生家长宴请"]: "签订廉洁承诺书"}

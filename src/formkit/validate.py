@@ -1426,10 +1426,10 @@ def match_key(text: object) -> str:
 _OTHER_RISK = 0.3
 """Below this likeness (difflib's ratio) a 风险点 written on a measure form's row may name another risk than the one its
 风险编号 registered (教材征订中收受回扣 / 招生录取中违规操作: 0.11; a rewording of it scores 0.5 and more, an elaboration may
-score less: _nothing_alike also counts the words they share)."""
+score less: nothing_alike also counts the words they share)."""
 
 
-def _nothing_alike(text: str, registered: str) -> bool:
+def nothing_alike(text: str, registered: str) -> bool:
     """Whether a 风险点 on a pre-filled measure form (or a copy of one) names another risk than the registered one: little
     alike, and at most one word of two characters (outside the words risks are worded with) in common: 违规使用公章 /
     违规发放津贴补贴 share 违规, as most risks share 违规, 管理, 工作 (教材征订中收受回扣 elaborated keeps 教材 and 回扣; a risk
@@ -1613,7 +1613,7 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                                  row=row.index, key="risk_id")
                     match = other
                 elif (prefilled or copied) and iso_text(row.values.get("measure", "")) \
-                        and _nothing_alike(match_key(text), match_key(match["风险点"])):
+                        and nothing_alike(match_key(text), match_key(match["风险点"])):
                     # nothing alike the risk registered under the number (last year's row pasted over a pre-filled one,
                     # or added under this year's number): its measure is for that other risk (it was merged for this one,
                     # and published, with a note that read as a rewording)

@@ -14,7 +14,7 @@ from formkit.config import Config
 from formkit.inputs import CHINA, InputResult
 from formkit.normalize import iso_text
 from formkit.spec import load_forms
-from formkit.validate import Checked, id_key
+from formkit.validate import Checked, id_key, match_key, nothing_alike
 
 
 def _clues(result: InputResult, window: tuple[date, date] | None = None) -> dict[str, float]:
@@ -315,6 +315,28 @@ def rows_typed(c: Checked, own: bool = False) -> list[dict]:
             if any(normalize.to_text(r.values.get(k, "")) for k in typed)]
 
 
+def _risk_put_back(new: Checked, flawed: Checked) -> bool:
+    """Whether a pre-filled row's 风险点, typed over on the flawed version with another risk (measure-other-risk: the
+    feedback workbook shows it as typed), is the registered one again: the correction its reply asked for, though
+    rows_typed leaves the pre-filled columns out (the feedback workbook writes back what was lightly reworded)."""
+    if not new.spec.is_measure_form or not flawed.sub.identity:
+        return False
+    carried = {id_key(r) for r in flawed.sub.identity.risks}
+
+    def texts(c: Checked) -> dict[tuple[str, int], str]:
+        out: dict[tuple[str, int], str] = {}
+        seen: dict[str, int] = {}
+        for r in c.sub.rows:
+            rid = id_key(normalize.to_text(r.values.get("risk_id", "")))
+            if rid in carried:
+                seen[rid] = seen.get(rid, -1) + 1
+                out[(rid, seen[rid])] = normalize.to_text(r.values.get("risk", ""))
+        return out
+    now = texts(new)
+    return any(text and now.get(place) and nothing_alike(match_key(now[place]), match_key(text))
+               for place, text in texts(flawed).items())
+
+
 def _header_typed(c: Checked) -> dict[str, str]:
     """The header as typed; a date as it was understood (the feedback workbook writes 2023年3月21日 typed as text back
     as the date it read: no change of the submitter's)."""
@@ -336,6 +358,8 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
             continue
         a, b = res.checked, flawed.checked
         if a is None or b is None or _header_typed(a) != _header_typed(b) or rows_typed(a, True) != rows_typed(b, True):
+            continue
+        if _risk_put_back(a, b):
             continue
         if a.sub.identity and b.sub.identity and (a.sub.identity.person, a.sub.identity.staff_no) != \
                 (b.sub.identity.person, b.sub.identity.staff_no):
