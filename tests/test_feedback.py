@@ -2688,3 +2688,31 @@ def test_a_measure_forms_feedback_with_the_registered_risk_put_back_is_a_correct
     assert got["inbox/张伟措施_已改.xlsx"]["status"] == "accepted", got["inbox/张伟措施_已改.xlsx"]["findings"]
     assert {r["风险编号"]: r["防控措施"] for r in result.analysis.catalogue if r["姓名"] == "张伟"} == {
         ids["成绩修改审批把关不严"]: "成绩修改须经教务处审核", ids["接受学生家长宴请"]: "签订廉洁承诺书"}
+
+
+def test_another_departments_form_filled_by_the_department_written_comes_back_as_its_own(cfg, workdir):
+    """财务处 fills 教务处's 附件4 with its own name and head (department-mismatch: filed under 财务处, returned to it). Its
+    feedback workbook was 教务处's form: sent back as it was, returned again forever; with 部门 put back to 教务处 as the
+    message allowed, 财务处's rows became 教务处's. Now it is 财务处's own form holding its rows: sent back as it is, accepted
+    as 财务处's, 教务处's own accepted form untouched."""
+    from tests.test_rules import RISK4
+
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=[RISK4])
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/财务处.xlsx",
+         header={"部门": "财务处", "部门负责人": "赵强", "填表日期": "2023-03-11"},
+         rows=[{**RISK4, "风险点": "资金支付审核不严", "岗位(环节)": "出纳"}])
+    result = merge(cfg)
+    got = inputs(workdir)["inbox/财务处.xlsx"]
+    assert got["status"] == "returned" and got["department"] == "CWC"
+    back = workdir / next(p for p in result.outputs["feedback"] if p.endswith("财务处_反馈.xlsx"))
+    assert identity_of(back)[0].department == "CWC"
+    body = read_eml(back.with_suffix(".eml")).get_body(("plain",)).get_content()
+    assert "反馈附件已改为财务处本部门的表单" in body
+    shutil.copy(back, workdir / "inbox/财务处_改.xlsx")
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/财务处_改.xlsx"]["status"] == "accepted" and got["inbox/财务处_改.xlsx"]["department"] == "CWC", got["inbox/财务处_改.xlsx"]["findings"]
+    assert got["inbox/教务处.xlsx"]["status"] == "accepted"
+    assert {(r["_dept"], r["风险点"]) for r in result.analysis.catalogue if r["层级"] == "部门"} == {
+        ("JWC", RISK4["风险点"]), ("CWC", "资金支付审核不严")}

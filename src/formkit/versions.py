@@ -377,9 +377,11 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
             continue
         if _risk_put_back(a, b):
             continue
-        if a.sub.identity and b.sub.identity and (a.sub.identity.person, a.sub.identity.staff_no) != \
-                (b.sub.identity.person, b.sub.identity.staff_no):
-            continue        # (the colleague's rows sent back on his own form, as its reply asked: the change itself)
+        if a.sub.identity and b.sub.identity and (a.sub.identity.department, a.sub.identity.person,
+                                                   a.sub.identity.staff_no) != \
+                (b.sub.identity.department, b.sub.identity.person, b.sub.identity.staff_no):
+            continue        # (the colleague's rows sent back on his own form, as its reply asked: the change itself;
+            # a department's rows sent back on its own form, those it typed on another department's)
         members.remove(res)
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
         unchanged.append(res)

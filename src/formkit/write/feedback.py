@@ -228,7 +228,19 @@ def _colleague(res: InputResult, c) -> Person | None:
     return c.staff if any(f.code == F.PERSON_MISMATCH for f in res.findings) else None
 
 
-def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
+def _other_department(res: InputResult, c):
+    """The department written in another department's risk form (department-mismatch, filed under the one written: that
+    department filled the other's form): its own form is the feedback workbook, holding its rows (on the form it came
+    on, sent back as it was, it was returned again forever; with the name put back as the reply allowed, it was
+    another department's form sent by this one)."""
+    ident = c.sub.identity
+    if c.spec.is_measure_form or c.spec.scope != "department" or c.department is None or ident is None \
+            or c.department.code == ident.department:
+        return None
+    return c.department if any(f.code == F.DEPARTMENT_MISMATCH for f in res.findings) else None
+
+
+def _marks(res: InputResult, c, risks: Mapping, roster) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
     """The errors and warnings shown, and the comments of the cells they mark: {(row or None, key): text}. A
     missing measure of a row put back (_restored) marks that row's 防控措施 cell."""
     marks: dict[tuple[int | None, str], str] = {}
@@ -237,8 +249,15 @@ def _marks(res: InputResult, c, risks: Mapping) -> tuple[list[F.Finding], dict[t
     later = {f.value for f in res.findings if f.code == F.RISK_REGISTERED_LATER}   # (a warning: the form was accepted)
     own = _colleague(res, c)
     owner = c.sub.identity.person if own is not None else ""
+    written = _other_department(res, c)
+    issued = roster.departments[c.sub.identity.department].name \
+        if written is not None and c.sub.identity.department in roster.departments else ""
     shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field, value="")
              if f.code in _PUT_BACK and f.value in back
+             else replace(f, message=f"这份表是下发给{issued}的，表内部门为“{f.value}”：反馈附件已改为{written.name}本部门的表单并"
+                                     f"填入了原来的内容，核对后发回即可；如果填的是{issued}的内容，请用下发给{issued}的原表，"
+                                     f"部门照名册写作“{issued}”后发送。")
+             if written is not None and issued and f.code == F.DEPARTMENT_MISMATCH
              else replace(f, message=f"这份表是下发给{owner}的，表内姓名为“{own.name}”：反馈附件已改为{own.name}本人的表单并填入了"
                                      f"原来的内容，核对后发回即可；如果就是{owner}本人填写的，请用下发给{owner}的原表，"
                                      f"照名册写作“{owner}”后发送。")
@@ -272,10 +291,10 @@ def _cited(c, shown: list[F.Finding], marks: dict, lay) -> list[F.Finding]:
             else replace(f, sheet=None, cell=None) for f in shown]
 
 
-def feedback_citations(res: InputResult, risks: Mapping) -> list[F.Finding]:
+def feedback_citations(res: InputResult, risks: Mapping, roster) -> list[F.Finding]:
     """What write_feedback_workbook returns besides the path, without writing the workbook (it is there)."""
     c = res.checked
-    shown, marks = _marks(res, c, risks)
+    shown, marks = _marks(res, c, risks, roster)
     return _cited(c, shown, marks, form_layout(c.spec, _content(res, risks)))
 
 
@@ -306,6 +325,11 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # last year's risk form: its rows on this campaign's form (sent back as it was, under last year's identity, it
         # was returned again forever); not a measure form: last year's 风险编号 are of other risks this year
         ident = identity_for(c.spec, cfg, c.department, c.staff)
+    elif (written := _other_department(res, c)) is not None:
+        # another department's form filled by the department written in it (department-mismatch): its rows on that
+        # department's own form, the other's head and contacts, where left, giving way to its own
+        _drop_prefilled(content, header_prefill(c.spec, cfg, cfg.roster.departments.get(c.sub.identity.department), None))
+        ident = identity_for(c.spec, cfg, written, None)
     elif (own := _colleague(res, c)) is not None:
         # a colleague's rows on the owner's form (person-mismatch): on his own form, the owner's 工号 and 岗位 giving
         # way to his
@@ -320,7 +344,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
     for key, value in header_prefill(c.spec, cfg, dept, c.staff).items():
         if not content.header.get(key):     # (a form typed anew: what the generated form would have shown)
             content.header[key] = value
-    shown, marks = _marks(res, c, analysis.ctx.risks)
+    shown, marks = _marks(res, c, analysis.ctx.risks, cfg.roster)
 
     def problems_sheet(wb, lay) -> None:
         ws = wb.add_worksheet("问题说明")
@@ -656,7 +680,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     attachment = None
     shown = [f for f in res.findings if f.severity in (F.ERROR, F.WARNING)]
     if job.keep:
-        attachment, shown = path, feedback_citations(res, analysis.ctx.risks)
+        attachment, shown = path, feedback_citations(res, analysis.ctx.risks, analysis.cfg.roster)
         written.append(attachment)
     elif c is not None and res.status != REJECTED:
         attachment, shown = write_feedback_workbook(analysis, res, path)
