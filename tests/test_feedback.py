@@ -2716,3 +2716,26 @@ def test_another_departments_form_filled_by_the_department_written_comes_back_as
     assert got["inbox/教务处.xlsx"]["status"] == "accepted"
     assert {(r["_dept"], r["风险点"]) for r in result.analysis.catalogue if r["层级"] == "部门"} == {
         ("JWC", RISK4["风险点"]), ("CWC", "资金支付审核不严")}
+
+
+def test_a_form_naming_another_department_sent_after_its_own_replaces_nothing(cfg, workdir):
+    """教务处's 附件4 is accepted; then 财务处's own 附件4 comes with 教务处 typed in its 部门 (department-mismatch: filed under
+    教务处). It replaced 教务处's accepted form, returned, 教务处's risks gone from the catalogue. Returned on its own,
+    replacing nothing (as a form naming another person); a form of 教务处's own sent later still replaces."""
+    from tests.test_rules import RISK4
+
+    paths = generate_campaign(cfg, "risks")
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/a_教务处.xlsx", header={"填表日期": "2023-03-10"}, rows=[RISK4])
+    fill(_find(paths, "附件4", "财务处"), workdir / "inbox/b_附件4.xlsx", header={"部门": "教务处", "填表日期": "2023-03-11"},
+         rows=[{**RISK4, "风险点": "资金支付审核不严", "岗位(环节)": "出纳"}])
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/a_教务处.xlsx"]["status"] == "accepted"
+    assert got["inbox/b_附件4.xlsx"]["status"] == "returned"
+    assert [r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门"] == [RISK4["风险点"]]
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/c_教务处.xlsx", header={"填表日期": "2023-03-12"},
+         rows=[{**RISK4, "风险点": "泄露期末考试试题"}])
+    result = merge(cfg)
+    got = inputs(workdir)
+    assert got["inbox/a_教务处.xlsx"]["status"] == "superseded" and got["inbox/c_教务处.xlsx"]["status"] == "accepted"
+    assert [r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门"] == ["泄露期末考试试题"]

@@ -1063,7 +1063,9 @@ def _not_apart(res: InputResult, sheet: str) -> list[F.Finding]:
 
 
 def _mismatched(res: InputResult) -> bool:
-    return any(f.code == F.PERSON_MISMATCH for f in res.findings)
+    """A form naming another person, or another department, than it was issued to: whose it is is not known for sure
+    (a colleague's rows, or a slip of the name typed)."""
+    return any(f.code in (F.PERSON_MISMATCH, F.DEPARTMENT_MISMATCH) for f in res.findings)
 
 
 def _warned_before(results: list[InputResult], told: Mapping[str, dict]) -> None:
