@@ -21,6 +21,7 @@ from tests.helpers import fill, form_sheet, table_header_row
 from tests.test_rules import (
     FORMS,
     GOOD_HEADER,
+    POWER,
     RISK3,
     RISK3B,
     RISK4,
@@ -457,6 +458,30 @@ def test_cells_merged_down_over_rows(cfg, tmp_path, fmt):
     # but each risk's 来源位置 is its own row (both cited the merged cell's top: the auditor found the first risk)
     traced = [(row["主要表现形式"], row["来源位置"]) for row in analysis.catalogue if row["来源文件"].endswith("merged_risk.xlsx")]
     assert traced == [("前半", f"{ws.title}!{risk}{hr + 1}"), ("后半", f"{ws.title}!{risk}{hr + 2}")]
+
+
+@pytest.mark.parametrize("form, key, every", [("附件3", "风险点", False), ("附件4", "风险点", False),
+                                              ("附件2", "权力事项", False), ("附件3", "风险点", True)])
+def test_an_item_merged_over_rows_of_nothing_else_is_one_row(cfg, form, key, every):
+    """A long 风险点 (权力事项) given two rows' room by merging its cell, the row under it holding nothing of its own (or
+    every cell of the row merged alike): one risk, accepted (each row was read as a risk of its own: the second one
+    returned for the cells it lacked, or said twice)."""
+    rows = {"附件2": [POWER], "附件3": [RISK3, RISK3B], "附件4": [RISK4]}[form]
+    path = submit(cfg, form, "JWC", "张伟" if form == "附件3" else None, rows=rows, name="room.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, [key])
+    ws.insert_rows(hr + 2)       # room under the first item
+    for j in ([cols[key]] if not every else range(1, ws.max_column + 1)):
+        ws.merge_cells(start_row=hr + 1, start_column=j, end_row=hr + 2, end_column=j)
+    wb.save(path)
+    analysis = analyse(cfg)
+    res = next(r for r in analysis.inputs if r.path.endswith("room.xlsx"))
+    assert res.status == "accepted" and not [f for f in res.findings if f.severity != "info"], \
+        [(f.code, f.cell) for f in res.findings]
+    assert len(res.checked.rows) == len(rows)
+    column = openpyxl.utils.get_column_letter(cols[key])
+    assert res.checked.rows[0].refs[{"风险点": "risk", "权力事项": "power_item"}[key]] == f"{column}{hr + 1}"
 
 
 def test_a_transposed_form_keeps_its_identity(cfg):

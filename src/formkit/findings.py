@@ -138,7 +138,7 @@ FORM_VERSION = _code(
     "表单版本为 {value}，当前为 {detail}；已尽量读取，今后请使用新下发的表单。")
 MULTIPLE_FORMS = _code(
     "multiple-forms", WARNING, "一个文件含多张表单",
-    "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）是隐藏的工作表或续表，没有读取；隐藏的表如要报送，请取消隐藏"
+    "文件中有多张表单，只读取了工作表“{sheet}”，其余（{detail}）是隐藏的工作表、续表或没有表单的标题和表头，没有读取；隐藏的表如要报送，请取消隐藏"
     "或另存为单独的文件发送。")
 FORMS_APART = _code(
     "forms-apart", INFO, "一个文件含多张表单",
@@ -151,6 +151,9 @@ SPLIT_VERSIONS = _code(
     "split-versions", ERROR, "一张表分成了几个文件",
     "同一次报送中还有同样的表（{value}），内容各不相同，也看不出哪一份更新：如果是一张表分成了几个文件，请把各行合到"
     "一份表中重新发送（分开发送时后一份会替代前一份）；如果其中一份是旧版，请只发送新的一份。")
+SHEET_COPY_SAME = _code(
+    "sheet-copy-same", INFO, "文件中有本表的副本",
+    "工作表“{value}”与工作表“{sheet}”内容完全相同（复制出来的副本），只汇总一次。")
 SHEET_COPIES = _code(
     "sheet-copies", WARNING, "文件中有两张本表",
     "同一文件中还有一张同样的表（工作表“{value}”），两张的内容不同，看不出哪一张是最后的版本（可能是复制出来的备份），已按工作表"

@@ -880,6 +880,31 @@ def _is_note(line: list) -> bool:
     return isinstance(found, str) and found.strip().startswith(_NOTE_PREFIXES)
 
 
+_ITEM_KEYS = ("risk", "power_item")
+"""The column naming a risk form's row, a power list's: merged over rows of nothing else, the rows are room for it."""
+
+
+def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below: int) -> list:
+    """The table's merged ranges without those that only give one row's item more room: a 风险点 (权力事项) merged over
+    two rows for one long text, the rows under its first holding nothing of their own (every cell of them empty or
+    in a merged range), and the other cells of that row merged alike. The rows under it are empty then, one row read
+    (each was read as a risk of its own, filled down: returned for the cells they lacked)."""
+    items = [mapping[k] for k in _ITEM_KEYS if k in mapping]
+    if not items:
+        return merged
+    inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+              if r1 - r0 <= 50 and c1 - c0 <= 50}
+    room = set()
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= r0 or r0 <= below or not any(c0 <= j <= c1 for j in items) or r1 >= len(grid) or r1 - r0 > 50:
+            continue
+        if all(v in ("", None) or (r, c) in inside for r in range(r0 + 1, r1 + 1) for c, v in enumerate(grid[r])):
+            room.add((r0, r1))
+    if not room:
+        return merged
+    return [m for m in merged if not any(m[0][0] == r0 and m[1][0] <= r1 for r0, r1 in room)]
+
+
 def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, int, int, int]]:
     """Cells merged down over several rows under row `below` (the table's header): each covered row gets the
     top row's values in those columns (one post with several risks, its 岗位 merged over their rows), as a
@@ -1012,6 +1037,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
     by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
+    if table_merges and not spec.is_measure_form:
+        table_merges = _without_room(grid, table_merges, mapping, hr)
     covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
     for r0, c0, r1, c1 in _fill_merged(grid, table_merges, hr):
         for r in range(r0 + 1, r1 + 1):
@@ -1929,6 +1956,12 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         if not rows:
             continue
         key = (o_spec.id, _whose(o_sub, o_spec))
+        if other in visible and key in holder and o_sub.header == holder_subs[key].header \
+                and [r.values for r in o_sub.rows] == [r.values for r in holder_subs[key].rows]:
+            # a copy of the sheet left as it was (附件3 (2), a backup): nothing to choose, read once (read apart, it was
+            # "superseded by a later submission" naming its own file)
+            sub.findings.append(F.make(F.SHEET_COPY_SAME, sheet=holder[key], value=other))
+            continue
         if other in visible and key in holder and _shares_rows(o_sub, holder_subs[key]):
             # the same submitter's form again, repeating rows of the first (a draft and its final version): a
             # version of it, read as an input of its own (which one stands is the versions' to say)
