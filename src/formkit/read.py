@@ -880,6 +880,10 @@ def _is_note(line: list) -> bool:
     return isinstance(found, str) and found.strip().startswith(_NOTE_PREFIXES)
 
 
+_HINT = re.compile(r"[（(][^（）()]{1,40}[)）]")
+"""A hint in brackets in a cell under the header: （下拉选择）, （一级/二级/三级）, (是/否)."""
+
+
 _ITEM_KEYS = ("risk", "power_item")
 """The column naming a risk form's row, a power list's: merged over rows of nothing else, the rows are room for it."""
 
@@ -1130,6 +1134,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # one cell alone: a keystroke far below the form, or a remark under the table (以上风险点经科室讨论确定、
             # 本人承诺……、填表人：……): no data row, said where it is
             not_read(r, filled[0], line[filled[0]])
+            continue
+        if not rows and len(filled) > 1 and all(type(line[j]) is str and _HINT.fullmatch(line[j].strip()) for j in filled):
+            # a line of hints under the header, each in brackets: （下拉选择） | （一级/二级/三级） | （是/否）: no risk (it was
+            # one, returned for its level and choices)
+            findings.append(F.make(F.HEADER_HINTS, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
+                                   value="、".join(line[j].strip() for j in filled[:3]) + ("…" if len(filled) > 3 else "")))
+            last_seen = r
             continue
         width = len(line)
         values = {key: (line[j] if j < width else "") for key, j in mapping_items}
