@@ -766,3 +766,31 @@ def test_a_risk_still_waiting_after_a_round_in_between_is_still_known_to_wait(cf
     merge(cfg)
     assert {(c["变化"], c["风险编号"]) for c in _full_changes(workdir / "outbox/廉政风险目录.xlsx")} == {
         ("删除", "JWC-0012-01"), ("改正后接收", "JWC-0012-02")}
+
+
+@pytest.mark.parametrize("cache", ["kept", "deleted"])
+def test_a_baseline_edited_by_hand_is_said_in_the_changes_header(cfg, workdir, cache):
+    """The coordinator raises a level in 廉政风险目录.xlsx and saves it; then a form comes. With the cache, 变化 compares
+    with the rows as formkit wrote them, though its header named the edited copy; without it (formkit.toml or the
+    roster edited, outbox/.formkit-cache.sqlite deleted), with the edited rows: the level raised by hand showed as a
+    change nobody submitted, unsaid. The header says which."""
+    inbox = workdir / "inbox"
+    fill_risk_stage(cfg, inbox)
+    merge(cfg)
+    book = workdir / "outbox/廉政风险目录.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["风险目录"]
+    level = next(j for j, c in enumerate(ws[1]) if c.value == "风险等级")
+    ws.cell(2, level + 1).value = "一级" if ws.cell(2, level + 1).value != "一级" else "二级"
+    wb.save(book)
+    if cache == "deleted":
+        (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    (inbox / "李娜.xlsx").unlink()
+    merge(cfg)
+    wb = openpyxl.load_workbook(book, read_only=True)
+    header = wb["变化"]["A2"].value
+    wb.close()
+    assert "_已修改.xlsx（它在汇总后用其他程序保存过" in header
+    assert ("按保存后的内容比较" if cache == "deleted" else "按汇总时写出的内容比较") in header
+    changed = {kind for kind, *_ in _changes(book)}
+    assert changed == ({"删除", "等级变化"} if cache == "deleted" else {"删除"})

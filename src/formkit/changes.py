@@ -52,6 +52,8 @@ class Changes:
     baseline: str | None                     # the compared workbook, relative to the working folder
     rows: list[dict] = field(default_factory=list)
     departments: dict[str, str] = field(default_factory=dict)   # the baseline's department names → their codes
+    edited: str = ""        # the baseline saved since by a spreadsheet program: "kept" (compared with its rows as formkit
+    # wrote them, kept in the cache), "read" (with what it holds now: the coordinator's own edits count as changes)
 
     def counts(self) -> dict[str, int]:
         """Risk points per kind of change (one risk whose 防控措施 and 工作程序 both changed is one 措施变化, though
@@ -396,7 +398,7 @@ def compare(catalogue: list[dict], baseline: Path | None, root: Path,
         except ValueError:      # (another drive on Windows)
             rel = baseline.name
     now = {r["风险编号"]: r for r in catalogue}
-    out = Changes(rel)
+    out = Changes(rel, edited=("kept" if known is not None else "read") if saved_elsewhere(baseline) else "")
 
     def entry(kind: str, r: dict, item: str = "", old: str = "", new: str = "") -> dict:
         # a measure came from the measure form (措施来源), the rest from the risk form; the cell of the item that
@@ -715,7 +717,9 @@ def write_changes_sheet(wb, st: Styles, changes: Changes) -> None:
     items = {k: sum(1 for r in changes.rows if r["变化"] == k) for k in counts}    # (措施变化: one risk, several items)
     summary = "，".join(f"{k} {v} 条" + (f"（{items[k]} 项）" if items[k] != v else "")
                        for k, v in counts.items()) or "没有变化"
-    write_text(ws, 1, 0, f"比较对象：{changes.baseline}。{summary}。", st.subtitle)
+    edited = {"kept": "（它在汇总后用其他程序保存过，按汇总时写出的内容比较）",
+              "read": "（它在汇总后用其他程序保存过，按保存后的内容比较：其中直接改动的等级、删去的行等也显示为变化）"}
+    write_text(ws, 1, 0, f"比较对象：{changes.baseline}{edited.get(changes.edited, '')}。{summary}。", st.subtitle)
     cols = [("变化", 10), ("风险编号", 16), ("部门", 14), ("层级", 6), ("姓名", 8), ("风险点", 36), ("项目", 10),
             ("变化前", 36), ("变化后", 36), ("来源文件", 30), ("来源位置", 12)]
     for j, (label, width) in enumerate(cols):
