@@ -524,3 +524,24 @@ def test_a_department_that_owes_no_personal_forms_shows_no_rate(cfg, workdir):
     start = next(i for i, r in enumerate(summary) if r[0] == "三、个人自查表完成情况")
     jdx = next(r for r in summary[start:] if r[0] == "机电工程系")
     assert (jdx[3], jdx[5]) == ("无需报送", "无需报送")
+
+
+def test_the_first_copy_of_a_list_form_stays_the_original_when_the_cache_is_gone(cfg, workdir):
+    """附件1 and 教务处's 附件2 were merged; the same bytes come again under names sorting first (0_附件1.xlsx), and the
+    cache is gone (formkit.toml edited, or the file deleted): the copies read first stay the originals, as with the
+    cache (the names' order made the new copies the submissions: 领导小组 and 权力清单 traced to them, the first ones
+    "重复"). 风险目录 names only the risk forms' sources; 说明 lists every file received."""
+    import shutil
+
+    from tests.test_roundtrip import fill_risk_stage
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    merge(cfg)
+    for name in ("附件1.xlsx", "教务处权力清单.xlsx"):      # (copied with their file times: a folder copied back)
+        shutil.copy2(workdir / "inbox" / name, workdir / "inbox" / f"0_{name}")
+    (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    merge(cfg)
+    by_path = {i["path"]: i for i in json.loads((workdir / "outbox/report.json").read_text(encoding="utf-8"))["inputs"]}
+    for name in ("附件1.xlsx", "教务处权力清单.xlsx"):
+        assert by_path[f"inbox/{name}"]["status"] == "accepted"
+        assert by_path[f"inbox/0_{name}"]["duplicate_of"] == f"inbox/{name}"

@@ -495,7 +495,38 @@ def seen_from_workbook(outbox) -> dict[str, str]:
     """Where the bytes of each catalogued risk form were read from, by an earlier merge (来源SHA256 → 来源文件 of its
     workbook), when the cache that kept it is gone: of copies, that file stays the original."""
     try:
-        return {sha: row["来源文件"] for row in earlier_catalogue(outbox)
-                if (sha := row.get("来源SHA256")) and row.get("来源文件")}
+        out = {sha: row["来源文件"] for row in earlier_catalogue(outbox)
+               if (sha := row.get("来源SHA256")) and row.get("来源文件")}
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing
         return {}
+    # … and of every form its 说明 lists as received (附件1/2/5/6 and returned forms have no row in 风险目录: of two
+    # copies, the one sorting first by path became the original once the cache was gone)
+    for sha, path in _received(catalogue_path(outbox)):
+        out.setdefault(sha, path)
+    return out
+
+
+def _received(path) -> list[tuple[str, str]]:
+    """(SHA-256, 文件) of the files a workbook's 说明 lists as received, but those set aside as copies (重复)."""
+    from python_calamine import CalamineWorkbook
+
+    if path is None:
+        return []
+    try:
+        grid = CalamineWorkbook.from_path(str(path)).get_sheet_by_name("说明").to_python(skip_empty_area=False)
+    except Exception:  # noqa: BLE001 - the sheet renamed or deleted, the file no workbook: nothing recovered
+        return []
+    out = []
+    at = None
+    for row in grid:
+        texts = [str(v).strip() for v in row]
+        if at is None:
+            if {"文件", "SHA-256", "状态"} <= set(texts):
+                at = (texts.index("文件"), texts.index("SHA-256"), texts.index("状态"))
+            continue
+        if not any(texts):
+            break
+        path_, sha, status = (texts[j] if j < len(texts) else "" for j in at)
+        if path_ and len(sha) == 64 and status != "重复":
+            out.append((sha, path_))
+    return out
