@@ -1604,6 +1604,25 @@ def test_numbers_of_deleted_risks_stay_retired_when_the_last_workbooks_about_she
     assert _numbers(cfg) == {"甲风险": "JWC-B01", "丁风险": "JWC-B04"}
 
 
+def test_a_form_taken_out_of_inbox_is_no_deleted_numbers_when_the_cache_is_gone(cfg, workdir):
+    """教务处's only 附件4 is taken out of inbox/ (变化: its risks 删除); the cache gone, the next merge listed their
+    numbers in 说明 as "已删去的风险编号 (deleted from a re-sent form)", which nobody did. Kept as the cache keeps them:
+    not listed, and not given to another risk when the department sends again."""
+    paths = generate_campaign(cfg, "risks")
+    _dept_form(paths, workdir / "inbox/附件4_1.xlsx", "2023-03-16", ["甲风险", "乙风险"])
+    _numbers(cfg)
+    (workdir / "inbox/附件4_1.xlsx").unlink()
+    _numbers(cfg)
+    (workdir / "outbox/.formkit-cache.sqlite").unlink()
+    _numbers(cfg)
+    wb = openpyxl.load_workbook(workdir / "outbox/廉政风险目录.xlsx", read_only=True)
+    said = [str(c) for row in wb["说明"].iter_rows(values_only=True) for c in row if c]
+    wb.close()
+    assert not any(text.startswith("已删去的风险编号") for text in said)
+    _dept_form(paths, workdir / "inbox/附件4_2.xlsx", "2023-03-25", ["乙风险", "丁风险"])
+    assert _numbers(cfg) == {"乙风险": "JWC-B02", "丁风险": "JWC-B03"}
+
+
 def test_near_twin_risks_reworded_and_reordered_keep_their_numbers(cfg, workdir):
     """Two risks of one purchase, 3万元以下 (采购岗, 三级) and 30万元以上 (招标岗, 一级), re-sent in the other order and each
     reworded alike: they swapped numbers (and the measures accepted for them), the 岗位 never asked. And a risk reworded

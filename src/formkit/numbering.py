@@ -200,16 +200,19 @@ def _retired_shown(path) -> list[tuple[str, str, str]] | None:
     return None
 
 
-def _retired_in(shown, outbox) -> list[tuple[str, str, str]]:
+def _retired_in(shown, outbox) -> list[tuple[str, str, str, bool]]:
     """The numbers of deleted risks a consolidated workbook lists (its 说明, and its 变化 for a workbook without the
     list); where it lists none, those the earlier workbooks of outbox/历史/ list (说明 deleted or renamed since, or a
-    workbook of a formkit before the list: deleted numbers were given to the next new risks)."""
+    workbook of a formkit before the list: deleted numbers were given to the next new risks). The last part: whether
+    说明 lists it (a risk deleted from a re-sent form), not only 变化 (a whole form taken out of inbox/ too)."""
     from pathlib import Path
 
     from formkit.changes import deleted_in, history
 
-    def listed(path) -> tuple[list[tuple[str, str, str]] | None, list[tuple[str, str, str]]]:
-        return _retired_shown(path), [(rid, "", normalize.fold(point)) for rid, point in deleted_in(path).items()]
+    def listed(path) -> tuple[list[tuple[str, str, str, bool]] | None, list[tuple[str, str, str, bool]]]:
+        shown_list = _retired_shown(path)
+        return ([(*r, True) for r in shown_list] if shown_list is not None else None,
+                [(rid, "", normalize.fold(point), False) for rid, point in deleted_in(path).items()])
 
     shown_list, deleted = listed(shown)
     out = [*(shown_list or ()), *deleted]
@@ -431,10 +434,14 @@ def registry_from_workbook(outbox, path=None) -> dict[str, tuple[str, str | None
             numbers[int(m[2])] = key
         # … and the numbers of risks deleted: retired, not given to the next new risk (it took the deleted risk's
         # number, and the measure accepted for it)
-        for rid, post, point in _retired_in(shown, outbox):
+        present = set(found)
+        for rid, post, point, listed in _retired_in(shown, outbox):
             m = _NUMBER.match(rid)
             if m and int(m[2]) not in found.setdefault(m[1], ("", {}))[1]:
-                found[m[1]][1][int(m[2])] = [post, point, "", "", [], RETIRED]
+                # (of a submitter none of whose rows is in the catalogue, only 变化's 删除: the whole form taken out of
+                # inbox/, its numbers kept as they were, as the cache keeps them: not "deleted from a re-sent form" in 说明)
+                gone = not listed and m[1] not in present
+                found[m[1]][1][int(m[2])] = [post, point, "", ""] if gone else [post, point, "", "", [], RETIRED]
     except Exception:  # noqa: BLE001 - a workbook that cannot be read recovers nothing (as before)
         return {}
     return {prefix: (sha, json.dumps({str(n): k for n, k in sorted(numbers.items())}, ensure_ascii=False,
