@@ -2733,6 +2733,10 @@ def test_a_form_naming_another_department_sent_after_its_own_replaces_nothing(cf
     assert got["inbox/a_教务处.xlsx"]["status"] == "accepted"
     assert got["inbox/b_附件4.xlsx"]["status"] == "returned"
     assert [r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门"] == [RISK4["风险点"]]
+    # … its feedback workbook is still 财务处's own form (its head left as it was: a slip of the name, not 教务处's rows;
+    # made 教务处's form, sent back as it was, it replaced 教务处's accepted rows)
+    back = workdir / next(p for p in result.outputs["feedback"] if p.endswith("b_附件4_反馈.xlsx"))
+    assert identity_of(back)[0].department == "CWC"
     fill(_find(paths, "附件4", "教务处"), workdir / "inbox/c_教务处.xlsx", header={"填表日期": "2023-03-12"},
          rows=[{**RISK4, "风险点": "泄露期末考试试题"}])
     result = merge(cfg)

@@ -45,7 +45,17 @@ from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
 from formkit.safety import ref_order
 from formkit.spec import load_forms
-from formkit.submissions import DONE, UNREADABLE, WAITING, as_of, form_named, grid, owed_by, sender_department
+from formkit.submissions import (
+    DONE,
+    UNREADABLE,
+    WAITING,
+    as_of,
+    form_named,
+    grid,
+    names_of,
+    owed_by,
+    sender_department,
+)
 from formkit.validate import id_key
 from formkit.write.common import FONT, row_height, write_bytes_atomic, write_text
 
@@ -228,16 +238,26 @@ def _colleague(res: InputResult, c) -> Person | None:
     return c.staff if any(f.code == F.PERSON_MISMATCH for f in res.findings) else None
 
 
-def _other_department(res: InputResult, c):
+def _other_department(res: InputResult, c, roster):
     """The department written in another department's risk form (department-mismatch, filed under the one written: that
-    department filled the other's form): its own form is the feedback workbook, holding its rows (on the form it came
-    on, sent back as it was, it was returned again forever; with the name put back as the reply allowed, it was
-    another department's form sent by this one)."""
+    department filled the other's form), where the form says so beyond the name, its 部门负责人 typed as that
+    department's head, or the mail came from its 联系邮箱: its own form is the feedback workbook, holding its rows (on
+    the form it came on, sent back as it was, it was returned again forever). Not for a name typed by a slip on one's own
+    form, the head left as it was: made the other department's form, sent back as it was, it replaced that
+    department's accepted rows."""
     ident = c.sub.identity
     if c.spec.is_measure_form or c.spec.scope != "department" or c.department is None or ident is None \
-            or c.department.code == ident.department:
+            or c.department.code == ident.department or ident.department not in roster.departments \
+            or not any(f.code == F.DEPARTMENT_MISMATCH for f in res.findings):
         return None
-    return c.department if any(f.code == F.DEPARTMENT_MISMATCH for f in res.findings) else None
+    written, issued = c.department, roster.departments[ident.department]
+    head = normalize.name_key(normalize.person_name(c.header.get("dept_head", "")))
+    sender = ((res.raw.mail or {}).get("address") or "").strip().lower()
+    by_mail = names_of(roster).addresses.get(sender, ()) if sender else ()
+    if (head and head == normalize.name_key(written.head) and head != normalize.name_key(issued.head)) \
+            or (written.code in by_mail and issued.code not in by_mail):
+        return written
+    return None
 
 
 def _marks(res: InputResult, c, risks: Mapping, roster) -> tuple[list[F.Finding], dict[tuple[int | None, str], str]]:
@@ -249,9 +269,8 @@ def _marks(res: InputResult, c, risks: Mapping, roster) -> tuple[list[F.Finding]
     later = {f.value for f in res.findings if f.code == F.RISK_REGISTERED_LATER}   # (a warning: the form was accepted)
     own = _colleague(res, c)
     owner = c.sub.identity.person if own is not None else ""
-    written = _other_department(res, c)
-    issued = roster.departments[c.sub.identity.department].name \
-        if written is not None and c.sub.identity.department in roster.departments else ""
+    written = _other_department(res, c, roster)
+    issued = roster.departments[c.sub.identity.department].name if written is not None else ""
     shown = [replace(f, row=back[f.value], key="measure", field=measure.label if measure else f.field, value="")
              if f.code in _PUT_BACK and f.value in back
              else replace(f, message=f"这份表是下发给{issued}的，表内部门为“{f.value}”：反馈附件已改为{written.name}本部门的表单并"
@@ -325,7 +344,7 @@ def write_feedback_workbook(analysis: Analysis, res: InputResult, path: Path) ->
         # last year's risk form: its rows on this campaign's form (sent back as it was, under last year's identity, it
         # was returned again forever); not a measure form: last year's 风险编号 are of other risks this year
         ident = identity_for(c.spec, cfg, c.department, c.staff)
-    elif (written := _other_department(res, c)) is not None:
+    elif (written := _other_department(res, c, cfg.roster)) is not None:
         # another department's form filled by the department written in it (department-mismatch): its rows on that
         # department's own form, the other's head and contacts, where left, giving way to its own
         _drop_prefilled(content, header_prefill(c.spec, cfg, cfg.roster.departments.get(c.sub.identity.department), None))
