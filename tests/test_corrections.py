@@ -545,3 +545,23 @@ def test_the_first_copy_of_a_list_form_stays_the_original_when_the_cache_is_gone
     for name in ("附件1.xlsx", "教务处权力清单.xlsx"):
         assert by_path[f"inbox/{name}"]["status"] == "accepted"
         assert by_path[f"inbox/0_{name}"]["duplicate_of"] == f"inbox/{name}"
+
+
+def test_a_slip_in_the_fill_date_carried_by_both_versions_says_nothing_of_their_order(cfg, workdir, tmp_path):
+    """张伟's form (填表日期 typed 2023-04-10 for 03-10) is saved from a USB stick into inbox/U盘/ (a file time of no
+    campaign day); his correction, the same 填表日期 and a risk added, is mailed on 03-20 (the date set aside there: later
+    than the mail). The first copy's 填表日期, later than the mail, made it the later one: the correction superseded, the
+    risk added lost."""
+    import os
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    (workdir / "inbox/U盘").mkdir()
+    first = fill(form, workdir / "inbox/U盘/张伟.xlsx", header={"填表日期": "2023-04-10"}, rows=_risk("二级"))
+    os.utime(first, (1893456000, 1893456000))          # 2030
+    fixed = fill(form, tmp_path / "张伟_改.xlsx", header={"填表日期": "2023-04-10"},
+                 rows=[*_risk("二级"), *_risk("三级", "接受学生家长宴请")])
+    (workdir / "inbox/改.eml").write_bytes(hostile.make_eml([("张伟_改.xlsx", fixed.read_bytes())], subject="附件3 张伟",
+                                                          date="Mon, 20 Mar 2023 09:00:00 +0800"))
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert status == {"inbox/U盘/张伟.xlsx": "superseded", "inbox/改.eml!张伟_改.xlsx": "accepted"}, status

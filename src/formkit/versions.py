@@ -189,7 +189,7 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
     campaign (two files copied today are still ordered by their times; mail dates are always compared)."""
     ca, cb = _clues(a), _clues(b)
     for basis in ("邮件日期", "填表日期", "邮件时间", "文件修改时间"):
-        if basis == "文件修改时间" and (told := _filled_after_other_came(ca, cb, window)):
+        if basis == "文件修改时间" and (told := _filled_after_other_came(a, b, ca, cb, window)):
             return told, "填表日期（晚于另一份发来的日期）"
         key = "邮件日期" if basis == "邮件时间" else basis      # two mails of one day: their times, by that name
         if key in ca and key in cb:
@@ -213,16 +213,19 @@ def compare(a: InputResult, b: InputResult, window: tuple[date, date] | None = N
     return (a.path > b.path) - (a.path < b.path), "文件名顺序"
 
 
-def _filled_after_other_came(ca: dict, cb: dict, window: tuple[date, date] | None) -> int:
+def _filled_after_other_came(a: InputResult, b: InputResult, ca: dict, cb: dict,
+                             window: tuple[date, date] | None) -> int:
     """1 when a's 填表日期 is a later day than b came (b's mail's Date, else its file's time within the campaign's dates),
     -1 the other way round, 0 when neither: a form filled after the other version was sent is the later one (a
     correction mailed with its 填表日期 kept, then a version re-dated and saved into inbox/ by hand: no clue of one
     kind on both, the path's order made the mailed one current and the risk added since was dropped unsaid). Only this
-    way: a 填表日期 before the other's coming says nothing (a correction keeps the 填表日期 of what it corrects)."""
-    for x, y, sign in ((ca, cb, 1), (cb, ca, -1)):
+    way: a 填表日期 before the other's coming says nothing (a correction keeps the 填表日期 of what it corrects); nor one
+    the other carries too (a slip of the month typed on both, set aside on the one whose mail it is later than)."""
+    for x, y, other, sign in ((ca, cb, b, 1), (cb, ca, a, -1)):
         came = y.get("邮件日期", y.get("文件修改时间"))
         if "填表日期" in x and "填表日期" not in y and came is not None and (
-                "邮件日期" in y or window is None or _within(came, window)) and _day(x["填表日期"]) > _day(came):
+                "邮件日期" in y or window is None or _within(came, window)) and _day(x["填表日期"]) > _day(came) \
+                and ((theirs := _filled_ts(other)) is None or _day(theirs) < _day(x["填表日期"])):
             return sign
     return 0
 
