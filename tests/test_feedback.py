@@ -2743,3 +2743,23 @@ def test_a_form_naming_another_department_sent_after_its_own_replaces_nothing(cf
     got = inputs(workdir)
     assert got["inbox/a_教务处.xlsx"]["status"] == "superseded" and got["inbox/c_教务处.xlsx"]["status"] == "accepted"
     assert [r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门"] == ["泄露期末考试试题"]
+
+
+def test_a_measure_forms_feedback_forwarded_untouched_after_a_risk_typed_over_is_unchanged(cfg, workdir):
+    """张伟's 附件5 had another risk typed over a pre-filled row left without a measure (required, prefilled-risk-changed):
+    its feedback workbook shows the registered 风险点 there. Forwarded untouched, that was taken for the registered risk
+    put back (a correction): a new version, returned again, another reply with the same request."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    first = merge(cfg)
+    ids = {r["风险点"]: r["风险编号"] for r in first.analysis.catalogue if r["姓名"] == "张伟"}
+    a5 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件5", "张伟")
+    fill(a5, workdir / "inbox/张伟措施.xlsx", header={"填表日期": "2023-04-15"}, by_risk_id={
+        ids["成绩修改审批把关不严"]: {"风险点": "招生录取中违规操作"},
+        ids["接受学生家长宴请"]: {"防控措施": "签订廉洁承诺书", "完成时限": "长期"}})
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/张伟措施.xlsx"]["status"] == "returned"
+    path = workdir / next(p for p in result.outputs["feedback"] if p.endswith("张伟措施_反馈.xlsx"))
+    shutil.copyfile(path, workdir / "inbox/张伟措施_反馈.xlsx")
+    merge(cfg)
+    got = inputs(workdir)["inbox/张伟措施_反馈.xlsx"]
+    assert got["status"] == "superseded" and [f["code"] for f in got["findings"]] == ["feedback-unchanged"]

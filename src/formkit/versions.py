@@ -342,18 +342,21 @@ def _risk_put_back(new: Checked, flawed: Checked) -> bool:
         return False
     carried = {id_key(r) for r in flawed.sub.identity.risks}
 
-    def texts(c: Checked) -> dict[tuple[str, int], str]:
+    def texts(c: Checked, measured: bool = False) -> dict[tuple[str, int], str]:
         out: dict[tuple[str, int], str] = {}
         seen: dict[str, int] = {}
         for r in c.sub.rows:
             rid = id_key(normalize.to_text(r.values.get("risk_id", "")))
             if rid in carried:
                 seen[rid] = seen.get(rid, -1) + 1
-                out[(rid, seen[rid])] = normalize.to_text(r.values.get("risk", ""))
+                if not measured or normalize.to_text(r.values.get("measure", "")):
+                    out[(rid, seen[rid])] = normalize.to_text(r.values.get("risk", ""))
         return out
     now = texts(new)
+    # (a row with a measure only, as measure-other-risk says it: one without, its 风险点 typed over, the feedback workbook
+    # shows as registered: forwarded untouched, it was a new version, the same reply again)
     return any(text and now.get(place) and nothing_alike(match_key(now[place]), match_key(text))
-               for place, text in texts(flawed).items())
+               for place, text in texts(flawed, measured=True).items())
 
 
 def _header_typed(c: Checked) -> dict[str, str]:
