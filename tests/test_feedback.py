@@ -2656,7 +2656,8 @@ def test_a_row_going_on_with_the_measures_above_comes_back_as_it_was(cfg, workdi
     assert got["JWC-B02"] == "双人管理\n年终抽查"
 
 
-def test_a_measure_forms_feedback_with_the_registered_risk_put_back_is_a_correction(cfg, workdir):
+@pytest.mark.parametrize("added", ["deleted", "left empty"])
+def test_a_measure_forms_feedback_with_the_registered_risk_put_back_is_a_correction(cfg, workdir, added):
     """张伟's 附件5 came back with last year's 风险点 typed over a pre-filled one (measure-other-risk: returned, the
     registered risk asked for its measure in a row the feedback workbook adds). He does what the reply says: puts the
     registered 风险点 back in that row and deletes the added one. That is the correction (it was taken for the feedback
@@ -2680,8 +2681,10 @@ def test_a_measure_forms_feedback_with_the_registered_risk_put_back_is_a_correct
     rows = [r for r in range(hr + 1, ws.max_row + 1) if str(ws.cell(r, cols["风险编号"]).value).startswith("JWC")]
     assert [ws.cell(r, cols["风险点"]).value for r in rows] == ["招生录取中违规操作", "接受学生家长宴请", "成绩修改审批把关不严"]
     ws.cell(rows[0], cols["风险点"]).value = "成绩修改审批把关不严"
-    for cell in ws[rows[-1]]:
-        cell.value = None
+    if added == "deleted":
+        for cell in ws[rows[-1]]:
+            cell.value = None
+    # (left empty: the registered risk has its measure in the row put back; the added row asked for nothing more)
     wb.save(workdir / "inbox/张伟措施_已改.xlsx")
     result = merge(cfg)
     got = inputs(workdir)

@@ -1013,7 +1013,17 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(code, sheet=c.sub.sheet, cell=c.sub.header_refs.get(f.key) or _header_place(c, f.key),
                          field=f.label, key=f.key)
     chain = False           # the row above names a risk, or carries one on itself
+    # (a measure form's risks answered in a row of their own: another row of one of them with nothing typed in it, such as
+    # the row a feedback workbook put back for it, left empty once its measure was written elsewhere, is no row missing
+    # its measure)
+    answered = {id_key(iso_text(r.values.get("risk_id", ""))) for r in c.rows if iso_text(r.values.get("measure", ""))} \
+        if c.spec.is_measure_form else set()
+    own = [f.key for f in c.spec.columns if not f.prefill and f.key != "seq"]
     for row in c.rows:
+        if answered and id_key(iso_text(row.values.get("risk_id", ""))) in answered \
+                and not any(iso_text(row.values.get(k, "")) for k in own):
+            chain = True
+            continue
         # a measure form's row of a measure (or a 工作程序) only, under a row naming its risk or carrying one on:
         # another measure of that risk (measures_answer_risks), not a row lacking its 风险点 (a third row was returned)
         continues = c.spec.is_measure_form and chain and _carries_on(row)
