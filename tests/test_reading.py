@@ -576,3 +576,33 @@ def test_a_line_of_hints_in_brackets_under_the_header_is_no_row(cfg):
     assert res.status == "accepted" and [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
     column = openpyxl.utils.get_column_letter(cols["风险类别"])
     assert ("header-hints", f"{column}{hr + 1}") in {(f.code, f.cell) for f in res.findings}
+
+
+@pytest.mark.parametrize("form, post, gap", [("附件4", "岗位(环节)", "blank"), ("附件4", "岗位(环节)", "room"),
+                                             ("附件2", "行使岗位", "blank"), ("附件4", "岗位(环节)", "second line")])
+def test_a_post_merged_over_its_items_with_a_row_of_nothing_between(cfg, form, post, gap):
+    """A 岗位 merged over its two risks' rows with an empty row between them (a blank row, or the room of a long 风险点
+    merged over two rows): the empty row became a risk with only its 岗位 (附件4 returned for every other cell), or
+    its 行使岗位 joined to the item above (附件2: 处长\\n处长). And a long 风险点 merged over two rows whose second holds
+    a second line of 主要表现形式: one risk, the line joined (row-continued), not two risks returned."""
+    item = {"附件4": "风险点", "附件2": "权力事项"}[form]
+    rows = {"附件4": [RISK4, RISK4B], "附件2": [POWER, {**POWER, "权力事项": "教材选用"}]}[form]
+    path = submit(cfg, form, "JWC", rows=rows, name="gap.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, [item, post, "主要表现形式"] if form == "附件4" else [item, post])
+    ws.insert_rows(hr + 2)
+    ws.cell(hr + 3, cols[post]).value = None
+    ws.merge_cells(start_row=hr + 1, start_column=cols[post], end_row=hr + 3, end_column=cols[post])
+    if gap in ("room", "second line"):
+        ws.merge_cells(start_row=hr + 1, start_column=cols[item], end_row=hr + 2, end_column=cols[item])
+    if gap == "second line":
+        ws.cell(hr + 2, cols["主要表现形式"]).value = "另一种表现"
+    wb.save(path)
+    res = run(cfg)["gap.xlsx"]
+    assert res.status == "accepted" and not [f for f in res.findings if f.severity != "info"], \
+        [(f.code, f.cell) for f in res.findings]
+    key = {"附件4": "post", "附件2": "post"}[form]
+    assert [r.values[key] for r in res.checked.rows] == [rows[0][post]] * 2
+    if gap == "second line":
+        assert res.checked.rows[0].values["manifest"].endswith("另一种表现")

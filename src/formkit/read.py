@@ -888,25 +888,30 @@ _ITEM_KEYS = ("risk", "power_item")
 """The column naming a risk form's row, a power list's: merged over rows of nothing else, the rows are room for it."""
 
 
-def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below: int) -> list:
+def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below: int,
+                  spec: FormSpec) -> tuple[list, set[int]]:
     """The table's merged ranges without those that only give one row's item more room: a 风险点 (权力事项) merged over
     two rows for one long text, the rows under its first holding nothing of their own (every cell of them empty or
-    in a merged range), and the other cells of that row merged alike. The rows under it are empty then, one row read
-    (each was read as a risk of its own, filled down: returned for the cells they lacked)."""
+    in a merged range, or a column whose text carries on the row above: a second line of 主要表现形式), and the other
+    cells of that row merged alike; and those rows (each was read as a risk of its own, filled down: returned for the
+    cells they lacked). Nothing is filled into them then: one row read, what they hold joined to it (row-continued)."""
     items = [mapping[k] for k in _ITEM_KEYS if k in mapping]
     if not items:
-        return merged
+        return merged, set()
     inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
               if r1 - r0 <= 50 and c1 - c0 <= 50}
+    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
     room = set()
     for (r0, c0), (r1, c1) in merged:
         if r1 <= r0 or r0 <= below or not any(c0 <= j <= c1 for j in items) or r1 >= len(grid) or r1 - r0 > 50:
             continue
-        if all(v in ("", None) or (r, c) in inside for r in range(r0 + 1, r1 + 1) for c, v in enumerate(grid[r])):
+        if all(v in ("", None) or (r, c) in inside or c in goes_on
+               for r in range(r0 + 1, r1 + 1) for c, v in enumerate(grid[r])):
             room.add((r0, r1))
     if not room:
-        return merged
-    return [m for m in merged if not any(m[0][0] == r0 and m[1][0] <= r1 for r0, r1 in room)]
+        return merged, set()
+    return ([m for m in merged if not any(m[0][0] == r0 and m[1][0] <= r1 for r0, r1 in room)],
+            {r for r0, r1 in room for r in range(r0 + 1, r1 + 1)})
 
 
 def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, int, int, int]]:
@@ -1041,8 +1046,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     # merged table cells, once the sign-off is found (a cell merged down there is not a table value)
     by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
+    room: set[int] = set()
     if table_merges and not spec.is_measure_form:
-        table_merges = _without_room(grid, table_merges, mapping, hr)
+        table_merges, room = _without_room(grid, table_merges, mapping, hr, spec)
     covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
     for r0, c0, r1, c1 in _fill_merged(grid, table_merges, hr):
         for r in range(r0 + 1, r1 + 1):
@@ -1056,6 +1062,15 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             code = F.MERGED_RISK_ROWS if key == "risk" and not spec.is_measure_form else F.MERGED_ROWS
             findings.append(F.make(code, sheet=sheet, cell=a1(r0, c0), field=spec.column(key).label,
                                    value=normalize.to_text(grid[r0][c0]), detail=f"第 {r0 + 1}–{r1 + 1} 行"))
+    if covered and not spec.is_measure_form:
+        # … and a row inside a 岗位 merged over a post's risks that holds nothing of its own, not even the item (a blank
+        # row between two risks): no risk with only its 岗位 (returned for every other cell), nor 岗位 twice in the row above
+        items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
+        room.update(r for r, cols in covered.items() if r not in room and items and not items & cols.keys()
+                    and all(v in ("", None) or j in cols for j, v in enumerate(grid[r])))
+    for r in room:      # (a 岗位 merged over this risk and the next: nothing of it in the room)
+        for j in covered.pop(r, {}):
+            grid[r][j] = ""
     rows: list[Row] = []
     extra_used = set()
     extra_sets = [(hr, extra_cols)]      # (header row, its columns of the submitter's own): one more per header
