@@ -561,20 +561,24 @@ def test_a_workbook_of_more_sheets_than_anyones_collection_is_refused_at_once(tm
         read_workbook(buf.read_bytes(), "xlsx", load_forms())
 
 
-def test_a_line_of_hints_in_brackets_under_the_header_is_no_row(cfg):
+@pytest.mark.parametrize("hints", [{"风险类别": "（下拉选择）", "风险等级": "（一级/二级/三级）", "涉及“三重一大”": "(是/否)"},
+                                   {"风险类别": "从下拉列表选择", "风险点": "简要描述本岗位的风险点", "风险等级": "一级/二级/三级"},
+                                   {"风险点": "（必填，简要描述）"}], ids=["brackets", "words", "alone"])
+def test_a_line_of_hints_under_the_header_is_no_row(cfg, hints):
     """A department inserts a line under the header: （下拉选择） | （一级/二级/三级） | （是/否）, as Chinese forms often
-    have, and fills its risks below: read as a risk, returned for its level and choices. No row (header-hints)."""
+    have (or 从下拉列表选择 | 简要描述… | 一级/二级/三级 without brackets, or （必填，简要描述） under the 风险点 alone), and fills
+    its risks below: read as a risk, returned for its level and choices. No row (header-hints)."""
     path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B], name="hints.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = form_sheet(wb)
-    hr, cols = table_header_row(ws, ["风险类别", "风险等级", "涉及“三重一大”"])
+    hr, cols = table_header_row(ws, ["风险类别", "风险点", "风险等级", "涉及“三重一大”"])
     ws.insert_rows(hr + 1)
-    for label, hint in (("风险类别", "（下拉选择）"), ("风险等级", "（一级/二级/三级）"), ("涉及“三重一大”", "(是/否)")):
+    for label, hint in hints.items():
         ws.cell(hr + 1, cols[label], hint)
     wb.save(path)
     res = run(cfg)["hints.xlsx"]
     assert res.status == "accepted" and [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
-    column = openpyxl.utils.get_column_letter(cols["风险类别"])
+    column = openpyxl.utils.get_column_letter(min(cols[label] for label in hints))
     assert ("header-hints", f"{column}{hr + 1}") in {(f.code, f.cell) for f in res.findings}
 
 

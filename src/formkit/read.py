@@ -882,6 +882,23 @@ def _is_note(line: list) -> bool:
 
 _HINT = re.compile(r"[（(][^（）()]{1,40}[)）]")
 """A hint in brackets in a cell under the header: （下拉选择）, （一级/二级/三级）, (是/否)."""
+_HINT_WORDS = re.compile(r"下拉|请选择|中选择|列表选择|^选择|请填写|请输入|简要描述|简述|必填|选填|可不填|按.{0,6}填写|示例|例如")
+"""What a hint under the header says: 从下拉列表选择, 请填写, 简要描述本岗位的风险点, 必填."""
+
+
+def _hint(text: object, allowed: frozenset[str] | None, alone: bool) -> bool:
+    """Whether a cell under the header is a hint how to fill its column, not a value: in brackets (（下拉选择）), saying
+    how (从下拉列表选择, 简要描述…), or listing the column's choices (一级/二级/三级, 是/否). Alone in its row: in brackets and
+    saying how (（必填，简要描述）)."""
+    if type(text) is not str or not (t := text.strip()) or len(t) > 40:
+        return False
+    bracketed = _HINT.fullmatch(t) is not None
+    if alone:
+        return bracketed and _HINT_WORDS.search(t) is not None
+    if bracketed or _HINT_WORDS.search(t):
+        return True
+    parts = [normalize.fold(x) for x in re.split(r"[/／、|｜或]", t) if x.strip()]
+    return bool(allowed) and len(parts) > 1 and all(x in allowed for x in parts)
 
 
 _ITEM_KEYS = ("risk", "power_item")
@@ -990,6 +1007,12 @@ def _filler_keys(spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
     values are a dropdown choice or a FILLER_TEXTS placeholder."""
     optional = frozenset(f.key for f in spec.columns if f.need != "req" and not f.prefill)
     return optional, frozenset(f.key for f in spec.columns if f.key in optional and f.allowed)
+
+
+def _allowed_of(spec: FormSpec, key: str | None) -> frozenset[str] | None:
+    """A column's dropdown choices, folded (None for a column without)."""
+    col = spec.column(key) if key else None
+    return frozenset(normalize.fold(v) for v in col.allowed) if col is not None and col.allowed else None
 
 
 @lru_cache(maxsize=64)
@@ -1150,7 +1173,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # 本人承诺……、填表人：……): no data row, said where it is
             not_read(r, filled[0], line[filled[0]])
             continue
-        if not rows and len(filled) > 1 and all(type(line[j]) is str and _HINT.fullmatch(line[j].strip()) for j in filled):
+        if not rows and all(_hint(line[j], _allowed_of(spec, by_col.get(j)), len(filled) == 1) for j in filled):
             # a line of hints under the header, each in brackets: （下拉选择） | （一级/二级/三级） | （是/否）: no risk (it was
             # one, returned for its level and choices)
             findings.append(F.make(F.HEADER_HINTS, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
