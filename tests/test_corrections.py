@@ -565,3 +565,34 @@ def test_a_slip_in_the_fill_date_carried_by_both_versions_says_nothing_of_their_
     result = merge(cfg)
     status = {r.path: r.status for r in result.analysis.inputs}
     assert status == {"inbox/U盘/张伟.xlsx": "superseded", "inbox/改.eml!张伟_改.xlsx": "accepted"}, status
+
+
+def test_an_old_returned_copy_sent_again_after_its_correction_replaces_nothing(cfg, workdir, tmp_path):
+    """张伟's form is returned (四级); his correction through the feedback workbook is accepted; days later the department's
+    secretary sends the old file again (opened and saved since: other bytes, the same content) in a zip. It replaced
+    the accepted correction, returned again for what was corrected, his risks gone from the catalogue. Set aside
+    (resent-older): its content is a version returned for its errors."""
+    import os
+    import zipfile
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    first = fill(form, tmp_path / "张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
+    (workdir / "inbox/张伟.eml").write_bytes(hostile.make_eml([("张伟.xlsx", first.read_bytes())], subject="附件3 张伟",
+                                                            date="Mon, 20 Mar 2023 09:00:00 +0800"))
+    merge(cfg)
+    _level_corrected(workdir, tmp_path / "改.xlsx")
+    (workdir / "inbox/改.eml").write_bytes(hostile.make_eml([("张伟_改.xlsx", (tmp_path / "改.xlsx").read_bytes())],
+                                                          subject="附件3 张伟", date="Wed, 22 Mar 2023 09:00:00 +0800"))
+    merge(cfg)
+    wb = openpyxl.load_workbook(first)          # the old file opened and saved again
+    wb.save(tmp_path / "旧.xlsx")
+    with zipfile.ZipFile(workdir / "inbox/教务处全部.zip", "w") as zf:
+        zf.writestr(zipfile.ZipInfo("教务处/张伟.xlsx", date_time=(2023, 3, 24, 10, 0, 0)),
+                    (tmp_path / "旧.xlsx").read_bytes())
+    os.utime(workdir / "inbox/教务处全部.zip", (1679620000, 1679620000))     # 2023-03-24
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs}
+    assert status["inbox/改.eml!张伟_改.xlsx"] == "accepted", status
+    old = next(r for r in result.analysis.inputs if r.path.startswith("inbox/教务处全部.zip!"))
+    assert old.status == "superseded" and "resent-older" in {f.code for f in old.findings}
+    assert [r["风险等级"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["二级"]

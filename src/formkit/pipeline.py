@@ -347,6 +347,11 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",
                     sheet=c.sub.sheet if c is not None else None, cell=c.sub.header_refs.get("date") if c is not None else None))
     _corrections_join(results, groups)
+    held: dict[str, set] = {}       # an archive or mail → whose forms it holds
+    for res in results:
+        if res.brief and res.raw.container:
+            held.setdefault(res.raw.container, set()).add(res.brief.key)
+    collections = {container for container, keys in held.items() if len(keys) > 1}
     current: list[InputResult] = []
     first_sent: dict[tuple, str] = {}
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)
@@ -452,7 +457,7 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 for m in members[-2:]:      # (the file's note "the other sheet is read and merged as a form of its own"
                     m.findings = _not_apart(m, other)       # contradicted sheet-copies' "merged as 附件3")
         versions.corrections_last(members)
-        aside = versions.older_resent(members) + versions.blank_after_filled(members, forms)
+        aside = versions.older_resent(members, collections) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)
         if sent := next((m.submitted_at for m in members if m.submitted_at
                          and not any(f.code == F.NO_ROWS for f in m.findings)), None):

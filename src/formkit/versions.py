@@ -6,6 +6,7 @@ department's form sent as one's own."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import UTC, date, datetime
 
 from formkit import findings as F
@@ -394,23 +395,28 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
     return unchanged
 
 
-def older_resent(members: list[InputResult]) -> list[InputResult]:
-    """The latest version, when it is a sheet of a workbook holding several people's forms (a secretary's collection
-    sent again with another person's sheet corrected) whose content is word for word an older version of this
-    submitter's, one replaced since by another that was accepted: no new version (it replaced the person's own later
-    correction, a risk gone). Taken out of `members` and returned, said, to be set aside as superseded by the current
-    version."""
+def older_resent(members: list[InputResult], collections: Collection[str] = ()) -> list[InputResult]:
+    """The latest version, when it is a sheet of a workbook holding several people's forms, or a file of an archive or
+    mail holding them (`collections`: a secretary's collection sent again with another person's form corrected), whose
+    content is word for word an older version of this submitter's, one replaced since by another that was accepted: no
+    new version (it replaced the person's own later correction, a risk gone). Also, sent any way, when that older version
+    was returned for its errors (an old copy saved again, sent again after its correction was accepted: the errors are
+    still in it). Taken out of `members` and returned, said, to be set aside as superseded by the current version."""
     aside = []
     while len(members) >= 3:
         last = members[-1]
-        if not (last.raw.sheet or (last.brief and last.brief.sheets)) or (c := last.checked) is None:
+        if (c := last.checked) is None:
             break
         same = next((m for m in members[:-2] if (o := m.checked) is not None
                      and _header_typed(o) == _header_typed(c) and rows_typed(o) == rows_typed(c)), None)
         previous = members[-2].checked
-        if same is None or (previous is not None and rows_typed(previous) == rows_typed(c)) \
+        if same is None or (previous is not None and rows_typed(previous) == rows_typed(c)
+                            and _header_typed(previous) == _header_typed(c)) \
                 or any(f.severity == F.ERROR for f in members[-2].findings):
             break       # (after a version that was returned, the older content sent again is the one that stands)
+        if not (last.raw.sheet or (last.brief and last.brief.sheets) or last.raw.container in collections
+                or any(f.severity == F.ERROR for f in same.findings)):
+            break
         members.pop()
         last.findings.append(F.make(F.RESENT_OLDER, value=same.path))
         aside.append(last)
