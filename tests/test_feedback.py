@@ -2766,3 +2766,23 @@ def test_a_measure_forms_feedback_forwarded_untouched_after_a_risk_typed_over_is
     merge(cfg)
     got = inputs(workdir)["inbox/张伟措施_反馈.xlsx"]
     assert got["status"] == "superseded" and [f["code"] for f in got["findings"]] == ["feedback-unchanged"]
+
+
+def test_a_feedback_workbook_mailed_back_untouched_is_answered_at_that_mail(cfg, workdir):
+    """陈静's form came in her department's folder (no mail): returned. She mails its feedback workbook back untouched
+    from her own address (feedback-unchanged): the reply drafted again went to nobody, dated before her mail, the same
+    words as the first. It answers her mail now, saying the workbook came back unchanged."""
+    paths = generate_campaign(cfg)
+    fill(_find(paths, "附件3", "陈静"), workdir / "inbox/陈静.xlsx", header={"填表日期": "2023-03-07"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "学生成绩评定不公", "风险等级": "很高", "涉及“三重一大”": "是"}])
+    result = merge(cfg)
+    feedback = workdir / next(p for p in result.outputs["feedback"] if p.endswith("陈静_反馈.xlsx"))
+    (workdir / "inbox/陈静回复.eml").write_bytes(hostile.make_eml(
+        [("陈静_反馈.xlsx", feedback.read_bytes())], from_="陈静 <chenjing@x.edu.cn>", subject="Re: 附件3",
+        date="Wed, 22 Mar 2023 10:00:00 +0800"))
+    result = merge(cfg)
+    assert [f["code"] for f in inputs(workdir)["inbox/陈静回复.eml!陈静_反馈.xlsx"]["findings"]] == ["feedback-unchanged"]
+    draft = read_eml(workdir / next(p for p in result.outputs["mail_drafts"] if p.endswith("陈静_反馈.eml")))
+    assert "chenjing@x.edu.cn" in draft["To"]
+    assert "没有修改，下面的问题仍需改正" in draft.get_body(("plain",)).get_content()
+    assert draft["Date"] == "Wed, 22 Mar 2023 10:30:00 +0800"

@@ -705,12 +705,18 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
         attachment, shown = write_feedback_workbook(analysis, res, path)
         written.append(attachment)
     form_title = c.spec.full_title if c else "报送的表单"
+    # its feedback workbook mailed back untouched since (feedback-unchanged): the reply answers that mail, saying so (it
+    # went to nobody where the form had come in a department's zip, dated before the mail, the same words again)
+    again = max((r for r in analysis.inputs if r.raw.mail and r.submitted_at and any(
+        f.code == F.FEEDBACK_UNCHANGED and f.value == res.path for f in r.findings)),
+        key=lambda r: r.submitted_at or "", default=None)
+    answered = again or res
     # dated 09:00 of 数据截至, or half an hour after the mail it answers when that came later (a reply dated before the
     # mail it answers); the deadline it sets is after its own date
     when = datetime.combine(today, time(9, 0), tzinfo=CHINA)
-    if res.submitted_at and res.time_basis == "邮件日期":
+    if answered.submitted_at and answered.time_basis == "邮件日期":
         try:
-            when = max(when, datetime.fromisoformat(res.submitted_at).astimezone(CHINA) + timedelta(minutes=30))
+            when = max(when, datetime.fromisoformat(answered.submitted_at).astimezone(CHINA) + timedelta(minutes=30))
         except ValueError:
             pass
     deadline = cfg.deadline(c.spec.phase) if c else _open_deadline(analysis, today, res)
@@ -747,13 +753,13 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
                            this_round=_this_rounds_form(res), last_measures=_last_rounds_measures(res), waits=waits,
                            errors=sum(1 for f in shown if f.severity == F.ERROR),
                            warnings=sum(1 for f in shown if f.severity == F.WARNING),
-                           attachment=attachment.name,
+                           attachment=attachment.name, unchanged=again.file_name if again else "",
                            deadline=deadline.isoformat(), office=cfg.office, institution=cfg.institution)
     state = "请先报送风险点登记表" if waits else "请修改后重报" if res.status in (RETURNED, REJECTED) else "请核实"
     sent_as = _as_sent(res) if c is None and not job.also else None
     subject = f"【{state}】{form_title}" + (f"（{subject_who}）" if c else
                                            f"（{sent_as[sent_as.index('邮件'):]}）" if sent_as else f"（{file_name}）")
-    mail = res.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
+    mail = answered.raw.mail or {}     # a forwarded mail: the reply goes to who forwarded it to the office
     to = mail.get("forwarded_by") or mail.get("reply_to") or mail.get("address") or ""
     # (the department it is put to: the sender's, where another's form came from it; it went to the other's mailbox)
     whose = cfg.roster.departments.get(res.credited) if res.credited else c.department if c else None
