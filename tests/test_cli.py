@@ -919,6 +919,22 @@ def test_check_on_a_copy_of_a_returned_file_shows_its_errors(workdir, cfg, capsy
         assert "有错误" in out and "[invalid-level]" in out and "错误 1" in out, out
 
 
+def test_check_on_a_feedback_workbook_not_yet_corrected_shows_the_errors_still_in_it(workdir, cfg, capsys):
+    """李娜 checks her feedback workbook before correcting it: "已被替代，不会汇总（错误 0）", exit 0 (it is the returned
+    form unchanged, feedback-unchanged): the errors she was asked to fix, and exit 1."""
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "李娜" in p.name)
+    fill(form, workdir / "inbox/李娜.xlsx", rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "很高"}])
+    assert main(["merge", "--dir", str(workdir), "--quiet"]) == 1
+    feedback = next((workdir / "outbox/反馈").rglob("李娜_反馈.xlsx"))
+    capsys.readouterr()
+    assert main(["check", "--dir", str(workdir), str(feedback)]) == 1
+    out = capsys.readouterr().out
+    assert "的反馈工作簿，还没有修改（那份退回修改），有错误" in out and "[invalid-level]" in out, out
+
+
 def _lock(monkeypatch, locked):
     """Files `locked` says are open in Excel on Windows: refused for writing (tests run as root, whom permissions do
     not stop). Returns the real open."""

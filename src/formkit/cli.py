@@ -723,6 +723,12 @@ def cmd_check(args) -> int:
             # the same bytes as a file in the inbox: what that one was found to be (a copy of a returned form said
             # "错误 0" and exit 0, its errors unshown; the verdict turned with the cache)
             judged = res.same_as
+        unchanged = next((f.value for f in res.findings if f.code == F.FEEDBACK_UNCHANGED), None) \
+            if res.status == "superseded" else None
+        if unchanged:
+            # a feedback workbook checked before it was corrected: what the form it corrects was found to be (it said
+            # "已被替代，错误 0" and exit 0 to someone checking the errors were fixed)
+            judged = next((r for r in a.inputs if r.path == unchanged), res)
         counted = judged.status in (ACCEPTED, RETURNED, REJECTED)       # what merge would take, or cannot read
         n_err = judged.count(F.ERROR) if counted else 0
         errors += n_err
@@ -730,7 +736,8 @@ def cmd_check(args) -> int:
         if judged.status == "superseded":
             label = f"{STATUS_ZH[judged.status]}，不会汇总"
         if judged is not res:
-            label = f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），" + \
+            label = (f"是“{_shown(judged.path)}”的反馈工作簿，还没有修改（那份{STATUS_ZH[judged.status]}），" if unchanged
+                     else f"与“{_shown(judged.path)}”内容相同（{STATUS_ZH[judged.status]}），") + \
                 ("不会汇总" if judged.status == "superseded" else label)
         tally[label.split("，")[0] if judged is res else "与收件箱中的文件相同"] += 1
         if args.quiet and not n_err and judged.status != REJECTED:
