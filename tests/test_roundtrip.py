@@ -471,7 +471,8 @@ def test_measure_forms_generated_again_carry_the_accepted_measures(cfg, workdir)
     hr, cols = table_header_row(ws, ["风险编号", "防控措施", "完成时限"])
     shown = {ws.cell(r, cols["风险编号"]).value: (ws.cell(r, cols["防控措施"]).value, ws.cell(r, cols["完成时限"]).value)
              for r in range(hr + 1, hr + 4)}
-    assert shown == {"JWC-0012-01": ("双人复核", "2023-05-10"), "JWC-0012-02": ("拒绝宴请", None),
+    # (the date a date, as typed: it went back as the text 2023-05-10, left-aligned, out of Excel's date filters)
+    assert shown == {"JWC-0012-01": ("双人复核", dt(2023, 5, 10)), "JWC-0012-02": ("拒绝宴请", None),
                      "JWC-0012-03": (None, None)}
     fill(again, workdir / "inbox/张伟_措施_补报.xlsx", header={"填表日期": "2023-04-25"},
          by_risk_id={"JWC-0012-03": {"防控措施": "排考公开"}})

@@ -52,6 +52,8 @@ NAME_BYTES = 150
 file systems allow 255 bytes a name, and formkit adds suffixes (_2_反馈.xlsx, _催报.eml)."""
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""A day as the catalogue writes it (iso_text of a date)."""
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])")
 
 
@@ -262,6 +264,13 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
                 normal = fm.cell_text
             else:
                 normal = fm.cell
+            if col.type == "when" and isinstance(value, str) and _ISO_DAY.fullmatch(value):
+                # an accepted 完成时限 written back (the catalogue's 2023-12-31): a date, as typed (it went back as
+                # text, left-aligned, out of Excel's date filters)
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    pass
             if isinstance(value, date) and col.type not in ("date", "when"):
                 value = normalize.to_text(value)        # a date in a text column stays a date to read, not a
             key = (r, col.key)                          # serial number in a text cell
