@@ -2786,3 +2786,20 @@ def test_a_feedback_workbook_mailed_back_untouched_is_answered_at_that_mail(cfg,
     assert "chenjing@x.edu.cn" in draft["To"]
     assert "没有修改，下面的问题仍需改正" in draft.get_body(("plain",)).get_content()
     assert draft["Date"] == "Wed, 22 Mar 2023 10:30:00 +0800"
+
+
+def test_last_years_form_sent_back_as_the_feedback_workbook_it_came_in_is_accepted(cfg, workdir):
+    """张伟's last year's 附件3 (this year's date typed) is returned; its feedback workbook is this round's form holding
+    his rows, and he sends it back as it is, nothing else to change: it was "the feedback workbook unchanged" (set aside
+    forever, the reply again asking for what only the workbook itself fixed)."""
+    last_year = dataclasses.replace(cfg, campaign="2022年度廉政风险防控")
+    old = _find(generate_campaign(last_year, "risks"), "附件3", "张伟")
+    fill(old, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-10"}, rows=[
+        {"风险类别": "岗位职责", "风险点": "成绩修改审批把关不严", "主要表现形式": "违规同意修改成绩", "风险等级": "二级"}])
+    merge(cfg)
+    (feedback,) = [p for p in (workdir / "outbox/反馈").rglob("*.xlsx") if "张伟" in p.name]
+    shutil.copyfile(feedback, workdir / "inbox/张伟_反馈.xlsx")
+    result = merge(cfg)
+    got = inputs(workdir)["inbox/张伟_反馈.xlsx"]
+    assert got["status"] == "accepted", got["findings"]
+    assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]

@@ -778,6 +778,19 @@ def test_measure_unmatched_on_a_blank_form(cfg):
     assert "另一条措施" not in measures.values()
 
 
+def test_a_row_of_a_blank_measure_form_without_its_measure_is_asked_for_it(cfg):
+    """A blank 附件5 (no 风险编号 on any row), its second row's 防控措施 left empty: required (every row "answered" by
+    another's measure, all having the same empty 风险编号, it was accepted with a risk without a measure, unsaid); and
+    a first row worded 选择… / 例如… is a row, not fill-in hints."""
+    risk_stage(cfg)
+    src = blank(cfg, "附件5", "JWC", "张伟")
+    path = submit(cfg, "附件5", src=src, rows=[{"风险点": "成绩修改审批把关不严", "防控措施": "例如：实行双人复核"},
+                                               {"风险点": "接受学生家长宴请"}])
+    res = run(cfg)[path.name]
+    assert ("附件5", table_ref(path, "附件5", "防控措施", 1), "required") in triples(res)
+    assert "header-hints" not in {f.code for f in res.findings}
+
+
 def test_numbers_typed_on_a_blank_measure_form(cfg):
     """A blank 附件5 with the 风险编号 typed in: a row with the number and no 风险点 names its risk (no 'required'); a
     number whose 风险点 is written otherwise is merged by the number, with a note to check it (no 'pre-filled
@@ -2851,6 +2864,15 @@ def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, retur
     assert status["inbox/jwc2.eml!教务处附件3汇总.xlsx!李娜"] == "accepted"
     old = next(r for r in a.inputs if r.path == "inbox/jwc2.eml!教务处附件3汇总.xlsx")
     assert "resent-older" in {f.code for f in old.findings}
+    assert sorted(r["风险点"] for r in a.catalogue if r["姓名"] == "张伟") == sorted([RISK3["风险点"], RISK3B["风险点"]])
+    # … and sent a third time (李娜's sheet changed again): his old sheet, after the second old copy, still replaces
+    # nothing (the copy before it being one of those set aside, it was taken as the current version)
+    (cfg.inbox / "jwc3.eml").write_bytes(hostile.make_eml([("教务处附件3汇总.xlsx", collection("二级"))],
+                                                          date="Fri, 24 Mar 2023 10:00:00 +0800"))
+    a = analyse(cfg)
+    status = {r.path: r.status for r in a.inputs}
+    assert status["inbox/zw.eml!附件3_张伟.xlsx"] == "accepted"
+    assert status["inbox/jwc3.eml!教务处附件3汇总.xlsx"] == "superseded"
     assert sorted(r["风险点"] for r in a.catalogue if r["姓名"] == "张伟") == sorted([RISK3["风险点"], RISK3B["风险点"]])
 
 

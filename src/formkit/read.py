@@ -882,8 +882,11 @@ def _is_note(line: list) -> bool:
 
 _HINT = re.compile(r"[（(][^（）()]{1,40}[)）]")
 """A hint in brackets in a cell under the header: （下拉选择）, （一级/二级/三级）, (是/否)."""
-_HINT_WORDS = re.compile(r"下拉|请选择|中选择|列表选择|^选择|请填写|请输入|简要描述|简述|必填|选填|可不填|按.{0,6}填写|示例|例如")
-"""What a hint under the header says: 从下拉列表选择, 请填写, 简要描述本岗位的风险点, 必填."""
+_HINT_WORDS = re.compile(r"下拉|请选择|请填写|请输入|简要描述|必填|选填|可不填")
+"""What a hint under the header says: 从下拉列表选择, 请填写, 简要描述本岗位的风险点, 必填 (not 选择, 例如, 按规定填写:
+risks and measures are worded so, 选择供应商时收受回扣, 例如：实行双人复核)."""
+_HINT_START = re.compile(r"(?:从|可|请)?(?:下拉|请选择|请填写|请输入|简要描述|必填|选填|可不填)")
+"""… at the start of the cell, where it is not in brackets."""
 
 
 def _hint(text: object, allowed: frozenset[str] | None, alone: bool) -> bool:
@@ -895,7 +898,7 @@ def _hint(text: object, allowed: frozenset[str] | None, alone: bool) -> bool:
     bracketed = _HINT.fullmatch(t) is not None
     if alone:
         return bracketed and _HINT_WORDS.search(t) is not None
-    if bracketed or _HINT_WORDS.search(t):
+    if bracketed or (len(t) <= 16 and _HINT_START.match(t)):
         return True
     parts = [normalize.fold(x) for x in re.split(r"[/／、|｜或]", t) if x.strip()]
     return bool(allowed) and len(parts) > 1 and all(x in allowed for x in parts)
@@ -1088,9 +1091,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     if covered and not spec.is_measure_form:
         # … and a row inside a 岗位 merged over a post's risks that holds nothing of its own, not even the item (a blank
         # row between two risks): no risk with only its 岗位 (returned for every other cell), nor 岗位 twice in the row above
+        # (a 序号 typed in it, as pre-numbered rows are, is nothing of its own either; a second line of the 主要表现形式
+        # above it is that risk's, joined as where nothing is merged: it was a risk of 岗位 only, the form returned)
         items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
+        seq = mapping.get("seq")
+        goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
         room.update(r for r, cols in covered.items() if r not in room and items and not items & cols.keys()
-                    and all(v in ("", None) or j in cols for j, v in enumerate(grid[r])))
+                    and all(v in ("", None) or j in cols or j == seq or j in goes_on for j, v in enumerate(grid[r])))
     for r in room:      # (a 岗位 merged over this risk and the next: nothing of it in the room)
         for j in covered.pop(r, {}):
             grid[r][j] = ""
@@ -1219,7 +1226,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         named = [k for k, v in values.items() if k != "seq" and to_text(v)]
         if len(named) == 1 and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
                 (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
-                or (not to_text(seq) and (_HEADING_TEXT.match(lone := to_text(values[named[0]])) or (
+                or (not to_text(seq) and ((_HEADING_TEXT.match(lone := to_text(values[named[0]]))
+                                           # (not 二、多发、少发工资 alone in 主要表现形式 under a risk: its second item)
+                                           and not (named[0] in _continued_keys(spec) and len(rows) > heading_after))
+                                          or (
                     named[0] not in _continued_keys(spec) and _ORDINAL.match(lone) and _exact_category(spec, lone)
                     and _heading_group(spec, grid, r, mapping, lone, ""))))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it

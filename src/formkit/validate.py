@@ -1016,11 +1016,11 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     # (a measure form's risks answered in a row of their own: another row of one of them with nothing typed in it, such as
     # the row a feedback workbook put back for it, left empty once its measure was written elsewhere, is no row missing
     # its measure)
-    answered = {id_key(iso_text(r.values.get("risk_id", ""))) for r in c.rows if iso_text(r.values.get("measure", ""))} \
-        if c.spec.is_measure_form else set()
+    answered = {rid for r in c.rows if iso_text(r.values.get("measure", ""))
+                and (rid := id_key(iso_text(r.values.get("risk_id", ""))))} if c.spec.is_measure_form else set()
     own = [f.key for f in c.spec.columns if not f.prefill and f.key != "seq"]
     for row in c.rows:
-        if answered and id_key(iso_text(row.values.get("risk_id", ""))) in answered \
+        if answered and (rid := id_key(iso_text(row.values.get("risk_id", "")))) and rid in answered \
                 and not any(iso_text(row.values.get(k, "")) for k in own):
             chain = True
             continue

@@ -384,11 +384,12 @@ def unchanged_feedback(members: list[InputResult]) -> list[InputResult]:
             continue
         if _risk_put_back(a, b):
             continue
-        if a.sub.identity and b.sub.identity and (a.sub.identity.department, a.sub.identity.person,
-                                                   a.sub.identity.staff_no) != \
-                (b.sub.identity.department, b.sub.identity.person, b.sub.identity.staff_no):
+        if a.sub.identity and b.sub.identity and (a.sub.identity.campaign, a.sub.identity.department,
+                                                   a.sub.identity.person, a.sub.identity.staff_no) != \
+                (b.sub.identity.campaign, b.sub.identity.department, b.sub.identity.person, b.sub.identity.staff_no):
             continue        # (the colleague's rows sent back on his own form, as its reply asked: the change itself;
-            # a department's rows sent back on its own form, those it typed on another department's)
+            # a department's rows sent back on its own form, those it typed on another department's; last year's form's
+            # rows sent back on this round's form, the feedback workbook it was given)
         members.remove(res)
         res.findings = [F.make(F.FEEDBACK_UNCHANGED, value=flawed.path)]
         unchanged.append(res)
@@ -402,24 +403,26 @@ def older_resent(members: list[InputResult], collections: Collection[str] = ()) 
     new version (it replaced the person's own later correction, a risk gone). Also, sent any way, when that older version
     was returned for its errors (an old copy saved again, sent again after its correction was accepted: the errors are
     still in it). Taken out of `members` and returned, said, to be set aside as superseded by the current version."""
+    def alike(x: Checked, y: Checked) -> bool:
+        return _header_typed(x) == _header_typed(y) and rows_typed(x) == rows_typed(y)
+
     aside = []
-    while len(members) >= 3:
-        last = members[-1]
-        if (c := last.checked) is None:
-            break
-        same = next((m for m in members[:-2] if (o := m.checked) is not None
-                     and _header_typed(o) == _header_typed(c) and rows_typed(o) == rows_typed(c)), None)
-        previous = members[-2].checked
-        if same is None or (previous is not None and rows_typed(previous) == rows_typed(c)
-                            and _header_typed(previous) == _header_typed(c)) \
-                or any(f.severity == F.ERROR for f in members[-2].findings):
-            break       # (after a version that was returned, the older content sent again is the one that stands)
-        if not (last.raw.sheet or (last.brief and last.brief.sheets) or last.raw.container in collections
-                or any(f.severity == F.ERROR for f in same.findings)):
-            break
-        members.pop()
-        last.findings.append(F.make(F.RESENT_OLDER, value=same.path))
-        aside.append(last)
+    kept: list[InputResult] = []
+    for m in members:     # (in order: the collection sent a third time, its old sheet again, after the second copy)
+        c = m.checked
+        same = next((o for o in kept[:-1] if o.checked is not None and alike(o.checked, c)), None) \
+            if c is not None and len(kept) >= 2 else None
+        previous = kept[-1] if kept else None
+        if same is None or previous is None or (previous.checked is not None and alike(previous.checked, c)) \
+                or any(f.severity == F.ERROR for f in previous.findings) \
+                or not (m.raw.sheet or (m.brief and m.brief.sheets) or m.raw.container in collections
+                        or any(f.severity == F.ERROR for f in same.findings)):
+            # (after a version that was returned, the older content sent again is the one that stands)
+            kept.append(m)
+            continue
+        m.findings.append(F.make(F.RESENT_OLDER, value=same.path))
+        aside.append(m)
+    members[:] = kept
     return aside
 
 
