@@ -617,7 +617,7 @@ def test_a_post_merged_over_its_items_with_a_row_of_nothing_between(cfg, form, p
 def test_a_first_risk_worded_like_a_hint_is_a_risk(cfg, first):
     """A first risk whose texts hold 按规定填写, 例如, 选择, 简述 (its 风险类别 and 风险等级 left for later): a risk, asked
     for what it lacks (it was taken for a line of fill-in hints and dropped, the form "通过")."""
-    path = submit(cfg, "附件3", "JWC", "张伟", rows=[first, RISK3B], name="first.xlsx")
+    submit(cfg, "附件3", "JWC", "张伟", rows=[first, RISK3B], name="first.xlsx")
     res = run(cfg)["first.xlsx"]
     assert "header-hints" not in {f.code for f in res.findings}
     assert [r.values["risk"] for r in res.checked.rows][0] == first["风险点"] and res.status == "returned"
