@@ -2876,6 +2876,31 @@ def test_a_collection_sent_again_does_not_bring_back_an_older_version(cfg, retur
     assert sorted(r["风险点"] for r in a.catalogue if r["姓名"] == "张伟") == sorted([RISK3["风险点"], RISK3B["风险点"]])
 
 
+@pytest.mark.parametrize("own_rows, taken, warned", [([RISK3], "collection", False),
+                                                     ([RISK3, {**RISK3B, "风险等级": "一级"}], "own", True)])
+def test_two_versions_in_one_mail_nothing_else_orders(cfg, own_rows, taken, warned):
+    """One mail from 教务处 holds the secretary's collection (张伟's sheet: two risks) and 张伟's own file, the same
+    填表日期. His own file holding one of the two risks: the collection's sheet, holding it and one more, is the later
+    (the names' order took his file, the risk added lost, unsaid). His file with the second risk's level otherwise:
+    nothing says which is the last, said (versions-together), the one the names' order takes merged."""
+    from tests import hostile
+
+    path = submit(cfg, "附件3", "JWC", "张伟", name="collection.xlsx", header={"填表日期": "2023-03-19"},
+                  rows=[RISK3, RISK3B])
+    _add_linas_sheet(path, [RISK3B])
+    collection = path.read_bytes()
+    path.unlink()
+    own = submit(cfg, "附件3", "JWC", "张伟", name="own.xlsx", header={"填表日期": "2023-03-19"}, rows=own_rows)
+    (cfg.inbox / "jwc.eml").write_bytes(hostile.make_eml(
+        [("教务处附件3汇总.xlsx", collection), ("附件3_张伟.xlsx", own.read_bytes())], date="Mon, 20 Mar 2023 10:00:00 +0800"))
+    own.unlink()
+    a = analyse(cfg)
+    mine = {r.path: r for r in a.inputs if r.person == "张伟"}
+    current = next(r for r in mine.values() if r.status == "accepted")
+    assert current.path == {"collection": "inbox/jwc.eml!教务处附件3汇总.xlsx", "own": "inbox/jwc.eml!附件3_张伟.xlsx"}[taken]
+    assert ("versions-together" in {f.code for f in current.findings}) == warned
+
+
 def test_identity_missing(cfg):
     filled = submit(cfg, "附件3", "JDX", "陈静", name="tmp.xlsx", rows=[RISK3])
     wb = openpyxl.Workbook()
@@ -2899,7 +2924,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "header-pasted-over", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-hints", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "sheet-copy-same", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-hints", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "sheet-copy-same", "versions-together", "campaign-renamed",
 }
 
 

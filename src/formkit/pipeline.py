@@ -438,7 +438,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             if members[-1].order_basis == "文件名顺序" and (versions.original_sheet_first(members)
-                                                         or versions.copy_edited_last(members)):
+                                                         or versions.copy_edited_last(members)
+                                                         or versions.superset_last(members)):
                 members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
             # the files nothing tells from the last and that share no row with it: parts of one table (each of them,
             # not the one before it only: of three parts the last two sharing a row, the first's rows were dropped)
@@ -456,6 +457,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 copies[members[-2].path] = members[-1].checked.sub.sheet
                 for m in members[-2:]:      # (the file's note "the other sheet is read and merged as a form of its own"
                     m.findings = _not_apart(m, other)       # contradicted sheet-copies' "merged as 附件3")
+            elif members[-1].order_basis == "文件名顺序" and (other := versions.sent_together(members[-1], members[-2])):
+                # two versions in one mail or archive, differing, sharing rows: nothing says which is the last (the
+                # names' order chose, unsaid)
+                members[-1].findings.append(F.make(F.VERSIONS_TOGETHER, value=other))
         versions.corrections_last(members)
         aside = versions.older_resent(members, collections) + versions.blank_after_filled(members, forms)
         # lateness by the first sending that had rows (a blank form sent before the deadline is no submission)

@@ -574,6 +574,36 @@ def copy_edited_last(members: list[InputResult]) -> bool:
     return False
 
 
+def superset_last(members: list[InputResult]) -> bool:
+    """The last two versions, sent together (one mail, one archive) and nothing else ordering them, one holding every
+    row of the other and more: that one is the later (a person's own file beside the secretary's collection, the same
+    填表日期: the names' order made the one without the risk added the current version, unsaid). Whether swapped."""
+    a, b = members[-2], members[-1]
+    if not a.raw.container or a.raw.container != b.raw.container or a.checked is None or b.checked is None:
+        return False
+    rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
+    rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
+    if rows_b < rows_a:
+        members[-2:] = [b, a]
+        return True
+    return False
+
+
+def sent_together(a: InputResult, b: InputResult) -> str | None:
+    """The other's file name, when two versions of one form sent together (one mail, one archive; not two sheets of one
+    workbook: sheet_copy) differ and nothing tells which is the last."""
+    if not a.raw.container or a.raw.container != b.raw.container or a.raw.file_path == b.raw.file_path:
+        return None
+    ca, cb = a.checked, b.checked
+    if ca is None or cb is None:
+        return None
+    rows_a = {tuple(sorted(r.items())) for r in rows_typed(ca)}
+    rows_b = {tuple(sorted(r.items())) for r in rows_typed(cb)}
+    if rows_a <= rows_b or rows_b <= rows_a:
+        return None     # (one holding every row of the other and more is the later: superset_last)
+    return b.file_name + (f"（工作表“{cb.sub.sheet}”）" if b.raw.sheet else "")
+
+
 def sheet_copy(a: InputResult, b: InputResult) -> str | None:
     """The other sheet's name, when two versions of one form are two sheets of the same workbook that differ."""
     if a.raw.file_path != b.raw.file_path or a.path == b.path:
