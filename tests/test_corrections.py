@@ -596,3 +596,38 @@ def test_an_old_returned_copy_sent_again_after_its_correction_replaces_nothing(c
     old = next(r for r in result.analysis.inputs if r.path.startswith("inbox/教务处全部.zip!"))
     assert old.status == "superseded" and "resent-older" in {f.code for f in old.findings}
     assert [r["风险等级"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["二级"]
+
+
+def test_a_departments_earlier_form_sent_again_with_its_power_list_stands(cfg, workdir, tmp_path):
+    """教务处 mails 附件2 and 附件4 (two risks), then 附件4 with a third risk, then its final 附件2 and 附件4, this one the
+    first 附件4's content again (the third risk withdrawn): it stands (one department's two forms are no collection of
+    several people's, whose old copies sent again are set aside)."""
+    from tests.test_roundtrip import _find
+
+    paths = generate_campaign(cfg, "risks")
+    a2 = fill(_find(paths, "附件2", "教务处"), tmp_path / "a2.xlsx", header={"填报日期": "2023-03-10"}, rows=[
+        {"权力事项": "考试管理", "权力类别": "执行", "职权依据": "学生考试管理办法", "行使岗位": "考务", "涉及“三重一大”": "否"}])
+
+    def a4(name: str, risks: list[str]) -> bytes:
+        return fill(_find(paths, "附件4", "教务处"), tmp_path / name, header={"填表日期": "2023-03-10"}, rows=[
+            {"岗位(环节)": "考务", "关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": r, "主要表现形式": "泄题",
+             "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"} for r in risks]).read_bytes()
+    two, three = a4("two.xlsx", ["泄露考试试题", "考场纪律松懈"]), a4("three.xlsx", ["泄露考试试题", "考场纪律松懈", "阅卷不公"])
+    for name, atts, when in (("1.eml", [("附件2.xlsx", a2.read_bytes()), ("附件4.xlsx", two)], "10 Mar 2023"),
+                             ("2.eml", [("附件4.xlsx", three)], "12 Mar 2023"),
+                             ("3.eml", [("附件2.xlsx", openpyxl_resaved(a2.read_bytes(), tmp_path)),
+                                        ("附件4.xlsx", openpyxl_resaved(two, tmp_path))],
+                              "14 Mar 2023")):
+        (workdir / "inbox" / name).write_bytes(hostile.make_eml(atts, date=f"Tue, {when} 10:00:00 +0800"))
+    result = merge(cfg)
+    status = {r.path: r.status for r in result.analysis.inputs if r.form == "附件4"}
+    assert status["inbox/3.eml!附件4.xlsx"] == "accepted", status
+    assert sorted(r["风险点"] for r in result.analysis.catalogue if r["层级"] == "部门") == ["泄露考试试题", "考场纪律松懈"]
+
+
+def openpyxl_resaved(data: bytes, tmp_path) -> bytes:
+    """The bytes of a workbook opened and saved again (the same content, other bytes)."""
+    (tmp_path / "resave.xlsx").write_bytes(data)
+    wb = openpyxl.load_workbook(tmp_path / "resave.xlsx")
+    wb.save(tmp_path / "resaved.xlsx")
+    return (tmp_path / "resaved.xlsx").read_bytes()

@@ -6,6 +6,7 @@ of the cell it came from (Row.refs, header_refs, signoff_refs), looked up indepe
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -623,7 +624,7 @@ def test_a_first_risk_worded_like_a_hint_is_a_risk(cfg, first):
     assert [r.values["risk"] for r in res.checked.rows][0] == first["风险点"] and res.status == "returned"
 
 
-@pytest.mark.parametrize("own", ["序号", "主要表现形式"])
+@pytest.mark.parametrize("own", ["序号", "主要表现形式", "both"])
 def test_a_row_under_a_merged_post_with_only_a_number_or_a_second_line_is_no_risk(cfg, own):
     """附件4 with 岗位 merged over three rows: the middle one holds only its 序号 (pre-numbered), or only a second line of
     the 主要表现形式 above (二、延误办理时限): no risk of 岗位 only (returned for every other cell); the line joined to
@@ -633,11 +634,20 @@ def test_a_row_under_a_merged_post_with_only_a_number_or_a_second_line_is_no_ris
     ws = form_sheet(wb)
     hr, cols = table_header_row(ws, ["序号", "岗位(环节)", "主要表现形式"])
     ws.insert_rows(hr + 2)
-    ws.cell(hr + 2, cols[own]).value = 2 if own == "序号" else "二、延误办理时限"
+    if own in ("序号", "both"):
+        ws.cell(hr + 2, cols["序号"]).value = 2
+    if own in ("主要表现形式", "both"):
+        ws.cell(hr + 2, cols["主要表现形式"]).value = "二、延误办理时限"
     ws.cell(hr + 1, cols["主要表现形式"]).value = "一、压件不办"
     ws.merge_cells(start_row=hr + 1, start_column=cols["岗位(环节)"], end_row=hr + 3, end_column=cols["岗位(环节)"])
     wb.save(path)
     res = run(cfg)["mid.xlsx"]
+    if own == "both":
+        # (numbered: a risk whose other cells were forgotten, asked for them, its 岗位 the merged one's: it was cleared,
+        # "岗位 required" beside "the merged 岗位 read into every row")
+        assert res.status == "returned"
+        assert not [f for f in res.findings if f.code == "required" and f.field == "岗位(环节)"]
+        return
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [r.values["manifest"] for r in res.checked.rows] == \
         ["一、压件不办" + ("\n二、延误办理时限" if own == "主要表现形式" else ""), RISK4B["主要表现形式"]]
@@ -661,3 +671,42 @@ def test_items_of_a_manifest_one_per_row_under_a_merged_risk_are_joined(cfg):
     res = run(cfg)["items.xlsx"]
     assert res.status == "accepted" and "section-heading" not in {f.code for f in res.findings}
     assert res.checked.rows[0].values["manifest"] == "一、擅自调整绩效数据；\n二、多发、少发工资；\n三、泄露工资信息。"
+
+
+def _rewrite_sheet(path: Path, edit) -> None:
+    """The form's sheet XML edited in place, as another program (or an attacker) may have written it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, body in items:
+            if info.filename.startswith("xl/worksheets/sheet") and b"mergeCell" in body:
+                body = edit(body)
+            dst.writestr(info, body)
+
+
+@pytest.mark.parametrize("how", ["backwards", "no range", "absolute", "20000 times"])
+def test_merged_ranges_as_other_programs_write_them(cfg, how):
+    """A 岗位 merged over its two risks, the range recorded B10:B8 (LibreOffice shows B8:B10: it was ignored, the cells
+    under it "required"), next to one that is no range (A0:A2: the whole file was "damaged", its rows lost, where
+    Excel and LibreOffice drop that range), as $B$8:$B$10, or the same range 20,000 times (20,000 notes)."""
+    path = submit(cfg, "附件4", "JWC", rows=[RISK4, RISK4B], name="merges.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["岗位(环节)"])
+    post = openpyxl.utils.get_column_letter(cols["岗位(环节)"])
+    ws.insert_rows(hr + 2)
+    ws.merge_cells(f"{post}{hr + 1}:{post}{hr + 3}")
+    wb.save(path)
+    ref = f"{post}{hr + 1}:{post}{hr + 3}".encode()
+    edits = {"backwards": lambda b: b.replace(ref, f"{post}{hr + 3}:{post}{hr + 1}".encode()),
+             "no range": lambda b: b.replace(b"<mergeCell ", b'<mergeCell ref="A0:A2"/><mergeCell ', 1),
+             "absolute": lambda b: b.replace(ref, f"${post}${hr + 1}:${post}${hr + 3}".encode()),
+             "20000 times": lambda b: re.sub(rb'<mergeCell ref="' + ref + rb'"\s*/>', lambda m: m[0] * 20000, b)}
+    _rewrite_sheet(path, edits[how])
+    res = run(cfg)["merges.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [r.values["post"] for r in res.checked.rows] == [RISK4["岗位(环节)"]] * 2
+    assert [f.code for f in res.findings].count("merged-rows") == 1
+    assert ("merges-damaged" in {f.code for f in res.findings}) == (how == "no range")

@@ -921,12 +921,15 @@ def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below
     inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
               if r1 - r0 <= 50 and c1 - c0 <= 50}
     goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
+    seq = mapping.get("seq")
     room = set()
     for (r0, c0), (r1, c1) in merged:
         if r1 <= r0 or r0 <= below or not any(c0 <= j <= c1 for j in items) or r1 >= len(grid) or r1 - r0 > 50:
             continue
-        if all(v in ("", None) or (r, c) in inside or c in goes_on
-               for r in range(r0 + 1, r1 + 1) for c, v in enumerate(grid[r])):
+        # (a 序号 typed ahead in the rows under it, or a second line of 主要表现形式: nothing of their own either)
+        if all({c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= {seq}
+               or {c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= goes_on
+               for r in range(r0 + 1, r1 + 1)):
             room.add((r0, r1))
     if not room:
         return merged, set()
@@ -1096,8 +1099,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
         seq = mapping.get("seq")
         goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
-        room.update(r for r, cols in covered.items() if r not in room and items and not items & cols.keys()
-                    and all(v in ("", None) or j in cols or j == seq or j in goes_on for j, v in enumerate(grid[r])))
+        # (not both: a 序号 and a 主要表现形式 is a risk whose other cells were forgotten, asked for them with its 岗位)
+        for r, cols in covered.items():
+            own = {j for j, v in enumerate(grid[r]) if v not in ("", None) and j not in cols}
+            if r not in room and items and not items & cols.keys() and (own <= {seq} or own <= goes_on):
+                room.add(r)
     for r in room:      # (a 岗位 merged over this risk and the next: nothing of it in the room)
         for j in covered.pop(r, {}):
             grid[r][j] = ""
@@ -1145,6 +1151,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     # is no table row; without a sign-off, one far below the table's last row is not either
     signoff_end = max(signoff_rows) if signoff_rows else len(grid)
     last_seen = hr                       # the last row of the table or its sign-off (a stray cell does not count)
+    hints_said = False
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if not any(line) and line.count("") + line.count(None) == len(line):
@@ -1182,9 +1189,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         if not rows and all(_hint(line[j], _allowed_of(spec, by_col.get(j)), len(filled) == 1) for j in filled):
             # a line of hints under the header, each in brackets: （下拉选择） | （一级/二级/三级） | （是/否）: no risk (it was
-            # one, returned for its level and choices)
-            findings.append(F.make(F.HEADER_HINTS, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
-                                   value="、".join(line[j].strip() for j in filled[:3]) + ("…" if len(filled) > 3 else "")))
+            # one, returned for its level and choices); said once (a line dragged down 3,000 rows: one note)
+            if not hints_said:
+                hints_said = True
+                findings.append(F.make(F.HEADER_HINTS, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
+                                       value="、".join(line[j].strip() for j in filled[:3]) + ("…" if len(filled) > 3 else "")))
             last_seen = r
             continue
         width = len(line)
@@ -1445,7 +1454,10 @@ def _cells(wb: CalamineWorkbook, name: str) -> tuple[list[list], list]:
     t0 = thread_time() if PARSE_CPU is not None else 0.0
     sheet = wb.get_sheet_by_name(name)
     grid = sheet.to_python(skip_empty_area=False)
-    merged = sheet.merged_cell_ranges or []
+    # (a range recorded backwards, B10:B8, is the block LibreOffice and Excel show: B8:B10)
+    # (and once each: one range recorded 20,000 times gave as many notes, a 7 MB report.json)
+    merged = list(dict.fromkeys(((min(r0, r1), min(c0, c1)), (max(r0, r1), max(c0, c1)))
+                                for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []))
     if PARSE_CPU is not None:
         PARSE_CPU[0] += thread_time() - t0
     return grid, merged
@@ -1467,7 +1479,21 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
     parts = Parts(data, kept) if kind == "xlsx" else None
     content = _ods_content(data) if kind == "ods" else None      # (inflated once for merges, hidden rows, errors)
     try:
-        sub = _read_workbook(wb, parts, forms, _ods_merged(content) if kind == "ods" else None, sheet)
+        try:
+            sub = _read_workbook(wb, parts, forms, _ods_merged(content) if kind == "ods" else None, sheet)
+        except Exception as exc:
+            # a merged range recorded as no range (A0:A2, 1:1, garbage) stops python-calamine reading the sheet: the
+            # file was "damaged, cannot be opened", its rows lost, where Excel and LibreOffice drop that range and show
+            # the form. Read without the ranges that are none, said.
+            if kind != "xlsx" or not _BAD_RANGE.search(str(exc)) or (cleaned := _without_bad_merges(data)) is None:
+                raise
+            if parts is not None:
+                parts.close()
+                parts = None
+            sub = read_workbook(cleaned[0], kind, forms, None, sheet)
+            if cleaned[1]:          # (not for B$9:$B$10, read as B9:B10)
+                sub.findings.append(F.make(F.MERGES_DAMAGED, sheet=sub.sheet, cell="A1"))
+            return sub
         if parts is not None and sub.form in forms and (book := parts.get("xl/workbook.xml")) \
                 and _DATE1904.search(book):
             _from_1904(sub, forms[sub.form])
@@ -1487,6 +1513,35 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
             sub.formula_cells[ref] = formula
             sub.findings.append(_error_value(sub.sheet, ref, shown, needed, used))
     return sub
+
+
+_BAD_RANGE = re.compile(r"Range is missing|Expecting alphanumeric|[Ii]nvalid (?:cell )?(?:range|reference)")
+"""What python-calamine says of a merged range that is no range."""
+_MERGE_CELL = re.compile(rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="([^"]*)"[^>]*/>')
+_RANGE_REF = re.compile(rb"[A-Z]{1,3}[1-9][0-9]{0,6}(?::[A-Z]{1,3}[1-9][0-9]{0,6})?")
+
+
+def _merge_kept(m: re.Match) -> bytes:
+    """A <mergeCell> as python-calamine reads it: its range without $ (B$9:$B$10), or nothing when it is no range."""
+    ref = m[1].replace(b"$", b"")
+    return m[0].replace(b'ref="' + m[1] + b'"', b'ref="' + ref + b'"') if _RANGE_REF.fullmatch(ref) else b""
+
+
+def _without_bad_merges(data: bytes) -> tuple[bytes, bool] | None:
+    """The .xlsx with the merged ranges that are no cell range taken out of its sheets (and $ taken out of those that
+    are), and whether any was taken out; None when nothing changed."""
+    changed = dropped = False
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml") and b"mergeCell" in body:
+                kept = _MERGE_CELL.sub(_merge_kept, body)
+                changed = changed or kept != body
+                dropped = dropped or len(_MERGE_CELL.findall(kept)) < len(_MERGE_CELL.findall(body))
+                body = kept
+            dst.writestr(info, body)
+    return (out.getvalue(), dropped) if changed else None
 
 
 def _xls_hidden_rows_and_errors(data: bytes, sheet: str) -> tuple[set[int], dict[str, tuple[str, str]]]:

@@ -1042,7 +1042,8 @@ def required_and_expected(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 code = F.REQUIRED if f.need == "req" else F.EXPECTED
                 yield F.make(code, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label, row=row.index,
                              key=f.key)
-            elif f.need == "req" and f.type == "text" and not f.choices and text.strip() in PLACEHOLDERS:
+            elif f.need == "req" and f.type == "text" and not f.choices and (
+                    text.strip() in PLACEHOLDERS or _FILL_HINT.fullmatch(text.strip())):
                 # 防控措施 = 无, 工作程序 = / (a risk skipped): accepted as a measure, counted, published in 公示
                 yield F.make(F.REQUIRED_PLACEHOLDER, sheet=c.sub.sheet, cell=row.refs.get(f.key), field=f.label,
                              value=text.strip(), row=row.index, key=f.key)
@@ -1072,6 +1073,12 @@ def _other_columns_value(value: object) -> str:
 _TIME_LIMIT = re.compile(r"(?:长期(?:坚持|执行)?|即时|立即|随时|每(?:学期|学年|年|季度|月|周)|常态化|"
                          r"(?:\d{2,4}\s*[年.\-/])?\s*\d{1,2}\s*(?:月|[.\-/]\d{1,2}日?)?\s*(?:底|末|中旬|上旬|下旬)?\s*(?:前|以前|之前)?|"
                          r"\d{4}\s*年(?:底|末|内)?(?:前|以前|之前)?|\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?)")
+
+
+_FILL_HINT = re.compile(r"[（(]?\s*(?:必填|选填|必填项|请填写|请输入|请选择|下拉选择|简要描述|此处填写|在此填写|待填写)"
+                        r"[^（）()]{0,12}[)）]?")
+"""A fill-in hint left in a required cell: （必填）, 请填写, （简要描述风险点）: no content (it went into the catalogue and 公示
+as the 风险点)."""
 
 
 PLACEHOLDERS = frozenset({"无", "/", "／", "-", "—", "——", "－", "\\", "、", "暂无", "待定", "待补充", "待填", "没有", "略",

@@ -144,9 +144,13 @@ def _revisions(a: str, b: str) -> tuple[int, int]:
     n = 0
     while n < min(len(x), len(y)) and x[n] == y[n]:
         n += 1
+    while n and x[n - 1].isdigit():        # (第10稿 / 第100稿: the numbers whole, not 第10 in common and "" against 0)
+        n -= 1
     m = 0
     while m < min(len(x), len(y)) - n and x[-1 - m] == y[-1 - m]:
         m += 1
+    while m and x[len(x) - m].isdigit():
+        m -= 1
     # a difference in digits only (v1/v2, 第1版/第2版) is read with what stands around it, as one of a character or two
     # (初稿/终稿 differ in their first character only)
     if x[n:len(x) - m].isdigit() and y[n:len(y) - m].isdigit():
@@ -591,7 +595,7 @@ def superset_last(members: list[InputResult]) -> bool:
 
 def sent_together(a: InputResult, b: InputResult) -> str | None:
     """The other's file name, when two versions of one form sent together (one mail, one archive; not two sheets of one
-    workbook: sheet_copy) differ and nothing tells which is the last."""
+    workbook: sheet_copy) differ in their rows and nothing but their content tells which is the last."""
     if not a.raw.container or a.raw.container != b.raw.container or a.raw.file_path == b.raw.file_path:
         return None
     ca, cb = a.checked, b.checked
@@ -599,8 +603,10 @@ def sent_together(a: InputResult, b: InputResult) -> str | None:
         return None
     rows_a = {tuple(sorted(r.items())) for r in rows_typed(ca)}
     rows_b = {tuple(sorted(r.items())) for r in rows_typed(cb)}
-    if rows_a <= rows_b or rows_b <= rows_a:
-        return None     # (one holding every row of the other and more is the later: superset_last)
+    if rows_a == rows_b:
+        return None
+    # (one holding every row of the other and more is taken as the later, superset_last, and said too: an old copy
+    # attached beside the file a risk was deleted from looks just so)
     return b.file_name + (f"（工作表“{cb.sub.sheet}”）" if b.raw.sheet else "")
 
 
