@@ -347,15 +347,13 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",
                     sheet=c.sub.sheet if c is not None else None, cell=c.sub.header_refs.get("date") if c is not None else None))
     _corrections_join(results, groups)
-    held: dict[str, tuple[set, set]] = {}       # an archive or mail → the people and departments whose forms it holds
+    held: dict[str, set] = {}       # an archive or mail → whose forms it holds (a department's, a person's)
     for res in results:
         if res.brief and res.raw.container:
-            people, departments = held.setdefault(res.raw.container, (set(), set()))
-            (people if res.brief.person else departments).add((res.brief.department, res.brief.person))
-    # (a collection of several people's forms, or of several departments': not one department's 附件2 and 附件4, whose
-    # earlier 附件4 sent again on purpose, a risk withdrawn, was set aside as an old copy)
-    collections = {container for container, (people, departments) in held.items()
-                   if len(people) > 1 or len(departments) > 1}
+            held.setdefault(res.raw.container, set()).add((res.brief.department, res.brief.person))
+    # (a collection of several submitters' forms: a person's 附件3 beside the department's 附件4 too; not one department's
+    # 附件2 and 附件4, whose earlier 附件4 sent again on purpose, a risk withdrawn, was set aside as an old copy)
+    collections = {container for container, whose in held.items() if len(whose) > 1}
     current: list[InputResult] = []
     first_sent: dict[tuple, str] = {}
     numbered: dict[str, dict[int, int]] = {}      # a re-sent risk form's path → its rows' numbers (_row_numbers)

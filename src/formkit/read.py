@@ -1517,14 +1517,15 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
 
 _BAD_RANGE = re.compile(r"Range is missing|Expecting alphanumeric|[Ii]nvalid (?:cell )?(?:range|reference)")
 """What python-calamine says of a merged range that is no range."""
-_MERGE_CELL = re.compile(rb'<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref="([^"]*)"[^>]*/>')
+_MERGE_CELL = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\b[^>]*?\bref\s*=\s*(["'])(.*?)\1[^>]*?"""
+                         rb"""(?:/>|>\s*</(?:[\w.-]+:)?mergeCell\s*>)""", re.S)
 _RANGE_REF = re.compile(rb"[A-Z]{1,3}[1-9][0-9]{0,6}(?::[A-Z]{1,3}[1-9][0-9]{0,6})?")
 
 
 def _merge_kept(m: re.Match) -> bytes:
     """A <mergeCell> as python-calamine reads it: its range without $ (B$9:$B$10), or nothing when it is no range."""
-    ref = m[1].replace(b"$", b"")
-    return m[0].replace(b'ref="' + m[1] + b'"', b'ref="' + ref + b'"') if _RANGE_REF.fullmatch(ref) else b""
+    ref = m[2].replace(b"$", b"").strip()
+    return b'<mergeCell ref="' + ref + b'"/>' if _RANGE_REF.fullmatch(ref) else b""
 
 
 def _without_bad_merges(data: bytes) -> tuple[bytes, bool] | None:

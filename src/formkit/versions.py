@@ -583,8 +583,9 @@ def superset_last(members: list[InputResult]) -> bool:
     row of the other and more: that one is the later (a person's own file beside the secretary's collection, the same
     填表日期: the names' order made the one without the risk added the current version, unsaid). Whether swapped."""
     a, b = members[-2], members[-1]
-    if not a.raw.container or a.raw.container != b.raw.container or a.checked is None or b.checked is None:
-        return False
+    if not a.raw.container or a.raw.container != b.raw.container or a.checked is None or b.checked is None \
+            or sum(m.raw.container == a.raw.container for m in members) > 2:
+        return False        # (three or more in one mail: parts of a table, the split check's)
     rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
     rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
     if rows_b < rows_a:
