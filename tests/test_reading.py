@@ -713,3 +713,22 @@ def test_merged_ranges_as_other_programs_write_them(cfg, how):
     assert [r.values["post"] for r in res.checked.rows] == [RISK4["岗位(环节)"]] * 2
     assert [f.code for f in res.findings].count("merged-rows") == 1
     assert ("merges-damaged" in {f.code for f in res.findings}) == how.startswith("no range")
+
+
+def test_a_power_item_merged_over_the_rows_of_its_posts_is_an_item_at_each(cfg):
+    """附件2: one power item exercised at two posts, 权力事项, 权力类别, 职权依据 and 涉及“三重一大” merged over its two rows,
+    each row its own 行使岗位, 责任人 and 运行流程: an item at each post (the second row was taken for room of a long item,
+    nothing filled into it: returned for 权力事项 required in a cell the merge covers)."""
+    path = submit(cfg, "附件2", "JWC", rows=[POWER, {**POWER, "权力事项": "", "权力类别": "", "职权依据": "",
+                                                     "涉及“三重一大”": "", "行使岗位": "教务处长", "运行流程": "审批"}],
+                  name="posts.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["权力事项", "权力类别", "职权依据", "涉及“三重一大”"])
+    for label in ("权力事项", "权力类别", "职权依据", "涉及“三重一大”"):
+        ws.merge_cells(start_row=hr + 1, start_column=cols[label], end_row=hr + 2, end_column=cols[label])
+    wb.save(path)
+    res = run(cfg)["posts.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["power_item"], r.values["post"]) for r in res.checked.rows] == [
+        (POWER["权力事项"], POWER["行使岗位"]), (POWER["权力事项"], "教务处长")]

@@ -920,7 +920,9 @@ def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below
         return merged, set()
     inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
               if r1 - r0 <= 50 and c1 - c0 <= 50}
-    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
+    # (a risk's 主要表现形式 goes on in the rows under it; a power item merged over rows of its own 行使岗位 is exercised at
+    # each of those posts: rows of their own)
+    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
     seq = mapping.get("seq")
     room = set()
     for (r0, c0), (r1, c1) in merged:
@@ -1098,7 +1100,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         # above it is that risk's, joined as where nothing is merged: it was a risk of 岗位 only, the form returned)
         items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
         seq = mapping.get("seq")
-        goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping}
+        goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
         # (not both: a 序号 and a 主要表现形式 is a risk whose other cells were forgotten, asked for them with its 岗位)
         for r, cols in covered.items():
             own = {j for j, v in enumerate(grid[r]) if v not in ("", None) and j not in cols}
