@@ -707,9 +707,7 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     form_title = c.spec.full_title if c else "报送的表单"
     # its feedback workbook mailed back untouched since (feedback-unchanged): the reply answers that mail, saying so (it
     # went to nobody where the form had come in a department's zip, dated before the mail, the same words again)
-    again = max((r for r in analysis.inputs if r.raw.mail and r.submitted_at and any(
-        f.code == F.FEEDBACK_UNCHANGED and f.value == res.path for f in r.findings)),
-        key=lambda r: r.submitted_at or "", default=None)
+    again = _mailed_back_unchanged(analysis).get(res.path)
     answered = again or res
     # dated 09:00 of 数据截至, or half an hour after the mail it answers when that came later (a reply dated before the
     # mail it answers); the deadline it sets is after its own date
@@ -785,6 +783,27 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     _write_draft(eml, eml_bytes(msg))
     written.append(eml)
     return written
+
+
+_UNCHANGED: dict[int, tuple[Analysis, dict[str, InputResult]]] = {}
+
+
+def _mailed_back_unchanged(analysis: Analysis) -> dict[str, InputResult]:
+    """The path of a flawed form → the latest of its feedback workbooks mailed back untouched (feedback-unchanged); worked
+    out once per analysis (it was a scan of every input for each reply)."""
+    hit = _UNCHANGED.get(id(analysis))
+    if hit is not None and hit[0] is analysis:
+        return hit[1]
+    out: dict[str, InputResult] = {}
+    for r in analysis.inputs:
+        if r.raw.mail and r.submitted_at:
+            for f in r.findings:
+                if f.code == F.FEEDBACK_UNCHANGED and f.value and \
+                        (f.value not in out or (out[f.value].submitted_at or "") < r.submitted_at):
+                    out[f.value] = r
+    _UNCHANGED.clear()
+    _UNCHANGED[id(analysis)] = (analysis, out)
+    return out
 
 
 def unreadable_by_department(analysis: Analysis) -> Counter:
