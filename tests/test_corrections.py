@@ -47,18 +47,7 @@ def test_a_risk_added_later_to_the_corrected_feedback_workbook_is_the_latest(cfg
     """张伟's form is returned; he corrects it in the feedback workbook and mails it on 3-25 (accepted); a month later he
     adds a risk to that same file and mails it again, 填表日期 unchanged. Both carry the mark of the form they correct:
     the correction, put after its target, came after the later file too, which it superseded unsaid (exit 0)."""
-    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
-    fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
-    merge(cfg)
-    _level_corrected(workdir, tmp_path / "改.xlsx")
-    (workdir / "inbox/改.eml").write_bytes(hostile.make_eml([("张伟_改.xlsx", (tmp_path / "改.xlsx").read_bytes())],
-                                                          subject="附件3 张伟", date="Sat, 25 Mar 2023 09:00:00 +0800"))
-    merge(cfg)
-    wb = openpyxl.load_workbook(tmp_path / "改.xlsx")
-    ws = wb["附件3"]
-    below = next(c for row in ws.iter_rows() for c in row if c.value == "成绩修改审批把关不严")
-    for offset, value in ((0, "接受学生家长宴请"), (-1, "思想道德"), (2, "三级")):
-        ws.cell(below.row + 1, below.column + offset, value)
+    wb, ws = _corrected_then_added(cfg, workdir, tmp_path)
     wb.save(tmp_path / "补.xlsx")
     (workdir / "inbox/补.eml").write_bytes(hostile.make_eml([("张伟_补.xlsx", (tmp_path / "补.xlsx").read_bytes())],
                                                           subject="附件3 张伟", date="Wed, 26 Apr 2023 09:00:00 +0800"))
@@ -76,6 +65,22 @@ def test_a_version_redated_after_the_mailed_correction_is_the_latest(cfg, workdi
     file, dates it 2023-05-10, and the office saves it into inbox/2023-05-10/ (a file time of today, no mail). Filled
     after the correction was sent: the latest (no clue of one kind on both, the path's order kept the correction and
     the risk added was dropped, exit 0)."""
+    wb, ws = _corrected_then_added(cfg, workdir, tmp_path)
+    dated = next(c for row in ws.iter_rows() for c in row if c.value == "填表日期")
+    ws.cell(dated.row, dated.column + 1).value = "2023-05-10"
+    (workdir / "inbox/2023-05-10").mkdir()
+    wb.save(workdir / "inbox/2023-05-10/张伟_补充.xlsx")
+    result = merge(cfg)
+    status = {r.path: (r.status, r.superseded_by) for r in result.analysis.inputs}
+    assert status["inbox/2023-05-10/张伟_补充.xlsx"] == ("accepted", None), status
+    assert status["inbox/改.eml!张伟_改.xlsx"] == ("superseded", "inbox/2023-05-10/张伟_补充.xlsx")
+    assert sorted(r["风险点"] for r in result.analysis.catalogue) == ["成绩修改审批把关不严", "接受学生家长宴请"]
+    assert next(r for r in result.analysis.inputs if r.path.endswith("张伟_补充.xlsx")).order_basis.startswith("填表日期")
+
+
+def _corrected_then_added(cfg, workdir, tmp_path):
+    """张伟's form returned (四级), its feedback workbook corrected and mailed on 3-25 (accepted), then that file opened
+    again with a risk added under the first: (workbook, its 附件3 sheet), not saved yet."""
     form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
     fill(form, workdir / "inbox/张伟.xlsx", header={"填表日期": "2023-03-18"}, rows=_risk("四级"))
     merge(cfg)
@@ -88,16 +93,7 @@ def test_a_version_redated_after_the_mailed_correction_is_the_latest(cfg, workdi
     below = next(c for row in ws.iter_rows() for c in row if c.value == "成绩修改审批把关不严")
     for offset, value in ((0, "接受学生家长宴请"), (-1, "思想道德"), (2, "三级")):
         ws.cell(below.row + 1, below.column + offset, value)
-    dated = next(c for row in ws.iter_rows() for c in row if c.value == "填表日期")
-    ws.cell(dated.row, dated.column + 1).value = "2023-05-10"
-    (workdir / "inbox/2023-05-10").mkdir()
-    wb.save(workdir / "inbox/2023-05-10/张伟_补充.xlsx")
-    result = merge(cfg)
-    status = {r.path: (r.status, r.superseded_by) for r in result.analysis.inputs}
-    assert status["inbox/2023-05-10/张伟_补充.xlsx"] == ("accepted", None), status
-    assert status["inbox/改.eml!张伟_改.xlsx"] == ("superseded", "inbox/2023-05-10/张伟_补充.xlsx")
-    assert sorted(r["风险点"] for r in result.analysis.catalogue) == ["成绩修改审批把关不严", "接受学生家长宴请"]
-    assert next(r for r in result.analysis.inputs if r.path.endswith("张伟_补充.xlsx")).order_basis.startswith("填表日期")
+    return wb, ws
 
 
 def _level_corrected(workdir, out):

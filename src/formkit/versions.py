@@ -568,8 +568,13 @@ def copy_edited_last(members: list[InputResult]) -> bool:
         return False
     stem_a, stem_b = (m.file_name.rsplit(".", 1)[0] for m in (a, b))
     copy_of_b = (m := _COPY_NAME.fullmatch(stem_a)) is not None and m[1] == stem_b
-    if not copy_of_b:
-        return False
+    return copy_of_b and _fewer_rows_first(members)
+
+
+def _fewer_rows_first(members: list[InputResult]) -> bool:
+    """Swap the last two versions when the last holds fewer rows than the one before, every one of them in it; whether
+    swapped."""
+    a, b = members[-2], members[-1]
     rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
     rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
     if rows_b < rows_a:
@@ -586,12 +591,7 @@ def superset_last(members: list[InputResult]) -> bool:
     if not a.raw.container or a.raw.container != b.raw.container or a.checked is None or b.checked is None \
             or sum(m.raw.container == a.raw.container for m in members) > 2:
         return False        # (three or more in one mail: parts of a table, the split check's)
-    rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
-    rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
-    if rows_b < rows_a:
-        members[-2:] = [b, a]
-        return True
-    return False
+    return _fewer_rows_first(members)
 
 
 def sent_together(a: InputResult, b: InputResult) -> str | None:
