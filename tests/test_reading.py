@@ -732,3 +732,19 @@ def test_a_power_item_merged_over_the_rows_of_its_posts_is_an_item_at_each(cfg):
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [(r.values["power_item"], r.values["post"]) for r in res.checked.rows] == [
         (POWER["权力事项"], POWER["行使岗位"]), (POWER["权力事项"], "教务处长")]
+
+
+def test_a_line_of_hints_dragged_down_past_the_rows_is_no_row(cfg):
+    """（下拉选择） | （必填） | （选填） dragged down over the table, the risks typed over its first rows: the lines left
+    under them were risks, the form returned with four errors a line. No rows (header-hints, said once)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B], name="dragged.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险类别", "风险点", "主要表现形式"])
+    for r in range(hr + 3, hr + 8):
+        for label, hint in (("风险类别", "（下拉选择）"), ("风险点", "（必填）"), ("主要表现形式", "（选填）")):
+            ws.cell(r, cols[label], hint)
+    wb.save(path)
+    res = run(cfg)["dragged.xlsx"]
+    assert res.status == "accepted" and [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
+    assert [f.code for f in res.findings].count("header-hints") == 1

@@ -297,8 +297,8 @@ HEADER_REPEATED = _code(
     "header-repeated", INFO, "重复的表头",
     "第 {detail} 行重复了表格的表头（{value}），未作为数据读取。")
 HEADER_HINTS = _code(
-    "header-hints", INFO, "表头下的填写提示",
-    "第 {detail} 行是表头下的填写提示（{value}），未作为数据读取。")
+    "header-hints", INFO, "表中的填写提示",
+    "第 {detail} 行是填写提示（{value}），未作为数据读取。")
 HEADER_REORDERED = _code(
     "header-reordered", WARNING, "另一种列顺序的表头",
     "原表第 {detail} 行是另一张表的表头，列的顺序与本表不同（{value}）；其下各行已按这一行的表头读取。请核对这些行，"

@@ -1189,7 +1189,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # 本人承诺……、填表人：……): no data row, said where it is
             not_read(r, filled[0], line[filled[0]])
             continue
-        if not rows and all(_hint(line[j], _allowed_of(spec, by_col.get(j)), len(filled) == 1) for j in filled):
+        if all(_hint(line[j], _allowed_of(spec, by_col.get(j)), len(filled) == 1) for j in filled) and (
+                not rows or all(type(line[j]) is str and _HINT.fullmatch(line[j].strip()) for j in filled)):
+            # (under the rows too, a line dragged down past them, where it is all in brackets: （下拉选择） | （必填）)
             # a line of hints under the header, each in brackets: （下拉选择） | （一级/二级/三级） | （是/否）: no risk (it was
             # one, returned for its level and choices); said once (a line dragged down 3,000 rows: one note)
             if not hints_said:
