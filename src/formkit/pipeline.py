@@ -138,6 +138,7 @@ class Analysis:
     _by_scope: dict | None = field(default=None, repr=False)
     as_of: date | None = field(default=None, repr=False)     # submissions.as_of, once computed
     statuses: list | None = field(default=None, repr=False)  # submissions.grid, once computed
+    mailed_back: dict | None = field(default=None, repr=False)  # write.feedback's feedback workbooks mailed back unchanged
     first_sent: dict[tuple, str] = field(default_factory=dict, repr=False)
     """A submitter's form (supersession key) → when its first version was sent (ISO): lateness is judged by it. The
     first in sending order, not the earliest date: a corrected feedback workbook carries the 填表日期 of the

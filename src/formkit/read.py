@@ -908,22 +908,17 @@ _ITEM_KEYS = ("risk", "power_item")
 """The column naming a risk form's row, a power list's: merged over rows of nothing else, the rows are room for it."""
 
 
-def _without_room(grid: list[list], merged: list, mapping: dict[str, int], below: int,
-                  spec: FormSpec) -> tuple[list, set[int]]:
+def _without_room(grid: list[list], merged: list, below: int, items: set[int], seq: int | None,
+                  goes_on: set[int]) -> tuple[list, set[int]]:
     """The table's merged ranges without those that only give one row's item more room: a 风险点 (权力事项) merged over
     two rows for one long text, the rows under its first holding nothing of their own (every cell of them empty or
     in a merged range, or a column whose text carries on the row above: a second line of 主要表现形式), and the other
     cells of that row merged alike; and those rows (each was read as a risk of its own, filled down: returned for the
     cells they lacked). Nothing is filled into them then: one row read, what they hold joined to it (row-continued)."""
-    items = [mapping[k] for k in _ITEM_KEYS if k in mapping]
     if not items:
         return merged, set()
     inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
               if r1 - r0 <= 50 and c1 - c0 <= 50}
-    # (a risk's 主要表现形式 goes on in the rows under it; a power item merged over rows of its own 行使岗位 is exercised at
-    # each of those posts: rows of their own)
-    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
-    seq = mapping.get("seq")
     room = set()
     for (r0, c0), (r1, c1) in merged:
         if r1 <= r0 or r0 <= below or not any(c0 <= j <= c1 for j in items) or r1 >= len(grid) or r1 - r0 > 50:
@@ -1017,6 +1012,7 @@ def _filler_keys(spec: FormSpec) -> tuple[frozenset[str], frozenset[str]]:
     return optional, frozenset(f.key for f in spec.columns if f.key in optional and f.allowed)
 
 
+@lru_cache(maxsize=256)
 def _allowed_of(spec: FormSpec, key: str | None) -> frozenset[str] | None:
     """A column's dropdown choices, folded (None for a column without)."""
     col = spec.column(key) if key else None
@@ -1078,8 +1074,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     by_col, mapping_items, ref_letters, own_labels, header_texts = _columns_of(mapping, header_row)
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
     room: set[int] = set()
+    # the item's column (风险点, 权力事项), the 序号, and those whose text goes on in the rows under a merged item (a
+    # risk's 主要表现形式; a power item merged over rows of its own 行使岗位 is exercised at each of those posts: rows of
+    # their own)
+    items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
+    seq = mapping.get("seq")
+    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
     if table_merges and not spec.is_measure_form:
-        table_merges, room = _without_room(grid, table_merges, mapping, hr, spec)
+        table_merges, room = _without_room(grid, table_merges, hr, items, seq, goes_on)
     covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
     for r0, c0, r1, c1 in _fill_merged(grid, table_merges, hr):
         for r in range(r0 + 1, r1 + 1):
@@ -1098,9 +1100,6 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
         # row between two risks): no risk with only its 岗位 (returned for every other cell), nor 岗位 twice in the row above
         # (a 序号 typed in it, as pre-numbered rows are, is nothing of its own either; a second line of the 主要表现形式
         # above it is that risk's, joined as where nothing is merged: it was a risk of 岗位 only, the form returned)
-        items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
-        seq = mapping.get("seq")
-        goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
         # (not both: a 序号 and a 主要表现形式 is a risk whose other cells were forgotten, asked for them with its 岗位)
         for r, cols in covered.items():
             own = {j for j, v in enumerate(grid[r]) if v not in ("", None) and j not in cols}

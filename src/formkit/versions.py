@@ -542,6 +542,11 @@ _COPY_NAME = re.compile(r"(.*?)\s*(?:[(（]\d{1,3}[)）]|[-_ ]?\s*(?:副本|备�
 附件3_copy."""
 
 
+def _row_set(c: Checked) -> set[tuple]:
+    """A form's rows as typed (rows_typed), as a set: which version holds every row of the other."""
+    return {tuple(sorted(r.items())) for r in rows_typed(c)}
+
+
 def original_sheet_first(members: list[InputResult]) -> bool:
     """The last two versions, two sheets of one workbook that nothing else orders (sheet order said which came last):
     the original before its copy when one holds every row of the other and more (the copy a backup of an earlier
@@ -550,8 +555,8 @@ def original_sheet_first(members: list[InputResult]) -> bool:
     a, b = members[-2], members[-1]
     if a.raw.file_path != b.raw.file_path or a.path == b.path or a.checked is None or b.checked is None:
         return False
-    rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
-    rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
+    rows_a = _row_set(a.checked)
+    rows_b = _row_set(b.checked)
     if rows_b < rows_a or (not rows_a < rows_b and (m := _COPY_NAME.fullmatch(b.checked.sub.sheet))
                            and m[1] == a.checked.sub.sheet):
         members[-2:] = [b, a]
@@ -575,8 +580,8 @@ def _fewer_rows_first(members: list[InputResult]) -> bool:
     """Swap the last two versions when the last holds fewer rows than the one before, every one of them in it; whether
     swapped."""
     a, b = members[-2], members[-1]
-    rows_a = {tuple(sorted(r.items())) for r in rows_typed(a.checked)}
-    rows_b = {tuple(sorted(r.items())) for r in rows_typed(b.checked)}
+    rows_a = _row_set(a.checked)
+    rows_b = _row_set(b.checked)
     if rows_b < rows_a:
         members[-2:] = [b, a]
         return True
@@ -602,8 +607,8 @@ def sent_together(a: InputResult, b: InputResult) -> str | None:
     ca, cb = a.checked, b.checked
     if ca is None or cb is None:
         return None
-    rows_a = {tuple(sorted(r.items())) for r in rows_typed(ca)}
-    rows_b = {tuple(sorted(r.items())) for r in rows_typed(cb)}
+    rows_a = _row_set(ca)
+    rows_b = _row_set(cb)
     if rows_a == rows_b:
         return None
     # (one holding every row of the other and more is taken as the later, superset_last, and said too: an old copy

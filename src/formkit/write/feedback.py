@@ -785,15 +785,11 @@ def write_feedback_job(analysis: Analysis, job: FeedbackJob) -> list[Path]:
     return written
 
 
-_UNCHANGED: dict[int, tuple[Analysis, dict[str, InputResult]]] = {}
-
-
 def _mailed_back_unchanged(analysis: Analysis) -> dict[str, InputResult]:
     """The path of a flawed form → the latest of its feedback workbooks mailed back untouched (feedback-unchanged); worked
     out once per analysis (it was a scan of every input for each reply)."""
-    hit = _UNCHANGED.get(id(analysis))
-    if hit is not None and hit[0] is analysis:
-        return hit[1]
+    if analysis.mailed_back is not None:
+        return analysis.mailed_back
     out: dict[str, InputResult] = {}
     for r in analysis.inputs:
         if r.raw.mail and r.submitted_at:
@@ -801,8 +797,7 @@ def _mailed_back_unchanged(analysis: Analysis) -> dict[str, InputResult]:
                 if f.code == F.FEEDBACK_UNCHANGED and f.value and \
                         (f.value not in out or (out[f.value].submitted_at or "") < r.submitted_at):
                     out[f.value] = r
-    _UNCHANGED.clear()
-    _UNCHANGED[id(analysis)] = (analysis, out)
+    analysis.mailed_back = out
     return out
 
 
