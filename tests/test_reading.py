@@ -748,3 +748,24 @@ def test_a_line_of_hints_dragged_down_past_the_rows_is_no_row(cfg):
     res = run(cfg)["dragged.xlsx"]
     assert res.status == "accepted" and [r.values["risk"] for r in res.checked.rows] == [RISK3["风险点"], RISK3B["风险点"]]
     assert [f.code for f in res.findings].count("header-hints") == 1
+
+
+@pytest.mark.parametrize("post_merged", [True, False], ids=["post merged", "post typed once"])
+def test_a_power_item_merged_over_the_steps_of_its_process_is_one_item(cfg, post_merged):
+    """附件2: one power item typed once, the rows under it holding only the further steps of its 运行流程, 权力事项 and the
+    other cells merged over them as offices draw it: one item, its steps joined (it was an item per step, or returned
+    for 行使岗位 required in the step rows); a row with a 行使岗位 of its own stays an item at that post (above)."""
+    steps = [{k: "" for k in POWER} | {"运行流程": step} for step in ("2.教务科审核", "3.分管领导审批")]
+    path = submit(cfg, "附件2", "JWC", rows=[{**POWER, "运行流程": "1.系部申报"}, *steps], name="steps.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    labels = ["序号", "权力事项", "权力类别", "职权依据", "责任人", "涉及“三重一大”"] + (["行使岗位"] if post_merged else [])
+    hr, cols = table_header_row(ws, labels)
+    ws.cell(hr + 1, cols["序号"]).value = 1
+    for label in labels:
+        ws.merge_cells(start_row=hr + 1, start_column=cols[label], end_row=hr + 3, end_column=cols[label])
+    wb.save(path)
+    res = run(cfg)["steps.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["power_item"], r.values["post"], r.values["process"]) for r in res.checked.rows] == [
+        (POWER["权力事项"], POWER["行使岗位"], "1.系部申报\n2.教务科审核\n3.分管领导审批")]

@@ -1075,11 +1075,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     table_merges = [m for m in merged or () if not signoff_rows.intersection(range(m[0][0], m[1][0] + 1))]
     room: set[int] = set()
     # the item's column (风险点, 权力事项), the 序号, and those whose text goes on in the rows under a merged item (a
-    # risk's 主要表现形式; a power item merged over rows of its own 行使岗位 is exercised at each of those posts: rows of
-    # their own)
+    # risk's 主要表现形式; a power item's steps of 运行流程 or lines of 职权依据, one per row; but a power item merged over
+    # rows of their own 行使岗位 is exercised at each of those posts: rows of their own)
     items = {mapping[k] for k in _ITEM_KEYS if k in mapping}
     seq = mapping.get("seq")
-    goes_on = {mapping[k] for k in _continued_keys(spec) if k in mapping} if "risk" in mapping else set()
+    goes_on = {mapping[k] for k in _continued_keys(spec) - {"post"} if k in mapping}
     if table_merges and not spec.is_measure_form:
         table_merges, room = _without_room(grid, table_merges, hr, items, seq, goes_on)
     covered: dict[int, dict[int, int]] = {}      # row → column → the row of the merged cell's value (its 来源位置)
