@@ -437,6 +437,20 @@ def test_a_date_typed_as_eight_digits_in_a_number_cell_is_read(cfg):
     assert res.checked.header["date"] == date(2023, 3, 5)
 
 
+def test_a_date_typed_as_eight_digits_in_a_date_cell_is_read_and_said_rightly(cfg):
+    """20260305 typed into the generated date cell of 填表日期 (a spreadsheet shows #### or #FMT): read as the date; the
+    note does not say the cell is not formatted as a date (it is: doing what it said changed nothing), it says to type
+    the date again."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": ""})
+    ref = value_ref(path, "填表日期")
+    _edit(path, lambda ws: setattr(ws[ref], "value", 20230305))
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", ref, "date-as-number")}
+    assert res.checked.header["date"] == date(2023, 3, 5)
+    message = res.findings[0].message
+    assert "不是日期格式" not in message and "####" in message and "重新输入日期 2023-03-05" in message
+
+
 def test_a_date_shown_as_a_number_says_so(cfg):
     """A date whose cell lost its date format (an export, a paste): the serial number is read as the date, and the
     note says to format the cell as a date (it was not typed as text)."""

@@ -390,7 +390,8 @@ DATE_AS_TEXT = _code(
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")
 DATE_AS_NUMBER = _code(
     "date-as-number", INFO, "日期显示为数字",
-    "“{field}”是数字 {value}（单元格不是日期格式），已按日期 {detail} 读取；请把该单元格的格式设为日期。")
+    "“{field}”存的是数字 {value}，不是日期（单元格里可能显示为数字或 ####），已按日期 {detail} 读取；请在该单元格重新输入日期 {detail}，"
+    "并把单元格格式设为日期。")
 DATE_TYPED_AS_NUMBER = _code(
     "date-typed-as-number", INFO, "日期被存成了数字",
     "“{field}”中输入的“{value}”被表格程序当作数字存进了日期格式的单元格（显示为 1900 年前后的日期），已按“{detail}”读取；"
