@@ -533,6 +533,19 @@ def test_a_cell_merged_down_in_the_sign_off_is_not_copied(cfg):
     assert "merged-rows" not in {f.code for f in res.findings}
 
 
+def test_line_breaks_of_other_programs_are_line_breaks(cfg):
+    """Word's manual line break (Shift+Enter) and page break pasted into a cell, stored as _x000B_ and _x000C_, and the
+    line separator of a web page or a chat (U+2028): a line break in 风险目录 (the two lines were glued together, 1.审核不严2.把关不严,
+    unsaid); a name typed with a dot after it (王五.) is the name (it became 王五·, a name nobody has)."""
+    fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "breaks.xlsx",
+         header={"姓名": "张伟", "部门": "教务处", "岗位": "教务科科长", "职务层级": "中层干部", "填表日期": date(2023, 3, 6)},
+         rows=[{"风险类别": "岗位职责", "风险点": "成绩修改_x000C_把关不严", "主要表现形式": "1.审核不严_x000B_2.把关不严\u2028吃请",
+                "风险等级": "二级", "涉及“三重一大”": "否"}])
+    (row,) = analyse(cfg).catalogue
+    assert (row["风险点"], row["主要表现形式"]) == ("成绩修改\n把关不严", "1.审核不严\n2.把关不严\n吃请")
+    assert normalize.person_name("王五.") == "王五" and normalize.person_name("艾力.买买提") == "艾力·买买提"
+
+
 def test_control_characters_and_lone_surrogates_are_no_text():
     """A bell or an escape sequence (typed into a cell as _x0007_, _x001B_) or a lone surrogate: nothing anyone
     meant to write, and what a terminal or an HTML page would act on or choke on."""

@@ -19,6 +19,10 @@ direction marks, the soft hyphen. Invisible in a cell, they are removed, not mad
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")     # (C0, DEL, C1)
 """Control characters (a bell, an escape sequence typed as _x001B_) and lone surrogates: no one typed them to be
 read, and an output (a terminal, an HTML page) would act on them or choke."""
+_LINE_BREAKS = str.maketrans(dict.fromkeys("\x0b\x0c\u2028\u2029", "\n"))
+"""Line breaks other programs write: Word's manual line break (Shift+Enter) and page break pasted into a cell (stored
+as _x000B_, _x000C_), the Unicode line and paragraph separators of a web page or a chat: a line break, not two lines
+glued together."""
 _CJK_NAME = re.compile(r"[\u3400-\u9fff\uf900-\ufaff·•．.・‧﹒－\-。｡∙⋅]+")
 _NAME_DOTS = str.maketrans({c: "·" for c in "•．.・‧﹒－-。｡∙⋅"})
 _NAME_MARKS = re.compile(r"[·•．.・‧﹒－\-\s\u3000。｡∙⋅]")
@@ -50,7 +54,7 @@ def to_text(value: object) -> str:
     if isinstance(value, timedelta | time):
         return str(value)
     text = _INVISIBLE.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
-    text = _CONTROLS.sub("", text)
+    text = _CONTROLS.sub("", text.translate(_LINE_BREAKS))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line).strip()
 
@@ -67,7 +71,8 @@ def person_name(value: object) -> str:
     (John Smith) keep their spaces."""
     text = to_text(value).replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
-        return squeezed.translate(_NAME_DOTS)      # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提
+        # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
+        return squeezed.translate(_NAME_DOTS).strip("·") or squeezed
     return text
 
 
