@@ -546,6 +546,17 @@ def test_line_breaks_of_other_programs_are_line_breaks(cfg):
     assert normalize.person_name("王五.") == "王五" and normalize.person_name("艾力.买买提") == "艾力·买买提"
 
 
+def test_a_text_joined_past_what_a_cell_holds_says_it_is_cut(cfg):
+    """主要表现形式 of 20,000 characters and a row under it carrying it on with 20,000 more (row-continued): the outputs'
+    cells hold 32,767; too-long said "kept as written" while the last 7,000 characters were gone. It says they are cut."""
+    fill(blank(cfg, "附件3", "JWC"), cfg.inbox / "long.xlsx",
+         header={"姓名": "张伟", "部门": "教务处", "岗位": "教务科科长", "职务层级": "中层干部", "填表日期": date(2023, 3, 6)},
+         rows=[{**RISK3, "主要表现形式": "甲" * 20000}, {"主要表现形式": "乙" * 20000}])
+    res = analyse(cfg).inputs[0]
+    (long,) = [f for f in res.findings if f.code == "too-long"]
+    assert "40001 字" in long.message and "只能保留前 32767 字" in long.message and "已照原文汇总" not in long.message
+
+
 def test_control_characters_and_lone_surrogates_are_no_text():
     """A bell or an escape sequence (typed into a cell as _x0007_, _x001B_) or a lone surrogate: nothing anyone
     meant to write, and what a terminal or an HTML page would act on or choke on."""

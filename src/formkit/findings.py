@@ -402,7 +402,7 @@ TEXT_CONVERTED = _code(
     "请先把单元格设为文本格式（或在开头加英文单引号 '）再输入。")
 TOO_LONG = _code(
     "too-long", WARNING, "内容过长",
-    "“{field}”内容较长（{detail}）；已照原文汇总，公示时会占很多行，如可能请精简。")
+    "“{field}”内容较长（{detail}）；公示时会占很多行，如可能请精简。")
 FORMULA_UNCACHED = _code(
     "formula-uncached", ERROR, "公式没有计算结果",
     "该单元格是公式（{value}）但没有保存计算结果；请直接填写内容，不要使用公式。")

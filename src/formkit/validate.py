@@ -169,8 +169,15 @@ def _preview(text: str) -> str:
     return text if len(text) <= 100 else text[:99] + "…"
 
 
+_CELL_LIMIT = 32767
+"""What one cell of Excel holds (UTF-16 code units): the outputs' cells are cut there (a text joined from two long
+cells, row-continued, can be longer than either)."""
+
+
 def _too_long(text: str, limit: int) -> str:
-    return f"{len(text)} 字，最多 {limit} 字"
+    if len(text) > _CELL_LIMIT // 2 and len(text.encode("utf-16-le")) > 2 * _CELL_LIMIT:
+        return f"{len(text)} 字，超过 Excel 单元格最多 {_CELL_LIMIT} 字的上限：风险目录和公示表只能保留前 {_CELL_LIMIT} 字"
+    return f"{len(text)} 字，最多 {limit} 字；已照原文汇总"
 
 
 _A_YEAR = re.compile(r"(?:19|20)\d\d")
