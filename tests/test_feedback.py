@@ -1390,6 +1390,36 @@ def test_ones_own_form_with_another_departments_name_typed_in_is_returned_to_one
     assert "jwc@x.edu.cn" in msg["To"] and msg.get_body(("plain",)).get_content().lstrip().startswith("教务处")
 
 
+@pytest.mark.parametrize("by_mail", [True, False], ids=["mailed back", "saved into inbox"])
+def test_ones_own_form_with_another_departments_name_corrected_from_its_feedback_replaces_it(cfg, workdir, by_mail):
+    """财务处's 附件4 with 教务处 typed over its 部门 (department-mismatch, returned), corrected in its feedback workbook as
+    the message says and mailed back (a mail dated before the file's time in inbox/): the correction accepted, the
+    original superseded by it; it stayed returned beside its accepted correction, merge exited 1 and its reply asked
+    the department again for a form it had corrected."""
+    from tests.test_rules import RISK4
+
+    form = _find(generate_campaign(cfg, "risks"), "附件4", "财务处")
+    (workdir / "inbox/财务处").mkdir()
+    fill(form, workdir / "inbox/财务处/附件4_财务处.xlsx", header={"填表日期": "2023-03-10", "部门": "教务处"}, rows=[RISK4])
+    merge(cfg)
+    fixed = workdir / "fixed.xlsx"
+    shutil.copyfile(next((workdir / "outbox/反馈/财务处").glob("*_反馈.xlsx")), fixed)
+    fill(fixed, header={"部门": "财务处"})
+    if by_mail:
+        (workdir / "inbox/reply.eml").write_bytes(hostile.make_eml([("附件4_财务处_反馈.xlsx", fixed.read_bytes())],
+                                                                   date="Wed, 15 Mar 2023 10:00:00 +0800"))
+    else:
+        shutil.copyfile(fixed, workdir / "inbox/附件4_财务处_反馈.xlsx")
+    fixed.unlink()
+    result = merge(cfg)
+    got = inputs(workdir)
+    original = got["inbox/财务处/附件4_财务处.xlsx"]
+    correction = next(v for k, v in got.items() if k.endswith("_反馈.xlsx"))
+    assert correction["status"] == "accepted", correction["findings"]
+    assert original["status"] == "superseded" and original["superseded_by"] == correction["path"]
+    assert result.exit_code == 0
+
+
 def test_who_sent_a_departments_form_is_the_author_of_the_mail_not_who_forwarded_it(cfg, workdir):
     """财务处 fills 教务处's 附件2 and mails it as its own; the office's duty mailbox forwards that mail: it was accepted
     as 教务处's (the forwarder taken for the sender). And 财务处's own 附件2, 教务处 typed in its 部门, mailed from

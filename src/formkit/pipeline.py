@@ -402,7 +402,8 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
     sent_aside: list[InputResult] = []
     for members in groups.values():
         unchanged = versions.unchanged_feedback(members)
-        for res in [m for m in members if m.path in sent_by]:
+        # (not one its feedback workbook corrected since: superseded by it)
+        for res in [m for m in members if m.path in sent_by and not any(versions.corrects(o, m) for o in members)]:
             members.remove(res)
             res.status = RETURNED
             c = res.checked
@@ -431,10 +432,12 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
         else:
             strays = []
         members.sort(key=cmp_to_key(lambda a, b: versions.compare(a, b, window)[0]))
-        if len(members) > 1 and _mismatched(members[-1]) and not all(map(_mismatched, members)):
+        if len(members) > 1 and _mismatched(members[-1]) and not all(map(_mismatched, members)) \
+                and not any(versions.corrects(m, members[-1]) for m in members):
             # a form naming another person than it was issued to (a colleague's sheet pasted into one's own), sent
             # after that person's own: returned on its own, replacing nothing (it took over her accepted form, her
-            # risks gone); one of hers sent later still replaces it
+            # risks gone); one of hers sent later still replaces it, as does its feedback workbook corrected, whatever
+            # the dates say (put after it below)
             own = max(i for i, m in enumerate(members) if not _mismatched(m))
             current.extend(members[own + 1:])
             del members[own + 1:]
@@ -738,7 +741,10 @@ def _corrections_join(results: list[InputResult], groups: dict[tuple, list[Input
     by_prefix = {r.sha256[:16]: r for r in results if r.brief and r.sha256}
     for res in results:
         target = by_prefix.get(res.brief.corrects[:16]) if res.brief and res.brief.corrects else None
-        if target is not None and target is not res and _unknown(target.brief.key) and may_join(target, res, _rows_shared):
+        # (also one filed under another department it named by a slip, department-mismatch, corrected from its feedback
+        # workbook, its own department's form: it stayed returned beside its accepted correction, asked for again)
+        if target is not None and target is not res and (_unknown(target.brief.key) or _mismatched(target)) \
+                and may_join(target, res, _rows_shared):
             join(target, res.brief.key)
     for key, members in list(groups.items()):
         if len(members) != 1 or not _unknown(key) or not sender(members[0]):
