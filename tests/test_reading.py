@@ -793,3 +793,28 @@ def test_a_power_item_merged_over_the_steps_of_its_process_is_one_item(cfg, post
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [(r.values["power_item"], r.values["post"], r.values["process"]) for r in res.checked.rows] == [
         (POWER["权力事项"], POWER["行使岗位"], "1.系部申报\n2.教务科审核\n3.分管领导审批")]
+
+
+@pytest.mark.parametrize("heading", ["决策类", "决策类权力", "决策权"])
+def test_a_category_line_without_its_number_over_power_items_is_no_item(cfg, heading):
+    """附件2 with 决策类 (决策类权力, 决策权) alone in 权力事项 over the items of that group, as 一、决策类 already was: a
+    category line (category-heading), the items under it 决策 where they left 权力类别 empty (it was an item missing
+    its 权力类别, 行使岗位 and 三重一大: the form returned)."""
+    submit(cfg, "附件2", "JWC", rows=[{k: "" for k in POWER} | {"权力事项": heading},
+                                        {**POWER, "权力类别": ""}], name="heading.xlsx")
+    res = run(cfg)["heading.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["power_item"], r.values["power_type"]) for r in res.checked.rows] == [(POWER["权力事项"], "决策")]
+    assert "category-heading" in {f.code for f in res.findings}
+
+
+def test_an_item_numbered_over_its_sub_items_is_no_item(cfg):
+    """附件2: 1 | 招生录取管理 alone, the items under it numbered 1.1 and 1.2, as offices group a list: a heading (it was an
+    item missing its 权力类别, 行使岗位 and 三重一大: the form returned)."""
+    second = {**POWER, "权力事项": "录取结果公示", "序号": "1.2"}
+    submit(cfg, "附件2", "JWC", rows=[{k: "" for k in POWER} | {"序号": "1", "权力事项": "招生录取管理"},
+                                        {**POWER, "序号": "1.1"}, second], name="sub.xlsx")
+    res = run(cfg)["sub.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [r.values["power_item"] for r in res.checked.rows] == [POWER["权力事项"], "录取结果公示"]
+    assert "section-heading" in {f.code for f in res.findings}

@@ -448,7 +448,7 @@ def _exact_category(spec: FormSpec, text: str) -> str | None:
     return normalize.choice(bare, col.allowed, col.synonyms)[0]
 
 
-_CATEGORY_WORDS = re.compile(r"(?:的)?(?:风险点?|类|方面|问题)[。.]?$")
+_CATEGORY_WORDS = re.compile(r"(?:的)?(?:风险点?|类|方面|问题|权力)[。.]?$")
 
 
 def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], text: object,
@@ -456,8 +456,20 @@ def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, 
     """(grouping column, the choice, the heading's cell) of a heading naming a category over the rows of its group;
     None for any other row."""
     keys = _group_key(spec)
-    choice = _category_named(spec, normalize.to_text(text)) if keys else None
+    text = normalize.to_text(text)
+    choice = (_category_named(spec, text) or _exact_category(spec, text)) if keys else None
     return (keys[0], choice, ref) if choice and _group_below(spec, grid, r, mapping, choice) else None
+
+
+def _sub_items_below(grid: list[list], r: int, mapping: dict[str, int], seq: object) -> bool:
+    """Whether the rows under a row numbered `seq` are numbered as its sub-items (1 招生录取管理 over 1.1, 1.2): that row
+    groups them, no item of its own."""
+    head = normalize.to_text(seq).rstrip(".．、")
+    j = mapping.get("seq")
+    if not head or j is None or r + 1 >= len(grid) or not head.isdigit():
+        return False
+    below = normalize.to_text(grid[r + 1][j] if j < len(grid[r + 1]) else "")
+    return re.fullmatch(re.escape(head) + r"[.．\-－]\d{1,3}", below) is not None
 
 
 def _group_below(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, int], choice: str) -> bool:
@@ -1242,8 +1254,10 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                            # (not 二、多发、少发工资 alone in 主要表现形式 under a risk: its second item)
                                            and not (named[0] in _continued_keys(spec) and len(rows) > heading_after))
                                           or (
-                    named[0] not in _continued_keys(spec) and _ORDINAL.match(lone) and _exact_category(spec, lone)
-                    and _heading_group(spec, grid, r, mapping, lone, ""))))):
+                    # (决策类, 决策类权力 alone too: a category line over the items of its group)
+                    named[0] not in _continued_keys(spec) and _exact_category(spec, lone)
+                    and _heading_group(spec, grid, r, mapping, lone, ""))))
+                or (named[0] in _ITEM_KEYS and _sub_items_below(grid, r, mapping, seq))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
             # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs
