@@ -942,7 +942,10 @@ def _without_room(grid: list[list], merged: list, below: int, items: set[int], s
             room.add((r0, r1))
     if not room:
         return merged, set()
-    return ([m for m in merged if not any(m[0][0] == r0 and m[1][0] <= r1 for r0, r1 in room)],
+    ends: dict[int, int] = {}       # a room's first row → its furthest last row (one lookup per range, not a scan)
+    for r0, r1 in room:
+        ends[r0] = max(r1, ends.get(r0, r0))
+    return ([m for m in merged if not (m[0][0] in ends and m[1][0] <= ends[m[0][0]])],
             {r for r0, r1 in room for r in range(r0 + 1, r1 + 1)})
 
 
