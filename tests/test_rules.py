@@ -2915,6 +2915,47 @@ def test_two_versions_in_one_mail_nothing_else_orders(cfg, own_rows, taken):
     assert "versions-together" in {f.code for f in current.findings}
 
 
+RISK3C = {**RISK3, "风险点": "监考安排徇私", "主要表现形式": "照顾关系人"}
+
+
+def test_three_versions_in_one_mail_the_one_holding_every_row_is_taken(cfg):
+    """One mail holds three drafts of 张伟's 附件3, the same 填表日期, each with the risks of the one before and one more;
+    the names sort the smallest last: the one holding every row of the others is taken (the rule for two compared only
+    the last two: the 1-risk draft was merged, the warning saying the one with more rows was)."""
+    from tests import hostile
+
+    files = []
+    for name, rows in (("b.xlsx", [RISK3, RISK3B]), ("a.xlsx", [RISK3, RISK3B, RISK3C]), ("c.xlsx", [RISK3])):
+        path = submit(cfg, "附件3", "JWC", "张伟", name=name, header={"填表日期": "2023-03-19"}, rows=rows)
+        files.append((name, path.read_bytes()))
+        path.unlink()
+    (cfg.inbox / "zw.eml").write_bytes(hostile.make_eml(files, date="Mon, 20 Mar 2023 10:00:00 +0800"))
+    a = analyse(cfg)
+    (current,) = [r for r in a.inputs if r.status == "accepted"]
+    assert current.path == "inbox/zw.eml!a.xlsx"
+    assert sorted(r["风险点"] for r in a.catalogue) == sorted(r["风险点"] for r in (RISK3, RISK3B, RISK3C))
+
+
+def test_sheets_copied_twice_as_backups_leave_the_original_edited_since(cfg):
+    """附件3 copied twice while being filled (附件3 (2) with one risk, 附件3 (3) with two), the original edited since
+    holding those and one more: the original is taken (the copy named last was, the risk added since lost)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", name="copies.xlsx", rows=[RISK3, RISK3B, RISK3C])
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险点"])
+    for keep in (1, 2):
+        copy = wb.copy_worksheet(ws)
+        copy.title = f"{ws.title} ({keep + 1})"
+        for r in range(hr + 1 + keep, hr + 4):
+            for c in range(1, copy.max_column + 1):
+                copy.cell(r, c).value = None
+    wb.save(path)
+    a = analyse(cfg)
+    (current,) = [r for r in a.inputs if r.status == "accepted"]
+    assert current.path == "inbox/copies.xlsx"
+    assert len(a.catalogue) == 3
+
+
 def test_a_fill_in_hint_left_in_a_required_cell_is_no_content(cfg):
     """A row whose 风险点 still holds the hint （必填） (the dropdowns picked): it went into the catalogue and 公示 as
     the risk. No content (required-placeholder)."""

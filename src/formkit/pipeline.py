@@ -443,7 +443,9 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
             del members[own + 1:]
         if len(members) > 1:
             members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]
-            if members[-1].order_basis == "文件名顺序" and (versions.original_sheet_first(members)
+            if members[-1].order_basis == "文件名顺序" and (versions.holding_all_last(
+                    members, lambda a, b: versions.compare(a, b, window)[1] == "文件名顺序")
+                                                         or versions.original_sheet_first(members)
                                                          or versions.copy_edited_last(members)
                                                          or versions.superset_last(members)):
                 members[-1].order_basis = versions.compare(members[-1], members[-2], window)[1]

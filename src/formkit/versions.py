@@ -6,7 +6,7 @@ department's form sent as one's own."""
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, date, datetime
 
 from formkit import findings as F
@@ -597,6 +597,27 @@ def superset_last(members: list[InputResult]) -> bool:
             or sum(m.raw.container == a.raw.container for m in members) > 2:
         return False        # (three or more in one mail: parts of a table, the split check's)
     return _fewer_rows_first(members)
+
+
+def holding_all_last(members: list[InputResult], undecided: Callable[[InputResult, InputResult], bool]) -> bool:
+    """Three or more versions sent together with the last (one mail, one archive, sheets of one workbook) that nothing
+    else orders (`undecided`): the one holding every row of each of the others, and more, is the later (a sheet copied
+    twice as a backup, the original edited since; a mail of three drafts, each with the risks of the one before; 附件4 (9)
+    sorting after 附件4 (30)): the rules for two compared only the last two, and the names' order took one with fewer
+    rows. Whether it was moved last."""
+    last = members[-1]
+    group = [m for m in members if m is last or (
+        ((m.raw.container and m.raw.container == last.raw.container) or m.raw.file_path == last.raw.file_path)
+        and undecided(last, m))]
+    if len(group) < 3 or any(m.checked is None for m in group):
+        return False
+    rows = {m.path: _row_set(m.checked) for m in group}
+    best = max(group, key=lambda m: len(rows[m.path]))
+    if not rows[last.path] < rows[best.path] or not all(rows[m.path] <= rows[best.path] for m in group):
+        return False
+    members.remove(best)
+    members.append(best)
+    return True
 
 
 def sent_together(a: InputResult, b: InputResult) -> str | None:
