@@ -2024,6 +2024,18 @@ def test_leader_count(cfg):
     assert res.status == "returned"
 
 
+def test_two_leaders_named_in_one_cell_are_two(cfg):
+    """组长 刘洪、周建国 in one cell: two 组长 (it passed the rule of one 组长 as one person); one name with a space
+    in it (张 伟) is one."""
+    rows = [{**LEADERS[0], "姓名": "刘洪、周建国"}, *LEADERS[1:]]
+    path = submit(cfg, "附件1", rows=rows)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "leader-count")}
+    assert res.status == "returned"
+    submit(cfg, "附件1", rows=[{**LEADERS[0], "姓名": "张 伟"}, *LEADERS[1:]], name="one.xlsx")
+    assert run(cfg)["one.xlsx"].status == "accepted"
+
+
 # -- formulas ------------------------------------------------------------------------------------------------
 
 

@@ -1180,6 +1180,10 @@ def major_is_level1(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          value=level, row=row.index, key="level")
 
 
+_NAMES_APART = re.compile(r"\s*[、，,；;/／\n]\s*")
+"""What separates names typed into one cell (刘洪、周建国)."""
+
+
 @rule(forms=("附件1",))
 def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
     """组长/副组长 only in 领导小组, 主任/副主任 only in 办公室; one 组长 and one 主任."""
@@ -1193,10 +1197,12 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # a 主任 put under 领导小组 is no 办公室主任 (leader-role says so at its row): counted where it belongs
         holders = [row for row in c.rows if row.values.get("role") == role and row.values.get("body") in
                    (only[role], "", None)]
-        if len(holders) > 1:        # each of them, where the submitter has to choose
+        # (two names in one cell, 刘洪、周建国 as 组长, are two holders: they passed as one)
+        count = sum(len(_NAMES_APART.split(normalize.to_text(row.values.get("name")).strip("、，,；; "))) for row in holders)
+        if count > 1:        # each of them, where the submitter has to choose
             for row in holders:
                 yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务",
-                             value=len(holders), detail=label, row=row.index, key="role")
+                             value=count, detail=label, row=row.index, key="role")
         elif not holders and c.rows:   # nobody: the column
             yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
                          value=0, detail=label)
