@@ -705,17 +705,29 @@ def test_power_item_unknown(cfg):
     ("物资采购（10万元以上）", True),                                     # another qualifier: another power
     ("（招生计划制定）", False), ("招生计划制定等", False), ("奖学金助学金评定", False),
     ("无关联权力事项", False), ("暂不涉及", False),
-    ("招生计划制定、奖学金、助学金评定", False), ("1、奖学金、助学金评定 2、招生计划制定", False)])
+    ("招生计划制定、奖学金、助学金评定", False), ("1、奖学金、助学金评定 2、招生计划制定", False),
+    ("考试命题阅卷组织", False), ("考试命题和阅卷组织", False), ("考试命题、阅卷组织", False),   # joined otherwise
+    ("3.2 考试命题与阅卷组织", False), ("1.1.学籍异动审批", False)])                    # a sub-item's number
 def test_power_item_links_as_departments_write_them(cfg, link, warned):
     """关联权力事项 as departments write a listed item (a section prefix, a qualifier, 的, its beginning, in brackets, the
     listed item's own qualifier left off, several numbered on one line, one holding a 、 beside another) is that item;
     无, （无）, 不涉及 are no link; a bare number names no item (it passed silently: an auditor could not trace it)."""
     submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[
         {**POWER, "权力事项": "招生计划制定"}, {**POWER, "权力事项": "教学仪器设备采购"}, {**POWER, "权力事项": "学籍异动审批"},
-        {**POWER, "权力事项": "奖学金、助学金评定"}, {**POWER, "权力事项": "物资采购（5万元以下）"}])
+        {**POWER, "权力事项": "奖学金、助学金评定"}, {**POWER, "权力事项": "物资采购（5万元以下）"},
+        {**POWER, "权力事项": "考试命题与阅卷组织"}])
     path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": link}])
     res = run(cfg)[path.name]
     assert ("power-item-unknown" in {f.code for f in res.findings}) == warned
+
+
+def test_a_link_to_no_listed_item_names_the_nearest(cfg):
+    """公文审核 where 附件2 lists 公文审核签发 (another power, or the same shortened: the department chooses): the warning
+    names the listed item nearest to it; one near to nothing names none."""
+    submit(cfg, "附件2", "JWC", name="jwc2.xlsx", rows=[POWER, {**POWER, "权力事项": "公文审核签发"}])
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "关联权力事项": "公文审核"}, {**RISK4B, "关联权力事项": "科研经费"}])
+    messages = [f.message for f in run(cfg)[path.name].findings if f.code == "power-item-unknown"]
+    assert len(messages) == 2 and "相近的是“公文审核签发”" in messages[0] and "相近" not in messages[1]
 
 
 def test_an_item_of_a_returned_power_list_is_no_unknown_link(cfg):

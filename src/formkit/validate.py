@@ -8,6 +8,7 @@ submissions brought (the department's 附件2, the risks accepted so far).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import Counter
@@ -1212,7 +1213,8 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
 
 
 _ITEM_SEPARATORS = re.compile(r"[、，,；;\n]+")
-_ITEM_NUMBER = re.compile(r"^\s*(?:[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．、]|[\u2460-\u2473])\s*")
+_ITEM_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:[.．]\d{1,2})+\s*[)）.．、]?|[(（]?\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[)）.．、]"
+                          r"|[\u2460-\u2473])\s*")
 
 
 _ITEM_JOINS = re.compile(r"[/／及和与]+")
@@ -1260,8 +1262,9 @@ def _listed_variant(key: str, items: set[str]) -> bool:
     # qualifier: 物资采购（10万元以上） is another power)
     if not _QUALIFIER.search(key) and len([i for i in items if _QUALIFIER.search(i) and _QUALIFIER.sub("", i) in texts]) == 1:
         return True
-    # (an item listed with a 、 in it named without: 评优评先推荐 for 评优、评先推荐; or with 等 after it)
-    if key.replace("、", "") in {i.replace("、", "") for i in items} or (key.endswith("等") and key[:-1] in items):
+    # (an item listed with a 、 in it named without: 评优评先推荐 for 评优、评先推荐; or with 等 after it; its parts joined
+    # otherwise: 考试命题阅卷组织, 考试命题和阅卷组织, 考试命题、阅卷组织 for 考试命题与阅卷组织)
+    if _JOIN_WORDS.sub("", key) in {_JOIN_WORDS.sub("", i) for i in items} or (key.endswith("等") and key[:-1] in items):
         return True
     for text in texts:
         if text in items:
@@ -1273,6 +1276,9 @@ def _listed_variant(key: str, items: set[str]) -> bool:
             if len(starting) == 1 or any(text.endswith(e) and text[:-len(e)] in items for e in _LIGHT_ENDINGS):
                 return True
     return False
+
+
+_JOIN_WORDS = re.compile(r"[、与和及]")
 
 
 _LIGHT_ENDINGS = frozenset({"管理", "工作", "制定", "办理", "事项", "事务", "业务", "的制定", "的管理", "工作的", "审批", "审核",
@@ -1298,8 +1304,12 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             continue        # (无, /, 暂无, 不涉及, （无）: no item linked, as an empty cell)
         unknown = _items_unknown(item, items)
         if unknown:
+            # (the listed item nearest to what was typed, to choose from: 公文审核签发 for 公文审核)
+            near = difflib.get_close_matches(power_item_key(unknown[0]), sorted(items), n=1, cutoff=0.6) \
+                if len(unknown) == 1 else []
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
-                         field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item")
+                         field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item",
+                         detail=f"（清单中相近的是“{near[0]}”）" if near else "")
 
 
 _NO_ITEM = re.compile(r"[(（]?(?:无|暂无|暂不涉及|不涉及|无涉及|无关联|无对应|不适用)(?:相关|关联|对应)?(?:的)?(?:权力事项)?[)）]?")
