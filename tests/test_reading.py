@@ -607,6 +607,24 @@ def test_a_line_of_hints_under_the_header_is_no_row(cfg, hints):
     assert ("header-hints", f"{column}{hr + 1}") in {(f.code, f.cell) for f in res.findings}
 
 
+def test_many_lines_of_hints_are_said_with_their_extent(cfg):
+    """Five lines of hints under the header: one note naming them all (第 8–12 行), not the first only (four rows
+    left out unsaid)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[RISK3, RISK3B], name="hints.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    hr, cols = table_header_row(ws, ["风险类别", "风险等级"])
+    ws.insert_rows(hr + 1, 5)
+    for r in range(hr + 1, hr + 6):
+        ws.cell(r, cols["风险类别"], "（下拉选择）")
+        ws.cell(r, cols["风险等级"], "（一级/二级/三级）")
+    wb.save(path)
+    res = run(cfg)["hints.xlsx"]
+    assert res.status == "accepted" and len(res.checked.rows) == 2
+    (said,) = [f for f in res.findings if f.code == "header-hints"]
+    assert f"第 {hr + 1}–{hr + 5} 行" in said.message
+
+
 @pytest.mark.parametrize("form, post, gap", [("附件4", "岗位(环节)", "blank"), ("附件4", "岗位(环节)", "room"),
                                              ("附件2", "行使岗位", "blank"), ("附件4", "岗位(环节)", "second line")])
 def test_a_post_merged_over_its_items_with_a_row_of_nothing_between(cfg, form, post, gap):

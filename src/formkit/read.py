@@ -1167,7 +1167,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
     # is no table row; without a sign-off, one far below the table's last row is not either
     signoff_end = max(signoff_rows) if signoff_rows else len(grid)
     last_seen = hr                       # the last row of the table or its sign-off (a stray cell does not count)
-    hints_said = False
+    hints_said: list[int] = []
     for r in range(hr + 1, len(grid)):
         line = grid[r]
         if not any(line) and line.count("") + line.count(None) == len(line):
@@ -1209,9 +1209,14 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # a line of hints under the header, each in brackets: （下拉选择） | （一级/二级/三级） | （是/否）: no risk (it was
             # one, returned for its level and choices); said once (a line dragged down 3,000 rows: one note)
             if not hints_said:
-                hints_said = True
+                hints_said = [len(findings), r, 1]      # (the note, its first row, how many lines)
                 findings.append(F.make(F.HEADER_HINTS, sheet=sheet, cell=a1(r, filled[0]), detail=str(r + 1),
                                        value="、".join(line[j].strip() for j in filled[:3]) + ("…" if len(filled) > 3 else "")))
+            else:       # (50 lines of hints: the note named the first only, 49 rows left out unsaid)
+                at, first, hints_said[2] = hints_said[0], hints_said[1], hints_said[2] + 1
+                lines = f"{first + 1}–{r + 1}" if hints_said[2] == r - first + 1 else f"{first + 1} 行等 {hints_said[2]}"
+                findings[at] = F.make(F.HEADER_HINTS, sheet=sheet, cell=findings[at].cell, detail=lines,
+                                      value=findings[at].value)
             last_seen = r
             continue
         width = len(line)
