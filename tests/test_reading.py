@@ -836,3 +836,17 @@ def test_an_item_numbered_over_its_sub_items_is_no_item(cfg):
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [r.values["power_item"] for r in res.checked.rows] == [POWER["权力事项"], "录取结果公示"]
     assert "section-heading" in {f.code for f in res.findings}
+
+
+def test_an_item_typed_again_on_each_step_of_its_process_is_one_item(cfg):
+    """附件2: 序号 1 and the item typed again on three rows, only 运行流程 differing (one step a row), as where its cells
+    are merged over them: one item, the steps joined (row-repeated; it was an item per step); the same 序号 with a
+    行使岗位 of its own is the item at another post, a row of its own."""
+    steps = [{**POWER, "序号": "1", "运行流程": step} for step in ("1.申报", "2.审核", "3.审批")]
+    submit(cfg, "附件2", "JWC", rows=[*steps, {**POWER, "序号": "1", "行使岗位": "教务处长", "运行流程": "审批"}],
+           name="again.xlsx")
+    res = run(cfg)["again.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["post"], r.values["process"]) for r in res.checked.rows] == [
+        (POWER["行使岗位"], "1.申报\n2.审核\n3.审批"), ("教务处长", "审批")]
+    assert [f.code for f in res.findings].count("row-repeated") == 2

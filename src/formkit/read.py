@@ -823,6 +823,26 @@ def _continued_keys(spec: FormSpec) -> frozenset[str]:
     return frozenset(f.key for f in spec.columns if f.continues)
 
 
+def _repeated_above(spec: FormSpec, prev: Row, values: dict[str, object]) -> list[str]:
+    """The columns a row carries on from the row above when it repeats that row's 序号 and every other cell but text
+    that goes on (运行流程, 职权依据, 主要表现形式; not a 行使岗位 of its own: the item at another post); [] for any other
+    row."""
+    to_text = normalize.to_text
+    seq = to_text(values.get("seq"))
+    if not seq or seq != to_text(prev.values.get("seq")) or spec.is_measure_form:
+        return []
+    carried = _continued_keys(spec) - {"post"}
+    joined = []
+    for key, value in values.items():
+        if key == "seq" or (text := to_text(value)) == to_text(prev.values.get(key, "")):
+            continue
+        if key not in carried:
+            return []
+        if text:
+            joined.append(key)
+    return joined
+
+
 def _row_name(spec: FormSpec, row: Row) -> str:
     """What names a row (its first required text column: 权力事项, 风险点), as a finding quotes it."""
     key = next((f.key for f in spec.columns if f.need == "req" and f.type == "text"), None)
@@ -1398,6 +1418,20 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             else:
                 findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
                                        field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+            last_seen = r
+            continue
+        if rows and not extras and (joined := _repeated_above(spec, rows[-1], values)):
+            # the item typed again, its 序号 too, on each row of a step of its 运行流程 (a law of its 职权依据, a line of a
+            # risk's 主要表现形式): one item, as where its cells are merged over those rows (it was an item per step)
+            prev = rows[-1]
+            for key in joined:
+                before = to_text(prev.values.get(key, ""))
+                text = to_text(values[key])
+                prev.values[key] = f"{before}\n{text}" if before else text
+                if not before:
+                    prev.refs[key] = col_letters(mapping[key] + 1) + number
+            findings.append(F.make(F.ROW_REPEATED, sheet=sheet, cell=a1(r, mapping[joined[0]]), detail=number,
+                                   field="、".join(spec.column(k).label for k in joined), value=_row_name(spec, prev)))
             last_seen = r
             continue
         _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))
