@@ -850,3 +850,18 @@ def test_an_item_typed_again_on_each_step_of_its_process_is_one_item(cfg):
     assert [(r.values["post"], r.values["process"]) for r in res.checked.rows] == [
         (POWER["行使岗位"], "1.申报\n2.审核\n3.审批"), ("教务处长", "审批")]
     assert [f.code for f in res.findings].count("row-repeated") == 2
+
+
+@pytest.mark.parametrize("below", [{"行使岗位": "复核岗", "责任人": "周会计"}, {"行使岗位": "复核岗"}],
+                         ids=["post and owner", "post alone"])
+def test_a_power_item_typed_once_over_rows_of_its_other_posts_is_the_item_at_each(cfg, below):
+    """附件2: the item typed once, the row under it holding only another 行使岗位 (and its 责任人), as where the item's cells
+    are merged over its posts' rows: the item at that post too, its cells traced to the row it was typed on
+    (item-at-post; it was returned for 权力事项, 权力类别 and 三重一大 required there, or the post joined: 考务专员\\n复核岗)."""
+    submit(cfg, "附件2", "JWC", rows=[POWER, below], name="posts.xlsx")
+    res = run(cfg)["posts.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    first, second = res.checked.rows
+    assert [(r.values["power_item"], r.values["post"]) for r in (first, second)] == [
+        (POWER["权力事项"], POWER["行使岗位"]), (POWER["权力事项"], "复核岗")]
+    assert second.refs["power_item"] == first.refs["power_item"] and "item-at-post" in {f.code for f in res.findings}

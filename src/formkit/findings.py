@@ -312,6 +312,9 @@ MEASURE_CONTINUES = _code(
 ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
+ITEM_AT_POST = _code(
+    "item-at-post", INFO, "同一权力事项的其他岗位",
+    "第 {detail} 行只填了“{field}”，已作为上一行权力事项（{value}）在这一岗位的行使汇总；如是另一项，请在这一行补填权力事项等各列。")
 ROW_REPEATED = _code(
     "row-repeated", INFO, "重复上一行再续写",
     "第 {detail} 行与上一行（{value}）序号相同、其余各列也相同，只有“{field}”不同，已接在上一行的同一列内容后面汇总；"

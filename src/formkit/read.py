@@ -823,6 +823,11 @@ def _continued_keys(spec: FormSpec) -> frozenset[str]:
     return frozenset(f.key for f in spec.columns if f.continues)
 
 
+_AT_ANOTHER_POST = frozenset({"post", "owner", "note"})
+"""What a row under a power item holds when it is the item at another post: its 行使岗位 and 责任人 (with a 职权依据 or a
+运行流程 of its own too, it is an item whose 权力事项 was forgotten: asked for it)."""
+
+
 def _repeated_above(spec: FormSpec, prev: Row, values: dict[str, object]) -> list[str]:
     """The columns a row carries on from the row above when it repeats that row's 序号 and every other cell but text
     that goes on (运行流程, 职权依据, 主要表现形式; not a 行使岗位 of its own: the item at another post); [] for any other
@@ -1396,7 +1401,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         number = str(r + 1)
         if rows and len(named) == 1 and not to_text(seq) and not extras and named[0] in _continued_keys(spec) \
-                and all(j in by_col for j in filled) and heading_after != len(rows):
+                and all(j in by_col for j in filled) and heading_after != len(rows) \
+                and not (named[0] == "post" and "power_item" in mapping):     # (a post alone: the item at it, below)
             # only 运行流程 (职权依据, 行使岗位 …) in a row under an item: the item goes on in it (a long 运行流程 typed over
             # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest). Not
             # several columns (an item whose 权力事项 was forgotten: joined, it was lost), nor across a section heading
@@ -1434,8 +1440,22 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                    field="、".join(spec.column(k).label for k in joined), value=_row_name(spec, prev)))
             last_seen = r
             continue
+        inherited = {}
+        if rows and "post" in named and "power_item" in mapping and not to_text(seq) and not extras \
+                and set(named) <= _AT_ANOTHER_POST and all(j in by_col for j in filled) and heading_after != len(rows):
+            # only a 行使岗位 (and its 责任人) in a row under a power item: the item exercised at another post, as
+            # where the item's cells are merged over its posts' rows (it was an item missing 权力事项, 权力类别 and
+            # 三重一大, the correct form returned)
+            prev = rows[-1]
+            inherited = {key: prev.refs.get(key) for key, value in prev.values.items()
+                         if key != "seq" and key not in named and to_text(value)}
+            for key in inherited:
+                values[key] = prev.values[key]
+            findings.append(F.make(F.ITEM_AT_POST, sheet=sheet, cell=a1(r, mapping["post"]), detail=number,
+                                   field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
         _ditto(values, rows[-1] if rows else None, spec, mapping, sheet, r, findings, len(rows))
         refs = {key: letters + number for key, letters in ref_letters}
+        refs.update((key, ref) for key, ref in inherited.items() if ref)
         if r in covered:       # a value of a merged cell: where it is written (the cells it covers are empty)
             for key, j in mapping_items:
                 if j in covered[r]:
