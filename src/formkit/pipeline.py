@@ -549,8 +549,14 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                 lists.append(_standing(earlier_of[res.path]) or res)
             for one in lists:
                 # (two current lists of one department: one merged into it since, its 附件2 still standing for its items)
-                ctx.power_items.setdefault(res.department, set()).update(
-                    power_item_key(iso_text(r.values.get("power_item", ""))) for r in one.checked.rows)
+                texts = [iso_text(r.values.get("power_item", "")) for r in one.checked.rows]
+                # (and an item over its sub-items, 1 招生录取管理 over 1.1 and 1.2: a heading, which 附件4 names all the same)
+                texts += [_SEQ_IN_FRONT.sub("", f.value) for f in one.findings
+                          if f.code == F.SECTION_HEADING and f.field == "权力事项" and f.value]
+                names = ctx.power_names.setdefault(res.department, {})
+                for text in texts:
+                    names.setdefault(power_item_key(text), text)
+                ctx.power_items.setdefault(res.department, set()).update(map(power_item_key, texts))
 
     def settle(res: InputResult) -> None:
         res.status = RETURNED if any(f.severity == F.ERROR for f in res.findings) else ACCEPTED
@@ -704,6 +710,10 @@ def _same_rows(a: InputResult, b: InputResult) -> bool:
                     normalize.to_text(ra.values.get(key, "")) != normalize.to_text(rb.values.get(key, "")):
                 return False
     return True
+
+
+_SEQ_IN_FRONT = re.compile(r"^\s*[0-9０-９]+(?:[.．][0-9０-９]+)*[\s.．、]*")
+"""The 序号 a section heading's text begins with (1 招生录取管理)."""
 
 
 def _unknown(key: tuple) -> bool:

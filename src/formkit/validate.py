@@ -103,6 +103,7 @@ class Context:
     cfg: Config
     # filled by the pipeline before campaign rules run
     power_items: dict[str, set[str]] = field(default_factory=dict)   # dept code → folded 权力事项 of its 附件2
+    power_names: dict[str, dict[str, str]] = field(default_factory=dict)  # … → folded → as 附件2 writes it
     risks: dict[str, dict] = field(default_factory=dict)             # 风险编号 → catalogue row of accepted risks
     former: dict[str, set[str]] = field(default_factory=dict)        # 风险编号 → folded wordings it had (re-sent)
     pending: set[str] = field(default_factory=set)    # 风险编号 of a re-sent risk form that was returned: not merged
@@ -1181,8 +1182,16 @@ def major_is_level1(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          value=level, row=row.index, key="level")
 
 
-_NAMES_APART = re.compile(r"\s*[、，,；;/／\n]\s*")
+_NAMES_APART = re.compile(r"\s*[、，,；;/／]\s*")
 """What separates names typed into one cell (刘洪、周建国)."""
+_NAME_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+
+
+def _names_in(cell: object) -> int:
+    """How many people a 姓名 cell names: 刘洪、周建国 two; 刘洪（党委书记、院长）, 刘洪 with （主持工作） on a line under it,
+    one (a note is no name)."""
+    first = normalize.to_text(cell).split("\n", 1)[0]
+    return max(1, len([n for n in _NAMES_APART.split(_NAME_NOTE.sub("", first)) if n.strip()]))
 
 
 @rule(forms=("附件1",))
@@ -1198,12 +1207,16 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
         # a 主任 put under 领导小组 is no 办公室主任 (leader-role says so at its row): counted where it belongs
         holders = [row for row in c.rows if row.values.get("role") == role and row.values.get("body") in
                    (only[role], "", None)]
-        # (two names in one cell, 刘洪、周建国 as 组长, are two holders: they passed as one)
-        count = sum(len(_NAMES_APART.split(normalize.to_text(row.values.get("name")).strip("、，,；; "))) for row in holders)
-        if count > 1:        # each of them, where the submitter has to choose
+        # (two names in one cell, 刘洪、周建国 as 组长, are two holders: they passed as one; not a note in brackets or on a
+        # line of its own: 刘洪（党委书记、院长）)
+        names = {id(row): _names_in(row.values.get("name")) for row in holders}
+        count = sum(names.values())
+        if count > 1:        # each of them, where the submitter has to choose (in the 姓名 where it names two)
             for row in holders:
-                yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("role"), field="职务",
-                             value=count, detail=label, row=row.index, key="role")
+                two = names[id(row)] > 1
+                yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("name" if two else "role"),
+                             field="姓名" if two else "职务", value=count, detail=label, row=row.index,
+                             key="name" if two else "role")
         elif not holders and c.rows:   # nobody: the column
             yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
                          value=0, detail=label)
@@ -1309,7 +1322,8 @@ def power_item_listed(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 if len(unknown) == 1 else []
             yield F.make(F.POWER_ITEM_UNKNOWN, sheet=c.sub.sheet, cell=row.refs.get("power_item"),
                          field="关联权力事项", value="、".join(unknown), row=row.index, key="power_item",
-                         detail=f"（清单中相近的是“{near[0]}”）" if near else "")
+                         detail=f"（清单中相近的是“{ctx.power_names.get(c.department.code, {}).get(near[0], near[0])}”）"
+                         if near else "")
 
 
 _NO_ITEM = re.compile(r"[(（]?(?:无|暂无|暂不涉及|不涉及|无涉及|无关联|无对应|不适用)(?:相关|关联|对应)?(?:的)?(?:权力事项)?[)）]?")
