@@ -865,3 +865,24 @@ def test_a_power_item_typed_once_over_rows_of_its_other_posts_is_the_item_at_eac
     assert [(r.values["power_item"], r.values["post"]) for r in (first, second)] == [
         (POWER["权力事项"], POWER["行使岗位"]), (POWER["权力事项"], "复核岗")]
     assert second.refs["power_item"] == first.refs["power_item"] and "item-at-post" in {f.code for f in res.findings}
+
+
+def test_a_power_item_merged_over_a_step_and_another_post(cfg):
+    """附件2: the item and its other cells merged over three rows; the second holds only the next step of 运行流程 and
+    who does it (责任人), the third a 行使岗位 of its own with its step: the item at 考务专员 with the steps joined and
+    both people named, and the item at 验收员 (the second row was an item of its own, returned for 行使岗位; with
+    the 责任人 beside the step, for 权力事项 in the merged cell that shows it)."""
+    rows = [{**POWER, "责任人": "张伟", "运行流程": "1.申报"}, {k: "" for k in POWER} | {"责任人": "李娜", "运行流程": "2.审核"},
+            {k: "" for k in POWER} | {"行使岗位": "验收员", "责任人": "王芳", "运行流程": "3.验收"}]
+    path = submit(cfg, "附件2", "JWC", rows=rows, name="mixed.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = form_sheet(wb)
+    labels = ["权力事项", "权力类别", "职权依据", "涉及“三重一大”"]
+    hr, cols = table_header_row(ws, labels)
+    for label in labels:
+        ws.merge_cells(start_row=hr + 1, start_column=cols[label], end_row=hr + 3, end_column=cols[label])
+    wb.save(path)
+    res = run(cfg)["mixed.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["power_item"], r.values["post"], r.values["owner"], r.values["process"]) for r in res.checked.rows] == [
+        (POWER["权力事项"], POWER["行使岗位"], "张伟、李娜", "1.申报\n2.审核"), (POWER["权力事项"], "验收员", "王芳", "3.验收")]

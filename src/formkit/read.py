@@ -823,6 +823,9 @@ def _continued_keys(spec: FormSpec) -> frozenset[str]:
     return frozenset(f.key for f in spec.columns if f.continues)
 
 
+_JOINER = {"owner": "、"}
+"""How a column's text carried on from the row under it is joined to it: on a line of its own, but names one after
+the other (张伟、李娜: a line break in a name is none, 张伟\n李娜 was read 张伟李娜)."""
 _AT_ANOTHER_POST = frozenset({"post", "owner", "note"})
 """What a row under a power item holds when it is the item at another post: its 行使岗位 and 责任人 (with a 职权依据 or a
 运行流程 of its own too, it is an item whose 权力事项 was forgotten: asked for it)."""
@@ -957,21 +960,27 @@ def _without_room(grid: list[list], merged: list, below: int, items: set[int], s
     inside = {(r, c) for (r0, c0), (r1, c1) in merged for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
               if r1 - r0 <= 50 and c1 - c0 <= 50}
     room = set()
+    spare: set[int] = set()     # rows of nothing of their own under an item merged over rows of their own too
     for (r0, c0), (r1, c1) in merged:
         if r1 <= r0 or r0 <= below or not any(c0 <= j <= c1 for j in items) or r1 >= len(grid) or r1 - r0 > 50:
             continue
         # (a 序号 typed ahead in the rows under it, or a second line of 主要表现形式: nothing of their own either)
-        if all({c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= {seq}
-               or {c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= goes_on
-               for r in range(r0 + 1, r1 + 1)):
+        empty = [r for r in range(r0 + 1, r1 + 1)
+                 if {c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= {seq}
+                 or {c for c, v in enumerate(grid[r]) if v not in ("", None) and (r, c) not in inside} <= goes_on]
+        if len(empty) == r1 - r0:
             room.add((r0, r1))
+        else:
+            # (a power item merged over a step of its 运行流程 and a row of another post: the step joined to the row
+            # above it, the post's row the item at that post; the step was an item of its own, returned)
+            spare.update(empty)
     if not room:
-        return merged, set()
+        return merged, spare
     ends: dict[int, int] = {}       # a room's first row → its furthest last row (one lookup per range, not a scan)
     for r0, r1 in room:
         ends[r0] = max(r1, ends.get(r0, r0))
     return ([m for m in merged if not (m[0][0] in ends and m[1][0] <= ends[m[0][0]])],
-            {r for r0, r1 in room for r in range(r0 + 1, r1 + 1)})
+            {r for r0, r1 in room for r in range(r0 + 1, r1 + 1)} | spare)
 
 
 def _fill_merged(grid: list[list], merged: list, below: int) -> list[tuple[int, int, int, int]]:
@@ -1400,9 +1409,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 not_read(r, mapping["seq"], seq)
             continue
         number = str(r + 1)
-        if rows and len(named) == 1 and not to_text(seq) and not extras and named[0] in _continued_keys(spec) \
-                and all(j in by_col for j in filled) and heading_after != len(rows) \
-                and not (named[0] == "post" and "power_item" in mapping):     # (a post alone: the item at it, below)
+        if rows and not to_text(seq) and not extras and all(j in by_col for j in filled) and heading_after != len(rows) \
+                and ((len(named) == 1 and named[0] in _continued_keys(spec)
+                      and not (named[0] == "post" and "power_item" in mapping))    # (a post alone: the item at it, below)
+                     # (under an item merged over it: what goes on there, a step of 运行流程 with its 责任人)
+                     or (r in room and named and set(named) <= _continued_keys(spec) - {"post"})):
             # only 运行流程 (职权依据, 行使岗位 …) in a row under an item: the item goes on in it (a long 运行流程 typed over
             # two rows): joined to the row above, said (it was returned as an item missing 权力事项 and the rest). Not
             # several columns (an item whose 权力事项 was forgotten: joined, it was lost), nor across a section heading
@@ -1410,7 +1421,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             shifted = _shifted_down(spec, rows, named, values)
             for key in named:
                 text, before = to_text(values[key]), to_text(prev.values.get(key, ""))
-                prev.values[key] = f"{before}\n{text}" if before else text
+                prev.values[key] = before + _JOINER.get(key, "\n") + text if before else text
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
             if shifted:
@@ -1433,7 +1444,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             for key in joined:
                 before = to_text(prev.values.get(key, ""))
                 text = to_text(values[key])
-                prev.values[key] = f"{before}\n{text}" if before else text
+                prev.values[key] = before + _JOINER.get(key, "\n") + text if before else text
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
             findings.append(F.make(F.ROW_REPEATED, sheet=sheet, cell=a1(r, mapping[joined[0]]), detail=number,
