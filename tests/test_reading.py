@@ -886,3 +886,14 @@ def test_a_power_item_merged_over_a_step_and_another_post(cfg):
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [(r.values["power_item"], r.values["post"], r.values["owner"], r.values["process"]) for r in res.checked.rows] == [
         (POWER["权力事项"], POWER["行使岗位"], "张伟、李娜", "1.申报\n2.审核"), (POWER["权力事项"], "验收员", "王芳", "3.验收")]
+
+
+@pytest.mark.parametrize("seq", ["一", "1"])
+def test_a_category_line_numbered_in_its_own_cell_gives_its_items_their_category(cfg, seq):
+    """附件2: 一 (or 1) in 序号 and 决策类 in 权力事项 over items that leave 权力类别 empty: the heading's category is theirs,
+    as for 一、决策类 typed in one cell (it was a section heading only: the items returned for 权力类别 required)."""
+    submit(cfg, "附件2", "JWC", rows=[{k: "" for k in POWER} | {"序号": seq, "权力事项": "决策类"},
+                                      {**POWER, "权力类别": ""}], name="numbered.xlsx")
+    res = run(cfg)["numbered.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [r.values["power_type"] for r in res.checked.rows] == ["决策"]

@@ -1299,12 +1299,17 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                     # (决策类, 决策类权力 alone too: a category line over the items of its group)
                     named[0] not in _continued_keys(spec) and _exact_category(spec, lone)
                     and _heading_group(spec, grid, r, mapping, lone, ""))))
-                or (named[0] in _ITEM_KEYS and _sub_items_below(grid, r, mapping, seq))):
+                or (named[0] in _ITEM_KEYS and (_sub_items_below(grid, r, mapping, seq) or (
+                    # (1 | 决策类 over the items of its group: a category line numbered as items are)
+                    _exact_category(spec, item_text := to_text(values[named[0]]))
+                    and _heading_group(spec, grid, r, mapping, item_text, ""))))):
             # a section heading (一 | 教学管理, 一、教学管理类) over the items under it: no item, said where it is (it
             # was returned as an item missing every other column); in a measure form such a row is a measure numbered
             # 二、 carried on under the risk above. One naming a 风险类别 (一、岗位职责风险) over risks without one: theirs
             text = " ".join(to_text(line[j]) for j in filled)
-            group = _heading_group(spec, grid, r, mapping, text, a1(r, mapping[named[0]]))
+            # (its number in the 序号 cell, 一 | 决策类: the category named by the text beside it)
+            group = _heading_group(spec, grid, r, mapping, text, a1(r, mapping[named[0]])) or (
+                _heading_group(spec, grid, r, mapping, values[named[0]], a1(r, mapping[named[0]])) if to_text(seq) else None)
             if group is not None:
                 findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=text,
                                        field=spec.column(group[0]).label))
