@@ -228,6 +228,19 @@ def test_merge_exit_codes_and_summary(workdir):
     assert "其余 3 份见 问题清单" in run("merge", "--dir", str(workdir)).stdout
 
 
+def test_the_summary_counts_an_item_at_several_posts_once(workdir, cfg):
+    """附件2: one item exercised at two posts (a row per post in 权力清单) and another item: 权力清单 2 项, saying the rows
+    (it said 3 项, an item per row)."""
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+    from tests.test_rules import POWER
+
+    form = next(p for p in generate_campaign(cfg) if "附件2" in p.name and "教务处" in p.as_posix())
+    fill(form, workdir / "inbox/附件2.xlsx", rows=[POWER, {**POWER, "行使岗位": "教务处长"}, {**POWER, "权力事项": "教材选用"}])
+    done = run("merge", "--dir", str(workdir))
+    assert "权力清单 2 项（3 行：" in done.stdout, done.stdout
+
+
 def test_merge_summary_keeps_the_file_name_and_error_of_a_file_deep_in_the_inbox(workdir):
     """Two broken files in folders four levels deep with long names: the summary line of each keeps its file name and
     why (cut at its end at 160 characters, both printed the same line and no error)."""

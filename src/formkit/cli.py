@@ -520,8 +520,11 @@ def _summary(args, result) -> None:
           + "，".join(f"{s} {counts[s]}" for s in sorted(counts, key=order.index))
           + (f"；跳过 {len(a.skipped)} 个文件（{_skipped_said(a.skipped)}，见汇总工作簿的“说明”工作表）" if a.skipped else ""))
     levels = {lv: sum(1 for r in a.catalogue if r["风险等级"] == lv) for lv in ("一级", "二级", "三级")}
+    # (an item exercised at several posts is a row per post: counted once)
+    items = len({(p["部门"], p["权力事项"]) for p in a.powers})
     print(f"风险目录 {len(a.catalogue)} 条（一级 {levels['一级']}，二级 {levels['二级']}，三级 {levels['三级']}），"
-          f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {len(a.powers)} 项")
+          f"已有防控措施 {sum(1 for r in a.catalogue if r['防控措施'])} 条；权力清单 {items} 项"
+          + (f"（{len(a.powers)} 行：同一事项在几个岗位行使的各占一行）" if items != len(a.powers) else ""))
     _problems(a)
     owing = owing_departments(a)
     if owing:
