@@ -897,3 +897,39 @@ def test_a_category_line_numbered_in_its_own_cell_gives_its_items_their_category
     res = run(cfg)["numbered.xlsx"]
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [r.values["power_type"] for r in res.checked.rows] == ["决策"]
+
+
+def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_them(cfg):
+    """附件2: an item at another post whose item row forgot its 权力类别: asked once, where it was forgotten (it was asked
+    in the post's row too, and filling it there made that row no item at a post: returned again); names carried on
+    once each (张伟、李娜, not 张伟、李娜、张伟); 1 | 决策 in 权力类别 over items: a category line; two names on two lines
+    of a cell are two (刘洪、周建国, not 刘洪周建国)."""
+    submit(cfg, "附件2", "JWC", rows=[{**POWER, "权力类别": ""}, {"行使岗位": "复核岗", "责任人": "周会计"}], name="post.xlsx")
+    steps = [{**POWER, "序号": "1", "责任人": who, "运行流程": step} for who, step in (("张伟", "申请"), ("李娜", "登记"),
+                                                                                    ("张伟", "归档"))]
+    submit(cfg, "附件2", "CWC", rows=[*steps, {"序号": "2", "权力类别": "决策"}, {**POWER, "序号": "3", "权力事项": "预算",
+                                                                               "权力类别": ""}], name="steps.xlsx")
+    got = run(cfg)
+    post = got["post.xlsx"]
+    assert [(f.code, f.cell) for f in post.findings if f.severity == "error"] == [
+        ("required", post.checked.rows[0].refs["power_type"])]
+    assert post.checked.rows[1].refs["power_item"] == post.checked.rows[0].refs["power_item"]
+    steps = got["steps.xlsx"]
+    assert steps.status == "accepted", [(f.code, f.cell) for f in steps.findings if f.severity != "info"]
+    assert [(r.values["owner"], r.values["power_type"]) for r in steps.checked.rows] == [("张伟、李娜", "执行"),
+                                                                                        ("", "决策")]
+    assert normalize.person_name("刘洪\n周建国") == "刘洪、周建国"
+
+
+@pytest.mark.parametrize("form", ["附件3", "附件4"])
+def test_a_risk_typed_again_without_a_number_for_its_second_manifestation_is_one_risk(cfg, form):
+    """A risk whose second line of 主要表现形式 is on the row under it, every other cell typed again there and no 序号 on
+    either: one risk (row-repeated; it was the same risk twice in 风险目录, each with a 风险编号 and asked for a measure);
+    the note on 附件4 names the risk, not its 岗位 shared by the post's risks."""
+    risk = RISK4 if form == "附件4" else RISK3
+    rows = [{**risk, "主要表现形式": "1.擅自扩散"}, {**risk, "主要表现形式": "2.丢失文件"}]
+    submit(cfg, form, "JWC", *(("张伟",) if form == "附件3" else ()), rows=rows, name="twice.xlsx")
+    res = run(cfg)["twice.xlsx"]
+    assert [r.values["manifest"] for r in res.checked.rows] == ["1.擅自扩散\n2.丢失文件"]
+    (said,) = [f for f in res.findings if f.code == "row-repeated"]
+    assert risk["风险点"] in said.message

@@ -2050,7 +2050,7 @@ def test_leader_count(cfg):
 
 
 @pytest.mark.parametrize("name, count", [("刘洪、周建国", 2), ("刘洪，周建国", 2), ("张 伟", 1), ("刘洪（党委书记、院长）", 1),
-                                         ("刘洪\n（主持工作）", 1), ("刘洪（兼）；", 1)])
+                                         ("刘洪\n（主持工作）", 1), ("刘洪（兼）；", 1), ("刘洪\n周建国", 2)])
 def test_two_leaders_named_in_one_cell_are_two(cfg, name, count):
     """组长 刘洪、周建国 in one cell: two 组长 (it passed the rule of one 组长 as one person), said at the 姓名; one name
     with a space in it (张 伟), a note in brackets or on a line under it, is one."""

@@ -317,8 +317,8 @@ ITEM_AT_POST = _code(
     "第 {detail} 行只填了“{field}”，已作为上一行权力事项（{value}）在这一岗位的行使汇总；如是另一项，请在这一行补填权力事项等各列。")
 ROW_REPEATED = _code(
     "row-repeated", INFO, "重复上一行再续写",
-    "第 {detail} 行与上一行（{value}）序号相同、其余各列也相同，只有“{field}”不同，已接在上一行的同一列内容后面汇总；"
-    "如是另一项，请改用新的序号。")
+    "第 {detail} 行除“{field}”外与上一行（{value}）完全相同，已接在上一行的同一列内容后面汇总；"
+    "如是另一项，请给它自己的序号并写明不同之处。")
 COLUMN_SHIFTED = _code(
     "column-shifted", WARNING, "整列可能错位",
     "“{field}”一列第一行（第 {detail} 行）是空的，最后一行下面却多出一格（{value}），已接在最后一行的内容后面汇总。请核对这一列："

@@ -69,7 +69,10 @@ def person_name(value: object) -> str:
     """A person's name as written, tidied: a Chinese name typed with a space to line it up (张　伟, 张 伟) or an
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
-    text = to_text(value).replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
+    text = to_text(value)
+    if "\n" in text and all(len(line) >= 2 and _CJK_NAME.fullmatch(line.replace(" ", "")) for line in text.split("\n")):
+        return "、".join(map(person_name, text.split("\n")))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
+    text = text.replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
         return squeezed.translate(_NAME_DOTS).strip("·") or squeezed

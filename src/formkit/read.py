@@ -826,18 +826,33 @@ def _continued_keys(spec: FormSpec) -> frozenset[str]:
 _JOINER = {"owner": "、"}
 """How a column's text carried on from the row under it is joined to it: on a line of its own, but names one after
 the other (张伟、李娜: a line break in a name is none, 张伟\n李娜 was read 张伟李娜)."""
+def _joined(key: str, before: str, text: str) -> str:
+    """A column's text with what the row under it carries on: on a line of its own; names once each, one after the
+    other (张伟、李娜; 张伟 again on a third step is not named twice, nor 、 doubled after 张伟、李娜、)."""
+    if not before:
+        return text
+    if key not in _JOINER:
+        return before + "\n" + text
+    names = [n for n in re.split(r"[、，,；;\s]+", f"{before}、{text}") if n]
+    return _JOINER[key].join(dict.fromkeys(names))
+
+
 _AT_ANOTHER_POST = frozenset({"post", "owner", "note"})
 """What a row under a power item holds when it is the item at another post: its 行使岗位 and 责任人 (with a 职权依据 or a
 运行流程 of its own too, it is an item whose 权力事项 was forgotten: asked for it)."""
 
 
 def _repeated_above(spec: FormSpec, prev: Row, values: dict[str, object]) -> list[str]:
-    """The columns a row carries on from the row above when it repeats that row's 序号 and every other cell but text
-    that goes on (运行流程, 职权依据, 主要表现形式; not a 行使岗位 of its own: the item at another post); [] for any other
-    row."""
+    """The columns a row carries on from the row above when it repeats that row's 序号 (or has none) and every other cell
+    but text that goes on (运行流程, 职权依据, 主要表现形式; not a 行使岗位 of its own: the item at another post); [] for any
+    other row."""
     to_text = normalize.to_text
     seq = to_text(values.get("seq"))
-    if not seq or seq != to_text(prev.values.get("seq")) or spec.is_measure_form:
+    if spec.is_measure_form or (seq and seq != to_text(prev.values.get("seq"))):
+        return []
+    # (without a 序号 of its own, the item typed again says so: 1 | 私自复印 | 1.… over  | 私自复印 | 2.…)
+    item = next((k for k in _ITEM_KEYS if k in values), None)
+    if not seq and (item is None or not to_text(values[item])):
         return []
     carried = _continued_keys(spec) - {"post"}
     joined = []
@@ -852,8 +867,10 @@ def _repeated_above(spec: FormSpec, prev: Row, values: dict[str, object]) -> lis
 
 
 def _row_name(spec: FormSpec, row: Row) -> str:
-    """What names a row (its first required text column: 权力事项, 风险点), as a finding quotes it."""
-    key = next((f.key for f in spec.columns if f.need == "req" and f.type == "text"), None)
+    """What names a row (its item, 风险点 or 权力事项, else its first required text column), as a finding quotes it (not
+    the 岗位 of 附件4, shared by the risks of a post)."""
+    key = next((k for k in _ITEM_KEYS if spec.column(k)), None) or \
+        next((f.key for f in spec.columns if f.need == "req" and f.type == "text"), None)
     return normalize.to_text(row.values.get(key, "")) if key else ""
 
 
@@ -1319,12 +1336,13 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             last_seen = r
             heading_after = len(rows)
             continue
-        if len(named) == 1 and not to_text(seq) and all(j in by_col for j in filled) and (keys := _group_key(spec)) \
+        if len(named) == 1 and (not to_text(seq) or _SEQ_LIKE.fullmatch(to_text(seq))) \
+                and all(j in by_col for j in filled) and (keys := _group_key(spec)) \
                 and named[0] == keys[0] and (found := _heading_group(spec, grid, r, mapping, values[named[0]],
                                                                      a1(r, mapping[named[0]]))):
             # a category line over its risks, as Word tables group them (岗位职责 alone, the risks under it with no
-            # 风险类别 or with this one; 决策 alone over power items): theirs (it was a risk missing 风险点 and 风险等级,
-            # the form returned)
+            # 风险类别 or with this one; 决策 alone over power items; numbered as items are, 1 | 决策): theirs (it was a
+            # risk missing 风险点 and 风险等级, the form returned)
             group = found
             findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1),
                                    value=to_text(values[named[0]]), field=spec.column(group[0]).label))
@@ -1426,7 +1444,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             shifted = _shifted_down(spec, rows, named, values)
             for key in named:
                 text, before = to_text(values[key]), to_text(prev.values.get(key, ""))
-                prev.values[key] = before + _JOINER.get(key, "\n") + text if before else text
+                prev.values[key] = _joined(key, before, text)
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
             if shifted:
@@ -1442,14 +1460,16 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                        field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
             last_seen = r
             continue
-        if rows and not extras and (joined := _repeated_above(spec, rows[-1], values)):
+        if rows and not extras and not (r in covered and items & covered[r].keys()) \
+                and (joined := _repeated_above(spec, rows[-1], values)):
+            # (not an item merged over the rows: merged-risk-rows asks about that)
             # the item typed again, its 序号 too, on each row of a step of its 运行流程 (a law of its 职权依据, a line of a
             # risk's 主要表现形式): one item, as where its cells are merged over those rows (it was an item per step)
             prev = rows[-1]
             for key in joined:
                 before = to_text(prev.values.get(key, ""))
                 text = to_text(values[key])
-                prev.values[key] = before + _JOINER.get(key, "\n") + text if before else text
+                prev.values[key] = _joined(key, before, text)
                 if not before:
                     prev.refs[key] = col_letters(mapping[key] + 1) + number
             findings.append(F.make(F.ROW_REPEATED, sheet=sheet, cell=a1(r, mapping[joined[0]]), detail=number,
@@ -1463,8 +1483,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             # where the item's cells are merged over its posts' rows (it was an item missing 权力事项, 权力类别 and
             # 三重一大, the correct form returned)
             prev = rows[-1]
-            inherited = {key: prev.refs.get(key) for key, value in prev.values.items()
-                         if key != "seq" and key not in named and to_text(value)}
+            # (every cell of the item, those left empty too: asked for where the item was typed, not in this row, where
+            # filling it made the row no longer the item at a post, returned again for the rest)
+            inherited = {key: prev.refs.get(key) for key in prev.values if key != "seq" and key not in named}
             for key in inherited:
                 values[key] = prev.values[key]
             findings.append(F.make(F.ITEM_AT_POST, sheet=sheet, cell=a1(r, mapping["post"]), detail=number,

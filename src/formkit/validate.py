@@ -355,6 +355,11 @@ def check_file(sub: Submission, spec: FormSpec, ctx: Context) -> Checked:
     for _, fn, forms in FILE_RULES:
         if forms is None or spec.id in forms:
             checked.findings.extend(fn(checked, ctx))
+    # one cell said once: a value that stands for several rows (an item merged over its posts' rows, or typed once over
+    # them: item-at-post) was said at its cell once per row, the same words
+    seen: set[tuple] = set()
+    checked.findings = [f for f in checked.findings if not f.cell or (
+        (key := (f.code, f.sheet, f.cell, f.message)) not in seen and not seen.add(key))]
     return checked
 
 
@@ -1188,10 +1193,10 @@ _NAME_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 
 def _names_in(cell: object) -> int:
-    """How many people a 姓名 cell names: 刘洪、周建国 two; 刘洪（党委书记、院长）, 刘洪 with （主持工作） on a line under it,
-    one (a note is no name)."""
-    first = normalize.to_text(cell).split("\n", 1)[0]
-    return max(1, len([n for n in _NAMES_APART.split(_NAME_NOTE.sub("", first)) if n.strip()]))
+    """How many people a 姓名 cell names: 刘洪、周建国 two, as 刘洪 and 周建国 on two lines; 刘洪（党委书记、院长）, 刘洪 with
+    （主持工作） on a line under it, one (a note is no name)."""
+    lines = _NAME_NOTE.sub("", normalize.to_text(cell)).split("\n")
+    return max(1, sum(1 for line in lines for n in _NAMES_APART.split(line) if n.strip()))
 
 
 @rule(forms=("附件1",))
