@@ -889,6 +889,12 @@ def test_a_risk_registered_after_the_measures_comes_back_as_a_row_to_fill(cfg, w
     assert "需要改正" not in body and "需要核实" in body
     listed = openpyxl.load_workbook(fb_path)["问题说明"]
     assert not [r for r in listed.iter_rows(min_row=5, values_only=True) if r[4] in later]
+    # the cells the measure needs are said to be required, not "suggested" (the form sent back with its measure alone
+    # was returned for 关键环节 and 工作程序, the accepted measures gone from 风险目录 meanwhile)
+    said = {r[3]: r[5] for r in listed.iter_rows(min_row=5, values_only=True) if r[3] in ("关键环节", "工作程序")}
+    assert said and all("必填" in text for text in said.values())
+    step = table_header_row(fb, ["关键环节"])[1]["关键环节"]
+    assert all("必填" in fb.cell(rows_of[rid], step).comment.text for rid in later)
     fixed = workdir / "inbox/教务处_措施_补.xlsx"
     shutil.copy(fb_path, fixed)
     wb = openpyxl.load_workbook(fixed)

@@ -289,6 +289,11 @@ def _marks(res: InputResult, c, risks: Mapping, roster) -> tuple[list[F.Finding]
                 if col.need == "req" and rid not in later:
                     marks[(i, col.key)] = f"【错误】这一行是补回的风险点，请填写“{col.label}”。"
                     needed.append(F.make(F.REQUIRED, field=col.label, row=i, key=col.key))
+                elif col.need == "req":
+                    # (a risk registered since the form was accepted: a 提醒 for the form, but a cell the measure needs;
+                    # said to be only "suggested", the form sent back with the measure alone was returned for it)
+                    marks[(i, col.key)] = f"【提醒】这一行是新登记的风险点，补报防控措施时请一并填写“{col.label}”（必填）。"
+                    needed.append(replace(F.make(F.REQUIRED, field=col.label, row=i, key=col.key), severity=F.WARNING))
                 else:
                     marks[(i, col.key)] = f"【提醒】这一行是补回的风险点，建议填写“{col.label}”。"
                     needed.append(F.make(F.EXPECTED, field=col.label, row=i, key=col.key))
