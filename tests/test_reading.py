@@ -933,3 +933,31 @@ def test_a_risk_typed_again_without_a_number_for_its_second_manifestation_is_one
     assert [r.values["manifest"] for r in res.checked.rows] == ["1.擅自扩散\n2.丢失文件"]
     (said,) = [f for f in res.findings if f.code == "row-repeated"]
     assert risk["风险点"] in said.message
+
+
+@pytest.mark.parametrize("heading", [{"序号": "一", "岗位(环节)": "文秘岗位"}, {"序号": "一、文秘岗位"},
+                                     {"序号": "1", "岗位(环节)": "文秘岗位", "风险点": "公文管理"}],
+                         ids=["numeral and post", "in the 序号 cell", "parent of sub-risks"])
+def test_a_heading_over_the_risks_of_a_post_gives_them_its_post(cfg, heading):
+    """附件4: risks grouped under a heading naming their post (一 | 文秘岗位; 一、文秘岗位 in 序号; 1 | 文秘岗位 | 公文管理 over
+    1.1 and 1.2), 岗位(环节) left empty on the risks: theirs (it was said to be a heading and the risks returned for
+    岗位 required; a parent of sub-risks naming its post and a title was a risk returned for the rest)."""
+    rows = [{k: "" for k in RISK4} | heading, {**RISK4, "岗位(环节)": "", "序号": "1.1"},
+            {**RISK4B, "岗位(环节)": "", "序号": "1.2"}]
+    submit(cfg, "附件4", "JWC", rows=rows, name="posts.xlsx")
+    res = run(cfg)["posts.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["post"], r.values["risk"]) for r in res.checked.rows] == [
+        ("文秘岗位", RISK4["风险点"]), ("文秘岗位", RISK4B["风险点"])]
+
+
+def test_a_parent_naming_its_category_over_sub_risks_is_their_heading(cfg):
+    """附件3: 1 | 岗位职责 | 设备采购 over risks 1.1 and 1.2 without a 风险类别: a heading, its category theirs (it was a
+    risk returned for its 风险等级)."""
+    rows = [{k: "" for k in RISK3} | {"序号": "1", "风险类别": "岗位职责", "风险点": "设备采购"},
+            {**RISK3, "风险类别": "", "序号": "1.1"}, {**RISK3B, "风险类别": "", "序号": "1.2"}]
+    submit(cfg, "附件3", "JWC", "张伟", rows=rows, name="parent.xlsx")
+    res = run(cfg)["parent.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["category"], r.values["risk"]) for r in res.checked.rows] == [
+        ("岗位职责", RISK3["风险点"]), ("岗位职责", RISK3B["风险点"])]

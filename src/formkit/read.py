@@ -461,6 +461,18 @@ def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, 
     return (keys[0], choice, ref) if choice and _group_below(spec, grid, r, mapping, choice) else None
 
 
+def _post_heading(grid: list[list], r: int, mapping: dict[str, int], text: str, ref: str) -> tuple[str, str, str] | None:
+    """("post", the post, the heading's cell) of a heading over the risks of one post on a department's risk form (一 |
+    采购管理, 一、文秘岗位 over risks that leave 岗位(环节) empty: it was said to be a heading and the risks under it were
+    returned for 岗位 required); None for any other row or form."""
+    if "risk" not in mapping or "post" not in mapping or r + 1 >= len(grid):
+        return None
+    below = grid[r + 1]
+    cell = lambda key: normalize.to_text(below[mapping[key]]) if mapping[key] < len(below) else ""  # noqa: E731
+    post = _ORDINAL.sub("", text, count=1).strip()
+    return ("post", post, ref) if post and cell("risk") and not cell("post") else None
+
+
 def _sub_items_below(grid: list[list], r: int, mapping: dict[str, int], seq: object) -> bool:
     """Whether the rows under a row numbered `seq` are numbered as its sub-items (1 招生录取管理 over 1.1, 1.2): that row
     groups them, no item of its own."""
@@ -1307,8 +1319,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         seq = values.get("seq")
         named = [k for k, v in values.items() if k != "seq" and to_text(v)]
-        if len(named) == 1 and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
-                (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
+        # (a parent over its sub-items may name its post and a title: 1 | 实验室管理 | 实验室建设 over 1.1, 1.2)
+        parent = len(named) == 2 and set(named) <= {"post", "category", "power_type", *_ITEM_KEYS} \
+            and _sub_items_below(grid, r, mapping, seq)
+        if (len(named) == 1 or parent) and not spec.is_measure_form and not any(j not in by_col for j in filled) and (
+                parent or (type(seq) is str and _HEADING_SEQ.fullmatch(seq.strip()))
                 or (not to_text(seq) and ((_HEADING_TEXT.match(lone := to_text(values[named[0]]))
                                            # (not 二、多发、少发工资 alone in 主要表现形式 under a risk: its second item)
                                            and not (named[0] in _continued_keys(spec) and len(rows) > heading_after))
@@ -1316,7 +1331,7 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                     # (决策类, 决策类权力 alone too: a category line over the items of its group)
                     named[0] not in _continued_keys(spec) and _exact_category(spec, lone)
                     and _heading_group(spec, grid, r, mapping, lone, ""))))
-                or (named[0] in _ITEM_KEYS and (_sub_items_below(grid, r, mapping, seq) or (
+                or (named[0] in (*_ITEM_KEYS, "post") and (_sub_items_below(grid, r, mapping, seq) or (
                     # (1 | 决策类 over the items of its group: a category line numbered as items are)
                     _exact_category(spec, item_text := to_text(values[named[0]]))
                     and _heading_group(spec, grid, r, mapping, item_text, ""))))):
@@ -1326,7 +1341,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             text = " ".join(to_text(line[j]) for j in filled)
             # (its number in the 序号 cell, 一 | 决策类: the category named by the text beside it)
             group = _heading_group(spec, grid, r, mapping, text, a1(r, mapping[named[0]])) or (
-                _heading_group(spec, grid, r, mapping, values[named[0]], a1(r, mapping[named[0]])) if to_text(seq) else None)
+                _heading_group(spec, grid, r, mapping, values[named[0]], a1(r, mapping[named[0]])) if to_text(seq) else None) \
+                or _post_heading(grid, r, mapping, to_text(values["post" if "post" in named else named[0]]),
+                                 a1(r, mapping["post" if "post" in named else named[0]]))
             if group is not None:
                 findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=text,
                                        field=spec.column(group[0]).label))
@@ -1419,6 +1436,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             seq = to_text(values.get("seq", ""))
             group = _heading_group(spec, grid, r, mapping, seq, a1(r, mapping["seq"])) \
                 if seq and not _SEQ_LIKE.fullmatch(seq) and not _TOTAL.match(seq) else None
+            if group is None and seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq) \
+                    and not _TOTAL.match(seq):      # (一、文秘岗位 over the risks of that post)
+                group = _post_heading(grid, r, mapping, seq, a1(r, mapping["seq"]))
             if group is not None or (seq and _HEADING_TEXT.match(seq) and not _HEADING_SEQ.fullmatch(seq)
                                      and not _TOTAL.match(seq)):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
