@@ -2839,3 +2839,32 @@ def test_last_years_form_sent_back_as_the_feedback_workbook_it_came_in_is_accept
     got = inputs(workdir)["inbox/张伟_反馈.xlsx"]
     assert got["status"] == "accepted", got["findings"]
     assert [r["风险点"] for r in result.analysis.catalogue if r["姓名"] == "张伟"] == ["成绩修改审批把关不严"]
+
+
+def test_an_item_at_another_post_comes_back_as_typed_and_its_correction_is_accepted(cfg, workdir):
+    """附件2: an item typed once that forgot 权力类别 and 三重一大, the rows under it holding only another 行使岗位 (and
+    责任人): asked at the item's row only; the feedback workbook shows the post rows as they were typed (they came back as
+    numbered items missing 权力类别 and 三重一大, unmarked: the workbook corrected as it said was returned again), and
+    filling the two cells it marks is enough; the post without its own 责任人 names nobody's (it took the row above's)."""
+    from tests.test_rules import POWER
+
+    form = _find(generate_campaign(cfg, "risks"), "附件2", "教务处")
+    item = {**POWER, "权力类别": "", "涉及“三重一大”": "", "责任人": "张伟"}
+    fill(form, workdir / "inbox/附件2_教务处.xlsx", header={"填报日期": "2023-03-10"},
+         rows=[item, {"行使岗位": "学籍科", "责任人": "李娜"}, {"行使岗位": "教务处长"}])
+    merge(cfg)
+    got = inputs(workdir)["inbox/附件2_教务处.xlsx"]
+    assert got["status"] == "returned" and len([f for f in got["findings"] if f["severity"] == "error"]) == 2
+    fixed = workdir / "inbox/附件2_教务处_反馈.xlsx"
+    shutil.copyfile(next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx")), fixed)
+    wb = openpyxl.load_workbook(fixed)
+    ws = wb["附件2"]
+    for sheet, ref, _ in links(wb):
+        label = next(c.value for c in ws[table_header_row(ws, ["权力类别"])[0]] if c.column == wb[sheet][ref].column)
+        if label in ("权力类别", "涉及“三重一大”"):      # (the errors; the rest only asked to check)
+            wb[sheet][ref].value = {"权力类别": "执行", "涉及“三重一大”": "否"}[label]
+    wb.save(fixed)
+    result = merge(cfg)
+    assert inputs(workdir)["inbox/附件2_教务处_反馈.xlsx"]["status"] == "accepted"
+    assert [(p["行使岗位"], p["责任人"], p["权力类别"]) for p in result.analysis.powers] == [
+        (POWER["行使岗位"], "张伟", "执行"), ("学籍科", "李娜", "执行"), ("教务处长", "", "执行")]

@@ -919,6 +919,11 @@ def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_the
     assert [(r.values["owner"], r.values["power_type"]) for r in steps.checked.rows] == [("张伟、李娜", "执行"),
                                                                                         ("", "决策")]
     assert normalize.person_name("刘洪\n周建国") == "刘洪、周建国"
+    # (a title on the line under a name, a name going on over the line at its dot: one person)
+    assert normalize.names_in("刘洪\n党委书记") == ["刘洪"] and normalize.names_in("艾尔肯·\n吐尔逊") == ["艾尔肯·吐尔逊"]
+    from formkit.read import _joined
+
+    assert _joined("owner", "王  芳", "李  娜") == "王芳、李娜"
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件4"])
@@ -961,3 +966,30 @@ def test_a_parent_naming_its_category_over_sub_risks_is_their_heading(cfg):
     assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
     assert [(r.values["category"], r.values["risk"]) for r in res.checked.rows] == [
         ("岗位职责", RISK3["风险点"]), ("岗位职责", RISK3B["风险点"])]
+
+
+def test_a_category_line_goes_on_over_an_item_of_its_own_category(cfg):
+    """决策类 over 招生计划制定 (its 权力类别 决策 typed) and 专业设置 (left empty): both 决策, as the note says of the rows
+    under it (the second was returned for 权力类别 required)."""
+    submit(cfg, "附件2", "JWC", rows=[{k: "" for k in POWER} | {"权力事项": "决策类"}, {**POWER, "权力类别": "决策"},
+                                      {**POWER, "权力事项": "专业设置", "权力类别": ""}], name="group.xlsx")
+    res = run(cfg)["group.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [r.values["power_type"] for r in res.checked.rows] == ["决策", "决策"]
+
+
+@pytest.mark.parametrize("heading, post", [("一、文秘岗位", "文秘岗位"), ("二、其他", None), ("一、教学管理类", None),
+                                           ("第一部分", None)])
+def test_only_a_heading_naming_a_post_gives_its_risks_their_post(cfg, heading, post):
+    """一、文秘岗位 over risks without a 岗位: theirs, asked to check (post-heading, a 提醒 naming the post and the row of
+    the sender's own file); 二、其他, 一、教学管理类, 第一部分 name no post: the risks asked for their 岗位 as before (they
+    were accepted with 岗位 其他)."""
+    rows = [{k: "" for k in RISK4} | {"序号": heading}, {**RISK4, "岗位(环节)": ""}]
+    submit(cfg, "附件4", "JWC", rows=rows, name="heading.xlsx")
+    res = run(cfg)["heading.xlsx"]
+    if post:
+        assert res.status == "accepted" and res.checked.rows[0].values["post"] == post
+        (said,) = [f for f in res.findings if f.code == "post-heading"]
+        assert said.severity == "warning" and f"岗位“{post}”" in said.message and said.message.startswith("原表第")
+    else:
+        assert res.status == "returned" and "required" in {f.code for f in res.findings}

@@ -312,6 +312,10 @@ MEASURE_CONTINUES = _code(
 ROW_CONTINUED = _code(
     "row-continued", INFO, "接续上一行的内容",
     "第 {detail} 行只填了“{field}”，已接在上一行（{value}）的同一列内容后面汇总；如是另一项，请在这一行补填其余各列。")
+POST_HEADING = _code(
+    "post-heading", WARNING, "岗位标题行",
+    "原表第 {detail} 行像是岗位“{value}”的标题，没有作为一项汇总；它下面没有填写“{field}”的风险点已按这一岗位汇总。"
+    "请核对：如不是岗位名称，请在这些风险点填写各自的“{field}”。")
 ITEM_AT_POST = _code(
     "item-at-post", INFO, "同一权力事项的其他岗位",
     "第 {detail} 行只填了“{field}”，已作为上一行权力事项（{value}）在这一岗位的行使汇总；如是另一项，请在这一行补填权力事项等各列。")
@@ -397,8 +401,7 @@ DATE_AS_TEXT = _code(
     "“{field}”以文本形式填写（“{value}”），已按 {detail} 读取。")
 DATE_AS_NUMBER = _code(
     "date-as-number", INFO, "日期显示为数字",
-    "“{field}”存的是数字 {value}，不是日期（单元格里可能显示为数字或 ####），已按日期 {detail} 读取；请在该单元格重新输入日期 {detail}，"
-    "并把单元格格式设为日期。")
+    "“{field}”存的是数字 {value}，不是日期（单元格里可能显示为数字或 ####），已按日期 {detail} 读取；请在该单元格重新输入日期 {detail}。")
 DATE_TYPED_AS_NUMBER = _code(
     "date-typed-as-number", INFO, "日期被存成了数字",
     "“{field}”中输入的“{value}”被表格程序当作数字存进了日期格式的单元格（显示为 1900 年前后的日期），已按“{detail}”读取；"

@@ -251,8 +251,8 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             ws.set_row(xr, min(409, 15 * lines))
         for i, col in enumerate(spec.columns):
             value = values.get(col.key, "")
-            if col.type == "seq":
-                value = value or (r + 1 if (values or pre_row) else "")
+            if col.type == "seq":       # (None: a row of its own with no number, an item at another post's)
+                value = "" if "seq" in values and values["seq"] is None else value or (r + 1 if (values or pre_row) else "")
                 normal = fm.seq
             elif pre_row and col.prefill:
                 normal = fm.cell_pre

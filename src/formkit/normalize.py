@@ -70,13 +70,34 @@ def person_name(value: object) -> str:
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
     text = to_text(value)
-    if "\n" in text and all(len(line) >= 2 and _CJK_NAME.fullmatch(line.replace(" ", "")) for line in text.split("\n")):
-        return "、".join(map(person_name, text.split("\n")))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
+    if "\n" in text and all(map(_one_name, lines := text.split("\n"))):
+        return "、".join(map(person_name, lines))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
     text = text.replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
         return squeezed.translate(_NAME_DOTS).strip("·") or squeezed
     return text
+
+
+_TITLE_END = re.compile(r"(?:书记|院长|校长|主任|处长|部长|科长|经理|教授|委员|组长|馆长|所长|主席|秘书|干事|会计|老师|员)$")
+
+
+def _one_name(line: str) -> bool:
+    """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国): two to four characters, no title (党委书记), not
+    part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
+    line = line.replace(" ", "")
+    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and not _TITLE_END.search(line)
+
+
+def names_in(value: object) -> list[str]:
+    """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
+    a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""
+    text = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", to_text(value))
+    text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", text)     # (艾尔肯· ⏎ 吐尔逊: one name)
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and not all(map(_one_name, lines)):
+        lines = [lines[0]] + [line for line in lines[1:] if _one_name(line)]
+    return [n.strip() for line in lines for n in re.split(r"\s*[、，,；;/／]\s*", line) if n.strip()]
 
 
 def name_key(value: object) -> str:

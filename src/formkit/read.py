@@ -461,6 +461,14 @@ def _heading_group(spec: FormSpec, grid: list[list], r: int, mapping: dict[str, 
     return (keys[0], choice, ref) if choice and _group_below(spec, grid, r, mapping, choice) else None
 
 
+def _in_group(spec: FormSpec, group: tuple[str, str, str], value: object) -> bool:
+    """Whether a row's own category (岗位) is the group's its heading named."""
+    col = spec.column(group[0])
+    if col is not None and col.allowed:
+        return normalize.choice(value, col.allowed, col.synonyms)[0] == group[1]
+    return normalize.fold(value) == normalize.fold(group[1])
+
+
 def _post_heading(grid: list[list], r: int, mapping: dict[str, int], text: str, ref: str) -> tuple[str, str, str] | None:
     """("post", the post, the heading's cell) of a heading over the risks of one post on a department's risk form (一 |
     采购管理, 一、文秘岗位 over risks that leave 岗位(环节) empty: it was said to be a heading and the risks under it were
@@ -470,7 +478,13 @@ def _post_heading(grid: list[list], r: int, mapping: dict[str, int], text: str, 
     below = grid[r + 1]
     cell = lambda key: normalize.to_text(below[mapping[key]]) if mapping[key] < len(below) else ""  # noqa: E731
     post = _ORDINAL.sub("", text, count=1).strip()
-    return ("post", post, ref) if post and cell("risk") and not cell("post") else None
+    if not post or _NO_POST.search(post):       # (二、其他; 一、教学管理类; 部门层面风险: no 岗位 of anyone's)
+        return None
+    return ("post", post, ref) if cell("risk") and not cell("post") else None
+
+
+_NO_POST = re.compile(r"类|风险|部分|方面|其[他它]|层面|问题|^第")
+"""What says a heading names a kind of risks, not a post."""
 
 
 def _sub_items_below(grid: list[list], r: int, mapping: dict[str, int], seq: object) -> bool:
@@ -845,11 +859,11 @@ def _joined(key: str, before: str, text: str) -> str:
         return text
     if key not in _JOINER:
         return before + "\n" + text
-    names = [n for n in re.split(r"[、，,；;\s]+", f"{before}、{text}") if n]
-    return _JOINER[key].join(dict.fromkeys(names))
+    names = [normalize.person_name(n) for n in re.split(r"[、，,；;\n]+", f"{before}、{text}") if n.strip()]
+    return _JOINER[key].join(dict.fromkeys(n for n in names if n))
 
 
-_AT_ANOTHER_POST = frozenset({"post", "owner", "note"})
+AT_ANOTHER_POST = frozenset({"post", "owner", "note"})
 """What a row under a power item holds when it is the item at another post: its 行使岗位 and 责任人 (with a 职权依据 or a
 运行流程 of its own too, it is an item whose 权力事项 was forgotten: asked for it)."""
 
@@ -1345,7 +1359,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                 or _post_heading(grid, r, mapping, to_text(values["post" if "post" in named else named[0]]),
                                  a1(r, mapping["post" if "post" in named else named[0]]))
             if group is not None:
-                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=text,
+                findings.append(F.make(F.POST_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=group[1],
+                                       field="岗位(环节)") if group[0] == "post" else
+                                F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=text,
                                        field=spec.column(group[0]).label))
             else:
                 findings.append(F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=str(r + 1),
@@ -1443,7 +1459,9 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                      and not _TOTAL.match(seq)):
                 # a section heading typed in the 序号 column (一、决策类权力): said as a heading (it was told to move it
                 # into 备注); one naming a 风险类别 (权力类别: 1、决策类) over the rows of its group is theirs
-                findings.append(F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=seq,
+                findings.append(F.make(F.POST_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=group[1],
+                                       field="岗位(环节)") if group and group[0] == "post" else
+                                F.make(F.CATEGORY_HEADING, sheet=sheet, cell=group[2], detail=str(r + 1), value=seq,
                                        field=spec.column(group[0]).label) if group else
                                 F.make(F.SECTION_HEADING, sheet=sheet, cell=a1(r, mapping["seq"]), detail=str(r + 1),
                                        field="序号", value=seq))
@@ -1477,7 +1495,8 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                                        value=to_text(values[named[0]])[:30]))
             else:
                 findings.append(F.make(F.ROW_CONTINUED, sheet=sheet, cell=a1(r, mapping[named[0]]), detail=number,
-                                       field="、".join(spec.column(k).label for k in named), value=_row_name(spec, prev)))
+                                       field="、".join(spec.column(k).label for k in named),
+                                       value=_row_name(spec, prev) or f"第 {prev.excel_row} 行"))
             last_seen = r
             continue
         if rows and not extras and not (r in covered and items & covered[r].keys()) \
@@ -1498,14 +1517,15 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
             continue
         inherited = {}
         if rows and "post" in named and "power_item" in mapping and not to_text(seq) and not extras \
-                and set(named) <= _AT_ANOTHER_POST and all(j in by_col for j in filled) and heading_after != len(rows):
+                and set(named) <= AT_ANOTHER_POST and all(j in by_col for j in filled) and heading_after != len(rows):
             # only a 行使岗位 (and its 责任人) in a row under a power item: the item exercised at another post, as
             # where the item's cells are merged over its posts' rows (it was an item missing 权力事项, 权力类别 and
             # 三重一大, the correct form returned)
             prev = rows[-1]
             # (every cell of the item, those left empty too: asked for where the item was typed, not in this row, where
             # filling it made the row no longer the item at a post, returned again for the rest)
-            inherited = {key: prev.refs.get(key) for key in prev.values if key != "seq" and key not in named}
+            # (nor the 责任人 of the post above: each post's own)
+            inherited = {key: prev.refs.get(key) for key in prev.values if key != "seq" and key not in AT_ANOTHER_POST}
             for key in inherited:
                 values[key] = prev.values[key]
             findings.append(F.make(F.ITEM_AT_POST, sheet=sheet, cell=a1(r, mapping["post"]), detail=number,
@@ -1519,8 +1539,11 @@ def read_sheet(grid: list[list], spec: FormSpec, sheet: str, header_row: tuple[i
                     refs[key] = col_letters(j + 1) + str(covered[r][j] + 1)
         if group is not None and not to_text(values.get(group[0])):
             values[group[0]], refs[group[0]] = group[1], group[2]
-        elif group is not None:     # a risk with its own category ends the group (one further down that forgot its
-            group = None            # own is asked for it, not given the heading's)
+        elif group is not None and not _in_group(spec, group, values[group[0]]):
+            # a risk with another category (岗位) of its own ends the group (one further down that forgot its own is
+            # asked for it, not given the heading's); one with the heading's own stays in it (决策类 over 招生计划制定 |
+            # 决策 and 专业设置 left empty: the second was returned, the note saying rows without one are the group's)
+            group = None
         for j in filled:         # text in a column with no label: kept with the row, and said (column-extra)
             if j not in by_col and j not in extra_cols and (text := to_text(line[j])):
                 extras[f"{col_letters(j + 1)}列"] = text

@@ -1187,16 +1187,10 @@ def major_is_level1(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                          value=level, row=row.index, key="level")
 
 
-_NAMES_APART = re.compile(r"\s*[、，,；;/／]\s*")
-"""What separates names typed into one cell (刘洪、周建国)."""
-_NAME_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
-
-
 def _names_in(cell: object) -> int:
     """How many people a 姓名 cell names: 刘洪、周建国 two, as 刘洪 and 周建国 on two lines; 刘洪（党委书记、院长）, 刘洪 with
-    （主持工作） on a line under it, one (a note is no name)."""
-    lines = _NAME_NOTE.sub("", normalize.to_text(cell)).split("\n")
-    return max(1, sum(1 for line in lines for n in _NAMES_APART.split(line) if n.strip()))
+    （主持工作） or 党委书记 on a line under it, 艾尔肯· ⏎ 吐尔逊, one (normalize.names_in)."""
+    return max(1, len(normalize.names_in(cell)))
 
 
 @rule(forms=("附件1",))

@@ -43,6 +43,7 @@ from formkit.inputs import ACCEPTED, REJECTED, RETURNED, InputResult
 from formkit.intake import ADDR_SPEC, RESAVE_HINT, SPREADSHEET_EXTS
 from formkit.normalize import iso_text
 from formkit.pipeline import Analysis, risk_prefill
+from formkit.read import AT_ANOTHER_POST
 from formkit.safety import ref_order
 from formkit.spec import load_forms
 from formkit.submissions import (
@@ -157,8 +158,13 @@ def _content(res: InputResult, risks: Mapping) -> FormContent:
     sub = c.sub
     rows = []
     whens = {col.key for col in c.spec.columns if col.type == "when"}
+    # (a row read as its item at another post, item-at-post, as it was typed: its 行使岗位 and 责任人 under the item; written
+    # out in full with the item's cells left empty there, the feedback corrected as it said came back asking for them)
+    at_post = {f.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for f in res.findings if f.code == F.ITEM_AT_POST and f.cell}
     for r in sub.rows:
-        rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items() if k != "seq"})
+        own = (lambda k: k in AT_ANOTHER_POST) if str(r.excel_row) in at_post else (lambda k: True)
+        rows.append({k: _when_back(v) if k in whens else _raw_text(v) for k, v in r.values.items()
+                     if k != "seq" and own(k)} | ({"seq": None} if str(r.excel_row) in at_post else {}))
     # the rows that carry a risk the form was pre-filled with are locked again, wherever they stand (a row inserted
     # among them in LibreOffice moved them down: locked by place, the inserted row's risk could not be typed and the
     # pre-filled one below it came back open)
