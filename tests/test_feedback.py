@@ -2851,7 +2851,7 @@ def test_an_item_at_another_post_comes_back_as_typed_and_its_correction_is_accep
     form = _find(generate_campaign(cfg, "risks"), "附件2", "教务处")
     item = {**POWER, "权力类别": "", "涉及“三重一大”": "", "责任人": "张伟"}
     fill(form, workdir / "inbox/附件2_教务处.xlsx", header={"填报日期": "2023-03-10"},
-         rows=[item, {"行使岗位": "学籍科", "责任人": "李娜"}, {"行使岗位": "教务处长"}])
+         rows=[item, {"行使岗位": "学籍科", "责任人": "李娜"}, {"行使岗位": "教务处长"}, {**POWER, "权力事项": "教材选用"}])
     merge(cfg)
     got = inputs(workdir)["inbox/附件2_教务处.xlsx"]
     assert got["status"] == "returned" and len([f for f in got["findings"] if f["severity"] == "error"]) == 2
@@ -2859,6 +2859,9 @@ def test_an_item_at_another_post_comes_back_as_typed_and_its_correction_is_accep
     shutil.copyfile(next((workdir / "outbox/反馈/教务处").glob("*_反馈.xlsx")), fixed)
     wb = openpyxl.load_workbook(fixed)
     ws = wb["附件2"]
+    # (the items numbered as the department numbers them, the post rows without: the second item was 4)
+    hr, cols = table_header_row(ws, ["序号"])
+    assert [ws.cell(hr + i, cols["序号"]).value for i in range(1, 5)] == [1, None, None, 2]
     for sheet, ref, _ in links(wb):
         label = next(c.value for c in ws[table_header_row(ws, ["权力类别"])[0]] if c.column == wb[sheet][ref].column)
         if label in ("权力类别", "涉及“三重一大”"):      # (the errors; the rest only asked to check)
@@ -2867,4 +2870,5 @@ def test_an_item_at_another_post_comes_back_as_typed_and_its_correction_is_accep
     result = merge(cfg)
     assert inputs(workdir)["inbox/附件2_教务处_反馈.xlsx"]["status"] == "accepted"
     assert [(p["行使岗位"], p["责任人"], p["权力类别"]) for p in result.analysis.powers] == [
-        (POWER["行使岗位"], "张伟", "执行"), ("学籍科", "李娜", "执行"), ("教务处长", "", "执行")]
+        (POWER["行使岗位"], "张伟", "执行"), ("学籍科", "李娜", "执行"), ("教务处长", "", "执行"),
+        (POWER["行使岗位"], "", POWER["权力类别"])]

@@ -924,6 +924,9 @@ def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_the
     from formkit.read import _joined
 
     assert _joined("owner", "王  芳", "李  娜") == "王芳、李娜"
+    assert _joined("owner", "王芳", "刘洪\n处长") == "王芳、刘洪" and _joined("owner", "王芳", "艾尔肯·\n吐尔逊") == "王芳、艾尔肯·吐尔逊"
+    # (a title by the name on a line of its own is no part of it: 刘洪⏎党委书记 was 刘洪党委书记 on the forms and lists)
+    assert normalize.person_name("刘洪\n党委书记") == normalize.person_name("党委书记\n刘洪") == "刘洪"
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件4"])

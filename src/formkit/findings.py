@@ -339,8 +339,8 @@ SECTION_HEADING = _code(
     "第 {detail} 行（{value}）只写了“{field}”列，像是分类标题，没有作为一项汇总；如确是一项，请补填其余各列。")
 CATEGORY_HEADING = _code(
     "category-heading", INFO, "分类标题行",
-    "第 {detail} 行（{value}）像是表格中的分类标题，没有作为一项汇总；它下面没有填写“{field}”的行按这一类汇总。"
-    "如确是一项，请补填其余各列。")
+    "第 {detail} 行（{value}）像是表格中的分类标题，没有作为一项汇总；它下面没有填写“{field}”的行按这一类汇总"
+    "（到填写了另一类的一行为止）。如确是一项，请补填其余各列。")
 SIGNOFF_IN_TABLE = _code(
     "signoff-in-table", INFO, "表格中的签字栏",
     "第 {detail} 行像是签字栏（{value}），没有作为风险点读取；签字和日期请写在表格下方的签字栏。")

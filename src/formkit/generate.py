@@ -238,6 +238,7 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
     ws.set_row(hr, 36)
     for i, col in enumerate(spec.columns):
         ws.write_string(hr, i, col.label, fm.colhead)
+    unnumbered = 0      # (rows numbered one after the other: a row of no number, an item at another post's, takes none)
     for r in range(n_rows):
         values = content.rows[r] if r < len(content.rows) else {}
         pre_row = r < content.prefilled_rows or r in content.prefilled_at
@@ -252,7 +253,11 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
         for i, col in enumerate(spec.columns):
             value = values.get(col.key, "")
             if col.type == "seq":       # (None: a row of its own with no number, an item at another post's)
-                value = "" if "seq" in values and values["seq"] is None else value or (r + 1 if (values or pre_row) else "")
+                if "seq" in values and values["seq"] is None:
+                    value = ""
+                    unnumbered += 1
+                else:
+                    value = value or (r + 1 - unnumbered if (values or pre_row) else "")
                 normal = fm.seq
             elif pre_row and col.prefill:
                 normal = fm.cell_pre

@@ -70,8 +70,15 @@ def person_name(value: object) -> str:
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
     text = to_text(value)
-    if "\n" in text and all(map(_one_name, lines := text.split("\n"))):
-        return "、".join(map(person_name, lines))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
+    if "\n" in text:
+        lines = text.split("\n")
+        if all(map(_one_name, lines)):
+            return "、".join(map(person_name, lines))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
+        if any(map(_a_title, lines)) and not all(map(_a_title, lines)):
+            # (a title on a line of its own by the name, 刘洪⏎党委书记: no part of it; it was 刘洪党委书记)
+            text = "\n".join(line for line in lines if not _a_title(line))
+            if "\n" in text and all(map(_one_name, lines := text.split("\n"))):
+                return "、".join(map(person_name, lines))
     text = text.replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
@@ -89,12 +96,19 @@ def _one_name(line: str) -> bool:
     return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and not _TITLE_END.search(line)
 
 
+def _a_title(line: str) -> bool:
+    """Whether a line of a name cell is a title (党委书记, 处长, 副院长), not a name."""
+    line = line.replace(" ", "")
+    return len(line) <= 10 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and _TITLE_END.search(line) is not None
+
+
 def names_in(value: object) -> list[str]:
     """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
     a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""
     text = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", to_text(value))
     text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", text)     # (艾尔肯· ⏎ 吐尔逊: one name)
     lines = [line for line in text.split("\n") if line.strip()]
+    lines = [line for line in lines if not _a_title(line)] or lines      # (党委书记 on a line of its own: no one)
     if len(lines) > 1 and not all(map(_one_name, lines)):
         lines = [lines[0]] + [line for line in lines[1:] if _one_name(line)]
     return [n.strip() for line in lines for n in re.split(r"\s*[、，,；;/／]\s*", line) if n.strip()]

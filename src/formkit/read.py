@@ -859,7 +859,7 @@ def _joined(key: str, before: str, text: str) -> str:
         return text
     if key not in _JOINER:
         return before + "\n" + text
-    names = [normalize.person_name(n) for n in re.split(r"[、，,；;\n]+", f"{before}、{text}") if n.strip()]
+    names = [normalize.person_name(n) for n in normalize.names_in(before) + normalize.names_in(text)]
     return _JOINER[key].join(dict.fromkeys(n for n in names if n))
 
 
