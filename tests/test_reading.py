@@ -927,6 +927,11 @@ def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_the
     assert _joined("owner", "王芳", "刘洪\n处长") == "王芳、刘洪" and _joined("owner", "王芳", "艾尔肯·\n吐尔逊") == "王芳、艾尔肯·吐尔逊"
     # (a title by the name on a line of its own is no part of it: 刘洪⏎党委书记 was 刘洪党委书记 on the forms and lists)
     assert normalize.person_name("刘洪\n党委书记") == normalize.person_name("党委书记\n刘洪") == "刘洪"
+    # (… only where the lines are clear: a section and its title is one post, 学籍科科长, as typed; a name ending in 员 is
+    # a name; titles not ending in 书记/长 are titles too; two posts are two)
+    assert normalize.person_name("学籍科\n科长") == "学籍科科长" and normalize.names_in("李正员\n周建国") == ["李正员", "周建国"]
+    assert normalize.person_name("王芳\n校长助理") == normalize.person_name("王芳\n副院长（主持工作）") == "王芳"
+    assert normalize.person_name("处长\n科长") == "处长、科长"
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件4"])

@@ -70,15 +70,10 @@ def person_name(value: object) -> str:
     invisible character in it is the name without them (an auditor searching for 张伟 finds it); other names
     (John Smith) keep their spaces."""
     text = to_text(value)
-    if "\n" in text:
-        lines = text.split("\n")
-        if all(map(_one_name, lines)):
-            return "、".join(map(person_name, lines))     # (two names on two lines: 刘洪、周建国, not 刘洪周建国)
-        if any(map(_a_title, lines)) and not all(map(_a_title, lines)):
-            # (a title on a line of its own by the name, 刘洪⏎党委书记: no part of it; it was 刘洪党委书记)
-            text = "\n".join(line for line in lines if not _a_title(line))
-            if "\n" in text and all(map(_one_name, lines := text.split("\n"))):
-                return "、".join(map(person_name, lines))
+    if "\n" in text and (lines := _name_lines(text)) is not None:
+        # (two names on two lines: 刘洪、周建国, not 刘洪周建国; a title on a line of its own by a name, 刘洪⏎党委书记: no
+        # part of it, it was 刘洪党委书记; two posts, 处长⏎科长: 处长、科长)
+        return "、".join(map(person_name, lines))
     text = text.replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
@@ -86,32 +81,50 @@ def person_name(value: object) -> str:
     return text
 
 
-_TITLE_END = re.compile(r"(?:书记|院长|校长|主任|处长|部长|科长|经理|教授|委员|组长|馆长|所长|主席|秘书|干事|会计|老师|员)$")
+_TITLE_END = re.compile(r"(?:书记|院长|校长|主任|处长|部长|科长|经理|教授|委员|组长|馆长|所长|主席|秘书|干事|会计|会计师|老师"
+                        r"|科员|办事员|管理员|辅导员|助理|调研员)$")
+"""How a title ends (党委书记, 副院长, 校长助理, 总会计师); not 员 alone (李正员 is a name)."""
+_UNIT_END = re.compile(r"[科处室部系院办组所馆队站]$|中心$")
+"""How a section's name ends (学籍科, 党政办): a line naming where, not who."""
+_NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 
 def _one_name(line: str) -> bool:
-    """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国): two to four characters, no title (党委书记), not
-    part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
+    """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国): two to four characters, no title (党委书记) nor a
+    section (学籍科), not part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
     line = line.replace(" ", "")
-    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and not _TITLE_END.search(line)
+    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None \
+        and not _TITLE_END.search(line) and not _UNIT_END.search(line)
 
 
 def _a_title(line: str) -> bool:
-    """Whether a line of a name cell is a title (党委书记, 处长, 副院长), not a name."""
-    line = line.replace(" ", "")
-    return len(line) <= 10 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and _TITLE_END.search(line) is not None
+    """Whether a line of a name cell is a title or titles (党委书记, 处长, 副院长（主持工作）, 党委书记、院长), not a name."""
+    parts = [p for p in re.split(r"[、，,；;/／\s]+", _NOTE.sub("", line)) if p]
+    return bool(parts) and all(len(p) <= 10 and re.fullmatch(r"[\u3400-\u9fff]+", p) is not None
+                               and _TITLE_END.search(p) is not None for p in parts)
+
+
+def _name_lines(text: str) -> list[str] | None:
+    """The lines of a cell that each name a person (or a post) where that is clear: names alone on their lines, less
+    the lines of their titles; all titles (two posts, 处长⏎科长); None where it is not (学籍科⏎科长: one post, kept
+    as typed)."""
+    text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", text)     # (艾尔肯· ⏎ 吐尔逊: one name)
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    rest = [line for line in lines if not _a_title(line)]
+    if not rest:
+        return lines
+    return rest if all(map(_one_name, rest)) else None
 
 
 def names_in(value: object) -> list[str]:
     """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
     a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""
-    text = re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", to_text(value))
-    text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", text)     # (艾尔肯· ⏎ 吐尔逊: one name)
-    lines = [line for line in text.split("\n") if line.strip()]
-    lines = [line for line in lines if not _a_title(line)] or lines      # (党委书记 on a line of its own: no one)
-    if len(lines) > 1 and not all(map(_one_name, lines)):
-        lines = [lines[0]] + [line for line in lines[1:] if _one_name(line)]
-    return [n.strip() for line in lines for n in re.split(r"\s*[、，,；;/／]\s*", line) if n.strip()]
+    text = to_text(value)
+    # (a title line, 党委书记 by the name, is no one; lines of no clear reading, 学籍科⏎科长, are one)
+    lines = _name_lines(_NOTE.sub("", text)) or [" ".join(_NOTE.sub("", text).split("\n"))]
+    return [person_name(n) for line in lines for n in re.split(r"\s*[、，,；;/／]\s*", line) if n.strip()]
 
 
 def name_key(value: object) -> str:
