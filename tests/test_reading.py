@@ -932,6 +932,9 @@ def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_the
     assert normalize.person_name("学籍科\n科长") == "学籍科科长" and normalize.names_in("李正员\n周建国") == ["李正员", "周建国"]
     assert normalize.person_name("王芳\n校长助理") == normalize.person_name("王芳\n副院长（主持工作）") == "王芳"
     assert normalize.person_name("处长\n科长") == "处长、科长"
+    # (a name ending in 科 beside another is a name; a title ending in 员 is a title; names listed apart on each line)
+    assert normalize.names_in("刘洪\n张科") == ["刘洪", "张科"] and normalize.person_name("孙丽\n教务员") == "孙丽"
+    assert normalize.names_in("王芳、李娜\n张伟、赵强") == ["王芳", "李娜", "张伟", "赵强"]
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件4"])

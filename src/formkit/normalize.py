@@ -82,19 +82,19 @@ def person_name(value: object) -> str:
 
 
 _TITLE_END = re.compile(r"(?:书记|院长|校长|主任|处长|部长|科长|经理|教授|委员|组长|馆长|所长|主席|秘书|干事|会计|会计师|老师"
-                        r"|科员|办事员|管理员|辅导员|助理|调研员)$")
-"""How a title ends (党委书记, 副院长, 校长助理, 总会计师); not 员 alone (李正员 is a name)."""
+                        r"|讲师|工程师|出纳|负责人|[正副]?[处科]级|助理|专员|职员|文员"
+                        r"|(?:科|办事|管理|辅导|调研|教务|研究|实验|组织|联络|技术|档案|采购|统计|资料|保管|安全)员)$")
+"""How a title ends (党委书记, 副院长, 校长助理, 总会计师, 教务员); not 员 alone (李正员 is a name)."""
 _UNIT_END = re.compile(r"[科处室部系院办组所馆队站]$|中心$")
 """How a section's name ends (学籍科, 党政办): a line naming where, not who."""
 _NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 
 
 def _one_name(line: str) -> bool:
-    """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国): two to four characters, no title (党委书记) nor a
-    section (学籍科), not part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
+    """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国, 张科): two to four characters, no title
+    (党委书记), not part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
     line = line.replace(" ", "")
-    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None \
-        and not _TITLE_END.search(line) and not _UNIT_END.search(line)
+    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and not _TITLE_END.search(line)
 
 
 def _a_title(line: str) -> bool:
@@ -115,16 +115,24 @@ def _name_lines(text: str) -> list[str] | None:
     rest = [line for line in lines if not _a_title(line)]
     if not rest:
         return lines
+    if len(rest) == 1 and _UNIT_END.search(rest[0].replace(" ", "")):
+        return None     # (学籍科⏎科长: a section's head, one post as typed; 李文科⏎处长 reads so too)
     return rest if all(map(_one_name, rest)) else None
 
 
 def names_in(value: object) -> list[str]:
     """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
     a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""
-    text = to_text(value)
-    # (a title line, 党委书记 by the name, is no one; lines of no clear reading, 学籍科⏎科长, are one)
-    lines = _name_lines(_NOTE.sub("", text)) or [" ".join(_NOTE.sub("", text).split("\n"))]
-    return [person_name(n) for line in lines for n in re.split(r"\s*[、，,；;/／]\s*", line) if n.strip()]
+    text = _NOTE.sub("", to_text(value))
+    # (a title line, 党委书记 by the name, is no one; lines of no clear reading, 学籍科⏎科长, are one, as typed, unless
+    # they list names apart: 王芳、李娜⏎张伟、赵强)
+    lines = _name_lines(text)
+    if lines is None:
+        lines = text.split("\n") if _NAMES_APART.search(text) else [text]
+    return [person_name(n) for line in lines for n in _NAMES_APART.split(line) if n.strip()]
+
+
+_NAMES_APART = re.compile(r"\s*[、，,；;/／]\s*")
 
 
 def name_key(value: object) -> str:
