@@ -935,6 +935,9 @@ def test_rows_under_an_item_that_go_on_are_said_and_joined_as_a_reader_takes_the
     # (a name ending in 科 beside another is a name; a title ending in 员 is a title; names listed apart on each line)
     assert normalize.names_in("刘洪\n张科") == ["刘洪", "张科"] and normalize.person_name("孙丽\n教务员") == "孙丽"
     assert normalize.names_in("王芳、李娜\n张伟、赵强") == ["王芳", "李娜", "张伟", "赵强"]
+    assert normalize.person_name("王芳、李娜\n张伟、赵强") == "王芳、李娜、张伟、赵强"
+    # (an office on a line by the name is where, not who: 李明⏎党政办 as 主任 was two 主任, the form returned)
+    assert normalize.names_in("李明\n党政办") == ["李明"] and normalize.person_name("张伟\n财务处") == "张伟"
 
 
 @pytest.mark.parametrize("form", ["附件3", "附件4"])

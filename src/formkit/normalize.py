@@ -74,6 +74,8 @@ def person_name(value: object) -> str:
         # (two names on two lines: 刘洪、周建国, not 刘洪周建国; a title on a line of its own by a name, 刘洪⏎党委书记: no
         # part of it, it was 刘洪党委书记; two posts, 处长⏎科长: 处长、科长)
         return "、".join(map(person_name, lines))
+    if "\n" in text and _NAMES_APART.search(text):     # (王芳、李娜⏎张伟、赵强: one list, not 李娜 张伟)
+        return "、".join(person_name(line) for line in text.split("\n") if line.strip())
     text = text.replace("\n", " ")       # a line break (Alt+Enter) is no part of a name
     if _CJK_NAME.fullmatch(squeezed := text.replace(" ", "")):
         # 艾力.买买提, 艾力•买买提: the middle dot 艾力·买买提; a dot typed after the name (王五.) is no part of it
@@ -117,7 +119,14 @@ def _name_lines(text: str) -> list[str] | None:
         return lines
     if len(rest) == 1 and _UNIT_END.search(rest[0].replace(" ", "")):
         return None     # (学籍科⏎科长: a section's head, one post as typed; 李文科⏎处长 reads so too)
+    people = [line for line in rest if not _OFFICE.search(line.replace(" ", ""))]
+    if people and len(people) < len(rest):
+        rest = people   # (李明⏎党政办, 张伟⏎财务处: the office by the name is where, not who)
     return rest if all(map(_one_name, rest)) else None
+
+
+_OFFICE = re.compile(r"^[\u3400-\u9fff]{2,}(?:[处室办部系馆所队站]|中心)$")
+"""An office's name (党政办, 财务处, 纪检监察室): not a person's (names end in 科 or 院 too: 李文科 is one)."""
 
 
 def names_in(value: object) -> list[str]:
