@@ -89,20 +89,26 @@ _TITLE_END = re.compile(r"(?:书记|院长|校长|主任|处长|部长|科长|�
 """How a title ends (党委书记, 副院长, 校长助理, 总会计师, 教务员); not 员 alone (李正员 is a name)."""
 _UNIT_END = re.compile(r"[科处室部系院办组所馆队站]$|中心$")
 """How a section's name ends (学籍科, 党政办): a line naming where, not who."""
+_OFFICE = re.compile(r"^[\u3400-\u9fff]{2,}(?:[处室办部系馆所队站]|中心)$")
+"""An office's name (党政办, 财务处, 纪检监察室): not a person's (names end in 科 or 院 too: 李文科 is one)."""
 _NOTE = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
+"""A note in brackets by a name (（主持工作）, （党委书记、院长））: no name."""
+_NAMES_APART = re.compile(r"\s*[、，,；;/／]\s*")
+"""What separates names typed into one cell (刘洪、周建国)."""
+_HAN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _one_name(line: str) -> bool:
     """Whether a line of a cell is a Chinese name of its own (刘洪, 周建国, 张科): two to four characters, no title
     (党委书记), not part of a name going on over the line (艾尔肯· ⏎ 吐尔逊)."""
     line = line.replace(" ", "")
-    return 2 <= len(line) <= 4 and re.fullmatch(r"[\u3400-\u9fff]+", line) is not None and not _TITLE_END.search(line)
+    return 2 <= len(line) <= 4 and _HAN.fullmatch(line) is not None and not _TITLE_END.search(line)
 
 
 def _a_title(line: str) -> bool:
     """Whether a line of a name cell is a title or titles (党委书记, 处长, 副院长（主持工作）, 党委书记、院长), not a name."""
     parts = [p for p in re.split(r"[、，,；;/／\s]+", _NOTE.sub("", line)) if p]
-    return bool(parts) and all(len(p) <= 10 and re.fullmatch(r"[\u3400-\u9fff]+", p) is not None
+    return bool(parts) and all(len(p) <= 10 and _HAN.fullmatch(p) is not None
                                and _TITLE_END.search(p) is not None for p in parts)
 
 
@@ -125,10 +131,6 @@ def _name_lines(text: str) -> list[str] | None:
     return rest if all(map(_one_name, rest)) else None
 
 
-_OFFICE = re.compile(r"^[\u3400-\u9fff]{2,}(?:[处室办部系馆所队站]|中心)$")
-"""An office's name (党政办, 财务处, 纪检监察室): not a person's (names end in 科 or 院 too: 李文科 is one)."""
-
-
 def names_in(value: object) -> list[str]:
     """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
     a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""
@@ -139,9 +141,6 @@ def names_in(value: object) -> list[str]:
     if lines is None:
         lines = text.split("\n") if _NAMES_APART.search(text) else [text]
     return [person_name(n) for line in lines for n in _NAMES_APART.split(line) if n.strip()]
-
-
-_NAMES_APART = re.compile(r"\s*[、，,；;/／]\s*")
 
 
 def name_key(value: object) -> str:

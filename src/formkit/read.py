@@ -476,11 +476,11 @@ def _post_heading(grid: list[list], r: int, mapping: dict[str, int], text: str, 
     if "risk" not in mapping or "post" not in mapping or r + 1 >= len(grid):
         return None
     below = grid[r + 1]
-    cell = lambda key: normalize.to_text(below[mapping[key]]) if mapping[key] < len(below) else ""  # noqa: E731
+    risk, post_below = (normalize.to_text(below[mapping[k]]) if mapping[k] < len(below) else "" for k in ("risk", "post"))
     post = _ORDINAL.sub("", text, count=1).strip()
     if not post or _NO_POST.search(post):       # (二、其他; 一、教学管理类; 部门层面风险: no 岗位 of anyone's)
         return None
-    return ("post", post, ref) if cell("risk") and not cell("post") else None
+    return ("post", post, ref) if risk and not post_below else None
 
 
 _NO_POST = re.compile(r"类|风险|部分|方面|其[他它]|层面|问题|^第")
