@@ -324,6 +324,22 @@ def test_level_normalised(cfg):
     assert [r["风险等级"] for r in a.catalogue] == ["一级"] * len(LEVEL_VARIANTS)
 
 
+def test_a_category_said_with_its_words_around_it_is_the_category(cfg):
+    """岗位职责方面风险, 外部环境方面的风险 (two endings, each allowed alone) and the plan's own words for the kinds of
+    risk (体制机制, 工作流程, 职业道德: 第三阶段, 第二阶段(2)) are the category, said; each returned the form."""
+    cats3 = ["岗位职责方面风险", "外部环境方面的风险", "体制机制", "职业道德"]
+    path = submit(cfg, "附件3", "JWC", "张伟", rows=[{**RISK3, "风险点": f"风险{i}", "风险类别": c}
+                                                    for i, c in enumerate(cats3)])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted"
+    assert triples(res) == {("附件3", table_ref(path, "附件3", "风险类别", i), "choice-normalised") for i in range(4)}
+    assert [r.values["category"] for r in res.checked.rows] == ["岗位职责", "外部环境", "制度机制", "思想道德"]
+    path = submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险类别": "工作流程"}, {**RISK4B, "风险类别": "业务流程方面风险"}])
+    res = run(cfg)[path.name]
+    assert res.status == "accepted"
+    assert [r.values["category"] for r in res.checked.rows] == ["业务流程", "业务流程"]
+
+
 def test_a_value_with_a_note_in_brackets_is_the_value(cfg):
     """一级（高）, 二级（中风险）, 是（重要人事任免）, 思想道德方面: the value, said (each returned the form); 一级（低）
     contradicts itself and is still an error."""

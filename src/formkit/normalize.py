@@ -317,16 +317,19 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
     for alias, target in synonyms.items():
         if fold(alias) == key:
             return target, True
-    # 其它 for 其他, and a choice with 类, 权, 方面 or 风险 after it (决策类, 执行权, 思想道德方面), or a note in brackets
+    # 其它 for 其他, and a choice with 类, 权, 方面 or 风险 after it (决策类, 执行权, 思想道德方面, 制度机制方面的风险), or a note in brackets
     # (执行（具体经办）): the choice, said (choice-normalised)
     variant = key.replace("其它", "其他")
     if noted := _noted(variant):
         if any(fold(c) in noted[1] for c in choices):
             return None, False      # 执行（或决策）, 决策（执行）: another choice in the note
         variant = _bare(noted[0])
-    for suffix in ("方面", "风险", "环节", "类", "权"):
-        if variant.endswith(suffix) and len(variant) > len(suffix) + 1:
-            variant = variant[:-len(suffix)]
+    while True:             # 岗位职责方面风险, 外部环境方面的风险: each ending in turn
+        for suffix in ("方面", "风险", "环节", "类", "权", "的"):
+            if variant.endswith(suffix) and len(variant) > len(suffix) + 1:
+                variant = variant[:-len(suffix)]
+                break
+        else:
             break
     for c in choices:
         if fold(c) == variant:
