@@ -305,6 +305,24 @@ def test_check_outside_a_folder_of_a_form_dated_year_one(workdir, cfg, tmp_path)
     assert done.returncode == 0 and "通过" in done.stdout, done.stdout + done.stderr
 
 
+def test_check_outside_a_folder_judges_each_file_alone(workdir, cfg, tmp_path):
+    """Outside a working folder check compares no versions (the screen says so): a draft with an error checked beside
+    the final copy was "已被替代，不会汇总", its error uncounted, exit 0."""
+    from datetime import date
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    row = {"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "特级"}
+    fill(form, tmp_path / "初稿.xlsx", header={"填表日期": date(2023, 3, 5)}, rows=[row])
+    fill(form, tmp_path / "终稿.xlsx", header={"填表日期": date(2023, 3, 8)}, rows=[{**row, "风险等级": "二级"}])
+    done = run("check", "初稿.xlsx", "终稿.xlsx", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "初稿.xlsx：附件3，有错误（错误 1" in done.stdout and "替代" not in done.stdout, done.stdout
+    assert done.stdout.splitlines()[-1] == "—— 共检查 2 份：有错误 1，通过 1 ——"
+
+
 def test_check_exit_codes(workdir, cfg):
     from formkit.generate import generate_campaign
     from tests.helpers import fill

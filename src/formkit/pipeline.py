@@ -348,6 +348,10 @@ def _analyse(cfg: Config, forms: dict[str, FormSpec], results: list[InputResult]
                     F.DATE_AFTER_SENDING, field="填表日期", value=res.brief.filled.isoformat(), detail=after, key="date",
                     sheet=c.sub.sheet if c is not None else None, cell=c.sub.header_refs.get("date") if c is not None else None))
     _corrections_join(results, groups)
+    if not campaign_rules:
+        # files checked alone (check outside a working folder) are no versions of one another: a draft checked beside
+        # its final copy was "superseded", its errors uncounted and exit 0, where the screen says no versions are compared
+        groups = {(key, i): [res] for key, members in groups.items() for i, res in enumerate(members)}
     held: dict[str, set] = {}       # an archive or mail → whose forms it holds (a department's, a person's)
     for res in results:
         if res.brief and res.raw.container:
