@@ -1530,6 +1530,9 @@ def test_department_mismatch(cfg):
     assert triples(res) == {("附件2", value_ref(path, "部门"), "department-mismatch")}
     assert res.status == "returned" and res.department == "CWC"
     assert (results[own.name].status, results[own.name].department) == ("accepted", "JWC")
+    # the reply goes to 财务处: it is not told to change the name itself (typing 教务处, its rows replaced 教务处's form)
+    said = res.findings[0].message
+    assert "请用下发给“财务处”的表单" in said and "请转告“教务处”改正部门名称" in said, said
 
 
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):

@@ -188,7 +188,8 @@ DEPARTMENT_NAME_DIFFERS = _code(
     "填的，请用本部门的表单重新填写；如果部门改了名称，请办公室在名册该部门的“简称”列写上“{value}”。")
 DEPARTMENT_MISMATCH = _code(
     "department-mismatch", ERROR, "部门与表单不符",
-    "表内部门为“{value}”，但这份表单是下发给“{detail}”的；请使用本部门的表单，或改正部门名称。")
+    "表内部门为“{value}”，但这份表单是下发给“{detail}”的，没有记在“{detail}”名下；如果填的是“{value}”的内容，请用下发给"
+    "“{value}”的表单填写后发送；如果确是“{detail}”的表、部门写错了，请转告“{detail}”改正部门名称后发送。")
 PERSON_RENAMED = _code(
     "person-renamed", INFO, "名册中的姓名已更正",
     "这份表单下发时的姓名是“{detail}”，名册中同一工号的人员现名“{value}”（名册已更正）；已按“{value}”汇总，无需处理。")
