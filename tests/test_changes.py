@@ -73,6 +73,29 @@ def test_compare_with_a_named_workbook(cfg, workdir, tmp_path):
     assert {c[1] for c in changes if c[0] == "删除"} == {"JWC-0012-01", "JWC-0012-02"}
 
 
+def test_compare_with_another_colleges_workbook_is_said(cfg, workdir, tmp_path):
+    """merge --compare naming another college's catalogue (the demo's, a neighbour's): 变化 then lists every risk of it
+    as 删除, without a word; the coordinator is told whose workbook it is."""
+    import re
+    import zipfile
+
+    fill_risk_stage(cfg, workdir / "inbox")
+    result = merge(cfg, compare_with=None)
+    assert not any("--compare" in n for n in result.notes)
+    ours = tmp_path / "上一轮.xlsx"
+    os.replace(workdir / "outbox/廉政风险目录.xlsx", ours)
+    assert not any("--compare" in n for n in merge(cfg, compare_with=ours).notes)       # our own: nothing said
+    theirs = tmp_path / "别校.xlsx"
+    with zipfile.ZipFile(ours) as src, zipfile.ZipFile(theirs, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/app.xml":
+                data = re.sub(rb"<Company>.*?</Company>", "<Company>示范职业技术学院</Company>".encode(), data)
+            dst.writestr(info, data)
+    said = [n for n in merge(cfg, compare_with=theirs).notes if "--compare" in n]
+    assert len(said) == 1 and "“示范职业技术学院”的风险目录" in said[0] and cfg.institution in said[0], said
+
+
 def test_kept_rows_are_what_reading_the_workbook_gives(tmp_path):
     """The next round compares with the rows kept in the cache when the workbook was written
     (changes.compared_rows) instead of reading the workbook again: both must give the same values."""

@@ -87,6 +87,17 @@ def workbook_property(path: Path, name: str) -> str | None:
     return html.unescape(xml[start + len("<vt:lpwstr>"):end]) if start >= 0 and end > start else None
 
 
+def workbook_company(path: Path) -> str | None:
+    """The 单位 a consolidated workbook was written for (its document's company, as formkit sets it), None when unknown."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("docProps/app.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    found = re.search(r"<Company>(.*?)</Company>", xml, re.S)
+    return html.unescape(found.group(1)).strip() or None if found else None
+
+
 def history(outbox: Path) -> list[Path]:
     """The workbooks of outbox/历史/, oldest first: not the owner files Excel and WPS leave beside a workbook open in
     them (~$…xlsx), nor LibreOffice's lock files (one of them, taken for the last round's workbook, stopped every merge)."""

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from formkit import __version__
+from formkit import __version__, normalize
 from formkit.config import Config
 from formkit.inputs import DUPLICATE, REJECTED, RETURNED
 from formkit.pipeline import Analysis, analyse
@@ -116,6 +116,7 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
         compared_rows,
         find_baseline,
         pending_of,
+        workbook_company,
         workbook_digest,
     )
     from formkit.numbering import same_campaign
@@ -147,6 +148,11 @@ def _merge(cfg: Config, *, store, compare_with: Path | None = None,
                                f"内容（等级、措施、加的列等）不会带入本次结果，要改风险点请让部门改正表单后重报。保存过的那份已存为 "
                                f"{_shown_path(copy, cfg.root)}。")
         baseline = compare_with if compare_with is not None else find_baseline(out, digest)
+        if compare_with is not None and (theirs := workbook_company(compare_with)) \
+                and normalize.fold(theirs) != normalize.fold(cfg.institution):
+            # another college's catalogue (or the demo's) named by mistake: every risk of it "删除", unsaid
+            store.notes.append(f"--compare 指定的 {_shown_path(compare_with, cfg.root)} 是“{theirs}”的风险目录，本活动的单位是"
+                               f"“{cfg.institution}”；“变化”是与它比较的，请确认选对了文件。")
         before = workbook_digest(baseline) if baseline is not None else None
         known = store.get_catalogue(before) if before else None
         if baseline is not None and known is None and (why := catalogue_problem(baseline)):
@@ -245,7 +251,6 @@ def _unreported_lists(analysis) -> tuple[set[str], bool]:
 def _department_of(cfg: Config) -> Callable[[str], str | None]:
     """A department's name as a workbook shows it → its code (the roster's names and 简称, the names its forms were issued
     under), else None: a department renamed or merged is known by its code."""
-    from formkit import normalize
     from formkit.config import read_issued
 
     issued = {normalize.fold(name): code for code, names in read_issued(cfg)[1].items() for name in names}
