@@ -57,6 +57,16 @@ def test_usage_errors_in_chinese(args, says):
     assert "error" not in result.stderr and "usage" not in result.stderr
 
 
+def test_dir_and_quiet_before_the_command(workdir, tmp_path):
+    """formkit --dir 活动 merge (as git -C is written) said the folder was no command name; -q before it, unknown."""
+    done = run("--dir", str(workdir), "-q", "merge", cwd=tmp_path)
+    assert done.returncode == 0 and (workdir / "outbox/report.json").is_file(), done.stdout + done.stderr
+    assert "汇总工作簿" not in done.stdout                   # quiet
+    other = tmp_path / "另一个"
+    done = run("--dir", str(other), "merge", "--dir", str(workdir), cwd=tmp_path)     # the command's own wins
+    assert done.returncode == 0 and not other.exists(), done.stdout + done.stderr
+
+
 def test_init_then_refuses_to_overwrite(tmp_path):
     target = tmp_path / "活动"
     assert run("init", str(target)).returncode == 0

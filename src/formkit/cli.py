@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         epilog="常用流程：formkit init 活动目录 → 编辑名册 → formkit generate → 收到的文件放进 inbox/ → formkit merge")
     p.add_argument("-h", "--help", action="help", help="显示帮助并退出")
     p.add_argument("--version", action="version", version=f"formkit {__version__}", help="显示版本号并退出")
+    # also before the command, as git -C is (formkit --dir 活动 merge said the folder was no command name)
+    p.add_argument("--dir", type=Path, dest="dir_before", metavar="目录", help="工作目录，也可以写在命令之后")
+    p.add_argument("--quiet", "-q", action="store_true", dest="quiet_before", help="同命令之后的 --quiet")
     sub = p.add_subparsers(dest="command", metavar="命令", title="命令")
 
     def command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
@@ -188,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 0
+    if args.dir_before is not None and args.dir == Path("."):      # (the command's own --dir, where given, wins)
+        args.dir = args.dir_before
+    args.quiet = args.quiet or args.quiet_before
     import signal
 
     screen, sys.stdout = sys.stdout, _Screen(sys.stdout)
