@@ -867,6 +867,19 @@ def test_a_power_item_typed_once_over_rows_of_its_other_posts_is_the_item_at_eac
     assert second.refs["power_item"] == first.refs["power_item"] and "item-at-post" in {f.code for f in res.findings}
 
 
+def test_a_risk_typed_once_over_a_row_of_another_post_is_said_as_a_risk(cfg):
+    """附件4: a row under a risk holding only another 岗位(环节) and its 责任人 is the risk at that post too; the note said
+    "上一行权力事项……在这一岗位的行使……请补填权力事项" (附件4 has a 关联权力事项 column: filled there, the row was
+    still no risk of its own)."""
+    submit(cfg, "附件4", "JWC", rows=[RISK4, {"岗位(环节)": "教学秘书", "责任人": "各学院秘书"}], name="posts4.xlsx")
+    res = run(cfg)["posts4.xlsx"]
+    assert res.status == "accepted", [(f.code, f.cell) for f in res.findings if f.severity != "info"]
+    assert [(r.values["risk"], r.values["post"]) for r in res.checked.rows] == [
+        (RISK4["风险点"], RISK4["岗位(环节)"]), (RISK4["风险点"], "教学秘书")]
+    said = next(f.message for f in res.findings if f.code == "item-at-post")
+    assert f"（{RISK4['风险点']}）" in said and "权力" not in said, said
+
+
 def test_a_power_item_merged_over_a_step_and_another_post(cfg):
     """附件2: the item and its other cells merged over three rows; the second holds only the next step of 运行流程 and
     who does it (责任人), the third a 行使岗位 of its own with its step: the item at 考务专员 with the steps joined and

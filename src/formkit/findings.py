@@ -318,8 +318,8 @@ POST_HEADING = _code(
     "原表第 {detail} 行像是岗位“{value}”的标题，没有作为一项汇总；它下面没有填写“{field}”的风险点已按这一岗位汇总。"
     "请核对：如不是岗位名称，请在这些风险点填写各自的“{field}”。")
 ITEM_AT_POST = _code(
-    "item-at-post", INFO, "同一权力事项的其他岗位",
-    "第 {detail} 行只填了“{field}”，已作为上一行权力事项（{value}）在这一岗位的行使汇总；如是另一项，请在这一行补填权力事项等各列。")
+    "item-at-post", INFO, "同一项的其他岗位",
+    "第 {detail} 行只填了“{field}”，已作为上一行的同一项（{value}）在这一岗位汇总；如是另一项，请在这一行补填其余各列。")
 ROW_REPEATED = _code(
     "row-repeated", INFO, "重复上一行再续写",
     "第 {detail} 行除“{field}”外与上一行（{value}）完全相同，已接在上一行的同一列内容后面汇总；"
