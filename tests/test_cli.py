@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from formkit.cli import COMMANDS, main
@@ -65,6 +66,22 @@ def test_dir_and_quiet_before_the_command(workdir, tmp_path):
     other = tmp_path / "另一个"
     done = run("--dir", str(other), "merge", "--dir", str(workdir), cwd=tmp_path)     # the command's own wins
     assert done.returncode == 0 and not other.exists(), done.stdout + done.stderr
+
+
+def test_generate_after_a_department_is_renamed_says_the_forms_sent_stay_good(workdir):
+    """教务处 renamed 教务部 in the roster (same code) after its forms went out: generate writes them again under the new
+    name; it said they were new and to be sent, and the ones sent "no longer apply", and the coordinator sent the
+    department every form again (merge takes the ones sent as the department's: department-renamed)."""
+    assert run("generate", "--dir", str(workdir), "-q").returncode == 0
+    roster = workdir / "名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    next(c for row in wb["部门"].iter_rows() for c in row if c.value == "教务处").value = "教务部"
+    wb.save(roster)
+    done = run("generate", "--dir", str(workdir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "没有需要发出的表单" in done.stdout and "部门在名册中改名后按新名称重新生成" in done.stdout, done.stdout
+    assert "份是新的" not in done.stdout and "不再适用" not in done.stdout, done.stdout
+    assert not (workdir / "outbox/templates/教务处").exists() and any((workdir / "outbox/templates/教务部").iterdir())
 
 
 def test_init_then_refuses_to_overwrite(tmp_path):

@@ -387,18 +387,21 @@ def _generate(args, cfg) -> int:
         return "、".join(_shown(p.relative_to(root).as_posix()) for p in found[:n]) + ("等" if len(found) > n else "")
 
     _say(args, f"已生成 {len(paths)} 份表单，位于 {root}")
-    if changes.get("same") or changes.get("changed") or changes.get("answered"):
+    if changes.get("same") or changes.get("changed") or changes.get("answered") or changes.get("renamed"):
         # generated again: which forms differ from the ones already there (all were rewritten: the coordinator sent
         # every form again, to people who had returned theirs)
         differ = changes["changed"] + changes["new"]
         same = len(changes["same"])
-        rest = [f"{same} 份与上次相同（已发出的不必重发）"] if same or not changes["answered"] else []
+        rest = [f"{same} 份与上次相同（已发出的不必重发）"] if same or not (changes["answered"] or changes["renamed"]) else []
         if changes["answered"]:     # (re-generated after measures came: pre-filled with them, nothing left to fill)
             rest.append(f"{len(changes['answered'])} 份措施表的每一行都已预填收到的措施（已交齐，不必重发）")
+        if changes["renamed"]:      # (the department renamed in the roster: the forms it has are still its own)
+            rest.append(f"{len(changes['renamed'])} 份是部门在名册中改名后按新名称重新生成的（{listed(changes['renamed'], 5)}），"
+                        "已发出的旧表仍然有效、收回后照常汇总，不必重发")
         if differ:
             _say(args, f"与上次生成的相比：{len(changes['changed'])} 份内容有变化、{len(changes['new'])} 份是新的"
                        f"（{listed(differ)}），需要发出；其余 " + "，".join(rest) + "。")
-        elif changes["answered"]:
+        elif changes["answered"] or changes["renamed"]:
             _say(args, "没有需要发出的表单：" + "，".join(rest) + "。")
         else:
             _say(args, f"{same} 份表单都与上次生成的相同（已发出的不必重发）。")

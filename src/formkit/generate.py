@@ -447,7 +447,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     A form already there the same as the one to write is left alone (its time too: a coordinator tells by it which
     forms to send again); one formkit wrote before is replaced; one changed since formkit wrote it (the coordinator's
     own 附件1 filled in place, a form saved over) is moved to outbox/已改动的表单/ first, never overwritten nor removed.
-    `changes` receives the paths by what happened: "new", "changed", "same", "kept" (where each edited one went),
+    `changes` receives the paths by what happened: "new", "changed", "same", "renamed" (written again under the
+    department's new name, the one sent before still good), "kept" (where each edited one went),
     "answered" (a measure form that differs only as every row of it now carries the measure accepted for it).
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
@@ -539,7 +540,7 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     if prefilled is not None:
         prefilled.append(sum(content.prefilled_rows for _, _, _, content, _ in jobs))
     ledger = _Ledger(cfg.outbox)
-    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": [], "answered": []}
+    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": [], "answered": [], "renamed": []}
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
         first, n = path, 2
         while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each
@@ -586,13 +587,22 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         elsewhere = _stale_forms(out, written, [s.id for s in forms.values() if s.stage == stage], None)
         gone += [p for p in elsewhere if p not in gone and _issued_to(p, set(departments), roster)]
     deleted = []
+    made = {ident.key() + (ident.staff_no,): path for path, _, ident, _, _ in jobs}
     for path in gone:
         was = ledger.on_disk(path)
         if was is not None and not ledger.ours(path, was):
             said["kept"].append(ledger.set_aside(path))      # (filled in place: moved, not deleted)
         else:
+            ident = _identity_of(path) if said["new"] else None
+            if ident is not None and (now := made.get(ident.key() + (ident.staff_no,))) in said["new"]:
+                # the same form of the same department (person) under a new name: its department renamed in the roster.
+                # The one sent stays good (merge reads it as the department's, department-renamed); it was "new, to
+                # send" and "no longer applies", and the coordinator sent the department every form again
+                said["new"].remove(now)
+                said["renamed"].append(now)
+            else:
+                deleted.append(path)
             path.unlink()
-            deleted.append(path)
         ledger.forget(path)
         if path.parent != out and not any(path.parent.iterdir()):
             path.parent.rmdir()
