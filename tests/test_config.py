@@ -436,6 +436,18 @@ def test_roster_labels_addresses_and_names_as_typed(workdir):
     assert not cfg.warnings
 
 
+@pytest.mark.parametrize("dept_label", ["部门", "所在部门", "部门名称"])
+def test_a_staff_list_naming_departments_in_a_column_headed_as_offices_head_it(workdir, dept_label):
+    """人员 headed 部门 / 所在部门 (the department's name in it, which the column may hold) and 应交人数 for 应报人数: it
+    stopped every command (缺少：部门代码), or, the sheet named otherwise (教职工名单), was not read as the staff list."""
+    _wb_roster(workdir, [["代码", "名称", "类型", "部门负责人", "分管领导", "应交人数"],
+                         ["CWC", "财务处", "党政部门", "赵强", "张副院长", 1]],
+               [["工号", "姓名", dept_label, "岗位", "职务层级"], ["0101", "王五", "财务处", "会计", "一般干部"]])
+    cfg = load_config(workdir)
+    assert [(p.name, p.department) for p in cfg.roster.staff] == [("王五", "CWC")]
+    assert cfg.roster.departments["CWC"].headcount == 1
+
+
 @pytest.mark.parametrize("edit, year, said", [(("year = 2023\n", ""), 2023, False),      # from the phase dates
                                               (("[campaign]", "[campain]"), 2023, False)])  # a misspelt section
 def test_a_campaign_without_a_year_takes_it_from_what_is_written(workdir, edit, year, said):
