@@ -225,6 +225,19 @@ def test_generate_again_removes_forms_of_departments_and_people_gone(workdir):
     assert all(p.is_file() for p in measures if "财务处" not in p.parts[-2] and "李娜" not in p.name)
 
 
+def test_a_departments_form_for_anyone_in_it_helps_with_its_name_and_number(workdir):
+    """No staff list: the 附件3 for anyone in the department has 姓名 and 工号 to type (not pre-filled); their cells had
+    no input help, where every other cell to fill has one. A person's own form keeps them locked, no help."""
+    import openpyxl
+
+    write_roster(workdir / "名册.xlsx", [("CWC", "财务处", "党政部门", "赵强", "张副院长", 5)], [])
+    blank = next(p for p in generate_campaign(load_config(workdir), "risks") if p.name.startswith("附件3"))
+    ws = openpyxl.load_workbook(blank).worksheets[0]
+    for label, says in (("姓名", "本人姓名"), ("工号", "本人工号")):
+        cell = next(c for row in ws.iter_rows() for c in row if c.value == label).offset(column=1).coordinate
+        assert any(cell in dv.sqref and says in (dv.prompt or "") for dv in ws.data_validations.dataValidation), label
+
+
 def test_a_department_without_staff_list_keeps_its_blank_measure_form(workdir):
     """No staff list: once one person's 附件3 is accepted, the measures stage writes his pre-filled 附件5 and
     still the department's blank one for everybody else."""

@@ -228,6 +228,9 @@ def write_form(target: Path | io.BytesIO, spec: FormSpec, cfg: Config, ident: Id
             elif not locked and f.type == "date":
                 ws.data_validation(r, c + 1, r, c + 1, {
                     "validate": "any", "input_title": f.label[:32], "input_message": "请填写日期，如 2023-03-15"})
+            elif not locked and f.help:         # (姓名 and 工号 of a department's form for anyone in it)
+                ws.data_validation(r, c + 1, r, c + 1, {
+                    "validate": "any", "input_title": f.label[:32], "input_message": f.help[:255]})
         for r, n in lines.items():
             if n > 1:
                 ws.set_row(r, min(409, 15 * n + 3))
