@@ -448,6 +448,22 @@ def test_a_staff_list_naming_departments_in_a_column_headed_as_offices_head_it(w
     assert cfg.roster.departments["CWC"].headcount == 1
 
 
+def test_a_staff_list_with_a_name_column_beside_its_code_column_reads_the_code(workdir):
+    """工号 | 姓名 | 部门 | 部门代码 | 单位: the 部门代码 column is the code wherever it stands (the 部门 column of names,
+    an alias of it, was read as the code; 单位 = the college stopped every command); a 简称 in a 部门 column is that
+    department (机电系)."""
+    _wb_roster(workdir, [["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称"],
+                         ["JDX", "机电工程系", "教学系部", "陈立", "张副院长", 2, "机电系"]],
+               [["工号", "姓名", "部门", "部门代码", "单位", "岗位", "职务层级"],
+                ["0101", "王五", "机电系", "JDX", "某某学院", "教师", "专任教师"]])
+    cfg = load_config(workdir)
+    assert [(p.name, p.department) for p in cfg.roster.staff] == [("王五", "JDX")]
+    _wb_roster(workdir, [["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称"],
+                         ["JDX", "机电工程系", "教学系部", "陈立", "张副院长", 2, "机电系"]],
+               [["工号", "姓名", "所在部门", "岗位", "职务层级"], ["0101", "王五", "机电系", "教师", "专任教师"]])
+    assert [(p.name, p.department) for p in load_config(workdir).roster.staff] == [("王五", "JDX")]
+
+
 @pytest.mark.parametrize("edit, year, said", [(("year = 2023\n", ""), 2023, False),      # from the phase dates
                                               (("[campaign]", "[campain]"), 2023, False)])  # a misspelt section
 def test_a_campaign_without_a_year_takes_it_from_what_is_written(workdir, edit, year, said):
