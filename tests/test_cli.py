@@ -82,6 +82,14 @@ def test_generate_after_a_department_is_renamed_says_the_forms_sent_stay_good(wo
     assert "没有需要发出的表单" in done.stdout and "部门在名册中改名后按新名称重新生成" in done.stdout, done.stdout
     assert "份是新的" not in done.stdout and "不再适用" not in done.stdout, done.stdout
     assert not (workdir / "outbox/templates/教务处").exists() and any((workdir / "outbox/templates/教务部").iterdir())
+    # renamed again, one person's 岗位 changed with it: that form differs beyond the name (to send), the others not
+    wb = openpyxl.load_workbook(roster)
+    next(c for row in wb["部门"].iter_rows() for c in row if c.value == "教务部").value = "教务处"
+    next(c for row in wb["人员"].iter_rows() for c in row if c.value == "考务专员").value = "考务科副科长"
+    wb.save(roster)
+    done = run("generate", "--dir", str(workdir))
+    assert "1 份是新的（教务处/附件3_个人岗位风险点自查表_李娜_0013.xlsx）" in done.stdout, done.stdout
+    assert "部门在名册中改名后按新名称重新生成" in done.stdout, done.stdout
 
 
 def test_init_then_refuses_to_overwrite(tmp_path):

@@ -591,16 +591,21 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
         gone += [p for p in elsewhere if p not in gone and _issued_to(p, set(departments), roster)]
     deleted = []
     made = {ident.key() + (ident.staff_no,): path for path, _, ident, _, _ in jobs}
+    made_risks = {path: ident.risks for path, _, ident, _, _ in jobs}
     for path in gone:
         was = ledger.on_disk(path)
         if was is not None and not ledger.ours(path, was):
             said["kept"].append(ledger.set_aside(path))      # (filled in place: moved, not deleted)
         else:
-            ident = _identity_of(path) if said["new"] else None
-            if ident is not None and (now := made.get(ident.key() + (ident.staff_no,))) in said["new"]:
+            ident = _identity_of(path) if said["new"] or said["answered"] else None
+            now = made.get(ident.key() + (ident.staff_no,)) if ident is not None else None
+            if now is not None and now in said["answered"]:
+                pass                # (its measures all in: listed as such, the earlier one no form that "no longer applies")
+            elif now is not None and now in said["new"] and ident.risks == made_risks[now] and _renamed_only(path, now):
                 # the same form of the same department (person) under a new name: its department renamed in the roster.
                 # The one sent stays good (merge reads it as the department's, department-renamed); it was "new, to
-                # send" and "no longer applies", and the coordinator sent the department every form again
+                # send" and "no longer applies", and the coordinator sent the department every form again. (Not one
+                # that differs otherwise: a measure form pre-filled since, a 岗位 changed in the roster.)
                 said["new"].remove(now)
                 said["renamed"].append(now)
             else:
@@ -722,6 +727,30 @@ def _issued_to(path: Path, codes: set[str], roster) -> bool:
         return True
     person = roster.find_moved(ident.person, ident.staff_no) if ident.person and ident.staff_no else None
     return person is not None and person.department in codes
+
+
+def _renamed_only(old: Path, new: Path) -> bool:
+    """Whether two forms formkit wrote show the same cells but for one name written otherwise in them (the department's,
+    renamed in the roster): the form sheet's texts compared, the new name put back as the old one."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        grids = [[[normalize.to_text(v) for v in row] for row in CalamineWorkbook.from_path(str(p)).get_sheet_by_index(0)
+                  .to_python(skip_empty_area=False)] for p in (old, new)]
+    except Exception:  # noqa: BLE001 - a form that cannot be read back is no evidence
+        return False
+    if len(grids[0]) != len(grids[1]) or any(len(a) != len(b) for a, b in zip(*grids, strict=True)):
+        return False
+    said: tuple[str, str] | None = None          # (new name, old name)
+    for was, now in ((a, b) for ra, rb in zip(*grids, strict=True) for a, b in zip(ra, rb, strict=True) if a != b):
+        if said is None:
+            head = len(os.path.commonprefix([was, now]))
+            tail = len(os.path.commonprefix([was[head:][::-1], now[head:][::-1]]))
+            said = (now[head:len(now) - tail], was[head:len(was) - tail])
+        new_part, old_part = said
+        if (was.replace(old_part, new_part) != now) if old_part else (now.replace(new_part, "") != was):
+            return False
+    return True
 
 
 def _identity_of(path: Path) -> Identity | None:
