@@ -1535,6 +1535,17 @@ def test_department_mismatch(cfg):
     assert "请用下发给“财务处”的表单" in said and "请转告“教务处”改正部门名称" in said, said
 
 
+def test_a_department_slipped_on_ones_own_personal_form_is_ones_own_to_correct(cfg):
+    """张伟 (教务处) returns his own 附件3 with 部门 typed 财务处: returned to him, filed under 教务处, told to write 教务处
+    back (the department forms' wording told him to use 财务处's form or have 教务处 correct it; filed under 财务处, a
+    note said his form was issued before he moved there)."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"部门": "财务处"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "部门"), "department-mismatch")}
+    assert (res.status, res.department, res.person) == ("returned", "JWC", "张伟")
+    assert "请把部门改回“教务处”后发送" in res.findings[0].message, res.findings[0].message
+
+
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
     """李娜 fills 张伟's generated 附件3 (her name, 工号 and post over his) after his own was accepted: hers is returned
     (person-mismatch) as her form, not taken for a later version of his (his risks left the catalogue, he was chased

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
@@ -559,12 +559,19 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             yield F.make(F.DEPARTMENT_RENAMED, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                          detail=issued.name, key="department")
         elif written and found is not issued:
-            yield F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
-                         detail=issued.name, key="department")
+            said = F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
+                          detail=issued.name, key="department")
+            if c.spec.scope == "person":
+                # (one's own form, the reply to oneself: no other department's form to use, nobody to pass it on to)
+                said = replace(said, message=f"表内部门为“{written}”，但这份表单是按名册中的“{issued.name}”下发给本人的；"
+                                             f"请把部门改回“{issued.name}”后发送。如果已调到“{written}”，请告知办公室更新名册。")
+            yield said
             # filed under the department written in it (that department filled another's form): not a later version
             # of the form's owner, whose own accepted form it replaced (its risks gone from the catalogue, the owner
-            # chased as 退回 for what it never sent)
-            c.department = found
+            # chased as 退回 for what it never sent). Not one's own personal form: a slip of one's own (filed under the
+            # other department, it was said to have been issued there before the person moved, person-moved)
+            if c.spec.scope != "person":
+                c.department = found
         return
     if ident and ident.department and written and not found:
         if _other_campaign(ident, ctx.cfg):
