@@ -351,6 +351,23 @@ def test_encrypted_zip_member(tmp_path: Path):
     assert inputs[0].rejection.code in (getattr(F, "ARCHIVE_ENCRYPTED", F.FILE_ENCRYPTED), F.FILE_ENCRYPTED)
 
 
+def test_an_ods_saved_with_a_password_is_encrypted_not_damaged(tmp_path: Path):
+    """LibreOffice's 使用密码保存: an .ods whose manifest lists encryption data (its content.xml ciphertext). It was
+    file-corrupt ("文件已损坏，请重新保存"): the sender re-saved it with the same password."""
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                b'opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" '
+                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                b'manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="9000"><manifest:'
+                b'encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k">'
+                b'<manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc"/>'
+                b'</manifest:encryption-data></manifest:file-entry></manifest:manifest>')
+    data = H.make_zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": os.urandom(4000),
+                       "META-INF/manifest.xml": manifest})
+    inputs, _ = expand(tmp_path, "附件3_张伟.ods", data)
+    assert outcome(inputs) == {"附件3_张伟.ods": (None, F.FILE_ENCRYPTED)}
+    assert "LibreOffice" in inputs[0].rejection.message
+
+
 def test_expanded_bytes_are_bounded_per_inbox_file(tmp_path: Path, monkeypatch):
     inner = H.make_zip({"a.xlsx": H.tiny_xlsx(), "b.xlsx": H.tiny_xlsx()})
     outer = H.make_zip({"1.zip": inner, "2.zip": inner})

@@ -43,7 +43,8 @@ FILE_CORRUPT = _code(
     "文件已损坏，无法打开（{detail}）；请重新保存为 .xlsx 后再发送。")
 FILE_ENCRYPTED = _code(
     "file-encrypted", ERROR, "文件设有密码",
-    "工作簿设有打开密码，无法读取；请在 Excel/WPS 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后重新发送。")
+    "工作簿设有打开密码，无法读取；请在 Excel/WPS 中取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码；LibreOffice："
+    "文件→另存为，不勾选“使用密码保存”）后重新发送。")
 FILE_UNSAFE = _code(
     "file-unsafe", ERROR, "文件结构异常",
     "文件结构异常，出于安全原因未读取（{detail}）；请重新导出表单后发送。")

@@ -496,6 +496,14 @@ def _zip_flavour(data: bytes, name: str, opened: zipfile.ZipFile | None = None) 
                 except safety.UnsafeInput as exc:
                     return _Sniffed("reject", rejection=exc.finding)
             if mime in (_ODS_MIME, _ODS_MIME + b"-template"):
+                manifest = lower.get("meta-inf/manifest.xml")
+                if manifest is not None and zf.getinfo(manifest).file_size <= 1 << 20:
+                    try:
+                        said = safety.read_member(zf, zf.getinfo(manifest))
+                    except safety.UnsafeInput as exc:
+                        return _Sniffed("reject", rejection=exc.finding)
+                    if b"encryption-data" in said:     # saved with a password in LibreOffice (it said "damaged")
+                        return _Sniffed("reject", rejection=findings.make(findings.FILE_ENCRYPTED))
                 return _Sniffed("workbook", kind="ods")
             if mime.startswith(b"application/vnd.oasis.opendocument.text"):
                 return _unknown("OpenDocument 文本文档")
