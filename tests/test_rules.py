@@ -340,6 +340,42 @@ def test_a_category_said_with_its_words_around_it_is_the_category(cfg):
     assert [r.values["category"] for r in res.checked.rows] == ["业务流程", "业务流程"]
 
 
+@pytest.mark.parametrize("form, key, typed, read", [
+    ("附件2", "major", "没涉及", "否"), ("附件2", "major", "均不涉及", "否"), ("附件2", "major", "不涉及重大事项", "否"),
+    ("附件2", "major", "涉及大额资金使用", "是"), ("附件2", "major", "☑是 □否", "是"), ("附件2", "major", "□是 ☑否", "否"),
+    ("附件2", "major", "是□ 否☑", "否"), ("附件2", "major", "□是 □否", None), ("附件2", "major", "☑是 ☑否", None),
+    ("附件2", "major", "不涉及重大决策，但涉及大额资金", None), ("附件2", "major", "涉及待定", None),
+    ("附件1", "role", "领导小组组长", "组长"), ("附件1", "role", "委员", "成员"),
+    ("附件3", "rank", "副处级", "中层干部"), ("附件3", "rank", "科员", "一般干部"), ("附件3", "rank", "普通教师", "专任教师"),
+    ("附件3", "rank", "党总支书记", None),
+    ("附件2", "power_type", "执行权力", "执行"), ("附件2", "power_type", "监督检查", "监督"), ("附件2", "power_type", "行政", "行政管理"),
+    ("附件3", "level", "贰级", "二级"), ("附件3", "level", "第一级", "一级"), ("附件3", "level", "二级风险点", "二级"),
+])
+def test_values_as_offices_type_them(form, key, typed, read):
+    """What staff type into a cell of a fixed vocabulary (probe br): each of these was returned as an error (invalid-choice,
+    invalid-level), or, for 领导小组组长, said to leave the group with no 组长; the ones left open stay errors."""
+    from formkit.validate import coerce
+
+    f = next(c for c in (*FORMS[form].columns, *FORMS[form].header) if c.key == key)
+    value, finding = coerce(f, typed, form, "B9", 0)
+    if read is None:
+        assert finding is not None and finding.severity == "error", (typed, value, finding)
+    else:
+        assert value == read and finding is not None and finding.severity == "warning", (typed, value, finding)
+
+
+@pytest.mark.parametrize("typed", ["待定", "无", "/"])
+def test_no_time_limit_is_asked_about(typed):
+    """完成时限 待定, 无, /: published as the time limit without a word, where an empty cell is asked about (expected)."""
+    from formkit.validate import coerce
+
+    f = FORMS["附件5"].column("deadline")
+    value, finding = coerce(f, typed, "附件5", "F9", 0)
+    assert value == typed and (finding.code, finding.severity, finding.cell) == ("expected", "warning", "F9")
+    assert f"填写为“{typed}”" in finding.message and "长期" in finding.message
+    assert coerce(f, "二〇二三年六月三十日", "附件5", "F9", 0) == ("2023-06-30", None)     # as 2023年6月30日 is
+
+
 def test_a_value_with_a_note_in_brackets_is_the_value(cfg):
     """一级（高）, 二级（中风险）, 是（重要人事任免）, 思想道德方面: the value, said (each returned the form); 一级（低）
     contradicts itself and is still an error."""

@@ -208,6 +208,8 @@ _LEVEL_WORDS = {
     "i级风险": "一级", "ii级风险": "二级", "iii级风险": "三级",
     "高级": "一级", "中级": "二级", "低级": "三级",
     "一般": "二级", "一般风险": "二级", "中等": "二级", "中等风险": "二级",   # the plan: 高风险、一般风险、低风险
+    "壹级": "一级", "贰级": "二级", "叁级": "三级", "第一级": "一级", "第二级": "二级", "第三级": "三级",   # (banker's numerals)
+    "一级风险点": "一级", "二级风险点": "二级", "三级风险点": "三级",
     "high": "一级", "medium": "二级", "middle": "二级", "low": "三级",       # (English: fold drops spaces, lower case)
     "highrisk": "一级", "mediumrisk": "二级", "lowrisk": "三级", "level1": "一级", "level2": "二级", "level3": "三级",
 }
@@ -253,9 +255,23 @@ def level(value: object) -> tuple[str | None, bool]:
     return canon, canon is not None and _unselected(raw) != canon
 
 
-_YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的"}
+_YES = {"是", "y", "yes", "√", "✓", "✔", "✅", "有", "涉及", "true", "1", "对", "是的", "对的", "有的", "属于"}
 _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "未涉及", "false", "0", "没有", "不是", "不是的", "没有的",
-       "无的", "不属于"}
+       "无的", "不属于", "没涉及", "无涉及", "没有涉及", "均不涉及", "均未涉及", "都不涉及", "非"}
+_INVOLVING = re.compile(r"(均|都|并)?(不|未|没有?|无)?涉及(.+)")
+"""涉及大额资金使用, 不涉及重大事项: the answer in its own words, naming the matter (not 不涉及…但涉及…, nor 涉及…？)."""
+_BOX_FIRST = re.compile(r"([□☐☑✅■√✓✔☒▣])\s*(是|否)")
+_BOX_AFTER = re.compile(r"(是|否)\s*([□☐☑✅■√✓✔☒▣])")
+"""☑是 □否, 是□ 否☑: a Word-style box drawn by each answer, one ticked."""
+
+
+def _ticked(raw: str) -> str | None:
+    """The answer whose box is ticked where each answer has a box (before it, or after it, alike), else None."""
+    for found in (_BOX_FIRST.findall(raw), [(b, a) for a, b in _BOX_AFTER.findall(raw)]):
+        if sorted(a for _, a in found) == ["否", "是"]:
+            ticked = [a for box, a in found if box not in "□☐"]
+            return ticked[0] if len(ticked) == 1 else None
+    return None
 _CLAUSE = re.compile(r"[,;:.。]|但是?|而且?|也|并且?")
 """What ends a clause of the words after a 是/否 (not 、: 不涉及重大决策、大额资金使用 denies both)."""
 _DENYING = re.compile(r"不|未|没|无|非|否|低于|以下")
@@ -284,8 +300,13 @@ def _says_other(answer: str, note: str) -> bool:
 
 def yesno(value: object) -> tuple[str | None, bool]:
     raw = to_text(value)
+    if ("□" in raw or "☐" in raw) and (ticked := _ticked(raw)):
+        return ticked, True                 # ☑是 □否 (a box drawn for each answer, one ticked)
     # ✔️ (with the emoji variation selector phones and WPS type), 不涉及“三重一大” (the column's own words)
     key = _bare(fold(raw).replace("\ufe0f", "").replace("三重一大", ""))
+    if key not in _YES and key not in _NO and (said := _INVOLVING.fullmatch(key)) and not _CLAUSE.search(said[3]) \
+            and not _OPEN.search(said[3]) and not re.search(r"涉及|不|未|没|无|是|否", said[3]):
+        return ("否" if said[2] else "是"), True   # 涉及大额资金使用, 不涉及重大事项
     if key not in _YES and key not in _NO and (head := _ANSWER_FIRST.match(key)):
         # 是，大额资金使用: the answer, then why; not one whose why says the opposite (是，不涉及; 否、是; 否，涉及大额资金使用)
         if _says_other(head[1], head[2]):
@@ -325,7 +346,7 @@ def choice(value: object, choices: tuple[str, ...], synonyms: dict[str, str]) ->
             return None, False      # 执行（或决策）, 决策（执行）: another choice in the note
         variant = _bare(noted[0])
     while True:             # 岗位职责方面风险, 外部环境方面的风险: each ending in turn
-        for suffix in ("方面", "风险", "环节", "类", "权", "的"):
+        for suffix in ("方面", "风险", "环节", "类", "权力", "权", "的"):
             if variant.endswith(suffix) and len(variant) > len(suffix) + 1:
                 variant = variant[:-len(suffix)]
                 break

@@ -237,7 +237,13 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
             return text, F.make(F.TOO_LONG, value=_preview(text), detail=_too_long(text, f.max_length), **where)
         if normalize.impossible_date(text):          # 2023-02-30: published as the deadline, unsaid
             return text, F.make(F.DATE_IMPOSSIBLE, value=text, detail="；若是长期执行的措施，可填写“长期”", **where)
-        if text[:1].isdigit() and _A_YEAR.search(text if text.isascii() else unicodedata.normalize("NFKC", text)):
+        if text.strip() in PLACEHOLDERS:
+            # 待定, 无, /: no time limit, published as one, unsaid (an empty cell is asked about: expected)
+            said = F.make(F.EXPECTED, **where)
+            return text, replace(said, value=text, message=f"“{f.label}”填写为“{text.strip()}”，没有写出时限；建议写明完成时间"
+                                                        "（如 2023年6月底前），长期执行的可填写“长期”。")
+        if text.startswith(("二〇", "二零", "二○")) or text[:1].isdigit() and _A_YEAR.search(
+                text if text.isascii() else unicodedata.normalize("NFKC", text)):
             # (２０２６－０６－３０ typed in full-width mode: the same date, it stayed text, out of the filter)
             # a whole date however typed (2023/6/30, 2023.6.30, 2023年6月30日, a date cell with a time) as one date, as
             # 风险目录 writes it (a date, filtered and sorted as one); 2023年6月, 6月底前, 长期 as typed
