@@ -2103,6 +2103,15 @@ def test_a_misplaced_second_director_is_not_counted_in_the_office(cfg):
     assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 3), "leader-role")}
 
 
+def test_a_role_that_cannot_be_read_is_not_also_counted_missing(cfg):
+    """职务 typed outside the list where the 组长 stands: "请从下拉列表中选择" there, not also "领导小组组长应当有且只有一名，
+    当前为 0 名" at the column's label, beside a cell the person reads as the 组长."""
+    rows = [{**LEADERS[0], "职务": "总组长"}, *LEADERS[1:]]
+    path = submit(cfg, "附件1", rows=rows)
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "invalid-choice")}
+
+
 def test_leader_count(cfg):
     rows = [LEADERS[0], {**LEADERS[1], "职务": "组长"}]       # two 组长, no 主任
     path = submit(cfg, "附件1", rows=rows)

@@ -1229,7 +1229,9 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("name" if two else "role"),
                              field="姓名" if two else "职务", value=count, detail=label, row=row.index,
                              key="name" if two else "role")
-        elif not holders and c.rows:   # nobody: the column
+        elif not holders and c.rows and not any(f.code == F.INVALID_CHOICE and f.key == "role" for f in c.findings):
+            # nobody: the column (not where a 职务 could not be read: "请从下拉列表中选择" said there, and "0 名组长"
+            # beside a cell reading 领导小组组长 contradicted what the person sees)
             yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
                          value=0, detail=label)
 
