@@ -462,6 +462,13 @@ def test_a_staff_list_with_a_name_column_beside_its_code_column_reads_the_code(w
                          ["JDX", "机电工程系", "教学系部", "陈立", "张副院长", 2, "机电系"]],
                [["工号", "姓名", "所在部门", "岗位", "职务层级"], ["0101", "王五", "机电系", "教师", "专任教师"]])
     assert [(p.name, p.department) for p in load_config(workdir).roster.staff] == [("王五", "JDX")]
+    # an HR export: 所在单位 holding the departments; 单位 (the college) left of 部门 (the departments): the 部门
+    for head, row in ((["工号", "姓名", "所在单位", "岗位", "职务层级"], ["0101", "王五", "机电工程系", "教师", "专任教师"]),
+                      (["工号", "姓名", "单位", "部门", "岗位", "职务层级"],
+                       ["0101", "王五", "某某学院", "机电工程系", "教师", "专任教师"])):
+        _wb_roster(workdir, [["代码", "名称", "类型", "部门负责人", "分管领导", "应报人数", "简称"],
+                             ["JDX", "机电工程系", "教学系部", "陈立", "张副院长", 2, "机电系"]], [head, row])
+        assert [(p.name, p.department) for p in load_config(workdir).roster.staff] == [("王五", "JDX")], head
 
 
 @pytest.mark.parametrize("edit, year, said", [(("year = 2023\n", ""), 2023, False),      # from the phase dates

@@ -346,8 +346,11 @@ def test_a_category_said_with_its_words_around_it_is_the_category(cfg):
     ("附件2", "major", "是□ 否☑", "否"), ("附件2", "major", "□是 □否", None), ("附件2", "major", "☑是 ☑否", None),
     ("附件2", "major", "不涉及重大决策，但涉及大额资金", None), ("附件2", "major", "涉及待定", None),
     ("附件1", "role", "领导小组组长", "组长"), ("附件1", "role", "委员", "成员"),
-    ("附件3", "rank", "副处级", "中层干部"), ("附件3", "rank", "科员", "一般干部"), ("附件3", "rank", "普通教师", "专任教师"),
-    ("附件3", "rank", "党总支书记", None),
+    ("附件3", "rank", "中层领导干部", "中层干部"), ("附件3", "rank", "科员", "一般干部"), ("附件3", "rank", "普通教师", "专任教师"),
+    ("附件3", "rank", "党总支书记", None), ("附件3", "rank", "副处级", None),     # (院级副职 of a 正处级 college, or 中层)
+    # words after 涉及 that deny or ask: asked about, never read as 是 (probe bu: each was 是, the form accepted)
+    ("附件2", "major", "涉及非重大事项", None), ("附件2", "major", "涉及三重一大以外的事项", None),
+    ("附件2", "major", "涉及日常事务", None), ("附件2", "major", "涉及小额资金", None), ("附件2", "major", "涉及吗", None),
     ("附件2", "power_type", "执行权力", "执行"), ("附件2", "power_type", "监督检查", "监督"), ("附件2", "power_type", "行政", "行政管理"),
     ("附件3", "level", "贰级", "二级"), ("附件3", "level", "第一级", "一级"), ("附件3", "level", "二级风险点", "二级"),
 ])
@@ -3167,6 +3170,25 @@ def test_person_moved_to_another_department(cfg, workdir):
     assert triples(res) == {("附件3", value_ref(path, "姓名"), "person-moved")}
     assert "机电工程系" in next(f for f in res.findings if f.code == "person-moved").message
     assert res.status == "accepted" and [r["风险编号"] for r in a.catalogue] == ["JWC-0012-01"]
+
+
+def test_a_person_moved_who_typed_the_new_department_is_taken_once_the_roster_says_so(cfg, workdir):
+    """张伟 moved to 机电工程系 and typed it over the 部门 of the 附件3 issued to 教务处: returned while the roster says
+    教务处 (asked to write it back, or to have the roster updated); the office updates the roster: his form, as the one
+    with 部门 left as issued is (person-moved). It stayed returned, told the roster said 教务处."""
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"部门": "机电工程系"}, rows=[RISK3])
+    res = run(cfg)[path.name]
+    assert res.status == "returned" and "请告知办公室更新名册" in res.findings[0].message
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS, STAFF
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [(s[0], s[1], "JDX" if s[1] == "张伟" else s[2], s[3], s[4])
+                                                     for s in STAFF])
+    a = analyse(load_config(workdir))
+    res = next(r for r in a.inputs if r.path.endswith(path.name))
+    assert res.status == "accepted" and [f.code for f in res.findings] == ["person-moved"], res.findings
+    assert [r["风险编号"] for r in a.catalogue] == ["JWC-0012-01"]
 
 
 def test_a_date_years_away_is_a_typo(cfg):

@@ -596,7 +596,7 @@ LABEL_ALIASES = {
     "代码": ("部门代码", "编码", "部门编码", "部门编号", "编号", "单位代码", "单位编码"), "名称": ("部门名称", "单位名称", "部门", "单位"), "类型": ("部门类型",),
     "部门负责人": ("负责人",), "分管领导": ("分管校领导", "分管院领导", "分管校(院)领导"), "应报人数": ("人数", "应交人数", "应填人数", "应报人数合计"),
     "简称": ("别称", "曾用名"), "联系邮箱": ("邮箱", "电子邮箱", "email"), "工号": ("职工号", "教工号", "人员编号"),
-    "部门代码": ("所在部门代码", "部门编号", "所在部门编号", "部门编码", "所在部门", "部门", "部门名称"), "职务层级": ("层级", "职级"),
+    "部门代码": ("所在部门代码", "部门编号", "所在部门编号", "部门编码", "所在部门", "部门", "部门名称", "所在单位", "单位"), "职务层级": ("层级", "职级"),
 }
 """Header labels offices use for the roster's columns (a unit in brackets, 应报人数（人）, is dropped anyway)."""
 
@@ -609,26 +609,21 @@ def _roster_key(cell: object) -> str:
     return _UNIT.sub("", key) or key
 
 
-def _column_of(cell: object, columns: dict[str, str], taken: set[str]) -> str | None:
-    key = _roster_key(cell)
-    for label, fieldname in columns.items():
-        if fieldname not in taken and key == _roster_key(label):
-            return fieldname
-    for label, fieldname in columns.items():
-        if fieldname not in taken and key in {_roster_key(a) for a in LABEL_ALIASES.get(label, ())}:
-            return fieldname
-    return None
-
-
 def _header(row: list, columns: dict[str, str]) -> dict[str, int]:
+    """Where each column is: a column headed as the roster's own label wherever it stands, else the first of its aliases
+    found, in the order listed (部门代码 beside a 部门 column of names: the names were read as the codes; 部门 beside a
+    单位 column of the college's name: the 部门)."""
+    keys = [_roster_key(cell) for cell in row]
     index: dict[str, int] = {}
-    exact = {_roster_key(label) for label in columns}
-    for named in (True, False):     # a column headed as the roster's own label wherever it stands, before another one
-        for j, cell in enumerate(row):      # an alias of it names (部门代码 beside a 部门 column of names: both read as
-            if j in index.values() or (_roster_key(cell) in exact) is not named:   # the code, the names taken)
+    for aliased in (False, True):
+        for label, fieldname in columns.items():
+            if fieldname in index:
                 continue
-            if (fieldname := _column_of(cell, columns, set(index))) is not None:
-                index[fieldname] = j
+            for name in (LABEL_ALIASES.get(label, ()) if aliased else (label,)):
+                j = next((j for j, key in enumerate(keys) if key == _roster_key(name) and j not in index.values()), None)
+                if j is not None:
+                    index[fieldname] = j
+                    break
     return index
 
 

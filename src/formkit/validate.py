@@ -564,6 +564,9 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 return
             yield F.make(F.DEPARTMENT_RENAMED, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                          detail=issued.name, key="department")
+        elif written and found is not issued and c.spec.scope == "person" and ident.person \
+                and (now := roster.find_moved(ident.person, ident.staff_no)) is not None and now.department == found.code:
+            return      # the person moved there, the roster says so since: the department they are in (person-moved)
         elif written and found is not issued:
             said = F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                           detail=issued.name, key="department")
