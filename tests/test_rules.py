@@ -2197,6 +2197,27 @@ def test_formula_error(cfg, with_formula):
     assert next(f for f in res.findings if f.code == "formula-error").value == "#DIV/0!"
 
 
+@pytest.mark.parametrize("key, code", [("risk", "formula-error"), ("manifest", "formula-error-blank")])
+def test_words_typed_after_an_equals_sign_are_the_words(cfg, key, code):
+    """=违规收受回扣 typed in LibreOffice (or Excel): a formula showing #NAME?. Still said at the cell, but read as the words
+    and told how to type them: the feedback workbook showed the cell empty (the person's 风险点 gone from the form to
+    correct), its message only "请改为直接填写内容"."""
+    from formkit.merge import merge
+
+    src = _formula_form(cfg, lambda ws, r, c: ws.write_formula(r, c, "=违规收受回扣", None, "#NAME?"), key)
+    (cfg.inbox / "e.xlsx").write_bytes(src.read_bytes())
+    label = FORMS["附件3"].column(key).label
+    cell = table_ref(src, "附件3", label, 0)
+    res = run(cfg)["e.xlsx"]
+    said = next(f for f in res.findings if f.code == code)
+    assert said.cell == cell and "“=违规收受回扣”以“=”开头" in said.message and "#NAME?" in said.message
+    assert res.checked.rows[0].values[key] == "违规收受回扣"
+    if code == "formula-error":         # returned: its feedback workbook holds the words
+        merge(cfg)
+        (fb,) = (cfg.outbox / "反馈").rglob("*.xlsx")
+        assert openpyxl.load_workbook(fb).worksheets[0][cell].value == "违规收受回扣"
+
+
 @pytest.mark.parametrize("key,label,code,severity", [("seq", "序号", "cell-not-used", "info"),
                                                       ("note", "备注", "formula-error-blank", "warning")])
 def test_an_error_value_where_nothing_is_required_is_a_warning(cfg, key, label, code, severity):

@@ -1670,7 +1670,7 @@ def read_workbook(data: bytes, kind: str, forms: dict[str, FormSpec],
         needed, used = _cells_of(sub, forms[sub.form]) if errors and sub.form in forms else (frozenset(),) * 2
         for ref, (formula, shown) in sorted(errors.items(), key=lambda kv: ref_order(kv[0])):
             sub.formula_cells[ref] = formula
-            sub.findings.append(_error_value(sub.sheet, ref, shown, needed, used))
+            sub.findings.append(_error_value(sub.sheet, ref, shown, needed, used, sub, formula.lstrip("=")))
     return sub
 
 
@@ -1728,15 +1728,20 @@ _XLRD_MAX = 8 << 20
 """The largest .xls whose hidden rows and error cells xlrd reads (a form of hundreds of rows is a few hundred KB)."""
 
 
-def _error_value(sheet: str, ref: str, shown: str, needed: frozenset[str], used: frozenset[str]) -> F.Finding:
+def _error_value(sheet: str, ref: str, shown: str, needed: frozenset[str], used: frozenset[str],
+                 sub: Submission | None = None, formula: str = "") -> F.Finding:
     """What an error value (#REF!, #N/A) in a cell is: an error where the cell is required; a warning, read as empty,
     where it is taken but not required (#N/A in 备注); a note where nothing is taken from it (序号, a sign-off, beside
-    the form)."""
-    if ref in needed:
-        return F.make(F.FORMULA_ERROR, sheet=sheet, cell=ref, value=shown)
-    if ref in used:
-        return F.make(F.FORMULA_ERROR_BLANK, sheet=sheet, cell=ref, value=shown)
-    return F.make(F.CELL_NOT_USED, sheet=sheet, cell=ref, detail=f"显示错误值 {shown}")
+    the form). Words after a = (=违规收受回扣, #NAME?) are read as the words, and said how to type them: the feedback
+    workbook showed the cell empty, the person's 风险点 gone from the form to correct."""
+    if ref not in used:
+        return F.make(F.CELL_NOT_USED, sheet=sheet, cell=ref, detail=f"显示错误值 {shown}")
+    said = F.make(F.FORMULA_ERROR if ref in needed else F.FORMULA_ERROR_BLANK, sheet=sheet, cell=ref, value=shown)
+    if sub is not None and _WORDS_AS_FORMULA.fullmatch(formula):
+        _blank_cell(sub, ref, formula)
+        said = replace(said, message=f"这一格填写的“={formula}”以“=”开头，被表格程序当作公式，显示错误值 {shown}；内容应是"
+                                     f"“{formula}”：请去掉开头的“=”后发送（要保留“=”时在前面加英文单引号 '）。")
+    return said
 
 
 _CELL_PICTURE = re.compile(r"^(?:_xlfn\.)?DISPIMG\(", re.IGNORECASE)
@@ -1756,13 +1761,17 @@ def _cells_of(sub: Submission, spec: FormSpec) -> tuple[frozenset[str], frozense
     return frozenset(needed), frozenset(used)
 
 
-def _blank_cell(sub: Submission, ref: str) -> None:
-    """The value read from cell `ref` taken as empty (wherever the submission holds it)."""
+def _blank_cell(sub: Submission, ref: str, value: str = "") -> None:
+    """The value read from cell `ref` taken as empty, or as `value` (wherever the submission holds it)."""
     for values, refs in ((sub.header, sub.header_refs), (sub.signoff, sub.signoff_refs),
                          *((row.values, row.refs) for row in sub.rows)):
         for key, at in refs.items():
             if at == ref and key in values:
-                values[key] = ""
+                values[key] = value
+
+
+_WORDS_AS_FORMULA = re.compile(r"[^()\[\]!:+\-*/^&<>=,\"'$]*[\u4e00-\u9fff][^()\[\]!:+\-*/^&<>=,\"'$]*")
+"""A formula that is words (=违规收受回扣: a = typed before them, taken by LibreOffice or Excel for a formula, #NAME?)."""
 
 
 _DATE1904 = re.compile(rb"""date1904\s*=\s*["'](?:1|true)["']""")
@@ -2310,7 +2319,7 @@ def _read_workbook(wb: CalamineWorkbook, parts: Parts | None, forms: dict[str, F
         for ref, (formula, cached, err, copied) in sorted(formulas.items(), key=lambda kv: ref_order(kv[0])):
             shown = "与上方单元格相同的公式" if copied else f"={formula}" if formula else ""
             if err:     # (#REF! in a 序号 kept as =A8+1 after a row was deleted returned the whole form)
-                sub.findings.append(_error_value(name, ref, err, needed, used))
+                sub.findings.append(_error_value(name, ref, err, needed, used, sub, formula))
             elif _CELL_PICTURE.search(formula):
                 # WPS's picture in a cell (嵌入单元格图片): its cached "value" is the formula's text, not what it shows;
                 # a signature or a stamp (in the sign-off, beside the form) is no content of the form
