@@ -358,6 +358,23 @@ def test_check_outside_a_folder_judges_each_file_alone(workdir, cfg, tmp_path):
     assert done.stdout.splitlines()[-1] == "—— 共检查 2 份：有错误 1，通过 1 ——"
 
 
+def test_check_shows_a_name_the_disk_holds_in_gbk(workdir, cfg, tmp_path):
+    """A file copied from a Windows USB stick keeps its GBK name bytes on Linux: merge shows it decoded, check printed
+    ????3_?¾?.xlsx (and a program reading the screen as UTF-8 failed on it)."""
+    import os
+
+    from formkit.generate import generate_campaign
+    from tests.helpers import fill
+
+    form = next(p for p in generate_campaign(cfg) if "附件3" in p.name and "张伟" in p.name)
+    name = os.fsdecode("附件3_张伟.xlsx".encode("gbk"))
+    fill(form, tmp_path / name, rows=[{"风险类别": "岗位职责", "风险点": "审批把关不严", "风险等级": "二级"}])
+    done = subprocess.run([sys.executable, "-m", "formkit", "check", os.fsencode(name)], capture_output=True,
+                          cwd=tmp_path, timeout=300)
+    out = done.stdout.decode("utf-8")
+    assert "附件3_张伟.xlsx：附件3，通过" in out, out
+
+
 def test_check_exit_codes(workdir, cfg):
     from formkit.generate import generate_campaign
     from tests.helpers import fill

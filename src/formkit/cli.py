@@ -459,7 +459,14 @@ def _heads_not_listed(cfg, chosen: list[str] | None) -> list[str]:
 
 def _shown(text: str) -> str:
     """Text for the terminal: a line break, a tab (a cell typed with Alt+Enter) or a full-width space is a space; any
-    other control character (an escape sequence in a file name that would clear the screen or colour it) is ?."""
+    other control character (an escape sequence in a file name that would clear the screen or colour it) is ?. A name
+    the disk holds in GBK (copied from a Windows USB stick) as merge shows it (it printed ????3_?¾?.xlsx)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        from formkit.intake import readable_name
+
+        text = readable_name(text)
     return "".join(ch if ch.isprintable() else " " if ch in "\n\t\u3000" else "?" for ch in text)
 
 
