@@ -349,7 +349,8 @@ def test_a_category_said_with_its_words_around_it_is_the_category(cfg):
     ("附件3", "rank", "中层领导干部", "中层干部"), ("附件3", "rank", "科员", "一般干部"), ("附件3", "rank", "普通教师", "专任教师"),
     ("附件3", "rank", "党总支书记", None), ("附件3", "rank", "副处级", None),     # (院级副职 of a 正处级 college, or 中层)
     # words after 涉及 that deny or ask: asked about, never read as 是 (probe bu: each was 是, the form accepted)
-    ("附件2", "major", "涉及非重大事项", None), ("附件2", "major", "涉及三重一大以外的事项", None),
+    ("附件2", "major", "涉及三重一大事项", "是"), ("附件2", "major", "涉及10万元以上大额资金", "是"),
+    ("附件2", "major", "涉及0项", None), ("附件2", "major", "涉及非重大事项", None), ("附件2", "major", "涉及三重一大以外的事项", None),
     ("附件2", "major", "涉及日常事务", None), ("附件2", "major", "涉及小额资金", None), ("附件2", "major", "涉及吗", None),
     ("附件2", "power_type", "执行权力", "执行"), ("附件2", "power_type", "监督检查", "监督"), ("附件2", "power_type", "行政", "行政管理"),
     ("附件3", "level", "贰级", "二级"), ("附件3", "level", "第一级", "一级"), ("附件3", "level", "二级风险点", "二级"),
@@ -1585,6 +1586,25 @@ def test_a_department_slipped_on_ones_own_personal_form_is_ones_own_to_correct(c
     assert "请把部门改回“教务处”后发送" in res.findings[0].message, res.findings[0].message
 
 
+def test_a_departments_form_for_anyone_filled_by_another_departments_person(workdir):
+    """No staff list: 教务处's 附件3 for anyone in it, filled by a 机电工程系 teacher who wrote his department: the department
+    forms' advice (use your own department's form), filed under the one written; it was told "按名册中的“教务处”下发给本人
+    的；请把部门改回“教务处”", and doing so filed his risks under 教务处."""
+    from formkit.config import load_config
+    from formkit.workspace import write_roster
+    from tests.conftest import DEPARTMENTS
+
+    write_roster(workdir / "名册.xlsx", DEPARTMENTS, [])
+    cfg = load_config(workdir)
+    blank_form = next(p for p in generate_campaign(cfg, "risks") if p.name.startswith("附件3") and "教务处" in p.name)
+    path = fill(blank_form, cfg.inbox / "王五.xlsx", header={"姓名": "王五", "部门": "机电工程系", "岗位": "教师",
+                                                            "职务层级": "专任教师", "填表日期": DAY}, rows=[RISK3])
+    res = run(cfg)[path.name]
+    said = next(f for f in res.findings if f.code == "department-mismatch")
+    assert res.status == "returned" and res.department == "JDX"
+    assert "请用下发给“机电工程系”的表单" in said.message and "下发给本人" not in said.message, said.message
+
+
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
     """李娜 fills 张伟's generated 附件3 (her name, 工号 and post over his) after his own was accepted: hers is returned
     (person-mismatch) as her form, not taken for a later version of his (his risks left the catalogue, he was chased
@@ -2113,6 +2133,12 @@ def test_a_role_that_cannot_be_read_is_not_also_counted_missing(cfg):
     path = submit(cfg, "附件1", rows=rows)
     res = run(cfg)[path.name]
     assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "invalid-choice")}
+    # an unreadable 职务 naming no 组长 (秘书长 for a 成员) hides nothing: no 组长 is still said (probe by)
+    rows = [{**LEADERS[0], "职务": "秘书长"}, *LEADERS[1:]]
+    path = submit(cfg, "附件1", rows=rows, name="秘书长.xlsx")
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "invalid-choice"),
+                            ("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
 
 
 def test_leader_count(cfg):

@@ -244,7 +244,7 @@ PERSON_AMBIGUOUS = _code(
     "名册中{detail}，看不出这份表是哪一位“{value}”的；请在“工号”一栏填写本人的工号。")
 PERSON_MOVED = _code(
     "person-moved", INFO, "人员已调到其他部门",
-    "“{value}”在名册中现属于{detail}；本表是按原部门下发的，仍按表中的部门汇总（风险编号不变），无需重报。如名册有误，请办公室更正。")
+    "“{value}”在名册中现属于{detail}；本表是按原部门下发的，仍按下发时的部门汇总（风险编号不变），无需重报。如名册有误，请办公室更正。")
 PERSON_DEPARTMENT = _code(
     "person-department", WARNING, "部门与名册不符",
     "“{value}”在名册中属于{detail}，表内写的是另一个部门；这份表不是下发的原表（没有表单标识），已按名册归入{detail}"

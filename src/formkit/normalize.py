@@ -260,9 +260,10 @@ _NO = {"否", "n", "no", "×", "✗", "❌", "✖", "x", "无", "不涉及", "�
        "无的", "不属于", "没涉及", "无涉及", "没有涉及", "均不涉及", "均未涉及", "都不涉及", "非"}
 _INVOLVING = re.compile(r"(均|都|并)?(不|未|没有?|无)?涉及(.+)")
 """涉及大额资金使用, 不涉及重大事项: the answer in its own words, naming the matter (not 不涉及…但涉及…, nor 涉及…？)."""
-_MAJOR_MATTER = re.compile(r"重大|大额|重要|人事|任免")
+_MAJOR_MATTER = re.compile(r"重大|大额|重要|人事|任免|三重一大|大宗|基建|招标|投标|招投标")
 """What a 涉及… must name to say 是: a matter of 三重一大 itself (涉及大额资金使用), not any matter (涉及日常事务)."""
-_NOT_QUITE = re.compile(r"非|以外|之外|一般|日常|小额|少量|零星|[0０零]|吗|么|与否|涉及|不|未|没|无|是|否")
+_NOT_QUITE = re.compile(r"非|以外|之外|一般|日常|小额|少量|零星|(?<![0-9０-９])[0０零](?![0-9０-９.．万千百十元])|吗|么|与否|涉及|不|未|没|"
+                        r"无|是|否")
 """Words by which a 涉及… / 不涉及… may say the other answer, or ask (涉及非重大事项, 涉及三重一大以外的事项, 涉及吗)."""
 _BOX_FIRST = re.compile(r"([□☐☑✅■√✓✔☒▣])\s*(是|否)")
 _BOX_AFTER = re.compile(r"(是|否)\s*([□☐☑✅■√✓✔☒▣])")
@@ -307,8 +308,9 @@ def yesno(value: object) -> tuple[str | None, bool]:
     if ("□" in raw or "☐" in raw) and (ticked := _ticked(raw)):
         return ticked, True                 # ☑是 □否 (a box drawn for each answer, one ticked)
     # ✔️ (with the emoji variation selector phones and WPS type), 不涉及“三重一大” (the column's own words)
-    key = _bare(fold(raw).replace("\ufe0f", "").replace("三重一大", ""))
-    if key not in _YES and key not in _NO and (said := _INVOLVING.fullmatch(key)) and not _CLAUSE.search(said[3]) \
+    whole = _bare(fold(raw).replace("\ufe0f", ""))
+    key = whole.replace("三重一大", "")
+    if key not in _YES and key not in _NO and (said := _INVOLVING.fullmatch(whole)) and not _CLAUSE.search(said[3]) \
             and not _OPEN.search(said[3]) and not _NOT_QUITE.search(said[3]) \
             and (said[2] or _MAJOR_MATTER.search(said[3])):
         # 涉及大额资金使用, 不涉及重大事项; cautious (a correct answer asked about costs a reply, a wrong one read stands

@@ -568,9 +568,12 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 and (now := roster.find_moved(ident.person, ident.staff_no)) is not None and now.department == found.code:
             return      # the person moved there, the roster says so since: the department they are in (person-moved)
         elif written and found is not issued:
+            # (one's own personal form: not the department's 附件3 for anyone in it, issued to nobody by name, which a
+            # person of another department filled: told to write the issued department, his rows were filed there)
+            own_form = c.spec.scope == "person" and bool(ident.person)
             said = F.make(F.DEPARTMENT_MISMATCH, sheet=c.sub.sheet, cell=ref, field="部门", value=written,
                           detail=issued.name, key="department")
-            if c.spec.scope == "person":
+            if own_form:
                 # (one's own form, the reply to oneself: no other department's form to use, nobody to pass it on to)
                 said = replace(said, message=f"表内部门为“{written}”，但这份表单是按名册中的“{issued.name}”下发给本人的；"
                                              f"请把部门改回“{issued.name}”后发送。如果已调到“{written}”，请告知办公室更新名册。")
@@ -579,7 +582,7 @@ def department(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # of the form's owner, whose own accepted form it replaced (its risks gone from the catalogue, the owner
             # chased as 退回 for what it never sent). Not one's own personal form: a slip of one's own (filed under the
             # other department, it was said to have been issued there before the person moved, person-moved)
-            if c.spec.scope != "person":
+            if not own_form:
                 c.department = found
         return
     if ident and ident.department and written and not found:
@@ -1232,9 +1235,10 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                 yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=row.refs.get("name" if two else "role"),
                              field="姓名" if two else "职务", value=count, detail=label, row=row.index,
                              key="name" if two else "role")
-        elif not holders and c.rows and not any(f.code == F.INVALID_CHOICE and f.key == "role" for f in c.findings):
-            # nobody: the column (not where a 职务 could not be read: "请从下拉列表中选择" said there, and "0 名组长"
-            # beside a cell reading 领导小组组长 contradicted what the person sees)
+        elif not holders and c.rows and not any(f.code == F.INVALID_CHOICE and f.key == "role" and role in (f.value or "")
+                                                 for f in c.findings):
+            # nobody: the column (not where a 职务 naming it could not be read, 总组长: "请从下拉列表中选择" said there,
+            # and "0 名组长" beside a cell the person reads as the 组长 contradicted what they see; 秘书长 is no 组长)
             yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
                          value=0, detail=label)
 
