@@ -18,7 +18,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
@@ -192,6 +192,9 @@ ROW = st.fixed_dictionaries({
 @PROPS
 @given(post=CELL_TEXT.filter(plain_header_text), day=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2099, 12, 31))),
        rows=st.lists(ROW, min_size=1, max_size=6), sign=CELL_TEXT.filter(plain_header_text))
+@example(post="", day=None, sign="", rows=[   # (a risk typed again for its second 主要表现形式: one risk, row-repeated)
+    {"风险类别": "思想道德", "风险点": "0", "主要表现形式": "", "风险等级": "一级", "涉及“三重一大”": "是", "备注": ""},
+    {"风险类别": "思想道德", "风险点": "0", "主要表现形式": "=", "风险等级": "一级", "涉及“三重一大”": "是", "备注": ""}])
 def test_generate_fill_read_returns_what_was_filled(template, post, day, rows, sign):
     with tempfile.TemporaryDirectory(dir=template.parent) as tmp:
         dst = Path(tmp) / "filled.xlsx"
@@ -215,12 +218,27 @@ def test_generate_fill_read_returns_what_was_filled(template, post, day, rows, s
         assert sub.header["date"] in (day or "", )
         label = {c.key: c.label for c in A3.columns}
         got = [{label[k]: normalize.to_text(v) for k, v in r.values.items() if k != "seq"} for r in sub.rows]
-        # a row is read when any of its cells shows something (the category always does)
-        assert got == [{k: normalize.to_text(v) for k, v in row.items()} for row in rows]
-        for i, r in enumerate(sub.rows):
-            assert r.excel_row == hr + 1 + i
+        # a row is read when any of its cells shows something (the category always does); one typed again but for
+        # another 主要表现形式 is its next line (row-repeated), the cell it came from where the row above had none
+        want: list[dict] = []
+        at: list[dict] = []             # each row read: the offset of the typed row each of its cells comes from
+        for i, row in enumerate(rows):
+            typed = {k: normalize.to_text(v) for k, v in row.items()}
+            more, above = typed["主要表现形式"], want[-1] if want else None
+            if above and typed["风险点"] and more and more != above["主要表现形式"] and all(
+                    typed[k] == above[k] for k in typed if k != "主要表现形式"):
+                if not above["主要表现形式"]:
+                    at[-1]["主要表现形式"] = i
+                above["主要表现形式"] = f"{above['主要表现形式']}\n{more}" if above["主要表现形式"] else more
+            else:
+                want.append(typed)
+                at.append(dict.fromkeys(typed, i))
+        assert got == want
+        for r, offsets in zip(sub.rows, at, strict=True):
+            assert r.excel_row == hr + 1 + offsets["风险点"]
             assert {k: ref for k, ref in r.refs.items()} == {
-                k: f"{openpyxl.utils.get_column_letter(cols[label[k]])}{hr + 1 + i}" for k in r.refs}
+                k: f"{openpyxl.utils.get_column_letter(cols[label[k]])}{hr + 1 + offsets.get(label[k], offsets['风险点'])}"
+                for k in r.refs}
 
 
 # -- nothing is lost --------------------------------------------------------------------------------------------
