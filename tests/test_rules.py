@@ -1605,6 +1605,19 @@ def test_a_departments_form_for_anyone_filled_by_another_departments_person(work
     assert "请用下发给“机电工程系”的表单" in said.message and "下发给本人" not in said.message, said.message
 
 
+def test_the_people_a_responsibility_cell_names_are_kept_as_typed(cfg):
+    """责任人 names people, posts and groups (probe ca): 郑海 罗斌 is two people (it was 郑海罗斌, a name nobody has), a
+    post on a line of its own is kept (任课教师⏎辅导员 lost 辅导员, 梁雪⏎基建管理员 lost 基建管理员), a name spaced to line
+    it up is one (张 伟)."""
+    submit(cfg, "附件2", "JWC", rows=[{**POWER, "责任人": "罗斌　郑海"},
+                                      {**POWER, "权力事项": "教材选用", "责任人": "梁雪\n基建管理员"}])
+    submit(cfg, "附件4", "JWC", rows=[{**RISK4, "责任人": "郑海 罗斌"}, {**RISK4B, "责任人": "任课教师\n辅导员"},
+                                      {**RISK4, "风险点": "监考不严", "责任人": "张 伟"}])
+    a = analyse(cfg)
+    assert [p["责任人"] for p in a.powers] == ["罗斌、郑海", "梁雪、基建管理员"]
+    assert [r["责任人"] for r in a.catalogue] == ["郑海、罗斌", "任课教师、辅导员", "张伟"]
+
+
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
     """李娜 fills 张伟's generated 附件3 (her name, 工号 and post over his) after his own was accepted: hers is returned
     (person-mismatch) as her form, not taken for a later version of his (his risks left the catalogue, he was chased

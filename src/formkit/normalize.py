@@ -131,6 +131,21 @@ def _name_lines(text: str) -> list[str] | None:
     return rest if all(map(_one_name, rest)) else None
 
 
+def people_text(value: object) -> str:
+    """A 责任人 cell as the outputs show it: whoever it names, every line kept (a title, a post or a group of people is as
+    much a 责任人 as a name: 任课教师⏎辅导员, 梁雪⏎基建管理员), apart by 、; names apart by a space are two (郑海 罗斌), a name
+    typed with a space to line it up one (张 伟). person_name reads one person: it made 郑海 罗斌 郑海罗斌 and dropped
+    辅导员."""
+    parts = []
+    for line in to_text(value).split("\n"):
+        words = line.replace("\u3000", " ").split()
+        if len(words) > 1 and all(_HAN.fullmatch(w) and len(w) >= 2 for w in words):
+            parts += words
+        elif line.strip():
+            parts += [person_name(n) for n in _NAMES_APART.split(line.strip()) if n.strip()]
+    return "、".join(dict.fromkeys(p for p in parts if p))
+
+
 def names_in(value: object) -> list[str]:
     """The people a cell names, one per line or apart by 、，；: [刘洪, 周建国]; a title on a line of its own (刘洪 ⏎ 党委书记),
     a note in brackets, a name going on over the line (艾尔肯· ⏎ 吐尔逊) are no one else."""

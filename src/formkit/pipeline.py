@@ -1176,7 +1176,7 @@ def _risk_row(cfg: Config, res: InputResult, c: Checked, row, rid: str, columns:
         level,                                                          # 风险等级
         _shared(iso_text(v.get("major"))),                                 # 涉及三重一大
         _shared(iso_text(v.get("power_item"))),                            # 关联权力事项
-        _shared(normalize.person_name(v.get("owner"))) if not personal else person,     # 责任人
+        _shared(normalize.people_text(v.get("owner"))) if not personal else person,     # 责任人
         "", "", "", "",                                                 # 关键环节 防控措施 工作程序 完成时限
         direct,                                                         # 直接管理
         supervisor,                                                     # 监督负责
@@ -1344,7 +1344,7 @@ def _consolidate(a: Analysis) -> None:
             a.powers.append({
                 "部门": c.department.name if c.department else "", "序号": row.index + 1,
                 "权力事项": iso_text(v.get("power_item")), "权力类别": iso_text(v.get("power_type")),
-                "职权依据": iso_text(v.get("basis")), "行使岗位": iso_text(v.get("post")), "责任人": normalize.person_name(v.get("owner")),
+                "职权依据": iso_text(v.get("basis")), "行使岗位": iso_text(v.get("post")), "责任人": normalize.people_text(v.get("owner")),
                 "运行流程": iso_text(v.get("process")), "涉及三重一大": iso_text(v.get("major")), "备注": iso_text(v.get("note")),
                 "来源文件": res.raw.file_path, "来源位置": f"{c.sub.sheet}!{row.at('power_item')}",
             })
