@@ -1618,6 +1618,17 @@ def test_the_people_a_responsibility_cell_names_are_kept_as_typed(cfg):
     assert [r["责任人"] for r in a.catalogue] == ["郑海、罗斌", "任课教师、辅导员", "张伟"]
 
 
+def test_a_return_dated_to_its_month_is_no_question(cfg):
+    """填表日期 2023年3月 (how offices date a return): a note (it was date-unclear, a warning, and a 【请核实】 reply to a correct
+    form)."""
+    from formkit.write.feedback import needs_feedback
+
+    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023年3月"})
+    res = run(cfg)[path.name]
+    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-month-only")}
+    assert res.status == "accepted" and not needs_feedback(res)
+
+
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
     """李娜 fills 张伟's generated 附件3 (her name, 工号 and post over his) after his own was accepted: hers is returned
     (person-mismatch) as her form, not taken for a later version of his (his risks left the catalogue, he was chased
@@ -3172,7 +3183,7 @@ VALIDATION_CODES = {
     "department-unknown", "department-mismatch", "department-name-differs", "department-renamed", "department-code-retired", "department-merged", "department-gone", "department-removed", "person-mismatch", "person-not-listed", "person-name-variant", "person-unknown", "person-moved", "person-department", "person-left", "staff-no-mismatch", "person-renamed", "staff-no-corrected",
     "identity-campaign", "form-version", "mail-too-deep", "mail-too-large", "leader-role", "leader-count", "formula-uncached", "formula-error", "formula-error-blank", "cell-picture", "cell-picture-blank", "cell-not-used",
     "formula-cached", "column-renamed", "column-extra", "measures-on-risk-form", "column-missing", "table-not-found", "header-pasted-over", "multiple-forms", "forms-apart", "resent-older", "sheet-not-read", "sheet-other-content", "hidden-sheet-rows", "person-ambiguous",
-    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-hints", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "row-repeated", "item-at-post", "post-heading", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "sheet-copy-same", "versions-together", "merges-damaged", "campaign-renamed",
+    "identity-missing", "identity-mismatch", "row-not-merged", "rows-not-read-more", "merged-rows", "sheet-continued", "column-dropped", "header-repeated", "header-hints", "header-reordered", "merged-risk-rows", "header-below-rows", "rows-hidden", "form-pasted-below", "signoff-in-table", "row-continued", "date-month-only", "row-repeated", "item-at-post", "post-heading", "column-shifted", "section-heading", "category-heading", "ditto", "ditto-nothing-above", "row-not-read", "date-as-number", "rows-of-others", "split-versions", "sheet-copies", "sheet-copy-same", "versions-together", "merges-damaged", "campaign-renamed",
 }
 
 

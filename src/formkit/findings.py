@@ -379,6 +379,9 @@ INVALID_DATE = _code(
 DATE_UNCLEAR = _code(
     "date-unclear", WARNING, "日期无法识别",
     "“{field}”不是可以识别的日期（“{value}”），未按日期使用；请按 2023-03-15 的格式填写。")
+DATE_MONTH_ONLY = _code(
+    "date-month-only", INFO, "日期只写到月份",
+    "“{field}”只写到月份（“{value}”），没有作为具体日期使用；无需处理。")
 DATE_IMPOSSIBLE = _code(
     "date-impossible", WARNING, "日期不存在",
     "“{field}”填写的“{value}”不是存在的日期（月份或日子超出范围），请核对后按 2023-06-30 的格式填写{detail}。")

@@ -212,6 +212,10 @@ def _typed_into_a_date_cell(raw: datetime, where: dict) -> tuple[str, F.Finding]
     return read, F.make(F.DATE_TYPED_AS_NUMBER, value=typed, detail=read, **where)
 
 
+_YEAR_MONTH = re.compile(r"\s*(?:19|20)\d\d\s*年\s*(?:[1-9]|1[0-2]|0[1-9])\s*月份?\s*")
+"""A date written to its month only (2023年3月)."""
+
+
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
     """Canonical value of one cell and at most one finding about it."""
     text = normalize.to_text(raw)
@@ -258,6 +262,9 @@ def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) 
         if parsed is None:      # an error where the date is required; else a warning (forms.md: 填表日期 is "want")
             if f.need != "req" and normalize.impossible_date(text):     # 2026-11-31: no such day (not "unrecognisable")
                 return text, F.make(F.DATE_IMPOSSIBLE, value=text, **where)
+            if f.need != "req" and _YEAR_MONTH.fullmatch(text):
+                # 2023年3月: how offices date a return, no day to read (a warning drew a "please check" reply)
+                return text, F.make(F.DATE_MONTH_ONLY, value=text, **where)
             return text, F.make(F.INVALID_DATE if f.need == "req" else F.DATE_UNCLEAR, value=text, **where)
         if as_text:
             code = F.DATE_AS_NUMBER if isinstance(raw, int | float) and not isinstance(raw, bool) else F.DATE_AS_TEXT
