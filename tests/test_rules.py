@@ -350,7 +350,9 @@ def test_a_category_said_with_its_words_around_it_is_the_category(cfg):
     ("附件3", "rank", "党总支书记", None), ("附件3", "rank", "副处级", None),     # (院级副职 of a 正处级 college, or 中层)
     # words after 涉及 that deny or ask: asked about, never read as 是 (probe bu: each was 是, the form accepted)
     ("附件2", "major", "涉及三重一大事项", "是"), ("附件2", "major", "涉及10万元以上大额资金", "是"),
-    ("附件2", "major", "涉及0项", None), ("附件2", "major", "涉及非重大事项", None), ("附件2", "major", "涉及三重一大以外的事项", None),
+    ("附件2", "major", "涉及0项", None), ("附件2", "major", "涉及非重大事项", None),
+    ("附件2", "major", "不属于“三重一大”事项", "否"), ("附件2", "major", "非三重一大事项", "否"),
+    ("附件2", "major", "属于三重一大事项", "是"), ("附件2", "major", "涉及三重一大以外的事项", None),
     ("附件2", "major", "涉及日常事务", None), ("附件2", "major", "涉及小额资金", None), ("附件2", "major", "涉及吗", None),
     ("附件2", "power_type", "执行权力", "执行"), ("附件2", "power_type", "监督检查", "监督"), ("附件2", "power_type", "行政", "行政管理"),
     ("附件3", "level", "贰级", "二级"), ("附件3", "level", "第一级", "一级"), ("附件3", "level", "二级风险点", "二级"),
@@ -1610,12 +1612,14 @@ def test_the_people_a_responsibility_cell_names_are_kept_as_typed(cfg):
     post on a line of its own is kept (任课教师⏎辅导员 lost 辅导员, 梁雪⏎基建管理员 lost 基建管理员), a name spaced to line
     it up is one (张 伟)."""
     submit(cfg, "附件2", "JWC", rows=[{**POWER, "责任人": "罗斌　郑海"},
-                                      {**POWER, "权力事项": "教材选用", "责任人": "梁雪\n基建管理员"}])
-    submit(cfg, "附件4", "JWC", rows=[{**RISK4, "责任人": "郑海 罗斌"}, {**RISK4B, "责任人": "任课教师\n辅导员"},
-                                      {**RISK4, "风险点": "监考不严", "责任人": "张 伟"}])
+                                      {**POWER, "权力事项": "教材选用", "责任人": "宋佳\n各食堂经理"}])
+    owners = ["郑海 罗斌", "任课教师\n辅导员", "张 伟", "欧阳 娜娜", "艾尔肯·\n吐尔逊", "孙丽\n处长", "处长 孙丽"]
+    submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险点": f"风险{i}", "责任人": o} for i, o in enumerate(owners)])
     a = analyse(cfg)
-    assert [p["责任人"] for p in a.powers] == ["罗斌、郑海", "梁雪、基建管理员"]
-    assert [r["责任人"] for r in a.catalogue] == ["郑海、罗斌", "任课教师、辅导员", "张伟"]
+    assert [p["责任人"] for p in a.powers] == ["罗斌、郑海", "宋佳、各食堂经理"]
+    # (one person stays one, 欧阳 娜娜 and 艾尔肯·⏎吐尔逊 too; a title by a name is the name's, not a second 责任人)
+    assert [r["责任人"] for r in a.catalogue] == ["郑海、罗斌", "任课教师、辅导员", "张伟", "欧阳娜娜", "艾尔肯·吐尔逊",
+                                                  "孙丽（处长）", "孙丽（处长）"]
 
 
 def test_a_return_dated_to_its_month_is_no_question(cfg):
@@ -1623,10 +1627,11 @@ def test_a_return_dated_to_its_month_is_no_question(cfg):
     form)."""
     from formkit.write.feedback import needs_feedback
 
-    path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": "2023年3月"})
-    res = run(cfg)[path.name]
-    assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-month-only")}
-    assert res.status == "accepted" and not needs_feedback(res)
+    for i, month in enumerate(["2023年3月", "2023-03", "二〇二三年三月"]):
+        path = submit(cfg, "附件3", "JWC", "张伟", header={"填表日期": month}, name=f"月{i}.xlsx")
+        res = run(cfg)[path.name]
+        assert triples(res) == {("附件3", value_ref(path, "填表日期"), "date-month-only")}, month
+        assert res.status == "accepted" and not needs_feedback(res)
 
 
 def test_a_colleague_filling_anothers_form_does_not_replace_it(cfg):
@@ -2163,6 +2168,9 @@ def test_a_role_that_cannot_be_read_is_not_also_counted_missing(cfg):
     res = run(cfg)[path.name]
     assert triples(res) == {("附件1", table_ref(path, "附件1", "职务", 0), "invalid-choice"),
                             ("附件1", table_ref(path, "附件1", "职务"), "leader-count")}
+    rows = [{**LEADERS[0], "职务": "副组长x"}, *LEADERS[1:]]       # (a 副组长 is no 组长: probe cb)
+    path = submit(cfg, "附件1", rows=rows, name="副组长.xlsx")
+    assert ("附件1", table_ref(path, "附件1", "职务"), "leader-count") in triples(run(cfg)[path.name])
 
 
 def test_leader_count(cfg):

@@ -131,19 +131,44 @@ def _name_lines(text: str) -> list[str] | None:
     return rest if all(map(_one_name, rest)) else None
 
 
+_COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 夏侯 尉迟 公孙 长孙 宇文 端木 轩辕 独孤 南宫 西门 "
+                                "百里 呼延 万俟 闻人 澹台 公冶 宗政 濮阳 申屠 太史 钟离".split())
+
+
+def _a_person(word: str) -> bool:
+    """Whether a word is most likely one person's Chinese name: two or three characters (four after a 复姓), no title,
+    no office, no group (全体人员, 各任课教师)."""
+    return _HAN.fullmatch(word) is not None and (2 <= len(word) <= 3 or (len(word) == 4 and word[:2] in _COMPOUND_SURNAMES)) \
+        and not _TITLE_END.search(word) and not _UNIT_END.search(word) and not re.search(r"全体|各|人员|们", word)
+
+
 def people_text(value: object) -> str:
-    """A 责任人 cell as the outputs show it: whoever it names, every line kept (a title, a post or a group of people is as
-    much a 责任人 as a name: 任课教师⏎辅导员, 梁雪⏎基建管理员), apart by 、; names apart by a space are two (郑海 罗斌), a name
-    typed with a space to line it up one (张 伟). person_name reads one person: it made 郑海 罗斌 郑海罗斌 and dropped
-    辅导员."""
-    parts = []
-    for line in to_text(value).split("\n"):
+    """A 责任人 cell as the outputs show it: whoever it names, every line kept (a post or a group of people is as much a
+    责任人 as a name: 任课教师⏎辅导员, 梁雪⏎基建科全体人员), apart by 、; two names apart by a space are two (郑海 罗斌), a
+    name spaced to line it up one (张 伟, 欧阳 娜娜); a title by a name is the name's (孙丽⏎处长, 处长 孙丽: 孙丽（处长）); a
+    name going on over the line at its dot one (艾尔肯·⏎吐尔逊). person_name reads one person: it made 郑海 罗斌 郑海罗斌
+    and dropped 辅导员."""
+    text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", to_text(value))
+    parts: list[str] = []
+    for line in text.split("\n"):
         words = line.replace("\u3000", " ").split()
-        if len(words) > 1 and all(_HAN.fullmatch(w) and len(w) >= 2 for w in words):
-            parts += words
+        if len(words) > 1 and all(_HAN.fullmatch(w) for w in words) and not any(
+                map(_a_person, ["".join(words)])) and sum(map(_a_person, words)) + sum(map(_a_title, words)) == len(words):
+            parts += words          # 郑海 罗斌, 处长 孙丽 (not 欧阳 娜娜, 张 伟: one name spaced)
         elif line.strip():
             parts += [person_name(n) for n in _NAMES_APART.split(line.strip()) if n.strip()]
-    return "、".join(dict.fromkeys(p for p in parts if p))
+    people: list[str] = []
+    for i, part in enumerate(parts):
+        # a title beside a name, after it or before it, is that name's (not a group's: 宋佳⏎各食堂经理)
+        titled = _a_title(part) and not re.search(r"全体|各", part)
+        if titled and people and _a_person(people[-1]) and (i < 1 or not _a_title(parts[i - 1])):
+            people[-1] = f"{people[-1]}（{part}）"
+        elif _a_person(part) and people and _a_title(people[-1]) and not re.search(r"全体|各", people[-1]) \
+                and (i < 2 or not _a_person(parts[i - 2])):
+            people[-1] = f"{part}（{people[-1]}）"
+        else:
+            people.append(part)
+    return "、".join(dict.fromkeys(p for p in people if p))
 
 
 def names_in(value: object) -> list[str]:
@@ -325,6 +350,9 @@ def yesno(value: object) -> tuple[str | None, bool]:
     # ✔️ (with the emoji variation selector phones and WPS type), 不涉及“三重一大” (the column's own words)
     whole = _bare(fold(raw).replace("\ufe0f", ""))
     key = whole.replace("三重一大", "")
+    if key not in _YES and key not in _NO and "三重一大" in whole \
+            and (plain := re.sub(r"[\"'“”「」]|事项|范围|内容", "", key)) in _YES | _NO:
+        key = plain                 # 不属于“三重一大”事项, 非三重一大事项, 属于三重一大范围: the answer in the column's words
     if key not in _YES and key not in _NO and (said := _INVOLVING.fullmatch(whole)) and not _CLAUSE.search(said[3]) \
             and not _OPEN.search(said[3]) and not _NOT_QUITE.search(said[3]) \
             and (said[2] or _MAJOR_MATTER.search(said[3])):

@@ -212,8 +212,9 @@ def _typed_into_a_date_cell(raw: datetime, where: dict) -> tuple[str, F.Finding]
     return read, F.make(F.DATE_TYPED_AS_NUMBER, value=typed, detail=read, **where)
 
 
-_YEAR_MONTH = re.compile(r"\s*(?:19|20)\d\d\s*年\s*(?:[1-9]|1[0-2]|0[1-9])\s*月份?\s*")
-"""A date written to its month only (2023年3月)."""
+_YEAR_MONTH = re.compile(r"\s*(?:(?:19|20)\d\d|[二][〇零○][一二三四五六七八九〇零○]{2})\s*(?:年\s*(?:0?[1-9]|1[0-2]|十[一二]?|[一二三四五六七八九])"
+                         r"\s*月份?|[-/](?:0?[1-9]|1[0-2]))\s*")
+"""A date written to its month only (2023年3月, 2023-03, 2023/3, 二〇二三年三月; not 2023.3, a number a date cell may hold)."""
 
 
 def coerce(f: Field, raw: object, sheet: str, ref: str | None, row: int | None) -> tuple[object, F.Finding | None]:
@@ -1243,7 +1244,7 @@ def leadership(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              field="姓名" if two else "职务", value=count, detail=label, row=row.index,
                              key="name" if two else "role")
         elif not holders and c.rows and not any(f.code == F.INVALID_CHOICE and f.key == "role" and role in (f.value or "")
-                                                 for f in c.findings):
+                                                 and "副" + role not in (f.value or "") for f in c.findings):
             # nobody: the column (not where a 职务 naming it could not be read, 总组长: "请从下拉列表中选择" said there,
             # and "0 名组长" beside a cell the person reads as the 组长 contradicted what they see; 秘书长 is no 组长)
             yield F.make(F.LEADER_COUNT, sheet=c.sub.sheet, cell=c.sub.column_refs.get("role"), field="职务",
