@@ -519,6 +519,18 @@ def test_forwarded_mail_keeps_its_own_provenance(tmp_path: Path):
     assert [s.path for s in skipped] == []
 
 
+def test_a_mail_forwarded_as_a_file_is_forwarded_too(tmp_path: Path):
+    """QQ Mail and 163 forward "作为附件" as application/octet-stream 某某.eml: the same as a message/rfc822 part, its
+    reply to whoever forwarded it (it went to the colleague, the secretary who collected the forms never told)."""
+    inner = H.make_eml(subject="附件3 李四", from_="lisi@example.edu.cn")
+    mail = H.make_eml([], subject="转发：附件3 李四", date="Wed, 08 Mar 2023 08:00:00 +0800",
+                      extra_parts=[H.attachment_part("李四的自查表.eml", inner)])
+    (only,) = expand(tmp_path, "fw.eml", mail)[0]
+    assert only.path == "fw.eml!李四的自查表.eml!附件4.xlsx"
+    assert only.mail["address"] == "lisi@example.edu.cn" and only.mail["forwarded_by"] == "zhangsan@example.edu.cn"
+    assert only.mail["date"] == "2023-03-07T10:15:00+08:00"
+
+
 def test_mail_without_a_form(tmp_path: Path):
     inputs, skipped = expand(tmp_path, "m.eml", H.inline_image_eml())
     (only,) = inputs

@@ -1063,6 +1063,15 @@ MAX_ENTRIES = safety.MAX_MEMBERS
 """Most members one inbox file may hold, counted through its archives and mails (a zip of zips of zips)."""
 
 
+def _forwarded_by(inner: dict, outer: dict | None) -> None:
+    """A mail forwarded inside another: who sent it to the office (address), whom a reply goes to, and the mail the
+    reply answers."""
+    if outer and (sender := outer.get("forwarded_by") or outer.get("reply_to") or outer.get("address")):
+        inner["forwarded_by"] = sender
+        if outer.get("message_id"):
+            inner["replies_to"] = outer["message_id"]
+
+
 class _TooManyEntries(Exception):
     """The inbox file being expanded holds more than MAX_ENTRIES members."""
 
@@ -1195,7 +1204,9 @@ class _Expander:
                     self.expand_mail(one, self.unique(path, f"第{i}封邮件.eml"), mtime, zdepth, depth + 1,
                                      in_mailbox=True)
             else:
-                self.expand_mail(data, path, mtime, zdepth, depth + 1)
+                # (a mail attached as a file, application/octet-stream 某某.eml, as QQ Mail and 163 forward "作为附件":
+                # forwarded as a message/rfc822 part is, its reply to whoever forwarded it)
+                self.expand_mail(data, path, mtime, zdepth, depth + 1, outer=mail if where == "mail" else None)
             return
         rejection = found.rejection
         assert rejection is not None
@@ -1310,7 +1321,7 @@ class _Expander:
 
     # mail ----------------------------------------------------------------------------------------------
     def expand_mail(self, data: bytes, path: str, mtime: float | None, zdepth: int, depth: int,
-                    in_mailbox: bool = False) -> None:
+                    in_mailbox: bool = False, outer: dict | None = None) -> None:
         """One mail's attachments (its forms, forwarded mails, archives). in_mailbox: one of many mails of a mailbox
         export, where a mail with no attachment at all is the correspondence around the forms ("收到，月底前报送"):
         listed as skipped, not a mail that lacks its form."""
@@ -1345,6 +1356,7 @@ class _Expander:
         self.not_forms = []
         if in_mailbox:
             prov["mailbox"] = True      # one of a mailbox export's mails (pipeline: the office's other mail in it)
+        _forwarded_by(prov, outer)
         try:
             self.mail_parts(msg, path, prov, _mail_time(prov, mtime), zdepth, depth, counter=[0])
         except RecursionError:
@@ -1425,10 +1437,7 @@ class _Expander:
             name = part_filename(part)
         except Exception:  # noqa: BLE001 - malformed headers of the forwarded mail
             inner_prov, name = {"from": "", "date": None, "subject": ""}, None
-        if outer and (sender := outer.get("forwarded_by") or outer.get("reply_to") or outer.get("address")):
-            inner_prov["forwarded_by"] = sender      # who sent it to the office (address): whom a reply goes to
-            if outer.get("message_id"):
-                inner_prov["replies_to"] = outer["message_id"]       # (and the mail the reply answers)
+        _forwarded_by(inner_prov, outer)
         name = name or _clean_name((inner_prov["subject"] or "转发的邮件")[:60] + ".eml")
         inner_path = self.unique(path, name)
         if depth >= MAX_NESTING:
