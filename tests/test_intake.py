@@ -444,6 +444,13 @@ def test_mail_provenance(tmp_path: Path):
     ("Sun, 31 Mar 2024 16:30:00 CET", "2024-03-31T16:30:00+01:00"),
     ("Sun, 31 Mar 2024 16:30 JST", "2024-03-31T16:30:00+09:00"),
     ("2023年3月7日 星期二 上午10:00", "2023-03-07T10:00:00+08:00"),
+    # a 12-hour clock (Outlook in English, a US locale): PM was dropped or read as a zone, a correction sent at 3:20 PM
+    # lost to the draft of 9:00 AM (probe cc); 上午12:05 is five past midnight
+    ("Friday, March 17, 2023 3:20 PM", "2023-03-17T15:20:00+08:00"),
+    ("Fri, 17 Mar 2023 3:20 PM", "2023-03-17T15:20:00+08:00"),
+    ("Fri, 17 Mar 2023 03:20:41 PM +0800", "2023-03-17T15:20:41+08:00"),
+    ("Fri, 17 Mar 2023 12:30 AM +0800", "2023-03-17T00:30:00+08:00"),
+    ("2023年3月17日 上午12:05", "2023-03-17T00:05:00+08:00"),
 ])
 def test_mail_date(tmp_path: Path, date, expected):
     inputs, _ = expand(tmp_path, "m.eml", H.make_eml(date=date))

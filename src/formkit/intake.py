@@ -706,7 +706,7 @@ def _plain_mail_date(text: str) -> datetime | None:
     m = _PLAIN_DATE.match(unicodedata.normalize("NFKC", text).strip())
     if m is None:
         return None
-    hour = int(m[5] or 0) + (12 if m[4] == "下午" and int(m[5] or 0) < 12 else 0)
+    hour = int(m[5] or 0) % (12 if m[4] else 24) + (12 if m[4] == "下午" else 0)     # (上午12:05 is 00:05)
     zone = _CHINA
     if m[8]:
         offset = timedelta(hours=int(m[9]), minutes=int(m[10] or 0))
@@ -717,6 +717,7 @@ def _plain_mail_date(text: str) -> datetime | None:
         return None
 
 
+_TWELVE_HOUR = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?(?![A-Za-z])")
 _ZONE_AFTER_GMT = re.compile(r"\b(?:GMT|UTC)\s*([+-])(\d{1,2}):?(\d{2})?(?!\d)")
 _ZONE_NOTE = re.compile(r"\s*[（(][^()（）]{0,40}[)）]\s*$")
 _ZONE_GIVEN = re.compile(r"[+-]\d{4}\b|\b(?:GMT|UTC?|Z|[ECMP][SD]T)\b")
@@ -735,6 +736,9 @@ def header_date(text: str) -> datetime | None:
     if len(text) > 200:         # (no date is that long; 100,000 spaces inside one took a pattern 81 s)
         return None
     t = _ZONE_NOTE.sub("", " ".join(text.split()))
+    # a 12-hour clock (Outlook's "Friday, March 17, 2023 3:20 PM", 3:20 PM +0800): PM was dropped, read as a zone
+    t = _TWELVE_HOUR.sub(lambda m: f"{int(m[1]) % 12 + (12 if m[4].lower() == 'p' else 0):02d}:{m[2]}"
+                                   + (f":{m[3]}" if m[3] else ""), t)
     t = _ZONE_AFTER_GMT.sub(lambda m: f"{m[1]}{int(m[2]):02d}{m[3] or '00'}", t)
     t = re.sub(r"\bCST\b", "+0800", t)
     # zone names Python does not know (a colleague abroad: CET read as 北京时间, seven hours off)
