@@ -451,6 +451,7 @@ def test_mail_provenance(tmp_path: Path):
     ("Fri, 17 Mar 2023 03:20:41 PM +0800", "2023-03-17T15:20:41+08:00"),
     ("Fri, 17 Mar 2023 12:30 AM +0800", "2023-03-17T00:30:00+08:00"),
     ("2023年3月17日 上午12:05", "2023-03-17T00:05:00+08:00"),
+    ("2023/3/17 3:20 PM", "2023-03-17T15:20:00+08:00"),
 ])
 def test_mail_date(tmp_path: Path, date, expected):
     inputs, _ = expand(tmp_path, "m.eml", H.make_eml(date=date))
@@ -536,6 +537,12 @@ def test_a_mail_forwarded_as_a_file_is_forwarded_too(tmp_path: Path):
     assert only.path == "fw.eml!李四的自查表.eml!附件4.xlsx"
     assert only.mail["address"] == "lisi@example.edu.cn" and only.mail["forwarded_by"] == "zhangsan@example.edu.cn"
     assert only.mail["date"] == "2023-03-07T10:15:00+08:00"
+    # zipped, or saved with a mailbox's From line (probe cd): forwarded just the same
+    for name, data in (("转来的邮件.zip", H.make_zip({"李四的自查表.eml": inner})),
+                       ("李四的自查表.eml", b"From lisi@example.edu.cn Tue Mar  7 10:15:00 2023\n" + inner)):
+        mail = H.make_eml([], subject="转发：附件3 李四", extra_parts=[H.attachment_part(name, data)])
+        (only,) = expand(tmp_path, f"fw-{len(name)}.eml", mail)[0]
+        assert only.mail["forwarded_by"] == "zhangsan@example.edu.cn", (name, only.mail)
 
 
 def test_mail_without_a_form(tmp_path: Path):

@@ -748,7 +748,7 @@ def header_date(text: str) -> datetime | None:
     except (TypeError, ValueError, IndexError, OverflowError):
         parts = None
     if parts is None:
-        return _plain_mail_date(text)
+        return _plain_mail_date(t)      # (as rewritten: 2023/3/17 3:20 PM on a 12-hour clock)
     try:
         when = datetime(*parts[:6])
     except (TypeError, ValueError, OverflowError):
@@ -1200,17 +1200,18 @@ class _Expander:
         if found.what == "mail":
             if depth >= MAX_NESTING:
                 self.reject(path, data, mtime, mail, findings.make(findings.MAIL_TOO_DEEP, detail=MAX_NESTING))
+            # (a mail attached as a file, application/octet-stream 某某.eml, as QQ Mail and 163 forward "作为附件", or
+            # zipped, or saved with a mailbox's From line: forwarded as a message/rfc822 part is, its reply to whoever
+            # forwarded it; `mail` is that mail's, None for a file of the inbox itself)
             elif data.startswith(b"From "):
                 mails = split_mbox(data)
                 if len(mails) == 1:
-                    self.expand_mail(mails[0], path, mtime, zdepth, depth + 1)
+                    self.expand_mail(mails[0], path, mtime, zdepth, depth + 1, outer=mail)
                 for i, one in enumerate(mails if len(mails) > 1 else (), 1):
                     self.expand_mail(one, self.unique(path, f"第{i}封邮件.eml"), mtime, zdepth, depth + 1,
-                                     in_mailbox=True)
+                                     in_mailbox=True, outer=mail)
             else:
-                # (a mail attached as a file, application/octet-stream 某某.eml, as QQ Mail and 163 forward "作为附件":
-                # forwarded as a message/rfc822 part is, its reply to whoever forwarded it)
-                self.expand_mail(data, path, mtime, zdepth, depth + 1, outer=mail if where == "mail" else None)
+                self.expand_mail(data, path, mtime, zdepth, depth + 1, outer=mail)
             return
         rejection = found.rejection
         assert rejection is not None

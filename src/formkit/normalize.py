@@ -133,39 +133,38 @@ def _name_lines(text: str) -> list[str] | None:
 
 _COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 夏侯 尉迟 公孙 长孙 宇文 端木 轩辕 独孤 南宫 西门 "
                                 "百里 呼延 万俟 闻人 澹台 公冶 宗政 濮阳 申屠 太史 钟离".split())
+_BARE_TITLE = re.compile(r"(?:党委|党总支|党支部|系|院|处|科|部|室|馆|所|中心)?副?(?:书记|院长|校长|主任|处长|部长|科长|经理|馆长|"
+                         r"所长|组长|会计|出纳|教授|讲师|干事|秘书|专员|负责人)")
+"""A title alone, no one's name in it (处长, 系主任; not 王处长, 张伟处长: a person named by it)."""
+_BULLET = re.compile(r"^\s*(?:[•●◆◇▪■□·・‧\-*]|\d{1,2}[.、．)）]|[(（]\d{1,2}[)）])\s*")
 
 
-def _a_person(word: str) -> bool:
-    """Whether a word is most likely one person's Chinese name: two or three characters (four after a 复姓), no title,
-    no office, no group (全体人员, 各任课教师)."""
-    return _HAN.fullmatch(word) is not None and (2 <= len(word) <= 3 or (len(word) == 4 and word[:2] in _COMPOUND_SURNAMES)) \
-        and not _TITLE_END.search(word) and not _UNIT_END.search(word) and not re.search(r"全体|各|人员|们", word)
+def _one_person(text: str) -> bool:
+    """Whether a text is most likely one person's Chinese name: two or three characters, four after a 复姓."""
+    return _HAN.fullmatch(text) is not None and (2 <= len(text) <= 3 or (len(text) == 4 and text[:2] in _COMPOUND_SURNAMES)) \
+        and not _TITLE_END.search(text)
 
 
 def people_text(value: object) -> str:
-    """A 责任人 cell as the outputs show it: whoever it names, every line kept (a post or a group of people is as much a
-    责任人 as a name: 任课教师⏎辅导员, 梁雪⏎基建科全体人员), apart by 、; two names apart by a space are two (郑海 罗斌), a
-    name spaced to line it up one (张 伟, 欧阳 娜娜); a title by a name is the name's (孙丽⏎处长, 处长 孙丽: 孙丽（处长）); a
-    name going on over the line at its dot one (艾尔肯·⏎吐尔逊). person_name reads one person: it made 郑海 罗斌 郑海罗斌
-    and dropped 辅导员."""
-    text = re.sub(r"\s*\n\s*(?=[·•.．・])|(?<=[·•.．・])\s*\n\s*", "", to_text(value))
+    """A 责任人 cell as the outputs show it: whoever it names, every line and every word apart by a space kept (a post,
+    an office or a group is as much a 责任人 as a name: 任课教师⏎辅导员, 教务处 王芳, 王芳 张老师), apart by 、; a name
+    spaced to line it up is one (张 伟, 欧阳 娜娜), one going on over the line at its dot too (艾尔肯·⏎吐尔逊); a bare title on
+    a line by a name is the name's (孙丽⏎处长: 孙丽（处长）); bullets (• 王芳) are none of it. person_name reads one person:
+    it made 郑海 罗斌 郑海罗斌 and dropped 辅导员."""
+    text = re.sub(r"(?<=[\u3400-\u9fff][·・‧])\s*\n\s*(?=[\u3400-\u9fff])", "", to_text(value))
     parts: list[str] = []
     for line in text.split("\n"):
-        words = line.replace("\u3000", " ").split()
-        if len(words) > 1 and all(_HAN.fullmatch(w) for w in words) and not any(
-                map(_a_person, ["".join(words)])) and sum(map(_a_person, words)) + sum(map(_a_title, words)) == len(words):
-            parts += words          # 郑海 罗斌, 处长 孙丽 (not 欧阳 娜娜, 张 伟: one name spaced)
-        elif line.strip():
-            parts += [person_name(n) for n in _NAMES_APART.split(line.strip()) if n.strip()]
+        line = _BULLET.sub("", line).strip().rstrip("。．.，,；;")
+        for piece in (p.strip() for p in _NAMES_APART.split(line)):
+            words = piece.replace("\u3000", " ").split()
+            if len(words) > 1 and all(_HAN.fullmatch(w) for w in words) and not _one_person("".join(words)):
+                parts += words      # 郑海 罗斌, 教务处 王芳, 任课教师 辅导员
+            elif piece:
+                parts.append(person_name(piece))
     people: list[str] = []
-    for i, part in enumerate(parts):
-        # a title beside a name, after it or before it, is that name's (not a group's: 宋佳⏎各食堂经理)
-        titled = _a_title(part) and not re.search(r"全体|各", part)
-        if titled and people and _a_person(people[-1]) and (i < 1 or not _a_title(parts[i - 1])):
+    for part in parts:
+        if _BARE_TITLE.fullmatch(part) and people and _one_person(people[-1]):
             people[-1] = f"{people[-1]}（{part}）"
-        elif _a_person(part) and people and _a_title(people[-1]) and not re.search(r"全体|各", people[-1]) \
-                and (i < 2 or not _a_person(parts[i - 2])):
-            people[-1] = f"{part}（{people[-1]}）"
         else:
             people.append(part)
     return "、".join(dict.fromkeys(p for p in people if p))
