@@ -324,6 +324,29 @@ def test_re_sent_risk_forms_keep_numbers_when_posts_share_a_risk_or_a_row_goes(c
     assert not list((workdir / "outbox/反馈").rglob("张伟_措施_反馈.*"))
 
 
+def test_the_row_of_a_withdrawn_risk_typed_over_with_the_risk_added_is_its_measure(cfg, workdir):
+    """张伟 re-sends his 附件3 without his first risk and with another; on the 附件5 issued before, he types the new risk
+    over the withdrawn one's row, with its measure (probe ce): that risk's measure, said (risk-id-other-row); it was
+    "withdrawn, 无需处理" and the new risk "not in the table", his measure lost."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "risks")
+    measures = generate_campaign(cfg, "measures", accepted=analyse(cfg))
+    fill(_find(paths, "附件3", "张伟"), workdir / "inbox/张伟_重报.xlsx", header={"填表日期": "2023-04-20"}, rows=[
+        {"风险类别": "思想道德", "风险点": "接受学生家长宴请", "主要表现形式": "吃请收礼", "风险等级": "三级"},
+        {"风险类别": "岗位职责", "风险点": "监考安排徇私照顾", "主要表现形式": "照顾熟人", "风险等级": "三级"}])
+    merge(cfg)
+    fill(_find(measures, "附件5", "张伟"), workdir / "inbox/张伟_措施.xlsx", header={"填表日期": "2023-04-25"}, by_risk_id={
+        "JWC-0012-01": {"风险点": "监考安排徇私照顾", "防控措施": "监考安排随机抽签", "完成时限": "长期"},
+        "JWC-0012-02": {"防控措施": "拒绝宴请", "完成时限": "长期"}})
+    result = merge(cfg)
+    cat = {r["风险点"]: (r["风险编号"], r["防控措施"]) for r in result.analysis.catalogue if r["姓名"] == "张伟"}
+    assert cat["监考安排徇私照顾"][1] == "监考安排随机抽签" and cat["接受学生家长宴请"][1] == "拒绝宴请", cat
+    zhang = next(r for r in result.analysis.inputs if r.path == "inbox/张伟_措施.xlsx")
+    assert zhang.status == "accepted"
+    assert [(f.code, f.value) for f in zhang.findings if f.code.startswith("risk")] == [
+        ("risk-id-other-row", "JWC-0012-01")], zhang.findings
+
+
 @pytest.mark.parametrize("rounds", ["one merge", "two merges"])
 def test_a_row_corrected_as_the_feedback_asked_leaves_no_gap_in_the_numbers(cfg, workdir, rounds):
     """教务处's first 附件4 is returned (row 2: 风险等级 特级 and a 风险点 of 301 characters); the row corrected as the feedback

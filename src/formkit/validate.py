@@ -1633,7 +1633,14 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=rid, row=row.index, key="risk_id")
                 above = ("pending", rid)
                 continue
-            if rid not in by_id and rid in carried:     # pre-filled, then deleted from the re-sent 附件3/4
+            # the row of a risk deleted from the re-sent 附件3/4 typed over with a risk added there (its 风险点 word for word,
+            # a measure for it): that risk's measure, said (it was "withdrawn, 无需处理" and the new risk "not in the
+            # table", the department's measure lost)
+            reused = _risk_named(scope, text, rid) if rid not in by_id and rid in carried and text \
+                and iso_text(row.values.get("measure", "")) else None
+            if reused is not None and reused["风险编号"] in carried:
+                reused = None       # (another pre-filled risk's row: handled below, its number was changed)
+            if rid not in by_id and rid in carried and reused is None:     # pre-filled, then deleted from the re-sent 附件3/4
                 elsewhere = (ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks).get(rid)
                 if elsewhere is not None and elsewhere["层级"] == "个人" and elsewhere["防控措施"]:
                     # someone's risk this department form answered while they were off the staff list, answered by
@@ -1646,7 +1653,12 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
                              value=rid, row=row.index, key="risk_id")
                 above = ("withdrawn", rid)
                 continue
-            if rid not in by_id:
+            if reused is not None:
+                yield F.make(F.RISK_ID_OTHER_ROW, sheet=c.sub.sheet, cell=row.refs.get("risk_id"), field="风险编号",
+                             value=rid, detail=f"“{_preview(reused['风险点'])}”，编号 {reused['风险编号']}",
+                             row=row.index, key="risk_id")
+                match = reused
+            elif rid not in by_id:
                 other = _risk_named(scope, text, rid) if text else None
                 if prefilled and other is not None and other["风险编号"] in carried:
                     # a pre-filled number overwritten, its row otherwise intact: the number was changed
