@@ -92,6 +92,22 @@ def test_generate_after_a_department_is_renamed_says_the_forms_sent_stay_good(wo
     assert "部门在名册中改名后按新名称重新生成" in done.stdout, done.stdout
 
 
+def test_generate_after_a_person_moved_says_the_form_they_had_still_counts(workdir):
+    """李娜 moved from 教务处 to 财务处 in the roster: her 附件3 written under 财务处 was "new, to send" (and the one she had
+    "no longer applies"): filled again, it replaced her accepted risks, where merge takes the one she had as hers."""
+    assert run("generate", "--dir", str(workdir), "-q").returncode == 0
+    roster = workdir / "名册.xlsx"
+    wb = openpyxl.load_workbook(roster)
+    cell = next(c for row in wb["人员"].iter_rows() for c in row if c.value == "李娜")
+    wb["人员"].cell(cell.row, cell.column + 1).value = "CWC"
+    wb.save(roster)
+    done = run("generate", "--dir", str(workdir))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 份是名册中调到其他部门的人员按新部门生成的（财务处/附件3_个人岗位风险点自查表_李娜_0013.xlsx），已交回原表的不必再发" \
+        in done.stdout, done.stdout
+    assert "份是新的" not in done.stdout and "不再适用" not in done.stdout and "没有需要发出" not in done.stdout
+
+
 def test_init_then_refuses_to_overwrite(tmp_path):
     target = tmp_path / "活动"
     assert run("init", str(target)).returncode == 0

@@ -387,20 +387,26 @@ def _generate(args, cfg) -> int:
         return "、".join(_shown(p.relative_to(root).as_posix()) for p in found[:n]) + ("等" if len(found) > n else "")
 
     _say(args, f"已生成 {len(paths)} 份表单，位于 {root}")
-    if changes.get("same") or changes.get("changed") or changes.get("answered") or changes.get("renamed"):
+    if any(changes.get(k) for k in ("same", "changed", "answered", "renamed", "moved")):
         # generated again: which forms differ from the ones already there (all were rewritten: the coordinator sent
         # every form again, to people who had returned theirs)
         differ = changes["changed"] + changes["new"]
         same = len(changes["same"])
-        rest = [f"{same} 份与上次相同（已发出的不必重发）"] if same or not (changes["answered"] or changes["renamed"]) else []
+        rest = [f"{same} 份与上次相同（已发出的不必重发）"] if same or not (
+            changes["answered"] or changes["renamed"] or changes["moved"]) else []
         if changes["answered"]:     # (re-generated after measures came: pre-filled with them, nothing left to fill)
             rest.append(f"{len(changes['answered'])} 份措施表的每一行都已预填收到的措施（已交齐，不必重发）")
+        if changes["moved"]:        # (a person moved to another department in the roster: the form they had still counts)
+            rest.append(f"{len(changes['moved'])} 份是名册中调到其他部门的人员按新部门生成的（{listed(changes['moved'], 5)}），"
+                        "已交回原表的不必再发（原表仍然有效），还没交的发新表即可")
         if changes["renamed"]:      # (the department renamed in the roster: the forms it has are still its own)
             rest.append(f"{len(changes['renamed'])} 份是部门在名册中改名后按新名称重新生成的（{listed(changes['renamed'], 5)}），"
                         "已发出的旧表仍然有效、收回后照常汇总，不必重发")
         if differ:
             _say(args, f"与上次生成的相比：{len(changes['changed'])} 份内容有变化、{len(changes['new'])} 份是新的"
                        f"（{listed(differ)}），需要发出；其余 " + "，".join(rest) + "。")
+        elif changes["moved"]:
+            _say(args, "与上次生成的相比：" + "，".join(rest) + "。")
         elif changes["answered"] or changes["renamed"]:
             _say(args, "没有需要发出的表单：" + "，".join(rest) + "。")
         else:
@@ -428,7 +434,8 @@ def _generate(args, cfg) -> int:
         if blank:
             _say(args, f"{len(blank)} 个部门还没有已接收的部门风险点（附件4 未报、被退回或待改正），它们的附件6 是空白表："
                        + "、".join(blank[:10]) + ("等" if len(blank) > 10 else "") + "；附件4 接收后再运行一次即可预填。")
-    if (changes.get("same") or changes.get("answered")) and not changes.get("changed") and not changes.get("new"):
+    if (changes.get("same") or changes.get("answered") or changes.get("renamed")) and not changes.get("changed") \
+            and not changes.get("new") and not changes.get("moved"):
         # (generated again with nothing new to send: "send the forms in templates/" contradicted the line above)
         _say(args, "下一步：没有需要发出的表单；收回的文件原样放进 inbox/，然后运行 formkit merge。")
     else:

@@ -451,7 +451,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     forms to send again); one formkit wrote before is replaced; one changed since formkit wrote it (the coordinator's
     own 附件1 filled in place, a form saved over) is moved to outbox/已改动的表单/ first, never overwritten nor removed.
     `changes` receives the paths by what happened: "new", "changed", "same", "renamed" (written again under the
-    department's new name, the one sent before still good), "kept" (where each edited one went),
+    department's new name, the one sent before still good), "moved" (a person's form under the department the roster
+    moved them to, the one issued before still good), "kept" (where each edited one went),
     "answered" (a measure form that differs only as every row of it now carries the measure accepted for it).
 
     Forms of this stage that an earlier run wrote and this one does not (a department or person no longer in
@@ -543,7 +544,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     if prefilled is not None:
         prefilled.append(sum(content.prefilled_rows for _, _, _, content, _ in jobs))
     ledger = _Ledger(cfg.outbox)
-    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": [], "answered": [], "renamed": []}
+    said: dict[str, list[Path]] = {"new": [], "changed": [], "same": [], "kept": [], "answered": [], "renamed": [],
+                                   "moved": []}
     for i, (path, spec, ident, content, dept) in enumerate(jobs, 1):
         first, n = path, 2
         while path.as_posix().casefold() in taken:   # two people of one name and no 工号: one file each
@@ -592,6 +594,8 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
     deleted = []
     made = {ident.key() + (ident.staff_no,): path for path, _, ident, _, _ in jobs}
     made_risks = {path: ident.risks for path, _, ident, _, _ in jobs}
+    by_person = {(ident.form, ident.campaign, ident.person, ident.staff_no): path for path, _, ident, _, _ in jobs
+                 if ident.person and ident.staff_no}
     for path in gone:
         was = ledger.on_disk(path)
         if was is not None and not ledger.ours(path, was):
@@ -601,6 +605,13 @@ def generate_campaign(cfg: Config, stage: str = "risks", departments: list[str] 
             now = made.get(ident.key() + (ident.staff_no,)) if ident is not None else None
             if now is not None and now in said["answered"]:
                 pass                # (its measures all in: listed as such, the earlier one no form that "no longer applies")
+            elif now is None and ident is not None and ident.person and ident.staff_no and (moved := by_person.get(
+                    (ident.form, ident.campaign, ident.person, ident.staff_no))) in said["new"]:
+                # the person's form under the department the roster moved them to: the one issued before still counts
+                # (merge takes it as theirs, person-moved); "new, to send" only, they were asked to fill it again, their
+                # accepted risks replaced by what they typed anew
+                said["new"].remove(moved)
+                said["moved"].append(moved)
             elif now is not None and now in said["new"] and ident.risks == made_risks[now] and _renamed_only(path, now):
                 # the same form of the same department (person) under a new name: its department renamed in the roster.
                 # The one sent stays good (merge reads it as the department's, department-renamed); it was "new, to
