@@ -895,6 +895,9 @@ def test_a_risk_registered_after_the_measures_comes_back_as_a_row_to_fill(cfg, w
     assert said and all("必填" in text for text in said.values())
     step = table_header_row(fb, ["关键环节"])[1]["关键环节"]
     assert all("必填" in fb.cell(rows_of[rid], step).comment.text for rid in later)
+    # every cell of that row says what it is alike (完成时限 said "补回的风险点", the others "新登记的风险点": probe ce)
+    limit = table_header_row(fb, ["完成时限"])[1]["完成时限"]
+    assert all("新登记的风险点" in fb.cell(rows_of[rid], limit).comment.text for rid in later)
     fixed = workdir / "inbox/教务处_措施_补.xlsx"
     shutil.copy(fb_path, fixed)
     wb = openpyxl.load_workbook(fixed)

@@ -300,8 +300,8 @@ def _marks(res: InputResult, c, risks: Mapping, roster) -> tuple[list[F.Finding]
                     # said to be only "suggested", the form sent back with the measure alone was returned for it)
                     marks[(i, col.key)] = f"【提醒】这一行是新登记的风险点，补报防控措施时请一并填写“{col.label}”（必填）。"
                     needed.append(replace(F.make(F.REQUIRED, field=col.label, row=i, key=col.key), severity=F.WARNING))
-                else:
-                    marks[(i, col.key)] = f"【提醒】这一行是补回的风险点，建议填写“{col.label}”。"
+                else:           # (a risk registered since: "新登记", as its other cells say, not "补回")
+                    marks[(i, col.key)] = f"【提醒】这一行是{'新登记' if rid in later else '补回'}的风险点，建议填写“{col.label}”。"
                     needed.append(F.make(F.EXPECTED, field=col.label, row=i, key=col.key))
     for f in res.findings:
         if f.code == F.RISK_WITHDRAWN and f.row is not None and f.key:
