@@ -1608,19 +1608,20 @@ def test_a_departments_form_for_anyone_filled_by_another_departments_person(work
 
 
 def test_the_people_a_responsibility_cell_names_are_kept_as_typed(cfg):
-    """责任人 names people, posts and groups (probe ca): 郑海 罗斌 is two people (it was 郑海罗斌, a name nobody has), a
-    post on a line of its own is kept (任课教师⏎辅导员 lost 辅导员, 梁雪⏎基建管理员 lost 基建管理员), a name spaced to line
-    it up is one (张 伟)."""
+    """责任人 names people, posts and groups (probe ca): kept as typed (郑海 罗斌 was 郑海罗斌, a name nobody has), a post on
+    a line of its own too (任课教师⏎辅导员 lost 辅导员), a name spaced to line it up is the name (张 伟)."""
     submit(cfg, "附件2", "JWC", rows=[{**POWER, "责任人": "罗斌　郑海"},
                                       {**POWER, "权力事项": "教材选用", "责任人": "宋佳\n各食堂经理"}])
-    owners = {"郑海 罗斌": "郑海、罗斌", "任课教师\n辅导员": "任课教师、辅导员", "张 伟": "张伟", "欧阳 娜娜": "欧阳娜娜",
-              "艾尔肯·\n吐尔逊": "艾尔肯·吐尔逊", "孙丽\n处长": "孙丽（处长）",
-              # (probe cd: a person named by a title is a person; a line of posts or offices keeps each; bullets are none)
-              "王芳 张老师": "王芳、张老师", "张伟处长\n李娜": "张伟处长、李娜", "任课教师 辅导员": "任课教师、辅导员",
-              "教务处 王芳": "教务处、王芳", "• 王芳\n• 李娜": "王芳、李娜", "王芳．\n李娜．": "王芳、李娜"}
+    owners = {"郑海 罗斌": "郑海 罗斌", "任课教师\n辅导员": "任课教师、辅导员", "张 伟": "张伟", "欧阳 娜娜": "欧阳娜娜",
+              "艾尔肯·\n吐尔逊": "艾尔肯·吐尔逊", "艾尔肯．\n吐尔逊": "艾尔肯·吐尔逊", "孙丽\n处长": "孙丽（处长）",
+              "赵强\n党委书记、处长": "赵强（党委书记、处长）",
+              # (probes cd, cf: entries as typed, none glued, split or invented; bullets and full stops are none of them)
+              "王芳 张老师": "王芳 张老师", "张伟处长\n李娜": "张伟处长、李娜", "教务处 王芳": "教务处 王芳",
+              "• 王芳\n• 李娜": "王芳、李娜", "王芳．\n李娜．": "王芳、李娜", "王小明　张　伟": "王小明 张 伟",
+              "经办人、科长、处长": "经办人、科长、处长", "李明、处长": "李明、处长"}
     submit(cfg, "附件4", "JWC", rows=[{**RISK4, "风险点": f"风险{i}", "责任人": o} for i, o in enumerate(owners)])
     a = analyse(cfg)
-    assert [p["责任人"] for p in a.powers] == ["罗斌、郑海", "宋佳、各食堂经理"]
+    assert [p["责任人"] for p in a.powers] == ["罗斌 郑海", "宋佳、各食堂经理"]
     # (one person stays one, 欧阳 娜娜 and 艾尔肯·⏎吐尔逊 too; a bare title by a name is the name's, not a second 责任人)
     assert [r["责任人"] for r in a.catalogue] == list(owners.values())
 

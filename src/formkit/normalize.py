@@ -134,39 +134,57 @@ def _name_lines(text: str) -> list[str] | None:
 _COMPOUND_SURNAMES = frozenset("欧阳 司马 诸葛 上官 东方 皇甫 令狐 慕容 司徒 夏侯 尉迟 公孙 长孙 宇文 端木 轩辕 独孤 南宫 西门 "
                                 "百里 呼延 万俟 闻人 澹台 公冶 宗政 濮阳 申屠 太史 钟离".split())
 _BARE_TITLE = re.compile(r"(?:党委|党总支|党支部|系|院|处|科|部|室|馆|所|中心)?副?(?:书记|院长|校长|主任|处长|部长|科长|经理|馆长|"
-                         r"所长|组长|会计|出纳|教授|讲师|干事|秘书|专员|负责人)")
-"""A title alone, no one's name in it (处长, 系主任; not 王处长, 张伟处长: a person named by it)."""
-_BULLET = re.compile(r"^\s*(?:[•●◆◇▪■□·・‧\-*]|\d{1,2}[.、．)）]|[(（]\d{1,2}[)）])\s*")
+                         r"所长|组长|会计|出纳|教授|讲师|干事|秘书|专员|负责人)(?:[、，,](?:党委|系|院)?副?(?:书记|院长|校长|主任|处长|"
+                         r"部长|科长|经理|馆长|所长|组长|会计|出纳|教授|讲师))*")
+"""A title alone, or titles (处长, 系主任, 党委书记、处长), no one's name in it (not 王处长, 张伟处长: a person named by it)."""
+_DOTS = "·・‧•.．"
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
+"""A line's numbering (1. 王芳, （2）李娜, 一、王芳): no part of whom it names."""
 
 
 def _one_person(text: str) -> bool:
-    """Whether a text is most likely one person's Chinese name: two or three characters, four after a 复姓."""
+    """Whether a text is most likely one person's Chinese name: two or three characters, four after a 复姓; no title,
+    post or office (经办人, 报账员, 教研室)."""
     return _HAN.fullmatch(text) is not None and (2 <= len(text) <= 3 or (len(text) == 4 and text[:2] in _COMPOUND_SURNAMES)) \
-        and not _TITLE_END.search(text)
+        and not _TITLE_END.search(text) and not re.search(r"[人员]$", text) and not _UNIT_END.search(text)
+
+
+def _lines_of_people(text: str) -> list[str]:
+    """A cell's lines, bullets and full stops off where every line has them (• 王芳⏎• 李娜, 王芳．⏎李娜．), a name going on
+    over the line at its dot joined (艾尔肯·⏎吐尔逊, 艾尔肯⏎·吐尔逊)."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    if len(lines) > 1 and all(line[:1] in _DOTS + "-*●◆▪■" for line in lines):
+        lines = [line[1:].strip() for line in lines]
+    if len(lines) > 1 and all(line[-1:] in _DOTS + "。" for line in lines):
+        lines = [line[:-1].strip() for line in lines]
+    lines = [_NUMBERED.sub("", line).strip() or line for line in lines]
+    joined: list[str] = []
+    for line in lines:
+        if joined and (joined[-1][-1:] in _DOTS or line[:1] in _DOTS) and _HAN.fullmatch(line.strip(_DOTS)[:1] or "x") \
+                and _HAN.fullmatch(joined[-1].strip(_DOTS)[-1:] or "x"):
+            joined[-1] = joined[-1].rstrip(_DOTS) + "·" + line.lstrip(_DOTS)
+        else:
+            joined.append(line)
+    return joined
 
 
 def people_text(value: object) -> str:
-    """A 责任人 cell as the outputs show it: whoever it names, every line and every word apart by a space kept (a post,
-    an office or a group is as much a 责任人 as a name: 任课教师⏎辅导员, 教务处 王芳, 王芳 张老师), apart by 、; a name
-    spaced to line it up is one (张 伟, 欧阳 娜娜), one going on over the line at its dot too (艾尔肯·⏎吐尔逊); a bare title on
-    a line by a name is the name's (孙丽⏎处长: 孙丽（处长）); bullets (• 王芳) are none of it. person_name reads one person:
-    it made 郑海 罗斌 郑海罗斌 and dropped 辅导员."""
-    text = re.sub(r"(?<=[\u3400-\u9fff][·・‧])\s*\n\s*(?=[\u3400-\u9fff])", "", to_text(value))
-    parts: list[str] = []
-    for line in text.split("\n"):
-        line = _BULLET.sub("", line).strip().rstrip("。．.，,；;")
-        for piece in (p.strip() for p in _NAMES_APART.split(line)):
-            words = piece.replace("\u3000", " ").split()
-            if len(words) > 1 and all(_HAN.fullmatch(w) for w in words) and not _one_person("".join(words)):
-                parts += words      # 郑海 罗斌, 教务处 王芳, 任课教师 辅导员
-            elif piece:
-                parts.append(person_name(piece))
+    """A 责任人 cell as the outputs show it: whoever it names, as typed, every line and every entry kept (a post, an
+    office or a group is as much a 责任人 as a name: 任课教师⏎辅导员, 教务处 王芳), lines and entries apart by 、; a name
+    spaced to line it up is the name (张 伟, 欧阳 娜娜), one going on over the line at its dot one (艾尔肯·⏎吐尔逊); a bare
+    title on the line under a name is the name's (孙丽⏎处长: 孙丽（处长）); bullets (• 王芳) are none of it. person_name
+    reads one person: it glued 郑海 罗斌 into 郑海罗斌 and dropped 辅导员."""
     people: list[str] = []
-    for part in parts:
-        if _BARE_TITLE.fullmatch(part) and people and _one_person(people[-1]):
-            people[-1] = f"{people[-1]}（{part}）"
-        else:
-            people.append(part)
+    for line in _lines_of_people(to_text(value)):
+        if people and _BARE_TITLE.fullmatch(line) and _one_person(people[-1]):
+            people[-1] = f"{people[-1]}（{line}）"
+            continue
+        for piece in (p.strip() for p in _NAMES_APART.split(line)):
+            squeezed = piece.replace(" ", "").replace("\u3000", "")
+            if _one_person(squeezed) or (_CJK_NAME.fullmatch(squeezed) and not _HAN.fullmatch(squeezed)):
+                people.append(person_name(piece))       # 张 伟, 欧阳 娜娜, 艾力.买买提: the name
+            elif piece:
+                people.append(" ".join(piece.replace("\u3000", " ").split()))     # as typed (郑海 罗斌, 教务处 王芳)
     return "、".join(dict.fromkeys(p for p in people if p))
 
 
