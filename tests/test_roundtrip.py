@@ -347,6 +347,27 @@ def test_the_row_of_a_withdrawn_risk_typed_over_with_the_risk_added_is_its_measu
         ("risk-id-other-row", "JWC-0012-01")], zhang.findings
 
 
+def test_rows_of_withdrawn_risks_typed_over_with_two_risks_of_one_wording_go_by_their_posts(cfg, workdir):
+    """教务处 re-sends its 附件4 with both risks gone and one 风险点 added at two posts; on the 附件6 issued before, each
+    withdrawn row typed over with it, its post and its measure: each measure the risk at its row's post (probe cg: both
+    went to the first, the second asked for a measure it had been sent)."""
+    fill_risk_stage(cfg, workdir / "inbox")
+    paths = generate_campaign(cfg, "risks")
+    a6 = _find(generate_campaign(cfg, "measures", accepted=analyse(cfg)), "附件6", "教务处")
+    new = {"关联权力事项": "考试管理", "风险类别": "业务流程", "风险点": "排课系统账号权限管理混乱", "主要表现形式": "共用账号",
+           "风险等级": "二级", "涉及“三重一大”": "否", "责任人": "李娜"}
+    fill(_find(paths, "附件4", "教务处"), workdir / "inbox/教务处风险点_重报.xlsx", header={"填表日期": "2023-04-20"},
+         rows=[{**new, "岗位(环节)": "教务科"}, {**new, "岗位(环节)": "考务岗"}])
+    merge(cfg)
+    step = {"关键环节": "执行", "工作程序": "登记", "完成时限": "长期", "风险点": new["风险点"]}
+    fill(a6, workdir / "inbox/教务处措施.xlsx", by_risk_id={
+        "JWC-B01": {**step, "岗位(环节)": "教务科", "防控措施": "教务科一人一号"},
+        "JWC-B02": {**step, "岗位(环节)": "考务岗", "防控措施": "考务账号禁止外借"}})
+    result = merge(cfg)
+    cat = {r["岗位"]: r["防控措施"] for r in result.analysis.catalogue if r["风险点"] == new["风险点"]}
+    assert cat == {"教务科": "教务科一人一号", "考务岗": "考务账号禁止外借"}, cat
+
+
 @pytest.mark.parametrize("rounds", ["one merge", "two merges"])
 def test_a_row_corrected_as_the_feedback_asked_leaves_no_gap_in_the_numbers(cfg, workdir, rounds):
     """教务处's first 附件4 is returned (row 2: 风险等级 特级 and a 风险点 of 301 characters); the row corrected as the feedback
@@ -1177,11 +1198,15 @@ def test_generating_one_department_again_removes_its_forms_left_elsewhere(cfg, w
     write_roster(workdir / "名册.xlsx", [(d[0], "教学事务处", *d[2:]) if d[0] == "JWC" else d for d in DEPARTMENTS],
                  [(*s[:2], "JWC", *s[3:]) if s[1] == "王磊" else s for s in STAFF])
     removed: list = []
-    written = generate_campaign(load_config(workdir), departments=["JWC"], removed=removed)
+    changes: dict = {}
+    written = generate_campaign(load_config(workdir), departments=["JWC"], removed=removed, changes=changes)
     assert not old.exists() or not list(old.glob("*.xlsx"))
     assert not list((workdir / "outbox/templates/财务处").glob("*王磊*"))
     assert [p.name for p in written if "王磊" in p.name] and all(p.parent.name == "教学事务处" for p in written)
-    assert any("王磊" in p.name for p in removed)
+    # (the form he had still counts: his new one is said to be a moved person's, not "new", the old one not "no longer
+    # applies")
+    assert [p.name for p in changes["moved"]] == ["附件3_个人岗位风险点自查表_王磊_0101.xlsx"]
+    assert not any("王磊" in p.name for p in removed)
 
 
 def test_the_rows_under_a_prefilled_measure_forms_risks_have_their_lists(cfg, workdir):

@@ -1613,7 +1613,7 @@ def test_the_people_a_responsibility_cell_names_are_kept_as_typed(cfg):
     submit(cfg, "附件2", "JWC", rows=[{**POWER, "责任人": "罗斌　郑海"},
                                       {**POWER, "权力事项": "教材选用", "责任人": "宋佳\n各食堂经理"}])
     owners = {"郑海 罗斌": "郑海 罗斌", "任课教师\n辅导员": "任课教师、辅导员", "张 伟": "张伟", "欧阳 娜娜": "欧阳娜娜",
-              "艾尔肯·\n吐尔逊": "艾尔肯·吐尔逊", "艾尔肯．\n吐尔逊": "艾尔肯·吐尔逊", "孙丽\n处长": "孙丽（处长）",
+              "艾尔肯·\n吐尔逊": "艾尔肯·吐尔逊", "艾尔肯\n·吐尔逊": "艾尔肯·吐尔逊", "张伟\n•王小明": "张伟、王小明", "一、二年级班主任": "一、二年级班主任", "孙丽\n处长": "孙丽（处长）",
               "赵强\n党委书记、处长": "赵强（党委书记、处长）",
               # (probes cd, cf: entries as typed, none glued, split or invented; bullets and full stops are none of them)
               "王芳 张老师": "王芳 张老师", "张伟处长\n李娜": "张伟处长、李娜", "教务处 王芳": "教务处 王芳",

@@ -138,6 +138,7 @@ _BARE_TITLE = re.compile(r"(?:党委|党总支|党支部|系|院|处|科|部|室
                          r"部长|科长|经理|馆长|所长|组长|会计|出纳|教授|讲师))*")
 """A title alone, or titles (处长, 系主任, 党委书记、处长), no one's name in it (not 王处长, 张伟处长: a person named by it)."""
 _DOTS = "·・‧•.．"
+_MIDDLE_DOTS = "·・‧"
 _NUMBERED = re.compile(r"^\s*(?:\d{1,2}[.、．)）]|[(（]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、)\s*")
 """A line's numbering (1. 王芳, （2）李娜, 一、王芳): no part of whom it names."""
 
@@ -150,18 +151,20 @@ def _one_person(text: str) -> bool:
 
 
 def _lines_of_people(text: str) -> list[str]:
-    """A cell's lines, bullets and full stops off where every line has them (• 王芳⏎• 李娜, 王芳．⏎李娜．), a name going on
-    over the line at its dot joined (艾尔肯·⏎吐尔逊, 艾尔肯⏎·吐尔逊)."""
+    """A cell's lines, bullets, numbering and full stops off where every line has them (• 王芳⏎• 李娜, 王芳．⏎李娜．), a name
+    going on over the line at its middle dot joined (艾尔肯·⏎吐尔逊, 艾尔肯⏎·吐尔逊)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if len(lines) > 1 and all(line[:1] in _DOTS + "-*●◆▪■" for line in lines):
         lines = [line[1:].strip() for line in lines]
     if len(lines) > 1 and all(line[-1:] in _DOTS + "。" for line in lines):
         lines = [line[:-1].strip() for line in lines]
-    lines = [_NUMBERED.sub("", line).strip() or line for line in lines]
+    if len(lines) > 1 and all(_NUMBERED.match(line) for line in lines):      # (一、二年级班主任 alone is what it says)
+        lines = [_NUMBERED.sub("", line).strip() or line for line in lines]
     joined: list[str] = []
     for line in lines:
-        if joined and (joined[-1][-1:] in _DOTS or line[:1] in _DOTS) and _HAN.fullmatch(line.strip(_DOTS)[:1] or "x") \
-                and _HAN.fullmatch(joined[-1].strip(_DOTS)[-1:] or "x"):
+        # (a middle dot only: 王小明.⏎张伟 and 张伟⏎•王小明 are two people, a full stop and a bullet)
+        if joined and (joined[-1][-1:] in _MIDDLE_DOTS or line[:1] in _MIDDLE_DOTS) \
+                and _HAN.fullmatch(line.strip(_DOTS)[:1] or "x") and _HAN.fullmatch(joined[-1].strip(_DOTS)[-1:] or "x"):
             joined[-1] = joined[-1].rstrip(_DOTS) + "·" + line.lstrip(_DOTS)
         else:
             joined.append(line)

@@ -1636,10 +1636,16 @@ def measures_answer_risks(c: Checked, ctx: Context) -> Iterator[F.Finding]:
             # the row of a risk deleted from the re-sent 附件3/4 typed over with a risk added there (its 风险点 word for word,
             # a measure for it): that risk's measure, said (it was "withdrawn, 无需处理" and the new risk "not in the
             # table", the department's measure lost)
-            reused = _risk_named(scope, text, rid) if rid not in by_id and rid in carried and text \
-                and iso_text(row.values.get("measure", "")) else None
-            if reused is not None and reused["风险编号"] in carried:
-                reused = None       # (another pre-filled risk's row: handled below, its number was changed)
+            reused = None
+            if rid not in by_id and rid in carried and text and iso_text(row.values.get("measure", "")):
+                # (not another pre-filled risk's row: handled below, its number was changed; nor one answered above;
+                # of two added with this 风险点, the one at the row's 岗位, else neither)
+                added = [r for r in scope if r["风险编号"] != rid and r["风险编号"] not in carried
+                         and r["风险编号"] not in covered and match_key(r["风险点"]) == match_key(text)]
+                post = normalize.fold(iso_text(row.values.get("post", "")))
+                if len(added) > 1:
+                    added = [r for r in added if post and normalize.fold(r.get("岗位", "")) == post]
+                reused = added[0] if len(added) == 1 else None
             if rid not in by_id and rid in carried and reused is None:     # pre-filled, then deleted from the re-sent 附件3/4
                 elsewhere = (ctx.campaign_risks if ctx.campaign_risks is not None else ctx.risks).get(rid)
                 if elsewhere is not None and elsewhere["层级"] == "个人" and elsewhere["防控措施"]:
