@@ -95,7 +95,7 @@ def workbook_company(path: Path) -> str | None:
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
     found = re.search(r"<Company>(.*?)</Company>", xml, re.S)
-    return html.unescape(found.group(1)).strip() or None if found else None
+    return (html.unescape(found.group(1)).strip() or None) if found else None
 
 
 def history(outbox: Path) -> list[Path]:

@@ -1762,7 +1762,8 @@ def _cells_of(sub: Submission, spec: FormSpec) -> tuple[frozenset[str], frozense
 
 
 def _blank_cell(sub: Submission, ref: str, value: str = "") -> None:
-    """The value read from cell `ref` taken as empty, or as `value` (wherever the submission holds it)."""
+    """The value read from cell `ref` taken as empty, or as `value` (the words of =违规收受回扣), wherever the submission
+    holds it."""
     for values, refs in ((sub.header, sub.header_refs), (sub.signoff, sub.signoff_refs),
                          *((row.values, row.refs) for row in sub.rows)):
         for key, at in refs.items():
